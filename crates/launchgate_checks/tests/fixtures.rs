@@ -1,0 +1,93 @@
+//! Fixture repositories per check: `tests/fixtures/<ID>/<case>/`, where the case name starts with
+//! `pass_`, `fail_`, `na_` or `inconclusive_`. In failing cases every line that a finding must
+//! point at carries `# expect: <ID>`, and the set of (file, line) must match exactly.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+use launchgate_checks::{Outcome, builtin};
+
+fn expected_lines(id: &str, text: &str) -> BTreeSet<u32> {
+    let marker = format!("# expect: {id}");
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains(&marker))
+        .map(|(i, _)| u32::try_from(i + 1).unwrap())
+        .collect()
+}
+
+#[test]
+fn every_fixture_produces_exactly_its_expectations() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut cases = 0;
+    let mut failures = Vec::new();
+    for check_dir in fs::read_dir(&root).unwrap() {
+        let check_dir = check_dir.unwrap().path();
+        let id = check_dir.file_name().unwrap().to_string_lossy().to_string();
+        for case in fs::read_dir(&check_dir).unwrap() {
+            let case = case.unwrap().path();
+            let name = case.file_name().unwrap().to_string_lossy().to_string();
+            let text = fs::read_to_string(case.join("launchgate.yaml")).unwrap();
+            let outcome = common::run(&id, "launchgate.yaml", &text);
+            let expected = expected_lines(&id, &text);
+            cases += 1;
+            let label = format!("{id}/{name}");
+            match (name.split('_').next().unwrap(), &outcome) {
+                ("pass", Outcome::Pass { .. }) | ("na", Outcome::NotApplicable { .. }) => {
+                    if !expected.is_empty() {
+                        failures.push(format!(
+                            "{label}: has `# expect` markers but is not a failing case"
+                        ));
+                    }
+                }
+                ("fail", Outcome::Fail { findings })
+                | ("inconclusive", Outcome::Inconclusive { findings, .. }) => {
+                    let mut got = BTreeSet::new();
+                    for f in findings {
+                        match &f.location {
+                            Some(l) if l.path == "launchgate.yaml" => {
+                                got.insert(l.line);
+                            }
+                            other => failures.push(format!(
+                                "{label}: finding `{}` has location {other:?}",
+                                f.message
+                            )),
+                        }
+                    }
+                    if got != expected {
+                        failures.push(format!(
+                            "{label}: findings at lines {got:?}, expected {expected:?}: {findings:#?}"
+                        ));
+                    }
+                }
+                (kind, other) => failures.push(format!("{label}: a `{kind}` case gave {other:?}")),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(cases >= 2 * builtin().len(), "only {cases} fixture cases");
+}
+
+#[test]
+fn every_check_has_passing_and_failing_fixtures() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut missing = Vec::new();
+    for c in builtin() {
+        let id = c.meta().id;
+        let names: Vec<String> = fs::read_dir(root.join(id))
+            .map(|d| {
+                d.map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        for kind in ["pass_", "fail_"] {
+            if !names.iter().any(|n| n.starts_with(kind)) {
+                missing.push(format!("{id} has no {kind}* fixture"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}

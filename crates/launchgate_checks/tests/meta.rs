@@ -1,0 +1,150 @@
+//! Registry meta-tests: IDs, slugs, docs and examples stay honest.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use launchgate_checks::{Outcome, builtin};
+use launchgate_core::is_valid_check_id;
+
+const HEADINGS: [&str; 5] = [
+    "What it checks",
+    "Why it matters",
+    "How to fix",
+    "Example",
+    "References",
+];
+
+#[test]
+fn ids_are_well_formed_unique_sorted_and_match_their_category() {
+    let ids: Vec<&str> = builtin().iter().map(|c| c.meta().id).collect();
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(
+        ids, sorted,
+        "registry must be ID-ordered without duplicates"
+    );
+    for c in builtin() {
+        let m = c.meta();
+        assert!(is_valid_check_id(m.id), "{}", m.id);
+        assert!(
+            m.id.starts_with(m.category.prefix()),
+            "{} is not in {}",
+            m.id,
+            m.category
+        );
+    }
+}
+
+#[test]
+fn slugs_are_unique_kebab_case() {
+    let mut seen = BTreeSet::new();
+    for c in builtin() {
+        let s = c.meta().slug;
+        assert!(
+            !s.is_empty()
+                && s.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+            "{s}"
+        );
+        assert!(seen.insert(s), "duplicate slug {s}");
+    }
+}
+
+#[test]
+fn docs_have_every_heading_in_order_and_a_summary() {
+    for c in builtin() {
+        let m = c.meta();
+        let md = m.docs_markdown();
+        let mut last = 0;
+        for h in HEADINGS {
+            let pos = md
+                .find(&format!("## {h}\n"))
+                .unwrap_or_else(|| panic!("{}: missing `## {h}`", m.id));
+            assert!(pos >= last, "{}: `## {h}` out of order", m.id);
+            last = pos;
+            assert!(
+                !m.section(h).unwrap_or_default().is_empty(),
+                "{}: empty `## {h}`",
+                m.id
+            );
+        }
+        assert!(
+            m.summary().ends_with('.'),
+            "{}: summary `{}`",
+            m.id,
+            m.summary()
+        );
+    }
+}
+
+/// The example blocks of each check's docs, as (passes?, yaml).
+fn examples(docs: &str) -> Vec<(bool, String)> {
+    let mut out = Vec::new();
+    let mut cur: Option<(bool, Vec<&str>)> = None;
+    for line in launchgate_core::doc_lines(docs) {
+        let t = line.trim();
+        if let Some((pass, body)) = cur.as_mut() {
+            if t == "```" {
+                out.push((*pass, body.join("\n")));
+                cur = None;
+            } else {
+                body.push(line);
+            }
+        } else if t == "```yaml fails" || t == "```yaml passes" {
+            cur = Some((t.ends_with("passes"), Vec::new()));
+        }
+    }
+    out
+}
+
+/// A doc example is a manifest fragment: required keys it leaves out are filled in.
+fn complete(fragment: &str) -> String {
+    let mut text = String::new();
+    for (key, default) in [
+        ("service", "example"),
+        ("tier", "0"),
+        ("exposure", "public"),
+        ("data", "persistent"),
+    ] {
+        if !fragment.lines().any(|l| l.starts_with(&format!("{key}:"))) {
+            text.push_str(&format!("{key}: {default}\n"));
+        }
+    }
+    text.push_str(fragment);
+    text.push('\n');
+    text
+}
+
+#[test]
+fn doc_examples_pass_and_fail_as_they_say() {
+    for c in builtin() {
+        let m = c.meta();
+        let ex = examples(m.docs);
+        assert!(
+            ex.iter().any(|(p, _)| *p),
+            "{}: no `yaml passes` example",
+            m.id
+        );
+        assert!(
+            ex.iter().any(|(p, _)| !*p),
+            "{}: no `yaml fails` example",
+            m.id
+        );
+        for (passes, yaml) in ex {
+            let outcome = common::run(m.id, "launchgate.yaml", &complete(&yaml));
+            let ok = if passes {
+                matches!(outcome, Outcome::Pass { .. })
+            } else {
+                matches!(outcome, Outcome::Fail { .. })
+            };
+            assert!(
+                ok,
+                "{}: example expected to {} gave {outcome:?}\n{yaml}",
+                m.id,
+                if passes { "pass" } else { "fail" }
+            );
+        }
+    }
+}

@@ -1,0 +1,515 @@
+//! Policy: thresholds, weights, hard blockers, per-check overrides and check options.
+//! Built-in defaults, then an organisation file (`--policy`), then the manifest's `policy:`
+//! section; the more specific layer wins, field by field, and every value remembers its source.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use launchgate_core::{Category, Requirement, Severity, Tier, TierMatrix};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::diag::{ConfigError, ConfigErrors, Located, SourceFile, deserialize};
+use crate::yaml;
+
+/// The lowest threshold accepted without `allow_unsafe_thresholds: true`.
+pub const THRESHOLD_FLOOR: f64 = 50.0;
+
+/// One layer of policy as written in a file. Every key is optional.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "launchgate policy", extend("$id" = "https://launchgate.dev/schema/policy.json"))]
+#[non_exhaustive]
+pub struct PolicyLayer {
+    /// Score thresholds in percent: `go` (default 90) and `conditional` (default 70).
+    #[serde(default)]
+    pub thresholds: Option<Thresholds>,
+    /// Accept thresholds below the 50% floor. The review then carries a visible warning.
+    #[serde(default)]
+    pub allow_unsafe_thresholds: Option<bool>,
+    /// Category weights in the overall score (default 1 each).
+    #[serde(default)]
+    pub weights: BTreeMap<Category, f64>,
+    /// Categories where any FAIL makes the decision NO_GO (default: security).
+    #[serde(default)]
+    pub hard_blocker_categories: Option<Vec<Category>>,
+    /// Fewer evaluated (non-skipped) checks than this is an error, not a decision (default 3).
+    #[serde(default)]
+    pub min_evaluated_checks: Option<u32>,
+    /// Tiers whose attested-only results (claims with no repository evidence) become WARN
+    /// (default `[0]`).
+    #[serde(default)]
+    pub require_evidence: Option<Vec<Tier>>,
+    /// Per-check overrides of severity and tier matrix, or `enabled: false`.
+    #[serde(default)]
+    pub checks: BTreeMap<String, CheckOverride>,
+    /// Days within which a restore drill must have happened (default 90). DAT-003.
+    #[serde(default)]
+    pub restore_test_max_age_days: Option<u32>,
+    /// Minimum backup retention in days (default 30). DAT-002.
+    #[serde(default)]
+    pub backup_retention_min_days: Option<u32>,
+    /// Days within which a rollback must have been tested (default 90). RUN-004.
+    #[serde(default)]
+    pub rollback_test_max_age_days: Option<u32>,
+    /// Maximum days between secret rotations (default 90). SEC-003.
+    #[serde(default)]
+    pub secret_rotation_max_days: Option<u32>,
+    /// Required load-test rate as a multiple of peak traffic (default 10). CAP-007.
+    #[serde(default)]
+    pub load_test_factor: Option<f64>,
+    /// Days within which the load test must have run (default 90). CAP-007.
+    #[serde(default)]
+    pub load_test_max_age_days: Option<u32>,
+    /// Maximum retries per dependency before it counts as a retry storm (default 5). SAF-003.
+    #[serde(default)]
+    pub max_retries: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Thresholds {
+    #[serde(default)]
+    pub go: Option<f64>,
+    #[serde(default)]
+    pub conditional: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct CheckOverride {
+    #[serde(default)]
+    pub severity: Option<Severity>,
+    /// Requirement for tiers 0, 1, 2 as three letters: `R` required, `W` recommended, `-` skipped,
+    /// e.g. `"R R W"`.
+    #[serde(default)]
+    pub tiers: Option<MatrixSpec>,
+    /// `false` turns the check off (it shows as SKIP with the reason).
+    #[serde(default)]
+    pub enabled: Option<bool>,
+}
+
+/// A tier matrix written as a string, e.g. `"R R W"` or `"RR-"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct MatrixSpec(pub TierMatrix);
+
+impl TryFrom<String> for MatrixSpec {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        let letters: Vec<char> = s.chars().filter(|c| !c.is_whitespace()).collect();
+        let bad = || {
+            format!(
+                "`{s}` is not a tier matrix; write three letters for tiers 0, 1 and 2 from R (required), W (recommended) and - (skipped), e.g. \"R R W\""
+            )
+        };
+        if letters.len() != 3 {
+            return Err(bad());
+        }
+        let mut m = [Requirement::Required; 3];
+        for (slot, c) in m.iter_mut().zip(letters) {
+            *slot = match c.to_ascii_uppercase() {
+                'R' => Requirement::Required,
+                'W' => Requirement::Recommended,
+                '-' => Requirement::Skipped,
+                _ => return Err(bad()),
+            };
+        }
+        Ok(MatrixSpec(TierMatrix(m)))
+    }
+}
+
+impl JsonSchema for MatrixSpec {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "TierMatrix".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Requirement for tiers 0, 1, 2: R required, W recommended, - skipped.",
+            "type": "string",
+            "pattern": "^\\s*[RrWw-]\\s*[RrWw-]\\s*[RrWw-]\\s*$"
+        })
+    }
+}
+
+/// Where a policy value came from, for the decision trace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(tag = "kind", content = "path", rename_all = "snake_case")]
+pub enum PolicySource {
+    Default,
+    File(String),
+    Manifest(String),
+}
+
+impl fmt::Display for PolicySource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PolicySource::Default => f.write_str("policy default"),
+            PolicySource::File(p) => write!(f, "policy file {p}"),
+            PolicySource::Manifest(p) => write!(f, "manifest policy in {p}"),
+        }
+    }
+}
+
+/// A value with the layer that set it.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct Sourced<T> {
+    pub value: T,
+    pub source: PolicySource,
+}
+
+impl<T> Sourced<T> {
+    fn default(value: T) -> Self {
+        Sourced {
+            value,
+            source: PolicySource::Default,
+        }
+    }
+}
+
+/// Options checks read (windows, minimums). Part of the policy; checks only read them.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct CheckOptions {
+    pub restore_test_max_age_days: u32,
+    pub backup_retention_min_days: u32,
+    pub rollback_test_max_age_days: u32,
+    pub secret_rotation_max_days: u32,
+    pub load_test_factor: f64,
+    pub load_test_max_age_days: u32,
+    pub max_retries: u32,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            restore_test_max_age_days: 90,
+            backup_retention_min_days: 30,
+            rollback_test_max_age_days: 90,
+            secret_rotation_max_days: 90,
+            load_test_factor: 10.0,
+            load_test_max_age_days: 90,
+            max_retries: 5,
+        }
+    }
+}
+
+/// A check's severity, tier matrix and switch after overrides.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct CheckSettings {
+    pub severity: Sourced<Severity>,
+    pub tiers: Sourced<TierMatrix>,
+    pub enabled: Sourced<bool>,
+}
+
+/// The effective policy after merging all layers.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[non_exhaustive]
+pub struct Policy {
+    pub go_threshold: Sourced<f64>,
+    pub conditional_threshold: Sourced<f64>,
+    pub allow_unsafe_thresholds: Sourced<bool>,
+    pub weights: BTreeMap<Category, Sourced<f64>>,
+    pub hard_blocker_categories: Sourced<Vec<Category>>,
+    pub min_evaluated_checks: Sourced<u32>,
+    pub require_evidence: Sourced<Vec<Tier>>,
+    /// Only checks that some layer overrides appear here.
+    pub checks: BTreeMap<String, CheckOverrideResolved>,
+    pub options: CheckOptions,
+}
+
+/// The merged override of one check: each field from the most specific layer that set it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
+pub struct CheckOverrideResolved {
+    pub severity: Option<Sourced<Severity>>,
+    pub tiers: Option<Sourced<TierMatrix>>,
+    pub enabled: Option<Sourced<bool>>,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            go_threshold: Sourced::default(90.0),
+            conditional_threshold: Sourced::default(70.0),
+            allow_unsafe_thresholds: Sourced::default(false),
+            weights: Category::ALL
+                .into_iter()
+                .map(|c| (c, Sourced::default(1.0)))
+                .collect(),
+            hard_blocker_categories: Sourced::default(vec![Category::Security]),
+            min_evaluated_checks: Sourced::default(3),
+            require_evidence: Sourced::default(vec![Tier::T0]),
+            checks: BTreeMap::new(),
+            options: CheckOptions::default(),
+        }
+    }
+}
+
+/// A parsed policy layer with its location, ready to merge.
+#[derive(Debug, Clone)]
+pub struct LocatedLayer {
+    pub layer: PolicyLayer,
+    pub source: PolicySource,
+    /// The file and the JSON pointer of the layer's root inside it (`` or `/policy`).
+    pub located: Option<(Located, String)>,
+}
+
+impl LocatedLayer {
+    /// Parses an organisation policy file.
+    pub fn parse_file(file: SourceFile) -> Result<LocatedLayer, ConfigErrors> {
+        let (value, spans) = yaml::load(&file)?;
+        let located = Located { file, spans };
+        let layer: PolicyLayer = deserialize(value, &located)?;
+        Ok(LocatedLayer {
+            layer,
+            source: PolicySource::File(located.file.path.clone()),
+            located: Some((located, String::new())),
+        })
+    }
+
+    fn error(&self, pointer: &str, what: impl fmt::Display) -> ConfigError {
+        match &self.located {
+            Some((l, root)) => l.error_at(&format!("{root}{pointer}"), what),
+            None => ConfigError::plain(format!("{}: {what}", self.source)),
+        }
+    }
+
+    fn error_value(&self, pointer: &str, what: impl fmt::Display) -> ConfigError {
+        match &self.located {
+            Some((l, root)) => l.error_at_value(&format!("{root}{pointer}"), what),
+            None => ConfigError::plain(format!("{}: {what}", self.source)),
+        }
+    }
+}
+
+impl Policy {
+    /// Merges layers over the defaults (later layers win) and validates the result.
+    /// `known_checks` are the registered check IDs, to refuse overrides of checks that do not exist.
+    pub fn resolve(layers: &[LocatedLayer], known_checks: &[&str]) -> Result<Policy, ConfigErrors> {
+        let mut p = Policy::default();
+        let mut errors = Vec::new();
+        // Where the effective thresholds were set, to point errors at the right line.
+        let mut go_at: Option<usize> = None;
+        let mut cond_at: Option<usize> = None;
+        for (i, l) in layers.iter().enumerate() {
+            let src = &l.source;
+            let set = |v| Sourced {
+                value: v,
+                source: src.clone(),
+            };
+            let layer = &l.layer;
+            if let Some(t) = &layer.thresholds {
+                if let Some(g) = t.go {
+                    p.go_threshold = set(g);
+                    go_at = Some(i);
+                }
+                if let Some(c) = t.conditional {
+                    p.conditional_threshold = set(c);
+                    cond_at = Some(i);
+                }
+            }
+            if let Some(a) = layer.allow_unsafe_thresholds {
+                p.allow_unsafe_thresholds = Sourced {
+                    value: a,
+                    source: src.clone(),
+                };
+            }
+            for (c, w) in &layer.weights {
+                if !(w.is_finite() && *w >= 0.0) {
+                    errors.push(
+                        l.error_value(
+                            &format!("/weights/{}", c.key()),
+                            format!("weight {w} for {c} is not a number of 0 or more"),
+                        )
+                        .help("use 0 to leave a category out of the score, 1 for the default"),
+                    );
+                }
+                p.weights.insert(
+                    *c,
+                    Sourced {
+                        value: *w,
+                        source: src.clone(),
+                    },
+                );
+            }
+            if let Some(h) = &layer.hard_blocker_categories {
+                let mut h = h.clone();
+                h.sort();
+                h.dedup();
+                p.hard_blocker_categories = Sourced {
+                    value: h,
+                    source: src.clone(),
+                };
+            }
+            if let Some(m) = layer.min_evaluated_checks {
+                if m == 0 {
+                    errors.push(
+                        l.error_value(
+                            "/min_evaluated_checks",
+                            "a minimum of 0 checks lets an empty review pass",
+                        )
+                        .help("use at least 1 (the default is 3)"),
+                    );
+                }
+                p.min_evaluated_checks = Sourced {
+                    value: m,
+                    source: src.clone(),
+                };
+            }
+            if let Some(r) = &layer.require_evidence {
+                let mut r = r.clone();
+                r.sort();
+                r.dedup();
+                p.require_evidence = Sourced {
+                    value: r,
+                    source: src.clone(),
+                };
+            }
+            for (id, o) in &layer.checks {
+                let ptr = format!("/checks/{}", yaml::escape_segment(id));
+                if !known_checks.contains(&id.as_str()) {
+                    let mut e = l.error(&ptr, format!("unknown check `{id}`"));
+                    e = match launchgate_core::nearest(id, known_checks.iter().copied()) {
+                        Some(s) => e.help(format!(
+                            "did you mean `{s}`? `launchgate checks` lists every check"
+                        )),
+                        None => e.help("`launchgate checks` lists every check"),
+                    };
+                    errors.push(e);
+                    continue;
+                }
+                let entry = p.checks.entry(id.clone()).or_default();
+                if let Some(s) = o.severity {
+                    entry.severity = Some(Sourced {
+                        value: s,
+                        source: src.clone(),
+                    });
+                }
+                if let Some(t) = o.tiers {
+                    entry.tiers = Some(Sourced {
+                        value: t.0,
+                        source: src.clone(),
+                    });
+                }
+                if let Some(e) = o.enabled {
+                    entry.enabled = Some(Sourced {
+                        value: e,
+                        source: src.clone(),
+                    });
+                }
+            }
+            let o = &mut p.options;
+            let opts: [(&str, Option<u32>, &mut u32); 6] = [
+                (
+                    "restore_test_max_age_days",
+                    layer.restore_test_max_age_days,
+                    &mut o.restore_test_max_age_days,
+                ),
+                (
+                    "backup_retention_min_days",
+                    layer.backup_retention_min_days,
+                    &mut o.backup_retention_min_days,
+                ),
+                (
+                    "rollback_test_max_age_days",
+                    layer.rollback_test_max_age_days,
+                    &mut o.rollback_test_max_age_days,
+                ),
+                (
+                    "secret_rotation_max_days",
+                    layer.secret_rotation_max_days,
+                    &mut o.secret_rotation_max_days,
+                ),
+                (
+                    "load_test_max_age_days",
+                    layer.load_test_max_age_days,
+                    &mut o.load_test_max_age_days,
+                ),
+                ("max_retries", layer.max_retries, &mut o.max_retries),
+            ];
+            for (key, v, slot) in opts {
+                if let Some(v) = v {
+                    if v == 0 && key != "max_retries" {
+                        errors.push(
+                            l.error_value(
+                                &format!("/{key}"),
+                                format!("`{key}` of 0 cannot be met"),
+                            )
+                            .help("use a positive number of days"),
+                        );
+                    }
+                    *slot = v;
+                }
+            }
+            if let Some(f) = layer.load_test_factor {
+                if !(f.is_finite() && f >= 1.0) {
+                    errors.push(
+                        l.error_value(
+                            "/load_test_factor",
+                            format!("load-test factor {f} is below 1"),
+                        )
+                        .help("the default is 10 (test at ten times peak traffic)"),
+                    );
+                }
+                o.load_test_factor = f;
+            }
+        }
+        let (go, cond) = (p.go_threshold.value, p.conditional_threshold.value);
+        let at = |which: Option<usize>, key: &str, what: String| match which {
+            Some(i) => layers[i].error_value(&format!("/thresholds/{key}"), what),
+            None => ConfigError::plain(what),
+        };
+        if !(cond > 0.0 && cond <= go && go <= 100.0) {
+            let (which, key) = if cond <= 0.0 || cond > go {
+                (cond_at.or(go_at), "conditional")
+            } else {
+                (go_at, "go")
+            };
+            errors.push(
+                at(which, key, format!("thresholds must satisfy 0 < conditional <= go <= 100; got conditional {cond}, go {go}"))
+                    .help("the defaults are go 90 and conditional 70; a zero threshold approves every service"),
+            );
+        } else if cond < THRESHOLD_FLOOR && !p.allow_unsafe_thresholds.value {
+            errors.push(
+                at(cond_at.or(go_at), "conditional", format!("threshold {cond}% is below the {THRESHOLD_FLOOR}% floor"))
+                    .help("raise it, or set `allow_unsafe_thresholds: true` (the review then says so in every output)"),
+            );
+        }
+        if errors.is_empty() {
+            Ok(p)
+        } else {
+            errors.sort_by(|a, b| a.message.cmp(&b.message));
+            Err(ConfigErrors { errors })
+        }
+    }
+
+    /// Whether the thresholds are below the floor (allowed only explicitly; always reported).
+    pub fn thresholds_unsafe(&self) -> bool {
+        self.conditional_threshold.value < THRESHOLD_FLOOR
+    }
+
+    pub fn weight(&self, c: Category) -> f64 {
+        self.weights.get(&c).map_or(1.0, |w| w.value)
+    }
+
+    pub fn requires_evidence(&self, tier: Tier) -> bool {
+        self.require_evidence.value.contains(&tier)
+    }
+
+    /// A check's effective settings, from its declared defaults and the overrides.
+    pub fn settings(&self, id: &str, severity: Severity, tiers: TierMatrix) -> CheckSettings {
+        let o = self.checks.get(id);
+        CheckSettings {
+            severity: o
+                .and_then(|o| o.severity.clone())
+                .unwrap_or(Sourced::default(severity)),
+            tiers: o
+                .and_then(|o| o.tiers.clone())
+                .unwrap_or(Sourced::default(tiers)),
+            enabled: o
+                .and_then(|o| o.enabled.clone())
+                .unwrap_or(Sourced::default(true)),
+        }
+    }
+}
