@@ -1,1 +1,198 @@
-fn main() {}
+//! Project tasks.
+//!
+//! - `cargo xtask generate` writes `docs/checks.md`, `docs/checks/<ID>.md`, `docs/cli.md` and the
+//!   JSON Schemas under `docs/schema/`; `--check` compares instead of writing and fails on drift.
+//! - `cargo xtask bench` measures a manifest-only review through the real binary (process start
+//!   included) and prints the figures recorded in `docs/performance.md`.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// Every generated file, by repository-relative path.
+fn generated() -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    let metas: Vec<_> = launchgate_checks::builtin()
+        .iter()
+        .map(|c| c.meta())
+        .collect();
+    files.insert(
+        "docs/checks.md".to_string(),
+        launchgate_report::docs::checks_index(&metas),
+    );
+    for m in &metas {
+        files.insert(
+            format!("docs/checks/{}.md", m.id),
+            launchgate_report::docs::check_page(m),
+        );
+    }
+    files.insert("docs/cli.md".to_string(), launchgate::cli_reference());
+    files.insert(
+        "docs/schema/manifest.schema.json".to_string(),
+        launchgate_manifest::manifest_schema(),
+    );
+    files.insert(
+        "docs/schema/policy.schema.json".to_string(),
+        launchgate_manifest::policy_schema(),
+    );
+    files
+}
+
+fn generate(check: bool) -> ExitCode {
+    let root = root();
+    let files = generated();
+    let mut stale = Vec::new();
+    for (rel, content) in &files {
+        let path = root.join(rel);
+        let current = std::fs::read_to_string(&path).unwrap_or_default();
+        if current == *content {
+            continue;
+        }
+        if check {
+            stale.push(rel.clone());
+        } else {
+            if let Some(dir) = path.parent()
+                && let Err(e) = std::fs::create_dir_all(dir)
+            {
+                eprintln!("cannot create {}: {e}", dir.display());
+                return ExitCode::from(2);
+            }
+            if let Err(e) = std::fs::write(&path, content) {
+                eprintln!("cannot write {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+            println!("wrote {rel}");
+        }
+    }
+    // Pages of checks that no longer exist are stale too.
+    if let Ok(dir) = std::fs::read_dir(root.join("docs/checks")) {
+        for entry in dir.flatten() {
+            let rel = format!("docs/checks/{}", entry.file_name().to_string_lossy());
+            if !files.contains_key(&rel) {
+                if check {
+                    stale.push(rel);
+                } else if std::fs::remove_file(entry.path()).is_ok() {
+                    println!("removed {rel}");
+                }
+            }
+        }
+    }
+    if stale.is_empty() {
+        if check {
+            println!("generated docs are up to date ({} files)", files.len());
+        }
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("generated docs are stale; run `cargo xtask generate` and commit:");
+        for s in stale {
+            eprintln!("  {s}");
+        }
+        ExitCode::from(1)
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn bench() -> ExitCode {
+    let root = root();
+    println!("building the release binary...");
+    let ok = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--quiet", "-p", "launchgate"])
+        .current_dir(&root)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("release build failed");
+        return ExitCode::from(2);
+    }
+    let bin = root.join("target/release/launchgate");
+    let example = root.join("examples/payment-service");
+    let runs = 200;
+    for format in ["terminal", "json", "markdown"] {
+        let mut times = Vec::with_capacity(runs);
+        let mut peak_kib = 0u64;
+        for i in 0..runs + 10 {
+            let start = Instant::now();
+            let out = Command::new("/usr/bin/time")
+                .args(["-f", "%M"])
+                .arg(&bin)
+                .args(["check", "--today", "2026-11-22", "--format", format])
+                .arg(&example)
+                .output();
+            let elapsed = start.elapsed();
+            let Ok(out) = out else {
+                eprintln!("cannot run {} under /usr/bin/time", bin.display());
+                return ExitCode::from(2);
+            };
+            if i >= 10 {
+                times.push(elapsed);
+                let rss = String::from_utf8_lossy(&out.stderr);
+                if let Some(k) = rss
+                    .lines()
+                    .last()
+                    .and_then(|l| l.trim().parse::<u64>().ok())
+                {
+                    peak_kib = peak_kib.max(k);
+                }
+            }
+        }
+        times.sort();
+        let mean = times.iter().sum::<Duration>() / u32::try_from(times.len()).unwrap_or(1);
+        println!(
+            "manifest-only review, --format {format:<8} runs {runs}: mean {:.2} ms, p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms, peak RSS {:.1} MiB (includes /usr/bin/time wrapper start)",
+            mean.as_secs_f64() * 1e3,
+            percentile(&times, 0.5).as_secs_f64() * 1e3,
+            percentile(&times, 0.95).as_secs_f64() * 1e3,
+            times.last().map_or(0.0, |d| d.as_secs_f64() * 1e3),
+            peak_kib as f64 / 1024.0
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["generate"] => generate(false),
+        ["generate", "--check"] => generate(true),
+        ["bench"] => bench(),
+        _ => {
+            eprintln!("usage: cargo xtask generate [--check] | cargo xtask bench");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The committed docs and schemas match what the code generates (run `cargo xtask generate`).
+    #[test]
+    fn generated_docs_are_committed_and_current() {
+        let root = super::root();
+        let mut stale = Vec::new();
+        for (rel, content) in super::generated() {
+            if std::fs::read_to_string(root.join(&rel)).unwrap_or_default() != content {
+                stale.push(rel);
+            }
+        }
+        assert!(stale.is_empty(), "stale generated docs (run `cargo xtask generate`): {stale:?}");
+    }
+}

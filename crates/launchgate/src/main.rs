@@ -1,1 +1,5 @@
-fn main() {}
+//! The `launchgate` executable.
+
+fn main() -> std::process::ExitCode {
+    launchgate::run()
+}

@@ -2,6 +2,9 @@
 //! `pass_`, `fail_`, `na_` or `inconclusive_`. In failing cases every line that a finding must
 //! point at carries `# expect: <ID>`, and the set of (file, line) must match exactly.
 
+// Test helpers outside #[test] functions may unwrap: a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::collections::BTreeSet;

@@ -1,5 +1,8 @@
 //! Registry meta-tests: IDs, slugs, docs and examples stay honest.
 
+// Test helpers outside #[test] functions may unwrap: a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::collections::BTreeSet;
@@ -109,7 +112,10 @@ fn complete(fragment: &str) -> String {
         ("data", "persistent"),
     ] {
         if !fragment.lines().any(|l| l.starts_with(&format!("{key}:"))) {
-            text.push_str(&format!("{key}: {default}\n"));
+            text.push_str(key);
+            text.push_str(": ");
+            text.push_str(default);
+            text.push('\n');
         }
     }
     text.push_str(fragment);

@@ -215,15 +215,13 @@ fn doc_section(docs: &str, heading: &str) -> Option<String> {
         if line.trim_start().starts_with("```") {
             in_fence = !in_fence;
         }
-        if !in_fence {
-            if let Some(h) = line.strip_prefix("## ") {
-                if out.is_some() {
-                    break;
-                }
-                if h.trim() == heading {
-                    out = Some(Vec::new());
-                    continue;
-                }
+        if let Some(h) = line.strip_prefix("## ").filter(|_| !in_fence) {
+            if out.is_some() {
+                break;
+            }
+            if h.trim() == heading {
+                out = Some(Vec::new());
+                continue;
             }
         }
         if let Some(o) = out.as_mut() {

@@ -266,24 +266,24 @@ pub struct CostClaim {
 /// Range checks on claim values that types alone cannot express.
 pub(crate) fn validate(c: &Claims, at: &Located) -> Vec<ConfigError> {
     let mut errors = Vec::new();
-    if let Some(r) = c.tracing.as_ref().and_then(|t| t.sampling_ratio) {
-        if !(r > 0.0 && r <= 1.0) {
-            errors.push(
-                at.error_at_value(
-                    "/claims/tracing/sampling_ratio",
-                    format!("sampling ratio {r} is outside (0, 1]"),
-                )
-                .help("write the share of requests sampled, e.g. 0.1 for 10%"),
-            );
-        }
+    if let Some(r) = c.tracing.as_ref().and_then(|t| t.sampling_ratio)
+        && !(r > 0.0 && r <= 1.0)
+    {
+        errors.push(
+            at.error_at_value(
+                "/claims/tracing/sampling_ratio",
+                format!("sampling ratio {r} is outside (0, 1]"),
+            )
+            .help("write the share of requests sampled, e.g. 0.1 for 10%"),
+        );
     }
-    if let Some(b) = &c.backups {
-        if b.retention_days == Some(0) {
-            errors.push(
+    if let Some(b) = &c.backups
+        && b.retention_days == Some(0)
+    {
+        errors.push(
                 at.error_at_value("/claims/backups/retention_days", "retention of 0 days keeps no backup")
                     .help("write the number of days backups are kept, or `automated: false` if there are none"),
             );
-        }
     }
     if c.secrets.as_ref().and_then(|s| s.rotation_days) == Some(0) {
         errors.push(

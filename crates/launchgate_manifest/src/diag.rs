@@ -145,7 +145,7 @@ impl Located {
 pub fn deserialize<T: DeserializeOwned>(value: Value, at: &Located) -> Result<T, ConfigError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let mut pointer = String::new();
-        for seg in e.path().iter() {
+        for seg in e.path() {
             match seg {
                 serde_path_to_error::Segment::Seq { index } => {
                     pointer.push('/');

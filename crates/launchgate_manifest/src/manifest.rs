@@ -178,8 +178,7 @@ impl Dependency {
         let backoff: u64 = self
             .backoff
             .as_ref()
-            .map(|b| b.total_delay_ms(self.retries))
-            .unwrap_or(0);
+            .map_or(0, |b| b.total_delay_ms(self.retries));
         Some(timeout.saturating_mul(attempts).saturating_add(backoff))
     }
 
@@ -369,13 +368,13 @@ impl ServiceManifest {
                     .help("name the service, e.g. `service: payment-service`"),
             );
         }
-        if let Some(o) = &self.owner {
-            if o.trim().is_empty() {
-                errors.push(
-                    at.error_at_value("/owner", "the owner is empty")
-                        .help("name the owning team, or remove the key"),
-                );
-            }
+        if let Some(o) = &self.owner
+            && o.trim().is_empty()
+        {
+            errors.push(
+                at.error_at_value("/owner", "the owner is empty")
+                    .help("name the owning team, or remove the key"),
+            );
         }
         for (key, v) in [
             ("request_timeout_ms", self.request_timeout_ms),

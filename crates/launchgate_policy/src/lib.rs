@@ -1,1 +1,493 @@
-//! stub
+//! The decision engine. The policy alone knows tiers, severities, weights, hard blockers and
+//! thresholds: it turns check outcomes into PASS / WARN / FAIL / SKIP, scores them, and decides
+//! GO / CONDITIONAL_GO / NO_GO with a trace naming every rule that fired.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use launchgate_checks::{CheckContext, Registry};
+use launchgate_core::{
+    Basis, Category, Effort, Finding, Outcome, Requirement, Severity, Status, Tier,
+};
+use launchgate_evidence::Evidence;
+use launchgate_manifest::{Policy, ServiceManifest};
+use serde::Serialize;
+
+/// The three verdicts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    NoGo,
+    ConditionalGo,
+    Go,
+}
+
+impl Verdict {
+    /// `go`, `conditional_go`, `no_go`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Verdict::Go => "go",
+            Verdict::ConditionalGo => "conditional_go",
+            Verdict::NoGo => "no_go",
+        }
+    }
+
+    /// `GO`, `CONDITIONAL_GO`, `NO_GO`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Go => "GO",
+            Verdict::ConditionalGo => "CONDITIONAL_GO",
+            Verdict::NoGo => "NO_GO",
+        }
+    }
+
+    /// The report's wording: READY, CONDITIONALLY READY, NOT READY.
+    pub fn readiness(self) -> &'static str {
+        match self {
+            Verdict::Go => "READY",
+            Verdict::ConditionalGo => "CONDITIONALLY READY",
+            Verdict::NoGo => "NOT READY",
+        }
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// One check's result in the review.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckResult {
+    pub id: &'static str,
+    pub slug: &'static str,
+    /// One-line summary of the requirement.
+    pub title: String,
+    pub category: Category,
+    /// Effective severity (after policy overrides).
+    pub severity: Severity,
+    /// What the check means for this service's tier.
+    pub requirement: Requirement,
+    pub status: Status,
+    /// What a pass rests on: repository evidence or a claim only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basis: Option<Basis>,
+    /// Evidence was missing or unparseable: not a pass, whatever the status says.
+    pub inconclusive: bool,
+    /// This failure alone forces NO_GO (a failing blocker, or a failure in a hard-blocker category).
+    pub blocking: bool,
+    /// One line: why this status.
+    pub message: String,
+    /// What is wrong, with locations (FAIL, WARN).
+    pub findings: Vec<Finding>,
+    /// What was seen, with locations (PASS, and attested WARN).
+    pub evidence: Vec<Finding>,
+    pub effort: Effort,
+}
+
+/// Per-category tallies and score.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CategoryScore {
+    pub category: Category,
+    pub weight: f64,
+    /// 0 to 10, WARN at half credit; `None` when every check was skipped.
+    pub score: Option<f64>,
+    pub pass: usize,
+    pub warn: usize,
+    pub fail: usize,
+    pub skip: usize,
+}
+
+impl CategoryScore {
+    pub fn evaluated(&self) -> usize {
+        self.pass + self.warn + self.fail
+    }
+}
+
+/// One rule that fired while deciding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TraceEntry {
+    /// Machine name of the rule (`required-blocker`, `hard-blocker-category`, `threshold`...).
+    pub rule: &'static str,
+    /// The verdict this rule pushes towards, or `None` for information.
+    pub effect: Option<Verdict>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check: Option<&'static str>,
+    pub message: String,
+}
+
+/// The result of evaluating and deciding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evaluation {
+    pub tier: Tier,
+    pub results: Vec<CheckResult>,
+    pub categories: Vec<CategoryScore>,
+    /// Weighted score in percent (0 to 100).
+    pub score: f64,
+    /// passed / evaluated, in percent.
+    pub pass_rate: f64,
+    pub decision: Verdict,
+    pub trace: Vec<TraceEntry>,
+    /// Policy-level warnings every output must show (e.g. unsafe thresholds).
+    pub notices: Vec<String>,
+}
+
+impl Evaluation {
+    pub fn count(&self, status: Status) -> usize {
+        self.results.iter().filter(|r| r.status == status).count()
+    }
+
+    pub fn evaluated(&self) -> usize {
+        self.results
+            .iter()
+            .filter(|r| r.status != Status::Skip)
+            .count()
+    }
+
+    /// The checks whose failure alone forces NO_GO.
+    pub fn blocking(&self) -> impl Iterator<Item = &CheckResult> {
+        self.results.iter().filter(|r| r.blocking)
+    }
+}
+
+/// Why no decision could be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecideError {
+    #[error(
+        "refusing to decide on {evaluated} check{}: the policy requires at least {minimum} evaluated (non-skipped) checks ({set_by})",
+        if *evaluated == 1 { "" } else { "s" }
+    )]
+    TooFewChecks {
+        evaluated: usize,
+        minimum: u32,
+        set_by: String,
+    },
+}
+
+/// Runs every check of `registry` and decides. `today` is the review date.
+pub fn evaluate(
+    registry: &Registry,
+    manifest: &ServiceManifest,
+    evidence: &Evidence,
+    policy: &Policy,
+    today: jiff::civil::Date,
+) -> Result<Evaluation, DecideError> {
+    let cx = CheckContext {
+        manifest,
+        evidence,
+        options: &policy.options,
+        today,
+    };
+    let tier = manifest.tier;
+    let results: Vec<CheckResult> = registry
+        .iter()
+        .map(|check| {
+            let meta = check.meta();
+            let settings = policy.settings(meta.id, meta.severity, meta.tiers);
+            let requirement = settings.tiers.value.for_tier(tier);
+            let mut r = CheckResult {
+                id: meta.id,
+                slug: meta.slug,
+                title: meta.summary(),
+                category: meta.category,
+                severity: settings.severity.value,
+                requirement,
+                status: Status::Skip,
+                basis: None,
+                inconclusive: false,
+                blocking: false,
+                message: String::new(),
+                findings: Vec::new(),
+                evidence: Vec::new(),
+                effort: meta.effort,
+            };
+            if !settings.enabled.value {
+                r.message = format!("disabled ({})", settings.enabled.source);
+                return r;
+            }
+            if requirement == Requirement::Skipped {
+                let why = if settings.tiers.source == launchgate_manifest::PolicySource::Default {
+                    String::new()
+                } else {
+                    format!(" ({})", settings.tiers.source)
+                };
+                r.message = format!("not required for tier {tier}{why}");
+                return r;
+            }
+            apply_outcome(&mut r, check.evaluate(&cx), policy, tier);
+            r
+        })
+        .collect();
+    decide(results, tier, policy)
+}
+
+fn first_and_more(items: &[Finding], fallback: &str) -> String {
+    match items {
+        [] => fallback.to_string(),
+        [one] => one.message.clone(),
+        [first, rest @ ..] => format!("{} (+{} more)", first.message, rest.len()),
+    }
+}
+
+fn apply_outcome(r: &mut CheckResult, outcome: Outcome, policy: &Policy, tier: Tier) {
+    let fail_status = if r.requirement == Requirement::Required {
+        Status::Fail
+    } else {
+        Status::Warn
+    };
+    match outcome {
+        Outcome::Pass { basis, evidence } => {
+            r.basis = Some(basis);
+            r.evidence = evidence;
+            if basis == Basis::Attested && policy.requires_evidence(tier) {
+                r.status = Status::Warn;
+                r.message = format!(
+                    "attested only: {}; tier {tier} requires repository evidence ({})",
+                    first_and_more(&r.evidence, "declared in the manifest"),
+                    policy.require_evidence.source
+                );
+            } else {
+                r.status = Status::Pass;
+                r.message = first_and_more(&r.evidence, "requirement met");
+            }
+        }
+        Outcome::Fail { findings } => {
+            r.status = fail_status;
+            r.message = first_and_more(&findings, "requirement not met");
+            r.findings = findings;
+        }
+        Outcome::NotApplicable { reason } => {
+            r.status = Status::Skip;
+            r.message = format!("not applicable: {reason}");
+        }
+        Outcome::Inconclusive { reason, findings } => {
+            r.status = fail_status;
+            r.inconclusive = true;
+            r.message = format!("inconclusive: {reason}");
+            r.findings = findings;
+        }
+    }
+}
+
+fn credit(s: Status) -> f64 {
+    match s {
+        Status::Pass => 1.0,
+        Status::Warn => 0.5,
+        Status::Fail | Status::Skip => 0.0,
+    }
+}
+
+fn pct(v: f64) -> String {
+    let r = (v * 10.0).round() / 10.0;
+    if r.fract() == 0.0 {
+        format!("{r:.0}%")
+    } else {
+        format!("{r:.1}%")
+    }
+}
+
+fn decide(
+    mut results: Vec<CheckResult>,
+    tier: Tier,
+    policy: &Policy,
+) -> Result<Evaluation, DecideError> {
+    let evaluated = results.iter().filter(|r| r.status != Status::Skip).count();
+    let minimum = policy.min_evaluated_checks.value;
+    if evaluated < minimum as usize {
+        return Err(DecideError::TooFewChecks {
+            evaluated,
+            minimum,
+            set_by: policy.min_evaluated_checks.source.to_string(),
+        });
+    }
+
+    let mut by_cat: BTreeMap<Category, CategoryScore> = Category::ALL
+        .into_iter()
+        .map(|c| {
+            (
+                c,
+                CategoryScore {
+                    category: c,
+                    weight: policy.weight(c),
+                    score: None,
+                    pass: 0,
+                    warn: 0,
+                    fail: 0,
+                    skip: 0,
+                },
+            )
+        })
+        .collect();
+    let (mut num, mut den) = (0.0, 0.0);
+    for r in &results {
+        let Some(c) = by_cat.get_mut(&r.category) else {
+            continue;
+        };
+        match r.status {
+            Status::Pass => c.pass += 1,
+            Status::Warn => c.warn += 1,
+            Status::Fail => c.fail += 1,
+            Status::Skip => c.skip += 1,
+        }
+        if r.status != Status::Skip {
+            num += c.weight * credit(r.status);
+            den += c.weight;
+        }
+    }
+    for c in by_cat.values_mut() {
+        let n = c.evaluated();
+        if n > 0 {
+            c.score = Some(10.0 * (c.pass as f64 + 0.5 * c.warn as f64) / n as f64);
+        }
+    }
+    let score = if den > 0.0 { 100.0 * num / den } else { 0.0 };
+    let passed = results.iter().filter(|r| r.status == Status::Pass).count();
+    let pass_rate = 100.0 * passed as f64 / evaluated as f64;
+
+    let mut trace = Vec::new();
+    let mut notices = Vec::new();
+    let go = &policy.go_threshold;
+    let cond = &policy.conditional_threshold;
+    if policy.thresholds_unsafe() {
+        let n = format!(
+            "UNSAFE THRESHOLDS: conditional {}% is below the {}% floor, allowed by `allow_unsafe_thresholds` ({})",
+            cond.value,
+            launchgate_manifest::THRESHOLD_FLOOR,
+            policy.allow_unsafe_thresholds.source
+        );
+        trace.push(TraceEntry {
+            rule: "unsafe-thresholds",
+            effect: None,
+            check: None,
+            message: n.clone(),
+        });
+        notices.push(n);
+    }
+    trace.push(TraceEntry {
+        rule: "score",
+        effect: None,
+        check: None,
+        message: format!(
+            "{evaluated} checks evaluated for tier {tier}: {passed} passed (pass rate {}), weighted score {}",
+            percent_whole(pass_rate),
+            pct(score)
+        ),
+    });
+
+    let hard = &policy.hard_blocker_categories;
+    for r in results.iter_mut().filter(|r| r.status == Status::Fail) {
+        if r.severity == Severity::Blocker {
+            r.blocking = true;
+            trace.push(TraceEntry {
+                rule: "required-blocker",
+                effect: Some(Verdict::NoGo),
+                check: Some(r.id),
+                message: format!("{} failed; it is a required blocker for tier {tier}", r.id),
+            });
+        }
+        if hard.value.contains(&r.category) {
+            r.blocking = true;
+            trace.push(TraceEntry {
+                rule: "hard-blocker-category",
+                effect: Some(Verdict::NoGo),
+                check: Some(r.id),
+                message: format!(
+                    "{} failed; {} is a hard-blocker category ({})",
+                    r.id, r.category, hard.source
+                ),
+            });
+        }
+    }
+    if score < cond.value {
+        trace.push(TraceEntry {
+            rule: "threshold",
+            effect: Some(Verdict::NoGo),
+            check: None,
+            message: format!(
+                "score {} is below the conditional threshold {}% ({})",
+                pct(score),
+                cond.value,
+                cond.source
+            ),
+        });
+    } else if score < go.value {
+        trace.push(TraceEntry {
+            rule: "threshold",
+            effect: Some(Verdict::ConditionalGo),
+            check: None,
+            message: format!(
+                "score {} is at least the conditional threshold {}% but below the go threshold {}% ({})",
+                pct(score),
+                cond.value,
+                go.value,
+                go.source
+            ),
+        });
+    } else {
+        trace.push(TraceEntry {
+            rule: "threshold",
+            effect: None,
+            check: None,
+            message: format!(
+                "score {} meets the go threshold {}% ({})",
+                pct(score),
+                go.value,
+                go.source
+            ),
+        });
+    }
+    let warns = results.iter().filter(|r| r.status == Status::Warn).count();
+    if warns > 0 {
+        trace.push(TraceEntry {
+            rule: "warnings-remain",
+            effect: Some(Verdict::ConditionalGo),
+            check: None,
+            message: format!(
+                "{warns} warning{} {}",
+                if warns == 1 { "" } else { "s" },
+                if warns == 1 { "remains" } else { "remain" }
+            ),
+        });
+    }
+    let decision = trace
+        .iter()
+        .filter_map(|t| t.effect)
+        .min()
+        .unwrap_or(Verdict::Go);
+    trace.push(TraceEntry {
+        rule: "decision",
+        effect: Some(decision),
+        check: None,
+        message: match decision {
+            Verdict::Go => {
+                "GO: no blocker, score at or above the go threshold, no warning".to_string()
+            }
+            Verdict::ConditionalGo => {
+                "CONDITIONAL_GO: no blocker, but the rules above hold it back from GO".to_string()
+            }
+            Verdict::NoGo => "NO_GO: at least one rule above forces it".to_string(),
+        },
+    });
+
+    Ok(Evaluation {
+        tier,
+        results,
+        categories: by_cat.into_values().collect(),
+        score,
+        pass_rate,
+        decision,
+        trace,
+        notices,
+    })
+}
+
+/// A score as reports print it: `88%`, `87.5%` (one decimal when it has one).
+pub fn percent(v: f64) -> String {
+    pct(v)
+}
+
+/// A pass rate as reports print it: whole percent, `88%`.
+pub fn percent_whole(v: f64) -> String {
+    format!("{:.0}%", v.round())
+}

@@ -2,4 +2,10 @@
 
 use crate::Check;
 
-pub(crate) static CHECKS: &[&dyn Check] = &[];
+pub(crate) mod connection_pooling;
+pub(crate) mod load_tested;
+
+pub(crate) static CHECKS: &[&dyn Check] = &[
+    &load_tested::LoadTested,
+    &connection_pooling::ConnectionPooling,
+];

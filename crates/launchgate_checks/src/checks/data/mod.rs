@@ -2,6 +2,20 @@
 
 use crate::Check;
 
+pub(crate) mod audit_log;
+pub(crate) mod automated_backups;
+pub(crate) mod backup_monitoring;
+pub(crate) mod backup_retention;
+pub(crate) mod encryption_at_rest;
+pub(crate) mod point_in_time_recovery;
 pub(crate) mod restore_tested;
 
-pub(crate) static CHECKS: &[&dyn Check] = &[&restore_tested::RestoreTested];
+pub(crate) static CHECKS: &[&dyn Check] = &[
+    &automated_backups::AutomatedBackups,
+    &backup_retention::BackupRetention,
+    &restore_tested::RestoreTested,
+    &point_in_time_recovery::PointInTimeRecovery,
+    &encryption_at_rest::EncryptionAtRest,
+    &audit_log::AuditLog,
+    &backup_monitoring::BackupMonitoring,
+];

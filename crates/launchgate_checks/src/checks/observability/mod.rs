@@ -2,4 +2,16 @@
 
 use crate::Check;
 
-pub(crate) static CHECKS: &[&dyn Check] = &[];
+pub(crate) mod dashboards_present;
+pub(crate) mod distributed_tracing;
+pub(crate) mod request_correlation;
+pub(crate) mod slo_defined;
+pub(crate) mod structured_logging;
+
+pub(crate) static CHECKS: &[&dyn Check] = &[
+    &structured_logging::StructuredLogging,
+    &request_correlation::RequestCorrelation,
+    &distributed_tracing::DistributedTracing,
+    &slo_defined::SloDefined,
+    &dashboards_present::DashboardsPresent,
+];

@@ -2,4 +2,6 @@
 
 use crate::Check;
 
-pub(crate) static CHECKS: &[&dyn Check] = &[];
+pub(crate) mod cost_estimate;
+
+pub(crate) static CHECKS: &[&dyn Check] = &[&cost_estimate::CostEstimate];

@@ -1,0 +1,392 @@
+//! The `launchgate` command line: parses arguments, runs the library crates, prints, and alone
+//! maps outcomes to exit codes (0 passes the gate, 1 fails it, 2 usage/configuration/input error).
+//! `main.rs` only calls [`run`]; the CLI definition lives here so `xtask` can generate its reference.
+
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use launchgate_checks::Registry;
+use launchgate_core::Category;
+use launchgate_evidence::Evidence;
+use launchgate_manifest::{
+    ConfigError, ConfigErrors, LocatedLayer, MANIFEST_FILE, Policy, ServiceManifest, SourceFile,
+};
+use launchgate_policy::Verdict;
+use launchgate_report::{Review, TerminalOptions, render_markdown, render_terminal};
+
+/// Production readiness reviews as evidence-backed checks: GO, CONDITIONAL_GO or NO_GO.
+#[derive(Debug, Parser)]
+#[command(name = "launchgate", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Review a service: read its manifest, run every check, decide GO / CONDITIONAL_GO / NO_GO.
+    ///
+    /// Exit status: 0 when the decision passes the gate (see --fail-on), 1 when it fails it,
+    /// 2 for usage, configuration or input errors.
+    Check(CheckArgs),
+    /// List the checks with their category, severity and tier matrix.
+    Checks {
+        /// Only this category (observability, safety, runbooks, data, security, capacity,
+        /// incident, operations).
+        #[arg(long, value_parser = parse_category)]
+        category: Option<Category>,
+    },
+    /// Show the documentation of one check, by ID (SAF-001) or slug (dependency-timeouts).
+    Explain {
+        /// Check ID or slug.
+        check: String,
+    },
+    /// Print a JSON Schema: of the service manifest (default) or of a policy file.
+    Schema {
+        #[arg(value_enum, default_value_t = SchemaKind::Manifest)]
+        kind: SchemaKind,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct CheckArgs {
+    /// The service's repository (its `launchgate.yaml` is read from here).
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// The service manifest, if not PATH/launchgate.yaml.
+    #[arg(long, value_name = "FILE")]
+    manifest: Option<PathBuf>,
+    /// An organisation policy file; the manifest's own `policy:` section overrides it.
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Terminal)]
+    format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// The lowest decision that fails the gate (exit 1).
+    #[arg(long, value_enum, default_value_t = FailOn::NoGo)]
+    fail_on: FailOn,
+    /// The review date (YYYY-MM-DD) for date windows such as "restore tested within 90 days";
+    /// defaults to today.
+    #[arg(long, value_name = "DATE")]
+    today: Option<String>,
+    /// Show the evidence behind passing checks too.
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    Terminal,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    /// Fail only on NO_GO.
+    NoGo,
+    /// Fail on CONDITIONAL_GO and NO_GO.
+    Conditional,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum SchemaKind {
+    Manifest,
+    Policy,
+}
+
+fn parse_category(s: &str) -> Result<Category, String> {
+    Category::from_key(s).ok_or_else(|| {
+        let keys: Vec<&str> = Category::ALL.iter().map(|c| c.key()).collect();
+        format!("unknown category `{s}`; allowed: {}", keys.join(", "))
+    })
+}
+
+/// A failure to produce a decision, reported on stderr with exit code 2.
+enum Failure {
+    Config(ConfigErrors),
+    Message(String),
+}
+
+impl From<ConfigErrors> for Failure {
+    fn from(e: ConfigErrors) -> Self {
+        Failure::Config(e)
+    }
+}
+
+impl From<ConfigError> for Failure {
+    fn from(e: ConfigError) -> Self {
+        Failure::Config(e.into())
+    }
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(args) => check(&args),
+        Command::Checks { category } => list_checks(category),
+        Command::Explain { check } => explain(&check),
+        Command::Schema { kind } => {
+            let s = match kind {
+                SchemaKind::Manifest => launchgate_manifest::manifest_schema(),
+                SchemaKind::Policy => launchgate_manifest::policy_schema(),
+            };
+            write_stdout(&s).map(|()| ExitCode::SUCCESS)
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(f) => {
+            report_failure(&f);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn stderr_color() -> bool {
+    anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never
+}
+
+fn report_failure(f: &Failure) {
+    let mut out = String::new();
+    match f {
+        Failure::Config(errs) => {
+            let theme = if stderr_color() {
+                miette::GraphicalTheme::unicode()
+            } else {
+                miette::GraphicalTheme::unicode_nocolor()
+            };
+            let handler =
+                miette::GraphicalReportHandler::new_themed(theme).with_width(terminal_width());
+            for e in &errs.errors {
+                if handler.render_report(&mut out, e).is_err() {
+                    out.push_str(&e.message);
+                    out.push('\n');
+                }
+            }
+            if errs.errors.len() > 1 {
+                let _ = writeln!(
+                    out,
+                    "error: {} problems in the configuration",
+                    errs.errors.len()
+                );
+            }
+        }
+        Failure::Message(m) => {
+            out.push_str("error: ");
+            out.push_str(m);
+            out.push('\n');
+        }
+    }
+    let mut err = anstream::stderr();
+    let _ = err.write_all(out.as_bytes());
+}
+
+fn write_stdout(s: &str) -> Result<(), Failure> {
+    let mut out = anstream::stdout();
+    out.write_all(s.as_bytes())
+        .and_then(|()| out.flush())
+        .or_else(|e| {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                Ok(())
+            } else {
+                Err(e)
+            }
+        })
+        .map_err(|e| Failure::Message(format!("cannot write to standard output: {e}")))
+}
+
+fn terminal_width() -> usize {
+    if let Some(w) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
+        return w;
+    }
+    if std::io::stdout().is_terminal()
+        && let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size()
+    {
+        return usize::from(w);
+    }
+    100
+}
+
+/// `path` as shown to users: relative to `base` when inside it, with `/` separators.
+fn display_path(path: &Path, base: &Path) -> String {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    rel.to_string_lossy().replace('\\', "/")
+}
+
+fn parse_today(s: Option<&str>) -> Result<jiff::civil::Date, Failure> {
+    match s {
+        Some(s) => s.parse().map_err(|_| {
+            Failure::Message(format!(
+                "--today `{s}` is not a date; write it as YYYY-MM-DD, e.g. 2026-11-22"
+            ))
+        }),
+        None => Ok(jiff::Zoned::now().date()),
+    }
+}
+
+/// Everything `check` computes before rendering; shared with tests through the binary only.
+fn review(args: &CheckArgs) -> Result<Review, Failure> {
+    let today = parse_today(args.today.as_deref())?;
+    let root = &args.path;
+    if !root.exists() {
+        return Err(Failure::Message(format!(
+            "{} does not exist",
+            root.display()
+        )));
+    }
+    let manifest_path = match &args.manifest {
+        Some(m) => m.clone(),
+        None => root.join(MANIFEST_FILE),
+    };
+    if !manifest_path.is_file() {
+        return Err(Failure::Message(format!(
+            "no service manifest at {}: create `{MANIFEST_FILE}` at the repository root (see `launchgate schema` and docs/manifest.md), or pass --manifest FILE",
+            manifest_path.display()
+        )));
+    }
+    let manifest = ServiceManifest::parse(SourceFile::read(
+        &manifest_path,
+        display_path(&manifest_path, root),
+    )?)?;
+    let registry = Registry::builtin();
+    let ids = registry.ids();
+    let mut layers = Vec::new();
+    if let Some(p) = &args.policy {
+        if !p.is_file() {
+            return Err(Failure::Message(format!(
+                "policy file {} does not exist",
+                p.display()
+            )));
+        }
+        layers.push(LocatedLayer::parse_file(SourceFile::read(
+            p,
+            p.to_string_lossy().replace('\\', "/"),
+        )?)?);
+    }
+    layers.extend(manifest.policy_layer());
+    let policy = Policy::resolve(&layers, &ids)?;
+    let evidence = Evidence::none();
+    let evaluation = launchgate_policy::evaluate(&registry, &manifest, &evidence, &policy, today)
+        .map_err(|e| Failure::Message(e.to_string()))?;
+    let fix_of = |id: &str| {
+        registry
+            .get(id)
+            .and_then(|c| c.meta().section("How to fix"))
+    };
+    Ok(Review::build(
+        &manifest, &policy, evaluation, today, &fix_of,
+    ))
+}
+
+fn check(args: &CheckArgs) -> Result<ExitCode, Failure> {
+    let review = review(args)?;
+    let text = match args.format {
+        Format::Json => review.to_json(),
+        Format::Markdown => render_markdown(&review),
+        Format::Terminal => render_terminal(
+            &review,
+            TerminalOptions {
+                width: terminal_width(),
+                verbose: args.verbose,
+            },
+        ),
+    };
+    match &args.output {
+        Some(path) => {
+            let plain = if matches!(args.format, Format::Terminal) {
+                strip_ansi(&text)
+            } else {
+                text
+            };
+            std::fs::write(path, plain)
+                .map_err(|e| Failure::Message(format!("cannot write {}: {e}", path.display())))?;
+        }
+        None => write_stdout(&text)?,
+    }
+    let fails = match args.fail_on {
+        FailOn::NoGo => review.decision == Verdict::NoGo,
+        FailOn::Conditional => review.decision != Verdict::Go,
+    };
+    Ok(if fails {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn strip_ansi(s: &str) -> String {
+    let mut out = Vec::new();
+    let mut w = anstream::StripStream::new(&mut out);
+    let _ = w.write_all(s.as_bytes());
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn list_checks(category: Option<Category>) -> Result<ExitCode, Failure> {
+    let registry = Registry::builtin();
+    let mut out = String::from(
+        "ID       SLUG                          CATEGORY       SEVERITY  T0 T1 T2  SUMMARY\n",
+    );
+    for c in registry.iter() {
+        let m = c.meta();
+        if category.is_some_and(|k| k != m.category) {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "{:<8} {:<29} {:<14} {:<9} {}     {}",
+            m.id,
+            m.slug,
+            m.category.key(),
+            m.severity.key(),
+            m.tiers,
+            m.summary()
+        );
+    }
+    write_stdout(&out).map(|()| ExitCode::SUCCESS)
+}
+
+fn explain(key: &str) -> Result<ExitCode, Failure> {
+    let Some(c) = launchgate_checks::find_builtin(key) else {
+        let registry = Registry::builtin();
+        let ids = registry.ids();
+        let hint = match launchgate_core::nearest(&key.to_ascii_uppercase(), ids.iter().copied()) {
+            Some(s) => format!("; did you mean `{s}`?"),
+            None => String::new(),
+        };
+        return Err(Failure::Message(format!(
+            "no check `{key}`{hint} `launchgate checks` lists them all"
+        )));
+    };
+    write_stdout(&launchgate_report::docs::check_page(c.meta())).map(|()| ExitCode::SUCCESS)
+}
+
+/// The CLI reference in Markdown, generated from the clap definition (`docs/cli.md`).
+pub fn cli_reference() -> String {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    let mut out = String::from(
+        "# launchgate command-line reference\n\n<!-- generated by `cargo xtask generate`; do not edit -->\n\n",
+    );
+    let () = cmd.build();
+    out.push_str("```text\n");
+    out.push_str(&cmd.render_long_help().to_string());
+    out.push_str("```\n");
+    for sub in cmd.get_subcommands_mut() {
+        let name = sub.get_name().to_string();
+        if name == "help" {
+            continue;
+        }
+        let _ = write!(out, "\n## launchgate {name}\n\n```text\n");
+        out.push_str(&sub.render_long_help().to_string());
+        out.push_str("```\n");
+    }
+    out
+}

@@ -1,0 +1,413 @@
+//! The real binary on the bundled examples and on broken inputs: exit codes, stdout, stderr.
+
+// Test helpers outside #[test] functions may unwrap: a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn lg() -> Command {
+    let mut c = Command::cargo_bin("launchgate").unwrap();
+    c.current_dir(root())
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "120");
+    c
+}
+
+fn json(example: &str) -> (Value, i32) {
+    let out = lg()
+        .args([
+            "check",
+            example,
+            "--format",
+            "json",
+            "--today",
+            "2026-11-22",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    (v, out.status.code().unwrap())
+}
+
+/// A temporary directory holding a `launchgate.yaml` (and optionally a policy file).
+fn repo(name: &str, manifest: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("launchgate-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("launchgate.yaml"), manifest).unwrap();
+    dir
+}
+
+fn stderr_of(args: &[&str]) -> (String, i32) {
+    let out = lg().args(args).output().unwrap();
+    (
+        String::from_utf8(out.stderr).unwrap(),
+        out.status.code().unwrap(),
+    )
+}
+
+const MINIMAL: &str = "service: api\ntier: 1\nexposure: internal\ndata: persistent\n";
+
+#[test]
+fn payment_service_is_conditional_go_at_88_percent() {
+    let (v, code) = json("examples/payment-service");
+    assert_eq!(code, 0);
+    assert_eq!(v["service"], "payment-service");
+    assert_eq!(v["decision"], "conditional_go");
+    assert_eq!(v["pass_rate"], "88%");
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["evaluated_on"], "2026-11-22");
+    assert_eq!(v["counts"]["evaluated"], 32);
+    let failing: Vec<&str> = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "fail")
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(failing, ["CAP-007", "INC-006", "OPS-006", "SAF-009"]);
+    assert_eq!(v["blockers"].as_array().unwrap().len(), 0);
+    assert_eq!(v["action_items"].as_array().unwrap().len(), 4);
+    let trace: Vec<&str> = v["trace"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(trace, ["score", "threshold", "decision"]);
+}
+
+#[test]
+fn fail_on_conditional_turns_conditional_go_into_exit_1() {
+    lg().args([
+        "check",
+        "examples/payment-service",
+        "--today",
+        "2026-11-22",
+        "--fail-on",
+        "conditional",
+    ])
+    .assert()
+    .code(1);
+}
+
+#[test]
+fn all_false_manifest_is_no_go_with_exit_1() {
+    let (v, code) = json("examples/all-false");
+    assert_eq!(code, 1);
+    assert_eq!(v["decision"], "no_go");
+    assert_eq!(v["pass_rate"], "0%");
+    let blockers: Vec<&str> = v["blockers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        blockers.contains(&"SEC-010")
+            && blockers.contains(&"SAF-001")
+            && blockers.contains(&"DAT-001"),
+        "{blockers:?}"
+    );
+    let rules: Vec<&str> = v["trace"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"hard-blocker-category") && rules.contains(&"required-blocker"));
+}
+
+#[test]
+fn internal_dashboard_is_ready_for_tier_2_and_prints_skip_reasons() {
+    let (v, code) = json("examples/internal-dashboard");
+    assert_eq!(code, 0);
+    assert_eq!(v["decision"], "go");
+    let out = lg()
+        .args([
+            "check",
+            "examples/internal-dashboard",
+            "--today",
+            "2026-11-22",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("SKIP  CAP-007 load-tested"), "{text}");
+    assert!(text.contains("not required for tier 2"), "{text}");
+    assert!(
+        text.contains("not applicable: the service keeps no durable data (`data: ephemeral`)"),
+        "{text}"
+    );
+    assert!(text.contains("Decision: GO"), "{text}");
+}
+
+#[test]
+fn markdown_report_has_every_section_of_the_seed_format() {
+    let out = lg()
+        .args([
+            "check",
+            "examples/payment-service",
+            "--today",
+            "2026-11-22",
+            "--format",
+            "markdown",
+        ])
+        .output()
+        .unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    for section in [
+        "# Production Readiness Report: payment-service",
+        "**Overall status:** CONDITIONALLY READY",
+        "**Estimated time to production-ready:**",
+        "## Category Scores",
+        "| Observability | 10/10 | 0 | 0 | 5 |",
+        "## Detailed Findings",
+        "### P0: Must fix before production (blockers)",
+        "## Production Launch Plan",
+        "- [ ] Load test passed (10x traffic) (CAP-007 is FAIL)",
+        "- [x] Backup restoration tested (DAT-003 passed)",
+        "| SRE | | |",
+    ] {
+        assert!(md.contains(section), "missing `{section}` in:\n{md}");
+    }
+}
+
+#[test]
+fn output_file_receives_the_report() {
+    let dir = repo("output", MINIMAL);
+    let out = dir.join("review.json");
+    lg().args([
+        "check",
+        "examples/payment-service",
+        "--today",
+        "2026-11-22",
+        "--format",
+        "json",
+        "-o",
+    ])
+    .arg(&out)
+    .assert()
+    .success()
+    .stdout("");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
+    assert_eq!(v["decision"], "conditional_go");
+}
+
+#[test]
+fn unknown_key_names_file_line_col_and_suggests_the_nearest() {
+    let dir = repo(
+        "typo",
+        "service: api\ntierr: 1\nexposure: internal\ndata: persistent\n",
+    );
+    let (err, code) = stderr_of(&["check", dir.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("launchgate.yaml:2:1: unknown key `tierr`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `tier`?"), "{err}");
+}
+
+#[test]
+fn wrong_type_and_bad_values_are_located_with_what_is_allowed() {
+    let dir = repo(
+        "types",
+        "service: api\ntier: 1\nexposure: publik\ndata: persistent\nrequest_timeout_ms: soon\n",
+    );
+    let (err, code) = stderr_of(&["check", dir.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("launchgate.yaml:3:11: `publik` is not a valid value for `exposure`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `public`?"), "{err}");
+
+    let dir = repo(
+        "type2",
+        "service: api\ntier: 1\nexposure: public\ndata: persistent\nrequest_timeout_ms: soon\n",
+    );
+    let (err, _) = stderr_of(&["check", dir.to_str().unwrap()]);
+    assert!(
+        err.contains(
+            "launchgate.yaml:5:21: wrong type for `request_timeout_ms`: found string \"soon\""
+        ),
+        "{err}"
+    );
+
+    let dir = repo(
+        "tier",
+        "service: api\ntier: 5\nexposure: public\ndata: persistent\n",
+    );
+    let (err, _) = stderr_of(&["check", dir.to_str().unwrap()]);
+    assert!(
+        err.contains("launchgate.yaml:2:7: tier 5 does not exist"),
+        "{err}"
+    );
+}
+
+#[test]
+fn semantic_errors_are_all_reported_at_once() {
+    let text = "service: api\ntier: 1\nexposure: public\ndata: persistent\nslos:\n  - name: a\n    objective: 100\ndependencies:\n  - name: db\n    kind: database\n    timeout_ms: 0\n";
+    let dir = repo("semantic", text);
+    let (err, code) = stderr_of(&["check", dir.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("launchgate.yaml:7:16: objective 100 is not a percentage between 0 and 100"),
+        "{err}"
+    );
+    assert!(
+        err.contains("launchgate.yaml:11:17: `timeout_ms` is 0"),
+        "{err}"
+    );
+    assert!(err.contains("2 problems in the configuration"), "{err}");
+}
+
+#[test]
+fn zero_thresholds_are_refused() {
+    let dir = repo("zero", MINIMAL);
+    std::fs::write(
+        dir.join("org.yaml"),
+        "thresholds:\n  go: 0\n  conditional: 0\n",
+    )
+    .unwrap();
+    let (err, code) = stderr_of(&[
+        "check",
+        dir.to_str().unwrap(),
+        "--policy",
+        dir.join("org.yaml").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("org.yaml:3:16: thresholds must satisfy 0 < conditional <= go <= 100"),
+        "{err}"
+    );
+}
+
+#[test]
+fn thresholds_under_the_floor_need_an_explicit_opt_in_and_are_flagged() {
+    let dir = repo(
+        "floor",
+        &format!("{MINIMAL}policy:\n  thresholds: {{go: 45, conditional: 30}}\n"),
+    );
+    let (err, code) = stderr_of(&["check", dir.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("launchgate.yaml:6:37: threshold 30% is below the 50% floor"),
+        "{err}"
+    );
+    let dir = repo(
+        "floor-ok",
+        &format!(
+            "{MINIMAL}policy:\n  thresholds: {{go: 45, conditional: 30}}\n  allow_unsafe_thresholds: true\n"
+        ),
+    );
+    let out = lg()
+        .args(["check", dir.to_str().unwrap(), "--today", "2026-11-22"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("UNSAFE THRESHOLDS: conditional 30% is below the 50% floor"),
+        "{text}"
+    );
+}
+
+#[test]
+fn unknown_check_in_policy_is_an_error_with_a_suggestion() {
+    let dir = repo(
+        "unknown-check",
+        &format!("{MINIMAL}policy:\n  checks:\n    SAF-01:\n      enabled: false\n"),
+    );
+    let (err, code) = stderr_of(&["check", dir.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("launchgate.yaml:7:5: unknown check `SAF-01`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `SAF-001`?"), "{err}");
+}
+
+#[test]
+fn too_few_evaluated_checks_is_an_error_not_a_decision() {
+    let dir = repo(
+        "few",
+        &format!("{MINIMAL}policy:\n  min_evaluated_checks: 1000\n"),
+    );
+    let (err, code) = stderr_of(&["check", dir.to_str().unwrap(), "--today", "2026-11-22"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("refusing to decide on"), "{err}");
+    assert!(err.contains("at least 1000 evaluated"), "{err}");
+}
+
+#[test]
+fn missing_manifest_invalid_yaml_and_bad_dates_exit_2() {
+    let dir = repo("missing", MINIMAL);
+    std::fs::remove_file(dir.join("launchgate.yaml")).unwrap();
+    let (err, code) = stderr_of(&["check", dir.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no service manifest at"), "{err}");
+
+    let dir = repo("yaml", "service: [api\ntier: 1\n");
+    let (err, code) = stderr_of(&["check", dir.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("launchgate.yaml:") && err.contains("invalid YAML"),
+        "{err}"
+    );
+
+    let (err, code) = stderr_of(&["check", "examples/payment-service", "--today", "22/11/2026"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--today `22/11/2026` is not a date"), "{err}");
+
+    let dir = repo(
+        "date",
+        &format!("{MINIMAL}claims:\n  backups:\n    last_restore_test: last week\n"),
+    );
+    let (err, _) = stderr_of(&["check", dir.to_str().unwrap()]);
+    assert!(
+        err.contains("launchgate.yaml:7:24: `last week` is not a date"),
+        "{err}"
+    );
+}
+
+#[test]
+fn checks_explain_and_schema_commands() {
+    let out = lg()
+        .args(["checks", "--category", "data"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("DAT-003  restore-tested"), "{text}");
+    assert!(!text.contains("SAF-001"), "{text}");
+
+    let out = lg()
+        .args(["explain", "dependency-timeouts"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("# SAF-001 dependency-timeouts"), "{text}");
+    assert!(text.contains("## How to fix"), "{text}");
+
+    let (err, code) = stderr_of(&["explain", "SAF-01"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("did you mean `SAF-001`?"), "{err}");
+
+    let out = lg().args(["schema"]).output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["title"], "launchgate service manifest");
+    assert!(
+        v["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|k| k == "tier")
+    );
+}

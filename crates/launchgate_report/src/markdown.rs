@@ -1,0 +1,282 @@
+//! The Markdown report (seed 003's format): executive summary, category scores, detailed
+//! findings with recommendations, P0/P1/P2 action items, launch plan and sign-off table.
+
+use std::fmt::Write as _;
+
+use launchgate_core::{Category, Status};
+
+use crate::{Priority, Review, effort_text};
+
+fn mark(s: Status) -> &'static str {
+    match s {
+        Status::Pass => "✅",
+        Status::Warn => "⚠️",
+        Status::Fail => "❌",
+        Status::Skip => "⏭️",
+    }
+}
+
+/// Escapes the characters that would break a table cell or start Markdown syntax mid-line.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+pub fn render_markdown(r: &Review) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "# Production Readiness Report: {}\n", r.service);
+    let _ = writeln!(o, "**Evaluated:** {}  ", r.evaluated_on);
+    let _ = writeln!(o, "**Service:** {}  ", r.service);
+    let _ = writeln!(o, "**Criticality:** Tier {}  ", r.tier);
+    let _ = writeln!(
+        o,
+        "**Owner:** {}  ",
+        r.owner.as_deref().unwrap_or("not declared")
+    );
+    let _ = writeln!(
+        o,
+        "**Exposure / data / stage:** {} / {} / {}  ",
+        r.exposure, r.data, r.stage
+    );
+    let _ = writeln!(o, "**Evaluator:** {} {}\n", r.tool.name, r.tool.version);
+    for n in &r.notices {
+        let _ = writeln!(o, "> **Warning:** {n}\n");
+    }
+
+    let _ = writeln!(o, "## Executive Summary\n");
+    let _ = writeln!(
+        o,
+        "**Overall status:** {} ({}; score {}, pass rate {}, {} of {} checks evaluated)\n",
+        r.decision.readiness(),
+        r.decision.label(),
+        r.score_text(),
+        r.pass_rate,
+        r.counts.evaluated,
+        r.counts.total
+    );
+    let fails: Vec<_> = r
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Fail)
+        .collect();
+    let warns: Vec<_> = r
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Warn)
+        .collect();
+    let _ = writeln!(o, "**Blockers (must fix before production):**");
+    if fails.is_empty() {
+        let _ = writeln!(o, "None.");
+    }
+    for (i, c) in fails.iter().enumerate() {
+        let forced = if c.blocking {
+            " **(forces NO_GO)**"
+        } else {
+            ""
+        };
+        let _ = writeln!(o, "{}. {} {}: {}{forced}", i + 1, c.id, c.slug, c.message);
+    }
+    let _ = writeln!(o, "\n**Warnings (should fix soon):**");
+    if warns.is_empty() {
+        let _ = writeln!(o, "None.");
+    }
+    for (i, c) in warns.iter().enumerate() {
+        let _ = writeln!(o, "{}. {} {}: {}", i + 1, c.id, c.slug, c.message);
+    }
+    let p0: u32 = r
+        .action_items
+        .iter()
+        .filter(|a| a.priority == Priority::P0)
+        .map(|a| a.effort_hours)
+        .sum();
+    let _ = writeln!(
+        o,
+        "\n**Estimated time to production-ready:** {} (P0 alone: {})\n",
+        effort_text(r.estimated_effort_hours),
+        effort_text(p0)
+    );
+
+    let _ = writeln!(o, "## Category Scores\n");
+    let _ = writeln!(o, "| Category | Score | Blockers | Warnings | Total |");
+    let _ = writeln!(o, "|----------|-------|----------|----------|-------|");
+    let (mut sum, mut out_of, mut blockers, mut warnings, mut checks_total) = (0.0, 0, 0, 0, 0);
+    for c in &r.categories {
+        let total = c.pass + c.warn + c.fail + c.skip;
+        if total == 0 {
+            continue;
+        }
+        let score = c
+            .score
+            .map_or_else(|| "skipped".to_string(), |s| format!("{}/10", trim(s)));
+        if let Some(s) = c.score {
+            sum += s;
+            out_of += 10;
+        }
+        blockers += c.blockers;
+        warnings += c.warnings;
+        checks_total += total;
+        let _ = writeln!(
+            o,
+            "| {} | {score} | {} | {} | {total} |",
+            c.title, c.blockers, c.warnings
+        );
+    }
+    let _ = writeln!(
+        o,
+        "| **Total** | **{}/{out_of}** | **{blockers}** | **{warnings}** | **{checks_total}** |\n",
+        trim((sum * 10.0).round() / 10.0)
+    );
+
+    let _ = writeln!(o, "## Detailed Findings\n");
+    for cat in Category::ALL {
+        let checks: Vec<_> = r.checks.iter().filter(|c| c.category == cat).collect();
+        if checks.is_empty() {
+            continue;
+        }
+        let score = r
+            .categories
+            .iter()
+            .find(|c| c.category == cat)
+            .and_then(|c| c.score)
+            .map_or_else(|| "skipped".to_string(), |s| format!("{}/10", trim(s)));
+        let _ = writeln!(o, "### {} ({score})\n", cat.title());
+        for status in [Status::Fail, Status::Warn, Status::Pass, Status::Skip] {
+            let group: Vec<_> = checks.iter().filter(|c| c.status == status).collect();
+            if group.is_empty() {
+                continue;
+            }
+            let _ = writeln!(o, "**{}:**", status.label());
+            for c in group {
+                let _ = writeln!(
+                    o,
+                    "- {} **{}** {}: {}",
+                    mark(status),
+                    c.id,
+                    c.slug,
+                    c.message
+                );
+                if matches!(status, Status::Fail | Status::Warn) {
+                    for f in c
+                        .findings
+                        .iter()
+                        .chain(c.evidence.iter().filter(|_| c.findings.is_empty()))
+                    {
+                        if let Some(l) = &f.location {
+                            let _ = writeln!(o, "  - `{l}`: {}", f.message);
+                        }
+                    }
+                }
+            }
+            let _ = writeln!(o);
+        }
+        let recs: Vec<_> = r
+            .action_items
+            .iter()
+            .filter(|a| checks.iter().any(|c| c.id == a.id))
+            .collect();
+        if !recs.is_empty() {
+            let _ = writeln!(o, "**Recommendations:**");
+            for (i, a) in recs.iter().enumerate() {
+                let _ = writeln!(
+                    o,
+                    "{}. {} ({}, {})",
+                    i + 1,
+                    if a.fix.is_empty() { &a.title } else { &a.fix },
+                    a.id,
+                    a.effort
+                );
+            }
+            let _ = writeln!(o);
+        }
+    }
+
+    let _ = writeln!(o, "## Action Items\n");
+    for (p, heading) in [
+        (Priority::P0, "P0: Must fix before production (blockers)"),
+        (Priority::P1, "P1: Should fix soon (warnings)"),
+        (Priority::P2, "P2: Nice to have"),
+    ] {
+        let _ = writeln!(o, "### {heading}\n");
+        let items: Vec<_> = r.action_items.iter().filter(|a| a.priority == p).collect();
+        if items.is_empty() {
+            let _ = writeln!(o, "None.\n");
+        }
+        for (i, a) in items.iter().enumerate() {
+            let _ = writeln!(
+                o,
+                "{}. **{}** ({})",
+                i + 1,
+                a.title.trim_end_matches('.'),
+                a.id
+            );
+            if !a.fix.is_empty() {
+                let _ = writeln!(o, "   - Fix: {}", a.fix);
+            }
+            let _ = writeln!(
+                o,
+                "   - Owner: {}",
+                a.owner.as_deref().unwrap_or("unassigned")
+            );
+            let _ = writeln!(o, "   - Effort: {}", a.effort);
+            if !a.files.is_empty() {
+                let _ = writeln!(o, "   - Files: {}", a.files.join(", "));
+            }
+        }
+        if !items.is_empty() {
+            let _ = writeln!(o);
+        }
+    }
+
+    let _ = writeln!(o, "## Production Launch Plan\n");
+    let _ = writeln!(o, "**Prerequisites:**");
+    let status_of = |id: &str| r.checks.iter().find(|c| c.id == id).map(|c| c.status);
+    let tick = |done: bool| if done { "x" } else { " " };
+    let _ = writeln!(
+        o,
+        "- [{}] All P0 items completed",
+        tick(!r.action_items.iter().any(|a| a.priority == Priority::P0))
+    );
+    for (id, what) in [
+        ("CAP-007", "Load test passed (10x traffic)"),
+        ("DAT-003", "Backup restoration tested"),
+        ("RUN-004", "Rollback procedure documented and tested"),
+        ("RUN-002", "Runbooks reviewed by on-call team"),
+        ("OBS-007", "Alerts tested (trigger manually)"),
+    ] {
+        let (done, note) = match status_of(id) {
+            Some(Status::Pass) => (true, format!("{id} passed")),
+            Some(Status::Skip) => (true, format!("{id} skipped")),
+            Some(s) => (false, format!("{id} is {}", s.label())),
+            None => (
+                false,
+                format!("not evaluated yet: {id} is not in this review"),
+            ),
+        };
+        let _ = writeln!(o, "- [{}] {what} ({note})", tick(done));
+    }
+    let _ = writeln!(o, "\n**Launch stages:**");
+    let _ = writeln!(o, "1. Fix all blockers (P0 items)");
+    let _ = writeln!(o, "2. Load testing and alert tuning");
+    let _ = writeln!(o, "3. Canary deployment (1% traffic)");
+    let _ = writeln!(o, "4. Gradual rollout to 100%\n");
+
+    let _ = writeln!(o, "## Sign-off\n");
+    let _ = writeln!(o, "| Role | Name | Date |");
+    let _ = writeln!(o, "|------|------|------|");
+    for role in ["Engineering", "SRE", "Security"] {
+        let _ = writeln!(o, "| {role} | | |");
+    }
+
+    let _ = writeln!(o, "\n## Decision Trace\n");
+    for t in &r.trace {
+        let _ = writeln!(o, "- `{}`: {}", t.rule, cell(&t.message));
+    }
+    o
+}
+
+fn trim(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}

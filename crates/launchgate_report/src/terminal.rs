@@ -1,0 +1,172 @@
+//! The terminal view: grouped by category, one line per check, locations under failures,
+//! the decision and its reasons last (where the eye lands). Styling is ANSI; the binary strips it
+//! when colour is off (NO_COLOR, not a terminal).
+
+use std::fmt::Write as _;
+
+use anstyle::{AnsiColor, Effects, Style};
+use launchgate_core::{Category, Status};
+use launchgate_policy::Verdict;
+
+use crate::Review;
+
+/// How to draw the terminal view.
+#[derive(Debug, Clone, Copy)]
+pub struct TerminalOptions {
+    /// Columns available; long lines are cut with `…`.
+    pub width: usize,
+    /// Show the evidence behind passing checks.
+    pub verbose: bool,
+}
+
+impl Default for TerminalOptions {
+    fn default() -> Self {
+        TerminalOptions {
+            width: 100,
+            verbose: false,
+        }
+    }
+}
+
+fn style(s: Status) -> Style {
+    match s {
+        Status::Pass => AnsiColor::Green.on_default(),
+        Status::Warn => AnsiColor::Yellow.on_default(),
+        Status::Fail => AnsiColor::Red.on_default().effects(Effects::BOLD),
+        Status::Skip => Style::new().effects(Effects::DIMMED),
+    }
+}
+
+fn verdict_style(v: Verdict) -> Style {
+    match v {
+        Verdict::Go => AnsiColor::Green.on_default().effects(Effects::BOLD),
+        Verdict::ConditionalGo => AnsiColor::Yellow.on_default().effects(Effects::BOLD),
+        Verdict::NoGo => AnsiColor::Red.on_default().effects(Effects::BOLD),
+    }
+}
+
+/// Cuts `s` to `max` characters, ending with `…` when cut.
+fn fit(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+pub fn render_terminal(r: &Review, opts: TerminalOptions) -> String {
+    let width = opts.width.max(60);
+    let bold = Style::new().effects(Effects::BOLD);
+    let dim = Style::new().effects(Effects::DIMMED);
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{bold}{}{bold:#} · tier {} · {} · data {} · {} · reviewed {}",
+        r.service, r.tier, r.exposure, r.data, r.stage, r.evaluated_on
+    );
+    for n in &r.notices {
+        let s = AnsiColor::Red.on_default().effects(Effects::BOLD);
+        let _ = writeln!(o, "{s}{n}{s:#}");
+    }
+    let slug_w = r
+        .checks
+        .iter()
+        .map(|c| c.slug.len())
+        .max()
+        .unwrap_or(0)
+        .min(30);
+    for cat in Category::ALL {
+        let checks: Vec<_> = r.checks.iter().filter(|c| c.category == cat).collect();
+        if checks.is_empty() {
+            continue;
+        }
+        let view = r.categories.iter().find(|c| c.category == cat);
+        let score = view
+            .and_then(|v| v.score)
+            .map_or_else(|| "skipped".to_string(), |s| format!("{s:.1}/10"));
+        let _ = writeln!(o, "\n{bold}{}{bold:#} {dim}{score}{dim:#}", cat.title());
+        for c in checks {
+            let st = style(c.status);
+            let prefix_len = 2 + 4 + 2 + c.id.len() + 1 + slug_w + 2;
+            let msg = fit(&c.message, width.saturating_sub(prefix_len));
+            let _ = writeln!(
+                o,
+                "  {st}{}{st:#}  {} {:<slug_w$}  {}",
+                c.status.label(),
+                c.id,
+                c.slug,
+                if c.status == Status::Skip {
+                    format!("{dim}{msg}{dim:#}")
+                } else {
+                    msg
+                }
+            );
+            let show: Vec<_> = match c.status {
+                Status::Fail | Status::Warn if !c.findings.is_empty() => {
+                    c.findings.iter().collect()
+                }
+                Status::Warn => c.evidence.iter().collect(),
+                Status::Pass if opts.verbose => c.evidence.iter().collect(),
+                _ => Vec::new(),
+            };
+            let indent = " ".repeat(8);
+            for f in show {
+                let loc = f
+                    .location
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
+                let line = if c.findings.len() + c.evidence.len() > 1 || opts.verbose {
+                    format!("{loc}  {}", f.message)
+                } else {
+                    loc
+                };
+                if !line.is_empty() {
+                    let _ = writeln!(
+                        o,
+                        "{indent}{dim}{}{dim:#}",
+                        fit(&line, width.saturating_sub(8))
+                    );
+                }
+                for rel in &f.related {
+                    let _ = writeln!(o, "{indent}{dim}  see {rel}{dim:#}");
+                }
+            }
+        }
+    }
+    let vs = verdict_style(r.decision);
+    let _ = writeln!(
+        o,
+        "\n{bold}Decision:{bold:#} {vs}{}{vs:#}  pass rate {} · score {} · {} pass · {} warn · {} fail · {} skip",
+        r.decision.label(),
+        r.pass_rate,
+        r.score_text(),
+        r.counts.pass,
+        r.counts.warn,
+        r.counts.fail,
+        r.counts.skip
+    );
+    for t in r
+        .trace
+        .iter()
+        .filter(|t| t.effect.is_some() && t.rule != "decision")
+    {
+        let _ = writeln!(o, "  {}", fit(&t.message, width.saturating_sub(2)));
+    }
+    if !r.action_items.is_empty() {
+        let p0 = r
+            .action_items
+            .iter()
+            .filter(|a| a.priority == crate::Priority::P0)
+            .count();
+        let _ = writeln!(
+            o,
+            "  {} action item{} ({p0} P0), about {} of work; `--format markdown` for the full report",
+            r.action_items.len(),
+            if r.action_items.len() == 1 { "" } else { "s" },
+            crate::effort_text(r.estimated_effort_hours)
+        );
+    }
+    o
+}
