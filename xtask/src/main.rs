@@ -193,6 +193,9 @@ mod tests {
                 stale.push(rel);
             }
         }
-        assert!(stale.is_empty(), "stale generated docs (run `cargo xtask generate`): {stale:?}");
+        assert!(
+            stale.is_empty(),
+            "stale generated docs (run `cargo xtask generate`): {stale:?}"
+        );
     }
 }
