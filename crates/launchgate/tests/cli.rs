@@ -411,3 +411,27 @@ fn checks_explain_and_schema_commands() {
             .any(|k| k == "tier")
     );
 }
+
+/// Golden reviews: every example in every format, snapshotted (tool version redacted).
+#[test]
+fn golden_reviews_render_stably() {
+    for example in ["payment-service", "all-false", "internal-dashboard"] {
+        for format in ["terminal", "json", "markdown"] {
+            let out = lg()
+                .args([
+                    "check",
+                    &format!("examples/{example}"),
+                    "--today",
+                    "2026-11-22",
+                    "--format",
+                    format,
+                ])
+                .output()
+                .unwrap();
+            let text = String::from_utf8(out.stdout)
+                .unwrap()
+                .replace(env!("CARGO_PKG_VERSION"), "[version]");
+            insta::assert_snapshot!(format!("{example}-{format}"), text);
+        }
+    }
+}
