@@ -77,3 +77,15 @@ pub fn within_window(
         .at(loc))
     }
 }
+
+/// Not applicable when the service keeps no durable data (`data: none|ephemeral`): the shared
+/// guard of every data-safety check.
+pub fn no_durable_data(cx: &CheckContext<'_>) -> Option<Outcome> {
+    let data = cx.manifest.data;
+    (!data.is_durable()).then(|| {
+        Outcome::not_applicable(format!(
+            "the service keeps no durable data (`data: {}`)",
+            data.key()
+        ))
+    })
+}

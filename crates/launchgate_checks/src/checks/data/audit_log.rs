@@ -1,5 +1,6 @@
 use launchgate_core::Outcome;
 
+use crate::support;
 use crate::support::flag_claim;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
@@ -45,11 +46,8 @@ impl Check for AuditLog {
 
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let m = cx.manifest;
-        if !m.data.is_durable() {
-            return Outcome::not_applicable(format!(
-                "the service keeps no durable data (`data: {}`)",
-                m.data.key()
-            ));
+        if let Some(na) = support::no_durable_data(cx) {
+            return na;
         }
         flag_claim(
             cx,

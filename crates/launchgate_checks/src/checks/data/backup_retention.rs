@@ -1,5 +1,6 @@
 use launchgate_core::{Finding, Outcome};
 
+use crate::support;
 use crate::support::at;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
@@ -50,11 +51,8 @@ impl Check for BackupRetention {
 
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let m = cx.manifest;
-        if !m.data.is_durable() {
-            return Outcome::not_applicable(format!(
-                "the service keeps no durable data (`data: {}`)",
-                m.data.key()
-            ));
+        if let Some(na) = support::no_durable_data(cx) {
+            return na;
         }
         let pointer = "/claims/backups/retention_days";
         let min = cx.options.backup_retention_min_days;

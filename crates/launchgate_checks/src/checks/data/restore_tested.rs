@@ -1,5 +1,6 @@
 use launchgate_core::{Finding, Outcome};
 
+use crate::support;
 use crate::support::{at, within_window};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
@@ -48,11 +49,8 @@ impl Check for RestoreTested {
 
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let m = cx.manifest;
-        if !m.data.is_durable() {
-            return Outcome::not_applicable(format!(
-                "the service keeps no durable data (`data: {}`)",
-                m.data.key()
-            ));
+        if let Some(na) = support::no_durable_data(cx) {
+            return na;
         }
         let pointer = "/claims/backups/last_restore_test";
         match m.claims.backups.as_ref().and_then(|b| b.last_restore_test) {
