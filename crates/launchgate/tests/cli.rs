@@ -435,3 +435,49 @@ fn golden_reviews_render_stably() {
         }
     }
 }
+
+#[test]
+fn verbose_shows_passing_evidence_and_narrow_terminals_cut_lines() {
+    let args = ["check", "examples/payment-service", "--today", "2026-11-22"];
+    let short = String::from_utf8(lg().args(args).output().unwrap().stdout).unwrap();
+    let verbose =
+        String::from_utf8(lg().args(args).arg("--verbose").output().unwrap().stdout).unwrap();
+    let evidence = "launchgate.yaml:62:3  declared: logs are structured (JSON) events";
+    assert!(!short.contains(evidence), "{short}");
+    assert!(verbose.contains(evidence), "{verbose}");
+
+    let narrow = String::from_utf8(
+        lg().args(args)
+            .env("COLUMNS", "60")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(narrow.contains('…'));
+    for line in narrow
+        .lines()
+        .filter(|l| l.starts_with("  PASS") || l.starts_with("  FAIL"))
+    {
+        assert!(line.chars().count() <= 60, "{line}");
+    }
+}
+
+#[test]
+fn colour_follows_no_color_and_clicolor_force() {
+    let args = ["check", "examples/payment-service", "--today", "2026-11-22"];
+    let plain = lg().args(args).output().unwrap().stdout;
+    assert!(!plain.contains(&0x1b), "NO_COLOR output has escape codes");
+    let forced = lg()
+        .args(args)
+        .env_remove("NO_COLOR")
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .unwrap()
+        .stdout;
+    let text = String::from_utf8(forced).unwrap();
+    assert!(
+        text.contains("\u{1b}[31m\u{1b}[1mFAIL") || text.contains("\u{1b}[1m\u{1b}[31mFAIL"),
+        "{text:?}"
+    );
+}

@@ -141,14 +141,20 @@ impl Effort {
 }
 
 impl fmt::Display for Effort {
-    /// Hours below a day, days (of 8 hours) above.
+    /// Hours below a day, days (of 8 hours) below a week, then weeks (of 5 days).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let plural = |n: u32| if n == 1 { "" } else { "s" };
         let h = self.0;
-        if h < 8 {
-            write!(f, "{h} hour{}", if h == 1 { "" } else { "s" })
-        } else {
+        if h == 0 {
+            f.write_str("none")
+        } else if h < 8 {
+            write!(f, "{h} hour{}", plural(h))
+        } else if h < 40 {
             let d = h.div_ceil(8);
-            write!(f, "{d} day{}", if d == 1 { "" } else { "s" })
+            write!(f, "{d} day{}", plural(d))
+        } else {
+            let w = h.div_ceil(40);
+            write!(f, "{w} week{}", plural(w))
         }
     }
 }
@@ -262,6 +268,8 @@ mod tests {
         assert_eq!(Effort(4).to_string(), "4 hours");
         assert_eq!(Effort(8).to_string(), "1 day");
         assert_eq!(Effort(20).to_string(), "3 days");
+        assert_eq!(Effort(0).to_string(), "none");
+        assert_eq!(Effort(41).to_string(), "2 weeks");
     }
 
     #[test]

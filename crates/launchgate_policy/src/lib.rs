@@ -278,7 +278,8 @@ fn credit(s: Status) -> f64 {
     }
 }
 
-fn pct(v: f64) -> String {
+/// A score as reports print it: `88%`, `87.5%` (one decimal when it has one).
+pub fn percent(v: f64) -> String {
     let r = (v * 10.0).round() / 10.0;
     if r.fract() == 0.0 {
         format!("{r:.0}%")
@@ -371,7 +372,7 @@ fn decide(
         message: format!(
             "{evaluated} checks evaluated for tier {tier}: {passed} passed (pass rate {}), weighted score {}",
             percent_whole(pass_rate),
-            pct(score)
+            percent(score)
         ),
     });
 
@@ -406,7 +407,7 @@ fn decide(
             check: None,
             message: format!(
                 "score {} is below the conditional threshold {}% ({})",
-                pct(score),
+                percent(score),
                 cond.value,
                 cond.source
             ),
@@ -418,7 +419,7 @@ fn decide(
             check: None,
             message: format!(
                 "score {} is at least the conditional threshold {}% but below the go threshold {}% ({})",
-                pct(score),
+                percent(score),
                 cond.value,
                 go.value,
                 go.source
@@ -431,7 +432,7 @@ fn decide(
             check: None,
             message: format!(
                 "score {} meets the go threshold {}% ({})",
-                pct(score),
+                percent(score),
                 go.value,
                 go.source
             ),
@@ -480,11 +481,6 @@ fn decide(
         trace,
         notices,
     })
-}
-
-/// A score as reports print it: `88%`, `87.5%` (one decimal when it has one).
-pub fn percent(v: f64) -> String {
-    pct(v)
 }
 
 /// A pass rate as reports print it: whole percent, `88%`.

@@ -43,6 +43,22 @@ fn meta(id: &'static str, category: Category, severity: Severity, tiers: TierMat
     }
 }
 
+/// Registers a check with a fixed outcome.
+fn add(
+    r: &mut Registry,
+    id: &'static str,
+    category: Category,
+    severity: Severity,
+    tiers: TierMatrix,
+    outcome: Outcome,
+) {
+    r.register(Box::new(Fixed {
+        meta: meta(id, category, severity, tiers),
+        outcome,
+    }))
+    .unwrap();
+}
+
 fn id(prefix: &str, n: usize) -> &'static str {
     Box::leak(format!("{prefix}-{n:03}").into_boxed_str())
 }
@@ -56,16 +72,14 @@ fn registry(pass: usize, fail: usize) -> Registry {
         } else {
             Outcome::fail(vec![Finding::new("not ok")])
         };
-        r.register(Box::new(Fixed {
-            meta: meta(
-                id("TST", i),
-                Category::Operations,
-                Severity::Major,
-                REQUIRED,
-            ),
+        add(
+            &mut r,
+            id("TST", i),
+            Category::Operations,
+            Severity::Major,
+            REQUIRED,
             outcome,
-        }))
-        .unwrap();
+        );
     }
     r
 }
@@ -138,11 +152,14 @@ fn skipped_checks_do_not_count_towards_the_minimum() {
         Requirement::Skipped,
         Requirement::Skipped,
     ]);
-    r.register(Box::new(Fixed {
-        meta: meta("TST-900", Category::Operations, Severity::Major, skip_t1),
-        outcome: Outcome::proven(vec![]),
-    }))
-    .unwrap();
+    add(
+        &mut r,
+        "TST-900",
+        Category::Operations,
+        Severity::Major,
+        skip_t1,
+        Outcome::proven(vec![]),
+    );
     let err = decide(&r, 1, &policy("")).unwrap_err();
     assert!(
         err.to_string()
@@ -156,11 +173,14 @@ fn skipped_checks_do_not_count_towards_the_minimum() {
 #[test]
 fn security_failure_is_no_go_whatever_the_pass_rate() {
     let mut r = registry(19, 0);
-    r.register(Box::new(Fixed {
-        meta: meta("SEC-900", Category::Security, Severity::Minor, REQUIRED),
-        outcome: Outcome::fail(vec![Finding::new("leaks")]),
-    }))
-    .unwrap();
+    add(
+        &mut r,
+        "SEC-900",
+        Category::Security,
+        Severity::Minor,
+        REQUIRED,
+        Outcome::fail(vec![Finding::new("leaks")]),
+    );
     let e = decide(&r, 1, &policy("")).unwrap();
     assert_eq!(e.pass_rate, 95.0);
     assert_eq!(e.decision, Verdict::NoGo);
@@ -189,11 +209,14 @@ fn security_failure_is_no_go_whatever_the_pass_rate() {
 #[test]
 fn failing_required_blocker_is_no_go() {
     let mut r = registry(19, 0);
-    r.register(Box::new(Fixed {
-        meta: meta("OPS-900", Category::Operations, Severity::Blocker, REQUIRED),
-        outcome: Outcome::fail(vec![Finding::new("no ci")]),
-    }))
-    .unwrap();
+    add(
+        &mut r,
+        "OPS-900",
+        Category::Operations,
+        Severity::Blocker,
+        REQUIRED,
+        Outcome::fail(vec![Finding::new("no ci")]),
+    );
     let e = decide(&r, 1, &policy("")).unwrap();
     assert_eq!(e.decision, Verdict::NoGo);
     assert!(
@@ -211,11 +234,14 @@ fn a_recommended_blocker_that_fails_only_warns() {
         Requirement::Recommended,
         Requirement::Skipped,
     ]);
-    r.register(Box::new(Fixed {
-        meta: meta("OPS-900", Category::Operations, Severity::Blocker, warn_t1),
-        outcome: Outcome::fail(vec![Finding::new("no ci")]),
-    }))
-    .unwrap();
+    add(
+        &mut r,
+        "OPS-900",
+        Category::Operations,
+        Severity::Blocker,
+        warn_t1,
+        Outcome::fail(vec![Finding::new("no ci")]),
+    );
     let e = decide(&r, 1, &policy("")).unwrap();
     let res = e.results.iter().find(|c| c.id == "OPS-900").unwrap();
     assert_eq!(res.status, Status::Warn);
@@ -252,11 +278,14 @@ fn exactly_ninety_percent_is_go_and_below_is_conditional() {
 fn warnings_hold_back_go_at_any_score() {
     let mut r = registry(20, 0);
     let warn = TierMatrix([Requirement::Recommended; 3]);
-    r.register(Box::new(Fixed {
-        meta: meta("OBS-900", Category::Observability, Severity::Minor, warn),
-        outcome: Outcome::fail(vec![Finding::new("meh")]),
-    }))
-    .unwrap();
+    add(
+        &mut r,
+        "OBS-900",
+        Category::Observability,
+        Severity::Minor,
+        warn,
+        Outcome::fail(vec![Finding::new("meh")]),
+    );
     let e = decide(&r, 1, &policy("")).unwrap();
     assert!(e.score > 90.0);
     assert_eq!(e.decision, Verdict::ConditionalGo);
@@ -267,16 +296,14 @@ fn warnings_hold_back_go_at_any_score() {
 fn attested_claims_warn_under_require_evidence() {
     let mut r = Registry::empty();
     for i in 0..3 {
-        r.register(Box::new(Fixed {
-            meta: meta(
-                id("TST", i),
-                Category::Operations,
-                Severity::Major,
-                REQUIRED,
-            ),
-            outcome: Outcome::attested(vec![Finding::new("declared")]),
-        }))
-        .unwrap();
+        add(
+            &mut r,
+            id("TST", i),
+            Category::Operations,
+            Severity::Major,
+            REQUIRED,
+            Outcome::attested(vec![Finding::new("declared")]),
+        );
     }
     let e = decide(&r, 0, &policy("")).unwrap();
     assert_eq!(e.count(Status::Warn), 3);
@@ -297,11 +324,14 @@ fn attested_claims_warn_under_require_evidence() {
 #[test]
 fn inconclusive_is_never_a_pass() {
     let mut r = registry(3, 0);
-    r.register(Box::new(Fixed {
-        meta: meta("TST-900", Category::Operations, Severity::Major, REQUIRED),
-        outcome: Outcome::inconclusive("deploy.yaml does not parse"),
-    }))
-    .unwrap();
+    add(
+        &mut r,
+        "TST-900",
+        Category::Operations,
+        Severity::Major,
+        REQUIRED,
+        Outcome::inconclusive("deploy.yaml does not parse"),
+    );
     let e = decide(&r, 1, &policy("")).unwrap();
     let res = e.results.iter().find(|c| c.id == "TST-900").unwrap();
     assert_eq!(res.status, Status::Fail);
@@ -311,16 +341,14 @@ fn inconclusive_is_never_a_pass() {
 #[test]
 fn category_weights_shape_the_score() {
     let mut r = registry(3, 0);
-    r.register(Box::new(Fixed {
-        meta: meta(
-            "OBS-900",
-            Category::Observability,
-            Severity::Minor,
-            REQUIRED,
-        ),
-        outcome: Outcome::fail(vec![Finding::new("x")]),
-    }))
-    .unwrap();
+    add(
+        &mut r,
+        "OBS-900",
+        Category::Observability,
+        Severity::Minor,
+        REQUIRED,
+        Outcome::fail(vec![Finding::new("x")]),
+    );
     assert_eq!(decide(&r, 1, &policy("")).unwrap().score, 75.0);
     let e = decide(&r, 1, &policy("weights: {observability: 3}\n")).unwrap();
     assert_eq!(e.score, 50.0);
@@ -365,4 +393,33 @@ fn policy_disables_and_retiers_checks() {
         "not required for tier 2 (policy file org.yaml)"
     );
     assert_eq!(e.decision, Verdict::Go);
+}
+
+#[test]
+fn registry_refuses_bad_and_duplicate_ids_and_keeps_id_order() {
+    use launchgate_checks::RegistryError;
+    let mut r = Registry::builtin();
+    let builtin = r.len();
+    let fixed = |id| {
+        Box::new(Fixed {
+            meta: meta(id, Category::Operations, Severity::Minor, REQUIRED),
+            outcome: Outcome::proven(vec![]),
+        })
+    };
+    assert_eq!(
+        r.register(fixed("ops-1")),
+        Err(RegistryError::InvalidId("ops-1".into()))
+    );
+    assert_eq!(
+        r.register(fixed("SAF-001")),
+        Err(RegistryError::Duplicate("SAF-001".into()))
+    );
+    r.register(fixed("ACME-001")).unwrap();
+    r.register(fixed("OPS-500")).unwrap();
+    assert_eq!(r.len(), builtin + 2);
+    let ids = r.ids();
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    assert_eq!(ids, sorted);
+    assert_eq!(ids[0], "ACME-001");
 }

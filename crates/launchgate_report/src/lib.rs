@@ -1,7 +1,7 @@
 //! The Review: the one result model every output is a view of, with a versioned JSON schema,
 //! and its renderers for people (terminal, Markdown) and machines (JSON).
 
-use launchgate_core::{Category, Finding, Location, Severity, Status};
+use launchgate_core::{Category, Severity, Status};
 use launchgate_manifest::{Policy, ServiceManifest};
 use launchgate_policy::{CheckResult, Evaluation, TraceEntry, Verdict, percent, percent_whole};
 use serde::Serialize;
@@ -89,9 +89,6 @@ pub struct CategoryView {
     pub warn: usize,
     pub fail: usize,
     pub skip: usize,
-    /// FAIL results (each one blocks production per the report's wording).
-    pub blockers: usize,
-    pub warnings: usize,
 }
 
 /// A check named in a list (blockers, warnings).
@@ -158,8 +155,6 @@ impl Review {
                 warn: c.warn,
                 fail: c.fail,
                 skip: c.skip,
-                blockers: c.fail,
-                warnings: c.warn,
             })
             .collect();
         let blockers = e
@@ -274,24 +269,4 @@ fn first_paragraph(s: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// `path:line:col` of a finding, if it has a location.
-pub fn where_(f: &Finding) -> Option<String> {
-    f.location.as_ref().map(Location::to_string)
-}
-
-/// Effort in hours as a person reads it: `6 hours`, `3 days`, `2 weeks`.
-pub fn effort_text(hours: u32) -> String {
-    if hours == 0 {
-        "none".to_string()
-    } else if hours < 8 {
-        format!("{hours} hour{}", if hours == 1 { "" } else { "s" })
-    } else if hours < 40 {
-        let d = hours.div_ceil(8);
-        format!("{d} day{}", if d == 1 { "" } else { "s" })
-    } else {
-        let w = hours.div_ceil(40);
-        format!("{w} week{}", if w == 1 { "" } else { "s" })
-    }
 }

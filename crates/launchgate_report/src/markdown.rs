@@ -3,9 +3,9 @@
 
 use std::fmt::Write as _;
 
-use launchgate_core::{Category, Status};
+use launchgate_core::{Category, Effort, Status};
 
-use crate::{Priority, Review, effort_text};
+use crate::{Priority, Review};
 
 fn mark(s: Status) -> &'static str {
     match s {
@@ -91,8 +91,8 @@ pub fn render_markdown(r: &Review) -> String {
     let _ = writeln!(
         o,
         "\n**Estimated time to production-ready:** {} (P0 alone: {})\n",
-        effort_text(r.estimated_effort_hours),
-        effort_text(p0)
+        Effort(r.estimated_effort_hours),
+        Effort(p0)
     );
 
     let _ = writeln!(o, "## Category Scores\n");
@@ -111,13 +111,13 @@ pub fn render_markdown(r: &Review) -> String {
             sum += s;
             out_of += 10;
         }
-        blockers += c.blockers;
-        warnings += c.warnings;
+        blockers += c.fail;
+        warnings += c.warn;
         checks_total += total;
         let _ = writeln!(
             o,
             "| {} | {score} | {} | {} | {total} |",
-            c.title, c.blockers, c.warnings
+            c.title, c.fail, c.warn
         );
     }
     let _ = writeln!(

@@ -165,7 +165,7 @@ pub fn render_terminal(r: &Review, opts: TerminalOptions) -> String {
             "  {} action item{} ({p0} P0), about {} of work; `--format markdown` for the full report",
             r.action_items.len(),
             if r.action_items.len() == 1 { "" } else { "s" },
-            crate::effort_text(r.estimated_effort_hours)
+            launchgate_core::Effort(r.estimated_effort_hours)
         );
     }
     o
