@@ -1,0 +1,296 @@
+//! File classification by path first, then by a cheap look at the content (no parsing): which
+//! parser, if any, a file goes to. Every text file also goes to the secret scanner.
+
+use serde::Serialize;
+
+/// What a file is, as far as launchgate is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileKind {
+    /// launchgate's own service manifest (read by the manifest crate, not the scanner).
+    Manifest,
+    /// YAML with `apiVersion` and `kind`: Kubernetes objects (also CRDs).
+    Kubernetes,
+    /// A Kustomize `kustomization.yaml`: its resources are read as plain YAML files.
+    Kustomization,
+    /// A Helm template (`{{ }}` directives): not evaluated, reported as such.
+    HelmTemplate,
+    /// `Chart.yaml` / `values.yaml` of a Helm chart.
+    HelmChart,
+    Dockerfile,
+    Terraform,
+    Ci(CiSystem),
+    /// Dependabot or Renovate configuration.
+    DependencyUpdates,
+    Dependencies(DepFormat),
+    CodeOwners,
+    /// Backstage `catalog-info.yaml`.
+    Catalog,
+    PrometheusRules,
+    Alertmanager,
+    Markdown,
+    Other,
+}
+
+impl FileKind {
+    /// The evidence letter of the check catalog this file provides (`K`, `F`, `T`, `C`, `L`,
+    /// `O`, `P`, `A`, `M`), if any.
+    pub fn letter(self) -> Option<char> {
+        Some(match self {
+            FileKind::Kubernetes | FileKind::Kustomization | FileKind::HelmTemplate => 'K',
+            FileKind::HelmChart => 'K',
+            FileKind::Dockerfile => 'F',
+            FileKind::Terraform => 'T',
+            FileKind::Ci(_) | FileKind::DependencyUpdates => 'C',
+            FileKind::Dependencies(_) => 'L',
+            FileKind::CodeOwners | FileKind::Catalog => 'O',
+            FileKind::PrometheusRules => 'P',
+            FileKind::Alertmanager => 'A',
+            FileKind::Markdown => 'M',
+            FileKind::Manifest | FileKind::Other => return None,
+        })
+    }
+
+    /// Whether the scanner parses this kind as YAML before handing it to its module.
+    pub fn is_yaml(self) -> bool {
+        matches!(
+            self,
+            FileKind::Kubernetes
+                | FileKind::Kustomization
+                | FileKind::Catalog
+                | FileKind::PrometheusRules
+                | FileKind::Alertmanager
+                | FileKind::Ci(
+                    CiSystem::GitHubActions
+                        | CiSystem::GitLab
+                        | CiSystem::CircleCi
+                        | CiSystem::AzurePipelines
+                        | CiSystem::Buildkite
+                )
+        )
+    }
+}
+
+/// A CI/CD system, detected from its configuration file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CiSystem {
+    GitHubActions,
+    GitLab,
+    Jenkins,
+    CircleCi,
+    AzurePipelines,
+    Buildkite,
+}
+
+impl CiSystem {
+    pub fn name(self) -> &'static str {
+        match self {
+            CiSystem::GitHubActions => "GitHub Actions",
+            CiSystem::GitLab => "GitLab CI",
+            CiSystem::Jenkins => "Jenkins",
+            CiSystem::CircleCi => "CircleCI",
+            CiSystem::AzurePipelines => "Azure Pipelines",
+            CiSystem::Buildkite => "Buildkite",
+        }
+    }
+}
+
+/// A dependency manifest or lockfile format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DepFormat {
+    CargoToml,
+    CargoLock,
+    PackageJson,
+    /// package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml, bun.lock
+    NpmLock,
+    GoMod,
+    GoSum,
+    Requirements,
+    PyProject,
+    /// poetry.lock, uv.lock, pdm.lock, Pipfile.lock
+    PythonLock,
+    Pipfile,
+    PomXml,
+    Gradle,
+    /// gradle.lockfile
+    GradleLock,
+    Gemfile,
+    GemfileLock,
+    Csproj,
+    /// NuGet packages.lock.json
+    NugetLock,
+}
+
+impl DepFormat {
+    pub fn is_lockfile(self) -> bool {
+        matches!(
+            self,
+            DepFormat::CargoLock
+                | DepFormat::NpmLock
+                | DepFormat::GoSum
+                | DepFormat::PythonLock
+                | DepFormat::GradleLock
+                | DepFormat::GemfileLock
+                | DepFormat::NugetLock
+        )
+    }
+}
+
+/// Classifies a repository-relative path (with `/`), looking at `text` only for YAML files
+/// whose name says nothing.
+pub fn classify(path: &str, text: &str) -> FileKind {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let lower = name.to_ascii_lowercase();
+    let dir = path.len().checked_sub(name.len() + 1).map_or("", |n| &path[..n]);
+    if let Some(kind) = by_name(path, dir, name, &lower) {
+        return kind;
+    }
+    let ext = lower.rsplit_once('.').map_or("", |(_, e)| e);
+    match ext {
+        "tf" => FileKind::Terraform,
+        "md" | "markdown" => FileKind::Markdown,
+        "csproj" | "fsproj" | "vbproj" => FileKind::Dependencies(DepFormat::Csproj),
+        "dockerfile" | "containerfile" => FileKind::Dockerfile,
+        "yaml" | "yml" => sniff_yaml(path, text),
+        _ => FileKind::Other,
+    }
+}
+
+fn by_name(path: &str, dir: &str, name: &str, lower: &str) -> Option<FileKind> {
+    use DepFormat as D;
+    let kind = match lower {
+        "launchgate.yaml" | "launchgate.yml" => FileKind::Manifest,
+        "dockerfile" | "containerfile" => FileKind::Dockerfile,
+        "kustomization.yaml" | "kustomization.yml" => FileKind::Kustomization,
+        "chart.yaml" | "values.yaml" | "values.yml" if !dir.contains("/templates") => {
+            FileKind::HelmChart
+        }
+        "catalog-info.yaml" | "catalog-info.yml" => FileKind::Catalog,
+        "codeowners" if matches!(dir, "" | ".github" | "docs" | ".gitlab") => FileKind::CodeOwners,
+        ".gitlab-ci.yml" | ".gitlab-ci.yaml" => FileKind::Ci(CiSystem::GitLab),
+        "jenkinsfile" => FileKind::Ci(CiSystem::Jenkins),
+        "azure-pipelines.yml" | "azure-pipelines.yaml" => FileKind::Ci(CiSystem::AzurePipelines),
+        "renovate.json" | "renovate.json5" | ".renovaterc" | ".renovaterc.json" => {
+            FileKind::DependencyUpdates
+        }
+        "dependabot.yml" | "dependabot.yaml" if dir == ".github" => FileKind::DependencyUpdates,
+        "cargo.toml" => FileKind::Dependencies(D::CargoToml),
+        "cargo.lock" => FileKind::Dependencies(D::CargoLock),
+        "package.json" => FileKind::Dependencies(D::PackageJson),
+        "package-lock.json" | "npm-shrinkwrap.json" | "yarn.lock" | "pnpm-lock.yaml"
+        | "bun.lock" => FileKind::Dependencies(D::NpmLock),
+        "go.mod" => FileKind::Dependencies(D::GoMod),
+        "go.sum" => FileKind::Dependencies(D::GoSum),
+        "pyproject.toml" => FileKind::Dependencies(D::PyProject),
+        "poetry.lock" | "uv.lock" | "pdm.lock" | "pipfile.lock" => {
+            FileKind::Dependencies(D::PythonLock)
+        }
+        "pipfile" => FileKind::Dependencies(D::Pipfile),
+        "pom.xml" => FileKind::Dependencies(D::PomXml),
+        "build.gradle" | "build.gradle.kts" => FileKind::Dependencies(D::Gradle),
+        "gradle.lockfile" => FileKind::Dependencies(D::GradleLock),
+        "gemfile" => FileKind::Dependencies(D::Gemfile),
+        "gemfile.lock" => FileKind::Dependencies(D::GemfileLock),
+        "packages.lock.json" => FileKind::Dependencies(D::NugetLock),
+        _ => return by_pattern(path, dir, name, lower),
+    };
+    Some(kind)
+}
+
+fn by_pattern(path: &str, dir: &str, name: &str, lower: &str) -> Option<FileKind> {
+    let yaml = lower.ends_with(".yml") || lower.ends_with(".yaml");
+    if yaml && dir == ".github/workflows" {
+        return Some(FileKind::Ci(CiSystem::GitHubActions));
+    }
+    if yaml && dir == ".circleci" && lower.starts_with("config.") {
+        return Some(FileKind::Ci(CiSystem::CircleCi));
+    }
+    if yaml && (dir == ".buildkite" || dir.ends_with("/.buildkite")) && lower.starts_with("pipeline")
+    {
+        return Some(FileKind::Ci(CiSystem::Buildkite));
+    }
+    if lower.starts_with("requirements") && lower.ends_with(".txt") {
+        return Some(FileKind::Dependencies(DepFormat::Requirements));
+    }
+    if lower.starts_with("dockerfile.") || lower.starts_with("containerfile.") {
+        return Some(FileKind::Dockerfile);
+    }
+    let _ = (path, name);
+    None
+}
+
+/// A YAML file with a non-descript name: decided by its top-level keys, read line by line.
+fn sniff_yaml(path: &str, text: &str) -> FileKind {
+    let mut api_version = false;
+    let mut kind = false;
+    let mut groups = false;
+    let mut route = false;
+    let mut receivers = false;
+    for line in text.lines() {
+        // Top-level keys only, also inside `- ` list items of a `kind: List`-like stream.
+        let l = line.strip_prefix("- ").unwrap_or(line);
+        api_version |= l.starts_with("apiVersion:");
+        kind |= l.starts_with("kind:");
+        groups |= line.starts_with("groups:");
+        route |= line.starts_with("route:");
+        receivers |= line.starts_with("receivers:");
+    }
+    let templated = text.contains("{{");
+    if templated && (kind || path.contains("/templates/") || path.starts_with("templates/")) {
+        return FileKind::HelmTemplate;
+    }
+    if api_version && kind {
+        FileKind::Kubernetes
+    } else if groups {
+        FileKind::PrometheusRules
+    } else if route && receivers {
+        FileKind::Alertmanager
+    } else {
+        FileKind::Other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_decide_first() {
+        assert_eq!(classify("Dockerfile", ""), FileKind::Dockerfile);
+        assert_eq!(classify("build/api.Dockerfile", ""), FileKind::Dockerfile);
+        assert_eq!(classify("Dockerfile.prod", ""), FileKind::Dockerfile);
+        assert_eq!(classify("infra/main.tf", ""), FileKind::Terraform);
+        assert_eq!(
+            classify(".github/workflows/ci.yml", "on: push"),
+            FileKind::Ci(CiSystem::GitHubActions)
+        );
+        assert_eq!(classify(".gitlab-ci.yml", ""), FileKind::Ci(CiSystem::GitLab));
+        assert_eq!(classify("docs/CODEOWNERS", ""), FileKind::CodeOwners);
+        assert_eq!(classify("src/CODEOWNERS", ""), FileKind::Other);
+        assert_eq!(
+            classify("requirements-dev.txt", ""),
+            FileKind::Dependencies(DepFormat::Requirements)
+        );
+        assert_eq!(classify("launchgate.yaml", "kind: x"), FileKind::Manifest);
+    }
+
+    #[test]
+    fn yaml_content_decides_the_rest() {
+        assert_eq!(
+            classify("deploy/a.yaml", "apiVersion: v1\nkind: Service\n"),
+            FileKind::Kubernetes
+        );
+        assert_eq!(
+            classify("chart/templates/d.yaml", "apiVersion: v1\nkind: {{ .Values.kind }}\n"),
+            FileKind::HelmTemplate
+        );
+        assert_eq!(classify("alerts.yml", "groups:\n- name: a\n"), FileKind::PrometheusRules);
+        assert_eq!(
+            classify("am.yml", "route:\n  receiver: a\nreceivers:\n- name: a\n"),
+            FileKind::Alertmanager
+        );
+        assert_eq!(classify("x.yml", "foo: bar\n"), FileKind::Other);
+    }
+}

@@ -1,0 +1,150 @@
+//! Source text and locations: every fact in the evidence model carries a [`Loc`] that names the
+//! repository-relative path, the 1-based line and column, and the byte span.
+
+use std::fmt;
+use std::sync::Arc;
+
+use launchgate_core::Location;
+
+/// Where a fact was read: repository-relative path (with `/`), 1-based line and column (in
+/// characters), and the byte span `start..end` in the file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Loc {
+    pub path: Arc<str>,
+    pub line: u32,
+    pub column: u32,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Loc {
+    /// The location as findings carry it.
+    pub fn location(&self) -> Location {
+        Location::new(self.path.to_string(), self.line, self.column)
+    }
+
+    /// The start of a file: for facts about a whole file.
+    pub fn file_start(path: &Arc<str>) -> Loc {
+        Loc {
+            path: path.clone(),
+            line: 1,
+            column: 1,
+            start: 0,
+            end: 0,
+        }
+    }
+}
+
+impl fmt::Display for Loc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.path, self.line, self.column)
+    }
+}
+
+/// One file's text with a line index, so that byte offsets become line and column cheaply.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub path: Arc<str>,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl Source {
+    pub fn new(path: impl Into<Arc<str>>, text: impl Into<String>) -> Source {
+        let text = text.into();
+        let mut line_starts = vec![0];
+        line_starts.extend(memchr_newlines(&text));
+        Source {
+            path: path.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// The location of the byte range `start..end` (clamped to the text, and to character
+    /// boundaries).
+    pub fn loc(&self, start: usize, end: usize) -> Loc {
+        let start = floor_char_boundary(&self.text, start.min(self.text.len()));
+        let end = floor_char_boundary(&self.text, end.clamp(start, self.text.len()));
+        let line_idx = self.line_starts.partition_point(|&s| s <= start) - 1;
+        let line_start = self.line_starts[line_idx];
+        let column = self.text[line_start..start].chars().count() + 1;
+        Loc {
+            path: self.path.clone(),
+            line: u32::try_from(line_idx + 1).unwrap_or(u32::MAX),
+            column: u32::try_from(column).unwrap_or(u32::MAX),
+            start,
+            end,
+        }
+    }
+
+    /// The location of a 1-based line and 0-based character column (saphyr's markers).
+    pub fn loc_at_char(&self, line: usize, col: usize) -> Loc {
+        let b = self.byte_of(line, col);
+        self.loc(b, b)
+    }
+
+    /// Byte offset of a 1-based line and 0-based character column.
+    pub fn byte_of(&self, line: usize, col: usize) -> usize {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return self.text.len();
+        };
+        self.text[start..]
+            .char_indices()
+            .nth(col)
+            .map_or(self.text.len(), |(i, _)| start + i)
+    }
+
+    /// The start of 1-based line `line`, as a location.
+    pub fn line_loc(&self, line: usize) -> Loc {
+        let b = self
+            .line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.text.len());
+        let end = self.text[b..].find('\n').map_or(self.text.len(), |i| b + i);
+        self.loc(b, end)
+    }
+
+    /// Iterates over lines with their 1-based number and byte offset.
+    pub fn lines(&self) -> impl Iterator<Item = (usize, usize, &str)> {
+        self.line_starts.iter().enumerate().map(|(i, &s)| {
+            let end = self.text[s..].find('\n').map_or(self.text.len(), |e| s + e);
+            (i + 1, s, self.text[s..end].trim_end_matches('\r'))
+        })
+    }
+
+    pub fn file_start(&self) -> Loc {
+        Loc::file_start(&self.path)
+    }
+}
+
+fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == b'\n')
+        .map(|(i, _)| i + 1)
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_offsets_map_to_one_based_line_and_character_column() {
+        let s = Source::new("a.txt", "ab\nxé=1\n");
+        let l = s.loc(7, 8); // the `1` after a two-byte é
+        assert_eq!((l.line, l.column, l.start, l.end), (2, 4, 7, 8));
+        assert_eq!(s.loc(0, 0).to_string(), "a.txt:1:1");
+        assert_eq!(s.loc(999, 999).line, 3);
+        assert_eq!(s.byte_of(2, 2), 6);
+        assert_eq!(s.line_loc(2).end, 7);
+    }
+}
