@@ -145,6 +145,6 @@ mod tests {
         assert_eq!(s.loc(0, 0).to_string(), "a.txt:1:1");
         assert_eq!(s.loc(999, 999).line, 3);
         assert_eq!(s.byte_of(2, 2), 6);
-        assert_eq!(s.line_loc(2).end, 7);
+        assert_eq!(s.line_loc(2).end, 8);
     }
 }
