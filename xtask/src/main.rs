@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
+mod monorepo;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -163,6 +165,138 @@ fn bench() -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Walks `root` and reads every file's bytes with `threads` threads: the floor any scan has to
+/// pay. Returns (files, bytes).
+fn read_everything(root: &Path, threads: usize) -> (u64, u64) {
+    let mut files = Vec::new();
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let Ok(t) = e.file_type() else { continue };
+            if t.is_dir() {
+                dirs.push(e.path());
+            } else if t.is_file() {
+                files.push(e.path());
+            }
+        }
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let bytes = std::sync::atomic::AtomicU64::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(p) = files.get(i) else { break };
+                    if let Ok(b) = std::fs::read(p) {
+                        bytes.fetch_add(b.len() as u64, std::sync::atomic::Ordering::Relaxed);
+                    }
+                }
+            });
+        }
+    });
+    (files.len() as u64, bytes.into_inner())
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// `cargo xtask bench-scan [SCALE...]`: the Evidence I benchmark on the synthetic monorepo.
+fn bench_scan(scales: &[usize]) -> ExitCode {
+    let root = root();
+    println!("building the release binary...");
+    let ok = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--quiet", "-p", "launchgate"])
+        .current_dir(&root)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("release build failed");
+        return ExitCode::from(2);
+    }
+    let bin = root.join("target/release/launchgate");
+    let threads = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    println!(
+        "scale  files    MiB      read-all (s)  review (s)  ratio  peak RSS (MiB)   [{threads} threads, median of 5 warm runs]"
+    );
+    for &scale in scales {
+        let dir = root.join(format!("target/bench/monorepo-{scale}x"));
+        let stamp = dir.join(".generator");
+        let want = format!("{}\n", monorepo::GENERATOR_VERSION);
+        if std::fs::read_to_string(&stamp).ok().as_deref() != Some(want.as_str()) {
+            let _ = std::fs::remove_dir_all(&dir);
+            match monorepo::generate(&dir, scale) {
+                Ok(st) => println!(
+                    "generated {}: {} files, {} bytes",
+                    dir.display(),
+                    st.files,
+                    st.bytes
+                ),
+                Err(e) => {
+                    eprintln!("cannot generate {}: {e}", dir.display());
+                    return ExitCode::from(2);
+                }
+            }
+            let _ = std::fs::write(&stamp, &want);
+        }
+        // Warm the page cache once, so both measurements read from memory.
+        let (files, bytes) = read_everything(&dir, threads);
+        let mut reads = Vec::new();
+        let mut reviews = Vec::new();
+        let mut peak_kib = 0u64;
+        for _ in 0..5 {
+            let t = Instant::now();
+            let _ = read_everything(&dir, threads);
+            reads.push(t.elapsed().as_secs_f64());
+            let t = Instant::now();
+            let out = Command::new("/usr/bin/time")
+                .args(["-f", "%M"])
+                .arg(&bin)
+                .args([
+                    "check",
+                    "--today",
+                    "2026-11-22",
+                    "--format",
+                    "json",
+                    "-o",
+                    "/dev/null",
+                ])
+                .arg(&dir)
+                .output();
+            reviews.push(t.elapsed().as_secs_f64());
+            let Ok(out) = out else {
+                eprintln!("cannot run {} under /usr/bin/time", bin.display());
+                return ExitCode::from(2);
+            };
+            if !out.status.success() && out.status.code() != Some(1) {
+                eprintln!("review failed: {}", String::from_utf8_lossy(&out.stderr));
+                return ExitCode::from(2);
+            }
+            let rss = String::from_utf8_lossy(&out.stderr);
+            if let Some(k) = rss
+                .lines()
+                .last()
+                .and_then(|l| l.trim().parse::<u64>().ok())
+            {
+                peak_kib = peak_kib.max(k);
+            }
+        }
+        let (read, review) = (median(reads), median(reviews));
+        println!(
+            "{scale:>4}x  {files:>7}  {:>7.1}  {read:>12.3}  {review:>10.3}  {:>5.1}  {:>14.1}",
+            bytes as f64 / 1_048_576.0,
+            review / read,
+            peak_kib as f64 / 1024.0
+        );
+    }
+    ExitCode::SUCCESS
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args
@@ -174,8 +308,24 @@ fn main() -> ExitCode {
         ["generate"] => generate(false),
         ["generate", "--check"] => generate(true),
         ["bench"] => bench(),
+        ["bench-scan", scales @ ..] => {
+            let parsed: Option<Vec<usize>> = scales
+                .iter()
+                .map(|s| s.trim_end_matches('x').parse().ok())
+                .collect();
+            match parsed {
+                Some(v) if v.is_empty() => bench_scan(&[1, 4, 16]),
+                Some(v) => bench_scan(&v),
+                None => {
+                    eprintln!("usage: cargo xtask bench-scan [SCALE...], e.g. 1 4 16");
+                    ExitCode::from(2)
+                }
+            }
+        }
         _ => {
-            eprintln!("usage: cargo xtask generate [--check] | cargo xtask bench");
+            eprintln!(
+                "usage: cargo xtask generate [--check] | cargo xtask bench | cargo xtask bench-scan [SCALE...]"
+            );
             ExitCode::from(2)
         }
     }

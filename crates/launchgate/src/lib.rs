@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use launchgate_checks::Registry;
 use launchgate_core::Category;
-use launchgate_evidence::Evidence;
+use launchgate_evidence::{Evidence, ScanOptions};
 use launchgate_manifest::{
     ConfigError, ConfigErrors, LocatedLayer, MANIFEST_FILE, Policy, ServiceManifest, SourceFile,
 };
@@ -78,6 +78,29 @@ struct CheckArgs {
     /// Show the evidence behind passing checks too.
     #[arg(long, short)]
     verbose: bool,
+    /// Review the manifest alone: do not scan the repository (checks that need repository
+    /// evidence are then inconclusive).
+    #[arg(long)]
+    no_scan: bool,
+    /// Skip (with a note) files larger than this: bytes, or with a K, M or G suffix.
+    #[arg(long, value_name = "SIZE", default_value = "5M", value_parser = parse_size)]
+    max_file_size: u64,
+}
+
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (num, mult) = match t.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&t[..i], 1024),
+        Some((i, 'm' | 'M')) => (&t[..i], 1024 * 1024),
+        Some((i, 'g' | 'G')) => (&t[..i], 1024 * 1024 * 1024),
+        _ => (t, 1),
+    };
+    num.trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("`{s}` is not a size; write bytes or e.g. 512K, 5M, 1G"))
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -235,17 +258,25 @@ fn parse_today(s: Option<&str>) -> Result<jiff::civil::Date, Failure> {
 /// Everything `check` computes before rendering; shared with tests through the binary only.
 fn review(args: &CheckArgs) -> Result<Review, Failure> {
     let today = parse_today(args.today.as_deref())?;
-    let root = &args.path;
-    if !root.exists() {
+    if !args.path.exists() {
         return Err(Failure::Message(format!(
             "{} does not exist",
-            root.display()
+            args.path.display()
         )));
     }
-    let manifest_path = match &args.manifest {
-        Some(m) => m.clone(),
-        None => root.join(MANIFEST_FILE),
+    // `check path/to/launchgate.yaml` means that manifest and the repository around it.
+    let (root, manifest_path) = match (&args.manifest, args.path.is_file()) {
+        (Some(m), _) => (args.path.clone(), m.clone()),
+        (None, true) => (
+            args.path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            args.path.clone(),
+        ),
+        (None, false) => (args.path.clone(), args.path.join(MANIFEST_FILE)),
     };
+    let root = &root;
     if !manifest_path.is_file() {
         return Err(Failure::Message(format!(
             "no service manifest at {}: create `{MANIFEST_FILE}` at the repository root (see `launchgate schema` and docs/manifest.md), or pass --manifest FILE",
@@ -273,7 +304,15 @@ fn review(args: &CheckArgs) -> Result<Review, Failure> {
     }
     layers.extend(manifest.policy_layer());
     let policy = Policy::resolve(&layers, &ids)?;
-    let evidence = Evidence::none();
+    let evidence = if args.no_scan {
+        Evidence::none()
+    } else {
+        let options = ScanOptions {
+            max_file_size: args.max_file_size,
+            ..ScanOptions::default()
+        };
+        launchgate_evidence::scan(root, &options).map_err(|e| Failure::Message(e.to_string()))?
+    };
     let evaluation = launchgate_policy::evaluate(&registry, &manifest, &evidence, &policy, today)
         .map_err(|e| Failure::Message(e.to_string()))?;
     let fix_of = |id: &str| {
@@ -282,7 +321,7 @@ fn review(args: &CheckArgs) -> Result<Review, Failure> {
             .and_then(|c| c.meta().section("How to fix"))
     };
     Ok(Review::build(
-        &manifest, &policy, evaluation, today, &fix_of,
+        &manifest, &policy, evaluation, &evidence, today, &fix_of,
     ))
 }
 

@@ -89,3 +89,41 @@ pub fn no_durable_data(cx: &CheckContext<'_>) -> Option<Outcome> {
         ))
     })
 }
+
+/// The reason given when a check needs repository evidence but no repository was scanned.
+pub const NOT_SCANNED: &str =
+    "the repository was not scanned (--no-scan), so there is no evidence to verify";
+
+/// Concludes a check that reads repository evidence of the catalog letters in `letters`
+/// (`"K T"`): any failure fails; otherwise files it needed that could not be parsed or
+/// evaluated make it inconclusive (never a pass); otherwise the evidence proves it. With
+/// neither failures nor evidence, it is inconclusive with the reason `nothing_found`.
+pub fn conclude(
+    cx: &CheckContext<'_>,
+    letters: &str,
+    failures: Vec<Finding>,
+    evidence: Vec<Finding>,
+    nothing_found: &str,
+) -> Outcome {
+    if !failures.is_empty() {
+        return Outcome::fail(failures);
+    }
+    if !cx.evidence.scanned {
+        return Outcome::inconclusive(NOT_SCANNED);
+    }
+    let gaps = cx.evidence.gaps(letters);
+    if !gaps.is_empty() {
+        let n = gaps.len();
+        return Outcome::Inconclusive {
+            reason: format!(
+                "{n} file{} this check needs could not be evaluated",
+                if n == 1 { "" } else { "s" }
+            ),
+            findings: gaps,
+        };
+    }
+    if evidence.is_empty() {
+        return Outcome::inconclusive(nothing_found);
+    }
+    Outcome::proven(evidence)
+}

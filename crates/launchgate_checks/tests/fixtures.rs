@@ -1,6 +1,9 @@
 //! Fixture repositories per check: `tests/fixtures/<ID>/<case>/`, where the case name starts with
-//! `pass_`, `fail_`, `na_` or `inconclusive_`. In failing cases every line that a finding must
-//! point at carries `# expect: <ID>`, and the set of (file, line) must match exactly.
+//! `pass_`, `fail_`, `na_` or `inconclusive_`. Each case is a small repository with a
+//! `launchgate.yaml`, scanned for real. In failing and inconclusive cases every line that a
+//! finding must point at carries an `expect: <ID>` comment (`#`, `//` or `<!-- -->`), or, for
+//! formats without comments (JSON), a line `<ID> <path>:<line>` in the case's `EXPECT` file; the
+//! set of (file, line) must match exactly.
 
 // Test helpers outside #[test] functions may unwrap: a panic is the failure report.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -13,13 +16,47 @@ use std::path::Path;
 
 use launchgate_checks::{Outcome, builtin};
 
-fn expected_lines(id: &str, text: &str) -> BTreeSet<u32> {
-    let marker = format!("# expect: {id}");
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| l.contains(&marker))
-        .map(|(i, _)| u32::try_from(i + 1).unwrap())
-        .collect()
+fn files_under(dir: &Path, base: &Path, out: &mut Vec<(String, String)>) {
+    for e in fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            files_under(&p, base, out);
+        } else if let Ok(text) = fs::read_to_string(&p) {
+            let rel = p
+                .strip_prefix(base)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.push((rel, text));
+        }
+    }
+}
+
+fn expected(id: &str, case: &Path) -> BTreeSet<(String, u32)> {
+    let marker = format!("expect: {id}");
+    let mut files = Vec::new();
+    files_under(case, case, &mut files);
+    let mut out = BTreeSet::new();
+    for (path, text) in &files {
+        if path == "EXPECT" {
+            for l in text.lines().filter(|l| l.starts_with(&format!("{id} "))) {
+                let (p, line) = l[id.len() + 1..].rsplit_once(':').unwrap();
+                out.insert((p.to_string(), line.trim().parse().unwrap()));
+            }
+            continue;
+        }
+        for (i, l) in text.lines().enumerate() {
+            let hit = l.match_indices(&marker).any(|(at, _)| {
+                let after = &l[at + marker.len()..];
+                // `SEC-001` must not match `SEC-0011`.
+                !after.starts_with(|c: char| c.is_ascii_alphanumeric())
+            });
+            if hit {
+                out.insert((path.clone(), u32::try_from(i + 1).unwrap()));
+            }
+        }
+    }
+    out
 }
 
 #[test]
@@ -33,9 +70,8 @@ fn every_fixture_produces_exactly_its_expectations() {
         for case in fs::read_dir(&check_dir).unwrap() {
             let case = case.unwrap().path();
             let name = case.file_name().unwrap().to_string_lossy().to_string();
-            let text = fs::read_to_string(case.join("launchgate.yaml")).unwrap();
-            let outcome = common::run(&id, "launchgate.yaml", &text);
-            let expected = expected_lines(&id, &text);
+            let outcome = common::run_repo(&id, &case);
+            let expected = expected(&id, &case);
             cases += 1;
             let label = format!("{id}/{name}");
             match (name.split('_').next().unwrap(), &outcome) {
@@ -51,13 +87,11 @@ fn every_fixture_produces_exactly_its_expectations() {
                     let mut got = BTreeSet::new();
                     for f in findings {
                         match &f.location {
-                            Some(l) if l.path == "launchgate.yaml" => {
-                                got.insert(l.line);
+                            Some(l) => {
+                                got.insert((l.path.clone(), l.line));
                             }
-                            other => failures.push(format!(
-                                "{label}: finding `{}` has location {other:?}",
-                                f.message
-                            )),
+                            None => failures
+                                .push(format!("{label}: finding `{}` has no location", f.message)),
                         }
                     }
                     if got != expected {

@@ -82,21 +82,39 @@ fn docs_have_every_heading_in_order_and_a_summary() {
     }
 }
 
-/// The example blocks of each check's docs, as (passes?, yaml).
-fn examples(docs: &str) -> Vec<(bool, String)> {
+/// One example block of a check's docs: "```LANG passes|fails [path=P]"; without a path the
+/// block is a manifest fragment, with one it is a repository file (beside a default manifest).
+struct Example {
+    passes: bool,
+    path: Option<String>,
+    body: String,
+}
+
+fn examples(docs: &str) -> Vec<Example> {
     let mut out = Vec::new();
-    let mut cur: Option<(bool, Vec<&str>)> = None;
+    let mut cur: Option<(bool, Option<String>, Vec<&str>)> = None;
     for line in launchgate_core::doc_lines(docs) {
         let t = line.trim();
-        if let Some((pass, body)) = cur.as_mut() {
+        if let Some((pass, path, body)) = cur.as_mut() {
             if t == "```" {
-                out.push((*pass, body.join("\n")));
+                out.push(Example {
+                    passes: *pass,
+                    path: path.take(),
+                    body: body.join("\n"),
+                });
                 cur = None;
             } else {
                 body.push(line);
             }
-        } else if t == "```yaml fails" || t == "```yaml passes" {
-            cur = Some((t.ends_with("passes"), Vec::new()));
+        } else if let Some(info) = t.strip_prefix("```") {
+            let words: Vec<&str> = info.split_whitespace().collect();
+            if let [_lang, verdict @ ("passes" | "fails"), rest @ ..] = words.as_slice() {
+                let path = rest
+                    .iter()
+                    .find_map(|w| w.strip_prefix("path="))
+                    .map(str::to_string);
+                cur = Some((*verdict == "passes", path, Vec::new()));
+            }
         }
     }
     out
@@ -128,18 +146,21 @@ fn doc_examples_pass_and_fail_as_they_say() {
     for c in builtin() {
         let m = c.meta();
         let ex = examples(m.docs);
-        assert!(
-            ex.iter().any(|(p, _)| *p),
-            "{}: no `yaml passes` example",
-            m.id
-        );
-        assert!(
-            ex.iter().any(|(p, _)| !*p),
-            "{}: no `yaml fails` example",
-            m.id
-        );
-        for (passes, yaml) in ex {
-            let outcome = common::run(m.id, "launchgate.yaml", &complete(&yaml));
+        assert!(ex.iter().any(|e| e.passes), "{}: no `passes` example", m.id);
+        assert!(ex.iter().any(|e| !e.passes), "{}: no `fails` example", m.id);
+        for Example {
+            passes,
+            path,
+            body: yaml,
+        } in ex
+        {
+            let outcome = match &path {
+                None => common::run_files(m.id, &[("launchgate.yaml", &complete(&yaml))]),
+                Some(p) => common::run_files(
+                    m.id,
+                    &[("launchgate.yaml", &complete("")), (p.as_str(), &yaml)],
+                ),
+            };
             let ok = if passes {
                 matches!(outcome, Outcome::Pass { .. })
             } else {

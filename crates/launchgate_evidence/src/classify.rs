@@ -33,6 +33,29 @@ pub enum FileKind {
 }
 
 impl FileKind {
+    /// A stable lowercase name of the kind's family (`kubernetes`, `ci`, `dependencies`, ...).
+    pub fn key(self) -> &'static str {
+        match self {
+            FileKind::Manifest => "manifest",
+            FileKind::Kubernetes => "kubernetes",
+            FileKind::Kustomization => "kustomization",
+            FileKind::HelmTemplate => "helm-template",
+            FileKind::HelmChart => "helm-chart",
+            FileKind::Dockerfile => "dockerfile",
+            FileKind::Terraform => "terraform",
+            FileKind::Ci(_) => "ci",
+            FileKind::DependencyUpdates => "dependency-updates",
+            FileKind::Dependencies(d) if d.is_lockfile() => "lockfile",
+            FileKind::Dependencies(_) => "dependencies",
+            FileKind::CodeOwners => "codeowners",
+            FileKind::Catalog => "catalog",
+            FileKind::PrometheusRules => "prometheus-rules",
+            FileKind::Alertmanager => "alertmanager",
+            FileKind::Markdown => "markdown",
+            FileKind::Other => "other",
+        }
+    }
+
     /// The evidence letter of the check catalog this file provides (`K`, `F`, `T`, `C`, `L`,
     /// `O`, `P`, `A`, `M`), if any.
     pub fn letter(self) -> Option<char> {
@@ -143,7 +166,10 @@ impl DepFormat {
 pub fn classify(path: &str, text: &str) -> FileKind {
     let name = path.rsplit('/').next().unwrap_or(path);
     let lower = name.to_ascii_lowercase();
-    let dir = path.len().checked_sub(name.len() + 1).map_or("", |n| &path[..n]);
+    let dir = path
+        .len()
+        .checked_sub(name.len() + 1)
+        .map_or("", |n| &path[..n]);
     if let Some(kind) = by_name(path, dir, name, &lower) {
         return kind;
     }
@@ -179,7 +205,10 @@ fn by_name(path: &str, dir: &str, name: &str, lower: &str) -> Option<FileKind> {
         "cargo.toml" => FileKind::Dependencies(D::CargoToml),
         "cargo.lock" => FileKind::Dependencies(D::CargoLock),
         "package.json" => FileKind::Dependencies(D::PackageJson),
-        "package-lock.json" | "npm-shrinkwrap.json" | "yarn.lock" | "pnpm-lock.yaml"
+        "package-lock.json"
+        | "npm-shrinkwrap.json"
+        | "yarn.lock"
+        | "pnpm-lock.yaml"
         | "bun.lock" => FileKind::Dependencies(D::NpmLock),
         "go.mod" => FileKind::Dependencies(D::GoMod),
         "go.sum" => FileKind::Dependencies(D::GoSum),
@@ -207,7 +236,9 @@ fn by_pattern(path: &str, dir: &str, name: &str, lower: &str) -> Option<FileKind
     if yaml && dir == ".circleci" && lower.starts_with("config.") {
         return Some(FileKind::Ci(CiSystem::CircleCi));
     }
-    if yaml && (dir == ".buildkite" || dir.ends_with("/.buildkite")) && lower.starts_with("pipeline")
+    if yaml
+        && (dir == ".buildkite" || dir.ends_with("/.buildkite"))
+        && lower.starts_with("pipeline")
     {
         return Some(FileKind::Ci(CiSystem::Buildkite));
     }
@@ -266,7 +297,10 @@ mod tests {
             classify(".github/workflows/ci.yml", "on: push"),
             FileKind::Ci(CiSystem::GitHubActions)
         );
-        assert_eq!(classify(".gitlab-ci.yml", ""), FileKind::Ci(CiSystem::GitLab));
+        assert_eq!(
+            classify(".gitlab-ci.yml", ""),
+            FileKind::Ci(CiSystem::GitLab)
+        );
         assert_eq!(classify("docs/CODEOWNERS", ""), FileKind::CodeOwners);
         assert_eq!(classify("src/CODEOWNERS", ""), FileKind::Other);
         assert_eq!(
@@ -283,10 +317,16 @@ mod tests {
             FileKind::Kubernetes
         );
         assert_eq!(
-            classify("chart/templates/d.yaml", "apiVersion: v1\nkind: {{ .Values.kind }}\n"),
+            classify(
+                "chart/templates/d.yaml",
+                "apiVersion: v1\nkind: {{ .Values.kind }}\n"
+            ),
             FileKind::HelmTemplate
         );
-        assert_eq!(classify("alerts.yml", "groups:\n- name: a\n"), FileKind::PrometheusRules);
+        assert_eq!(
+            classify("alerts.yml", "groups:\n- name: a\n"),
+            FileKind::PrometheusRules
+        );
         assert_eq!(
             classify("am.yml", "route:\n  receiver: a\nreceivers:\n- name: a\n"),
             FileKind::Alertmanager

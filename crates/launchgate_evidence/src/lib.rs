@@ -155,8 +155,11 @@ impl EvidenceError {
 
     /// The error as a finding of an inconclusive check.
     pub fn finding(&self) -> Finding {
-        Finding::new(format!("could not parse {}: {}", self.loc.path, self.message))
-            .at(Some(self.location()))
+        Finding::new(format!(
+            "could not parse {}: {}",
+            self.loc.path, self.message
+        ))
+        .at(Some(self.location()))
     }
 }
 

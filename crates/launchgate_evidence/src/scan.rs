@@ -125,7 +125,9 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Evidence, ScanError> {
             WalkState::Continue
         })
     });
-    let collected = total.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let collected = total
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     Ok(assemble(root, collected))
 }
 

@@ -1,7 +1,8 @@
 //! The Review: the one result model every output is a view of, with a versioned JSON schema,
 //! and its renderers for people (terminal, Markdown) and machines (JSON).
 
-use launchgate_core::{Category, Severity, Status};
+use launchgate_core::{Category, Location, Severity, Status};
+use launchgate_evidence::Evidence;
 use launchgate_manifest::{Policy, ServiceManifest};
 use launchgate_policy::{CheckResult, Evaluation, TraceEntry, Verdict, percent, percent_whole};
 use serde::Serialize;
@@ -51,6 +52,77 @@ pub struct Review {
     /// Policy-level warnings (e.g. unsafe thresholds) that every output shows.
     pub notices: Vec<String>,
     pub trace: Vec<TraceEntry>,
+    /// What the repository scan read, skipped and could not parse; `null` when no repository
+    /// was scanned (`--no-scan`).
+    pub scan: Option<ScanSummary>,
+}
+
+/// The repository scan, as every output reports it: nothing read is lost silently.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScanSummary {
+    /// Files read and classified.
+    pub files: usize,
+    /// Files by kind (`kubernetes`, `terraform`, ...), for the files that feed checks.
+    pub kinds: std::collections::BTreeMap<String, usize>,
+    /// Files not read, and why.
+    pub skipped: Vec<SkippedView>,
+    /// Files that could not be parsed: checks that needed them are inconclusive.
+    pub errors: Vec<EvidenceErrorView>,
+    /// Files recognised but not evaluated (Helm templates).
+    pub not_evaluated: Vec<EvidenceErrorView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SkippedView {
+    pub path: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceErrorView {
+    pub location: Location,
+    pub message: String,
+}
+
+impl ScanSummary {
+    /// Summarises a scan; `None` when nothing was scanned.
+    pub fn of(evidence: &Evidence) -> Option<ScanSummary> {
+        if !evidence.scanned {
+            return None;
+        }
+        let mut kinds = std::collections::BTreeMap::new();
+        for f in &evidence.files {
+            *kinds.entry(f.kind.key().to_string()).or_insert(0) += 1;
+        }
+        Some(ScanSummary {
+            files: evidence.files.len(),
+            kinds,
+            skipped: evidence
+                .skipped
+                .iter()
+                .map(|s| SkippedView {
+                    path: s.path.clone(),
+                    reason: s.reason.to_string(),
+                })
+                .collect(),
+            errors: evidence
+                .errors
+                .iter()
+                .map(|e| EvidenceErrorView {
+                    location: e.location(),
+                    message: e.message.clone(),
+                })
+                .collect(),
+            not_evaluated: evidence
+                .not_evaluated
+                .iter()
+                .map(|n| EvidenceErrorView {
+                    location: n.loc.location(),
+                    message: n.reason.clone(),
+                })
+                .collect(),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -131,6 +203,7 @@ impl Review {
         manifest: &ServiceManifest,
         policy: &Policy,
         evaluation: Evaluation,
+        evidence: &Evidence,
         today: jiff::civil::Date,
         fix_of: &dyn Fn(&str) -> Option<String>,
     ) -> Review {
@@ -242,6 +315,7 @@ impl Review {
             estimated_effort_hours,
             notices: e.notices,
             trace: e.trace,
+            scan: ScanSummary::of(evidence),
         }
     }
 

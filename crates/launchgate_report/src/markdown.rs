@@ -270,7 +270,40 @@ pub fn render_markdown(r: &Review) -> String {
     for t in &r.trace {
         let _ = writeln!(o, "- `{}`: {}", t.rule, cell(&t.message));
     }
+    scan_section(&mut o, r);
     o
+}
+
+/// What the scan read, skipped and could not parse.
+fn scan_section(o: &mut String, r: &Review) {
+    let _ = writeln!(o, "\n## Repository Scan\n");
+    let Some(scan) = &r.scan else {
+        let _ = writeln!(
+            o,
+            "The repository was not scanned (`--no-scan`): checks that need repository evidence are inconclusive."
+        );
+        return;
+    };
+    let kinds: Vec<String> = scan.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    let _ = writeln!(
+        o,
+        "{} files read ({}); {} skipped; {} could not be parsed; {} not evaluated.",
+        scan.files,
+        kinds.join(", "),
+        scan.skipped.len(),
+        scan.errors.len(),
+        scan.not_evaluated.len()
+    );
+    if !scan.errors.is_empty() || !scan.not_evaluated.is_empty() || !scan.skipped.is_empty() {
+        let _ = writeln!(o, "\n| Where | Problem |");
+        let _ = writeln!(o, "|-------|---------|");
+        for e in scan.errors.iter().chain(&scan.not_evaluated) {
+            let _ = writeln!(o, "| `{}` | {} |", e.location, cell(&e.message));
+        }
+        for s in &scan.skipped {
+            let _ = writeln!(o, "| `{}` | skipped: {} |", s.path, cell(&s.reason));
+        }
+    }
 }
 
 fn trim(v: f64) -> String {

@@ -55,6 +55,51 @@ fn fit(s: &str, max: usize) -> String {
     out
 }
 
+/// The scan in a line, then what could not be read or evaluated: never lost silently.
+fn scan_lines(o: &mut String, r: &Review, opts: TerminalOptions, width: usize) {
+    let dim = Style::new().effects(Effects::DIMMED);
+    let warn = AnsiColor::Yellow.on_default();
+    let Some(scan) = &r.scan else {
+        let _ = writeln!(
+            o,
+            "{dim}repository not scanned (--no-scan): checks that need repository evidence are inconclusive{dim:#}"
+        );
+        return;
+    };
+    let mut parts = vec![format!(
+        "scanned {} file{}",
+        scan.files,
+        if scan.files == 1 { "" } else { "s" }
+    )];
+    if !scan.skipped.is_empty() {
+        parts.push(format!("{} skipped", scan.skipped.len()));
+    }
+    if !scan.errors.is_empty() {
+        parts.push(format!("{} could not be parsed", scan.errors.len()));
+    }
+    if !scan.not_evaluated.is_empty() {
+        parts.push(format!("{} not evaluated", scan.not_evaluated.len()));
+    }
+    let _ = writeln!(o, "{dim}{}{dim:#}", parts.join(" · "));
+    for e in &scan.errors {
+        let line = format!("parse error {}: {}", e.location, e.message);
+        let _ = writeln!(o, "  {warn}{}{warn:#}", fit(&line, width.saturating_sub(2)));
+    }
+    for e in &scan.not_evaluated {
+        let _ = writeln!(
+            o,
+            "  {warn}{}{warn:#}",
+            fit(&e.message, width.saturating_sub(2))
+        );
+    }
+    if opts.verbose {
+        for s in &scan.skipped {
+            let line = format!("skipped {}: {}", s.path, s.reason);
+            let _ = writeln!(o, "  {dim}{}{dim:#}", fit(&line, width.saturating_sub(2)));
+        }
+    }
+}
+
 pub fn render_terminal(r: &Review, opts: TerminalOptions) -> String {
     let width = opts.width.max(60);
     let bold = Style::new().effects(Effects::BOLD);
@@ -69,6 +114,7 @@ pub fn render_terminal(r: &Review, opts: TerminalOptions) -> String {
         let s = AnsiColor::Red.on_default().effects(Effects::BOLD);
         let _ = writeln!(o, "{s}{n}{s:#}");
     }
+    scan_lines(&mut o, r, opts, width);
     let slug_w = r
         .checks
         .iter()

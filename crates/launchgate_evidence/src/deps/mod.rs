@@ -8,7 +8,11 @@ pub struct Dependencies {}
 #[derive(Debug, Clone)]
 pub struct DepFile {}
 
-pub(crate) fn parse(src: &Source, kind: FileKind, errors: &mut Vec<EvidenceError>) -> Option<DepFile> {
+pub(crate) fn parse(
+    src: &Source,
+    kind: FileKind,
+    errors: &mut Vec<EvidenceError>,
+) -> Option<DepFile> {
     let _ = (src, kind, errors);
     None
 }

@@ -12,7 +12,11 @@ pub struct Kubernetes {}
 #[derive(Debug, Clone)]
 pub struct KubeFile {}
 
-pub(crate) fn parse(src: &Source, docs: Vec<Node>, errors: &mut Vec<EvidenceError>) -> Option<KubeFile> {
+pub(crate) fn parse(
+    src: &Source,
+    docs: Vec<Node>,
+    errors: &mut Vec<EvidenceError>,
+) -> Option<KubeFile> {
     let _ = (src, docs, errors);
     None
 }

@@ -1,0 +1,306 @@
+//! A deterministic synthetic monorepo for the scan benchmark: many services, each with a
+//! manifest, Kubernetes manifests, a Dockerfile, Terraform, alert rules, runbooks, CI, a
+//! dependency manifest, source files and noise files. The same `scale` always gives the same
+//! bytes, so figures from different runs and machines compare.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io;
+use std::path::Path;
+
+/// Services per unit of scale (1x is about 14,000 files and 70 MB).
+pub const SERVICES_PER_SCALE: usize = 200;
+
+/// Bumped whenever the generated content changes, so stale trees are regenerated.
+pub const GENERATOR_VERSION: u32 = 1;
+
+/// xorshift64*: tiny, deterministic, good enough to vary file sizes and names.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+/// Totals of what was written.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Stats {
+    pub files: u64,
+    pub bytes: u64,
+}
+
+fn write(root: &Path, rel: &str, text: &str, stats: &mut Stats) -> io::Result<()> {
+    let p = root.join(rel);
+    if let Some(d) = p.parent() {
+        fs::create_dir_all(d)?;
+    }
+    fs::write(p, text)?;
+    stats.files += 1;
+    stats.bytes += text.len() as u64;
+    Ok(())
+}
+
+/// Writes the monorepo for `scale` into `root` (which must be empty or absent).
+pub fn generate(root: &Path, scale: usize) -> io::Result<Stats> {
+    let mut stats = Stats::default();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    write(
+        root,
+        "launchgate.yaml",
+        &manifest("platform", 1),
+        &mut stats,
+    )?;
+    write(root, ".gitignore", "/build/\n*.tmp\n", &mut stats)?;
+    write(root, ".github/workflows/ci.yml", WORKFLOW, &mut stats)?;
+    write(root, "CODEOWNERS", "* @acme/platform\n", &mut stats)?;
+    for s in 0..scale * SERVICES_PER_SCALE {
+        let name = format!("svc-{s:05}");
+        let base = format!("services/{name}");
+        let files: [(String, String); 11] = [
+            (format!("{base}/launchgate.yaml"), manifest(&name, s % 3)),
+            (
+                format!("{base}/deploy/k8s.yaml"),
+                kubernetes(&name, &mut rng),
+            ),
+            (format!("{base}/Dockerfile"), dockerfile(&name)),
+            (
+                format!("{base}/terraform/main.tf"),
+                terraform(&name, &mut rng),
+            ),
+            (
+                format!("{base}/terraform/variables.tf"),
+                VARIABLES.to_string(),
+            ),
+            (format!("{base}/alerts/rules.yml"), alerts(&name)),
+            (
+                format!("{base}/runbooks/high-error-rate.md"),
+                runbook(&name, "HighErrorRate"),
+            ),
+            (
+                format!("{base}/runbooks/high-latency.md"),
+                runbook(&name, "HighLatencyP99"),
+            ),
+            (
+                format!("{base}/runbooks/rollback.md"),
+                runbook(&name, "Rollback"),
+            ),
+            (format!("{base}/package.json"), package_json(&name)),
+            (
+                format!("{base}/README.md"),
+                format!("# {name}\n\nServes things. See runbooks/.\n"),
+            ),
+        ];
+        for (rel, text) in &files {
+            write(root, rel, text, &mut stats)?;
+        }
+        for i in 0..42 {
+            let (ext, text) = source(&name, i, &mut rng);
+            write(
+                root,
+                &format!("{base}/src/mod{i:02}.{ext}"),
+                &text,
+                &mut stats,
+            )?;
+        }
+        for i in 0..16 {
+            let (rel, text) = noise(i, &mut rng);
+            write(root, &format!("{base}/{rel}"), &text, &mut stats)?;
+        }
+    }
+    Ok(stats)
+}
+
+fn manifest(name: &str, tier: usize) -> String {
+    format!(
+        "version: 1\nservice: {name}\ntier: {tier}\nowner: team-{}\nexposure: internal\ndata: persistent\n\
+         dependencies:\n  - name: postgres\n    kind: database\n    timeout_ms: 500\n    retries: 2\n\
+         request_timeout_ms: 2000\nclaims:\n  structured_logging: true\n",
+        name.len() % 7
+    )
+}
+
+fn kubernetes(name: &str, rng: &mut Rng) -> String {
+    let replicas = 2 + rng.below(3);
+    format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  labels:\n    app: {name}\n\
+spec:\n  replicas: {replicas}\n  selector:\n    matchLabels:\n      app: {name}\n  strategy:\n    type: RollingUpdate\n    rollingUpdate:\n      maxUnavailable: 0\n      maxSurge: 1\n\
+  template:\n    metadata:\n      labels:\n        app: {name}\n      annotations:\n        prometheus.io/scrape: \"true\"\n\
+    spec:\n      serviceAccountName: {name}\n      automountServiceAccountToken: false\n      terminationGracePeriodSeconds: 45\n\
+      securityContext:\n        runAsNonRoot: true\n        runAsUser: 10001\n\
+      topologySpreadConstraints:\n        - maxSkew: 1\n          topologyKey: topology.kubernetes.io/zone\n          whenUnsatisfiable: ScheduleAnyway\n          labelSelector:\n            matchLabels:\n              app: {name}\n\
+      containers:\n        - name: server\n          image: registry.example.com/{name}:1.{replicas}.0\n\
+          ports:\n            - containerPort: 8080\n          env:\n            - name: LOG_FORMAT\n              value: json\n\
+            - name: DB_PASSWORD\n              valueFrom:\n                secretKeyRef:\n                  name: {name}-db\n                  key: password\n\
+          resources:\n            requests:\n              cpu: 250m\n              memory: 256Mi\n            limits:\n              memory: 512Mi\n\
+          readinessProbe:\n            httpGet:\n              path: /ready\n              port: 8080\n\
+          livenessProbe:\n            httpGet:\n              path: /healthz\n              port: 8080\n            initialDelaySeconds: 10\n\
+          lifecycle:\n            preStop:\n              exec:\n                command: [\"sleep\", \"5\"]\n\
+          securityContext:\n            readOnlyRootFilesystem: true\n            allowPrivilegeEscalation: false\n            capabilities:\n              drop: [\"ALL\"]\n\
+---\napiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n  selector:\n    app: {name}\n  ports:\n    - port: 80\n      targetPort: 8080\n\
+---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: {name}\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: {name}\n  minReplicas: 2\n  maxReplicas: 10\n\
+---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: {name}\nspec:\n  maxUnavailable: 1\n  selector:\n    matchLabels:\n      app: {name}\n\
+---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: {name}\nspec:\n  podSelector:\n    matchLabels:\n      app: {name}\n  policyTypes: [Ingress]\n  ingress:\n    - from:\n        - podSelector: {{}}\n"
+    )
+}
+
+fn dockerfile(name: &str) -> String {
+    format!(
+        "# syntax=docker/dockerfile:1\nFROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/{name} ./cmd/{name}\n\n\
+         FROM gcr.io/distroless/static:nonroot\nCOPY --from=build /out/{name} /{name}\nUSER 65532:65532\nEXPOSE 8080\nENTRYPOINT [\"/{name}\"]\n"
+    )
+}
+
+const VARIABLES: &str = "variable \"retention_days\" {\n  type    = number\n  default = 35\n}\n\nvariable \"environment\" {\n  default = \"prod\"\n}\n";
+
+fn terraform(name: &str, rng: &mut Rng) -> String {
+    let size = ["db.t4g.medium", "db.r6g.large", "db.r6g.xlarge"][rng.below(3) as usize];
+    format!(
+        "locals {{\n  name = \"{name}\"\n}}\n\n\
+resource \"aws_db_instance\" \"main\" {{\n  identifier              = local.name\n  engine                  = \"postgres\"\n  instance_class          = \"{size}\"\n  allocated_storage       = 50\n  storage_encrypted       = true\n  backup_retention_period = var.retention_days\n  deletion_protection     = true\n  multi_az                = true\n  skip_final_snapshot     = false\n}}\n\n\
+resource \"aws_sqs_queue\" \"dlq\" {{\n  name = \"${{local.name}}-dlq\"\n}}\n\n\
+resource \"aws_sqs_queue\" \"jobs\" {{\n  name = \"${{local.name}}-jobs\"\n  redrive_policy = jsonencode({{\n    deadLetterTargetArn = aws_sqs_queue.dlq.arn\n    maxReceiveCount     = 5\n  }})\n}}\n\n\
+resource \"aws_cloudwatch_log_group\" \"app\" {{\n  name              = \"/svc/${{local.name}}\"\n  retention_in_days = 30\n}}\n\n\
+resource \"aws_security_group\" \"app\" {{\n  name = local.name\n  ingress {{\n    from_port   = 8080\n    to_port     = 8080\n    protocol    = \"tcp\"\n    cidr_blocks = [\"10.0.0.0/8\"]\n  }}\n}}\n"
+    )
+}
+
+fn alerts(name: &str) -> String {
+    format!(
+        "groups:\n  - name: {name}\n    rules:\n\
+      - alert: HighErrorRate\n        expr: sum(rate(http_requests_total{{job=\"{name}\",code=~\"5..\"}}[5m])) / sum(rate(http_requests_total{{job=\"{name}\"}}[5m])) > 0.05\n        for: 5m\n        labels:\n          severity: page\n        annotations:\n          summary: High error rate\n          runbook_url: runbooks/high-error-rate.md\n\
+      - alert: HighLatencyP99\n        expr: histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{{job=\"{name}\"}}[5m]))) > 0.5\n        for: 10m\n        labels:\n          severity: page\n        annotations:\n          summary: High latency\n          runbook_url: runbooks/high-latency.md\n"
+    )
+}
+
+fn runbook(name: &str, alert: &str) -> String {
+    let mut s = format!(
+        "# {alert} on {name}\n\n## Impact\n\nUsers see errors.\n\n## Triage\n\nCheck the dashboard.\n\n## Mitigate\n\n```sh\nkubectl -n {name} rollout undo deployment/{name}\n```\n\n## Escalate\n\nPage the secondary on-call.\n"
+    );
+    for i in 0..20 {
+        let _ = writeln!(
+            s,
+            "- step {i}: look at the logs of {name} and compare with the last deploy."
+        );
+    }
+    s
+}
+
+fn package_json(name: &str) -> String {
+    format!(
+        "{{\n  \"name\": \"{name}\",\n  \"version\": \"1.0.0\",\n  \"dependencies\": {{\n    \"pino\": \"^9.0.0\",\n    \"@opentelemetry/api\": \"^1.9.0\",\n    \"prom-client\": \"^15.1.0\",\n    \"opossum\": \"^8.1.0\"\n  }}\n}}\n"
+    )
+}
+
+const WORDS: [&str; 24] = [
+    "request", "response", "handler", "config", "timeout", "retry", "client", "server", "token",
+    "password", "order", "payment", "user", "session", "cache", "queue", "message", "error",
+    "logger", "metrics", "context", "deadline", "secret", "value",
+];
+
+fn source(name: &str, i: usize, rng: &mut Rng) -> (&'static str, String) {
+    let ext = ["go", "py", "ts"][i % 3];
+    let lines = 50 + rng.below(70) as usize;
+    let mut s = format!("// {name} module {i}\n");
+    for l in 0..lines {
+        let a = WORDS[rng.below(WORDS.len() as u64) as usize];
+        let b = WORDS[rng.below(WORDS.len() as u64) as usize];
+        match l % 6 {
+            0 => {
+                let _ = writeln!(
+                    s,
+                    "func {a}_{b}_{l}(ctx context.Context, {a} string) error {{"
+                );
+            }
+            1 => {
+                let _ = writeln!(
+                    s,
+                    "    {a} := os.Getenv(\"{}_{}\")",
+                    a.to_uppercase(),
+                    b.to_uppercase()
+                );
+            }
+            2 => {
+                let _ = writeln!(
+                    s,
+                    "    log.Info(\"{a} {b} handled\", \"{a}\", {a}, \"n\", {l})"
+                );
+            }
+            3 => {
+                let _ = writeln!(
+                    s,
+                    "    if err := do_{b}({a}); err != nil {{ return fmt.Errorf(\"{b}: %w\", err) }}"
+                );
+            }
+            4 => {
+                let _ = writeln!(
+                    s,
+                    "    // {a} and {b} must agree; see the design notes for why the {b} is checked twice"
+                );
+            }
+            _ => s.push_str("    return nil\n}\n"),
+        }
+    }
+    (ext, s)
+}
+
+fn noise(i: usize, rng: &mut Rng) -> (String, String) {
+    let mut s = String::new();
+    match i % 4 {
+        0 => {
+            s.push_str("[\n");
+            for r in 0..(60 + rng.below(80)) {
+                let _ = writeln!(
+                    s,
+                    "  {{\"id\": {r}, \"name\": \"item-{r}\", \"price\": {}.{:02}, \"tags\": [\"a\", \"b\"]}},",
+                    rng.below(500),
+                    rng.below(100)
+                );
+            }
+            s.push_str("  {}\n]\n");
+            (format!("testdata/items{i:02}.json"), s)
+        }
+        1 => {
+            for r in 0..(100 + rng.below(100)) {
+                let _ = writeln!(
+                    s,
+                    "{r},customer-{},{},{}",
+                    rng.below(10_000),
+                    rng.below(1_000),
+                    rng.below(2) == 1
+                );
+            }
+            (format!("testdata/table{i:02}.csv"), s)
+        }
+        2 => {
+            for r in 0..(80 + rng.below(80)) {
+                let _ = writeln!(
+                    s,
+                    "2026-11-{:02}T10:{:02}:00Z INFO request handled path=/api/v1/orders/{r} status=200 duration_ms={}",
+                    1 + rng.below(28),
+                    rng.below(60),
+                    rng.below(900)
+                );
+            }
+            (format!("logs/sample{i:02}.log"), s)
+        }
+        _ => {
+            for r in 0..(40 + rng.below(40)) {
+                let _ = writeln!(
+                    s,
+                    "Paragraph {r}: the service keeps orders in a queue and retries them with backoff; operators read the runbooks first."
+                );
+            }
+            (format!("docs/notes{i:02}.txt"), s)
+        }
+    }
+}
+
+const WORKFLOW: &str = "name: ci\non:\n  pull_request:\n  push:\n    branches: [main]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: make test\n";
