@@ -110,6 +110,16 @@ pub struct Claims {
     /// Running cost estimate. Read by OPS-006.
     #[serde(default)]
     pub cost_estimate: Option<CostClaim>,
+    /// The fewest replicas (instances) the service runs in production. Read by CAP-003, which
+    /// compares it with the replicas the repository deploys.
+    #[serde(default)]
+    pub replicas: Option<u32>,
+    /// Replicas are spread across availability zones. Read by CAP-005.
+    #[serde(default)]
+    pub multi_zone: Option<bool>,
+    /// A CI pipeline runs the tests on every pull request. Read by OPS-001.
+    #[serde(default)]
+    pub ci_tests: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
