@@ -285,6 +285,50 @@ mod tests {
         assert!(e.message.starts_with("invalid YAML"), "{}", e.message);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Any text loads or fails with a location inside the file; never a panic.
+        #[test]
+        fn arbitrary_text_never_panics(text in "(?s).{0,200}") {
+            let src = Source::new("p.yaml", text.clone());
+            if let Err(e) = load_all(&src) {
+                proptest::prop_assert!(e.loc.line >= 1 && e.loc.start <= text.len());
+            }
+        }
+
+        /// YAML-shaped noise (indentation, dashes, colons, anchors, merges) too.
+        #[test]
+        fn yaml_shaped_noise_never_panics(parts in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::strategy::Just("a: 1\n"), proptest::strategy::Just("- x\n"),
+                proptest::strategy::Just("  b: &x {c: d}\n"), proptest::strategy::Just("<<: *x\n"),
+                proptest::strategy::Just("---\n"), proptest::strategy::Just("k: [1, {\n"),
+                proptest::strategy::Just("\t"), proptest::strategy::Just("? q\n"),
+                proptest::strategy::Just("e: \"\\u00e9\"\n"), proptest::strategy::Just("<<: [*x, *y]\n"),
+            ], 0..24)) {
+            let text: String = parts.concat();
+            let src = Source::new("p.yaml", text.clone());
+            if let Err(e) = load_all(&src) {
+                proptest::prop_assert!(e.loc.line >= 1 && e.loc.start <= text.len());
+            }
+        }
+    }
+
+    #[test]
+    fn hostile_inputs_fail_cleanly() {
+        // Deep nesting and an alias bomb: errors with a location, no stack overflow.
+        let deep = "[".repeat(100_000);
+        assert!(load_all(&Source::new("d.yaml", deep)).is_err());
+        let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let prev = format!("*a{}", i - 1);
+            let items = vec![prev.as_str(); 10].join(", ");
+            bomb.push_str(&format!("a{i}: &a{i} [{items}]\n"));
+        }
+        assert!(load_all(&Source::new("b.yaml", bomb)).is_err());
+    }
+
     #[test]
     fn empty_documents_are_dropped() {
         assert!(load("---\n---\n").is_empty());
