@@ -268,8 +268,8 @@ fn sniff_yaml(path: &str, text: &str) -> FileKind {
         route |= line.starts_with("route:");
         receivers |= line.starts_with("receivers:");
     }
-    let templated = text.contains("{{");
-    if templated && (kind || path.contains("/templates/") || path.starts_with("templates/")) {
+    if go_template(text) && (kind || path.contains("/templates/") || path.starts_with("templates/"))
+    {
         return FileKind::HelmTemplate;
     }
     if api_version && kind {
@@ -281,6 +281,26 @@ fn sniff_yaml(path: &str, text: &str) -> FileKind {
     } else {
         FileKind::Other
     }
+}
+
+/// Whether `text` holds Go template actions as Helm writes them (`{{ .Values.x }}`,
+/// `{{- include "x" . }}`, `{{ if }}`): not mere `{{PLACEHOLDER}}` tokens that some projects
+/// substitute with sed, which leave the YAML readable.
+fn go_template(text: &str) -> bool {
+    const WORDS: [&str; 16] = [
+        "include", "template", "if", "else", "end", "range", "with", "define", "toYaml", "tpl",
+        "printf", "quote", "default", "required", "lookup", "block",
+    ];
+    text.match_indices("{{").any(|(i, _)| {
+        let rest = text[i + 2..].trim_start_matches('-').trim_start();
+        rest.starts_with('.')
+            || rest.starts_with('$')
+            || rest.starts_with('/')
+            || WORDS.iter().any(|w| {
+                rest.strip_prefix(w)
+                    .is_some_and(|r| r.starts_with(|c: char| !c.is_ascii_alphanumeric()))
+            })
+    })
 }
 
 #[cfg(test)]
@@ -332,5 +352,20 @@ mod tests {
             FileKind::Alertmanager
         );
         assert_eq!(classify("x.yml", "foo: bar\n"), FileKind::Other);
+        // `{{PLACEHOLDER}}` tokens are not Helm: the file is still plain Kubernetes YAML.
+        assert_eq!(
+            classify(
+                "k/otel.yaml",
+                "apiVersion: v1\nkind: ConfigMap\ndata:\n  p: \"{{PROJECT_ID}}\"\n"
+            ),
+            FileKind::Kubernetes
+        );
+        assert_eq!(
+            classify(
+                "k/d.yaml",
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{- include \"x\" . }}\n"
+            ),
+            FileKind::HelmTemplate
+        );
     }
 }
