@@ -60,8 +60,10 @@ impl FileKind {
     /// `O`, `P`, `A`, `M`), if any.
     pub fn letter(self) -> Option<char> {
         Some(match self {
-            FileKind::Kubernetes | FileKind::Kustomization | FileKind::HelmTemplate => 'K',
-            FileKind::HelmChart => 'K',
+            FileKind::Kubernetes
+            | FileKind::Kustomization
+            | FileKind::HelmTemplate
+            | FileKind::HelmChart => 'K',
             FileKind::Dockerfile => 'F',
             FileKind::Terraform => 'T',
             FileKind::Ci(_) | FileKind::DependencyUpdates => 'C',
@@ -229,7 +231,8 @@ fn by_name(path: &str, dir: &str, name: &str, lower: &str) -> Option<FileKind> {
 }
 
 fn by_pattern(path: &str, dir: &str, name: &str, lower: &str) -> Option<FileKind> {
-    let yaml = lower.ends_with(".yml") || lower.ends_with(".yaml");
+    let ext = lower.rsplit_once('.').map_or("", |(_, e)| e);
+    let yaml = matches!(ext, "yml" | "yaml");
     if yaml && dir == ".github/workflows" {
         return Some(FileKind::Ci(CiSystem::GitHubActions));
     }
@@ -242,7 +245,7 @@ fn by_pattern(path: &str, dir: &str, name: &str, lower: &str) -> Option<FileKind
     {
         return Some(FileKind::Ci(CiSystem::Buildkite));
     }
-    if lower.starts_with("requirements") && lower.ends_with(".txt") {
+    if lower.starts_with("requirements") && ext == "txt" {
         return Some(FileKind::Dependencies(DepFormat::Requirements));
     }
     if lower.starts_with("dockerfile.") || lower.starts_with("containerfile.") {

@@ -317,6 +317,7 @@ mod tests {
 
     #[test]
     fn hostile_inputs_fail_cleanly() {
+        use std::fmt::Write as _;
         // Deep nesting and an alias bomb: errors with a location, no stack overflow.
         let deep = "[".repeat(100_000);
         assert!(load_all(&Source::new("d.yaml", deep)).is_err());
@@ -324,7 +325,7 @@ mod tests {
         for i in 1..10 {
             let prev = format!("*a{}", i - 1);
             let items = vec![prev.as_str(); 10].join(", ");
-            bomb.push_str(&format!("a{i}: &a{i} [{items}]\n"));
+            let _ = writeln!(bomb, "a{i}: &a{i} [{items}]");
         }
         assert!(load_all(&Source::new("b.yaml", bomb)).is_err());
     }
