@@ -68,7 +68,14 @@ impl Source {
         let end = floor_char_boundary(&self.text, end.clamp(start, self.text.len()));
         let line_idx = self.line_starts.partition_point(|&s| s <= start) - 1;
         let line_start = self.line_starts[line_idx];
-        let column = self.text[line_start..start].chars().count() + 1;
+        // Columns count characters; the ASCII fast path keeps long single-line files (minified
+        // JSON) from costing a character walk per fact.
+        let seg = &self.text[line_start..start];
+        let column = if seg.is_ascii() {
+            seg.len()
+        } else {
+            seg.chars().count()
+        } + 1;
         Loc {
             path: self.path.clone(),
             line: u32::try_from(line_idx + 1).unwrap_or(u32::MAX),
