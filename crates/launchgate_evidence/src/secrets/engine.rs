@@ -1,0 +1,443 @@
+//! The scan of one text: the keyword prefilter picks lines, each triggered rule's regex runs
+//! once on each such line, PEM blocks extend to their END marker, allow markers are read, and
+//! overlapping candidates resolve to the highest-priority rule.
+//!
+//! Linear by construction: one automaton pass over the text; each line is examined at most
+//! once per rule, whatever the number of keyword hits on it; PEM END markers are indexed once
+//! per file and looked up by binary search.
+
+use std::collections::BTreeMap;
+
+use super::rules::{COMPILED, Check, Compiled, MARKER, RULES};
+use super::values::{
+    decode_base64, entropy_ratio, generic_value_ok, is_placeholder, is_reference, name_is_password,
+    name_is_secret, percent_decode, random_part_ok,
+};
+
+/// What the file's format allows the rules to assume.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Ctx {
+    /// Code and strictly typed formats (JSON, TOML, HCL): the generic rule reads only quoted
+    /// values, since an unquoted value there is an expression, a number or a boolean.
+    pub quoted_only: bool,
+    /// Whether the generic rule runs (off for sealed or encrypted files and decoded values).
+    pub generic: bool,
+}
+
+/// A secret's byte span and the rule that found it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Candidate {
+    /// Index into [`RULES`].
+    pub rule: usize,
+    pub start: usize,
+    pub end: usize,
+    /// Found by decoding a Kubernetes Secret's base64 `data` value.
+    pub decoded: bool,
+}
+
+/// An inline `launchgate:allow-secret` marker.
+#[derive(Debug, Clone)]
+pub(super) struct Marker {
+    pub start: usize,
+    pub end: usize,
+    /// The reason written after the marker; `None` for a bare marker.
+    pub reason: Option<String>,
+    /// Nothing but comment punctuation before the marker: it also covers the next line.
+    pub comment_only: bool,
+}
+
+/// How far after a PEM header its END marker may be (PGP key blocks run to a few KiB).
+const PEM_WINDOW: usize = 64 * 1024;
+
+/// Scans `text`, appending candidates and markers.
+pub(super) fn scan_text(
+    text: &str,
+    ctx: Ctx,
+    cands: &mut Vec<Candidate>,
+    markers: &mut Vec<Marker>,
+) {
+    let Some(c) = COMPILED.as_ref() else {
+        return;
+    };
+    let mut scanner = LineScanner {
+        c,
+        text,
+        ctx,
+        pem_ends: None,
+        cands,
+        markers,
+    };
+    let mut line: Option<(usize, usize)> = None;
+    let mut mask = 0u64;
+    let mut marker = false;
+    // Overlapping: a keyword inside or across another must still mark its rules.
+    for m in c.automaton.find_overlapping_iter(text) {
+        let q = m.start();
+        let same = line.is_some_and(|(s, e)| q >= s && q < e);
+        if !same {
+            let from = match line {
+                Some((s, e)) => {
+                    if q < s {
+                        continue;
+                    }
+                    scanner.line(s, e, mask, marker);
+                    e
+                }
+                None => 0,
+            };
+            let s = text
+                .get(from..q)
+                .and_then(|t| t.rfind('\n'))
+                .map_or(from, |i| from + i + 1);
+            let e = text
+                .get(q..)
+                .and_then(|t| t.find('\n'))
+                .map_or(text.len(), |i| q + i);
+            line = Some((s, e));
+            mask = 0;
+            marker = false;
+        }
+        match c.pattern_rules.get(m.pattern().as_usize()) {
+            Some(0) => marker = true,
+            Some(&bits) => mask |= bits,
+            None => {}
+        }
+    }
+    if let Some((s, e)) = line {
+        scanner.line(s, e, mask, marker);
+    }
+}
+
+struct LineScanner<'a, 'o> {
+    c: &'a Compiled,
+    text: &'a str,
+    ctx: Ctx,
+    /// END markers by label, indexed on the first PEM header of the text.
+    pem_ends: Option<BTreeMap<&'a str, Vec<(usize, usize)>>>,
+    cands: &'o mut Vec<Candidate>,
+    markers: &'o mut Vec<Marker>,
+}
+
+impl<'a> LineScanner<'a, '_> {
+    fn push(&mut self, rule: usize, start: usize, end: usize) {
+        if end > start {
+            self.cands.push(Candidate {
+                rule,
+                start,
+                end,
+                decoded: false,
+            });
+        }
+    }
+
+    fn line(&mut self, start: usize, end: usize, mask: u64, marker: bool) {
+        let Some(line) = self.text.get(start..end) else {
+            return;
+        };
+        let line = line.trim_end_matches('\r');
+        if marker {
+            self.markers_in(line, start);
+        }
+        let mut bits = mask;
+        while bits != 0 {
+            let i = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            if let (Some(rule), Some(regexes)) = (RULES.get(i), self.c.regexes.get(i)) {
+                for re in regexes {
+                    self.rule(i, rule.check, re, line, start);
+                }
+            }
+        }
+    }
+
+    fn rule(&mut self, i: usize, check: Check, re: &regex::Regex, line: &'a str, off: usize) {
+        match check {
+            Check::Random { skip } => {
+                for caps in re.captures_iter(line) {
+                    if let Some(g) = caps.get(1) {
+                        let v = g.as_str();
+                        let random = v.get(skip..).unwrap_or("");
+                        if !is_placeholder(v) && random_part_ok(random) {
+                            self.push(i, off + g.start(), off + g.end());
+                        }
+                    }
+                }
+            }
+            Check::LastSegment => {
+                for caps in re.captures_iter(line) {
+                    if let Some(g) = caps.get(1)
+                        && !is_placeholder(g.as_str())
+                        && random_part_ok(g.as_str().rsplit('/').next().unwrap_or(""))
+                    {
+                        self.push(i, off + g.start(), off + g.end());
+                    }
+                }
+            }
+            Check::Azure => {
+                let lower = line.to_ascii_lowercase();
+                if lower.contains("devstoreaccount1") || lower.contains("usedevelopmentstorage") {
+                    return;
+                }
+                for caps in re.captures_iter(line) {
+                    if let Some(g) = caps.get(1)
+                        && !is_placeholder(g.as_str())
+                        && random_part_ok(g.as_str())
+                    {
+                        self.push(i, off + g.start(), off + g.end());
+                    }
+                }
+            }
+            Check::Pem => {
+                for caps in re.captures_iter(line) {
+                    if let (Some(m), Some(label)) = (caps.get(0), caps.get(1)) {
+                        let header_end = off + m.end();
+                        if let Some((body_end, end)) = self.pem_end(label.as_str(), header_end)
+                            && self.text.get(header_end..body_end).is_some_and(key_body_ok)
+                        {
+                            self.push(i, off + m.start(), end);
+                        }
+                    }
+                }
+            }
+            Check::Gcp => {
+                for caps in re.captures_iter(line) {
+                    if let Some(g) = caps.get(1) {
+                        let v = g.as_str();
+                        let body = v
+                            .find("-----END")
+                            .and_then(|e| v.get(..e))
+                            .and_then(|b| b.get(b.find("KEY-----").map_or(0, |h| h + 8)..));
+                        if body.is_some_and(key_body_ok) {
+                            self.push(i, off + g.start(), off + g.end());
+                        }
+                    }
+                }
+            }
+            Check::Jwt => {
+                for caps in re.captures_iter(line) {
+                    if let Some(g) = caps.get(1)
+                        && jwt_ok(g.as_str())
+                    {
+                        self.push(i, off + g.start(), off + g.end());
+                    }
+                }
+            }
+            Check::Url => {
+                for m in re.find_iter(line) {
+                    if let Some((user, pass, host, at)) = split_url(m.as_str())
+                        && url_password_ok(user, pass, host)
+                    {
+                        let start = off + m.start() + at;
+                        self.push(i, start, start + pass.len());
+                    }
+                }
+            }
+            Check::Generic => {
+                if self.ctx.generic {
+                    self.generic(i, re, line, off);
+                }
+            }
+            Check::Kube | Check::Marker => {}
+        }
+    }
+
+    fn generic(&mut self, i: usize, re: &regex::Regex, line: &str, off: usize) {
+        for m in re.find_iter(line) {
+            // A match that ends in the opening quote (after a type annotation) gives it back.
+            let sep_end = m.end() - usize::from(m.as_str().ends_with(['"', '\'', '`']));
+            let found = line.get(m.start()..sep_end).unwrap_or("");
+            let rest = line.get(sep_end..).unwrap_or("");
+            let (name, value) = if let Some(tag) = found.strip_prefix('<') {
+                // `<secret>value</secret>`: the value runs to the next tag.
+                let name = tag.trim_end_matches('>');
+                let end = rest.find('<').unwrap_or(rest.len());
+                if !rest.get(end..).is_some_and(|r| r.starts_with("</")) {
+                    continue;
+                }
+                (name, Some((0, end, false)))
+            } else {
+                // `==` compares; `: T ==`/`=>` after a type annotation too.
+                if found.ends_with("==") || rest.starts_with(['=', '>']) {
+                    continue;
+                }
+                let name_len = found
+                    .bytes()
+                    .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+                    .count();
+                (found.get(..name_len).unwrap_or(""), value_after(rest))
+            };
+            let Some((start, end, quoted)) = value else {
+                continue;
+            };
+            let Some(raw) = rest.get(start..end) else {
+                continue;
+            };
+            // An unquoted call (`ini_get(...)`, `substitute(...)`) is an expression.
+            if !quoted && (self.ctx.quoted_only || raw.contains('(')) {
+                continue;
+            }
+            let v = query_value(raw);
+            if name_is_secret(name) && generic_value_ok(v, name_is_password(name)) {
+                let at = off + sep_end + start;
+                self.push(i, at, at + v.len());
+            }
+        }
+    }
+
+    /// The END marker for a PEM header ending at `from`: (start of END, end of END).
+    fn pem_end(&mut self, label: &str, from: usize) -> Option<(usize, usize)> {
+        let ends = self.pem_ends.get_or_insert_with(|| {
+            let mut map: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
+            for caps in self.c.pem_end.captures_iter(self.text) {
+                if let (Some(m), Some(l)) = (caps.get(0), caps.get(1)) {
+                    map.entry(l.as_str())
+                        .or_default()
+                        .push((m.start(), m.end()));
+                }
+            }
+            map
+        });
+        let list = ends.get(label)?;
+        let at = list.partition_point(|&(s, _)| s < from);
+        list.get(at)
+            .copied()
+            .filter(|&(s, _)| s - from <= PEM_WINDOW)
+    }
+
+    fn markers_in(&mut self, line: &str, off: usize) {
+        let lower = line.to_ascii_lowercase();
+        for (pos, _) in lower.match_indices(MARKER) {
+            let after = line.get(pos + MARKER.len()..).unwrap_or("");
+            if after
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_')
+            {
+                continue;
+            }
+            let before = line.get(..pos).unwrap_or("");
+            self.markers.push(Marker {
+                start: off + pos,
+                end: off + pos + MARKER.len(),
+                reason: marker_reason(after),
+                comment_only: before.chars().all(|c| !c.is_alphanumeric()),
+            });
+        }
+    }
+}
+
+/// The value at the start of `rest` (after a separator): its byte range in `rest` without
+/// quotes, and whether it was quoted. `None` for an unterminated quote or no value.
+fn value_after(rest: &str) -> Option<(usize, usize, bool)> {
+    let skip = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    let body = rest.get(skip..)?;
+    let first = body.chars().next()?;
+    if matches!(first, '"' | '\'' | '`') {
+        let len = body.get(1..)?.find(first)?;
+        return Some((skip + 1, skip + 1 + len, true));
+    }
+    let len = body
+        .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | ',' | ';'))
+        .unwrap_or(body.len());
+    (len > 0).then_some((skip, skip + len, false))
+}
+
+/// Splits `scheme://user:password@host` (as the URL rule's regex matched it) into user,
+/// password, host and the password's offset: the password runs from the first `:` to the
+/// last `@`.
+fn split_url(url: &str) -> Option<(&str, &str, &str, usize)> {
+    let (scheme, rest) = url.split_once("://")?;
+    let (userinfo, host) = rest.rsplit_once('@')?;
+    let (user, pass) = userinfo.split_once(':')?;
+    Some((user, pass, host, scheme.len() + 3 + user.len() + 1))
+}
+
+/// An unquoted value up to the next query parameter: `abc` of `token=abc&page=2`.
+fn query_value(v: &str) -> &str {
+    for (i, _) in v.match_indices('&') {
+        let rest = v.get(i + 1..).unwrap_or("");
+        let name_len = rest
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+            .count();
+        if name_len > 0 && rest.as_bytes().get(name_len) == Some(&b'=') {
+            return v.get(..i).unwrap_or(v);
+        }
+    }
+    v
+}
+
+/// The reason after a marker, without separators and comment closers; `None` if there is no
+/// word in it.
+fn marker_reason(after: &str) -> Option<String> {
+    let mut r = after.trim();
+    for closer in ["-->", "*/", "#}", "%}", "}}", "\"", "'"] {
+        r = r.strip_suffix(closer).unwrap_or(r).trim_end();
+    }
+    let r = r.trim_start_matches([':', '-', '=', '(', ' ', '\t']).trim();
+    r.chars().any(char::is_alphabetic).then(|| r.to_string())
+}
+
+/// Whether the text between a PEM header and its END marker is key material: at least 64
+/// base64 characters, random-looking, and not truncated with `...` or `xxxx`.
+fn key_body_ok(body: &str) -> bool {
+    let lower = body.to_ascii_lowercase();
+    if ["...", "\u{2026}", "xxxx", "<", ">"]
+        .iter()
+        .any(|m| lower.contains(m))
+    {
+        return false;
+    }
+    // JSON-escaped newlines are not key material.
+    let b64: String = body
+        .replace("\\n", "\n")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '/')
+        .take(4096)
+        .collect();
+    b64.len() >= 64 && entropy_ratio(&b64) >= 0.7
+}
+
+/// A signed JWT: a JSON header with a non-`none` `alg`, a JSON object payload, a signature, and
+/// not jwt.io's documentation example ("John Doe").
+fn jwt_ok(token: &str) -> bool {
+    let mut parts = token.split('.');
+    let (Some(h), Some(p), Some(sig)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let json = |s: &str| {
+        decode_base64(s).and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+    };
+    let Some(header) = json(h) else {
+        return false;
+    };
+    let alg_ok = header
+        .get("alg")
+        .and_then(serde_json::Value::as_str)
+        .is_some_and(|a| !a.eq_ignore_ascii_case("none"));
+    let Some(payload) = json(p) else {
+        return false;
+    };
+    let example = payload.get("name").and_then(serde_json::Value::as_str) == Some("John Doe");
+    alg_ok && payload.is_object() && !example && sig.len() >= 16
+}
+
+/// A URL password that looks real, to a host that is not local or an example.
+fn url_password_ok(user: &str, pass: &str, host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    let local_or_example = host == "localhost"
+        || host.starts_with("127.")
+        || host == "0.0.0.0"
+        || host.starts_with("[::1")
+        || ["host", "hostname", "server", "domain"].contains(&host.as_str())
+        || ["example.com", "example.org", "example.net"]
+            .iter()
+            .any(|d| host == *d || host.ends_with(&format!(".{d}")))
+        || [".example", ".test", ".invalid", ".localhost"]
+            .iter()
+            .any(|d| host.ends_with(d));
+    !local_or_example
+        && pass != user
+        && !is_reference(pass)
+        && generic_value_ok(&percent_decode(pass), true)
+}
