@@ -230,6 +230,12 @@ fn by_name(path: &str, dir: &str, name: &str, lower: &str) -> Option<FileKind> {
     Some(kind)
 }
 
+// `Dockerfile.prod` is a Dockerfile; `Dockerfile.j2`, `dockerfile.vim` and friends are
+// templates or editor files about Dockerfiles.
+const NOT_DOCKERFILE: [&str; 12] = [
+    "j2", "jinja", "jinja2", "tmpl", "tpl", "template", "vim", "md", "txt", "bak", "orig", "swp",
+];
+
 fn by_pattern(path: &str, dir: &str, name: &str, lower: &str) -> Option<FileKind> {
     let ext = lower.rsplit_once('.').map_or("", |(_, e)| e);
     let yaml = matches!(ext, "yml" | "yaml");
@@ -248,7 +254,9 @@ fn by_pattern(path: &str, dir: &str, name: &str, lower: &str) -> Option<FileKind
     if lower.starts_with("requirements") && ext == "txt" {
         return Some(FileKind::Dependencies(DepFormat::Requirements));
     }
-    if lower.starts_with("dockerfile.") || lower.starts_with("containerfile.") {
+    if (lower.starts_with("dockerfile.") || lower.starts_with("containerfile."))
+        && !NOT_DOCKERFILE.contains(&ext)
+    {
         return Some(FileKind::Dockerfile);
     }
     let _ = (path, name);
@@ -315,6 +323,8 @@ mod tests {
         assert_eq!(classify("Dockerfile", ""), FileKind::Dockerfile);
         assert_eq!(classify("build/api.Dockerfile", ""), FileKind::Dockerfile);
         assert_eq!(classify("Dockerfile.prod", ""), FileKind::Dockerfile);
+        assert_eq!(classify("Dockerfile.j2", ""), FileKind::Other);
+        assert_eq!(classify("syntax/dockerfile.vim", ""), FileKind::Other);
         assert_eq!(classify("infra/main.tf", ""), FileKind::Terraform);
         assert_eq!(
             classify(".github/workflows/ci.yml", "on: push"),

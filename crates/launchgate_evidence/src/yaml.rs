@@ -324,7 +324,7 @@ mod tests {
         let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..10 {
             let prev = format!("*a{}", i - 1);
-            let items = vec![prev.as_str(); 10].join(", ");
+            let items = [prev.as_str(); 10].join(", ");
             let _ = writeln!(bomb, "a{i}: &a{i} [{items}]");
         }
         assert!(load_all(&Source::new("b.yaml", bomb)).is_err());

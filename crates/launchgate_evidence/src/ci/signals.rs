@@ -1,0 +1,542 @@
+//! What a CI command or action does: runs tests, deploys, smoke-tests, scans for
+//! vulnerabilities. Words with boundaries, from commands and action names; regexes are
+//! compiled once.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// A recognised command: its byte range in the text and the normalised words.
+#[derive(Debug, Clone)]
+pub(super) struct Hit {
+    pub(super) range: Range<usize>,
+    pub(super) what: String,
+}
+
+/// The first hit of each kind in a text.
+#[derive(Debug, Default)]
+pub(super) struct Found {
+    pub(super) tests: Option<Hit>,
+    pub(super) deploy: Option<Hit>,
+    pub(super) smoke: Option<Hit>,
+    pub(super) scan: Option<(Hit, &'static str, bool)>,
+}
+
+/// A compiled pattern. The patterns are constants that the tests compile; should one ever
+/// fail, it matches nothing rather than panicking.
+type Re = LazyLock<Option<Regex>>;
+
+fn re(pattern: &str) -> Option<Regex> {
+    Regex::new(pattern).ok()
+}
+
+fn captures<'t>(r: &Re, text: &'t str) -> Option<regex::Captures<'t>> {
+    r.as_ref()?.captures(text)
+}
+
+fn is_match(r: &Re, text: &str) -> bool {
+    r.as_ref().is_some_and(|r| r.is_match(text))
+}
+
+/// Test runners that are recognised anywhere on a command line (two words or more).
+static TESTS: Re = LazyLock::new(|| {
+    re(r"(?ix)\b(
+        cargo(?:\s+\+\S+)?(?:\s+hack\b[^\n;&|\#]*?)?\s+(?:test|nextest|tarpaulin|llvm-cov)
+      | (?:cross|cargo\s*\}+|\$\{?cargo\}?)\s+test
+      | go\s+test
+      | (?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test(?::[\w:-]+)?
+      | (?:mvn|mvnw)\b[^\n;&|\#]*?\s(?:test|verify|integration-test)
+      | (?:gradle|gradlew)\b[^\n;&|\#]*?\s(?::?[\w-]+:)*(?:test|check|integrationTest)
+      | dotnet\s+test
+      | bundle\s+exec\s+(?:rspec|rake\s+(?:test|spec))
+      | rake\s+(?:test|spec)
+      | make\b[^\n;&|\#]*?\s(?:tests?|check|(?:unit|integration|e2e)[-_]?tests?|tests?[-_][\w-]+)
+      | (?:mix|swift|deno|bazel|bazelisk|sbt|lein|zig|flutter|dart|stack|cabal|hatch)\s+test
+      | python[\d.]*\b[^\n;&|\#]*?\s-m\s+(?:pytest|unittest|tox|nox)
+      | php\s+artisan\s+test
+    )\b")
+});
+
+/// Test runners recognised only in command position (their names are common words).
+static TEST_TOOLS: Re = LazyLock::new(|| {
+    re(
+        r"(?ix)(?:^|[;&|(]|\b(?:then|do|exec|npx|run|sudo|time|xvfb-run|bash|sh)\b)\s*(?:\w+=\S*\s+)*(
+        (?:[\w.-]*/)*(?:pytest|py\.test|jest|vitest|mocha|tox|nox|rspec|phpunit|ctest|gotestsum|karma|ava|behave|prove|bats)
+      | (?:[\w.-]*/)*(?:playwright\s+test|cypress\s+run)
+      | (?:[\w.-]*/)+(?:run[-_]?)?(?:(?:unit|integration|e2e)[-_]?)?tests?(?:[-_][\w-]+)?(?:\.(?:sh|py|ps1|bash))?
+      | (?:run[-_]?)?tests?(?:[-_][\w-]+)?\.(?:sh|py|ps1|bash)
+    )(?:[^\w/.-]|$)",
+    )
+});
+
+static DEPLOY: Re = LazyLock::new(|| {
+    re(r"(?ix)\b(
+        kubectl\b[^\n;&|\#]*?\s(?:apply|rollout|set\s+image|replace)
+      | oc\s+(?:apply|rollout)
+      | helm\b[^\n;&|\#]*?\s(?:upgrade|install)
+      | helmfile\b[^\n;&|\#]*?\s(?:apply|sync)
+      | argocd\s+app\s+sync
+      | (?:terraform|tofu|terragrunt)\b[^\n;&|\#]*?\sapply
+      | aws\s+ecs\s+(?:update-service|deploy)
+      | aws\s+deploy\s+create-deployment
+      | aws\s+lambda\s+update-function-code
+      | aws\s+cloudformation\s+deploy
+      | sam\s+deploy
+      | gcloud\b[^\n;&|\#]*?\s(?:run\s+deploy|app\s+deploy|functions\s+deploy|run\s+services\s+(?:update|replace))
+      | (?:flyctl|fly)\s+deploy
+      | (?:serverless|sls)\s+deploy
+      | cdk\s+deploy
+      | skaffold\s+(?:run|deploy)
+      | az\s+(?:webapp|functionapp)\s+deploy
+      | az\s+containerapp\s+update
+      | kamal\s+deploy | eb\s+deploy | cf\s+push | docker\s+stack\s+deploy | nomad\s+job\s+run
+      | pulumi\s+up | copilot\s+(?:svc|app)\s+deploy | heroku\s+container:release
+      | vercel\b[^\n;&|\#]*?\s--prod | netlify\s+deploy | wrangler\s+(?:deploy|publish)
+      | ecs-deploy | railway\s+up
+    )\b")
+});
+
+/// Deploy actions, orbs and tasks, matched on the name before `@`.
+static DEPLOY_USES: Re = LazyLock::new(|| {
+    re(r"(?ix)^(
+        aws-actions/amazon-ecs-deploy-task-definition
+      | aws-actions/aws-cloudformation-github-deploy
+      | azure/(?:k8s-deploy|webapps-deploy|functions-action|container-apps-deploy-action|aci-deploy|arm-deploy|static-web-apps-deploy)
+      | google-github-actions/deploy-[\w-]+
+      | cloudflare/(?:wrangler-action|pages-action)
+      | serverless/github-action
+      | akhileshns/heroku-deploy
+      | amondnet/vercel-action
+      | deliverybot/helm
+      | digitalocean/app_action
+      | aws-ecs/(?:deploy-service-update|deploy_service_update|update-service|update_service)
+      | aws-eks/update-container-image
+      | heroku/deploy-via-git
+      | helm/(?:upgrade-helm-chart|install-helm-chart)
+      | kubernetes/create-or-update-resource
+      | gcp-gke/rollout-image
+      | (?:KubernetesManifest|HelmDeploy|AzureWebApp|AzureWebAppContainer|AzureRmWebAppDeployment|AzureFunctionApp|AzureFunctionAppContainer|AzureContainerApps)@
+    )")
+});
+
+/// An HTTP check of a health endpoint (curl needs `--fail` for a failed check to fail).
+static HEALTH_CALL: Re = LazyLock::new(|| {
+    re(r"(?ix)\b(
+        (?:curl|wget|http|https)\b[^\n;&|\#]*?/(?:health|healthz|healthcheck|health-check|ready|readyz|readiness|livez|liveness|ping|status)\b[^\n;&|]*
+    )")
+});
+
+static CURL_FAIL: Re = LazyLock::new(|| re(r"\s(?:--fail(?:-with-body)?|-[a-zA-Z]*f[a-zA-Z]*)\b"));
+
+static SMOKE_CMD: Re = LazyLock::new(|| {
+    re(r"(?ix)(?:^|[^a-z0-9])(
+        k6\s+(?:run|cloud) | newman\s+run | artillery\s+run
+      | (?:smoke|synthetic)[\w.:/-]* | post[-_]?deploy[\w.:/-]*
+    )")
+});
+
+static SMOKE_NAME: Re = LazyLock::new(|| {
+    re(
+        r"(?i)(?:^|[^a-z0-9])(smoke\w*|synthetics?|post[-_ ]?deploy\w*|health[-_ ]?checks?)(?:[^a-z0-9]|$)",
+    )
+});
+
+/// Scanners: (name, scans images, pattern). Order matters: the first matching row wins.
+const SCANNERS: &[(&str, bool, &str)] = &[
+    (
+        "trivy",
+        false,
+        r"\btrivy\s+(?:fs|filesystem|repo|repository|config|sbom)\b",
+    ),
+    ("trivy", true, r"\btrivy\b"),
+    ("grype", true, r"\bgrype\b"),
+    ("anchore", true, r"\banchore\b"),
+    (
+        "snyk",
+        true,
+        r"\bsnyk\s+container\b|\bsnyk/actions/docker\b",
+    ),
+    ("snyk", false, r"\bsnyk\b"),
+    (
+        "docker scout",
+        true,
+        r"\bdocker\s+scout\b|\bdocker/scout-action\b",
+    ),
+    (
+        "codeql",
+        false,
+        r"\bcodeql-action/(?:init|analyze|autobuild)\b|\bcodeql\s+(?:database|github)\b",
+    ),
+    ("gitleaks", false, r"\bgitleaks\b"),
+    ("semgrep", false, r"\bsemgrep\b"),
+    (
+        "dependency-check",
+        false,
+        r"\bdependency-check\b|\bdependencyCheck\w*|\bDependency-Check_Action\b",
+    ),
+    ("npm audit", false, r"\b(?:npm|yarn|pnpm|bun)\s+audit\b"),
+    (
+        "cargo audit",
+        false,
+        r"\bcargo\s+audit\b|\brustsec/audit-check\b|\bactions-rust-lang/audit\b",
+    ),
+    (
+        "cargo deny",
+        false,
+        r"\bcargo\s+deny\b|\bcargo-deny-action\b",
+    ),
+    ("pip-audit", false, r"\bpip-audit\b"),
+    ("safety", false, r"\bsafety\s+(?:check|scan)\b"),
+    ("govulncheck", false, r"\bgovulncheck\b"),
+    ("osv-scanner", false, r"\bosv-scanner\b"),
+    ("bundler-audit", false, r"\bbundle(?:r-audit|\s+audit)\b"),
+];
+
+static SCAN: Re = LazyLock::new(|| {
+    let alts: Vec<String> = SCANNERS.iter().map(|(_, _, p)| format!("({p})")).collect();
+    re(&format!("(?i){}", alts.join("|")))
+});
+
+/// GitLab security templates and components: (file or component stem, scanner, images).
+const GITLAB_SECURITY: &[(&str, &str, bool)] = &[
+    ("sast-iac", "gitlab-sast-iac", false),
+    ("sast", "gitlab-sast", false),
+    ("container-scanning", "gitlab-container-scanning", true),
+    (
+        "cluster-image-scanning",
+        "gitlab-cluster-image-scanning",
+        true,
+    ),
+    ("dependency-scanning", "gitlab-dependency-scanning", false),
+    ("secret-detection", "gitlab-secret-detection", false),
+    ("dast-api", "gitlab-dast-api", false),
+    ("dast", "gitlab-dast", false),
+    ("api-fuzzing", "gitlab-api-fuzzing", false),
+    ("coverage-fuzzing", "gitlab-coverage-fuzzing", false),
+];
+
+fn hit(m: &regex::Match<'_>, offset: usize) -> Hit {
+    Hit {
+        range: offset + m.start()..offset + m.end(),
+        what: m.as_str().split_whitespace().collect::<Vec<_>>().join(" "),
+    }
+}
+
+/// Scans a script line by line (shell comment lines skipped): the first hit of each kind.
+pub(super) fn scan_text(text: &str) -> Found {
+    let mut found = Found::default();
+    let mut offset = 0;
+    for line in text.split('\n') {
+        let here = offset;
+        offset += line.len() + 1;
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("//") {
+            continue;
+        }
+        if found.tests.is_none() {
+            found.tests = captures(&TESTS, line)
+                .or_else(|| captures(&TEST_TOOLS, line))
+                .and_then(|c| c.get(1))
+                .map(|m| hit(&m, here));
+        }
+        if found.deploy.is_none() {
+            found.deploy = captures(&DEPLOY, line)
+                .and_then(|c| c.get(1))
+                .map(|m| hit(&m, here));
+        }
+        if found.smoke.is_none() {
+            found.smoke = smoke_in(line).map(|m| hit(&m, here));
+        }
+        if found.scan.is_none() {
+            found.scan = scanner_in(line).map(|(m, name, images)| (hit(&m, here), name, images));
+        }
+    }
+    found
+}
+
+fn smoke_in(line: &str) -> Option<regex::Match<'_>> {
+    let health = captures(&HEALTH_CALL, line)
+        .and_then(|c| c.get(1))
+        .filter(|m| {
+            let cmd = m.as_str();
+            !cmd.trim_start().to_ascii_lowercase().starts_with("curl") || is_match(&CURL_FAIL, cmd)
+        });
+    health.or_else(|| captures(&SMOKE_CMD, line).and_then(|c| c.get(1)))
+}
+
+fn scanner_in(text: &str) -> Option<(regex::Match<'_>, &'static str, bool)> {
+    let caps = captures(&SCAN, text)?;
+    SCANNERS
+        .iter()
+        .enumerate()
+        .find_map(|(i, &(name, images, _))| caps.get(i + 1).map(|m| (m, name, images)))
+}
+
+/// Classifies an action / orb / task / plugin name (`aquasecurity/trivy-action@0.28.0`).
+pub(super) fn scan_uses(uses: &str) -> Found {
+    let name = uses.trim();
+    let bare = name.split('@').next().unwrap_or(name);
+    let whole = |what: &str| Hit {
+        range: 0..name.len(),
+        what: what.to_string(),
+    };
+    Found {
+        tests: None,
+        deploy: is_match(&DEPLOY_USES, name).then(|| whole(bare)),
+        smoke: is_match(&SMOKE_NAME, bare).then(|| whole(bare)),
+        scan: scanner_in(bare).map(|(_, scanner, images)| (whole(bare), scanner, images)),
+    }
+}
+
+/// Whether a job, step or stage name says it is a smoke test (`smoke-test`, `Post-deploy
+/// checks`, `synthetic`, `healthcheck`).
+pub fn is_smoke_name(name: &str) -> bool {
+    is_match(&SMOKE_NAME, name)
+}
+
+/// A GitHub environment name that means production (`production`, `prod`, `prod-eu`).
+pub(super) fn is_production(name: &str) -> bool {
+    name.to_ascii_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| matches!(w, "prod" | "production" | "prd" | "live"))
+}
+
+/// A GitLab security template path or component reference: (scanner, scans images).
+pub(super) fn gitlab_security(value: &str) -> Option<(&'static str, bool)> {
+    let lower = value.to_ascii_lowercase();
+    let stem = if let Some(i) = lower.find("/components/") {
+        let rest = lower.get(i + "/components/".len()..).unwrap_or("");
+        rest.split(['@', '/']).next().unwrap_or("").to_string()
+    } else {
+        let file = lower.rsplit('/').next().unwrap_or("");
+        let file = file
+            .strip_suffix(".gitlab-ci.yml")
+            .or_else(|| file.strip_suffix(".gitlab-ci.yaml"))?;
+        file.strip_suffix(".latest").unwrap_or(file).to_string()
+    };
+    GITLAB_SECURITY
+        .iter()
+        .find(|(s, _, _)| *s == stem)
+        .map(|&(_, scanner, images)| (scanner, images))
+}
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+
+    fn tests_of(line: &str) -> Option<String> {
+        scan_text(line).tests.map(|h| h.what)
+    }
+
+    #[test]
+    fn all_patterns_compile() {
+        for r in [
+            &TESTS,
+            &TEST_TOOLS,
+            &DEPLOY,
+            &DEPLOY_USES,
+            &HEALTH_CALL,
+            &CURL_FAIL,
+            &SMOKE_CMD,
+            &SMOKE_NAME,
+            &SCAN,
+        ] {
+            assert!(r.is_some());
+        }
+    }
+
+    #[test]
+    fn test_commands_with_word_boundaries() {
+        let yes = [
+            ("cargo test --workspace", "cargo test"),
+            ("cargo +nightly nextest run", "cargo +nightly nextest"),
+            ("go test ./...", "go test"),
+            ("npm test", "npm test"),
+            ("npm run test:unit", "npm run test:unit"),
+            ("pnpm test", "pnpm test"),
+            ("yarn test --ci", "yarn test"),
+            ("npx jest --coverage", "jest"),
+            ("poetry run pytest -q", "pytest"),
+            ("pytest tests/", "pytest"),
+            ("CI=1 vitest run", "vitest"),
+            ("./node_modules/.bin/mocha", "./node_modules/.bin/mocha"),
+            ("mvn -B verify", "mvn -B verify"),
+            ("./gradlew :app:test", "gradlew :app:test"),
+            ("gradle check", "gradle check"),
+            ("dotnet test", "dotnet test"),
+            ("bundle exec rspec", "bundle exec rspec"),
+            ("bundle exec rake test", "bundle exec rake test"),
+            ("make test", "make test"),
+            ("make -C api unit-test", "make -C api unit-test"),
+            ("tox -e py312", "tox"),
+            ("python -m pytest", "python -m pytest"),
+            ("python -W error -m pytest", "python -W error -m pytest"),
+            ("cargo hack test --feature-powerset", "cargo hack test"),
+            ("${{ env.CARGO }} test --verbose", "CARGO }} test"),
+            ("script/test -sv", "script/test"),
+            ("./scripts/run-tests.sh", "./scripts/run-tests.sh"),
+            ("bash run_tests.sh", "run_tests.sh"),
+            ("bats/bin/bats --tap test", "bats/bin/bats"),
+        ];
+        for (line, want) in yes {
+            assert_eq!(tests_of(line).as_deref(), Some(want), "{line}");
+        }
+        for no in [
+            "cargo build --release",
+            "cargo testify",
+            "echo testing",
+            "pip install pytest tox",
+            "cp jest.config.js dist/",
+            "make build",
+            "# cargo test",
+            "mycargo test",
+            "npm install",
+            "test -f Cargo.lock && echo ok",
+            "cd tests && ls",
+            "./tests/fixtures/setup.sh",
+        ] {
+            assert_eq!(tests_of(no), None, "{no}");
+        }
+    }
+
+    #[test]
+    fn deploy_smoke_and_scanners() {
+        let deploy = |l: &str| scan_text(l).deploy.map(|h| h.what);
+        assert_eq!(
+            deploy("kubectl -n prod apply -f k8s/").as_deref(),
+            Some("kubectl -n prod apply")
+        );
+        assert_eq!(
+            deploy("helm upgrade --install api ./chart").as_deref(),
+            Some("helm upgrade")
+        );
+        assert_eq!(
+            deploy("argocd app sync api").as_deref(),
+            Some("argocd app sync")
+        );
+        assert_eq!(
+            deploy("terraform -chdir=infra apply -auto-approve").as_deref(),
+            Some("terraform -chdir=infra apply")
+        );
+        assert_eq!(
+            deploy("aws ecs update-service --cluster c").as_deref(),
+            Some("aws ecs update-service")
+        );
+        assert_eq!(
+            deploy("gcloud run deploy api --image x").as_deref(),
+            Some("gcloud run deploy")
+        );
+        assert_eq!(
+            deploy("flyctl deploy --remote-only").as_deref(),
+            Some("flyctl deploy")
+        );
+        assert_eq!(deploy("kubectl get pods | grep apply"), None);
+        assert_eq!(deploy("brew install helm"), None);
+        assert_eq!(deploy("terraform plan"), None);
+
+        let smoke = |l: &str| scan_text(l).smoke.map(|h| h.what);
+        assert_eq!(
+            smoke("curl --fail https://api.example.com/healthz").as_deref(),
+            Some("curl --fail https://api.example.com/healthz")
+        );
+        assert_eq!(
+            smoke("curl -sSf $URL/health && echo ok").as_deref(),
+            Some("curl -sSf $URL/health")
+        );
+        assert_eq!(smoke("curl https://api.example.com/health"), None);
+        assert_eq!(smoke("k6 run smoke.js").as_deref(), Some("k6 run"));
+        assert_eq!(
+            smoke("./scripts/smoke-test.sh prod").as_deref(),
+            Some("smoke-test.sh")
+        );
+        assert_eq!(
+            smoke("newman run api.postman.json").as_deref(),
+            Some("newman run")
+        );
+
+        let scan = |l: &str| scan_text(l).scan.map(|(_, s, i)| (s, i));
+        assert_eq!(
+            scan("trivy image --exit-code 1 app:1"),
+            Some(("trivy", true))
+        );
+        assert_eq!(scan("trivy fs ."), Some(("trivy", false)));
+        assert_eq!(
+            scan("cargo deny check advisories"),
+            Some(("cargo deny", false))
+        );
+        assert_eq!(
+            scan("npm audit --audit-level=high"),
+            Some(("npm audit", false))
+        );
+        assert_eq!(scan("govulncheck ./..."), Some(("govulncheck", false)));
+        assert_eq!(
+            scan("docker scout cves app:1"),
+            Some(("docker scout", true))
+        );
+        assert_eq!(scan("cargo build"), None);
+
+        let uses = |u: &str| {
+            let f = scan_uses(u);
+            (f.deploy.is_some(), f.scan.map(|(_, s, i)| (s, i)))
+        };
+        assert_eq!(
+            uses("aquasecurity/trivy-action@0.28.0"),
+            (false, Some(("trivy", true)))
+        );
+        assert_eq!(
+            uses("anchore/scan-action@v4"),
+            (false, Some(("anchore", true)))
+        );
+        assert_eq!(
+            uses("github/codeql-action/analyze@v3"),
+            (false, Some(("codeql", false)))
+        );
+        assert_eq!(
+            uses("aws-actions/amazon-ecs-deploy-task-definition@v2"),
+            (true, None)
+        );
+        assert_eq!(
+            uses("google-github-actions/deploy-cloudrun@v2"),
+            (true, None)
+        );
+        assert_eq!(uses("azure/k8s-deploy@v5"), (true, None));
+        assert_eq!(uses("actions/checkout@v4"), (false, None));
+    }
+
+    #[test]
+    fn names_and_templates() {
+        for yes in [
+            "smoke-test",
+            "Smoke tests",
+            "smoke_test",
+            "post-deploy",
+            "Post deploy checks",
+            "synthetic",
+            "healthcheck",
+            "run_health-check",
+        ] {
+            assert!(is_smoke_name(yes), "{yes}");
+        }
+        for no in ["deploy", "test", "unhealthy", "e2e"] {
+            assert!(!is_smoke_name(no), "{no}");
+        }
+        assert!(is_production("production"));
+        assert!(is_production("prod-eu"));
+        assert!(!is_production("staging"));
+        assert!(!is_production("product-demo"));
+        assert_eq!(
+            gitlab_security("Security/SAST.gitlab-ci.yml"),
+            Some(("gitlab-sast", false))
+        );
+        assert_eq!(
+            gitlab_security("Jobs/Container-Scanning.latest.gitlab-ci.yml"),
+            Some(("gitlab-container-scanning", true))
+        );
+        assert_eq!(
+            gitlab_security("$CI_SERVER_FQDN/components/secret-detection/secret-detection@1.0"),
+            Some(("gitlab-secret-detection", false))
+        );
+        assert_eq!(gitlab_security("Auto-DevOps.gitlab-ci.yml"), None);
+    }
+}
