@@ -127,3 +127,237 @@ pub fn conclude(
     }
     Outcome::proven(evidence)
 }
+
+// ---------------------------------------------------------------------------------------------
+// Helpers added by the capops worker (CAP-001..005, SAF-006, OPS-005): replica counts,
+// autoscaler lookups and conclusions with values that could not be evaluated.
+
+use launchgate_core::Tier;
+use launchgate_evidence::Loc;
+use launchgate_evidence::k8s::{Kubernetes, Workload, WorkloadKind};
+use launchgate_evidence::terraform::{Resource, Terraform, TfValue};
+
+/// Findings in report order: by location (path, line, column), then message.
+pub fn sorted(mut findings: Vec<Finding>) -> Vec<Finding> {
+    findings.sort_by(|a, b| {
+        a.location
+            .cmp(&b.location)
+            .then_with(|| a.message.cmp(&b.message))
+    });
+    findings.dedup();
+    findings
+}
+
+/// Like [`conclude`], for checks that also meet values they cannot know (a Terraform
+/// variable without default, a `templatefile(...)`): failures still fail, otherwise every
+/// unknown makes the check inconclusive (never a pass), together with the unparsed files.
+pub fn conclude_with_unknowns(
+    cx: &CheckContext<'_>,
+    letters: &str,
+    failures: Vec<Finding>,
+    unknown: Vec<Finding>,
+    evidence: Vec<Finding>,
+    nothing_found: &str,
+) -> Outcome {
+    if failures.is_empty() && !unknown.is_empty() {
+        let n = unknown.len();
+        let mut findings = unknown;
+        findings.extend(cx.evidence.gaps(letters));
+        return Outcome::Inconclusive {
+            reason: format!(
+                "{n} value{} this check needs could not be evaluated",
+                if n == 1 { "" } else { "s" }
+            ),
+            findings: sorted(findings),
+        };
+    }
+    conclude(
+        cx,
+        letters,
+        sorted(failures),
+        sorted(evidence),
+        nothing_found,
+    )
+}
+
+/// The fewest replicas a tier asks for: 3 for tier 0 (one per zone of a typical three-zone
+/// region, so losing a zone leaves two), 2 otherwise.
+pub fn min_replicas_for(tier: Tier) -> i64 {
+    if tier == Tier::T0 { 3 } else { 2 }
+}
+
+/// Whether the workload at `index` is the Deployment an Argo Rollout's `workloadRef` uses as
+/// its pod template: the Rollout runs those pods, the Deployment is usually scaled to zero.
+pub fn is_rollout_template(k: &Kubernetes, index: usize) -> bool {
+    k.workloads
+        .iter()
+        .any(|r| r.kind == WorkloadKind::Rollout && r.links.workload_ref == Some(index))
+}
+
+/// Workloads that run a replica count of long-running pods (Deployment, StatefulSet,
+/// ReplicaSet, ReplicationController, Rollout, DeploymentConfig), without the Deployments
+/// that only serve as a Rollout's template.
+pub fn replicated_workloads(k: &Kubernetes) -> impl Iterator<Item = &Workload> {
+    k.workloads
+        .iter()
+        .enumerate()
+        .filter(|(i, w)| w.kind.has_replicas() && !is_rollout_template(k, *i))
+        .map(|(_, w)| w)
+}
+
+/// How many pods a workload runs, as far as the manifests say.
+#[derive(Debug, Clone)]
+pub struct ReplicaCount {
+    /// The fewest pods it runs: the smallest autoscaler minimum when an autoscaler governs it
+    /// (the HPA scales down to its minimum whatever `spec.replicas` says), else
+    /// `spec.replicas`, else the API default 1.
+    pub floor: i64,
+    /// Where `floor` is written, or belongs (the `spec:` key for a missing `replicas`).
+    pub loc: Loc,
+    /// Where it comes from, for messages: `replicas: 3`, `HorizontalPodAutoscaler/api
+    /// minReplicas 2`, ``no `replicas` is written, so the API default of 1 applies``.
+    pub source: String,
+    /// `spec.replicas`, when written.
+    pub written: Option<i64>,
+    /// Whether an HPA or KEDA ScaledObject targets the workload.
+    pub autoscaled: bool,
+}
+
+impl ReplicaCount {
+    /// The most pods the manifests ask for at rest: the larger of `spec.replicas` and the
+    /// floor (a workload with `replicas: 3` and an HPA minimum of 1 runs several pods at
+    /// times).
+    pub fn most(&self) -> i64 {
+        self.written.map_or(self.floor, |w| w.max(self.floor))
+    }
+}
+
+/// The replica count of a workload with its autoscalers.
+pub fn replica_count(k: &Kubernetes, w: &Workload) -> ReplicaCount {
+    let written = w.replicas.as_ref().map(|r| r.value);
+    let mut best: Option<(i64, Loc, String)> = None;
+    let mut consider = |n: i64, loc: &Loc, source: String| {
+        if best.as_ref().is_none_or(|(b, _, _)| n < *b) {
+            best = Some((n, loc.clone(), source));
+        }
+    };
+    for h in k.hpas_for(w) {
+        let source = if h.min_replicas_set {
+            format!("{} minReplicas {}", h.resource(), h.min_replicas.value)
+        } else {
+            format!(
+                "{} sets no minReplicas, so the API default of 1 applies",
+                h.resource()
+            )
+        };
+        consider(h.min_replicas.value, &h.min_replicas.loc, source);
+    }
+    for s in k.scaled_objects_for(w) {
+        match &s.min_replica_count {
+            Some(m) => consider(
+                m.value,
+                &m.loc,
+                format!("{} minReplicaCount {}", s.resource(), m.value),
+            ),
+            None => consider(
+                s.min(),
+                &s.loc,
+                format!(
+                    "{} sets no minReplicaCount, so the KEDA default of {} applies",
+                    s.resource(),
+                    s.min()
+                ),
+            ),
+        }
+    }
+    if let Some((floor, loc, source)) = best {
+        return ReplicaCount {
+            floor,
+            loc,
+            source,
+            written,
+            autoscaled: true,
+        };
+    }
+    match &w.replicas {
+        Some(r) => ReplicaCount {
+            floor: r.value,
+            loc: r.loc.clone(),
+            source: format!("replicas: {}", r.value),
+            written,
+            autoscaled: false,
+        },
+        None => ReplicaCount {
+            floor: 1,
+            loc: w.spec_loc.clone(),
+            source: "no `replicas` is written, so the API default of 1 applies".to_string(),
+            written,
+            autoscaled: false,
+        },
+    }
+}
+
+/// `aws_ecs_service` resources that run a replica count (not `scheduling_strategy =
+/// "DAEMON"`, which runs one task per container instance).
+pub fn ecs_replica_services(tf: &Terraform) -> impl Iterator<Item = &Resource> {
+    tf.resources_of("aws_ecs_service")
+        .filter(|s| s.value("scheduling_strategy").and_then(TfValue::as_str) != Some("DAEMON"))
+}
+
+/// The `aws_appautoscaling_target`s that scale `target` (an ECS service or a DynamoDB
+/// table): those referring to it (`resource_id = "service/${...}/${aws_ecs_service.x.name}"`),
+/// or whose literal `resource_id` names it (`service/<cluster>/<name>`, `table/<name>`).
+pub fn scaling_targets<'a>(tf: &'a Terraform, target: &'a Resource) -> Vec<&'a Resource> {
+    let prefix = match target.rtype.as_str() {
+        "aws_ecs_service" => "service/",
+        "aws_dynamodb_table" => "table/",
+        _ => "",
+    };
+    let name = target.value("name").and_then(TfValue::as_str);
+    let mut out: Vec<&Resource> = tf
+        .referrers(target)
+        .filter(|r| r.rtype == "aws_appautoscaling_target")
+        .collect();
+    if let Some(name) = name.filter(|_| !prefix.is_empty()) {
+        for t in tf.resources_of("aws_appautoscaling_target") {
+            let literal = t.value("resource_id").and_then(TfValue::as_str);
+            let names_it = literal
+                .is_some_and(|id| id.starts_with(prefix) && id.rsplit('/').next() == Some(name));
+            if names_it && !out.iter().any(|o| std::ptr::eq(*o, t)) {
+                out.push(t);
+            }
+        }
+    }
+    out
+}
+
+/// A Terraform attribute read as a whole number: `Ok(None)` when absent or `null`,
+/// `Err(finding)` when present but not known (a reference, an unevaluated function) or not
+/// a number.
+pub fn tf_int(r: &Resource, attr: &str) -> Result<Option<(i64, Loc)>, Finding> {
+    let Some(a) = r.attr(attr) else {
+        return Ok(None);
+    };
+    match &a.value {
+        TfValue::Null => Ok(None),
+        v => match v.as_i64() {
+            Some(n) => Ok(Some((n, a.loc.clone()))),
+            None => Err(unknown_value(r, attr, v, &a.loc)),
+        },
+    }
+}
+
+/// The finding for a Terraform value that could not be evaluated.
+pub fn unknown_value(r: &Resource, attr: &str, v: &TfValue, loc: &Loc) -> Finding {
+    let why = match v {
+        TfValue::Ref(x) => format!("refers to `{x}`, which is not known before apply"),
+        TfValue::Unknown(reason) => reason.clone(),
+        other => format!("is `{other}`, not a number"),
+    };
+    Finding::new(format!(
+        "{} `{attr}` {why}; it cannot be verified",
+        r.address()
+    ))
+    .at(Some(loc.location()))
+    .resource(r.address())
+}

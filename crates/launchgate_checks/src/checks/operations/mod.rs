@@ -3,5 +3,7 @@
 use crate::Check;
 
 pub(crate) mod cost_estimate;
+pub(crate) mod log_retention;
 
-pub(crate) static CHECKS: &[&dyn Check] = &[&cost_estimate::CostEstimate];
+pub(crate) static CHECKS: &[&dyn Check] =
+    &[&log_retention::LogRetention, &cost_estimate::CostEstimate];

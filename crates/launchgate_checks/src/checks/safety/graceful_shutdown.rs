@@ -1,0 +1,308 @@
+use launchgate_core::{Finding, Outcome};
+use launchgate_evidence::k8s::{Action, Container, PodSpec, Workload};
+
+use crate::support;
+use crate::{Check, CheckContext, CheckMeta, declare_check};
+
+declare_check! {
+    /// ## What it checks
+    /// Pods that serve traffic shut down gracefully: each serving container has a `preStop`
+    /// hook or the pod sets `terminationGracePeriodSeconds`, and the grace period (default
+    /// 30 seconds) is longer than the `preStop` sleep, so the drain can finish before the
+    /// kill.
+    ///
+    /// Serving containers are the main containers of long-running workloads (Deployments,
+    /// StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers, Argo Rollouts,
+    /// DeploymentConfigs) that a Service selects, or that declare container ports. A
+    /// `preStop` sleep is an `exec` hook running `sleep N` (also inside `sh -c "..."`) or the
+    /// `sleep` action; a grace period of 0 kills the pod at once and always fails.
+    ///
+    /// Not verified yet: the SIGTERM handler in the service's code (source-code evidence comes
+    /// later). A pass is proven from the manifests alone.
+    ///
+    /// ## Why it matters
+    /// On every deploy, scale-down and node drain, Kubernetes sends SIGTERM while the
+    /// endpoint is still being removed from Services and load balancers. A process that exits
+    /// at once drops the requests in flight and the ones still being routed to it; a sleep in
+    /// `preStop` bridges that gap, but if the sleep is as long as the grace period the kubelet
+    /// sends SIGKILL before the application ever sees SIGTERM. Users see a burst of 502s on
+    /// every rollout.
+    ///
+    /// ## How to fix
+    /// Handle SIGTERM in the service: stop accepting, finish in-flight requests, close
+    /// connections, exit. Add a `preStop` hook that waits for endpoint removal
+    /// (`lifecycle: {preStop: {sleep: {seconds: 5}}}`, or `exec` `sleep 5` on older clusters),
+    /// and set `terminationGracePeriodSeconds` longer than that sleep plus the longest
+    /// request.
+    ///
+    /// ## Example
+    /// ```yaml fails path=deploy/app.yaml
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: api
+    /// spec:
+    ///   replicas: 3
+    ///   selector:
+    ///     matchLabels: {app: api}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: api}
+    ///     spec:
+    ///       terminationGracePeriodSeconds: 10   # killed before the 15s sleep ends
+    ///       containers:
+    ///         - name: server
+    ///           image: example/api:1.4.2
+    ///           ports: [{containerPort: 8080}]
+    ///           lifecycle:
+    ///             preStop:
+    ///               exec: {command: ["sleep", "15"]}
+    /// ```
+    /// ```yaml passes path=deploy/app.yaml
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: api
+    /// spec:
+    ///   replicas: 3
+    ///   selector:
+    ///     matchLabels: {app: api}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: api}
+    ///     spec:
+    ///       terminationGracePeriodSeconds: 45
+    ///       containers:
+    ///         - name: server
+    ///           image: example/api:1.4.2
+    ///           ports: [{containerPort: 8080}]
+    ///           lifecycle:
+    ///             preStop:
+    ///               exec: {command: ["sleep", "15"]}
+    /// ```
+    ///
+    /// ## References
+    /// Seed 002, "Safety: graceful shutdown"; the Kubernetes documentation on pod termination
+    /// and container lifecycle hooks (including the `sleep` action); the Twelve-Factor App,
+    /// "IX. Disposability".
+    pub struct GracefulShutdown {
+        id: "SAF-006", slug: "graceful-shutdown", category: Safety, severity: Major,
+        tiers: [Required, Required, Recommended], evidence: "K S", effort: 3,
+    }
+}
+
+/// The API default of `terminationGracePeriodSeconds`.
+const DEFAULT_GRACE: i64 = 30;
+
+const NOTHING_FOUND: &str = "no Kubernetes workloads found; point launchgate at the repository that deploys the service (the SIGTERM handler in code is not verified yet)";
+
+impl Check for GracefulShutdown {
+    fn meta(&self) -> &CheckMeta {
+        &Self::META
+    }
+
+    fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
+        let k = &cx.evidence.kubernetes;
+        let mut failures = Vec::new();
+        let mut evidence = Vec::new();
+        let mut serving = 0;
+        for (i, w) in k.workloads.iter().enumerate() {
+            // A Rollout's template Deployment is judged through the Rollout.
+            if !w.kind.is_long_running() || support::is_rollout_template(k, i) {
+                continue;
+            }
+            let pod = k.effective_pod(w);
+            let selected = k.services_for(w).next().is_some();
+            for c in pod
+                .containers
+                .iter()
+                .filter(|c| selected || !c.ports.is_empty())
+            {
+                serving += 1;
+                judge(w, pod, c, &mut failures, &mut evidence);
+            }
+        }
+        if serving == 0
+            && !k.workloads.is_empty()
+            && cx.evidence.scanned
+            && cx.evidence.gaps("K").is_empty()
+        {
+            return Outcome::not_applicable(
+                "no container serves traffic: no Service selects the long-running workloads and none declares a container port (Jobs, CronJobs and bare Pods are not judged)",
+            );
+        }
+        support::conclude(
+            cx,
+            "K",
+            support::sorted(failures),
+            support::sorted(evidence),
+            NOTHING_FOUND,
+        )
+    }
+}
+
+fn judge(
+    w: &Workload,
+    pod: &PodSpec,
+    c: &Container,
+    failures: &mut Vec<Finding>,
+    evidence: &mut Vec<Finding>,
+) {
+    let resource = c.resource(w);
+    let grace = pod.termination_grace_period_seconds.as_ref();
+    let Some(hook) = &c.pre_stop else {
+        match grace {
+            None => failures.push(
+                Finding::new(format!(
+                    "{resource} serves traffic but has no preStop hook and the pod sets no terminationGracePeriodSeconds: nothing gives in-flight requests time to drain"
+                ))
+                .at(Some(c.loc.location()))
+                .resource(resource),
+            ),
+            Some(g) if g.value <= 0 => failures.push(
+                Finding::new(format!(
+                    "{resource} serves traffic and terminationGracePeriodSeconds is {}: the pod is killed without a drain",
+                    g.value
+                ))
+                .at(Some(g.loc.location()))
+                .resource(resource),
+            ),
+            Some(g) => evidence.push(
+                Finding::new(format!(
+                    "{resource}: the pod allows {}s to drain after SIGTERM",
+                    g.value
+                ))
+                .at(Some(g.loc.location()))
+                .resource(resource),
+            ),
+        }
+        return;
+    };
+    let grace_value = grace.map_or(DEFAULT_GRACE, |g| g.value);
+    let grace_loc = grace.map_or(&pod.loc, |g| &g.loc);
+    let grace_text = match grace {
+        Some(g) => format!("terminationGracePeriodSeconds is {}", g.value),
+        None => format!("the default terminationGracePeriodSeconds is {DEFAULT_GRACE}"),
+    };
+    let sleep = prestop_sleep(&hook.action);
+    if grace_value <= 0 || sleep.is_some_and(|s| s >= grace_value as f64) {
+        let what = match sleep {
+            Some(s) => format!("its preStop hook sleeps {}s", fmt_secs(s)),
+            None => "it has a preStop hook".to_string(),
+        };
+        failures.push(
+            Finding::new(format!(
+                "{resource}: {what} and {grace_text}: the kubelet kills the container before the application gets SIGTERM and drains; make the grace period longer than the sleep plus the longest request"
+            ))
+            .at(Some(grace_loc.location()))
+            .resource(resource),
+        );
+        return;
+    }
+    evidence.push(
+        Finding::new(match sleep {
+            Some(s) => format!(
+                "{resource}: preStop sleeps {}s within a grace period of {grace_value}s",
+                fmt_secs(s)
+            ),
+            None => format!(
+                "{resource}: preStop hook ({}) within a grace period of {grace_value}s",
+                hook.action.description()
+            ),
+        })
+        .at(Some(hook.loc.location()))
+        .resource(resource),
+    );
+}
+
+fn fmt_secs(s: f64) -> String {
+    if s.fract() == 0.0 {
+        format!("{s:.0}")
+    } else {
+        format!("{s}")
+    }
+}
+
+/// Seconds a preStop hook sleeps: the `sleep` action, or every `sleep N` in an exec
+/// command (also inside `sh -c "sleep 5 && nginx -s quit"`), summed. `None` when the hook
+/// does not sleep (or sleeps `infinity`, which the grace period always cuts).
+fn prestop_sleep(action: &Action) -> Option<f64> {
+    match action {
+        Action::Sleep { seconds } => seconds.map(|s| s as f64),
+        Action::Exec { command } => {
+            let words: Vec<&str> = command
+                .iter()
+                .flat_map(|arg| {
+                    arg.split(|c: char| c.is_whitespace() || c == ';' || c == '&' || c == '|')
+                })
+                .filter(|w| !w.is_empty())
+                .collect();
+            let mut total = None;
+            for pair in words.windows(2) {
+                let is_sleep = pair[0] == "sleep" || pair[0].ends_with("/sleep");
+                if let (true, Some(n)) = (is_sleep, parse_duration(pair[1])) {
+                    total = Some(total.unwrap_or(0.0) + n);
+                }
+            }
+            total
+        }
+        _ => None,
+    }
+}
+
+/// `15`, `15s`, `1.5`, `2m`, `1h` as seconds (GNU `sleep` suffixes).
+fn parse_duration(word: &str) -> Option<f64> {
+    let word = word.trim_matches(|c| c == '"' || c == '\'');
+    let (num, factor) = match word.chars().last()? {
+        's' => (&word[..word.len() - 1], 1.0),
+        'm' => (&word[..word.len() - 1], 60.0),
+        'h' => (&word[..word.len() - 1], 3600.0),
+        'd' => (&word[..word.len() - 1], 86400.0),
+        _ => (word, 1.0),
+    };
+    num.parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite() && *n >= 0.0)
+        .map(|n| n * factor)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exec(args: &[&str]) -> Action {
+        Action::Exec {
+            command: args.iter().map(|s| (*s).to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn prestop_sleeps_are_read_from_exec_commands_and_the_sleep_action() {
+        assert_eq!(prestop_sleep(&exec(&["sleep", "15"])), Some(15.0));
+        assert_eq!(prestop_sleep(&exec(&["/bin/sleep", "2.5"])), Some(2.5));
+        assert_eq!(
+            prestop_sleep(&exec(&[
+                "/bin/sh",
+                "-c",
+                "sleep 10&&nginx -s quit; sleep 1m"
+            ])),
+            Some(70.0)
+        );
+        assert_eq!(prestop_sleep(&exec(&["sh", "-c", "sleep infinity"])), None);
+        assert_eq!(prestop_sleep(&exec(&["nginx", "-s", "quit"])), None);
+        assert_eq!(
+            prestop_sleep(&Action::Sleep { seconds: Some(5) }),
+            Some(5.0)
+        );
+        assert_eq!(prestop_sleep(&Action::Sleep { seconds: None }), None);
+    }
+
+    #[test]
+    fn durations_take_gnu_sleep_suffixes() {
+        assert_eq!(parse_duration("5s"), Some(5.0));
+        assert_eq!(parse_duration("\"3\""), Some(3.0));
+        assert_eq!(parse_duration("1h"), Some(3600.0));
+        assert_eq!(parse_duration("-1"), None);
+        assert_eq!(parse_duration("x"), None);
+    }
+}
