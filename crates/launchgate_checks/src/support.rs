@@ -1,6 +1,9 @@
 //! Small helpers shared by checks: locating manifest keys, judging claims and date windows.
 
-use launchgate_core::{Finding, Location, Outcome};
+use launchgate_core::{Finding, Location, Outcome, Tier};
+use launchgate_evidence::Loc;
+use launchgate_evidence::k8s::{Kubernetes, Workload, WorkloadKind};
+use launchgate_evidence::terraform::{Resource, Terraform, TfValue};
 
 use crate::CheckContext;
 
@@ -132,52 +135,11 @@ pub fn conclude(
 // Helpers added by the capops worker (CAP-001..005, SAF-006, OPS-005): replica counts,
 // autoscaler lookups and conclusions with values that could not be evaluated.
 
-use launchgate_core::Tier;
-use launchgate_evidence::Loc;
-use launchgate_evidence::k8s::{Kubernetes, Workload, WorkloadKind};
-use launchgate_evidence::terraform::{Resource, Terraform, TfValue};
-
 /// Findings in report order: by location (path, line, column), then message.
 pub fn sorted(mut findings: Vec<Finding>) -> Vec<Finding> {
-    findings.sort_by(|a, b| {
-        a.location
-            .cmp(&b.location)
-            .then_with(|| a.message.cmp(&b.message))
-    });
+    sort_findings(&mut findings);
     findings.dedup();
     findings
-}
-
-/// Like [`conclude`], for checks that also meet values they cannot know (a Terraform
-/// variable without default, a `templatefile(...)`): failures still fail, otherwise every
-/// unknown makes the check inconclusive (never a pass), together with the unparsed files.
-pub fn conclude_with_unknowns(
-    cx: &CheckContext<'_>,
-    letters: &str,
-    failures: Vec<Finding>,
-    unknown: Vec<Finding>,
-    evidence: Vec<Finding>,
-    nothing_found: &str,
-) -> Outcome {
-    if failures.is_empty() && !unknown.is_empty() {
-        let n = unknown.len();
-        let mut findings = unknown;
-        findings.extend(cx.evidence.gaps(letters));
-        return Outcome::Inconclusive {
-            reason: format!(
-                "{n} value{} this check needs could not be evaluated",
-                if n == 1 { "" } else { "s" }
-            ),
-            findings: sorted(findings),
-        };
-    }
-    conclude(
-        cx,
-        letters,
-        sorted(failures),
-        sorted(evidence),
-        nothing_found,
-    )
 }
 
 /// The fewest replicas a tier asks for: 3 for tier 0 (one per zone of a typical three-zone
@@ -360,4 +322,108 @@ pub fn unknown_value(r: &Resource, attr: &str, v: &TfValue, loc: &Loc) -> Findin
     ))
     .at(Some(loc.location()))
     .resource(r.address())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Added by the secinfra worker (SEC-002, SEC-005, SEC-006, SEC-009, SEC-011, SEC-013): shared by
+// the repository checks that judge containers and Terraform values.
+
+/// The reason given by checks of workloads when the repository has neither Kubernetes
+/// workloads nor ECS task definitions.
+pub const NO_WORKLOADS: &str = "no Kubernetes workloads or ECS task definitions found; point launchgate at the repository that deploys the service";
+
+/// Sorts findings by location (path, line, column), then message: the order reports list
+/// them in. Findings without a location come last.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        let key = |f: &Finding| {
+            f.location
+                .as_ref()
+                .map(|l| (l.path.clone(), l.line, l.column))
+        };
+        match (key(a), key(b)) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        }
+        .then_with(|| a.message.cmp(&b.message))
+    });
+}
+
+/// Like [`conclude`], with `unknowns`: facts the check could not judge (a Terraform value that
+/// is a reference or was not evaluated, a policy that could not be read). Failures still win;
+/// without failures, unknowns make the check inconclusive together with the files that could
+/// not be evaluated, never a pass. Every list is sorted by location.
+pub fn conclude_with_unknowns(
+    cx: &CheckContext<'_>,
+    letters: &str,
+    mut failures: Vec<Finding>,
+    mut unknowns: Vec<Finding>,
+    mut evidence: Vec<Finding>,
+    nothing_found: &str,
+) -> Outcome {
+    sort_findings(&mut failures);
+    sort_findings(&mut evidence);
+    if !failures.is_empty() || unknowns.is_empty() || !cx.evidence.scanned {
+        return conclude(cx, letters, failures, evidence, nothing_found);
+    }
+    let gaps = cx.evidence.gaps(letters);
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let n = unknowns.len();
+    let values = format!(
+        "{n} item{} could not be judged from the repository alone (an unresolved Terraform value, a policy or link defined elsewhere)",
+        plural(n)
+    );
+    let reason = if gaps.is_empty() {
+        values
+    } else {
+        let g = gaps.len();
+        format!(
+            "{g} file{} this check needs could not be evaluated and {values}",
+            plural(g)
+        )
+    };
+    unknowns.extend(gaps);
+    sort_findings(&mut unknowns);
+    Outcome::Inconclusive {
+        reason,
+        findings: unknowns,
+    }
+}
+
+/// Findings for ECS task definitions whose container definitions could not be read (a
+/// `templatefile(...)`, a module output): checks that judge every container cannot pass on
+/// them.
+pub fn unread_task_definitions(cx: &CheckContext<'_>) -> Vec<Finding> {
+    cx.evidence
+        .terraform
+        .ecs_task_definitions()
+        .iter()
+        .filter_map(|td| {
+            td.unknown.as_ref().map(|why| {
+                Finding::new(format!(
+                    "the containers of {} could not be read: {why}",
+                    td.address
+                ))
+                .at(Some(td.definitions_loc.location()))
+                .resource(td.address.clone())
+            })
+        })
+        .collect()
+}
+
+/// A Terraform boolean as far as it is known: `Ok(None)` when absent or `null`,
+/// `Ok(Some(b))` for `true` / `false` (also the strings), `Err(why)` when it is a reference
+/// or was not evaluated.
+pub fn tf_bool(value: Option<&TfValue>) -> Result<Option<bool>, String> {
+    match value {
+        None | Some(TfValue::Null) => Ok(None),
+        Some(v) => match (v.as_bool(), v) {
+            (Some(b), _) => Ok(Some(b)),
+            (None, TfValue::Ref(r)) => Err(format!("it refers to `{r}`")),
+            (None, TfValue::Unknown(why)) => Err(why.clone()),
+            (None, other) => Err(format!("{other} is not a boolean")),
+        },
+    }
 }

@@ -4,12 +4,24 @@ use crate::Check;
 
 pub(crate) mod authenticated_endpoints;
 pub(crate) mod encryption_in_transit;
+pub(crate) mod least_privilege_container;
+pub(crate) mod least_privilege_identity;
+pub(crate) mod network_flow_logs;
+pub(crate) mod network_isolation;
 pub(crate) mod no_hardcoded_secrets;
+pub(crate) mod no_secrets_in_env;
+pub(crate) mod read_only_root_filesystem;
 pub(crate) mod secrets_manager;
 
 pub(crate) static CHECKS: &[&dyn Check] = &[
     &no_hardcoded_secrets::NoHardcodedSecrets,
+    &no_secrets_in_env::NoSecretsInEnv,
     &secrets_manager::SecretsManager,
+    &read_only_root_filesystem::ReadOnlyRootFilesystem,
+    &least_privilege_container::LeastPrivilegeContainer,
+    &network_isolation::NetworkIsolation,
     &encryption_in_transit::EncryptionInTransit,
+    &least_privilege_identity::LeastPrivilegeIdentity,
     &authenticated_endpoints::AuthenticatedEndpoints,
+    &network_flow_logs::NetworkFlowLogs,
 ];
