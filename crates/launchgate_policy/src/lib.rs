@@ -215,7 +215,8 @@ pub fn evaluate(
                 r.message = format!("not required for tier {tier}{why}");
                 return r;
             }
-            apply_outcome(&mut r, check.evaluate(&cx), policy, tier);
+            let provable = repository_can_prove(meta.evidence);
+            apply_outcome(&mut r, check.evaluate(&cx), policy, tier, provable);
             r
         })
         .collect();
@@ -230,7 +231,22 @@ fn first_and_more(items: &[Finding], fallback: &str) -> String {
     }
 }
 
-fn apply_outcome(r: &mut CheckResult, outcome: Outcome, policy: &Policy, tier: Tier) {
+/// Whether a check's evidence letters name anything besides the manifest's own declaration
+/// (`D`): only then can the repository prove it, and only then does `require_evidence` turn an
+/// attested pass into a WARN. A restore drill or a status page can only ever be declared.
+fn repository_can_prove(letters: &str) -> bool {
+    letters
+        .split_whitespace()
+        .any(|l| l != "D")
+}
+
+fn apply_outcome(
+    r: &mut CheckResult,
+    outcome: Outcome,
+    policy: &Policy,
+    tier: Tier,
+    provable: bool,
+) {
     let fail_status = if r.requirement == Requirement::Required {
         Status::Fail
     } else {
@@ -240,7 +256,7 @@ fn apply_outcome(r: &mut CheckResult, outcome: Outcome, policy: &Policy, tier: T
         Outcome::Pass { basis, evidence } => {
             r.basis = Some(basis);
             r.evidence = evidence;
-            if basis == Basis::Attested && policy.requires_evidence(tier) {
+            if basis == Basis::Attested && provable && policy.requires_evidence(tier) {
                 r.status = Status::Warn;
                 r.message = format!(
                     "attested only: {}; tier {tier} requires repository evidence ({})",

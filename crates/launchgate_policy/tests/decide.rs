@@ -36,7 +36,7 @@ fn meta(id: &'static str, category: Category, severity: Severity, tiers: TierMat
         category,
         severity,
         tiers,
-        evidence: "D",
+        evidence: "T D",
         effort: Effort(2),
         version: 1,
         docs: " ## What it checks\n A fixed outcome.\n",
@@ -319,6 +319,22 @@ fn attested_claims_warn_under_require_evidence() {
     assert_eq!((e.count(Status::Pass), e.decision), (3, Verdict::Go));
     let e = decide(&r, 1, &policy("require_evidence: [0, 1]\n")).unwrap();
     assert_eq!(e.count(Status::Warn), 3);
+}
+
+#[test]
+fn claims_nothing_in_a_repository_could_prove_stay_passes_under_require_evidence() {
+    let mut r = registry(3, 0);
+    let mut declared_only = meta("TST-950", Category::Incident, Severity::Minor, REQUIRED);
+    declared_only.evidence = "D";
+    r.register(Box::new(Fixed {
+        meta: declared_only,
+        outcome: Outcome::attested(vec![Finding::new("status page declared")]),
+    }))
+    .unwrap();
+    let e = decide(&r, 0, &policy("")).unwrap();
+    let res = e.results.iter().find(|c| c.id == "TST-950").unwrap();
+    assert_eq!(res.status, Status::Pass);
+    assert_eq!(res.basis, Some(launchgate_core::Basis::Attested));
 }
 
 #[test]
