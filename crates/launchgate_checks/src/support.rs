@@ -2,6 +2,7 @@
 
 use launchgate_core::{Finding, Location, Outcome, Tier};
 use launchgate_evidence::Loc;
+use launchgate_evidence::deps::{Capability, LibraryUse};
 use launchgate_evidence::k8s::{Kubernetes, Workload, WorkloadKind};
 use launchgate_evidence::terraform::{Resource, Terraform, TfValue};
 
@@ -425,5 +426,140 @@ pub fn tf_bool(value: Option<&TfValue>) -> Result<Option<bool>, String> {
             (None, TfValue::Unknown(why)) => Err(why.clone()),
             (None, other) => Err(format!("{other} is not a boolean")),
         },
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers added by the libown worker (OBS-001..004, SAF-003/004/005/009, INC-001, RUN-005,
+// SEC-014): libraries in use as evidence, and yes/no claims that meet repository evidence.
+
+/// The libraries providing `capability` that ship in the service (not dev, test or build
+/// dependencies, not Go `// indirect` requirements), by manifest path and line.
+pub fn shipped_libraries<'a>(cx: &CheckContext<'a>, capability: Capability) -> Vec<&'a LibraryUse> {
+    cx.evidence.dependencies.uses(capability).collect()
+}
+
+/// A library use as users read it: `pino in package.json:12`, or
+/// ``OpenTelemetry (`@opentelemetry/api`) in package.json:10`` when the library's display
+/// name does not start with the dependency's name.
+pub fn library_ref(u: &LibraryUse) -> String {
+    let same = u
+        .library
+        .get(..u.dep.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(&u.dep));
+    if same {
+        format!("{} in {}:{}", u.library, u.manifest, u.loc.line)
+    } else {
+        format!(
+            "{} (`{}`) in {}:{}",
+            u.library, u.dep, u.manifest, u.loc.line
+        )
+    }
+}
+
+/// Up to three library uses, then how many more: for messages.
+pub fn library_list(uses: &[&LibraryUse]) -> String {
+    let mut parts: Vec<String> = uses.iter().take(3).map(|u| library_ref(u)).collect();
+    if uses.len() > 3 {
+        parts.push(format!("{} more", uses.len() - 3));
+    }
+    parts.join(", ")
+}
+
+/// One piece of evidence per library use, at the dependency's line: `{what}: pino in
+/// package.json:12`.
+pub fn library_findings(uses: &[&LibraryUse], what: &str) -> Vec<Finding> {
+    uses.iter()
+        .map(|u| Finding::new(format!("{what}: {}", library_ref(u))).at(Some(u.loc.location())))
+        .collect()
+}
+
+/// Findings in report order: by location (path, line, column), then message.
+pub fn in_report_order(findings: Vec<Finding>) -> Vec<Finding> {
+    sorted(findings)
+}
+
+/// Nothing declares the requirement and the repository shows nothing: a failure when the
+/// repository was scanned and every file of `letters` could be read; otherwise inconclusive,
+/// because the evidence may be in what could not be seen.
+pub fn missing(cx: &CheckContext<'_>, letters: &str, failure: Finding) -> Outcome {
+    // `conclude` decides "not scanned" and "files not evaluated" the same way for every check;
+    // the failure stands only where it would have passed on evidence.
+    match conclude(cx, letters, Vec::new(), vec![failure.clone()], "") {
+        Outcome::Pass { .. } => Outcome::fail(vec![failure]),
+        other => other,
+    }
+}
+
+/// Passes a check that has no failures: proven when the repository shows something
+/// (`repo`, reported before the claim's evidence), attested on the claim alone. When the
+/// repository evidence is incomplete (files of `letters` not evaluated) the claim is preferred
+/// over inconclusive, but only if it suffices on its own (`claim_suffices`).
+pub fn conclude_with_claim(
+    cx: &CheckContext<'_>,
+    letters: &str,
+    repo: Vec<Finding>,
+    claim: Vec<Finding>,
+    claim_suffices: bool,
+) -> Outcome {
+    if repo.is_empty() {
+        return Outcome::attested(claim);
+    }
+    let mut evidence = repo;
+    evidence.extend(claim.iter().cloned());
+    match conclude(cx, letters, Vec::new(), evidence, "") {
+        Outcome::Inconclusive { .. } if claim_suffices && !claim.is_empty() => {
+            Outcome::attested(claim)
+        }
+        other => other,
+    }
+}
+
+/// A yes/no claim that repository evidence may show (`repo`, summarized as `shown` for
+/// messages): `true` with evidence is proven, `true` alone attested; evidence without a claim
+/// is proven; `false` is a declared gap and fails even when the repository shows something
+/// (the claim says it does not cover the need), naming that evidence and `false_hint`; no
+/// claim and no evidence fails (inconclusive when the repository was not scanned or files of
+/// `letters` could not be evaluated).
+#[allow(clippy::too_many_arguments)]
+pub fn flag_claim_meets_evidence(
+    cx: &CheckContext<'_>,
+    value: Option<bool>,
+    pointer: &str,
+    holds: &str,
+    lacking: &str,
+    letters: &str,
+    repo: Vec<Finding>,
+    shown: &str,
+    false_hint: &str,
+) -> Outcome {
+    let key = key_name(pointer);
+    match value {
+        Some(false) => {
+            let seen = if repo.is_empty() {
+                String::new()
+            } else {
+                format!("; the repository shows {shown}: {false_hint}")
+            };
+            let msg = format!("declared missing: {lacking} (`{key}: false`){seen}");
+            let related = repo.first().and_then(|f| f.location.clone());
+            Outcome::fail(vec![Finding::new(msg).at(at(cx, pointer)).related(related)])
+        }
+        Some(true) => conclude_with_claim(
+            cx,
+            letters,
+            repo,
+            vec![Finding::new(format!("declared: {holds} (`{key}: true`)")).at(at(cx, pointer))],
+            true,
+        ),
+        None if repo.is_empty() => missing(
+            cx,
+            letters,
+            Finding::new(format!(
+                "{lacking}: nothing declares it (`{key}`) and no evidence shows it"
+            ))
+            .at(at(cx, pointer)),
+        ),
+        None => conclude(cx, letters, Vec::new(), repo, ""),
     }
 }

@@ -84,36 +84,55 @@ fn docs_have_every_heading_in_order_and_a_summary() {
 
 /// One example block of a check's docs: "```LANG passes|fails [path=P]"; without a path the
 /// block is a manifest fragment, with one it is a repository file (beside a default manifest).
+/// Blocks "```LANG with path=P" that follow a repository-file example add more files to it
+/// (a lockfile beside its manifest; `launchgate.yaml` replaces the default manifest).
 struct Example {
     passes: bool,
     path: Option<String>,
     body: String,
+    with: Vec<(String, String)>,
 }
 
 fn examples(docs: &str) -> Vec<Example> {
-    let mut out = Vec::new();
-    let mut cur: Option<(bool, Option<String>, Vec<&str>)> = None;
+    let mut out: Vec<Example> = Vec::new();
+    // (verdict: Some(passes) or None for a `with` block, path, body)
+    let mut cur: Option<(Option<bool>, Option<String>, Vec<&str>)> = None;
     for line in launchgate_core::doc_lines(docs) {
         let t = line.trim();
-        if let Some((pass, path, body)) = cur.as_mut() {
+        if let Some((verdict, path, body)) = cur.as_mut() {
             if t == "```" {
-                out.push(Example {
-                    passes: *pass,
-                    path: path.take(),
-                    body: body.join("\n"),
-                });
+                let body = body.join("\n");
+                if let Some(passes) = verdict {
+                    out.push(Example {
+                        passes: *passes,
+                        path: path.take(),
+                        body,
+                        with: Vec::new(),
+                    });
+                } else {
+                    let path = path.take().expect("a `with` example block needs path=");
+                    let last = out
+                        .last_mut()
+                        .filter(|e| e.path.is_some())
+                        .expect("a `with` example block must follow a repository-file example");
+                    last.with.push((path, body));
+                }
                 cur = None;
             } else {
                 body.push(line);
             }
         } else if let Some(info) = t.strip_prefix("```") {
             let words: Vec<&str> = info.split_whitespace().collect();
-            if let [_lang, verdict @ ("passes" | "fails"), rest @ ..] = words.as_slice() {
+            if let [_lang, verdict @ ("passes" | "fails" | "with"), rest @ ..] = words.as_slice() {
                 let path = rest
                     .iter()
                     .find_map(|w| w.strip_prefix("path="))
                     .map(str::to_string);
-                cur = Some((*verdict == "passes", path, Vec::new()));
+                let verdict = match *verdict {
+                    "with" => None,
+                    v => Some(v == "passes"),
+                };
+                cur = Some((verdict, path, Vec::new()));
             }
         }
     }
@@ -152,14 +171,18 @@ fn doc_examples_pass_and_fail_as_they_say() {
             passes,
             path,
             body: yaml,
+            with,
         } in ex
         {
             let outcome = match &path {
                 None => common::run_files(m.id, &[("launchgate.yaml", &complete(&yaml))]),
-                Some(p) => common::run_files(
-                    m.id,
-                    &[("launchgate.yaml", &complete("")), (p.as_str(), &yaml)],
-                ),
+                Some(p) => {
+                    let default_manifest = complete("");
+                    let mut files = vec![("launchgate.yaml", default_manifest.as_str())];
+                    files.push((p.as_str(), yaml.as_str()));
+                    files.extend(with.iter().map(|(p, b)| (p.as_str(), b.as_str())));
+                    common::run_files(m.id, &files)
+                }
             };
             let ok = if passes {
                 matches!(outcome, Outcome::Pass { .. })

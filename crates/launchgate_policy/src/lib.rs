@@ -235,9 +235,7 @@ fn first_and_more(items: &[Finding], fallback: &str) -> String {
 /// (`D`): only then can the repository prove it, and only then does `require_evidence` turn an
 /// attested pass into a WARN. A restore drill or a status page can only ever be declared.
 fn repository_can_prove(letters: &str) -> bool {
-    letters
-        .split_whitespace()
-        .any(|l| l != "D")
+    letters.split_whitespace().any(|l| l != "D")
 }
 
 fn apply_outcome(

@@ -4,6 +4,7 @@ use crate::Check;
 
 pub(crate) mod dashboards_present;
 pub(crate) mod distributed_tracing;
+pub(crate) mod metrics_exposed;
 pub(crate) mod request_correlation;
 pub(crate) mod slo_defined;
 pub(crate) mod structured_logging;
@@ -12,6 +13,7 @@ pub(crate) static CHECKS: &[&dyn Check] = &[
     &structured_logging::StructuredLogging,
     &request_correlation::RequestCorrelation,
     &distributed_tracing::DistributedTracing,
+    &metrics_exposed::MetricsExposed,
     &slo_defined::SloDefined,
     &dashboards_present::DashboardsPresent,
 ];

@@ -1,12 +1,23 @@
 use launchgate_core::Outcome;
+use launchgate_evidence::deps::Capability;
 
-use crate::support::flag_claim;
+use crate::support::{
+    flag_claim_meets_evidence, library_findings, library_list, shipped_libraries,
+};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
     /// ## What it checks
-    /// Request or trace IDs are propagated to downstream calls and written in every log event,
-    /// as declared by `claims.request_correlation: true`.
+    /// Request or trace IDs are propagated to downstream calls and written in every log event:
+    /// a tracing SDK ships among the service's dependencies (OpenTelemetry, or another that
+    /// propagates trace context: Datadog, Elastic APM, New Relic, Jaeger, Zipkin, AWS X-Ray,
+    /// ...), or `claims.request_correlation: true` declares it. A library in use proves it
+    /// without a claim; a claim with no library in the repository passes as attested.
+    /// `claims.request_correlation: false` fails even when such a library is present, and the
+    /// finding names it. Development and test dependencies do not count.
+    ///
+    /// The check cannot see whether the log events carry the ID; a tracing SDK propagates the
+    /// context, and its log integrations (or a one-line formatter) put the trace ID in each event.
     ///
     /// ## Why it matters
     /// One failed checkout touches a gateway, three services and a queue. Without an ID that
@@ -16,8 +27,10 @@ declare_check! {
     /// ## How to fix
     /// Accept an incoming ID (W3C `traceparent`, or `X-Request-ID`) or create one at the edge,
     /// pass it on every outgoing call and queue message, and add it to every log event. An
-    /// OpenTelemetry SDK with context propagation does all three. Then declare it:
-    /// `claims: {request_correlation: true}`.
+    /// OpenTelemetry SDK with context propagation does all three: add it as a runtime
+    /// dependency (`@opentelemetry/sdk-node`, `opentelemetry-sdk`, `go.opentelemetry.io/otel`,
+    /// `opentelemetry` crates). When propagation is done another way (a gateway, a hand-written
+    /// middleware), declare it: `claims: {request_correlation: true}`.
     ///
     /// ## Example
     /// ```yaml fails
@@ -27,6 +40,15 @@ declare_check! {
     /// ```yaml passes
     /// claims:
     ///   request_correlation: true
+    /// ```
+    /// ```toml passes path=pyproject.toml
+    /// [project]
+    /// name = "notification-router"
+    /// dependencies = [
+    ///   "fastapi>=0.115",
+    ///   "opentelemetry-sdk>=1.29",
+    ///   "opentelemetry-instrumentation-fastapi>=0.50b0",
+    /// ]
     /// ```
     ///
     /// ## References
@@ -44,12 +66,17 @@ impl Check for RequestCorrelation {
     }
 
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
-        flag_claim(
+        let libs = shipped_libraries(cx, Capability::Tracing);
+        flag_claim_meets_evidence(
             cx,
             cx.manifest.claims.request_correlation,
             "/claims/request_correlation",
             "request IDs are propagated and logged",
             "request correlation (propagated and logged request IDs)",
+            "L",
+            library_findings(&libs, "a tracing SDK propagates trace context"),
+            &library_list(&libs),
+            "make sure the trace context reaches every outgoing call and log event, then set the claim to true",
         )
     }
 }

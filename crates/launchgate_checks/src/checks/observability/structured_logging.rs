@@ -1,12 +1,21 @@
 use launchgate_core::Outcome;
+use launchgate_evidence::deps::Capability;
 
-use crate::support::flag_claim;
+use crate::support::{
+    flag_claim_meets_evidence, library_findings, library_list, shipped_libraries,
+};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
     /// ## What it checks
-    /// The service writes structured (JSON) log events, as declared by
-    /// `claims.structured_logging: true`.
+    /// The service writes structured (JSON) log events: a structured logger ships among its
+    /// dependencies (tracing-subscriber with `json`, slog, zap, zerolog, structlog,
+    /// python-json-logger, pino, winston, bunyan, logstash-logback-encoder, Serilog, ...), or
+    /// `claims.structured_logging: true` declares it. A library in use proves it without a
+    /// claim; a claim with no library in the repository passes as attested.
+    /// `claims.structured_logging: false` fails even when such a library is present: the claim
+    /// says it is not (yet) configured to write JSON, and the finding names the library.
+    /// Development and test dependencies do not count.
     ///
     /// ## Why it matters
     /// At 2am nobody greps free text across forty pods. Structured events can be filtered by
@@ -18,7 +27,9 @@ declare_check! {
     /// Configure the service's logger to emit one JSON object per event with at least a
     /// timestamp, level, message and request ID: `tracing-subscriber` with the `json` layer,
     /// `log/slog` with `slog.NewJSONHandler`, `structlog`, `pino`, `logstash-logback-encoder` or
-    /// Serilog's JSON formatter. Then declare it: `claims: {structured_logging: true}`.
+    /// Serilog's JSON formatter, as a runtime dependency of the service. When the logger is
+    /// not in a dependency manifest launchgate reads (Go's standard `log/slog`, a logger vendored
+    /// in), declare it: `claims: {structured_logging: true}`.
     ///
     /// ## Example
     /// ```yaml fails
@@ -28,6 +39,27 @@ declare_check! {
     /// ```yaml passes
     /// claims:
     ///   structured_logging: true
+    /// ```
+    /// ```json passes path=package.json
+    /// {
+    ///   "name": "search-api",
+    ///   "dependencies": {
+    ///     "express": "^4.21.2",
+    ///     "pino": "^9.6.0"
+    ///   }
+    /// }
+    /// ```
+    /// ```json fails path=package.json
+    /// {
+    ///   "name": "search-api",
+    ///   "description": "pino only in devDependencies: tests log JSON, the service does not",
+    ///   "dependencies": {
+    ///     "express": "^4.21.2"
+    ///   },
+    ///   "devDependencies": {
+    ///     "pino": "^9.6.0"
+    ///   }
+    /// }
     /// ```
     ///
     /// ## References
@@ -45,12 +77,17 @@ impl Check for StructuredLogging {
     }
 
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
-        flag_claim(
+        let libs = shipped_libraries(cx, Capability::StructuredLogging);
+        flag_claim_meets_evidence(
             cx,
             cx.manifest.claims.structured_logging,
             "/claims/structured_logging",
             "logs are structured (JSON) events",
             "structured (JSON) logging",
+            "L",
+            library_findings(&libs, "a structured logger is in use"),
+            &library_list(&libs),
+            "configure it to write one JSON object per event, then set the claim to true",
         )
     }
 }

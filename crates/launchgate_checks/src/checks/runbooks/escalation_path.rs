@@ -1,12 +1,18 @@
 use launchgate_core::{Finding, Outcome};
+use launchgate_evidence::ownership::{Annotation, CatalogEntity, annotations};
 
-use crate::support::at;
+use crate::support::{at, conclude_with_claim};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
     /// ## What it checks
     /// The escalation path is written down: `claims.escalation` lists who to escalate to, in
     /// order, and every step has a `contact` saying how to reach them.
+    ///
+    /// The Backstage catalog's paging annotations (`pagerduty.com/service-id`,
+    /// `pagerduty.com/integration-key`, `opsgenie.com/team` in `catalog-info.yaml`) show that
+    /// a paging target exists: they are reported with a declared path and make it proven.
+    /// They do not replace the declared order of escalation.
     ///
     /// ## Why it matters
     /// When the primary cannot fix it alone, the next question is "who do I call, and how?".
@@ -17,7 +23,8 @@ declare_check! {
     /// List the steps in the order they are used, each with a way to reach them:
     /// `claims: {escalation: [{name: payments-oncall, contact: "pagerduty:payments-primary"},
     /// {name: payments-eng-lead, contact: "+44 20 7946 0018"}]}`. Keep the list in the runbook
-    /// in sync.
+    /// in sync, and name the paging service in the catalog entity
+    /// (`pagerduty.com/service-id` or `opsgenie.com/team`) so tools find it too.
     ///
     /// ## Example
     /// ```yaml fails
@@ -35,6 +42,19 @@ declare_check! {
     ///     - name: payments-eng-lead
     ///       contact: slack:#payments-incidents
     /// ```
+    /// ```yaml fails path=catalog-info.yaml
+    /// # The pager is named, but not who comes after the primary, nor how to reach them.
+    /// apiVersion: backstage.io/v1alpha1
+    /// kind: Component
+    /// metadata:
+    ///   name: payments-api
+    ///   annotations:
+    ///     pagerduty.com/service-id: PX4K2Q9
+    /// spec:
+    ///   type: service
+    ///   lifecycle: production
+    ///   owner: group:default/team-payments
+    /// ```
     ///
     /// ## References
     /// Seed 003, "Runbooks: escalation path"; PagerDuty Incident Response documentation,
@@ -45,6 +65,46 @@ declare_check! {
     }
 }
 
+/// The catalog annotations that name a paging target.
+const PAGING: [&str; 3] = [
+    annotations::PAGERDUTY_SERVICE_ID,
+    annotations::PAGERDUTY_INTEGRATION_KEY,
+    annotations::OPSGENIE_TEAM,
+];
+
+fn paging_targets<'a>(cx: &CheckContext<'a>) -> Vec<(&'a CatalogEntity, &'a Annotation)> {
+    cx.evidence
+        .ownership
+        .catalog
+        .iter()
+        .flat_map(|e| {
+            PAGING
+                .iter()
+                .filter_map(move |k| e.annotation(k))
+                .filter(|a| !a.value.trim().is_empty())
+                .map(move |a| (e, a))
+        })
+        .collect()
+}
+
+fn entity_resource(e: &CatalogEntity) -> String {
+    format!(
+        "{}/{}",
+        e.kind.value,
+        e.name.as_ref().map_or("<unnamed>", |n| n.value.as_str())
+    )
+}
+
+/// The annotation as a message shows it; an integration key is a credential, so its value is
+/// left out.
+fn shown(a: &Annotation) -> String {
+    if a.key == annotations::PAGERDUTY_INTEGRATION_KEY {
+        format!("`{}`", a.key)
+    } else {
+        format!("`{}: {}`", a.key, a.value.trim())
+    }
+}
+
 impl Check for EscalationPath {
     fn meta(&self) -> &CheckMeta {
         &Self::META
@@ -52,12 +112,24 @@ impl Check for EscalationPath {
 
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let steps = &cx.manifest.claims.escalation;
+        let targets = paging_targets(cx);
         if steps.is_empty() {
-            return Outcome::fail(vec![
-                Finding::new(
-                    "no escalation path is declared (`claims.escalation`: who to escalate to, in order, and how to reach them)",
+            let pager = targets.first().map_or_else(String::new, |(e, a)| {
+                format!(
+                    "; the catalog names a paging target ({} {} at {}:{}): write down who it pages and who comes next",
+                    entity_resource(e),
+                    shown(a),
+                    a.loc.path,
+                    a.loc.line
                 )
-                .at(at(cx, "/claims/escalation")),
+            });
+            let msg = format!(
+                "no escalation path is declared (`claims.escalation`: who to escalate to, in order, and how to reach them){pager}"
+            );
+            return Outcome::fail(vec![
+                Finding::new(msg)
+                    .at(at(cx, "/claims/escalation"))
+                    .related(targets.first().map(|(_, a)| a.loc.location())),
             ]);
         }
         let mut findings = Vec::new();
@@ -76,13 +148,30 @@ impl Check for EscalationPath {
                 ),
             }
         }
-        if findings.is_empty() {
-            Outcome::attested(vec![
+        if !findings.is_empty() {
+            return Outcome::fail(findings);
+        }
+        let repo: Vec<Finding> = targets
+            .iter()
+            .map(|(e, a)| {
+                Finding::new(format!(
+                    "{} names a paging target: {}",
+                    entity_resource(e),
+                    shown(a)
+                ))
+                .at(Some(a.loc.location()))
+                .resource(entity_resource(e))
+            })
+            .collect();
+        conclude_with_claim(
+            cx,
+            "O",
+            repo,
+            vec![
                 Finding::new(format!("escalation path: {}", path.join(", ")))
                     .at(at(cx, "/claims/escalation")),
-            ])
-        } else {
-            Outcome::fail(findings)
-        }
+            ],
+            true,
+        )
     }
 }

@@ -1,13 +1,30 @@
-use launchgate_core::{Finding, Outcome};
+use launchgate_core::{Finding, Location, Outcome};
+use launchgate_evidence::deps::Capability;
+use launchgate_evidence::k8s::DestinationRule;
 use launchgate_manifest::Dependency;
 
-use crate::support::at;
+use crate::support::{
+    at, conclude_with_claim, in_report_order, library_findings, library_list, shipped_libraries,
+};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
     /// ## What it checks
     /// Every external dependency (`kind: http`, `grpc` or `third-party`) is called through a
-    /// circuit breaker (`circuit_breaker: true`) and has a declared `fallback`.
+    /// circuit breaker and has a declared `fallback`.
+    ///
+    /// The breaker is shown by the repository or declared:
+    /// - a circuit-breaker library among the service's runtime dependencies (opossum,
+    ///   cockatiel, resilience4j, Polly, gobreaker, pybreaker, failsafe, ...) covers every
+    ///   external dependency;
+    /// - an Istio `DestinationRule` with `outlierDetection` covers the dependency its `host`
+    ///   names (`card-processor`, `card-processor.payments.svc.cluster.local`: the first
+    ///   label is compared with the dependency's `name`);
+    /// - otherwise `circuit_breaker: true` on the dependency declares it (attested).
+    ///
+    /// `circuit_breaker: false` fails even when a library or rule is present: it says this
+    /// dependency's calls do not go through it, and the finding names what the repository has.
+    /// The fallback (what users get while the dependency is down) can only be declared.
     ///
     /// ## Why it matters
     /// When a remote dependency is down, each call still costs a full timeout. Without a
@@ -19,8 +36,9 @@ declare_check! {
     /// ## How to fix
     /// Wrap calls to each external dependency in a circuit breaker (resilience4j, Polly,
     /// gobreaker, pybreaker, or Istio/Envoy outlier detection), and write down the degraded
-    /// behaviour: `circuit_breaker: true` and `fallback: "serve cached rates up to 1 h old"` on
-    /// the dependency.
+    /// behaviour: `fallback: "serve cached rates up to 1 h old"` on the dependency. Declare
+    /// `circuit_breaker: true` when the breaker is not visible in the repository (a library
+    /// vendored in, a gateway configured elsewhere).
     ///
     /// ## Example
     /// ```yaml fails
@@ -38,6 +56,31 @@ declare_check! {
     ///     circuit_breaker: true
     ///     fallback: serve the last cached rates, at most 1 hour old
     /// ```
+    /// ```yaml passes path=deploy/fx-rates.yaml
+    /// # Istio ejects failing fx-rates hosts: the circuit breaker for the dependency below.
+    /// apiVersion: networking.istio.io/v1
+    /// kind: DestinationRule
+    /// metadata:
+    ///   name: fx-rates
+    /// spec:
+    ///   host: fx-rates.payments.svc.cluster.local
+    ///   trafficPolicy:
+    ///     outlierDetection:
+    ///       consecutive5xxErrors: 5
+    ///       interval: 10s
+    ///       baseEjectionTime: 30s
+    /// ```
+    /// ```yaml with path=launchgate.yaml
+    /// service: checkout
+    /// tier: 0
+    /// exposure: public
+    /// data: persistent
+    /// dependencies:
+    ///   - name: fx-rates
+    ///     kind: third-party
+    ///     timeout_ms: 500
+    ///     fallback: serve the last cached rates, at most 1 hour old
+    /// ```
     ///
     /// ## References
     /// Seed 003, "Circuit breakers on external dependencies, with fallbacks"; Michael Nygard,
@@ -46,6 +89,42 @@ declare_check! {
         id: "SAF-004", slug: "circuit-breakers", category: Safety, severity: Major,
         tiers: [Required, Recommended, Skipped], evidence: "L K D", effort: 8,
     }
+}
+
+/// Whether a DestinationRule `host` names the dependency: the whole host, or its first DNS
+/// label (`fx-rates.payments.svc.cluster.local` names `fx-rates`), case-insensitively.
+fn host_names(host: &str, dependency: &str) -> bool {
+    let host = host.trim();
+    let first = host.split('.').next().unwrap_or(host);
+    !dependency.is_empty()
+        && (host.eq_ignore_ascii_case(dependency) || first.eq_ignore_ascii_case(dependency))
+}
+
+/// DestinationRules with outlier detection (Istio's circuit breaker) for the dependency.
+fn outlier_rules<'a>(rules: &'a [DestinationRule], dependency: &str) -> Vec<&'a DestinationRule> {
+    rules
+        .iter()
+        .filter(|r| {
+            r.outlier_detection.is_some()
+                && r.host
+                    .as_ref()
+                    .is_some_and(|h| host_names(&h.value, dependency))
+        })
+        .collect()
+}
+
+fn rule_location(r: &DestinationRule) -> Location {
+    r.outlier_detection.as_ref().unwrap_or(&r.loc).location()
+}
+
+fn rule_ref(r: &DestinationRule) -> String {
+    let l = rule_location(r);
+    format!(
+        "{} (`outlierDetection` at {}:{})",
+        r.resource(),
+        l.path,
+        l.line
+    )
 }
 
 impl Check for CircuitBreakers {
@@ -69,34 +148,81 @@ impl Check for CircuitBreakers {
                 "{which} external (`kind: http`, `grpc` or `third-party`)"
             ));
         }
+        let libs = shipped_libraries(cx, Capability::CircuitBreaker);
+        let rules = &cx.evidence.kubernetes.destination_rules;
         let mut findings = Vec::new();
         let mut evidence = Vec::new();
+        let mut repo = library_findings(&libs, "a circuit-breaker library is in use");
+        let mut declared_only = true;
         for (i, d) in deps.iter().enumerate().filter(|(_, d)| d.is_external()) {
             let p = format!("/dependencies/{i}");
             let resource = format!("dependency {}", d.name);
             let kind = d.kind.key();
             let fallback = d.fallback.as_deref().filter(|s| !s.trim().is_empty());
-            match d.circuit_breaker {
-                Some(true) => {}
-                Some(false) => findings.push(
-                    Finding::new(format!(
-                        "{kind} dependency `{}` declares no circuit breaker (`circuit_breaker: false`)",
-                        d.name
-                    ))
-                    .at(at(cx, &format!("{p}/circuit_breaker")))
-                    .resource(resource.clone()),
-                ),
-                None => findings.push(
-                    Finding::new(format!(
-                        "{kind} dependency `{}` does not declare a circuit breaker (`circuit_breaker`)",
-                        d.name
-                    ))
-                    .at(at(cx, &format!("{p}/circuit_breaker")))
-                    .resource(resource.clone()),
-                ),
+            let drs = outlier_rules(rules, &d.name);
+            // What the repository shows for this dependency, for messages.
+            let mut shown: Vec<String> = Vec::new();
+            if !libs.is_empty() {
+                shown.push(library_list(&libs));
             }
-            match fallback {
-                None => findings.push(
+            shown.extend(drs.iter().map(|r| rule_ref(r)));
+            let related = libs
+                .first()
+                .map(|u| u.loc.location())
+                .or_else(|| drs.first().map(|r| rule_location(r)));
+            let breaker = match d.circuit_breaker {
+                Some(true) if shown.is_empty() => Some("declared".to_string()),
+                Some(true) => Some(format!("declared; {}", shown.join(", "))),
+                Some(false) => {
+                    let seen = if shown.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            "; the repository has {}: route this dependency's calls through it, then set `circuit_breaker: true`",
+                            shown.join(", ")
+                        )
+                    };
+                    findings.push(
+                        Finding::new(format!(
+                            "{kind} dependency `{}` declares no circuit breaker (`circuit_breaker: false`){seen}",
+                            d.name
+                        ))
+                        .at(at(cx, &format!("{p}/circuit_breaker")))
+                        .resource(resource.clone())
+                        .related(related),
+                    );
+                    None
+                }
+                None if shown.is_empty() => {
+                    findings.push(
+                        Finding::new(format!(
+                            "{kind} dependency `{}` has no circuit breaker: no circuit-breaker library among the dependencies, no DestinationRule with `outlierDetection` for it, and nothing declared (`circuit_breaker`)",
+                            d.name
+                        ))
+                        .at(at(cx, &format!("{p}/circuit_breaker")))
+                        .resource(resource.clone()),
+                    );
+                    None
+                }
+                None => {
+                    declared_only = false;
+                    Some(shown.join(", "))
+                }
+            };
+            for r in &drs {
+                repo.push(
+                    Finding::new(format!(
+                        "{} ejects failing `{}` hosts (`outlierDetection`): the breaker for {kind} dependency `{}`",
+                        r.resource(),
+                        r.host.as_ref().map_or("", |h| h.value.as_str()),
+                        d.name
+                    ))
+                    .at(Some(rule_location(r)))
+                    .resource(r.resource()),
+                );
+            }
+            match (fallback, breaker) {
+                (None, _) => findings.push(
                     Finding::new(format!(
                         "{kind} dependency `{}` has no `fallback`: nothing says what the service does while it is down",
                         d.name
@@ -104,21 +230,21 @@ impl Check for CircuitBreakers {
                     .at(at(cx, &format!("{p}/fallback")))
                     .resource(resource),
                 ),
-                Some(f) if d.circuit_breaker == Some(true) => evidence.push(
+                (Some(f), Some(b)) => evidence.push(
                     Finding::new(format!(
-                        "{kind} dependency `{}`: circuit breaker, fallback `{f}`",
+                        "{kind} dependency `{}`: circuit breaker ({b}), fallback `{f}`",
                         d.name
                     ))
                     .at(at(cx, &p))
                     .resource(resource),
                 ),
-                Some(_) => {}
+                (Some(_), None) => {}
             }
         }
-        if findings.is_empty() {
-            Outcome::attested(evidence)
-        } else {
-            Outcome::fail(findings)
+        if !findings.is_empty() {
+            return Outcome::fail(in_report_order(findings));
         }
+        // The claims suffice on their own only when every breaker is declared.
+        conclude_with_claim(cx, "L K", in_report_order(repo), evidence, declared_only)
     }
 }

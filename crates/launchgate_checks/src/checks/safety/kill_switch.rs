@@ -1,12 +1,21 @@
 use launchgate_core::Outcome;
+use launchgate_evidence::deps::Capability;
 
-use crate::support::flag_claim;
+use crate::support::{
+    flag_claim_meets_evidence, library_findings, library_list, shipped_libraries,
+};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
     /// ## What it checks
-    /// The new feature or a misbehaving dependency can be switched off without a deploy, as
-    /// declared by `claims.kill_switch: true`.
+    /// The new feature or a misbehaving dependency can be switched off without a deploy: a
+    /// feature-flag SDK ships among the service's dependencies (OpenFeature, LaunchDarkly,
+    /// Unleash, Flagsmith, GrowthBook, ConfigCat, Split, Togglz, FF4J, ...), or
+    /// `claims.kill_switch: true` declares it (for a switch read from configuration at run
+    /// time). A flag SDK in use proves it without a claim; a claim with no SDK in the
+    /// repository passes as attested. `claims.kill_switch: false` fails even when a flag SDK
+    /// is present (the SDK is there, but nothing behind it switches this feature off), and
+    /// the finding names the SDK.
     ///
     /// ## Why it matters
     /// A deploy takes minutes to hours: build, review, canary, rollout. A flag takes seconds.
@@ -17,7 +26,8 @@ declare_check! {
     /// ## How to fix
     /// Put the feature and calls to optional dependencies behind a runtime flag (OpenFeature,
     /// LaunchDarkly, Unleash, Flagsmith, or a config value read at run time), make sure on-call
-    /// may flip it and the runbook says when to. Then declare it: `claims: {kill_switch: true}`.
+    /// may flip it and the runbook says when to. When the switch is not a flag SDK among the
+    /// dependencies, declare it: `claims: {kill_switch: true}`.
     ///
     /// ## Example
     /// ```yaml fails
@@ -27,6 +37,16 @@ declare_check! {
     /// ```yaml passes
     /// claims:
     ///   kill_switch: true
+    /// ```
+    /// ```text passes path=go.mod
+    /// module example.com/reorder
+    ///
+    /// go 1.23
+    ///
+    /// require (
+    ///     github.com/open-feature/go-sdk v1.14.1
+    ///     github.com/prometheus/client_golang v1.20.5
+    /// )
     /// ```
     ///
     /// ## References
@@ -44,12 +64,17 @@ impl Check for KillSwitch {
     }
 
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
-        flag_claim(
+        let libs = shipped_libraries(cx, Capability::FeatureFlags);
+        flag_claim_meets_evidence(
             cx,
             cx.manifest.claims.kill_switch,
             "/claims/kill_switch",
             "the feature can be switched off without a deploy",
             "a kill switch that turns the feature off without a deploy",
+            "L",
+            library_findings(&libs, "a feature-flag SDK is in use"),
+            &library_list(&libs),
+            "the flag SDK is there; put the feature behind a flag, declare what it can switch off, then set the claim to true",
         )
     }
 }

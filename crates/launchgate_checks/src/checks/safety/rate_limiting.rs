@@ -1,13 +1,24 @@
-use launchgate_core::Outcome;
+use launchgate_core::{Finding, Outcome};
+use launchgate_evidence::deps::Capability;
 use launchgate_manifest::Exposure;
 
-use crate::support::flag_claim;
+use crate::support::{
+    flag_claim_meets_evidence, library_findings, library_list, shipped_libraries,
+};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
     /// ## What it checks
-    /// A public service rate-limits its endpoints, as declared by `claims.rate_limiting: true`;
-    /// services with `exposure: internal` are not checked.
+    /// A public service rate-limits its endpoints: a rate-limiting library ships among its
+    /// dependencies (express-rate-limit, rate-limiter-flexible, @nestjs/throttler, governor,
+    /// golang.org/x/time/rate, slowapi, Flask-Limiter, bucket4j, resilience4j-ratelimiter,
+    /// ...), an Ingress carries rate-limit annotations (ingress-nginx `limit-rps`,
+    /// `limit-rpm`, `limit-connections`, `global-rate-limit`; HAProxy `rate-limit-*`), or
+    /// `claims.rate_limiting: true` declares it (for a gateway or CDN configured elsewhere).
+    /// A library or annotation proves it without a claim; a claim with nothing in the
+    /// repository passes as attested. `claims.rate_limiting: false` fails even when the
+    /// repository shows a limiter (it says the public endpoints are not covered), and the
+    /// finding names it. Services with `exposure: internal` are not checked.
     ///
     /// ## Why it matters
     /// Anything reachable from the internet will eventually receive more traffic than it can
@@ -18,7 +29,10 @@ declare_check! {
     /// ## How to fix
     /// Limit requests per client (API key, user or IP) at the gateway, ingress or in the
     /// service, answer `429 Too Many Requests` with `Retry-After`, and alert when limits are hit
-    /// often. Then declare it: `claims: {rate_limiting: true}`.
+    /// often: with an ingress-nginx annotation such as
+    /// `nginx.ingress.kubernetes.io/limit-rps: "50"`, or a limiter library in the service.
+    /// When the limit lives outside the repository (an API gateway, a CDN rule), declare it:
+    /// `claims: {rate_limiting: true}`.
     ///
     /// ## Example
     /// ```yaml fails
@@ -30,6 +44,24 @@ declare_check! {
     /// exposure: public
     /// claims:
     ///   rate_limiting: true
+    /// ```
+    /// ```yaml passes path=deploy/ingress.yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: Ingress
+    /// metadata:
+    ///   name: signup-api
+    ///   annotations:
+    ///     nginx.ingress.kubernetes.io/limit-rps: "20"
+    /// spec:
+    ///   ingressClassName: nginx
+    ///   rules:
+    ///     - host: signup.example.com
+    ///       http:
+    ///         paths:
+    ///           - path: /
+    ///             pathType: Prefix
+    ///             backend:
+    ///               service: {name: signup-api, port: {name: http}}
     /// ```
     ///
     /// ## References
@@ -52,12 +84,45 @@ impl Check for RateLimiting {
                 "the service is not reachable from the internet (`exposure: internal`)",
             );
         }
-        flag_claim(
+        let libs = shipped_libraries(cx, Capability::RateLimiting);
+        let mut repo = library_findings(&libs, "a rate-limiting library is in use");
+        let mut shown = Vec::new();
+        if !libs.is_empty() {
+            shown.push(library_list(&libs));
+        }
+        for ing in &cx.evidence.kubernetes.ingresses {
+            let mut first = true;
+            for (key, v) in ing.rate_limits() {
+                if first {
+                    shown.push(format!(
+                        "{} (`{key}` at {}:{})",
+                        ing.resource(),
+                        v.loc.path,
+                        v.loc.line
+                    ));
+                    first = false;
+                }
+                repo.push(
+                    Finding::new(format!(
+                        "{} limits requests: `{key}: {}`",
+                        ing.resource(),
+                        v.value
+                    ))
+                    .at(Some(v.loc.location()))
+                    .resource(ing.resource()),
+                );
+            }
+        }
+        flag_claim_meets_evidence(
             cx,
             cx.manifest.claims.rate_limiting,
             "/claims/rate_limiting",
             "public endpoints are rate limited",
             "rate limiting on public endpoints",
+            "L K",
+            repo,
+            &shown.join(", "),
+            "if it covers every public endpoint, set the claim to true; otherwise extend it to them",
         )
     }
 }

@@ -1,6 +1,7 @@
 use launchgate_core::{Finding, Outcome};
+use launchgate_evidence::deps::Capability;
 
-use crate::support::at;
+use crate::support::{at, conclude, conclude_with_claim, library_findings, shipped_libraries};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
@@ -8,6 +9,13 @@ declare_check! {
     /// Every retried dependency (`retries` above 0) backs off exponentially with jitter and
     /// retries a bounded number of times: it has a `backoff` with `multiplier` above 1 and
     /// `jitter: true`, and `retries` is at most the policy's `max_retries` (default 5).
+    ///
+    /// A retry library among the service's runtime dependencies (p-retry, async-retry,
+    /// tenacity, backoff, resilience4j-retry, Polly, cenkalti/backoff, backon, ...) is evidence
+    /// that retries are done by a library rather than by hand: it makes a passing result
+    /// proven, and passes on its own when the manifest declares no retried dependency. It does
+    /// not replace the declared policy: a declared dependency whose retries are unbounded or
+    /// lack jitter still fails, whatever library runs them.
     ///
     /// ## Why it matters
     /// Retries turn a brief blip into a success, and a real outage into a flood. Immediate or
@@ -20,7 +28,8 @@ declare_check! {
     /// For each dependency with `retries`, add `backoff: {initial_ms: 100, multiplier: 2,
     /// max_ms: 2000, jitter: true}` (use your retry library's equivalent: full or equal
     /// jitter), and keep `retries` at 3 to 5. Retry only idempotent calls, and only on errors
-    /// that can succeed on a second attempt (timeouts, 503, connection resets).
+    /// that can succeed on a second attempt (timeouts, 503, connection resets). Prefer a retry
+    /// library to a hand-written loop: it gets the backoff and jitter right once.
     ///
     /// ## Example
     /// ```yaml fails
@@ -38,6 +47,14 @@ declare_check! {
     ///     timeout_ms: 300
     ///     retries: 3
     ///     backoff: {initial_ms: 100, multiplier: 2, max_ms: 1000, jitter: true}
+    /// ```
+    /// ```toml passes path=pyproject.toml
+    /// [project]
+    /// name = "shipping-quotes"
+    /// dependencies = [
+    ///   "httpx>=0.28",
+    ///   "tenacity>=9.0",   # retries with wait_random_exponential and stop_after_attempt
+    /// ]
     /// ```
     ///
     /// ## References
@@ -64,12 +81,21 @@ impl Check for RetriesWithBackoff {
 
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let deps = &cx.manifest.dependencies;
+        let libs = shipped_libraries(cx, Capability::Retries);
+        let lib_evidence = library_findings(&libs, "a retry library is in use");
         if deps.is_empty() {
+            if !lib_evidence.is_empty() {
+                // The service retries something: the library shows how, nothing declares what.
+                return conclude(cx, "L", Vec::new(), lib_evidence, "");
+            }
             return Outcome::not_applicable(
                 "the manifest declares no dependencies (`dependencies`)",
             );
         }
         if deps.iter().all(|d| d.retries == 0) {
+            if !lib_evidence.is_empty() {
+                return conclude(cx, "L", Vec::new(), lib_evidence, "");
+            }
             let on = match deps.len() {
                 1 => "the only dependency".to_string(),
                 n => format!("all {n} dependencies"),
@@ -149,7 +175,8 @@ impl Check for RetriesWithBackoff {
             }
         }
         if findings.is_empty() {
-            Outcome::attested(evidence)
+            // The declared policies pass on their own; a library in use makes them proven.
+            conclude_with_claim(cx, "L", lib_evidence, evidence, true)
         } else {
             Outcome::fail(findings)
         }

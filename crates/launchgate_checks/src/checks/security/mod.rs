@@ -6,6 +6,7 @@ pub(crate) mod authenticated_endpoints;
 pub(crate) mod encryption_in_transit;
 pub(crate) mod least_privilege_container;
 pub(crate) mod least_privilege_identity;
+pub(crate) mod locked_dependencies;
 pub(crate) mod network_flow_logs;
 pub(crate) mod network_isolation;
 pub(crate) mod no_hardcoded_secrets;
@@ -24,4 +25,5 @@ pub(crate) static CHECKS: &[&dyn Check] = &[
     &least_privilege_identity::LeastPrivilegeIdentity,
     &authenticated_endpoints::AuthenticatedEndpoints,
     &network_flow_logs::NetworkFlowLogs,
+    &locked_dependencies::LockedDependencies,
 ];
