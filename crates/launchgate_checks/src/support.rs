@@ -4,9 +4,9 @@ use launchgate_core::{Finding, Location, Outcome, Tier};
 use launchgate_evidence::Loc;
 use launchgate_evidence::deps::{Capability, LibraryUse};
 use launchgate_evidence::k8s::{Kubernetes, Workload, WorkloadKind};
-use launchgate_evidence::terraform::{Resource, Terraform, TfValue};
 
 use crate::CheckContext;
+use launchgate_evidence::terraform::{Attr, Body, Resource, Terraform, TfValue};
 
 /// The location of a manifest key (or its nearest written ancestor).
 pub fn at(cx: &CheckContext<'_>, pointer: &str) -> Option<Location> {
@@ -561,5 +561,473 @@ pub fn flag_claim_meets_evidence(
             .at(at(cx, pointer)),
         ),
         None => conclude(cx, letters, Vec::new(), repo, ""),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Added by the data worktree (DAT-001..006, SAF-008, SEC-003, SEC-010, INC-002): reading
+// Terraform attributes without guessing, and weighing a claim against repository evidence.
+
+/// A Terraform attribute as a check reads it.
+#[derive(Debug, Clone, Copy)]
+pub enum TfField<'a, T> {
+    /// Not written (or `null`): the provider default applies.
+    Absent,
+    /// Written with a known value.
+    Known(T, &'a Attr),
+    /// Written, but its value cannot be known without running Terraform (a variable without a
+    /// default, a module output, a function that is not evaluated), or of an unexpected type.
+    Unresolved(&'a Attr),
+}
+
+/// Reads attribute `name` of `body` with `read` (`TfValue::as_bool`, `TfValue::as_i64`...).
+pub fn tf_field<'a, T>(
+    body: &'a Body,
+    name: &str,
+    read: impl Fn(&'a TfValue) -> Option<T>,
+) -> TfField<'a, T> {
+    match body.attr(name) {
+        None => TfField::Absent,
+        Some(a) if a.value.is_null() => TfField::Absent,
+        Some(a) => read(&a.value).map_or(TfField::Unresolved(a), |v| TfField::Known(v, a)),
+    }
+}
+
+/// A boolean attribute (`storage_encrypted`, also from `"true"`).
+pub fn field_bool<'a>(body: &'a Body, name: &str) -> TfField<'a, bool> {
+    tf_field(body, name, TfValue::as_bool)
+}
+
+/// A whole-number attribute (`backup_retention_period`, also from `"7"`).
+pub fn field_int<'a>(body: &'a Body, name: &str) -> TfField<'a, i64> {
+    tf_field(body, name, TfValue::as_i64)
+}
+
+/// A string attribute.
+pub fn field_str<'a>(body: &'a Body, name: &str) -> TfField<'a, &'a str> {
+    tf_field(body, name, TfValue::as_str)
+}
+
+/// Whether attribute `name` is written with a non-null value, known or not
+/// (`replicate_source_db = aws_db_instance.main.identifier`).
+pub fn tf_sets(body: &Body, name: &str) -> bool {
+    body.attr(name).is_some_and(|a| !a.value.is_null())
+}
+
+/// `lifecycle { prevent_destroy = ... }`.
+pub fn tf_prevent_destroy(r: &Resource) -> TfField<'_, bool> {
+    r.body
+        .block("lifecycle")
+        .map_or(TfField::Absent, |b| field_bool(&b.body, "prevent_destroy"))
+}
+
+/// Where a Terraform value was written, as a finding location.
+pub fn tf_at(loc: &launchgate_evidence::Loc) -> Option<Location> {
+    Some(loc.location())
+}
+
+/// Where an attribute's value came from when that is elsewhere (a variable default, a
+/// local): the related location of a finding about the attribute.
+pub fn tf_origin(a: &Attr) -> Option<Location> {
+    let origin = a.origin();
+    (origin.path != a.loc.path || origin.line != a.loc.line).then(|| origin.location())
+}
+
+/// A finding about an attribute whose value cannot be read: `r`'s `a` is unresolved, so
+/// `what` cannot be verified.
+pub fn tf_unresolved(r: &Resource, a: &Attr, what: &str) -> Finding {
+    let why = match &a.value {
+        TfValue::Ref(x) => format!("`{x}`, which the repository does not resolve"),
+        TfValue::Unknown(reason) => format!("not evaluated ({reason})"),
+        v => format!("`{v}`, which is not a value this check can read"),
+    };
+    Finding::new(format!(
+        "{}: `{}` is {why}, so {what} cannot be verified from the repository",
+        r.address(),
+        a.name
+    ))
+    .at(tf_at(&a.loc))
+    .resource(r.address())
+}
+
+/// Relational and document database resource types: the datastores with
+/// `backup_retention_period`, `storage_encrypted` and `deletion_protection`.
+pub const TF_DATABASES: &[&str] = &[
+    "aws_db_instance",
+    "aws_rds_cluster",
+    "aws_docdb_cluster",
+    "aws_neptune_cluster",
+];
+
+/// Managed databases of the repository (every [`TF_DATABASES`] type), by path and line.
+pub fn tf_databases(tf: &Terraform) -> impl Iterator<Item = &Resource> {
+    tf.resources
+        .iter()
+        .filter(|r| TF_DATABASES.contains(&r.rtype.as_str()))
+}
+
+/// Whether a database is a cluster (Aurora, DocumentDB, Neptune, Multi-AZ DB cluster): its
+/// automated backups cannot be turned off and keep 1 day when `backup_retention_period` is
+/// not written.
+pub fn tf_is_cluster(r: &Resource) -> bool {
+    r.rtype != "aws_db_instance"
+}
+
+/// Whether a database copies another (a read replica): its data, backups and recovery belong
+/// to the source.
+pub fn tf_is_replica(r: &Resource) -> bool {
+    tf_sets(&r.body, "replicate_source_db") || tf_sets(&r.body, "replication_source_identifier")
+}
+
+/// The AWS Backup selections (`aws_backup_selection`) that cover `target`: it is named in
+/// `resources` (or `resources` is `"*"`), or its literal `tags` match a `selection_tag` or a
+/// `condition { string_equals { key = "aws:ResourceTag/..." } }`, and `not_resources` does
+/// not name it.
+pub fn backup_selections_covering<'a>(
+    tf: &'a Terraform,
+    target: &'a Resource,
+) -> impl Iterator<Item = &'a Resource> + 'a {
+    let address = target.address();
+    tf.resources_of("aws_backup_selection").filter(move |s| {
+        let named = |attr: &str| {
+            s.attr(attr)
+                .is_some_and(|a| a.addresses().contains(&address))
+        };
+        if named("not_resources") {
+            return false;
+        }
+        let wildcard = s
+            .value("resources")
+            .is_some_and(|v| v.to_str_set().contains("*"));
+        named("resources") || wildcard || selection_tags_match(s, target)
+    })
+}
+
+fn selection_tags_match(selection: &Resource, target: &Resource) -> bool {
+    let tags = target.value("tags").and_then(TfValue::as_object);
+    let has = |key: &str, value: &str| {
+        tags.and_then(|t| t.get(key))
+            .and_then(TfValue::as_str)
+            .is_some_and(|v| v == value)
+    };
+    let by_tag = selection.body.blocks("selection_tag").any(|b| {
+        let key = b.body.value("key").and_then(TfValue::as_str);
+        let value = b.body.value("value").and_then(TfValue::as_str);
+        let kind = b.body.value("type").and_then(TfValue::as_str);
+        matches!((kind, key, value), (Some("STRINGEQUALS"), Some(k), Some(v)) if has(k, v))
+    });
+    let by_condition = selection
+        .body
+        .blocks("condition")
+        .flat_map(|c| c.body.blocks("string_equals"))
+        .any(|b| {
+            let key = b.body.value("key").and_then(TfValue::as_str);
+            let value = b.body.value("value").and_then(TfValue::as_str);
+            match (key.and_then(|k| k.strip_prefix("aws:ResourceTag/")), value) {
+                (Some(k), Some(v)) => has(k, v),
+                _ => false,
+            }
+        });
+    by_tag || by_condition
+}
+
+/// The backup plan an `aws_backup_selection` belongs to (its `plan_id`), when the repository
+/// declares it.
+pub fn backup_plan_of<'a>(tf: &'a Terraform, selection: &'a Resource) -> Option<&'a Resource> {
+    selection
+        .attr("plan_id")?
+        .addresses()
+        .iter()
+        .find_map(|a| tf.resolve(selection, a))
+        .filter(|p| p.rtype == "aws_backup_plan")
+}
+
+/// What a claim says about one part of a check, to be weighed against the repository.
+#[derive(Debug, Clone)]
+pub enum Claim {
+    /// Declared to hold: the evidence of an attested pass when the repository shows nothing.
+    Holds(Vec<Finding>),
+    /// Declared missing (`false`, or a declared value outside the policy): fails whatever the
+    /// repository shows, since the team says there is a gap.
+    Denied(Vec<Finding>),
+    /// Not declared: these failures when the repository shows nothing either.
+    Missing(Vec<Finding>),
+    /// The part reads no claim: inconclusive with this reason when the repository shows
+    /// nothing.
+    Unread(String),
+}
+
+/// What the repository showed for one part of a check.
+#[derive(Debug, Clone, Default)]
+pub struct Shown {
+    /// Defects (a claim the repository contradicts carries the claim as related location).
+    pub failures: Vec<Finding>,
+    /// Evidence that the requirement holds.
+    pub proof: Vec<Finding>,
+    /// Values that could not be read: they stop a proven pass, a claim may cover them.
+    pub unresolved: Vec<Finding>,
+}
+
+impl Shown {
+    /// Whether the repository showed anything at all for this part.
+    pub fn is_empty(&self) -> bool {
+        self.failures.is_empty() && self.proof.is_empty() && self.unresolved.is_empty()
+    }
+}
+
+enum Weighed {
+    Fail(Vec<Finding>),
+    Proven(Vec<Finding>),
+    Attested(Vec<Finding>),
+    Open(String, Vec<Finding>),
+}
+
+fn weigh(cx: &CheckContext<'_>, shown: Shown, claim: Claim) -> Weighed {
+    let Shown {
+        mut failures,
+        mut proof,
+        mut unresolved,
+    } = shown;
+    let by_place = |a: &Finding, b: &Finding| a.location.cmp(&b.location);
+    proof.sort_by(by_place);
+    unresolved.sort_by(by_place);
+    if let Claim::Denied(denied) = &claim {
+        let mut shows: Vec<String> = proof.iter().filter_map(|f| f.resource.clone()).collect();
+        shows.dedup();
+        for f in denied {
+            let mut f = f.clone();
+            if !shows.is_empty() {
+                f.message = format!(
+                    "{}; the repository shows it for {}: correct the claim if that covers everything it is about",
+                    f.message,
+                    shows.join(", ")
+                );
+            }
+            failures.push(f);
+        }
+    }
+    if !failures.is_empty() {
+        return Weighed::Fail(failures);
+    }
+    if !unresolved.is_empty() {
+        if let Claim::Holds(mut declared) = claim {
+            declared.append(&mut proof);
+            declared.extend(unresolved);
+            return Weighed::Attested(declared);
+        }
+        let n = unresolved.len();
+        return Weighed::Open(
+            format!(
+                "{n} value{} this check needs could not be resolved from the repository",
+                if n == 1 { "" } else { "s" }
+            ),
+            unresolved,
+        );
+    }
+    if !proof.is_empty() {
+        if let Claim::Holds(declared) = claim {
+            proof.extend(declared);
+        }
+        return Weighed::Proven(proof);
+    }
+    match claim {
+        Claim::Holds(declared) => Weighed::Attested(declared),
+        Claim::Missing(f) | Claim::Denied(f) => Weighed::Fail(f),
+        Claim::Unread(reason) if cx.evidence.scanned => Weighed::Open(reason, Vec::new()),
+        Claim::Unread(_) => Weighed::Open(NOT_SCANNED.to_string(), Vec::new()),
+    }
+}
+
+/// Concludes a check whose parts each weigh repository evidence (of the catalog letters in
+/// `letters`) against a claim: any failure fails; otherwise files
+/// the check needed that could not be parsed or evaluated make it inconclusive; otherwise a
+/// part that can be decided by neither the repository nor a claim makes it inconclusive;
+/// otherwise it passes, proven when the repository shows every part and attested when a claim
+/// had to stand in for one. Failures are ordered by path and line; evidence part by part, the
+/// repository's (by path and line) before the claim's.
+pub fn settle(cx: &CheckContext<'_>, letters: &str, parts: Vec<(Shown, Claim)>) -> Outcome {
+    let weighed: Vec<Weighed> = parts.into_iter().map(|(s, c)| weigh(cx, s, c)).collect();
+    let mut failures: Vec<Finding> = Vec::new();
+    for w in &weighed {
+        if let Weighed::Fail(f) = w {
+            failures.extend(f.iter().cloned());
+        }
+    }
+    if !failures.is_empty() {
+        failures.sort_by(|a, b| a.location.cmp(&b.location));
+        return Outcome::fail(failures);
+    }
+    let gaps = cx.evidence.gaps(letters);
+    if !gaps.is_empty() {
+        let n = gaps.len();
+        return Outcome::Inconclusive {
+            reason: format!(
+                "{n} file{} this check needs could not be evaluated",
+                if n == 1 { "" } else { "s" }
+            ),
+            findings: gaps,
+        };
+    }
+    let mut reasons: Vec<String> = Vec::new();
+    let mut open: Vec<Finding> = Vec::new();
+    let mut evidence: Vec<Finding> = Vec::new();
+    let mut attested = false;
+    for w in weighed {
+        match w {
+            Weighed::Open(reason, f) => {
+                if !reasons.contains(&reason) {
+                    reasons.push(reason);
+                }
+                open.extend(f);
+            }
+            Weighed::Attested(f) => {
+                attested = true;
+                evidence.extend(f);
+            }
+            Weighed::Proven(f) => evidence.extend(f),
+            Weighed::Fail(_) => {}
+        }
+    }
+    open.sort_by(|a, b| a.location.cmp(&b.location));
+    if !reasons.is_empty() {
+        return Outcome::Inconclusive {
+            reason: reasons.join("; "),
+            findings: open,
+        };
+    }
+    if attested {
+        Outcome::attested(evidence)
+    } else {
+        Outcome::proven(evidence)
+    }
+}
+
+/// Marks a repository finding as contradicting the claim at `pointer`: names the claim in the
+/// message and adds its location.
+pub fn contradicts(cx: &CheckContext<'_>, f: Finding, pointer: &str, says: &str) -> Finding {
+    let message = format!("{}; `{}` says {says}", f.message, key_name(pointer));
+    Finding { message, ..f }.related(at(cx, pointer))
+}
+
+/// The claim side of a yes/no claim, worded like [`flag_claim`].
+pub fn flag_side(
+    cx: &CheckContext<'_>,
+    value: Option<bool>,
+    pointer: &str,
+    holds: &str,
+    lacking: &str,
+) -> Claim {
+    let key = key_name(pointer);
+    match value {
+        Some(true) => Claim::Holds(vec![
+            Finding::new(format!("declared: {holds} (`{key}: true`)")).at(at(cx, pointer)),
+        ]),
+        Some(false) => Claim::Denied(vec![
+            Finding::new(format!("declared missing: {lacking} (`{key}: false`)"))
+                .at(at(cx, pointer)),
+        ]),
+        None => Claim::Missing(vec![
+            Finding::new(format!(
+                "{lacking}: nothing declares it (`{key}`) and no evidence shows it"
+            ))
+            .at(at(cx, pointer)),
+        ]),
+    }
+}
+
+/// Whether a name written in the manifest (`orders-dlq`) names the same thing as a name in
+/// the repository (`prod-orders-dlq`, `orders_dlq`, `orders-dlq.fifo`): equal, or a suffix
+/// after a separator, ignoring case and `_` versus `-`.
+pub fn names_match(declared: &str, found: &str) -> bool {
+    let norm = |s: &str| {
+        let s = s.trim().to_ascii_lowercase().replace('_', "-");
+        s.strip_suffix(".fifo").map(str::to_string).unwrap_or(s)
+    };
+    let (d, f) = (norm(declared), norm(found));
+    if d.is_empty() || f.is_empty() {
+        return false;
+    }
+    f == d
+        || f.strip_suffix(d.as_str())
+            .is_some_and(|head| head.ends_with(['-', '.', '/', ':']))
+}
+
+/// Test plumbing for the checks above: run a check on one of its fixture repositories, as the
+/// fixture harness does, to assert what a pass rests on (proven or attested), which the
+/// harness does not look at.
+#[cfg(test)]
+pub(crate) mod fixture {
+    use std::path::Path;
+
+    use launchgate_core::{Basis, Outcome};
+    use launchgate_evidence::{ScanOptions, scan};
+    use launchgate_manifest::{Policy, ServiceManifest, SourceFile};
+
+    use crate::CheckContext;
+
+    /// The outcome of check `id` on `tests/fixtures/<id>/<case>`.
+    #[allow(clippy::unwrap_used, clippy::expect_used)]
+    pub(crate) fn run(id: &str, case: &str) -> Outcome {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(id)
+            .join(case);
+        let text = std::fs::read_to_string(dir.join("launchgate.yaml")).expect("manifest");
+        let manifest =
+            ServiceManifest::parse(SourceFile::new("launchgate.yaml", text)).expect("parses");
+        let evidence = scan(&dir, &ScanOptions::default()).expect("scans");
+        let ids: Vec<&str> = crate::builtin().iter().map(|c| c.meta().id).collect();
+        let layers: Vec<_> = manifest.policy_layer().into_iter().collect();
+        let policy = Policy::resolve(&layers, &ids).expect("policy");
+        let cx = CheckContext {
+            manifest: &manifest,
+            evidence: &evidence,
+            options: &policy.options,
+            today: jiff::civil::date(2026, 11, 22),
+        };
+        crate::find_builtin(id).expect("check").evaluate(&cx)
+    }
+
+    /// What a passing fixture rests on; `None` when it does not pass.
+    pub(crate) fn basis(id: &str, case: &str) -> Option<Basis> {
+        match run(id, case) {
+            Outcome::Pass { basis, .. } => Some(basis),
+            _ => None,
+        }
+    }
+
+    /// Whether the fixture fails and every finding about the repository names the claim `key`
+    /// (`claims.backups.automated`) in its message and as a related location in the manifest.
+    pub(crate) fn contradicts(id: &str, case: &str, key: &str) -> bool {
+        let Outcome::Fail { findings } = run(id, case) else {
+            return false;
+        };
+        let repo: Vec<_> = findings
+            .iter()
+            .filter(|f| {
+                f.location
+                    .as_ref()
+                    .is_some_and(|l| l.path != "launchgate.yaml")
+            })
+            .collect();
+        !repo.is_empty()
+            && repo.iter().all(|f| {
+                f.message.contains(key) && f.related.iter().any(|l| l.path == "launchgate.yaml")
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_match;
+
+    #[test]
+    fn names_match_across_prefixes_case_and_separators() {
+        assert!(names_match("orders-dlq", "orders-dlq"));
+        assert!(names_match("orders-dlq", "prod-orders-dlq"));
+        assert!(names_match("orders-dlq", "Orders_DLQ.fifo"));
+        assert!(!names_match("orders-dlq", "preorders-dlq"));
+        assert!(!names_match("orders", "orders-dlq"));
+        assert!(!names_match("", "orders"));
     }
 }

@@ -1,13 +1,35 @@
 use launchgate_core::{Finding, Outcome};
+use launchgate_evidence::terraform::{Body, Resource, Terraform, TfValue};
 
-use crate::support;
-use crate::support::{at, flag_claim};
+use crate::support::{
+    self, Claim, Shown, TfField, at, field_bool, field_str, tf_at, tf_databases, tf_origin,
+    tf_sets, tf_unresolved,
+};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
     /// ## What it checks
-    /// The service's datastores are encrypted at rest (`claims.encryption_at_rest: true`) and its
-    /// backups are not declared unencrypted (`claims.backups.encrypted: false` fails).
+    /// The service's datastores and their backups are encrypted at rest. The repository and
+    /// `claims.encryption_at_rest` are compared, and backups declared unencrypted
+    /// (`claims.backups.encrypted: false`) fail. In Terraform:
+    ///
+    /// - RDS, Aurora, DocumentDB and Neptune need `storage_encrypted = true` (the default is
+    ///   false; a replica or a restore from a snapshot inherits its source's encryption, which
+    ///   the repository cannot show, so it is inconclusive unless claimed).
+    /// - EBS volumes need `encrypted = true`, or an `aws_ebs_encryption_by_default` in the
+    ///   repository; EFS file systems need `encrypted = true`.
+    /// - SQS queues pass with `kms_master_key_id` or SQS-managed encryption, which is on unless
+    ///   `sqs_managed_sse_enabled = false` (AWS encrypts new queues by default since 2022).
+    /// - DynamoDB tables always pass: DynamoDB encrypts every table, with an AWS owned key
+    ///   unless `server_side_encryption` names a KMS key. The evidence recommends a customer
+    ///   managed key, which lets you control and audit who can decrypt.
+    /// - S3 buckets always pass: S3 encrypts every new object (SSE-S3) since January 2023, and
+    ///   that cannot be turned off; an explicit `aws_s3_bucket_server_side_encryption_configuration`
+    ///   or inline `server_side_encryption_configuration` is reported with its algorithm.
+    ///
+    /// An unencrypted datastore fails at the value (or at the resource when the setting is
+    /// missing), naming the claim too when `claims.encryption_at_rest: true` says otherwise.
+    /// With no datastore in the repository, the claims decide.
     ///
     /// ## Why it matters
     /// Disks are replaced, snapshots are shared by mistake and backup buckets are copied to other
@@ -16,12 +38,34 @@ declare_check! {
     /// bucket has moved the problem, not solved it.
     ///
     /// ## How to fix
-    /// Enable storage encryption with a managed key (RDS `storage_encrypted = true` with a KMS key,
-    /// S3 default encryption, encrypted EBS volumes) and make sure backups use it too (encrypted
-    /// snapshots, SSE on the backup bucket). Declare both:
-    /// `claims: {encryption_at_rest: true, backups: {encrypted: true}}`.
+    /// Enable storage encryption with a managed key (RDS `storage_encrypted = true` with a
+    /// `kms_key_id`, `encrypted = true` on EBS and EFS, a KMS key on queues and tables that hold
+    /// sensitive data) and make sure backups use it too (snapshots of an encrypted database are
+    /// encrypted; give backup buckets and vaults a KMS key). Declare both:
+    /// `claims: {encryption_at_rest: true, backups: {encrypted: true}}`. Encryption cannot be
+    /// turned on in place for an existing RDS instance: restore an encrypted copy of a snapshot.
     ///
     /// ## Example
+    /// ```hcl fails path=infra/db.tf
+    /// resource "aws_db_instance" "main" {
+    ///   engine                  = "postgres"
+    ///   instance_class          = "db.t4g.medium"
+    ///   backup_retention_period = 35
+    ///   # storage_encrypted is not set: it defaults to false
+    /// }
+    /// ```
+    /// ```hcl passes path=infra/db.tf
+    /// resource "aws_kms_key" "data" {
+    ///   enable_key_rotation = true
+    /// }
+    ///
+    /// resource "aws_db_instance" "main" {
+    ///   engine            = "postgres"
+    ///   instance_class    = "db.t4g.medium"
+    ///   storage_encrypted = true
+    ///   kms_key_id        = aws_kms_key.data.arn
+    /// }
+    /// ```
     /// ```yaml fails
     /// data: personal
     /// claims:
@@ -41,12 +85,17 @@ declare_check! {
     ///
     /// ## References
     /// Seed 003, "Data: encryption at rest for datastores and backups"; AWS KMS and RDS
-    /// encryption documentation.
+    /// encryption documentation; Amazon S3 documentation on default encryption of new objects;
+    /// Amazon SQS documentation on SSE-SQS by default; DynamoDB documentation on encryption at
+    /// rest.
     pub struct EncryptionAtRest {
         id: "DAT-005", slug: "encryption-at-rest", category: Data, severity: Blocker,
         tiers: [Required, Required, Recommended], evidence: "T D", effort: 6,
     }
 }
+
+const CLAIM: &str = "/claims/encryption_at_rest";
+const BACKUPS_CLAIM: &str = "/claims/backups/encrypted";
 
 impl Check for EncryptionAtRest {
     fn meta(&self) -> &CheckMeta {
@@ -54,48 +103,342 @@ impl Check for EncryptionAtRest {
     }
 
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
-        let m = cx.manifest;
         if let Some(na) = support::no_durable_data(cx) {
             return na;
         }
-        let store = flag_claim(
-            cx,
-            m.claims.encryption_at_rest,
-            "/claims/encryption_at_rest",
-            "datastores are encrypted at rest",
-            "encryption at rest",
-        );
-        let pointer = "/claims/backups/encrypted";
-        let backups = m.claims.backups.as_ref().and_then(|b| b.encrypted);
-        match (store, backups) {
-            (
-                Outcome::Pass {
-                    basis,
-                    mut evidence,
-                },
-                Some(true),
-            ) => {
-                evidence.push(
+        let m = cx.manifest;
+        let tf = &cx.evidence.terraform;
+        let mut store = Shown::default();
+        let mut backups = Shown::default();
+        databases(tf, &mut store, &mut backups);
+        volumes(tf, &mut store);
+        queues(tf, &mut store);
+        always_encrypted(tf, &mut store);
+        for vault in tf.resources_of("aws_backup_vault") {
+            backups.proof.push(
+                Finding::new(format!(
+                    "recovery points in {} are encrypted ({})",
+                    vault.address(),
+                    if tf_sets(&vault.body, "kms_key_arn") {
+                        "with its `kms_key_arn`"
+                    } else {
+                        "with the AWS Backup default key"
+                    }
+                ))
+                .at(tf_at(&vault.loc))
+                .resource(vault.address()),
+            );
+        }
+        if m.claims.encryption_at_rest == Some(true) {
+            store.failures = store
+                .failures
+                .into_iter()
+                .map(|f| support::contradicts(cx, f, CLAIM, "true"))
+                .collect();
+        }
+        let mut parts = vec![(
+            store,
+            support::flag_side(
+                cx,
+                m.claims.encryption_at_rest,
+                CLAIM,
+                "datastores are encrypted at rest",
+                "encryption at rest",
+            ),
+        )];
+        // Backup encryption is only judged when it is declared: an encrypted store's snapshots
+        // are encrypted with it, so the store part already covers the usual case.
+        match m.claims.backups.as_ref().and_then(|b| b.encrypted) {
+            Some(true) => parts.push((
+                backups,
+                Claim::Holds(vec![
                     Finding::new(
                         "declared: backups are encrypted (`claims.backups.encrypted: true`)",
                     )
-                    .at(at(cx, pointer)),
+                    .at(at(cx, BACKUPS_CLAIM)),
+                ]),
+            )),
+            Some(false) => parts.push((
+                Shown::default(),
+                Claim::Denied(vec![
+                    Finding::new(
+                        "declared missing: backup encryption (`claims.backups.encrypted: false`); backups copy the data out of the datastore unencrypted",
+                    )
+                    .at(at(cx, BACKUPS_CLAIM)),
+                ]),
+            )),
+            None => {}
+        }
+        support::settle(cx, "T", parts)
+    }
+}
+
+fn databases(tf: &Terraform, store: &mut Shown, backups: &mut Shown) {
+    for db in tf_databases(tf) {
+        let name = db.address();
+        match field_bool(&db.body, "storage_encrypted") {
+            TfField::Known(true, a) => {
+                let key = if tf_sets(&db.body, "kms_key_id") {
+                    "with its `kms_key_id`"
+                } else {
+                    "with the AWS managed RDS key"
+                };
+                store.proof.push(
+                    Finding::new(format!("{name} encrypts its storage {key}"))
+                        .at(tf_at(&a.loc)).related(tf_origin(a))
+                        .resource(name.clone()),
                 );
-                Outcome::Pass { basis, evidence }
+                backups.proof.push(
+                    Finding::new(format!(
+                        "the snapshots and automated backups of {name} are encrypted with its storage key"
+                    ))
+                    .at(tf_at(&a.loc)).related(tf_origin(a))
+                    .resource(name),
+                );
             }
-            (Outcome::Pass { .. }, Some(false)) => Outcome::fail(vec![backups_unencrypted(cx)]),
-            (Outcome::Fail { mut findings }, Some(false)) => {
-                findings.push(backups_unencrypted(cx));
-                Outcome::fail(findings)
+            TfField::Known(false, a) => store.failures.push(
+                Finding::new(format!(
+                    "{name} stores its data unencrypted (`storage_encrypted = false`), and so are its snapshots and backups"
+                ))
+                .at(tf_at(&a.loc)).related(tf_origin(a))
+                .resource(name),
+            ),
+            TfField::Unresolved(a) => {
+                store
+                    .unresolved
+                    .push(tf_unresolved(db, a, "storage encryption"));
             }
-            (other, _) => other,
+            TfField::Absent => {
+                if matches!(field_str(&db.body, "engine_mode"), TfField::Known("serverless", _)) {
+                    store.proof.push(
+                        Finding::new(format!(
+                            "{name} is Aurora Serverless v1, whose storage is always encrypted"
+                        ))
+                        .at(tf_at(&db.loc))
+                        .resource(name),
+                    );
+                } else if inherits_encryption(db) {
+                    store.unresolved.push(
+                        Finding::new(format!(
+                            "{name} does not write `storage_encrypted` and copies another database or snapshot, whose encryption it inherits: the repository does not show it"
+                        ))
+                        .at(tf_at(&db.loc))
+                        .resource(name),
+                    );
+                } else {
+                    store.failures.push(
+                        Finding::new(format!(
+                            "{name} does not set `storage_encrypted`, which defaults to false: its storage, snapshots and backups are unencrypted"
+                        ))
+                        .at(tf_at(&db.loc))
+                        .resource(name),
+                    );
+                }
+            }
         }
     }
 }
 
-fn backups_unencrypted(cx: &CheckContext<'_>) -> Finding {
-    Finding::new(
-        "declared missing: backup encryption (`claims.backups.encrypted: false`); backups copy the data out of the datastore unencrypted",
-    )
-    .at(at(cx, "/claims/backups/encrypted"))
+/// Whether a database copies its data (and encryption) from a source.
+fn inherits_encryption(db: &Resource) -> bool {
+    support::tf_is_replica(db)
+        || tf_sets(&db.body, "snapshot_identifier")
+        || db.body.block("restore_to_point_in_time").is_some()
+}
+
+fn volumes(tf: &Terraform, store: &mut Shown) {
+    let account_default = tf
+        .resources_of("aws_ebs_encryption_by_default")
+        .find(|r| !matches!(field_bool(&r.body, "enabled"), TfField::Known(false, _)));
+    for (rtype, what) in [
+        ("aws_ebs_volume", "EBS volume"),
+        ("aws_efs_file_system", "EFS file system"),
+    ] {
+        for v in tf.resources_of(rtype) {
+            let name = v.address();
+            match field_bool(&v.body, "encrypted") {
+                TfField::Known(true, a) => store.proof.push(
+                    Finding::new(format!("{name} is an encrypted {what}"))
+                        .at(tf_at(&a.loc)).related(tf_origin(a))
+                        .resource(name),
+                ),
+                TfField::Known(false, a) => store.failures.push(
+                    Finding::new(format!(
+                        "{name} is an unencrypted {what} (`encrypted = false`)"
+                    ))
+                    .at(tf_at(&a.loc)).related(tf_origin(a))
+                    .resource(name),
+                ),
+                TfField::Unresolved(a) => {
+                    store.unresolved.push(tf_unresolved(v, a, "encryption"));
+                }
+                TfField::Absent => match account_default {
+                    Some(d) if rtype == "aws_ebs_volume" => store.proof.push(
+                        Finding::new(format!(
+                            "{name} is encrypted by the account's EBS encryption by default ({})",
+                            d.address()
+                        ))
+                        .at(tf_at(&v.loc))
+                        .resource(name),
+                    ),
+                    _ if rtype == "aws_ebs_volume" && tf_sets(&v.body, "snapshot_id") => {
+                        store.unresolved.push(
+                            Finding::new(format!(
+                                "{name} does not write `encrypted` and is created from a snapshot, whose encryption it inherits: the repository does not show it"
+                            ))
+                            .at(tf_at(&v.loc))
+                            .resource(name),
+                        );
+                    }
+                    _ => store.failures.push(
+                        Finding::new(format!(
+                            "{name} does not set `encrypted`, which defaults to false{}",
+                            if rtype == "aws_ebs_volume" {
+                                " unless the account encrypts EBS by default; set `encrypted = true` (or manage `aws_ebs_encryption_by_default` here)"
+                            } else {
+                                ""
+                            }
+                        ))
+                        .at(tf_at(&v.loc))
+                        .resource(name),
+                    ),
+                },
+            }
+        }
+    }
+}
+
+fn queues(tf: &Terraform, store: &mut Shown) {
+    for q in tf.resources_of("aws_sqs_queue") {
+        let name = q.address();
+        if let Some(a) = q.attr("kms_master_key_id").filter(|a| !a.value.is_null()) {
+            store.proof.push(
+                Finding::new(format!("{name} is encrypted with a KMS key"))
+                    .at(tf_at(&a.loc))
+                    .related(tf_origin(a))
+                    .resource(name),
+            );
+            continue;
+        }
+        match field_bool(&q.body, "sqs_managed_sse_enabled") {
+            TfField::Known(false, a) => store.failures.push(
+                Finding::new(format!(
+                    "{name} turns SQS-managed encryption off (`sqs_managed_sse_enabled = false`) and sets no `kms_master_key_id`: its messages are stored unencrypted"
+                ))
+                .at(tf_at(&a.loc)).related(tf_origin(a))
+                .resource(name),
+            ),
+            TfField::Unresolved(a) => {
+                store.unresolved.push(tf_unresolved(q, a, "encryption"));
+            }
+            TfField::Known(true, a) => store.proof.push(
+                Finding::new(format!("{name} is encrypted with SQS-managed keys"))
+                    .at(tf_at(&a.loc)).related(tf_origin(a))
+                    .resource(name),
+            ),
+            TfField::Absent => store.proof.push(
+                Finding::new(format!(
+                    "{name} is encrypted with SQS-managed keys (on by default for new queues)"
+                ))
+                .at(tf_at(&q.loc))
+                .resource(name),
+            ),
+        }
+    }
+}
+
+/// DynamoDB tables and S3 buckets: AWS encrypts them whatever the configuration says.
+fn always_encrypted(tf: &Terraform, store: &mut Shown) {
+    for t in tf.resources_of("aws_dynamodb_table") {
+        let name = t.address();
+        let sse = t.body.block("server_side_encryption");
+        let cmk = sse.is_some_and(|b| {
+            matches!(field_bool(&b.body, "enabled"), TfField::Known(true, _))
+                && tf_sets(&b.body, "kms_key_arn")
+        });
+        let aws_managed =
+            sse.is_some_and(|b| matches!(field_bool(&b.body, "enabled"), TfField::Known(true, _)));
+        let message = if cmk {
+            format!("{name} is encrypted with a customer managed KMS key")
+        } else if aws_managed {
+            format!(
+                "{name} is encrypted with the AWS managed DynamoDB key; a customer managed KMS key (`kms_key_arn`) would let you control and audit who can decrypt"
+            )
+        } else {
+            format!(
+                "{name} is encrypted with an AWS owned key (DynamoDB encrypts every table); a customer managed KMS key (`server_side_encryption {{ enabled = true, kms_key_arn = ... }}`) would let you control and audit who can decrypt"
+            )
+        };
+        store.proof.push(
+            Finding::new(message)
+                .at(tf_at(sse.map_or(&t.loc, |b| &b.loc)))
+                .resource(name),
+        );
+    }
+    for b in tf.resources_of("aws_s3_bucket") {
+        let name = b.address();
+        let separate = tf
+            .referrers(b)
+            .find(|r| r.rtype == "aws_s3_bucket_server_side_encryption_configuration");
+        let (algorithm, loc) = if let Some(c) = separate {
+            (sse_algorithm(&c.body), &c.loc)
+        } else if let Some(inline) = b.body.block("server_side_encryption_configuration") {
+            (sse_algorithm(&inline.body), &inline.loc)
+        } else {
+            store.proof.push(
+                Finding::new(format!(
+                    "{name} encrypts new objects with SSE-S3, which S3 applies to every bucket since January 2023"
+                ))
+                .at(tf_at(&b.loc))
+                .resource(name),
+            );
+            continue;
+        };
+        let algorithm = algorithm.unwrap_or_else(|| "a configured algorithm".to_string());
+        store.proof.push(
+            Finding::new(format!(
+                "{name} encrypts objects by default with {algorithm}"
+            ))
+            .at(tf_at(loc))
+            .resource(name),
+        );
+    }
+}
+
+/// `rule { apply_server_side_encryption_by_default { sse_algorithm } }`, when known.
+fn sse_algorithm(config: &Body) -> Option<String> {
+    config
+        .get_path(&[
+            "rule",
+            "apply_server_side_encryption_by_default",
+            "sse_algorithm",
+        ])
+        .and_then(TfValue::as_str)
+        .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use launchgate_core::Basis;
+
+    use crate::support::fixture::{basis, contradicts};
+
+    #[test]
+    fn repository_evidence_proves_and_a_claim_alone_attests() {
+        for case in ["pass_everything_encrypted", "pass_claim_proven"] {
+            assert_eq!(basis("DAT-005", case), Some(Basis::Proven), "{case}");
+        }
+        for case in ["pass_store_and_backups", "pass_store_only"] {
+            assert_eq!(basis("DAT-005", case), Some(Basis::Attested), "{case}");
+        }
+    }
+
+    #[test]
+    fn a_contradicted_claim_names_both_places() {
+        assert!(contradicts(
+            "DAT-005",
+            "fail_claim_contradicted",
+            "claims.encryption_at_rest"
+        ));
+    }
 }

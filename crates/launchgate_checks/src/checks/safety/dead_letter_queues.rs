@@ -1,13 +1,25 @@
 use launchgate_core::{Finding, Outcome};
+use launchgate_evidence::terraform::{Attr, Resource, Terraform, TfValue, address_of};
 use launchgate_manifest::DependencyKind;
 
-use crate::support::at;
+use crate::support::{self, Claim, Shown, at, names_match, tf_at, tf_origin, tf_unresolved};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
     /// ## What it checks
-    /// Every queue the service uses (`kind: queue` dependencies) names its dead-letter queue in
-    /// `dead_letter_queue`.
+    /// Every queue has a dead-letter queue. In Terraform, every `aws_sqs_queue` that is not
+    /// itself a dead-letter queue has a `redrive_policy` (inline, or an
+    /// `aws_sqs_queue_redrive_policy`) with a `deadLetterTargetArn` (a reference to another
+    /// queue counts) and a positive `maxReceiveCount`. A queue is taken as a dead-letter queue
+    /// when another queue's redrive policy targets it, when it has a redrive allow policy, or
+    /// when its name says so (`dlq`, `dead-letter`).
+    ///
+    /// Queues the service declares (`kind: queue` dependencies) name their dead-letter queue in
+    /// `dead_letter_queue`, as before; when the repository has SQS queues, that name must match
+    /// one of them, and a declared queue without `dead_letter_queue` is accepted when its
+    /// Terraform queue has a redrive policy. A declared dead-letter queue that the matching
+    /// Terraform queue does not redrive to fails naming both places. The check does not apply
+    /// when the service declares no queue and the repository has none.
     ///
     /// ## Why it matters
     /// One message the consumer cannot process (a malformed payload, a missing record) is
@@ -16,12 +28,33 @@ declare_check! {
     /// rest flows, and keeps it for a human to inspect and replay.
     ///
     /// ## How to fix
-    /// Configure a dead-letter queue for each queue (an SQS `redrive_policy` with
-    /// `maxReceiveCount`, a RabbitMQ dead-letter exchange, a Kafka DLQ topic), alert on its depth,
-    /// and write down how messages are replayed. Name it on the dependency:
-    /// `dead_letter_queue: orders-events-dlq`.
+    /// Configure a dead-letter queue for each queue (a RabbitMQ dead-letter exchange, a Kafka DLQ
+    /// topic; in Terraform, an `aws_sqs_queue` for the dead letters and, on the main queue,
+    /// `redrive_policy = jsonencode({ deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn,
+    /// maxReceiveCount = 5 })`), alert on its depth, and write down how messages are replayed.
+    /// Name it on the dependency: `dead_letter_queue: orders-events-dlq`.
     ///
     /// ## Example
+    /// ```hcl fails path=infra/queues.tf
+    /// resource "aws_sqs_queue" "orders" {
+    ///   name = "orders"
+    ///   # no redrive_policy: a poison message is redelivered forever
+    /// }
+    /// ```
+    /// ```hcl passes path=infra/queues.tf
+    /// resource "aws_sqs_queue" "orders_dlq" {
+    ///   name                      = "orders-dlq"
+    ///   message_retention_seconds = 1209600
+    /// }
+    ///
+    /// resource "aws_sqs_queue" "orders" {
+    ///   name = "orders"
+    ///   redrive_policy = jsonencode({
+    ///     deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+    ///     maxReceiveCount     = 5
+    ///   })
+    /// }
+    /// ```
     /// ```yaml fails
     /// dependencies:
     ///   - name: order-events
@@ -45,6 +78,83 @@ declare_check! {
     }
 }
 
+/// What a queue's redrive policy says.
+enum Redrive<'a> {
+    /// No redrive policy.
+    None,
+    /// Written but not readable (a `templatefile`, a variable without a default).
+    Unreadable(&'a Resource, &'a Attr),
+    /// The policy object, with the attribute that holds it.
+    Policy(&'a Resource, &'a Attr, &'a TfValue),
+}
+
+/// The redrive policy of `queue`: its own `redrive_policy`, or an
+/// `aws_sqs_queue_redrive_policy` that names it.
+fn redrive<'a>(tf: &'a Terraform, queue: &'a Resource) -> Redrive<'a> {
+    let own = queue
+        .attr("redrive_policy")
+        .filter(|a| !a.value.is_null() && a.value.as_str() != Some(""))
+        .map(|a| (queue, a));
+    let separate = || {
+        tf.referrers(queue)
+            .filter(|r| r.rtype == "aws_sqs_queue_redrive_policy")
+            .find(|r| {
+                r.attr("queue_url")
+                    .is_some_and(|a| a.addresses().contains(&queue.address()))
+            })
+            .and_then(|r| r.attr("redrive_policy").map(|a| (r, a)))
+    };
+    match own.or_else(separate) {
+        None => Redrive::None,
+        Some((r, a)) => match a.json_like() {
+            Some(v @ TfValue::Object(_)) => Redrive::Policy(r, a, v),
+            _ => Redrive::Unreadable(r, a),
+        },
+    }
+}
+
+/// The queue a redrive policy sends to, when it names one in the repository.
+fn target<'a>(tf: &'a Terraform, from: &'a Resource, policy: &TfValue) -> Option<&'a Resource> {
+    match policy.get("deadLetterTargetArn")? {
+        TfValue::Ref(r) => address_of(r).and_then(|a| tf.resolve(from, &a)),
+        TfValue::String(arn) => {
+            let name = arn.rsplit(':').next()?;
+            tf.resources_of("aws_sqs_queue")
+                .find(|q| queue_name(q).is_some_and(|n| n == name))
+        }
+        _ => None,
+    }
+}
+
+/// The queue's `name`, when known.
+fn queue_name(q: &Resource) -> Option<&str> {
+    q.value("name").and_then(TfValue::as_str)
+}
+
+/// Whether a name or a written `name` matches `declared`; `None` when the queue's name is
+/// written but unknown and the resource name does not match.
+fn queue_matches(q: &Resource, declared: &str) -> Option<bool> {
+    if names_match(declared, &q.name) {
+        return Some(true);
+    }
+    for attr in ["name", "name_prefix"] {
+        match q.value(attr) {
+            Some(TfValue::String(n)) if names_match(declared, n) => return Some(true),
+            Some(TfValue::String(_) | TfValue::Null) | None => {}
+            Some(_) => return None,
+        }
+    }
+    Some(false)
+}
+
+fn looks_like_dlq(q: &Resource) -> bool {
+    let dlq = |s: &str| {
+        let s = s.to_ascii_lowercase().replace('_', "-");
+        s.contains("dlq") || s.contains("dead-letter") || s.contains("deadletter")
+    };
+    dlq(&q.name) || queue_name(q).is_some_and(dlq)
+}
+
 impl Check for DeadLetterQueues {
     fn meta(&self) -> &CheckMeta {
         &Self::META
@@ -52,43 +162,261 @@ impl Check for DeadLetterQueues {
 
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let deps = &cx.manifest.dependencies;
-        if !deps.iter().any(|d| d.kind == DependencyKind::Queue) {
+        let tf = &cx.evidence.terraform;
+        let queues: Vec<&Resource> = tf.resources_of("aws_sqs_queue").collect();
+        let declared = deps.iter().any(|d| d.kind == DependencyKind::Queue);
+        if !declared && queues.is_empty() {
             return Outcome::not_applicable(
-                "the service uses no queue (no dependency has `kind: queue`)",
+                "the service uses no queue (no dependency has `kind: queue` and the repository declares no SQS queue)",
             );
         }
-        let mut findings = Vec::new();
-        let mut evidence = Vec::new();
+
+        // Dead-letter queues: targets of some redrive policy, queues that allow redrives into
+        // them, and queues named as such.
+        let mut dlqs: Vec<&Resource> = Vec::new();
+        for q in &queues {
+            if let Redrive::Policy(r, _, p) = redrive(tf, q)
+                && let Some(t) = target(tf, r, p)
+            {
+                dlqs.push(t);
+            }
+        }
+        let is_dlq = |q: &Resource| {
+            dlqs.iter().any(|d| std::ptr::eq(*d, q))
+                || looks_like_dlq(q)
+                || q.attr("redrive_allow_policy").is_some()
+                || tf
+                    .referrers(q)
+                    .any(|r| r.rtype == "aws_sqs_queue_redrive_allow_policy")
+        };
+
+        let mut shown = Shown::default();
+        for q in queues.iter().filter(|q| !is_dlq(q)) {
+            judge_queue(tf, q, &mut shown);
+        }
+
+        let mut declared_evidence = Vec::new();
         for (i, d) in deps
             .iter()
             .enumerate()
             .filter(|(_, d)| d.kind == DependencyKind::Queue)
         {
             let p = format!("/dependencies/{i}");
+            let dlq_ptr = format!("{p}/dead_letter_queue");
             let resource = format!("dependency {}", d.name);
-            match d.dead_letter_queue.as_deref().filter(|s| !s.trim().is_empty()) {
-                Some(dlq) => evidence.push(
-                    Finding::new(format!(
-                        "queue `{}` dead-letters to `{dlq}`",
-                        d.name
-                    ))
-                    .at(at(cx, &format!("{p}/dead_letter_queue")))
-                    .resource(resource),
-                ),
-                None => findings.push(
+            // The Terraform queue this dependency is, if the repository declares it.
+            let own = queues
+                .iter()
+                .find(|q| !is_dlq(q) && queue_matches(q, &d.name) == Some(true));
+            let Some(dlq) = d
+                .dead_letter_queue
+                .as_deref()
+                .filter(|s| !s.trim().is_empty())
+            else {
+                if let Some(q) = own
+                    && let Redrive::Policy(_, a, policy) = redrive(tf, q)
+                    && complete(policy)
+                {
+                    shown.proof.push(
+                        Finding::new(format!(
+                            "queue `{}` is {}, whose redrive policy names its dead-letter queue",
+                            d.name,
+                            q.address()
+                        ))
+                        .at(tf_at(&a.loc))
+                        .related(tf_origin(a))
+                        .resource(resource),
+                    );
+                    continue;
+                }
+                shown.failures.push(
                     Finding::new(format!(
                         "queue `{}` has no `dead_letter_queue`: a message that cannot be processed is redelivered forever",
                         d.name
                     ))
-                    .at(at(cx, &format!("{p}/dead_letter_queue")))
+                    .at(at(cx, &dlq_ptr))
                     .resource(resource),
-                ),
+                );
+                continue;
+            };
+            let matching: Vec<Option<bool>> =
+                queues.iter().map(|q| queue_matches(q, dlq)).collect();
+            if !queues.is_empty() && !matching.contains(&Some(true)) {
+                if matching.contains(&None) {
+                    shown.unresolved.push(
+                        Finding::new(format!(
+                            "queue `{}` names dead-letter queue `{dlq}`, and some SQS queue names in Terraform cannot be resolved to compare it with",
+                            d.name
+                        ))
+                        .at(at(cx, &dlq_ptr))
+                        .resource(resource),
+                    );
+                } else {
+                    let names: Vec<String> = queues
+                        .iter()
+                        .map(|q| queue_name(q).unwrap_or(&q.name).to_string())
+                        .collect();
+                    shown.failures.push(
+                        Finding::new(format!(
+                            "queue `{}` names dead-letter queue `{dlq}`, but no SQS queue in Terraform has that name (found: {})",
+                            d.name,
+                            names.join(", ")
+                        ))
+                        .at(at(cx, &dlq_ptr))
+                        .resource(resource),
+                    );
+                }
+                continue;
+            }
+            // The declared queue's redrive must lead to the declared dead-letter queue.
+            if let Some(q) = own
+                && let Redrive::Policy(r, a, policy) = redrive(tf, q)
+                && let Some(t) = target(tf, r, policy)
+                && queue_matches(t, dlq) == Some(false)
+            {
+                shown.failures.push(
+                    Finding::new(format!(
+                        "{} dead-letters to {}, not to `{dlq}`; dependency `{}` declares `dead_letter_queue: {dlq}`",
+                        q.address(),
+                        t.address(),
+                        d.name
+                    ))
+                    .at(tf_at(a.loc_at(&["deadLetterTargetArn"])))
+                    .related(at(cx, &dlq_ptr))
+                    .resource(q.address()),
+                );
+                continue;
+            }
+            declared_evidence.push(
+                Finding::new(format!("queue `{}` dead-letters to `{dlq}`", d.name))
+                    .at(at(cx, &dlq_ptr))
+                    .resource(resource),
+            );
+        }
+        let claim = if declared_evidence.is_empty() {
+            Claim::Unread(
+                "no SQS queue in Terraform could be judged and no queue dependency declares a dead-letter queue"
+                    .to_string(),
+            )
+        } else {
+            Claim::Holds(declared_evidence)
+        };
+        support::settle(cx, "T", vec![(shown, claim)])
+    }
+}
+
+/// Whether a redrive policy names a target and a receive count.
+fn complete(policy: &TfValue) -> bool {
+    policy
+        .get("deadLetterTargetArn")
+        .is_some_and(|v| !v.is_null())
+        && policy
+            .get("maxReceiveCount")
+            .and_then(TfValue::as_i64)
+            .is_some_and(|n| n > 0)
+}
+
+fn judge_queue(tf: &Terraform, queue: &Resource, shown: &mut Shown) {
+    let name = queue.address();
+    match redrive(tf, queue) {
+        Redrive::None => shown.failures.push(
+            Finding::new(format!(
+                "{name} has no `redrive_policy`: a message that cannot be processed is redelivered until it expires, and nothing keeps it for inspection"
+            ))
+            .at(tf_at(&queue.loc))
+            .resource(name),
+        ),
+        Redrive::Unreadable(owner, attr) => shown
+            .unresolved
+            .push(tf_unresolved(owner, attr, "its dead-letter queue")),
+        Redrive::Policy(owner, attr, policy) => {
+            let mut ok = true;
+            match policy.get("deadLetterTargetArn") {
+                None | Some(TfValue::Null) => {
+                    ok = false;
+                    shown.failures.push(
+                        Finding::new(format!(
+                            "the redrive policy of {name} has no `deadLetterTargetArn`: it names no dead-letter queue"
+                        ))
+                        .at(tf_at(&attr.loc)).related(tf_origin(attr))
+                        .resource(name.clone()),
+                    );
+                }
+                Some(_) => {}
+            }
+            match policy.get("maxReceiveCount") {
+                None | Some(TfValue::Null) => {
+                    ok = false;
+                    shown.failures.push(
+                        Finding::new(format!(
+                            "the redrive policy of {name} has no `maxReceiveCount`: SQS needs it to know when to move a message aside"
+                        ))
+                        .at(tf_at(&attr.loc)).related(tf_origin(attr))
+                        .resource(name.clone()),
+                    );
+                }
+                Some(count) => match count.as_i64() {
+                    Some(receives) if receives > 0 => {}
+                    Some(receives) => {
+                        ok = false;
+                        shown.failures.push(
+                            Finding::new(format!(
+                                "the redrive policy of {name} has `maxReceiveCount = {receives}`; it must be at least 1"
+                            ))
+                            .at(tf_at(attr.loc_at(&["maxReceiveCount"])))
+                            .resource(name.clone()),
+                        );
+                    }
+                    None => {
+                        ok = false;
+                        shown.unresolved.push(tf_unresolved(owner, attr, "its receive count"));
+                    }
+                },
+            }
+            if ok {
+                let to = target(tf, owner, policy).map_or_else(
+                    || "its dead-letter queue".to_string(),
+                    Resource::address,
+                );
+                let count = policy
+                    .get("maxReceiveCount")
+                    .and_then(TfValue::as_i64)
+                    .unwrap_or_default();
+                shown.proof.push(
+                    Finding::new(format!(
+                        "{name} moves a message to {to} after {count} failed receives"
+                    ))
+                    .at(tf_at(&attr.loc)).related(tf_origin(attr))
+                    .resource(name),
+                );
             }
         }
-        if findings.is_empty() {
-            Outcome::attested(evidence)
-        } else {
-            Outcome::fail(findings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use launchgate_core::Basis;
+
+    use crate::support::fixture::{basis, contradicts};
+
+    #[test]
+    fn repository_evidence_proves_and_a_claim_alone_attests() {
+        for case in ["pass_terraform_redrive", "pass_claim_proven"] {
+            assert_eq!(basis("SAF-008", case), Some(Basis::Proven), "{case}");
         }
+        assert_eq!(
+            basis("SAF-008", "pass_every_queue_has_dlq"),
+            Some(Basis::Attested)
+        );
+    }
+
+    #[test]
+    fn a_contradicted_claim_names_both_places() {
+        assert!(contradicts(
+            "SAF-008",
+            "fail_claim_contradicted",
+            "dead_letter_queue: orders-dlq"
+        ));
     }
 }
