@@ -1,4 +1,4 @@
-use launchgate_core::{Finding, Outcome};
+use launchgate_core::{Finding, Location, Outcome};
 
 use crate::support::at;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
@@ -7,7 +7,9 @@ declare_check! {
     /// ## What it checks
     /// An escalation policy exists: `claims.escalation` has at least two levels, and every level
     /// after the first says after how many minutes without acknowledgement it is paged
-    /// (`after_minutes`).
+    /// (`after_minutes`). Escalation policies kept as code in Terraform
+    /// (`pagerduty_escalation_policy` rules, `opsgenie_escalation` rules) prove it, and one with
+    /// a single level fails, also when the manifest declares more.
     ///
     /// ## Why it matters
     /// A page that the primary misses (asleep, on a train, out of battery) must reach someone
@@ -35,6 +37,37 @@ declare_check! {
     ///     - name: payments-eng-lead
     ///       after_minutes: 30
     /// ```
+    /// ```hcl fails path=infra/pagerduty.tf
+    /// resource "pagerduty_escalation_policy" "payments" {
+    ///   name = "payments"
+    ///   rule {
+    ///     escalation_delay_in_minutes = 10
+    ///     target {
+    ///       type = "schedule_reference"
+    ///       id   = "PRIMARY"
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    /// ```hcl passes path=infra/pagerduty.tf
+    /// resource "pagerduty_escalation_policy" "payments" {
+    ///   name = "payments"
+    ///   rule {
+    ///     escalation_delay_in_minutes = 10
+    ///     target {
+    ///       type = "schedule_reference"
+    ///       id   = "PRIMARY"
+    ///     }
+    ///   }
+    ///   rule {
+    ///     escalation_delay_in_minutes = 20
+    ///     target {
+    ///       type = "user_reference"
+    ///       id   = "ENG_LEAD"
+    ///     }
+    ///   }
+    /// }
+    /// ```
     ///
     /// ## References
     /// Seed 003, "Incident response: escalation policy (L1 -> L2 -> lead)"; seed 004,
@@ -52,7 +85,58 @@ impl Check for EscalationPolicy {
 
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let steps = &cx.manifest.claims.escalation;
+        // Escalation policies as code: each with its number of levels (rules).
+        let tf = &cx.evidence.terraform;
+        let policies: Vec<(String, usize, Option<Location>)> = tf
+            .resources_of("pagerduty_escalation_policy")
+            .map(|r| {
+                (
+                    r.address(),
+                    r.body.blocks("rule").count(),
+                    Some(r.loc.location()),
+                )
+            })
+            .chain(tf.resources_of("opsgenie_escalation").map(|r| {
+                (
+                    r.address(),
+                    r.body.blocks("rules").count(),
+                    Some(r.loc.location()),
+                )
+            }))
+            .collect();
         let mut findings = Vec::new();
+        for (address, levels, loc) in &policies {
+            if *levels < 2 {
+                let mut f = Finding::new(format!(
+                    "{address} has {levels} level{}: a missed page never reaches a second level",
+                    if *levels == 1 { "" } else { "s" }
+                ))
+                .at(loc.clone())
+                .resource(address.clone());
+                if steps.len() >= 2 {
+                    f = f.related(at(cx, "/claims/escalation"));
+                    f.message.push_str(&format!(
+                        "; `claims.escalation` declares {} levels",
+                        steps.len()
+                    ));
+                }
+                findings.push(f);
+            }
+        }
+        if !findings.is_empty() {
+            return Outcome::fail(findings);
+        }
+        let proof: Vec<Finding> = policies
+            .iter()
+            .map(|(address, levels, loc)| {
+                Finding::new(format!("{address} escalates through {levels} levels"))
+                    .at(loc.clone())
+                    .resource(address.clone())
+            })
+            .collect();
+        if steps.is_empty() && !proof.is_empty() {
+            return Outcome::proven(proof);
+        }
         if steps.len() < 2 {
             let what = match steps.first() {
                 None => "declares no levels".to_string(),
@@ -88,13 +172,16 @@ impl Check for EscalationPolicy {
                 _ => format!("`{}`", s.name),
             })
             .collect();
-        Outcome::attested(vec![
-            Finding::new(format!(
-                "{} escalation levels: {}",
-                steps.len(),
-                chain.join(" -> ")
-            ))
-            .at(at(cx, "/claims/escalation")),
-        ])
+        let declared = Finding::new(format!(
+            "{} escalation levels: {}",
+            steps.len(),
+            chain.join(" -> ")
+        ))
+        .at(at(cx, "/claims/escalation"));
+        if proof.is_empty() {
+            Outcome::attested(vec![declared])
+        } else {
+            Outcome::proven(std::iter::once(declared).chain(proof).collect())
+        }
     }
 }
