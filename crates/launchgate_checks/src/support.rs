@@ -364,8 +364,12 @@ pub fn conclude_with_unknowns(
     mut evidence: Vec<Finding>,
     nothing_found: &str,
 ) -> Outcome {
+    // Identical findings arise when two same-named workloads (a base and an overlay copy) meet
+    // one policy; report each once.
     sort_findings(&mut failures);
+    failures.dedup();
     sort_findings(&mut evidence);
+    evidence.dedup();
     if !failures.is_empty() || unknowns.is_empty() || !cx.evidence.scanned {
         return conclude(cx, letters, failures, evidence, nothing_found);
     }
