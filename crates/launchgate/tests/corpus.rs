@@ -32,7 +32,7 @@ fn microservices_demo_is_reviewed_without_errors_and_results_are_pinned() {
         .arg("check")
         .arg(&corpus)
         .arg("--manifest")
-        .arg(&manifest)
+        .arg(manifest)
         .args(["--format", "json", "--today", "2026-11-22"])
         .output()
         .unwrap();

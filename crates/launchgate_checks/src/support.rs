@@ -1035,3 +1035,168 @@ mod tests {
         assert!(!names_match("", "orders"));
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Added by the cidock worker (CAP-006, SEC-004, SEC-007, SEC-008, OPS-001, OPS-002, OPS-007,
+// OPS-009): a conclusion that tells definite defects from things merely not found, and the
+// ECS task definitions that could not be read.
+
+/// What a repository check found, sorted by how much it proves.
+#[derive(Debug, Default)]
+pub struct Tally {
+    /// Defects seen in files that were read: they fail the check whatever else is unknown.
+    pub failures: Vec<Finding>,
+    /// Something required that was found nowhere. A defect only when every file that could
+    /// hold it was read: a file that could not be parsed may be where it is.
+    pub missing: Vec<Finding>,
+    /// Facts that could not be judged (a build argument, an unresolved Terraform value).
+    pub unknowns: Vec<Finding>,
+    /// What satisfies the check.
+    pub evidence: Vec<Finding>,
+}
+
+/// Sorts findings by location (path, line, column), then message, and drops exact duplicates;
+/// findings without a location come last.
+pub fn order_findings(findings: &mut Vec<Finding>) {
+    findings.sort_by(|a, b| {
+        let key = |f: &Finding| {
+            f.location
+                .as_ref()
+                .map(|l| (l.path.clone(), l.line, l.column))
+        };
+        match (key(a), key(b)) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        }
+        .then_with(|| a.message.cmp(&b.message))
+    });
+    findings.dedup();
+}
+
+/// Concludes a repository check from a [`Tally`]: failures fail; without them, `gaps` (files
+/// the check needs that could not be evaluated: `cx.evidence.gaps("K T")`, or
+/// [`ci_pipeline_gaps`]) make it inconclusive, since what is missing may be in them; then
+/// missing things fail; then unknowns make it inconclusive; with no evidence at all it is
+/// inconclusive with `nothing_found`; otherwise the evidence proves it.
+pub fn conclude_tally(
+    cx: &CheckContext<'_>,
+    gaps: Vec<Finding>,
+    mut t: Tally,
+    nothing_found: &str,
+) -> Outcome {
+    for list in [
+        &mut t.failures,
+        &mut t.missing,
+        &mut t.unknowns,
+        &mut t.evidence,
+    ] {
+        order_findings(list);
+    }
+    if !t.failures.is_empty() {
+        // What is missing is only certain when nothing went unread.
+        if gaps.is_empty() {
+            t.failures.append(&mut t.missing);
+            order_findings(&mut t.failures);
+        }
+        return Outcome::fail(t.failures);
+    }
+    if !cx.evidence.scanned {
+        return Outcome::inconclusive(NOT_SCANNED);
+    }
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    if !gaps.is_empty() {
+        let g = gaps.len();
+        let mut reason = format!(
+            "{g} file{} this check needs could not be evaluated",
+            plural(g)
+        );
+        if !t.unknowns.is_empty() {
+            let n = t.unknowns.len();
+            reason = format!("{reason} and {n} value{} could not be resolved", plural(n));
+        }
+        let mut findings = gaps;
+        findings.append(&mut t.unknowns);
+        order_findings(&mut findings);
+        return Outcome::Inconclusive { reason, findings };
+    }
+    if !t.missing.is_empty() {
+        return Outcome::fail(t.missing);
+    }
+    if !t.unknowns.is_empty() {
+        let n = t.unknowns.len();
+        let reason = match t.unknowns.first() {
+            Some(only) if n == 1 => only.message.clone(),
+            _ => format!("{n} values could not be resolved without running the build or Terraform"),
+        };
+        return Outcome::Inconclusive {
+            reason,
+            findings: t.unknowns,
+        };
+    }
+    if t.evidence.is_empty() {
+        return Outcome::inconclusive(nothing_found);
+    }
+    Outcome::proven(t.evidence)
+}
+
+/// Findings for ECS task definitions whose container definitions could not be read (a
+/// `templatefile(...)`, a module output): a check that judges every container cannot pass on
+/// them.
+pub fn unread_ecs_task_definitions(cx: &CheckContext<'_>) -> Vec<Finding> {
+    cx.evidence
+        .terraform
+        .ecs_task_definitions()
+        .iter()
+        .filter_map(|td| {
+            td.unknown.as_ref().map(|why| {
+                Finding::new(format!(
+                    "the containers of {} could not be read: {why}",
+                    td.address
+                ))
+                .at(Some(td.definitions_loc.location()))
+                .resource(td.address.clone())
+            })
+        })
+        .collect()
+}
+
+/// Why a Terraform value could not be judged, in words (`it refers to \`var.x\``).
+pub fn unresolved_reason(v: &launchgate_evidence::terraform::TfValue) -> String {
+    use launchgate_evidence::terraform::TfValue;
+    match v {
+        TfValue::Ref(r) => format!("it refers to `{r}`"),
+        TfValue::Unknown(why) => why.clone(),
+        other => format!("`{other}` is not a literal value"),
+    }
+}
+
+/// Parse errors of CI pipeline files (GitHub Actions, GitLab CI, Jenkins, ...) as findings:
+/// the gaps of checks that read pipelines. Dependabot and Renovate files share the letter C
+/// but hold no pipeline, so a broken one does not make a pipeline check inconclusive.
+pub fn ci_pipeline_gaps(cx: &CheckContext<'_>) -> Vec<Finding> {
+    let is_ci =
+        |k: launchgate_evidence::FileKind| matches!(k, launchgate_evidence::FileKind::Ci(_));
+    let ev = cx.evidence;
+    let mut out: Vec<Finding> = ev
+        .errors
+        .iter()
+        .filter(|e| is_ci(e.kind))
+        .map(launchgate_evidence::EvidenceError::finding)
+        .collect();
+    out.extend(
+        ev.not_evaluated
+            .iter()
+            .filter(|n| is_ci(n.kind))
+            .map(|n| Finding::new(n.reason.clone()).at(Some(n.loc.location()))),
+    );
+    out
+}
+
+/// The gaps of a check that reads evidence `letters` (without `C`) and CI pipelines.
+pub fn gaps_and_pipelines(cx: &CheckContext<'_>, letters: &str) -> Vec<Finding> {
+    let mut gaps = cx.evidence.gaps(letters);
+    gaps.extend(ci_pipeline_gaps(cx));
+    gaps
+}

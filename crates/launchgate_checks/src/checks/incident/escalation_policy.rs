@@ -115,10 +115,11 @@ impl Check for EscalationPolicy {
                 .resource(address.clone());
                 if steps.len() >= 2 {
                     f = f.related(at(cx, "/claims/escalation"));
-                    f.message.push_str(&format!(
-                        "; `claims.escalation` declares {} levels",
+                    f.message = format!(
+                        "{}; `claims.escalation` declares {} levels",
+                        f.message,
                         steps.len()
-                    ));
+                    );
                 }
                 findings.push(f);
             }

@@ -2,8 +2,18 @@
 
 use crate::Check;
 
+pub(crate) mod ci_pipeline;
 pub(crate) mod cost_estimate;
 pub(crate) mod log_retention;
+pub(crate) mod post_deploy_smoke_test;
+pub(crate) mod progressive_delivery;
+pub(crate) mod scheduled_security_scan;
 
-pub(crate) static CHECKS: &[&dyn Check] =
-    &[&log_retention::LogRetention, &cost_estimate::CostEstimate];
+pub(crate) static CHECKS: &[&dyn Check] = &[
+    &ci_pipeline::CiPipeline,
+    &progressive_delivery::ProgressiveDelivery,
+    &log_retention::LogRetention,
+    &cost_estimate::CostEstimate,
+    &post_deploy_smoke_test::PostDeploySmokeTest,
+    &scheduled_security_scan::ScheduledSecurityScan,
+];
