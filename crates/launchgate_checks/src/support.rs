@@ -1058,20 +1058,7 @@ pub struct Tally {
 /// Sorts findings by location (path, line, column), then message, and drops exact duplicates;
 /// findings without a location come last.
 pub fn order_findings(findings: &mut Vec<Finding>) {
-    findings.sort_by(|a, b| {
-        let key = |f: &Finding| {
-            f.location
-                .as_ref()
-                .map(|l| (l.path.clone(), l.line, l.column))
-        };
-        match (key(a), key(b)) {
-            (Some(x), Some(y)) => x.cmp(&y),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => std::cmp::Ordering::Equal,
-        }
-        .then_with(|| a.message.cmp(&b.message))
-    });
+    sort_findings(findings);
     findings.dedup();
 }
 
@@ -1145,21 +1132,7 @@ pub fn conclude_tally(
 /// `templatefile(...)`, a module output): a check that judges every container cannot pass on
 /// them.
 pub fn unread_ecs_task_definitions(cx: &CheckContext<'_>) -> Vec<Finding> {
-    cx.evidence
-        .terraform
-        .ecs_task_definitions()
-        .iter()
-        .filter_map(|td| {
-            td.unknown.as_ref().map(|why| {
-                Finding::new(format!(
-                    "the containers of {} could not be read: {why}",
-                    td.address
-                ))
-                .at(Some(td.definitions_loc.location()))
-                .resource(td.address.clone())
-            })
-        })
-        .collect()
+    unread_task_definitions(cx)
 }
 
 /// Why a Terraform value could not be judged, in words (`it refers to \`var.x\``).
