@@ -185,6 +185,25 @@ fn parse_errors_and_skipped_files_are_reported_and_make_checks_inconclusive() {
             ),
         ]
     );
+    // Every check that needs Kubernetes evidence is inconclusive, never passed, and says why.
+    for id in ["CAP-001", "CAP-006", "SEC-004"] {
+        let c = v["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap();
+        assert_eq!(
+            (c["status"].as_str(), c["inconclusive"].as_bool()),
+            (Some("fail"), Some(true)),
+            "{id}: {c}"
+        );
+        assert_eq!(
+            c["findings"][0]["location"]["path"], "deploy/app.yaml",
+            "{id}: {c}"
+        );
+        assert_eq!(c["findings"][0]["location"]["line"], 4, "{id}: {c}");
+    }
     let (term, _, _) = run(&dir, &["--max-file-size", "1K"]);
     assert!(
         term.contains("scanned 2 files · 2 skipped · 1 could not be parsed"),
