@@ -27,21 +27,10 @@ pub fn flag_claim(
     holds: &str,
     lacking: &str,
 ) -> Outcome {
-    let key = key_name(pointer);
-    match value {
-        Some(true) => Outcome::attested(vec![
-            Finding::new(format!("declared: {holds} (`{key}: true`)")).at(at(cx, pointer)),
-        ]),
-        Some(false) => Outcome::fail(vec![
-            Finding::new(format!("declared missing: {lacking} (`{key}: false`)"))
-                .at(at(cx, pointer)),
-        ]),
-        None => Outcome::fail(vec![
-            Finding::new(format!(
-                "{lacking}: nothing declares it (`{key}`) and no evidence shows it"
-            ))
-            .at(at(cx, pointer)),
-        ]),
+    match flag_side(cx, value, pointer, holds, lacking) {
+        Claim::Holds(evidence) => Outcome::attested(evidence),
+        Claim::Denied(findings) | Claim::Missing(findings) => Outcome::fail(findings),
+        Claim::Unread(reason) => Outcome::inconclusive(reason),
     }
 }
 
