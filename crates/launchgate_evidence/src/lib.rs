@@ -25,7 +25,7 @@ pub mod yaml;
 
 pub use classify::{CiSystem, DepFormat, FileKind, classify};
 pub use scan::{DEFAULT_MAX_FILE_SIZE, IGNORE_FILE, ScanError, ScanOptions, scan};
-pub use source::{Loc, Source};
+pub use source::{Loc, Located, Source};
 
 /// What the scan found. Empty when no repository was scanned.
 #[derive(Debug, Clone, Default)]

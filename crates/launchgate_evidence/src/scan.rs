@@ -254,23 +254,26 @@ fn visit(rel: &str, abs: &Path, options: &ScanOptions, out: &mut Collected) {
         size,
     });
     let src = Source::new(path, text);
-    out.secrets.extend(secrets::scan(&src));
-    parse(&src, kind, out);
-}
-
-/// Hands a classified file to its parser.
-fn parse(src: &Source, kind: FileKind, out: &mut Collected) {
+    // YAML is loaded once and shared: the secret scanner reads Kubernetes Secret data from the
+    // same tree the Kubernetes parser gets.
     let docs = if kind.is_yaml() {
-        match yaml::load_all(src) {
-            Ok(docs) => docs,
+        match yaml::load_all(&src) {
+            Ok(docs) => Some(docs),
             Err(e) => {
                 out.errors.push(EvidenceError::new(e.loc, kind, e.message));
+                out.secrets.extend(secrets::scan(&src, None));
                 return;
             }
         }
     } else {
-        Vec::new()
+        None
     };
+    out.secrets.extend(secrets::scan(&src, docs.as_deref()));
+    parse(&src, kind, docs.unwrap_or_default(), out);
+}
+
+/// Hands a classified file (and its YAML documents, for YAML kinds) to its parser.
+fn parse(src: &Source, kind: FileKind, docs: Vec<yaml::Node>, out: &mut Collected) {
     let errors = &mut out.errors;
     match kind {
         FileKind::Kubernetes => out.kubernetes.extend(k8s::parse(src, docs, errors)),

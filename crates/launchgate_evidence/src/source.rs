@@ -41,6 +41,26 @@ impl fmt::Display for Loc {
     }
 }
 
+/// A value with the location it was read from (shared by every evidence module).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Located<T> {
+    pub value: T,
+    pub loc: Loc,
+}
+
+impl<T> Located<T> {
+    pub fn new(value: T, loc: Loc) -> Located<T> {
+        Located { value, loc }
+    }
+}
+
+impl Located<String> {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+}
+
 /// One file's text with a line index, so that byte offsets become line and column cheaply.
 #[derive(Debug, Clone)]
 pub struct Source {

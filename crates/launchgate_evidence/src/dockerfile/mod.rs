@@ -10,18 +10,7 @@ use crate::{EvidenceError, Loc, Source};
 
 pub use image::ImageRef;
 
-/// A value with the location it was read from.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Located<T> {
-    pub value: T,
-    pub loc: Loc,
-}
-
-impl<T> Located<T> {
-    pub fn new(value: T, loc: Loc) -> Located<T> {
-        Located { value, loc }
-    }
-}
+pub use crate::source::Located;
 
 /// Every Dockerfile found, sorted by path.
 #[derive(Debug, Clone, Default)]

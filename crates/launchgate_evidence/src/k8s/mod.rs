@@ -59,25 +59,7 @@ pub use workload::{
 
 use read::{FieldPath, Reader};
 
-/// A value with the location it was read from.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Located<T> {
-    pub value: T,
-    pub loc: Loc,
-}
-
-impl<T> Located<T> {
-    pub fn new(value: T, loc: Loc) -> Located<T> {
-        Located { value, loc }
-    }
-}
-
-impl Located<String> {
-    /// The text.
-    pub fn as_str(&self) -> &str {
-        &self.value
-    }
-}
+pub use crate::source::Located;
 
 /// An int-or-percent field (`maxUnavailable: 1`, `minAvailable: "50%"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -14,7 +14,7 @@ use super::engine::{Candidate, Ctx, scan_text};
 use super::rules::{Check, RULES, index_of};
 use super::values::{decode_base64, is_placeholder, is_reference};
 use crate::Source;
-use crate::yaml::{self, Node};
+use crate::yaml::Node;
 
 static KIND_SECRET: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r#"(?m)^[ \t-]*kind:[ \t]*["']?Secret["']?[ \t]*(?:#.*)?\r?$"#).ok()
@@ -40,11 +40,9 @@ const NOT_SECRET_KEYS: &[&str] = &[
     "email",
 ];
 
-/// Appends candidates for the literal values of Secret manifests in `src`.
-pub(super) fn scan(src: &Source, cands: &mut Vec<Candidate>) {
-    if !super::is_yaml(&src.path) {
-        return;
-    }
+/// Appends candidates for the literal values of the Secret manifests among `docs`, the
+/// documents of `src`.
+pub(super) fn scan(src: &Source, docs: &[Node], cands: &mut Vec<Candidate>) {
     if !src.text.contains("Secret") {
         return;
     }
@@ -54,10 +52,7 @@ pub(super) fn scan(src: &Source, cands: &mut Vec<Candidate>) {
     {
         return;
     }
-    let Ok(docs) = yaml::load_all(src) else {
-        return;
-    };
-    for doc in &docs {
+    for doc in docs {
         visit(doc, src, cands);
     }
 }

@@ -25,6 +25,7 @@ mod tests;
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::yaml::Node;
 use crate::{Loc, Source};
 use engine::{Candidate, Ctx, Marker, scan_text};
 use rules::{Check, RULES, index_of};
@@ -108,8 +109,9 @@ pub fn redact(value: &str) -> String {
     format!("{shown}\u{2026} ({n} chars)")
 }
 
-/// Scans one text file.
-pub(crate) fn scan(src: &Source) -> Vec<SecretFinding> {
+/// Scans one text file; `docs` are its YAML documents when the scanner loaded them (Kubernetes
+/// files), so Secret data is read without parsing the file again.
+pub(crate) fn scan(src: &Source, docs: Option<&[Node]>) -> Vec<SecretFinding> {
     let ctx = Ctx {
         quoted_only: quoted_only(&src.path),
         // A SealedSecret's values are ciphertext that only the cluster can open.
@@ -118,7 +120,9 @@ pub(crate) fn scan(src: &Source) -> Vec<SecretFinding> {
     let mut cands = Vec::new();
     let mut markers = Vec::new();
     scan_text(&src.text, ctx, &mut cands, &mut markers);
-    kube::scan(src, &mut cands);
+    if let Some(docs) = docs {
+        kube::scan(src, docs, &mut cands);
+    }
     if cands.is_empty() && markers.is_empty() {
         return Vec::new();
     }

@@ -50,7 +50,12 @@ fn b64(bytes: &[u8], url: bool) -> String {
 }
 
 fn run(path: &str, text: &str) -> Vec<SecretFinding> {
-    scan(&Source::new(path, text))
+    let src = Source::new(path, text);
+    // As the walker does: YAML files arrive with their documents.
+    let docs = super::is_yaml(path)
+        .then(|| crate::yaml::load_all(&src).ok())
+        .flatten();
+    scan(&src, docs.as_deref())
 }
 
 fn reported(path: &str, text: &str) -> Vec<SecretFinding> {
@@ -748,7 +753,8 @@ fn the_rule_table_is_well_formed() {
 /// Invariants every finding must satisfy for any input.
 fn check_invariants(path: &str, text: &str) {
     let src = Source::new(path, text);
-    for f in scan(&src) {
+    let docs = crate::yaml::load_all(&src).ok();
+    for f in scan(&src, docs.as_deref()) {
         assert!(f.loc.start < f.loc.end && f.loc.end <= text.len(), "{f:?}");
         assert!(text.is_char_boundary(f.loc.start) && text.is_char_boundary(f.loc.end));
         assert_eq!(src.loc(f.loc.start, f.loc.end), f.loc);
