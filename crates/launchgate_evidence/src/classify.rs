@@ -28,7 +28,14 @@ pub enum FileKind {
     Catalog,
     PrometheusRules,
     Alertmanager,
+    /// A Sloth SLO spec file (`version: prometheus/v1` with `slos:`); OpenSLO, Pyrra and Sloth
+    /// Kubernetes resources arrive as Kubernetes objects.
+    SloSpec,
     Markdown,
+    /// A Grafana dashboard (JSON model).
+    Dashboard,
+    /// A report another tool wrote: tests, coverage, a security scan, a load test.
+    Report(ReportFormat),
     Other,
 }
 
@@ -51,7 +58,10 @@ impl FileKind {
             FileKind::Catalog => "catalog",
             FileKind::PrometheusRules => "prometheus-rules",
             FileKind::Alertmanager => "alertmanager",
+            FileKind::SloSpec => "slo-spec",
             FileKind::Markdown => "markdown",
+            FileKind::Dashboard => "dashboard",
+            FileKind::Report(f) => f.key(),
             FileKind::Other => "other",
         }
     }
@@ -69,9 +79,10 @@ impl FileKind {
             FileKind::Ci(_) | FileKind::DependencyUpdates => 'C',
             FileKind::Dependencies(_) => 'L',
             FileKind::CodeOwners | FileKind::Catalog => 'O',
-            FileKind::PrometheusRules => 'P',
+            FileKind::PrometheusRules | FileKind::SloSpec => 'P',
             FileKind::Alertmanager => 'A',
-            FileKind::Markdown => 'M',
+            FileKind::Markdown | FileKind::Dashboard => 'M',
+            FileKind::Report(_) => 'R',
             FileKind::Manifest | FileKind::Other => return None,
         })
     }
@@ -85,6 +96,7 @@ impl FileKind {
                 | FileKind::Catalog
                 | FileKind::PrometheusRules
                 | FileKind::Alertmanager
+                | FileKind::SloSpec
                 | FileKind::Ci(
                     CiSystem::GitHubActions
                         | CiSystem::GitLab
@@ -93,6 +105,45 @@ impl FileKind {
                         | CiSystem::Buildkite
                 )
         )
+    }
+}
+
+/// The format of a report another tool wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReportFormat {
+    /// JUnit XML (Surefire, pytest, jest-junit, go-junit-report, nextest, ...).
+    JUnit,
+    Lcov,
+    Cobertura,
+    JaCoCo,
+    /// SARIF 2.1.0 from a scanner.
+    Sarif,
+    /// A k6 end-of-test summary.
+    K6,
+}
+
+impl ReportFormat {
+    pub fn key(self) -> &'static str {
+        match self {
+            ReportFormat::JUnit => "junit",
+            ReportFormat::Lcov => "lcov",
+            ReportFormat::Cobertura => "cobertura",
+            ReportFormat::JaCoCo => "jacoco",
+            ReportFormat::Sarif => "sarif",
+            ReportFormat::K6 => "k6-summary",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ReportFormat::JUnit => "JUnit XML",
+            ReportFormat::Lcov => "lcov",
+            ReportFormat::Cobertura => "Cobertura XML",
+            ReportFormat::JaCoCo => "JaCoCo XML",
+            ReportFormat::Sarif => "SARIF",
+            ReportFormat::K6 => "k6 summary",
+        }
     }
 }
 
@@ -182,7 +233,74 @@ pub fn classify(path: &str, text: &str) -> FileKind {
         "csproj" | "fsproj" | "vbproj" => FileKind::Dependencies(DepFormat::Csproj),
         "dockerfile" | "containerfile" => FileKind::Dockerfile,
         "yaml" | "yml" => sniff_yaml(path, text),
+        "xml" => sniff_xml(text),
+        "json" => sniff_json(&lower, text),
+        "sarif" => FileKind::Report(ReportFormat::Sarif),
+        "lcov" => FileKind::Report(ReportFormat::Lcov),
+        "info" if text.starts_with("TN:") || text.starts_with("SF:") => {
+            FileKind::Report(ReportFormat::Lcov)
+        }
         _ => FileKind::Other,
+    }
+}
+
+/// The head of a file, where formats announce themselves.
+fn head(text: &str, n: usize) -> &str {
+    let mut end = text.len().min(n);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// An XML file: a report when its root element says so.
+fn sniff_xml(text: &str) -> FileKind {
+    let h = head(text, 4096);
+    // The root element: the first `<name` that is not a declaration, comment or doctype.
+    let root = h
+        .match_indices('<')
+        .map(|(i, _)| &h[i + 1..])
+        .find(|r| !r.starts_with('?') && !r.starts_with('!'))
+        .map(|r| {
+            r.split(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                .next()
+                .unwrap_or("")
+        });
+    match root {
+        Some("testsuites" | "testsuite") => FileKind::Report(ReportFormat::JUnit),
+        Some("coverage") if h.contains("line-rate") || h.contains("lines-valid") => {
+            FileKind::Report(ReportFormat::Cobertura)
+        }
+        Some("report") if h.contains("JACOCO") || h.contains("<sessioninfo") => {
+            FileKind::Report(ReportFormat::JaCoCo)
+        }
+        _ => FileKind::Other,
+    }
+}
+
+/// A JSON file: SARIF, a k6 summary or a Grafana dashboard when its keys say so.
+fn sniff_json(lower: &str, text: &str) -> FileKind {
+    if lower.ends_with(".sarif.json") {
+        return FileKind::Report(ReportFormat::Sarif);
+    }
+    let h = head(text, 8192);
+    if h.contains("\"runs\"") && (h.contains("sarif") || h.contains("\"2.1.0\"")) {
+        FileKind::Report(ReportFormat::Sarif)
+    } else if h.contains("\"metrics\"")
+        && (text.contains("\"http_reqs\"") || text.contains("\"iterations\""))
+        && (text.contains("\"root_group\"")
+            || text.contains("\"thresholds\"")
+            || text.contains("\"state\""))
+    {
+        FileKind::Report(ReportFormat::K6)
+    } else if text.contains("\"panels\"")
+        && (h.contains("\"schemaVersion\"")
+            || h.contains("\"dashboard\"")
+            || text.contains("\"schemaVersion\""))
+    {
+        FileKind::Dashboard
+    } else {
+        FileKind::Other
     }
 }
 
@@ -270,6 +388,8 @@ fn sniff_yaml(path: &str, text: &str) -> FileKind {
     let mut groups = false;
     let mut route = false;
     let mut receivers = false;
+    let mut sloth = false;
+    let mut slos = false;
     for line in text.lines() {
         // Top-level keys only, also inside `- ` list items of a `kind: List`-like stream.
         let l = line.strip_prefix("- ").unwrap_or(line);
@@ -278,6 +398,8 @@ fn sniff_yaml(path: &str, text: &str) -> FileKind {
         groups |= line.starts_with("groups:");
         route |= line.starts_with("route:");
         receivers |= line.starts_with("receivers:");
+        sloth |= line.starts_with("version:") && line.contains("prometheus/v1");
+        slos |= line.starts_with("slos:");
     }
     if go_template(text) && (kind || path.contains("/templates/") || path.starts_with("templates/"))
     {
@@ -289,6 +411,8 @@ fn sniff_yaml(path: &str, text: &str) -> FileKind {
         FileKind::PrometheusRules
     } else if route && receivers {
         FileKind::Alertmanager
+    } else if sloth && slos {
+        FileKind::SloSpec
     } else {
         FileKind::Other
     }

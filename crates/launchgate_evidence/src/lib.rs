@@ -11,19 +11,23 @@ use std::sync::Arc;
 use launchgate_core::{Finding, Location};
 use serde::Serialize;
 
+pub mod alertmanager;
 pub mod ci;
 mod classify;
 pub mod deps;
 pub mod dockerfile;
+pub mod docs;
 pub mod k8s;
 pub mod ownership;
+pub mod prometheus;
+pub mod reports;
 mod scan;
 pub mod secrets;
 mod source;
 pub mod terraform;
 pub mod yaml;
 
-pub use classify::{CiSystem, DepFormat, FileKind, classify};
+pub use classify::{CiSystem, DepFormat, FileKind, ReportFormat, classify};
 pub use scan::{DEFAULT_MAX_FILE_SIZE, IGNORE_FILE, ScanError, ScanOptions, scan};
 pub use source::{Loc, Located, Source};
 
@@ -51,6 +55,10 @@ pub struct Evidence {
     pub dependencies: deps::Dependencies,
     pub ownership: ownership::Ownership,
     pub secrets: secrets::Secrets,
+    pub prometheus: prometheus::Prometheus,
+    pub alertmanager: alertmanager::Alertmanager,
+    pub docs: docs::Docs,
+    pub reports: reports::Reports,
 }
 
 impl Evidence {

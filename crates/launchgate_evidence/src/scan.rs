@@ -12,8 +12,8 @@ use ignore::{WalkBuilder, WalkState};
 use crate::classify::{FileKind, classify};
 use crate::source::Source;
 use crate::{
-    Evidence, EvidenceError, NotEvaluated, ScannedFile, SkipReason, Skipped, ci, deps, dockerfile,
-    k8s, ownership, secrets, terraform, yaml,
+    Evidence, EvidenceError, NotEvaluated, ScannedFile, SkipReason, Skipped, alertmanager, ci,
+    deps, dockerfile, docs, k8s, ownership, prometheus, reports, secrets, terraform, yaml,
 };
 
 /// Files larger than this are skipped with a note (generated bundles, data dumps).
@@ -66,6 +66,10 @@ struct Collected {
     deps: Vec<deps::DepFile>,
     ownership: Vec<ownership::OwnershipFile>,
     secrets: Vec<secrets::SecretFinding>,
+    prometheus: Vec<prometheus::RuleFile>,
+    alertmanager: Vec<alertmanager::AlertmanagerFile>,
+    docs: Vec<docs::DocFile>,
+    reports: Vec<reports::ReportFile>,
 }
 
 impl Collected {
@@ -81,6 +85,10 @@ impl Collected {
         self.deps.append(&mut other.deps);
         self.ownership.append(&mut other.ownership);
         self.secrets.append(&mut other.secrets);
+        self.prometheus.append(&mut other.prometheus);
+        self.alertmanager.append(&mut other.alertmanager);
+        self.docs.append(&mut other.docs);
+        self.reports.append(&mut other.reports);
     }
 }
 
@@ -151,8 +159,11 @@ impl Drop for Local<'_> {
 fn assemble(root: &Path, mut c: Collected) -> Evidence {
     c.files.sort_by(|a, b| a.path.cmp(&b.path));
     c.skipped.sort();
-    c.errors.sort();
     c.not_evaluated.sort();
+    let kubernetes = k8s::assemble(c.kubernetes);
+    let prometheus = prometheus::assemble(c.prometheus, &kubernetes, &mut c.errors);
+    let alertmanager = alertmanager::assemble(c.alertmanager, &kubernetes, &mut c.errors);
+    c.errors.sort();
     Evidence {
         root: Some(root.to_path_buf()),
         scanned: true,
@@ -160,13 +171,17 @@ fn assemble(root: &Path, mut c: Collected) -> Evidence {
         skipped: c.skipped,
         errors: c.errors,
         not_evaluated: c.not_evaluated,
-        kubernetes: k8s::assemble(c.kubernetes),
+        kubernetes,
         dockerfiles: dockerfile::assemble(c.dockerfiles),
         terraform: terraform::assemble(c.terraform),
         ci: ci::assemble(c.ci),
         dependencies: deps::assemble(c.deps),
         ownership: ownership::assemble(c.ownership),
         secrets: secrets::assemble(c.secrets),
+        prometheus,
+        alertmanager,
+        docs: docs::assemble(c.docs),
+        reports: reports::assemble(c.reports),
     }
 }
 
@@ -294,13 +309,14 @@ fn parse(src: &Source, kind: FileKind, docs: Vec<yaml::Node>, out: &mut Collecte
         FileKind::CodeOwners | FileKind::Catalog => {
             out.ownership.extend(ownership::parse(src, kind, docs, errors));
         }
-        FileKind::Manifest
-        | FileKind::Kustomization
-        | FileKind::HelmChart
-        | FileKind::PrometheusRules
-        | FileKind::Alertmanager
-        | FileKind::Markdown
-        | FileKind::Other => {}
+        FileKind::PrometheusRules | FileKind::SloSpec => {
+            out.prometheus
+                .extend(prometheus::parse(src, kind, docs, errors));
+        }
+        FileKind::Alertmanager => out.alertmanager.extend(alertmanager::parse(src, docs, errors)),
+        FileKind::Markdown | FileKind::Dashboard => out.docs.extend(docs::parse(src, kind, errors)),
+        FileKind::Report(format) => out.reports.extend(reports::parse(src, format, errors)),
+        FileKind::Manifest | FileKind::Kustomization | FileKind::HelmChart | FileKind::Other => {}
     }
 }
 

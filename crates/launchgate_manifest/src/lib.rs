@@ -15,12 +15,13 @@ pub use claims::{
 pub use diag::{ConfigError, ConfigErrors, Located, SourceFile, deserialize};
 pub use duration::Window;
 pub use manifest::{
-    Backoff, DataClass, Dependency, DependencyKind, Exposure, LatencyTarget, Scope,
-    ServiceManifest, Slo, SloKind, Stage,
+    AlertSelection, Backoff, DataClass, Dependency, DependencyKind, Exposure, LatencyTarget,
+    ReportLocations, Scope, ServiceManifest, Slo, SloKind, Stage,
 };
 pub use policy::{
     CheckOptions, CheckOverride, CheckOverrideResolved, CheckSettings, LocatedLayer, MatrixSpec,
-    Policy, PolicyLayer, PolicySource, Sourced, THRESHOLD_FLOOR, Thresholds,
+    Policy, PolicyLayer, PolicySource, RunbookSection, SeverityLevel, Sourced, THRESHOLD_FLOOR,
+    Thresholds, default_alert_severities, default_runbook_sections,
 };
 
 /// The manifest file name looked for at the repository root.

@@ -52,6 +52,12 @@ pub struct ServiceManifest {
     /// Service level objectives.
     #[serde(default)]
     pub slos: Vec<Slo>,
+    /// Which Prometheus alerts in the repository belong to this service.
+    #[serde(default)]
+    pub alerts: AlertSelection,
+    /// Where the reports of other tools (tests, coverage, scanners, load tests) are.
+    #[serde(default)]
+    pub reports: ReportLocations,
     /// Facts the repository cannot show, declared by the team. Each is verified against the
     /// repository where possible; otherwise it counts as attested.
     #[serde(default)]
@@ -256,6 +262,51 @@ impl Backoff {
     }
 }
 
+/// Which alerts belong to this service.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct AlertSelection {
+    /// Label sets, e.g. `[{job: task-queue-api}, {namespace: payments}]`. An alert belongs to
+    /// the service when, for one set, every label is carried by the alert's own labels or
+    /// matched exactly by a selector in its expression (`job="task-queue-api"`). Without
+    /// selectors every alert in the repository counts.
+    #[serde(default)]
+    pub selectors: Vec<std::collections::BTreeMap<String, String>>,
+}
+
+/// Globs (repository-relative, `**` allowed) where reports are looked for, in addition to the
+/// defaults. Files matched here are read even when `.gitignore` excludes them, since reports
+/// are usually build output.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ReportLocations {
+    /// JUnit XML test reports.
+    #[serde(default)]
+    pub junit: Vec<String>,
+    /// lcov, Cobertura or JaCoCo coverage reports.
+    #[serde(default)]
+    pub coverage: Vec<String>,
+    /// SARIF 2.1.0 reports from security scanners.
+    #[serde(default)]
+    pub sarif: Vec<String>,
+    /// k6 end-of-test summaries (`k6 run --summary-export` or `handleSummary` JSON).
+    #[serde(default)]
+    pub load_test: Vec<String>,
+}
+
+impl ReportLocations {
+    /// Every glob, in declaration order.
+    pub fn all(&self) -> impl Iterator<Item = &String> {
+        self.junit
+            .iter()
+            .chain(&self.coverage)
+            .chain(&self.sarif)
+            .chain(&self.load_test)
+    }
+}
+
 /// A service level objective.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -385,6 +436,46 @@ impl ServiceManifest {
                     at.error_at_value(&format!("/{key}"), format!("`{key}` is 0"))
                         .help("a timeout must be a positive number of milliseconds"),
                 );
+            }
+        }
+        for (i, set) in self.alerts.selectors.iter().enumerate() {
+            if set.is_empty() {
+                errors.push(
+                    at.error_at_value(
+                        &format!("/alerts/selectors/{i}"),
+                        "an empty label set selects every alert",
+                    )
+                    .help(
+                        "name at least one label, e.g. `{job: payment-api}`, or remove the entry",
+                    ),
+                );
+            }
+        }
+        for (key, globs) in [
+            ("junit", &self.reports.junit),
+            ("coverage", &self.reports.coverage),
+            ("sarif", &self.reports.sarif),
+            ("load_test", &self.reports.load_test),
+        ] {
+            for (i, g) in globs.iter().enumerate() {
+                let bad = if g.trim().is_empty() {
+                    Some("is empty")
+                } else if g.starts_with('/') || g.split('/').any(|p| p == "..") {
+                    Some("reaches outside the repository")
+                } else {
+                    None
+                };
+                if let Some(why) = bad {
+                    errors.push(
+                        at.error_at_value(
+                            &format!("/reports/{key}/{i}"),
+                            format!("report glob `{g}` {why}"),
+                        )
+                        .help(
+                            "use a repository-relative glob such as `build/test-results/**/*.xml`",
+                        ),
+                    );
+                }
             }
         }
         let mut names = std::collections::BTreeMap::new();

@@ -64,6 +64,206 @@ pub struct PolicyLayer {
     /// Maximum retries per dependency before it counts as a retry storm (default 5). SAF-003.
     #[serde(default)]
     pub max_retries: Option<u32>,
+    /// Runbook URLs served from this repository: a URL prefix and the repository folder it maps
+    /// to, e.g. `{"https://runbooks.acme.dev/payments/": "docs/runbooks/"}`. An alert's
+    /// `runbook_url` under a prefix is resolved to the file (and `#anchor`) in that folder. RUN-001.
+    #[serde(default)]
+    pub runbook_url_prefixes: Option<BTreeMap<String, String>>,
+    /// The sections every runbook needs, each with the heading words that count as it (matched
+    /// case-insensitively against heading text). Default: context, assess, diagnose, mitigate,
+    /// escalate, with synonyms. RUN-002.
+    #[serde(default)]
+    pub runbook_sections: Option<Vec<RunbookSection>>,
+    /// The alert severity levels, most urgent first, with the label values that mean each and
+    /// whether it pages. Default: page (critical, p1, sev1, ...), urgent, warning, info. OBS-008,
+    /// OBS-009.
+    #[serde(default)]
+    pub alert_severities: Option<Vec<SeverityLevel>>,
+    /// Days after which a test, coverage, scan or load-test report is too old to count (default
+    /// 14). OPS-003, OPS-004, SEC-008, CAP-007.
+    #[serde(default)]
+    pub report_max_age_days: Option<u32>,
+    /// Minimum line coverage in percent (default 80). OPS-004.
+    #[serde(default)]
+    pub coverage_min_percent: Option<f64>,
+}
+
+/// A section every runbook must have.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RunbookSection {
+    /// The section's name in findings, e.g. `diagnose`.
+    pub name: String,
+    /// Words that, found in a heading, count as this section (the name itself always counts).
+    #[serde(default)]
+    pub synonyms: Vec<String>,
+}
+
+/// One alert severity level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SeverityLevel {
+    /// The level's name, e.g. `page`.
+    pub name: String,
+    /// Other `severity` label values that mean this level (case-insensitive), e.g. `critical`.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Whether alerts of this level must reach a pager.
+    #[serde(default)]
+    pub pages: bool,
+}
+
+impl SeverityLevel {
+    /// Whether a `severity` label value means this level (case-insensitive).
+    pub fn matches(&self, value: &str) -> bool {
+        let v = value.trim();
+        self.name.eq_ignore_ascii_case(v) || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(v))
+    }
+}
+
+impl RunbookSection {
+    /// Whether a heading's text names this section: the name or a synonym appears in it as a
+    /// word (case-insensitive).
+    pub fn matches(&self, heading: &str) -> bool {
+        let words: Vec<String> = heading
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        std::iter::once(&self.name).chain(&self.synonyms).any(|s| {
+            let want: Vec<String> = s
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .collect();
+            !want.is_empty() && words.windows(want.len()).any(|w| w == want.as_slice())
+        })
+    }
+}
+
+fn strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| (*s).to_string()).collect()
+}
+
+/// The default runbook sections (RUN-002).
+pub fn default_runbook_sections() -> Vec<RunbookSection> {
+    let section = |name: &str, synonyms: &[&str]| RunbookSection {
+        name: name.to_string(),
+        synonyms: strings(synonyms),
+    };
+    vec![
+        section(
+            "context",
+            &[
+                "impact",
+                "overview",
+                "summary",
+                "description",
+                "background",
+                "meaning",
+                "about",
+            ],
+        ),
+        section(
+            "assess",
+            &[
+                "triage",
+                "symptoms",
+                "verify",
+                "verification",
+                "check",
+                "checks",
+                "assessment",
+                "confirm",
+            ],
+        ),
+        section(
+            "diagnose",
+            &[
+                "diagnosis",
+                "investigate",
+                "investigation",
+                "debug",
+                "debugging",
+                "troubleshoot",
+                "troubleshooting",
+                "root cause",
+            ],
+        ),
+        section(
+            "mitigate",
+            &[
+                "mitigation",
+                "remediate",
+                "remediation",
+                "resolve",
+                "resolution",
+                "fix",
+                "recovery",
+                "recover",
+                "workaround",
+            ],
+        ),
+        section(
+            "escalate",
+            &[
+                "escalation",
+                "contacts",
+                "contact",
+                "who to call",
+                "ownership",
+                "owners",
+            ],
+        ),
+    ]
+}
+
+/// The default alert severity levels (OBS-008).
+pub fn default_alert_severities() -> Vec<SeverityLevel> {
+    let level = |name: &str, aliases: &[&str], pages: bool| SeverityLevel {
+        name: name.to_string(),
+        aliases: strings(aliases),
+        pages,
+    };
+    vec![
+        level(
+            "page",
+            &[
+                "critical",
+                "crit",
+                "p1",
+                "sev1",
+                "sev-1",
+                "emergency",
+                "pager",
+            ],
+            true,
+        ),
+        level(
+            "urgent",
+            &["high", "error", "major", "p2", "sev2", "sev-2"],
+            false,
+        ),
+        level(
+            "warning",
+            &["warn", "medium", "minor", "ticket", "p3", "sev3", "sev-3"],
+            false,
+        ),
+        level(
+            "info",
+            &[
+                "informational",
+                "low",
+                "none",
+                "notice",
+                "p4",
+                "p5",
+                "sev4",
+                "sev-4",
+            ],
+            false,
+        ),
+    ]
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -179,6 +379,18 @@ pub struct CheckOptions {
     pub load_test_factor: f64,
     pub load_test_max_age_days: u32,
     pub max_retries: u32,
+    pub runbook_url_prefixes: BTreeMap<String, String>,
+    pub runbook_sections: Vec<RunbookSection>,
+    pub alert_severities: Vec<SeverityLevel>,
+    pub report_max_age_days: u32,
+    pub coverage_min_percent: f64,
+}
+
+impl CheckOptions {
+    /// The severity level a `severity` label value belongs to.
+    pub fn severity_level(&self, value: &str) -> Option<&SeverityLevel> {
+        self.alert_severities.iter().find(|l| l.matches(value))
+    }
 }
 
 impl Default for CheckOptions {
@@ -191,6 +403,11 @@ impl Default for CheckOptions {
             load_test_factor: 10.0,
             load_test_max_age_days: 90,
             max_retries: 5,
+            runbook_url_prefixes: BTreeMap::new(),
+            runbook_sections: default_runbook_sections(),
+            alert_severities: default_alert_severities(),
+            report_max_age_days: 14,
+            coverage_min_percent: 80.0,
         }
     }
 }
@@ -400,7 +617,7 @@ impl Policy {
                 }
             }
             let o = &mut p.options;
-            let opts: [(&str, Option<u32>, &mut u32); 6] = [
+            let opts: [(&str, Option<u32>, &mut u32); 7] = [
                 (
                     "restore_test_max_age_days",
                     layer.restore_test_max_age_days,
@@ -427,6 +644,11 @@ impl Policy {
                     &mut o.load_test_max_age_days,
                 ),
                 ("max_retries", layer.max_retries, &mut o.max_retries),
+                (
+                    "report_max_age_days",
+                    layer.report_max_age_days,
+                    &mut o.report_max_age_days,
+                ),
             ];
             for (key, v, slot) in opts {
                 if let Some(v) = v {
@@ -453,6 +675,65 @@ impl Policy {
                     );
                 }
                 o.load_test_factor = f;
+            }
+            if let Some(c) = layer.coverage_min_percent {
+                if !(c.is_finite() && (0.0..=100.0).contains(&c)) {
+                    errors.push(
+                        l.error_value(
+                            "/coverage_min_percent",
+                            format!("coverage minimum {c}% is not a percentage"),
+                        )
+                        .help("use a number from 0 to 100; the default is 80"),
+                    );
+                }
+                o.coverage_min_percent = c;
+            }
+            if let Some(prefixes) = &layer.runbook_url_prefixes {
+                for (url, dir) in prefixes {
+                    if !(url.starts_with("https://") || url.starts_with("http://")) {
+                        errors.push(
+                            l.error_value(
+                                "/runbook_url_prefixes",
+                                format!("runbook URL prefix `{url}` is not an http(s) URL"),
+                            )
+                            .help("map a URL prefix to a repository folder, e.g. `https://runbooks.acme.dev/: docs/runbooks/`"),
+                        );
+                    }
+                    if dir.starts_with('/') || dir.split('/').any(|p| p == "..") {
+                        errors.push(
+                            l.error_value(
+                                "/runbook_url_prefixes",
+                                format!("runbook folder `{dir}` is not inside the repository"),
+                            )
+                            .help("use a repository-relative folder such as `docs/runbooks/`"),
+                        );
+                    }
+                }
+                o.runbook_url_prefixes.clone_from(prefixes);
+            }
+            if let Some(sections) = &layer.runbook_sections {
+                if sections.is_empty() {
+                    errors.push(
+                        l.error_value(
+                            "/runbook_sections",
+                            "`runbook_sections` is empty".to_string(),
+                        )
+                        .help("list at least one section, or remove the key to use the defaults"),
+                    );
+                }
+                o.runbook_sections.clone_from(sections);
+            }
+            if let Some(levels) = &layer.alert_severities {
+                if !levels.iter().any(|l| l.pages) {
+                    errors.push(
+                        l.error_value(
+                            "/alert_severities",
+                            "no alert severity level has `pages: true`".to_string(),
+                        )
+                        .help("mark the level that must reach a pager, e.g. `{name: page, aliases: [critical], pages: true}`"),
+                    );
+                }
+                o.alert_severities.clone_from(levels);
             }
         }
         let (go, cond) = (p.go_threshold.value, p.conditional_threshold.value);
