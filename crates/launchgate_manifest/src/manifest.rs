@@ -265,7 +265,6 @@ impl Backoff {
 /// Which alerts belong to this service.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[non_exhaustive]
 pub struct AlertSelection {
     /// Label sets, e.g. `[{job: task-queue-api}, {namespace: payments}]`. An alert belongs to
     /// the service when, for one set, every label is carried by the alert's own labels or
@@ -280,7 +279,6 @@ pub struct AlertSelection {
 /// are usually build output.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[non_exhaustive]
 pub struct ReportLocations {
     /// JUnit XML test reports.
     #[serde(default)]

@@ -1,17 +1,158 @@
 //! Prometheus alerting and recording rules (rule files, PrometheusRule resources, rules inside
 //! ConfigMaps), what their PromQL means, and SLO specs (OpenSLO, Sloth, Pyrra).
+//!
+//! Every rule keeps its expression text with the location of the `expr:` value (the PromQL
+//! parser keeps no positions) and the parsed expression. An expression the parser rejects is an
+//! [`EvidenceError`] at its `expr:` line, and the rule's [`Rule::query`] holds the message.
+
+mod rules;
+
+use std::collections::BTreeMap;
+
+pub use promql_parser::parser::Expr;
+pub use rules::{duration_seconds, vector_selectors};
 
 use crate::k8s::Kubernetes;
 use crate::yaml::Node;
-use crate::{EvidenceError, FileKind, Source};
+use crate::{EvidenceError, FileKind, Loc, Located, Source};
+use launchgate_manifest::AlertSelection;
 
 /// Every rule and SLO spec the scan found.
 #[derive(Debug, Clone, Default)]
-pub struct Prometheus {}
+pub struct Prometheus {
+    /// Every rule, by file and position.
+    pub rules: Vec<Rule>,
+    /// Rule groups, by file and position.
+    pub groups: Vec<RuleGroup>,
+}
+
+/// Whether a rule alerts or records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RuleKind {
+    Alert,
+    Record,
+}
+
+/// Where a rule was written.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RuleOrigin {
+    /// A Prometheus rule file (`groups:` at the top).
+    File,
+    /// A `monitoring.coreos.com` PrometheusRule resource, by name.
+    PrometheusRule(String),
+    /// A ConfigMap data key holding a rule file: the ConfigMap's name and the key.
+    ConfigMap { name: String, key: String },
+}
+
+/// A rule group.
+#[derive(Debug, Clone)]
+pub struct RuleGroup {
+    pub name: Located<String>,
+    /// `interval:` as written.
+    pub interval: Option<Located<String>>,
+    pub origin: RuleOrigin,
+    /// The group's list item.
+    pub loc: Loc,
+}
+
+/// One alerting or recording rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub kind: RuleKind,
+    /// The `alert:` or `record:` value.
+    pub name: Located<String>,
+    /// The name of the group the rule is in.
+    pub group: String,
+    pub origin: RuleOrigin,
+    /// The `expr:` text, at the `expr:` value.
+    pub expr: Located<String>,
+    /// The parsed expression, or the parser's message when Prometheus would reject it.
+    pub query: Result<Expr, String>,
+    /// `for:` as written (alerts).
+    pub for_: Option<Located<String>>,
+    /// `keep_firing_for:` as written (alerts).
+    pub keep_firing_for: Option<Located<String>>,
+    /// `labels:`, with value locations.
+    pub labels: BTreeMap<String, Located<String>>,
+    /// `annotations:`, with value locations (alerts).
+    pub annotations: BTreeMap<String, Located<String>>,
+    /// The rule's list item: where findings about the rule as a whole point.
+    pub loc: Loc,
+}
+
+impl Rule {
+    pub fn is_alert(&self) -> bool {
+        self.kind == RuleKind::Alert
+    }
+
+    /// A label's value.
+    pub fn label(&self, key: &str) -> Option<&str> {
+        self.labels.get(key).map(|l| l.value.as_str())
+    }
+
+    /// An annotation's value.
+    pub fn annotation(&self, key: &str) -> Option<&str> {
+        self.annotations.get(key).map(|l| l.value.as_str())
+    }
+
+    /// `for:` in seconds; `None` when absent or unreadable.
+    pub fn for_seconds(&self) -> Option<u64> {
+        self.for_.as_ref().and_then(|f| duration_seconds(&f.value))
+    }
+
+    /// The parsed expression, when it parsed.
+    pub fn parsed(&self) -> Option<&Expr> {
+        self.query.as_ref().ok()
+    }
+
+    /// Whether the rule belongs to the service described by `selection`: every label of one
+    /// selector set is carried by the rule's labels, or matched by an equality (or a fully
+    /// matching regex) selector in its expression. Without selectors every rule belongs.
+    pub fn selected_by(&self, selection: &AlertSelection) -> bool {
+        if selection.selectors.is_empty() {
+            return true;
+        }
+        let selectors = self.parsed().map(vector_selectors).unwrap_or_default();
+        selection.selectors.iter().any(|set| {
+            !set.is_empty()
+                && set.iter().all(|(k, v)| {
+                    self.label(k) == Some(v.as_str())
+                        || selectors.iter().any(|vs| rules::selects(vs, k, v))
+                })
+        })
+    }
+}
+
+impl Prometheus {
+    /// Every alerting rule.
+    pub fn alerts(&self) -> impl Iterator<Item = &Rule> {
+        self.rules.iter().filter(|r| r.is_alert())
+    }
+
+    /// Every recording rule.
+    pub fn recording_rules(&self) -> impl Iterator<Item = &Rule> {
+        self.rules.iter().filter(|r| !r.is_alert())
+    }
+
+    /// The alerting rules that belong to the service (see [`Rule::selected_by`]).
+    pub fn service_alerts<'a>(&'a self, selection: &'a AlertSelection) -> Vec<&'a Rule> {
+        self.alerts().filter(|r| r.selected_by(selection)).collect()
+    }
+
+    /// The recording rules that belong to the service.
+    pub fn service_recording_rules<'a>(&'a self, selection: &'a AlertSelection) -> Vec<&'a Rule> {
+        self.recording_rules()
+            .filter(|r| r.selected_by(selection))
+            .collect()
+    }
+}
 
 /// What one file contributed.
 #[derive(Debug, Clone)]
-pub struct RuleFile {}
+pub struct RuleFile {
+    groups: Vec<RuleGroup>,
+    rules: Vec<Rule>,
+}
 
 /// Reads a rule file or a Sloth spec file.
 pub fn parse(
@@ -20,8 +161,26 @@ pub fn parse(
     docs: Vec<Node>,
     errors: &mut Vec<EvidenceError>,
 ) -> Vec<RuleFile> {
-    let _ = (src, kind, docs, errors);
-    Vec::new()
+    let _ = src;
+    match kind {
+        FileKind::PrometheusRules => {
+            let mut out = RuleFile {
+                groups: Vec::new(),
+                rules: Vec::new(),
+            };
+            for doc in &docs {
+                rules::read_groups(
+                    doc,
+                    &RuleOrigin::File,
+                    &mut out.groups,
+                    &mut out.rules,
+                    errors,
+                );
+            }
+            vec![out]
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// Joins the files' rules with those inside Kubernetes objects (PrometheusRule, ConfigMap) and
@@ -31,6 +190,13 @@ pub fn assemble(
     kube: &Kubernetes,
     errors: &mut Vec<EvidenceError>,
 ) -> Prometheus {
-    let _ = (files, kube, errors);
-    Prometheus::default()
+    let mut p = Prometheus::default();
+    for f in files {
+        p.groups.extend(f.groups);
+        p.rules.extend(f.rules);
+    }
+    rules::from_kubernetes(kube, &mut p.groups, &mut p.rules, errors);
+    p.groups.sort_by(|a, b| a.loc.cmp(&b.loc));
+    p.rules.sort_by(|a, b| a.loc.cmp(&b.loc));
+    p
 }
