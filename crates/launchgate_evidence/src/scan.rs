@@ -311,7 +311,7 @@ fn parse(src: &Source, kind: FileKind, docs: Vec<yaml::Node>, out: &mut Collecte
         }
         FileKind::PrometheusRules | FileKind::SloSpec => {
             out.prometheus
-                .extend(prometheus::parse(src, kind, docs, errors));
+                .extend(prometheus::parse(src, kind, &docs, errors));
         }
         FileKind::Alertmanager => out.alertmanager.extend(alertmanager::parse(src, docs, errors)),
         FileKind::Markdown | FileKind::Dashboard => out.docs.extend(docs::parse(src, kind, errors)),

@@ -158,7 +158,7 @@ pub struct RuleFile {
 pub fn parse(
     src: &Source,
     kind: FileKind,
-    docs: Vec<Node>,
+    docs: &[Node],
     errors: &mut Vec<EvidenceError>,
 ) -> Vec<RuleFile> {
     let _ = src;
@@ -168,7 +168,7 @@ pub fn parse(
                 groups: Vec::new(),
                 rules: Vec::new(),
             };
-            for doc in &docs {
+            for doc in docs {
                 rules::read_groups(
                     doc,
                     &RuleOrigin::File,

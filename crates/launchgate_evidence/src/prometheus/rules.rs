@@ -355,7 +355,7 @@ mod tests {
                 Vec::new(),
                 k8s::assemble(k8s::parse(&src, docs, &mut errors).into_iter().collect()),
             ),
-            _ => (parse(&src, kind, docs, &mut errors), Kubernetes::default()),
+            _ => (parse(&src, kind, &docs, &mut errors), Kubernetes::default()),
         };
         (assemble(files, &kube, &mut errors), errors)
     }
