@@ -14,6 +14,7 @@ use serde::Serialize;
 pub mod alertmanager;
 pub mod ci;
 mod classify;
+pub mod dashboards;
 pub mod deps;
 pub mod dockerfile;
 pub mod docs;
@@ -58,6 +59,7 @@ pub struct Evidence {
     pub prometheus: prometheus::Prometheus,
     pub alertmanager: alertmanager::Alertmanager,
     pub docs: docs::Docs,
+    pub dashboards: dashboards::Dashboards,
     pub reports: reports::Reports,
 }
 

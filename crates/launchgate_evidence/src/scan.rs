@@ -13,7 +13,8 @@ use crate::classify::{FileKind, classify};
 use crate::source::Source;
 use crate::{
     Evidence, EvidenceError, NotEvaluated, ScannedFile, SkipReason, Skipped, alertmanager, ci,
-    deps, dockerfile, docs, k8s, ownership, prometheus, reports, secrets, terraform, yaml,
+    dashboards, deps, dockerfile, docs, k8s, ownership, prometheus, reports, secrets, terraform,
+    yaml,
 };
 
 /// Files larger than this are skipped with a note (generated bundles, data dumps).
@@ -69,6 +70,7 @@ struct Collected {
     prometheus: Vec<prometheus::RuleFile>,
     alertmanager: Vec<alertmanager::AlertmanagerFile>,
     docs: Vec<docs::DocFile>,
+    dashboards: Vec<dashboards::DashboardFile>,
     reports: Vec<reports::ReportFile>,
 }
 
@@ -88,6 +90,7 @@ impl Collected {
         self.prometheus.append(&mut other.prometheus);
         self.alertmanager.append(&mut other.alertmanager);
         self.docs.append(&mut other.docs);
+        self.dashboards.append(&mut other.dashboards);
         self.reports.append(&mut other.reports);
     }
 }
@@ -163,6 +166,7 @@ fn assemble(root: &Path, mut c: Collected) -> Evidence {
     let kubernetes = k8s::assemble(c.kubernetes);
     let prometheus = prometheus::assemble(c.prometheus, &kubernetes, &mut c.errors);
     let alertmanager = alertmanager::assemble(c.alertmanager, &kubernetes, &mut c.errors);
+    let dashboards = dashboards::assemble(&c.dashboards, &kubernetes);
     c.errors.sort();
     Evidence {
         root: Some(root.to_path_buf()),
@@ -180,8 +184,9 @@ fn assemble(root: &Path, mut c: Collected) -> Evidence {
         secrets: secrets::assemble(c.secrets),
         prometheus,
         alertmanager,
-        docs: docs::assemble(c.docs),
-        reports: reports::assemble(c.reports),
+        docs: docs::assemble(&c.docs),
+        dashboards,
+        reports: reports::assemble(&c.reports),
     }
 }
 
@@ -314,7 +319,8 @@ fn parse(src: &Source, kind: FileKind, docs: Vec<yaml::Node>, out: &mut Collecte
                 .extend(prometheus::parse(src, kind, &docs, errors));
         }
         FileKind::Alertmanager => out.alertmanager.extend(alertmanager::parse(src, docs, errors)),
-        FileKind::Markdown | FileKind::Dashboard => out.docs.extend(docs::parse(src, kind, errors)),
+        FileKind::Markdown => out.docs.extend(docs::parse(src, errors)),
+        FileKind::Dashboard => out.dashboards.extend(dashboards::parse(src, errors)),
         FileKind::Report(format) => out.reports.extend(reports::parse(src, format, errors)),
         FileKind::Manifest | FileKind::Kustomization | FileKind::HelmChart | FileKind::Other => {}
     }

@@ -1,9 +1,9 @@
-//! Markdown documents (runbooks, rollback and escalation procedures, incident plans, review
-//! templates) and dashboards.
+//! Markdown documents: runbooks, rollback and escalation procedures, incident plans, review
+//! templates.
 
-use crate::{EvidenceError, FileKind, Source};
+use crate::{EvidenceError, Source};
 
-/// Every document and dashboard the scan found.
+/// Every document the scan found.
 #[derive(Debug, Clone, Default)]
 pub struct Docs {}
 
@@ -11,13 +11,13 @@ pub struct Docs {}
 #[derive(Debug, Clone)]
 pub struct DocFile {}
 
-/// Reads a Markdown document or a dashboard.
-pub fn parse(src: &Source, kind: FileKind, errors: &mut Vec<EvidenceError>) -> Vec<DocFile> {
-    let _ = (src, kind, errors);
+/// Reads a Markdown document.
+pub fn parse(src: &Source, errors: &mut Vec<EvidenceError>) -> Vec<DocFile> {
+    let _ = (src, errors);
     Vec::new()
 }
 
-pub fn assemble(files: Vec<DocFile>) -> Docs {
+pub fn assemble(files: &[DocFile]) -> Docs {
     let _ = files;
     Docs::default()
 }
