@@ -1,5 +1,6 @@
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::k8s::{Action, Container, PodSpec, Workload};
+use launchgate_evidence::terraform::EcsContainer;
 
 use crate::support;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
@@ -16,6 +17,11 @@ declare_check! {
     /// DeploymentConfigs) that a Service selects, or that declare container ports. A
     /// `preStop` sleep is an `exec` hook running `sleep N` (also inside `sh -c "..."`) or the
     /// `sleep` action; a grace period of 0 kills the pod at once and always fails.
+    ///
+    /// On ECS, the serving containers are those with `portMappings` in the task definitions
+    /// Terraform declares: each sets `stopTimeout`, the seconds ECS waits after SIGTERM
+    /// before SIGKILL (the default of 30 seconds is not a decision anyone made; at most 120
+    /// on Fargate).
     ///
     /// Not verified yet: the SIGTERM handler in the service's code (source-code evidence comes
     /// later). A pass is proven from the manifests alone.
@@ -87,14 +93,14 @@ declare_check! {
     /// "IX. Disposability".
     pub struct GracefulShutdown {
         id: "SAF-006", slug: "graceful-shutdown", category: Safety, severity: Major,
-        tiers: [Required, Required, Recommended], evidence: "K S", effort: 3,
+        tiers: [Required, Required, Recommended], evidence: "K T S", effort: 3,
     }
 }
 
 /// The API default of `terminationGracePeriodSeconds`.
 const DEFAULT_GRACE: i64 = 30;
 
-const NOTHING_FOUND: &str = "no Kubernetes workloads found; point launchgate at the repository that deploys the service (the SIGTERM handler in code is not verified yet)";
+const NOTHING_FOUND: &str = "no Kubernetes workloads or ECS task definitions found; point launchgate at the repository that deploys the service (the SIGTERM handler in code is not verified yet)";
 
 impl Check for GracefulShutdown {
     fn meta(&self) -> &CheckMeta {
@@ -122,22 +128,58 @@ impl Check for GracefulShutdown {
                 judge(w, pod, c, &mut failures, &mut evidence);
             }
         }
+        let mut unknowns = support::unread_task_definitions(cx);
+        for c in cx
+            .evidence
+            .terraform
+            .ecs_containers()
+            .filter(|c| !c.port_mappings.is_empty())
+        {
+            serving += 1;
+            judge_ecs(c, &mut failures, &mut unknowns, &mut evidence);
+        }
         if serving == 0
+            && unknowns.is_empty()
             && !k.workloads.is_empty()
             && cx.evidence.scanned
-            && cx.evidence.gaps("K").is_empty()
+            && cx.evidence.gaps("K T").is_empty()
         {
             return Outcome::not_applicable(
                 "no container serves traffic: no Service selects the long-running workloads and none declares a container port (Jobs, CronJobs and bare Pods are not judged)",
             );
         }
-        support::conclude(
-            cx,
-            "K",
-            support::sorted(failures),
-            support::sorted(evidence),
-            NOTHING_FOUND,
-        )
+        support::conclude_with_unknowns(cx, "K T", failures, unknowns, evidence, NOTHING_FOUND)
+    }
+}
+
+/// The ECS default of `stopTimeout` (seconds between SIGTERM and SIGKILL).
+const ECS_DEFAULT_STOP: i64 = 30;
+
+fn judge_ecs(
+    c: &EcsContainer,
+    failures: &mut Vec<Finding>,
+    unknowns: &mut Vec<Finding>,
+    evidence: &mut Vec<Finding>,
+) {
+    let resource = c.resource();
+    let at = Some(c.field_loc("stopTimeout").location());
+    let finding = |text: String| Finding::new(text).at(at.clone()).resource(resource.clone());
+    match c.definition.get("stopTimeout").filter(|v| !v.is_null()) {
+        None => failures.push(finding(format!(
+            "{resource} serves traffic and sets no stopTimeout: ECS kills it {ECS_DEFAULT_STOP}s after SIGTERM whether or not requests are still in flight; set stopTimeout to the drain time (at most 120 on Fargate)"
+        ))),
+        Some(v) => match v.as_i64() {
+            Some(n) if n <= 0 => failures.push(finding(format!(
+                "{resource} serves traffic and its stopTimeout is {n}: ECS kills it without a drain"
+            ))),
+            Some(n) => evidence.push(finding(format!(
+                "{resource}: ECS allows {n}s to drain after SIGTERM (stopTimeout)"
+            ))),
+            None => unknowns.push(finding(format!(
+                "{resource}: stopTimeout cannot be judged: {}",
+                support::unresolved_reason(v)
+            ))),
+        },
     }
 }
 
