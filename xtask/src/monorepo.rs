@@ -64,7 +64,7 @@ pub fn generate(root: &Path, scale: usize) -> io::Result<Stats> {
     for s in 0..scale * SERVICES_PER_SCALE {
         let name = format!("svc-{s:05}");
         let base = format!("services/{name}");
-        let files: [(String, String); 11] = [
+        let files: [(String, String); 15] = [
             (format!("{base}/launchgate.yaml"), manifest(&name, s % 3)),
             (
                 format!("{base}/deploy/k8s.yaml"),
@@ -91,6 +91,16 @@ pub fn generate(root: &Path, scale: usize) -> io::Result<Stats> {
             (
                 format!("{base}/runbooks/rollback.md"),
                 runbook(&name, "Rollback"),
+            ),
+            (
+                format!("{base}/alerts/alertmanager.yml"),
+                alertmanager(&name),
+            ),
+            (format!("{base}/reports/junit.xml"), junit(&name, &mut rng)),
+            (format!("{base}/reports/lcov.info"), lcov(&mut rng)),
+            (
+                format!("{base}/reports/k6-summary.json"),
+                k6_summary(&mut rng),
             ),
             (format!("{base}/package.json"), package_json(&name)),
             (
@@ -177,6 +187,52 @@ fn alerts(name: &str) -> String {
         "groups:\n  - name: {name}\n    rules:\n\
       - alert: HighErrorRate\n        expr: sum(rate(http_requests_total{{job=\"{name}\",code=~\"5..\"}}[5m])) / sum(rate(http_requests_total{{job=\"{name}\"}}[5m])) > 0.05\n        for: 5m\n        labels:\n          severity: page\n        annotations:\n          summary: High error rate\n          runbook_url: runbooks/high-error-rate.md\n\
       - alert: HighLatencyP99\n        expr: histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{{job=\"{name}\"}}[5m]))) > 0.5\n        for: 10m\n        labels:\n          severity: page\n        annotations:\n          summary: High latency\n          runbook_url: runbooks/high-latency.md\n"
+    )
+}
+
+fn alertmanager(name: &str) -> String {
+    format!(
+        "route:\n  receiver: {name}-slack\n  routes:\n    - matchers: ['severity=\"page\"']\n      receiver: {name}-pager\nreceivers:\n  - name: {name}-slack\n    slack_configs:\n      - channel: '#{name}'\n  - name: {name}-pager\n    pagerduty_configs:\n      - routing_key_file: /etc/alertmanager/{name}\n"
+    )
+}
+
+fn junit(name: &str, rng: &mut Rng) -> String {
+    let n = 20 + rng.below(40);
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"{name}\" tests=\"{n}\" failures=\"0\" errors=\"0\" timestamp=\"2026-11-18T09:00:00Z\">\n"
+    );
+    for i in 0..n {
+        let _ = writeln!(
+            out,
+            "    <testcase classname=\"{name}.integration\" name=\"test_{i:03}\" time=\"0.{:03}\"/>",
+            rng.below(1000)
+        );
+    }
+    out.push_str("  </testsuite>\n</testsuites>\n");
+    out
+}
+
+fn lcov(rng: &mut Rng) -> String {
+    let mut out = String::from("TN:\n");
+    for f in 0..8 {
+        let _ = writeln!(out, "SF:src/mod{f:02}.ts");
+        let lines = 40 + rng.below(80);
+        let mut hit = 0;
+        for l in 1..=lines {
+            let h = u64::from(rng.below(10) < 9);
+            hit += h;
+            let _ = writeln!(out, "DA:{l},{h}");
+        }
+        let _ = writeln!(out, "LF:{lines}\nLH:{hit}\nend_of_record");
+    }
+    out
+}
+
+fn k6_summary(rng: &mut Rng) -> String {
+    let rate = 400 + rng.below(300);
+    format!(
+        "{{\"root_group\": {{\"name\": \"\", \"groups\": [], \"checks\": []}},\n \"state\": {{\"testRunDurationMs\": 300000}},\n \"metrics\": {{\"http_reqs\": {{\"type\": \"counter\", \"values\": {{\"count\": {}, \"rate\": {rate}}}}},\n  \"http_req_duration\": {{\"type\": \"trend\", \"values\": {{\"p(95)\": 41.5}}, \"thresholds\": {{\"p(95)<200\": {{\"ok\": true}}}}}}}}}}\n",
+        rate * 300
     )
 }
 
