@@ -166,7 +166,7 @@ fn assemble(root: &Path, mut c: Collected) -> Evidence {
     let kubernetes = k8s::assemble(c.kubernetes);
     let prometheus = prometheus::assemble(c.prometheus, &kubernetes, &mut c.errors);
     let alertmanager = alertmanager::assemble(c.alertmanager, &kubernetes, &mut c.errors);
-    let dashboards = dashboards::assemble(&c.dashboards, &kubernetes);
+    let dashboards = dashboards::assemble(&c.dashboards, &kubernetes, &mut c.errors);
     c.errors.sort();
     Evidence {
         root: Some(root.to_path_buf()),
@@ -318,7 +318,7 @@ fn parse(src: &Source, kind: FileKind, docs: Vec<yaml::Node>, out: &mut Collecte
             out.prometheus
                 .extend(prometheus::parse(src, kind, &docs, errors));
         }
-        FileKind::Alertmanager => out.alertmanager.extend(alertmanager::parse(src, docs, errors)),
+        FileKind::Alertmanager => out.alertmanager.extend(alertmanager::parse(src, &docs, errors)),
         FileKind::Markdown => out.docs.extend(docs::parse(src, errors)),
         FileKind::Dashboard => out.dashboards.extend(dashboards::parse(src, errors)),
         FileKind::Report(format) => out.reports.extend(reports::parse(src, format, errors)),

@@ -2,6 +2,7 @@
 
 use crate::Check;
 
+pub(crate) mod alert_routing;
 pub(crate) mod dashboards_present;
 pub(crate) mod distributed_tracing;
 pub(crate) mod metrics_exposed;
@@ -14,6 +15,7 @@ pub(crate) static CHECKS: &[&dyn Check] = &[
     &request_correlation::RequestCorrelation,
     &distributed_tracing::DistributedTracing,
     &metrics_exposed::MetricsExposed,
+    &alert_routing::AlertRouting,
     &slo_defined::SloDefined,
     &dashboards_present::DashboardsPresent,
 ];
