@@ -5,12 +5,15 @@
 //! parser keeps no positions) and the parsed expression. An expression the parser rejects is an
 //! [`EvidenceError`] at its `expr:` line, and the rule's [`Rule::query`] holds the message.
 
+pub mod burn_rate;
 mod rules;
+mod slo;
 
 use std::collections::BTreeMap;
 
 pub use promql_parser::parser::Expr;
 pub use rules::{duration_seconds, vector_selectors};
+pub use slo::{SLOTH_DEFAULT_WINDOW, SloSpec, SloTool, openslo_duration_seconds, sli_kind};
 
 use crate::k8s::Kubernetes;
 use crate::yaml::Node;
@@ -24,6 +27,8 @@ pub struct Prometheus {
     pub rules: Vec<Rule>,
     /// Rule groups, by file and position.
     pub groups: Vec<RuleGroup>,
+    /// SLO specs (Sloth, OpenSLO, Pyrra), by file and position.
+    pub slo_specs: Vec<SloSpec>,
 }
 
 /// Whether a rule alerts or records.
@@ -152,6 +157,7 @@ impl Prometheus {
 pub struct RuleFile {
     groups: Vec<RuleGroup>,
     rules: Vec<Rule>,
+    slo_specs: Vec<SloSpec>,
 }
 
 /// Reads a rule file or a Sloth spec file.
@@ -167,6 +173,7 @@ pub fn parse(
             let mut out = RuleFile {
                 groups: Vec::new(),
                 rules: Vec::new(),
+                slo_specs: Vec::new(),
             };
             for doc in docs {
                 rules::read_groups(
@@ -176,6 +183,17 @@ pub fn parse(
                     &mut out.rules,
                     errors,
                 );
+            }
+            vec![out]
+        }
+        FileKind::SloSpec => {
+            let mut out = RuleFile {
+                groups: Vec::new(),
+                rules: Vec::new(),
+                slo_specs: Vec::new(),
+            };
+            for doc in docs {
+                out.slo_specs.extend(slo::read_sloth(doc, errors));
             }
             vec![out]
         }
@@ -194,8 +212,11 @@ pub fn assemble(
     for f in files {
         p.groups.extend(f.groups);
         p.rules.extend(f.rules);
+        p.slo_specs.extend(f.slo_specs);
     }
     rules::from_kubernetes(kube, &mut p.groups, &mut p.rules, errors);
+    p.slo_specs.extend(slo::from_kubernetes(kube, errors));
+    p.slo_specs.sort_by(|a, b| a.loc.cmp(&b.loc));
     p.groups.sort_by(|a, b| a.loc.cmp(&b.loc));
     p.rules.sort_by(|a, b| a.loc.cmp(&b.loc));
     p
