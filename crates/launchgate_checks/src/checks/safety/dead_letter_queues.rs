@@ -1,7 +1,11 @@
-use launchgate_core::{Finding, Outcome};
+use launchgate_core::{Finding, Location, Outcome};
+use launchgate_evidence::prometheus::{Rule, Signal};
 use launchgate_evidence::terraform::{Attr, Resource, Terraform, TfValue, address_of};
 use launchgate_manifest::DependencyKind;
 
+use crate::checks::observability::alerting::{
+    alert_name, alert_names_queue, recording_rules, watches,
+};
 use crate::support::{self, Claim, Shown, at, names_match, tf_at, tf_origin, tf_unresolved};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
@@ -21,6 +25,15 @@ declare_check! {
     /// Terraform queue does not redrive to fails naming both places. The check does not apply
     /// when the service declares no queue and the repository has none.
     ///
+    /// Every dead-letter queue (a Terraform redrive target, or a declared
+    /// `dead_letter_queue`) also needs someone to notice what lands in it: an alerting rule on
+    /// its depth that names it (`aws_sqs_approximate_number_of_messages_visible{queue_name=
+    /// "orders-dlq"} > 0`, a regex matching it, a prefix such as `prod-orders-dlq`, or a
+    /// metric named for it such as `orders_dlq_messages`), or a processor that consumes it (an
+    /// `aws_lambda_event_source_mapping` or `aws_pipes_pipe` reading it). A dead-letter queue
+    /// with neither fails where it is defined; when a rule file could not be read, that part
+    /// is inconclusive instead.
+    ///
     /// ## Why it matters
     /// One message the consumer cannot process (a malformed payload, a missing record) is
     /// redelivered forever: it blocks the partition or burns the consumer's capacity, and the
@@ -31,8 +44,9 @@ declare_check! {
     /// Configure a dead-letter queue for each queue (a RabbitMQ dead-letter exchange, a Kafka DLQ
     /// topic; in Terraform, an `aws_sqs_queue` for the dead letters and, on the main queue,
     /// `redrive_policy = jsonencode({ deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn,
-    /// maxReceiveCount = 5 })`), alert on its depth, and write down how messages are replayed.
-    /// Name it on the dependency: `dead_letter_queue: orders-events-dlq`.
+    /// maxReceiveCount = 5 })`), alert on its depth (any message in it is worth a look), and
+    /// write down how messages are replayed. Name it on the dependency:
+    /// `dead_letter_queue: orders-events-dlq`.
     ///
     /// ## Example
     /// ```hcl fails path=infra/queues.tf
@@ -55,13 +69,42 @@ declare_check! {
     ///   })
     /// }
     /// ```
+    /// ```yaml with path=monitoring/rules.yml
+    /// groups:
+    ///   - name: queues
+    ///     rules:
+    ///       - alert: OrdersDeadLetters
+    ///         expr: aws_sqs_approximate_number_of_messages_visible{queue_name="orders-dlq"} > 0
+    ///         for: 5m
+    ///         labels: {severity: warning}
+    /// ```
     /// ```yaml fails
     /// dependencies:
     ///   - name: order-events
     ///     kind: queue
     ///     timeout_ms: 1000
     /// ```
-    /// ```yaml passes
+    /// ```yaml fails
+    /// dependencies:
+    ///   - name: order-events
+    ///     kind: queue
+    ///     timeout_ms: 1000
+    ///     dead_letter_queue: order-events-dlq   # but nothing watches it
+    /// ```
+    /// ```yaml passes path=monitoring/rules.yml
+    /// groups:
+    ///   - name: queues
+    ///     rules:
+    ///       - alert: OrderEventsDeadLetters
+    ///         expr: sum(rabbitmq_queue_messages{queue="order-events-dlq"}) > 0
+    ///         for: 5m
+    ///         labels: {severity: warning}
+    /// ```
+    /// ```yaml with path=launchgate.yaml
+    /// service: order-events-consumer
+    /// tier: 1
+    /// exposure: internal
+    /// data: persistent
     /// dependencies:
     ///   - name: order-events
     ///     kind: queue
@@ -293,6 +336,7 @@ impl Check for DeadLetterQueues {
                     .resource(resource),
             );
         }
+        let (watched, letters) = watch_dead_letters(cx, tf, &queues, &dlqs, &is_dlq);
         let claim = if declared_evidence.is_empty() {
             Claim::Unread(
                 "no SQS queue in Terraform could be judged and no queue dependency declares a dead-letter queue"
@@ -301,8 +345,220 @@ impl Check for DeadLetterQueues {
         } else {
             Claim::Holds(declared_evidence)
         };
-        support::settle(cx, "T", vec![(shown, claim)])
+        let mut parts = vec![(shown, claim)];
+        if let Some(w) = watched {
+            parts.push((
+                w,
+                Claim::Unread(
+                    "the dead-letter queues could not be tied to alerts or processors".to_string(),
+                ),
+            ));
+        }
+        support::settle(cx, letters, parts)
     }
+}
+
+/// A dead-letter queue whose depth someone must watch.
+struct DeadLetters<'a> {
+    /// How messages name it: `aws_sqs_queue.orders_dlq (orders-dlq)`, `` `orders-dlq` ``.
+    label: String,
+    /// Names an alert may use for it.
+    names: Vec<String>,
+    /// The Terraform queue, when the repository declares it.
+    queue: Option<&'a Resource>,
+    /// Where it is defined.
+    loc: Option<Location>,
+    /// The manifest's `dead_letter_queue` when the queue is also a Terraform resource.
+    declared_at: Option<Location>,
+}
+
+/// The dead-letter queues of the service: redrive targets in Terraform, literal target ARNs,
+/// and declared `dead_letter_queue`s (the Terraform queue they name, when there is one).
+fn dead_letter_queues<'a>(
+    cx: &CheckContext<'_>,
+    tf: &'a Terraform,
+    queues: &[&'a Resource],
+    dlqs: &[&'a Resource],
+    is_dlq: &dyn Fn(&Resource) -> bool,
+) -> Vec<DeadLetters<'a>> {
+    let mut out: Vec<DeadLetters<'a>> = Vec::new();
+    let of_queue = |q: &'a Resource| {
+        let mut names = vec![q.name.clone()];
+        let label = match queue_name(q) {
+            Some(n) => {
+                names.insert(0, n.to_string());
+                format!("{} (`{n}`)", q.address())
+            }
+            None => q.address(),
+        };
+        DeadLetters {
+            label,
+            names,
+            queue: Some(q),
+            loc: tf_at(&q.loc),
+            declared_at: None,
+        }
+    };
+    for d in dlqs {
+        if !out
+            .iter()
+            .any(|o| o.queue.is_some_and(|q| std::ptr::eq(q, *d)))
+        {
+            out.push(of_queue(d));
+        }
+    }
+    // Redrive policies that name their target by a literal ARN of a queue not in the
+    // repository.
+    for q in queues.iter().filter(|q| !is_dlq(q)) {
+        if let Redrive::Policy(r, a, p) = redrive(tf, q)
+            && target(tf, r, p).is_none()
+            && let Some(TfValue::String(arn)) = p.get("deadLetterTargetArn")
+            && let Some(name) = arn.rsplit(':').next().filter(|n| !n.is_empty())
+            && !out.iter().any(|o| o.names.iter().any(|n| n == name))
+        {
+            out.push(DeadLetters {
+                label: format!("`{name}` (the redrive target of {})", q.address()),
+                names: vec![name.to_string()],
+                queue: None,
+                loc: tf_at(a.loc_at(&["deadLetterTargetArn"])),
+                declared_at: None,
+            });
+        }
+    }
+    for (i, d) in cx.manifest.dependencies.iter().enumerate() {
+        let Some(name) = d
+            .dead_letter_queue
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty() && d.kind == DependencyKind::Queue)
+        else {
+            continue;
+        };
+        let ptr = format!("/dependencies/{i}/dead_letter_queue");
+        if let Some(o) = out.iter_mut().find(|o| match o.queue {
+            Some(q) => queue_matches(q, name) == Some(true),
+            None => o.names.iter().any(|n| names_match(name, n)),
+        }) {
+            o.declared_at = o.declared_at.take().or_else(|| at(cx, &ptr));
+            continue;
+        }
+        if let Some(q) = queues.iter().find(|q| queue_matches(q, name) == Some(true)) {
+            let mut dl = of_queue(q);
+            dl.declared_at = at(cx, &ptr);
+            out.push(dl);
+            continue;
+        }
+        if out
+            .iter()
+            .any(|o| o.queue.is_none() && o.names.iter().any(|n| n == name))
+        {
+            continue;
+        }
+        out.push(DeadLetters {
+            label: format!("`{name}` (dependency `{}`)", d.name),
+            names: vec![name.to_string()],
+            queue: None,
+            loc: at(cx, &ptr),
+            declared_at: None,
+        });
+    }
+    out
+}
+
+/// What consumes a dead-letter queue in Terraform: a Lambda event source mapping or an
+/// EventBridge pipe that reads it, by reference or by a literal ARN ending in its name.
+fn processor<'a>(tf: &'a Terraform, dl: &DeadLetters<'_>) -> Option<(&'a Resource, &'a Attr)> {
+    [
+        ("aws_lambda_event_source_mapping", "event_source_arn"),
+        ("aws_pipes_pipe", "source"),
+    ]
+    .into_iter()
+    .find_map(|(rtype, attr)| {
+        tf.resources_of(rtype).find_map(|r| {
+            let a = r.attr(attr)?;
+            let by_ref = dl
+                .queue
+                .is_some_and(|q| a.addresses().contains(&q.address()));
+            let by_arn = a.value.as_str().is_some_and(|arn| {
+                arn.rsplit(':')
+                    .next()
+                    .is_some_and(|tail| dl.names.iter().any(|n| n == tail))
+            });
+            (by_ref || by_arn).then_some((r, a))
+        })
+    })
+}
+
+/// The alerting rule that watches the depth of a dead-letter queue, by name.
+fn depth_alert<'a>(
+    alerts: &[&'a Rule],
+    recording: &[&Rule],
+    dl: &DeadLetters<'_>,
+) -> Option<&'a Rule> {
+    alerts.iter().copied().find(|r| {
+        let s = watches(r, recording);
+        (s.contains(&Signal::DeadLetterDepth) || s.contains(&Signal::QueueDepth))
+            && dl.names.iter().any(|n| alert_names_queue(r, recording, n))
+    })
+}
+
+/// The second part of the check: every dead-letter queue is watched by an alert on its depth
+/// or consumed by a processor. `None` when there is no dead-letter queue to watch; with it,
+/// the evidence letters the conclusion needs (`T P` when an unwatched queue may have its
+/// alert in a rule file that could not be read).
+fn watch_dead_letters(
+    cx: &CheckContext<'_>,
+    tf: &Terraform,
+    queues: &[&Resource],
+    dlqs: &[&Resource],
+    is_dlq: &dyn Fn(&Resource) -> bool,
+) -> (Option<Shown>, &'static str) {
+    let found = dead_letter_queues(cx, tf, queues, dlqs, is_dlq);
+    if found.is_empty() {
+        return (None, "T");
+    }
+    let recording = recording_rules(cx);
+    let alerts: Vec<&Rule> = cx.evidence.prometheus.alerts().collect();
+    let rules_unread = !cx.evidence.gaps("P").is_empty();
+    let mut letters = "T";
+    let mut shown = Shown::default();
+    for dl in &found {
+        let resource = format!("dead-letter queue {}", dl.names[0]);
+        if let Some(r) = depth_alert(&alerts, &recording, dl) {
+            shown.proof.push(
+                Finding::new(format!(
+                    "{} watches the depth of dead-letter queue {}",
+                    alert_name(r),
+                    dl.label
+                ))
+                .at(Some(r.expr.loc.location()))
+                .resource(resource),
+            );
+        } else if let Some((p, a)) = processor(tf, dl) {
+            shown.proof.push(
+                Finding::new(format!(
+                    "{} consumes dead-letter queue {}",
+                    p.address(),
+                    dl.label
+                ))
+                .at(tf_at(&a.loc))
+                .resource(resource),
+            );
+        } else if rules_unread {
+            letters = "T P";
+        } else {
+            shown.failures.push(
+                Finding::new(format!(
+                    "dead-letter queue {} has no alert on its depth and no processor: messages that failed for good pile up unseen; alert when it holds any message (naming the queue, e.g. `queue_name=\"{}\"`)",
+                    dl.label, dl.names[0]
+                ))
+                .at(dl.loc.clone())
+                .related(dl.declared_at.clone())
+                .resource(resource),
+            );
+        }
+    }
+    (Some(shown), letters)
 }
 
 /// Whether a redrive policy names a target and a receive count.
@@ -398,17 +654,20 @@ fn judge_queue(tf: &Terraform, queue: &Resource, shown: &mut Shown) {
 mod tests {
     use launchgate_core::Basis;
 
-    use crate::support::fixture::{basis, contradicts};
+    use launchgate_core::Outcome;
+
+    use crate::support::fixture::{basis, contradicts, run};
 
     #[test]
     fn repository_evidence_proves_and_a_claim_alone_attests() {
         for case in ["pass_terraform_redrive", "pass_claim_proven"] {
             assert_eq!(basis("SAF-008", case), Some(Basis::Proven), "{case}");
         }
-        assert_eq!(
-            basis("SAF-008", "pass_every_queue_has_dlq"),
-            Some(Basis::Attested)
-        );
+        // The dead-letter queues are only declared: alerts or a processor on them do not
+        // show that they exist.
+        for case in ["pass_every_queue_has_dlq", "pass_declared_dlq_processor"] {
+            assert_eq!(basis("SAF-008", case), Some(Basis::Attested), "{case}");
+        }
     }
 
     #[test]
@@ -418,5 +677,62 @@ mod tests {
             "fail_claim_contradicted",
             "dead_letter_queue: orders-dlq"
         ));
+    }
+
+    #[test]
+    fn unwatched_dead_letter_queues_are_named_where_they_are_defined() {
+        let Outcome::Fail { findings } = run("SAF-008", "fail_dlq_unwatched") else {
+            panic!("expected a failure");
+        };
+        let got: Vec<(&str, u32, &str)> = findings
+            .iter()
+            .map(|f| {
+                let l = f.location.as_ref().unwrap();
+                (l.path.as_str(), l.line, f.resource.as_deref().unwrap_or(""))
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [("infra/queues.tf", 1, "dead-letter queue orders-dlq")]
+        );
+        assert!(
+            findings[0]
+                .message
+                .starts_with("dead-letter queue aws_sqs_queue.orders_dlq (`orders-dlq`) has no alert on its depth and no processor"),
+            "{}",
+            findings[0].message
+        );
+        // The Terraform queue is also the declared one: the claim is a related place.
+        assert_eq!(findings[0].related.len(), 1);
+        assert_eq!(findings[0].related[0].line, 10);
+    }
+
+    #[test]
+    fn a_declared_dead_letter_queue_needs_an_alert_too() {
+        let Outcome::Fail { findings } = run("SAF-008", "fail_declared_dlq_unwatched") else {
+            panic!("expected a failure");
+        };
+        assert_eq!(findings.len(), 1);
+        assert!(
+            findings[0].message.starts_with(
+                "dead-letter queue `refunds-dlq` (dependency `refunds`) has no alert on its depth"
+            ),
+            "{}",
+            findings[0].message
+        );
+    }
+
+    #[test]
+    fn processors_and_alerts_both_count() {
+        let Outcome::Pass { evidence, .. } = run("SAF-008", "pass_terraform_redrive") else {
+            panic!("expected a pass");
+        };
+        let messages: Vec<&str> = evidence.iter().map(|f| f.message.as_str()).collect();
+        assert!(messages.contains(
+            &"alert `OrdersDeadLetters` watches the depth of dead-letter queue aws_sqs_queue.orders_dlq (`fulfilment-orders-dlq`)"
+        ), "{messages:#?}");
+        assert!(messages.contains(
+            &"aws_lambda_event_source_mapping.replay_failed_shipments consumes dead-letter queue aws_sqs_queue.shipments_failed (`shipments-failed`)"
+        ), "{messages:#?}");
     }
 }
