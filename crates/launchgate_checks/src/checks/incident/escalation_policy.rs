@@ -1,4 +1,5 @@
 use launchgate_core::{Finding, Location, Outcome};
+use launchgate_evidence::docs::classify;
 
 use crate::support::at;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
@@ -10,6 +11,11 @@ declare_check! {
     /// (`after_minutes`). Escalation policies kept as code in Terraform
     /// (`pagerduty_escalation_policy` rules, `opsgenie_escalation` rules) prove it, and one with
     /// a single level fails, also when the manifest declares more.
+    ///
+    /// An escalation policy written in the repository's documents proves it as well: a heading
+    /// about escalation (`## Escalation policy`) whose section lists at least two levels in
+    /// order (a numbered list, a table, items naming L1/L2/L3, primary/secondary/lead, or
+    /// `L1 -> L2 -> lead`). A written section with a single step is not counted as a policy.
     ///
     /// ## Why it matters
     /// A page that the primary misses (asleep, on a train, out of battery) must reach someone
@@ -36,6 +42,13 @@ declare_check! {
     ///       after_minutes: 10
     ///     - name: payments-eng-lead
     ///       after_minutes: 30
+    /// ```
+    /// ```markdown passes path=docs/oncall.md
+    /// # Payments on-call
+    ///
+    /// ## Escalation policy
+    ///
+    /// L1 payments-oncall -> L2 payments-secondary (after 10 min) -> engineering lead (after 30 min)
     /// ```
     /// ```hcl fails path=infra/pagerduty.tf
     /// resource "pagerduty_escalation_policy" "payments" {
@@ -104,6 +117,26 @@ impl Check for EscalationPolicy {
                 )
             }))
             .collect();
+        // Escalation policies written in the documents, with two levels or more.
+        let written: Vec<Finding> = cx
+            .evidence
+            .docs
+            .documents
+            .iter()
+            .filter_map(|d| classify::escalation_path(d).map(|p| (d, p)))
+            .filter(|(_, p)| p.steps.len() >= 2)
+            .map(|(d, p)| {
+                let levels: Vec<&str> = p.steps.iter().map(|s| s.text.as_str()).collect();
+                Finding::new(format!(
+                    "{} writes an escalation policy of {} levels (`{}`): {}",
+                    d.path,
+                    levels.len(),
+                    p.heading.text,
+                    levels.join(" -> ")
+                ))
+                .at(Some(p.heading.loc.location()))
+            })
+            .collect();
         let mut findings = Vec::new();
         for (address, levels, loc) in &policies {
             if *levels < 2 {
@@ -134,6 +167,7 @@ impl Check for EscalationPolicy {
                     .at(loc.clone())
                     .resource(address.clone())
             })
+            .chain(written)
             .collect();
         if steps.is_empty() && !proof.is_empty() {
             return Outcome::proven(proof);

@@ -3,6 +3,7 @@
 use crate::Check;
 
 pub(crate) mod escalation_policy;
+pub(crate) mod incident_process;
 pub(crate) mod oncall_rotation;
 pub(crate) mod oncall_trained;
 pub(crate) mod owner_defined;
@@ -13,5 +14,6 @@ pub(crate) static CHECKS: &[&dyn Check] = &[
     &oncall_rotation::OncallRotation,
     &escalation_policy::EscalationPolicy,
     &status_page::StatusPage,
+    &incident_process::IncidentProcess,
     &oncall_trained::OncallTrained,
 ];
