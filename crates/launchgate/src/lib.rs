@@ -310,7 +310,8 @@ fn review(args: &CheckArgs) -> Result<Review, Failure> {
         let options = ScanOptions {
             max_file_size: args.max_file_size,
             ..ScanOptions::default()
-        };
+        }
+        .with_report_locations(&manifest.reports);
         launchgate_evidence::scan(root, &options).map_err(|e| Failure::Message(e.to_string()))?
     };
     let evaluation = launchgate_policy::evaluate(&registry, &manifest, &evidence, &policy, today)

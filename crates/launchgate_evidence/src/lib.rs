@@ -29,7 +29,10 @@ pub mod terraform;
 pub mod yaml;
 
 pub use classify::{CiSystem, DepFormat, FileKind, ReportFormat, classify};
-pub use scan::{DEFAULT_MAX_FILE_SIZE, IGNORE_FILE, ScanError, ScanOptions, scan};
+pub use scan::{
+    DEFAULT_MAX_FILE_SIZE, DEFAULT_REPORT_GLOBS, IGNORE_FILE, ReportGlob, ReportGroup, ScanError,
+    ScanOptions, scan,
+};
 pub use source::{Loc, Located, Source};
 
 /// What the scan found. Empty when no repository was scanned.

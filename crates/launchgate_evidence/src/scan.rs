@@ -7,10 +7,12 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use globset::{Glob, GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
+use launchgate_manifest::ReportLocations;
 
-use crate::classify::{FileKind, classify};
-use crate::source::Source;
+use crate::classify::{FileKind, ReportFormat, classify};
+use crate::source::{Loc, Source};
 use crate::{
     Evidence, EvidenceError, NotEvaluated, ScannedFile, SkipReason, Skipped, alertmanager, ci,
     dashboards, deps, dockerfile, docs, k8s, ownership, prometheus, reports, secrets, terraform,
@@ -30,6 +32,12 @@ pub struct ScanOptions {
     pub max_file_size: u64,
     /// Worker threads; 0 picks the number of CPUs.
     pub threads: usize,
+    /// Where reports are (the manifest's `reports` globs): read even when `.gitignore`d, and
+    /// each matched file must be a report of its group.
+    pub reports: Vec<ReportGlob>,
+    /// Also look for reports at the usual build-output locations ([`DEFAULT_REPORT_GLOBS`]),
+    /// `.gitignore`d or not.
+    pub default_report_globs: bool,
 }
 
 impl Default for ScanOptions {
@@ -37,7 +45,232 @@ impl Default for ScanOptions {
         ScanOptions {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             threads: 0,
+            reports: Vec::new(),
+            default_report_globs: true,
         }
+    }
+}
+
+impl ScanOptions {
+    /// These options with the manifest's report globs added.
+    #[must_use]
+    pub fn with_report_locations(mut self, locations: &ReportLocations) -> ScanOptions {
+        for (group, globs) in [
+            (ReportGroup::Junit, &locations.junit),
+            (ReportGroup::Coverage, &locations.coverage),
+            (ReportGroup::Sarif, &locations.sarif),
+            (ReportGroup::LoadTest, &locations.load_test),
+        ] {
+            self.reports.extend(globs.iter().map(|g| ReportGlob {
+                group,
+                glob: g.clone(),
+            }));
+        }
+        self
+    }
+}
+
+/// Where reports usually are, in build output that is normally `.gitignore`d: Maven Surefire
+/// and Failsafe, Gradle, nextest, coverage tools, JaCoCo, and JUnit and SARIF files by name.
+pub const DEFAULT_REPORT_GLOBS: &[&str] = &[
+    "**/target/surefire-reports/*.xml",
+    "**/target/failsafe-reports/*.xml",
+    "**/build/test-results/**/*.xml",
+    "**/target/nextest/**/*.xml",
+    "**/coverage/lcov.info",
+    "**/coverage/cobertura-coverage.xml",
+    "**/coverage.xml",
+    "**/target/site/jacoco/jacoco.xml",
+    "**/build/reports/jacoco/**/*.xml",
+    "**/junit*.xml",
+    "**/TEST-*.xml",
+    "**/*.sarif",
+    "**/*.sarif.json",
+    "**/k6-summary*.json",
+];
+
+/// Folders the report walk never enters: version control, dependencies and caches that hold
+/// no reports and can hold very many files.
+const REPORT_WALK_PRUNE: &[&str] = &[
+    ".git",
+    "node_modules",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    "__pycache__",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".gradle",
+    ".terraform",
+    "bower_components",
+    "incremental",
+    ".fingerprint",
+];
+
+/// Which reports a manifest glob is meant to find.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ReportGroup {
+    /// `reports.junit`: JUnit XML.
+    Junit,
+    /// `reports.coverage`: lcov, Cobertura or JaCoCo.
+    Coverage,
+    /// `reports.sarif`: SARIF logs.
+    Sarif,
+    /// `reports.load_test`: k6 summaries.
+    LoadTest,
+}
+
+impl ReportGroup {
+    /// The manifest key (`junit`, `coverage`, `sarif`, `load_test`).
+    pub fn key(self) -> &'static str {
+        match self {
+            ReportGroup::Junit => "junit",
+            ReportGroup::Coverage => "coverage",
+            ReportGroup::Sarif => "sarif",
+            ReportGroup::LoadTest => "load_test",
+        }
+    }
+
+    /// Whether a report of `format` belongs to this group.
+    pub fn accepts(self, format: ReportFormat) -> bool {
+        match self {
+            ReportGroup::Junit => format == ReportFormat::JUnit,
+            ReportGroup::Coverage => matches!(
+                format,
+                ReportFormat::Lcov | ReportFormat::Cobertura | ReportFormat::JaCoCo
+            ),
+            ReportGroup::Sarif => format == ReportFormat::Sarif,
+            ReportGroup::LoadTest => format == ReportFormat::K6,
+        }
+    }
+
+    /// The format an error about this group is filed under (so the checks reading it see it).
+    fn primary(self) -> ReportFormat {
+        match self {
+            ReportGroup::Junit => ReportFormat::JUnit,
+            ReportGroup::Coverage => ReportFormat::Lcov,
+            ReportGroup::Sarif => ReportFormat::Sarif,
+            ReportGroup::LoadTest => ReportFormat::K6,
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            ReportGroup::Junit => "a JUnit XML report",
+            ReportGroup::Coverage => "an lcov, Cobertura or JaCoCo coverage report",
+            ReportGroup::Sarif => "a SARIF log",
+            ReportGroup::LoadTest => "a k6 end-of-test summary",
+        }
+    }
+}
+
+/// A manifest glob for reports (repository-relative; `*` stays within a folder, `**` crosses
+/// folders).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportGlob {
+    pub group: ReportGroup,
+    pub glob: String,
+}
+
+/// The compiled report globs.
+struct ReportMatcher {
+    /// Manifest globs, with their group and text.
+    declared: Vec<(ReportGlob, GlobMatcher)>,
+    /// Every glob (manifest and defaults), for the walk of ignored folders.
+    any: GlobSet,
+    /// Per glob, its folder segments (`None` for `**`), to prune folders no glob reaches.
+    dirs: Vec<Vec<Option<GlobMatcher>>>,
+}
+
+fn compile(glob: &str) -> Result<Glob, globset::Error> {
+    GlobBuilder::new(glob.trim_start_matches("./"))
+        .literal_separator(true)
+        .build()
+}
+
+impl ReportMatcher {
+    fn new(options: &ScanOptions, errors: &mut Vec<EvidenceError>) -> ReportMatcher {
+        let mut declared = Vec::new();
+        let mut any = GlobSetBuilder::new();
+        let mut dirs = Vec::new();
+        let mut add = |text: &str, any: &mut GlobSetBuilder, glob: Glob| {
+            any.add(glob);
+            let segs: Vec<&str> = text.trim_start_matches("./").split('/').collect();
+            let folder = &segs[..segs.len().saturating_sub(1)];
+            dirs.push(
+                folder
+                    .iter()
+                    .map(|s| {
+                        if *s == "**" {
+                            None
+                        } else {
+                            // A segment that does not compile alone matches anything.
+                            compile(s).ok().map(|g| g.compile_matcher())
+                        }
+                    })
+                    .collect(),
+            );
+        };
+        for r in &options.reports {
+            match compile(&r.glob) {
+                Ok(g) => {
+                    declared.push((r.clone(), g.compile_matcher()));
+                    add(&r.glob, &mut any, g);
+                }
+                Err(e) => errors.push(EvidenceError::new(
+                    Loc::file_start(&Arc::from(launchgate_manifest::MANIFEST_FILE)),
+                    FileKind::Report(r.group.primary()),
+                    format!(
+                        "`reports.{}` glob `{}` is invalid: {e}",
+                        r.group.key(),
+                        r.glob
+                    ),
+                )),
+            }
+        }
+        if options.default_report_globs {
+            for d in DEFAULT_REPORT_GLOBS {
+                if let Ok(g) = compile(d) {
+                    add(d, &mut any, g);
+                }
+            }
+        }
+        ReportMatcher {
+            declared,
+            any: any.build().unwrap_or_else(|_| GlobSet::empty()),
+            dirs,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.dirs.is_empty()
+    }
+
+    /// The first manifest glob matching `rel`.
+    fn declared_for(&self, rel: &str) -> Option<&ReportGlob> {
+        self.declared
+            .iter()
+            .find(|(_, m)| m.is_match(rel))
+            .map(|(g, _)| g)
+    }
+
+    /// Whether a file under folder `rel` (segments) can match some glob.
+    fn reaches(&self, rel: &[&str]) -> bool {
+        self.dirs.iter().any(|g| prefix_possible(g, rel))
+    }
+}
+
+/// Whether folder `dir` can be on the way to a match of a glob whose folder segments are
+/// `glob` (`None` is `**`).
+fn prefix_possible(glob: &[Option<GlobMatcher>], dir: &[&str]) -> bool {
+    let Some((d, drest)) = dir.split_first() else {
+        return true;
+    };
+    match glob.split_first() {
+        None => false,
+        Some((None, grest)) => prefix_possible(grest, dir) || prefix_possible(glob, drest),
+        Some((Some(m), grest)) => m.is_match(d) && prefix_possible(grest, drest),
     }
 }
 
@@ -106,7 +339,12 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Evidence, ScanError> {
             path: root.to_path_buf(),
         });
     }
-    let total = Mutex::new(Collected::default());
+    let mut setup_errors = Vec::new();
+    let reports = ReportMatcher::new(options, &mut setup_errors);
+    let total = Mutex::new(Collected {
+        errors: setup_errors,
+        ..Collected::default()
+    });
     let mut builder = WalkBuilder::new(root);
     builder
         .hidden(false)
@@ -119,6 +357,7 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Evidence, ScanError> {
         .filter_entry(|e| !(e.file_name() == ".git" && e.file_type().is_some_and(|t| t.is_dir())));
     builder.build_parallel().run(|| {
         let total = &total;
+        let reports = &reports;
         let mut local = Local {
             out: Collected::default(),
             total,
@@ -128,7 +367,7 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Evidence, ScanError> {
                 Ok(entry) => {
                     if entry.file_type().is_some_and(|t| t.is_file()) {
                         let rel = relative(root, entry.path());
-                        visit(&rel, entry.path(), options, &mut local.out);
+                        visit(&rel, entry.path(), options, reports, false, &mut local.out);
                     }
                 }
                 Err(err) => local.out.skipped.push(walk_error(root, &err)),
@@ -136,10 +375,55 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Evidence, ScanError> {
             WalkState::Continue
         })
     });
-    let collected = total
+    let mut collected = total
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if !reports.is_empty() {
+        walk_reports(root, options, &reports, &mut collected);
+    }
     Ok(assemble(root, collected))
+}
+
+/// The second, cheap walk for reports in folders the ignore files exclude (`target/`,
+/// `coverage/`, `build/`): without ignore rules, skipping `.git`, dependency folders and
+/// folders no report glob reaches; files the first walk read are not read again, and only
+/// files a report glob matches are read at all.
+fn walk_reports(root: &Path, options: &ScanOptions, reports: &ReportMatcher, out: &mut Collected) {
+    let seen: std::collections::HashSet<String> = out
+        .files
+        .iter()
+        .map(|f| f.path.to_string())
+        .chain(out.skipped.iter().map(|s| s.path.clone()))
+        .collect();
+    let mut found = Vec::new();
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            // Symbolic links are not followed: the first walk already did, loops included.
+            let Ok(t) = entry.file_type() else {
+                continue;
+            };
+            let path = entry.path();
+            let rel = relative(root, &path);
+            if t.is_dir() {
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                let segs: Vec<&str> = rel.split('/').collect();
+                if !REPORT_WALK_PRUNE.contains(&name.as_ref()) && reports.reaches(&segs) {
+                    dirs.push(path);
+                }
+            } else if t.is_file() && !seen.contains(&rel) && reports.any.is_match(&rel) {
+                found.push((rel, path));
+            }
+        }
+    }
+    found.sort();
+    for (rel, abs) in found {
+        visit(&rel, &abs, options, reports, true, out);
+    }
 }
 
 /// A worker's results, handed over to the shared total when the worker finishes.
@@ -231,7 +515,17 @@ fn walk_error(root: &Path, err: &ignore::Error) -> Skipped {
 /// Bytes looked at to decide whether a file is binary.
 const SNIFF: usize = 8192;
 
-fn visit(rel: &str, abs: &Path, options: &ScanOptions, out: &mut Collected) {
+/// Reads, classifies and parses one file. `extra` files come from the report walk: they are
+/// kept only when they are reports, and are not secret-scanned (they are build output, not
+/// the repository's content).
+fn visit(
+    rel: &str,
+    abs: &Path,
+    options: &ScanOptions,
+    reports: &ReportMatcher,
+    extra: bool,
+    out: &mut Collected,
+) {
     let bytes = match read_limited(abs, options.max_file_size) {
         Ok(ReadOutcome::Bytes(b)) => b,
         Ok(ReadOutcome::TooLarge(size)) => {
@@ -268,6 +562,32 @@ fn visit(rel: &str, abs: &Path, options: &ScanOptions, out: &mut Collected) {
     };
     let kind = classify(rel, &text);
     let path: Arc<str> = Arc::from(rel);
+    if let Some(glob) = reports.declared_for(rel) {
+        let fits = matches!(kind, FileKind::Report(f) if glob.group.accepts(f));
+        if !fits {
+            let is = match kind {
+                FileKind::Report(f) => format!("a {} report", f.name()),
+                FileKind::Other => "not a report launchgate recognises".to_string(),
+                k => format!("a {} file", k.key()),
+            };
+            out.errors.push(EvidenceError::new(
+                Loc::file_start(&path),
+                FileKind::Report(glob.group.primary()),
+                format!(
+                    "`reports.{}` glob `{}` matches this file, but it is {is}, not {}",
+                    glob.group.key(),
+                    glob.glob,
+                    glob.group.describe()
+                ),
+            ));
+            if extra {
+                return;
+            }
+        }
+    }
+    if extra && !matches!(kind, FileKind::Report(_)) {
+        return;
+    }
     out.files.push(ScannedFile {
         path: path.clone(),
         kind,
@@ -288,7 +608,9 @@ fn visit(rel: &str, abs: &Path, options: &ScanOptions, out: &mut Collected) {
     } else {
         None
     };
-    out.secrets.extend(secrets::scan(&src, docs.as_deref()));
+    if !extra {
+        out.secrets.extend(secrets::scan(&src, docs.as_deref()));
+    }
     parse(&src, kind, docs.unwrap_or_default(), out);
 }
 

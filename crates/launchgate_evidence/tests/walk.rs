@@ -49,6 +49,7 @@ fn ignore_files_hidden_folders_git_and_skips() {
         &ScanOptions {
             max_file_size: 1024,
             threads: 2,
+            ..ScanOptions::default()
         },
     )
     .unwrap();

@@ -1,9 +1,22 @@
+use std::fmt::Write as _;
+
 use launchgate_core::{Finding, Location, Outcome};
+use launchgate_evidence::ReportFormat;
 use launchgate_evidence::ci::{Pipeline, SecurityScan};
+use launchgate_evidence::reports::{ScanReport, ScanResult, ScanSeverity};
 use launchgate_evidence::terraform::{Resource, Terraform, TfValue};
+
+use crate::checks::operations::tests_passing::{report_age, report_gaps};
 
 use crate::support::{self, Tally};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
+
+/// Scanners whose SARIF reports scan container images (lowercase parts of `tool.driver.name`).
+const IMAGE_SCANNER_TOOLS: &[&str] =
+    &["trivy", "grype", "anchore", "docker scout", "snyk", "clair"];
+
+/// Most critical and high findings named per report.
+const TOP_FINDINGS: usize = 5;
 
 /// ECR scan frequencies that scan every pushed image.
 const SCANNING_FREQUENCIES: &[&str] = &["SCAN_ON_PUSH", "CONTINUOUS_SCAN"];
@@ -27,8 +40,19 @@ declare_check! {
     /// the first CI pipeline (where the scan belongs), or at the Dockerfile or workload when
     /// there is no CI. The check does not apply when the repository builds and deploys no
     /// images at all (no Dockerfile, image build or scan in CI, Kubernetes workload, ECS task
-    /// definition or ECR repository). Reading the latest scan report (0 critical and 0 high findings) comes in a
-    /// later version.
+    /// definition or ECR repository).
+    ///
+    /// The latest scan reports must be clean: every SARIF 2.1.0 log in the repository (found
+    /// by content, at `**/*.sarif` even when `.gitignore`d, and at the globs of
+    /// `reports.sarif`) has 0 critical and 0 high findings. Severity comes from the
+    /// `security-severity` score of the result or its rule (9 and above critical, 7 high, 4
+    /// medium, above 0 low), else from the level (`error` high, `warning` medium, `note`
+    /// low); suppressed results are counted apart and do not fail the check. The top findings
+    /// are named (rule, severity, place in the SARIF file). A report from an image scanner
+    /// (Trivy, Grype, Anchore, Docker Scout, Snyk, Clair) also shows that images are scanned.
+    /// A report dated (its invocation time) more than the policy window (default 14 days,
+    /// `report_max_age_days`) before the review date makes the check inconclusive, never a
+    /// pass; a report that cannot be parsed too.
     ///
     /// ## Why it matters
     /// A base image is a few hundred packages nobody on the team chose one by one. New CVEs are
@@ -61,6 +85,14 @@ declare_check! {
     ///   }
     /// }
     /// ```
+    /// ```json fails path=reports/trivy.sarif
+    /// {"version": "2.1.0", "runs": [{
+    ///   "tool": {"driver": {"name": "Trivy", "rules": [
+    ///     {"id": "CVE-2026-1234", "properties": {"security-severity": "9.8"}}]}},
+    ///   "invocations": [{"executionSuccessful": true, "endTimeUtc": "2026-11-20T10:00:00Z"}],
+    ///   "results": [{"ruleId": "CVE-2026-1234", "ruleIndex": 0, "level": "error",
+    ///     "message": {"text": "openssl 3.0.1: buffer overflow"}}]}]}
+    /// ```
     /// ```yaml passes path=.github/workflows/image.yml
     /// on:
     ///   push:
@@ -84,7 +116,7 @@ declare_check! {
     /// scanning images for vulnerabilities; Trivy and Grype documentation.
     pub struct ImageScanning {
         id: "SEC-008", slug: "image-scanning", category: Security, severity: Blocker,
-        tiers: [Required, Required, Recommended], evidence: "T C", effort: 2,
+        tiers: [Required, Required, Recommended], evidence: "T C R", effort: 2,
     }
 }
 
@@ -125,7 +157,14 @@ impl Check for ImageScanning {
         let tf = &ev.terraform;
         let repos: Vec<&Resource> = tf.resources_of("aws_ecr_repository").collect();
         let scans: Vec<(&Pipeline, &SecurityScan)> = image_scans(&ev.ci.pipelines);
-        let builds_images = !ev.dockerfiles.is_empty()
+        let image_reports: Vec<&ScanReport> = ev
+            .reports
+            .scans
+            .iter()
+            .filter(|r| is_image_scan(r))
+            .collect();
+        let builds_images = !image_reports.is_empty()
+            || !ev.dockerfiles.is_empty()
             || ev
                 .kubernetes
                 .workloads
@@ -154,7 +193,10 @@ impl Check for ImageScanning {
                     .resource(format!("pipeline {}", p.path)),
             );
         }
-        let ci_covers = !scans.is_empty();
+        let ci_covers = !scans.is_empty() || !image_reports.is_empty();
+        for r in &ev.reports.scans {
+            judge_report(cx, r, &mut t);
+        }
         for e in ecr {
             match e {
                 Ecr::Scanned(f) => t.evidence.push(f),
@@ -173,12 +215,9 @@ impl Check for ImageScanning {
             t.missing
                 .push(Finding::new(no_scanner_message(&ev.ci.pipelines)).at(missing_at(cx)));
         }
-        support::conclude_tally(
-            cx,
-            support::gaps_and_pipelines(cx, "T"),
-            t,
-            "no image scanning found",
-        )
+        let mut gaps = support::gaps_and_pipelines(cx, "T");
+        gaps.extend(report_gaps(cx, &[ReportFormat::Sarif]));
+        support::conclude_tally(cx, gaps, t, "no image scanning found")
     }
 }
 
@@ -377,4 +416,88 @@ fn missing_at(cx: &CheckContext<'_>) -> Option<Location> {
         .ecs_task_definitions()
         .first()
         .map(|td| td.loc.location())
+}
+
+/// Whether a SARIF log comes from an image scanner.
+fn is_image_scan(r: &ScanReport) -> bool {
+    r.runs.iter().any(|run| {
+        let tool = run.tool.to_ascii_lowercase();
+        IMAGE_SCANNER_TOOLS.iter().any(|t| tool.contains(t))
+    })
+}
+
+/// A result as findings name it: `critical CVE-2026-1234 (Dockerfile:1): openssl ...`.
+fn describe(r: &ScanResult) -> String {
+    let mut s = format!(
+        "{} `{}`",
+        r.severity.key(),
+        r.rule_id.as_deref().unwrap_or("(no rule id)")
+    );
+    if let Some(score) = r.security_severity {
+        let _ = write!(s, " (security-severity {score})");
+    }
+    if let Some(t) = &r.target {
+        let _ = write!(s, " in {t}");
+    }
+    if !r.message.is_empty() {
+        let _ = write!(s, ": {}", r.message);
+    }
+    s
+}
+
+/// Judges one SARIF log: its critical and high findings fail (the top ones named, at their
+/// results); a clean log is evidence, unless it is too old.
+fn judge_report(cx: &CheckContext<'_>, r: &ScanReport, t: &mut Tally) {
+    let path = &r.loc.path;
+    let max_days = cx.options.report_max_age_days;
+    for run in &r.runs {
+        let mut bad: Vec<&ScanResult> = run
+            .results
+            .iter()
+            .filter(|x| !x.suppressed && x.severity >= ScanSeverity::High)
+            .collect();
+        // Most severe first, then in file order.
+        bad.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.loc.cmp(&b.loc)));
+        let (crit, high) = (
+            run.count(ScanSeverity::Critical),
+            run.count(ScanSeverity::High),
+        );
+        let more = bad.len().saturating_sub(TOP_FINDINGS);
+        for (i, x) in bad.iter().take(TOP_FINDINGS).enumerate() {
+            let mut msg = format!(
+                "{} in {path} reports {} ({crit} critical, {high} high in this run)",
+                run.tool,
+                describe(x)
+            );
+            if i + 1 == TOP_FINDINGS && more > 0 {
+                let _ = write!(msg, "; {more} more critical or high findings not listed");
+            }
+            t.failures.push(
+                Finding::new(msg)
+                    .at(Some(x.loc.location()))
+                    .resource(format!(
+                        "{} {}",
+                        run.tool,
+                        x.rule_id.as_deref().unwrap_or("")
+                    )),
+            );
+        }
+        if !bad.is_empty() {
+            continue;
+        }
+        let what = format!("the {} report {path}", run.tool);
+        match report_age(cx, run.date.or(r.date), max_days).judge(cx, &what, &run.loc, max_days) {
+            Err(f) => t.unknowns.push(f),
+            Ok(age) => t.evidence.push(
+                Finding::new(format!(
+                    "{} in {path}: 0 critical and 0 high findings ({} medium, {} low, {} suppressed); {age}",
+                    run.tool,
+                    run.count(ScanSeverity::Medium),
+                    run.count(ScanSeverity::Low),
+                    run.suppressed()
+                ))
+                .at(Some(run.loc.location())),
+            ),
+        }
+    }
 }
