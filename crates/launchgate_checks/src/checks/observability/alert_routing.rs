@@ -34,6 +34,9 @@ declare_check! {
     /// service has alerts, and is inconclusive when a configuration could not be read. Without
     /// alerts it is inconclusive: OBS-005 reports missing alerts.
     ///
+    /// A service with no alerting rules (and every rule file readable) is not judged here:
+    /// the check is skipped and OBS-005 reports the missing alerts, once.
+    ///
     /// ## Why it matters
     /// An alert is only as good as its route. A paging alert that lands in a busy Slack channel
     /// at 3am is read at 9am; an alert caught by a catch-all route to a receiver with no
@@ -126,6 +129,9 @@ impl Check for AlertRouting {
             return Outcome::inconclusive(NOT_SCANNED);
         }
         let alerts = cx.evidence.prometheus.service_alerts(&cx.manifest.alerts);
+        if let Some(skip) = crate::support::no_service_alerts(cx, &alerts) {
+            return skip;
+        }
         if alerts.is_empty() {
             return conclude(
                 cx,

@@ -20,6 +20,9 @@ declare_check! {
     /// alert's list item when something is missing. A rule file that cannot be read makes
     /// the check inconclusive unless a defect was already found.
     ///
+    /// A service with no alerting rules (and every rule file readable) is not judged here:
+    /// the check is skipped and OBS-005 reports the missing alerts, once.
+    ///
     /// ## Why it matters
     /// An alert Prometheus rejects never fires, and the whole rule file with it. An alert
     /// without `for` pages on noise; one without a severity cannot be routed; one without a
@@ -160,6 +163,9 @@ impl Check for AlertRulesValid {
 
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let mine = service_alerts(cx);
+        if let Some(skip) = crate::support::no_service_alerts(cx, &mine) {
+            return skip;
+        }
         let mut t = Tally::default();
         for r in &mine {
             judge(r, &mut t);

@@ -19,6 +19,9 @@ declare_check! {
     /// without a `severity` label fails at the alert. When no alert has a paging level, the
     /// finding is at the first alert's severity and counts the levels that were found.
     ///
+    /// A service with no alerting rules (and every rule file readable) is not judged here:
+    /// the check is skipped and OBS-005 reports the missing alerts, once.
+    ///
     /// ## Why it matters
     /// Routing, paging and escalation all key on severity. A value nobody configured
     /// (`severity: important`, `sev0`) falls through to the default route, which usually pages
@@ -86,6 +89,9 @@ impl Check for AlertSeverityTiers {
 
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let mine = service_alerts(cx);
+        if let Some(skip) = crate::support::no_service_alerts(cx, &mine) {
+            return skip;
+        }
         let levels = &cx.options.alert_severities;
         let mut t = Tally::default();
         let mut found: BTreeMap<String, usize> = BTreeMap::new();

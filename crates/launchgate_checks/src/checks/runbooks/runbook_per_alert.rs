@@ -24,6 +24,9 @@ declare_check! {
     ///
     /// Findings point at the annotation's value, or at the alert when it has none.
     ///
+    /// A service with no alerting rules (and every rule file readable) is not judged here:
+    /// the check is skipped and OBS-005 reports the missing alerts, once.
+    ///
     /// ## Why it matters
     /// The engineer paged at 2am starts from the alert. A link to the runbook saves the search
     /// for what to do; a link to a renamed file or a deleted heading wastes the first minutes
@@ -98,6 +101,9 @@ impl Check for RunbookPerAlert {
             return Outcome::inconclusive(NOT_SCANNED);
         }
         let alerts = cx.evidence.prometheus.service_alerts(&cx.manifest.alerts);
+        if let Some(skip) = crate::support::no_service_alerts(cx, &alerts) {
+            return skip;
+        }
         let mut failures = Vec::new();
         let mut evidence = Vec::new();
         for rule in alerts {
