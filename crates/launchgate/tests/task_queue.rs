@@ -101,3 +101,174 @@ fn expect(got: &BTreeMap<String, Option<String>>, want: &[(&str, &str)]) {
         .collect();
     assert_eq!(got, &want);
 }
+
+fn baseline() -> &'static Review {
+    static BASE: std::sync::OnceLock<Review> = std::sync::OnceLock::new();
+    BASE.get_or_init(|| review(Path::new(EXAMPLE)))
+}
+
+const RULES: &str = "monitoring/rules/task-queue.rules.yml";
+
+#[test]
+fn the_whole_example_is_conditional_go_with_only_known_gaps() {
+    let b = baseline();
+    let not_passing: Vec<(&str, &str)> = b
+        .status
+        .iter()
+        .filter(|(_, s)| !matches!(s.as_str(), "pass" | "skip"))
+        .map(|(id, s)| (id.as_str(), s.as_str()))
+        .collect();
+    // No scrape config for ECS tasks in the repository; ECS rolling deploys are not
+    // progressive delivery.
+    assert_eq!(
+        not_passing,
+        [("OBS-004", "inconclusive"), ("OPS-002", "inconclusive")]
+    );
+}
+
+#[test]
+fn a_missing_runbook_fails_runbook_per_alert_at_the_link() {
+    let dir = example("runbook");
+    fs::remove_file(dir.join("docs/runbooks/high-error-rate.md")).unwrap();
+    expect(
+        &broken(baseline(), &dir),
+        &[("RUN-001", "monitoring/rules/task-queue.rules.yml:39")],
+    );
+}
+
+#[test]
+fn without_the_dead_letter_alert_the_dlq_and_golden_signal_checks_fail() {
+    let dir = example("dlq-alert");
+    let rules = fs::read_to_string(dir.join(RULES)).unwrap();
+    let start = rules
+        .find("      - alert: DeadLetterQueueNotEmpty")
+        .unwrap();
+    let end = rules.find("      - alert: ScrapeTargetDown").unwrap();
+    fs::write(
+        dir.join(RULES),
+        format!("{}{}", &rules[..start], &rules[end..]),
+    )
+    .unwrap();
+    expect(
+        &broken(baseline(), &dir),
+        &[
+            ("OBS-006", "launchgate.yaml:25"),
+            ("SAF-008", "infra/terraform/queue.tf:8"),
+        ],
+    );
+}
+
+#[test]
+fn without_the_pager_route_paging_alerts_fail_alert_routing() {
+    let dir = example("pager-route");
+    edit(
+        &dir,
+        "monitoring/alertmanager.yml",
+        "receiver: tasks-pagerduty",
+        "receiver: tasks-slack",
+    );
+    expect(
+        &broken(baseline(), &dir),
+        &[("OBS-009", "monitoring/rules/task-queue.rules.yml:31")],
+    );
+}
+
+#[test]
+fn burn_rate_thresholds_for_another_objective_fail_at_the_alert() {
+    let dir = example("burn-rate");
+    let rules = fs::read_to_string(dir.join(RULES)).unwrap();
+    let fast_start = rules.find("      - alert: FastBudgetBurn").unwrap();
+    let fast_end = rules.find("      - alert: SlowBudgetBurn").unwrap();
+    let fast = rules[fast_start..fast_end].replace("0.999", "0.99");
+    fs::write(
+        dir.join(RULES),
+        format!("{}{fast}{}", &rules[..fast_start], &rules[fast_end..]),
+    )
+    .unwrap();
+    expect(
+        &broken(baseline(), &dir),
+        &[("OBS-011", "monitoring/rules/task-queue.rules.yml:54")],
+    );
+}
+
+#[test]
+fn a_failing_test_case_fails_tests_passing_at_the_case() {
+    let dir = example("junit");
+    edit(
+        &dir,
+        "reports/junit/api.xml",
+        r#"name="TestWorkerCrashRedelivers" time="3.707"/>"#,
+        r#"name="TestWorkerCrashRedelivers" time="3.707"><failure message="task t-42 was delivered twice">worker_test.go:88</failure></testcase>"#,
+    );
+    expect(
+        &broken(baseline(), &dir),
+        &[("OPS-003", "reports/junit/api.xml:18")],
+    );
+}
+
+#[test]
+fn coverage_below_the_minimum_fails_coverage_threshold() {
+    let dir = example("coverage");
+    let p = dir.join("reports/coverage/lcov.info");
+    let mut text = fs::read_to_string(&p).unwrap();
+    text.push_str("SF:worker/legacy.go\n");
+    text.extend((1..=600).map(|line| format!("DA:{line},0\n")));
+    text.push_str("LF:600\nLH:0\nend_of_record\n");
+    fs::write(&p, text).unwrap();
+    expect(
+        &broken(baseline(), &dir),
+        &[("OPS-004", "reports/coverage/lcov.info:2")],
+    );
+}
+
+#[test]
+fn a_load_test_below_its_target_fails_load_tested() {
+    let dir = example("k6");
+    let p = dir.join("reports/k6/summary.json");
+    let text = fs::read_to_string(&p).unwrap().replace("502.64", "311.2");
+    fs::write(&p, text).unwrap();
+    expect(
+        &broken(baseline(), &dir),
+        &[("CAP-007", "reports/k6/summary.json:8")],
+    );
+}
+
+#[test]
+fn a_high_severity_image_finding_fails_image_scanning() {
+    let dir = example("sarif");
+    edit(
+        &dir,
+        "reports/security/trivy-api.sarif",
+        r#""security-severity": "3.3""#,
+        r#""security-severity": "8.1""#,
+    );
+    expect(
+        &broken(baseline(), &dir),
+        &[("SEC-008", "reports/security/trivy-api.sarif:25")],
+    );
+}
+
+#[test]
+fn a_queue_without_redrive_fails_dead_letter_queues() {
+    let dir = example("redrive");
+    edit(
+        &dir,
+        "infra/terraform/queue.tf",
+        "  redrive_policy = jsonencode({\n    deadLetterTargetArn = aws_sqs_queue.tasks_dlq.arn\n    maxReceiveCount     = 5\n  })\n",
+        "",
+    );
+    expect(
+        &broken(baseline(), &dir),
+        &[("SAF-008", "infra/terraform/queue.tf:14")],
+    );
+}
+
+#[test]
+fn without_an_incident_plan_incident_process_fails() {
+    let dir = example("incident");
+    fs::remove_file(dir.join("docs/incident-response.md")).unwrap();
+    expect(
+        &broken(baseline(), &dir),
+        &[("INC-005", "launchgate.yaml:6")],
+    );
+}
