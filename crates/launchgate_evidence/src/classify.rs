@@ -401,8 +401,11 @@ fn sniff_yaml(path: &str, text: &str) -> FileKind {
         sloth |= line.starts_with("version:") && line.contains("prometheus/v1");
         slos |= line.starts_with("slos:");
     }
-    if go_template(text) && (kind || path.contains("/templates/") || path.starts_with("templates/"))
-    {
+    let in_templates = path.contains("/templates/") || path.starts_with("templates/");
+    // Outside a chart's `templates/`, Go template actions alone do not make a Helm template:
+    // Prometheus annotations (`{{ $labels.pod }}`) and Sloth alert templates (`{{.window}}`)
+    // are plain YAML. It takes something only Helm writes.
+    if go_template(text) && (in_templates || (kind && helm_markers(text))) {
         return FileKind::HelmTemplate;
     }
     if api_version && kind {
@@ -416,6 +419,27 @@ fn sniff_yaml(path: &str, text: &str) -> FileKind {
     } else {
         FileKind::Other
     }
+}
+
+/// Whether `text` uses what only Helm templates use: the built-in objects (`.Values`,
+/// `.Release`, ...), Helm's functions (`include`, `toYaml`, `tpl`, `required`) or named
+/// templates.
+fn helm_markers(text: &str) -> bool {
+    const MARKERS: [&str; 12] = [
+        ".Values",
+        ".Release.",
+        ".Chart.",
+        ".Capabilities.",
+        ".Files.",
+        ".Template.",
+        "include \"",
+        "include (",
+        "toYaml",
+        "tpl ",
+        "define \"",
+        "required \"",
+    ];
+    MARKERS.iter().any(|m| text.contains(m))
 }
 
 /// Whether `text` holds Go template actions as Helm writes them (`{{ .Values.x }}`,
@@ -501,6 +525,28 @@ mod tests {
             classify(
                 "k/d.yaml",
                 "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{- include \"x\" . }}\n"
+            ),
+            FileKind::HelmTemplate
+        );
+        // Prometheus and Sloth templates in resources are not Helm.
+        assert_eq!(
+            classify(
+                "k/rules.yaml",
+                "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nspec:\n  groups:\n  - name: a\n    rules:\n    - alert: Down\n      expr: up == 0\n      annotations:\n        summary: \"{{ $labels.instance }} is down ({{ $value }})\"\n"
+            ),
+            FileKind::Kubernetes
+        );
+        assert_eq!(
+            classify(
+                "slos/api.yaml",
+                "apiVersion: sloth.slok.dev/v1\nkind: PrometheusServiceLevel\nspec:\n  slos:\n  - name: x\n    alerting:\n      annotations:\n        summary: \"{{.service}} burns its budget over {{.window}}\"\n"
+            ),
+            FileKind::Kubernetes
+        );
+        assert_eq!(
+            classify(
+                "deploy/d.yaml",
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Values.name }}\n"
             ),
             FileKind::HelmTemplate
         );
