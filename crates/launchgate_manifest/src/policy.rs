@@ -125,18 +125,22 @@ impl RunbookSection {
     /// Whether a heading's text names this section: the name or a synonym appears in it as a
     /// word (case-insensitive).
     pub fn matches(&self, heading: &str) -> bool {
-        let words: Vec<String> = heading
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .collect();
-        std::iter::once(&self.name).chain(&self.synonyms).any(|s| {
-            let want: Vec<String> = s
-                .split(|c: char| !c.is_alphanumeric())
+        let lower = heading.to_lowercase();
+        let split = |t: &'_ str| -> Vec<String> {
+            t.split(|c: char| !c.is_alphanumeric())
                 .filter(|w| !w.is_empty())
                 .map(str::to_lowercase)
-                .collect();
-            !want.is_empty() && words.windows(want.len()).any(|w| w == want.as_slice())
+                .collect()
+        };
+        let mut words: Option<Vec<String>> = None;
+        std::iter::once(&self.name).chain(&self.synonyms).any(|s| {
+            let want = split(s);
+            // Most headings do not contain the first word at all: skip the word split.
+            if want.is_empty() || !lower.contains(want[0].as_str()) {
+                return false;
+            }
+            let words = words.get_or_insert_with(|| split(&lower));
+            words.windows(want.len()).any(|w| w == want.as_slice())
         })
     }
 }

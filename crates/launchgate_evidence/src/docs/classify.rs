@@ -23,10 +23,28 @@ pub fn contains_words(words: &[String], want: &[String]) -> bool {
     !want.is_empty() && words.windows(want.len()).any(|w| w == want)
 }
 
+/// Whether `text` contains `needle` (lowercase) ignoring ASCII case: a cheap test that rules
+/// most texts out before they are split into words.
+pub fn contains_ignore_case(text: &str, needle: &str) -> bool {
+    let (t, n) = (text.as_bytes(), needle.as_bytes());
+    n.is_empty() || t.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}
+
 /// Whether `text` contains one of `phrases` as whole words (case-insensitive).
 fn says_any(text: &str, phrases: &[&str]) -> bool {
+    let candidates: Vec<&&str> = phrases
+        .iter()
+        .filter(|p| {
+            p.split(|c: char| !c.is_alphanumeric())
+                .find(|w| !w.is_empty())
+                .is_some_and(|first| contains_ignore_case(text, first))
+        })
+        .collect();
+    if candidates.is_empty() {
+        return false;
+    }
     let w = words(text);
-    phrases.iter().any(|p| contains_words(&w, &words(p)))
+    candidates.iter().any(|p| contains_words(&w, &words(p)))
 }
 
 /// Folder names that hold runbooks.
@@ -173,7 +191,8 @@ pub fn reachable(text: &str) -> bool {
 /// Whether a heading is about escalating (`Escalation`, `Escalate`, `Escalation policy`,
 /// `Who to call`).
 pub fn about_escalation(text: &str) -> bool {
-    words(text).iter().any(|w| w.starts_with("escalat")) || says_any(text, &["who to call"])
+    (contains_ignore_case(text, "escalat") && words(text).iter().any(|w| w.starts_with("escalat")))
+        || says_any(text, &["who to call"])
 }
 
 /// The escalation path of a document: the first escalation heading whose section lists at least

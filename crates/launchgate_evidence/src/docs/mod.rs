@@ -188,10 +188,15 @@ impl Document {
     /// location.
     pub fn mentions(&self, phrase: &str) -> Option<&Loc> {
         let want = classify::words(phrase);
-        if want.is_empty() {
+        let Some(first) = want.first() else {
             return None;
-        }
-        let hit = |text: &str| classify::contains_words(&classify::words(text), &want);
+        };
+        // Words are lowercased whole; the substring test rules most texts out cheaply
+        // (non-ASCII first words skip it).
+        let hit = |text: &str| {
+            (!first.is_ascii() || classify::contains_ignore_case(text, first))
+                && classify::contains_words(&classify::words(text), &want)
+        };
         self.headings
             .iter()
             .filter(|h| hit(&h.text))
