@@ -17,7 +17,6 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 pub use matchers::{MatchOp, Matcher, parse_line as parse_matchers};
-pub(crate) use read::{embedded_loc, relocate};
 
 use crate::k8s::Kubernetes;
 use crate::yaml::Node;

@@ -410,7 +410,7 @@ pub(super) fn from_kubernetes(
                     embedded(
                         text,
                         &origin,
-                        &|l| embedded_loc(l, &key_loc, &value_loc),
+                        &|l| yaml::embedded_loc(l, &key_loc, &value_loc),
                         configs,
                         errors,
                     );
@@ -473,7 +473,7 @@ fn embedded(
     match yaml::load_all(&inner) {
         Ok(docs) => {
             for d in &docs {
-                let d = relocate(d, place);
+                let d = yaml::relocate(d, place);
                 configs.extend(config(&d, origin.clone(), errors));
             }
         }
@@ -482,46 +482,6 @@ fn embedded(
             FileKind::Alertmanager,
             format!("{}: {}", origin.describe(), err.message),
         )),
-    }
-}
-
-/// Maps a location inside a block scalar back to the enclosing file: the text starts on the
-/// line after the key (the value's own line, if the parser put the value there), indented two
-/// columns past its key. Byte spans point at the whole value.
-pub(crate) fn embedded_loc(inner: &Loc, key: &Loc, value: &Loc) -> Loc {
-    let first = if value.line > key.line {
-        value.line
-    } else {
-        key.line.saturating_add(1)
-    };
-    Loc {
-        path: value.path.clone(),
-        line: first.saturating_add(inner.line).saturating_sub(1),
-        column: inner.column.saturating_add(key.column).saturating_add(1),
-        start: value.start,
-        end: value.end,
-    }
-}
-
-/// A copy of a tree with every location mapped by `place`.
-pub(crate) fn relocate(n: &Node, place: &dyn Fn(&Loc) -> Loc) -> Node {
-    let value = match &n.value {
-        Value::Seq(items) => Value::Seq(items.iter().map(|i| relocate(i, place)).collect()),
-        Value::Map(entries) => Value::Map(
-            entries
-                .iter()
-                .map(|e| yaml::Entry {
-                    key: e.key.clone(),
-                    key_loc: place(&e.key_loc),
-                    value: relocate(&e.value, place),
-                })
-                .collect(),
-        ),
-        other => other.clone(),
-    };
-    Node {
-        loc: place(&n.loc),
-        value,
     }
 }
 

@@ -4,9 +4,9 @@
 //! of its panels, with locations. Malformed JSON is an [`EvidenceError`] at the place the JSON
 //! parser stopped.
 
-use crate::alertmanager::{embedded_loc, relocate};
 use crate::k8s::{Kubernetes, Object};
 use crate::yaml::{self, Entry, Node, Value};
+use crate::yaml::{embedded_loc, relocate};
 use crate::{EvidenceError, FileKind, Loc, Located, Source};
 
 /// Every dashboard the scan found.

@@ -188,9 +188,7 @@ impl Document {
     /// location.
     pub fn mentions(&self, phrase: &str) -> Option<&Loc> {
         let want = classify::words(phrase);
-        let Some(first) = want.first() else {
-            return None;
-        };
+        let first = want.first()?;
         // Words are lowercased whole; the substring test rules most texts out cheaply
         // (non-ASCII first words skip it).
         let hit = |text: &str| {

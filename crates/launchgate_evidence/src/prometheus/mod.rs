@@ -13,7 +13,7 @@ mod slo;
 use std::collections::BTreeMap;
 
 pub use promql_parser::parser::Expr;
-pub use rules::{duration_seconds, vector_selectors};
+pub use rules::{duration_seconds, vector_selectors, visit};
 pub use signals::{
     QueueRef, Signal, is_availability, is_backup_health, is_backup_name, is_dead_letter_depth,
     is_dlq_name, is_error_name, is_error_rate, is_grpc_error_matcher, is_http_error_matcher,

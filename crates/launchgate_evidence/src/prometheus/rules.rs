@@ -189,12 +189,14 @@ pub(super) fn from_kubernetes(
                     match yaml::load_all(&inner) {
                         Ok(docs) => {
                             for d in &docs {
-                                let d = embedded(d, &e.key_loc, &e.value.loc);
+                                let d = yaml::relocate(d, &|l| {
+                                    yaml::embedded_loc(l, &e.key_loc, &e.value.loc)
+                                });
                                 read_groups(&d, &origin, groups, rules, errors);
                             }
                         }
                         Err(err) => errors.push(EvidenceError::new(
-                            embedded_loc(&err.loc, &e.key_loc, &e.value.loc),
+                            yaml::embedded_loc(&err.loc, &e.key_loc, &e.value.loc),
                             FileKind::PrometheusRules,
                             format!("ConfigMap `{}` key `{}`: {}", o.name(), e.key, err.message),
                         )),
@@ -204,43 +206,6 @@ pub(super) fn from_kubernetes(
             _ => {}
         }
     }
-}
-
-/// Maps a location inside a block scalar back to the enclosing file: the text starts on the
-/// line after the key (the value's own location, unless the parser put it on the key's line),
-/// indented two columns past its key. Byte spans point at the whole value.
-fn embedded_loc(inner: &Loc, key: &Loc, value: &Loc) -> Loc {
-    let first = if value.line > key.line {
-        value.line
-    } else {
-        key.line.saturating_add(1)
-    };
-    Loc {
-        path: value.path.clone(),
-        line: first.saturating_add(inner.line).saturating_sub(1),
-        column: inner.column.saturating_add(key.column).saturating_add(1),
-        start: value.start,
-        end: value.end,
-    }
-}
-
-fn embedded(n: &Node, key: &Loc, value: &Loc) -> Node {
-    let loc = embedded_loc(&n.loc, key, value);
-    let value_ = match &n.value {
-        Value::Seq(items) => Value::Seq(items.iter().map(|i| embedded(i, key, value)).collect()),
-        Value::Map(entries) => Value::Map(
-            entries
-                .iter()
-                .map(|e| yaml::Entry {
-                    key: e.key.clone(),
-                    key_loc: embedded_loc(&e.key_loc, key, value),
-                    value: embedded(&e.value, key, value),
-                })
-                .collect(),
-        ),
-        other => other.clone(),
-    };
-    Node { loc, value: value_ }
 }
 
 /// A Prometheus duration (`30s`, `5m`, `1h30m`, `2d`, `1w`, `1y`, `500ms`) in whole seconds
@@ -287,33 +252,41 @@ pub fn duration_seconds(text: &str) -> Option<u64> {
 /// subqueries), in reading order.
 pub fn vector_selectors(expr: &Expr) -> Vec<&VectorSelector> {
     let mut out = Vec::new();
-    walk(expr, &mut out);
+    visit(expr, &mut |e| match e {
+        Expr::VectorSelector(v) => out.push(v),
+        Expr::MatrixSelector(m) => out.push(&m.vs),
+        _ => {}
+    });
     out
 }
 
-fn walk<'a>(e: &'a Expr, out: &mut Vec<&'a VectorSelector>) {
+/// Calls `f` on every node of an expression, parents before children, left to right.
+pub fn visit<'a>(e: &'a Expr, f: &mut impl FnMut(&'a Expr)) {
+    f(e);
     match e {
         Expr::Aggregate(a) => {
             if let Some(p) = &a.param {
-                walk(p, out);
+                visit(p, f);
             }
-            walk(&a.expr, out);
+            visit(&a.expr, f);
         }
-        Expr::Unary(u) => walk(&u.expr, out),
+        Expr::Unary(u) => visit(&u.expr, f),
         Expr::Binary(b) => {
-            walk(&b.lhs, out);
-            walk(&b.rhs, out);
+            visit(&b.lhs, f);
+            visit(&b.rhs, f);
         }
-        Expr::Paren(p) => walk(&p.expr, out),
-        Expr::Subquery(s) => walk(&s.expr, out),
-        Expr::VectorSelector(v) => out.push(v),
-        Expr::MatrixSelector(m) => out.push(&m.vs),
+        Expr::Paren(p) => visit(&p.expr, f),
+        Expr::Subquery(s) => visit(&s.expr, f),
         Expr::Call(c) => {
             for a in &c.args.args {
-                walk(a, out);
+                visit(a, f);
             }
         }
-        Expr::NumberLiteral(_) | Expr::StringLiteral(_) | Expr::Extension(_) => {}
+        Expr::VectorSelector(_)
+        | Expr::MatrixSelector(_)
+        | Expr::NumberLiteral(_)
+        | Expr::StringLiteral(_)
+        | Expr::Extension(_) => {}
     }
 }
 

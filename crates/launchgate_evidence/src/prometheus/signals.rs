@@ -240,36 +240,12 @@ fn has_word(words: &[String], wanted: &[&str]) -> bool {
 
 /// Every function the expression calls, including nested calls.
 fn calls(expr: &Expr) -> BTreeSet<&'static str> {
-    fn walk(e: &Expr, out: &mut BTreeSet<&'static str>) {
-        match e {
-            Expr::Aggregate(a) => {
-                if let Some(p) = &a.param {
-                    walk(p, out);
-                }
-                walk(&a.expr, out);
-            }
-            Expr::Unary(u) => walk(&u.expr, out),
-            Expr::Binary(b) => {
-                walk(&b.lhs, out);
-                walk(&b.rhs, out);
-            }
-            Expr::Paren(p) => walk(&p.expr, out),
-            Expr::Subquery(s) => walk(&s.expr, out),
-            Expr::Call(c) => {
-                out.insert(c.func.name);
-                for a in &c.args.args {
-                    walk(a, out);
-                }
-            }
-            Expr::VectorSelector(_)
-            | Expr::MatrixSelector(_)
-            | Expr::NumberLiteral(_)
-            | Expr::StringLiteral(_)
-            | Expr::Extension(_) => {}
-        }
-    }
     let mut out = BTreeSet::new();
-    walk(expr, &mut out);
+    super::visit(expr, &mut |e| {
+        if let Expr::Call(c) = e {
+            out.insert(c.func.name);
+        }
+    });
     out
 }
 
