@@ -464,6 +464,36 @@ data:
         assert_eq!((q.expr.loc.line, q.expr.loc.column), (23, 19));
     }
 
+    /// Expressions Prometheus accepts, in the shapes alert rules use; none may be reported.
+    #[test]
+    fn valid_promql_in_every_common_shape_parses() {
+        let exprs = [
+            r#"up == 0"#,
+            r#"absent(up{job="api"})"#,
+            r#"absent_over_time(up{job="api"}[10m])"#,
+            r#"sum by (job) (rate(http_requests_total{code=~"5.."}[5m])) / sum by (job) (rate(http_requests_total[5m])) > 0.05"#,
+            r#"sum(rate(grpc_server_handled_total{grpc_code!~"OK|NotFound|Canceled"}[5m])) / sum(rate(grpc_server_handled_total[5m])) > bool 0.01"#,
+            r#"histogram_quantile(0.99, sum by (le, route) (rate(http_request_duration_seconds_bucket[5m]))) > 0.5"#,
+            r#"rate(errors_total[5m] offset 1h) > 2 * rate(errors_total[5m])"#,
+            r#"max_over_time(queue_depth[30m:1m]) > 1000"#,
+            r#"increase(jobs_failed_total[1h] @ end()) > 0"#,
+            r#"topk(3, sum without (instance) (rate(cpu_seconds_total[5m])))"#,
+            r#"label_replace(up, "service", "$1", "job", "(.*)-api") == 0"#,
+            r#"(time() - max(backup_last_success_timestamp_seconds)) / 3600 > 26"#,
+            r#"sum(rate(x[5m])) or on() vector(0)"#,
+            r#"count({__name__=~"http_.+", job="api"}) > 0"#,
+            r#"predict_linear(node_filesystem_avail_bytes[6h], 4 * 3600) < 0"#,
+            r#"avg_over_time(probe_success{job="blackbox"}[5m]) < 0.9 unless on(instance) maintenance == 1"#,
+            r#"sum by (queue_name) (aws_sqs_approximate_number_of_messages_visible_average) > 100 and ignoring(env) sum(x) > 0"#,
+            r#"quantile_over_time(0.95, latency_seconds[10m]) > 1"#,
+            r#"-1 * delta(temperature[1h]) > 5"#,
+            r#"1"#,
+        ];
+        for e in exprs {
+            assert!(promql_parser::parser::parse(e).is_ok(), "rejected: {e}");
+        }
+    }
+
     #[test]
     fn durations() {
         assert_eq!(duration_seconds("5m"), Some(300));
