@@ -1117,13 +1117,6 @@ pub fn conclude_tally(
     Outcome::proven(t.evidence)
 }
 
-/// Findings for ECS task definitions whose container definitions could not be read (a
-/// `templatefile(...)`, a module output): a check that judges every container cannot pass on
-/// them.
-pub fn unread_ecs_task_definitions(cx: &CheckContext<'_>) -> Vec<Finding> {
-    unread_task_definitions(cx)
-}
-
 /// Why a Terraform value could not be judged, in words (`it refers to \`var.x\``).
 pub fn unresolved_reason(v: &launchgate_evidence::terraform::TfValue) -> String {
     use launchgate_evidence::terraform::TfValue;

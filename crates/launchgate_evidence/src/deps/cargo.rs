@@ -168,19 +168,7 @@ nix = "0.29"
         let m = parse_ok(SAMPLE);
         assert_eq!(m.name.as_deref(), Some("payments"));
         assert!(!m.workspace_root);
-        let got: Vec<(&str, Option<&str>, Scope, u32, u32)> = m
-            .dependencies
-            .iter()
-            .map(|d| {
-                (
-                    d.name.as_str(),
-                    d.version.as_deref(),
-                    d.scope,
-                    d.loc.line,
-                    d.loc.column,
-                )
-            })
-            .collect();
+        let got = crate::deps::dependency_rows(&m);
         assert_eq!(
             got,
             vec![

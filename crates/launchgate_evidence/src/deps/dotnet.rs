@@ -136,19 +136,7 @@ mod tests {
         let mut errs = Vec::new();
         let m = parse_csproj(&src, &mut |l, m| errs.push((l, m))).unwrap();
         assert!(errs.is_empty(), "{errs:?}");
-        let got: Vec<(&str, Option<&str>, Scope, u32, u32)> = m
-            .dependencies
-            .iter()
-            .map(|d| {
-                (
-                    d.name.as_str(),
-                    d.version.as_deref(),
-                    d.scope,
-                    d.loc.line,
-                    d.loc.column,
-                )
-            })
-            .collect();
+        let got = crate::deps::dependency_rows(&m);
         assert_eq!(
             got,
             vec![

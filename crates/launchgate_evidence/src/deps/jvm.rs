@@ -462,19 +462,7 @@ mod tests {
         let m = parse_pom(&src, &mut |l, m| errs.push((l, m))).unwrap();
         assert!(errs.is_empty(), "{errs:?}");
         assert_eq!(m.name.as_deref(), Some("com.acme:ledger"));
-        let got: Vec<(&str, Option<&str>, Scope, u32, u32)> = m
-            .dependencies
-            .iter()
-            .map(|d| {
-                (
-                    d.name.as_str(),
-                    d.version.as_deref(),
-                    d.scope,
-                    d.loc.line,
-                    d.loc.column,
-                )
-            })
-            .collect();
+        let got = crate::deps::dependency_rows(&m);
         assert_eq!(
             got,
             vec![
@@ -547,19 +535,7 @@ dependencies {
     fn gradle_kotlin_dsl() {
         let src = Source::new("app/build.gradle.kts", GRADLE_KTS);
         let m = parse_gradle(&src).unwrap();
-        let got: Vec<(&str, Option<&str>, Scope, u32, u32)> = m
-            .dependencies
-            .iter()
-            .map(|d| {
-                (
-                    d.name.as_str(),
-                    d.version.as_deref(),
-                    d.scope,
-                    d.loc.line,
-                    d.loc.column,
-                )
-            })
-            .collect();
+        let got = crate::deps::dependency_rows(&m);
         assert_eq!(
             got,
             vec![

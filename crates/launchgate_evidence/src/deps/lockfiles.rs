@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
-use super::json_keys;
 use super::{Ecosystem, Lockfile};
 use crate::{DepFormat, Loc, Source};
 
@@ -80,7 +79,7 @@ fn json<'a, T: Deserialize<'a>>(src: &'a Source, err: &mut dyn FnMut(Loc, String
         Ok(v) => Some(v),
         Err(e) => {
             err(
-                json_keys::error_loc(src, &e),
+                crate::json::error_loc(src, &e),
                 format!("invalid lockfile JSON: {e}"),
             );
             None

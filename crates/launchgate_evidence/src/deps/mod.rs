@@ -9,7 +9,6 @@ mod capabilities;
 mod cargo;
 mod dotnet;
 mod golang;
-mod json_keys;
 mod jvm;
 mod lockfiles;
 mod npm;
@@ -633,3 +632,20 @@ fn is_ancestor_or_same(ancestor: &str, dir: &str) -> bool {
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests;
+
+/// A manifest's dependencies as `(name, version, scope, line, column)`, for exact assertions.
+#[cfg(test)]
+pub(crate) fn dependency_rows(m: &DepManifest) -> Vec<(&str, Option<&str>, Scope, u32, u32)> {
+    m.dependencies
+        .iter()
+        .map(|d| {
+            (
+                d.name.as_str(),
+                d.version.as_deref(),
+                d.scope,
+                d.loc.line,
+                d.loc.column,
+            )
+        })
+        .collect()
+}

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::json_keys;
 use super::{Dep, DepManifest, DepSource, Scope};
 use crate::{DepFormat, Loc, Source};
 
@@ -20,7 +19,10 @@ pub(super) fn parse(src: &Source, err: &mut dyn FnMut(Loc, String)) -> Option<De
     let value: Value = match serde_json::from_str(&src.text) {
         Ok(v) => v,
         Err(e) => {
-            err(json_keys::error_loc(src, &e), format!("invalid JSON: {e}"));
+            err(
+                crate::json::error_loc(src, &e),
+                format!("invalid JSON: {e}"),
+            );
             return None;
         }
     };
@@ -29,7 +31,7 @@ pub(super) fn parse(src: &Source, err: &mut dyn FnMut(Loc, String)) -> Option<De
             src.file_start(),
             format!(
                 "expected a JSON object at the top of package.json, found {}",
-                json_keys::type_name(&value)
+                crate::json::type_name(&value)
             ),
         );
         return None;
@@ -38,7 +40,7 @@ pub(super) fn parse(src: &Source, err: &mut dyn FnMut(Loc, String)) -> Option<De
     m.name = obj.get("name").and_then(Value::as_str).map(str::to_string);
     m.workspace_root = obj.contains_key("workspaces");
     let names: Vec<&str> = SECTIONS.iter().map(|(s, _)| *s).collect();
-    let keys = json_keys::locate(&src.text, &names);
+    let keys = crate::json::keys::locate(&src.text, &names);
     // Later duplicates overwrite earlier ones, as in serde_json.
     let spans: HashMap<(&str, Option<&str>), (usize, usize)> = keys
         .iter()
@@ -58,7 +60,7 @@ pub(super) fn parse(src: &Source, err: &mut dyn FnMut(Loc, String)) -> Option<De
                 key_loc(section, None),
                 format!(
                     "expected an object for `{section}`, found {}",
-                    json_keys::type_name(deps)
+                    crate::json::type_name(deps)
                 ),
             );
             continue;
@@ -70,7 +72,7 @@ pub(super) fn parse(src: &Source, err: &mut dyn FnMut(Loc, String)) -> Option<De
                     loc,
                     format!(
                         "expected a version string for `{name}` in `{section}`, found {}",
-                        json_keys::type_name(spec)
+                        crate::json::type_name(spec)
                     ),
                 );
                 continue;

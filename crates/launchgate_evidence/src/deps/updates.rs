@@ -1,7 +1,6 @@
 //! Dependency-update tooling: Dependabot (`.github/dependabot.yml`, its `updates` entries)
 //! and Renovate (`renovate.json`, `renovate.json5`, `.renovaterc*`: presence and `enabled`).
 
-use super::json_keys;
 use super::{UpdateRule, UpdateTool, UpdateToolKind};
 use crate::yaml::{self, Node};
 use crate::{EvidenceError, FileKind, Loc, Source};
@@ -108,7 +107,10 @@ fn renovate(src: &Source, name: &str, err: &mut dyn FnMut(Loc, String)) -> Updat
                 .extension()
                 .is_some_and(|ext| ext.eq_ignore_ascii_case("json5"));
             if !json5 {
-                err(json_keys::error_loc(src, &e), format!("invalid JSON: {e}"));
+                err(
+                    crate::json::error_loc(src, &e),
+                    format!("invalid JSON: {e}"),
+                );
             }
             return tool;
         }
@@ -121,7 +123,7 @@ fn renovate(src: &Source, name: &str, err: &mut dyn FnMut(Loc, String)) -> Updat
             src.file_start(),
             format!(
                 "expected a JSON object for the Renovate configuration, found {}",
-                json_keys::type_name(&value)
+                crate::json::type_name(&value)
             ),
         ),
     }

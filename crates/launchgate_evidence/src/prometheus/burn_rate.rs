@@ -681,33 +681,6 @@ const STATUS_LABELS: [&str; 8] = [
     "outcome",
 ];
 
-/// Whether a selector picks failed requests: a failure-looking metric name (`errors`,
-/// `failed`, `failures`), or a status label matched to a 5xx / error value, or excluded from
-/// success (`grpc_code!="OK"`, `code!~"2.."`).
-fn selects_errors(vs: &VectorSelector) -> bool {
-    use promql_parser::label::MatchOp;
-    let name = metric_name(vs).unwrap_or("").to_ascii_lowercase();
-    if name.contains("error") || name.contains("fail") {
-        return true;
-    }
-    vs.matchers.matchers.iter().any(|m| {
-        let v = m.value.to_ascii_lowercase();
-        STATUS_LABELS.contains(&m.name.as_str())
-            && match m.op {
-                MatchOp::Equal | MatchOp::Re(_) => {
-                    v.starts_with('5')
-                        || v.contains("|5")
-                        || v.contains("(5")
-                        || v.contains("error")
-                        || v.contains("fail")
-                }
-                MatchOp::NotEqual | MatchOp::NotRe(_) => {
-                    v == "ok" || v.starts_with('2') || v.contains("success")
-                }
-            }
-    })
-}
-
 /// Whether a selector picks good events: a success status or a histogram bucket under a
 /// latency threshold.
 fn selects_success(vs: &VectorSelector) -> bool {
@@ -753,7 +726,7 @@ fn ratio_kind(e: &Expr, flipped: bool) -> Option<SliRecord> {
         Some("-") if constant(&b.lhs) == Some(1.0) => ratio_kind(&b.rhs, !flipped),
         Some("/") if constant(&b.lhs).is_none() && constant(&b.rhs).is_none() => {
             let num = vector_selectors(&b.lhs);
-            let kind = if num.iter().any(|v| selects_errors(v)) {
+            let kind = if num.iter().any(|v| super::selects_errors(v)) {
                 SliRecord::ErrorRatio
             } else if num.iter().any(|v| selects_success(v)) {
                 SliRecord::SuccessRatio

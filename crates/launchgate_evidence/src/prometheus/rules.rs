@@ -291,7 +291,7 @@ pub fn visit<'a>(e: &'a Expr, f: &mut impl FnMut(&'a Expr)) {
 }
 
 /// Whether a selector pins label `key` to `value`: `key="value"`, or a regex that matches
-/// `value` whole.
+/// `value` (whole: PromQL regexes are anchored).
 pub(super) fn selects(vs: &VectorSelector, key: &str, value: &str) -> bool {
     vs.matchers
         .matchers
@@ -301,12 +301,8 @@ pub(super) fn selects(vs: &VectorSelector, key: &str, value: &str) -> bool {
             m.name == key
                 && match &m.op {
                     MatchOp::Equal => m.value == value,
-                    MatchOp::Re(re) => {
-                        re.is_match(value)
-                            && re
-                                .find(value)
-                                .is_some_and(|f| f.start() == 0 && f.end() == value.len())
-                    }
+                    // promql-parser anchors regex matchers (`^(?:...)$`), as Prometheus does.
+                    MatchOp::Re(re) => re.is_match(value),
                     MatchOp::NotEqual | MatchOp::NotRe(_) => false,
                 }
         })

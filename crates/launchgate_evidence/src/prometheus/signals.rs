@@ -366,14 +366,19 @@ pub fn is_error_name(name: &str) -> bool {
 /// gRPC code, a failed outcome), or a metric that counts errors or failures (`*_errors_total`
 /// over a total, or its rate). Backup and queue metrics are not request errors.
 pub fn is_error_rate(expr: &Expr) -> bool {
-    vector_selectors(expr).into_iter().any(|vs| {
-        if is_backup_selector(vs) || is_queue_selector(vs) || is_dlq_selector(vs) {
-            return false;
-        }
-        all_matchers(vs).any(|m| {
-            is_http_error_matcher(m) || is_grpc_error_matcher(m) || is_outcome_error_matcher(m)
-        }) || metric_name(vs).is_some_and(is_error_name)
-    })
+    vector_selectors(expr).into_iter().any(selects_errors)
+}
+
+/// Whether one selector picks failed requests: narrowed to a 5xx or non-2xx status, a non-OK
+/// gRPC code or a failed outcome, or a metric that counts errors. Backup and queue metrics are
+/// not request errors.
+pub fn selects_errors(vs: &VectorSelector) -> bool {
+    if is_backup_selector(vs) || is_queue_selector(vs) || is_dlq_selector(vs) {
+        return false;
+    }
+    all_matchers(vs).any(|m| {
+        is_http_error_matcher(m) || is_grpc_error_matcher(m) || is_outcome_error_matcher(m)
+    }) || metric_name(vs).is_some_and(is_error_name)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,8 +11,8 @@
 
 use serde_json::{Map, Value};
 
-use super::json_pos::load;
 use super::{K6Shape, LoadTestReport, Threshold};
+use crate::json::positions::load;
 use crate::{Loc, Located, ReportFormat, Source};
 
 pub(super) fn parse(src: &Source, err: &mut dyn FnMut(Loc, String)) -> Option<LoadTestReport> {

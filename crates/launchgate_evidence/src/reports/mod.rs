@@ -11,7 +11,6 @@ use serde::Serialize;
 use crate::{EvidenceError, FileKind, Loc, ReportFormat, Source};
 
 mod coverage;
-mod json_pos;
 mod junit;
 mod k6;
 mod sarif;

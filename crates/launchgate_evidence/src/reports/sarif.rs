@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::json_pos::load;
 use super::{ScanLevel, ScanReport, ScanResult, ScanRun, ScanSeverity, parse_timestamp};
+use crate::json::positions::load;
 use crate::{Loc, ReportFormat, Source};
 
 /// What a rule says about its results.

@@ -135,7 +135,7 @@ impl Check for HealthProbes {
         let serving: Vec<&Workload> = k.workloads.iter().filter(|w| serves(w)).collect();
         let ecs: Vec<&EcsContainer> = ev.terraform.ecs_containers().collect();
         let mut t = Tally {
-            unknowns: support::unread_ecs_task_definitions(cx),
+            unknowns: support::unread_task_definitions(cx),
             ..Tally::default()
         };
 

@@ -113,7 +113,7 @@ impl Check for NonRootUser {
         let workloads: Vec<&Workload> = k.workloads.iter().filter(|w| has_own_pod(w)).collect();
         let tasks = ev.terraform.ecs_task_definitions();
         let mut t = Tally {
-            unknowns: support::unread_ecs_task_definitions(cx),
+            unknowns: support::unread_task_definitions(cx),
             ..Tally::default()
         };
         let images = Images {

@@ -135,7 +135,7 @@ impl Check for PinnedImages {
             .next()
             .map(|f| f.path.to_string());
         let mut t = Tally {
-            unknowns: support::unread_ecs_task_definitions(cx),
+            unknowns: support::unread_task_definitions(cx),
             ..Tally::default()
         };
 

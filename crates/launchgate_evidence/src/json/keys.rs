@@ -2,12 +2,12 @@
 //! over the text finds the keys of the top-level object and of the objects directly under it
 //! (package.json `dependencies` entries), tolerating anything it does not understand.
 
-use crate::{Loc, Source};
+use super::string_end;
 
 /// A key found in the text: its path (`top` key, and `key` under it for second-level keys),
 /// and the byte span of the key's string token (quotes included).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct KeyPos {
+pub(crate) struct KeyPos {
     pub top: String,
     /// `None` for a top-level key.
     pub key: Option<String>,
@@ -17,7 +17,7 @@ pub(super) struct KeyPos {
 
 /// The keys of the top-level object, and the keys of the objects under the top-level keys
 /// named in `sections`.
-pub(super) fn locate(text: &str, sections: &[&str]) -> Vec<KeyPos> {
+pub(crate) fn locate(text: &str, sections: &[&str]) -> Vec<KeyPos> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     // Container stack: `true` for an object. `expect_key` tracks, for the innermost object,
@@ -85,47 +85,12 @@ pub(super) fn locate(text: &str, sections: &[&str]) -> Vec<KeyPos> {
     out
 }
 
-/// The index just past the closing quote of the string starting at `start` (or the end).
-fn string_end(b: &[u8], start: usize) -> usize {
-    let mut i = start + 1;
-    while let Some(&c) = b.get(i) {
-        match c {
-            b'\\' => i += 2,
-            b'"' => return i + 1,
-            _ => i += 1,
-        }
-    }
-    b.len()
-}
-
 /// The text of a JSON string token (with its quotes).
 fn decode(token: &str) -> String {
     if token.contains('\\') {
         serde_json::from_str(token).unwrap_or_else(|_| token.trim_matches('"').to_string())
     } else {
         token.trim_matches('"').to_string()
-    }
-}
-
-/// The location serde_json reports for a syntax error (1-based line and byte column).
-pub(super) fn error_loc(src: &Source, e: &serde_json::Error) -> Loc {
-    if e.line() == 0 {
-        return src.file_start();
-    }
-    let line = src.line_loc(e.line());
-    let at = line.start + e.column().saturating_sub(1);
-    src.loc(at, at)
-}
-
-/// The JSON type name of a value, for messages.
-pub(super) fn type_name(v: &serde_json::Value) -> &'static str {
-    match v {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
     }
 }
 

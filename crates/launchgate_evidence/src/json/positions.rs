@@ -4,12 +4,14 @@
 
 use std::collections::HashMap;
 
+use super::string_end;
+
 /// Separates path segments in [`Positions`] keys (keys may contain `/`, never NUL).
 const SEP: char = '\0';
 
 /// Byte offsets of values by path.
 #[derive(Debug, Default)]
-pub(super) struct Positions(HashMap<String, usize>);
+pub(crate) struct Positions(HashMap<String, usize>);
 
 impl Positions {
     /// The offset of the value at `path` (`["runs", "0", "results", "3"]`).
@@ -24,7 +26,7 @@ enum Frame {
 }
 
 /// Offsets of every value at depth 1..=`max_depth` of `text`.
-pub(super) fn index(text: &str, max_depth: usize) -> Positions {
+pub(crate) fn index(text: &str, max_depth: usize) -> Positions {
     let b = text.as_bytes();
     let mut out = HashMap::new();
     let mut frames: Vec<Frame> = Vec::new();
@@ -117,22 +119,9 @@ fn record(out: &mut HashMap<String, usize>, path: &[String], seg: &str, at: usiz
     out.entry(key).or_insert(at);
 }
 
-/// The offset just past the string token starting at `start` (a `"`).
-fn string_end(b: &[u8], start: usize) -> usize {
-    let mut i = start + 1;
-    while let Some(&c) = b.get(i) {
-        match c {
-            b'\\' => i += 2,
-            b'"' => return i + 1,
-            _ => i += 1,
-        }
-    }
-    b.len()
-}
-
 /// Parses a JSON report: its value and the positions of values down to `max_depth`. A syntax
 /// error is reported at serde_json's line and column.
-pub(super) fn load(
+pub(crate) fn load(
     src: &crate::Source,
     max_depth: usize,
     err: &mut dyn FnMut(crate::Loc, String),
@@ -140,9 +129,7 @@ pub(super) fn load(
     match serde_json::from_str::<serde_json::Value>(&src.text) {
         Ok(v) => Some((v, index(&src.text, max_depth))),
         Err(e) => {
-            let line_start = src.line_loc(e.line()).start;
-            let at = line_start + e.column().saturating_sub(1);
-            err(src.loc(at, at), format!("invalid JSON: {e}"));
+            err(super::error_loc(src, &e), format!("invalid JSON: {e}"));
             None
         }
     }
