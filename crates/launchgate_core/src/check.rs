@@ -131,7 +131,9 @@ impl fmt::Display for Severity {
 
 /// A rough estimate of the work to make a failing check pass, in working hours.
 /// Used for "estimated time to production-ready" and action items.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 pub struct Effort(pub u32);
 
 impl Effort {

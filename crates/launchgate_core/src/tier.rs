@@ -114,17 +114,26 @@ impl fmt::Display for TierMatrix {
 pub enum Status {
     Fail,
     Warn,
+    /// A failure (or warning) a valid, unexpired manifest waiver accepts: never a pass, never
+    /// hidden; excluded from the score, and its presence holds the decision at CONDITIONAL_GO.
+    Waived,
     Pass,
     Skip,
 }
 
 impl Status {
+    /// PASS, WARN and FAIL count towards the score and the pass rate; SKIP and WAIVED do not.
+    pub fn is_scored(self) -> bool {
+        matches!(self, Status::Pass | Status::Warn | Status::Fail)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Status::Pass => "PASS",
             Status::Warn => "WARN",
             Status::Fail => "FAIL",
             Status::Skip => "SKIP",
+            Status::Waived => "WAIVED",
         }
     }
 }

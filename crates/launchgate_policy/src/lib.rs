@@ -11,10 +11,10 @@ use launchgate_core::{
 };
 use launchgate_evidence::Evidence;
 use launchgate_manifest::{Policy, ServiceManifest};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The three verdicts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     NoGo,
@@ -58,10 +58,10 @@ impl fmt::Display for Verdict {
 }
 
 /// One check's result in the review.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckResult {
-    pub id: &'static str,
-    pub slug: &'static str,
+    pub id: String,
+    pub slug: String,
     /// One-line summary of the requirement.
     pub title: String,
     pub category: Category,
@@ -84,10 +84,32 @@ pub struct CheckResult {
     /// What was seen, with locations (PASS, and attested WARN).
     pub evidence: Vec<Finding>,
     pub effort: Effort,
+    /// The manifest waiver that turned this FAIL or WARN into WAIVED.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<AppliedWaiver>,
+}
+
+/// A waiver as applied to one check: what it accepts, why, until when, and who approved it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppliedWaiver {
+    /// `accepted-risk`, `compensating-control`, `not-applicable` or `false-positive`.
+    pub kind: String,
+    pub reason: String,
+    /// Last day the waiver applies (YYYY-MM-DD).
+    pub expires: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+    /// The status the check had before the waiver (`fail` or `warn`).
+    pub original_status: Status,
+    /// Where the waiver is declared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<launchgate_core::Location>,
 }
 
 /// Per-category tallies and score.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CategoryScore {
     pub category: Category,
     pub weight: f64,
@@ -97,6 +119,8 @@ pub struct CategoryScore {
     pub warn: usize,
     pub fail: usize,
     pub skip: usize,
+    #[serde(default)]
+    pub waived: usize,
 }
 
 impl CategoryScore {
@@ -106,19 +130,20 @@ impl CategoryScore {
 }
 
 /// One rule that fired while deciding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TraceEntry {
     /// Machine name of the rule (`required-blocker`, `hard-blocker-category`, `threshold`...).
-    pub rule: &'static str,
+    pub rule: String,
     /// The verdict this rule pushes towards, or `None` for information.
     pub effect: Option<Verdict>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub check: Option<&'static str>,
+    #[serde(default)]
+    pub check: Option<String>,
     pub message: String,
 }
 
 /// The result of evaluating and deciding.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evaluation {
     pub tier: Tier,
     pub results: Vec<CheckResult>,
@@ -139,10 +164,7 @@ impl Evaluation {
     }
 
     pub fn evaluated(&self) -> usize {
-        self.results
-            .iter()
-            .filter(|r| r.status != Status::Skip)
-            .count()
+        self.results.iter().filter(|r| r.status.is_scored()).count()
     }
 
     /// The checks whose failure alone forces NO_GO.
@@ -187,8 +209,8 @@ pub fn evaluate(
             let settings = policy.settings(meta.id, meta.severity, meta.tiers);
             let requirement = settings.tiers.value.for_tier(tier);
             let mut r = CheckResult {
-                id: meta.id,
-                slug: meta.slug,
+                id: meta.id.to_string(),
+                slug: meta.slug.to_string(),
                 title: meta.summary(),
                 category: meta.category,
                 severity: settings.severity.value,
@@ -201,6 +223,7 @@ pub fn evaluate(
                 findings: Vec::new(),
                 evidence: Vec::new(),
                 effort: meta.effort,
+                waiver: None,
             };
             if !settings.enabled.value {
                 r.message = format!("disabled ({})", settings.enabled.source);
@@ -288,7 +311,7 @@ fn credit(s: Status) -> f64 {
     match s {
         Status::Pass => 1.0,
         Status::Warn => 0.5,
-        Status::Fail | Status::Skip => 0.0,
+        Status::Fail | Status::Skip | Status::Waived => 0.0,
     }
 }
 
@@ -307,7 +330,7 @@ fn decide(
     tier: Tier,
     policy: &Policy,
 ) -> Result<Evaluation, DecideError> {
-    let evaluated = results.iter().filter(|r| r.status != Status::Skip).count();
+    let evaluated = results.iter().filter(|r| r.status.is_scored()).count();
     let minimum = policy.min_evaluated_checks.value;
     if evaluated < minimum as usize {
         return Err(DecideError::TooFewChecks {
@@ -330,6 +353,7 @@ fn decide(
                     warn: 0,
                     fail: 0,
                     skip: 0,
+                    waived: 0,
                 },
             )
         })
@@ -344,8 +368,9 @@ fn decide(
             Status::Warn => c.warn += 1,
             Status::Fail => c.fail += 1,
             Status::Skip => c.skip += 1,
+            Status::Waived => c.waived += 1,
         }
-        if r.status != Status::Skip {
+        if r.status.is_scored() {
             num += c.weight * credit(r.status);
             den += c.weight;
         }
@@ -372,7 +397,7 @@ fn decide(
             policy.allow_unsafe_thresholds.source
         );
         trace.push(TraceEntry {
-            rule: "unsafe-thresholds",
+            rule: "unsafe-thresholds".to_string(),
             effect: None,
             check: None,
             message: n.clone(),
@@ -380,7 +405,7 @@ fn decide(
         notices.push(n);
     }
     trace.push(TraceEntry {
-        rule: "score",
+        rule: "score".to_string(),
         effect: None,
         check: None,
         message: format!(
@@ -395,18 +420,18 @@ fn decide(
         if r.severity == Severity::Blocker {
             r.blocking = true;
             trace.push(TraceEntry {
-                rule: "required-blocker",
+                rule: "required-blocker".to_string(),
                 effect: Some(Verdict::NoGo),
-                check: Some(r.id),
+                check: Some(r.id.clone()),
                 message: format!("{} failed; it is a required blocker for tier {tier}", r.id),
             });
         }
         if hard.value.contains(&r.category) {
             r.blocking = true;
             trace.push(TraceEntry {
-                rule: "hard-blocker-category",
+                rule: "hard-blocker-category".to_string(),
                 effect: Some(Verdict::NoGo),
-                check: Some(r.id),
+                check: Some(r.id.clone()),
                 message: format!(
                     "{} failed; {} is a hard-blocker category ({})",
                     r.id, r.category, hard.source
@@ -416,7 +441,7 @@ fn decide(
     }
     if score < cond.value {
         trace.push(TraceEntry {
-            rule: "threshold",
+            rule: "threshold".to_string(),
             effect: Some(Verdict::NoGo),
             check: None,
             message: format!(
@@ -428,7 +453,7 @@ fn decide(
         });
     } else if score < go.value {
         trace.push(TraceEntry {
-            rule: "threshold",
+            rule: "threshold".to_string(),
             effect: Some(Verdict::ConditionalGo),
             check: None,
             message: format!(
@@ -441,7 +466,7 @@ fn decide(
         });
     } else {
         trace.push(TraceEntry {
-            rule: "threshold",
+            rule: "threshold".to_string(),
             effect: None,
             check: None,
             message: format!(
@@ -455,7 +480,7 @@ fn decide(
     let warns = results.iter().filter(|r| r.status == Status::Warn).count();
     if warns > 0 {
         trace.push(TraceEntry {
-            rule: "warnings-remain",
+            rule: "warnings-remain".to_string(),
             effect: Some(Verdict::ConditionalGo),
             check: None,
             message: format!(
@@ -471,7 +496,7 @@ fn decide(
         .min()
         .unwrap_or(Verdict::Go);
     trace.push(TraceEntry {
-        rule: "decision",
+        rule: "decision".to_string(),
         effect: Some(decision),
         check: None,
         message: match decision {

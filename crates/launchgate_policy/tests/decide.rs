@@ -222,7 +222,7 @@ fn failing_required_blocker_is_no_go() {
     assert!(
         e.trace
             .iter()
-            .any(|t| t.rule == "required-blocker" && t.check == Some("OPS-900"))
+            .any(|t| t.rule == "required-blocker" && t.check.as_deref() == Some("OPS-900"))
     );
 }
 

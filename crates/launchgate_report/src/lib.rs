@@ -5,7 +5,7 @@ use launchgate_core::{Category, Location, Severity, Status};
 use launchgate_evidence::Evidence;
 use launchgate_manifest::{Policy, ServiceManifest};
 use launchgate_policy::{CheckResult, Evaluation, TraceEntry, Verdict, percent, percent_whole};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub mod docs;
 mod markdown;
@@ -17,8 +17,9 @@ pub use terminal::{TerminalOptions, render_terminal};
 /// Version of the JSON review schema. Bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// A complete review.
-#[derive(Debug, Clone, Serialize)]
+/// A complete review. It round-trips through its JSON ([`Review::to_json`],
+/// [`Review::from_json`]), so stored reviews, baselines and fleet views read the same model.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Review {
     pub schema_version: u32,
     pub tool: Tool,
@@ -33,7 +34,10 @@ pub struct Review {
     pub stage: String,
     /// Repository-relative path of the manifest.
     pub manifest: String,
+    /// The final decision: `computed_decision`, unless a valid override replaced it.
     pub decision: Verdict,
+    /// The decision the policy's rules computed from the results (see `trace`).
+    pub computed_decision: Verdict,
     /// passed / evaluated as a whole percentage, e.g. `"88%"`.
     pub pass_rate: String,
     /// Weighted score in percent, one decimal.
@@ -55,10 +59,109 @@ pub struct Review {
     /// What the repository scan read, skipped and could not parse; `null` when no repository
     /// was scanned (`--no-scan`).
     pub scan: Option<ScanSummary>,
+    /// Every waiver the manifest declares, with what it matched and its state.
+    #[serde(default)]
+    pub waivers: Vec<WaiverView>,
+    /// Overrides the ledger holds for this service: the applied one and the refused ones.
+    #[serde(default)]
+    pub overrides: Vec<OverrideView>,
+    /// Sign-offs the ledger holds for this service, newest per role.
+    #[serde(default)]
+    pub signoffs: Vec<SignoffView>,
+    /// SHA-256 (hex) of what was decided: service, tier, and every check's status, message and
+    /// findings. Not the date, the tool version or the governance sections. Sign-offs bind to it.
+    #[serde(default)]
+    pub content_hash: String,
+    /// Earlier recorded reviews of this service, oldest first, when a store was given.
+    #[serde(default)]
+    pub history: Vec<HistoryPoint>,
+}
+
+/// A manifest waiver and what became of it in this review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaiverView {
+    pub check: String,
+    /// Path or resource globs the waiver is limited to; empty means the whole check.
+    #[serde(default)]
+    pub scope: Vec<String>,
+    pub kind: String,
+    pub reason: String,
+    pub expires: String,
+    #[serde(default)]
+    pub approved_by: Option<String>,
+    #[serde(default)]
+    pub ticket: Option<String>,
+    /// `applied`, `expired`, `unmatched` (nothing to waive) or `refused` (e.g. longer than the
+    /// policy allows for this tier).
+    pub state: WaiverState,
+    /// Applied and expiring within 14 days of the review date.
+    #[serde(default)]
+    pub expiring_soon: bool,
+    /// One line: what happened and why.
+    pub message: String,
+    #[serde(default)]
+    pub location: Option<Location>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WaiverState {
+    Applied,
+    Expired,
+    Unmatched,
+    Refused,
+}
+
+/// An override event from the ledger and whether it set the final decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverrideView {
+    pub decision: Verdict,
+    pub approver: String,
+    /// The approver's roles in the policy at review time (empty when unknown).
+    #[serde(default)]
+    pub roles: Vec<String>,
+    pub reason: String,
+    pub expires: String,
+    /// When it was recorded (RFC 3339).
+    pub recorded_at: String,
+    /// Hash of the ledger event, for `launchgate audit log`.
+    pub event_hash: String,
+    pub applied: bool,
+    /// Why it was not applied (bad signature, expired, unknown approver, missing role...).
+    #[serde(default)]
+    pub refused: Option<String>,
+}
+
+/// A sign-off from the ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignoffView {
+    pub role: String,
+    pub approver: String,
+    #[serde(default)]
+    pub note: Option<String>,
+    pub recorded_at: String,
+    pub event_hash: String,
+    /// Given on results whose content hash differs from this review's.
+    pub stale: bool,
+    /// Why it does not count (bad signature, unknown approver, role not held), if so.
+    #[serde(default)]
+    pub refused: Option<String>,
+}
+
+/// One earlier recorded review, for score history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryPoint {
+    /// When it was recorded (RFC 3339).
+    pub recorded_at: String,
+    pub evaluated_on: String,
+    pub decision: Verdict,
+    pub score: f64,
+    #[serde(default)]
+    pub commit: Option<String>,
 }
 
 /// The repository scan, as every output reports it: nothing read is lost silently.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScanSummary {
     /// Files read and classified.
     pub files: usize,
@@ -72,13 +175,13 @@ pub struct ScanSummary {
     pub not_evaluated: Vec<EvidenceErrorView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SkippedView {
     pub path: String,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EvidenceErrorView {
     pub location: Location,
     pub message: String,
@@ -125,13 +228,13 @@ impl ScanSummary {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Tool {
-    pub name: &'static str,
-    pub version: &'static str,
+    pub name: String,
+    pub version: String,
 }
 
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct Counts {
     pub total: usize,
     pub evaluated: usize,
@@ -139,9 +242,11 @@ pub struct Counts {
     pub warn: usize,
     pub fail: usize,
     pub skip: usize,
+    #[serde(default)]
+    pub waived: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ThresholdsView {
     pub go: f64,
     pub conditional: f64,
@@ -150,10 +255,10 @@ pub struct ThresholdsView {
     pub min_evaluated_checks: u32,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CategoryView {
     pub category: Category,
-    pub title: &'static str,
+    pub title: String,
     pub weight: f64,
     /// 0 to 10, one decimal; `null` when every check was skipped.
     pub score: Option<f64>,
@@ -161,28 +266,30 @@ pub struct CategoryView {
     pub warn: usize,
     pub fail: usize,
     pub skip: usize,
+    #[serde(default)]
+    pub waived: usize,
 }
 
 /// A check named in a list (blockers, warnings).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Item {
-    pub id: &'static str,
+    pub id: String,
     pub message: String,
 }
 
 /// Priority of an action item: P0 must be fixed before production (FAIL), P1 should be fixed
 /// soon (WARN of a blocker or major check), P2 is nice to have (WARN of a minor check).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Priority {
     P0,
     P1,
     P2,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ActionItem {
     pub priority: Priority,
-    pub id: &'static str,
+    pub id: String,
     pub title: String,
     /// What to do, from the check's "How to fix".
     pub fix: String,
@@ -215,25 +322,27 @@ impl Review {
             warn: e.count(Status::Warn),
             fail: e.count(Status::Fail),
             skip: e.count(Status::Skip),
+            waived: e.count(Status::Waived),
         };
         let categories = e
             .categories
             .iter()
             .map(|c| CategoryView {
                 category: c.category,
-                title: c.category.title(),
+                title: c.category.title().to_string(),
                 weight: c.weight,
                 score: c.score.map(round1),
                 pass: c.pass,
                 warn: c.warn,
                 fail: c.fail,
                 skip: c.skip,
+                waived: c.waived,
             })
             .collect();
         let blockers = e
             .blocking()
             .map(|r| Item {
-                id: r.id,
+                id: r.id.clone(),
                 message: r.message.clone(),
             })
             .collect();
@@ -242,7 +351,7 @@ impl Review {
             .iter()
             .filter(|r| r.status == Status::Warn)
             .map(|r| Item {
-                id: r.id,
+                id: r.id.clone(),
                 message: r.message.clone(),
             })
             .collect();
@@ -267,9 +376,9 @@ impl Review {
                 files.dedup();
                 Some(ActionItem {
                     priority,
-                    id: r.id,
+                    id: r.id.clone(),
                     title: r.title.clone(),
-                    fix: fix_of(r.id)
+                    fix: fix_of(&r.id)
                         .map(|f| first_paragraph(&f))
                         .unwrap_or_default(),
                     owner: manifest.owner.clone(),
@@ -279,13 +388,13 @@ impl Review {
                 })
             })
             .collect();
-        action_items.sort_by(|a, b| a.priority.cmp(&b.priority).then(a.id.cmp(b.id)));
+        action_items.sort_by(|a, b| a.priority.cmp(&b.priority).then(a.id.cmp(&b.id)));
         let estimated_effort_hours = action_items.iter().map(|a| a.effort_hours).sum();
         Review {
             schema_version: SCHEMA_VERSION,
             tool: Tool {
-                name: "launchgate",
-                version: env!("CARGO_PKG_VERSION"),
+                name: "launchgate".to_string(),
+                version: env!("CARGO_PKG_VERSION").to_string(),
             },
             evaluated_on: today.to_string(),
             service: manifest.service.clone(),
@@ -297,6 +406,7 @@ impl Review {
             stage: serde_key(&manifest.stage),
             manifest: manifest.path().to_string(),
             decision: e.decision,
+            computed_decision: e.decision,
             pass_rate: percent_whole(e.pass_rate),
             score: round1(e.score),
             counts,
@@ -316,7 +426,36 @@ impl Review {
             notices: e.notices,
             trace: e.trace,
             scan: ScanSummary::of(evidence),
+            waivers: Vec::new(),
+            overrides: Vec::new(),
+            signoffs: Vec::new(),
+            content_hash: String::new(),
+            history: Vec::new(),
         }
+        .with_content_hash()
+    }
+
+    /// Sets `content_hash` from the current results.
+    #[must_use]
+    pub fn with_content_hash(mut self) -> Review {
+        self.content_hash = content_hash(&self);
+        self
+    }
+
+    /// Reads a review written by [`Review::to_json`] (`--format json`, `--record`, baselines).
+    /// Refuses a newer `schema_version` than this launchgate understands.
+    pub fn from_json(text: &str) -> Result<Review, ReviewReadError> {
+        #[derive(Deserialize)]
+        struct Version {
+            schema_version: Option<u32>,
+        }
+        let v: Version = serde_json::from_str(text).map_err(ReviewReadError::Json)?;
+        match v.schema_version {
+            Some(SCHEMA_VERSION) => {}
+            Some(n) => return Err(ReviewReadError::Version(n)),
+            None => return Err(ReviewReadError::NotAReview),
+        }
+        serde_json::from_str(text).map_err(ReviewReadError::Json)
     }
 
     /// The review as pretty JSON (the documented, versioned schema), with a trailing newline.
@@ -327,6 +466,61 @@ impl Review {
     pub fn score_text(&self) -> String {
         percent(self.score)
     }
+}
+
+/// Why a saved review could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewReadError {
+    #[error("not valid review JSON: {0}")]
+    Json(serde_json::Error),
+    #[error(
+        "review schema_version {0} is newer than this launchgate understands ({SCHEMA_VERSION}); upgrade launchgate"
+    )]
+    Version(u32),
+    #[error(
+        "not a launchgate review: no `schema_version` (write one with `launchgate check --format json`)"
+    )]
+    NotAReview,
+}
+
+/// SHA-256 over what was decided; see [`Review::content_hash`].
+fn content_hash(r: &Review) -> String {
+    use sha2::{Digest, Sha256};
+    #[derive(Serialize)]
+    struct Content<'a> {
+        service: &'a str,
+        tier: u8,
+        checks: Vec<(&'a str, Status, &'a str, &'a [launchgate_core::Finding])>,
+    }
+    let content = Content {
+        service: &r.service,
+        tier: r.tier,
+        checks: r
+            .checks
+            .iter()
+            .map(|c| {
+                (
+                    c.id.as_str(),
+                    c.status,
+                    c.message.as_str(),
+                    c.findings.as_slice(),
+                )
+            })
+            .collect(),
+    };
+    let bytes = serde_json::to_vec(&content).unwrap_or_default();
+    hex(&Sha256::digest(&bytes))
+}
+
+/// Lower-case hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 fn serde_key<T: Serialize>(v: &T) -> String {

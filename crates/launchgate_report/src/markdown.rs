@@ -13,6 +13,7 @@ fn mark(s: Status) -> &'static str {
         Status::Warn => "⚠️",
         Status::Fail => "❌",
         Status::Skip => "⏭️",
+        Status::Waived => "🏳️",
     }
 }
 
@@ -139,7 +140,13 @@ pub fn render_markdown(r: &Review) -> String {
             .and_then(|c| c.score)
             .map_or_else(|| "skipped".to_string(), |s| format!("{}/10", trim(s)));
         let _ = writeln!(o, "### {} ({score})\n", cat.title());
-        for status in [Status::Fail, Status::Warn, Status::Pass, Status::Skip] {
+        for status in [
+            Status::Fail,
+            Status::Warn,
+            Status::Waived,
+            Status::Pass,
+            Status::Skip,
+        ] {
             let group: Vec<_> = checks.iter().filter(|c| c.status == status).collect();
             if group.is_empty() {
                 continue;

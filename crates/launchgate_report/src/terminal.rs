@@ -34,6 +34,7 @@ fn style(s: Status) -> Style {
         Status::Warn => AnsiColor::Yellow.on_default(),
         Status::Fail => AnsiColor::Red.on_default().effects(Effects::BOLD),
         Status::Skip => Style::new().effects(Effects::DIMMED),
+        Status::Waived => AnsiColor::Magenta.on_default(),
     }
 }
 
