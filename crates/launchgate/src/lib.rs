@@ -15,7 +15,9 @@ use launchgate_manifest::{
     ConfigError, ConfigErrors, LocatedLayer, MANIFEST_FILE, Policy, ServiceManifest, SourceFile,
 };
 use launchgate_policy::Verdict;
-use launchgate_report::{Review, TerminalOptions, render_markdown, render_terminal};
+use launchgate_report::{Review, TerminalOptions, render_html, render_markdown, render_terminal};
+
+mod fleet;
 
 /// Production readiness reviews as evidence-backed checks: GO, CONDITIONAL_GO or NO_GO.
 #[derive(Debug, Parser)]
@@ -49,6 +51,9 @@ enum Command {
         #[arg(value_enum, default_value_t = SchemaKind::Manifest)]
         kind: SchemaKind,
     },
+    /// Summarise stored JSON reviews of many services on one static HTML page: services by tier
+    /// and decision, the checks failing most, owners, and waivers expiring within 14 days.
+    Fleet(fleet::FleetArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -108,6 +113,7 @@ enum Format {
     Terminal,
     Json,
     Markdown,
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -163,6 +169,7 @@ pub fn run() -> ExitCode {
             };
             write_stdout(&s).map(|()| ExitCode::SUCCESS)
         }
+        Command::Fleet(args) => fleet::fleet(&args),
     };
     match result {
         Ok(code) => code,
@@ -331,6 +338,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Failure> {
     let text = match args.format {
         Format::Json => review.to_json(),
         Format::Markdown => render_markdown(&review),
+        Format::Html => render_html(&review),
         Format::Terminal => render_terminal(
             &review,
             TerminalOptions {

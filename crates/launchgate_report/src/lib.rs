@@ -1,5 +1,5 @@
 //! The Review: the one result model every output is a view of, with a versioned JSON schema,
-//! and its renderers for people (terminal, Markdown) and machines (JSON).
+//! and its renderers for people (terminal, Markdown, HTML, the fleet view) and machines (JSON).
 
 use launchgate_core::{Category, Location, Severity, Status};
 use launchgate_evidence::Evidence;
@@ -8,9 +8,13 @@ use launchgate_policy::{CheckResult, Evaluation, TraceEntry, Verdict, percent, p
 use serde::{Deserialize, Serialize};
 
 pub mod docs;
+pub mod fleet;
+mod html;
 mod markdown;
 mod terminal;
 
+pub use fleet::{Fleet, FleetError, FleetMember, render_fleet_html};
+pub use html::render_html;
 pub use markdown::render_markdown;
 pub use terminal::{TerminalOptions, render_terminal};
 
