@@ -1,7 +1,8 @@
 //! Project tasks.
 //!
-//! - `cargo xtask generate` writes `docs/checks.md`, `docs/checks/<ID>.md`, `docs/cli.md` and the
-//!   JSON Schemas under `docs/schema/`; `--check` compares instead of writing and fails on drift.
+//! - `cargo xtask generate` writes `docs/checks.md`, `docs/checks/<ID>.md`, `docs/cli.md`, the
+//!   manual pages under `docs/man/` and the JSON Schemas under `docs/schema/`; `--check` compares
+//!   instead of writing and fails on drift.
 //! - `cargo xtask bench` measures a manifest-only review through the real binary (process start
 //!   included) and prints the figures recorded in `docs/performance.md`.
 
@@ -39,6 +40,9 @@ fn generated() -> BTreeMap<String, String> {
         );
     }
     files.insert("docs/cli.md".to_string(), launchgate::cli_reference());
+    for (name, page) in launchgate::man_pages() {
+        files.insert(format!("docs/man/{name}"), page);
+    }
     files.insert(
         "docs/schema/manifest.schema.json".to_string(),
         launchgate_manifest::manifest_schema(),
@@ -76,10 +80,13 @@ fn generate(check: bool) -> ExitCode {
             println!("wrote {rel}");
         }
     }
-    // Pages of checks that no longer exist are stale too.
-    if let Ok(dir) = std::fs::read_dir(root.join("docs/checks")) {
+    // Pages of checks and commands that no longer exist are stale too.
+    for folder in ["docs/checks", "docs/man"] {
+        let Ok(dir) = std::fs::read_dir(root.join(folder)) else {
+            continue;
+        };
         for entry in dir.flatten() {
-            let rel = format!("docs/checks/{}", entry.file_name().to_string_lossy());
+            let rel = format!("{folder}/{}", entry.file_name().to_string_lossy());
             if !files.contains_key(&rel) {
                 if check {
                     stale.push(rel);

@@ -6,6 +6,8 @@ use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use launchgate_checks::Registry;
@@ -19,12 +21,39 @@ use launchgate_report::{Review, TerminalOptions, render_html, render_markdown, r
 
 mod fleet;
 
+mod init;
+mod progress;
+mod shell;
+
+pub use shell::{completion_script, man_pages};
+
 /// Production readiness reviews as evidence-backed checks: GO, CONDITIONAL_GO or NO_GO.
 #[derive(Debug, Parser)]
 #[command(name = "launchgate", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
     #[command(subcommand)]
     command: Command,
+}
+
+/// Flags every command accepts, before or after its name.
+#[derive(Debug, Clone, Copy, clap::Args)]
+struct GlobalArgs {
+    /// Print only the result: no progress, no notes on stderr, and `check` prints just its
+    /// decision line (errors are still reported).
+    #[arg(
+        long,
+        short,
+        global = true,
+        conflicts_with = "verbose",
+        help_heading = "Global options"
+    )]
+    quiet: bool,
+    /// Say more: `check` shows the evidence behind passing checks too, and scans report what
+    /// they read on stderr.
+    #[arg(long, short, global = true, help_heading = "Global options")]
+    verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -54,6 +83,29 @@ enum Command {
     /// Summarise stored JSON reviews of many services on one static HTML page: services by tier
     /// and decision, the checks failing most, owners, and waivers expiring within 14 days.
     Fleet(fleet::FleetArgs),
+    /// Write a `launchgate.yaml` for a repository: asks about the service, with answers
+    /// prefilled from scanning it (catalog-info.yaml, CODEOWNERS, Kubernetes, Terraform,
+    /// dependency manifests).
+    ///
+    /// In a terminal it asks each question; `--yes` accepts the detected and default values
+    /// without asking, and flags set answers. Without a terminal on standard input, pass `--yes`
+    /// or at least --service, --tier, --exposure and --data. The manifest is validated before it
+    /// is written, and an existing one is only replaced with `--force`.
+    Init(init::InitArgs),
+    /// Print a shell completion script.
+    #[command(after_long_help = shell::COMPLETIONS_HELP)]
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) of launchgate, or of one of its commands.
+    ///
+    /// Read it with `launchgate man | man -l -`; `docs/man/` holds every page.
+    Man {
+        /// A command (`check`, `init`, ...) for its own page.
+        command: Option<String>,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -80,9 +132,12 @@ struct CheckArgs {
     /// defaults to today.
     #[arg(long, value_name = "DATE")]
     today: Option<String>,
-    /// Show the evidence behind passing checks too.
-    #[arg(long, short)]
+    /// The global `--verbose`: show the evidence behind passing checks too.
+    #[arg(skip)]
     verbose: bool,
+    /// The global `--quiet`: print only the decision line.
+    #[arg(skip)]
+    quiet: bool,
     /// Review the manifest alone: do not scan the repository (checks that need repository
     /// evidence are then inconclusive).
     #[arg(long)]
@@ -158,8 +213,13 @@ impl From<ConfigError> for Failure {
 /// Runs the command line and returns the process exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    let global = cli.global;
     let result = match cli.command {
-        Command::Check(args) => check(&args),
+        Command::Check(mut args) => {
+            args.verbose = global.verbose;
+            args.quiet = global.quiet;
+            check(&args)
+        }
         Command::Checks { category } => list_checks(category),
         Command::Explain { check } => explain(&check),
         Command::Schema { kind } => {
@@ -170,6 +230,9 @@ pub fn run() -> ExitCode {
             write_stdout(&s).map(|()| ExitCode::SUCCESS)
         }
         Command::Fleet(args) => fleet::fleet(&args),
+        Command::Init(args) => init::run(&args, global),
+        Command::Completions { shell } => shell::completions(shell),
+        Command::Man { command } => shell::man(command.as_deref()),
     };
     match result {
         Ok(code) => code,
@@ -217,6 +280,12 @@ fn report_failure(f: &Failure) {
     }
     let mut err = anstream::stderr();
     let _ = err.write_all(out.as_bytes());
+}
+
+/// An informational line on stderr (callers leave it out under `--quiet`).
+fn note(message: &str) {
+    let mut err = anstream::stderr();
+    let _ = writeln!(err, "{message}");
 }
 
 fn write_stdout(s: &str) -> Result<(), Failure> {
@@ -314,12 +383,14 @@ fn review(args: &CheckArgs) -> Result<Review, Failure> {
     let evidence = if args.no_scan {
         Evidence::none()
     } else {
+        let files = Arc::new(AtomicUsize::new(0));
         let options = ScanOptions {
             max_file_size: args.max_file_size,
+            progress: Some(files.clone()),
             ..ScanOptions::default()
         }
         .with_report_locations(&manifest.reports);
-        launchgate_evidence::scan(root, &options).map_err(|e| Failure::Message(e.to_string()))?
+        progress::scan(root, &options, &files, args.quiet, args.verbose)?
     };
     let evaluation = launchgate_policy::evaluate(&registry, &manifest, &evidence, &policy, today)
         .map_err(|e| Failure::Message(e.to_string()))?;
@@ -336,6 +407,7 @@ fn review(args: &CheckArgs) -> Result<Review, Failure> {
 fn check(args: &CheckArgs) -> Result<ExitCode, Failure> {
     let review = review(args)?;
     let text = match args.format {
+        Format::Terminal if args.quiet && args.output.is_none() => decision_line(&review),
         Format::Json => review.to_json(),
         Format::Markdown => render_markdown(&review),
         Format::Html => render_html(&review),
@@ -368,6 +440,31 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Failure> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The terminal view's decision line alone, for `--quiet`.
+fn decision_line(r: &Review) -> String {
+    let style = match r.decision {
+        Verdict::Go => anstyle::AnsiColor::Green.on_default(),
+        Verdict::ConditionalGo => anstyle::AnsiColor::Yellow.on_default(),
+        Verdict::NoGo => anstyle::AnsiColor::Red.on_default(),
+    }
+    .effects(anstyle::Effects::BOLD);
+    let mut line = format!(
+        "Decision: {style}{}{style:#}  pass rate {} · score {} · {} pass · {} warn · {} fail · {} skip",
+        r.decision.label(),
+        r.pass_rate,
+        r.score_text(),
+        r.counts.pass,
+        r.counts.warn,
+        r.counts.fail,
+        r.counts.skip
+    );
+    if r.counts.waived > 0 {
+        let _ = write!(line, " · {} waived", r.counts.waived);
+    }
+    line.push('\n');
+    line
 }
 
 fn strip_ansi(s: &str) -> String {

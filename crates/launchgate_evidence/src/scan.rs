@@ -5,6 +5,7 @@
 use std::fs;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use globset::{Glob, GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
@@ -38,6 +39,9 @@ pub struct ScanOptions {
     /// Also look for reports at the usual build-output locations ([`DEFAULT_REPORT_GLOBS`]),
     /// `.gitignore`d or not.
     pub default_report_globs: bool,
+    /// Incremented once per file the scan looks at (read, skipped or refused), as it goes:
+    /// a caller can show progress from another thread. The scan itself never prints.
+    pub progress: Option<Arc<AtomicUsize>>,
 }
 
 impl Default for ScanOptions {
@@ -47,6 +51,7 @@ impl Default for ScanOptions {
             threads: 0,
             reports: Vec::new(),
             default_report_globs: true,
+            progress: None,
         }
     }
 }
@@ -526,6 +531,9 @@ fn visit(
     extra: bool,
     out: &mut Collected,
 ) {
+    if let Some(files) = &options.progress {
+        files.fetch_add(1, Ordering::Relaxed);
+    }
     let bytes = match read_limited(abs, options.max_file_size) {
         Ok(ReadOutcome::Bytes(b)) => b,
         Ok(ReadOutcome::TooLarge(size)) => {
@@ -667,4 +675,32 @@ fn read_limited(path: &Path, limit: u64) -> std::io::Result<ReadOutcome> {
         return Ok(ReadOutcome::TooLarge(buf.len() as u64));
     }
     Ok(ReadOutcome::Bytes(buf))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_progress_counter_counts_every_file_looked_at() {
+        let root = std::env::temp_dir().join(format!("launchgate-progress-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(root.join("deploy")).unwrap();
+        fs::write(root.join("README.md"), "# svc\n").unwrap();
+        fs::write(root.join("deploy/app.yaml"), "kind: ConfigMap\n").unwrap();
+        fs::write(root.join("blob.bin"), [0u8, 1, 2]).unwrap();
+        fs::write(root.join("big.txt"), "x".repeat(64)).unwrap();
+        let files = Arc::new(AtomicUsize::new(0));
+        let options = ScanOptions {
+            max_file_size: 32,
+            progress: Some(files.clone()),
+            ..ScanOptions::default()
+        };
+        let ev = scan(&root, &options).unwrap();
+        let _ = fs::remove_dir_all(&root);
+        // Two read, one binary and one too large: four looked at.
+        assert_eq!((ev.files.len(), ev.skipped.len()), (2, 2));
+        assert_eq!(files.load(Ordering::Relaxed), 4);
+    }
 }
