@@ -17,7 +17,10 @@ use launchgate_manifest::{
     ConfigError, ConfigErrors, LocatedLayer, MANIFEST_FILE, Policy, ServiceManifest, SourceFile,
 };
 use launchgate_policy::Verdict;
-use launchgate_report::{Review, TerminalOptions, render_html, render_markdown, render_terminal};
+use launchgate_report::{
+    CiOptions, Review, TerminalOptions, render_github, render_gitlab, render_html, render_junit,
+    render_markdown, render_sarif, render_terminal,
+};
 
 mod fleet;
 
@@ -165,9 +168,21 @@ fn parse_size(s: &str) -> Result<u64, String> {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum Format {
+    /// A report for people, coloured on a terminal.
     Terminal,
+    /// The review as versioned JSON (docs/json-output.md).
     Json,
+    /// A Markdown report (pull request comments, wikis).
     Markdown,
+    /// SARIF 2.1.0 for code scanning (GitHub, GitLab, IDE viewers).
+    Sarif,
+    /// JUnit XML for CI test reports: one suite per category, one test per check.
+    Junit,
+    /// GitHub Actions annotations; also appends the Markdown report to $GITHUB_STEP_SUMMARY.
+    Github,
+    /// GitLab Code Quality JSON (`artifacts: reports: codequality`).
+    Gitlab,
+    /// One self-contained HTML page (inline CSS, no network): findings, actions, trace.
     Html,
 }
 
@@ -406,9 +421,27 @@ fn review(args: &CheckArgs) -> Result<Review, Failure> {
 
 fn check(args: &CheckArgs) -> Result<ExitCode, Failure> {
     let review = review(args)?;
+    let fails = match args.fail_on {
+        FailOn::NoGo => review.decision == Verdict::NoGo,
+        FailOn::Conditional => review.decision != Verdict::Go,
+    };
+    let exit_code = u8::from(fails);
+    let ci = || CiOptions {
+        exit_code: i32::from(exit_code),
+        path_prefix: repo_prefix(args),
+    };
     let text = match args.format {
         Format::Terminal if args.quiet && args.output.is_none() => decision_line(&review),
         Format::Json => review.to_json(),
+        Format::Sarif => render_sarif(&review, &ci()),
+        Format::Junit => {
+            render_junit(&review, &ci()).map_err(|e| Failure::Message(e.to_string()))?
+        }
+        Format::Github => {
+            append_step_summary(&review)?;
+            render_github(&review, &ci())
+        }
+        Format::Gitlab => render_gitlab(&review, &ci()),
         Format::Markdown => render_markdown(&review),
         Format::Html => render_html(&review),
         Format::Terminal => render_terminal(
@@ -431,15 +464,57 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Failure> {
         }
         None => write_stdout(&text)?,
     }
-    let fails = match args.fail_on {
-        FailOn::NoGo => review.decision == Verdict::NoGo,
-        FailOn::Conditional => review.decision != Verdict::Go,
+    Ok(ExitCode::from(exit_code))
+}
+
+/// The reviewed directory relative to the root of its Git repository (`services/pay/`), so CI
+/// formats name files as the CI system does; empty at the root or outside a repository.
+fn repo_prefix(args: &CheckArgs) -> String {
+    let root = match (&args.manifest, args.path.is_file()) {
+        (None, true) => args.path.parent().unwrap_or(Path::new(".")),
+        _ => args.path.as_path(),
     };
-    Ok(if fails {
-        ExitCode::from(1)
+    let Ok(root) = std::fs::canonicalize(if root.as_os_str().is_empty() {
+        Path::new(".")
     } else {
-        ExitCode::SUCCESS
-    })
+        root
+    }) else {
+        return String::new();
+    };
+    root.ancestors()
+        .find(|a| a.join(".git").exists())
+        .and_then(|top| root.strip_prefix(top).ok())
+        .map(|rel| display_path(rel, Path::new("")))
+        .filter(|rel| !rel.is_empty())
+        .map(|rel| rel + "/")
+        .unwrap_or_default()
+}
+
+/// `--format github`: appends the Markdown report to the file `$GITHUB_STEP_SUMMARY` names, when
+/// set, so the run's summary page shows it.
+fn append_step_summary(review: &Review) -> Result<(), Failure> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    let path = PathBuf::from(path);
+    let fail = |e: std::io::Error| {
+        Failure::Message(format!(
+            "cannot append the report to $GITHUB_STEP_SUMMARY ({}): {e}",
+            path.display()
+        ))
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(fail)?;
+    let separator = if file.metadata().map_err(fail)?.len() > 0 {
+        "\n"
+    } else {
+        ""
+    };
+    file.write_all(format!("{separator}{}", render_markdown(review)).as_bytes())
+        .map_err(fail)
 }
 
 /// The terminal view's decision line alone, for `--quiet`.

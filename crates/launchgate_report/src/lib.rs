@@ -1,5 +1,6 @@
 //! The Review: the one result model every output is a view of, with a versioned JSON schema,
-//! and its renderers for people (terminal, Markdown, HTML, the fleet view) and machines (JSON).
+//! and its renderers for people (terminal, Markdown, HTML, the fleet view) and machines (JSON,
+//! SARIF, JUnit XML, GitHub workflow commands, GitLab Code Quality).
 
 use launchgate_core::{Category, Location, Severity, Status};
 use launchgate_evidence::Evidence;
@@ -9,13 +10,21 @@ use serde::{Deserialize, Serialize};
 
 pub mod docs;
 pub mod fleet;
+pub mod github;
+mod gitlab;
 mod html;
+mod junit;
 mod markdown;
+pub mod sarif;
 mod terminal;
 
 pub use fleet::{Fleet, FleetError, FleetMember, render_fleet_html};
+pub use github::render_github;
+pub use gitlab::render_gitlab;
 pub use html::render_html;
+pub use junit::{JunitError, render_junit};
 pub use markdown::render_markdown;
+pub use sarif::{CiOptions, render_sarif};
 pub use terminal::{TerminalOptions, render_terminal};
 
 /// Version of the JSON review schema. Bumped on any incompatible change.

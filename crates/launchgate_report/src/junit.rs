@@ -1,0 +1,139 @@
+//! JUnit XML (`--format junit`) for CI test report views (GitLab `artifacts: reports: junit`,
+//! Jenkins, Azure DevOps): one `<testsuite>` per category, one `<testcase>` per check.
+//!
+//! - PASS: a passing test case.
+//! - FAIL: `<failure>` with the check's message and, in its body, every finding with its
+//!   location and the page that explains the fix.
+//! - SKIP: `<skipped>` with the reason the check does not apply.
+//! - WAIVED: `<skipped>` with the waiver (kind, expiry, reason); the body keeps the findings.
+//! - WARN: a **passing** test case whose `<system-out>` starts with `WARN:` and lists the
+//!   findings. A WARN is a recommendation that does not fail the gate on its own; as a
+//!   `<failure>` GitLab would show the pipeline's tests as failed and Jenkins would mark the
+//!   build UNSTABLE while launchgate exits 0. The test case also has the property
+//!   `launchgate.status` = `WARN` for tools that read properties.
+
+use std::fmt::Write as _;
+
+use launchgate_core::Status;
+use launchgate_policy::CheckResult;
+use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
+
+use crate::Review;
+use crate::sarif::{CiOptions, check_docs_url, sites};
+
+/// Why the JUnit report could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write the JUnit report: {0}")]
+pub struct JunitError(#[from] quick_junit::SerializeError);
+
+/// The findings of a check, one per line: `path:line:col: message (resource)`; the message is
+/// left out where it is the check's own (already in the failure message).
+fn sites_text(review: &Review, c: &CheckResult, opts: &CiOptions) -> String {
+    let mut out = String::new();
+    for s in sites(c) {
+        let place = match s.location {
+            Some(l) if l.line > 0 => format!("{}:{}:{}", opts.path(&l.path), l.line, l.column),
+            Some(l) => opts.path(&l.path),
+            None => opts.path(&review.manifest),
+        };
+        if s.message == c.message {
+            out.push_str(&place);
+        } else {
+            let _ = write!(out, "{place}: {}", s.message);
+        }
+        if let Some(r) = s.resource {
+            let _ = write!(out, " ({r})");
+        }
+        out.push('\n');
+        for r in s.related {
+            let _ = writeln!(
+                out,
+                "    see {}:{}:{}",
+                opts.path(&r.path),
+                r.line,
+                r.column
+            );
+        }
+    }
+    out
+}
+
+fn test_case(review: &Review, c: &CheckResult, opts: &CiOptions) -> TestCase {
+    let how = format!("How to fix: {}\n", check_docs_url(&c.id, &c.slug));
+    let status = match c.status {
+        Status::Fail => {
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            s.set_message(c.message.as_str())
+                .set_type(format!("FAIL {}", c.severity.key()))
+                .set_description(format!("{}{how}", sites_text(review, c, opts)));
+            s
+        }
+        Status::Skip => {
+            let mut s = TestCaseStatus::skipped();
+            s.set_message(c.message.as_str()).set_type("SKIP");
+            s
+        }
+        Status::Waived => {
+            let mut s = TestCaseStatus::skipped();
+            let message = match &c.waiver {
+                Some(w) => format!(
+                    "WAIVED ({}, until {}{}{}): {}",
+                    w.kind,
+                    w.expires,
+                    w.approved_by
+                        .as_deref()
+                        .map(|a| format!(", approved by {a}"))
+                        .unwrap_or_default(),
+                    w.ticket
+                        .as_deref()
+                        .map(|t| format!(", ticket {t}"))
+                        .unwrap_or_default(),
+                    w.reason
+                ),
+                None => format!("WAIVED: {}", c.message),
+            };
+            let original = c
+                .waiver
+                .as_ref()
+                .map_or("FAIL", |w| w.original_status.label());
+            s.set_message(message)
+                .set_type("WAIVED")
+                .set_description(format!(
+                    "{original} before the waiver: {}\n{}",
+                    c.message,
+                    sites_text(review, c, opts)
+                ));
+            s
+        }
+        Status::Pass | Status::Warn => TestCaseStatus::success(),
+    };
+    let mut tc = TestCase::new(format!("{} {}", c.id, c.slug), status);
+    tc.set_classname(c.category.key());
+    if c.status == Status::Warn {
+        tc.add_property(Property::new("launchgate.status", "WARN"));
+        tc.set_system_out(format!(
+            "WARN: {}\n{}{how}",
+            c.message,
+            sites_text(review, c, opts)
+        ));
+    }
+    tc
+}
+
+/// The review as JUnit XML. Deterministic: no timestamps or durations.
+pub fn render_junit(review: &Review, opts: &CiOptions) -> Result<String, JunitError> {
+    let mut report = Report::new(format!("launchgate {}", review.service));
+    for cat in &review.categories {
+        let mut suite = TestSuite::new(cat.title.as_str());
+        suite.add_property(Property::new("launchgate.category", cat.category.key()));
+        suite.add_test_cases(
+            review
+                .checks
+                .iter()
+                .filter(|c| c.category == cat.category)
+                .map(|c| test_case(review, c, opts)),
+        );
+        report.add_test_suite(suite);
+    }
+    Ok(report.to_string()?)
+}

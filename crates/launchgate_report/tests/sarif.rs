@@ -1,0 +1,396 @@
+//! `--format sarif` against the official OASIS SARIF 2.1.0 schema (tests/data), and the content
+//! code scanning relies on: rules, levels, locations, fingerprints, suppressions, exit code.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use launchgate_report::sarif::{FINGERPRINT_KEY, SARIF_SCHEMA_URI, check_docs_url};
+use launchgate_report::{CiOptions, render_sarif};
+use serde_json::{Value, json};
+
+use common::{EXAMPLES, repo_root, review, waived_payment_service};
+
+/// A way to break a valid SARIF log.
+type Break = fn(&mut Value);
+
+const SCHEMA: &str = "tests/data/sarif-schema-2.1.0.json";
+
+fn schema_text() -> String {
+    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(SCHEMA)).unwrap()
+}
+
+/// A validator for the official schema, with format assertions (uri, uri-reference, date-time).
+struct Validator {
+    schemas: boon::Schemas,
+    index: boon::SchemaIndex,
+}
+
+impl Validator {
+    fn new() -> Validator {
+        let schema: Value = serde_json::from_str(&schema_text()).unwrap();
+        let mut schemas = boon::Schemas::new();
+        let mut compiler = boon::Compiler::new();
+        compiler.enable_format_assertions();
+        compiler
+            .add_resource("file:///sarif-schema-2.1.0.json", schema)
+            .unwrap();
+        let index = compiler
+            .compile("file:///sarif-schema-2.1.0.json", &mut schemas)
+            .unwrap();
+        Validator { schemas, index }
+    }
+
+    fn check(&self, log: &Value) -> Result<(), String> {
+        self.schemas
+            .validate(log, self.index)
+            .map_err(|e| format!("{e:#}"))
+    }
+}
+
+fn sarif(name: &str) -> Value {
+    serde_json::from_str(&render_sarif(&review(name), &CiOptions::default())).unwrap()
+}
+
+fn opts(exit_code: i32, prefix: &str) -> CiOptions {
+    CiOptions {
+        exit_code,
+        path_prefix: prefix.to_string(),
+    }
+}
+
+#[test]
+fn schema_file_is_the_unmodified_oasis_file() {
+    use sha2::Digest;
+    let bytes = schema_text();
+    assert_eq!(bytes.len(), 112_768);
+    assert_eq!(
+        launchgate_report::hex(&sha2::Sha256::digest(bytes.as_bytes())),
+        "c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e"
+    );
+    assert!(bytes.contains(
+        "\"id\": \"https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json\""
+    ));
+}
+
+#[test]
+fn every_example_review_is_valid_sarif() {
+    let v = Validator::new();
+    for name in EXAMPLES {
+        let log = sarif(name);
+        if let Err(e) = v.check(&log) {
+            panic!("{name}: SARIF does not validate against the OASIS schema:\n{e}");
+        }
+    }
+    let waived: Value = serde_json::from_str(&render_sarif(
+        &waived_payment_service(),
+        &opts(1, "services/payment/"),
+    ))
+    .unwrap();
+    v.check(&waived).unwrap();
+}
+
+#[test]
+fn broken_sarif_does_not_validate() {
+    let v = Validator::new();
+    let good = sarif("payment-service");
+    v.check(&good).unwrap();
+    let breaks: [(&str, Break); 6] = [
+        ("wrong version", |l| l["version"] = json!("2.0.0")),
+        ("no runs", |l| {
+            l.as_object_mut().unwrap().remove("runs");
+        }),
+        ("unknown level", |l| {
+            l["runs"][0]["results"][0]["level"] = json!("fatal");
+        }),
+        ("line 0", |l| {
+            l["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] =
+                json!(0);
+        }),
+        ("message without text", |l| {
+            l["runs"][0]["results"][0]["message"] = json!({ "markdown": "x" });
+        }),
+        ("uri that is no URI", |l| {
+            l["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] =
+                json!("my dir/a b.yaml");
+        }),
+    ];
+    for (what, break_it) in breaks {
+        let mut log = good.clone();
+        break_it(&mut log);
+        assert!(v.check(&log).is_err(), "{what}: the validator accepted it");
+    }
+}
+
+#[test]
+fn rules_are_the_whole_catalog_with_docs_and_levels() {
+    let log = sarif("internal-dashboard");
+    let run = &log["runs"][0];
+    assert_eq!(log["$schema"], SARIF_SCHEMA_URI);
+    assert_eq!(log["version"], "2.1.0");
+    let driver = &run["tool"]["driver"];
+    assert_eq!(driver["name"], "launchgate");
+    assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        driver["informationUri"],
+        "https://example.invalid/launchgate"
+    );
+    let rules = driver["rules"].as_array().unwrap();
+    let catalog = launchgate_checks::builtin();
+    assert_eq!(rules.len(), catalog.len());
+    assert_eq!(rules.len(), 70);
+    for (rule, check) in rules.iter().zip(catalog) {
+        let m = check.meta();
+        assert_eq!(rule["id"], m.id);
+        assert_eq!(rule["name"], m.slug);
+        assert_eq!(rule["shortDescription"]["text"], m.summary());
+        assert_eq!(
+            rule["fullDescription"]["text"],
+            m.section("What it checks").unwrap()
+        );
+        assert_eq!(rule["help"]["markdown"], m.section("How to fix").unwrap());
+        assert_eq!(rule["properties"]["category"], m.category.key());
+        assert_eq!(rule["properties"]["severity"], m.severity.key());
+        let level = match m.severity.key() {
+            "minor" => "warning",
+            _ => "error",
+        };
+        assert_eq!(rule["defaultConfiguration"]["level"], level, "{}", m.id);
+        // Security checks carry GitHub's security-severity; the others do not.
+        let sec = &rule["properties"]["security-severity"];
+        if m.id.starts_with("SEC-") {
+            let want = match m.severity.key() {
+                "blocker" => "9.0",
+                "major" => "7.0",
+                _ => "4.0",
+            };
+            assert_eq!(sec, want, "{}", m.id);
+        } else {
+            assert!(sec.is_null(), "{}", m.id);
+        }
+    }
+    let cap001 = &rules[rules.iter().position(|r| r["id"] == "CAP-001").unwrap()];
+    assert_eq!(
+        cap001["properties"]["tiers"],
+        json!({"0": "required", "1": "required", "2": "recommended"})
+    );
+    assert_eq!(
+        cap001["properties"]["tags"],
+        json!(["production-readiness", "capacity"])
+    );
+}
+
+#[test]
+fn help_uri_points_at_the_generated_page_and_its_title_anchor() {
+    for check in launchgate_checks::builtin() {
+        let m = check.meta();
+        let url = check_docs_url(m.id, m.slug);
+        let rel = url
+            .strip_prefix("https://example.invalid/launchgate/blob/main/")
+            .unwrap();
+        let (file, anchor) = rel.split_once('#').unwrap();
+        // The page exists where `cargo xtask generate` writes it, and its first heading is the
+        // one GitHub derives this anchor from.
+        let page = std::fs::read_to_string(repo_root().join(file)).unwrap();
+        assert_eq!(page, launchgate_report::docs::check_page(m));
+        let title = page.lines().next().unwrap().strip_prefix("# ").unwrap();
+        assert_eq!(title, format!("{} {}", m.id, m.slug));
+        assert_eq!(anchor, format!("{}-{}", m.id.to_lowercase(), m.slug));
+    }
+}
+
+#[test]
+fn payment_service_results_are_its_failures_and_warnings() {
+    let log: Value = serde_json::from_str(&render_sarif(
+        &review("payment-service"),
+        &opts(0, "examples/payment-service/"),
+    ))
+    .unwrap();
+    let run = &log["runs"][0];
+    let results = run["results"].as_array().unwrap();
+    let got: Vec<(String, String)> = results
+        .iter()
+        .map(|r| {
+            (
+                r["ruleId"].as_str().unwrap().to_string(),
+                r["level"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want = [
+        ("CAP-007", "error"),
+        ("CAP-008", "warning"),
+        ("DAT-007", "warning"),
+        ("INC-006", "error"),
+        ("OBS-010", "warning"),
+        ("OBS-013", "warning"),
+        ("OPS-006", "error"),
+        ("SAF-001", "warning"),
+        ("SAF-007", "warning"),
+        ("SAF-009", "error"),
+        ("SEC-012", "warning"),
+    ];
+    assert_eq!(
+        got,
+        want.map(|(a, b)| (a.to_string(), b.to_string())).to_vec()
+    );
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    for r in results {
+        let i = usize::try_from(r["ruleIndex"].as_u64().unwrap()).unwrap();
+        assert_eq!(rules[i]["id"], r["ruleId"]);
+        assert_eq!(r["locations"].as_array().unwrap().len(), 1);
+        assert!(r.get("suppressions").is_none());
+    }
+    let cap007 = &results[0];
+    assert_eq!(
+        cap007["message"]["text"],
+        "the last load test was 2026-06-02, 173 days before 2026-11-22; the policy allows at most 90 days"
+    );
+    assert_eq!(
+        cap007["locations"][0],
+        json!({"physicalLocation": {
+            "artifactLocation": {"uri": "examples/payment-service/launchgate.yaml", "uriBaseId": "%SRCROOT%"},
+            "region": {"startLine": 116, "startColumn": 5}
+        }})
+    );
+    assert_eq!(
+        cap007["properties"],
+        json!({"status": "FAIL", "severity": "major", "category": "capacity",
+               "blocking": false, "inconclusive": false})
+    );
+    // An attested WARN without findings points at its first claim; the rest are related.
+    let saf001 = &results[7];
+    assert_eq!(
+        saf001["locations"][0]["physicalLocation"]["region"],
+        json!({"startLine": 14, "startColumn": 1})
+    );
+    assert_eq!(saf001["relatedLocations"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        run["invocations"],
+        json!([{"executionSuccessful": true, "exitCode": 0}])
+    );
+    assert_eq!(run["properties"]["decision"], "conditional_go");
+    assert_eq!(run["properties"]["computedDecision"], "conditional_go");
+    assert_eq!(run["properties"]["score"], 89.3);
+    assert_eq!(
+        run["properties"]["manifest"],
+        "examples/payment-service/launchgate.yaml"
+    );
+    assert_eq!(
+        run["automationDetails"]["id"],
+        "launchgate/payment-service/"
+    );
+    assert!(run["originalUriBaseIds"]["%SRCROOT%"].is_object());
+}
+
+#[test]
+fn waived_checks_are_suppressed_results_with_the_waiver() {
+    let log: Value = serde_json::from_str(&render_sarif(
+        &waived_payment_service(),
+        &CiOptions::default(),
+    ))
+    .unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let inc = results.iter().find(|r| r["ruleId"] == "INC-006").unwrap();
+    assert_eq!(inc["level"], "error");
+    assert_eq!(
+        inc["suppressions"],
+        json!([{
+            "kind": "external",
+            "status": "accepted",
+            "justification": "training booked for 2026-12-03, see ticket",
+            "location": {"physicalLocation": {
+                "artifactLocation": {"uri": "launchgate.yaml", "uriBaseId": "%SRCROOT%"},
+                "region": {"startLine": 130, "startColumn": 5}
+            }},
+            "properties": {"waiverKind": "accepted-risk", "expires": "2026-12-31",
+                           "approvedBy": "sre-lead@example.com", "ticket": "OPS-1234"}
+        }])
+    );
+    assert_eq!(inc["properties"]["status"], "WAIVED");
+    let saf = results.iter().find(|r| r["ruleId"] == "SAF-001").unwrap();
+    assert_eq!(saf["level"], "warning");
+    assert_eq!(
+        saf["suppressions"][0]["justification"],
+        "gateway enforces a 2s timeout"
+    );
+    let unsuppressed = results
+        .iter()
+        .filter(|r| r.get("suppressions").is_none())
+        .count();
+    assert_eq!(unsuppressed, 9);
+}
+
+#[test]
+fn all_false_reports_every_finding_with_unique_stable_fingerprints() {
+    let r = review("all-false");
+    let text = render_sarif(&r, &opts(1, ""));
+    assert_eq!(text, render_sarif(&r, &opts(1, "")), "not deterministic");
+    let log: Value = serde_json::from_str(&text).unwrap();
+    let run = &log["runs"][0];
+    assert_eq!(run["invocations"][0]["exitCode"], 1);
+    let results = run["results"].as_array().unwrap();
+    let findings: usize = r
+        .checks
+        .iter()
+        .filter(|c| matches!(c.status.label(), "FAIL" | "WARN"))
+        .map(|c| c.findings.len().max(1))
+        .sum();
+    assert_eq!(results.len(), findings);
+    let rules: BTreeSet<&str> = results
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules.len(), r.counts.fail + r.counts.warn);
+    let prints: BTreeSet<&str> = results
+        .iter()
+        .map(|r| r["partialFingerprints"][FINGERPRINT_KEY].as_str().unwrap())
+        .collect();
+    assert_eq!(prints.len(), results.len(), "fingerprints collide");
+    for p in &prints {
+        assert_eq!(p.len(), 64);
+    }
+    // A check with nothing located (CAP-001: no workloads at all) points at the manifest,
+    // without a region.
+    let unlocated: Vec<&str> = results
+        .iter()
+        .filter(|res| res["locations"][0]["physicalLocation"]["region"].is_null())
+        .map(|res| {
+            let loc = &res["locations"][0]["physicalLocation"]["artifactLocation"];
+            assert_eq!(loc["uri"], "launchgate.yaml");
+            res["ruleId"].as_str().unwrap()
+        })
+        .collect();
+    assert_eq!(unlocated.len(), 22);
+    assert_eq!(unlocated[0], "CAP-001");
+}
+
+#[test]
+fn fingerprints_ignore_line_moves_and_message_dates() {
+    let a = review("payment-service");
+    let mut b = a.clone();
+    for c in &mut b.checks {
+        if c.id == "CAP-007" {
+            let f = &mut c.findings[0];
+            f.message = "the last load test was 2026-06-02, 174 days before 2026-11-23".into();
+            f.location.as_mut().unwrap().line += 3;
+        }
+    }
+    let print = |r: &launchgate_report::Review| -> Value {
+        let log: Value = serde_json::from_str(&render_sarif(r, &CiOptions::default())).unwrap();
+        log["runs"][0]["results"][0]["partialFingerprints"].clone()
+    };
+    assert_eq!(print(&a), print(&b));
+    // Nor does where launchgate runs from (the repository-root prefix of the paths).
+    let log: Value =
+        serde_json::from_str(&render_sarif(&a, &opts(0, "services/payment/"))).unwrap();
+    assert_eq!(
+        log["runs"][0]["results"][0]["partialFingerprints"],
+        print(&a)
+    );
+    let mut other = a.clone();
+    other.service = "billing".into();
+    assert_ne!(print(&a), print(&other));
+}
