@@ -374,12 +374,12 @@ fn review(args: &CheckArgs) -> Result<Review, Failure> {
             manifest_path.display()
         )));
     }
-    let manifest = ServiceManifest::parse(SourceFile::read(
-        &manifest_path,
-        display_path(&manifest_path, root),
-    )?)?;
     let registry = Registry::builtin();
     let ids = registry.ids();
+    let manifest = ServiceManifest::parse_checked(
+        SourceFile::read(&manifest_path, display_path(&manifest_path, root))?,
+        &ids,
+    )?;
     let mut layers = Vec::new();
     if let Some(p) = &args.policy {
         if !p.is_file() {

@@ -335,6 +335,8 @@ fn governance_sections_render_in_chromium() {
         event_hash: "9f2c4e".to_string(),
         applied: true,
         refused: None,
+        cosigned_by: None,
+        cosign: false,
     });
     review.signoffs.push(SignoffView {
         role: "security".to_string(),

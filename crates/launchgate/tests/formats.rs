@@ -149,7 +149,7 @@ fn ci_formats_render_stably() {
         let text = redact(&out);
         insta::assert_snapshot!(format!("payment-service-{format}"), text);
     }
-    // SARIF without the catalog (70 rules; tested in launchgate_report), which would drown
+    // SARIF without the catalog (71 rules; tested in launchgate_report), which would drown
     // the diff of what matters here.
     let (out, _, _) = run(&[
         "examples/payment-service",
@@ -160,7 +160,7 @@ fn ci_formats_render_stably() {
     ]);
     let mut log: Value = serde_json::from_str(&out).unwrap();
     let rules = log["runs"][0]["tool"]["driver"]["rules"].take();
-    assert_eq!(rules.as_array().unwrap().len(), 70);
+    assert_eq!(rules.as_array().unwrap().len(), 71);
     let text = redact(&serde_json::to_string_pretty(&log).unwrap());
     insta::assert_snapshot!("payment-service-sarif", text);
 }
@@ -179,7 +179,7 @@ fn junit_and_gitlab_of_a_failing_review() {
     assert_eq!(
         out.lines().nth(1),
         Some(
-            r#"<testsuites name="launchgate legacy-billing" tests="70" skipped="6" failures="62" errors="0">"#
+            r#"<testsuites name="launchgate legacy-billing" tests="71" skipped="6" failures="62" errors="0">"#
         )
     );
     assert_eq!(out.matches("<testsuite ").count(), 8);

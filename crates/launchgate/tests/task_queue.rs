@@ -57,7 +57,9 @@ fn review(dir: &Path) -> Review {
     let mut first = BTreeMap::new();
     for c in v["checks"].as_array().unwrap() {
         let id = c["id"].as_str().unwrap().to_string();
-        let s = if c["inconclusive"].as_bool() == Some(true) {
+        let s = if c["status"] == "waived" {
+            "waived".to_string()
+        } else if c["inconclusive"].as_bool() == Some(true) {
             "inconclusive".to_string()
         } else {
             c["status"].as_str().unwrap().to_string()
@@ -118,11 +120,56 @@ fn the_whole_example_is_conditional_go_with_only_known_gaps() {
         .filter(|(_, s)| !matches!(s.as_str(), "pass" | "skip"))
         .map(|(id, s)| (id.as_str(), s.as_str()))
         .collect();
-    // No scrape config for ECS tasks in the repository; ECS rolling deploys are not
-    // progressive delivery.
+    // No scrape config for ECS tasks in the repository (waived in the manifest: the shared
+    // Prometheus scrapes them); ECS rolling deploys are not progressive delivery.
     assert_eq!(
         not_passing,
-        [("OBS-004", "inconclusive"), ("OPS-002", "inconclusive")]
+        [("OBS-004", "waived"), ("OPS-002", "inconclusive")]
+    );
+}
+
+#[test]
+fn the_metrics_waiver_applies_until_it_expires_then_the_failure_is_back() {
+    let run = |today: &str| -> Value {
+        let out = Command::cargo_bin("launchgate")
+            .unwrap()
+            .env("NO_COLOR", "1")
+            .arg("check")
+            .arg(EXAMPLE)
+            .args(["--today", today, "--format", "json"])
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let obs004 = |v: &Value| -> Value {
+        v["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "OBS-004")
+            .unwrap()
+            .clone()
+    };
+    let v = run("2026-11-22");
+    assert_eq!(v["decision"], "conditional_go");
+    let c = obs004(&v);
+    assert_eq!(c["status"], "waived");
+    assert_eq!(c["waiver"]["kind"], "compensating-control");
+    assert_eq!(c["waiver"]["ticket"], "OBS-2291");
+    assert_eq!(c["waiver"]["original_status"], "fail");
+    assert_eq!(v["waivers"][0]["state"], "applied");
+    assert_eq!(v["waivers"][0]["expiring_soon"], false);
+
+    let v = run("2027-01-20");
+    assert_eq!(v["waivers"][0]["state"], "applied");
+    assert_eq!(v["waivers"][0]["expiring_soon"], true);
+
+    let v = run("2027-02-01");
+    assert_eq!(obs004(&v)["status"], "fail");
+    assert_eq!(v["waivers"][0]["state"], "expired");
+    assert_eq!(
+        v["waivers"][0]["message"],
+        "expired on 2027-01-31 (1 day ago): OBS-004 keeps its FAIL; renew the waiver with a new expiry or fix the check"
     );
 }
 

@@ -16,6 +16,7 @@ pub use launchgate_core::{
 };
 use launchgate_evidence::Evidence;
 use launchgate_manifest::{CheckOptions, ServiceManifest};
+pub use launchgate_manifest::{GateContext, GateThresholds, Justification, RecordedGate};
 
 mod checks;
 pub mod support;
@@ -28,6 +29,8 @@ pub struct CheckContext<'a> {
     pub options: &'a CheckOptions,
     /// The review date (`--today`), for "within N days" rules.
     pub today: jiff::civil::Date,
+    /// The quality gate now, and as an earlier review recorded it (OPS-010).
+    pub gate: &'a GateContext,
 }
 
 /// A readiness check. Implementations must be pure and deterministic.

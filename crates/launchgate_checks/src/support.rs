@@ -977,6 +977,7 @@ pub(crate) mod fixture {
             evidence: &evidence,
             options: &policy.options,
             today: jiff::civil::date(2026, 11, 22),
+            gate: &policy.gate(None),
         };
         crate::find_builtin(id).expect("check").evaluate(&cx)
     }

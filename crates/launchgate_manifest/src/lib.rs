@@ -4,6 +4,7 @@
 mod claims;
 mod diag;
 mod duration;
+mod governance;
 mod manifest;
 mod policy;
 pub mod yaml;
@@ -14,6 +15,10 @@ pub use claims::{
 };
 pub use diag::{ConfigError, ConfigErrors, Located, SourceFile, deserialize};
 pub use duration::Window;
+pub use governance::{
+    Approver, ApproverEntry, GateContext, GateThresholds, Justification, PublicKey, RecordedGate,
+    Waiver, WaiverKind, base64_decode, base64_encode,
+};
 pub use manifest::{
     AlertSelection, Backoff, DataClass, Dependency, DependencyKind, Exposure, LatencyTarget,
     ReportLocations, Scope, ServiceManifest, Slo, SloKind, Stage,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diag::{ConfigError, ConfigErrors, Located, SourceFile, deserialize};
 use crate::duration::Window;
+use crate::governance::Waiver;
 use crate::policy::PolicyLayer;
 use crate::yaml;
 
@@ -65,6 +66,10 @@ pub struct ServiceManifest {
     /// Policy for this service; overrides the organisation policy file.
     #[serde(default)]
     pub policy: Option<PolicyLayer>,
+    /// Accepted gaps: each turns the FAIL or WARN of one check (or of its findings in some
+    /// paths or resources) into WAIVED until its expiry. Never a pass, never hidden.
+    #[serde(default)]
+    pub waivers: Vec<Waiver>,
 
     #[serde(skip)]
     #[schemars(skip)]
@@ -357,8 +362,26 @@ pub struct LatencyTarget {
 pub use crate::claims::Claims;
 
 impl ServiceManifest {
-    /// Parses and validates a manifest. All semantic errors are reported together.
+    /// Parses and validates a manifest. All semantic errors are reported together. Waivers
+    /// must name well-formed check IDs; [`ServiceManifest::parse_checked`] also refuses IDs that
+    /// are not registered.
     pub fn parse(file: SourceFile) -> Result<ServiceManifest, ConfigErrors> {
+        Self::parse_inner(file, None)
+    }
+
+    /// [`ServiceManifest::parse`], refusing waivers of checks not in `known_checks` (with the
+    /// nearest ID suggested).
+    pub fn parse_checked(
+        file: SourceFile,
+        known_checks: &[&str],
+    ) -> Result<ServiceManifest, ConfigErrors> {
+        Self::parse_inner(file, Some(known_checks))
+    }
+
+    fn parse_inner(
+        file: SourceFile,
+        known_checks: Option<&[&str]>,
+    ) -> Result<ServiceManifest, ConfigErrors> {
         let (value, spans) = yaml::load(&file)?;
         let located = Located { file, spans };
         if !value.is_object() {
@@ -369,7 +392,7 @@ impl ServiceManifest {
         }
         let mut m: ServiceManifest = deserialize(value, &located)?;
         m.located = Some(located);
-        let errors = m.validate();
+        let errors = m.validate(known_checks);
         if errors.is_empty() {
             Ok(m)
         } else {
@@ -397,7 +420,7 @@ impl ServiceManifest {
         self.located.as_ref()
     }
 
-    fn validate(&self) -> Vec<ConfigError> {
+    fn validate(&self, known_checks: Option<&[&str]>) -> Vec<ConfigError> {
         let mut errors = Vec::new();
         let Some(at) = self.located.as_ref() else {
             return errors;
@@ -579,6 +602,11 @@ impl ServiceManifest {
             }
         }
         errors.extend(crate::claims::validate(&self.claims, at));
+        errors.extend(crate::governance::validate_waivers(
+            &self.waivers,
+            known_checks,
+            at,
+        ));
         errors.sort_by_key(|e| (e.line, e.column));
         errors
     }

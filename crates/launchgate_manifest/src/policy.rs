@@ -5,11 +5,14 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use launchgate_core::{Category, Requirement, Severity, Tier, TierMatrix};
+use launchgate_core::{Category, Location, Requirement, Severity, Tier, TierMatrix};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::diag::{ConfigError, ConfigErrors, Located, SourceFile, deserialize};
+use crate::governance::{
+    Approver, ApproverEntry, GateContext, GateThresholds, Justification, PublicKey, RecordedGate,
+};
 use crate::yaml;
 
 /// The lowest threshold accepted without `allow_unsafe_thresholds: true`.
@@ -86,6 +89,27 @@ pub struct PolicyLayer {
     /// Minimum line coverage in percent (default 80). OPS-004.
     #[serde(default)]
     pub coverage_min_percent: Option<f64>,
+    /// Longest a manifest waiver may run, in days from the review date, by tier, e.g.
+    /// `{0: 30, 1: 90, 2: 90}` (the default). Longer waivers are refused and reported.
+    #[serde(default)]
+    #[schemars(extend("patternProperties" = {"^[012]$": {"type": "integer", "format": "uint32", "minimum": 0}}))]
+    pub waiver_max_days: BTreeMap<Tier, u32>,
+    /// The people whose signed overrides and sign-offs count, with their roles and ed25519
+    /// public keys. Keep this list in the organisation policy file.
+    #[serde(default)]
+    pub approvers: Option<Vec<ApproverEntry>>,
+    /// Roles allowed to override a decision (default `[vp]`). A FAIL in a hard-blocker category
+    /// also needs a matching override signed by someone holding `security`.
+    #[serde(default)]
+    pub override_roles: Option<Vec<String>>,
+    /// Roles whose sign-off a review asks for: the rows of the report's sign-off table (default
+    /// `[engineering, sre, security]`).
+    #[serde(default)]
+    pub signoff_roles: Option<Vec<String>>,
+    /// Why this policy loosens the gate (lower thresholds, fewer hard-blocker categories...)
+    /// compared with the recorded baseline or the built-in defaults. OPS-010.
+    #[serde(default)]
+    pub justification: Option<String>,
 }
 
 /// A section every runbook must have.
@@ -438,6 +462,15 @@ pub struct Policy {
     /// Only checks that some layer overrides appear here.
     pub checks: BTreeMap<String, CheckOverrideResolved>,
     pub options: CheckOptions,
+    /// Longest waiver, in days from the review date, for tiers 0, 1 and 2.
+    pub waiver_max_days: BTreeMap<Tier, Sourced<u32>>,
+    pub approvers: Sourced<Vec<Approver>>,
+    pub override_roles: Sourced<Vec<String>>,
+    pub signoff_roles: Sourced<Vec<String>>,
+    pub justification: Option<Justification>,
+    /// Where each gate setting (`thresholds.go`, `min_evaluated_checks`, ...) was written, for
+    /// the settings a located layer set.
+    pub gate_locations: BTreeMap<String, Location>,
 }
 
 /// The merged override of one check: each field from the most specific layer that set it.
@@ -463,6 +496,15 @@ impl Default for Policy {
             require_evidence: Sourced::default(vec![Tier::T0]),
             checks: BTreeMap::new(),
             options: CheckOptions::default(),
+            waiver_max_days: Tier::ALL
+                .into_iter()
+                .map(|t| (t, Sourced::default(if t == Tier::T0 { 30 } else { 90 })))
+                .collect(),
+            approvers: Sourced::default(Vec::new()),
+            override_roles: Sourced::default(strings(&["vp"])),
+            signoff_roles: Sourced::default(strings(&["engineering", "sre", "security"])),
+            justification: None,
+            gate_locations: BTreeMap::new(),
         }
     }
 }
@@ -496,6 +538,16 @@ impl LocatedLayer {
         }
     }
 
+    /// Where the node at `pointer` (relative to the layer's root) is written, if the layer has
+    /// a file and the node exists in it.
+    fn location(&self, pointer: &str) -> Option<Location> {
+        let (l, root) = self.located.as_ref()?;
+        let full = format!("{root}{pointer}");
+        l.spans.get(&full)?;
+        let (line, column) = l.line_col(&full)?;
+        Some(Location::new(l.file.path.clone(), line, column))
+    }
+
     fn error_value(&self, pointer: &str, what: impl fmt::Display) -> ConfigError {
         match &self.located {
             Some((l, root)) => l.error_at_value(&format!("{root}{pointer}"), what),
@@ -520,6 +572,34 @@ impl Policy {
                 source: src.clone(),
             };
             let layer = &l.layer;
+            let mut locate = |key: &str, pointer: &str| match l.location(pointer) {
+                Some(at) => {
+                    p.gate_locations.insert(key.to_string(), at);
+                }
+                None => {
+                    p.gate_locations.remove(key);
+                }
+            };
+            if let Some(t) = &layer.thresholds {
+                if t.go.is_some() {
+                    locate("thresholds.go", "/thresholds/go");
+                }
+                if t.conditional.is_some() {
+                    locate("thresholds.conditional", "/thresholds/conditional");
+                }
+            }
+            if layer.allow_unsafe_thresholds.is_some() {
+                locate("allow_unsafe_thresholds", "/allow_unsafe_thresholds");
+            }
+            if layer.hard_blocker_categories.is_some() {
+                locate("hard_blocker_categories", "/hard_blocker_categories");
+            }
+            if layer.min_evaluated_checks.is_some() {
+                locate("min_evaluated_checks", "/min_evaluated_checks");
+            }
+            if layer.require_evidence.is_some() {
+                locate("require_evidence", "/require_evidence");
+            }
             if let Some(t) = &layer.thresholds {
                 if let Some(g) = t.go {
                     p.go_threshold = set(g);
@@ -536,6 +616,7 @@ impl Policy {
                     source: src.clone(),
                 };
             }
+            errors.extend(resolve_governance(&mut p, l));
             for (c, w) in &layer.weights {
                 if !(w.is_finite() && *w >= 0.0) {
                     errors.push(
@@ -769,6 +850,49 @@ impl Policy {
         }
     }
 
+    /// The gate as a value, as reviews record it.
+    pub fn gate_thresholds(&self) -> GateThresholds {
+        GateThresholds {
+            go: self.go_threshold.value,
+            conditional: self.conditional_threshold.value,
+            unsafe_allowed: self.thresholds_unsafe(),
+            hard_blocker_categories: self.hard_blocker_categories.value.clone(),
+            min_evaluated_checks: self.min_evaluated_checks.value,
+            require_evidence: self.require_evidence.value.clone(),
+            allow_unsafe_thresholds: self.allow_unsafe_thresholds.value,
+        }
+    }
+
+    /// What OPS-010 reads: the current gate, the recorded `baseline` (from a store, if any),
+    /// the justification and where each gate setting is written.
+    pub fn gate(&self, baseline: Option<RecordedGate>) -> GateContext {
+        GateContext {
+            current: self.gate_thresholds(),
+            baseline,
+            justification: self.justification.clone(),
+            locations: self.gate_locations.clone(),
+        }
+    }
+
+    /// Longest waiver allowed for `tier`, in days from the review date.
+    pub fn waiver_max_days(&self, tier: Tier) -> &Sourced<u32> {
+        static DEFAULT: Sourced<u32> = Sourced {
+            value: 90,
+            source: PolicySource::Default,
+        };
+        self.waiver_max_days.get(&tier).unwrap_or(&DEFAULT)
+    }
+
+    /// The approver of that name (case-sensitive: names are identities).
+    pub fn approver(&self, name: &str) -> Option<&Approver> {
+        self.approvers.value.iter().find(|a| a.name == name)
+    }
+
+    /// Whether the approver holds one of the roles allowed to override a decision.
+    pub fn may_override(&self, approver: &Approver) -> bool {
+        self.override_roles.value.iter().any(|r| approver.holds(r))
+    }
+
     /// Whether the thresholds are below the floor (allowed only explicitly; always reported).
     pub fn thresholds_unsafe(&self) -> bool {
         self.conditional_threshold.value < THRESHOLD_FLOOR
@@ -797,4 +921,129 @@ impl Policy {
                 .unwrap_or(Sourced::default(true)),
         }
     }
+}
+
+/// Merges a layer's governance keys (waiver caps, approvers, roles, justification) into `p`.
+fn resolve_governance(p: &mut Policy, l: &LocatedLayer) -> Vec<ConfigError> {
+    let mut errors = Vec::new();
+    let layer = &l.layer;
+    let src = &l.source;
+    for (t, d) in &layer.waiver_max_days {
+        p.waiver_max_days.insert(
+            *t,
+            Sourced {
+                value: *d,
+                source: src.clone(),
+            },
+        );
+    }
+    if let Some(approvers) = &layer.approvers {
+        let mut names: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut keys: BTreeMap<[u8; 32], usize> = BTreeMap::new();
+        let mut resolved = Vec::new();
+        for (i, a) in approvers.iter().enumerate() {
+            let at = format!("/approvers/{i}");
+            let key = match PublicKey::parse(&a.public_key) {
+                Ok(k) => k,
+                Err(why) => {
+                    errors.push(
+                        l.error_value(&format!("{at}/public_key"), format!("approver `{}`: {why}", a.name))
+                            .help("write `ed25519:` and the base64 of the 32-byte public key, as `launchgate keygen` prints it"),
+                    );
+                    continue;
+                }
+            };
+            if a.name.trim().is_empty() {
+                errors.push(
+                    l.error_value(&format!("{at}/name"), "the approver's name is empty")
+                        .help("use the name overrides and sign-offs are recorded under, e.g. `alice@example.com`"),
+                );
+            } else if let Some(first) = names.insert(a.name.as_str(), i) {
+                errors.push(
+                    l.error_value(
+                        &format!("{at}/name"),
+                        format!("approver `{}` is listed twice", a.name),
+                    )
+                    .help(format!(
+                        "the first entry is approvers[{first}]; merge their roles"
+                    )),
+                );
+            }
+            if a.roles.is_empty() || a.roles.iter().any(|r| r.trim().is_empty()) {
+                errors.push(
+                    l.error_value(
+                        &format!("{at}/roles"),
+                        format!("approver `{}` has no role, or an empty one", a.name),
+                    )
+                    .help("list the roles held, e.g. `roles: [vp]` or `roles: [sre, security]`"),
+                );
+            }
+            if let Some(first) = keys.insert(key.0, i) {
+                errors.push(
+                    l.error_value(
+                        &format!("{at}/public_key"),
+                        format!(
+                            "approver `{}` has the same public key as approvers[{first}]",
+                            a.name
+                        ),
+                    )
+                    .help("each approver signs with their own key (`launchgate keygen`)"),
+                );
+            }
+            resolved.push(Approver {
+                name: a.name.clone(),
+                roles: a
+                    .roles
+                    .iter()
+                    .map(|r| r.trim().to_ascii_lowercase())
+                    .collect(),
+                public_key: key,
+            });
+        }
+        p.approvers = Sourced {
+            value: resolved,
+            source: src.clone(),
+        };
+    }
+    for (key, value, slot) in [
+        (
+            "override_roles",
+            &layer.override_roles,
+            &mut p.override_roles,
+        ),
+        ("signoff_roles", &layer.signoff_roles, &mut p.signoff_roles),
+    ] {
+        let Some(roles) = value else { continue };
+        if roles.iter().any(|r| r.trim().is_empty()) {
+            errors.push(
+                l.error_value(&format!("/{key}"), format!("`{key}` has an empty role"))
+                    .help("name each role, e.g. `[vp]`"),
+            );
+        }
+        let mut seen = Vec::new();
+        for r in roles {
+            let r = r.trim().to_ascii_lowercase();
+            if !r.is_empty() && !seen.contains(&r) {
+                seen.push(r);
+            }
+        }
+        *slot = Sourced {
+            value: seen,
+            source: src.clone(),
+        };
+    }
+    if let Some(j) = &layer.justification {
+        if j.trim().is_empty() {
+            errors.push(
+                l.error_value("/justification", "the justification is empty")
+                    .help("say why the gate is looser than before, or remove the key"),
+            );
+        }
+        p.justification = Some(Justification {
+            text: j.trim().to_string(),
+            source: src.clone(),
+            location: l.location("/justification"),
+        });
+    }
+    errors
 }

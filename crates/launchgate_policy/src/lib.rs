@@ -10,8 +10,17 @@ use launchgate_core::{
     Basis, Category, Effort, Finding, Outcome, Requirement, Severity, Status, Tier,
 };
 use launchgate_evidence::Evidence;
-use launchgate_manifest::{Policy, ServiceManifest};
+use launchgate_manifest::{Policy, RecordedGate, ServiceManifest};
 use serde::{Deserialize, Serialize};
+
+mod governance;
+mod waivers;
+
+pub use governance::{
+    HASH_PREFIX, LedgerOverride, LedgerSignoff, OverrideResolution, OverrideView, SECURITY_ROLE,
+    SignoffView, resolve_overrides, resolve_signoffs, short_hash,
+};
+pub use waivers::{EXPIRING_SOON_DAYS, WaiverState, WaiverView};
 
 /// The three verdicts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -156,6 +165,9 @@ pub struct Evaluation {
     pub trace: Vec<TraceEntry>,
     /// Policy-level warnings every output must show (e.g. unsafe thresholds).
     pub notices: Vec<String>,
+    /// Every manifest waiver and what became of it, in declaration order.
+    #[serde(default)]
+    pub waivers: Vec<WaiverView>,
 }
 
 impl Evaluation {
@@ -187,7 +199,8 @@ pub enum DecideError {
     },
 }
 
-/// Runs every check of `registry` and decides. `today` is the review date.
+/// Runs every check of `registry`, applies the manifest's waivers and decides. `today` is the
+/// review date. OPS-010 compares the gate with the built-in one; see [`evaluate_with_baseline`].
 pub fn evaluate(
     registry: &Registry,
     manifest: &ServiceManifest,
@@ -195,11 +208,26 @@ pub fn evaluate(
     policy: &Policy,
     today: jiff::civil::Date,
 ) -> Result<Evaluation, DecideError> {
+    evaluate_with_baseline(registry, manifest, evidence, policy, today, None)
+}
+
+/// [`evaluate`], with the gate an earlier recorded review used (from the store) as OPS-010's
+/// baseline.
+pub fn evaluate_with_baseline(
+    registry: &Registry,
+    manifest: &ServiceManifest,
+    evidence: &Evidence,
+    policy: &Policy,
+    today: jiff::civil::Date,
+    baseline: Option<RecordedGate>,
+) -> Result<Evaluation, DecideError> {
+    let gate = policy.gate(baseline);
     let cx = CheckContext {
         manifest,
         evidence,
         options: &policy.options,
         today,
+        gate: &gate,
     };
     let tier = manifest.tier;
     let results: Vec<CheckResult> = registry
@@ -243,7 +271,11 @@ pub fn evaluate(
             r
         })
         .collect();
-    decide(results, tier, policy)
+    let mut results = results;
+    let (waivers, waiver_trace) = waivers::apply(&mut results, manifest, policy, tier, today);
+    let mut e = decide(results, tier, policy, waiver_trace)?;
+    e.waivers = waivers;
+    Ok(e)
 }
 
 fn first_and_more(items: &[Finding], fallback: &str) -> String {
@@ -329,6 +361,7 @@ fn decide(
     mut results: Vec<CheckResult>,
     tier: Tier,
     policy: &Policy,
+    waiver_trace: Vec<TraceEntry>,
 ) -> Result<Evaluation, DecideError> {
     let evaluated = results.iter().filter(|r| r.status.is_scored()).count();
     let minimum = policy.min_evaluated_checks.value;
@@ -414,6 +447,8 @@ fn decide(
             percent(score)
         ),
     });
+    let applied_waivers = waiver_trace.iter().filter(|t| t.rule == "waived").count();
+    trace.extend(waiver_trace);
 
     let hard = &policy.hard_blocker_categories;
     for r in results.iter_mut().filter(|r| r.status == Status::Fail) {
@@ -490,6 +525,28 @@ fn decide(
             ),
         });
     }
+    let waived = results
+        .iter()
+        .filter(|r| r.status == Status::Waived)
+        .count();
+    if applied_waivers > 0 {
+        trace.push(TraceEntry {
+            rule: "waivers-remain".to_string(),
+            effect: Some(Verdict::ConditionalGo),
+            check: None,
+            message: format!(
+                "{} {} in force ({} check{} WAIVED): accepted gaps are not a GO",
+                applied_waivers,
+                if applied_waivers == 1 {
+                    "waiver is"
+                } else {
+                    "waivers are"
+                },
+                waived,
+                if waived == 1 { "" } else { "s" }
+            ),
+        });
+    }
     let decision = trace
         .iter()
         .filter_map(|t| t.effect)
@@ -501,7 +558,8 @@ fn decide(
         check: None,
         message: match decision {
             Verdict::Go => {
-                "GO: no blocker, score at or above the go threshold, no warning".to_string()
+                "GO: no blocker, score at or above the go threshold, no warning, no waiver"
+                    .to_string()
             }
             Verdict::ConditionalGo => {
                 "CONDITIONAL_GO: no blocker, but the rules above hold it back from GO".to_string()
@@ -519,6 +577,7 @@ fn decide(
         decision,
         trace,
         notices,
+        waivers: Vec::new(),
     })
 }
 

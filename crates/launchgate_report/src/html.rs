@@ -1038,6 +1038,8 @@ pub(crate) mod sample {
                 unsafe_allowed: false,
                 hard_blocker_categories: vec![Category::Security],
                 min_evaluated_checks: 3,
+                require_evidence: Vec::new(),
+                allow_unsafe_thresholds: false,
             },
             categories: vec![CategoryView {
                 category: Category::Safety,
@@ -1068,6 +1070,7 @@ pub(crate) mod sample {
             signoffs: Vec::new(),
             content_hash: String::new(),
             history: Vec::new(),
+            signoff_roles: Vec::new(),
         }
     }
 
@@ -1197,6 +1200,8 @@ mod tests {
             event_hash: "ab12".to_string(),
             applied: true,
             refused: None,
+            cosigned_by: None,
+            cosign: false,
         });
         r.signoffs.push(SignoffView {
             role: "security".to_string(),

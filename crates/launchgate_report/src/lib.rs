@@ -4,8 +4,12 @@
 
 use launchgate_core::{Category, Location, Severity, Status};
 use launchgate_evidence::Evidence;
+pub use launchgate_manifest::GateThresholds;
 use launchgate_manifest::{Policy, ServiceManifest};
 use launchgate_policy::{CheckResult, Evaluation, TraceEntry, Verdict, percent, percent_whole};
+pub use launchgate_policy::{
+    LedgerOverride, LedgerSignoff, OverrideView, SignoffView, WaiverState, WaiverView,
+};
 use serde::{Deserialize, Serialize};
 
 pub mod docs;
@@ -56,7 +60,8 @@ pub struct Review {
     /// Weighted score in percent, one decimal.
     pub score: f64,
     pub counts: Counts,
-    pub thresholds: ThresholdsView,
+    /// The gate this review was decided by; a later review's OPS-010 compares with it.
+    pub thresholds: GateThresholds,
     pub categories: Vec<CategoryView>,
     pub checks: Vec<CheckResult>,
     /// Failures that force NO_GO.
@@ -78,9 +83,12 @@ pub struct Review {
     /// Overrides the ledger holds for this service: the applied one and the refused ones.
     #[serde(default)]
     pub overrides: Vec<OverrideView>,
-    /// Sign-offs the ledger holds for this service, newest per role.
+    /// Sign-offs the ledger holds for this service, newest per role and approver.
     #[serde(default)]
     pub signoffs: Vec<SignoffView>,
+    /// The roles whose sign-off the policy asks for (the rows of the sign-off table).
+    #[serde(default = "default_signoff_roles")]
+    pub signoff_roles: Vec<String>,
     /// SHA-256 (hex) of what was decided: service, tier, and every check's status, message and
     /// findings. Not the date, the tool version or the governance sections. Sign-offs bind to it.
     #[serde(default)]
@@ -88,77 +96,6 @@ pub struct Review {
     /// Earlier recorded reviews of this service, oldest first, when a store was given.
     #[serde(default)]
     pub history: Vec<HistoryPoint>,
-}
-
-/// A manifest waiver and what became of it in this review.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WaiverView {
-    pub check: String,
-    /// Path or resource globs the waiver is limited to; empty means the whole check.
-    #[serde(default)]
-    pub scope: Vec<String>,
-    pub kind: String,
-    pub reason: String,
-    pub expires: String,
-    #[serde(default)]
-    pub approved_by: Option<String>,
-    #[serde(default)]
-    pub ticket: Option<String>,
-    /// `applied`, `expired`, `unmatched` (nothing to waive) or `refused` (e.g. longer than the
-    /// policy allows for this tier).
-    pub state: WaiverState,
-    /// Applied and expiring within 14 days of the review date.
-    #[serde(default)]
-    pub expiring_soon: bool,
-    /// One line: what happened and why.
-    pub message: String,
-    #[serde(default)]
-    pub location: Option<Location>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum WaiverState {
-    Applied,
-    Expired,
-    Unmatched,
-    Refused,
-}
-
-/// An override event from the ledger and whether it set the final decision.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OverrideView {
-    pub decision: Verdict,
-    pub approver: String,
-    /// The approver's roles in the policy at review time (empty when unknown).
-    #[serde(default)]
-    pub roles: Vec<String>,
-    pub reason: String,
-    pub expires: String,
-    /// When it was recorded (RFC 3339).
-    pub recorded_at: String,
-    /// Hash of the ledger event, for `launchgate audit log`.
-    pub event_hash: String,
-    pub applied: bool,
-    /// Why it was not applied (bad signature, expired, unknown approver, missing role...).
-    #[serde(default)]
-    pub refused: Option<String>,
-}
-
-/// A sign-off from the ledger.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SignoffView {
-    pub role: String,
-    pub approver: String,
-    #[serde(default)]
-    pub note: Option<String>,
-    pub recorded_at: String,
-    pub event_hash: String,
-    /// Given on results whose content hash differs from this review's.
-    pub stale: bool,
-    /// Why it does not count (bad signature, unknown approver, role not held), if so.
-    #[serde(default)]
-    pub refused: Option<String>,
 }
 
 /// One earlier recorded review, for score history.
@@ -259,13 +196,11 @@ pub struct Counts {
     pub waived: usize,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ThresholdsView {
-    pub go: f64,
-    pub conditional: f64,
-    pub unsafe_allowed: bool,
-    pub hard_blocker_categories: Vec<Category>,
-    pub min_evaluated_checks: u32,
+/// The gate a review records (`thresholds` in the JSON); the same type OPS-010 compares.
+pub type ThresholdsView = GateThresholds;
+
+fn default_signoff_roles() -> Vec<String> {
+    Policy::default().signoff_roles.value
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -423,13 +358,7 @@ impl Review {
             pass_rate: percent_whole(e.pass_rate),
             score: round1(e.score),
             counts,
-            thresholds: ThresholdsView {
-                go: policy.go_threshold.value,
-                conditional: policy.conditional_threshold.value,
-                unsafe_allowed: policy.thresholds_unsafe(),
-                hard_blocker_categories: policy.hard_blocker_categories.value.clone(),
-                min_evaluated_checks: policy.min_evaluated_checks.value,
-            },
+            thresholds: policy.gate_thresholds(),
             categories,
             checks: e.results,
             blockers,
@@ -439,13 +368,49 @@ impl Review {
             notices: e.notices,
             trace: e.trace,
             scan: ScanSummary::of(evidence),
-            waivers: Vec::new(),
+            waivers: e.waivers,
             overrides: Vec::new(),
             signoffs: Vec::new(),
+            signoff_roles: policy.signoff_roles.value.clone(),
             content_hash: String::new(),
             history: Vec::new(),
         }
         .with_content_hash()
+    }
+
+    /// Attaches the ledger's overrides and sign-offs: resolves them against `policy` (see
+    /// [`launchgate_policy::resolve_overrides`] and [`launchgate_policy::resolve_signoffs`]),
+    /// sets the final `decision` (the computed one stays in `computed_decision`; results are
+    /// never rewritten) and adds the override entries to the trace. Replaces any earlier
+    /// governance sections, so calling it again with the same ledger gives the same review.
+    #[must_use]
+    pub fn with_governance(
+        mut self,
+        policy: &Policy,
+        overrides: &[LedgerOverride],
+        signoffs: &[LedgerSignoff],
+        today: jiff::civil::Date,
+    ) -> Review {
+        self.trace
+            .retain(|t| t.rule != "override" && t.rule != "override-refused");
+        let resolved = launchgate_policy::resolve_overrides(
+            self.computed_decision,
+            &self.checks,
+            overrides,
+            policy,
+            today,
+        );
+        self.decision = resolved.decision;
+        self.overrides = resolved.views;
+        self.trace.extend(resolved.trace);
+        self.signoffs = launchgate_policy::resolve_signoffs(&self.content_hash, signoffs, policy);
+        self.signoff_roles.clone_from(&policy.signoff_roles.value);
+        self
+    }
+
+    /// The override that set the final decision, if one did.
+    pub fn applied_override(&self) -> Option<&OverrideView> {
+        self.overrides.iter().find(|o| o.applied)
     }
 
     /// Sets `content_hash` from the current results.

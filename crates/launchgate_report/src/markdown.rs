@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use launchgate_core::{Category, Effort, Status};
+use launchgate_policy::{WaiverState, short_hash};
 
 use crate::{Priority, Review};
 
@@ -44,9 +45,13 @@ pub fn render_markdown(r: &Review) -> String {
     }
 
     let _ = writeln!(o, "## Executive Summary\n");
+    let overridden = match r.applied_override() {
+        Some(_) => format!(" by override; computed {}", r.computed_decision.label()),
+        None => String::new(),
+    };
     let _ = writeln!(
         o,
-        "**Overall status:** {} ({}; score {}, pass rate {}, {} of {} checks evaluated)\n",
+        "**Overall status:** {} ({}{overridden}; score {}, pass rate {}, {} of {} checks evaluated)\n",
         r.decision.readiness(),
         r.decision.label(),
         r.score_text(),
@@ -54,6 +59,7 @@ pub fn render_markdown(r: &Review) -> String {
         r.counts.evaluated,
         r.counts.total
     );
+    override_summary(&mut o, r);
     let fails: Vec<_> = r
         .checks
         .iter()
@@ -83,6 +89,17 @@ pub fn render_markdown(r: &Review) -> String {
     for (i, c) in warns.iter().enumerate() {
         let _ = writeln!(o, "{}. {} {}: {}", i + 1, c.id, c.slug, c.message);
     }
+    let waived: Vec<_> = r
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Waived)
+        .collect();
+    if !waived.is_empty() {
+        let _ = writeln!(o, "\n**Waived (accepted until the waiver expires):**");
+        for (i, c) in waived.iter().enumerate() {
+            let _ = writeln!(o, "{}. {} {}: {}", i + 1, c.id, c.slug, c.message);
+        }
+    }
     let p0: u32 = r
         .action_items
         .iter()
@@ -101,7 +118,7 @@ pub fn render_markdown(r: &Review) -> String {
     let _ = writeln!(o, "|----------|-------|----------|----------|-------|");
     let (mut sum, mut out_of, mut blockers, mut warnings, mut checks_total) = (0.0, 0, 0, 0, 0);
     for c in &r.categories {
-        let total = c.pass + c.warn + c.fail + c.skip;
+        let total = c.pass + c.warn + c.fail + c.skip + c.waived;
         if total == 0 {
             continue;
         }
@@ -161,7 +178,25 @@ pub fn render_markdown(r: &Review) -> String {
                     c.slug,
                     c.message
                 );
-                if matches!(status, Status::Fail | Status::Warn) {
+                if let Some(w) = &c.waiver {
+                    let mut line = format!(
+                        "  - Waiver: {} until {}, was {}",
+                        w.kind,
+                        w.expires,
+                        w.original_status.label()
+                    );
+                    if let Some(a) = &w.approved_by {
+                        let _ = write!(line, ", approved by {a}");
+                    }
+                    if let Some(t) = &w.ticket {
+                        let _ = write!(line, ", ticket {t}");
+                    }
+                    if let Some(l) = &w.location {
+                        let _ = write!(line, " (`{l}`)");
+                    }
+                    let _ = writeln!(o, "{line}");
+                }
+                if matches!(status, Status::Fail | Status::Warn | Status::Waived) {
                     for f in c
                         .findings
                         .iter()
@@ -266,12 +301,9 @@ pub fn render_markdown(r: &Review) -> String {
     let _ = writeln!(o, "3. Canary deployment (1% traffic)");
     let _ = writeln!(o, "4. Gradual rollout to 100%\n");
 
-    let _ = writeln!(o, "## Sign-off\n");
-    let _ = writeln!(o, "| Role | Name | Date |");
-    let _ = writeln!(o, "|------|------|------|");
-    for role in ["Engineering", "SRE", "Security"] {
-        let _ = writeln!(o, "| {role} | | |");
-    }
+    waivers_section(&mut o, r);
+    overrides_section(&mut o, r);
+    signoff_section(&mut o, r);
 
     let _ = writeln!(o, "\n## Decision Trace\n");
     for t in &r.trace {
@@ -318,5 +350,189 @@ fn trim(v: f64) -> String {
         format!("{v:.0}")
     } else {
         format!("{v:.1}")
+    }
+}
+
+/// Under the overall status: the applied override, prominently, and the refused ones.
+fn override_summary(o: &mut String, r: &Review) {
+    if let Some(v) = r.applied_override() {
+        let mut line = format!(
+            "> **Decision overridden:** {} by {} ({}), until {}: {}. Computed decision: {}.",
+            v.decision.label(),
+            v.approver,
+            if v.roles.is_empty() {
+                "no role".to_string()
+            } else {
+                v.roles.join(", ")
+            },
+            v.expires,
+            cell(&v.reason),
+            r.computed_decision.label()
+        );
+        if let Some(c) = v.cosigned_by.as_ref().filter(|c| **c != v.approver) {
+            let _ = write!(line, " Security co-sign: {c}.");
+        }
+        let _ = writeln!(o, "{line} Ledger event `{}`.\n", short_hash(&v.event_hash));
+    }
+    let refused: Vec<_> = r.overrides.iter().filter(|v| v.refused.is_some()).collect();
+    if !refused.is_empty() {
+        let _ = writeln!(o, "**Overrides not applied:**");
+        for v in refused {
+            let _ = writeln!(
+                o,
+                "- {} by {} (event `{}`): {}",
+                v.decision.label(),
+                v.approver,
+                short_hash(&v.event_hash),
+                v.refused.as_deref().unwrap_or_default()
+            );
+        }
+        let _ = writeln!(o);
+    }
+}
+
+/// Every manifest waiver with its state: applied (and expiring soon), expired, unmatched, refused.
+fn waivers_section(o: &mut String, r: &Review) {
+    if r.waivers.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "## Waivers\n");
+    let _ = writeln!(
+        o,
+        "| Check | State | Kind | Scope | Expires | Approved by | Ticket | Reason | What happened |"
+    );
+    let _ = writeln!(
+        o,
+        "|-------|-------|------|-------|---------|-------------|--------|--------|---------------|"
+    );
+    for w in &r.waivers {
+        let state = match w.state {
+            WaiverState::Applied if w.expiring_soon => "applied, **expiring soon**".to_string(),
+            WaiverState::Applied => "applied".to_string(),
+            other => format!("**{}**", other.label().to_lowercase()),
+        };
+        let scope = if w.scope.is_empty() {
+            "whole check".to_string()
+        } else {
+            w.scope
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let at = w
+            .location
+            .as_ref()
+            .map(|l| format!(" (`{l}`)"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            o,
+            "| {} | {state} | {} | {} | {} | {} | {} | {} | {}{at} |",
+            w.check,
+            w.kind,
+            cell(&scope),
+            w.expires,
+            cell(w.approved_by.as_deref().unwrap_or("")),
+            cell(w.ticket.as_deref().unwrap_or("")),
+            cell(&w.reason),
+            cell(&w.message)
+        );
+    }
+    let _ = writeln!(o);
+}
+
+/// Every override the ledger holds for this service, newest first.
+fn overrides_section(o: &mut String, r: &Review) {
+    if r.overrides.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "## Overrides\n");
+    let _ = writeln!(
+        o,
+        "| Decision | Approver | Roles | Reason | Expires | Recorded | Event | Status |"
+    );
+    let _ = writeln!(
+        o,
+        "|----------|----------|-------|--------|---------|----------|-------|--------|"
+    );
+    for v in &r.overrides {
+        let status = if v.applied {
+            match v.cosigned_by.as_ref().filter(|c| **c != v.approver) {
+                Some(c) => format!("**applied** (security co-sign: {c})"),
+                None => "**applied**".to_string(),
+            }
+        } else if v.cosign {
+            "security co-sign of the applied override".to_string()
+        } else {
+            format!("not applied: {}", v.refused.as_deref().unwrap_or_default())
+        };
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {} | {} | `{}` | {} |",
+            v.decision.label(),
+            cell(&v.approver),
+            cell(&v.roles.join(", ")),
+            cell(&v.reason),
+            v.expires,
+            v.recorded_at,
+            short_hash(&v.event_hash),
+            cell(&status)
+        );
+    }
+    let _ = writeln!(o);
+}
+
+/// `engineering` -> `Engineering`, `sre` -> `SRE`.
+fn role_title(role: &str) -> String {
+    if role.len() <= 3 {
+        return role.to_uppercase();
+    }
+    let mut c = role.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// The sign-off table: a row per sign-off, and an empty row for each asked-for role nobody
+/// signed.
+fn signoff_section(o: &mut String, r: &Review) {
+    let _ = writeln!(o, "## Sign-off\n");
+    let _ = writeln!(o, "| Role | Name | Date | Status |");
+    let _ = writeln!(o, "|------|------|------|--------|");
+    let row = |o: &mut String, s: &launchgate_policy::SignoffView| {
+        let status = match (&s.refused, s.stale) {
+            (Some(why), _) => format!("refused: {why}"),
+            (None, true) => "stale: signed results that have changed since".to_string(),
+            (None, false) => "signed".to_string(),
+        };
+        let mut status = status;
+        if let Some(n) = &s.note {
+            let _ = write!(status, " ({n})");
+        }
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} |",
+            role_title(&s.role),
+            cell(&s.approver),
+            s.recorded_at.get(..10).unwrap_or(&s.recorded_at),
+            cell(&status)
+        );
+    };
+    for role in &r.signoff_roles {
+        let mut any = false;
+        for s in r.signoffs.iter().filter(|s| &s.role == role) {
+            row(o, s);
+            any = true;
+        }
+        if !any {
+            let _ = writeln!(o, "| {} | | | |", role_title(role));
+        }
+    }
+    for s in r
+        .signoffs
+        .iter()
+        .filter(|s| !r.signoff_roles.contains(&s.role))
+    {
+        row(o, s);
     }
 }

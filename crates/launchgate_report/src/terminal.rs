@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Effects, Style};
 use launchgate_core::{Category, Status};
-use launchgate_policy::Verdict;
+use launchgate_policy::{Verdict, WaiverState, short_hash};
 
 use crate::Review;
 
@@ -123,6 +123,12 @@ pub fn render_terminal(r: &Review, opts: TerminalOptions) -> String {
         .max()
         .unwrap_or(0)
         .min(30);
+    // WAIVED is wider than the other labels; pad them all only when it appears.
+    let label_w = if r.checks.iter().any(|c| c.status == Status::Waived) {
+        6
+    } else {
+        4
+    };
     for cat in Category::ALL {
         let checks: Vec<_> = r.checks.iter().filter(|c| c.category == cat).collect();
         if checks.is_empty() {
@@ -135,11 +141,11 @@ pub fn render_terminal(r: &Review, opts: TerminalOptions) -> String {
         let _ = writeln!(o, "\n{bold}{}{bold:#} {dim}{score}{dim:#}", cat.title());
         for c in checks {
             let st = style(c.status);
-            let prefix_len = 2 + 4 + 2 + c.id.len() + 1 + slug_w + 2;
+            let prefix_len = 2 + label_w + 2 + c.id.len() + 1 + slug_w + 2;
             let msg = fit(&c.message, width.saturating_sub(prefix_len));
             let _ = writeln!(
                 o,
-                "  {st}{}{st:#}  {} {:<slug_w$}  {}",
+                "  {st}{:<label_w$}{st:#}  {} {:<slug_w$}  {}",
                 c.status.label(),
                 c.id,
                 c.slug,
@@ -149,15 +155,33 @@ pub fn render_terminal(r: &Review, opts: TerminalOptions) -> String {
                     msg
                 }
             );
+            let indent = " ".repeat(8);
+            if let Some(w) = &c.waiver {
+                let mut line = format!("waiver: {} until {}", w.kind, w.expires);
+                if let Some(a) = &w.approved_by {
+                    let _ = write!(line, ", approved by {a}");
+                }
+                if let Some(t) = &w.ticket {
+                    let _ = write!(line, ", ticket {t}");
+                }
+                if let Some(l) = &w.location {
+                    line = format!("{l}  {line}");
+                }
+                let ws = style(Status::Waived);
+                let _ = writeln!(
+                    o,
+                    "{indent}{ws}{}{ws:#}",
+                    fit(&line, width.saturating_sub(8))
+                );
+            }
             let show: Vec<_> = match c.status {
-                Status::Fail | Status::Warn if !c.findings.is_empty() => {
+                Status::Fail | Status::Warn | Status::Waived if !c.findings.is_empty() => {
                     c.findings.iter().collect()
                 }
                 Status::Warn => c.evidence.iter().collect(),
                 Status::Pass if opts.verbose => c.evidence.iter().collect(),
                 _ => Vec::new(),
             };
-            let indent = " ".repeat(8);
             for f in show {
                 let loc = f
                     .location
@@ -182,10 +206,25 @@ pub fn render_terminal(r: &Review, opts: TerminalOptions) -> String {
             }
         }
     }
+    waiver_lines(&mut o, r, width);
     let vs = verdict_style(r.decision);
+    let overridden = if r.decision == r.computed_decision && r.applied_override().is_none() {
+        String::new()
+    } else {
+        let cs = verdict_style(r.computed_decision);
+        format!(
+            " (override; computed {cs}{}{cs:#})",
+            r.computed_decision.label()
+        )
+    };
+    let waived = if r.counts.waived > 0 {
+        format!(" · {} waived", r.counts.waived)
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         o,
-        "\n{bold}Decision:{bold:#} {vs}{}{vs:#}  pass rate {} · score {} · {} pass · {} warn · {} fail · {} skip",
+        "\n{bold}Decision:{bold:#} {vs}{}{vs:#}{overridden}  pass rate {} · score {} · {} pass · {} warn · {} fail · {} skip{waived}",
         r.decision.label(),
         r.pass_rate,
         r.score_text(),
@@ -194,13 +233,15 @@ pub fn render_terminal(r: &Review, opts: TerminalOptions) -> String {
         r.counts.fail,
         r.counts.skip
     );
+    override_lines(&mut o, r, width);
     for t in r
         .trace
         .iter()
-        .filter(|t| t.effect.is_some() && t.rule != "decision")
+        .filter(|t| t.effect.is_some() && !matches!(t.rule.as_str(), "decision" | "override"))
     {
         let _ = writeln!(o, "  {}", fit(&t.message, width.saturating_sub(2)));
     }
+    signoff_line(&mut o, r, width);
     if !r.action_items.is_empty() {
         let p0 = r
             .action_items
@@ -216,4 +257,136 @@ pub fn render_terminal(r: &Review, opts: TerminalOptions) -> String {
         );
     }
     o
+}
+
+/// Every manifest waiver: applied ones with their expiry, and those that did not apply and why.
+fn waiver_lines(o: &mut String, r: &Review, width: usize) {
+    if r.waivers.is_empty() {
+        return;
+    }
+    let bold = Style::new().effects(Effects::BOLD);
+    let dim = Style::new().effects(Effects::DIMMED);
+    let count = |s: WaiverState| r.waivers.iter().filter(|w| w.state == s).count();
+    let mut parts = Vec::new();
+    for (state, word) in [
+        (WaiverState::Applied, "applied"),
+        (WaiverState::Expired, "expired"),
+        (WaiverState::Unmatched, "unmatched"),
+        (WaiverState::Refused, "refused"),
+    ] {
+        let n = count(state);
+        if n > 0 {
+            parts.push(format!("{n} {word}"));
+        }
+    }
+    let soon = r.waivers.iter().filter(|w| w.expiring_soon).count();
+    if soon > 0 {
+        parts.push(format!("{soon} expiring soon"));
+    }
+    let _ = writeln!(
+        o,
+        "\n{bold}Waivers{bold:#} {dim}{}{dim:#}",
+        parts.join(" · ")
+    );
+    for w in &r.waivers {
+        let (label, st) = match w.state {
+            WaiverState::Applied if w.expiring_soon => ("EXPIRING", AnsiColor::Yellow.on_default()),
+            WaiverState::Applied => ("APPLIED", style(Status::Waived)),
+            WaiverState::Expired | WaiverState::Refused => {
+                (w.state.label(), AnsiColor::Red.on_default())
+            }
+            WaiverState::Unmatched => (w.state.label(), AnsiColor::Yellow.on_default()),
+        };
+        let prefix = 2 + 9 + 2 + w.check.len() + 2;
+        let _ = writeln!(
+            o,
+            "  {st}{label:<9}{st:#}  {}  {}",
+            w.check,
+            fit(&w.message, width.saturating_sub(prefix))
+        );
+        let mut detail = format!("{}: {}", w.kind, w.reason);
+        if !w.scope.is_empty() {
+            let _ = write!(detail, " [{}]", w.scope.join(", "));
+        }
+        if let Some(l) = &w.location {
+            detail = format!("{l}  {detail}");
+        }
+        let _ = writeln!(
+            o,
+            "        {dim}{}{dim:#}",
+            fit(&detail, width.saturating_sub(8))
+        );
+    }
+}
+
+/// The applied override (who, role, reason, expiry, event) and every refused one with why.
+fn override_lines(o: &mut String, r: &Review, width: usize) {
+    for v in &r.overrides {
+        let line = if v.applied {
+            let mut line = format!(
+                "OVERRIDE to {} by {} ({}) until {}: {}",
+                v.decision.label(),
+                v.approver,
+                v.roles.join(", "),
+                v.expires,
+                v.reason
+            );
+            if let Some(c) = v.cosigned_by.as_ref().filter(|c| **c != v.approver) {
+                let _ = write!(line, "; co-signed by {c}");
+            }
+            let _ = write!(line, "; event {}", short_hash(&v.event_hash));
+            let s = AnsiColor::Magenta.on_default().effects(Effects::BOLD);
+            format!("{s}{}{s:#}", fit(&line, width.saturating_sub(2)))
+        } else if let Some(why) = &v.refused {
+            let line = format!(
+                "override to {} by {} not applied: {why} (event {})",
+                v.decision.label(),
+                v.approver,
+                short_hash(&v.event_hash)
+            );
+            let s = AnsiColor::Yellow.on_default();
+            format!("{s}{}{s:#}", fit(&line, width.saturating_sub(2)))
+        } else {
+            continue;
+        };
+        let _ = writeln!(o, "  {line}");
+    }
+}
+
+/// One line of sign-offs: each asked-for role with who signed, stale and refused marks.
+fn signoff_line(o: &mut String, r: &Review, width: usize) {
+    if r.signoffs.is_empty() {
+        return;
+    }
+    let mut parts = Vec::new();
+    for role in &r.signoff_roles {
+        let signed: Vec<String> = r
+            .signoffs
+            .iter()
+            .filter(|s| &s.role == role)
+            .map(|s| {
+                if s.refused.is_some() {
+                    format!("{} (refused)", s.approver)
+                } else if s.stale {
+                    format!("{} (stale)", s.approver)
+                } else {
+                    s.approver.clone()
+                }
+            })
+            .collect();
+        if signed.is_empty() {
+            parts.push(format!("{role} missing"));
+        } else {
+            parts.push(format!("{role} {}", signed.join(", ")));
+        }
+    }
+    for s in r
+        .signoffs
+        .iter()
+        .filter(|s| !r.signoff_roles.contains(&s.role))
+    {
+        parts.push(format!("{} {} (refused)", s.role, s.approver));
+    }
+    let line = format!("sign-offs: {}", parts.join(" · "));
+    let _ = writeln!(o, "  {}", fit(&line, width.saturating_sub(2)));
 }

@@ -33,6 +33,7 @@ fn evaluate(id: &str, manifest: &ServiceManifest, evidence: &Evidence) -> Outcom
         evidence,
         options: &policy.options,
         today: today(),
+        gate: &policy.gate(None),
     };
     check(id).evaluate(&cx)
 }

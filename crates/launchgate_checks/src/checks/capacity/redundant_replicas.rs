@@ -286,6 +286,7 @@ mod tests {
             evidence: &evidence,
             options: &options,
             today: jiff::civil::date(2026, 11, 22),
+            gate: &launchgate_manifest::GateContext::default(),
         };
         RedundantReplicas.evaluate(&cx)
     }

@@ -5,6 +5,7 @@ use crate::Check;
 pub(crate) mod ci_pipeline;
 pub(crate) mod cost_estimate;
 pub(crate) mod coverage_threshold;
+pub(crate) mod gate_baseline;
 pub(crate) mod log_retention;
 pub(crate) mod post_deploy_smoke_test;
 pub(crate) mod progressive_delivery;
@@ -20,4 +21,5 @@ pub(crate) static CHECKS: &[&dyn Check] = &[
     &cost_estimate::CostEstimate,
     &post_deploy_smoke_test::PostDeploySmokeTest,
     &scheduled_security_scan::ScheduledSecurityScan,
+    &gate_baseline::GateBaseline,
 ];
