@@ -928,6 +928,24 @@ fn resolve_governance(p: &mut Policy, l: &LocatedLayer) -> Vec<ConfigError> {
     let mut errors = Vec::new();
     let layer = &l.layer;
     let src = &l.source;
+    // Who may approve is an organisation decision: a service manifest naming its own approvers
+    // (or the roles that may override) could approve itself.
+    if matches!(src, PolicySource::Manifest(_)) {
+        for (key, set) in [
+            ("approvers", layer.approvers.is_some()),
+            ("override_roles", layer.override_roles.is_some()),
+        ] {
+            if set {
+                errors.push(
+                    l.error(&format!("/{key}"), format!("`{key}` cannot be set in the service manifest"))
+                        .help("approvers and the roles that may override belong in the organisation policy file (`--policy FILE`), where a service team cannot approve its own overrides"),
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return errors;
+        }
+    }
     for (t, d) in &layer.waiver_max_days {
         p.waiver_max_days.insert(
             *t,
