@@ -1,0 +1,37 @@
+//! launchgate's tamper-evident audit ledger and review store.
+//!
+//! * [`keys`]: ed25519 key pairs that approvers sign overrides and sign-offs with.
+//! * [`Event`] / [`NewEvent`]: ledger entries, hash-chained (`hash = sha256(canonical JSON of
+//!   every other field)`, `prev_hash` = the previous event's hash) and optionally signed.
+//! * [`verify`] / [`verify_against_head`]: pure chain verification naming the first bad event.
+//! * [`export`] / [`parse_jsonl`]: the strict JSON Lines form of a ledger.
+//! * [`Store`] with [`SqliteStore`]; [`open_store`] picks the backend from a location.
+//!
+//! The format, what verification can and cannot detect, and the concurrency guarantees are
+//! documented in `docs/ledger.md`.
+
+pub mod canonical;
+#[cfg(feature = "contract")]
+pub mod contract;
+mod event;
+mod jsonl;
+pub mod keys;
+mod sqlite;
+mod store;
+mod verify;
+
+pub use canonical::canonical_json;
+pub use event::{
+    Event, EventKind, GENESIS_HASH, NewEvent, OverrideBody, ReviewBody, SignoffBody, UnknownKind,
+    format_timestamp,
+};
+pub use jsonl::{JsonlError, ParseError, export, parse_jsonl, verify_jsonl};
+pub use keys::{KeyError, KeyFiles, KeyPair, PublicKey, SecretKey};
+pub use sqlite::{BUSY_TIMEOUT, SqliteStore};
+pub use store::{
+    ImportSummary, Store, StoreError, StoreLocation, default_store_path, open_store,
+    parse_location, plan_import,
+};
+pub use verify::{
+    Problem, VerifyError, VerifySummary, verify, verify_against_head, verify_segment,
+};
