@@ -23,6 +23,7 @@ use launchgate_report::{
 };
 
 mod fleet;
+mod governance;
 
 mod init;
 mod progress;
@@ -95,6 +96,26 @@ enum Command {
     /// or at least --service, --tier, --exposure and --data. The manifest is validated before it
     /// is written, and an existing one is only replaced with `--force`.
     Init(init::InitArgs),
+    /// Create an ed25519 key pair for signing overrides and sign-offs (FILE and FILE.pub).
+    Keygen(governance::KeygenArgs),
+    /// Record a signed override: an approver forces the decision of a service until a date.
+    ///
+    /// The approver must be listed in the policy's `approvers` with the key's public half. The
+    /// override is applied when reviewing if it is unexpired and the approver holds a role in
+    /// `override_roles` (a failure in a hard-blocker category also needs a security signer).
+    Override(governance::OverrideArgs),
+    /// Record a signed sign-off of the current review for one role (engineering, sre, security).
+    ///
+    /// The sign-off binds to the review's content hash: when the results change it is shown as
+    /// stale.
+    Signoff(governance::SignoffArgs),
+    /// Read, verify, export or import the audit ledger.
+    #[command(subcommand)]
+    Audit(governance::AuditCommand),
+    /// Show a service's recorded reviews over time, with a score sparkline.
+    History(governance::HistoryArgs),
+    /// Compare two reviews: new failures, fixed checks, decision and score change.
+    Diff(governance::DiffArgs),
     /// Print a shell completion script.
     #[command(after_long_help = shell::COMPLETIONS_HELP)]
     Completions {
@@ -148,6 +169,44 @@ struct CheckArgs {
     /// Skip (with a note) files larger than this: bytes, or with a K, M or G suffix.
     #[arg(long, value_name = "SIZE", default_value = "5M", value_parser = parse_size)]
     max_file_size: u64,
+    /// Store this review in the ledger (full JSON, summary, thresholds and the git commit), for
+    /// `history`, `diff` and the gate baseline (OPS-010).
+    #[arg(long)]
+    record: bool,
+    /// Report only failures that are new against this saved review (`--format json` output or
+    /// an exported one); the gate fails (exit 1) only on a new FAIL. For pull requests.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    #[command(flatten)]
+    store: governance::StoreArg,
+}
+
+impl CheckArgs {
+    /// The review `signoff` binds to: PATH reviewed as `check` would, quietly, with the default
+    /// ledger location (overrides do not change the content hash).
+    pub(crate) fn for_signoff(
+        path: &Path,
+        manifest: Option<&Path>,
+        policy: Option<&Path>,
+        today: Option<String>,
+    ) -> CheckArgs {
+        CheckArgs {
+            path: path.to_path_buf(),
+            manifest: manifest.map(Path::to_path_buf),
+            policy: policy.map(Path::to_path_buf),
+            format: Format::Terminal,
+            output: None,
+            fail_on: FailOn::NoGo,
+            today,
+            verbose: false,
+            quiet: true,
+            no_scan: false,
+            max_file_size: 5 * 1024 * 1024,
+            record: false,
+            baseline: None,
+            store: governance::StoreArg::default(),
+        }
+    }
 }
 
 fn parse_size(s: &str) -> Result<u64, String> {
@@ -245,6 +304,12 @@ pub fn run() -> ExitCode {
             write_stdout(&s).map(|()| ExitCode::SUCCESS)
         }
         Command::Fleet(args) => fleet::fleet(&args),
+        Command::Keygen(args) => governance::keygen(&args),
+        Command::Override(args) => governance::override_(&args),
+        Command::Signoff(args) => governance::signoff(&args),
+        Command::Audit(cmd) => governance::audit(&cmd),
+        Command::History(args) => governance::history(&args),
+        Command::Diff(args) => governance::diff(&args),
         Command::Init(args) => init::run(&args, global),
         Command::Completions { shell } => shell::completions(shell),
         Command::Man { command } => shell::man(command.as_deref()),
@@ -346,28 +411,38 @@ fn parse_today(s: Option<&str>) -> Result<jiff::civil::Date, Failure> {
     }
 }
 
-/// Everything `check` computes before rendering; shared with tests through the binary only.
-fn review(args: &CheckArgs) -> Result<Review, Failure> {
-    let today = parse_today(args.today.as_deref())?;
-    if !args.path.exists() {
+/// A service's manifest and policy, read and validated, and the repository they describe.
+pub(crate) struct Loaded {
+    pub(crate) root: PathBuf,
+    pub(crate) manifest: ServiceManifest,
+    pub(crate) policy: Policy,
+    pub(crate) registry: Registry,
+}
+
+/// Reads and validates the manifest (PATH/launchgate.yaml, PATH itself when it is a file, or
+/// `manifest`) and the policy layers (`policy` file, then the manifest's `policy:` section).
+pub(crate) fn load(
+    path: &Path,
+    manifest: Option<&Path>,
+    policy: Option<&Path>,
+) -> Result<Loaded, Failure> {
+    if !path.exists() {
         return Err(Failure::Message(format!(
             "{} does not exist",
-            args.path.display()
+            path.display()
         )));
     }
     // `check path/to/launchgate.yaml` means that manifest and the repository around it.
-    let (root, manifest_path) = match (&args.manifest, args.path.is_file()) {
-        (Some(m), _) => (args.path.clone(), m.clone()),
+    let (root, manifest_path) = match (manifest, path.is_file()) {
+        (Some(m), _) => (path.to_path_buf(), m.to_path_buf()),
         (None, true) => (
-            args.path
-                .parent()
+            path.parent()
                 .filter(|p| !p.as_os_str().is_empty())
                 .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
-            args.path.clone(),
+            path.to_path_buf(),
         ),
-        (None, false) => (args.path.clone(), args.path.join(MANIFEST_FILE)),
+        (None, false) => (path.to_path_buf(), path.join(MANIFEST_FILE)),
     };
-    let root = &root;
     if !manifest_path.is_file() {
         return Err(Failure::Message(format!(
             "no service manifest at {}: create `{MANIFEST_FILE}` at the repository root (see `launchgate schema` and docs/manifest.md), or pass --manifest FILE",
@@ -377,11 +452,11 @@ fn review(args: &CheckArgs) -> Result<Review, Failure> {
     let registry = Registry::builtin();
     let ids = registry.ids();
     let manifest = ServiceManifest::parse_checked(
-        SourceFile::read(&manifest_path, display_path(&manifest_path, root))?,
+        SourceFile::read(&manifest_path, display_path(&manifest_path, &root))?,
         &ids,
     )?;
     let mut layers = Vec::new();
-    if let Some(p) = &args.policy {
+    if let Some(p) = policy {
         if !p.is_file() {
             return Err(Failure::Message(format!(
                 "policy file {} does not exist",
@@ -395,6 +470,29 @@ fn review(args: &CheckArgs) -> Result<Review, Failure> {
     }
     layers.extend(manifest.policy_layer());
     let policy = Policy::resolve(&layers, &ids)?;
+    Ok(Loaded {
+        root,
+        manifest,
+        policy,
+        registry,
+    })
+}
+
+/// Scans, evaluates and decides, then applies what the ledger holds for the service (gate
+/// baseline, overrides, sign-offs, history). The ledger is read only if it exists.
+pub(crate) fn review(args: &CheckArgs) -> Result<(Review, Loaded), Failure> {
+    let today = parse_today(args.today.as_deref())?;
+    let loaded = load(&args.path, args.manifest.as_deref(), args.policy.as_deref())?;
+    let Loaded {
+        root,
+        manifest,
+        policy,
+        registry,
+    } = &loaded;
+    let ledger = match governance::open_existing(&args.store)? {
+        Some(store) => governance::Ledger::read(store.as_ref(), &manifest.service)?,
+        None => governance::Ledger::default(),
+    };
     let evidence = if args.no_scan {
         Evidence::none()
     } else {
@@ -407,23 +505,44 @@ fn review(args: &CheckArgs) -> Result<Review, Failure> {
         .with_report_locations(&manifest.reports);
         progress::scan(root, &options, &files, args.quiet, args.verbose)?
     };
-    let evaluation = launchgate_policy::evaluate(&registry, &manifest, &evidence, &policy, today)
-        .map_err(|e| Failure::Message(e.to_string()))?;
+    let evaluation = launchgate_policy::evaluate_with_baseline(
+        registry,
+        manifest,
+        &evidence,
+        policy,
+        today,
+        ledger.baseline.clone(),
+    )
+    .map_err(|e| Failure::Message(e.to_string()))?;
     let fix_of = |id: &str| {
         registry
             .get(id)
             .and_then(|c| c.meta().section("How to fix"))
     };
-    Ok(Review::build(
-        &manifest, &policy, evaluation, &evidence, today, &fix_of,
-    ))
+    let mut review = Review::build(manifest, policy, evaluation, &evidence, today, &fix_of)
+        .with_governance(policy, &ledger.overrides, &ledger.signoffs, today);
+    review.history = ledger.history;
+    Ok((review, loaded))
 }
 
 fn check(args: &CheckArgs) -> Result<ExitCode, Failure> {
-    let review = review(args)?;
-    let fails = match args.fail_on {
-        FailOn::NoGo => review.decision == Verdict::NoGo,
-        FailOn::Conditional => review.decision != Verdict::Go,
+    let (review, loaded) = review(args)?;
+    if args.record {
+        governance::record(&args.store, &review, &loaded.root)?;
+    }
+    let (review, fails) = match &args.baseline {
+        Some(file) => {
+            let baseline = governance::read_review_file(file)?;
+            let (only_new, new_failures) = governance::new_against(&review, &baseline, file);
+            (only_new, new_failures > 0)
+        }
+        None => {
+            let fails = match args.fail_on {
+                FailOn::NoGo => review.decision == Verdict::NoGo,
+                FailOn::Conditional => review.decision != Verdict::Go,
+            };
+            (review, fails)
+        }
     };
     let exit_code = u8::from(fails);
     let ci = || CiOptions {

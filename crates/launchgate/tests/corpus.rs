@@ -28,6 +28,10 @@ fn microservices_demo_is_reviewed_without_errors_and_results_are_pinned() {
     let manifest = "tests/data/microservices-demo.launchgate.yaml";
     let out = Command::cargo_bin("launchgate")
         .unwrap()
+        .env(
+            "LAUNCHGATE_STORE",
+            "/nonexistent/launchgate-tests/ledger.db",
+        )
         .current_dir(here)
         .arg("check")
         .arg(&corpus)

@@ -20,6 +20,11 @@ fn root() -> PathBuf {
 
 fn lg() -> Command {
     let mut c = Command::cargo_bin("launchgate").unwrap();
+    // Never the developer's own ledger: a path that does not exist, so nothing is read.
+    c.env(
+        "LAUNCHGATE_STORE",
+        "/nonexistent/launchgate-tests/ledger.db",
+    );
     c.current_dir(root())
         .env("NO_COLOR", "1")
         .env("COLUMNS", "120")
@@ -94,6 +99,10 @@ fn paths_start_at_the_git_root_wherever_launchgate_runs() {
     let uri = |dir: &Path, path: &str| -> String {
         let out = Command::cargo_bin("launchgate")
             .unwrap()
+            .env(
+                "LAUNCHGATE_STORE",
+                "/nonexistent/launchgate-tests/ledger.db",
+            )
             .current_dir(dir)
             .args(["check", path, "--today", "2026-11-22", "--format", "sarif"])
             .output()
@@ -510,6 +519,10 @@ fn pre_commit_hook_runs_launchgate_check_on_manifest_and_deploy_changes() {
     assert_eq!(words.next(), Some("launchgate"));
     let out = Command::cargo_bin("launchgate")
         .unwrap()
+        .env(
+            "LAUNCHGATE_STORE",
+            "/nonexistent/launchgate-tests/ledger.db",
+        )
         .args(words)
         .args(["--today", "2026-11-22"])
         .current_dir(root().join("examples/all-false"))

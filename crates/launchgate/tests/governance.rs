@@ -19,6 +19,11 @@ fn root() -> PathBuf {
 
 fn lg() -> Command {
     let mut c = Command::cargo_bin("launchgate").unwrap();
+    // Never the developer's own ledger: a path that does not exist, so nothing is read.
+    c.env(
+        "LAUNCHGATE_STORE",
+        "/nonexistent/launchgate-tests/ledger.db",
+    );
     c.current_dir(root())
         .env("NO_COLOR", "1")
         .env("COLUMNS", "120");

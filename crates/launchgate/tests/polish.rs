@@ -18,6 +18,11 @@ fn root() -> PathBuf {
 
 fn lg() -> Command {
     let mut c = Command::cargo_bin("launchgate").unwrap();
+    // Never the developer's own ledger: a path that does not exist, so nothing is read.
+    c.env(
+        "LAUNCHGATE_STORE",
+        "/nonexistent/launchgate-tests/ledger.db",
+    );
     c.current_dir(root())
         .env("NO_COLOR", "1")
         .env_remove("CLICOLOR_FORCE")
@@ -45,6 +50,10 @@ fn on_terminal(
     env: &[(&str, &str)],
 ) -> (i32, String, String, String) {
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("launchgate"));
+    cmd.env(
+        "LAUNCHGATE_STORE",
+        "/nonexistent/launchgate-tests/ledger.db",
+    );
     cmd.current_dir(root())
         .args(args)
         .env_remove("NO_COLOR")

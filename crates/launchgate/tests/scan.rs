@@ -11,6 +11,11 @@ use serde_json::Value;
 
 fn lg() -> Command {
     let mut c = Command::cargo_bin("launchgate").unwrap();
+    // Never the developer's own ledger: a path that does not exist, so nothing is read.
+    c.env(
+        "LAUNCHGATE_STORE",
+        "/nonexistent/launchgate-tests/ledger.db",
+    );
     c.env("NO_COLOR", "1").env("COLUMNS", "120");
     c
 }

@@ -46,6 +46,10 @@ struct Review {
 fn review(dir: &Path) -> Review {
     let out = Command::cargo_bin("launchgate")
         .unwrap()
+        .env(
+            "LAUNCHGATE_STORE",
+            "/nonexistent/launchgate-tests/ledger.db",
+        )
         .env("NO_COLOR", "1")
         .arg("check")
         .arg(dir)
@@ -133,6 +137,10 @@ fn the_metrics_waiver_applies_until_it_expires_then_the_failure_is_back() {
     let run = |today: &str| -> Value {
         let out = Command::cargo_bin("launchgate")
             .unwrap()
+            .env(
+                "LAUNCHGATE_STORE",
+                "/nonexistent/launchgate-tests/ledger.db",
+            )
             .env("NO_COLOR", "1")
             .arg("check")
             .arg(EXAMPLE)

@@ -101,13 +101,25 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(BUSY_TIMEOUT);
-        let conn = runtime.block_on(async {
-            let mut conn = SqliteConnection::connect_with(&options)
-                .await
-                .map_err(|e| database_error(&db, e))?;
-            init_schema(&mut conn, &db).await?;
-            Ok::<_, StoreError>(conn)
-        })?;
+        // Several processes opening a new ledger at once race to switch it to WAL and to create
+        // the schema; SQLite reports some of those races as "database is locked" at once,
+        // without waiting on the busy timeout. Retry them until the busy timeout has passed.
+        let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+        let conn = loop {
+            let attempt = runtime.block_on(async {
+                let mut conn = SqliteConnection::connect_with(&options)
+                    .await
+                    .map_err(|e| database_error(&db, e))?;
+                init_schema(&mut conn, &db).await.map(|()| conn)
+            });
+            match attempt {
+                Ok(conn) => break conn,
+                Err(e) if is_busy(&e) && std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(25));
+                }
+                Err(e) => return Err(e),
+            }
+        };
         Ok(SqliteStore {
             path,
             db,
@@ -150,6 +162,15 @@ impl Drop for SqliteStore {
             let _ = self.runtime.block_on(conn.close());
         }
     }
+}
+
+/// SQLITE_BUSY (5) or SQLITE_LOCKED (6): another connection holds the lock.
+fn is_busy(e: &StoreError) -> bool {
+    matches!(e, StoreError::Database { source, .. }
+        if source
+            .as_database_error()
+            .and_then(sqlx::error::DatabaseError::code)
+            .is_some_and(|c| c == "5" || c == "6"))
 }
 
 fn database_error(db: &str, source: sqlx::Error) -> StoreError {
