@@ -550,7 +550,9 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Failure> {
         path_prefix: repo_prefix(args),
     };
     let text = match args.format {
-        Format::Terminal if args.quiet && args.output.is_none() => decision_line(&review),
+        Format::Terminal if args.quiet && args.output.is_none() => {
+            launchgate_report::decision_line(&review)
+        }
         Format::Json => review.to_json(),
         Format::Sarif => render_sarif(&review, &ci()),
         Format::Junit => {
@@ -634,31 +636,6 @@ fn append_step_summary(review: &Review) -> Result<(), Failure> {
     };
     file.write_all(format!("{separator}{}", render_markdown(review)).as_bytes())
         .map_err(fail)
-}
-
-/// The terminal view's decision line alone, for `--quiet`.
-fn decision_line(r: &Review) -> String {
-    let style = match r.decision {
-        Verdict::Go => anstyle::AnsiColor::Green.on_default(),
-        Verdict::ConditionalGo => anstyle::AnsiColor::Yellow.on_default(),
-        Verdict::NoGo => anstyle::AnsiColor::Red.on_default(),
-    }
-    .effects(anstyle::Effects::BOLD);
-    let mut line = format!(
-        "Decision: {style}{}{style:#}  pass rate {} · score {} · {} pass · {} warn · {} fail · {} skip",
-        r.decision.label(),
-        r.pass_rate,
-        r.score_text(),
-        r.counts.pass,
-        r.counts.warn,
-        r.counts.fail,
-        r.counts.skip
-    );
-    if r.counts.waived > 0 {
-        let _ = write!(line, " · {} waived", r.counts.waived);
-    }
-    line.push('\n');
-    line
 }
 
 fn strip_ansi(s: &str) -> String {

@@ -317,7 +317,9 @@ fn colour_follows_the_terminal_no_color_and_clicolor_force() {
         .unwrap();
     let line = String::from_utf8(out.stdout).unwrap();
     assert!(
-        line.starts_with("Decision: \u{1b}[1m\u{1b}[31mNO_GO\u{1b}[0m  pass rate"),
+        line.starts_with(
+            "\u{1b}[1mDecision:\u{1b}[0m \u{1b}[1m\u{1b}[31mNO_GO\u{1b}[0m  pass rate"
+        ),
         "{line:?}"
     );
     // A pipe without CLICOLOR_FORCE gets none.

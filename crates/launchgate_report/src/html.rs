@@ -158,30 +158,8 @@ fn csp(script: &str) -> String {
     use sha2::{Digest, Sha256};
     format!(
         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-{}'",
-        base64(&Sha256::digest(script.as_bytes()))
+        launchgate_manifest::base64_encode(&Sha256::digest(script.as_bytes()))
     )
-}
-
-/// Standard base64 with padding (for the CSP script hash).
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 /// Opens the page: doctype, `lang`, charset, CSP, title, the style sheet and a skip link.
@@ -1324,7 +1302,11 @@ mod tests {
             ("fooba", "Zm9vYmE="),
             ("foobar", "Zm9vYmFy"),
         ] {
-            assert_eq!(base64(input.as_bytes()), want, "{input}");
+            assert_eq!(
+                launchgate_manifest::base64_encode(input.as_bytes()),
+                want,
+                "{input}"
+            );
         }
     }
 

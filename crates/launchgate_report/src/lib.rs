@@ -29,7 +29,7 @@ pub use html::render_html;
 pub use junit::{JunitError, render_junit};
 pub use markdown::render_markdown;
 pub use sarif::{CiOptions, render_sarif};
-pub use terminal::{TerminalOptions, render_terminal};
+pub use terminal::{TerminalOptions, decision_line, render_terminal};
 
 /// Version of the JSON review schema. Bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;

@@ -38,6 +38,37 @@ fn style(s: Status) -> Style {
     }
 }
 
+/// The one-line verdict: final decision (and the computed one when an override replaced it),
+/// pass rate, score and counts. The terminal report's summary line, and all `--quiet` prints.
+pub fn decision_line(r: &Review) -> String {
+    let bold = Style::new().effects(Effects::BOLD);
+    let vs = verdict_style(r.decision);
+    let overridden = if r.decision == r.computed_decision && r.applied_override().is_none() {
+        String::new()
+    } else {
+        let cs = verdict_style(r.computed_decision);
+        format!(
+            " (override; computed {cs}{}{cs:#})",
+            r.computed_decision.label()
+        )
+    };
+    let waived = if r.counts.waived > 0 {
+        format!(" · {} waived", r.counts.waived)
+    } else {
+        String::new()
+    };
+    format!(
+        "{bold}Decision:{bold:#} {vs}{}{vs:#}{overridden}  pass rate {} · score {} · {} pass · {} warn · {} fail · {} skip{waived}\n",
+        r.decision.label(),
+        r.pass_rate,
+        r.score_text(),
+        r.counts.pass,
+        r.counts.warn,
+        r.counts.fail,
+        r.counts.skip
+    )
+}
+
 fn verdict_style(v: Verdict) -> Style {
     match v {
         Verdict::Go => AnsiColor::Green.on_default().effects(Effects::BOLD),
@@ -207,32 +238,7 @@ pub fn render_terminal(r: &Review, opts: TerminalOptions) -> String {
         }
     }
     waiver_lines(&mut o, r, width);
-    let vs = verdict_style(r.decision);
-    let overridden = if r.decision == r.computed_decision && r.applied_override().is_none() {
-        String::new()
-    } else {
-        let cs = verdict_style(r.computed_decision);
-        format!(
-            " (override; computed {cs}{}{cs:#})",
-            r.computed_decision.label()
-        )
-    };
-    let waived = if r.counts.waived > 0 {
-        format!(" · {} waived", r.counts.waived)
-    } else {
-        String::new()
-    };
-    let _ = writeln!(
-        o,
-        "\n{bold}Decision:{bold:#} {vs}{}{vs:#}{overridden}  pass rate {} · score {} · {} pass · {} warn · {} fail · {} skip{waived}",
-        r.decision.label(),
-        r.pass_rate,
-        r.score_text(),
-        r.counts.pass,
-        r.counts.warn,
-        r.counts.fail,
-        r.counts.skip
-    );
+    let _ = write!(o, "\n{}", decision_line(r));
     override_lines(&mut o, r, width);
     for t in r
         .trace
