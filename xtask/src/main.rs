@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 
 mod monorepo;
 
+mod reference;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -50,6 +52,22 @@ fn generated() -> BTreeMap<String, String> {
     files.insert(
         "docs/schema/policy.schema.json".to_string(),
         launchgate_manifest::policy_schema(),
+    );
+    files.insert(
+        "docs/reference/manifest.md".to_string(),
+        reference::reference(
+            &launchgate_manifest::manifest_schema(),
+            "Service manifest reference",
+            "Every key of `launchgate.yaml`. The guide with examples and the rules behind each key is\n[docs/manifest.md](../manifest.md); `launchgate schema` prints the JSON Schema for editors.",
+        ),
+    );
+    files.insert(
+        "docs/reference/policy.md".to_string(),
+        reference::reference(
+            &launchgate_manifest::policy_schema(),
+            "Policy reference",
+            "Every key of a policy file (`--policy FILE`) and of the manifest's `policy:` section (except\n`approvers` and `override_roles`, which only the organisation policy file may set). The guide is\n[docs/manifest.md](../manifest.md#policy); `launchgate schema policy` prints the JSON Schema.",
+        ),
     );
     files
 }
