@@ -564,6 +564,33 @@ fn audit_export_import_and_verify_detect_tampering() {
     assert!(out.contains("2 already present, 0 added"), "{out}");
     let (out, code, _) = ws.run(&["audit", "verify", "--head", &head, "--store", &fresh_url]);
     assert_eq!(code, 0, "{out}");
+    // Tampering inside the database itself: verify names the event, and a review refuses to
+    // apply anything from a ledger that does not verify.
+    let sql = format!(
+        "import sqlite3; c = sqlite3.connect({:?}); c.execute(\"UPDATE events SET body = replace(body, 'contractual', 'contractural') WHERE seq = 1\"); c.commit()",
+        ws.store.display().to_string()
+    );
+    let status = std::process::Command::new("python3")
+        .args(["-c", &sql])
+        .status()
+        .expect("python3 (for its sqlite3 module) tampers with the test ledger");
+    assert!(status.success());
+    let (out, code, _) = ws.run(&["audit", "verify"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains(": TAMPERED: event 1: hash does not match its content"),
+        "{out}"
+    );
+    let (_, code, err) = ws.run(&[
+        "check",
+        "svc",
+        "--policy",
+        "policy.yaml",
+        "--today",
+        "2026-11-22",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("does not verify: event 1: "), "{err}");
     // A head the ledger does not contain (events removed from the end) fails.
     let (out, code, _) = ws.run(&["audit", "verify", "--head", &"ab".repeat(32)]);
     assert!(out.contains(": TAMPERED: "), "{out}");
