@@ -417,7 +417,7 @@ pub(crate) fn override_(args: &OverrideArgs) -> Result<ExitCode, Failure> {
 
 pub(crate) fn signoff(args: &SignoffArgs) -> Result<ExitCode, Failure> {
     let role = args.role.trim().to_ascii_lowercase();
-    let (loaded, key, roles) = signer(&args.signer)?;
+    let (_, key, roles) = signer(&args.signer)?;
     if !roles.contains(&role) {
         return Err(Failure::Message(format!(
             "approver `{}` does not hold the role `{role}` (holds {})",
@@ -446,7 +446,6 @@ pub(crate) fn signoff(args: &SignoffArgs) -> Result<ExitCode, Failure> {
         let (review, _) = crate::review(&check)?;
         review.content_hash
     };
-    drop(loaded);
     let body = SignoffBody {
         role: role.clone(),
         note: args
