@@ -20,7 +20,7 @@ use launchgate_store::{
 use crate::{Failure, Loaded, parse_today, write_stdout};
 
 /// Where the ledger is.
-#[derive(Debug, Clone, Default, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct StoreArg {
     /// The ledger: `sqlite://PATH` or a path. Default: $LAUNCHGATE_STORE, else
     /// $XDG_DATA_HOME/launchgate/ledger.db, else ~/.local/share/launchgate/ledger.db.
@@ -442,6 +442,7 @@ pub(crate) fn signoff(args: &SignoffArgs) -> Result<ExitCode, Failure> {
             args.signer.manifest.as_deref(),
             args.signer.policy.as_deref(),
             args.signer.today.clone(),
+            args.signer.store.clone(),
         );
         let (review, _) = crate::review(&check)?;
         review.content_hash

@@ -182,13 +182,14 @@ struct CheckArgs {
 }
 
 impl CheckArgs {
-    /// The review `signoff` binds to: PATH reviewed as `check` would, quietly, with the default
-    /// ledger location (overrides do not change the content hash).
+    /// The review `signoff` binds to: PATH reviewed as `check` would, quietly, with the same
+    /// ledger (its recorded gate feeds OPS-010).
     pub(crate) fn for_signoff(
         path: &Path,
         manifest: Option<&Path>,
         policy: Option<&Path>,
         today: Option<String>,
+        store: governance::StoreArg,
     ) -> CheckArgs {
         CheckArgs {
             path: path.to_path_buf(),
@@ -204,7 +205,7 @@ impl CheckArgs {
             max_file_size: 5 * 1024 * 1024,
             record: false,
             baseline: None,
-            store: governance::StoreArg::default(),
+            store,
         }
     }
 }

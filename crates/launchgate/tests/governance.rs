@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use launchgate_manifest::{LocatedLayer, Policy, SourceFile, base64_encode};
+use launchgate_manifest::{LocatedLayer, Policy, PublicKey, SourceFile};
 use launchgate_policy::{LedgerOverride, LedgerSignoff, Verdict};
 use launchgate_report::{Review, TerminalOptions, render_markdown, render_terminal};
 use serde_json::Value;
@@ -138,7 +138,7 @@ fn each_bad_waiver_field_is_a_located_config_error() {
 }
 
 fn key(n: u8) -> String {
-    format!("ed25519:{}", base64_encode(&[n; 32]))
+    PublicKey([n; 32]).to_string()
 }
 
 #[test]

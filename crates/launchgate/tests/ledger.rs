@@ -459,6 +459,11 @@ fn a_signoff_fills_the_report_table_and_goes_stale_when_results_change() {
         "markdown",
     ]);
     assert!(md.contains("| SRE | sam |"), "{md}");
+    // Recording the review (which changes OPS-010's wording: the gate now has a recorded
+    // baseline) and reviewing on another day (dates in messages) leave the results unchanged.
+    ws.check_json(&["--record"]);
+    let (r, _) = ws.check_json_on("2026-11-25");
+    assert_eq!(r["signoffs"][0]["stale"], false, "{}", r["signoffs"][0]);
 
     // A role the approver does not hold is refused.
     let (_, code, err) = ws.run(&[
@@ -493,7 +498,7 @@ fn a_signoff_fills_the_report_table_and_goes_stale_when_results_change() {
     .unwrap();
     let (r, _) = ws.check_json(&[]);
     assert_eq!(r["signoffs"][0]["stale"], true);
-    assert_eq!(ws.events().len(), 1);
+    assert_eq!(ws.events().len(), 2);
 }
 
 #[test]

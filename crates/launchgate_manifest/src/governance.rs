@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use base64::Engine as _;
+
 use launchgate_core::{Category, Location, Tier};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -204,8 +206,9 @@ impl PublicKey {
                 "`{s}` is not an ed25519 public key: it must start with `ed25519:`"
             ));
         };
-        let bytes = base64_decode(b64)
-            .ok_or_else(|| format!("the key after `ed25519:` is not valid base64 (`{b64}`)"))?;
+        let bytes = BASE64
+            .decode(b64)
+            .map_err(|_| format!("the key after `ed25519:` is not valid base64 (`{b64}`)"))?;
         let key: [u8; 32] = bytes.as_slice().try_into().map_err(|_| {
             format!(
                 "an ed25519 public key is 32 bytes; this one decodes to {} byte{}",
@@ -219,7 +222,7 @@ impl PublicKey {
 
 impl fmt::Display for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ed25519:{}", base64_encode(&self.0))
+        write!(f, "ed25519:{}", BASE64.encode(self.0))
     }
 }
 
@@ -255,51 +258,13 @@ impl JsonSchema for PublicKey {
     }
 }
 
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// Standard base64 with `=` padding.
-pub fn base64_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(B64[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-/// Decodes standard base64; padding is optional, anything else malformed is `None`.
-pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let body = s.trim_end_matches('=');
-    let padding = s.len() - body.len();
-    if padding > 2 || (padding > 0 && !s.len().is_multiple_of(4)) || body.len() % 4 == 1 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(body.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in body.bytes() {
-        let v = B64.iter().position(|&b| b == c)?;
-        acc = (acc << 6) | v as u32;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    // Leftover bits must be zero, or the text is not the canonical encoding of any bytes.
-    (acc == 0).then_some(out)
-}
+/// Standard base64; `=` padding optional on input (keys are often pasted without it), written
+/// on output. Non-canonical trailing bits are refused.
+const BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    base64::engine::GeneralPurposeConfig::new()
+        .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+);
 
 /// An approver as written in a policy file; its key is checked when the policy is resolved.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -418,35 +383,40 @@ mod tests {
     use super::*;
 
     #[test]
-    fn base64_round_trips_and_refuses_malformed_text() {
-        for bytes in [&b""[..], b"f", b"fo", b"foo", b"foob", b"fooba", b"foobar"] {
-            let text = base64_encode(bytes);
-            assert_eq!(base64_decode(&text).unwrap(), bytes, "{text}");
+    fn public_keys_round_trip_with_or_without_padding_and_refuse_malformed_text() {
+        let key = PublicKey([7; 32]);
+        let text = key.to_string();
+        assert_eq!(text, "ed25519:BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=");
+        assert_eq!(PublicKey::parse(&text), Ok(key));
+        assert_eq!(PublicKey::parse(text.trim_end_matches('=')), Ok(key));
+        for bad in [
+            "ed25519:BwcH-wcH",
+            "ed25519:Bwc",
+            "ed25519:BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwd=",
+        ] {
+            assert!(PublicKey::parse(bad).is_err(), "{bad}");
         }
-        assert_eq!(base64_encode(b"foobar"), "Zm9vYmFy");
-        assert_eq!(base64_encode(b"fo"), "Zm8=");
-        assert_eq!(base64_decode("Zm8").unwrap(), b"fo");
-        assert_eq!(base64_decode("Zm9=="), None);
-        assert_eq!(base64_decode("Zm9-"), None);
-        assert_eq!(base64_decode("Z"), None);
-        assert_eq!(base64_decode("Zm9="), None, "non-zero leftover bits");
+        assert_eq!(
+            PublicKey::parse("ed25519:Zm9vYmFy"),
+            Err("an ed25519 public key is 32 bytes; this one decodes to 6 bytes".to_string())
+        );
     }
 
     #[test]
     fn public_keys_are_ed25519_prefixed_32_bytes() {
-        let text = format!("ed25519:{}", base64_encode(&[7u8; 32]));
+        let text = format!("ed25519:{}", BASE64.encode([7u8; 32]));
         let key = PublicKey::parse(&text).unwrap();
         assert_eq!(key.0, [7u8; 32]);
         assert_eq!(key.to_string(), text);
         assert_eq!(
-            PublicKey::parse(&base64_encode(&[7u8; 32])).unwrap_err(),
+            PublicKey::parse(&BASE64.encode([7u8; 32])).unwrap_err(),
             format!(
                 "`{}` is not an ed25519 public key: it must start with `ed25519:`",
-                base64_encode(&[7u8; 32])
+                BASE64.encode([7u8; 32])
             )
         );
         assert_eq!(
-            PublicKey::parse(&format!("ed25519:{}", base64_encode(&[7u8; 31]))).unwrap_err(),
+            PublicKey::parse(&format!("ed25519:{}", BASE64.encode([7u8; 31]))).unwrap_err(),
             "an ed25519 public key is 32 bytes; this one decodes to 31 bytes"
         );
         assert_eq!(

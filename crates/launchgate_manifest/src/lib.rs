@@ -17,7 +17,7 @@ pub use diag::{ConfigError, ConfigErrors, Located, SourceFile, deserialize};
 pub use duration::Window;
 pub use governance::{
     Approver, ApproverEntry, GateContext, GateThresholds, Justification, PublicKey, RecordedGate,
-    Waiver, WaiverKind, base64_decode, base64_encode,
+    Waiver, WaiverKind,
 };
 pub use manifest::{
     AlertSelection, Backoff, DataClass, Dependency, DependencyKind, Exposure, LatencyTarget,

@@ -5,14 +5,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use launchgate_core::{Category, Effort, Requirement, Severity, Status};
-use launchgate_manifest::{LocatedLayer, Policy, SourceFile, base64_encode};
+use launchgate_manifest::{LocatedLayer, Policy, PublicKey, SourceFile};
 use launchgate_policy::{
     CheckResult, LedgerOverride, LedgerSignoff, OverrideResolution, Verdict, resolve_overrides,
     resolve_signoffs,
 };
 
 fn key(n: u8) -> String {
-    format!("ed25519:{}", base64_encode(&[n; 32]))
+    PublicKey([n; 32]).to_string()
 }
 
 /// alice: vp; carol: security; dave: vp and security; erin: sre.

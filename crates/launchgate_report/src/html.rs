@@ -7,6 +7,8 @@
 
 use std::fmt::{self, Write as _};
 
+use base64::Engine as _;
+
 use launchgate_core::{Category, Effort, Location, Status};
 use launchgate_policy::{CheckResult, Verdict};
 
@@ -158,7 +160,7 @@ fn csp(script: &str) -> String {
     use sha2::{Digest, Sha256};
     format!(
         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-{}'",
-        launchgate_manifest::base64_encode(&Sha256::digest(script.as_bytes()))
+        base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script.as_bytes()))
     )
 }
 
@@ -1289,25 +1291,6 @@ mod tests {
         );
         assert_eq!(Md("``").to_string(), "<code></code>");
         assert_eq!(Md("none").to_string(), "none");
-    }
-
-    #[test]
-    fn base64_matches_the_rfc_4648_vectors() {
-        for (input, want) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("fooba", "Zm9vYmE="),
-            ("foobar", "Zm9vYmFy"),
-        ] {
-            assert_eq!(
-                launchgate_manifest::base64_encode(input.as_bytes()),
-                want,
-                "{input}"
-            );
-        }
     }
 
     #[test]

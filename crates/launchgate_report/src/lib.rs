@@ -89,8 +89,10 @@ pub struct Review {
     /// The roles whose sign-off the policy asks for (the rows of the sign-off table).
     #[serde(default = "default_signoff_roles")]
     pub signoff_roles: Vec<String>,
-    /// SHA-256 (hex) of what was decided: service, tier, and every check's status, message and
-    /// findings. Not the date, the tool version or the governance sections. Sign-offs bind to it.
+    /// SHA-256 (hex) of what was decided: service, tier, and every check's status, basis,
+    /// inconclusiveness and the files and resources its findings point at (not the prose, which
+    /// carries dates). Not the date, the tool version or the governance sections. Sign-offs bind
+    /// to it.
     #[serde(default)]
     pub content_hash: String,
     /// Earlier recorded reviews of this service, oldest first, when a store was given.
@@ -464,29 +466,39 @@ pub enum ReviewReadError {
 /// SHA-256 over what was decided; see [`Review::content_hash`].
 fn content_hash(r: &Review) -> String {
     use sha2::{Digest, Sha256};
+    // Prose is left out on purpose: messages carry the review date ("173 days before
+    // 2026-11-22") and the date of the recorded gate, which change daily without the results
+    // changing. What is hashed is what a sign-off vouches for: each check's status, what it
+    // rests on, and which files and resources its findings point at.
     #[derive(Serialize)]
-    struct Content<'a> {
-        service: &'a str,
-        tier: u8,
-        checks: Vec<(&'a str, Status, &'a str, &'a [launchgate_core::Finding])>,
+    struct Check<'a> {
+        id: &'a str,
+        status: Status,
+        basis: Option<launchgate_core::Basis>,
+        inconclusive: bool,
+        findings: Vec<(Option<&'a str>, Option<&'a str>)>,
     }
-    let content = Content {
-        service: &r.service,
-        tier: r.tier,
-        checks: r
-            .checks
-            .iter()
-            .map(|c| {
-                (
-                    c.id.as_str(),
-                    c.status,
-                    c.message.as_str(),
-                    c.findings.as_slice(),
-                )
-            })
-            .collect(),
-    };
-    let bytes = serde_json::to_vec(&content).unwrap_or_default();
+    let checks: Vec<Check> = r
+        .checks
+        .iter()
+        .map(|c| Check {
+            id: &c.id,
+            status: c.status,
+            basis: c.basis,
+            inconclusive: c.inconclusive,
+            findings: c
+                .findings
+                .iter()
+                .map(|f| {
+                    (
+                        f.location.as_ref().map(|l| l.path.as_str()),
+                        f.resource.as_deref(),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    let bytes = serde_json::to_vec(&(&r.service, r.tier, checks)).unwrap_or_default();
     hex(&Sha256::digest(&bytes))
 }
 
