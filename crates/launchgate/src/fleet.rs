@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use launchgate_report::{Fleet, FleetMember, Review, render_fleet_html};
 
-use crate::{Failure, parse_today, write_stdout};
+use crate::{Failure, clock, write_stdout};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct FleetArgs {
@@ -25,7 +25,7 @@ pub(crate) struct FleetArgs {
 /// fleet and writes the page. Notes about replaced duplicates go to standard error.
 pub(crate) fn fleet(args: &FleetArgs) -> Result<ExitCode, Failure> {
     let today = match &args.today {
-        Some(t) => Some(parse_today(Some(t))?),
+        Some(t) => Some(clock::today(Some(t))?),
         None => None,
     };
     let mut members = Vec::with_capacity(args.reviews.len());

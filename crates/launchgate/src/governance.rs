@@ -17,7 +17,7 @@ use launchgate_store::{
     SignoffBody, Store,
 };
 
-use crate::{Failure, Loaded, parse_today, write_stdout};
+use crate::{Failure, Loaded, clock, write_stdout};
 
 /// Where the ledger is.
 #[derive(Debug, Clone, clap::Args)]
@@ -203,7 +203,7 @@ pub(crate) fn record(arg: &StoreArg, review: &Review, root: &Path) -> Result<(),
     store
         .append(
             NewEvent::unsigned(&review.service, EventKind::Review, body.to_value()),
-            jiff::Timestamp::now(),
+            clock::now()?,
         )
         .map_err(fail)?;
     Ok(())
@@ -256,7 +256,8 @@ pub struct SignerArgs {
     /// The approver's secret key file (`launchgate keygen`).
     #[arg(long, value_name = "FILE")]
     key: PathBuf,
-    /// Today's date (YYYY-MM-DD) for expiry checks; defaults to today.
+    /// Today's date (YYYY-MM-DD) for expiry checks; defaults to today (or to `LAUNCHGATE_TODAY`
+    /// when that is set).
     #[arg(long, value_name = "DATE")]
     today: Option<String>,
     #[command(flatten)]
@@ -358,7 +359,7 @@ fn signer(args: &SignerArgs) -> Result<(Loaded, SecretKey, Vec<String>), Failure
 }
 
 pub(crate) fn override_(args: &OverrideArgs) -> Result<ExitCode, Failure> {
-    let today = parse_today(args.signer.today.as_deref())?;
+    let today = clock::today(args.signer.today.as_deref())?;
     if args.reason.trim().is_empty() {
         return Err(Failure::Message(
             "--reason is empty: say why the decision is overridden; it is shown in every report"
@@ -402,7 +403,7 @@ pub(crate) fn override_(args: &OverrideArgs) -> Result<ExitCode, Failure> {
         &key,
     );
     let stored = open(&args.signer.store)?
-        .append(event, jiff::Timestamp::now())
+        .append(event, clock::now()?)
         .map_err(fail)?;
     write_stdout(&format!(
         "recorded override of {} to {} by {} until {expires} (event {} {})\n",
@@ -465,7 +466,7 @@ pub(crate) fn signoff(args: &SignoffArgs) -> Result<ExitCode, Failure> {
         &key,
     );
     let stored = open(&args.signer.store)?
-        .append(event, jiff::Timestamp::now())
+        .append(event, clock::now()?)
         .map_err(fail)?;
     write_stdout(&format!(
         "recorded {role} sign-off of {} by {} on results {} (event {} {})\n",

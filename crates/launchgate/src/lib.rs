@@ -22,6 +22,7 @@ use launchgate_report::{
     render_markdown, render_sarif, render_terminal,
 };
 
+mod clock;
 mod fleet;
 mod governance;
 
@@ -33,13 +34,35 @@ pub use shell::{completion_script, man_pages};
 
 /// Production readiness reviews as evidence-backed checks: GO, CONDITIONAL_GO or NO_GO.
 #[derive(Debug, Parser)]
-#[command(name = "launchgate", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "launchgate",
+    version,
+    about,
+    long_about = None,
+    propagate_version = true,
+    after_long_help = AFTER_LONG_HELP
+)]
 pub struct Cli {
     #[command(flatten)]
     global: GlobalArgs,
     #[command(subcommand)]
     command: Command,
 }
+
+/// The exit codes and environment variables, shown by `launchgate --help`, the man page and the
+/// command-line reference.
+const AFTER_LONG_HELP: &str = "\
+Exit status:
+  0  the gate passes (the decision is better than --fail-on), or the command succeeded
+  1  the gate fails (a review at or below --fail-on; `audit verify` found a bad event)
+  2  usage, configuration or input error: the message names the file, line and fix
+
+Environment:
+  LAUNCHGATE_TODAY  YYYY-MM-DD: moves the clock of every command to that date (review dates,
+                    expiry checks, ledger timestamps); `--today` wins over it. Used to replay a
+                    review as of a date and by the test suite to prove no test depends on the day
+  LAUNCHGATE_STORE  the audit ledger (`sqlite://PATH` or a path) when --store is not given
+  NO_COLOR          any value: no colours in terminal output";
 
 /// Flags every command accepts, before or after its name.
 #[derive(Debug, Clone, Copy, clap::Args)]
@@ -153,7 +176,7 @@ struct CheckArgs {
     #[arg(long, value_enum, default_value_t = FailOn::NoGo)]
     fail_on: FailOn,
     /// The review date (YYYY-MM-DD) for date windows such as "restore tested within 90 days";
-    /// defaults to today.
+    /// defaults to today (or to `LAUNCHGATE_TODAY` when that is set).
     #[arg(long, value_name = "DATE")]
     today: Option<String>,
     /// The global `--verbose`: show the evidence behind passing checks too.
@@ -401,17 +424,6 @@ fn display_path(path: &Path, base: &Path) -> String {
     rel.to_string_lossy().replace('\\', "/")
 }
 
-fn parse_today(s: Option<&str>) -> Result<jiff::civil::Date, Failure> {
-    match s {
-        Some(s) => s.parse().map_err(|_| {
-            Failure::Message(format!(
-                "--today `{s}` is not a date; write it as YYYY-MM-DD, e.g. 2026-11-22"
-            ))
-        }),
-        None => Ok(jiff::Zoned::now().date()),
-    }
-}
-
 /// A service's manifest and policy, read and validated, and the repository they describe.
 pub(crate) struct Loaded {
     pub(crate) root: PathBuf,
@@ -482,7 +494,7 @@ pub(crate) fn load(
 /// Scans, evaluates and decides, then applies what the ledger holds for the service (gate
 /// baseline, overrides, sign-offs, history). The ledger is read only if it exists.
 pub(crate) fn review(args: &CheckArgs) -> Result<(Review, Loaded), Failure> {
-    let today = parse_today(args.today.as_deref())?;
+    let today = clock::today(args.today.as_deref())?;
     let loaded = load(&args.path, args.manifest.as_deref(), args.policy.as_deref())?;
     let Loaded {
         root,

@@ -526,3 +526,77 @@ fn colour_follows_no_color_and_clicolor_force() {
         "{text:?}"
     );
 }
+
+/// The README's first command, taken from the README itself, prints the decision line the README
+/// documents under "What a review looks like", whatever the date (`scripts/test` runs this test
+/// again with the clock moved more than a year ahead).
+#[test]
+fn the_readme_first_command_prints_the_documented_decision() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let two = &readme[readme.find("## Two commands").unwrap()..];
+    let command = two
+        .lines()
+        .find_map(|l| l.strip_prefix("cargo run --release -- "))
+        .expect("the README's first command runs the binary with cargo run");
+    let args: Vec<&str> = command.split_whitespace().collect();
+    let shown = &readme[readme.find("## What a review looks like").unwrap()..];
+    assert!(
+        shown.contains(&format!("$ launchgate {command}\n")),
+        "the sample output is of another command than the first one: {command}"
+    );
+    let documented = shown.lines().find(|l| l.starts_with("Decision: ")).unwrap();
+    assert!(
+        two.contains("Its review is `CONDITIONAL_GO`")
+            && documented.starts_with("Decision: CONDITIONAL_GO "),
+        "{documented}"
+    );
+    let out = lg().args(&args).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.lines().any(|l| l == documented),
+        "documented `{documented}`, printed:\n{stdout}"
+    );
+}
+
+/// `LAUNCHGATE_TODAY` moves the binary's clock: it is the review date when `--today` is not
+/// given, `--today` wins over it, and a value that is not a date is an error naming the variable.
+#[test]
+fn launchgate_today_moves_the_clock_and_today_wins() {
+    let evaluated_on = |env: Option<&str>, flag: Option<&str>| {
+        let mut c = lg();
+        c.args(["check", "examples/internal-dashboard", "--format", "json"]);
+        if let Some(flag) = flag {
+            c.args(["--today", flag]);
+        }
+        match env {
+            Some(v) => c.env("LAUNCHGATE_TODAY", v),
+            None => c.env_remove("LAUNCHGATE_TODAY"),
+        };
+        let out = c.output().unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["evaluated_on"].as_str().unwrap().to_string()
+    };
+    assert_eq!(evaluated_on(Some("2031-05-04"), None), "2031-05-04");
+    assert_eq!(
+        evaluated_on(Some("2031-05-04"), Some("2026-11-22")),
+        "2026-11-22"
+    );
+    // Without either, today (read before and after, in case the run crosses midnight).
+    let before = jiff::Zoned::now().date().to_string();
+    let unset = evaluated_on(None, None);
+    let after = jiff::Zoned::now().date().to_string();
+    assert!(unset == before || unset == after, "{unset}");
+
+    let out = lg()
+        .args(["check", "examples/internal-dashboard"])
+        .env("LAUNCHGATE_TODAY", "next tuesday")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("environment variable LAUNCHGATE_TODAY=`next tuesday` is not a date"),
+        "{stderr}"
+    );
+}

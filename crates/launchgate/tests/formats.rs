@@ -411,6 +411,10 @@ fn run_review_step(dir: &Path, inputs: &[(&str, &str)]) -> (i32, String, String,
         .current_dir(root())
         .env("PATH", path)
         .env("NO_COLOR", "1")
+        // The Action runs `launchgate check` without `--today`: the example is reviewed as of the
+        // day its reports were written through the binary's documented clock variable, so this
+        // test means the same on every date (and overrides a time-travelled clock on purpose).
+        .env("LAUNCHGATE_TODAY", "2026-11-22")
         .env("GITHUB_OUTPUT", &output)
         .env("GITHUB_STEP_SUMMARY", dir.join("summary.md"));
     let defaults = [
