@@ -29,7 +29,7 @@ pub struct StoreArg {
 }
 
 impl StoreArg {
-    fn location(&self) -> Result<String, Failure> {
+    pub(crate) fn location(&self) -> Result<String, Failure> {
         if let Some(s) = &self.store {
             return Ok(s.clone());
         }
@@ -80,14 +80,50 @@ pub(crate) struct Ledger {
     pub(crate) overrides: Vec<LedgerOverride>,
     pub(crate) signoffs: Vec<LedgerSignoff>,
     pub(crate) history: Vec<HistoryPoint>,
-    /// The thresholds of the last recorded review (OPS-010).
+    /// The gate OPS-010 compares with: the last trusted recorded gate, raised (never lowered)
+    /// by a newer unverified one (see [`Ledger::read`]).
     pub(crate) baseline: Option<RecordedGate>,
+    /// What the review must say about recorded reviews that were ignored or are unverified.
+    pub(crate) notices: Vec<String>,
 }
 
+/// How many ignored events a notice names before it summarises the rest.
+const NAMED_EVENTS: usize = 5;
+
 impl Ledger {
-    /// Reads `service`'s events. A ledger that does not verify is an error: decisions are not
-    /// taken on a tampered trail.
-    pub(crate) fn read(store: &dyn Store, service: &str) -> Result<Ledger, Failure> {
+    /// Reads `service`'s events from the ledger at `location` (`store` is `None` when no ledger
+    /// exists there) under `policy`.
+    ///
+    /// Refused (an error, exit 2), since decisions are not taken on a tampered trail: a ledger
+    /// that does not verify, and one that does not hold the head the policy pins
+    /// (`ledger.head`: truncated, rehashed, replaced or removed).
+    ///
+    /// Overrides and sign-offs count only when signed by the approver's key in the policy
+    /// (the policy crate says why each other one is refused). Recorded reviews count only when
+    /// signed by an approver holding [`launchgate_policy::RECORDER_ROLE`]. When the policy
+    /// requires signatures ([`Policy::signatures_required`]: it lists approvers, or says
+    /// `ledger.require_signatures: true`), other recorded reviews are ignored with a notice:
+    /// they are neither history nor gate baseline. When it does not (no keys configured), they
+    /// are kept as unverified history, and the newest unverified gate may only raise the bar
+    /// OPS-010 compares with above the last trusted gate (or the built-in one), never lower it,
+    /// so a forged or edited review cannot loosen it; a notice says so.
+    pub(crate) fn read(
+        store: Option<&dyn Store>,
+        location: &str,
+        service: &str,
+        policy: &launchgate_manifest::Policy,
+    ) -> Result<Ledger, Failure> {
+        let Some(store) = store else {
+            if let Some(pin) = &policy.ledger_head {
+                return Err(Failure::Message(format!(
+                    "{}: the policy pins ledger event {} (hash {}), but there is no ledger at {location}: it was removed or replaced; restore it from an export, or review with the right --store",
+                    pin.origin(),
+                    pin.seq,
+                    pin.hash
+                )));
+            }
+            return Ok(Ledger::default());
+        };
         let all = store.all().map_err(fail)?;
         launchgate_store::verify(&all).map_err(|e| {
             Failure::Message(format!(
@@ -95,7 +131,24 @@ impl Ledger {
                 store.location()
             ))
         })?;
+        if let Some(pin) = &policy.ledger_head {
+            launchgate_store::verify_against_pin(&all, pin.seq, &pin.hash).map_err(|e| {
+                Failure::Message(format!(
+                    "{}: the ledger {} does not hold the pinned head (event {}, hash {}): {e}; restore it from an export, or update `ledger.head` if the policy's pin is out of date",
+                    pin.origin(),
+                    store.location(),
+                    pin.seq,
+                    pin.hash
+                ))
+            })?;
+        }
+        let required = policy.signatures_required();
         let mut ledger = Ledger::default();
+        let mut ignored: Vec<String> = Vec::new();
+        let mut unverified = 0_usize;
+        let mut trusted_gate: Option<(u64, RecordedGate)> = None;
+        // The newest gate when it is unverified and newer than the last trusted one.
+        let mut unverified_gate: Option<(u64, RecordedGate)> = None;
         for e in all.iter().filter(|e| e.service == service) {
             match e.kind {
                 EventKind::Override => {
@@ -138,12 +191,32 @@ impl Ledger {
                     let Some(decision) = parse_verdict(&body.decision) else {
                         continue;
                     };
+                    let trusted = launchgate_policy::recorder_problem(
+                        policy,
+                        e.signer.as_deref(),
+                        e.public_key.as_deref(),
+                        signature_valid(e),
+                    );
+                    match &trusted {
+                        Err(why) if required => {
+                            ignored.push(format!("event {} ({why})", e.seq));
+                            continue;
+                        }
+                        Err(_) => unverified += 1,
+                        Ok(_) => {}
+                    }
                     if let Ok(thresholds) = serde_json::from_value(body.thresholds.clone()) {
-                        ledger.baseline = Some(RecordedGate {
+                        let gate = RecordedGate {
                             thresholds,
                             recorded_at: e.recorded_at.clone(),
                             evaluated_on: body.evaluated_on.clone(),
-                        });
+                        };
+                        if trusted.is_ok() {
+                            trusted_gate = Some((e.seq, gate));
+                            unverified_gate = None;
+                        } else {
+                            unverified_gate = Some((e.seq, gate));
+                        }
                     }
                     ledger.history.push(HistoryPoint {
                         recorded_at: e.recorded_at.clone(),
@@ -155,7 +228,63 @@ impl Ledger {
                 }
             }
         }
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        if !ignored.is_empty() {
+            let n = ignored.len();
+            let mut named = ignored
+                .iter()
+                .take(NAMED_EVENTS)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("; ");
+            if n > NAMED_EVENTS {
+                let _ = write!(named, "; and {} more", n - NAMED_EVENTS);
+            }
+            ledger.notices.push(format!(
+                "ledger: {n} recorded review{} of {service} ignored, not signed by a recorder the policy trusts (an approver with role `{}`; signatures are required because {}): {named}. Ignored reviews count neither in the history nor as the gate baseline (OPS-010)",
+                plural(n),
+                launchgate_policy::RECORDER_ROLE,
+                signatures_required_because(policy)
+            ));
+        }
+        ledger.baseline = match (trusted_gate, unverified_gate) {
+            (trusted, None) => trusted.map(|(_, g)| g),
+            (trusted, Some((seq, gate))) => {
+                let (reference, what) = match &trusted {
+                    Some((t, g)) => (
+                        g.thresholds.clone(),
+                        format!("the last signed gate (event {t})"),
+                    ),
+                    None => (
+                        launchgate_manifest::GateThresholds::default(),
+                        "the built-in gate".to_string(),
+                    ),
+                };
+                ledger.notices.push(format!(
+                    "ledger: the recorded gate of {service} is unverified: {unverified} recorded review{} unsigned or not signed by a trusted recorder, the newest event {seq} (recorded {}); OPS-010 compares with it only where it is stricter than {what}, so an edited or forged review cannot loosen the baseline. To make recorded gates trusted, list CI's key under the policy's approvers with role `{}` and record with `check --record --key FILE`",
+                    plural(unverified),
+                    gate.recorded_at,
+                    launchgate_policy::RECORDER_ROLE
+                ));
+                Some(RecordedGate {
+                    thresholds: reference.strictest(&gate.thresholds),
+                    recorded_at: gate.recorded_at,
+                    evaluated_on: gate.evaluated_on,
+                })
+            }
+        };
         Ok(ledger)
+    }
+}
+
+/// Why `policy` requires signed ledger events, for messages.
+fn signatures_required_because(policy: &launchgate_manifest::Policy) -> String {
+    match &policy.require_signatures {
+        Some(r) => format!(
+            "of `ledger.require_signatures: {}` in {}",
+            r.value, r.source
+        ),
+        None => format!("the policy lists approvers ({})", policy.approvers.source),
     }
 }
 
@@ -184,8 +313,17 @@ fn git_commit(root: &Path) -> Option<String> {
         .then_some(commit)
 }
 
-/// `check --record`: appends the review (without its history) to the ledger.
-pub(crate) fn record(arg: &StoreArg, review: &Review, root: &Path) -> Result<(), Failure> {
+/// `check --record`: appends the review (without its history) to the ledger, signed with the
+/// recorder key `key` when one is given. The key must be an approver's in the policy who holds
+/// [`launchgate_policy::RECORDER_ROLE`]; without a key the review is recorded unsigned, which a
+/// policy requiring signatures refuses (nothing is written).
+pub(crate) fn record(
+    arg: &StoreArg,
+    review: &Review,
+    root: &Path,
+    policy: &launchgate_manifest::Policy,
+    key: Option<&Path>,
+) -> Result<(), Failure> {
     let mut stored = review.clone();
     stored.history.clear();
     let full: serde_json::Value = serde_json::from_str(&stored.to_json()).map_err(fail)?;
@@ -199,13 +337,45 @@ pub(crate) fn record(arg: &StoreArg, review: &Review, root: &Path) -> Result<(),
         content_hash: review.content_hash.clone(),
         thresholds: serde_json::to_value(&review.thresholds).map_err(fail)?,
     };
+    let role = launchgate_policy::RECORDER_ROLE;
+    let event = match key {
+        Some(path) => {
+            let secret = SecretKey::read(path).map_err(fail)?;
+            let public = secret.public_key().to_string();
+            let Some(approver) = policy.approver_with_key(&public) else {
+                return Err(Failure::Message(format!(
+                    "the record key {} ({public}) is not an approver's key in the policy ({}): list CI's public key under `approvers` with role `{role}`; nothing recorded",
+                    path.display(),
+                    policy.approvers.source
+                )));
+            };
+            if !approver.holds(role) {
+                return Err(Failure::Message(format!(
+                    "the record key {} is approver `{}`'s, who holds [{}] but not `{role}`, the role that records reviews ({}); nothing recorded",
+                    path.display(),
+                    approver.name,
+                    approver.roles.join(", "),
+                    policy.approvers.source
+                )));
+            }
+            NewEvent::signed(
+                &review.service,
+                EventKind::Review,
+                body.to_value(),
+                &approver.name,
+                &secret,
+            )
+        }
+        None if policy.signatures_required() => {
+            return Err(Failure::Message(format!(
+                "the policy requires signed ledger events (because {}): pass CI's recorder key with --key FILE or LAUNCHGATE_RECORD_KEY=FILE (an approver with role `{role}`); nothing recorded",
+                signatures_required_because(policy)
+            )));
+        }
+        None => NewEvent::unsigned(&review.service, EventKind::Review, body.to_value()),
+    };
     let store = open(arg)?;
-    store
-        .append(
-            NewEvent::unsigned(&review.service, EventKind::Review, body.to_value()),
-            clock::now()?,
-        )
-        .map_err(fail)?;
+    store.append(event, clock::now()?).map_err(fail)?;
     Ok(())
 }
 
@@ -509,6 +679,11 @@ pub enum AuditCommand {
         /// also detects events removed from the end.
         #[arg(long, value_name = "HASH")]
         head: Option<String>,
+        /// The organisation policy file: the ledger must also hold its pinned head
+        /// (`ledger.head`), and, where it requires signatures, every event must be signed by a
+        /// key it lists for the signer (exit 1 naming the first event that is not).
+        #[arg(long, value_name = "FILE")]
+        policy: Option<PathBuf>,
         #[command(flatten)]
         store: StoreArg,
     },
@@ -525,6 +700,11 @@ pub enum AuditCommand {
     Import {
         /// The JSON Lines file.
         file: PathBuf,
+        /// The organisation policy file: where it requires signatures (it lists approvers, or
+        /// says `ledger.require_signatures: true`), an event to be added that is unsigned or not
+        /// signed by a key it lists for the signer refuses the whole import, naming the event.
+        #[arg(long, value_name = "FILE")]
+        policy: Option<PathBuf>,
         #[command(flatten)]
         store: StoreArg,
     },
@@ -556,7 +736,13 @@ pub(crate) fn audit(cmd: &AuditCommand) -> Result<ExitCode, Failure> {
             };
             write_stdout(&text).map(|()| ExitCode::SUCCESS)
         }
-        AuditCommand::Verify { file, head, store } => {
+        AuditCommand::Verify {
+            file,
+            head,
+            policy,
+            store,
+        } => {
+            let policy = policy.as_deref().map(load_policy_file).transpose()?;
             let (what, events) = match file {
                 Some(f) => {
                     let bytes = std::fs::read(f)
@@ -583,6 +769,27 @@ pub(crate) fn audit(cmd: &AuditCommand) -> Result<ExitCode, Failure> {
                 Some(h) => launchgate_store::verify_against_head(&events, h),
                 None => launchgate_store::verify(&events),
             };
+            let result = match (result, policy.as_ref().and_then(|p| p.ledger_head.as_ref())) {
+                (Ok(_), Some(pin)) => {
+                    launchgate_store::verify_against_pin(&events, pin.seq, &pin.hash)
+                        .map_err(|e| format!("{e} (the head pinned at {})", pin.origin()))
+                }
+                (result, _) => result.map_err(|e| e.to_string()),
+            };
+            if let (Ok(_), Some(policy)) = (&result, &policy)
+                && policy.signatures_required()
+                && let Some((i, e, why)) = first_untrusted(&events, policy)
+            {
+                write_stdout(&format!(
+                    "{what}: UNTRUSTED: event {} ({} of {}, line {} of an export) {why}, and signatures are required because {}\n",
+                    e.seq,
+                    e.kind,
+                    e.service,
+                    i + 1,
+                    signatures_required_because(policy)
+                ))?;
+                return Ok(ExitCode::from(1));
+            }
             match result {
                 Ok(summary) => write_stdout(&format!(
                     "{what}: OK: {} events, head {}\n",
@@ -608,11 +815,36 @@ pub(crate) fn audit(cmd: &AuditCommand) -> Result<ExitCode, Failure> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        AuditCommand::Import { file, store } => {
+        AuditCommand::Import {
+            file,
+            policy,
+            store,
+        } => {
+            let policy = policy.as_deref().map(load_policy_file).transpose()?;
             let bytes = std::fs::read(file)
                 .map_err(|e| fail(format!("cannot read {}: {e}", file.display())))?;
             let events = launchgate_store::parse_jsonl(&bytes)
                 .map_err(|e| fail(format!("{}: {e}; nothing imported", file.display())))?;
+            if let Some(policy) = policy.as_ref().filter(|p| p.signatures_required()) {
+                // Only the events the import would add: those the store already holds were
+                // accepted before, and the import refuses any that differ from them.
+                let head = match open_existing(store)? {
+                    Some(s) => s.head().map_err(fail)?.map_or(0, |e| e.seq),
+                    None => 0,
+                };
+                let new: Vec<Event> = events.iter().filter(|e| e.seq > head).cloned().collect();
+                if let Some((_, e, why)) = first_untrusted(&new, policy) {
+                    let line = events.iter().position(|x| x.seq == e.seq).unwrap_or(0) + 1;
+                    return Err(fail(format!(
+                        "{}: line {line}: event {} ({} of {}) {why}, and the policy requires signed ledger events (because {}); nothing imported",
+                        file.display(),
+                        e.seq,
+                        e.kind,
+                        e.service,
+                        signatures_required_because(policy)
+                    )));
+                }
+            }
             let summary = open(store)?.import(events).map_err(fail)?;
             write_stdout(&format!(
                 "imported {}: {} events read, {} already present, {} added; head {} {}\n",
@@ -626,6 +858,54 @@ pub(crate) fn audit(cmd: &AuditCommand) -> Result<ExitCode, Failure> {
             .map(|()| ExitCode::SUCCESS)
         }
     }
+}
+
+/// Reads an organisation policy file on its own (for the `audit` commands, which have no
+/// manifest).
+fn load_policy_file(path: &Path) -> Result<launchgate_manifest::Policy, Failure> {
+    if !path.is_file() {
+        return Err(Failure::Message(format!(
+            "policy file {} does not exist",
+            path.display()
+        )));
+    }
+    let registry = launchgate_checks::Registry::builtin();
+    let ids = registry.ids();
+    let layer = launchgate_manifest::LocatedLayer::parse_file(
+        launchgate_manifest::SourceFile::read(path, path.to_string_lossy().replace('\\', "/"))?,
+    )?;
+    Ok(launchgate_manifest::Policy::resolve(&[layer], &ids)?)
+}
+
+/// The first event not signed by a key `policy` lists for its signer: its index, the event and
+/// why (`is unsigned`, `is signed by … with a key the policy does not list for them`, …).
+fn first_untrusted<'e>(
+    events: &'e [Event],
+    policy: &launchgate_manifest::Policy,
+) -> Option<(usize, &'e Event, String)> {
+    events.iter().enumerate().find_map(|(i, e)| {
+        let why = match (&e.signer, &e.public_key) {
+            (None, _) | (_, None) => "is unsigned".to_string(),
+            _ if !signature_valid(e) => "has a signature that does not verify".to_string(),
+            (Some(signer), Some(key)) => match policy.approver(signer) {
+                None => format!(
+                    "is signed by `{signer}`, who is not in the policy's approvers ({})",
+                    policy.approvers.source
+                ),
+                Some(a)
+                    if PublicKey::parse(key).map(|k| k.to_string()).ok()
+                        != Some(a.public_key.to_string()) =>
+                {
+                    format!(
+                        "is signed by `{signer}` with a key the policy does not list for them ({})",
+                        policy.approvers.source
+                    )
+                }
+                Some(_) => return None,
+            },
+        };
+        Some((i, e, why))
+    })
 }
 
 fn log_text(events: &[Event]) -> String {
