@@ -199,7 +199,7 @@ impl Ledger {
                     );
                     match &trusted {
                         Err(why) if required => {
-                            ignored.push(format!("event {} ({why})", e.seq));
+                            ignored.push(format!("event {} ({})", e.seq, inert(why)));
                             continue;
                         }
                         Err(_) => unverified += 1,
@@ -275,6 +275,20 @@ impl Ledger {
         };
         Ok(ledger)
     }
+}
+
+/// `text` with control characters (newlines, escape sequences) written as `\u{..}` escapes:
+/// for ledger text (signer names come from whoever wrote the ledger) quoted in notices.
+fn inert(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// Why `policy` requires signed ledger events, for messages.
@@ -1374,6 +1388,14 @@ pub(crate) fn new_against(review: &Review, baseline: &Review, file: &Path) -> (R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ledger_text_in_notices_cannot_carry_control_characters() {
+        assert_eq!(
+            inert("unknown approver: `m\u{1b}]52;c;eA==\u{7}\nx`"),
+            "unknown approver: `m\\u{1b}]52;c;eA==\\u{7}\\u{a}x`"
+        );
+    }
 
     #[test]
     fn sparkline_spans_the_score_range() {

@@ -97,8 +97,8 @@ pub fn at(minutes: i64) -> jiff::Timestamp {
         .unwrap()
 }
 
-/// Six mixed events: signed overrides and sign-offs by two approvers, unsigned reviews, two
-/// services.
+/// Six mixed events: signed overrides and sign-offs by two approvers, two unsigned reviews and
+/// one review signed by a recorder (alice, as CI records reviews with its own key), two services.
 pub fn sample_events(alice: &KeyPair, bob: &KeyPair) -> Vec<NewEvent> {
     let review = |service: &str, score: f64, decision: &str| {
         NewEvent::unsigned(
@@ -130,7 +130,16 @@ pub fn sample_events(alice: &KeyPair, bob: &KeyPair) -> Vec<NewEvent> {
             "alice",
             alice.secret_key(),
         ),
-        review("internal-dashboard", 96.0, "go"),
+        {
+            let unsigned = review("internal-dashboard", 96.0, "go");
+            NewEvent::signed(
+                unsigned.service,
+                unsigned.kind,
+                unsigned.body,
+                "alice",
+                alice.secret_key(),
+            )
+        },
         NewEvent::signed(
             "payment-service",
             EventKind::Override,
