@@ -144,12 +144,24 @@ impl Ledger {
         }
         let required = policy.signatures_required();
         let mut ledger = Ledger::default();
+        let first_with_signature = first_signatures(&all);
+        let mut replayed: Vec<String> = Vec::new();
         let mut ignored: Vec<String> = Vec::new();
         let mut unverified = 0_usize;
         let mut trusted_gate: Option<(u64, RecordedGate)> = None;
         // The newest gate when it is unverified and newer than the last trusted one.
         let mut unverified_gate: Option<(u64, RecordedGate)> = None;
         for e in all.iter().filter(|e| e.service == service) {
+            // A signature covers neither `seq` nor the links, so a signed event can be copied to
+            // the end of the ledger (an old override made newest again, an old looser gate made
+            // the last one). Signers add a nonce, so a signature seen twice is such a copy.
+            if let Some(first) = replay_of(e, &first_with_signature) {
+                replayed.push(format!(
+                    "event {} ({}) repeats event {first}",
+                    e.seq, e.kind
+                ));
+                continue;
+            }
             match e.kind {
                 EventKind::Override => {
                     let Ok(body) = e.body_as::<OverrideBody>() else {
@@ -229,17 +241,17 @@ impl Ledger {
             }
         }
         let plural = |n: usize| if n == 1 { "" } else { "s" };
+        if !replayed.is_empty() {
+            let n = replayed.len();
+            ledger.notices.push(format!(
+                "ledger: {n} event{} of {service} ignored as replayed copies of earlier signed events (the same signature again: an old event appended anew, which could make an old override or gate the newest): {}",
+                plural(n),
+                named_list(&replayed)
+            ));
+        }
         if !ignored.is_empty() {
             let n = ignored.len();
-            let mut named = ignored
-                .iter()
-                .take(NAMED_EVENTS)
-                .cloned()
-                .collect::<Vec<_>>()
-                .join("; ");
-            if n > NAMED_EVENTS {
-                let _ = write!(named, "; and {} more", n - NAMED_EVENTS);
-            }
+            let named = named_list(&ignored);
             ledger.notices.push(format!(
                 "ledger: {n} recorded review{} of {service} ignored, not signed by a recorder the policy trusts (an approver with role `{}`; signatures are required because {}): {named}. Ignored reviews count neither in the history nor as the gate baseline (OPS-010)",
                 plural(n),
@@ -275,6 +287,40 @@ impl Ledger {
         };
         Ok(ledger)
     }
+}
+
+/// The first few of `items`, joined, and how many more there are.
+fn named_list(items: &[String]) -> String {
+    let mut named = items
+        .iter()
+        .take(NAMED_EVENTS)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("; ");
+    if items.len() > NAMED_EVENTS {
+        let _ = write!(named, "; and {} more", items.len() - NAMED_EVENTS);
+    }
+    named
+}
+
+/// For each signature in `events`, the `seq` of the first event that carries it.
+fn first_signatures(events: &[Event]) -> BTreeMap<&str, u64> {
+    let mut first = BTreeMap::new();
+    for e in events {
+        if let Some(sig) = &e.signature {
+            first.entry(sig.as_str()).or_insert(e.seq);
+        }
+    }
+    first
+}
+
+/// The earlier event whose signature `e` repeats, if it does (a replayed copy).
+fn replay_of(e: &Event, first_with_signature: &BTreeMap<&str, u64>) -> Option<u64> {
+    let sig = e.signature.as_deref()?;
+    first_with_signature
+        .get(sig)
+        .copied()
+        .filter(|&first| first < e.seq)
 }
 
 /// `text` with control characters (newlines, escape sequences) written as `\u{..}` escapes:
@@ -350,6 +396,7 @@ pub(crate) fn record(
         evaluated_on: review.evaluated_on.clone(),
         content_hash: review.content_hash.clone(),
         thresholds: serde_json::to_value(&review.thresholds).map_err(fail)?,
+        nonce: Some(launchgate_store::keys::nonce().map_err(fail)?),
     };
     let role = launchgate_policy::RECORDER_ROLE;
     let event = match key {
@@ -578,6 +625,7 @@ pub(crate) fn override_(args: &OverrideArgs) -> Result<ExitCode, Failure> {
         decision: args.decision.verdict().key().to_string(),
         reason: args.reason.trim().to_string(),
         expires: expires.to_string(),
+        nonce: Some(launchgate_store::keys::nonce().map_err(fail)?),
     };
     let event = NewEvent::signed(
         &args.signer.service,
@@ -641,6 +689,7 @@ pub(crate) fn signoff(args: &SignoffArgs) -> Result<ExitCode, Failure> {
             .filter(|n| !n.is_empty())
             .map(str::to_string),
         content_hash: content_hash.clone(),
+        nonce: Some(launchgate_store::keys::nonce().map_err(fail)?),
     };
     let event = NewEvent::signed(
         &args.signer.service,
@@ -792,7 +841,7 @@ pub(crate) fn audit(cmd: &AuditCommand) -> Result<ExitCode, Failure> {
             };
             if let (Ok(_), Some(policy)) = (&result, &policy)
                 && policy.signatures_required()
-                && let Some((i, e, why)) = first_untrusted(&events, policy)
+                && let Some((i, e, why)) = first_untrusted(&events, &[], policy)
             {
                 write_stdout(&format!(
                     "{what}: UNTRUSTED: event {} ({} of {}, line {} of an export) {why}, and signatures are required because {}\n",
@@ -842,12 +891,16 @@ pub(crate) fn audit(cmd: &AuditCommand) -> Result<ExitCode, Failure> {
             if let Some(policy) = policy.as_ref().filter(|p| p.signatures_required()) {
                 // Only the events the import would add: those the store already holds were
                 // accepted before, and the import refuses any that differ from them.
-                let head = match open_existing(store)? {
-                    Some(s) => s.head().map_err(fail)?.map_or(0, |e| e.seq),
-                    None => 0,
+                let stored = match open_existing(store)? {
+                    Some(s) => s.all().map_err(fail)?,
+                    None => Vec::new(),
                 };
-                let new: Vec<Event> = events.iter().filter(|e| e.seq > head).cloned().collect();
-                if let Some((_, e, why)) = first_untrusted(&new, policy) {
+                let head = stored.last().map_or(0, |e| e.seq);
+                let (old, new): (Vec<Event>, Vec<Event>) =
+                    events.iter().cloned().partition(|e| e.seq <= head);
+                // Replays are judged against what the store holds (the import must match it).
+                let prior = if stored.is_empty() { old } else { stored };
+                if let Some((_, e, why)) = first_untrusted(&new, &prior, policy) {
                     let line = events.iter().position(|x| x.seq == e.seq).unwrap_or(0) + 1;
                     return Err(fail(format!(
                         "{}: line {line}: event {} ({} of {}) {why}, and the policy requires signed ledger events (because {}); nothing imported",
@@ -895,9 +948,19 @@ fn load_policy_file(path: &Path) -> Result<launchgate_manifest::Policy, Failure>
 /// why (`is unsigned`, `is signed by … with a key the policy does not list for them`, …).
 fn first_untrusted<'e>(
     events: &'e [Event],
+    prior: &[Event],
     policy: &launchgate_manifest::Policy,
 ) -> Option<(usize, &'e Event, String)> {
+    let all: Vec<Event> = prior.iter().chain(events).cloned().collect();
+    let first_with_signature = first_signatures(&all);
     events.iter().enumerate().find_map(|(i, e)| {
+        if let Some(first) = replay_of(e, &first_with_signature) {
+            return Some((
+                i,
+                e,
+                format!("repeats the signature of event {first} (a replayed copy)"),
+            ));
+        }
         let why = match (&e.signer, &e.public_key) {
             (None, _) | (_, None) => "is unsigned".to_string(),
             _ if !signature_valid(e) => "has a signature that does not verify".to_string(),

@@ -298,6 +298,7 @@ fn an_override_signed_by_a_key_not_in_the_policy_is_refused() {
         decision: "go".into(),
         reason: "trust me".into(),
         expires: "2026-12-01".into(),
+        nonce: None,
     };
     {
         use launchgate_store::Store;
@@ -1393,4 +1394,93 @@ fn ledger_settings_belong_to_the_organisation_policy_and_a_bad_pin_is_located() 
         err.contains("`ledger` cannot be set in the service manifest"),
         "{err}"
     );
+}
+
+#[test]
+fn a_replayed_copy_of_an_old_signed_review_cannot_bring_back_its_looser_gate() {
+    let ws = Ws::new("replay", "internal-dashboard");
+    let record = |policy: &str| {
+        let (_, code, err) = ws.run(&[
+            "check",
+            "svc",
+            "--policy",
+            policy,
+            "--today",
+            "2026-11-22",
+            "--record",
+            "--quiet",
+            "--key",
+            "ci.key",
+        ]);
+        assert_eq!(code, 0, "{err}");
+    };
+    // A justified looser gate was recorded, then the gate was tightened again; the same
+    // review recorded twice carries two signatures (each recording has its own nonce).
+    ws.policy_plus(
+        "loose-justified.yaml",
+        "thresholds: {go: 80, conditional: 60}\njustification: migration quarter\n",
+    );
+    record("loose-justified.yaml");
+    record("policy.yaml");
+    record("policy.yaml");
+    let events = ws.events();
+    assert_ne!(events[1].signature, events[2].signature);
+    let r = ws.review_with("policy.yaml", None);
+    assert!(
+        !notices(&r).iter().any(|n| n.contains("replayed")),
+        "{:?}",
+        notices(&r)
+    );
+
+    // The replay: event 1, signature and all, appended anew with a correct link and hash.
+    let mut copy = events[0].clone();
+    copy.seq = 4;
+    copy.recorded_at = "2026-11-22T12:00:00Z".to_string();
+    copy.prev_hash.clone_from(&events[2].hash);
+    copy.hash = copy.compute_hash();
+    let text = launchgate_store::export(&[events.clone(), vec![copy]].concat());
+    std::fs::write(ws.dir.join("replayed.jsonl"), text).unwrap();
+    let (out, code, _) = ws.run(&["audit", "verify", "replayed.jsonl"]);
+    assert_eq!(code, 0, "the chain alone cannot tell: {out}");
+    let strict = ws.dir.join("strict.db");
+    let (_, code, err) = ws.run(&[
+        "audit",
+        "import",
+        "replayed.jsonl",
+        "--policy",
+        "policy.yaml",
+        "--store",
+        &strict.display().to_string(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("replayed.jsonl: line 4: event 4 (review of analytics-dashboard) repeats the signature of event 1 (a replayed copy)"),
+        "{err}"
+    );
+    let fresh = ws.dir.join("fresh.db");
+    let (_, code, err) = ws.run(&[
+        "audit",
+        "import",
+        "replayed.jsonl",
+        "--store",
+        &fresh.display().to_string(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+
+    ws.policy_plus("loose.yaml", "thresholds: {go: 80, conditional: 60}\n");
+    let r = ws.review_with("loose.yaml", Some(&fresh));
+    let found = messages(ops_010(&r));
+    assert!(
+        found
+            .iter()
+            .any(|m| m.contains("`thresholds.go` lowered from 90% to 80%")),
+        "the baseline is still the last genuine gate: {found:?}"
+    );
+    let notes = notices(&r);
+    assert!(
+        notes.iter().any(|n| n.starts_with("ledger: 1 event of analytics-dashboard ignored as replayed copies of earlier signed events")
+            && n.ends_with("event 4 (review) repeats event 1")),
+        "{notes:?}"
+    );
+    assert_eq!(r["history"].as_array().unwrap().len(), 3);
 }

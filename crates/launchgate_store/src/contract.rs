@@ -125,6 +125,7 @@ pub fn sample_events(alice: &KeyPair, bob: &KeyPair) -> Vec<NewEvent> {
                 role: "sre".into(),
                 note: Some("runbook checked \"by hand\"\nline two".into()),
                 content_hash: "sha256:payment-service-78.5".into(),
+                nonce: None,
             }
             .to_value(),
             "alice",
@@ -148,6 +149,7 @@ pub fn sample_events(alice: &KeyPair, bob: &KeyPair) -> Vec<NewEvent> {
                 reason: "Launch approved by VP; CAP-007 fixed in week 1 — tracked in OPS-123"
                     .into(),
                 expires: "2026-12-31".into(),
+                nonce: Some("5f1c0a9e6b7d4c3a2e1f0d9c8b7a6f5e".into()),
             }
             .to_value(),
             "bob",
@@ -160,6 +162,7 @@ pub fn sample_events(alice: &KeyPair, bob: &KeyPair) -> Vec<NewEvent> {
                 role: "security".into(),
                 note: None,
                 content_hash: "sha256:internal-dashboard-96".into(),
+                nonce: None,
             }
             .to_value(),
             "bob",
