@@ -122,7 +122,8 @@ enum Command {
     /// or at least --service, --tier, --exposure and --data. The manifest is validated before it
     /// is written, and an existing one is only replaced with `--force`.
     Init(init::InitArgs),
-    /// Create an ed25519 key pair for signing overrides and sign-offs (FILE and FILE.pub).
+    /// Create an ed25519 key pair for signing overrides, sign-offs and recorded reviews (FILE and
+    /// FILE.pub).
     Keygen(governance::KeygenArgs),
     /// Record a signed override: an approver forces the decision of a service until a date.
     ///
