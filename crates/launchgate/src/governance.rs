@@ -273,8 +273,8 @@ impl Ledger {
                     ),
                 };
                 ledger.notices.push(format!(
-                    "ledger: the recorded gate of {service} is unverified: {unverified} recorded review{} unsigned or not signed by a trusted recorder, the newest event {seq} (recorded {}); OPS-010 compares with it only where it is stricter than {what}, so an edited or forged review cannot loosen the baseline. To make recorded gates trusted, list CI's key under the policy's approvers with role `{}` and record with `check --record --key FILE`",
-                    plural(unverified),
+                    "ledger: the recorded gate of {service} is unverified: {unverified} recorded review{} not signed by a trusted recorder, the newest being event {seq} (recorded {}); OPS-010 compares with it only where it is stricter than {what}, so an edited or forged review cannot loosen the baseline. To make recorded gates trusted, list CI's key under the policy's approvers with role `{}` and record with `check --record --key FILE`",
+                    if unverified == 1 { " is" } else { "s are" },
                     gate.recorded_at,
                     launchgate_policy::RECORDER_ROLE
                 ));

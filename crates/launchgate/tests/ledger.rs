@@ -1210,8 +1210,7 @@ fn without_keys_a_recorded_gate_is_unverified_and_a_forgery_cannot_lower_it() {
     );
     let notes = notices(&r);
     assert!(
-        notes.iter().any(|n| n.starts_with("ledger: the recorded gate of analytics-dashboard is unverified: 2 recorded reviews unsigned")
-            && n.contains("the newest event 2")
+        notes.iter().any(|n| n.starts_with("ledger: the recorded gate of analytics-dashboard is unverified: 2 recorded reviews are not signed by a trusted recorder, the newest being event 2")
             && n.contains("only where it is stricter than the built-in gate")),
         "{notes:?}"
     );
