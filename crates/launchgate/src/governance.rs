@@ -177,7 +177,7 @@ impl Ledger {
                         signature_valid: signature_valid(e),
                         reason: body.reason,
                         expires: body.expires,
-                        recorded_at: e.recorded_at.clone(),
+                        recorded_at: signed_time(e, body.signed_at.as_deref()),
                         event_hash: e.hash.clone(),
                     });
                 }
@@ -192,7 +192,7 @@ impl Ledger {
                         signature_valid: signature_valid(e),
                         note: body.note,
                         content_hash: body.content_hash,
-                        recorded_at: e.recorded_at.clone(),
+                        recorded_at: signed_time(e, body.signed_at.as_deref()),
                         event_hash: e.hash.clone(),
                     });
                 }
@@ -220,11 +220,21 @@ impl Ledger {
                     if let Ok(thresholds) = serde_json::from_value(body.thresholds.clone()) {
                         let gate = RecordedGate {
                             thresholds,
-                            recorded_at: e.recorded_at.clone(),
+                            recorded_at: signed_time(e, body.signed_at.as_deref()),
                             evaluated_on: body.evaluated_on.clone(),
                         };
                         if trusted.is_ok() {
-                            trusted_gate = Some((e.seq, gate));
+                            // The newest by signed time: a rewrite that moves an old signed gate
+                            // after a newer one does not make it the baseline.
+                            let key = |g: &RecordedGate, seq: u64| {
+                                (g.recorded_at.parse::<jiff::Timestamp>().ok(), seq)
+                            };
+                            if trusted_gate
+                                .as_ref()
+                                .is_none_or(|(s, g)| key(g, *s) <= key(&gate, e.seq))
+                            {
+                                trusted_gate = Some((e.seq, gate));
+                            }
                             unverified_gate = None;
                         } else {
                             unverified_gate = Some((e.seq, gate));
@@ -286,6 +296,15 @@ impl Ledger {
             }
         };
         Ok(ledger)
+    }
+}
+
+/// When `e` was signed, if it is validly signed and says so in its body (`signed_at`, covered
+/// by the signature); else when the store appended it (`recorded_at`, which a rewrite can change).
+fn signed_time(e: &Event, signed_at: Option<&str>) -> String {
+    match signed_at {
+        Some(t) if signature_valid(e) && t.parse::<jiff::Timestamp>().is_ok() => t.to_string(),
+        _ => e.recorded_at.clone(),
     }
 }
 
@@ -397,6 +416,7 @@ pub(crate) fn record(
         content_hash: review.content_hash.clone(),
         thresholds: serde_json::to_value(&review.thresholds).map_err(fail)?,
         nonce: Some(launchgate_store::keys::nonce().map_err(fail)?),
+        signed_at: Some(launchgate_store::format_timestamp(clock::now()?)),
     };
     let role = launchgate_policy::RECORDER_ROLE;
     let event = match key {
@@ -626,6 +646,7 @@ pub(crate) fn override_(args: &OverrideArgs) -> Result<ExitCode, Failure> {
         reason: args.reason.trim().to_string(),
         expires: expires.to_string(),
         nonce: Some(launchgate_store::keys::nonce().map_err(fail)?),
+        signed_at: Some(launchgate_store::format_timestamp(clock::now()?)),
     };
     let event = NewEvent::signed(
         &args.signer.service,
@@ -690,6 +711,7 @@ pub(crate) fn signoff(args: &SignoffArgs) -> Result<ExitCode, Failure> {
             .map(str::to_string),
         content_hash: content_hash.clone(),
         nonce: Some(launchgate_store::keys::nonce().map_err(fail)?),
+        signed_at: Some(launchgate_store::format_timestamp(clock::now()?)),
     };
     let event = NewEvent::signed(
         &args.signer.service,

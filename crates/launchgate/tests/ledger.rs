@@ -299,6 +299,7 @@ fn an_override_signed_by_a_key_not_in_the_policy_is_refused() {
         reason: "trust me".into(),
         expires: "2026-12-01".into(),
         nonce: None,
+        signed_at: None,
     };
     {
         use launchgate_store::Store;
@@ -1396,7 +1397,7 @@ fn ledger_settings_belong_to_the_organisation_policy_and_a_bad_pin_is_located() 
 }
 
 #[test]
-fn a_replayed_copy_of_an_old_signed_review_cannot_bring_back_its_looser_gate() {
+fn a_replayed_or_reordered_old_signed_review_cannot_bring_back_its_looser_gate() {
     let ws = Ws::new("replay", "internal-dashboard");
     let record = |policy: &str| {
         let (_, code, err) = ws.run(&[
@@ -1482,4 +1483,30 @@ fn a_replayed_copy_of_an_old_signed_review_cannot_bring_back_its_looser_gate() {
         "{notes:?}"
     );
     assert_eq!(r["history"].as_array().unwrap().len(), 3);
+
+    // Reordered instead of copied: the old looser gate moved to the end, every link and hash
+    // recomputed. No signature repeats, but the signed time (`signed_at`) still says which gate
+    // is the newest.
+    let mut reordered = vec![events[1].clone(), events[2].clone(), events[0].clone()];
+    let mut prev = launchgate_store::GENESIS_HASH.to_string();
+    for (e, seq) in reordered.iter_mut().zip(1..) {
+        e.seq = seq;
+        e.prev_hash.clone_from(&prev);
+        e.hash = e.compute_hash();
+        prev.clone_from(&e.hash);
+    }
+    let moved = ws.dir.join("moved.db");
+    {
+        use launchgate_store::Store;
+        let store = launchgate_store::SqliteStore::open(&moved).unwrap();
+        store.import(reordered).unwrap();
+    }
+    let r = ws.review_with("loose.yaml", Some(&moved));
+    let found = messages(ops_010(&r));
+    assert!(
+        found
+            .iter()
+            .any(|m| m.contains("`thresholds.go` lowered from 90% to 80%")),
+        "the newest signed gate stays the baseline: {found:?}"
+    );
 }

@@ -126,6 +126,7 @@ pub fn sample_events(alice: &KeyPair, bob: &KeyPair) -> Vec<NewEvent> {
                 note: Some("runbook checked \"by hand\"\nline two".into()),
                 content_hash: "sha256:payment-service-78.5".into(),
                 nonce: None,
+                signed_at: None,
             }
             .to_value(),
             "alice",
@@ -150,6 +151,7 @@ pub fn sample_events(alice: &KeyPair, bob: &KeyPair) -> Vec<NewEvent> {
                     .into(),
                 expires: "2026-12-31".into(),
                 nonce: Some("5f1c0a9e6b7d4c3a2e1f0d9c8b7a6f5e".into()),
+                signed_at: Some("2026-11-22T09:03:00Z".into()),
             }
             .to_value(),
             "bob",
@@ -163,6 +165,7 @@ pub fn sample_events(alice: &KeyPair, bob: &KeyPair) -> Vec<NewEvent> {
                 note: None,
                 content_hash: "sha256:internal-dashboard-96".into(),
                 nonce: None,
+                signed_at: None,
             }
             .to_value(),
             "bob",

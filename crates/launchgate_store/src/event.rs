@@ -369,6 +369,11 @@ pub struct OverrideBody {
     /// events written before it existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
+    /// When the signer signed it (RFC 3339, UTC). Unlike `recorded_at`, it is covered by the
+    /// signature, so `check` orders signed events by it: rewriting a ledger cannot make an old
+    /// override or recorded gate the newest. Absent in events written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_at: Option<String>,
 }
 
 /// Body of a `signoff` event: an approver signs off a review by its content hash.
@@ -385,6 +390,11 @@ pub struct SignoffBody {
     /// events written before it existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
+    /// When the signer signed it (RFC 3339, UTC). Unlike `recorded_at`, it is covered by the
+    /// signature, so `check` orders signed events by it: rewriting a ledger cannot make an old
+    /// override or recorded gate the newest. Absent in events written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_at: Option<String>,
 }
 
 /// Body of a `review` event: a stored review and the facts history views need.
@@ -411,6 +421,11 @@ pub struct ReviewBody {
     /// events written before it existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
+    /// When the signer signed it (RFC 3339, UTC). Unlike `recorded_at`, it is covered by the
+    /// signature, so `check` orders signed events by it: rewriting a ledger cannot make an old
+    /// override or recorded gate the newest. Absent in events written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_at: Option<String>,
 }
 
 macro_rules! to_value {
