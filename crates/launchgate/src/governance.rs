@@ -29,7 +29,7 @@ pub struct StoreArg {
 }
 
 impl StoreArg {
-    fn location(&self) -> Result<String, Failure> {
+    pub(crate) fn location(&self) -> Result<String, Failure> {
         if let Some(s) = &self.store {
             return Ok(s.clone());
         }
@@ -80,14 +80,50 @@ pub(crate) struct Ledger {
     pub(crate) overrides: Vec<LedgerOverride>,
     pub(crate) signoffs: Vec<LedgerSignoff>,
     pub(crate) history: Vec<HistoryPoint>,
-    /// The thresholds of the last recorded review (OPS-010).
+    /// The gate OPS-010 compares with: the last trusted recorded gate, raised (never lowered)
+    /// by a newer unverified one (see [`Ledger::read`]).
     pub(crate) baseline: Option<RecordedGate>,
+    /// What the review must say about recorded reviews that were ignored or are unverified.
+    pub(crate) notices: Vec<String>,
 }
 
+/// How many ignored events a notice names before it summarises the rest.
+const NAMED_EVENTS: usize = 5;
+
 impl Ledger {
-    /// Reads `service`'s events. A ledger that does not verify is an error: decisions are not
-    /// taken on a tampered trail.
-    pub(crate) fn read(store: &dyn Store, service: &str) -> Result<Ledger, Failure> {
+    /// Reads `service`'s events from the ledger at `location` (`store` is `None` when no ledger
+    /// exists there) under `policy`.
+    ///
+    /// Refused (an error, exit 2), since decisions are not taken on a tampered trail: a ledger
+    /// that does not verify, and one that does not hold the head the policy pins
+    /// (`ledger.head`: truncated, rehashed, replaced or removed).
+    ///
+    /// Overrides and sign-offs count only when signed by the approver's key in the policy
+    /// (the policy crate says why each other one is refused). Recorded reviews count only when
+    /// signed by an approver holding [`launchgate_policy::RECORDER_ROLE`]. When the policy
+    /// requires signatures ([`Policy::signatures_required`]: it lists approvers, or says
+    /// `ledger.require_signatures: true`), other recorded reviews are ignored with a notice:
+    /// they are neither history nor gate baseline. When it does not (no keys configured), they
+    /// are kept as unverified history, and the newest unverified gate may only raise the bar
+    /// OPS-010 compares with above the last trusted gate (or the built-in one), never lower it,
+    /// so a forged or edited review cannot loosen it; a notice says so.
+    pub(crate) fn read(
+        store: Option<&dyn Store>,
+        location: &str,
+        service: &str,
+        policy: &launchgate_manifest::Policy,
+    ) -> Result<Ledger, Failure> {
+        let Some(store) = store else {
+            if let Some(pin) = &policy.ledger_head {
+                return Err(Failure::Message(format!(
+                    "{}: the policy pins ledger event {} (hash {}), but there is no ledger at {location}: it was removed or replaced; restore it from an export, or review with the right --store",
+                    pin.origin(),
+                    pin.seq,
+                    pin.hash
+                )));
+            }
+            return Ok(Ledger::default());
+        };
         let all = store.all().map_err(fail)?;
         launchgate_store::verify(&all).map_err(|e| {
             Failure::Message(format!(
@@ -95,8 +131,37 @@ impl Ledger {
                 store.location()
             ))
         })?;
+        if let Some(pin) = &policy.ledger_head {
+            launchgate_store::verify_against_pin(&all, pin.seq, &pin.hash).map_err(|e| {
+                Failure::Message(format!(
+                    "{}: the ledger {} does not hold the pinned head (event {}, hash {}): {e}; restore it from an export, or update `ledger.head` if the policy's pin is out of date",
+                    pin.origin(),
+                    store.location(),
+                    pin.seq,
+                    pin.hash
+                ))
+            })?;
+        }
+        let required = policy.signatures_required();
         let mut ledger = Ledger::default();
+        let first_with_signature = first_signatures(&all);
+        let mut replayed: Vec<String> = Vec::new();
+        let mut ignored: Vec<String> = Vec::new();
+        let mut unverified = 0_usize;
+        let mut trusted_gate: Option<(u64, RecordedGate)> = None;
+        // The newest gate when it is unverified and newer than the last trusted one.
+        let mut unverified_gate: Option<(u64, RecordedGate)> = None;
         for e in all.iter().filter(|e| e.service == service) {
+            // A signature covers neither `seq` nor the links, so a signed event can be copied to
+            // the end of the ledger (an old override made newest again, an old looser gate made
+            // the last one). Signers add a nonce, so a signature seen twice is such a copy.
+            if let Some(first) = replay_of(e, &first_with_signature) {
+                replayed.push(format!(
+                    "event {} ({}) repeats event {first}",
+                    e.seq, e.kind
+                ));
+                continue;
+            }
             match e.kind {
                 EventKind::Override => {
                     let Ok(body) = e.body_as::<OverrideBody>() else {
@@ -112,7 +177,7 @@ impl Ledger {
                         signature_valid: signature_valid(e),
                         reason: body.reason,
                         expires: body.expires,
-                        recorded_at: e.recorded_at.clone(),
+                        recorded_at: signed_time(e, body.signed_at.as_deref()),
                         event_hash: e.hash.clone(),
                     });
                 }
@@ -127,7 +192,7 @@ impl Ledger {
                         signature_valid: signature_valid(e),
                         note: body.note,
                         content_hash: body.content_hash,
-                        recorded_at: e.recorded_at.clone(),
+                        recorded_at: signed_time(e, body.signed_at.as_deref()),
                         event_hash: e.hash.clone(),
                     });
                 }
@@ -138,12 +203,42 @@ impl Ledger {
                     let Some(decision) = parse_verdict(&body.decision) else {
                         continue;
                     };
+                    let trusted = launchgate_policy::recorder_problem(
+                        policy,
+                        e.signer.as_deref(),
+                        e.public_key.as_deref(),
+                        signature_valid(e),
+                    );
+                    match &trusted {
+                        Err(why) if required => {
+                            ignored.push(format!("event {} ({})", e.seq, inert(why)));
+                            continue;
+                        }
+                        Err(_) => unverified += 1,
+                        Ok(_) => {}
+                    }
                     if let Ok(thresholds) = serde_json::from_value(body.thresholds.clone()) {
-                        ledger.baseline = Some(RecordedGate {
+                        let gate = RecordedGate {
                             thresholds,
-                            recorded_at: e.recorded_at.clone(),
+                            recorded_at: signed_time(e, body.signed_at.as_deref()),
                             evaluated_on: body.evaluated_on.clone(),
-                        });
+                        };
+                        if trusted.is_ok() {
+                            // The newest by signed time: a rewrite that moves an old signed gate
+                            // after a newer one does not make it the baseline.
+                            let key = |g: &RecordedGate, seq: u64| {
+                                (g.recorded_at.parse::<jiff::Timestamp>().ok(), seq)
+                            };
+                            if trusted_gate
+                                .as_ref()
+                                .is_none_or(|(s, g)| key(g, *s) <= key(&gate, e.seq))
+                            {
+                                trusted_gate = Some((e.seq, gate));
+                            }
+                            unverified_gate = None;
+                        } else {
+                            unverified_gate = Some((e.seq, gate));
+                        }
                     }
                     ledger.history.push(HistoryPoint {
                         recorded_at: e.recorded_at.clone(),
@@ -155,7 +250,120 @@ impl Ledger {
                 }
             }
         }
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        if !replayed.is_empty() {
+            let n = replayed.len();
+            ledger.notices.push(format!(
+                "ledger: {n} event{} of {service} ignored as replayed copies of earlier signed events (the same signature again: an old event appended anew, which could make an old override or gate the newest): {}",
+                plural(n),
+                named_list(&replayed)
+            ));
+        }
+        if !ignored.is_empty() {
+            let n = ignored.len();
+            let named = named_list(&ignored);
+            ledger.notices.push(format!(
+                "ledger: {n} recorded review{} of {service} ignored, not signed by a recorder the policy trusts (an approver with role `{}`; signatures are required because {}): {named}. Ignored reviews count neither in the history nor as the gate baseline (OPS-010)",
+                plural(n),
+                launchgate_policy::RECORDER_ROLE,
+                signatures_required_because(policy)
+            ));
+        }
+        ledger.baseline = match (trusted_gate, unverified_gate) {
+            (trusted, None) => trusted.map(|(_, g)| g),
+            (trusted, Some((seq, gate))) => {
+                let (reference, what) = match &trusted {
+                    Some((t, g)) => (
+                        g.thresholds.clone(),
+                        format!("the last signed gate (event {t})"),
+                    ),
+                    None => (
+                        launchgate_manifest::GateThresholds::default(),
+                        "the built-in gate".to_string(),
+                    ),
+                };
+                ledger.notices.push(format!(
+                    "ledger: the recorded gate of {service} is unverified: {unverified} recorded review{} not signed by a trusted recorder, the newest being event {seq} (recorded {}); OPS-010 compares with it only where it is stricter than {what}, so an edited or forged review cannot loosen the baseline. To make recorded gates trusted, list CI's key under the policy's approvers with role `{}` and record with `check --record --key FILE`",
+                    if unverified == 1 { " is" } else { "s are" },
+                    gate.recorded_at,
+                    launchgate_policy::RECORDER_ROLE
+                ));
+                Some(RecordedGate {
+                    thresholds: reference.strictest(&gate.thresholds),
+                    recorded_at: gate.recorded_at,
+                    evaluated_on: gate.evaluated_on,
+                })
+            }
+        };
         Ok(ledger)
+    }
+}
+
+/// When `e` was signed, if it is validly signed and says so in its body (`signed_at`, covered
+/// by the signature); else when the store appended it (`recorded_at`, which a rewrite can change).
+fn signed_time(e: &Event, signed_at: Option<&str>) -> String {
+    match signed_at {
+        Some(t) if signature_valid(e) && t.parse::<jiff::Timestamp>().is_ok() => t.to_string(),
+        _ => e.recorded_at.clone(),
+    }
+}
+
+/// The first few of `items`, joined, and how many more there are.
+fn named_list(items: &[String]) -> String {
+    let mut named = items
+        .iter()
+        .take(NAMED_EVENTS)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("; ");
+    if items.len() > NAMED_EVENTS {
+        let _ = write!(named, "; and {} more", items.len() - NAMED_EVENTS);
+    }
+    named
+}
+
+/// For each signature in `events`, the `seq` of the first event that carries it.
+fn first_signatures(events: &[Event]) -> BTreeMap<&str, u64> {
+    let mut first = BTreeMap::new();
+    for e in events {
+        if let Some(sig) = &e.signature {
+            first.entry(sig.as_str()).or_insert(e.seq);
+        }
+    }
+    first
+}
+
+/// The earlier event whose signature `e` repeats, if it does (a replayed copy).
+fn replay_of(e: &Event, first_with_signature: &BTreeMap<&str, u64>) -> Option<u64> {
+    let sig = e.signature.as_deref()?;
+    first_with_signature
+        .get(sig)
+        .copied()
+        .filter(|&first| first < e.seq)
+}
+
+/// `text` with control characters (newlines, escape sequences) written as `\u{..}` escapes:
+/// for ledger text (signer names come from whoever wrote the ledger) quoted in notices.
+fn inert(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Why `policy` requires signed ledger events, for messages.
+fn signatures_required_because(policy: &launchgate_manifest::Policy) -> String {
+    match &policy.require_signatures {
+        Some(r) => format!(
+            "of `ledger.require_signatures: {}` in {}",
+            r.value, r.source
+        ),
+        None => format!("the policy lists approvers ({})", policy.approvers.source),
     }
 }
 
@@ -184,8 +392,17 @@ fn git_commit(root: &Path) -> Option<String> {
         .then_some(commit)
 }
 
-/// `check --record`: appends the review (without its history) to the ledger.
-pub(crate) fn record(arg: &StoreArg, review: &Review, root: &Path) -> Result<(), Failure> {
+/// `check --record`: appends the review (without its history) to the ledger, signed with the
+/// recorder key `key` when one is given. The key must be an approver's in the policy who holds
+/// [`launchgate_policy::RECORDER_ROLE`]; without a key the review is recorded unsigned, which a
+/// policy requiring signatures refuses (nothing is written).
+pub(crate) fn record(
+    arg: &StoreArg,
+    review: &Review,
+    root: &Path,
+    policy: &launchgate_manifest::Policy,
+    key: Option<&Path>,
+) -> Result<(), Failure> {
     let mut stored = review.clone();
     stored.history.clear();
     let full: serde_json::Value = serde_json::from_str(&stored.to_json()).map_err(fail)?;
@@ -198,14 +415,48 @@ pub(crate) fn record(arg: &StoreArg, review: &Review, root: &Path) -> Result<(),
         evaluated_on: review.evaluated_on.clone(),
         content_hash: review.content_hash.clone(),
         thresholds: serde_json::to_value(&review.thresholds).map_err(fail)?,
+        nonce: Some(launchgate_store::keys::nonce().map_err(fail)?),
+        signed_at: Some(launchgate_store::format_timestamp(clock::now()?)),
+    };
+    let role = launchgate_policy::RECORDER_ROLE;
+    let event = match key {
+        Some(path) => {
+            let secret = SecretKey::read(path).map_err(fail)?;
+            let public = secret.public_key().to_string();
+            let Some(approver) = policy.approver_with_key(&public) else {
+                return Err(Failure::Message(format!(
+                    "the record key {} ({public}) is not an approver's key in the policy ({}): list CI's public key under `approvers` with role `{role}`; nothing recorded",
+                    path.display(),
+                    policy.approvers.source
+                )));
+            };
+            if !approver.holds(role) {
+                return Err(Failure::Message(format!(
+                    "the record key {} is approver `{}`'s, who holds [{}] but not `{role}`, the role that records reviews ({}); nothing recorded",
+                    path.display(),
+                    approver.name,
+                    approver.roles.join(", "),
+                    policy.approvers.source
+                )));
+            }
+            NewEvent::signed(
+                &review.service,
+                EventKind::Review,
+                body.to_value(),
+                &approver.name,
+                &secret,
+            )
+        }
+        None if policy.signatures_required() => {
+            return Err(Failure::Message(format!(
+                "the policy requires signed ledger events (because {}): pass CI's recorder key with --key FILE or LAUNCHGATE_RECORD_KEY=FILE (an approver with role `{role}`); nothing recorded",
+                signatures_required_because(policy)
+            )));
+        }
+        None => NewEvent::unsigned(&review.service, EventKind::Review, body.to_value()),
     };
     let store = open(arg)?;
-    store
-        .append(
-            NewEvent::unsigned(&review.service, EventKind::Review, body.to_value()),
-            clock::now()?,
-        )
-        .map_err(fail)?;
+    store.append(event, clock::now()?).map_err(fail)?;
     Ok(())
 }
 
@@ -394,6 +645,8 @@ pub(crate) fn override_(args: &OverrideArgs) -> Result<ExitCode, Failure> {
         decision: args.decision.verdict().key().to_string(),
         reason: args.reason.trim().to_string(),
         expires: expires.to_string(),
+        nonce: Some(launchgate_store::keys::nonce().map_err(fail)?),
+        signed_at: Some(launchgate_store::format_timestamp(clock::now()?)),
     };
     let event = NewEvent::signed(
         &args.signer.service,
@@ -457,6 +710,8 @@ pub(crate) fn signoff(args: &SignoffArgs) -> Result<ExitCode, Failure> {
             .filter(|n| !n.is_empty())
             .map(str::to_string),
         content_hash: content_hash.clone(),
+        nonce: Some(launchgate_store::keys::nonce().map_err(fail)?),
+        signed_at: Some(launchgate_store::format_timestamp(clock::now()?)),
     };
     let event = NewEvent::signed(
         &args.signer.service,
@@ -509,6 +764,11 @@ pub enum AuditCommand {
         /// also detects events removed from the end.
         #[arg(long, value_name = "HASH")]
         head: Option<String>,
+        /// The organisation policy file: the ledger must also hold its pinned head
+        /// (`ledger.head`), and, where it requires signatures, every event must be signed by a
+        /// key it lists for the signer (exit 1 naming the first event that is not).
+        #[arg(long, value_name = "FILE")]
+        policy: Option<PathBuf>,
         #[command(flatten)]
         store: StoreArg,
     },
@@ -525,6 +785,11 @@ pub enum AuditCommand {
     Import {
         /// The JSON Lines file.
         file: PathBuf,
+        /// The organisation policy file: where it requires signatures (it lists approvers, or
+        /// says `ledger.require_signatures: true`), an event to be added that is unsigned or not
+        /// signed by a key it lists for the signer refuses the whole import, naming the event.
+        #[arg(long, value_name = "FILE")]
+        policy: Option<PathBuf>,
         #[command(flatten)]
         store: StoreArg,
     },
@@ -556,7 +821,13 @@ pub(crate) fn audit(cmd: &AuditCommand) -> Result<ExitCode, Failure> {
             };
             write_stdout(&text).map(|()| ExitCode::SUCCESS)
         }
-        AuditCommand::Verify { file, head, store } => {
+        AuditCommand::Verify {
+            file,
+            head,
+            policy,
+            store,
+        } => {
+            let policy = policy.as_deref().map(load_policy_file).transpose()?;
             let (what, events) = match file {
                 Some(f) => {
                     let bytes = std::fs::read(f)
@@ -583,6 +854,27 @@ pub(crate) fn audit(cmd: &AuditCommand) -> Result<ExitCode, Failure> {
                 Some(h) => launchgate_store::verify_against_head(&events, h),
                 None => launchgate_store::verify(&events),
             };
+            let result = match (result, policy.as_ref().and_then(|p| p.ledger_head.as_ref())) {
+                (Ok(_), Some(pin)) => {
+                    launchgate_store::verify_against_pin(&events, pin.seq, &pin.hash)
+                        .map_err(|e| format!("{e} (the head pinned at {})", pin.origin()))
+                }
+                (result, _) => result.map_err(|e| e.to_string()),
+            };
+            if let (Ok(_), Some(policy)) = (&result, &policy)
+                && policy.signatures_required()
+                && let Some((i, e, why)) = first_untrusted(&events, &[], policy)
+            {
+                write_stdout(&format!(
+                    "{what}: UNTRUSTED: event {} ({} of {}, line {} of an export) {why}, and signatures are required because {}\n",
+                    e.seq,
+                    e.kind,
+                    e.service,
+                    i + 1,
+                    signatures_required_because(policy)
+                ))?;
+                return Ok(ExitCode::from(1));
+            }
             match result {
                 Ok(summary) => write_stdout(&format!(
                     "{what}: OK: {} events, head {}\n",
@@ -608,11 +900,40 @@ pub(crate) fn audit(cmd: &AuditCommand) -> Result<ExitCode, Failure> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        AuditCommand::Import { file, store } => {
+        AuditCommand::Import {
+            file,
+            policy,
+            store,
+        } => {
+            let policy = policy.as_deref().map(load_policy_file).transpose()?;
             let bytes = std::fs::read(file)
                 .map_err(|e| fail(format!("cannot read {}: {e}", file.display())))?;
             let events = launchgate_store::parse_jsonl(&bytes)
                 .map_err(|e| fail(format!("{}: {e}; nothing imported", file.display())))?;
+            if let Some(policy) = policy.as_ref().filter(|p| p.signatures_required()) {
+                // Only the events the import would add: those the store already holds were
+                // accepted before, and the import refuses any that differ from them.
+                let stored = match open_existing(store)? {
+                    Some(s) => s.all().map_err(fail)?,
+                    None => Vec::new(),
+                };
+                let head = stored.last().map_or(0, |e| e.seq);
+                let (old, new): (Vec<Event>, Vec<Event>) =
+                    events.iter().cloned().partition(|e| e.seq <= head);
+                // Replays are judged against what the store holds (the import must match it).
+                let prior = if stored.is_empty() { old } else { stored };
+                if let Some((_, e, why)) = first_untrusted(&new, &prior, policy) {
+                    let line = events.iter().position(|x| x.seq == e.seq).unwrap_or(0) + 1;
+                    return Err(fail(format!(
+                        "{}: line {line}: event {} ({} of {}) {why}, and the policy requires signed ledger events (because {}); nothing imported",
+                        file.display(),
+                        e.seq,
+                        e.kind,
+                        e.service,
+                        signatures_required_because(policy)
+                    )));
+                }
+            }
             let summary = open(store)?.import(events).map_err(fail)?;
             write_stdout(&format!(
                 "imported {}: {} events read, {} already present, {} added; head {} {}\n",
@@ -626,6 +947,64 @@ pub(crate) fn audit(cmd: &AuditCommand) -> Result<ExitCode, Failure> {
             .map(|()| ExitCode::SUCCESS)
         }
     }
+}
+
+/// Reads an organisation policy file on its own (for the `audit` commands, which have no
+/// manifest).
+fn load_policy_file(path: &Path) -> Result<launchgate_manifest::Policy, Failure> {
+    if !path.is_file() {
+        return Err(Failure::Message(format!(
+            "policy file {} does not exist",
+            path.display()
+        )));
+    }
+    let registry = launchgate_checks::Registry::builtin();
+    let ids = registry.ids();
+    let layer = launchgate_manifest::LocatedLayer::parse_file(
+        launchgate_manifest::SourceFile::read(path, path.to_string_lossy().replace('\\', "/"))?,
+    )?;
+    Ok(launchgate_manifest::Policy::resolve(&[layer], &ids)?)
+}
+
+/// The first event not signed by a key `policy` lists for its signer: its index, the event and
+/// why (`is unsigned`, `is signed by … with a key the policy does not list for them`, …).
+fn first_untrusted<'e>(
+    events: &'e [Event],
+    prior: &[Event],
+    policy: &launchgate_manifest::Policy,
+) -> Option<(usize, &'e Event, String)> {
+    let all: Vec<Event> = prior.iter().chain(events).cloned().collect();
+    let first_with_signature = first_signatures(&all);
+    events.iter().enumerate().find_map(|(i, e)| {
+        if let Some(first) = replay_of(e, &first_with_signature) {
+            return Some((
+                i,
+                e,
+                format!("repeats the signature of event {first} (a replayed copy)"),
+            ));
+        }
+        let why = match (&e.signer, &e.public_key) {
+            (None, _) | (_, None) => "is unsigned".to_string(),
+            _ if !signature_valid(e) => "has a signature that does not verify".to_string(),
+            (Some(signer), Some(key)) => match policy.approver(signer) {
+                None => format!(
+                    "is signed by `{signer}`, who is not in the policy's approvers ({})",
+                    policy.approvers.source
+                ),
+                Some(a)
+                    if PublicKey::parse(key).map(|k| k.to_string()).ok()
+                        != Some(a.public_key.to_string()) =>
+                {
+                    format!(
+                        "is signed by `{signer}` with a key the policy does not list for them ({})",
+                        policy.approvers.source
+                    )
+                }
+                Some(_) => return None,
+            },
+        };
+        Some((i, e, why))
+    })
 }
 
 fn log_text(events: &[Event]) -> String {
@@ -1094,6 +1473,14 @@ pub(crate) fn new_against(review: &Review, baseline: &Review, file: &Path) -> (R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ledger_text_in_notices_cannot_carry_control_characters() {
+        assert_eq!(
+            inert("unknown approver: `m\u{1b}]52;c;eA==\u{7}\nx`"),
+            "unknown approver: `m\\u{1b}]52;c;eA==\\u{7}\\u{a}x`"
+        );
+    }
 
     #[test]
     fn sparkline_spans_the_score_range() {

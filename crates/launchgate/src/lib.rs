@@ -62,6 +62,9 @@ Environment:
                     expiry checks, ledger timestamps); `--today` wins over it. Used to replay a
                     review as of a date and by the test suite to prove no test depends on the day
   LAUNCHGATE_STORE  the audit ledger (`sqlite://PATH` or a path) when --store is not given
+  LAUNCHGATE_RECORD_KEY
+                    `check --record`: the secret key file that signs recorded reviews when
+                    --key is not given (CI's recorder key, an approver with role `ci`)
   NO_COLOR          any value: no colours in terminal output";
 
 /// Flags every command accepts, before or after its name.
@@ -119,7 +122,8 @@ enum Command {
     /// or at least --service, --tier, --exposure and --data. The manifest is validated before it
     /// is written, and an existing one is only replaced with `--force`.
     Init(init::InitArgs),
-    /// Create an ed25519 key pair for signing overrides and sign-offs (FILE and FILE.pub).
+    /// Create an ed25519 key pair for signing overrides, sign-offs and recorded reviews (FILE and
+    /// FILE.pub).
     Keygen(governance::KeygenArgs),
     /// Record a signed override: an approver forces the decision of a service until a date.
     ///
@@ -196,6 +200,11 @@ struct CheckArgs {
     /// `history`, `diff` and the gate baseline (OPS-010).
     #[arg(long)]
     record: bool,
+    /// With --record: sign the recorded review with this secret key file, CI's recorder key (an
+    /// approver with role `ci` in the policy). Default: $LAUNCHGATE_RECORD_KEY. A policy that
+    /// requires signed ledger events refuses to record without one.
+    #[arg(long, value_name = "FILE", requires = "record")]
+    key: Option<PathBuf>,
     /// Report only failures that are new against this saved review (`--format json` output or
     /// an exported one); the gate fails (exit 1) only on a new FAIL. For pull requests.
     #[arg(long, value_name = "FILE")]
@@ -227,6 +236,7 @@ impl CheckArgs {
             no_scan: false,
             max_file_size: 5 * 1024 * 1024,
             record: false,
+            key: None,
             baseline: None,
             store,
         }
@@ -502,10 +512,13 @@ pub(crate) fn review(args: &CheckArgs) -> Result<(Review, Loaded), Failure> {
         policy,
         registry,
     } = &loaded;
-    let ledger = match governance::open_existing(&args.store)? {
-        Some(store) => governance::Ledger::read(store.as_ref(), &manifest.service)?,
-        None => governance::Ledger::default(),
-    };
+    let store = governance::open_existing(&args.store)?;
+    let ledger = governance::Ledger::read(
+        store.as_deref(),
+        &args.store.location()?,
+        &manifest.service,
+        policy,
+    )?;
     let evidence = if args.no_scan {
         Evidence::none()
     } else {
@@ -535,13 +548,25 @@ pub(crate) fn review(args: &CheckArgs) -> Result<(Review, Loaded), Failure> {
     let mut review = Review::build(manifest, policy, evaluation, &evidence, today, &fix_of)
         .with_governance(policy, &ledger.overrides, &ledger.signoffs, today);
     review.history = ledger.history;
+    review.notices.extend(ledger.notices);
     Ok((review, loaded))
 }
 
 fn check(args: &CheckArgs) -> Result<ExitCode, Failure> {
     let (review, loaded) = review(args)?;
     if args.record {
-        governance::record(&args.store, &review, &loaded.root)?;
+        let key = args.key.clone().or_else(|| {
+            std::env::var_os("LAUNCHGATE_RECORD_KEY")
+                .filter(|k| !k.is_empty())
+                .map(PathBuf::from)
+        });
+        governance::record(
+            &args.store,
+            &review,
+            &loaded.root,
+            &loaded.policy,
+            key.as_deref(),
+        )?;
     }
     let (review, fails) = match &args.baseline {
         Some(file) => {

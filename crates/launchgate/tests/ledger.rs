@@ -43,14 +43,15 @@ impl Ws {
             store: dir.join("ledger.db"),
             dir,
         };
-        for key in ["vp", "sec", "other"] {
+        for key in ["vp", "sec", "other", "ci"] {
             let out = ws.run(&["keygen", "--out", &format!("{key}.key")]);
             assert_eq!(out.1, 0, "{}", out.2);
         }
         let policy = format!(
-            "approvers:\n  - name: vera\n    roles: [vp]\n    public_key: \"{}\"\n  - name: sam\n    roles: [security, sre]\n    public_key: \"{}\"\n",
+            "approvers:\n  - name: vera\n    roles: [vp]\n    public_key: \"{}\"\n  - name: sam\n    roles: [security, sre]\n    public_key: \"{}\"\n  - name: ci-bot\n    roles: [ci]\n    public_key: \"{}\"\n",
             ws.public("vp"),
-            ws.public("sec")
+            ws.public("sec"),
+            ws.public("ci")
         );
         std::fs::write(ws.dir.join("policy.yaml"), policy).unwrap();
         ws
@@ -297,6 +298,8 @@ fn an_override_signed_by_a_key_not_in_the_policy_is_refused() {
         decision: "go".into(),
         reason: "trust me".into(),
         expires: "2026-12-01".into(),
+        nonce: None,
+        signed_at: None,
     };
     {
         use launchgate_store::Store;
@@ -461,7 +464,7 @@ fn a_signoff_fills_the_report_table_and_goes_stale_when_results_change() {
     assert!(md.contains("| SRE | sam |"), "{md}");
     // Recording the review (which changes OPS-010's wording: the gate now has a recorded
     // baseline) and reviewing on another day (dates in messages) leave the results unchanged.
-    ws.check_json(&["--record"]);
+    ws.check_json(&["--record", "--key", "ci.key"]);
     let (r, _) = ws.check_json_on("2026-11-25");
     assert_eq!(r["signoffs"][0]["stale"], false, "{}", r["signoffs"][0]);
 
@@ -505,7 +508,7 @@ fn a_signoff_fills_the_report_table_and_goes_stale_when_results_change() {
 fn audit_export_import_and_verify_detect_tampering() {
     let ws = Ws::new("audit", "all-false");
     ws.override_("vera", "vp.key", &[]);
-    ws.check_json(&["--record"]);
+    ws.check_json(&["--record", "--key", "ci.key"]);
     let (out, code, _) = ws.run(&["audit", "export", "-o", "ledger.jsonl"]);
     assert_eq!((out.as_str(), code), ("", 0));
     let (out, code, _) = ws.run(&["audit", "verify", "ledger.jsonl"]);
@@ -890,4 +893,620 @@ fn a_policy_looser_than_the_recorded_gate_fails_ops_010_unless_justified() {
         .find(|c| c["id"] == "OPS-010")
         .unwrap();
     assert_eq!(ops["status"], "pass", "{ops}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// A ledger nobody can forge (issue 13, item 6): unsigned or untrusted events never count, a
+// pinned head catches truncation and rehashing in `check`, import refuses unsigned events.
+
+impl Ws {
+    /// `check` with `policy`, as JSON, on 2026-11-22, against `store` (default: the Ws ledger).
+    fn review_with(&self, policy: &str, store: Option<&Path>) -> Value {
+        let mut args = vec![
+            "check".to_string(),
+            "svc".into(),
+            "--policy".into(),
+            policy.into(),
+            "--today".into(),
+            "2026-11-22".into(),
+            "--format".into(),
+            "json".into(),
+        ];
+        if let Some(store) = store {
+            args.extend(["--store".to_string(), store.display().to_string()]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (out, code, err) = self.run(&args);
+        assert!(code == 0 || code == 1, "exit {code}: {err}");
+        serde_json::from_str(&out).unwrap_or_else(|_| panic!("{err}"))
+    }
+
+    /// Writes `name` = the org policy plus `extra` YAML lines.
+    fn policy_plus(&self, name: &str, extra: &str) {
+        let org = std::fs::read_to_string(self.dir.join("policy.yaml")).unwrap();
+        std::fs::write(self.dir.join(name), format!("{org}{extra}")).unwrap();
+    }
+}
+
+fn ops_010(review: &Value) -> &Value {
+    review["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "OPS-010")
+        .unwrap()
+}
+
+fn messages(check: &Value) -> Vec<String> {
+    check["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn notices(review: &Value) -> Vec<String> {
+    review["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// What a forger with write access to an export (or the database) can do without any key: a
+/// review event recording a loosened gate, appended after `last` with a correct hash.
+fn forged_review(last: &launchgate_store::Event, template: &launchgate_store::Event) -> String {
+    let mut body = template.body.clone();
+    body["thresholds"]["go"] = serde_json::json!(60.0);
+    body["thresholds"]["conditional"] = serde_json::json!(55.0);
+    body["evaluated_on"] = serde_json::json!("2026-11-22");
+    let forged = launchgate_store::NewEvent::unsigned(
+        template.service.clone(),
+        launchgate_store::EventKind::Review,
+        body,
+    )
+    .into_event(
+        last.seq + 1,
+        "2026-11-22T10:00:00Z".to_string(),
+        last.hash.clone(),
+    );
+    launchgate_store::export(&[forged])
+}
+
+#[test]
+fn a_forged_unsigned_review_is_refused_by_import_and_ignored_by_check_so_ops_010_keeps_the_signed_gate()
+ {
+    let ws = Ws::new("forged", "internal-dashboard");
+    // Recording under a policy with keys needs CI's recorder key.
+    let (_, code, err) = ws.run(&[
+        "check",
+        "svc",
+        "--policy",
+        "policy.yaml",
+        "--today",
+        "2026-11-22",
+        "--record",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("the policy requires signed ledger events") && err.contains("--key FILE"),
+        "{err}"
+    );
+    assert!(ws.events().is_empty(), "nothing recorded");
+    let (_, code, err) = ws.run(&[
+        "check",
+        "svc",
+        "--policy",
+        "policy.yaml",
+        "--today",
+        "2026-11-22",
+        "--record",
+        "--quiet",
+        "--key",
+        "ci.key",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let events = ws.events();
+    assert_eq!(events[0].signer.as_deref(), Some("ci-bot"));
+
+    // The forgery: an unsigned review with go 60%, appended to the export with a correct hash.
+    ws.run(&["audit", "export", "-o", "ledger.jsonl"]);
+    let good = std::fs::read_to_string(ws.dir.join("ledger.jsonl")).unwrap();
+    let forged = format!("{good}{}", forged_review(&events[0], &events[0]));
+    std::fs::write(ws.dir.join("forged.jsonl"), &forged).unwrap();
+    // The chain alone cannot tell; the policy can.
+    let (out, code, _) = ws.run(&["audit", "verify", "forged.jsonl"]);
+    assert_eq!(code, 0, "{out}");
+    let (out, code, _) = ws.run(&["audit", "verify", "forged.jsonl", "--policy", "policy.yaml"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.starts_with("forged.jsonl: UNTRUSTED: event 2 (review of analytics-dashboard, line 2 of an export) is unsigned"),
+        "{out}"
+    );
+
+    // Import under the policy refuses it, naming the event, and writes nothing.
+    let fresh = ws.dir.join("fresh.db");
+    let fresh_arg = fresh.display().to_string();
+    let (out, code, err) = ws.run(&[
+        "audit",
+        "import",
+        "forged.jsonl",
+        "--policy",
+        "policy.yaml",
+        "--store",
+        &fresh_arg,
+    ]);
+    assert_eq!((out.as_str(), code), ("", 2), "{err}");
+    assert!(
+        err.contains("forged.jsonl: line 2: event 2 (review of analytics-dashboard) is unsigned, and the policy requires signed ledger events (because the policy lists approvers (policy file policy.yaml)); nothing imported"),
+        "{err}"
+    );
+    assert!(!fresh.exists(), "nothing written");
+    // The good export imports under the policy.
+    let (_, code, err) = ws.run(&[
+        "audit",
+        "import",
+        "ledger.jsonl",
+        "--policy",
+        "policy.yaml",
+        "--store",
+        &fresh_arg,
+    ]);
+    assert_eq!(code, 0, "{err}");
+
+    // Imported without the policy (anyone can write a ledger), the forgery still counts for
+    // nothing: OPS-010 compares the loosened policy with the signed gate, and says why.
+    let (_, code, err) = ws.run(&["audit", "import", "forged.jsonl", "--store", &fresh_arg]);
+    assert_eq!(code, 0, "{err}");
+    ws.policy_plus("loose.yaml", "thresholds: {go: 60, conditional: 55}\n");
+    let r = ws.review_with("loose.yaml", Some(&fresh));
+    let ops = ops_010(&r);
+    assert_eq!(
+        ops["status"], "warn",
+        "OPS-010 is recommended for tier 2: {ops}"
+    );
+    let found = messages(ops);
+    assert!(
+        found
+            .iter()
+            .any(|m| m.contains("`thresholds.go` lowered from 90% to 60%")
+                && m.contains(&format!(
+                    "the baseline recorded {}",
+                    &events[0].recorded_at[..10]
+                ))),
+        "{found:?}"
+    );
+    let notes = notices(&r);
+    assert!(
+        notes.iter().any(|n| n.starts_with("ledger: 1 recorded review of analytics-dashboard ignored, not signed by a recorder the policy trusts")
+            && n.contains("event 2 (unsigned: the ledger event carries no signature)")),
+        "{notes:?}"
+    );
+    assert_eq!(
+        r["history"].as_array().unwrap().len(),
+        1,
+        "the forgery is no history"
+    );
+}
+
+#[test]
+fn a_review_signed_by_an_untrusted_key_is_ignored_with_a_notice() {
+    let ws = Ws::new("untrusted", "internal-dashboard");
+    // A key the org policy does not list cannot record under it, nor can an approver without
+    // the `ci` role.
+    for (key, says) in [
+        ("other.key", "is not an approver's key in the policy"),
+        (
+            "vp.key",
+            "is approver `vera`'s, who holds [vp] but not `ci`",
+        ),
+    ] {
+        let (_, code, err) = ws.run(&[
+            "check",
+            "svc",
+            "--policy",
+            "policy.yaml",
+            "--today",
+            "2026-11-22",
+            "--record",
+            "--key",
+            key,
+        ]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains(says), "{err}");
+    }
+    assert!(ws.events().is_empty());
+    // But a ledger can hold anything: here a loosened gate, validly signed by mallory's key
+    // under mallory's own policy.
+    std::fs::write(
+        ws.dir.join("mallory.yaml"),
+        format!(
+            "approvers:\n  - name: mallory\n    roles: [ci]\n    public_key: \"{}\"\nthresholds: {{go: 60, conditional: 55}}\njustification: mine\n",
+            ws.public("other")
+        ),
+    )
+    .unwrap();
+    let (_, code, err) = ws.run(&[
+        "check",
+        "svc",
+        "--policy",
+        "mallory.yaml",
+        "--today",
+        "2026-11-22",
+        "--record",
+        "--quiet",
+        "--key",
+        "other.key",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(ws.events()[0].signer.as_deref(), Some("mallory"));
+    let (out, code, _) = ws.run(&["audit", "verify"]);
+    assert_eq!(code, 0, "{out}");
+
+    ws.policy_plus("loose.yaml", "thresholds: {go: 60, conditional: 55}\n");
+    let r = ws.review_with("loose.yaml", None);
+    let found = messages(ops_010(&r));
+    assert!(
+        found.iter().any(|m| m
+            .contains("`thresholds.go` lowered from 90% to 60% compared with the built-in gate")),
+        "{found:?}"
+    );
+    let notes = notices(&r);
+    assert!(
+        notes.iter().any(|n| n.contains("1 recorded review of analytics-dashboard ignored")
+            && n.contains("event 1 (unknown approver: `mallory` is not in the policy's approvers (policy file loose.yaml))")),
+        "{notes:?}"
+    );
+    assert_eq!(r["history"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn without_keys_a_recorded_gate_is_unverified_and_a_forgery_cannot_lower_it() {
+    let ws = Ws::new("unverified", "internal-dashboard");
+    // No policy file: no approvers, no keys; reviews are recorded unsigned as before.
+    let (_, code, err) = ws.run(&[
+        "check",
+        "svc",
+        "--today",
+        "2026-11-22",
+        "--record",
+        "--quiet",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let events = ws.events();
+    assert_eq!(events[0].signature, None);
+    ws.run(&["audit", "export", "-o", "ledger.jsonl"]);
+    let good = std::fs::read_to_string(ws.dir.join("ledger.jsonl")).unwrap();
+    std::fs::write(
+        ws.dir.join("forged.jsonl"),
+        format!("{good}{}", forged_review(&events[0], &events[0])),
+    )
+    .unwrap();
+    let fresh = ws.dir.join("fresh.db");
+    let (_, code, err) = ws.run(&[
+        "audit",
+        "import",
+        "forged.jsonl",
+        "--store",
+        &fresh.display().to_string(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+
+    std::fs::write(
+        ws.dir.join("loose.yaml"),
+        "thresholds: {go: 60, conditional: 55}\n",
+    )
+    .unwrap();
+    let r = ws.review_with("loose.yaml", Some(&fresh));
+    let ops = ops_010(&r);
+    assert_eq!(ops["status"], "warn", "{ops}");
+    let found = messages(ops);
+    assert!(
+        found
+            .iter()
+            .any(|m| m.contains("`thresholds.go` lowered from 90% to 60%")),
+        "the forged gate does not lower the reference below the built-in gate: {found:?}"
+    );
+    let notes = notices(&r);
+    assert!(
+        notes.iter().any(|n| n.starts_with("ledger: the recorded gate of analytics-dashboard is unverified: 2 recorded reviews are not signed by a trusted recorder, the newest being event 2")
+            && n.contains("only where it is stricter than the built-in gate")),
+        "{notes:?}"
+    );
+    // The unverified reviews stay in the history, as before.
+    assert_eq!(r["history"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn a_pinned_head_makes_check_refuse_a_truncated_or_rehashed_ledger() {
+    let ws = Ws::new("pinned", "internal-dashboard");
+    for _ in 0..3 {
+        let (_, code, err) = ws.run(&[
+            "check",
+            "svc",
+            "--policy",
+            "policy.yaml",
+            "--today",
+            "2026-11-22",
+            "--record",
+            "--quiet",
+            "--key",
+            "ci.key",
+        ]);
+        assert_eq!(code, 0, "{err}");
+    }
+    let events = ws.events();
+    let pin = format!(
+        "ledger:\n  head: {{seq: 3, hash: \"{}\"}}\n",
+        events[2].hash
+    );
+    ws.policy_plus("pinned.yaml", &pin);
+    // Pin line: the org policy has 10 lines, `ledger:` is line 11, `head:` line 12.
+    let at = "pinned.yaml:12:3";
+    let r = ws.review_with("pinned.yaml", None);
+    assert_eq!(r["history"].as_array().unwrap().len(), 3);
+    // Events after the pin are fine.
+    ws.run(&[
+        "check",
+        "svc",
+        "--policy",
+        "policy.yaml",
+        "--today",
+        "2026-11-22",
+        "--record",
+        "--quiet",
+        "--key",
+        "ci.key",
+    ]);
+    let r = ws.review_with("pinned.yaml", None);
+    assert_eq!(r["history"].as_array().unwrap().len(), 4);
+    let (out, code, _) = ws.run(&["audit", "verify", "--policy", "pinned.yaml"]);
+    assert_eq!(code, 0, "{out}");
+
+    let check = |store: &Path| {
+        ws.run(&[
+            "check",
+            "svc",
+            "--policy",
+            "pinned.yaml",
+            "--today",
+            "2026-11-22",
+            "--store",
+            &store.display().to_string(),
+        ])
+    };
+    // Truncated: the first two events, imported into a fresh ledger (a valid, shorter chain).
+    let export = launchgate_store::export(&events[..2]);
+    std::fs::write(ws.dir.join("short.jsonl"), export).unwrap();
+    let short = ws.dir.join("short.db");
+    let (_, code, err) = ws.run(&[
+        "audit",
+        "import",
+        "short.jsonl",
+        "--store",
+        &short.display().to_string(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (out, code, err) = check(&short);
+    assert_eq!((out.as_str(), code), ("", 2), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{at}: the ledger {} does not hold the pinned head (event 3, hash {})",
+            short.display(),
+            events[2].hash
+        )) && err.contains("the ledger ends at event 2 but event 3"),
+        "{err}"
+    );
+    let (out, code, _) = ws.run(&[
+        "audit",
+        "verify",
+        "--policy",
+        "pinned.yaml",
+        "--store",
+        &short.display().to_string(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains(": TAMPERED: the ledger ends at event 2 but event 3"),
+        "{out}"
+    );
+
+    // Rehashed: event 1 backdated (its time is not signed) and every link and hash after it
+    // recomputed. Chain and signatures verify; the pin does not.
+    let mut rehashed = events.clone();
+    rehashed[0].recorded_at = "2026-01-01T00:00:00Z".to_string();
+    let mut prev = launchgate_store::GENESIS_HASH.to_string();
+    for e in &mut rehashed {
+        e.prev_hash.clone_from(&prev);
+        e.hash = e.compute_hash();
+        prev.clone_from(&e.hash);
+    }
+    launchgate_store::verify(&rehashed).unwrap();
+    let rewritten = ws.dir.join("rewritten.db");
+    {
+        use launchgate_store::Store;
+        let store = launchgate_store::SqliteStore::open(&rewritten).unwrap();
+        store.import(rehashed.clone()).unwrap();
+    }
+    let (_, code, err) = check(&rewritten);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!(
+            "{at}: the ledger {} does not hold the pinned head",
+            rewritten.display()
+        )) && err.contains(&format!(
+            "event 3: hash {} is not the pinned hash {}: the ledger was rewritten up to this event (rehashed) or replaced",
+            rehashed[2].hash, events[2].hash
+        )),
+        "{err}"
+    );
+
+    // Removed: no ledger at all where one is pinned.
+    let (_, code, err) = check(&ws.dir.join("gone.db"));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(&format!("{at}: the policy pins ledger event 3"))
+            && err.contains("there is no ledger at"),
+        "{err}"
+    );
+    assert!(
+        !ws.dir.join("gone.db").exists(),
+        "reviewing never creates a ledger"
+    );
+}
+
+#[test]
+fn ledger_settings_belong_to_the_organisation_policy_and_a_bad_pin_is_located() {
+    let ws = Ws::new("pinconfig", "internal-dashboard");
+    ws.policy_plus("bad.yaml", "ledger:\n  head: {seq: 0, hash: \"ABC\"}\n");
+    let (_, code, err) = ws.run(&[
+        "check",
+        "svc",
+        "--policy",
+        "bad.yaml",
+        "--today",
+        "2026-11-22",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("the pinned ledger hash is not 64 lowercase hex digits"),
+        "{err}"
+    );
+    assert!(err.contains("the pinned ledger event's seq is 0"), "{err}");
+    assert!(err.contains("bad.yaml:12:"), "{err}");
+    let manifest = ws.dir.join("svc/launchgate.yaml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let with = if text.contains("\npolicy:\n") {
+        text.replacen(
+            "\npolicy:\n",
+            "\npolicy:\n  ledger: {require_signatures: false}\n",
+            1,
+        )
+    } else {
+        format!("{text}policy:\n  ledger: {{require_signatures: false}}\n")
+    };
+    std::fs::write(&manifest, with).unwrap();
+    let (_, code, err) = ws.run(&["check", "svc", "--today", "2026-11-22"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("`ledger` cannot be set in the service manifest"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_replayed_or_reordered_old_signed_review_cannot_bring_back_its_looser_gate() {
+    let ws = Ws::new("replay", "internal-dashboard");
+    let record = |policy: &str| {
+        let (_, code, err) = ws.run(&[
+            "check",
+            "svc",
+            "--policy",
+            policy,
+            "--today",
+            "2026-11-22",
+            "--record",
+            "--quiet",
+            "--key",
+            "ci.key",
+        ]);
+        assert_eq!(code, 0, "{err}");
+    };
+    // A justified looser gate was recorded, then the gate was tightened again; the same
+    // review recorded twice carries two signatures (each recording has its own nonce).
+    ws.policy_plus(
+        "loose-justified.yaml",
+        "thresholds: {go: 80, conditional: 60}\njustification: migration quarter\n",
+    );
+    record("loose-justified.yaml");
+    record("policy.yaml");
+    record("policy.yaml");
+    let events = ws.events();
+    assert_ne!(events[1].signature, events[2].signature);
+    let r = ws.review_with("policy.yaml", None);
+    assert!(
+        !notices(&r).iter().any(|n| n.contains("replayed")),
+        "{:?}",
+        notices(&r)
+    );
+
+    // The replay: event 1, signature and all, appended anew with a correct link and hash.
+    let mut copy = events[0].clone();
+    copy.seq = 4;
+    copy.recorded_at = "2026-11-22T12:00:00Z".to_string();
+    copy.prev_hash.clone_from(&events[2].hash);
+    copy.hash = copy.compute_hash();
+    let text = launchgate_store::export(&[events.clone(), vec![copy]].concat());
+    std::fs::write(ws.dir.join("replayed.jsonl"), text).unwrap();
+    let (out, code, _) = ws.run(&["audit", "verify", "replayed.jsonl"]);
+    assert_eq!(code, 0, "the chain alone cannot tell: {out}");
+    let strict = ws.dir.join("strict.db");
+    let (_, code, err) = ws.run(&[
+        "audit",
+        "import",
+        "replayed.jsonl",
+        "--policy",
+        "policy.yaml",
+        "--store",
+        &strict.display().to_string(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("replayed.jsonl: line 4: event 4 (review of analytics-dashboard) repeats the signature of event 1 (a replayed copy)"),
+        "{err}"
+    );
+    let fresh = ws.dir.join("fresh.db");
+    let (_, code, err) = ws.run(&[
+        "audit",
+        "import",
+        "replayed.jsonl",
+        "--store",
+        &fresh.display().to_string(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+
+    ws.policy_plus("loose.yaml", "thresholds: {go: 80, conditional: 60}\n");
+    let r = ws.review_with("loose.yaml", Some(&fresh));
+    let found = messages(ops_010(&r));
+    assert!(
+        found
+            .iter()
+            .any(|m| m.contains("`thresholds.go` lowered from 90% to 80%")),
+        "the baseline is still the last genuine gate: {found:?}"
+    );
+    let notes = notices(&r);
+    assert!(
+        notes.iter().any(|n| n.starts_with("ledger: 1 event of analytics-dashboard ignored as replayed copies of earlier signed events")
+            && n.ends_with("event 4 (review) repeats event 1")),
+        "{notes:?}"
+    );
+    assert_eq!(r["history"].as_array().unwrap().len(), 3);
+
+    // Reordered instead of copied: the old looser gate moved to the end, every link and hash
+    // recomputed. No signature repeats, but the signed time (`signed_at`) still says which gate
+    // is the newest.
+    let mut reordered = vec![events[1].clone(), events[2].clone(), events[0].clone()];
+    let mut prev = launchgate_store::GENESIS_HASH.to_string();
+    for (e, seq) in reordered.iter_mut().zip(1..) {
+        e.seq = seq;
+        e.prev_hash.clone_from(&prev);
+        e.hash = e.compute_hash();
+        prev.clone_from(&e.hash);
+    }
+    let moved = ws.dir.join("moved.db");
+    {
+        use launchgate_store::Store;
+        let store = launchgate_store::SqliteStore::open(&moved).unwrap();
+        store.import(reordered).unwrap();
+    }
+    let r = ws.review_with("loose.yaml", Some(&moved));
+    let found = messages(ops_010(&r));
+    assert!(
+        found
+            .iter()
+            .any(|m| m.contains("`thresholds.go` lowered from 90% to 80%")),
+        "the newest signed gate stays the baseline: {found:?}"
+    );
 }

@@ -302,6 +302,63 @@ impl Approver {
     }
 }
 
+/// The policy's `ledger:` section as written: which ledger events count, and the head the
+/// ledger must still contain. Organisation policy file only.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct LedgerEntry {
+    /// Whether ledger events must be signed by a key listed in `approvers` to count. When true,
+    /// `check` ignores (with a notice) unsigned events and events signed by other keys,
+    /// `check --record` needs a recorder key (`--key` or `LAUNCHGATE_RECORD_KEY`), and
+    /// `audit import --policy` refuses unsigned or untrusted events. Default: true when the
+    /// policy lists any approver, false otherwise.
+    #[serde(default)]
+    pub require_signatures: Option<bool>,
+    /// A head the ledger must still contain: the event at `seq` must have `hash` (as
+    /// `launchgate audit verify` prints them). Events appended after it are fine; a ledger cut
+    /// off before it (truncated), or rewritten up to it (rehashed), is refused by `check` and
+    /// reported by `audit verify --policy`.
+    #[serde(default)]
+    pub head: Option<LedgerHeadEntry>,
+}
+
+/// A pinned ledger head as written: `{seq: 12, hash: "<64 hex digits>"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct LedgerHeadEntry {
+    /// The event's position in the ledger (1 or more).
+    #[schemars(range(min = 1))]
+    pub seq: u64,
+    /// The event's hash: 64 lowercase hex digits.
+    #[schemars(extend("pattern" = "^[0-9a-f]{64}$"))]
+    pub hash: String,
+}
+
+/// A ledger head pinned by the policy, with where it is written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct LedgerPin {
+    /// The pinned event's `seq`.
+    pub seq: u64,
+    /// The pinned event's `hash`.
+    pub hash: String,
+    /// The layer that pinned it.
+    pub source: PolicySource,
+    /// Where `ledger.head` is written, when the layer is a file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+}
+
+impl LedgerPin {
+    /// Where the pin is written, for messages: `org-policy.yaml:7:5`, or the layer's name.
+    pub fn origin(&self) -> String {
+        self.location
+            .as_ref()
+            .map_or_else(|| self.source.to_string(), ToString::to_string)
+    }
+}
+
 /// The quality gate as a value: the settings that decide how hard it is to pass. Every review
 /// records it (`thresholds` in the JSON), so a later review can tell whether it was loosened.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -339,6 +396,42 @@ impl Default for GateThresholds {
             min_evaluated_checks: 3,
             require_evidence: default_require_evidence(),
             allow_unsafe_thresholds: false,
+        }
+    }
+}
+
+impl GateThresholds {
+    /// Each setting at the stricter of the two gates: the higher thresholds and minimum, every
+    /// hard-blocker category and `require_evidence` tier of either, unsafe thresholds only when
+    /// both allow them. An unverified recorded gate is combined this way with a trusted
+    /// reference, so that it can raise the bar that OPS-010 compares with but never lower it.
+    #[must_use]
+    pub fn strictest(&self, other: &GateThresholds) -> GateThresholds {
+        let union = |a: &[Category], b: &[Category]| {
+            let mut v: Vec<Category> = a.iter().chain(b).copied().collect();
+            v.sort();
+            v.dedup();
+            v
+        };
+        let mut tiers: Vec<Tier> = self
+            .require_evidence
+            .iter()
+            .chain(&other.require_evidence)
+            .copied()
+            .collect();
+        tiers.sort();
+        tiers.dedup();
+        GateThresholds {
+            go: self.go.max(other.go),
+            conditional: self.conditional.max(other.conditional),
+            unsafe_allowed: self.unsafe_allowed && other.unsafe_allowed,
+            hard_blocker_categories: union(
+                &self.hard_blocker_categories,
+                &other.hard_blocker_categories,
+            ),
+            min_evaluated_checks: self.min_evaluated_checks.max(other.min_evaluated_checks),
+            require_evidence: tiers,
+            allow_unsafe_thresholds: self.allow_unsafe_thresholds && other.allow_unsafe_thresholds,
         }
     }
 }
@@ -436,6 +529,37 @@ mod tests {
             ticket: None,
             expires: Date(jiff::civil::date(2026, 12, 1)),
         }
+    }
+
+    #[test]
+    fn the_strictest_of_two_gates_takes_each_setting_from_the_stricter_side() {
+        let builtin = GateThresholds::default();
+        let loose = GateThresholds {
+            go: 60.0,
+            conditional: 40.0,
+            unsafe_allowed: true,
+            hard_blocker_categories: vec![],
+            min_evaluated_checks: 1,
+            require_evidence: vec![],
+            allow_unsafe_thresholds: true,
+        };
+        assert_eq!(builtin.strictest(&loose), builtin);
+        assert_eq!(loose.strictest(&builtin), builtin);
+        let strict = GateThresholds {
+            go: 95.0,
+            hard_blocker_categories: vec![Category::Data, Category::Security],
+            require_evidence: vec![Tier::T1],
+            ..loose
+        };
+        let both = builtin.strictest(&strict);
+        assert_eq!((both.go, both.conditional), (95.0, 70.0));
+        assert_eq!(
+            both.hard_blocker_categories,
+            [Category::Data, Category::Security]
+        );
+        assert_eq!(both.require_evidence, [Tier::T0, Tier::T1]);
+        assert_eq!(both.min_evaluated_checks, 3);
+        assert!(!both.allow_unsafe_thresholds && !both.unsafe_allowed);
     }
 
     #[test]

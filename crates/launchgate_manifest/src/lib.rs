@@ -16,8 +16,8 @@ pub use claims::{
 pub use diag::{ConfigError, ConfigErrors, Located, SourceFile, deserialize};
 pub use duration::Window;
 pub use governance::{
-    Approver, ApproverEntry, GateContext, GateThresholds, Justification, PublicKey, RecordedGate,
-    Waiver, WaiverKind,
+    Approver, ApproverEntry, GateContext, GateThresholds, Justification, LedgerEntry,
+    LedgerHeadEntry, LedgerPin, PublicKey, RecordedGate, Waiver, WaiverKind,
 };
 pub use manifest::{
     AlertSelection, Backoff, DataClass, Dependency, DependencyKind, Exposure, LatencyTarget,

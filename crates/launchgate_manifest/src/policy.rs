@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::diag::{ConfigError, ConfigErrors, Located, SourceFile, deserialize};
 use crate::governance::{
-    Approver, ApproverEntry, GateContext, GateThresholds, Justification, PublicKey, RecordedGate,
+    Approver, ApproverEntry, GateContext, GateThresholds, Justification, LedgerEntry, LedgerPin,
+    PublicKey, RecordedGate,
 };
 use crate::yaml;
 
@@ -110,6 +111,10 @@ pub struct PolicyLayer {
     /// compared with the recorded baseline or the built-in defaults. OPS-010.
     #[serde(default)]
     pub justification: Option<String>,
+    /// Which audit-ledger events count (`require_signatures`) and the ledger head it must
+    /// still contain (`head: {seq, hash}`). Keep this in the organisation policy file.
+    #[serde(default)]
+    pub ledger: Option<LedgerEntry>,
 }
 
 /// A section every runbook must have.
@@ -468,6 +473,10 @@ pub struct Policy {
     pub override_roles: Sourced<Vec<String>>,
     pub signoff_roles: Sourced<Vec<String>>,
     pub justification: Option<Justification>,
+    /// `ledger.require_signatures` as a layer set it; see [`Policy::signatures_required`].
+    pub require_signatures: Option<Sourced<bool>>,
+    /// `ledger.head`: the head the ledger must still contain.
+    pub ledger_head: Option<LedgerPin>,
     /// Where each gate setting (`thresholds.go`, `min_evaluated_checks`, ...) was written, for
     /// the settings a located layer set.
     pub gate_locations: BTreeMap<String, Location>,
@@ -504,6 +513,8 @@ impl Default for Policy {
             override_roles: Sourced::default(strings(&["vp"])),
             signoff_roles: Sourced::default(strings(&["engineering", "sre", "security"])),
             justification: None,
+            require_signatures: None,
+            ledger_head: None,
             gate_locations: BTreeMap::new(),
         }
     }
@@ -888,6 +899,20 @@ impl Policy {
         self.approvers.value.iter().find(|a| a.name == name)
     }
 
+    /// Whether ledger events must be signed by a key listed in `approvers` to count:
+    /// `ledger.require_signatures` when set, else whether the policy lists any approver.
+    pub fn signatures_required(&self) -> bool {
+        self.require_signatures
+            .as_ref()
+            .map_or(!self.approvers.value.is_empty(), |r| r.value)
+    }
+
+    /// The approver whose key is `key` (`ed25519:<base64>`), if any.
+    pub fn approver_with_key(&self, key: &str) -> Option<&Approver> {
+        let key = PublicKey::parse(key).ok()?;
+        self.approvers.value.iter().find(|a| a.public_key == key)
+    }
+
     /// Whether the approver holds one of the roles allowed to override a decision.
     pub fn may_override(&self, approver: &Approver) -> bool {
         self.override_roles.value.iter().any(|r| approver.holds(r))
@@ -941,6 +966,12 @@ fn resolve_governance(p: &mut Policy, l: &LocatedLayer) -> Vec<ConfigError> {
                         .help("approvers and the roles that may override belong in the organisation policy file (`--policy FILE`), where a service team cannot approve its own overrides"),
                 );
             }
+        }
+        if layer.ledger.is_some() {
+            errors.push(
+                l.error("/ledger", "`ledger` cannot be set in the service manifest")
+                    .help("which ledger events count and the pinned ledger head belong in the organisation policy file (`--policy FILE`), where a service team cannot loosen them"),
+            );
         }
         if !errors.is_empty() {
             return errors;
@@ -1049,6 +1080,42 @@ fn resolve_governance(p: &mut Policy, l: &LocatedLayer) -> Vec<ConfigError> {
             value: seen,
             source: src.clone(),
         };
+    }
+    if let Some(ledger) = &layer.ledger {
+        if let Some(r) = ledger.require_signatures {
+            p.require_signatures = Some(Sourced {
+                value: r,
+                source: src.clone(),
+            });
+        }
+        if let Some(head) = &ledger.head {
+            let hash_ok = head.hash.len() == 64
+                && head
+                    .hash
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+            if !hash_ok {
+                errors.push(
+                    l.error_value("/ledger/head/hash", "the pinned ledger hash is not 64 lowercase hex digits")
+                        .help("copy the head hash that `launchgate audit verify` or `audit import` prints"),
+                );
+            }
+            if head.seq == 0 {
+                errors.push(
+                    l.error_value(
+                        "/ledger/head/seq",
+                        "the pinned ledger event's seq is 0; events are numbered from 1",
+                    )
+                    .help("copy the event count that `launchgate audit verify` prints"),
+                );
+            }
+            p.ledger_head = Some(LedgerPin {
+                seq: head.seq,
+                hash: head.hash.clone(),
+                source: src.clone(),
+                location: l.location("/ledger/head"),
+            });
+        }
     }
     if let Some(j) = &layer.justification {
         if j.trim().is_empty() {

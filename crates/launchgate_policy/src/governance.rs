@@ -13,6 +13,11 @@ use crate::{CheckResult, TraceEntry, Verdict};
 /// The role whose co-signature an override needs when a hard-blocker category has a FAIL.
 pub const SECURITY_ROLE: &str = "security";
 
+/// The role whose key signs recorded reviews (`check --record --key`): CI's own role. A
+/// recorded review counts as a trusted gate baseline and history point only when an approver
+/// holding it signed the event with the key the policy lists for them.
+pub const RECORDER_ROLE: &str = "ci";
+
 /// How many characters of an event hash reports show.
 pub const HASH_PREFIX: usize = 12;
 
@@ -136,6 +141,34 @@ fn identity_problem<'p>(
         ));
     }
     Ok(a)
+}
+
+/// Whether a recorded review comes from a recorder the policy trusts: signed (`public_key`
+/// present and `signature_valid`) by the approver named `signer`, with the key the policy lists
+/// for them, who holds [`RECORDER_ROLE`]. `Err` says why not, in the words of the other
+/// refusals (`unsigned: …`, `key not in policy: …`, `role not held: …`).
+pub fn recorder_problem<'p>(
+    policy: &'p Policy,
+    signer: Option<&str>,
+    public_key: Option<&str>,
+    signature_valid: bool,
+) -> Result<&'p Approver, String> {
+    let a = identity_problem(
+        policy,
+        signer.unwrap_or_default(),
+        public_key,
+        signature_valid,
+    )?;
+    if a.holds(RECORDER_ROLE) {
+        Ok(a)
+    } else {
+        Err(format!(
+            "role not held: `{}` holds {}; recording reviews needs `{RECORDER_ROLE}` ({})",
+            a.name,
+            list(&a.roles),
+            policy.approvers.source
+        ))
+    }
 }
 
 fn list(roles: &[String]) -> String {

@@ -17,8 +17,8 @@ mod governance;
 mod waivers;
 
 pub use governance::{
-    HASH_PREFIX, LedgerOverride, LedgerSignoff, OverrideResolution, OverrideView, SECURITY_ROLE,
-    SignoffView, resolve_overrides, resolve_signoffs, short_hash,
+    HASH_PREFIX, LedgerOverride, LedgerSignoff, OverrideResolution, OverrideView, RECORDER_ROLE,
+    SECURITY_ROLE, SignoffView, recorder_problem, resolve_overrides, resolve_signoffs, short_hash,
 };
 pub use waivers::{EXPIRING_SOON_DAYS, WaiverState, WaiverView};
 

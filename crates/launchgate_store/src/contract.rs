@@ -97,8 +97,8 @@ pub fn at(minutes: i64) -> jiff::Timestamp {
         .unwrap()
 }
 
-/// Six mixed events: signed overrides and sign-offs by two approvers, unsigned reviews, two
-/// services.
+/// Six mixed events: signed overrides and sign-offs by two approvers, two unsigned reviews and
+/// one review signed by a recorder (alice, as CI records reviews with its own key), two services.
 pub fn sample_events(alice: &KeyPair, bob: &KeyPair) -> Vec<NewEvent> {
     let review = |service: &str, score: f64, decision: &str| {
         NewEvent::unsigned(
@@ -125,12 +125,23 @@ pub fn sample_events(alice: &KeyPair, bob: &KeyPair) -> Vec<NewEvent> {
                 role: "sre".into(),
                 note: Some("runbook checked \"by hand\"\nline two".into()),
                 content_hash: "sha256:payment-service-78.5".into(),
+                nonce: None,
+                signed_at: None,
             }
             .to_value(),
             "alice",
             alice.secret_key(),
         ),
-        review("internal-dashboard", 96.0, "go"),
+        {
+            let unsigned = review("internal-dashboard", 96.0, "go");
+            NewEvent::signed(
+                unsigned.service,
+                unsigned.kind,
+                unsigned.body,
+                "alice",
+                alice.secret_key(),
+            )
+        },
         NewEvent::signed(
             "payment-service",
             EventKind::Override,
@@ -139,6 +150,8 @@ pub fn sample_events(alice: &KeyPair, bob: &KeyPair) -> Vec<NewEvent> {
                 reason: "Launch approved by VP; CAP-007 fixed in week 1 — tracked in OPS-123"
                     .into(),
                 expires: "2026-12-31".into(),
+                nonce: Some("5f1c0a9e6b7d4c3a2e1f0d9c8b7a6f5e".into()),
+                signed_at: Some("2026-11-22T09:03:00Z".into()),
             }
             .to_value(),
             "bob",
@@ -151,6 +164,8 @@ pub fn sample_events(alice: &KeyPair, bob: &KeyPair) -> Vec<NewEvent> {
                 role: "security".into(),
                 note: None,
                 content_hash: "sha256:internal-dashboard-96".into(),
+                nonce: None,
+                signed_at: None,
             }
             .to_value(),
             "bob",

@@ -364,6 +364,16 @@ pub struct OverrideBody {
     pub reason: String,
     /// Last day the override applies, `YYYY-MM-DD`.
     pub expires: String,
+    /// Random hex the signer adds so that two otherwise identical events carry different
+    /// signatures: a signature seen twice in one ledger is then a replayed copy. Absent in
+    /// events written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
+    /// When the signer signed it (RFC 3339, UTC). Unlike `recorded_at`, it is covered by the
+    /// signature, so `check` orders signed events by it: rewriting a ledger cannot make an old
+    /// override or recorded gate the newest. Absent in events written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_at: Option<String>,
 }
 
 /// Body of a `signoff` event: an approver signs off a review by its content hash.
@@ -375,6 +385,16 @@ pub struct SignoffBody {
     pub note: Option<String>,
     /// The review's `content_hash` the sign-off binds to.
     pub content_hash: String,
+    /// Random hex the signer adds so that two otherwise identical events carry different
+    /// signatures: a signature seen twice in one ledger is then a replayed copy. Absent in
+    /// events written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
+    /// When the signer signed it (RFC 3339, UTC). Unlike `recorded_at`, it is covered by the
+    /// signature, so `check` orders signed events by it: rewriting a ledger cannot make an old
+    /// override or recorded gate the newest. Absent in events written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_at: Option<String>,
 }
 
 /// Body of a `review` event: a stored review and the facts history views need.
@@ -396,6 +416,16 @@ pub struct ReviewBody {
     pub content_hash: String,
     /// The thresholds in force.
     pub thresholds: Value,
+    /// Random hex the signer adds so that two otherwise identical events carry different
+    /// signatures: a signature seen twice in one ledger is then a replayed copy. Absent in
+    /// events written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
+    /// When the signer signed it (RFC 3339, UTC). Unlike `recorded_at`, it is covered by the
+    /// signature, so `check` orders signed events by it: rewriting a ledger cannot make an old
+    /// override or recorded gate the newest. Absent in events written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_at: Option<String>,
 }
 
 macro_rules! to_value {

@@ -446,6 +446,24 @@ pub fn verify(key: &PublicKey, payload: &[u8], signature: &str) -> bool {
         .is_ok()
 }
 
+/// 16 random bytes from the operating system, as 32 lowercase hex digits: the `nonce` a signer
+/// puts into an event body so that no two events share a signature (see `OverrideBody::nonce`).
+pub fn nonce() -> Result<String, KeyError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| KeyError::Random {
+        reason: e.to_string(),
+    })?;
+    Ok(bytes
+        .iter()
+        .flat_map(|b| {
+            [
+                char::from(b"0123456789abcdef"[usize::from(b >> 4)]),
+                char::from(b"0123456789abcdef"[usize::from(b & 0xf)]),
+            ]
+        })
+        .collect())
+}
+
 fn read_file(path: &Path) -> Result<Vec<u8>, KeyError> {
     std::fs::read(path).map_err(|source| {
         if source.kind() == std::io::ErrorKind::NotFound {

@@ -3,7 +3,8 @@
 //! * [`keys`]: ed25519 key pairs that approvers sign overrides and sign-offs with.
 //! * [`Event`] / [`NewEvent`]: ledger entries, hash-chained (`hash = sha256(canonical JSON of
 //!   every other field)`, `prev_hash` = the previous event's hash) and optionally signed.
-//! * [`verify`] / [`verify_against_head`]: pure chain verification naming the first bad event.
+//! * [`verify`] / [`verify_against_head`] / [`verify_against_pin`]: pure chain verification
+//!   naming the first bad event; the last two also catch truncation and rehashing.
 //! * [`export`] / [`parse_jsonl`]: the strict JSON Lines form of a ledger.
 //! * [`Store`] with [`SqliteStore`]; [`open_store`] picks the backend from a location.
 //!
@@ -33,5 +34,6 @@ pub use store::{
     parse_location, plan_import,
 };
 pub use verify::{
-    Problem, VerifyError, VerifySummary, verify, verify_against_head, verify_segment,
+    Problem, VerifyError, VerifySummary, verify, verify_against_head, verify_against_pin,
+    verify_segment,
 };

@@ -47,6 +47,20 @@ pub enum Problem {
         /// The hash that was expected.
         expected: String,
     },
+    /// [`verify_against_pin`]: the ledger ends before the pinned event.
+    PinBeyondEnd {
+        /// The pinned `seq`.
+        pinned: u64,
+        /// The pinned hash.
+        expected: String,
+    },
+    /// [`verify_against_pin`]: the event at the pinned `seq` has another hash.
+    PinMismatch {
+        /// The pinned hash.
+        expected: String,
+        /// The event's hash.
+        found: String,
+    },
 }
 
 impl fmt::Display for VerifyError {
@@ -76,6 +90,15 @@ impl fmt::Display for VerifyError {
                 f,
                 "the ledger ends at event {} and no event has the expected head hash {expected}: events were removed from its end (truncated) or it was rewritten",
                 seq - 1
+            ),
+            Problem::PinBeyondEnd { pinned, expected } => write!(
+                f,
+                "the ledger ends at event {} but event {pinned} (hash {expected}) is pinned: events were removed from its end (truncated), or the ledger was replaced",
+                seq - 1
+            ),
+            Problem::PinMismatch { expected, found } => write!(
+                f,
+                "event {seq}: hash {found} is not the pinned hash {expected}: the ledger was rewritten up to this event (rehashed) or replaced"
             ),
         }
     }
@@ -113,6 +136,42 @@ pub fn verify_against_head(
             seq: summary.count + 1,
             problem: Problem::AnchorMissing {
                 expected: expected_head.to_owned(),
+            },
+        })
+    }
+}
+
+/// [`verify`], and the event at `seq` must have the hash `hash`: a head pinned in the policy
+/// (`ledger.head`). Events appended after it are allowed; a ledger that ends before it
+/// ([`Problem::PinBeyondEnd`]) or whose event at `seq` has another hash
+/// ([`Problem::PinMismatch`]: every event up to it was rewritten and rehashed, or the ledger was
+/// replaced) is refused. `seq` 0 pins the empty ledger (genesis) and always holds.
+pub fn verify_against_pin(
+    events: &[Event],
+    seq: u64,
+    hash: &str,
+) -> Result<VerifySummary, VerifyError> {
+    let summary = verify(events)?;
+    if seq == 0 {
+        return Ok(summary);
+    }
+    let Some(event) = usize::try_from(seq - 1).ok().and_then(|i| events.get(i)) else {
+        return Err(VerifyError {
+            seq: summary.count + 1,
+            problem: Problem::PinBeyondEnd {
+                pinned: seq,
+                expected: hash.to_owned(),
+            },
+        });
+    };
+    if event.hash == hash {
+        Ok(summary)
+    } else {
+        Err(VerifyError {
+            seq,
+            problem: Problem::PinMismatch {
+                expected: hash.to_owned(),
+                found: event.hash.clone(),
             },
         })
     }

@@ -7,7 +7,7 @@ use common::TempDir;
 use launchgate_store::contract::{append_all, sample_events};
 use launchgate_store::{
     Event, JsonlError, KeyPair, SqliteStore, Store, export, parse_jsonl, verify,
-    verify_against_head, verify_jsonl,
+    verify_against_head, verify_against_pin, verify_jsonl,
 };
 
 /// A real ledger of six mixed events, exported.
@@ -252,4 +252,47 @@ fn errors_name_the_line_and_the_cause() {
     rewritten[5].hash = rewritten[5].compute_hash();
     assert!(verify(&rewritten).is_ok());
     assert!(verify_against_head(&rewritten, &events[5].hash).is_err());
+}
+
+#[test]
+fn a_pinned_head_catches_truncation_and_a_full_rehash_and_allows_later_appends() {
+    let (events, text) = ledger();
+    let pin = (4, events[3].hash.as_str());
+    assert_eq!(verify_against_pin(&events, pin.0, pin.1).unwrap().count, 6);
+    assert_eq!(verify_against_pin(&events, 0, "").unwrap().count, 6);
+
+    // Cut off after event 3: a valid chain, but the pinned event is gone.
+    let truncated = parse_jsonl(export(&events[..3])).unwrap();
+    assert!(text.starts_with(&export(&events[..3])));
+    assert!(verify(&truncated).is_ok());
+    assert_eq!(
+        verify_against_pin(&truncated, pin.0, pin.1)
+            .unwrap_err()
+            .to_string(),
+        format!(
+            "the ledger ends at event 3 but event 4 (hash {}) is pinned: events were removed from its end (truncated), or the ledger was replaced",
+            pin.1
+        )
+    );
+
+    // Event 1 (an unsigned review) rewritten and every hash after it recomputed: the chain and
+    // the signatures (which do not cover links) still verify; the pin does not.
+    let mut rehashed = events.clone();
+    rehashed[0].body["score"] = serde_json::json!(12.5);
+    let mut prev = launchgate_store::GENESIS_HASH.to_owned();
+    for event in &mut rehashed {
+        event.prev_hash.clone_from(&prev);
+        event.hash = event.compute_hash();
+        prev.clone_from(&event.hash);
+    }
+    assert!(verify(&rehashed).is_ok());
+    let error = verify_against_pin(&rehashed, pin.0, pin.1).unwrap_err();
+    assert_eq!(error.seq, 4);
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "event 4: hash {} is not the pinned hash {}: the ledger was rewritten up to this event (rehashed) or replaced",
+            rehashed[3].hash, pin.1
+        )
+    );
 }
