@@ -24,6 +24,7 @@ fn cell(s: &str) -> String {
 }
 
 pub fn render_markdown(r: &Review) -> String {
+    let r = &*crate::safe::for_people(r);
     let mut o = String::new();
     let _ = writeln!(o, "# Production Readiness Report: {}\n", r.service);
     let _ = writeln!(o, "**Evaluated:** {}  ", r.evaluated_on);

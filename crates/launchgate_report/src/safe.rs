@@ -1,0 +1,87 @@
+//! The way out: every renderer starts from [`redacted`] or [`for_people`], never from the
+//! review it was given, so no format can print a secret or a raw control character, whatever
+//! code path put the text into the review (a check message echoing a manifest URL, a parse
+//! error quoting a line, a file name).
+//!
+//! Both walk every string of the review (through its JSON form, the same model every format
+//! reads): [`redacted`] applies the redaction layer
+//! ([`launchgate_evidence::secrets::redact_text`]); [`for_people`] also escapes control
+//! characters ([`launchgate_core::text::escape_controls`]) for the formats people read
+//! (terminal, Markdown, HTML, JUnit, GitHub, GitLab). JSON and SARIF keep control characters,
+//! which serde escapes, so that paths stay exact.
+
+use std::borrow::Cow;
+
+use serde_json::Value;
+
+use crate::Review;
+
+/// The review with every secret in any of its strings redacted.
+pub(crate) fn redacted(review: &Review) -> Cow<'_, Review> {
+    rewrite(review, &|s| launchgate_evidence::secrets::redact_text(s))
+}
+
+/// The review redacted and with control characters escaped, for formats people read.
+pub(crate) fn for_people(review: &Review) -> Cow<'_, Review> {
+    rewrite(
+        review,
+        &|s| match launchgate_evidence::secrets::redact_text(s) {
+            Cow::Borrowed(b) => launchgate_core::text::escape_controls(b),
+            Cow::Owned(o) => Cow::Owned(launchgate_core::text::escape_controls(&o).into_owned()),
+        },
+    )
+}
+
+fn rewrite<'r>(review: &'r Review, f: &dyn Fn(&str) -> Cow<'_, str>) -> Cow<'r, Review> {
+    let Ok(mut value) = serde_json::to_value(review) else {
+        return Cow::Owned(placeholder(review));
+    };
+    if !walk(&mut value, f) {
+        return Cow::Borrowed(review);
+    }
+    match serde_json::from_value(value) {
+        Ok(r) => Cow::Owned(r),
+        Err(_) => Cow::Owned(placeholder(review)),
+    }
+}
+
+/// Rewrites every string value (not object keys, which are the schema's own names) and says
+/// whether anything changed.
+fn walk(v: &mut Value, f: &dyn Fn(&str) -> Cow<'_, str>) -> bool {
+    match v {
+        Value::String(s) => match f(s) {
+            Cow::Borrowed(_) => false,
+            Cow::Owned(o) => {
+                *s = o;
+                true
+            }
+        },
+        Value::Array(items) => items
+            .iter_mut()
+            .fold(false, |changed, item| walk(item, f) | changed),
+        Value::Object(map) => map
+            .values_mut()
+            .fold(false, |changed, item| walk(item, f) | changed),
+        Value::Null | Value::Bool(_) | Value::Number(_) => false,
+    }
+}
+
+/// What is printed if the review could not be rewritten (it always round-trips through its
+/// JSON; this is the fail-closed branch): the decision and counts, no repository text.
+fn placeholder(review: &Review) -> Review {
+    let mut r = review.clone();
+    r.service = "(not shown: the review could not be redacted)".to_string();
+    r.owner = None;
+    r.checks.clear();
+    r.blockers.clear();
+    r.warnings.clear();
+    r.action_items.clear();
+    r.notices.clear();
+    r.trace.clear();
+    r.scan = None;
+    r.waivers.clear();
+    r.overrides.clear();
+    r.signoffs.clear();
+    r.history.clear();
+    r
+}
