@@ -362,8 +362,15 @@ fn report_failure(f: &Failure) {
             };
             let handler =
                 miette::GraphicalReportHandler::new_themed(theme).with_width(terminal_width());
+            let find = |text: &str| {
+                launchgate_evidence::secrets::find_secrets(text)
+                    .into_iter()
+                    .map(|r| (r.range, r.replacement))
+                    .collect()
+            };
             for e in &errs.errors {
-                if handler.render_report(&mut out, e).is_err() {
+                let e = e.for_display(&find);
+                if handler.render_report(&mut out, &e).is_err() {
                     out.push_str(&e.message);
                     out.push('\n');
                 }
@@ -378,18 +385,42 @@ fn report_failure(f: &Failure) {
         }
         Failure::Message(m) => {
             out.push_str("error: ");
-            out.push_str(m);
+            out.push_str(&safe_text(m));
             out.push('\n');
         }
     }
+    // The configuration errors were made safe before miette drew them (its colours are
+    // escape sequences); the redaction layer runs over the whole text once more.
+    let out = launchgate_evidence::secrets::redact_text(&out);
     let mut err = anstream::stderr();
     let _ = err.write_all(out.as_bytes());
+}
+
+/// The longest line of a message printed on stderr, in characters.
+const STDERR_LINE_WIDTH: usize = 1000;
+
+/// A message for stderr, whatever text it quotes: secrets redacted (the redaction layer),
+/// control characters other than newlines escaped, and each line clipped to
+/// [`STDERR_LINE_WIDTH`] characters.
+pub(crate) fn safe_text(message: &str) -> String {
+    let redacted = launchgate_evidence::secrets::redact_text(message);
+    redacted
+        .split('\n')
+        .map(|line| {
+            launchgate_core::text::clip(
+                &launchgate_core::text::escape_controls(line),
+                STDERR_LINE_WIDTH,
+            )
+            .into_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// An informational line on stderr (callers leave it out under `--quiet`).
 fn note(message: &str) {
     let mut err = anstream::stderr();
-    let _ = writeln!(err, "{message}");
+    let _ = writeln!(err, "{}", safe_text(message));
 }
 
 fn write_stdout(s: &str) -> Result<(), Failure> {

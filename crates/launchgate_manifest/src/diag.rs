@@ -8,6 +8,8 @@ use miette::{Diagnostic, NamedSource, SourceSpan};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use launchgate_core::text::clip;
+
 use crate::yaml::{Span, SpanIndex};
 
 /// A file launchgate read: its display path (repo-relative where possible) and its text.
@@ -83,6 +85,203 @@ impl ConfigError {
         self.help = Some(help.into());
         self
     }
+
+    /// The error as it may be printed: every secret that `find` reports replaced (in the
+    /// message, the help and the snippet), control characters escaped, the message clipped,
+    /// and the snippet cut to the lines miette shows (the error's line and one on each side),
+    /// each at most [`SNIPPET_WIDTH`] characters around the error, so an error on a 10 MB line
+    /// prints a line, not 10 MB. Line numbers in the snippet stay right.
+    ///
+    /// `find` is the redaction layer (`launchgate_evidence::secrets::find_secrets`, which this
+    /// crate cannot depend on): byte ranges of secrets in a text, sorted and disjoint, each with
+    /// what to print instead.
+    #[must_use]
+    pub fn for_display(&self, find: &Finder<'_>) -> ConfigError {
+        let message = clip(&clean(&self.message, find, false), MESSAGE_WIDTH).into_owned();
+        let help = self
+            .help
+            .as_deref()
+            .map(|h| clip(&clean(h, find, true), HELP_WIDTH).into_owned());
+        let (src, span) = match (&self.src, self.span) {
+            (Some(src), Some(span)) => {
+                let (text, span) = snippet(src.inner(), span, find);
+                (
+                    Some(NamedSource::new(src.name(), Arc::from(text)).with_language("yaml")),
+                    Some(span),
+                )
+            }
+            _ => (None, None),
+        };
+        ConfigError {
+            message,
+            help,
+            src,
+            span,
+            line: self.line,
+            column: self.column,
+        }
+    }
+}
+
+/// Finds the secrets in a text: byte ranges, sorted and disjoint, and their replacements.
+pub type Finder<'a> = dyn Fn(&str) -> Vec<(std::ops::Range<usize>, String)> + 'a;
+
+/// The widest snippet line [`ConfigError::for_display`] prints, in characters.
+pub const SNIPPET_WIDTH: usize = 200;
+const MESSAGE_WIDTH: usize = 400;
+const HELP_WIDTH: usize = 1000;
+
+/// `text` with secrets replaced and control characters escaped (newlines kept if `lines`).
+fn clean(text: &str, find: &Finder<'_>, lines: bool) -> String {
+    let (out, _) = rewrite(text, find, None, lines);
+    out
+}
+
+/// Rewrites `text`: secrets replaced, control characters escaped (`\n` kept when `lines`), and
+/// the byte range `span` of `text` mapped to its range in the result (a span end inside a
+/// secret ends after its replacement).
+fn rewrite(
+    text: &str,
+    find: &Finder<'_>,
+    span: Option<(usize, usize)>,
+    lines: bool,
+) -> (String, (usize, usize)) {
+    let mut secrets = find(text).into_iter().peekable();
+    let mut out = String::with_capacity(text.len());
+    let (old_s, old_e) = span.unwrap_or((0, 0));
+    let (mut new_s, mut new_e) = (None, None);
+    let mut i = 0;
+    while let Some(c) = text.get(i..).and_then(|t| t.chars().next()) {
+        if new_s.is_none() && i >= old_s {
+            new_s = Some(out.len());
+        }
+        if new_e.is_none() && i >= old_e {
+            new_e = Some(out.len());
+        }
+        if let Some((range, replacement)) = secrets.next_if(|(r, _)| r.start <= i) {
+            if range.end > i && text.is_char_boundary(range.end) {
+                if new_s.is_none() && old_s < range.end {
+                    new_s = Some(out.len());
+                }
+                out.push_str(&replacement);
+                if new_e.is_none() && old_e < range.end {
+                    new_e = Some(out.len());
+                }
+                i = range.end;
+            }
+            continue;
+        }
+        if lines && c == '\n' {
+            out.push(c);
+        } else {
+            launchgate_core::text::push_escaped(&mut out, c);
+        }
+        i += c.len_utf8();
+    }
+    let new_s = new_s.unwrap_or(out.len());
+    let new_e = new_e.unwrap_or(out.len()).max(new_s);
+    (out, (new_s, new_e))
+}
+
+/// The lines around `span` in `text`, cut, redacted and escaped, with every other line left
+/// empty (so miette numbers lines as in the file), and the span's place in the result.
+fn snippet(text: &str, span: SourceSpan, find: &Finder<'_>) -> (String, SourceSpan) {
+    let start = span.offset().min(text.len());
+    let end = (span.offset() + span.len()).clamp(start, text.len());
+    let line_start = |at: usize| {
+        text.get(..at)
+            .and_then(|t| t.rfind('\n'))
+            .map_or(0, |i| i + 1)
+    };
+    let line_end = |at: usize| {
+        text.get(at..)
+            .and_then(|t| t.find('\n'))
+            .map_or(text.len(), |i| at + i)
+    };
+    let first = line_start(start);
+    let first_end = line_end(start);
+    // A span over several lines is shown by its first line.
+    let end = end.min(first_end);
+    let before = if first == 0 { 0 } else { line_start(first - 1) };
+    let after_end = if first_end >= text.len() {
+        first_end
+    } else {
+        line_end(first_end + 1)
+    };
+    let mut out = "\n".repeat(text.get(..before).map_or(0, |t| t.matches('\n').count()));
+    let mut mapped = (out.len(), out.len());
+    let mut at = before;
+    while at <= after_end {
+        let e = line_end(at);
+        let line = text.get(at..e).unwrap_or_default();
+        let local = (at == first).then(|| (start - at, end - at));
+        let (shown, range) = cut(line, local, find);
+        if let Some((s, len)) = range {
+            mapped = (out.len() + s, len);
+        }
+        out.push_str(&shown);
+        if e >= text.len() {
+            break;
+        }
+        out.push('\n');
+        at = e + 1;
+        if at > after_end {
+            break;
+        }
+    }
+    (out, SourceSpan::new(mapped.0.into(), mapped.1))
+}
+
+/// One line, cut to [`SNIPPET_WIDTH`] characters around `span` (start and end in `line`),
+/// without partial words at the cuts, then redacted and escaped; the span's start and length
+/// in the result.
+fn cut(
+    line: &str,
+    span: Option<(usize, usize)>,
+    find: &Finder<'_>,
+) -> (String, Option<(usize, usize)>) {
+    let char_start = |b: usize| line.get(..b).map_or(0, |t| t.chars().count());
+    let byte_at = |c: usize| line.char_indices().nth(c).map_or(line.len(), |(i, _)| i);
+    let total = line.chars().count();
+    let (mut ws, mut we) = (0, line.len());
+    if total > SNIPPET_WIDTH {
+        let from = span.map_or(0, |(s, _)| char_start(s).saturating_sub(SNIPPET_WIDTH / 4));
+        ws = byte_at(from);
+        we = byte_at(from + SNIPPET_WIDTH);
+        // Never part of a word at a cut: a token is shown whole or not at all.
+        let word = |c: char| !c.is_whitespace();
+        if ws > 0
+            && line
+                .get(..ws)
+                .and_then(|t| t.chars().next_back())
+                .is_some_and(word)
+        {
+            let rest = line.get(ws..we).unwrap_or_default();
+            ws += rest.find(|c: char| c.is_whitespace()).unwrap_or(rest.len());
+        }
+        if we < line.len()
+            && line
+                .get(we..)
+                .and_then(|t| t.chars().next())
+                .is_some_and(word)
+        {
+            let head = line.get(ws..we).unwrap_or_default();
+            we = ws + head.rfind(|c: char| c.is_whitespace()).map_or(0, |i| i + 1);
+        }
+    }
+    let window = line.get(ws..we).unwrap_or_default();
+    let local = span.map(|(s, e)| (s.clamp(ws, we) - ws, e.clamp(ws, we) - ws));
+    let (body, (s, e)) = rewrite(window, find, local, false);
+    let mut shown = String::new();
+    if ws > 0 {
+        shown.push('\u{2026}');
+    }
+    let offset = shown.len();
+    shown.push_str(&body);
+    if we < line.len() {
+        shown.push('\u{2026}');
+    }
+    (shown, local.map(|_| (offset + s, e - s)))
 }
 
 /// All errors found in one pass over the configuration, in file order.
@@ -247,5 +446,87 @@ fn plain_expected(expected: &str) -> String {
         "a boolean" => "`true` or `false`".into(),
         "a string" => "a string (quote it if it looks like a number or a date)".into(),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A stand-in for the redaction layer: every `SECRETxyz` word is a secret.
+    fn find(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
+        text.match_indices("SECRET")
+            .map(|(i, _)| {
+                let len = text
+                    .get(i..)
+                    .unwrap_or_default()
+                    .find(|c: char| !c.is_ascii_alphanumeric())
+                    .unwrap_or(text.len() - i);
+                (i..i + len, "<redacted>".to_string())
+            })
+            .collect()
+    }
+
+    fn rendered(e: &ConfigError) -> String {
+        let mut out = String::new();
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_width(120)
+            .render_report(&mut out, e)
+            .unwrap_or_default();
+        out
+    }
+
+    fn error_at(text: &str, needle: &str) -> ConfigError {
+        let file = SourceFile::new("launchgate.yaml", text);
+        let start = text.find(needle).unwrap_or_default();
+        let before = text.get(..start).unwrap_or_default();
+        let line = u32::try_from(before.matches('\n').count() + 1).unwrap_or(0);
+        let column =
+            u32::try_from(start - before.rfind('\n').map_or(0, |i| i + 1) + 1).unwrap_or(0);
+        ConfigError::at(
+            &file,
+            Span {
+                start,
+                end: start + needle.len(),
+                line,
+                column,
+            },
+            format!("unknown key `{needle}`"),
+        )
+    }
+
+    #[test]
+    fn an_ordinary_error_is_drawn_as_before() {
+        let text =
+            "service: api\ntier: 1\nstatus_pgae: https://status.acme.io\nowner: x\nmore: y\n";
+        let e = error_at(text, "status_pgae");
+        assert_eq!(rendered(&e.for_display(&find)), rendered(&e));
+    }
+
+    #[test]
+    fn secrets_and_control_characters_never_reach_the_snippet_or_message() {
+        let text =
+            "service: api\nstatus_pgae: https://ops:SECRETpass@status.acme.io \u{1b}]52;c;x\u{7}\n";
+        let e = error_at(text, "https://ops:SECRETpass@status.acme.io");
+        let out = rendered(&e.for_display(&find));
+        assert!(!out.contains("SECRETpass"), "{out}");
+        assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out}");
+        assert!(
+            out.contains("<redacted>") && out.contains("launchgate.yaml:2:14"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_huge_line_prints_a_window_around_the_error() {
+        let long = "word ".repeat(2_000_000);
+        let text = format!("service: api\nnote: {long}status_pgae {long}\ntier: 1\n");
+        let e = error_at(&text, "status_pgae");
+        let out = rendered(&e.for_display(&find));
+        assert!(out.len() < 4 * SNIPPET_WIDTH + 1000, "{} bytes", out.len());
+        assert!(
+            out.contains("status_pgae") && out.contains("launchgate.yaml:2:"),
+            "{out}"
+        );
     }
 }

@@ -29,7 +29,8 @@ pub(super) fn dim(s: &str) -> String {
 
 pub(super) fn say(s: &str) {
     let mut err = anstream::stderr();
-    let _ = err.write_all(s.as_bytes());
+    // Answers detected in the repository pass the redaction layer (styles are ours: not escaped).
+    let _ = err.write_all(launchgate_evidence::secrets::redact_text(s).as_bytes());
     let _ = err.flush();
 }
 
