@@ -56,5 +56,5 @@ pub fn render_gitlab(review: &Review, opts: &CiOptions) -> String {
             }));
         }
     }
-    serde_json::to_string_pretty(&issues).unwrap_or_default() + "\n"
+    crate::safe::json_escape_c1(serde_json::to_string_pretty(&issues).unwrap_or_default()) + "\n"
 }

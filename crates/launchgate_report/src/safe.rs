@@ -11,6 +11,7 @@
 //! which serde escapes, so that paths stay exact.
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 use serde_json::Value;
 
@@ -30,6 +31,25 @@ pub(crate) fn for_people(review: &Review) -> Cow<'_, Review> {
             Cow::Owned(o) => Cow::Owned(launchgate_core::text::escape_controls(&o).into_owned()),
         },
     )
+}
+
+/// JSON text with the characters serde writes raw but a terminal may obey escaped as `\uXXXX`:
+/// DEL, the C1 controls (U+0080 to U+009F; U+009B is a one-byte CSI) and the line and
+/// paragraph separators. They can only occur inside strings, where the escape means the same.
+pub(crate) fn json_escape_c1(json: String) -> String {
+    let unsafe_in_json = |c: char| matches!(c, '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}');
+    if !json.chars().any(unsafe_in_json) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if unsafe_in_json(c) {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn rewrite<'r>(review: &'r Review, f: &dyn Fn(&str) -> Cow<'_, str>) -> Cow<'r, Review> {

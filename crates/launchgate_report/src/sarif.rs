@@ -460,7 +460,7 @@ pub fn render_sarif(review: &Review, opts: &CiOptions) -> String {
             }
         }]
     });
-    serde_json::to_string_pretty(&log).unwrap_or_default() + "\n"
+    crate::safe::json_escape_c1(serde_json::to_string_pretty(&log).unwrap_or_default()) + "\n"
 }
 
 #[cfg(test)]
