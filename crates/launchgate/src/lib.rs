@@ -477,7 +477,8 @@ pub(crate) fn load(
         )));
     }
     // `check path/to/launchgate.yaml` means that manifest and the repository around it.
-    let (root, manifest_path) = match (manifest, path.is_file()) {
+    // Anything but a directory is the manifest itself (a FIFO is refused, unopened, below).
+    let (root, manifest_path) = match (manifest, !path.is_dir()) {
         (Some(m), _) => (path.to_path_buf(), m.to_path_buf()),
         (None, true) => (
             path.parent()
@@ -487,7 +488,9 @@ pub(crate) fn load(
         ),
         (None, false) => (path.to_path_buf(), path.join(MANIFEST_FILE)),
     };
-    if !manifest_path.is_file() {
+    // A path that exists but is not a file (a directory, a FIFO) is named by `SourceFile::read`
+    // with its location; only a missing manifest gets the how-to-start message.
+    if !manifest_path.exists() {
         return Err(Failure::Message(format!(
             "no service manifest at {}: create `{MANIFEST_FILE}` at the repository root (see `launchgate schema` and docs/manifest.md), or pass --manifest FILE",
             manifest_path.display()
@@ -501,7 +504,7 @@ pub(crate) fn load(
     )?;
     let mut layers = Vec::new();
     if let Some(p) = policy {
-        if !p.is_file() {
+        if !p.exists() {
             return Err(Failure::Message(format!(
                 "policy file {} does not exist",
                 p.display()
@@ -635,7 +638,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Failure> {
 /// The reviewed directory relative to the root of its Git repository (`services/pay/`), so CI
 /// formats name files as the CI system does; empty at the root or outside a repository.
 fn repo_prefix(args: &CheckArgs) -> String {
-    let root = match (&args.manifest, args.path.is_file()) {
+    let root = match (&args.manifest, !args.path.is_dir()) {
         (None, true) => args.path.parent().unwrap_or(Path::new(".")),
         _ => args.path.as_path(),
     };

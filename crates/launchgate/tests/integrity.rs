@@ -202,7 +202,11 @@ fn secrets_in_every_position_reach_no_output_format_and_no_stderr() {
             "--format {format}: exit {code}\n{err}"
         );
         found.extend(leaks(&out, &planted, &format!("--format {format}")));
-        found.extend(leaks(&err, &planted, &format!("stderr of --format {format}")));
+        found.extend(leaks(
+            &err,
+            &planted,
+            &format!("stderr of --format {format}"),
+        ));
     }
     assert!(found.is_empty(), "{}", found.join("\n"));
     // The review did see them: SEC-001 reports the env file, the scan the broken files.
@@ -340,5 +344,119 @@ fn hostile_file_names_inject_no_control_character_and_no_line() {
             );
         }
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `check ARGS...` with a deadline, so a blocking read fails the test instead of hanging it.
+fn check_err(args: &[&std::ffi::OsStr]) -> (String, i32) {
+    let out = lg()
+        .arg("check")
+        .args(args)
+        .args(["--today", TODAY])
+        .timeout(std::time::Duration::from_mins(1))
+        .output()
+        .unwrap();
+    (
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn every_configuration_error_names_a_location() {
+    // Invalid UTF-8: at the first bad byte.
+    let dir = repo("utf8", &[]);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("launchgate.yaml"),
+        b"service: shop\ntier: 1\nowner: caf\xe9\nexposure: public\ndata: persistent\n",
+    )
+    .unwrap();
+    let (err, code) = check_err(&[dir.as_os_str()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("launchgate.yaml:3:11: not valid UTF-8"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // A missing required key, in an empty file and in a file with other keys.
+    for (name, text, want) in [
+        (
+            "empty",
+            "",
+            "launchgate.yaml:1:1: missing required key `service`",
+        ),
+        (
+            "no-service",
+            "tier: 1\nexposure: public\ndata: persistent\n",
+            "launchgate.yaml:1:1: missing required key `service`",
+        ),
+        (
+            "comment-only",
+            "# nothing yet\n",
+            "launchgate.yaml:1:1: missing required key `service`",
+        ),
+    ] {
+        let dir = repo(name, &[("launchgate.yaml", text)]);
+        let (err, code) = check_err(&[dir.as_os_str()]);
+        assert_eq!(code, 2, "{name}: {err}");
+        assert!(err.contains(want), "{name}: {err}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    // A manifest path that is a directory.
+    let dir = repo("manifest-dir", &[("launchgate.yaml/x", "")]);
+    let (err, code) = check_err(&[dir.as_os_str()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("launchgate.yaml:1:1: not a regular file (a directory)"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_manifest_or_policy_is_refused_without_blocking() {
+    let dir = repo("fifo", &[("README.md", "# shop\n")]);
+    rustix::fs::mkfifoat(rustix::fs::CWD, dir.join("launchgate.yaml"), 0o600.into()).unwrap();
+    let (err, code) = check_err(&[dir.as_os_str()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("launchgate.yaml:1:1: not a regular file (a FIFO)"),
+        "{err}"
+    );
+    // Named directly, and as --manifest.
+    let fifo = dir.join("launchgate.yaml");
+    let (err, code) = check_err(&[fifo.as_os_str()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not a regular file (a FIFO)"), "{err}");
+    let (err, code) = check_err(&[
+        dir.as_os_str(),
+        std::ffi::OsStr::new("--manifest"),
+        fifo.as_os_str(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not a regular file (a FIFO)"), "{err}");
+    // A policy file that is a FIFO.
+    std::fs::remove_file(&fifo).unwrap();
+    std::fs::write(
+        &fifo,
+        "service: shop\ntier: 1\nexposure: public\ndata: persistent\n",
+    )
+    .unwrap();
+    let policy = dir.join("policy.yaml");
+    rustix::fs::mkfifoat(rustix::fs::CWD, &policy, 0o600.into()).unwrap();
+    let (err, code) = check_err(&[
+        dir.as_os_str(),
+        std::ffi::OsStr::new("--policy"),
+        policy.as_os_str(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("policy.yaml:1:1: not a regular file (a FIFO)"),
+        "{err}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

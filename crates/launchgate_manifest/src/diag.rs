@@ -27,16 +27,71 @@ impl SourceFile {
         }
     }
 
-    /// Reads a file; `display` is the path shown in diagnostics and findings.
+    /// Reads a file; `display` is the path shown in diagnostics and findings. Every error names
+    /// the file and a position (`launchgate.yaml:1:1` when the file as a whole is wrong): a
+    /// path that is not a regular file (a directory, a FIFO, a device: never opened, so a
+    /// FIFO cannot block), a file that cannot be read, text that is not UTF-8 (at the first bad
+    /// byte).
     pub fn read(
         path: &std::path::Path,
         display: impl Into<String>,
     ) -> Result<SourceFile, ConfigError> {
         let display = display.into();
-        match std::fs::read_to_string(path) {
-            Ok(text) => Ok(SourceFile::new(display, text)),
-            Err(e) => Err(ConfigError::plain(format!("cannot read {display}: {e}"))),
+        let whole = |what: String| ConfigError::at_start(&display, what);
+        let meta = std::fs::metadata(path).map_err(|e| whole(format!("cannot read: {e}")))?;
+        if !meta.is_file() {
+            return Err(whole(format!(
+                "not a regular file ({}): launchgate reads its configuration from a file",
+                file_type(meta.file_type())
+            ))
+            .help("point at the YAML file itself"));
         }
+        let bytes = std::fs::read(path).map_err(|e| whole(format!("cannot read: {e}")))?;
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(SourceFile::new(display, text)),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let bytes = e.as_bytes();
+                let bad = bytes.get(at).copied().unwrap_or_default();
+                let prefix = String::from_utf8_lossy(bytes.get(..at).unwrap_or_default());
+                let line = prefix.matches('\n').count() + 1;
+                let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                let file = SourceFile::new(display, String::from_utf8_lossy(bytes).into_owned());
+                Err(ConfigError::at(
+                    &file,
+                    Span {
+                        start: prefix.len(),
+                        end: prefix.len(),
+                        line: u32::try_from(line).unwrap_or(u32::MAX),
+                        column: u32::try_from(column).unwrap_or(u32::MAX),
+                    },
+                    format!("not valid UTF-8: byte 0x{bad:02x} is not part of a UTF-8 character"),
+                )
+                .help("save the file as UTF-8"))
+            }
+        }
+    }
+}
+
+/// The kind of a file that is not a regular file, in words.
+fn file_type(t: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    if t.is_dir() {
+        "a directory"
+    } else {
+        "not a file"
     }
 }
 
@@ -66,6 +121,19 @@ impl ConfigError {
             span: None,
             line: None,
             column: None,
+        }
+    }
+
+    /// An error about a file as a whole (it cannot be read, or is not a file): located at
+    /// `path:1:1`, with no snippet.
+    pub fn at_start(path: &str, what: impl fmt::Display) -> ConfigError {
+        ConfigError {
+            message: format!("{path}:1:1: {what}"),
+            help: None,
+            src: None,
+            span: None,
+            line: Some(1),
+            column: Some(1),
         }
     }
 
@@ -318,7 +386,7 @@ impl Located {
     pub fn error_at(&self, pointer: &str, what: impl fmt::Display) -> ConfigError {
         match self.spans.nearest(pointer) {
             Some((_, n)) => ConfigError::at(&self.file, n.key.unwrap_or(n.value), what),
-            None => ConfigError::plain(format!("{}: {what}", self.file.path)),
+            None => ConfigError::at_start(&self.file.path, what),
         }
     }
 
@@ -326,7 +394,7 @@ impl Located {
     pub fn error_at_value(&self, pointer: &str, what: impl fmt::Display) -> ConfigError {
         match self.spans.nearest(pointer) {
             Some((_, n)) => ConfigError::at(&self.file, n.value, what),
-            None => ConfigError::plain(format!("{}: {what}", self.file.path)),
+            None => ConfigError::at_start(&self.file.path, what),
         }
     }
 
