@@ -767,7 +767,7 @@ pub(crate) fn history(args: &HistoryArgs) -> Result<ExitCode, Failure> {
             b.commit.as_deref().map_or("-", short)
         );
     }
-    write_stdout(&out).map(|()| ExitCode::SUCCESS)
+    write_stdout(&crate::safe_text(&out)).map(|()| ExitCode::SUCCESS)
 }
 
 #[derive(Debug, clap::Args)]
@@ -876,9 +876,14 @@ pub(crate) fn diff(args: &DiffArgs) -> Result<ExitCode, Failure> {
         (a, b) => (resolve(a.as_deref(), 1)?, resolve(b.as_deref(), 0)?),
     };
     let d = ReviewDiff::of(&a, &b);
+    // The reviews were read back from files or the ledger: their text passes the way out
+    // again (redaction; in text, control characters escaped).
     let text = match args.format {
-        DiffFormat::Text => d.text(&a, &b),
-        DiffFormat::Json => serde_json::to_string_pretty(&d).map_err(fail)? + "\n",
+        DiffFormat::Text => crate::safe_text(&d.text(&a, &b)),
+        DiffFormat::Json => launchgate_evidence::secrets::redact_text(
+            &(serde_json::to_string_pretty(&d).map_err(fail)? + "\n"),
+        )
+        .into_owned(),
     };
     write_stdout(&text).map(|()| ExitCode::SUCCESS)
 }
