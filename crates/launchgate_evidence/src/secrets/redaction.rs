@@ -45,8 +45,9 @@ static BOUNDARY: LazyLock<Option<Boundary>> = LazyLock::new(|| {
         // Incoming-webhook URLs: the path is the credential.
         r#"(?i)hooks\.slack\.com/(?:services|workflows|triggers)/([^\s"'<>`)\]\\]+)"#,
         r#"(?i)discord(?:app)?\.com/api/webhooks/([^\s"'<>`)\]\\]+)"#,
-        // HTTP authorization credentials.
-        r"(?i)(?-u:\b)(?:bearer|basic)\s+([A-Za-z0-9._~+/=-]{16,})",
+        // HTTP authorization credentials (the scheme as written in headers, and a credential
+        // with a digit, so that prose such as "a basic health-check-endpoint" is left alone).
+        r"(?-u:\b)(?:Bearer|Basic|bearer)\s+([A-Za-z0-9._~+/=-]*[0-9][A-Za-z0-9._~+/=-]*)",
     ];
     let rules = patterns
         .iter()
@@ -54,6 +55,10 @@ static BOUNDARY: LazyLock<Option<Boundary>> = LazyLock::new(|| {
         .collect::<Option<Vec<_>>>()?;
     Some(Boundary { rules })
 });
+
+/// The index of the `Bearer`/`Basic` rule in [`Boundary::rules`], whose credential must be 16
+/// characters or more.
+const BEARER: usize = 4;
 
 /// Quick test before the regexes: every boundary rule needs one of these.
 fn may_hold_boundary_secret(text: &str) -> bool {
@@ -92,10 +97,11 @@ pub fn find_secrets(text: &str) -> Vec<Redaction> {
     if may_hold_boundary_secret(text)
         && let Some(b) = BOUNDARY.as_ref()
     {
-        for re in &b.rules {
+        for (i, re) in b.rules.iter().enumerate() {
             for caps in re.captures_iter(text) {
                 if let Some(g) = caps.get(1)
                     && !is_harmless(g.as_str())
+                    && (i != BEARER || g.len() >= 16)
                 {
                     ranges.push(g.range());
                 }
@@ -177,6 +183,7 @@ mod tests {
                 hook.clone(),
             ),
             (format!("Authorization: Bearer {tok}"), tok.clone()),
+            (format!("curl -H 'Authorization: Basic {tok}'"), tok.clone()),
         ] {
             let out = redact_text(&text);
             assert!(!out.contains(&secret), "{out}");
@@ -191,6 +198,7 @@ mod tests {
             "postgres://app:${DB_PASSWORD}@db/app",
             "ghp_\u{2026} (40 chars)",
             "token: missing",
+            "a basic health-check-endpoint-for-the-service",
         ] {
             assert!(matches!(redact_text(text), Cow::Borrowed(_)), "{text}");
         }
