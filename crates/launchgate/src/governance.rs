@@ -552,7 +552,8 @@ pub(crate) fn audit(cmd: &AuditCommand) -> Result<ExitCode, Failure> {
             let events = store.events(service.as_deref(), None).map_err(fail)?;
             let text = match format {
                 LogFormat::Jsonl => launchgate_store::export(&events),
-                LogFormat::Text => log_text(&events),
+                // Events may come from an imported export: untrusted text for people.
+                LogFormat::Text => crate::safe_text(&log_text(&events)),
             };
             write_stdout(&text).map(|()| ExitCode::SUCCESS)
         }
@@ -564,7 +565,10 @@ pub(crate) fn audit(cmd: &AuditCommand) -> Result<ExitCode, Failure> {
                     match launchgate_store::parse_jsonl(&bytes) {
                         Ok(events) => (f.display().to_string(), events),
                         Err(e) => {
-                            write_stdout(&format!("{}: TAMPERED: {e}\n", f.display()))?;
+                            write_stdout(&crate::safe_text(&format!(
+                                "{}: TAMPERED: {e}\n",
+                                f.display()
+                            )))?;
                             return Ok(ExitCode::from(1));
                         }
                     }
@@ -590,7 +594,7 @@ pub(crate) fn audit(cmd: &AuditCommand) -> Result<ExitCode, Failure> {
                 ))
                 .map(|()| ExitCode::SUCCESS),
                 Err(e) => {
-                    write_stdout(&format!("{what}: TAMPERED: {e}\n"))?;
+                    write_stdout(&crate::safe_text(&format!("{what}: TAMPERED: {e}\n")))?;
                     Ok(ExitCode::from(1))
                 }
             }

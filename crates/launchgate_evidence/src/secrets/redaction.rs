@@ -7,7 +7,8 @@
 //! boundary rules for credentials that are not secrets SEC-001 reports on their own but must
 //! still never be printed: any password in a URL's user information, the values of
 //! credential-like query parameters (`token=`, `auth_token=`, `key=`, `sig=`, ...), webhook
-//! URLs whose path is the credential (Slack, Discord), and `Bearer`/`Basic` credentials.
+//! URLs whose path is the credential (Slack, Discord), Docker registry `"auth"` values, and
+//! `Bearer`/`Basic` credentials.
 //! Allow markers do not apply here: an allowed value is not reported, but it is not printed
 //! either.
 //!
@@ -45,6 +46,8 @@ static BOUNDARY: LazyLock<Option<Boundary>> = LazyLock::new(|| {
         // Incoming-webhook URLs: the path is the credential.
         r#"(?i)hooks\.slack\.com/(?:services|workflows|triggers)/([^\s"'<>`)\]\\]+)"#,
         r#"(?i)discord(?:app)?\.com/api/webhooks/([^\s"'<>`)\]\\]+)"#,
+        // Registry credentials as Docker's config.json keeps them: `"auth": "<base64 user:pass>"`.
+        r#"(?i)"auth"\s*:\s*"([A-Za-z0-9+/]{12,}={0,2})""#,
         // HTTP authorization credentials (the scheme as written in headers, and a credential
         // with a digit, so that prose such as "a basic health-check-endpoint" is left alone).
         r"(?-u:\b)(?:Bearer|Basic|bearer)\s+([A-Za-z0-9._~+/=-]*[0-9][A-Za-z0-9._~+/=-]*)",
@@ -58,7 +61,7 @@ static BOUNDARY: LazyLock<Option<Boundary>> = LazyLock::new(|| {
 
 /// The index of the `Bearer`/`Basic` rule in [`Boundary::rules`], whose credential must be 16
 /// characters or more.
-const BEARER: usize = 4;
+const BEARER: usize = 5;
 
 /// Quick test before the regexes: every boundary rule needs one of these.
 fn may_hold_boundary_secret(text: &str) -> bool {
@@ -183,6 +186,10 @@ mod tests {
                 hook.clone(),
             ),
             (format!("Authorization: Bearer {tok}"), tok.clone()),
+            (
+                format!("invalid owner `{{\"auth\":\"{tok}==\"}}`"),
+                tok.clone(),
+            ),
             (format!("curl -H 'Authorization: Basic {tok}'"), tok.clone()),
         ] {
             let out = redact_text(&text);
