@@ -42,10 +42,12 @@ static BOUNDARY: LazyLock<Option<Boundary>> = LazyLock::new(|| {
         r#"(?i)[a-z][a-z0-9+.-]{0,31}://[^\s:/?#@"'<>\[\]`]*:([^\s/?#"'<>\[\]`]+)@"#,
         // Credential-like query (or fragment) parameters: ?token=..., &sig=..., ;key=... (the
         // `;` of an HTML-escaped `&amp;`).
-        r#"(?i)[?&;#](?:[a-z0-9_.-]*(?:token|key|sig|signature|password|passwd|pwd|secret|credential|auth)|code)=([^\s&#"'<>`\\]+)"#,
+        r#"(?i)[?&;#](?:[a-z0-9_.-]*(?:token|key|sig|signature|password|passwd|pass|passphrase|pwd|secret|credentials?|auth|session|sessionid)|code)=([^\s&#"'<>`\\]+)"#,
         // Incoming-webhook URLs: the path is the credential.
         r#"(?i)hooks\.slack\.com/(?:services|workflows|triggers)/([^\s"'<>`)\]\\]+)"#,
         r#"(?i)discord(?:app)?\.com/api/webhooks/([^\s"'<>`)\]\\]+)"#,
+        r#"(?i)(?:webhook\.office\.com/webhookb2|outlook\.office\.com/webhook)/([^\s"'<>`)\]\\]+)"#,
+        r"(?i)events\.pagerduty\.com/integration/([A-Za-z0-9]{20,})",
         // Registry credentials as Docker's config.json keeps them: `"auth": "<base64 user:pass>"`.
         r#"(?i)"auth"\s*:\s*"([A-Za-z0-9+/]{12,}={0,2})""#,
         // HTTP authorization credentials (the scheme as written in headers, and a credential
@@ -61,14 +63,15 @@ static BOUNDARY: LazyLock<Option<Boundary>> = LazyLock::new(|| {
 
 /// The index of the `Bearer`/`Basic` rule in [`Boundary::rules`], whose credential must be 16
 /// characters or more.
-const BEARER: usize = 5;
+const BEARER: usize = 7;
 
 /// Quick test before the regexes: every boundary rule needs one of these.
 fn may_hold_boundary_secret(text: &str) -> bool {
     text.contains("://")
         || text.contains('=')
         || text.contains("hooks.")
-        || text.contains("webhooks")
+        || text.contains("webhook")
+        || text.contains("pagerduty")
         || text.contains("earer")
         || text.contains("asic")
 }
@@ -187,6 +190,14 @@ mod tests {
             ),
             (format!("Authorization: Bearer {tok}"), tok.clone()),
             (
+                format!("Server=db;User Id=sa;Password={pass};"),
+                pass.clone(),
+            ),
+            (
+                format!("https://acme.webhook.office.com/webhookb2/{tok}@x/IncomingWebhook/{tok}"),
+                tok.clone(),
+            ),
+            (
                 format!("invalid owner `{{\"auth\":\"{tok}==\"}}`"),
                 tok.clone(),
             ),
@@ -206,6 +217,7 @@ mod tests {
             "ghp_\u{2026} (40 chars)",
             "token: missing",
             "a basic health-check-endpoint-for-the-service",
+            "Authorization: Bearer abc1",
         ] {
             assert!(matches!(redact_text(text), Cow::Borrowed(_)), "{text}");
         }
