@@ -104,7 +104,7 @@ pub struct ConfigError {
     #[help]
     pub help: Option<String>,
     #[source_code]
-    src: Option<NamedSource<Arc<str>>>,
+    src: Option<NamedSource<Snippet>>,
     #[label("here")]
     span: Option<SourceSpan>,
     pub line: Option<u32>,
@@ -141,7 +141,16 @@ impl ConfigError {
         ConfigError {
             message: format!("{}:{}:{}: {what}", file.path, span.line, span.column),
             help: None,
-            src: Some(NamedSource::new(file.path.clone(), file.text.clone()).with_language("yaml")),
+            src: Some(
+                NamedSource::new(
+                    file.path.clone(),
+                    Snippet {
+                        text: file.text.clone(),
+                        primary: None,
+                    },
+                )
+                .with_language("yaml"),
+            ),
             span: Some(SourceSpan::new(span.start.into(), span.end - span.start)),
             line: Some(span.line),
             column: Some(span.column),
@@ -172,9 +181,19 @@ impl ConfigError {
             .map(|h| clip(&clean(h, find, true), HELP_WIDTH).into_owned());
         let (src, span) = match (&self.src, self.span) {
             (Some(src), Some(span)) => {
-                let (text, span) = snippet(src.inner(), span, find);
+                let (text, span, cut) = snippet(&src.inner().text, span, find);
+                // miette's header counts the column in the cut line: give it the file's.
+                let primary = self
+                    .column
+                    .filter(|_| cut)
+                    .and_then(|c| usize::try_from(c).ok())
+                    .map(|c| (span, c.saturating_sub(1)));
+                let snippet = Snippet {
+                    text: Arc::from(text),
+                    primary,
+                };
                 (
-                    Some(NamedSource::new(src.name(), Arc::from(text)).with_language("yaml")),
+                    Some(NamedSource::new(src.name(), snippet).with_language("yaml")),
                     Some(span),
                 )
             }
@@ -188,6 +207,36 @@ impl ConfigError {
             line: self.line,
             column: self.column,
         }
+    }
+}
+
+/// The text miette draws a snippet from; `primary` is the error's span in it and the 0-based
+/// column the file gives its start (a cut line starts mid-line, so miette's own count is off).
+#[derive(Debug, Clone)]
+struct Snippet {
+    text: Arc<str>,
+    primary: Option<(SourceSpan, usize)>,
+}
+
+impl miette::SourceCode for Snippet {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let contents = self.text.read_span(span, before, after)?;
+        let column = match self.primary {
+            Some((primary, column)) if primary == *span && before == 0 && after == 0 => column,
+            _ => contents.column(),
+        };
+        Ok(Box::new(miette::MietteSpanContents::new(
+            contents.data(),
+            *contents.span(),
+            contents.line(),
+            column,
+            contents.line_count(),
+        )))
     }
 }
 
@@ -253,7 +302,7 @@ fn rewrite(
 
 /// The lines around `span` in `text`, cut, redacted and escaped, with every other line left
 /// empty (so miette numbers lines as in the file), and the span's place in the result.
-fn snippet(text: &str, span: SourceSpan, find: &Finder<'_>) -> (String, SourceSpan) {
+fn snippet(text: &str, span: SourceSpan, find: &Finder<'_>) -> (String, SourceSpan, bool) {
     let start = span.offset().min(text.len());
     let end = (span.offset() + span.len()).clamp(start, text.len());
     let line_start = |at: usize| {
@@ -278,14 +327,18 @@ fn snippet(text: &str, span: SourceSpan, find: &Finder<'_>) -> (String, SourceSp
     };
     let mut out = "\n".repeat(text.get(..before).map_or(0, |t| t.matches('\n').count()));
     let mut mapped = (out.len(), out.len());
+    let mut cut_before_span = false;
     let mut at = before;
     while at <= after_end {
         let e = line_end(at);
         let line = text.get(at..e).unwrap_or_default();
+        // CRLF files: miette ends lines at `\r\n` too; the `\r` is no character to show.
+        let line = line.strip_suffix('\r').unwrap_or(line);
         let local = (at == first).then(|| (start - at, end - at));
-        let (shown, range) = cut(line, local, find);
+        let (shown, range, cut_start) = cut(line, local, find);
         if let Some((s, len)) = range {
             mapped = (out.len() + s, len);
+            cut_before_span = cut_start;
         }
         out.push_str(&shown);
         if e >= text.len() {
@@ -297,7 +350,11 @@ fn snippet(text: &str, span: SourceSpan, find: &Finder<'_>) -> (String, SourceSp
             break;
         }
     }
-    (out, SourceSpan::new(mapped.0.into(), mapped.1))
+    (
+        out,
+        SourceSpan::new(mapped.0.into(), mapped.1),
+        cut_before_span,
+    )
 }
 
 /// One line, cut to [`SNIPPET_WIDTH`] characters around `span` (start and end in `line`),
@@ -307,7 +364,7 @@ fn cut(
     line: &str,
     span: Option<(usize, usize)>,
     find: &Finder<'_>,
-) -> (String, Option<(usize, usize)>) {
+) -> (String, Option<(usize, usize)>, bool) {
     let char_start = |b: usize| line.get(..b).map_or(0, |t| t.chars().count());
     let byte_at = |c: usize| line.char_indices().nth(c).map_or(line.len(), |(i, _)| i);
     let total = line.chars().count();
@@ -349,7 +406,7 @@ fn cut(
     if we < line.len() {
         shown.push('\u{2026}');
     }
-    (shown, local.map(|_| (offset + s, e - s)))
+    (shown, local.map(|_| (offset + s, e - s)), ws > 0)
 }
 
 /// All errors found in one pass over the configuration, in file order.
@@ -568,6 +625,15 @@ mod tests {
         let text =
             "service: api\ntier: 1\nstatus_pgae: https://status.acme.io\nowner: x\nmore: y\n";
         let e = error_at(text, "status_pgae");
+        assert_eq!(rendered(&e.for_display(&find)), rendered(&e));
+    }
+
+    #[test]
+    fn crlf_and_non_ascii_errors_are_drawn_as_before() {
+        let text = "service: api\r\nowner: \u{e9}qu\u{ee}pe\r\nstatus_pgae: x\r\ntier: 1\r\n";
+        let e = error_at(text, "status_pgae");
+        assert_eq!(rendered(&e.for_display(&find)), rendered(&e));
+        let e = error_at("description: caf\u{e9} status_pgae\n", "status_pgae");
         assert_eq!(rendered(&e.for_display(&find)), rendered(&e));
     }
 
