@@ -460,3 +460,65 @@ fn a_fifo_manifest_or_policy_is_refused_without_blocking() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Reviews read back from files (a review written by an older launchgate, or edited) pass the
+/// way out again: `fleet` and `diff` print no secret and no raw control character from them.
+#[test]
+fn stored_reviews_read_back_are_redacted_and_escaped_again() {
+    let dir = repo(
+        "stored",
+        &[(
+            "launchgate.yaml",
+            "service: shop\ntier: 1\nexposure: public\ndata: persistent\nowner: team-shop\n",
+        )],
+    );
+    let (json, err, _) = run(&dir, &["--format", "json", "--no-scan"]);
+    let mut v: serde_json::Value = serde_json::from_str(&json).expect(&err);
+    let secret = format!("{}_{}", "ghp", token(41, 36));
+    let hostile = format!("{}]52;c;cHduZWQ={} and {secret}", '\u{1b}', '\u{7}');
+    for c in v["checks"].as_array_mut().unwrap() {
+        c["message"] = serde_json::Value::String(hostile.clone());
+    }
+    v["owner"] = serde_json::Value::String(format!("team {secret}\n::error file=x::injected"));
+    let a = dir.join("a.json");
+    std::fs::write(&a, serde_json::to_string(&v).unwrap()).unwrap();
+    v["evaluated_on"] = serde_json::Value::String("2026-11-23".to_string());
+    for c in v["checks"].as_array_mut().unwrap() {
+        if c["status"] == "fail" {
+            c["status"] = serde_json::Value::String("pass".to_string());
+        }
+    }
+    let b = dir.join("b.json");
+    std::fs::write(&b, serde_json::to_string(&v).unwrap()).unwrap();
+    let planted = [Planted {
+        place: "a stored review",
+        value: secret,
+    }];
+    for args in [
+        vec!["fleet".as_ref(), a.as_os_str(), b.as_os_str()],
+        vec!["diff".as_ref(), a.as_os_str(), b.as_os_str()],
+        vec![
+            "diff".as_ref(),
+            a.as_os_str(),
+            b.as_os_str(),
+            "--format".as_ref(),
+            "json".as_ref(),
+        ],
+    ] {
+        let out = lg().args(&args).output().unwrap();
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        );
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stdout.is_empty(), "{args:?}");
+        assert_no_secret(&stdout, &planted, &format!("{args:?}"));
+        assert_no_secret(&stderr, &planted, &format!("stderr of {args:?}"));
+        assert_eq!(has_raw_control(&stdout), None, "{args:?}: {stdout}");
+        assert!(
+            !stdout.lines().any(|l| l.starts_with("::error file=x")),
+            "{args:?}: {stdout}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
