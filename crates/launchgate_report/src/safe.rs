@@ -6,8 +6,8 @@
 //! Both walk every string of the review (through its JSON form, the same model every format
 //! reads): [`redacted`] applies the redaction layer
 //! ([`launchgate_evidence::secrets::redact_text`]); [`for_people`] also escapes control
-//! characters ([`launchgate_core::text::escape_controls`]) for the formats people read
-//! (terminal, Markdown, HTML, JUnit, GitHub, GitLab). JSON and SARIF keep control characters,
+//! characters ([`launchgate_core::text::escape_controls`]) and clips each string to 4096
+//! characters for the formats people read (terminal, Markdown, HTML, JUnit, GitHub, GitLab). JSON and SARIF keep control characters,
 //! which serde escapes, so that paths stay exact.
 
 use std::borrow::Cow;
@@ -22,15 +22,23 @@ pub(crate) fn redacted(review: &Review) -> Cow<'_, Review> {
     rewrite(review, &|s| launchgate_evidence::secrets::redact_text(s))
 }
 
-/// The review redacted and with control characters escaped, for formats people read.
+/// The longest string a human format shows, in characters: a parse error quoting a 10 MB line
+/// shows its start.
+const PEOPLE_WIDTH: usize = 4096;
+
+/// The review redacted, with control characters escaped and every string clipped to
+/// [`PEOPLE_WIDTH`] characters, for formats people read.
 pub(crate) fn for_people(review: &Review) -> Cow<'_, Review> {
-    rewrite(
-        review,
-        &|s| match launchgate_evidence::secrets::redact_text(s) {
-            Cow::Borrowed(b) => launchgate_core::text::escape_controls(b),
-            Cow::Owned(o) => Cow::Owned(launchgate_core::text::escape_controls(&o).into_owned()),
-        },
-    )
+    rewrite(review, &|s| {
+        let redacted = launchgate_evidence::secrets::redact_text(s);
+        let escaped = launchgate_core::text::escape_controls(&redacted);
+        let clipped = launchgate_core::text::clip(&escaped, PEOPLE_WIDTH);
+        if *clipped == *s {
+            Cow::Borrowed(s)
+        } else {
+            Cow::Owned(clipped.into_owned())
+        }
+    })
 }
 
 /// JSON text with the characters serde writes raw but a terminal may obey escaped as `\uXXXX`:
