@@ -7,8 +7,8 @@
 //! reads): [`redacted`] applies the redaction layer
 //! ([`launchgate_evidence::secrets::redact_text`]); [`for_people`] also escapes control
 //! characters ([`launchgate_core::text::escape_controls`]) and clips each string to 4096
-//! characters for the formats people read (terminal, Markdown, HTML, JUnit, GitHub, GitLab). JSON and SARIF keep control characters,
-//! which serde escapes, so that paths stay exact.
+//! characters for the formats people read (terminal, Markdown, HTML, JUnit, GitHub, GitLab).
+//! JSON and SARIF keep control characters, which serde escapes, so that paths stay exact.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;

@@ -72,6 +72,8 @@ fn may_hold_boundary_secret(text: &str) -> bool {
         || text.contains("hooks.")
         || text.contains("webhook")
         || text.contains("pagerduty")
+        || text.contains("uth\"")
+        || text.contains("UTH\"")
         || text.contains("earer")
         || text.contains("asic")
 }
@@ -201,6 +203,7 @@ mod tests {
                 format!("invalid owner `{{\"auth\":\"{tok}==\"}}`"),
                 tok.clone(),
             ),
+            (format!("\"auth\": \"{tok}\""), tok.clone()),
             (format!("curl -H 'Authorization: Basic {tok}'"), tok.clone()),
         ] {
             let out = redact_text(&text);
