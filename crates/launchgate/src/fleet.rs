@@ -41,7 +41,7 @@ pub(crate) fn fleet(args: &FleetArgs) -> Result<ExitCode, Failure> {
     let mut notes = String::new();
     for r in &fleet.replaced {
         notes.push_str("note: ");
-        notes.push_str(&r.note());
+        notes.push_str(&crate::safe_text(&r.note()));
         notes.push('\n');
     }
     if !notes.is_empty() {

@@ -817,7 +817,8 @@ pub(crate) fn audit(cmd: &AuditCommand) -> Result<ExitCode, Failure> {
             let events = store.events(service.as_deref(), None).map_err(fail)?;
             let text = match format {
                 LogFormat::Jsonl => launchgate_store::export(&events),
-                LogFormat::Text => log_text(&events),
+                // Events may come from an imported export: untrusted text for people.
+                LogFormat::Text => crate::safe_text(&log_text(&events)),
             };
             write_stdout(&text).map(|()| ExitCode::SUCCESS)
         }
@@ -835,7 +836,10 @@ pub(crate) fn audit(cmd: &AuditCommand) -> Result<ExitCode, Failure> {
                     match launchgate_store::parse_jsonl(&bytes) {
                         Ok(events) => (f.display().to_string(), events),
                         Err(e) => {
-                            write_stdout(&format!("{}: TAMPERED: {e}\n", f.display()))?;
+                            write_stdout(&crate::safe_text(&format!(
+                                "{}: TAMPERED: {e}\n",
+                                f.display()
+                            )))?;
                             return Ok(ExitCode::from(1));
                         }
                     }
@@ -882,7 +886,7 @@ pub(crate) fn audit(cmd: &AuditCommand) -> Result<ExitCode, Failure> {
                 ))
                 .map(|()| ExitCode::SUCCESS),
                 Err(e) => {
-                    write_stdout(&format!("{what}: TAMPERED: {e}\n"))?;
+                    write_stdout(&crate::safe_text(&format!("{what}: TAMPERED: {e}\n")))?;
                     Ok(ExitCode::from(1))
                 }
             }
@@ -1146,7 +1150,7 @@ pub(crate) fn history(args: &HistoryArgs) -> Result<ExitCode, Failure> {
             b.commit.as_deref().map_or("-", short)
         );
     }
-    write_stdout(&out).map(|()| ExitCode::SUCCESS)
+    write_stdout(&crate::safe_text(&out)).map(|()| ExitCode::SUCCESS)
 }
 
 #[derive(Debug, clap::Args)]
@@ -1255,9 +1259,14 @@ pub(crate) fn diff(args: &DiffArgs) -> Result<ExitCode, Failure> {
         (a, b) => (resolve(a.as_deref(), 1)?, resolve(b.as_deref(), 0)?),
     };
     let d = ReviewDiff::of(&a, &b);
+    // The reviews were read back from files or the ledger: their text passes the way out
+    // again (redaction; in text, control characters escaped).
     let text = match args.format {
-        DiffFormat::Text => d.text(&a, &b),
-        DiffFormat::Json => serde_json::to_string_pretty(&d).map_err(fail)? + "\n",
+        DiffFormat::Text => crate::safe_text(&d.text(&a, &b)),
+        DiffFormat::Json => launchgate_evidence::secrets::redact_text(
+            &(serde_json::to_string_pretty(&d).map_err(fail)? + "\n"),
+        )
+        .into_owned(),
     };
     write_stdout(&text).map(|()| ExitCode::SUCCESS)
 }

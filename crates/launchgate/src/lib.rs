@@ -372,8 +372,15 @@ fn report_failure(f: &Failure) {
             };
             let handler =
                 miette::GraphicalReportHandler::new_themed(theme).with_width(terminal_width());
+            let find = |text: &str| {
+                launchgate_evidence::secrets::find_secrets(text)
+                    .into_iter()
+                    .map(|r| (r.range, r.replacement))
+                    .collect()
+            };
             for e in &errs.errors {
-                if handler.render_report(&mut out, e).is_err() {
+                let e = e.for_display(&find);
+                if handler.render_report(&mut out, &e).is_err() {
                     out.push_str(&e.message);
                     out.push('\n');
                 }
@@ -388,18 +395,42 @@ fn report_failure(f: &Failure) {
         }
         Failure::Message(m) => {
             out.push_str("error: ");
-            out.push_str(m);
+            out.push_str(&safe_text(m));
             out.push('\n');
         }
     }
+    // The configuration errors were made safe before miette drew them (its colours are
+    // escape sequences); the redaction layer runs over the whole text once more.
+    let out = launchgate_evidence::secrets::redact_text(&out);
     let mut err = anstream::stderr();
     let _ = err.write_all(out.as_bytes());
+}
+
+/// The longest line of a message printed on stderr, in characters.
+const STDERR_LINE_WIDTH: usize = 1000;
+
+/// A message for stderr, whatever text it quotes: secrets redacted (the redaction layer),
+/// control characters other than newlines escaped, and each line clipped to
+/// [`STDERR_LINE_WIDTH`] characters.
+pub(crate) fn safe_text(message: &str) -> String {
+    let redacted = launchgate_evidence::secrets::redact_text(message);
+    redacted
+        .split('\n')
+        .map(|line| {
+            launchgate_core::text::clip(
+                &launchgate_core::text::escape_controls(line),
+                STDERR_LINE_WIDTH,
+            )
+            .into_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// An informational line on stderr (callers leave it out under `--quiet`).
 fn note(message: &str) {
     let mut err = anstream::stderr();
-    let _ = writeln!(err, "{message}");
+    let _ = writeln!(err, "{}", safe_text(message));
 }
 
 fn write_stdout(s: &str) -> Result<(), Failure> {
@@ -456,7 +487,8 @@ pub(crate) fn load(
         )));
     }
     // `check path/to/launchgate.yaml` means that manifest and the repository around it.
-    let (root, manifest_path) = match (manifest, path.is_file()) {
+    // Anything but a directory is the manifest itself (a FIFO is refused, unopened, below).
+    let (root, manifest_path) = match (manifest, !path.is_dir()) {
         (Some(m), _) => (path.to_path_buf(), m.to_path_buf()),
         (None, true) => (
             path.parent()
@@ -466,7 +498,9 @@ pub(crate) fn load(
         ),
         (None, false) => (path.to_path_buf(), path.join(MANIFEST_FILE)),
     };
-    if !manifest_path.is_file() {
+    // A path that exists but is not a file (a directory, a FIFO) is named by `SourceFile::read`
+    // with its location; only a missing manifest gets the how-to-start message.
+    if !manifest_path.exists() {
         return Err(Failure::Message(format!(
             "no service manifest at {}: create `{MANIFEST_FILE}` at the repository root (see `launchgate schema` and docs/manifest.md), or pass --manifest FILE",
             manifest_path.display()
@@ -480,7 +514,7 @@ pub(crate) fn load(
     )?;
     let mut layers = Vec::new();
     if let Some(p) = policy {
-        if !p.is_file() {
+        if !p.exists() {
             return Err(Failure::Message(format!(
                 "policy file {} does not exist",
                 p.display()
@@ -629,7 +663,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Failure> {
 /// The reviewed directory relative to the root of its Git repository (`services/pay/`), so CI
 /// formats name files as the CI system does; empty at the root or outside a repository.
 fn repo_prefix(args: &CheckArgs) -> String {
-    let root = match (&args.manifest, args.path.is_file()) {
+    let root = match (&args.manifest, !args.path.is_dir()) {
         (None, true) => args.path.parent().unwrap_or(Path::new(".")),
         _ => args.path.as_path(),
     };

@@ -3,6 +3,7 @@
 
 mod check;
 mod finding;
+pub mod text;
 mod tier;
 
 pub use check::{Category, CheckMeta, Effort, Severity, doc_lines, is_valid_check_id};

@@ -13,7 +13,9 @@ pub use claims::{
     AuthClaim, BackupClaim, Claims, CostClaim, Date, EscalationStep, LoadTestClaim, OncallClaim,
     RollbackClaim, SecretsClaim, TracingClaim, TransitClaim,
 };
-pub use diag::{ConfigError, ConfigErrors, Located, SourceFile, deserialize};
+pub use diag::{
+    ConfigError, ConfigErrors, Finder, Located, SNIPPET_WIDTH, SourceFile, deserialize,
+};
 pub use duration::Window;
 pub use governance::{
     Approver, ApproverEntry, GateContext, GateThresholds, Justification, LedgerEntry,

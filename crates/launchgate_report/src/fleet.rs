@@ -125,7 +125,12 @@ impl Fleet {
         let mut by_service: BTreeMap<String, (Date, FleetMember)> = BTreeMap::new();
         let mut replaced = Vec::new();
         let mut newest = None;
-        for m in members {
+        for mut m in members {
+            // Stored reviews are read back from files: they pass the way out again, so the
+            // page and the notes show no secret and no raw control character.
+            if let std::borrow::Cow::Owned(r) = crate::safe::for_people(&m.review) {
+                m.review = r;
+            }
             let date = parse_date(&m.source, &m.review.evaluated_on)?;
             newest = newest.max(Some(date));
             match by_service.remove(&m.review.service) {

@@ -34,6 +34,7 @@ fn command(status: Status) -> &'static str {
 
 /// The review as GitHub Actions workflow commands, one per line, ending with a summary line.
 pub fn render_github(review: &Review, opts: &CiOptions) -> String {
+    let review = &*crate::safe::for_people(review);
     let mut out = String::new();
     for c in reported(review) {
         let waived = c.status == Status::Waived;

@@ -29,6 +29,7 @@ fn severity(c: &CheckResult) -> &'static str {
 
 /// The review as a GitLab Code Quality report (pretty JSON with a trailing newline).
 pub fn render_gitlab(review: &Review, opts: &CiOptions) -> String {
+    let review = &*crate::safe::for_people(review);
     let mut issues: Vec<Value> = Vec::new();
     for c in reported(review) {
         let sites = sites(c);
@@ -55,5 +56,5 @@ pub fn render_gitlab(review: &Review, opts: &CiOptions) -> String {
             }));
         }
     }
-    serde_json::to_string_pretty(&issues).unwrap_or_default() + "\n"
+    crate::safe::json_escape_c1(serde_json::to_string_pretty(&issues).unwrap_or_default()) + "\n"
 }

@@ -216,6 +216,7 @@ const REPORT_JS: &str = r"
 
 /// Renders the review as one self-contained HTML page.
 pub fn render_html(r: &Review) -> String {
+    let r = &*crate::safe::for_people(r);
     let mut o = String::with_capacity(64 * 1024);
     let title = format!(
         "{}: {} ({}) - launchgate readiness review",

@@ -19,6 +19,7 @@ mod gitlab;
 mod html;
 mod junit;
 mod markdown;
+mod safe;
 pub mod sarif;
 mod terminal;
 
@@ -439,8 +440,11 @@ impl Review {
     }
 
     /// The review as pretty JSON (the documented, versioned schema), with a trailing newline.
+    /// Every string passes the redaction layer on the way out (see `safe`).
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
+        safe::json_escape_c1(
+            serde_json::to_string_pretty(&*safe::redacted(self)).unwrap_or_default(),
+        ) + "\n"
     }
 
     pub fn score_text(&self) -> String {

@@ -19,11 +19,31 @@ fn mark(s: Status) -> &'static str {
 }
 
 /// Escapes the characters that would break a table cell or start Markdown syntax mid-line.
+/// `s` as an inline code span that no backtick in it can close (a file name is repository
+/// text: it must not end the span and inject Markdown).
+fn code(s: impl std::fmt::Display) -> String {
+    let s = s.to_string();
+    let mut longest = 0;
+    let mut run = 0;
+    for c in s.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if s.starts_with('`') || s.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{s}{pad}{fence}")
+}
+
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
 pub fn render_markdown(r: &Review) -> String {
+    let r = &*crate::safe::for_people(r);
     let mut o = String::new();
     let _ = writeln!(o, "# Production Readiness Report: {}\n", r.service);
     let _ = writeln!(o, "**Evaluated:** {}  ", r.evaluated_on);
@@ -192,7 +212,7 @@ pub fn render_markdown(r: &Review) -> String {
                         let _ = write!(line, ", ticket {t}");
                     }
                     if let Some(l) = &w.location {
-                        let _ = write!(line, " (`{l}`)");
+                        let _ = write!(line, " ({})", code(l));
                     }
                     let _ = writeln!(o, "{line}");
                 }
@@ -203,7 +223,7 @@ pub fn render_markdown(r: &Review) -> String {
                         .chain(c.evidence.iter().filter(|_| c.findings.is_empty()))
                     {
                         if let Some(l) = &f.location {
-                            let _ = writeln!(o, "  - `{l}`: {}", f.message);
+                            let _ = writeln!(o, "  - {}: {}", code(l), f.message);
                         }
                     }
                 }
@@ -337,10 +357,15 @@ fn scan_section(o: &mut String, r: &Review) {
         let _ = writeln!(o, "\n| Where | Problem |");
         let _ = writeln!(o, "|-------|---------|");
         for e in scan.errors.iter().chain(&scan.not_evaluated) {
-            let _ = writeln!(o, "| `{}` | {} |", e.location, cell(&e.message));
+            let _ = writeln!(o, "| {} | {} |", cell(&code(&e.location)), cell(&e.message));
         }
         for s in &scan.skipped {
-            let _ = writeln!(o, "| `{}` | skipped: {} |", s.path, cell(&s.reason));
+            let _ = writeln!(
+                o,
+                "| {} | skipped: {} |",
+                cell(&code(&s.path)),
+                cell(&s.reason)
+            );
         }
     }
 }
@@ -414,16 +439,12 @@ fn waivers_section(o: &mut String, r: &Review) {
         let scope = if w.scope.is_empty() {
             "whole check".to_string()
         } else {
-            w.scope
-                .iter()
-                .map(|s| format!("`{s}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            w.scope.iter().map(code).collect::<Vec<_>>().join(", ")
         };
         let at = w
             .location
             .as_ref()
-            .map(|l| format!(" (`{l}`)"))
+            .map(|l| format!(" ({})", code(l)))
             .unwrap_or_default();
         let _ = writeln!(
             o,
@@ -534,5 +555,18 @@ fn signoff_section(o: &mut String, r: &Review) {
         .filter(|s| !r.signoff_roles.contains(&s.role))
     {
         row(o, s);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_backtick_in_a_file_name_cannot_close_its_code_span() {
+        assert_eq!(code("deploy/app.yaml"), "`deploy/app.yaml`");
+        assert_eq!(code("a`b.yaml"), "``a`b.yaml``");
+        assert_eq!(code("`x``"), "``` `x`` ```");
+        assert_eq!(cell(&code("a|b")), "`a\\|b`");
     }
 }

@@ -402,6 +402,7 @@ fn notifications(review: &Review, opts: &CiOptions) -> Vec<Value> {
 /// The review as a SARIF 2.1.0 log (pretty JSON with a trailing newline). Deterministic: the
 /// same review and options give the same bytes.
 pub fn render_sarif(review: &Review, opts: &CiOptions) -> String {
+    let review = &*crate::safe::redacted(review);
     let mut rules: Vec<Value> = Vec::new();
     let mut rule_index: BTreeMap<String, usize> = BTreeMap::new();
     for c in launchgate_checks::builtin() {
@@ -459,7 +460,7 @@ pub fn render_sarif(review: &Review, opts: &CiOptions) -> String {
             }
         }]
     });
-    serde_json::to_string_pretty(&log).unwrap_or_default() + "\n"
+    crate::safe::json_escape_c1(serde_json::to_string_pretty(&log).unwrap_or_default()) + "\n"
 }
 
 #[cfg(test)]

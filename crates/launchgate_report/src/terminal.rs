@@ -41,6 +41,7 @@ fn style(s: Status) -> Style {
 /// The one-line verdict: final decision (and the computed one when an override replaced it),
 /// pass rate, score and counts. The terminal report's summary line, and all `--quiet` prints.
 pub fn decision_line(r: &Review) -> String {
+    let r = &*crate::safe::for_people(r);
     let bold = Style::new().effects(Effects::BOLD);
     let vs = verdict_style(r.decision);
     let overridden = if r.decision == r.computed_decision && r.applied_override().is_none() {
@@ -133,6 +134,7 @@ fn scan_lines(o: &mut String, r: &Review, opts: TerminalOptions, width: usize) {
 }
 
 pub fn render_terminal(r: &Review, opts: TerminalOptions) -> String {
+    let r = &*crate::safe::for_people(r);
     let width = opts.width.max(60);
     let bold = Style::new().effects(Effects::BOLD);
     let dim = Style::new().effects(Effects::DIMMED);

@@ -203,9 +203,11 @@ fn github_waivers_are_notices_and_everything_is_escaped() {
     ];
     let out = render_github(&r, &CiOptions::default());
     let lines: Vec<&str> = out.lines().collect();
+    // A newline in text from the repository is shown as `\n` in every human format (the safe
+    // text pass), before GitHub's own escaping, which still covers `%`, `:` and `,`.
     assert_eq!(
         lines[0],
-        "::error file=a%2Cb%3Ac.yaml,line=3,title=CAP-007 load-tested::100%25 broken%0Asecond line"
+        "::error file=a%2Cb%3Ac.yaml,line=3,title=CAP-007 load-tested::100%25 broken\\nsecond line"
     );
     assert_eq!(
         lines[1],

@@ -29,7 +29,8 @@ pub(super) fn dim(s: &str) -> String {
 
 pub(super) fn say(s: &str) {
     let mut err = anstream::stderr();
-    let _ = err.write_all(s.as_bytes());
+    // Answers detected in the repository pass the redaction layer (styles are ours: not escaped).
+    let _ = err.write_all(launchgate_evidence::secrets::redact_text(s).as_bytes());
     let _ = err.flush();
 }
 
@@ -47,10 +48,13 @@ impl<R: BufRead> Prompt<R> {
             "{mark} {}",
             styled(Style::new().effects(Effects::BOLD), question)
         );
+        // Defaults and their sources are detected in the repository: escaped, since the
+        // prompt's own styles keep it from being escaped as a whole.
         if let Some(d) = default.filter(|d| !d.is_empty()) {
-            let _ = write!(q, " [{d}]");
+            let _ = write!(q, " [{}]", launchgate_core::text::escape_controls(d));
         }
         if let Some(f) = from {
+            let f = launchgate_core::text::escape_controls(f);
             let _ = write!(q, " {}", dim(&format!("({f})")));
         }
         q.push_str(": ");

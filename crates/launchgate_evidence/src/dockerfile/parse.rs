@@ -283,8 +283,19 @@ fn apply(
 ) {
     let kw = ins.keyword.as_str();
     if !KNOWN.contains(&kw) {
-        let shown: String = ins.keyword.chars().take(40).collect();
-        cx.error(ins.loc.clone(), format!("unknown instruction `{shown}`"));
+        // The word is shown only up to `=` (a misplaced `NAME=value` line must not print its
+        // value, perhaps a secret) and only if it is short: a cut word could be part of a
+        // secret that the redaction layer no longer recognises.
+        let name = kw.split(['=', ':']).next().unwrap_or_default();
+        let message = if name.chars().count() <= 40 && !name.is_empty() {
+            format!("unknown instruction `{name}`")
+        } else {
+            format!(
+                "unknown instruction (a word of {} characters)",
+                kw.chars().count()
+            )
+        };
+        cx.error(ins.loc.clone(), message);
         return;
     }
     let end = base + ins.args.len();

@@ -16,6 +16,7 @@
 
 mod engine;
 mod kube;
+mod redaction;
 mod rules;
 mod values;
 
@@ -29,6 +30,8 @@ use crate::yaml::Node;
 use crate::{Loc, Source};
 use engine::{Candidate, Ctx, Marker, scan_text};
 use rules::{Check, RULES, index_of};
+
+pub use redaction::{Redaction, find_secrets, redact_text};
 
 /// Every secret found in the repository, and the values allowed by an inline marker.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

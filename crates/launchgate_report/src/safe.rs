@@ -1,0 +1,115 @@
+//! The way out: every renderer starts from [`redacted`] or [`for_people`], never from the
+//! review it was given, so no format can print a secret or a raw control character, whatever
+//! code path put the text into the review (a check message echoing a manifest URL, a parse
+//! error quoting a line, a file name).
+//!
+//! Both walk every string of the review (through its JSON form, the same model every format
+//! reads): [`redacted`] applies the redaction layer
+//! ([`launchgate_evidence::secrets::redact_text`]); [`for_people`] also escapes control
+//! characters ([`launchgate_core::text::escape_controls`]) and clips each string to 4096
+//! characters for the formats people read (terminal, Markdown, HTML, JUnit, GitHub, GitLab).
+//! JSON and SARIF keep control characters, which serde escapes, so that paths stay exact.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+use crate::Review;
+
+/// The review with every secret in any of its strings redacted.
+pub(crate) fn redacted(review: &Review) -> Cow<'_, Review> {
+    rewrite(review, &|s| launchgate_evidence::secrets::redact_text(s))
+}
+
+/// The longest string a human format shows, in characters: a parse error quoting a 10 MB line
+/// shows its start.
+const PEOPLE_WIDTH: usize = 4096;
+
+/// The review redacted, with control characters escaped and every string clipped to
+/// [`PEOPLE_WIDTH`] characters, for formats people read.
+pub(crate) fn for_people(review: &Review) -> Cow<'_, Review> {
+    rewrite(review, &|s| {
+        let redacted = launchgate_evidence::secrets::redact_text(s);
+        let escaped = launchgate_core::text::escape_controls(&redacted);
+        let clipped = launchgate_core::text::clip(&escaped, PEOPLE_WIDTH);
+        if *clipped == *s {
+            Cow::Borrowed(s)
+        } else {
+            Cow::Owned(clipped.into_owned())
+        }
+    })
+}
+
+/// JSON text with the characters serde writes raw but a terminal may obey escaped as `\uXXXX`:
+/// DEL, the C1 controls (U+0080 to U+009F; U+009B is a one-byte CSI) and the line and
+/// paragraph separators. They can only occur inside strings, where the escape means the same.
+pub(crate) fn json_escape_c1(json: String) -> String {
+    let unsafe_in_json = |c: char| matches!(c, '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}');
+    if !json.chars().any(unsafe_in_json) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if unsafe_in_json(c) {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn rewrite<'r>(review: &'r Review, f: &dyn Fn(&str) -> Cow<'_, str>) -> Cow<'r, Review> {
+    let Ok(mut value) = serde_json::to_value(review) else {
+        return Cow::Owned(placeholder(review));
+    };
+    if !walk(&mut value, f) {
+        return Cow::Borrowed(review);
+    }
+    match serde_json::from_value(value) {
+        Ok(r) => Cow::Owned(r),
+        Err(_) => Cow::Owned(placeholder(review)),
+    }
+}
+
+/// Rewrites every string value (not object keys, which are the schema's own names) and says
+/// whether anything changed.
+fn walk(v: &mut Value, f: &dyn Fn(&str) -> Cow<'_, str>) -> bool {
+    match v {
+        Value::String(s) => match f(s) {
+            Cow::Borrowed(_) => false,
+            Cow::Owned(o) => {
+                *s = o;
+                true
+            }
+        },
+        Value::Array(items) => items
+            .iter_mut()
+            .fold(false, |changed, item| walk(item, f) | changed),
+        Value::Object(map) => map
+            .values_mut()
+            .fold(false, |changed, item| walk(item, f) | changed),
+        Value::Null | Value::Bool(_) | Value::Number(_) => false,
+    }
+}
+
+/// What is printed if the review could not be rewritten (it always round-trips through its
+/// JSON; this is the fail-closed branch): the decision and counts, no repository text.
+fn placeholder(review: &Review) -> Review {
+    let mut r = review.clone();
+    r.service = "(not shown: the review could not be redacted)".to_string();
+    r.owner = None;
+    r.checks.clear();
+    r.blockers.clear();
+    r.warnings.clear();
+    r.action_items.clear();
+    r.notices.clear();
+    r.trace.clear();
+    r.scan = None;
+    r.waivers.clear();
+    r.overrides.clear();
+    r.signoffs.clear();
+    r.history.clear();
+    r
+}
