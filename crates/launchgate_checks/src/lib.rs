@@ -18,8 +18,12 @@ use launchgate_evidence::Evidence;
 use launchgate_manifest::{CheckOptions, ServiceManifest};
 pub use launchgate_manifest::{GateContext, GateThresholds, Justification, RecordedGate};
 
+extern crate self as launchgate_checks;
+
 mod checks;
-pub mod support;
+#[cfg(test)]
+mod fixture;
+mod kit;
 
 /// Everything a check may read.
 #[derive(Debug, Clone, Copy)]

@@ -1,7 +1,8 @@
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::k8s::{Pdb, Workload};
 
-use crate::support;
+use crate::kit::finish::{conclude, sorted};
+use crate::kit::workloads::{replica_count, replicated_workloads};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
@@ -108,8 +109,8 @@ impl Check for DisruptionBudget {
         let mut failures = Vec::new();
         let mut evidence = Vec::new();
         let mut multi = 0;
-        for w in support::replicated_workloads(k) {
-            let rc = support::replica_count(k, w);
+        for w in replicated_workloads(k) {
+            let rc = replica_count(k, w);
             if rc.most() <= 1 {
                 continue;
             }
@@ -168,13 +169,7 @@ impl Check for DisruptionBudget {
                 }
             }
         }
-        support::conclude(
-            cx,
-            "K",
-            support::sorted(failures),
-            support::sorted(evidence),
-            NOTHING_FOUND,
-        )
+        conclude(cx, "K", sorted(failures), sorted(evidence), NOTHING_FOUND)
     }
 }
 

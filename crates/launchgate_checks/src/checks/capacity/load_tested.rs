@@ -4,7 +4,8 @@ use launchgate_evidence::reports::LoadTestReport;
 use launchgate_manifest::LoadTestClaim;
 
 use crate::checks::operations::tests_passing::report_gaps;
-use crate::support::{at, contradicts, within_window};
+use crate::kit::claims::contradicts;
+use crate::kit::manifest::{at, within_window};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
@@ -153,7 +154,7 @@ impl Check for LoadTested {
         }
 
         if !findings.is_empty() {
-            return Outcome::fail(crate::support::sorted(findings));
+            return Outcome::fail(crate::kit::finish::sorted(findings));
         }
         if !gaps.is_empty() {
             let n = gaps.len();

@@ -5,7 +5,7 @@ use launchgate_evidence::k8s::{
 use launchgate_evidence::terraform::{EcsContainer, EcsTaskDefinition, TfValue};
 use launchgate_evidence::yaml::Node;
 
-use crate::support;
+use crate::kit::finish::conclude_with_unknowns;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
@@ -151,7 +151,7 @@ impl Check for ResourceLimits {
                 "the Kubernetes workloads are all Jobs, CronJobs or bare Pods, which run to completion; no long-running container to size",
             );
         }
-        support::conclude_with_unknowns(cx, "K T", failures, unknown, evidence, NOTHING_FOUND)
+        conclude_with_unknowns(cx, "K T", failures, unknown, evidence, NOTHING_FOUND)
     }
 }
 

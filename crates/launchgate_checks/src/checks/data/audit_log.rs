@@ -1,7 +1,7 @@
 use launchgate_core::Outcome;
 
-use crate::support;
-use crate::support::flag_claim;
+use crate::kit::claims::flag_claim;
+use crate::kit::manifest::no_durable_data;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
@@ -46,7 +46,7 @@ impl Check for AuditLog {
 
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let m = cx.manifest;
-        if let Some(na) = support::no_durable_data(cx) {
+        if let Some(na) = no_durable_data(cx) {
             return na;
         }
         flag_claim(

@@ -2,10 +2,12 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::k8s::{Workload, WorkloadKind};
 use launchgate_evidence::terraform::{Resource, Terraform};
 
-use crate::support::{
-    self, Shown, TfField, backup_plan_of, backup_selections_covering, field_int, tf_at,
-    tf_databases, tf_is_cluster, tf_is_replica, tf_origin, tf_unresolved,
+use crate::kit::aws::{
+    backup_plan_of, backup_selections_covering, tf_databases, tf_is_cluster, tf_is_replica,
 };
+use crate::kit::claims::{Shown, contradicts, flag_side, settle};
+use crate::kit::manifest::no_durable_data;
+use crate::kit::terraform::{TfField, field_bool, field_int, tf_at, tf_origin, tf_unresolved};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
@@ -134,7 +136,7 @@ impl Check for AutomatedBackups {
     }
 
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
-        if let Some(na) = support::no_durable_data(cx) {
+        if let Some(na) = no_durable_data(cx) {
             return na;
         }
         let claimed = cx
@@ -150,17 +152,17 @@ impl Check for AutomatedBackups {
             shown.failures = shown
                 .failures
                 .into_iter()
-                .map(|f| support::contradicts(cx, f, CLAIM, "true"))
+                .map(|f| contradicts(cx, f, CLAIM, "true"))
                 .collect();
         }
-        let claim = support::flag_side(
+        let claim = flag_side(
             cx,
             claimed,
             CLAIM,
             "datastores are backed up automatically",
             "automated backups",
         );
-        support::settle(cx, "T K", vec![(shown, claim)])
+        settle(cx, "T K", vec![(shown, claim)])
     }
 }
 
@@ -228,7 +230,7 @@ fn terraform(tf: &Terraform, shown: &mut Shown) {
         let pitr = table
             .body
             .block("point_in_time_recovery")
-            .map(|b| (b, support::field_bool(&b.body, "enabled")));
+            .map(|b| (b, field_bool(&b.body, "enabled")));
         match pitr {
             Some((_, TfField::Known(true, a))) => shown.proof.push(
                 Finding::new(format!(
@@ -369,7 +371,7 @@ fn kubernetes(cx: &CheckContext<'_>, shown: &mut Shown) {
 mod tests {
     use launchgate_core::Basis;
 
-    use crate::support::fixture::{basis, contradicts};
+    use crate::fixture::{basis, contradicts};
 
     #[test]
     fn repository_evidence_proves_and_a_claim_alone_attests() {

@@ -1,7 +1,8 @@
 use launchgate_core::{Finding, Outcome};
 
 use crate::checks::observability::alerting::{alert_name, recording_rules, watches};
-use crate::support::{self, flag_claim_meets_evidence};
+use crate::kit::claims::flag_claim_meets_evidence;
+use crate::kit::manifest::no_durable_data;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
@@ -73,7 +74,7 @@ impl Check for BackupMonitoring {
 
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let m = cx.manifest;
-        if let Some(na) = support::no_durable_data(cx) {
+        if let Some(na) = no_durable_data(cx) {
             return na;
         }
         let recording = recording_rules(cx);
@@ -112,7 +113,7 @@ mod tests {
 
     use launchgate_core::{Basis, Outcome};
 
-    use crate::support::fixture::{basis, run};
+    use crate::fixture::{basis, run};
 
     #[test]
     fn an_alert_proves_and_a_claim_alone_attests() {

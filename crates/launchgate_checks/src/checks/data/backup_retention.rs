@@ -4,10 +4,12 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::Loc;
 use launchgate_evidence::terraform::{Resource, Terraform};
 
-use crate::support::{
-    self, Claim, Shown, TfField, at, backup_plan_of, backup_selections_covering, field_int, tf_at,
-    tf_databases, tf_is_cluster, tf_is_replica, tf_unresolved,
+use crate::kit::aws::{
+    backup_plan_of, backup_selections_covering, tf_databases, tf_is_cluster, tf_is_replica,
 };
+use crate::kit::claims::{Claim, Shown, contradicts, settle};
+use crate::kit::manifest::{at, no_durable_data};
+use crate::kit::terraform::{TfField, field_bool, field_int, tf_at, tf_unresolved};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
@@ -126,7 +128,7 @@ impl Check for BackupRetention {
     }
 
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
-        if let Some(na) = support::no_durable_data(cx) {
+        if let Some(na) = no_durable_data(cx) {
             return na;
         }
         let min = cx.options.backup_retention_min_days;
@@ -183,7 +185,7 @@ impl Check for BackupRetention {
                 .at(at(cx, CLAIM)),
             ]),
         };
-        support::settle(cx, "T", vec![(shown, claim)])
+        settle(cx, "T", vec![(shown, claim)])
     }
 }
 
@@ -194,7 +196,7 @@ fn own_retention(r: &Resource) -> Retention {
         let Some(pitr) = r.body.block("point_in_time_recovery") else {
             return out;
         };
-        match support::field_bool(&pitr.body, "enabled") {
+        match field_bool(&pitr.body, "enabled") {
             TfField::Known(true, a) => match field_int(&pitr.body, "recovery_period_in_days") {
                 TfField::Known(days, p) => out.sources.push(Source {
                     kept: Kept::Days(days),
@@ -351,7 +353,7 @@ fn judge(
     };
     let mut f = Finding::new(message).at(tf_at(at_loc)).resource(name);
     if let Some(days) = promise.filter(|d| !meets(*d)) {
-        f = support::contradicts(cx, f, CLAIM, &days.to_string());
+        f = contradicts(cx, f, CLAIM, &days.to_string());
     }
     shown.failures.push(f);
 }
@@ -360,7 +362,7 @@ fn judge(
 mod tests {
     use launchgate_core::Basis;
 
-    use crate::support::fixture::{basis, contradicts};
+    use crate::fixture::{basis, contradicts};
 
     #[test]
     fn repository_evidence_proves_and_a_claim_alone_attests() {

@@ -1,9 +1,11 @@
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::terraform::Resource;
 
-use crate::support::{
-    self, Claim, Shown, TfField, field_bool, tf_at, tf_databases, tf_is_replica, tf_origin,
-    tf_prevent_destroy, tf_unresolved,
+use crate::kit::aws::{tf_databases, tf_is_replica};
+use crate::kit::claims::{Claim, Shown, settle};
+use crate::kit::manifest::no_durable_data;
+use crate::kit::terraform::{
+    TfField, field_bool, tf_at, tf_origin, tf_prevent_destroy, tf_unresolved,
 };
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
@@ -78,7 +80,7 @@ impl Check for DeletionProtection {
     }
 
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
-        if let Some(na) = support::no_durable_data(cx) {
+        if let Some(na) = no_durable_data(cx) {
             return na;
         }
         let tf = &cx.evidence.terraform;
@@ -99,7 +101,7 @@ impl Check for DeletionProtection {
         for table in tf.resources_of("aws_dynamodb_table") {
             guard(table, "deletion_protection_enabled", &mut shown);
         }
-        support::settle(
+        settle(
             cx,
             "T",
             vec![(shown, Claim::Unread(NOTHING_FOUND.to_string()))],
@@ -161,7 +163,7 @@ fn guard(r: &Resource, flag: &str, shown: &mut Shown) {
 mod tests {
     use launchgate_core::{Basis, Outcome};
 
-    use crate::support::fixture::{basis, run};
+    use crate::fixture::{basis, run};
 
     #[test]
     fn protected_datastores_are_proven_and_an_empty_repository_is_inconclusive() {

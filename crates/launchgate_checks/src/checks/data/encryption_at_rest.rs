@@ -1,9 +1,11 @@
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::terraform::{Body, Resource, Terraform, TfValue};
 
-use crate::support::{
-    self, Claim, Shown, TfField, at, field_bool, field_str, tf_at, tf_databases, tf_origin,
-    tf_sets, tf_unresolved,
+use crate::kit::aws::{tf_databases, tf_is_replica};
+use crate::kit::claims::{Claim, Shown, contradicts, flag_side, settle};
+use crate::kit::manifest::{at, no_durable_data};
+use crate::kit::terraform::{
+    TfField, field_bool, field_str, tf_at, tf_origin, tf_sets, tf_unresolved,
 };
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
@@ -103,7 +105,7 @@ impl Check for EncryptionAtRest {
     }
 
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
-        if let Some(na) = support::no_durable_data(cx) {
+        if let Some(na) = no_durable_data(cx) {
             return na;
         }
         let m = cx.manifest;
@@ -133,12 +135,12 @@ impl Check for EncryptionAtRest {
             store.failures = store
                 .failures
                 .into_iter()
-                .map(|f| support::contradicts(cx, f, CLAIM, "true"))
+                .map(|f| contradicts(cx, f, CLAIM, "true"))
                 .collect();
         }
         let mut parts = vec![(
             store,
-            support::flag_side(
+            flag_side(
                 cx,
                 m.claims.encryption_at_rest,
                 CLAIM,
@@ -169,7 +171,7 @@ impl Check for EncryptionAtRest {
             )),
             None => {}
         }
-        support::settle(cx, "T", parts)
+        settle(cx, "T", parts)
     }
 }
 
@@ -241,7 +243,7 @@ fn databases(tf: &Terraform, store: &mut Shown, backups: &mut Shown) {
 
 /// Whether a database copies its data (and encryption) from a source.
 fn inherits_encryption(db: &Resource) -> bool {
-    support::tf_is_replica(db)
+    tf_is_replica(db)
         || tf_sets(&db.body, "snapshot_identifier")
         || db.body.block("restore_to_point_in_time").is_some()
 }
@@ -421,7 +423,7 @@ fn sse_algorithm(config: &Body) -> Option<String> {
 mod tests {
     use launchgate_core::Basis;
 
-    use crate::support::fixture::{basis, contradicts};
+    use crate::fixture::{basis, contradicts};
 
     #[test]
     fn repository_evidence_proves_and_a_claim_alone_attests() {

@@ -1,9 +1,9 @@
 use launchgate_core::{Finding, Outcome};
 
-use crate::support::{
-    self, Shown, TfField, field_int, tf_at, tf_databases, tf_is_cluster, tf_is_replica, tf_origin,
-    tf_unresolved,
-};
+use crate::kit::aws::{tf_databases, tf_is_cluster, tf_is_replica};
+use crate::kit::claims::{Shown, contradicts, flag_side, settle};
+use crate::kit::manifest::no_durable_data;
+use crate::kit::terraform::{TfField, field_bool, field_int, tf_at, tf_origin, tf_unresolved};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
@@ -81,7 +81,7 @@ impl Check for PointInTimeRecovery {
     }
 
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
-        if let Some(na) = support::no_durable_data(cx) {
+        if let Some(na) = no_durable_data(cx) {
             return na;
         }
         let claimed = cx
@@ -131,7 +131,7 @@ impl Check for PointInTimeRecovery {
         for table in tf.resources_of("aws_dynamodb_table") {
             let name = table.address();
             let block = table.body.block("point_in_time_recovery");
-            match block.map(|b| (b, support::field_bool(&b.body, "enabled"))) {
+            match block.map(|b| (b, field_bool(&b.body, "enabled"))) {
                 Some((_, TfField::Known(true, a))) => shown.proof.push(
                     Finding::new(format!("{name} has point-in-time recovery enabled"))
                         .at(tf_at(&a.loc)).related(tf_origin(a))
@@ -167,17 +167,17 @@ impl Check for PointInTimeRecovery {
             shown.failures = shown
                 .failures
                 .into_iter()
-                .map(|f| support::contradicts(cx, f, CLAIM, "true"))
+                .map(|f| contradicts(cx, f, CLAIM, "true"))
                 .collect();
         }
-        let claim = support::flag_side(
+        let claim = flag_side(
             cx,
             claimed,
             CLAIM,
             "point-in-time recovery is enabled",
             "point-in-time recovery",
         );
-        support::settle(cx, "T", vec![(shown, claim)])
+        settle(cx, "T", vec![(shown, claim)])
     }
 }
 
@@ -185,7 +185,7 @@ impl Check for PointInTimeRecovery {
 mod tests {
     use launchgate_core::Basis;
 
-    use crate::support::fixture::{basis, contradicts};
+    use crate::fixture::{basis, contradicts};
 
     #[test]
     fn repository_evidence_proves_and_a_claim_alone_attests() {

@@ -1,7 +1,6 @@
 use launchgate_core::{Finding, Outcome};
 
-use crate::support;
-use crate::support::{at, within_window};
+use crate::kit::manifest::{at, no_durable_data, within_window};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
@@ -49,7 +48,7 @@ impl Check for RestoreTested {
 
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let m = cx.manifest;
-        if let Some(na) = support::no_durable_data(cx) {
+        if let Some(na) = no_durable_data(cx) {
             return na;
         }
         let pointer = "/claims/backups/last_restore_test";

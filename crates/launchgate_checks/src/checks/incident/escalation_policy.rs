@@ -1,7 +1,7 @@
 use launchgate_core::{Finding, Location, Outcome};
 use launchgate_evidence::docs::classify;
 
-use crate::support::at;
+use crate::kit::manifest::at;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {

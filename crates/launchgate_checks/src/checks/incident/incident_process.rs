@@ -1,7 +1,8 @@
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::docs::classify;
 
-use crate::support::{NOT_SCANNED, at, conclude, sorted};
+use crate::kit::finish::{NOT_SCANNED, conclude, sorted};
+use crate::kit::manifest::at;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
@@ -177,7 +178,7 @@ fn capitalized(s: &str) -> String {
 mod tests {
     use launchgate_core::Outcome;
 
-    use crate::support::fixture;
+    use crate::fixture;
 
     #[test]
     fn says_which_part_is_missing() {

@@ -1,7 +1,9 @@
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::terraform::{Resource, Terraform, TfValue};
 
-use crate::support::{self, Claim, Shown, at, names_match, tf_at};
+use crate::kit::claims::{Claim, Shown, settle};
+use crate::kit::manifest::{at, names_match};
+use crate::kit::terraform::tf_at;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
@@ -155,7 +157,7 @@ impl Check for OncallRotation {
                     .at(at(cx, PRIMARY)),
             ]),
         };
-        support::settle(
+        settle(
             cx,
             "T",
             vec![
@@ -229,7 +231,7 @@ fn member<'a>(tf: &'a Terraform, rotation: &'a Resource, primary: &str) -> Optio
 mod tests {
     use launchgate_core::Basis;
 
-    use crate::support::fixture::basis;
+    use crate::fixture::basis;
 
     #[test]
     fn repository_evidence_proves_and_a_claim_alone_attests() {

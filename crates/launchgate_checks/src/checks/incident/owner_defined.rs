@@ -1,7 +1,8 @@
 use launchgate_core::{Finding, Location, Outcome};
 use launchgate_evidence::ownership::{CatalogEntity, Owner, normalize_owner};
 
-use crate::support::{at, conclude, conclude_with_claim, missing};
+use crate::kit::finish::{conclude, conclude_with_claim, missing};
+use crate::kit::manifest::at;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {

@@ -1,6 +1,6 @@
 use launchgate_core::{Finding, Outcome};
 
-use crate::support::at;
+use crate::kit::manifest::at;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {

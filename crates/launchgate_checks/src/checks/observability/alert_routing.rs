@@ -4,7 +4,7 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::alertmanager::{Config, ConfigOrigin, ReceiverClass, RouteMatch};
 use launchgate_evidence::prometheus::Rule;
 
-use crate::support::{NOT_SCANNED, conclude, sorted};
+use crate::kit::finish::{NOT_SCANNED, conclude, sorted};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
@@ -129,7 +129,7 @@ impl Check for AlertRouting {
             return Outcome::inconclusive(NOT_SCANNED);
         }
         let alerts = cx.evidence.prometheus.service_alerts(&cx.manifest.alerts);
-        if let Some(skip) = crate::support::no_service_alerts(cx, &alerts) {
+        if let Some(skip) = crate::kit::alerts::no_service_alerts(cx, &alerts) {
             return skip;
         }
         if alerts.is_empty() {

@@ -2,7 +2,8 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_manifest::AlertSelection;
 
 use super::alerting::{alert_name, count, selector_text, service_alerts};
-use crate::support::{NOT_SCANNED, at, sorted};
+use crate::kit::finish::{NOT_SCANNED, sorted};
+use crate::kit::manifest::at;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
@@ -158,7 +159,7 @@ mod tests {
 
     use launchgate_core::Outcome;
 
-    use crate::support::fixture::run;
+    use crate::fixture::run;
 
     #[test]
     fn unmatched_selectors_are_named_with_the_alert_count() {

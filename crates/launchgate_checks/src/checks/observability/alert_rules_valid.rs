@@ -2,7 +2,7 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::prometheus::{Rule, duration_seconds};
 
 use super::alerting::{alert_name, rule_gaps, service_alerts};
-use crate::support::{Tally, conclude_tally};
+use crate::kit::finish::{Tally, conclude_tally};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
@@ -163,7 +163,7 @@ impl Check for AlertRulesValid {
 
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let mine = service_alerts(cx);
-        if let Some(skip) = crate::support::no_service_alerts(cx, &mine) {
+        if let Some(skip) = crate::kit::alerts::no_service_alerts(cx, &mine) {
             return skip;
         }
         let mut t = Tally::default();
@@ -185,7 +185,7 @@ mod tests {
 
     use launchgate_core::Outcome;
 
-    use crate::support::fixture::run;
+    use crate::fixture::run;
 
     #[test]
     fn one_finding_per_problem() {

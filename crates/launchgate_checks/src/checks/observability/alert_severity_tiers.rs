@@ -4,7 +4,7 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_manifest::SeverityLevel;
 
 use super::alerting::{alert_name, count, rule_gaps, service_alerts};
-use crate::support::{Tally, conclude_tally};
+use crate::kit::finish::{Tally, conclude_tally};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
@@ -89,7 +89,7 @@ impl Check for AlertSeverityTiers {
 
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let mine = service_alerts(cx);
-        if let Some(skip) = crate::support::no_service_alerts(cx, &mine) {
+        if let Some(skip) = crate::kit::alerts::no_service_alerts(cx, &mine) {
             return skip;
         }
         let levels = &cx.options.alert_severities;
@@ -183,7 +183,7 @@ mod tests {
 
     use launchgate_core::Outcome;
 
-    use crate::support::fixture::run;
+    use crate::fixture::run;
 
     #[test]
     fn nothing_paging_counts_the_levels_found() {

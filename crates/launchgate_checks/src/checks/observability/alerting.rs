@@ -7,7 +7,7 @@ use launchgate_core::Finding;
 use launchgate_evidence::prometheus::{QueueRef, Rule, Signal};
 
 use crate::CheckContext;
-use crate::support::names_match;
+use crate::kit::manifest::names_match;
 
 /// The alerting rules of the service: those the manifest's `alerts.selectors` select, or
 /// every alert when it has none.

@@ -2,7 +2,8 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::FileKind;
 use launchgate_evidence::dashboards::{Dashboard, DashboardOrigin};
 
-use crate::support::{NOT_SCANNED, at, sorted};
+use crate::kit::finish::{NOT_SCANNED, sorted};
+use crate::kit::manifest::at;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {

@@ -2,10 +2,9 @@ use launchgate_core::{Finding, Location, Outcome};
 use launchgate_evidence::deps::Capability;
 use launchgate_evidence::k8s::{Container, EnvValue, EnvVar, Workload};
 
-use crate::support::{
-    at, conclude, conclude_with_claim, in_report_order, library_findings, library_list, missing,
-    shipped_libraries,
-};
+use crate::kit::finish::{conclude, conclude_with_claim, in_report_order, missing};
+use crate::kit::libraries::{library_findings, library_list, shipped_libraries};
+use crate::kit::manifest::at;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {

@@ -3,7 +3,8 @@ use launchgate_evidence::prometheus::{Rule, Signal};
 use launchgate_manifest::DependencyKind;
 
 use super::alerting::{alert_name, alert_names_queue, recording_rules, service_alerts, watches};
-use crate::support::{Tally, at, conclude_tally};
+use crate::kit::finish::{Tally, conclude_tally};
+use crate::kit::manifest::at;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
@@ -238,7 +239,7 @@ mod tests {
 
     use launchgate_core::Outcome;
 
-    use crate::support::fixture::run;
+    use crate::fixture::run;
 
     fn messages(o: &Outcome) -> Vec<String> {
         match o {

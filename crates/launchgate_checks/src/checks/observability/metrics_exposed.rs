@@ -2,7 +2,8 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::deps::Capability;
 use launchgate_evidence::k8s::{Kubernetes, Workload, WorkloadKind};
 
-use crate::support::{conclude, library_findings, library_list, missing, shipped_libraries};
+use crate::kit::finish::{conclude, missing};
+use crate::kit::libraries::{library_findings, library_list, shipped_libraries};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {

@@ -1,9 +1,8 @@
 use launchgate_core::Outcome;
 use launchgate_evidence::deps::Capability;
 
-use crate::support::{
-    flag_claim_meets_evidence, library_findings, library_list, shipped_libraries,
-};
+use crate::kit::claims::flag_claim_meets_evidence;
+use crate::kit::libraries::{library_findings, library_list, shipped_libraries};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {

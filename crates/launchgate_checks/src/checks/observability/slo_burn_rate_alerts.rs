@@ -6,7 +6,8 @@ use launchgate_evidence::prometheus::burn_rate::{
 use launchgate_manifest::SloKind;
 
 use super::slo_defined::{same_slo, service_specs};
-use crate::support::{NOT_SCANNED, at, conclude, sorted};
+use crate::kit::finish::{NOT_SCANNED, conclude, sorted};
+use crate::kit::manifest::at;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {

@@ -3,7 +3,8 @@ use launchgate_evidence::prometheus::SloSpec;
 use launchgate_evidence::{EvidenceError, FileKind};
 use launchgate_manifest::{Slo, SloKind};
 
-use crate::support::{at, sorted};
+use crate::kit::finish::sorted;
+use crate::kit::manifest::at;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {

@@ -1,7 +1,8 @@
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::prometheus::burn_rate::sli_record;
 
-use crate::support::{at, conclude, missing, sorted};
+use crate::kit::finish::{conclude, missing, sorted};
+use crate::kit::manifest::at;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {

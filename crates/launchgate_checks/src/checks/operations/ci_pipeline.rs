@@ -2,7 +2,10 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::CiSystem;
 use launchgate_evidence::ci::{Job, Pipeline};
 
-use crate::support::{self, Tally, at, flag_claim};
+use crate::kit::claims::flag_claim;
+use crate::kit::finish::{NOT_SCANNED, Tally, conclude_tally, order_findings};
+use crate::kit::manifest::at;
+use crate::kit::pipelines::ci_pipeline_gaps;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 const POINTER: &str = "/claims/ci_tests";
@@ -87,7 +90,7 @@ impl Check for CiPipeline {
         if !ev.scanned {
             return match claim {
                 Some(_) => claim_only(cx, claim),
-                None => Outcome::inconclusive(support::NOT_SCANNED),
+                None => Outcome::inconclusive(NOT_SCANNED),
             };
         }
         let pipelines = &ev.ci.pipelines;
@@ -111,12 +114,12 @@ impl Check for CiPipeline {
                 evidence,
                 ..Tally::default()
             };
-            return support::conclude_tally(cx, support::ci_pipeline_gaps(cx), t, "");
+            return conclude_tally(cx, ci_pipeline_gaps(cx), t, "");
         }
         // Tests may be in a CI file that could not be read.
-        let gaps = support::ci_pipeline_gaps(cx);
+        let gaps = ci_pipeline_gaps(cx);
         if !gaps.is_empty() {
-            return support::conclude_tally(cx, gaps, Tally::default(), "");
+            return conclude_tally(cx, gaps, Tally::default(), "");
         }
         if pipelines.is_empty() {
             return claim_only(cx, claim);
@@ -147,7 +150,7 @@ impl Check for CiPipeline {
                 .map(|f| f.related(at(cx, POINTER)))
                 .collect();
         }
-        support::order_findings(&mut findings);
+        order_findings(&mut findings);
         Outcome::fail(findings)
     }
 }

@@ -3,7 +3,8 @@ use launchgate_evidence::ReportFormat;
 use launchgate_evidence::reports::LineCounts;
 
 use super::tests_passing::{report_age, report_gaps};
-use crate::support::{self, Tally, at};
+use crate::kit::finish::{NOT_SCANNED, Tally, conclude_tally, order_findings};
+use crate::kit::manifest::at;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
@@ -73,7 +74,7 @@ impl Check for CoverageThreshold {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let ev = cx.evidence;
         if !ev.scanned {
-            return Outcome::inconclusive(support::NOT_SCANNED);
+            return Outcome::inconclusive(NOT_SCANNED);
         }
         let min = cx.options.coverage_min_percent;
         let max_days = cx.options.report_max_age_days;
@@ -167,7 +168,7 @@ impl Check for CoverageThreshold {
             && gaps.is_empty()
         {
             let n = t.unknowns.len();
-            support::order_findings(&mut t.unknowns);
+            order_findings(&mut t.unknowns);
             return Outcome::Inconclusive {
                 reason: format!(
                     "{n} coverage report{} too old or future-dated to show the current state (policy window {max_days} days)",
@@ -176,6 +177,6 @@ impl Check for CoverageThreshold {
                 findings: t.unknowns,
             };
         }
-        support::conclude_tally(cx, gaps, t, "no coverage report found")
+        conclude_tally(cx, gaps, t, "no coverage report found")
     }
 }

@@ -1,7 +1,8 @@
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::terraform::TfValue;
 
-use crate::support;
+use crate::kit::finish::conclude_with_unknowns;
+use crate::kit::terraform::unknown_value;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
@@ -91,7 +92,7 @@ impl Check for LogRetention {
                         .resource(g.address()),
                 ),
                 (v, _) if !v.is_known() => {
-                    unknown.push(support::unknown_value(g, "retention_in_days", v, &attr.loc));
+                    unknown.push(unknown_value(g, "retention_in_days", v, &attr.loc));
                 }
                 (v, _) => failures.push(
                     Finding::new(format!(
@@ -107,6 +108,6 @@ impl Check for LogRetention {
         // that could not be evaluated (a Helm chart may carry the Loki configuration) are
         // reported as well.
         let letters = if groups > 0 { "T" } else { "T K" };
-        support::conclude_with_unknowns(cx, letters, failures, unknown, evidence, NOTHING_FOUND)
+        conclude_with_unknowns(cx, letters, failures, unknown, evidence, NOTHING_FOUND)
     }
 }

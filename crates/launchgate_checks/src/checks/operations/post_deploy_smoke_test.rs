@@ -1,6 +1,7 @@
 use launchgate_core::{Finding, Outcome};
 
-use crate::support::{self, Tally};
+use crate::kit::finish::{Tally, conclude_tally};
+use crate::kit::pipelines::ci_pipeline_gaps;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 const NO_DEPLOY: &str = "no deploy job found in CI; deployments happen elsewhere (a GitOps controller, another repository, by hand)";
@@ -142,6 +143,6 @@ impl Check for PostDeploySmokeTest {
         } else {
             NO_DEPLOY
         };
-        support::conclude_tally(cx, support::ci_pipeline_gaps(cx), t, nothing)
+        conclude_tally(cx, ci_pipeline_gaps(cx), t, nothing)
     }
 }

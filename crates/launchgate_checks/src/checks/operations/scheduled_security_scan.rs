@@ -1,7 +1,8 @@
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::ci::{Job, Located, Pipeline, SecurityScan};
 
-use crate::support::{self, Tally};
+use crate::kit::finish::{Tally, conclude_tally};
+use crate::kit::pipelines::ci_pipeline_gaps;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 /// Scanners that look for leaked secrets, not vulnerabilities.
@@ -117,7 +118,7 @@ impl Check for ScheduledSecurityScan {
                 );
             }
         }
-        support::conclude_tally(cx, support::ci_pipeline_gaps(cx), t, NO_CI)
+        conclude_tally(cx, ci_pipeline_gaps(cx), t, NO_CI)
     }
 }
 

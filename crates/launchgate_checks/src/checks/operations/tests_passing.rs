@@ -4,7 +4,8 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::reports::{TestReport, TestSuite, utc_date};
 use launchgate_evidence::{EvidenceError, FileKind, Loc, ReportFormat};
 
-use crate::support::{self, Tally, at};
+use crate::kit::finish::{NOT_SCANNED, Tally, conclude_tally, order_findings};
+use crate::kit::manifest::{age_days, at};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
@@ -97,7 +98,7 @@ pub(crate) fn report_age(
         return Age::Undated;
     };
     let d = utc_date(t);
-    let age = support::age_days(cx, d);
+    let age = age_days(cx, d);
     if age < 0 {
         Age::Future(d, -age)
     } else if age > i64::from(max_days) {
@@ -212,7 +213,7 @@ impl Check for TestsPassing {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let ev = cx.evidence;
         if !ev.scanned {
-            return Outcome::inconclusive(support::NOT_SCANNED);
+            return Outcome::inconclusive(NOT_SCANNED);
         }
         let max_days = cx.options.report_max_age_days;
         let gaps = report_gaps(cx, &[ReportFormat::JUnit]);
@@ -306,7 +307,7 @@ impl Check for TestsPassing {
             // Stale reports: say so in the reason, since no value is "unresolved".
             let n = t.unknowns.len();
             if t.missing.is_empty() {
-                support::order_findings(&mut t.unknowns);
+                order_findings(&mut t.unknowns);
                 return Outcome::Inconclusive {
                     reason: format!(
                         "{n} test report{} too old or future-dated to show the current state (policy window {max_days} days)",
@@ -316,7 +317,7 @@ impl Check for TestsPassing {
                 };
             }
         }
-        support::conclude_tally(cx, gaps, t, "no test report found")
+        conclude_tally(cx, gaps, t, "no test report found")
     }
 }
 

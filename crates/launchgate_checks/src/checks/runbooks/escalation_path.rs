@@ -4,7 +4,8 @@ use launchgate_evidence::docs::classify::{self, EscalationPath as WrittenPath};
 use launchgate_evidence::ownership::{Annotation, CatalogEntity, annotations};
 
 use super::place;
-use crate::support::{at, conclude, conclude_with_claim};
+use crate::kit::finish::{conclude, conclude_with_claim};
+use crate::kit::manifest::at;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
@@ -274,7 +275,7 @@ impl Check for EscalationPath {
 mod tests {
     use launchgate_core::{Basis, Outcome};
 
-    use crate::support::fixture;
+    use crate::fixture;
 
     #[test]
     fn a_written_path_proves_it_and_names_the_steps() {

@@ -4,7 +4,8 @@ use launchgate_evidence::docs::{Document, classify};
 use launchgate_manifest::DependencyKind;
 
 use super::{place, runbooks};
-use crate::support::{NOT_SCANNED, at, conclude, sorted};
+use crate::kit::finish::{NOT_SCANNED, conclude, sorted};
+use crate::kit::manifest::at;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
@@ -225,7 +226,7 @@ impl Check for FailureModeRunbooks {
 mod tests {
     use launchgate_core::Outcome;
 
-    use crate::support::fixture;
+    use crate::fixture;
 
     #[test]
     fn each_uncovered_failure_mode_is_named() {

@@ -2,7 +2,8 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::docs::{Anchor, Document, Resolution, classify};
 
 use super::{existing_file, place, resolve_link};
-use crate::support::{at, conclude_with_claim, within_window};
+use crate::kit::finish::conclude_with_claim;
+use crate::kit::manifest::{at, within_window};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
@@ -297,7 +298,7 @@ impl Check for RollbackProcedure {
 mod tests {
     use launchgate_core::{Basis, Outcome};
 
-    use crate::support::fixture;
+    use crate::fixture;
 
     #[test]
     fn a_procedure_in_the_repository_is_proven_and_a_url_only_attested() {

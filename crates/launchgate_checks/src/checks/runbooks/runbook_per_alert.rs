@@ -3,7 +3,7 @@ use launchgate_evidence::docs::{Anchor, Resolution};
 use launchgate_evidence::prometheus::Rule;
 
 use super::{RUNBOOK_ANNOTATIONS, existing_file, place, resolve_link, runbook_annotation};
-use crate::support::{NOT_SCANNED, conclude, sorted};
+use crate::kit::finish::{NOT_SCANNED, conclude, sorted};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
@@ -101,7 +101,7 @@ impl Check for RunbookPerAlert {
             return Outcome::inconclusive(NOT_SCANNED);
         }
         let alerts = cx.evidence.prometheus.service_alerts(&cx.manifest.alerts);
-        if let Some(skip) = crate::support::no_service_alerts(cx, &alerts) {
+        if let Some(skip) = crate::kit::alerts::no_service_alerts(cx, &alerts) {
             return skip;
         }
         let mut failures = Vec::new();
@@ -264,7 +264,7 @@ impl Check for RunbookPerAlert {
 
 #[cfg(test)]
 mod tests {
-    use crate::support::fixture;
+    use crate::fixture;
     use launchgate_core::Outcome;
 
     #[test]

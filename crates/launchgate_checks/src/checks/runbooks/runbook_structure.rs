@@ -2,7 +2,8 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::docs::{Resolution, classify};
 
 use super::{place, resolve_link, runbook_annotation, runbooks};
-use crate::support::{NOT_SCANNED, at, conclude, sorted};
+use crate::kit::finish::{NOT_SCANNED, conclude, sorted};
+use crate::kit::manifest::at;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {

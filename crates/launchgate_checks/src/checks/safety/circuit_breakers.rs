@@ -3,9 +3,9 @@ use launchgate_evidence::deps::Capability;
 use launchgate_evidence::k8s::DestinationRule;
 use launchgate_manifest::Dependency;
 
-use crate::support::{
-    at, conclude_with_claim, in_report_order, library_findings, library_list, shipped_libraries,
-};
+use crate::kit::finish::{conclude_with_claim, in_report_order};
+use crate::kit::libraries::{library_findings, library_list, shipped_libraries};
+use crate::kit::manifest::at;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {

@@ -6,7 +6,9 @@ use launchgate_manifest::DependencyKind;
 use crate::checks::observability::alerting::{
     alert_name, alert_names_queue, recording_rules, watches,
 };
-use crate::support::{self, Claim, Shown, at, names_match, tf_at, tf_origin, tf_unresolved};
+use crate::kit::claims::{Claim, Shown, settle};
+use crate::kit::manifest::{at, names_match};
+use crate::kit::terraform::{tf_at, tf_origin, tf_unresolved};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
@@ -354,7 +356,7 @@ impl Check for DeadLetterQueues {
                 ),
             ));
         }
-        support::settle(cx, letters, parts)
+        settle(cx, letters, parts)
     }
 }
 
@@ -656,7 +658,7 @@ mod tests {
 
     use launchgate_core::Outcome;
 
-    use crate::support::fixture::{basis, contradicts, run};
+    use crate::fixture::{basis, contradicts, run};
 
     #[test]
     fn repository_evidence_proves_and_a_claim_alone_attests() {

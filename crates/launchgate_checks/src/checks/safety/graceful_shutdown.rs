@@ -2,7 +2,10 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::k8s::{Action, Container, PodSpec, Workload};
 use launchgate_evidence::terraform::EcsContainer;
 
-use crate::support;
+use crate::kit::aws::unread_task_definitions;
+use crate::kit::finish::conclude_with_unknowns;
+use crate::kit::terraform::unresolved_reason;
+use crate::kit::workloads::is_rollout_template;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
@@ -114,7 +117,7 @@ impl Check for GracefulShutdown {
         let mut serving = 0;
         for (i, w) in k.workloads.iter().enumerate() {
             // A Rollout's template Deployment is judged through the Rollout.
-            if !w.kind.is_long_running() || support::is_rollout_template(k, i) {
+            if !w.kind.is_long_running() || is_rollout_template(k, i) {
                 continue;
             }
             let pod = k.effective_pod(w);
@@ -128,7 +131,7 @@ impl Check for GracefulShutdown {
                 judge(w, pod, c, &mut failures, &mut evidence);
             }
         }
-        let mut unknowns = support::unread_task_definitions(cx);
+        let mut unknowns = unread_task_definitions(cx);
         for c in cx
             .evidence
             .terraform
@@ -148,7 +151,7 @@ impl Check for GracefulShutdown {
                 "no container serves traffic: no Service selects the long-running workloads and none declares a container port (Jobs, CronJobs and bare Pods are not judged)",
             );
         }
-        support::conclude_with_unknowns(cx, "K T", failures, unknowns, evidence, NOTHING_FOUND)
+        conclude_with_unknowns(cx, "K T", failures, unknowns, evidence, NOTHING_FOUND)
     }
 }
 
@@ -177,7 +180,7 @@ fn judge_ecs(
             ))),
             None => unknowns.push(finding(format!(
                 "{resource}: stopTimeout cannot be judged: {}",
-                support::unresolved_reason(v)
+                unresolved_reason(v)
             ))),
         },
     }

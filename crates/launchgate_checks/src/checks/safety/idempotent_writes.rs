@@ -1,6 +1,6 @@
 use launchgate_core::Outcome;
 
-use crate::support::flag_claim;
+use crate::kit::claims::flag_claim;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {

@@ -1,7 +1,9 @@
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::deps::Capability;
 
-use crate::support::{at, conclude, conclude_with_claim, library_findings, shipped_libraries};
+use crate::kit::finish::{conclude, conclude_with_claim};
+use crate::kit::libraries::{library_findings, shipped_libraries};
+use crate::kit::manifest::at;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {

@@ -2,7 +2,9 @@ use launchgate_core::{Finding, Outcome, Tier};
 use launchgate_evidence::k8s::{Kubernetes, PeerAuthentication, Workload};
 use launchgate_evidence::terraform::{Resource, Terraform, TfValue};
 
-use crate::support::{self, Claim, Shown, TfField, at, field_str, tf_at, tf_origin, tf_unresolved};
+use crate::kit::claims::{Claim, Shown, contradicts, settle};
+use crate::kit::manifest::at;
+use crate::kit::terraform::{TfField, field_str, tf_at, tf_origin, tf_unresolved};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
@@ -150,7 +152,7 @@ impl Check for EncryptionInTransit {
             edge.failures = edge
                 .failures
                 .into_iter()
-                .map(|f| support::contradicts(cx, f, TLS, "true"))
+                .map(|f| contradicts(cx, f, TLS, "true"))
                 .collect();
         }
         let mut tls_claim = match tls {
@@ -179,7 +181,7 @@ impl Check for EncryptionInTransit {
             mesh.failures = mesh
                 .failures
                 .into_iter()
-                .map(|f| support::contradicts(cx, f, MTLS, "true"))
+                .map(|f| contradicts(cx, f, MTLS, "true"))
                 .collect();
         }
         let mut parts = Vec::new();
@@ -228,7 +230,7 @@ impl Check for EncryptionInTransit {
                 ));
             }
         }
-        support::settle(cx, "K T", parts)
+        settle(cx, "K T", parts)
     }
 }
 
@@ -589,7 +591,7 @@ fn judge_mode(pa: &PeerAuthentication, w: Option<&Workload>, shown: &mut Shown) 
 mod tests {
     use launchgate_core::Basis;
 
-    use crate::support::fixture::{basis, contradicts};
+    use crate::fixture::{basis, contradicts};
 
     #[test]
     fn repository_evidence_proves_and_a_claim_alone_attests() {

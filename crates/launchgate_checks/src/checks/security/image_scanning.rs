@@ -8,7 +8,9 @@ use launchgate_evidence::terraform::{Resource, Terraform, TfValue};
 
 use crate::checks::operations::tests_passing::{report_age, report_gaps};
 
-use crate::support::{self, Tally};
+use crate::kit::finish::{NOT_SCANNED, Tally, conclude_tally};
+use crate::kit::pipelines::gaps_and_pipelines;
+use crate::kit::terraform::unresolved_reason;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 /// Scanners whose SARIF reports scan container images (lowercase parts of `tool.driver.name`).
@@ -152,7 +154,7 @@ impl Check for ImageScanning {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let ev = cx.evidence;
         if !ev.scanned {
-            return Outcome::inconclusive(support::NOT_SCANNED);
+            return Outcome::inconclusive(NOT_SCANNED);
         }
         let tf = &ev.terraform;
         let repos: Vec<&Resource> = tf.resources_of("aws_ecr_repository").collect();
@@ -175,9 +177,9 @@ impl Check for ImageScanning {
             || !scans.is_empty()
             || ci_builds_images(&ev.ci.pipelines);
         if !builds_images {
-            let gaps = support::gaps_and_pipelines(cx, "K F T");
+            let gaps = gaps_and_pipelines(cx, "K F T");
             if !gaps.is_empty() {
-                return support::conclude_tally(cx, gaps, Tally::default(), "");
+                return conclude_tally(cx, gaps, Tally::default(), "");
             }
             return Outcome::not_applicable(
                 "the repository builds and deploys no container images (no Dockerfile, image build in CI, Kubernetes workload, ECS task definition or ECR repository)",
@@ -215,9 +217,9 @@ impl Check for ImageScanning {
             t.missing
                 .push(Finding::new(no_scanner_message(&ev.ci.pipelines)).at(missing_at(cx)));
         }
-        let mut gaps = support::gaps_and_pipelines(cx, "T");
+        let mut gaps = gaps_and_pipelines(cx, "T");
         gaps.extend(report_gaps(cx, &[ReportFormat::Sarif]));
-        support::conclude_tally(cx, gaps, t, "no image scanning found")
+        conclude_tally(cx, gaps, t, "no image scanning found")
     }
 }
 
@@ -305,7 +307,7 @@ fn ecr_scanning(tf: &Terraform, r: &Resource) -> Ecr {
             None => Ecr::Unknown(Said {
                 says: format!(
                     "`scan_on_push` of {res} cannot be resolved without running Terraform: {}",
-                    support::unresolved_reason(hit.value)
+                    unresolved_reason(hit.value)
                 ),
                 resource: res,
                 at: hit.loc.location(),

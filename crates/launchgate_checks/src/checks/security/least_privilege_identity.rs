@@ -6,7 +6,7 @@ use launchgate_evidence::terraform::{
     Attr, IamEffect, IamStatement, Resource, Terraform, TfValue, address_of,
 };
 
-use crate::support;
+use crate::kit::finish::conclude_with_unknowns;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 /// Actions that only accept `Resource: "*"` (no resource-level permissions), so a statement
@@ -186,7 +186,7 @@ impl Check for LeastPrivilegeIdentity {
             );
         }
         managed_policies(tf, &mut failures, &mut unknowns);
-        support::conclude_with_unknowns(cx, "K T", failures, unknowns, evidence, NOTHING_FOUND)
+        conclude_with_unknowns(cx, "K T", failures, unknowns, evidence, NOTHING_FOUND)
     }
 }
 

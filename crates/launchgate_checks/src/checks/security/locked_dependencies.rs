@@ -2,7 +2,7 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::deps::{DepManifest, Ecosystem, UpdateTool, UpdateToolKind};
 use launchgate_evidence::{DepFormat, FileKind};
 
-use crate::support::{conclude, in_report_order};
+use crate::kit::finish::{conclude, in_report_order};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {

@@ -1,7 +1,8 @@
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::terraform::{Resource, Terraform};
 
-use crate::support;
+use crate::kit::finish::conclude_with_unknowns;
+use crate::kit::terraform::tf_bool;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 const NO_NETWORK: &str =
@@ -129,7 +130,7 @@ impl Check for NetworkFlowLogs {
                     .at(Some(m.loc.location()))
                     .resource(resource),
                 ),
-                Some(a) => match support::tf_bool(Some(&a.value)) {
+                Some(a) => match tf_bool(Some(&a.value)) {
                     Ok(Some(true)) => evidence.push(
                         Finding::new(format!("{resource} enables VPC flow logs"))
                             .at(Some(a.loc.location()))
@@ -178,7 +179,7 @@ impl Check for NetworkFlowLogs {
                 (None, None) => {}
             }
         }
-        support::conclude_with_unknowns(cx, "T", failures, unknowns, evidence, NO_NETWORK)
+        conclude_with_unknowns(cx, "T", failures, unknowns, evidence, NO_NETWORK)
     }
 }
 

@@ -2,7 +2,8 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::k8s::{Kubernetes, Object, Workload, same_namespace};
 use launchgate_evidence::terraform::{IngressRule, TfValue};
 
-use crate::support;
+use crate::kit::finish::conclude_with_unknowns;
+use crate::kit::terraform::tf_bool;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 /// Resource types that are load balancers (a security group attached only to them may be
@@ -171,7 +172,7 @@ impl Check for NetworkIsolation {
             else {
                 continue;
             };
-            match support::tf_bool(Some(hit.value)) {
+            match tf_bool(Some(hit.value)) {
                 Ok(Some(true)) => failures.push(
                     Finding::new(format!(
                         "{resource} gives its tasks public IP addresses (`assign_public_ip = true`); run them in private subnets behind a load balancer"
@@ -193,7 +194,7 @@ impl Check for NetworkIsolation {
                 ),
             }
         }
-        support::conclude_with_unknowns(cx, "K T", failures, unknowns, evidence, NOTHING_FOUND)
+        conclude_with_unknowns(cx, "K T", failures, unknowns, evidence, NOTHING_FOUND)
     }
 }
 

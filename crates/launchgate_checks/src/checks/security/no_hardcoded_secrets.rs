@@ -1,7 +1,7 @@
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::SkipReason;
 
-use crate::support::NOT_SCANNED;
+use crate::kit::finish::NOT_SCANNED;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {

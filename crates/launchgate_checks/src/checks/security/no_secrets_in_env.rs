@@ -3,7 +3,9 @@ use launchgate_evidence::k8s::{EnvFromSource, EnvValue, VolumeSource};
 use launchgate_evidence::terraform::TfValue;
 use launchgate_evidence::yaml::Node;
 
-use crate::support::{self, NO_WORKLOADS};
+use crate::kit::aws::unread_task_definitions;
+use crate::kit::finish::conclude_with_unknowns;
+use crate::kit::workloads::NO_WORKLOADS;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
@@ -138,12 +140,12 @@ impl Check for NoSecretsInEnv {
 
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let mut failures = Vec::new();
-        let mut unknowns = support::unread_task_definitions(cx);
+        let mut unknowns = unread_task_definitions(cx);
         let mut evidence = Vec::new();
         kubernetes(cx, &mut failures, &mut evidence);
         config_maps(cx, &mut failures, &mut evidence);
         ecs(cx, &mut failures, &mut unknowns, &mut evidence);
-        support::conclude_with_unknowns(cx, "K T", failures, unknowns, evidence, NO_WORKLOADS)
+        conclude_with_unknowns(cx, "K T", failures, unknowns, evidence, NO_WORKLOADS)
     }
 }
 

@@ -3,7 +3,9 @@ use launchgate_evidence::dockerfile::{Dockerfile, ImageRef, user_is_root};
 use launchgate_evidence::k8s::{Container, Workload};
 use launchgate_evidence::terraform::{EcsContainer, TfValue};
 
-use crate::support::{self, Tally};
+use crate::kit::aws::unread_task_definitions;
+use crate::kit::finish::{Tally, conclude_tally};
+use crate::kit::terraform::unresolved_reason;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 const NOTHING_FOUND: &str = "no Kubernetes workloads, ECS task definitions or Dockerfiles found; point launchgate at the repository that builds and deploys the service";
@@ -113,7 +115,7 @@ impl Check for NonRootUser {
         let workloads: Vec<&Workload> = k.workloads.iter().filter(|w| has_own_pod(w)).collect();
         let tasks = ev.terraform.ecs_task_definitions();
         let mut t = Tally {
-            unknowns: support::unread_task_definitions(cx),
+            unknowns: unread_task_definitions(cx),
             ..Tally::default()
         };
         let images = Images {
@@ -135,7 +137,7 @@ impl Check for NonRootUser {
                 judge_image(df, &resource, None, &mut t);
             }
         }
-        support::conclude_tally(cx, ev.gaps("K F T"), t, NOTHING_FOUND)
+        conclude_tally(cx, ev.gaps("K F T"), t, NOTHING_FOUND)
     }
 }
 
@@ -299,7 +301,7 @@ fn judge_ecs(images: &Images<'_>, c: &EcsContainer, t: &mut Tally) {
                 None => t.unknowns.push(
                     Finding::new(format!(
                         "the `user` of {res} cannot be resolved without running Terraform: {}",
-                        support::unresolved_reason(v)
+                        unresolved_reason(v)
                     ))
                     .at(at)
                     .resource(res),

@@ -3,7 +3,9 @@ use launchgate_evidence::FileKind;
 use launchgate_evidence::dockerfile::{FromImage, ImageRef};
 use launchgate_evidence::terraform::TfValue;
 
-use crate::support::{self, Tally};
+use crate::kit::aws::unread_task_definitions;
+use crate::kit::finish::{Tally, conclude_tally};
+use crate::kit::terraform::unresolved_reason;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 const NOTHING_FOUND: &str = "no container images found (no Kubernetes workloads, ECS task definitions or Dockerfiles); point launchgate at the repository that builds and deploys the service";
@@ -135,7 +137,7 @@ impl Check for PinnedImages {
             .next()
             .map(|f| f.path.to_string());
         let mut t = Tally {
-            unknowns: support::unread_task_definitions(cx),
+            unknowns: unread_task_definitions(cx),
             ..Tally::default()
         };
 
@@ -168,7 +170,7 @@ impl Check for PinnedImages {
                 Some(v) => t.unknowns.push(
                     Finding::new(format!(
                         "the image of {resource} cannot be resolved without running Terraform: {}",
-                        support::unresolved_reason(v)
+                        unresolved_reason(v)
                     ))
                     .at(Some(at))
                     .resource(resource),
@@ -180,7 +182,7 @@ impl Check for PinnedImages {
                 judge_from(&df.path, from, &mut t);
             }
         }
-        support::conclude_tally(cx, ev.gaps("K F T"), t, NOTHING_FOUND)
+        conclude_tally(cx, ev.gaps("K F T"), t, NOTHING_FOUND)
     }
 }
 

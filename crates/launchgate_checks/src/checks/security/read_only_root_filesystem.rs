@@ -2,7 +2,10 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::k8s::{Container, Kubernetes, Workload, WorkloadKind};
 use launchgate_evidence::yaml::Node;
 
-use crate::support::{self, NO_WORKLOADS};
+use crate::kit::aws::unread_task_definitions;
+use crate::kit::finish::conclude_with_unknowns;
+use crate::kit::terraform::tf_bool;
+use crate::kit::workloads::NO_WORKLOADS;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
@@ -98,7 +101,7 @@ impl Check for ReadOnlyRootFilesystem {
         let k = &cx.evidence.kubernetes;
         let tf = &cx.evidence.terraform;
         let mut failures = Vec::new();
-        let mut unknowns = support::unread_task_definitions(cx);
+        let mut unknowns = unread_task_definitions(cx);
         let mut evidence = Vec::new();
 
         let serving: Vec<&Workload> = k.workloads.iter().filter(|w| !w.kind.is_batch()).collect();
@@ -142,7 +145,7 @@ impl Check for ReadOnlyRootFilesystem {
             let resource = c.resource();
             let field = "readonlyRootFilesystem";
             let loc = c.field_loc(field).location();
-            match support::tf_bool(c.readonly_root_filesystem.as_ref()) {
+            match tf_bool(c.readonly_root_filesystem.as_ref()) {
                 Ok(Some(true)) => evidence.push(
                     Finding::new(format!("{resource} has a read-only root filesystem"))
                         .at(Some(loc))
@@ -171,7 +174,7 @@ impl Check for ReadOnlyRootFilesystem {
                 ),
             }
         }
-        support::conclude_with_unknowns(cx, "K T", failures, unknowns, evidence, NO_WORKLOADS)
+        conclude_with_unknowns(cx, "K T", failures, unknowns, evidence, NO_WORKLOADS)
     }
 }
 

@@ -1,9 +1,9 @@
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::terraform::{Resource, Terraform};
 
-use crate::support::{
-    self, Claim, Shown, TfField, at, field_int, field_str, tf_at, tf_origin, tf_unresolved,
-};
+use crate::kit::claims::{Claim, Shown, contradicts, settle};
+use crate::kit::manifest::at;
+use crate::kit::terraform::{TfField, field_int, field_str, tf_at, tf_origin, tf_unresolved};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
@@ -159,7 +159,7 @@ impl Check for SecretsManager {
         let promise = claimed_days.filter(|d| *d <= max);
         let manager = managers(cx);
         let rotation = rotations(cx, max, promise);
-        support::settle(
+        settle(
             cx,
             "K T",
             vec![(manager, manager_claim), (rotation, rotation_claim)],
@@ -382,11 +382,11 @@ fn judge_rotation(
         .at(tf_at(&attr.loc)).related(tf_origin(attr))
         .resource(name.clone());
         if let Some(c) = promise {
-            f = support::contradicts(cx, f, ROTATION, &c.to_string());
+            f = contradicts(cx, f, ROTATION, &c.to_string());
         }
         shown.failures.push(f);
     } else if let Some(c) = promise.filter(|c| days > *c) {
-        shown.failures.push(support::contradicts(
+        shown.failures.push(contradicts(
             cx,
             Finding::new(format!(
                 "{name} rotates the secret every {days} days, less often than declared"
@@ -413,7 +413,7 @@ fn judge_rotation(
 mod tests {
     use launchgate_core::Basis;
 
-    use crate::support::fixture::{basis, contradicts};
+    use crate::fixture::{basis, contradicts};
 
     #[test]
     fn repository_evidence_proves_and_a_claim_alone_attests() {

@@ -1,0 +1,243 @@
+//! Finishing a check's outcome: from what it found to pass, fail or inconclusive, with findings in
+//! report order.
+
+use launchgate_core::{Finding, Outcome};
+
+use crate::CheckContext;
+
+/// The reason given when a check needs repository evidence but no repository was scanned.
+pub const NOT_SCANNED: &str =
+    "the repository was not scanned (--no-scan), so there is no evidence to verify";
+
+/// Concludes a check that reads repository evidence of the catalog letters in `letters`
+/// (`"K T"`): any failure fails; otherwise files it needed that could not be parsed or
+/// evaluated make it inconclusive (never a pass); otherwise the evidence proves it. With
+/// neither failures nor evidence, it is inconclusive with the reason `nothing_found`.
+pub fn conclude(
+    cx: &CheckContext<'_>,
+    letters: &str,
+    failures: Vec<Finding>,
+    evidence: Vec<Finding>,
+    nothing_found: &str,
+) -> Outcome {
+    if !failures.is_empty() {
+        return Outcome::fail(failures);
+    }
+    if !cx.evidence.scanned {
+        return Outcome::inconclusive(NOT_SCANNED);
+    }
+    let gaps = cx.evidence.gaps(letters);
+    if !gaps.is_empty() {
+        let n = gaps.len();
+        return Outcome::Inconclusive {
+            reason: format!(
+                "{n} file{} this check needs could not be evaluated",
+                if n == 1 { "" } else { "s" }
+            ),
+            findings: gaps,
+        };
+    }
+    if evidence.is_empty() {
+        return Outcome::inconclusive(nothing_found);
+    }
+    Outcome::proven(evidence)
+}
+
+/// Like [`conclude`], with `unknowns`: facts the check could not judge (a Terraform value that
+/// is a reference or was not evaluated, a policy that could not be read). Failures still win;
+/// without failures, unknowns make the check inconclusive together with the files that could
+/// not be evaluated, never a pass. Every list is sorted by location.
+pub fn conclude_with_unknowns(
+    cx: &CheckContext<'_>,
+    letters: &str,
+    mut failures: Vec<Finding>,
+    mut unknowns: Vec<Finding>,
+    mut evidence: Vec<Finding>,
+    nothing_found: &str,
+) -> Outcome {
+    // Identical findings arise when two same-named workloads (a base and an overlay copy) meet
+    // one policy; report each once.
+    sort_findings(&mut failures);
+    failures.dedup();
+    sort_findings(&mut evidence);
+    evidence.dedup();
+    if !failures.is_empty() || unknowns.is_empty() || !cx.evidence.scanned {
+        return conclude(cx, letters, failures, evidence, nothing_found);
+    }
+    let gaps = cx.evidence.gaps(letters);
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let n = unknowns.len();
+    let values = format!(
+        "{n} item{} could not be judged from the repository alone (an unresolved Terraform value, a policy or link defined elsewhere)",
+        plural(n)
+    );
+    let reason = if gaps.is_empty() {
+        values
+    } else {
+        let g = gaps.len();
+        format!(
+            "{g} file{} this check needs could not be evaluated and {values}",
+            plural(g)
+        )
+    };
+    unknowns.extend(gaps);
+    sort_findings(&mut unknowns);
+    Outcome::Inconclusive {
+        reason,
+        findings: unknowns,
+    }
+}
+
+/// Nothing declares the requirement and the repository shows nothing: a failure when the
+/// repository was scanned and every file of `letters` could be read; otherwise inconclusive,
+/// because the evidence may be in what could not be seen.
+pub fn missing(cx: &CheckContext<'_>, letters: &str, failure: Finding) -> Outcome {
+    // `conclude` decides "not scanned" and "files not evaluated" the same way for every check;
+    // the failure stands only where it would have passed on evidence.
+    match conclude(cx, letters, Vec::new(), vec![failure.clone()], "") {
+        Outcome::Pass { .. } => Outcome::fail(vec![failure]),
+        other => other,
+    }
+}
+
+/// Passes a check that has no failures: proven when the repository shows something
+/// (`repo`, reported before the claim's evidence), attested on the claim alone. When the
+/// repository evidence is incomplete (files of `letters` not evaluated) the claim is preferred
+/// over inconclusive, but only if it suffices on its own (`claim_suffices`).
+pub fn conclude_with_claim(
+    cx: &CheckContext<'_>,
+    letters: &str,
+    repo: Vec<Finding>,
+    claim: Vec<Finding>,
+    claim_suffices: bool,
+) -> Outcome {
+    if repo.is_empty() {
+        return Outcome::attested(claim);
+    }
+    let mut evidence = repo;
+    evidence.extend(claim.iter().cloned());
+    match conclude(cx, letters, Vec::new(), evidence, "") {
+        Outcome::Inconclusive { .. } if claim_suffices && !claim.is_empty() => {
+            Outcome::attested(claim)
+        }
+        other => other,
+    }
+}
+
+/// What a repository check found, sorted by how much it proves.
+#[derive(Debug, Default)]
+pub struct Tally {
+    /// Defects seen in files that were read: they fail the check whatever else is unknown.
+    pub failures: Vec<Finding>,
+    /// Something required that was found nowhere. A defect only when every file that could
+    /// hold it was read: a file that could not be parsed may be where it is.
+    pub missing: Vec<Finding>,
+    /// Facts that could not be judged (a build argument, an unresolved Terraform value).
+    pub unknowns: Vec<Finding>,
+    /// What satisfies the check.
+    pub evidence: Vec<Finding>,
+}
+
+/// Concludes a repository check from a [`Tally`]: failures fail; without them, `gaps` (files
+/// the check needs that could not be evaluated: `cx.evidence.gaps("K T")`, or
+/// [`ci_pipeline_gaps`]) make it inconclusive, since what is missing may be in them; then
+/// missing things fail; then unknowns make it inconclusive; with no evidence at all it is
+/// inconclusive with `nothing_found`; otherwise the evidence proves it.
+pub fn conclude_tally(
+    cx: &CheckContext<'_>,
+    gaps: Vec<Finding>,
+    mut t: Tally,
+    nothing_found: &str,
+) -> Outcome {
+    for list in [
+        &mut t.failures,
+        &mut t.missing,
+        &mut t.unknowns,
+        &mut t.evidence,
+    ] {
+        order_findings(list);
+    }
+    if !t.failures.is_empty() {
+        // What is missing is only certain when nothing went unread.
+        if gaps.is_empty() {
+            t.failures.append(&mut t.missing);
+            order_findings(&mut t.failures);
+        }
+        return Outcome::fail(t.failures);
+    }
+    if !cx.evidence.scanned {
+        return Outcome::inconclusive(NOT_SCANNED);
+    }
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    if !gaps.is_empty() {
+        let g = gaps.len();
+        let mut reason = format!(
+            "{g} file{} this check needs could not be evaluated",
+            plural(g)
+        );
+        if !t.unknowns.is_empty() {
+            let n = t.unknowns.len();
+            reason = format!("{reason} and {n} value{} could not be resolved", plural(n));
+        }
+        let mut findings = gaps;
+        findings.append(&mut t.unknowns);
+        order_findings(&mut findings);
+        return Outcome::Inconclusive { reason, findings };
+    }
+    if !t.missing.is_empty() {
+        return Outcome::fail(t.missing);
+    }
+    if !t.unknowns.is_empty() {
+        let n = t.unknowns.len();
+        let reason = match t.unknowns.first() {
+            Some(only) if n == 1 => only.message.clone(),
+            _ => format!("{n} values could not be resolved without running the build or Terraform"),
+        };
+        return Outcome::Inconclusive {
+            reason,
+            findings: t.unknowns,
+        };
+    }
+    if t.evidence.is_empty() {
+        return Outcome::inconclusive(nothing_found);
+    }
+    Outcome::proven(t.evidence)
+}
+
+/// Sorts findings by location (path, line, column), then message: the order reports list
+/// them in. Findings without a location come last.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        let key = |f: &Finding| {
+            f.location
+                .as_ref()
+                .map(|l| (l.path.clone(), l.line, l.column))
+        };
+        match (key(a), key(b)) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        }
+        .then_with(|| a.message.cmp(&b.message))
+    });
+}
+
+/// Sorts findings by location (path, line, column), then message, and drops exact duplicates;
+/// findings without a location come last.
+pub fn order_findings(findings: &mut Vec<Finding>) {
+    sort_findings(findings);
+    findings.dedup();
+}
+
+/// Findings in report order: by location (path, line, column), then message.
+pub fn sorted(mut findings: Vec<Finding>) -> Vec<Finding> {
+    sort_findings(&mut findings);
+    findings.dedup();
+    findings
+}
+
+/// Findings in report order: by location (path, line, column), then message.
+pub fn in_report_order(findings: Vec<Finding>) -> Vec<Finding> {
+    sorted(findings)
+}
