@@ -1,8 +1,13 @@
 //! Alerts of the service: which alerting rules are its own, what they watch, and the rule files
 //! that could not be read.
 
+use std::collections::BTreeMap;
+
+use launchgate_core::{Finding, Outcome};
+use launchgate_evidence::prometheus::{QueueRef, Rule, Signal};
+
 use crate::CheckContext;
-use launchgate_core::Outcome;
+use crate::kit::manifest::names_match;
 
 /// Checks that judge the service's alerts do not apply when it has none and every rule file
 /// could be read: OBS-005 fails on the missing alerts, once, instead of every alert check
@@ -17,4 +22,90 @@ pub fn no_service_alerts(
             "the service has no alerting rules to judge (OBS-005 reports the missing alerts)",
         )
     })
+}
+
+/// The alerting rules of the service: those the manifest's `alerts.selectors` select, or
+/// every alert when it has none.
+pub fn service_alerts<'a>(cx: &CheckContext<'a>) -> Vec<&'a Rule> {
+    cx.evidence.prometheus.service_alerts(&cx.manifest.alerts)
+}
+
+/// Every recording rule of the repository: alerts refer to them by name.
+pub fn recording_rules<'a>(cx: &CheckContext<'a>) -> Vec<&'a Rule> {
+    cx.evidence.prometheus.recording_rules().collect()
+}
+
+/// What an alert watches, reading the recording rules it refers to.
+pub fn watches(rule: &Rule, recording: &[&Rule]) -> std::collections::BTreeSet<Signal> {
+    rule.signals_resolved(recording)
+}
+
+/// Whether a queue matcher of an alert names `queue`: equal (ignoring case, `_`/`-` and a
+/// prefix such as `prod-`), a regex that matches it whole, or a regex of plain alternatives
+/// one of which names it (`prod-tasks-dlq|prod-jobs-dlq`).
+pub fn ref_names(r: &QueueRef, queue: &str) -> bool {
+    if r.matches(queue) {
+        return true;
+    }
+    let plain = |s: &str| {
+        s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '|'))
+    };
+    if r.regex && !plain(&r.value) {
+        return false;
+    }
+    r.value.split('|').any(|v| names_match(queue, v))
+}
+
+/// Whether an alert's queue matchers, or the metric names it reads, name `queue`
+/// (`orders_dlq_messages` names `orders-dlq`).
+pub fn alert_names_queue(rule: &Rule, recording: &[&Rule], queue: &str) -> bool {
+    let refs = rule.queue_refs(recording);
+    if refs.iter().any(|r| ref_names(r, queue)) {
+        return true;
+    }
+    let wanted = norm(queue);
+    !wanted.is_empty()
+        && rule.parsed().is_some_and(|e| {
+            launchgate_evidence::prometheus::vector_selectors(e)
+                .into_iter()
+                .filter_map(launchgate_evidence::prometheus::metric_name)
+                .any(|n| norm(n).contains(&wanted))
+        })
+}
+
+fn norm(s: &str) -> String {
+    s.trim().to_ascii_lowercase().replace(['_', '.'], "-")
+}
+
+/// `alert `HighErrorRate``, for messages.
+pub fn alert_name(rule: &Rule) -> String {
+    format!("alert `{}`", rule.name.value)
+}
+
+/// The files this check needs that could not be evaluated (letter P), without the invalid
+/// expressions of `judged` alerts: a check that reports those as its own failures does not
+/// also count them as unread evidence.
+pub fn rule_gaps(cx: &CheckContext<'_>, judged: &[&Rule]) -> Vec<Finding> {
+    let invalid: Vec<launchgate_core::Location> = judged
+        .iter()
+        .filter(|r| r.query.is_err())
+        .map(|r| r.expr.loc.location())
+        .collect();
+    cx.evidence
+        .gaps("P")
+        .into_iter()
+        .filter(|g| g.location.as_ref().is_none_or(|l| !invalid.contains(l)))
+        .collect()
+}
+
+/// A label set as written in the manifest: `{job: api, namespace: shop}`.
+pub fn selector_text(set: &BTreeMap<String, String>) -> String {
+    let parts: Vec<String> = set.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+    format!("{{{}}}", parts.join(", "))
+}
+
+/// `1 alert`, `3 alerts`.
+pub fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }

@@ -8,5 +8,8 @@ pub(crate) mod finish;
 pub(crate) mod libraries;
 pub(crate) mod manifest;
 pub(crate) mod pipelines;
+pub(crate) mod reports;
+pub(crate) mod runbooks;
+pub(crate) mod slo;
 pub(crate) mod terraform;
 pub(crate) mod workloads;

@@ -1,3 +1,5 @@
+//! CAP-002 autoscaling: The service scales with load.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::Loc;
 use launchgate_evidence::k8s::{Hpa, Kubernetes, ScaledObject, Workload};

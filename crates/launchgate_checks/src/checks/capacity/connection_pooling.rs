@@ -1,3 +1,5 @@
+//! CAP-008 connection-pooling: Connections to databases and caches are pooled with a bounded size.
+
 use launchgate_core::{Finding, Outcome};
 
 use crate::kit::manifest::at;

@@ -1,3 +1,6 @@
+//! CAP-004 disruption-budget: Each Kubernetes workload that runs more than one pod has exactly one
+//! PodDisruptionBudget selecting its pods, and that budget still lets a pod be evicted.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::k8s::{Pdb, Workload};
 

@@ -1,3 +1,6 @@
+//! CAP-006 health-probes: Every long-running container has a readiness probe and a liveness probe,
+//! and the two are not identical; a slow starter uses a startup probe.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::k8s::{Action, Container, Located, Probe, Workload};
 use launchgate_evidence::terraform::{EcsContainer, TfValue};

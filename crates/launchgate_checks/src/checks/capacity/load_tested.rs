@@ -1,11 +1,13 @@
+//! CAP-007 load-tested: A recent load test passed at the target rate.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::ReportFormat;
 use launchgate_evidence::reports::LoadTestReport;
 use launchgate_manifest::LoadTestClaim;
 
-use crate::checks::operations::tests_passing::report_gaps;
 use crate::kit::claims::contradicts;
 use crate::kit::manifest::{at, within_window};
+use crate::kit::reports::report_gaps;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {

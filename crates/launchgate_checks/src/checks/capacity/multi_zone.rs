@@ -1,3 +1,5 @@
+//! CAP-005 multi-zone: The service survives the loss of an availability zone.
+
 use std::collections::BTreeSet;
 
 use launchgate_core::{Finding, Location, Outcome};

@@ -1,3 +1,5 @@
+//! CAP-003 redundant-replicas: The service never runs fewer than 2 replicas (3 for tier 0).
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::Loc;
 use launchgate_evidence::terraform::{Resource, Terraform};

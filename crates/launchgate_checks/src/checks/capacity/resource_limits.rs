@@ -1,3 +1,6 @@
+//! CAP-001 resource-limits: Every long-running container sets a CPU request, a memory request and a
+//! memory limit; every ECS container has a CPU and a memory reservation.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::k8s::{
     Container, Kubernetes, Located, Object, Workload, WorkloadKind, same_namespace,

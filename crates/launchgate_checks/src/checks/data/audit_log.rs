@@ -1,3 +1,5 @@
+//! DAT-007 audit-log: Data mutations are written to an append-only audit log.
+
 use launchgate_core::Outcome;
 
 use crate::kit::claims::flag_claim;

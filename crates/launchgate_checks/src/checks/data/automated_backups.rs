@@ -1,3 +1,5 @@
+//! DAT-001 automated-backups: Every datastore is backed up automatically.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::k8s::{Workload, WorkloadKind};
 use launchgate_evidence::terraform::{Resource, Terraform};

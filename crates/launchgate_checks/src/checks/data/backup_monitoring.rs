@@ -1,6 +1,8 @@
+//! DAT-010 backup-monitoring: A failed or stale backup raises an alert.
+
 use launchgate_core::{Finding, Outcome};
 
-use crate::checks::observability::alerting::{alert_name, recording_rules, watches};
+use crate::kit::alerts::{alert_name, recording_rules, watches};
 use crate::kit::claims::flag_claim_meets_evidence;
 use crate::kit::manifest::no_durable_data;
 use crate::{Check, CheckContext, CheckMeta, declare_check};

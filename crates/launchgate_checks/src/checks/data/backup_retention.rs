@@ -1,3 +1,6 @@
+//! DAT-002 backup-retention: Backups are kept at least the policy minimum (default 30 days,
+//! `backup_retention_min_days`).
+
 use std::fmt;
 
 use launchgate_core::{Finding, Outcome};

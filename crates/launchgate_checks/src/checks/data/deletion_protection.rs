@@ -1,3 +1,5 @@
+//! DAT-006 deletion-protection: The databases declared in Terraform cannot be deleted by accident.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::terraform::Resource;
 

@@ -1,3 +1,5 @@
+//! DAT-005 encryption-at-rest: The service's datastores and their backups are encrypted at rest.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::terraform::{Body, Resource, Terraform, TfValue};
 

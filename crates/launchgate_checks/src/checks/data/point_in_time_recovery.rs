@@ -1,3 +1,5 @@
+//! DAT-004 point-in-time-recovery: Point-in-time recovery is enabled for the service's datastores.
+
 use launchgate_core::{Finding, Outcome};
 
 use crate::kit::aws::{tf_databases, tf_is_cluster, tf_is_replica};

@@ -1,3 +1,6 @@
+//! DAT-003 restore-tested: A restore drill is declared (`claims.backups.last_restore_test`) within
+//! the policy window before the review date (default 90 days, `restore_test_max_age_days`).
+
 use launchgate_core::{Finding, Outcome};
 
 use crate::kit::manifest::{at, no_durable_data, within_window};

@@ -1,3 +1,5 @@
+//! INC-003 escalation-policy: An escalation policy exists.
+
 use launchgate_core::{Finding, Location, Outcome};
 use launchgate_evidence::docs::classify;
 

@@ -1,3 +1,6 @@
+//! INC-005 incident-process: The repository holds an incident response plan with severity levels
+//! and a post-incident review template.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::docs::classify;
 

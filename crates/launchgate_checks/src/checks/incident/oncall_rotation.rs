@@ -1,3 +1,5 @@
+//! INC-002 oncall-rotation: An on-call rotation exists and the Day-1 primary is named.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::terraform::{Resource, Terraform, TfValue};
 

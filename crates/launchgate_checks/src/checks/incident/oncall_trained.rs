@@ -1,3 +1,5 @@
+//! INC-006 oncall-trained: The on-call team is declared trained on this service.
+
 use launchgate_core::{Finding, Outcome};
 
 use crate::kit::manifest::{age_days, at};

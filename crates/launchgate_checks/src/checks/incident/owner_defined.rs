@@ -1,3 +1,5 @@
+//! INC-001 owner-defined: An owning team is named, and every place that names one agrees.
+
 use launchgate_core::{Finding, Location, Outcome};
 use launchgate_evidence::ownership::{CatalogEntity, Owner, normalize_owner};
 

@@ -1,3 +1,6 @@
+//! INC-004 status-page: A status page for communicating incidents to users is declared in
+//! `claims.status_page`.
+
 use launchgate_core::{Finding, Outcome};
 
 use crate::kit::manifest::at;

@@ -1,3 +1,5 @@
+//! OBS-009 alert-routing: Every alert of the service reaches someone who acts on it.
+
 use std::collections::BTreeMap;
 
 use launchgate_core::{Finding, Outcome};

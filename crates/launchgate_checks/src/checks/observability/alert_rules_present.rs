@@ -1,7 +1,9 @@
+//! OBS-005 alert-rules-present: Alerting rules exist for the service.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_manifest::AlertSelection;
 
-use super::alerting::{alert_name, count, selector_text, service_alerts};
+use crate::kit::alerts::{alert_name, count, selector_text, service_alerts};
 use crate::kit::finish::{NOT_SCANNED, sorted};
 use crate::kit::manifest::at;
 use crate::{Check, CheckContext, CheckMeta, declare_check};

@@ -1,7 +1,10 @@
+//! OBS-007 alert-rules-valid: Every alert of the service (see OBS-005 for which alerts those are)
+//! is well formed.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::prometheus::{Rule, duration_seconds};
 
-use super::alerting::{alert_name, rule_gaps, service_alerts};
+use crate::kit::alerts::{alert_name, rule_gaps, service_alerts};
 use crate::kit::finish::{Tally, conclude_tally};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 

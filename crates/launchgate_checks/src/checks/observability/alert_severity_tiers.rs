@@ -1,9 +1,12 @@
+//! OBS-008 alert-severity-tiers: Every alert of the service (see OBS-005) has a `severity` label
+//! whose value is one of the configured levels, and at least one alert pages.
+
 use std::collections::BTreeMap;
 
 use launchgate_core::{Finding, Outcome};
 use launchgate_manifest::SeverityLevel;
 
-use super::alerting::{alert_name, count, rule_gaps, service_alerts};
+use crate::kit::alerts::{alert_name, count, rule_gaps, service_alerts};
 use crate::kit::finish::{Tally, conclude_tally};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 

@@ -1,3 +1,5 @@
+//! OBS-013 dashboards-present: A dashboard exists for the service.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::FileKind;
 use launchgate_evidence::dashboards::{Dashboard, DashboardOrigin};

@@ -1,3 +1,5 @@
+//! OBS-003 distributed-tracing: Distributed tracing is set up end to end.
+
 use launchgate_core::{Finding, Location, Outcome};
 use launchgate_evidence::deps::Capability;
 use launchgate_evidence::k8s::{Container, EnvValue, EnvVar, Workload};

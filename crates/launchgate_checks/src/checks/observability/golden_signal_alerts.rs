@@ -1,8 +1,11 @@
+//! OBS-006 golden-signal-alerts: The service's alerts cover its golden signals, found by reading
+//! their PromQL rather than their names.
+
 use launchgate_core::{Finding, Location, Outcome};
 use launchgate_evidence::prometheus::{Rule, Signal};
 use launchgate_manifest::DependencyKind;
 
-use super::alerting::{alert_name, alert_names_queue, recording_rules, service_alerts, watches};
+use crate::kit::alerts::{alert_name, alert_names_queue, recording_rules, service_alerts, watches};
 use crate::kit::finish::{Tally, conclude_tally};
 use crate::kit::manifest::at;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
@@ -119,7 +122,7 @@ impl Check for GoldenSignalAlerts {
                 None => t.missing.push(
                     Finding::new(format!(
                         "no alert of the service watches its {signal} ({} of the service read); {}",
-                        super::alerting::count(mine.len(), "alert"),
+                        crate::kit::alerts::count(mine.len(), "alert"),
                         match signal {
                             Signal::ErrorRate => "alert on the ratio of 5xx responses or failed calls",
                             _ => "alert on a latency quantile (`histogram_quantile`) of its requests",

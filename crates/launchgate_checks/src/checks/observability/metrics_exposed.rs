@@ -1,3 +1,5 @@
+//! OBS-004 metrics-exposed: The service exposes metrics and something collects them.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::deps::Capability;
 use launchgate_evidence::k8s::{Kubernetes, Workload, WorkloadKind};

@@ -1,3 +1,6 @@
+//! OBS-002 request-correlation: Request or trace IDs are propagated to downstream calls and written
+//! in every log event.
+
 use launchgate_core::Outcome;
 use launchgate_evidence::deps::Capability;
 

@@ -1,3 +1,7 @@
+//! OBS-011 slo-burn-rate-alerts: Every declared availability SLO (under `slos` in the manifest, or
+//! in an OpenSLO, Sloth or Pyrra spec for this service) is guarded by multiwindow, multi-burn-rate
+//! alerts whose thresholds fit its objective.
+
 use launchgate_core::{Finding, Location, Outcome};
 use launchgate_evidence::prometheus::Rule;
 use launchgate_evidence::prometheus::burn_rate::{
@@ -5,9 +9,9 @@ use launchgate_evidence::prometheus::burn_rate::{
 };
 use launchgate_manifest::SloKind;
 
-use super::slo_defined::{same_slo, service_specs};
 use crate::kit::finish::{NOT_SCANNED, conclude, sorted};
 use crate::kit::manifest::at;
+use crate::kit::slo::{same_slo, service_specs};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {

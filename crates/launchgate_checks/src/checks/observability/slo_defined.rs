@@ -1,10 +1,13 @@
+//! OBS-010 slo-defined: At least one availability SLO and one latency SLO are declared, each with
+//! an objective and a compliance window.
+
 use launchgate_core::{Finding, Outcome};
-use launchgate_evidence::prometheus::SloSpec;
 use launchgate_evidence::{EvidenceError, FileKind};
 use launchgate_manifest::{Slo, SloKind};
 
 use crate::kit::finish::sorted;
 use crate::kit::manifest::at;
+use crate::kit::slo::{same_slo, service_specs};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {
@@ -281,28 +284,4 @@ impl Check for SloDefined {
         }));
         Outcome::proven(evidence)
     }
-}
-
-/// The SLO specs for this service (a spec naming no service counts), and those for others.
-pub(crate) fn service_specs<'a>(cx: &CheckContext<'a>) -> (Vec<&'a SloSpec>, Vec<&'a SloSpec>) {
-    cx.evidence.prometheus.slo_specs.iter().partition(|s| {
-        s.service
-            .as_deref()
-            .is_none_or(|v| v.eq_ignore_ascii_case(cx.manifest.service.trim()))
-    })
-}
-
-/// Whether a spec declares the manifest SLO `name`: the same name, or one of them is the
-/// other prefixed with the service name (`checkout-availability` and `availability` for
-/// service `checkout`, as Sloth builds its SLO ids).
-pub(crate) fn same_slo(cx: &CheckContext<'_>, name: &str, spec: &SloSpec) -> bool {
-    let a = name.trim().to_ascii_lowercase();
-    let b = spec.name.value.trim().to_ascii_lowercase();
-    let service = spec
-        .service
-        .as_deref()
-        .unwrap_or(&cx.manifest.service)
-        .trim()
-        .to_ascii_lowercase();
-    a == b || a == format!("{service}-{b}") || b == format!("{service}-{a}")
 }

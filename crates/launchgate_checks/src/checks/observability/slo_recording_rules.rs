@@ -1,3 +1,6 @@
+//! OBS-012 slo-recording-rules: Prometheus recording rules of this service compute its SLI, error
+//! ratio, burn rate or error budget.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::prometheus::burn_rate::sli_record;
 

@@ -1,3 +1,5 @@
+//! OBS-001 structured-logging: The service writes structured (JSON) log events.
+
 use launchgate_core::Outcome;
 use launchgate_evidence::deps::Capability;
 

@@ -1,3 +1,6 @@
+//! OPS-001 ci-pipeline: A CI pipeline runs the tests on every pull request (or GitLab merge
+//! request).
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::CiSystem;
 use launchgate_evidence::ci::{Job, Pipeline};

@@ -1,3 +1,5 @@
+//! OPS-006 cost-estimate: A running-cost estimate is declared.
+
 use launchgate_core::{Finding, Outcome};
 
 use crate::kit::manifest::at;

@@ -1,10 +1,13 @@
+//! OPS-004 coverage-threshold: Line coverage meets the policy minimum (default 80%,
+//! `coverage_min_percent`) in every coverage report the repository holds.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::ReportFormat;
 use launchgate_evidence::reports::LineCounts;
 
-use super::tests_passing::{report_age, report_gaps};
 use crate::kit::finish::{NOT_SCANNED, Tally, conclude_tally, order_findings};
 use crate::kit::manifest::at;
+use crate::kit::reports::{report_age, report_gaps};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {

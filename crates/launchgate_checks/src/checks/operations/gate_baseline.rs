@@ -1,3 +1,5 @@
+//! OPS-010 gate-baseline: The quality gate itself is not quietly loosened.
+
 use launchgate_core::{Finding, Location, Outcome, Tier};
 use launchgate_manifest::GateThresholds;
 

@@ -1,3 +1,5 @@
+//! OPS-005 log-retention: Logs expire.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::terraform::TfValue;
 

@@ -1,3 +1,5 @@
+//! OPS-007 post-deploy-smoke-test: Every pipeline that deploys runs a smoke test after the deploy.
+
 use launchgate_core::{Finding, Outcome};
 
 use crate::kit::finish::{Tally, conclude_tally};

@@ -1,3 +1,6 @@
+//! OPS-002 progressive-delivery: Deploys replace pods without downtime, and they run on merge to
+//! main.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::ci::{Job, Pipeline};
 use launchgate_evidence::k8s::{IntOrPercent, Kubernetes, RolloutKind, Workload, WorkloadKind};

@@ -1,3 +1,5 @@
+//! OPS-009 scheduled-security-scan: A vulnerability scanner runs on a schedule, at least weekly.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::ci::{Job, Located, Pipeline, SecurityScan};
 

@@ -1,11 +1,13 @@
+//! RUN-005 escalation-path: The escalation path is written down.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::docs::Document;
 use launchgate_evidence::docs::classify::{self, EscalationPath as WrittenPath};
 use launchgate_evidence::ownership::{Annotation, CatalogEntity, annotations};
 
-use super::place;
 use crate::kit::finish::{conclude, conclude_with_claim};
 use crate::kit::manifest::at;
+use crate::kit::runbooks::place;
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {

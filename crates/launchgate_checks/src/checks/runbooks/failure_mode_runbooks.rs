@@ -1,11 +1,13 @@
+//! RUN-003 failure-mode-runbooks: The common failure modes of the service have runbooks.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::Loc;
 use launchgate_evidence::docs::{Document, classify};
 use launchgate_manifest::DependencyKind;
 
-use super::{place, runbooks};
 use crate::kit::finish::{NOT_SCANNED, conclude, sorted};
 use crate::kit::manifest::at;
+use crate::kit::runbooks::{place, runbooks};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {

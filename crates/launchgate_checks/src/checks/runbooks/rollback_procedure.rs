@@ -1,9 +1,13 @@
+//! RUN-004 rollback-procedure: A rollback procedure with exact commands is written down, and it was
+//! last rehearsed (`claims.rollback.last_tested`) within the policy window before the review date
+//! (default 90 days, `rollback_test_max_age_days`).
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::docs::{Anchor, Document, Resolution, classify};
 
-use super::{existing_file, place, resolve_link};
 use crate::kit::finish::conclude_with_claim;
 use crate::kit::manifest::{at, within_window};
+use crate::kit::runbooks::{existing_file, place, resolve_link};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {

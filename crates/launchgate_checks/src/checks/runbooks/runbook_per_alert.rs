@@ -1,9 +1,14 @@
+//! RUN-001 runbook-per-alert: Every alerting rule of the service links a runbook, and a link into
+//! the repository leads to a file and heading that exist.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::docs::{Anchor, Resolution};
 use launchgate_evidence::prometheus::Rule;
 
-use super::{RUNBOOK_ANNOTATIONS, existing_file, place, resolve_link, runbook_annotation};
 use crate::kit::finish::{NOT_SCANNED, conclude, sorted};
+use crate::kit::runbooks::{
+    RUNBOOK_ANNOTATIONS, existing_file, place, resolve_link, runbook_annotation,
+};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {

@@ -1,9 +1,12 @@
+//! RUN-002 runbook-structure: Every runbook of the repository has the sections of the runbook
+//! template and at least one command to copy and paste.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::docs::{Resolution, classify};
 
-use super::{place, resolve_link, runbook_annotation, runbooks};
 use crate::kit::finish::{NOT_SCANNED, conclude, sorted};
 use crate::kit::manifest::at;
+use crate::kit::runbooks::{place, resolve_link, runbook_annotation, runbooks};
 use crate::{Check, CheckContext, CheckMeta, declare_check};
 
 declare_check! {

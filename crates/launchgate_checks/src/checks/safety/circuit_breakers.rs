@@ -1,3 +1,6 @@
+//! SAF-004 circuit-breakers: Every external dependency is called through a circuit breaker and has a
+//! declared `fallback`.
+
 use launchgate_core::{Finding, Location, Outcome};
 use launchgate_evidence::deps::Capability;
 use launchgate_evidence::k8s::DestinationRule;

@@ -1,11 +1,11 @@
+//! SAF-008 dead-letter-queues: Every queue has a dead-letter queue.
+
 use launchgate_core::{Finding, Location, Outcome};
 use launchgate_evidence::prometheus::{Rule, Signal};
 use launchgate_evidence::terraform::{Attr, Resource, Terraform, TfValue, address_of};
 use launchgate_manifest::DependencyKind;
 
-use crate::checks::observability::alerting::{
-    alert_name, alert_names_queue, recording_rules, watches,
-};
+use crate::kit::alerts::{alert_name, alert_names_queue, recording_rules, watches};
 use crate::kit::claims::{Claim, Shown, settle};
 use crate::kit::manifest::{at, names_match};
 use crate::kit::terraform::{tf_at, tf_origin, tf_unresolved};

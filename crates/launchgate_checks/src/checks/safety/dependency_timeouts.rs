@@ -1,3 +1,6 @@
+//! SAF-001 dependency-timeouts: Every declared dependency has a timeout, and the timeout hierarchy
+//! holds.
+
 use launchgate_core::{Finding, Outcome};
 
 use crate::kit::manifest::at;

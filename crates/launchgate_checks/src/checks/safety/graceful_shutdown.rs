@@ -1,3 +1,5 @@
+//! SAF-006 graceful-shutdown: Pods that serve traffic shut down gracefully.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::k8s::{Action, Container, PodSpec, Workload};
 use launchgate_evidence::terraform::EcsContainer;

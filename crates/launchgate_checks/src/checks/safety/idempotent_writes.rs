@@ -1,3 +1,6 @@
+//! SAF-007 idempotent-writes: Write operations are safe to retry, as declared by
+//! `claims.idempotent_writes.
+
 use launchgate_core::Outcome;
 
 use crate::kit::claims::flag_claim;

@@ -1,3 +1,6 @@
+//! SAF-009 kill-switch: The new feature or a misbehaving dependency can be switched off without a
+//! deploy.
+
 use launchgate_core::Outcome;
 use launchgate_evidence::deps::Capability;
 

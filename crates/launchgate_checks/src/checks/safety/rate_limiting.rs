@@ -1,3 +1,5 @@
+//! SAF-005 rate-limiting: A public service rate-limits its endpoints.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::deps::Capability;
 use launchgate_manifest::Exposure;

@@ -1,3 +1,6 @@
+//! SAF-003 retries-with-backoff: Every retried dependency (`retries` above 0) backs off
+//! exponentially with jitter and retries a bounded number of times.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::deps::Capability;
 

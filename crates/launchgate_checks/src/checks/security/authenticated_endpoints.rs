@@ -1,3 +1,6 @@
+//! SEC-012 authenticated-endpoints: Every endpoint requires authentication, authorization is
+//! checked per resource, and authentication failures are logged.
+
 use launchgate_core::Outcome;
 
 use crate::kit::claims::flag_claim;

@@ -1,3 +1,5 @@
+//! SEC-010 encryption-in-transit: Traffic is encrypted in transit.
+
 use launchgate_core::{Finding, Outcome, Tier};
 use launchgate_evidence::k8s::{Kubernetes, PeerAuthentication, Workload};
 use launchgate_evidence::terraform::{Resource, Terraform, TfValue};

@@ -1,3 +1,6 @@
+//! SEC-008 image-scanning: The container images the service builds or deploys are scanned for known
+//! vulnerabilities, by the registry or in CI.
+
 use std::fmt::Write as _;
 
 use launchgate_core::{Finding, Location, Outcome};
@@ -6,7 +9,7 @@ use launchgate_evidence::ci::{Pipeline, SecurityScan};
 use launchgate_evidence::reports::{ScanReport, ScanResult, ScanSeverity};
 use launchgate_evidence::terraform::{Resource, Terraform, TfValue};
 
-use crate::checks::operations::tests_passing::{report_age, report_gaps};
+use crate::kit::reports::{report_age, report_gaps};
 
 use crate::kit::finish::{NOT_SCANNED, Tally, conclude_tally};
 use crate::kit::pipelines::gaps_and_pipelines;

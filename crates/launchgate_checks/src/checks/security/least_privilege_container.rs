@@ -1,3 +1,6 @@
+//! SEC-006 least-privilege-container: Containers run with the least privilege the kernel allows
+//! them.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::k8s::{Container, VolumeSource, Workload};
 use launchgate_evidence::terraform::{EcsContainer, Resource, TfValue};

@@ -1,3 +1,5 @@
+//! SEC-011 least-privilege-identity: Identities get only the permissions they use.
+
 use std::collections::BTreeSet;
 
 use launchgate_core::{Finding, Outcome};

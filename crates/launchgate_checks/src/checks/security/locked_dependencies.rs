@@ -1,3 +1,5 @@
+//! SEC-014 locked-dependencies: Dependencies are locked and kept up to date.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::deps::{DepManifest, Ecosystem, UpdateTool, UpdateToolKind};
 use launchgate_evidence::{DepFormat, FileKind};

@@ -1,3 +1,5 @@
+//! SEC-013 network-flow-logs: VPC flow logs are enabled where the network is defined.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::terraform::{Resource, Terraform};
 

@@ -1,3 +1,5 @@
+//! SEC-009 network-isolation: Network traffic to the service is restricted.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::k8s::{Kubernetes, Object, Workload, same_namespace};
 use launchgate_evidence::terraform::{IngressRule, TfValue};

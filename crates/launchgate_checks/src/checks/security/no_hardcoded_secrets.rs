@@ -1,3 +1,5 @@
+//! SEC-001 no-hardcoded-secrets: No secret is committed to the repository.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::SkipReason;
 

@@ -1,3 +1,6 @@
+//! SEC-002 no-secrets-in-env: Environment variables whose name says they hold a secret get their
+//! value from a secret reference, never from a literal written in the repository.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::k8s::{EnvFromSource, EnvValue, VolumeSource};
 use launchgate_evidence::terraform::TfValue;

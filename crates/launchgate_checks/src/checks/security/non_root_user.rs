@@ -1,3 +1,5 @@
+//! SEC-004 non-root-user: Every container runs as a non-root user, proven by the repository.
+
 use launchgate_core::{Finding, Location, Outcome};
 use launchgate_evidence::dockerfile::{Dockerfile, ImageRef, user_is_root};
 use launchgate_evidence::k8s::{Container, Workload};

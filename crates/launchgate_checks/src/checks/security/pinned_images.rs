@@ -1,3 +1,5 @@
+//! SEC-007 pinned-images: Every container image names a fixed version.
+
 use launchgate_core::{Finding, Location, Outcome, Tier};
 use launchgate_evidence::FileKind;
 use launchgate_evidence::dockerfile::{FromImage, ImageRef};

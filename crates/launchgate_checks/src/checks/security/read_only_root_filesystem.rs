@@ -1,3 +1,5 @@
+//! SEC-005 read-only-root-filesystem: Every long-running container has a read-only root filesystem.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::k8s::{Container, Kubernetes, Workload, WorkloadKind};
 use launchgate_evidence::yaml::Node;

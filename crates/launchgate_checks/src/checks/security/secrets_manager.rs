@@ -1,3 +1,6 @@
+//! SEC-003 secrets-manager: Secrets come from a secret manager and are rotated at least as often as
+//! the policy requires.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::terraform::{Resource, Terraform};
 
