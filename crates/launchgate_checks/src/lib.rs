@@ -38,16 +38,27 @@ pub struct CheckContext<'a> {
 }
 
 /// A readiness check. Implementations must be pure and deterministic.
+///
+/// A check declared with [`declare_check!`] gets this trait from the macro and implements
+/// [`Evaluate`] only; a check whose metadata is only known at run time implements it whole.
 pub trait Check: Send + Sync + fmt::Debug {
     fn meta(&self) -> &CheckMeta;
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome;
 }
 
-/// Declares a check: a unit struct whose doc comment is its user documentation, and a `META`
-/// constant with its ID, slug, category, severity, tier matrix, evidence letters and effort.
+/// The evaluation of a check declared with [`declare_check!`]: the one part of [`Check`] the
+/// macro cannot write. Implementations must be pure and deterministic.
+pub trait Evaluate {
+    fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome;
+}
+
+/// Declares a check: a unit struct whose doc comment is its user documentation, a `META`
+/// constant with its ID, slug, category, severity, tier matrix, evidence letters and effort,
+/// and its [`Check`] implementation, which answers `meta()` with `META` and evaluates with the
+/// struct's [`Evaluate`] implementation.
 ///
 /// ```
-/// use launchgate_checks::{declare_check, Check, CheckContext, CheckMeta, Outcome};
+/// use launchgate_checks::{declare_check, Check, CheckContext, Evaluate, Outcome};
 ///
 /// declare_check! {
 ///     /// ## What it checks
@@ -58,13 +69,13 @@ pub trait Check: Send + Sync + fmt::Debug {
 ///     }
 /// }
 ///
-/// impl Check for HasName {
-///     fn meta(&self) -> &CheckMeta { &Self::META }
+/// impl Evaluate for HasName {
 ///     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
 ///         Outcome::attested(vec![])
 ///     }
 /// }
 /// assert_eq!(HasName::META.slug, "has-name");
+/// assert_eq!(Check::meta(&HasName).id, "ACME-001");
 /// ```
 #[macro_export]
 macro_rules! declare_check {
@@ -103,6 +114,16 @@ macro_rules! declare_check {
                 version: $crate::declare_check!(@version $($ver)?),
                 docs: concat!($($doc, "\n"),*),
             };
+        }
+
+        impl $crate::Check for $name {
+            fn meta(&self) -> &$crate::CheckMeta {
+                &Self::META
+            }
+
+            fn evaluate(&self, cx: &$crate::CheckContext<'_>) -> $crate::Outcome {
+                <Self as $crate::Evaluate>::evaluate(self, cx)
+            }
         }
     };
     (@version) => { 1 };

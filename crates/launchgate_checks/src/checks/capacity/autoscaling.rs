@@ -9,7 +9,7 @@ use crate::kit::aws::{ecs_replica_services, scaling_targets};
 use crate::kit::finish::conclude_with_unknowns;
 use crate::kit::terraform::{tf_int, unknown_value};
 use crate::kit::workloads::replicated_workloads;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -117,11 +117,7 @@ struct Judged {
     evidence: Vec<Finding>,
 }
 
-impl Check for Autoscaling {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for Autoscaling {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let k = &cx.evidence.kubernetes;
         let tf = &cx.evidence.terraform;

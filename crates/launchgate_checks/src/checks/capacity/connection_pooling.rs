@@ -3,7 +3,7 @@
 use launchgate_core::{Finding, Outcome};
 
 use crate::kit::manifest::at;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -46,11 +46,7 @@ declare_check! {
     }
 }
 
-impl Check for ConnectionPooling {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for ConnectionPooling {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let m = cx.manifest;
         let stores: Vec<_> = m

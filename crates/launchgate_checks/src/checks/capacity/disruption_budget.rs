@@ -6,7 +6,7 @@ use launchgate_evidence::k8s::{Pdb, Workload};
 
 use crate::kit::finish::{conclude, sorted};
 use crate::kit::workloads::{replica_count, replicated_workloads};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -102,11 +102,7 @@ declare_check! {
 const NOTHING_FOUND: &str =
     "no Kubernetes workloads found; point launchgate at the repository that deploys the service";
 
-impl Check for DisruptionBudget {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for DisruptionBudget {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let k = &cx.evidence.kubernetes;
         let mut failures = Vec::new();

@@ -7,7 +7,7 @@ use launchgate_evidence::terraform::{EcsContainer, TfValue};
 
 use crate::kit::aws::unread_task_definitions;
 use crate::kit::finish::{Tally, conclude_tally};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 /// A liveness probe that waits longer than this before its first check is standing in for a
 /// startup probe.
@@ -128,11 +128,7 @@ declare_check! {
     }
 }
 
-impl Check for HealthProbes {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for HealthProbes {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let ev = cx.evidence;
         let k = &ev.kubernetes;

@@ -8,7 +8,7 @@ use launchgate_manifest::LoadTestClaim;
 use crate::kit::claims::contradicts;
 use crate::kit::manifest::{at, within_window};
 use crate::kit::reports::report_gaps;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -89,11 +89,7 @@ fn rps(v: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-impl Check for LoadTested {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for LoadTested {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let base = "/claims/load_test";
         let reports = &cx.evidence.reports.load_tests;

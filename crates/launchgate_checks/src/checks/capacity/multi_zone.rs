@@ -10,7 +10,7 @@ use crate::kit::finish::{conclude, conclude_with_unknowns};
 use crate::kit::manifest::at;
 use crate::kit::terraform::unknown_value;
 use crate::kit::workloads::{replica_count, replicated_workloads};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -130,11 +130,7 @@ impl Judged {
     }
 }
 
-impl Check for MultiZone {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for MultiZone {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let claim = cx.manifest.claims.multi_zone;
         let claim_loc = at(cx, CLAIM);

@@ -9,7 +9,7 @@ use crate::kit::finish::{conclude, conclude_with_unknowns};
 use crate::kit::manifest::at;
 use crate::kit::terraform::tf_int;
 use crate::kit::workloads::{min_replicas_for, replica_count, replicated_workloads};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -103,11 +103,7 @@ struct Deployed {
     source: String,
 }
 
-impl Check for RedundantReplicas {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for RedundantReplicas {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let min = min_replicas_for(cx.manifest.tier);
         let tier = cx.manifest.tier;

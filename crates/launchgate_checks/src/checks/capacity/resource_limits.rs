@@ -9,7 +9,7 @@ use launchgate_evidence::terraform::{EcsContainer, EcsTaskDefinition, TfValue};
 use launchgate_evidence::yaml::Node;
 
 use crate::kit::finish::conclude_with_unknowns;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -104,11 +104,7 @@ declare_check! {
 
 const NOTHING_FOUND: &str = "no Kubernetes workloads or ECS task definitions found; point launchgate at the repository that deploys the service";
 
-impl Check for ResourceLimits {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for ResourceLimits {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let k = &cx.evidence.kubernetes;
         let mut failures = Vec::new();

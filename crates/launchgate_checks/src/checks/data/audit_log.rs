@@ -4,7 +4,7 @@ use launchgate_core::Outcome;
 
 use crate::kit::claims::flag_claim;
 use crate::kit::manifest::no_durable_data;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -41,11 +41,7 @@ declare_check! {
     }
 }
 
-impl Check for AuditLog {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for AuditLog {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let m = cx.manifest;
         if let Some(na) = no_durable_data(cx) {

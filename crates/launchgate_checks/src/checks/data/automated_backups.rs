@@ -10,7 +10,7 @@ use crate::kit::aws::{
 use crate::kit::claims::{Shown, contradicts, flag_side, settle};
 use crate::kit::manifest::no_durable_data;
 use crate::kit::terraform::{TfField, field_bool, field_int, tf_at, tf_origin, tf_unresolved};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -132,11 +132,7 @@ const BACKUP_WORDS: &[&str] = &[
     "backup",
 ];
 
-impl Check for AutomatedBackups {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for AutomatedBackups {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         if let Some(na) = no_durable_data(cx) {
             return na;

@@ -5,7 +5,7 @@ use launchgate_core::{Finding, Outcome};
 use crate::kit::alerts::{alert_name, recording_rules, watches};
 use crate::kit::claims::flag_claim_meets_evidence;
 use crate::kit::manifest::no_durable_data;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -69,11 +69,7 @@ declare_check! {
     }
 }
 
-impl Check for BackupMonitoring {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for BackupMonitoring {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let m = cx.manifest;
         if let Some(na) = no_durable_data(cx) {

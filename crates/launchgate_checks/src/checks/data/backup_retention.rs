@@ -13,7 +13,7 @@ use crate::kit::aws::{
 use crate::kit::claims::{Claim, Shown, contradicts, settle};
 use crate::kit::manifest::{at, no_durable_data};
 use crate::kit::terraform::{TfField, field_bool, field_int, tf_at, tf_unresolved};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -125,11 +125,7 @@ struct Retention {
     unresolved: Vec<Finding>,
 }
 
-impl Check for BackupRetention {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for BackupRetention {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         if let Some(na) = no_durable_data(cx) {
             return na;

@@ -9,7 +9,7 @@ use crate::kit::manifest::no_durable_data;
 use crate::kit::terraform::{
     TfField, field_bool, tf_at, tf_origin, tf_prevent_destroy, tf_unresolved,
 };
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -76,11 +76,7 @@ declare_check! {
 
 const NOTHING_FOUND: &str = "no databases (aws_db_instance, aws_rds_cluster, aws_docdb_cluster, aws_neptune_cluster) or DynamoDB tables were found in Terraform; point launchgate at the repository that declares the service's datastores";
 
-impl Check for DeletionProtection {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for DeletionProtection {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         if let Some(na) = no_durable_data(cx) {
             return na;

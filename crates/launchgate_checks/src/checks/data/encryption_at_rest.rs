@@ -9,7 +9,7 @@ use crate::kit::manifest::{at, no_durable_data};
 use crate::kit::terraform::{
     TfField, field_bool, field_str, tf_at, tf_origin, tf_sets, tf_unresolved,
 };
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -101,11 +101,7 @@ declare_check! {
 const CLAIM: &str = "/claims/encryption_at_rest";
 const BACKUPS_CLAIM: &str = "/claims/backups/encrypted";
 
-impl Check for EncryptionAtRest {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for EncryptionAtRest {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         if let Some(na) = no_durable_data(cx) {
             return na;

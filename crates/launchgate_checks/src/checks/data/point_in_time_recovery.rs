@@ -6,7 +6,7 @@ use crate::kit::aws::{tf_databases, tf_is_cluster, tf_is_replica};
 use crate::kit::claims::{Shown, contradicts, flag_side, settle};
 use crate::kit::manifest::no_durable_data;
 use crate::kit::terraform::{TfField, field_bool, field_int, tf_at, tf_origin, tf_unresolved};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -77,11 +77,7 @@ declare_check! {
 
 const CLAIM: &str = "/claims/backups/point_in_time_recovery";
 
-impl Check for PointInTimeRecovery {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for PointInTimeRecovery {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         if let Some(na) = no_durable_data(cx) {
             return na;

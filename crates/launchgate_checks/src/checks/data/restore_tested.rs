@@ -4,7 +4,7 @@
 use launchgate_core::{Finding, Outcome};
 
 use crate::kit::manifest::{at, no_durable_data, within_window};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -44,11 +44,7 @@ declare_check! {
     }
 }
 
-impl Check for RestoreTested {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for RestoreTested {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let m = cx.manifest;
         if let Some(na) = no_durable_data(cx) {

@@ -6,7 +6,7 @@ use launchgate_evidence::docs::classify;
 
 use crate::kit::finish::{NOT_SCANNED, conclude, sorted};
 use crate::kit::manifest::at;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -80,11 +80,7 @@ declare_check! {
     }
 }
 
-impl Check for IncidentProcess {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for IncidentProcess {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         if !cx.evidence.scanned {
             return Outcome::inconclusive(NOT_SCANNED);

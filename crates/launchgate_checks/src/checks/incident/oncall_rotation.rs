@@ -6,7 +6,7 @@ use launchgate_evidence::terraform::{Resource, Terraform, TfValue};
 use crate::kit::claims::{Claim, Shown, settle};
 use crate::kit::manifest::{at, names_match};
 use crate::kit::terraform::tf_at;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -72,11 +72,7 @@ declare_check! {
 const ROTATION: &str = "/claims/oncall/rotation";
 const PRIMARY: &str = "/claims/oncall/primary";
 
-impl Check for OncallRotation {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for OncallRotation {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let oncall = cx.manifest.claims.oncall.as_ref();
         let rotation = oncall

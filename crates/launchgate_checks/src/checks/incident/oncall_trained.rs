@@ -3,7 +3,7 @@
 use launchgate_core::{Finding, Outcome};
 
 use crate::kit::manifest::{age_days, at};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -44,11 +44,7 @@ declare_check! {
     }
 }
 
-impl Check for OncallTrained {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for OncallTrained {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let oncall = cx.manifest.claims.oncall.as_ref();
         let trained = oncall.and_then(|o| o.trained);

@@ -4,7 +4,7 @@
 use launchgate_core::{Finding, Outcome};
 
 use crate::kit::manifest::at;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -41,11 +41,7 @@ declare_check! {
     }
 }
 
-impl Check for StatusPage {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for StatusPage {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let pointer = "/claims/status_page";
         match cx

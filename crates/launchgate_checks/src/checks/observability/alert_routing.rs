@@ -7,7 +7,7 @@ use launchgate_evidence::alertmanager::{Config, ConfigOrigin, ReceiverClass, Rou
 use launchgate_evidence::prometheus::Rule;
 
 use crate::kit::finish::{NOT_SCANNED, conclude, sorted};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -121,11 +121,7 @@ const LETTERS: &str = "A P";
 /// Alerts named in the "no configuration" finding before "and N more".
 const NAMED: usize = 3;
 
-impl Check for AlertRouting {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for AlertRouting {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         if !cx.evidence.scanned {
             return Outcome::inconclusive(NOT_SCANNED);

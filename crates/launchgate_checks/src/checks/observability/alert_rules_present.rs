@@ -6,7 +6,7 @@ use launchgate_manifest::AlertSelection;
 use crate::kit::alerts::{alert_name, count, selector_text, service_alerts};
 use crate::kit::finish::{NOT_SCANNED, sorted};
 use crate::kit::manifest::at;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -62,11 +62,7 @@ declare_check! {
     }
 }
 
-impl Check for AlertRulesPresent {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for AlertRulesPresent {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         if !cx.evidence.scanned {
             return Outcome::inconclusive(NOT_SCANNED);

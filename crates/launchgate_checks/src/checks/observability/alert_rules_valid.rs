@@ -6,7 +6,7 @@ use launchgate_evidence::prometheus::{Rule, duration_seconds};
 
 use crate::kit::alerts::{alert_name, rule_gaps, service_alerts};
 use crate::kit::finish::{Tally, conclude_tally};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -159,11 +159,7 @@ fn judge(rule: &Rule, t: &mut Tally) {
     }
 }
 
-impl Check for AlertRulesValid {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for AlertRulesValid {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let mine = service_alerts(cx);
         if let Some(skip) = crate::kit::alerts::no_service_alerts(cx, &mine) {

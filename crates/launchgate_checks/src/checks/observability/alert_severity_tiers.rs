@@ -8,7 +8,7 @@ use launchgate_manifest::SeverityLevel;
 
 use crate::kit::alerts::{alert_name, count, rule_gaps, service_alerts};
 use crate::kit::finish::{Tally, conclude_tally};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -85,11 +85,7 @@ fn levels_text(levels: &[SeverityLevel]) -> String {
         .join(", ")
 }
 
-impl Check for AlertSeverityTiers {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for AlertSeverityTiers {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let mine = service_alerts(cx);
         if let Some(skip) = crate::kit::alerts::no_service_alerts(cx, &mine) {

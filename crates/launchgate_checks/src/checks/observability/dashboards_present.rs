@@ -6,7 +6,7 @@ use launchgate_evidence::dashboards::{Dashboard, DashboardOrigin};
 
 use crate::kit::finish::{NOT_SCANNED, sorted};
 use crate::kit::manifest::at;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -69,11 +69,7 @@ declare_check! {
     }
 }
 
-impl Check for DashboardsPresent {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for DashboardsPresent {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let declared: Vec<Finding> = cx
             .manifest

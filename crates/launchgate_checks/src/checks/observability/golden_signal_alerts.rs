@@ -8,7 +8,7 @@ use launchgate_manifest::DependencyKind;
 use crate::kit::alerts::{alert_name, alert_names_queue, recording_rules, service_alerts, watches};
 use crate::kit::finish::{Tally, conclude_tally};
 use crate::kit::manifest::at;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -102,11 +102,7 @@ fn covered(rule: &Rule, signal: Signal) -> Finding {
         .resource(alert_name(rule))
 }
 
-impl Check for GoldenSignalAlerts {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for GoldenSignalAlerts {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let recording = recording_rules(cx);
         let mine = service_alerts(cx);

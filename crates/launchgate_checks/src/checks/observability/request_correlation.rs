@@ -6,7 +6,7 @@ use launchgate_evidence::deps::Capability;
 
 use crate::kit::claims::flag_claim_meets_evidence;
 use crate::kit::libraries::{library_findings, library_list, shipped_libraries};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -62,11 +62,7 @@ declare_check! {
     }
 }
 
-impl Check for RequestCorrelation {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for RequestCorrelation {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let libs = shipped_libraries(cx, Capability::Tracing);
         flag_claim_meets_evidence(

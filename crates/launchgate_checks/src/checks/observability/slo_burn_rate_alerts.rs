@@ -12,7 +12,7 @@ use launchgate_manifest::SloKind;
 use crate::kit::finish::{NOT_SCANNED, conclude, sorted};
 use crate::kit::manifest::at;
 use crate::kit::slo::{same_slo, service_specs};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -172,11 +172,7 @@ fn example_pair(e: &ExpectedPair, objective: f64) -> String {
     )
 }
 
-impl Check for SloBurnRateAlerts {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for SloBurnRateAlerts {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let slos = declared(cx);
         if slos.is_empty() {

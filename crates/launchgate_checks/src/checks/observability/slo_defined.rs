@@ -8,7 +8,7 @@ use launchgate_manifest::{Slo, SloKind};
 use crate::kit::finish::sorted;
 use crate::kit::manifest::at;
 use crate::kit::slo::{same_slo, service_specs};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -141,11 +141,7 @@ fn describe(s: &Slo) -> String {
     )
 }
 
-impl Check for SloDefined {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for SloDefined {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let slos = &cx.manifest.slos;
         let (specs, others) = service_specs(cx);

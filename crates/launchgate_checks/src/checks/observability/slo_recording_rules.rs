@@ -6,7 +6,7 @@ use launchgate_evidence::prometheus::burn_rate::sli_record;
 
 use crate::kit::finish::{conclude, missing, sorted};
 use crate::kit::manifest::at;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -65,11 +65,7 @@ declare_check! {
 /// The evidence letters this check reads from the repository.
 const LETTERS: &str = "P";
 
-impl Check for SloRecordingRules {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for SloRecordingRules {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let rules = cx
             .evidence

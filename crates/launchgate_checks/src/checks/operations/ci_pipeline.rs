@@ -9,7 +9,7 @@ use crate::kit::claims::flag_claim;
 use crate::kit::finish::{NOT_SCANNED, Tally, conclude_tally, order_findings};
 use crate::kit::manifest::at;
 use crate::kit::pipelines::ci_pipeline_gaps;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 const POINTER: &str = "/claims/ci_tests";
 
@@ -82,11 +82,7 @@ declare_check! {
     }
 }
 
-impl Check for CiPipeline {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for CiPipeline {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let ev = cx.evidence;
         let claim = cx.manifest.claims.ci_tests;

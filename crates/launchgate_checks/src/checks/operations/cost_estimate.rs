@@ -3,7 +3,7 @@
 use launchgate_core::{Finding, Outcome};
 
 use crate::kit::manifest::at;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -43,11 +43,7 @@ declare_check! {
     }
 }
 
-impl Check for CostEstimate {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for CostEstimate {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let pointer = "/claims/cost_estimate";
         let Some(c) = cx.manifest.claims.cost_estimate.as_ref() else {

@@ -8,7 +8,7 @@ use launchgate_evidence::reports::LineCounts;
 use crate::kit::finish::{NOT_SCANNED, Tally, conclude_tally, order_findings};
 use crate::kit::manifest::at;
 use crate::kit::reports::{report_age, report_gaps};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -69,11 +69,7 @@ fn pct(v: f64) -> String {
     s.strip_suffix(".0").map_or(s.clone(), str::to_string)
 }
 
-impl Check for CoverageThreshold {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for CoverageThreshold {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let ev = cx.evidence;
         if !ev.scanned {

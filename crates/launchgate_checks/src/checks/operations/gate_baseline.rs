@@ -3,7 +3,7 @@
 use launchgate_core::{Finding, Location, Outcome, Tier};
 use launchgate_manifest::GateThresholds;
 
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -129,11 +129,7 @@ fn day(recorded_at: &str) -> &str {
     recorded_at.get(..10).unwrap_or(recorded_at)
 }
 
-impl Check for GateBaseline {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for GateBaseline {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let gate = cx.gate;
         let builtin = GateThresholds::default();

@@ -5,7 +5,7 @@ use launchgate_evidence::terraform::TfValue;
 
 use crate::kit::finish::conclude_with_unknowns;
 use crate::kit::terraform::unknown_value;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -54,11 +54,7 @@ declare_check! {
 
 const NOTHING_FOUND: &str = "no CloudWatch log groups (`aws_cloudwatch_log_group`) found in Terraform; retention set elsewhere (Loki, the logging platform) is not read yet";
 
-impl Check for LogRetention {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for LogRetention {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let tf = &cx.evidence.terraform;
         let mut failures = Vec::new();

@@ -4,7 +4,7 @@ use launchgate_core::{Finding, Outcome};
 
 use crate::kit::finish::{Tally, conclude_tally};
 use crate::kit::pipelines::ci_pipeline_gaps;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 const NO_DEPLOY: &str = "no deploy job found in CI; deployments happen elsewhere (a GitOps controller, another repository, by hand)";
 
@@ -82,11 +82,7 @@ declare_check! {
     }
 }
 
-impl Check for PostDeploySmokeTest {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for PostDeploySmokeTest {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let ci = &cx.evidence.ci;
         let mut t = Tally::default();

@@ -7,7 +7,7 @@ use launchgate_evidence::k8s::{IntOrPercent, Kubernetes, RolloutKind, Workload, 
 
 use crate::kit::finish::{Tally, conclude_tally, order_findings};
 use crate::kit::pipelines::{ci_pipeline_gaps, gaps_and_pipelines};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 /// The API default of a Deployment's `maxUnavailable` and `maxSurge`.
 const DEFAULT_PERCENT: IntOrPercent = IntOrPercent::Percent(25);
@@ -103,11 +103,7 @@ declare_check! {
     }
 }
 
-impl Check for ProgressiveDelivery {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for ProgressiveDelivery {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let ev = cx.evidence;
         let k = &ev.kubernetes;

@@ -5,7 +5,7 @@ use launchgate_evidence::ci::{Job, Located, Pipeline, SecurityScan};
 
 use crate::kit::finish::{Tally, conclude_tally};
 use crate::kit::pipelines::ci_pipeline_gaps;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 /// Scanners that look for leaked secrets, not vulnerabilities.
 const SECRET_SCANNERS: &[&str] = &["gitleaks", "gitlab-secret-detection"];
@@ -79,11 +79,7 @@ declare_check! {
     }
 }
 
-impl Check for ScheduledSecurityScan {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for ScheduledSecurityScan {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let ci = &cx.evidence.ci;
         let mut t = Tally::default();

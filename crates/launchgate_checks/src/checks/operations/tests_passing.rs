@@ -9,7 +9,7 @@ use launchgate_evidence::{Loc, ReportFormat};
 use crate::kit::finish::{NOT_SCANNED, Tally, conclude_tally, order_findings};
 use crate::kit::manifest::at;
 use crate::kit::reports::{report_age, report_gaps};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -137,11 +137,7 @@ fn plural(n: u64, one: &str) -> String {
     }
 }
 
-impl Check for TestsPassing {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for TestsPassing {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let ev = cx.evidence;
         if !ev.scanned {

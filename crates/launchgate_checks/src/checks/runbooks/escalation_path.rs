@@ -8,7 +8,7 @@ use launchgate_evidence::ownership::{Annotation, CatalogEntity, annotations};
 use crate::kit::finish::{conclude, conclude_with_claim};
 use crate::kit::manifest::at;
 use crate::kit::runbooks::place;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -193,11 +193,7 @@ fn shown(a: &Annotation) -> String {
     }
 }
 
-impl Check for EscalationPath {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for EscalationPath {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let steps = &cx.manifest.claims.escalation;
         let targets = paging_targets(cx);

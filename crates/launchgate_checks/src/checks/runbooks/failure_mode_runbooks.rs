@@ -8,7 +8,7 @@ use launchgate_manifest::DependencyKind;
 use crate::kit::finish::{NOT_SCANNED, conclude, sorted};
 use crate::kit::manifest::at;
 use crate::kit::runbooks::{place, runbooks};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -133,11 +133,7 @@ fn bad_deploy(doc: &Document) -> Option<&Loc> {
         .min_by_key(|l| l.start)
 }
 
-impl Check for FailureModeRunbooks {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for FailureModeRunbooks {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         if !cx.evidence.scanned {
             return Outcome::inconclusive(NOT_SCANNED);

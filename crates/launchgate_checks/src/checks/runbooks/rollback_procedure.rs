@@ -8,7 +8,7 @@ use launchgate_evidence::docs::{Anchor, Document, Resolution, classify};
 use crate::kit::finish::conclude_with_claim;
 use crate::kit::manifest::{at, within_window};
 use crate::kit::runbooks::{existing_file, place, resolve_link};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -236,11 +236,7 @@ fn found_in_repository(cx: &CheckContext<'_>) -> Option<Finding> {
     })
 }
 
-impl Check for RollbackProcedure {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for RollbackProcedure {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let claim = cx.manifest.claims.rollback.as_ref();
         let written = match claim

@@ -9,7 +9,7 @@ use crate::kit::finish::{NOT_SCANNED, conclude, sorted};
 use crate::kit::runbooks::{
     RUNBOOK_ANNOTATIONS, existing_file, place, resolve_link, runbook_annotation,
 };
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -96,11 +96,7 @@ fn alert_name(rule: &Rule) -> String {
     format!("alert `{}`", rule.name.value)
 }
 
-impl Check for RunbookPerAlert {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for RunbookPerAlert {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         if !cx.evidence.scanned {
             return Outcome::inconclusive(NOT_SCANNED);

@@ -7,7 +7,7 @@ use launchgate_evidence::docs::{Resolution, classify};
 use crate::kit::finish::{NOT_SCANNED, conclude, sorted};
 use crate::kit::manifest::at;
 use crate::kit::runbooks::{place, resolve_link, runbook_annotation, runbooks};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -83,11 +83,7 @@ declare_check! {
     }
 }
 
-impl Check for RunbookStructure {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for RunbookStructure {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         if !cx.evidence.scanned {
             return Outcome::inconclusive(NOT_SCANNED);

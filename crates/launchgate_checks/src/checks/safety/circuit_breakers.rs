@@ -9,7 +9,7 @@ use launchgate_manifest::Dependency;
 use crate::kit::finish::{conclude_with_claim, in_report_order};
 use crate::kit::libraries::{library_findings, library_list, shipped_libraries};
 use crate::kit::manifest::at;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -130,11 +130,7 @@ fn rule_ref(r: &DestinationRule) -> String {
     )
 }
 
-impl Check for CircuitBreakers {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for CircuitBreakers {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let deps = &cx.manifest.dependencies;
         if deps.is_empty() {

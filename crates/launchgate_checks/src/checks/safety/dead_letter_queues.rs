@@ -9,7 +9,7 @@ use crate::kit::alerts::{alert_name, alert_names_queue, recording_rules, watches
 use crate::kit::claims::{Claim, Shown, settle};
 use crate::kit::manifest::{at, names_match};
 use crate::kit::terraform::{tf_at, tf_origin, tf_unresolved};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -200,11 +200,7 @@ fn looks_like_dlq(q: &Resource) -> bool {
     dlq(&q.name) || queue_name(q).is_some_and(dlq)
 }
 
-impl Check for DeadLetterQueues {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for DeadLetterQueues {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let deps = &cx.manifest.dependencies;
         let tf = &cx.evidence.terraform;

@@ -4,7 +4,7 @@
 use launchgate_core::{Finding, Outcome};
 
 use crate::kit::manifest::at;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -52,11 +52,7 @@ declare_check! {
     }
 }
 
-impl Check for DependencyTimeouts {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for DependencyTimeouts {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let m = cx.manifest;
         if m.dependencies.is_empty() {

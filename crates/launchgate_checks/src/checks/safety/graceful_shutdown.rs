@@ -8,7 +8,7 @@ use crate::kit::aws::unread_task_definitions;
 use crate::kit::finish::conclude_with_unknowns;
 use crate::kit::terraform::unresolved_reason;
 use crate::kit::workloads::is_rollout_template;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -107,11 +107,7 @@ const DEFAULT_GRACE: i64 = 30;
 
 const NOTHING_FOUND: &str = "no Kubernetes workloads or ECS task definitions found; point launchgate at the repository that deploys the service (the SIGTERM handler in code is not verified yet)";
 
-impl Check for GracefulShutdown {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for GracefulShutdown {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let k = &cx.evidence.kubernetes;
         let mut failures = Vec::new();

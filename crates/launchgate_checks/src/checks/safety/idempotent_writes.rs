@@ -4,7 +4,7 @@
 use launchgate_core::Outcome;
 
 use crate::kit::claims::flag_claim;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -41,11 +41,7 @@ declare_check! {
     }
 }
 
-impl Check for IdempotentWrites {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for IdempotentWrites {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         flag_claim(
             cx,

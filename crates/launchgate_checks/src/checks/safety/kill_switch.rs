@@ -6,7 +6,7 @@ use launchgate_evidence::deps::Capability;
 
 use crate::kit::claims::flag_claim_meets_evidence;
 use crate::kit::libraries::{library_findings, library_list, shipped_libraries};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -60,11 +60,7 @@ declare_check! {
     }
 }
 
-impl Check for KillSwitch {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for KillSwitch {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let libs = shipped_libraries(cx, Capability::FeatureFlags);
         flag_claim_meets_evidence(

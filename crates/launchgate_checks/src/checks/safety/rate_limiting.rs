@@ -6,7 +6,7 @@ use launchgate_manifest::Exposure;
 
 use crate::kit::claims::flag_claim_meets_evidence;
 use crate::kit::libraries::{library_findings, library_list, shipped_libraries};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -74,11 +74,7 @@ declare_check! {
     }
 }
 
-impl Check for RateLimiting {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for RateLimiting {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         if cx.manifest.exposure == Exposure::Internal {
             return Outcome::not_applicable(

@@ -7,7 +7,7 @@ use launchgate_evidence::deps::Capability;
 use crate::kit::finish::{conclude, conclude_with_claim};
 use crate::kit::libraries::{library_findings, shipped_libraries};
 use crate::kit::manifest::at;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -79,11 +79,7 @@ fn plural(n: u32, one: &str, many: &str) -> String {
     }
 }
 
-impl Check for RetriesWithBackoff {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for RetriesWithBackoff {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let deps = &cx.manifest.dependencies;
         let libs = shipped_libraries(cx, Capability::Retries);

@@ -4,7 +4,7 @@
 use launchgate_core::Outcome;
 
 use crate::kit::claims::flag_claim;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -50,11 +50,7 @@ declare_check! {
     }
 }
 
-impl Check for AuthenticatedEndpoints {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for AuthenticatedEndpoints {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let auth = cx.manifest.claims.authentication.as_ref();
         let parts = [

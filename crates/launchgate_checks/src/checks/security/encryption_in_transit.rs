@@ -7,7 +7,7 @@ use launchgate_evidence::terraform::{Resource, Terraform, TfValue};
 use crate::kit::claims::{Claim, Shown, contradicts, settle};
 use crate::kit::manifest::at;
 use crate::kit::terraform::{TfField, field_str, tf_at, tf_origin, tf_unresolved};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -135,11 +135,7 @@ declare_check! {
 const TLS: &str = "/claims/encryption_in_transit/tls";
 const MTLS: &str = "/claims/encryption_in_transit/mtls";
 
-impl Check for EncryptionInTransit {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for EncryptionInTransit {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let m = cx.manifest;
         let transit = m.claims.encryption_in_transit.as_ref();

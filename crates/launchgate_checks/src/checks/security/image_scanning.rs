@@ -14,7 +14,7 @@ use crate::kit::reports::{report_age, report_gaps};
 use crate::kit::finish::{NOT_SCANNED, Tally, conclude_tally};
 use crate::kit::pipelines::gaps_and_pipelines;
 use crate::kit::terraform::unresolved_reason;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 /// Scanners whose SARIF reports scan container images (lowercase parts of `tool.driver.name`).
 const IMAGE_SCANNER_TOOLS: &[&str] =
@@ -149,11 +149,7 @@ impl Said {
     }
 }
 
-impl Check for ImageScanning {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for ImageScanning {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let ev = cx.evidence;
         if !ev.scanned {

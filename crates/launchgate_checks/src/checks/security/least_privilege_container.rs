@@ -9,7 +9,7 @@ use crate::kit::aws::unread_task_definitions;
 use crate::kit::finish::conclude_with_unknowns;
 use crate::kit::terraform::tf_bool;
 use crate::kit::workloads::NO_WORKLOADS;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 /// Capabilities that amount to (or open a short path to) root on the node. `NET_BIND_SERVICE`
 /// and the rest of the runtime's default set are not listed: adding them back after dropping
@@ -125,11 +125,7 @@ declare_check! {
     }
 }
 
-impl Check for LeastPrivilegeContainer {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for LeastPrivilegeContainer {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let mut failures = Vec::new();
         let mut unknowns = unread_task_definitions(cx);

@@ -9,7 +9,7 @@ use launchgate_evidence::terraform::{
 };
 
 use crate::kit::finish::conclude_with_unknowns;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 /// Actions that only accept `Resource: "*"` (no resource-level permissions), so a statement
 /// granting them on `*` is as narrow as IAM allows.
@@ -154,11 +154,7 @@ declare_check! {
     }
 }
 
-impl Check for LeastPrivilegeIdentity {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for LeastPrivilegeIdentity {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let k = &cx.evidence.kubernetes;
         let tf = &cx.evidence.terraform;

@@ -5,7 +5,7 @@ use launchgate_evidence::terraform::{Resource, Terraform};
 
 use crate::kit::finish::conclude_with_unknowns;
 use crate::kit::terraform::tf_bool;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 const NO_NETWORK: &str =
     "no VPC in this repository's Terraform: flow logs are checked where the network is defined";
@@ -75,11 +75,7 @@ declare_check! {
     }
 }
 
-impl Check for NetworkFlowLogs {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for NetworkFlowLogs {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let tf = &cx.evidence.terraform;
         let mut failures = Vec::new();

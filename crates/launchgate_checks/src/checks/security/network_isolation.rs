@@ -6,7 +6,7 @@ use launchgate_evidence::terraform::{IngressRule, TfValue};
 
 use crate::kit::finish::conclude_with_unknowns;
 use crate::kit::terraform::tf_bool;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 /// Resource types that are load balancers (a security group attached only to them may be
 /// open to the internet on 80/443).
@@ -119,11 +119,7 @@ declare_check! {
     }
 }
 
-impl Check for NetworkIsolation {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for NetworkIsolation {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let k = &cx.evidence.kubernetes;
         let tf = &cx.evidence.terraform;

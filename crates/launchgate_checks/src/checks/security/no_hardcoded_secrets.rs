@@ -4,7 +4,7 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::SkipReason;
 
 use crate::kit::finish::NOT_SCANNED;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -50,11 +50,7 @@ declare_check! {
     }
 }
 
-impl Check for NoHardcodedSecrets {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for NoHardcodedSecrets {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let ev = cx.evidence;
         if !ev.scanned {

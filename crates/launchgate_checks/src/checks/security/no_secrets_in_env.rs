@@ -9,7 +9,7 @@ use launchgate_evidence::yaml::Node;
 use crate::kit::aws::unread_task_definitions;
 use crate::kit::finish::conclude_with_unknowns;
 use crate::kit::workloads::NO_WORKLOADS;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -136,11 +136,7 @@ declare_check! {
     }
 }
 
-impl Check for NoSecretsInEnv {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for NoSecretsInEnv {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let mut failures = Vec::new();
         let mut unknowns = unread_task_definitions(cx);

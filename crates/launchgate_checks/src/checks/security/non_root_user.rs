@@ -8,7 +8,7 @@ use launchgate_evidence::terraform::{EcsContainer, TfValue};
 use crate::kit::aws::unread_task_definitions;
 use crate::kit::finish::{Tally, conclude_tally};
 use crate::kit::terraform::unresolved_reason;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 const NOTHING_FOUND: &str = "no Kubernetes workloads, ECS task definitions or Dockerfiles found; point launchgate at the repository that builds and deploys the service";
 
@@ -106,11 +106,7 @@ declare_check! {
     }
 }
 
-impl Check for NonRootUser {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for NonRootUser {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let ev = cx.evidence;
         let k = &ev.kubernetes;

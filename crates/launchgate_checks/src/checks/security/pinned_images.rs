@@ -8,7 +8,7 @@ use launchgate_evidence::terraform::TfValue;
 use crate::kit::aws::unread_task_definitions;
 use crate::kit::finish::{Tally, conclude_tally};
 use crate::kit::terraform::unresolved_reason;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 const NOTHING_FOUND: &str = "no container images found (no Kubernetes workloads, ECS task definitions or Dockerfiles); point launchgate at the repository that builds and deploys the service";
 
@@ -126,11 +126,7 @@ struct Deployed<'a> {
     overridable: bool,
 }
 
-impl Check for PinnedImages {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for PinnedImages {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let ev = cx.evidence;
         let tier0 = cx.manifest.tier == Tier::T0;

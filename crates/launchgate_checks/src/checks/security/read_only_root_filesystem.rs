@@ -8,7 +8,7 @@ use crate::kit::aws::unread_task_definitions;
 use crate::kit::finish::conclude_with_unknowns;
 use crate::kit::terraform::tf_bool;
 use crate::kit::workloads::NO_WORKLOADS;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -94,11 +94,7 @@ declare_check! {
     }
 }
 
-impl Check for ReadOnlyRootFilesystem {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for ReadOnlyRootFilesystem {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let k = &cx.evidence.kubernetes;
         let tf = &cx.evidence.terraform;

@@ -7,7 +7,7 @@ use launchgate_evidence::terraform::{Resource, Terraform};
 use crate::kit::claims::{Claim, Shown, contradicts, settle};
 use crate::kit::manifest::at;
 use crate::kit::terraform::{TfField, field_int, field_str, tf_at, tf_origin, tf_unresolved};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -117,11 +117,7 @@ const MANAGER_RESOURCES: &[&str] = &[
     "vault_generic_secret",
 ];
 
-impl Check for SecretsManager {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for SecretsManager {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let secrets = cx.manifest.claims.secrets.as_ref();
         let max = cx.options.secret_rotation_max_days;
