@@ -1647,3 +1647,39 @@ spec:
     assert_eq!(at(&ing.spec_loc), (7, 1));
     assert!(ing.rate_limits().next().is_none());
 }
+
+#[test]
+fn an_init_container_with_restart_policy_always_is_a_native_sidecar() {
+    let text = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  template:
+    spec:
+      initContainers:
+        - name: proxy
+          image: envoy:1.30
+          restartPolicy: Always
+        - name: migrate
+          image: migrate:2
+      containers:
+        - name: api
+          image: api:1
+";
+    let k = load_ok(text);
+    let w = &k.workloads[0];
+    let sidecar = &w.pod.init_containers[0];
+    assert_eq!(
+        sidecar
+            .restart_policy
+            .as_ref()
+            .map(|p| (p.value.as_str(), p.loc.line)),
+        Some(("Always", 10))
+    );
+    assert!(sidecar.is_native_sidecar() && sidecar.is_long_running());
+    let migrate = &w.pod.init_containers[1];
+    assert!(!migrate.is_native_sidecar() && !migrate.is_long_running());
+    let api = &w.pod.containers[0];
+    assert!(!api.is_native_sidecar() && api.is_long_running());
+}

@@ -2,9 +2,7 @@
 //! memory limit; every ECS container has a CPU and a memory reservation.
 
 use launchgate_core::{Finding, Outcome};
-use launchgate_evidence::k8s::{
-    Container, Kubernetes, Located, Object, Workload, WorkloadKind, same_namespace,
-};
+use launchgate_evidence::k8s::{Container, Kubernetes, Located, Object, Workload, same_namespace};
 use launchgate_evidence::terraform::{EcsContainer, EcsTaskDefinition, TfValue};
 use launchgate_evidence::yaml::Node;
 
@@ -114,7 +112,7 @@ impl Evaluate for ResourceLimits {
         for w in k.workloads.iter().filter(|w| w.kind.is_long_running()) {
             let defaults = LimitDefaults::for_workload(k, w);
             for c in w.pod.all_containers() {
-                let long_running = !c.is_init || is_native_sidecar(k, w, c);
+                let long_running = c.is_long_running();
                 let sources = judge_container(w, c, long_running, &defaults, &mut failures);
                 if !sources
                     .iter()
@@ -249,30 +247,6 @@ fn judge_container(
 fn is_zero_quantity(q: &str) -> bool {
     let digits = q.trim().trim_end_matches(|c: char| c.is_ascii_alphabetic());
     digits.is_empty() || digits.parse::<f64>().is_ok_and(|n| n == 0.0)
-}
-
-/// Whether an init container is a native sidecar (`restartPolicy: Always`), which runs for
-/// the pod's whole life. The typed model does not carry the field, so it is read from the
-/// workload's document.
-fn is_native_sidecar(k: &Kubernetes, w: &Workload, c: &Container) -> bool {
-    let Some(obj) = k.object_of(w) else {
-        return false;
-    };
-    let pod_path: &[&str] = match w.kind {
-        WorkloadKind::Pod => &["spec"],
-        WorkloadKind::CronJob => &["spec", "jobTemplate", "spec", "template", "spec"],
-        _ => &["spec", "template", "spec"],
-    };
-    obj.doc
-        .at(pod_path)
-        .and_then(|spec| spec.get("initContainers"))
-        .map(Node::as_seq)
-        .unwrap_or_default()
-        .iter()
-        .find(|item| item.get("name").and_then(Node::as_str) == Some(c.name.as_str()))
-        .and_then(|item| item.get("restartPolicy"))
-        .and_then(Node::as_str)
-        == Some("Always")
 }
 
 /// What the `LimitRange`s of a workload's namespace fill in for containers.

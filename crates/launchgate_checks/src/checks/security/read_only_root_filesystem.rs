@@ -1,8 +1,7 @@
 //! SEC-005 read-only-root-filesystem: Every long-running container has a read-only root filesystem.
 
 use launchgate_core::{Finding, Outcome};
-use launchgate_evidence::k8s::{Container, Kubernetes, Workload, WorkloadKind};
-use launchgate_evidence::yaml::Node;
+use launchgate_evidence::k8s::Workload;
 
 use crate::kit::aws::unread_task_definitions;
 use crate::kit::finish::conclude_with_unknowns;
@@ -111,7 +110,7 @@ impl Evaluate for ReadOnlyRootFilesystem {
 
         for w in serving {
             for c in w.containers() {
-                if c.is_init && !is_native_sidecar(k, w, c) {
+                if !c.is_long_running() {
                     continue;
                 }
                 let resource = c.resource(w);
@@ -174,28 +173,4 @@ impl Evaluate for ReadOnlyRootFilesystem {
         }
         conclude_with_unknowns(cx, "K T", failures, unknowns, evidence, NO_WORKLOADS)
     }
-}
-
-/// Whether an init container is a native sidecar (`restartPolicy: Always`): it runs for the
-/// pod's whole life. The typed model does not carry the field, so it is read from the
-/// workload's raw document.
-fn is_native_sidecar(k: &Kubernetes, w: &Workload, c: &Container) -> bool {
-    let Some(obj) = k.object_of(w) else {
-        return false;
-    };
-    let pod_path: &[&str] = match w.kind {
-        WorkloadKind::Pod => &["spec"],
-        WorkloadKind::CronJob => &["spec", "jobTemplate", "spec", "template", "spec"],
-        _ => &["spec", "template", "spec"],
-    };
-    obj.doc
-        .at(pod_path)
-        .and_then(|spec| spec.get("initContainers"))
-        .map(Node::as_seq)
-        .unwrap_or_default()
-        .iter()
-        .find(|item| item.get("name").and_then(|n| n.as_str()) == Some(c.name.as_str()))
-        .and_then(|item| item.get("restartPolicy"))
-        .and_then(|p| p.as_str())
-        == Some("Always")
 }
