@@ -42,7 +42,7 @@ fn evaluate(id: &str, manifest: &ServiceManifest, evidence: &Evidence) -> Outcom
     let cx = CheckContext {
         manifest,
         evidence,
-        options: &policy.options,
+        options: &policy.options_for(manifest.tier),
         today: today(),
         gate: &policy.gate(None),
     };

@@ -1,19 +1,12 @@
 //! Kubernetes workloads as checks count them: replicated workloads, Rollout templates and replica
 //! counts with their autoscalers.
 
-use launchgate_core::Tier;
 use launchgate_evidence::Loc;
 use launchgate_evidence::k8s::{Kubernetes, Workload, WorkloadKind};
 
 /// The reason given by checks of workloads when the repository has neither Kubernetes
 /// workloads nor ECS task definitions.
 pub const NO_WORKLOADS: &str = "no Kubernetes workloads or ECS task definitions found; point launchgate at the repository that deploys the service";
-
-/// The fewest replicas a tier asks for: 3 for tier 0 (one per zone of a typical three-zone
-/// region, so losing a zone leaves two), 2 otherwise.
-pub fn min_replicas_for(tier: Tier) -> i64 {
-    if tier == Tier::T0 { 3 } else { 2 }
-}
 
 /// Whether the workload at `index` is the Deployment an Argo Rollout's `workloadRef` uses as
 /// its pod template: the Rollout runs those pods, the Deployment is usually scaled to zero.

@@ -8,7 +8,7 @@ use crate::kit::aws::{ecs_replica_services, scaling_targets};
 use crate::kit::finish::{conclude, conclude_with_unknowns};
 use crate::kit::manifest::at;
 use crate::kit::terraform::tf_int;
-use crate::kit::workloads::{min_replicas_for, replica_count, replicated_workloads};
+use crate::kit::workloads::{replica_count, replicated_workloads};
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -105,7 +105,7 @@ struct Deployed {
 
 impl Evaluate for RedundantReplicas {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
-        let min = min_replicas_for(cx.manifest.tier);
+        let min = i64::from(cx.options.min_replicas);
         let tier = cx.manifest.tier;
         let claim = cx.manifest.claims.replicas.map(i64::from);
         let claim_loc = at(cx, CLAIM);
@@ -266,7 +266,7 @@ fn ecs_floor(tf: &Terraform, svc: &Resource) -> Result<Deployed, Finding> {
 #[cfg(test)]
 mod tests {
     use launchgate_evidence::Evidence;
-    use launchgate_manifest::{CheckOptions, ServiceManifest, SourceFile};
+    use launchgate_manifest::{Policy, ServiceManifest, SourceFile};
 
     use super::*;
     use crate::kit::finish::NOT_SCANNED;
@@ -276,7 +276,7 @@ mod tests {
             return Outcome::inconclusive("the test manifest does not parse");
         };
         let evidence = Evidence::none();
-        let options = CheckOptions::default();
+        let options = Policy::default().options_for(m.tier);
         let cx = CheckContext {
             manifest: &m,
             evidence: &evidence,

@@ -236,7 +236,7 @@ mod tests {
         let cx = CheckContext {
             manifest: &m,
             evidence: &evidence,
-            options: &p.options,
+            options: &p.options_for(m.tier),
             today: jiff::civil::date(2026, 11, 22),
             gate: &gate,
         };

@@ -183,25 +183,25 @@ impl Evaluate for EncryptionInTransit {
                 .collect();
         }
         let mut parts = Vec::new();
-        if m.tier == Tier::T0 {
+        if cx.options.require_mtls {
             let mtls_claim = match mtls {
                 Some(true) => Claim::Holds(vec![
                     Finding::new("declared: services authenticate each other with mTLS (`claims.encryption_in_transit.mtls: true`)")
                         .at(at(cx, MTLS)),
                 ]),
                 Some(false) => Claim::Denied(vec![
-                    Finding::new("declared missing: mTLS between services (`claims.encryption_in_transit.mtls: false`); tier 0 requires it")
+                    Finding::new(format!("declared missing: mTLS between services (`claims.encryption_in_transit.mtls: false`); tier {} requires it", m.tier))
                         .at(at(cx, MTLS)),
                 ]),
                 None => Claim::Missing(vec![
-                    Finding::new("mTLS between services is not declared (`claims.encryption_in_transit.mtls`); tier 0 requires it")
+                    Finding::new(format!("mTLS between services is not declared (`claims.encryption_in_transit.mtls`); tier {} requires it", m.tier))
                         .at(at(cx, MTLS)),
                 ]),
             };
             parts.push((edge, tls_claim));
             parts.push((mesh, mtls_claim));
         } else {
-            // Below tier 0 mTLS is not required: only a mesh policy that contradicts a claimed
+            // Where the policy does not require mTLS (by default below tier 0), only a mesh policy that contradicts a claimed
             // `mtls: true` counts against the service.
             if let Claim::Holds(declared) = &mut tls_claim {
                 let state = match mtls {
@@ -211,7 +211,8 @@ impl Evaluate for EncryptionInTransit {
                 };
                 declared.push(
                     Finding::new(format!(
-                        "mTLS between services is {state}; only tier 0 requires it and this service is tier {}",
+                        "mTLS between services is {state}; {} and this service is tier {}",
+                        which_tiers_require(&cx.options.mtls_tiers),
                         m.tier
                     ))
                     .at(at(cx, MTLS)),
@@ -229,6 +230,16 @@ impl Evaluate for EncryptionInTransit {
             }
         }
         settle(cx, "K T", parts)
+    }
+}
+
+/// Which tiers the policy requires mTLS for: `only tier 0 requires it`.
+fn which_tiers_require(tiers: &[Tier]) -> String {
+    let names: Vec<String> = tiers.iter().map(ToString::to_string).collect();
+    match names.as_slice() {
+        [] => "no tier requires it".to_string(),
+        [one] => format!("only tier {one} requires it"),
+        [init @ .., last] => format!("only tiers {} and {last} require it", init.join(", ")),
     }
 }
 
@@ -507,12 +518,13 @@ fn mesh(cx: &CheckContext<'_>, mtls: Option<bool>) -> Shown {
                 "no PeerAuthentication in the repository applies to {}, so the mesh default (PERMISSIVE: plaintext accepted) is all the repository shows",
                 w.resource()
             );
-            // Only a tier 0 service needs it; a claimed `mtls: true` may rest on a mesh
-            // policy kept in a platform repository.
-            if cx.manifest.tier == Tier::T0 && mtls.is_none() {
+            // Only a service whose tier requires mTLS needs it; a claimed `mtls: true` may rest
+            // on a mesh policy kept in a platform repository.
+            if cx.options.require_mtls && mtls.is_none() {
                 shown.failures.push(
                     Finding::new(format!(
-                        "{base}; tier 0 requires mTLS between services and `claims.encryption_in_transit.mtls` does not declare it"
+                        "{base}; tier {} requires mTLS between services and `claims.encryption_in_transit.mtls` does not declare it",
+                        cx.manifest.tier
                     ))
                     .at(tf_at(&w.kind_loc))
                     .resource(w.resource()),
@@ -587,9 +599,20 @@ fn judge_mode(pa: &PeerAuthentication, w: Option<&Workload>, shown: &mut Shown) 
 
 #[cfg(test)]
 mod tests {
-    use launchgate_core::Basis;
+    use launchgate_core::{Basis, Tier};
 
     use crate::fixture::{basis, contradicts};
+
+    #[test]
+    fn messages_name_the_tiers_the_policy_requires_mtls_for() {
+        let say = super::which_tiers_require;
+        assert_eq!(say(&[]), "no tier requires it");
+        assert_eq!(say(&[Tier::T0]), "only tier 0 requires it");
+        assert_eq!(
+            say(&[Tier::T0, Tier::T1, Tier::T2]),
+            "only tiers 0, 1 and 2 require it"
+        );
+    }
 
     #[test]
     fn repository_evidence_proves_and_a_claim_alone_attests() {

@@ -129,7 +129,8 @@ struct Deployed<'a> {
 impl Evaluate for PinnedImages {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let ev = cx.evidence;
-        let tier0 = cx.manifest.tier == Tier::T0;
+        // The tier whose policy requires a digest (`image_digest_tiers`), for messages.
+        let digest_for = cx.options.require_image_digest.then_some(cx.manifest.tier);
         let kustomization = ev
             .files_of(FileKind::Kustomization)
             .next()
@@ -148,7 +149,7 @@ impl Evaluate for PinnedImages {
                     at: image.loc.location(),
                     overridable: kustomization.is_some(),
                 };
-                judge_deployed(&d, tier0, kustomization.as_deref(), &mut t);
+                judge_deployed(&d, digest_for, kustomization.as_deref(), &mut t);
             }
         }
         for c in ev.terraform.ecs_containers() {
@@ -163,7 +164,7 @@ impl Evaluate for PinnedImages {
                         at,
                         overridable: false,
                     };
-                    judge_deployed(&d, tier0, None, &mut t);
+                    judge_deployed(&d, digest_for, None, &mut t);
                 }
                 Some(v) => t.unknowns.push(
                     Finding::new(format!(
@@ -184,7 +185,12 @@ impl Evaluate for PinnedImages {
     }
 }
 
-fn judge_deployed(d: &Deployed<'_>, tier0: bool, kustomization: Option<&str>, t: &mut Tally) {
+fn judge_deployed(
+    d: &Deployed<'_>,
+    digest_for: Option<Tier>,
+    kustomization: Option<&str>,
+    t: &mut Tally,
+) {
     let (res, image) = (&d.resource, d.image);
     let finding = |msg: String| {
         Finding::new(msg)
@@ -198,28 +204,30 @@ fn judge_deployed(d: &Deployed<'_>, tier0: bool, kustomization: Option<&str>, t:
             )));
             return;
         }
-        Pin::Tag(tag) if !tier0 => {
-            t.evidence
-                .push(finding(format!("{res} deploys `{image}` (tag `{tag}`)")));
-            return;
+        Pin::Tag(tag) => {
+            let Some(tier) = digest_for else {
+                t.evidence
+                    .push(finding(format!("{res} deploys `{image}` (tag `{tag}`)")));
+                return;
+            };
+            (
+                format!(
+                    "{res} deploys `{image}` by tag `{tag}` without a digest; tier {tier} services deploy by digest (`@sha256:...`), since a tag can be moved to different content"
+                ),
+                format!("by tag without the digest tier {tier} requires"),
+            )
         }
-        Pin::Tag(tag) => (
-            format!(
-                "{res} deploys `{image}` by tag `{tag}` without a digest; tier 0 services deploy by digest (`@sha256:...`), since a tag can be moved to different content"
-            ),
-            "by tag without the digest tier 0 requires",
-        ),
         Pin::Latest => (
             format!(
                 "{res} deploys `{image}`: `latest` is whatever was pushed last, so pods and rollbacks run unknown code"
             ),
-            "as `latest`",
+            "as `latest`".to_string(),
         ),
         Pin::NoTag => (
             format!(
                 "{res} deploys `{image}` without a tag, which pulls `latest`: pods and rollbacks run whatever was pushed last"
             ),
-            "without a tag",
+            "without a tag".to_string(),
         ),
         Pin::Unknown => {
             t.unknowns.push(finding(format!(
