@@ -4,7 +4,7 @@
 use launchgate_core::{Finding, Outcome};
 
 use crate::CheckContext;
-use crate::kit::finish::{NOT_SCANNED, conclude, conclude_with_claim, missing};
+use crate::kit::finish::{NOT_SCANNED, conclude, conclude_with_claim, missing, report_order};
 use crate::kit::manifest::{at, key_name};
 
 /// The common shape of a yes/no claim: `true` passes as attested, `false` is a declared gap,
@@ -144,9 +144,8 @@ fn weigh(cx: &CheckContext<'_>, shown: Shown, claim: Claim) -> Weighed {
         mut proof,
         mut unresolved,
     } = shown;
-    let by_place = |a: &Finding, b: &Finding| a.location.cmp(&b.location);
-    proof.sort_by(by_place);
-    unresolved.sort_by(by_place);
+    report_order(&mut proof);
+    report_order(&mut unresolved);
     if let Claim::Denied(denied) = &claim {
         let mut shows: Vec<String> = proof.iter().filter_map(|f| f.resource.clone()).collect();
         shows.dedup();
@@ -199,8 +198,8 @@ fn weigh(cx: &CheckContext<'_>, shown: Shown, claim: Claim) -> Weighed {
 /// the check needed that could not be parsed or evaluated make it inconclusive; otherwise a
 /// part that can be decided by neither the repository nor a claim makes it inconclusive;
 /// otherwise it passes, proven when the repository shows every part and attested when a claim
-/// had to stand in for one. Failures are ordered by path and line; evidence part by part, the
-/// repository's (by path and line) before the claim's.
+/// had to stand in for one. Failures are in report order; evidence part by part, the
+/// repository's (in report order) before the claim's.
 pub fn settle(cx: &CheckContext<'_>, letters: &str, parts: Vec<(Shown, Claim)>) -> Outcome {
     let weighed: Vec<Weighed> = parts.into_iter().map(|(s, c)| weigh(cx, s, c)).collect();
     let mut failures: Vec<Finding> = Vec::new();
@@ -210,7 +209,7 @@ pub fn settle(cx: &CheckContext<'_>, letters: &str, parts: Vec<(Shown, Claim)>) 
         }
     }
     if !failures.is_empty() {
-        failures.sort_by(|a, b| a.location.cmp(&b.location));
+        report_order(&mut failures);
         return Outcome::fail(failures);
     }
     let gaps = cx.evidence.gaps(letters);
@@ -244,7 +243,7 @@ pub fn settle(cx: &CheckContext<'_>, letters: &str, parts: Vec<(Shown, Claim)>) 
             Weighed::Fail(_) => {}
         }
     }
-    open.sort_by(|a, b| a.location.cmp(&b.location));
+    report_order(&mut open);
     if !reasons.is_empty() {
         return Outcome::Inconclusive {
             reason: reasons.join("; "),

@@ -57,10 +57,8 @@ pub fn conclude_with_unknowns(
 ) -> Outcome {
     // Identical findings arise when two same-named workloads (a base and an overlay copy) meet
     // one policy; report each once.
-    sort_findings(&mut failures);
-    failures.dedup();
-    sort_findings(&mut evidence);
-    evidence.dedup();
+    report_order(&mut failures);
+    report_order(&mut evidence);
     if !failures.is_empty() || unknowns.is_empty() || !cx.evidence.scanned {
         return conclude(cx, letters, failures, evidence, nothing_found);
     }
@@ -81,7 +79,7 @@ pub fn conclude_with_unknowns(
         )
     };
     unknowns.extend(gaps);
-    sort_findings(&mut unknowns);
+    report_order(&mut unknowns);
     Outcome::Inconclusive {
         reason,
         findings: unknowns,
@@ -155,13 +153,13 @@ pub fn conclude_tally(
         &mut t.unknowns,
         &mut t.evidence,
     ] {
-        order_findings(list);
+        report_order(list);
     }
     if !t.failures.is_empty() {
         // What is missing is only certain when nothing went unread.
         if gaps.is_empty() {
             t.failures.append(&mut t.missing);
-            order_findings(&mut t.failures);
+            report_order(&mut t.failures);
         }
         return Outcome::fail(t.failures);
     }
@@ -181,7 +179,7 @@ pub fn conclude_tally(
         }
         let mut findings = gaps;
         findings.append(&mut t.unknowns);
-        order_findings(&mut findings);
+        report_order(&mut findings);
         return Outcome::Inconclusive { reason, findings };
     }
     if !t.missing.is_empty() {
@@ -204,40 +202,27 @@ pub fn conclude_tally(
     Outcome::proven(t.evidence)
 }
 
-/// Sorts findings by location (path, line, column), then message: the order reports list
-/// them in. Findings without a location come last.
-pub fn sort_findings(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
-        let key = |f: &Finding| {
-            f.location
-                .as_ref()
-                .map(|l| (l.path.clone(), l.line, l.column))
-        };
-        match (key(a), key(b)) {
-            (Some(x), Some(y)) => x.cmp(&y),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => std::cmp::Ordering::Equal,
-        }
-        .then_with(|| a.message.cmp(&b.message))
-    });
+/// The one order of findings in a check's outcome, the order reports list them in: by location
+/// (path, line, column), then message; findings without a location last.
+fn report_cmp(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    match (&a.location, &b.location) {
+        (Some(x), Some(y)) => (&x.path, x.line, x.column).cmp(&(&y.path, y.line, y.column)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    }
+    .then_with(|| a.message.cmp(&b.message))
 }
 
-/// Sorts findings by location (path, line, column), then message, and drops exact duplicates;
-/// findings without a location come last.
-pub fn order_findings(findings: &mut Vec<Finding>) {
-    sort_findings(findings);
+/// Puts findings in report order ([`report_cmp`]) and drops exact duplicates (two same-named
+/// workloads, a base and an overlay copy, give identical findings).
+pub fn report_order(findings: &mut Vec<Finding>) {
+    findings.sort_by(report_cmp);
     findings.dedup();
 }
 
-/// Findings in report order: by location (path, line, column), then message.
-pub fn sorted(mut findings: Vec<Finding>) -> Vec<Finding> {
-    sort_findings(&mut findings);
-    findings.dedup();
+/// `findings` in report order, each once.
+pub fn in_report_order(mut findings: Vec<Finding>) -> Vec<Finding> {
+    report_order(&mut findings);
     findings
-}
-
-/// Findings in report order: by location (path, line, column), then message.
-pub fn in_report_order(findings: Vec<Finding>) -> Vec<Finding> {
-    sorted(findings)
 }

@@ -4,7 +4,7 @@
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::k8s::{Pdb, Workload};
 
-use crate::kit::finish::{conclude, sorted};
+use crate::kit::finish::{conclude, in_report_order};
 use crate::kit::workloads::{replica_count, replicated_workloads};
 use crate::{CheckContext, Evaluate, declare_check};
 
@@ -168,7 +168,13 @@ impl Evaluate for DisruptionBudget {
                 }
             }
         }
-        conclude(cx, "K", sorted(failures), sorted(evidence), NOTHING_FOUND)
+        conclude(
+            cx,
+            "K",
+            in_report_order(failures),
+            in_report_order(evidence),
+            NOTHING_FOUND,
+        )
     }
 }
 

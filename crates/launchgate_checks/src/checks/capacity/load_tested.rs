@@ -152,7 +152,7 @@ impl Evaluate for LoadTested {
         }
 
         if !findings.is_empty() {
-            return Outcome::fail(crate::kit::finish::sorted(findings));
+            return Outcome::fail(crate::kit::finish::in_report_order(findings));
         }
         if !gaps.is_empty() {
             let n = gaps.len();

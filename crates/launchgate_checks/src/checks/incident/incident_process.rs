@@ -4,7 +4,7 @@
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::docs::classify;
 
-use crate::kit::finish::{NOT_SCANNED, conclude, sorted};
+use crate::kit::finish::{NOT_SCANNED, conclude, in_report_order};
 use crate::kit::manifest::at;
 use crate::{CheckContext, Evaluate, declare_check};
 
@@ -159,8 +159,8 @@ impl Evaluate for IncidentProcess {
         conclude(
             cx,
             "",
-            sorted(failures),
-            sorted(evidence),
+            in_report_order(failures),
+            in_report_order(evidence),
             "no incident process documents found",
         )
     }

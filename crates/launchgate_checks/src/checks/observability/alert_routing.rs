@@ -6,7 +6,7 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::alertmanager::{Config, ConfigOrigin, ReceiverClass, RouteMatch};
 use launchgate_evidence::prometheus::Rule;
 
-use crate::kit::finish::{NOT_SCANNED, conclude, sorted};
+use crate::kit::finish::{NOT_SCANNED, conclude, in_report_order};
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -151,7 +151,13 @@ impl Evaluate for AlertRouting {
         for alert in &alerts {
             judge(cx, alert, configs, &mut failures, &mut evidence);
         }
-        conclude(cx, LETTERS, sorted(failures), sorted(evidence), "")
+        conclude(
+            cx,
+            LETTERS,
+            in_report_order(failures),
+            in_report_order(evidence),
+            "",
+        )
     }
 }
 

@@ -4,7 +4,7 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_manifest::AlertSelection;
 
 use crate::kit::alerts::{alert_name, count, selector_text, service_alerts};
-use crate::kit::finish::{NOT_SCANNED, sorted};
+use crate::kit::finish::{NOT_SCANNED, in_report_order};
 use crate::kit::manifest::at;
 use crate::{CheckContext, Evaluate, declare_check};
 
@@ -106,7 +106,7 @@ impl Evaluate for AlertRulesPresent {
                     .at(at(cx, &format!("/alerts/selectors/{i}"))),
                 );
             }
-            return Outcome::proven(sorted(evidence));
+            return Outcome::proven(in_report_order(evidence));
         }
 
         let gaps = cx.evidence.gaps("P");
@@ -147,7 +147,7 @@ impl Evaluate for AlertRulesPresent {
                 })
                 .collect()
         };
-        Outcome::fail(sorted(failures))
+        Outcome::fail(in_report_order(failures))
     }
 }
 

@@ -4,7 +4,7 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::FileKind;
 use launchgate_evidence::dashboards::{Dashboard, DashboardOrigin};
 
-use crate::kit::finish::{NOT_SCANNED, sorted};
+use crate::kit::finish::{NOT_SCANNED, in_report_order};
 use crate::kit::manifest::at;
 use crate::{CheckContext, Evaluate, declare_check};
 
@@ -90,7 +90,7 @@ impl Evaluate for DashboardsPresent {
             .map(describe)
             .collect();
         if !found.is_empty() {
-            let mut evidence = sorted(found);
+            let mut evidence = in_report_order(found);
             evidence.extend(declared);
             return Outcome::proven(evidence);
         }

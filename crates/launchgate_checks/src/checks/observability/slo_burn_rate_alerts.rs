@@ -9,7 +9,7 @@ use launchgate_evidence::prometheus::burn_rate::{
 };
 use launchgate_manifest::SloKind;
 
-use crate::kit::finish::{NOT_SCANNED, conclude, sorted};
+use crate::kit::finish::{NOT_SCANNED, conclude, in_report_order};
 use crate::kit::manifest::at;
 use crate::kit::slo::{same_slo, service_specs};
 use crate::{CheckContext, Evaluate, declare_check};
@@ -210,16 +210,16 @@ impl Evaluate for SloBurnRateAlerts {
 
         if !misscaled.is_empty() {
             misscaled.extend(missing);
-            return Outcome::fail(sorted(misscaled));
+            return Outcome::fail(in_report_order(misscaled));
         }
         if !missing.is_empty() {
             // A missing pair may be in a rule file that could not be read.
             return match conclude(cx, LETTERS, Vec::new(), vec![Finding::new("")], "") {
-                Outcome::Pass { .. } => Outcome::fail(sorted(missing)),
+                Outcome::Pass { .. } => Outcome::fail(in_report_order(missing)),
                 other => other,
             };
         }
-        conclude(cx, LETTERS, Vec::new(), sorted(evidence), "")
+        conclude(cx, LETTERS, Vec::new(), in_report_order(evidence), "")
     }
 }
 

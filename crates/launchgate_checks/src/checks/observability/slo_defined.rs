@@ -5,7 +5,7 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::{EvidenceError, FileKind};
 use launchgate_manifest::{Slo, SloKind};
 
-use crate::kit::finish::sorted;
+use crate::kit::finish::in_report_order;
 use crate::kit::manifest::at;
 use crate::kit::slo::{same_slo, service_specs};
 use crate::{CheckContext, Evaluate, declare_check};
@@ -252,11 +252,11 @@ impl Evaluate for SloDefined {
                     "{n} SLO spec{} could not be read",
                     if n == 1 { "" } else { "s" }
                 ),
-                findings: sorted(gaps),
+                findings: in_report_order(gaps),
             };
         }
         if !findings.is_empty() {
-            return Outcome::fail(sorted(findings));
+            return Outcome::fail(in_report_order(findings));
         }
         let mut evidence: Vec<Finding> = slos
             .iter()

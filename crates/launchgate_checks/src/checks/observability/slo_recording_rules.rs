@@ -4,7 +4,7 @@
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::prometheus::burn_rate::sli_record;
 
-use crate::kit::finish::{conclude, missing, sorted};
+use crate::kit::finish::{conclude, in_report_order, missing};
 use crate::kit::manifest::at;
 use crate::{CheckContext, Evaluate, declare_check};
 
@@ -85,7 +85,7 @@ impl Evaluate for SloRecordingRules {
             })
             .collect();
         if !evidence.is_empty() {
-            return conclude(cx, LETTERS, Vec::new(), sorted(evidence), "");
+            return conclude(cx, LETTERS, Vec::new(), in_report_order(evidence), "");
         }
         let seen = match rules.len() {
             0 => "no recording rule of this service was found".to_string(),

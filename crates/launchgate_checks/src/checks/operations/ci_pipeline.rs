@@ -6,7 +6,7 @@ use launchgate_evidence::CiSystem;
 use launchgate_evidence::ci::{Job, Pipeline};
 
 use crate::kit::claims::flag_claim;
-use crate::kit::finish::{NOT_SCANNED, Tally, conclude_tally, order_findings};
+use crate::kit::finish::{NOT_SCANNED, Tally, conclude_tally, report_order};
 use crate::kit::manifest::at;
 use crate::kit::pipelines::ci_pipeline_gaps;
 use crate::{CheckContext, Evaluate, declare_check};
@@ -149,7 +149,7 @@ impl Evaluate for CiPipeline {
                 .map(|f| f.related(at(cx, POINTER)))
                 .collect();
         }
-        order_findings(&mut findings);
+        report_order(&mut findings);
         Outcome::fail(findings)
     }
 }

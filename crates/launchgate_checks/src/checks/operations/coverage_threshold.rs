@@ -5,7 +5,7 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::ReportFormat;
 use launchgate_evidence::reports::LineCounts;
 
-use crate::kit::finish::{NOT_SCANNED, Tally, conclude_tally, order_findings};
+use crate::kit::finish::{NOT_SCANNED, Tally, conclude_tally, report_order};
 use crate::kit::manifest::at;
 use crate::kit::reports::{report_age, report_gaps};
 use crate::{CheckContext, Evaluate, declare_check};
@@ -167,7 +167,7 @@ impl Evaluate for CoverageThreshold {
             && gaps.is_empty()
         {
             let n = t.unknowns.len();
-            order_findings(&mut t.unknowns);
+            report_order(&mut t.unknowns);
             return Outcome::Inconclusive {
                 reason: format!(
                     "{n} coverage report{} too old or future-dated to show the current state (policy window {max_days} days)",

@@ -5,7 +5,7 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::ci::{Job, Pipeline};
 use launchgate_evidence::k8s::{IntOrPercent, Kubernetes, RolloutKind, Workload, WorkloadKind};
 
-use crate::kit::finish::{Tally, conclude_tally, order_findings};
+use crate::kit::finish::{Tally, conclude_tally, report_order};
 use crate::kit::pipelines::{ci_pipeline_gaps, gaps_and_pipelines};
 use crate::{CheckContext, Evaluate, declare_check};
 
@@ -133,7 +133,7 @@ impl Evaluate for ProgressiveDelivery {
                 return conclude_tally(cx, k_gaps, t, NO_ROLLOUTS);
             }
             let mut findings = t.unknowns;
-            order_findings(&mut findings);
+            report_order(&mut findings);
             return Outcome::Inconclusive {
                 reason: "no CI configuration or GitOps controller found, so whether deploys run on merge to main cannot be told".to_string(),
                 findings,

@@ -6,7 +6,7 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::reports::{TestReport, TestSuite};
 use launchgate_evidence::{Loc, ReportFormat};
 
-use crate::kit::finish::{NOT_SCANNED, Tally, conclude_tally, order_findings};
+use crate::kit::finish::{NOT_SCANNED, Tally, conclude_tally, report_order};
 use crate::kit::manifest::at;
 use crate::kit::reports::{report_age, report_gaps};
 use crate::{CheckContext, Evaluate, declare_check};
@@ -235,7 +235,7 @@ impl Evaluate for TestsPassing {
             // Stale reports: say so in the reason, since no value is "unresolved".
             let n = t.unknowns.len();
             if t.missing.is_empty() {
-                order_findings(&mut t.unknowns);
+                report_order(&mut t.unknowns);
                 return Outcome::Inconclusive {
                     reason: format!(
                         "{n} test report{} too old or future-dated to show the current state (policy window {max_days} days)",

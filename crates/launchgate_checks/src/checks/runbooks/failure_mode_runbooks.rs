@@ -5,7 +5,7 @@ use launchgate_evidence::Loc;
 use launchgate_evidence::docs::{Document, classify};
 use launchgate_manifest::DependencyKind;
 
-use crate::kit::finish::{NOT_SCANNED, conclude, sorted};
+use crate::kit::finish::{NOT_SCANNED, conclude, in_report_order};
 use crate::kit::manifest::at;
 use crate::kit::runbooks::{place, runbooks};
 use crate::{CheckContext, Evaluate, declare_check};
@@ -213,8 +213,8 @@ impl Evaluate for FailureModeRunbooks {
         conclude(
             cx,
             "",
-            sorted(failures),
-            sorted(evidence),
+            in_report_order(failures),
+            in_report_order(evidence),
             "no failure mode to cover",
         )
     }

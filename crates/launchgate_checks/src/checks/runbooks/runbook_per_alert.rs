@@ -5,7 +5,7 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::docs::{Anchor, Resolution};
 use launchgate_evidence::prometheus::Rule;
 
-use crate::kit::finish::{NOT_SCANNED, conclude, sorted};
+use crate::kit::finish::{NOT_SCANNED, conclude, in_report_order};
 use crate::kit::runbooks::{
     RUNBOOK_ANNOTATIONS, existing_file, place, resolve_link, runbook_annotation,
 };
@@ -256,8 +256,8 @@ impl Evaluate for RunbookPerAlert {
         conclude(
             cx,
             "P",
-            sorted(failures),
-            sorted(evidence),
+            in_report_order(failures),
+            in_report_order(evidence),
             "no alerting rules of this service were found, so there are no alerts to link runbooks from (see OBS-005)",
         )
     }

@@ -4,7 +4,7 @@
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::docs::{Resolution, classify};
 
-use crate::kit::finish::{NOT_SCANNED, conclude, sorted};
+use crate::kit::finish::{NOT_SCANNED, conclude, in_report_order};
 use crate::kit::manifest::at;
 use crate::kit::runbooks::{place, resolve_link, runbook_annotation, runbooks};
 use crate::{CheckContext, Evaluate, declare_check};
@@ -174,8 +174,8 @@ impl Evaluate for RunbookStructure {
         conclude(
             cx,
             "",
-            sorted(failures),
-            sorted(evidence),
+            in_report_order(failures),
+            in_report_order(evidence),
             "no runbook found in the repository",
         )
     }
