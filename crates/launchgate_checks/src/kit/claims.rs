@@ -7,94 +7,101 @@ use crate::CheckContext;
 use crate::kit::finish::{NOT_SCANNED, conclude, conclude_with_claim, missing, report_order};
 use crate::kit::manifest::{at, key_name};
 
-/// The common shape of a yes/no claim: `true` passes as attested, `false` is a declared gap,
-/// absence fails (nothing declares or shows it).
-pub fn flag_claim(
-    cx: &CheckContext<'_>,
-    value: Option<bool>,
-    pointer: &str,
-    holds: &str,
-    lacking: &str,
-) -> Outcome {
-    match flag_side(cx, value, pointer, holds, lacking) {
-        Claim::Holds(evidence) => Outcome::attested(evidence),
-        Claim::Denied(findings) | Claim::Missing(findings) => Outcome::fail(findings),
-        Claim::Unread(reason) => Outcome::inconclusive(reason),
-    }
+/// A yes/no claim of the manifest (`claims.kill_switch`) and the words its findings use.
+#[derive(Debug, Clone, Copy)]
+pub struct FlagClaim<'a> {
+    /// The declared value; `None` when the manifest does not declare it.
+    pub value: Option<bool>,
+    /// Where it is written: `/claims/kill_switch`.
+    pub pointer: &'a str,
+    /// What `true` declares: `the feature can be switched off without a deploy`.
+    pub holds: &'a str,
+    /// What is lacking without it: `a kill switch that turns the feature off without a deploy`.
+    pub lacking: &'a str,
 }
 
-/// The claim side of a yes/no claim, worded like [`flag_claim`].
-pub fn flag_side(
-    cx: &CheckContext<'_>,
-    value: Option<bool>,
-    pointer: &str,
-    holds: &str,
-    lacking: &str,
-) -> Claim {
-    let key = key_name(pointer);
-    match value {
-        Some(true) => Claim::Holds(vec![
-            Finding::new(format!("declared: {holds} (`{key}: true`)")).at(at(cx, pointer)),
-        ]),
-        Some(false) => Claim::Denied(vec![
-            Finding::new(format!("declared missing: {lacking} (`{key}: false`)"))
-                .at(at(cx, pointer)),
-        ]),
-        None => Claim::Missing(vec![
-            Finding::new(format!(
-                "{lacking}: nothing declares it (`{key}`) and no evidence shows it"
-            ))
-            .at(at(cx, pointer)),
-        ]),
-    }
+/// What the repository shows for a [`FlagClaim`].
+#[derive(Debug, Clone)]
+pub struct RepoShows<'a> {
+    /// The catalog letters of the evidence read (`"L K"`): files of them that could not be
+    /// evaluated may hold what was not found.
+    pub letters: &'a str,
+    /// The evidence that the claim holds.
+    pub findings: Vec<Finding>,
+    /// The evidence in a few words, for messages: `pino in package.json:12`.
+    pub summary: String,
+    /// What to do when the claim is `false` but the repository shows something.
+    pub false_hint: &'a str,
 }
 
-/// A yes/no claim that repository evidence may show (`repo`, summarized as `shown` for
-/// messages): `true` with evidence is proven, `true` alone attested; evidence without a claim
-/// is proven; `false` is a declared gap and fails even when the repository shows something
-/// (the claim says it does not cover the need), naming that evidence and `false_hint`; no
-/// claim and no evidence fails (inconclusive when the repository was not scanned or files of
-/// `letters` could not be evaluated).
-#[allow(clippy::too_many_arguments)]
-pub fn flag_claim_meets_evidence(
-    cx: &CheckContext<'_>,
-    value: Option<bool>,
-    pointer: &str,
-    holds: &str,
-    lacking: &str,
-    letters: &str,
-    repo: Vec<Finding>,
-    shown: &str,
-    false_hint: &str,
-) -> Outcome {
-    let key = key_name(pointer);
-    match value {
-        Some(false) => {
-            let seen = if repo.is_empty() {
-                String::new()
-            } else {
-                format!("; the repository shows {shown}: {false_hint}")
-            };
-            let msg = format!("declared missing: {lacking} (`{key}: false`){seen}");
-            let related = repo.first().and_then(|f| f.location.clone());
-            Outcome::fail(vec![Finding::new(msg).at(at(cx, pointer)).related(related)])
+impl FlagClaim<'_> {
+    fn declared(&self, cx: &CheckContext<'_>) -> Finding {
+        let key = key_name(self.pointer);
+        Finding::new(format!("declared: {} (`{key}: true`)", self.holds)).at(at(cx, self.pointer))
+    }
+
+    fn denied(&self) -> String {
+        let key = key_name(self.pointer);
+        format!("declared missing: {} (`{key}: false`)", self.lacking)
+    }
+
+    fn undeclared(&self, cx: &CheckContext<'_>) -> Finding {
+        let key = key_name(self.pointer);
+        Finding::new(format!(
+            "{}: nothing declares it (`{key}`) and no evidence shows it",
+            self.lacking
+        ))
+        .at(at(cx, self.pointer))
+    }
+
+    /// The claim side, to weigh against what the repository shows with [`settle`].
+    pub fn side(&self, cx: &CheckContext<'_>) -> Claim {
+        match self.value {
+            Some(true) => Claim::Holds(vec![self.declared(cx)]),
+            Some(false) => {
+                Claim::Denied(vec![Finding::new(self.denied()).at(at(cx, self.pointer))])
+            }
+            None => Claim::Missing(vec![self.undeclared(cx)]),
         }
-        Some(true) => conclude_with_claim(
-            cx,
+    }
+
+    /// The outcome on the claim alone: `true` passes as attested, `false` is a declared gap,
+    /// absence fails (nothing declares or shows it).
+    pub fn outcome(&self, cx: &CheckContext<'_>) -> Outcome {
+        match self.side(cx) {
+            Claim::Holds(evidence) => Outcome::attested(evidence),
+            Claim::Denied(findings) | Claim::Missing(findings) => Outcome::fail(findings),
+            Claim::Unread(reason) => Outcome::inconclusive(reason),
+        }
+    }
+
+    /// The claim meeting what the repository shows: `true` with evidence is proven, `true`
+    /// alone attested; evidence without a claim is proven; `false` is a declared gap and fails
+    /// even when the repository shows something (the claim says it does not cover the need),
+    /// naming that evidence and the hint; no claim and no evidence fails (inconclusive when the
+    /// repository was not scanned or files of its letters could not be evaluated).
+    pub fn meets(&self, cx: &CheckContext<'_>, repo: RepoShows<'_>) -> Outcome {
+        let RepoShows {
             letters,
-            repo,
-            vec![Finding::new(format!("declared: {holds} (`{key}: true`)")).at(at(cx, pointer))],
-            true,
-        ),
-        None if repo.is_empty() => missing(
-            cx,
-            letters,
-            Finding::new(format!(
-                "{lacking}: nothing declares it (`{key}`) and no evidence shows it"
-            ))
-            .at(at(cx, pointer)),
-        ),
-        None => conclude(cx, letters, Vec::new(), repo, ""),
+            findings,
+            summary,
+            false_hint,
+        } = repo;
+        match self.value {
+            Some(false) => {
+                let seen = if findings.is_empty() {
+                    String::new()
+                } else {
+                    format!("; the repository shows {summary}: {false_hint}")
+                };
+                let related = findings.first().and_then(|f| f.location.clone());
+                let denied = Finding::new(format!("{}{seen}", self.denied()));
+                Outcome::fail(vec![denied.at(at(cx, self.pointer)).related(related)])
+            }
+            Some(true) => conclude_with_claim(cx, letters, findings, vec![self.declared(cx)], true),
+            None if findings.is_empty() => missing(cx, letters, self.undeclared(cx)),
+            None => conclude(cx, letters, Vec::new(), findings, ""),
+        }
     }
 }
 

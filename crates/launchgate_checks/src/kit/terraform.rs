@@ -127,13 +127,8 @@ pub fn tf_unresolved(r: &Resource, a: &Attr, what: &str) -> Finding {
         r.address(),
         a.name
     ))
-    .at(tf_at(&a.loc))
+    .at(Some(a.loc.location()))
     .resource(r.address())
-}
-
-/// Where a Terraform value was written, as a finding location.
-pub fn tf_at(loc: &launchgate_evidence::Loc) -> Option<Location> {
-    Some(loc.location())
 }
 
 /// Where an attribute's value came from when that is elsewhere (a variable default, a

@@ -2,7 +2,7 @@
 
 use launchgate_core::Outcome;
 
-use crate::kit::claims::flag_claim;
+use crate::kit::claims::FlagClaim;
 use crate::kit::manifest::no_durable_data;
 use crate::{CheckContext, Evaluate, declare_check};
 
@@ -47,12 +47,12 @@ impl Evaluate for AuditLog {
         if let Some(na) = no_durable_data(cx) {
             return na;
         }
-        flag_claim(
-            cx,
-            m.claims.audit_log,
-            "/claims/audit_log",
-            "data mutations go to an append-only audit log",
-            "an audit log of data mutations",
-        )
+        FlagClaim {
+            value: m.claims.audit_log,
+            pointer: "/claims/audit_log",
+            holds: "data mutations go to an append-only audit log",
+            lacking: "an audit log of data mutations",
+        }
+        .outcome(cx)
     }
 }

@@ -7,9 +7,9 @@ use launchgate_evidence::terraform::{Resource, Terraform};
 use crate::kit::aws::{
     backup_plan_of, backup_selections_covering, tf_databases, tf_is_cluster, tf_is_replica,
 };
-use crate::kit::claims::{Shown, contradicts, flag_side, settle};
+use crate::kit::claims::{FlagClaim, Shown, contradicts, settle};
 use crate::kit::manifest::no_durable_data;
-use crate::kit::terraform::{TfField, field_bool, field_int, tf_at, tf_origin, tf_unresolved};
+use crate::kit::terraform::{TfField, field_bool, field_int, tf_origin, tf_unresolved};
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -153,13 +153,13 @@ impl Evaluate for AutomatedBackups {
                 .map(|f| contradicts(cx, f, CLAIM, "true"))
                 .collect();
         }
-        let claim = flag_side(
-            cx,
-            claimed,
-            CLAIM,
-            "datastores are backed up automatically",
-            "automated backups",
-        );
+        let claim = FlagClaim {
+            value: claimed,
+            pointer: CLAIM,
+            holds: "datastores are backed up automatically",
+            lacking: "automated backups",
+        }
+        .side(cx);
         settle(cx, "T K", vec![(shown, claim)])
     }
 }
@@ -174,7 +174,7 @@ fn covered_by_backup(tf: &Terraform, r: &Resource) -> Option<Finding> {
             r.address(),
             selection.address()
         ))
-        .at(tf_at(&selection.loc))
+        .at(Some(selection.loc.location()))
         .resource(r.address()),
     )
 }
@@ -188,7 +188,7 @@ fn terraform(tf: &Terraform, shown: &mut Shown) {
                     "{} keeps automated backups for {days} days (`backup_retention_period = {days}`)",
                     db.address()
                 ))
-                .at(tf_at(&a.loc)).related(tf_origin(a))
+                .at(Some(a.loc.location())).related(tf_origin(a))
                 .resource(db.address()),
             ),
             _ if covered.is_some() => shown.proof.extend(covered),
@@ -197,7 +197,7 @@ fn terraform(tf: &Terraform, shown: &mut Shown) {
                     "{} turns automated backups off (`backup_retention_period = 0`) and no AWS Backup selection covers it",
                     db.address()
                 ))
-                .at(tf_at(&a.loc)).related(tf_origin(a))
+                .at(Some(a.loc.location())).related(tf_origin(a))
                 .resource(db.address()),
             ),
             TfField::Absent if tf_is_cluster(db) => shown.proof.push(
@@ -205,7 +205,7 @@ fn terraform(tf: &Terraform, shown: &mut Shown) {
                     "{} keeps automated backups: a cluster's backups cannot be turned off (1 day when `backup_retention_period` is not written)",
                     db.address()
                 ))
-                .at(tf_at(&db.loc))
+                .at(Some(db.loc.location()))
                 .resource(db.address()),
             ),
             TfField::Absent => shown.unresolved.push(
@@ -213,7 +213,7 @@ fn terraform(tf: &Terraform, shown: &mut Shown) {
                     "{} does not write `backup_retention_period`; its default depends on how the instance is created (1 day through the API, 0 for a replica), so the repository does not show automated backups: write it explicitly",
                     db.address()
                 ))
-                .at(tf_at(&db.loc))
+                .at(Some(db.loc.location()))
                 .resource(db.address()),
             ),
             TfField::Unresolved(a) => {
@@ -235,7 +235,7 @@ fn terraform(tf: &Terraform, shown: &mut Shown) {
                     "{} keeps continuous backups (point-in-time recovery enabled)",
                     table.address()
                 ))
-                .at(tf_at(&a.loc)).related(tf_origin(a))
+                .at(Some(a.loc.location())).related(tf_origin(a))
                 .resource(table.address()),
             ),
             _ if covered.is_some() => shown.proof.extend(covered),
@@ -247,7 +247,7 @@ fn terraform(tf: &Terraform, shown: &mut Shown) {
                     "{} disables point-in-time recovery and no AWS Backup selection covers it: the table is not backed up",
                     table.address()
                 ))
-                .at(tf_at(&a.loc)).related(tf_origin(a))
+                .at(Some(a.loc.location())).related(tf_origin(a))
                 .resource(table.address()),
             ),
             Some((b, _)) => shown.failures.push(
@@ -255,7 +255,7 @@ fn terraform(tf: &Terraform, shown: &mut Shown) {
                     "the `point_in_time_recovery` block of {} does not set `enabled = true` (the default is off) and no AWS Backup selection covers the table: it is not backed up",
                     table.address()
                 ))
-                .at(tf_at(&b.loc))
+                .at(Some(b.loc.location()))
                 .resource(table.address()),
             ),
             None => shown.failures.push(
@@ -263,7 +263,7 @@ fn terraform(tf: &Terraform, shown: &mut Shown) {
                     "{} has no `point_in_time_recovery {{ enabled = true }}` and no AWS Backup selection covers it: the table is not backed up",
                     table.address()
                 ))
-                .at(tf_at(&table.loc))
+                .at(Some(table.loc.location()))
                 .resource(table.address()),
             ),
         }
@@ -284,7 +284,7 @@ fn terraform(tf: &Terraform, shown: &mut Shown) {
                 "{} assigns resources to {plan}: AWS Backup takes scheduled backups of them",
                 selection.address()
             ))
-            .at(tf_at(&selection.loc))
+            .at(Some(selection.loc.location()))
             .resource(selection.address()),
         );
     }
@@ -324,7 +324,7 @@ fn kubernetes(cx: &CheckContext<'_>, shown: &mut Shown) {
                     "{} is a backup job ({why}) but it is suspended (`suspend: true`): it takes no backups",
                     w.resource()
                 ))
-                .at(tf_at(&s.loc))
+                .at(Some(s.loc.location()))
                 .resource(w.resource()),
             ),
             _ => shown.proof.push(
@@ -335,7 +335,7 @@ fn kubernetes(cx: &CheckContext<'_>, shown: &mut Shown) {
                         .as_ref()
                         .map_or(String::new(), |s| format!(" on `{}`", s.value))
                 ))
-                .at(tf_at(w.schedule.as_ref().map_or(&w.loc, |s| &s.loc)))
+                .at(Some(w.schedule.as_ref().map_or(&w.loc, |s| &s.loc).location()))
                 .resource(w.resource()),
             ),
         }
@@ -347,7 +347,7 @@ fn kubernetes(cx: &CheckContext<'_>, shown: &mut Shown) {
                     "{} is a Velero backup schedule but it is paused (`paused: true`): it takes no backups",
                     s.resource()
                 ))
-                .at(tf_at(&p.loc))
+                .at(Some(p.loc.location()))
                 .resource(s.resource()),
             ),
             _ => shown.proof.push(
@@ -358,7 +358,7 @@ fn kubernetes(cx: &CheckContext<'_>, shown: &mut Shown) {
                         .as_ref()
                         .map_or(String::new(), |c| format!(" on `{}`", c.value))
                 ))
-                .at(tf_at(s.schedule.as_ref().map_or(&s.loc, |c| &c.loc)))
+                .at(Some(s.schedule.as_ref().map_or(&s.loc, |c| &c.loc).location()))
                 .resource(s.resource()),
             ),
         }

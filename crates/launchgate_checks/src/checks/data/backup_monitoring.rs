@@ -3,7 +3,7 @@
 use launchgate_core::{Finding, Outcome};
 
 use crate::kit::alerts::{alert_name, recording_rules, watches};
-use crate::kit::claims::flag_claim_meets_evidence;
+use crate::kit::claims::{FlagClaim, RepoShows};
 use crate::kit::manifest::no_durable_data;
 use crate::{CheckContext, Evaluate, declare_check};
 
@@ -91,16 +91,20 @@ impl Evaluate for BackupMonitoring {
             })
             .collect();
         let names: Vec<String> = repo.iter().filter_map(|f| f.resource.clone()).collect();
-        flag_claim_meets_evidence(
+        FlagClaim {
+            value: m.claims.backups.as_ref().and_then(|b| b.monitored),
+            pointer: "/claims/backups/monitored",
+            holds: "failed or stale backups raise an alert",
+            lacking: "backup monitoring",
+        }
+        .meets(
             cx,
-            m.claims.backups.as_ref().and_then(|b| b.monitored),
-            "/claims/backups/monitored",
-            "failed or stale backups raise an alert",
-            "backup monitoring",
-            "P",
-            repo,
-            &names.join(", "),
-            "the claim or the alert is wrong; correct the claim if the alert covers the service's backups",
+            RepoShows {
+                letters: "P",
+                findings: repo,
+                summary: names.join(", "),
+                false_hint: "the claim or the alert is wrong; correct the claim if the alert covers the service's backups",
+            },
         )
     }
 }

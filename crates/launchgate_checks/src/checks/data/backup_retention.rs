@@ -12,7 +12,7 @@ use crate::kit::aws::{
 };
 use crate::kit::claims::{Claim, Shown, contradicts, settle};
 use crate::kit::manifest::{at, no_durable_data};
-use crate::kit::terraform::{TfField, field_bool, field_int, tf_at, tf_unresolved};
+use crate::kit::terraform::{TfField, field_bool, field_int, tf_unresolved};
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -236,7 +236,7 @@ fn own_retention(r: &Resource) -> Retention {
                 "{} does not write `backup_retention_period`; its default depends on how the instance is created, so the repository does not show how long backups are kept: write it explicitly",
                 r.address()
             ))
-            .at(tf_at(&r.loc))
+            .at(Some(r.loc.location()))
             .resource(r.address()),
         ),
         TfField::Unresolved(a) => out
@@ -255,7 +255,7 @@ fn plan_retention(tf: &Terraform, selection: &Resource, out: &mut Retention) {
                 "the backup plan of {} is not declared in the repository, so its retention cannot be verified",
                 selection.address()
             ))
-            .at(tf_at(loc))
+            .at(Some(loc.location()))
             .resource(selection.address()),
         );
         return;
@@ -313,7 +313,7 @@ fn judge(
                     "{name} keeps backups {} ({}; policy: at least {min} days)",
                     b.kept, b.what
                 ))
-                .at(tf_at(&b.loc))
+                .at(Some(b.loc.location()))
                 .resource(name),
             );
         }
@@ -350,7 +350,9 @@ fn judge(
             &b.loc,
         ),
     };
-    let mut f = Finding::new(message).at(tf_at(at_loc)).resource(name);
+    let mut f = Finding::new(message)
+        .at(Some(at_loc.location()))
+        .resource(name);
     if let Some(days) = promise.filter(|d| !meets(*d)) {
         f = contradicts(cx, f, CLAIM, &days.to_string());
     }

@@ -6,9 +6,7 @@ use launchgate_evidence::terraform::Resource;
 use crate::kit::aws::{tf_databases, tf_is_replica};
 use crate::kit::claims::{Claim, Shown, settle};
 use crate::kit::manifest::no_durable_data;
-use crate::kit::terraform::{
-    TfField, field_bool, tf_at, tf_origin, tf_prevent_destroy, tf_unresolved,
-};
+use crate::kit::terraform::{TfField, field_bool, tf_origin, tf_prevent_destroy, tf_unresolved};
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -91,7 +89,7 @@ impl Evaluate for DeletionProtection {
                         "{} skips the final snapshot (`skip_final_snapshot = true`): once it is deleted or replaced, nothing of its data is left",
                         db.address()
                     ))
-                    .at(tf_at(&a.loc)).related(tf_origin(a))
+                    .at(Some(a.loc.location())).related(tf_origin(a))
                     .resource(db.address()),
                 );
             }
@@ -127,7 +125,7 @@ fn guard(r: &Resource, flag: &str, shown: &mut Shown) {
                 "{name} is protected against deletion: {}",
                 how.join(" and ")
             ))
-            .at(tf_at(loc))
+            .at(Some(loc.location()))
             .resource(name),
         );
         return;
@@ -148,11 +146,11 @@ fn guard(r: &Resource, flag: &str, shown: &mut Shown) {
         TfField::Known(_, a) => Finding::new(format!(
             "{name} can be deleted by accident: `{flag} = false` and no `lifecycle {{ prevent_destroy = true }}`"
         ))
-        .at(tf_at(&a.loc)).related(tf_origin(a)),
+        .at(Some(a.loc.location())).related(tf_origin(a)),
         _ => Finding::new(format!(
             "{name} can be deleted by accident: it sets neither `{flag} = true` (off by default) nor `lifecycle {{ prevent_destroy = true }}`"
         ))
-        .at(tf_at(&r.loc)),
+        .at(Some(r.loc.location())),
     };
     shown.failures.push(finding.resource(name));
 }

@@ -4,11 +4,9 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::terraform::{Body, Resource, Terraform, TfValue};
 
 use crate::kit::aws::{tf_databases, tf_is_replica};
-use crate::kit::claims::{Claim, Shown, contradicts, flag_side, settle};
+use crate::kit::claims::{Claim, FlagClaim, Shown, contradicts, settle};
 use crate::kit::manifest::{at, no_durable_data};
-use crate::kit::terraform::{
-    TfField, field_bool, field_str, tf_at, tf_origin, tf_sets, tf_unresolved,
-};
+use crate::kit::terraform::{TfField, field_bool, field_str, tf_origin, tf_sets, tf_unresolved};
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -125,7 +123,7 @@ impl Evaluate for EncryptionAtRest {
                         "with the AWS Backup default key"
                     }
                 ))
-                .at(tf_at(&vault.loc))
+                .at(Some(vault.loc.location()))
                 .resource(vault.address()),
             );
         }
@@ -138,13 +136,13 @@ impl Evaluate for EncryptionAtRest {
         }
         let mut parts = vec![(
             store,
-            flag_side(
-                cx,
-                m.claims.encryption_at_rest,
-                CLAIM,
-                "datastores are encrypted at rest",
-                "encryption at rest",
-            ),
+            FlagClaim {
+                value: m.claims.encryption_at_rest,
+                pointer: CLAIM,
+                holds: "datastores are encrypted at rest",
+                lacking: "encryption at rest",
+            }
+            .side(cx),
         )];
         // Backup encryption is only judged when it is declared: an encrypted store's snapshots
         // are encrypted with it, so the store part already covers the usual case.
@@ -185,14 +183,14 @@ fn databases(tf: &Terraform, store: &mut Shown, backups: &mut Shown) {
                 };
                 store.proof.push(
                     Finding::new(format!("{name} encrypts its storage {key}"))
-                        .at(tf_at(&a.loc)).related(tf_origin(a))
+                        .at(Some(a.loc.location())).related(tf_origin(a))
                         .resource(name.clone()),
                 );
                 backups.proof.push(
                     Finding::new(format!(
                         "the snapshots and automated backups of {name} are encrypted with its storage key"
                     ))
-                    .at(tf_at(&a.loc)).related(tf_origin(a))
+                    .at(Some(a.loc.location())).related(tf_origin(a))
                     .resource(name),
                 );
             }
@@ -200,7 +198,7 @@ fn databases(tf: &Terraform, store: &mut Shown, backups: &mut Shown) {
                 Finding::new(format!(
                     "{name} stores its data unencrypted (`storage_encrypted = false`), and so are its snapshots and backups"
                 ))
-                .at(tf_at(&a.loc)).related(tf_origin(a))
+                .at(Some(a.loc.location())).related(tf_origin(a))
                 .resource(name),
             ),
             TfField::Unresolved(a) => {
@@ -214,7 +212,7 @@ fn databases(tf: &Terraform, store: &mut Shown, backups: &mut Shown) {
                         Finding::new(format!(
                             "{name} is Aurora Serverless v1, whose storage is always encrypted"
                         ))
-                        .at(tf_at(&db.loc))
+                        .at(Some(db.loc.location()))
                         .resource(name),
                     );
                 } else if inherits_encryption(db) {
@@ -222,7 +220,7 @@ fn databases(tf: &Terraform, store: &mut Shown, backups: &mut Shown) {
                         Finding::new(format!(
                             "{name} does not write `storage_encrypted` and copies another database or snapshot, whose encryption it inherits: the repository does not show it"
                         ))
-                        .at(tf_at(&db.loc))
+                        .at(Some(db.loc.location()))
                         .resource(name),
                     );
                 } else {
@@ -230,7 +228,7 @@ fn databases(tf: &Terraform, store: &mut Shown, backups: &mut Shown) {
                         Finding::new(format!(
                             "{name} does not set `storage_encrypted`, which defaults to false: its storage, snapshots and backups are unencrypted"
                         ))
-                        .at(tf_at(&db.loc))
+                        .at(Some(db.loc.location()))
                         .resource(name),
                     );
                 }
@@ -259,14 +257,14 @@ fn volumes(tf: &Terraform, store: &mut Shown) {
             match field_bool(&v.body, "encrypted") {
                 TfField::Known(true, a) => store.proof.push(
                     Finding::new(format!("{name} is an encrypted {what}"))
-                        .at(tf_at(&a.loc)).related(tf_origin(a))
+                        .at(Some(a.loc.location())).related(tf_origin(a))
                         .resource(name),
                 ),
                 TfField::Known(false, a) => store.failures.push(
                     Finding::new(format!(
                         "{name} is an unencrypted {what} (`encrypted = false`)"
                     ))
-                    .at(tf_at(&a.loc)).related(tf_origin(a))
+                    .at(Some(a.loc.location())).related(tf_origin(a))
                     .resource(name),
                 ),
                 TfField::Unresolved(a) => {
@@ -278,7 +276,7 @@ fn volumes(tf: &Terraform, store: &mut Shown) {
                             "{name} is encrypted by the account's EBS encryption by default ({})",
                             d.address()
                         ))
-                        .at(tf_at(&v.loc))
+                        .at(Some(v.loc.location()))
                         .resource(name),
                     ),
                     _ if rtype == "aws_ebs_volume" && tf_sets(&v.body, "snapshot_id") => {
@@ -286,7 +284,7 @@ fn volumes(tf: &Terraform, store: &mut Shown) {
                             Finding::new(format!(
                                 "{name} does not write `encrypted` and is created from a snapshot, whose encryption it inherits: the repository does not show it"
                             ))
-                            .at(tf_at(&v.loc))
+                            .at(Some(v.loc.location()))
                             .resource(name),
                         );
                     }
@@ -299,7 +297,7 @@ fn volumes(tf: &Terraform, store: &mut Shown) {
                                 ""
                             }
                         ))
-                        .at(tf_at(&v.loc))
+                        .at(Some(v.loc.location()))
                         .resource(name),
                     ),
                 },
@@ -314,7 +312,7 @@ fn queues(tf: &Terraform, store: &mut Shown) {
         if let Some(a) = q.attr("kms_master_key_id").filter(|a| !a.value.is_null()) {
             store.proof.push(
                 Finding::new(format!("{name} is encrypted with a KMS key"))
-                    .at(tf_at(&a.loc))
+                    .at(Some(a.loc.location()))
                     .related(tf_origin(a))
                     .resource(name),
             );
@@ -325,7 +323,7 @@ fn queues(tf: &Terraform, store: &mut Shown) {
                 Finding::new(format!(
                     "{name} turns SQS-managed encryption off (`sqs_managed_sse_enabled = false`) and sets no `kms_master_key_id`: its messages are stored unencrypted"
                 ))
-                .at(tf_at(&a.loc)).related(tf_origin(a))
+                .at(Some(a.loc.location())).related(tf_origin(a))
                 .resource(name),
             ),
             TfField::Unresolved(a) => {
@@ -333,14 +331,14 @@ fn queues(tf: &Terraform, store: &mut Shown) {
             }
             TfField::Known(true, a) => store.proof.push(
                 Finding::new(format!("{name} is encrypted with SQS-managed keys"))
-                    .at(tf_at(&a.loc)).related(tf_origin(a))
+                    .at(Some(a.loc.location())).related(tf_origin(a))
                     .resource(name),
             ),
             TfField::Absent => store.proof.push(
                 Finding::new(format!(
                     "{name} is encrypted with SQS-managed keys (on by default for new queues)"
                 ))
-                .at(tf_at(&q.loc))
+                .at(Some(q.loc.location()))
                 .resource(name),
             ),
         }
@@ -371,7 +369,7 @@ fn always_encrypted(tf: &Terraform, store: &mut Shown) {
         };
         store.proof.push(
             Finding::new(message)
-                .at(tf_at(sse.map_or(&t.loc, |b| &b.loc)))
+                .at(Some(sse.map_or(&t.loc, |b| &b.loc).location()))
                 .resource(name),
         );
     }
@@ -389,7 +387,7 @@ fn always_encrypted(tf: &Terraform, store: &mut Shown) {
                 Finding::new(format!(
                     "{name} encrypts new objects with SSE-S3, which S3 applies to every bucket since January 2023"
                 ))
-                .at(tf_at(&b.loc))
+                .at(Some(b.loc.location()))
                 .resource(name),
             );
             continue;
@@ -399,7 +397,7 @@ fn always_encrypted(tf: &Terraform, store: &mut Shown) {
             Finding::new(format!(
                 "{name} encrypts objects by default with {algorithm}"
             ))
-            .at(tf_at(loc))
+            .at(Some(loc.location()))
             .resource(name),
         );
     }

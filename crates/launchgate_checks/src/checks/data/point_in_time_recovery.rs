@@ -3,9 +3,9 @@
 use launchgate_core::{Finding, Outcome};
 
 use crate::kit::aws::{tf_databases, tf_is_cluster, tf_is_replica};
-use crate::kit::claims::{Shown, contradicts, flag_side, settle};
+use crate::kit::claims::{FlagClaim, Shown, contradicts, settle};
 use crate::kit::manifest::no_durable_data;
-use crate::kit::terraform::{TfField, field_bool, field_int, tf_at, tf_origin, tf_unresolved};
+use crate::kit::terraform::{TfField, field_bool, field_int, tf_origin, tf_unresolved};
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -97,28 +97,28 @@ impl Evaluate for PointInTimeRecovery {
                     Finding::new(format!(
                         "{name} can be restored to any point in the last {days} days: automated backups (`backup_retention_period = {days}`) give point-in-time recovery"
                     ))
-                    .at(tf_at(&a.loc)).related(tf_origin(a))
+                    .at(Some(a.loc.location())).related(tf_origin(a))
                     .resource(name),
                 ),
                 TfField::Known(_, a) => shown.failures.push(
                     Finding::new(format!(
                         "{name} turns automated backups off (`backup_retention_period = 0`), and with them point-in-time recovery"
                     ))
-                    .at(tf_at(&a.loc)).related(tf_origin(a))
+                    .at(Some(a.loc.location())).related(tf_origin(a))
                     .resource(name),
                 ),
                 TfField::Absent if tf_is_cluster(db) => shown.proof.push(
                     Finding::new(format!(
                         "{name} can be restored to any point in its backup window: a cluster always keeps automated backups (1 day when `backup_retention_period` is not written)"
                     ))
-                    .at(tf_at(&db.loc))
+                    .at(Some(db.loc.location()))
                     .resource(name),
                 ),
                 TfField::Absent => shown.unresolved.push(
                     Finding::new(format!(
                         "{name} does not write `backup_retention_period`; its default depends on how the instance is created, so the repository does not show point-in-time recovery: write it explicitly"
                     ))
-                    .at(tf_at(&db.loc))
+                    .at(Some(db.loc.location()))
                     .resource(name),
                 ),
                 TfField::Unresolved(a) => shown
@@ -132,14 +132,14 @@ impl Evaluate for PointInTimeRecovery {
             match block.map(|b| (b, field_bool(&b.body, "enabled"))) {
                 Some((_, TfField::Known(true, a))) => shown.proof.push(
                     Finding::new(format!("{name} has point-in-time recovery enabled"))
-                        .at(tf_at(&a.loc)).related(tf_origin(a))
+                        .at(Some(a.loc.location())).related(tf_origin(a))
                         .resource(name),
                 ),
                 Some((_, TfField::Known(false, a))) => shown.failures.push(
                     Finding::new(format!(
                         "{name} disables point-in-time recovery (`enabled = false`)"
                     ))
-                    .at(tf_at(&a.loc)).related(tf_origin(a))
+                    .at(Some(a.loc.location())).related(tf_origin(a))
                     .resource(name),
                 ),
                 Some((_, TfField::Unresolved(a))) => shown
@@ -149,14 +149,14 @@ impl Evaluate for PointInTimeRecovery {
                     Finding::new(format!(
                         "the `point_in_time_recovery` block of {name} does not set `enabled = true`, and it is off by default"
                     ))
-                    .at(tf_at(&b.loc))
+                    .at(Some(b.loc.location()))
                     .resource(name),
                 ),
                 None => shown.failures.push(
                     Finding::new(format!(
                         "{name} has no `point_in_time_recovery {{ enabled = true }}`: DynamoDB keeps no continuous backups unless it is turned on"
                     ))
-                    .at(tf_at(&table.loc))
+                    .at(Some(table.loc.location()))
                     .resource(name),
                 ),
             }
@@ -168,13 +168,13 @@ impl Evaluate for PointInTimeRecovery {
                 .map(|f| contradicts(cx, f, CLAIM, "true"))
                 .collect();
         }
-        let claim = flag_side(
-            cx,
-            claimed,
-            CLAIM,
-            "point-in-time recovery is enabled",
-            "point-in-time recovery",
-        );
+        let claim = FlagClaim {
+            value: claimed,
+            pointer: CLAIM,
+            holds: "point-in-time recovery is enabled",
+            lacking: "point-in-time recovery",
+        }
+        .side(cx);
         settle(cx, "T", vec![(shown, claim)])
     }
 }

@@ -5,7 +5,6 @@ use launchgate_evidence::terraform::{Resource, Terraform, TfValue};
 
 use crate::kit::claims::{Claim, Shown, settle};
 use crate::kit::manifest::{at, names_match};
-use crate::kit::terraform::tf_at;
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -112,7 +111,7 @@ impl Evaluate for OncallRotation {
                         String::new()
                     }
                 ))
-                .at(tf_at(&r.loc))
+                .at(Some(r.loc.location()))
                 .resource(r.address()),
             );
         }
@@ -138,7 +137,7 @@ impl Evaluate for OncallRotation {
                     user.address(),
                     schedule.address()
                 ))
-                .at(tf_at(&user.loc))
+                .at(Some(user.loc.location()))
                 .resource(user.address()),
             );
         }

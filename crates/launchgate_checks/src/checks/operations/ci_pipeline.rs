@@ -5,7 +5,7 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::CiSystem;
 use launchgate_evidence::ci::{Job, Pipeline};
 
-use crate::kit::claims::flag_claim;
+use crate::kit::claims::FlagClaim;
 use crate::kit::finish::{NOT_SCANNED, Tally, conclude_tally, report_order};
 use crate::kit::manifest::at;
 use crate::kit::pipelines::ci_pipeline_gaps;
@@ -156,13 +156,13 @@ impl Evaluate for CiPipeline {
 
 /// No CI configuration to read: the claim decides.
 fn claim_only(cx: &CheckContext<'_>, claim: Option<bool>) -> Outcome {
-    let out = flag_claim(
-        cx,
-        claim,
-        POINTER,
-        "a CI pipeline runs the tests on every pull request",
-        "a CI pipeline that runs the tests on pull requests",
-    );
+    let out = FlagClaim {
+        value: claim,
+        pointer: POINTER,
+        holds: "a CI pipeline runs the tests on every pull request",
+        lacking: "a CI pipeline that runs the tests on pull requests",
+    }
+    .outcome(cx);
     match out {
         Outcome::Fail { findings } if claim.is_none() => Outcome::fail(
             findings

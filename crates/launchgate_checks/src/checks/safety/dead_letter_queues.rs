@@ -8,7 +8,7 @@ use launchgate_manifest::DependencyKind;
 use crate::kit::alerts::{alert_name, alert_names_queue, recording_rules, watches};
 use crate::kit::claims::{Claim, Shown, settle};
 use crate::kit::manifest::{at, names_match};
-use crate::kit::terraform::{tf_at, tf_origin, tf_unresolved};
+use crate::kit::terraform::{tf_origin, tf_unresolved};
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -264,7 +264,7 @@ impl Evaluate for DeadLetterQueues {
                             d.name,
                             q.address()
                         ))
-                        .at(tf_at(&a.loc))
+                        .at(Some(a.loc.location()))
                         .related(tf_origin(a))
                         .resource(resource),
                     );
@@ -322,7 +322,7 @@ impl Evaluate for DeadLetterQueues {
                         t.address(),
                         d.name
                     ))
-                    .at(tf_at(a.loc_at(&["deadLetterTargetArn"])))
+                    .at(Some(a.loc_at(&["deadLetterTargetArn"]).location()))
                     .related(at(cx, &dlq_ptr))
                     .resource(q.address()),
                 );
@@ -393,7 +393,7 @@ fn dead_letter_queues<'a>(
             label,
             names,
             queue: Some(q),
-            loc: tf_at(&q.loc),
+            loc: Some(q.loc.location()),
             declared_at: None,
         }
     };
@@ -418,7 +418,7 @@ fn dead_letter_queues<'a>(
                 label: format!("`{name}` (the redrive target of {})", q.address()),
                 names: vec![name.to_string()],
                 queue: None,
-                loc: tf_at(a.loc_at(&["deadLetterTargetArn"])),
+                loc: Some(a.loc_at(&["deadLetterTargetArn"]).location()),
                 declared_at: None,
             });
         }
@@ -539,7 +539,7 @@ fn watch_dead_letters(
                     p.address(),
                     dl.label
                 ))
-                .at(tf_at(&a.loc))
+                .at(Some(a.loc.location()))
                 .resource(resource),
             );
         } else if rules_unread {
@@ -577,7 +577,7 @@ fn judge_queue(tf: &Terraform, queue: &Resource, shown: &mut Shown) {
             Finding::new(format!(
                 "{name} has no `redrive_policy`: a message that cannot be processed is redelivered until it expires, and nothing keeps it for inspection"
             ))
-            .at(tf_at(&queue.loc))
+            .at(Some(queue.loc.location()))
             .resource(name),
         ),
         Redrive::Unreadable(owner, attr) => shown
@@ -592,7 +592,7 @@ fn judge_queue(tf: &Terraform, queue: &Resource, shown: &mut Shown) {
                         Finding::new(format!(
                             "the redrive policy of {name} has no `deadLetterTargetArn`: it names no dead-letter queue"
                         ))
-                        .at(tf_at(&attr.loc)).related(tf_origin(attr))
+                        .at(Some(attr.loc.location())).related(tf_origin(attr))
                         .resource(name.clone()),
                     );
                 }
@@ -605,7 +605,7 @@ fn judge_queue(tf: &Terraform, queue: &Resource, shown: &mut Shown) {
                         Finding::new(format!(
                             "the redrive policy of {name} has no `maxReceiveCount`: SQS needs it to know when to move a message aside"
                         ))
-                        .at(tf_at(&attr.loc)).related(tf_origin(attr))
+                        .at(Some(attr.loc.location())).related(tf_origin(attr))
                         .resource(name.clone()),
                     );
                 }
@@ -617,7 +617,7 @@ fn judge_queue(tf: &Terraform, queue: &Resource, shown: &mut Shown) {
                             Finding::new(format!(
                                 "the redrive policy of {name} has `maxReceiveCount = {receives}`; it must be at least 1"
                             ))
-                            .at(tf_at(attr.loc_at(&["maxReceiveCount"])))
+                            .at(Some(attr.loc_at(&["maxReceiveCount"]).location()))
                             .resource(name.clone()),
                         );
                     }
@@ -640,7 +640,7 @@ fn judge_queue(tf: &Terraform, queue: &Resource, shown: &mut Shown) {
                     Finding::new(format!(
                         "{name} moves a message to {to} after {count} failed receives"
                     ))
-                    .at(tf_at(&attr.loc)).related(tf_origin(attr))
+                    .at(Some(attr.loc.location())).related(tf_origin(attr))
                     .resource(name),
                 );
             }

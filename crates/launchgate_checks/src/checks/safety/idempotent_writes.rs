@@ -3,7 +3,7 @@
 
 use launchgate_core::Outcome;
 
-use crate::kit::claims::flag_claim;
+use crate::kit::claims::FlagClaim;
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -43,12 +43,12 @@ declare_check! {
 
 impl Evaluate for IdempotentWrites {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
-        flag_claim(
-            cx,
-            cx.manifest.claims.idempotent_writes,
-            "/claims/idempotent_writes",
-            "write operations are safe to retry",
-            "idempotent writes",
-        )
+        FlagClaim {
+            value: cx.manifest.claims.idempotent_writes,
+            pointer: "/claims/idempotent_writes",
+            holds: "write operations are safe to retry",
+            lacking: "idempotent writes",
+        }
+        .outcome(cx)
     }
 }

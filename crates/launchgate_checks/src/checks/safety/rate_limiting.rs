@@ -4,7 +4,7 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::deps::Capability;
 use launchgate_manifest::Exposure;
 
-use crate::kit::claims::flag_claim_meets_evidence;
+use crate::kit::claims::{FlagClaim, RepoShows};
 use crate::kit::libraries::{library_findings, library_list, shipped_libraries};
 use crate::{CheckContext, Evaluate, declare_check};
 
@@ -110,16 +110,20 @@ impl Evaluate for RateLimiting {
                 );
             }
         }
-        flag_claim_meets_evidence(
+        FlagClaim {
+            value: cx.manifest.claims.rate_limiting,
+            pointer: "/claims/rate_limiting",
+            holds: "public endpoints are rate limited",
+            lacking: "rate limiting on public endpoints",
+        }
+        .meets(
             cx,
-            cx.manifest.claims.rate_limiting,
-            "/claims/rate_limiting",
-            "public endpoints are rate limited",
-            "rate limiting on public endpoints",
-            "L K",
-            repo,
-            &shown.join(", "),
-            "if it covers every public endpoint, set the claim to true; otherwise extend it to them",
+            RepoShows {
+                letters: "L K",
+                findings: repo,
+                summary: shown.join(", "),
+                false_hint: "if it covers every public endpoint, set the claim to true; otherwise extend it to them",
+            },
         )
     }
 }

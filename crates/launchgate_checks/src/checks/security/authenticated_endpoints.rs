@@ -3,7 +3,7 @@
 
 use launchgate_core::Outcome;
 
-use crate::kit::claims::flag_claim;
+use crate::kit::claims::FlagClaim;
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -76,7 +76,13 @@ impl Evaluate for AuthenticatedEndpoints {
         let mut findings = Vec::new();
         let mut evidence = Vec::new();
         for (pointer, value, holds, lacking) in parts {
-            match flag_claim(cx, value, pointer, holds, lacking) {
+            let claim = FlagClaim {
+                value,
+                pointer,
+                holds,
+                lacking,
+            };
+            match claim.outcome(cx) {
                 Outcome::Pass { evidence: e, .. } => evidence.extend(e),
                 Outcome::Fail { findings: f } => findings.extend(f),
                 Outcome::NotApplicable { .. } | Outcome::Inconclusive { .. } => {}

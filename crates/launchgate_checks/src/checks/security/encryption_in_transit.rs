@@ -6,7 +6,7 @@ use launchgate_evidence::terraform::{Resource, Terraform, TfValue};
 
 use crate::kit::claims::{Claim, Shown, contradicts, settle};
 use crate::kit::manifest::at;
-use crate::kit::terraform::{TfField, field_str, tf_at, tf_origin, tf_unresolved};
+use crate::kit::terraform::{TfField, field_str, tf_origin, tf_unresolved};
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -253,7 +253,7 @@ fn ingresses(k: &Kubernetes, shown: &mut Shown) {
                     ing.resource(),
                     host.value
                 ))
-                .at(tf_at(&host.loc))
+                .at(Some(host.loc.location()))
                 .resource(ing.resource()),
             );
         }
@@ -263,7 +263,7 @@ fn ingresses(k: &Kubernetes, shown: &mut Shown) {
                     "{} has no `tls` section: it serves plain HTTP",
                     ing.resource()
                 ))
-                .at(tf_at(&ing.spec_loc))
+                .at(Some(ing.spec_loc.location()))
                 .resource(ing.resource()),
             );
         }
@@ -276,7 +276,7 @@ fn ingresses(k: &Kubernetes, shown: &mut Shown) {
                     "{} also serves plain HTTP: the TLS redirect is turned off (`\"false\"`)",
                     ing.resource()
                 ))
-                .at(tf_at(&a.loc))
+                .at(Some(a.loc.location()))
                 .resource(ing.resource()),
             );
         }
@@ -285,7 +285,7 @@ fn ingresses(k: &Kubernetes, shown: &mut Shown) {
         {
             shown.proof.push(
                 Finding::new(format!("{} serves every host over TLS", ing.resource()))
-                    .at(tf_at(&t.loc))
+                    .at(Some(t.loc.location()))
                     .resource(ing.resource()),
             );
         }
@@ -336,7 +336,7 @@ fn listeners(tf: &Terraform, shown: &mut Shown) {
         match protocol.as_str() {
             "HTTPS" | "TLS" => shown.proof.push(
                 Finding::new(format!("{name} terminates {protocol}"))
-                    .at(tf_at(&loc))
+                    .at(Some(loc.location()))
                     .resource(name),
             ),
             "HTTP" => http_listener(tf, l, &loc, shown),
@@ -344,7 +344,7 @@ fn listeners(tf: &Terraform, shown: &mut Shown) {
                 Finding::new(format!(
                     "{name} passes {protocol} through: whether the targets terminate TLS cannot be seen in the repository"
                 ))
-                .at(tf_at(&loc))
+                .at(Some(loc.location()))
                 .resource(name),
             ),
             // UDP and GENEVE carry no TLS traffic to judge.
@@ -383,7 +383,7 @@ fn http_listener(tf: &Terraform, l: &Resource, loc: &launchgate_evidence::Loc, s
             Finding::new(format!(
                 "{name} serves plain HTTP: its default action does not redirect to HTTPS"
             ))
-            .at(tf_at(loc))
+            .at(Some(loc.location()))
             .resource(name),
         );
         return;
@@ -393,7 +393,7 @@ fn http_listener(tf: &Terraform, l: &Resource, loc: &launchgate_evidence::Loc, s
             Finding::new(format!(
                 "{name} listens on HTTP and its default action cannot be read, so whether it redirects to HTTPS cannot be verified"
             ))
-            .at(tf_at(loc))
+            .at(Some(loc.location()))
             .resource(name),
         );
         return;
@@ -416,7 +416,7 @@ fn http_listener(tf: &Terraform, l: &Resource, loc: &launchgate_evidence::Loc, s
                         "{} sends plain HTTP from {name} to the targets: its action does not redirect to HTTPS",
                         rule.address()
                     ))
-                    .at(tf_at(at_loc))
+                    .at(Some(at_loc.location()))
                     .resource(rule.address()),
                 );
             }
@@ -425,7 +425,7 @@ fn http_listener(tf: &Terraform, l: &Resource, loc: &launchgate_evidence::Loc, s
     if !forwarded {
         shown.proof.push(
             Finding::new(format!("{name} listens on HTTP only to redirect to HTTPS"))
-                .at(tf_at(loc))
+                .at(Some(loc.location()))
                 .resource(name),
         );
     }
@@ -447,7 +447,7 @@ fn cloudfront(tf: &Terraform, shown: &mut Shown) {
                         Finding::new(format!(
                             "{name} serves viewers over plain HTTP (`viewer_protocol_policy = \"allow-all\"`)"
                         ))
-                        .at(tf_at(&a.loc)).related(tf_origin(a))
+                        .at(Some(a.loc.location())).related(tf_origin(a))
                         .resource(name.clone()),
                     );
                 }
@@ -463,7 +463,7 @@ fn cloudfront(tf: &Terraform, shown: &mut Shown) {
         if ok {
             shown.proof.push(
                 Finding::new(format!("{name} serves viewers over HTTPS only"))
-                    .at(tf_at(&d.loc))
+                    .at(Some(d.loc.location()))
                     .resource(name),
             );
         }
@@ -526,13 +526,13 @@ fn mesh(cx: &CheckContext<'_>, mtls: Option<bool>) -> Shown {
                         "{base}; tier {} requires mTLS between services and `claims.encryption_in_transit.mtls` does not declare it",
                         cx.manifest.tier
                     ))
-                    .at(tf_at(&w.kind_loc))
+                    .at(Some(w.kind_loc.location()))
                     .resource(w.resource()),
                 );
             } else {
                 shown.unresolved.push(
                     Finding::new(base)
-                        .at(tf_at(&w.kind_loc))
+                        .at(Some(w.kind_loc.location()))
                         .resource(w.resource()),
                 );
             }
@@ -548,7 +548,7 @@ fn mesh(cx: &CheckContext<'_>, mtls: Option<bool>) -> Shown {
                         m.value,
                         w.resource()
                     ))
-                    .at(tf_at(&m.loc))
+                    .at(Some(m.loc.location()))
                     .resource(w.resource()),
                 );
             }
@@ -581,7 +581,7 @@ fn judge_mode(pa: &PeerAuthentication, w: Option<&Workload>, shown: &mut Shown) 
                 "{target} only accepts mutual TLS ({} is STRICT)",
                 pa.resource()
             ))
-            .at(tf_at(&m.loc))
+            .at(Some(m.loc.location()))
             .resource(resource),
         );
     } else {
@@ -591,7 +591,7 @@ fn judge_mode(pa: &PeerAuthentication, w: Option<&Workload>, shown: &mut Shown) 
                 pa.resource(),
                 m.value
             ))
-            .at(tf_at(&m.loc))
+            .at(Some(m.loc.location()))
             .resource(resource),
         );
     }

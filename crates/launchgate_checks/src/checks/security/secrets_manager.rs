@@ -6,7 +6,7 @@ use launchgate_evidence::terraform::{Resource, Terraform};
 
 use crate::kit::claims::{Claim, Shown, contradicts, settle};
 use crate::kit::manifest::at;
-use crate::kit::terraform::{TfField, field_int, field_str, tf_at, tf_origin, tf_unresolved};
+use crate::kit::terraform::{TfField, field_int, field_str, tf_origin, tf_unresolved};
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -179,7 +179,7 @@ fn managers(cx: &CheckContext<'_>) -> Shown {
                     "{} fetches secrets from a secret manager",
                     o.resource()
                 ))
-                .at(tf_at(&o.kind_loc))
+                .at(Some(o.kind_loc.location()))
                 .resource(o.resource()),
             );
         }
@@ -193,7 +193,7 @@ fn managers(cx: &CheckContext<'_>) -> Shown {
                     "{} gets its secrets from Vault through the agent injector",
                     w.resource()
                 ))
-                .at(tf_at(&a.loc))
+                .at(Some(a.loc.location()))
                 .resource(w.resource()),
             );
         }
@@ -206,7 +206,7 @@ fn managers(cx: &CheckContext<'_>) -> Shown {
     {
         shown.proof.push(
             Finding::new(format!("{} is kept in a secret manager", r.address()))
-                .at(tf_at(&r.loc))
+                .at(Some(r.loc.location()))
                 .resource(r.address()),
         );
     }
@@ -217,7 +217,7 @@ fn managers(cx: &CheckContext<'_>) -> Shown {
                     "{} reads its secrets from Secrets Manager or SSM (`secrets`)",
                     c.resource()
                 ))
-                .at(tf_at(&s.loc))
+                .at(Some(s.loc.location()))
                 .resource(c.resource()),
             );
         }
@@ -273,7 +273,7 @@ fn rotations(cx: &CheckContext<'_>, max: u32, promise: Option<u32>) -> Shown {
                 Finding::new(format!(
                     "{name} has no `aws_secretsmanager_secret_rotation`; its rotation every {days} days rests on `claims.secrets.rotation_days`"
                 ))
-                .at(tf_at(&secret.loc))
+                .at(Some(secret.loc.location()))
                 .resource(name),
             );
         } else {
@@ -281,7 +281,7 @@ fn rotations(cx: &CheckContext<'_>, max: u32, promise: Option<u32>) -> Shown {
                 Finding::new(format!(
                     "{name} has no `aws_secretsmanager_secret_rotation`: nothing rotates it, and no rotation is declared (`claims.secrets.rotation_days`)"
                 ))
-                .at(tf_at(&secret.loc))
+                .at(Some(secret.loc.location()))
                 .resource(name),
             );
         }
@@ -311,7 +311,7 @@ fn judge_rotation(
             Finding::new(format!(
                 "{name} has no `rotation_rules`: it sets no schedule"
             ))
-            .at(tf_at(&r.loc))
+            .at(Some(r.loc.location()))
             .resource(name),
         );
         return;
@@ -331,7 +331,7 @@ fn judge_rotation(
                         Finding::new(format!(
                             "{name}: the rotation schedule `{expr}` does not say how many days pass between rotations"
                         ))
-                        .at(tf_at(&a.loc)).related(tf_origin(a))
+                        .at(Some(a.loc.location())).related(tf_origin(a))
                         .resource(name),
                     );
                     return;
@@ -349,7 +349,7 @@ fn judge_rotation(
                     Finding::new(format!(
                         "the `rotation_rules` of {name} set neither `automatically_after_days` nor `schedule_expression`"
                     ))
-                    .at(tf_at(&rules.loc))
+                    .at(Some(rules.loc.location()))
                     .resource(name),
                 );
                 return;
@@ -359,7 +359,7 @@ fn judge_rotation(
     let Some(days) = days.filter(|d| *d > 0) else {
         shown.failures.push(
             Finding::new(format!("{name} sets no positive rotation interval"))
-                .at(tf_at(&attr.loc))
+                .at(Some(attr.loc.location()))
                 .related(tf_origin(attr))
                 .resource(name),
         );
@@ -371,14 +371,14 @@ fn judge_rotation(
                 "{name}: the rotation schedule may leave up to {days} days between rotations, more than the {} days allowed; write `automatically_after_days` or a `rate(...)` to make it checkable",
                 promise.unwrap_or(max).min(max)
             ))
-            .at(tf_at(&attr.loc)).related(tf_origin(attr))
+            .at(Some(attr.loc.location())).related(tf_origin(attr))
             .resource(name),
         );
     } else if days > max {
         let mut f = Finding::new(format!(
             "{name} rotates the secret every {days} days, longer than the policy maximum of {max} days"
         ))
-        .at(tf_at(&attr.loc)).related(tf_origin(attr))
+        .at(Some(attr.loc.location())).related(tf_origin(attr))
         .resource(name.clone());
         if let Some(c) = promise {
             f = contradicts(cx, f, ROTATION, &c.to_string());
@@ -390,7 +390,7 @@ fn judge_rotation(
             Finding::new(format!(
                 "{name} rotates the secret every {days} days, less often than declared"
             ))
-            .at(tf_at(&attr.loc))
+            .at(Some(attr.loc.location()))
             .related(tf_origin(attr))
             .resource(name),
             ROTATION,
@@ -401,7 +401,7 @@ fn judge_rotation(
             Finding::new(format!(
                 "{name} rotates the secret at least every {days} days (policy: at most {max} days)"
             ))
-            .at(tf_at(&attr.loc))
+            .at(Some(attr.loc.location()))
             .related(tf_origin(attr))
             .resource(name),
         );
