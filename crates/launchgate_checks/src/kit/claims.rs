@@ -4,7 +4,9 @@
 use launchgate_core::{Finding, Outcome};
 
 use crate::CheckContext;
-use crate::kit::finish::{NOT_SCANNED, conclude, conclude_with_claim, missing, report_order};
+use crate::kit::finish::{
+    NOT_SCANNED, Tally, conclude, conclude_with_claim, missing, report_order,
+};
 use crate::kit::manifest::{at, key_name};
 
 /// A yes/no claim of the manifest (`claims.kill_switch`) and the words its findings use.
@@ -127,17 +129,6 @@ pub enum Claim {
     Unread(String),
 }
 
-/// What the repository showed for one part of a check.
-#[derive(Debug, Clone, Default)]
-pub struct Shown {
-    /// Defects (a claim the repository contradicts carries the claim as related location).
-    pub failures: Vec<Finding>,
-    /// Evidence that the requirement holds.
-    pub proof: Vec<Finding>,
-    /// Values that could not be read: they stop a proven pass, a claim may cover them.
-    pub unresolved: Vec<Finding>,
-}
-
 enum Weighed {
     Fail(Vec<Finding>),
     Proven(Vec<Finding>),
@@ -145,16 +136,19 @@ enum Weighed {
     Open(String, Vec<Finding>),
 }
 
-fn weigh(cx: &CheckContext<'_>, shown: Shown, claim: Claim) -> Weighed {
-    let Shown {
+fn weigh(cx: &CheckContext<'_>, shown: Tally, claim: Claim) -> Weighed {
+    let Tally {
         mut failures,
-        mut proof,
-        mut unresolved,
+        mut evidence,
+        mut unknowns,
+        missing,
     } = shown;
-    report_order(&mut proof);
-    report_order(&mut unresolved);
+    // In a part, what was found nowhere counts against it like a defect.
+    failures.extend(missing);
+    report_order(&mut evidence);
+    report_order(&mut unknowns);
     if let Claim::Denied(denied) = &claim {
-        let mut shows: Vec<String> = proof.iter().filter_map(|f| f.resource.clone()).collect();
+        let mut shows: Vec<String> = evidence.iter().filter_map(|f| f.resource.clone()).collect();
         shows.dedup();
         for f in denied {
             let mut f = f.clone();
@@ -171,26 +165,26 @@ fn weigh(cx: &CheckContext<'_>, shown: Shown, claim: Claim) -> Weighed {
     if !failures.is_empty() {
         return Weighed::Fail(failures);
     }
-    if !unresolved.is_empty() {
+    if !unknowns.is_empty() {
         if let Claim::Holds(mut declared) = claim {
-            declared.append(&mut proof);
-            declared.extend(unresolved);
+            declared.append(&mut evidence);
+            declared.extend(unknowns);
             return Weighed::Attested(declared);
         }
-        let n = unresolved.len();
+        let n = unknowns.len();
         return Weighed::Open(
             format!(
                 "{n} value{} this check needs could not be resolved from the repository",
                 if n == 1 { "" } else { "s" }
             ),
-            unresolved,
+            unknowns,
         );
     }
-    if !proof.is_empty() {
+    if !evidence.is_empty() {
         if let Claim::Holds(declared) = claim {
-            proof.extend(declared);
+            evidence.extend(declared);
         }
-        return Weighed::Proven(proof);
+        return Weighed::Proven(evidence);
     }
     match claim {
         Claim::Holds(declared) => Weighed::Attested(declared),
@@ -207,7 +201,7 @@ fn weigh(cx: &CheckContext<'_>, shown: Shown, claim: Claim) -> Weighed {
 /// otherwise it passes, proven when the repository shows every part and attested when a claim
 /// had to stand in for one. Failures are in report order; evidence part by part, the
 /// repository's (in report order) before the claim's.
-pub fn settle(cx: &CheckContext<'_>, letters: &str, parts: Vec<(Shown, Claim)>) -> Outcome {
+pub fn settle(cx: &CheckContext<'_>, letters: &str, parts: Vec<(Tally, Claim)>) -> Outcome {
     let weighed: Vec<Weighed> = parts.into_iter().map(|(s, c)| weigh(cx, s, c)).collect();
     let mut failures: Vec<Finding> = Vec::new();
     for w in &weighed {

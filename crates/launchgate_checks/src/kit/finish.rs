@@ -122,8 +122,10 @@ pub fn conclude_with_claim(
     }
 }
 
-/// What a repository check found, sorted by how much it proves.
-#[derive(Debug, Default)]
+/// What a repository check found, sorted by how much it proves: the one tally of the kit, read
+/// by [`conclude_tally`] for a whole check and by [`settle`](crate::kit::claims::settle) for
+/// each part weighed against a claim.
+#[derive(Debug, Clone, Default)]
 pub struct Tally {
     /// Defects seen in files that were read: they fail the check whatever else is unknown.
     pub failures: Vec<Finding>,

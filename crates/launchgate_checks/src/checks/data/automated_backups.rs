@@ -7,7 +7,8 @@ use launchgate_evidence::terraform::{Resource, Terraform};
 use crate::kit::aws::{
     backup_plan_of, backup_selections_covering, tf_databases, tf_is_cluster, tf_is_replica,
 };
-use crate::kit::claims::{FlagClaim, Shown, contradicts, settle};
+use crate::kit::claims::{FlagClaim, contradicts, settle};
+use crate::kit::finish::Tally;
 use crate::kit::manifest::no_durable_data;
 use crate::kit::terraform::{TfField, field_bool, field_int, tf_origin, tf_unresolved};
 use crate::{CheckContext, Evaluate, declare_check};
@@ -31,7 +32,7 @@ declare_check! {
     /// A datastore with backups explicitly off (`backup_retention_period = 0`, point-in-time
     /// recovery disabled or absent on a table) fails at that value, naming the claim too when
     /// `claims.backups.automated: true` says otherwise. An `aws_db_instance` that does not write
-    /// `backup_retention_period` is not taken as proof: the default depends on how it is created
+    /// `backup_retention_period` is not taken as evidence: the default depends on how it is created
     /// (1 day through the API, 0 for a replica), so the check is inconclusive unless the claim
     /// or an AWS Backup selection covers it. With no datastore or backup in the repository, the
     /// claim decides (an attested pass, or a failure when it is `false` or missing).
@@ -143,7 +144,7 @@ impl Evaluate for AutomatedBackups {
             .backups
             .as_ref()
             .and_then(|b| b.automated);
-        let mut shown = Shown::default();
+        let mut shown = Tally::default();
         terraform(&cx.evidence.terraform, &mut shown);
         kubernetes(cx, &mut shown);
         if claimed == Some(true) {
@@ -179,11 +180,11 @@ fn covered_by_backup(tf: &Terraform, r: &Resource) -> Option<Finding> {
     )
 }
 
-fn terraform(tf: &Terraform, shown: &mut Shown) {
+fn terraform(tf: &Terraform, shown: &mut Tally) {
     for db in tf_databases(tf).filter(|r| !tf_is_replica(r)) {
         let covered = covered_by_backup(tf, db);
         match field_int(&db.body, "backup_retention_period") {
-            TfField::Known(days, a) if days > 0 => shown.proof.push(
+            TfField::Known(days, a) if days > 0 => shown.evidence.push(
                 Finding::new(format!(
                     "{} keeps automated backups for {days} days (`backup_retention_period = {days}`)",
                     db.address()
@@ -191,7 +192,7 @@ fn terraform(tf: &Terraform, shown: &mut Shown) {
                 .at(Some(a.loc.location())).related(tf_origin(a))
                 .resource(db.address()),
             ),
-            _ if covered.is_some() => shown.proof.extend(covered),
+            _ if covered.is_some() => shown.evidence.extend(covered),
             TfField::Known(_, a) => shown.failures.push(
                 Finding::new(format!(
                     "{} turns automated backups off (`backup_retention_period = 0`) and no AWS Backup selection covers it",
@@ -200,7 +201,7 @@ fn terraform(tf: &Terraform, shown: &mut Shown) {
                 .at(Some(a.loc.location())).related(tf_origin(a))
                 .resource(db.address()),
             ),
-            TfField::Absent if tf_is_cluster(db) => shown.proof.push(
+            TfField::Absent if tf_is_cluster(db) => shown.evidence.push(
                 Finding::new(format!(
                     "{} keeps automated backups: a cluster's backups cannot be turned off (1 day when `backup_retention_period` is not written)",
                     db.address()
@@ -208,7 +209,7 @@ fn terraform(tf: &Terraform, shown: &mut Shown) {
                 .at(Some(db.loc.location()))
                 .resource(db.address()),
             ),
-            TfField::Absent => shown.unresolved.push(
+            TfField::Absent => shown.unknowns.push(
                 Finding::new(format!(
                     "{} does not write `backup_retention_period`; its default depends on how the instance is created (1 day through the API, 0 for a replica), so the repository does not show automated backups: write it explicitly",
                     db.address()
@@ -218,7 +219,7 @@ fn terraform(tf: &Terraform, shown: &mut Shown) {
             ),
             TfField::Unresolved(a) => {
                 shown
-                    .unresolved
+                    .unknowns
                     .push(tf_unresolved(db, a, "automated backups"));
             }
         }
@@ -230,7 +231,7 @@ fn terraform(tf: &Terraform, shown: &mut Shown) {
             .block("point_in_time_recovery")
             .map(|b| (b, field_bool(&b.body, "enabled")));
         match pitr {
-            Some((_, TfField::Known(true, a))) => shown.proof.push(
+            Some((_, TfField::Known(true, a))) => shown.evidence.push(
                 Finding::new(format!(
                     "{} keeps continuous backups (point-in-time recovery enabled)",
                     table.address()
@@ -238,9 +239,9 @@ fn terraform(tf: &Terraform, shown: &mut Shown) {
                 .at(Some(a.loc.location())).related(tf_origin(a))
                 .resource(table.address()),
             ),
-            _ if covered.is_some() => shown.proof.extend(covered),
+            _ if covered.is_some() => shown.evidence.extend(covered),
             Some((_, TfField::Unresolved(a))) => shown
-                .unresolved
+                .unknowns
                 .push(tf_unresolved(table, a, "point-in-time recovery")),
             Some((_, TfField::Known(false, a))) => shown.failures.push(
                 Finding::new(format!(
@@ -279,7 +280,7 @@ fn terraform(tf: &Terraform, shown: &mut Shown) {
         }
         let plan = backup_plan_of(tf, selection)
             .map_or_else(|| "a backup plan".to_string(), Resource::address);
-        shown.proof.push(
+        shown.evidence.push(
             Finding::new(format!(
                 "{} assigns resources to {plan}: AWS Backup takes scheduled backups of them",
                 selection.address()
@@ -312,7 +313,7 @@ fn backup_job(w: &Workload) -> Option<String> {
     })
 }
 
-fn kubernetes(cx: &CheckContext<'_>, shown: &mut Shown) {
+fn kubernetes(cx: &CheckContext<'_>, shown: &mut Tally) {
     let k = &cx.evidence.kubernetes;
     for w in &k.workloads {
         let Some(why) = backup_job(w) else {
@@ -327,7 +328,7 @@ fn kubernetes(cx: &CheckContext<'_>, shown: &mut Shown) {
                 .at(Some(s.loc.location()))
                 .resource(w.resource()),
             ),
-            _ => shown.proof.push(
+            _ => shown.evidence.push(
                 Finding::new(format!(
                     "{} takes scheduled backups ({why}){}",
                     w.resource(),
@@ -350,7 +351,7 @@ fn kubernetes(cx: &CheckContext<'_>, shown: &mut Shown) {
                 .at(Some(p.loc.location()))
                 .resource(s.resource()),
             ),
-            _ => shown.proof.push(
+            _ => shown.evidence.push(
                 Finding::new(format!(
                     "{} takes scheduled Velero backups{}",
                     s.resource(),

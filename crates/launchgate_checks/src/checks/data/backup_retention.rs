@@ -10,7 +10,8 @@ use launchgate_evidence::terraform::{Resource, Terraform};
 use crate::kit::aws::{
     backup_plan_of, backup_selections_covering, tf_databases, tf_is_cluster, tf_is_replica,
 };
-use crate::kit::claims::{Claim, Shown, contradicts, settle};
+use crate::kit::claims::{Claim, contradicts, settle};
+use crate::kit::finish::Tally;
 use crate::kit::manifest::{at, no_durable_data};
 use crate::kit::terraform::{TfField, field_bool, field_int, tf_unresolved};
 use crate::{CheckContext, Evaluate, declare_check};
@@ -122,7 +123,7 @@ struct Source {
 #[derive(Default)]
 struct Retention {
     sources: Vec<Source>,
-    unresolved: Vec<Finding>,
+    unknowns: Vec<Finding>,
 }
 
 impl Evaluate for BackupRetention {
@@ -141,7 +142,7 @@ impl Evaluate for BackupRetention {
         // a promise the repository is held to.
         let promise = claimed.filter(|d| *d >= min);
         let tf = &cx.evidence.terraform;
-        let mut shown = Shown::default();
+        let mut shown = Tally::default();
         let datastores = tf_databases(tf)
             .filter(|r| !tf_is_replica(r))
             .chain(tf.resources_of("aws_dynamodb_table"));
@@ -208,12 +209,12 @@ fn own_retention(r: &Resource) -> Retention {
                     loc: a.loc.clone(),
                 }),
                 TfField::Unresolved(p) => {
-                    out.unresolved
+                    out.unknowns
                         .push(tf_unresolved(r, p, "the point-in-time recovery window"));
                 }
             },
             TfField::Unresolved(a) => {
-                out.unresolved
+                out.unknowns
                     .push(tf_unresolved(r, a, "point-in-time recovery"));
             }
             _ => {}
@@ -231,7 +232,7 @@ fn own_retention(r: &Resource) -> Retention {
             what: "the default of 1 day, `backup_retention_period` is not written".to_string(),
             loc: r.loc.clone(),
         }),
-        TfField::Absent => out.unresolved.push(
+        TfField::Absent => out.unknowns.push(
             Finding::new(format!(
                 "{} does not write `backup_retention_period`; its default depends on how the instance is created, so the repository does not show how long backups are kept: write it explicitly",
                 r.address()
@@ -240,7 +241,7 @@ fn own_retention(r: &Resource) -> Retention {
             .resource(r.address()),
         ),
         TfField::Unresolved(a) => out
-            .unresolved
+            .unknowns
             .push(tf_unresolved(r, a, "the backup retention")),
     }
     out
@@ -250,7 +251,7 @@ fn own_retention(r: &Resource) -> Retention {
 fn plan_retention(tf: &Terraform, selection: &Resource, out: &mut Retention) {
     let Some(plan) = backup_plan_of(tf, selection) else {
         let loc = selection.attr("plan_id").map_or(&selection.loc, |a| &a.loc);
-        out.unresolved.push(
+        out.unknowns.push(
             Finding::new(format!(
                 "the backup plan of {} is not declared in the repository, so its retention cannot be verified",
                 selection.address()
@@ -285,7 +286,7 @@ fn plan_retention(tf: &Terraform, selection: &Resource, out: &mut Retention) {
                 loc: rule.loc.clone(),
             }),
             TfField::Unresolved(a) => {
-                out.unresolved
+                out.unknowns
                     .push(tf_unresolved(plan, a, "the backup plan's retention"));
             }
         }
@@ -300,7 +301,7 @@ fn judge(
     kept: Retention,
     min: u32,
     promise: Option<u32>,
-    shown: &mut Shown,
+    shown: &mut Tally,
 ) {
     let best = kept.sources.iter().max_by_key(|s| s.kept);
     let meets = |days: u32| best.is_some_and(|b| b.kept.at_least(i64::from(days)));
@@ -308,7 +309,7 @@ fn judge(
     let meets_claim = promise.is_none_or(meets);
     if meets_policy && meets_claim {
         if let Some(b) = best {
-            shown.proof.push(
+            shown.evidence.push(
                 Finding::new(format!(
                     "{name} keeps backups {} ({}; policy: at least {min} days)",
                     b.kept, b.what
@@ -320,8 +321,8 @@ fn judge(
         return;
     }
     // A source that cannot be read might be the longer one.
-    if !kept.unresolved.is_empty() {
-        shown.unresolved.extend(kept.unresolved);
+    if !kept.unknowns.is_empty() {
+        shown.unknowns.extend(kept.unknowns);
         return;
     }
     let (message, at_loc) = match best {

@@ -4,7 +4,8 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::terraform::Resource;
 
 use crate::kit::aws::{tf_databases, tf_is_replica};
-use crate::kit::claims::{Claim, Shown, settle};
+use crate::kit::claims::{Claim, settle};
+use crate::kit::finish::Tally;
 use crate::kit::manifest::no_durable_data;
 use crate::kit::terraform::{TfField, field_bool, tf_origin, tf_prevent_destroy, tf_unresolved};
 use crate::{CheckContext, Evaluate, declare_check};
@@ -80,7 +81,7 @@ impl Evaluate for DeletionProtection {
             return na;
         }
         let tf = &cx.evidence.terraform;
-        let mut shown = Shown::default();
+        let mut shown = Tally::default();
         for db in tf_databases(tf).filter(|r| !tf_is_replica(r)) {
             guard(db, "deletion_protection", &mut shown);
             if let TfField::Known(true, a) = field_bool(&db.body, "skip_final_snapshot") {
@@ -107,7 +108,7 @@ impl Evaluate for DeletionProtection {
 
 /// Judges one datastore's guard against deletion: the API's protection flag `flag`, or
 /// Terraform's `prevent_destroy`.
-fn guard(r: &Resource, flag: &str, shown: &mut Shown) {
+fn guard(r: &Resource, flag: &str, shown: &mut Tally) {
     let name = r.address();
     let protection = field_bool(&r.body, flag);
     let prevent = tf_prevent_destroy(r);
@@ -120,7 +121,7 @@ fn guard(r: &Resource, flag: &str, shown: &mut Shown) {
     }
     if let Some((_, loc)) = guards.first() {
         let how: Vec<&str> = guards.iter().map(|(h, _)| h.as_str()).collect();
-        shown.proof.push(
+        shown.evidence.push(
             Finding::new(format!(
                 "{name} is protected against deletion: {}",
                 how.join(" and ")
@@ -134,7 +135,7 @@ fn guard(r: &Resource, flag: &str, shown: &mut Shown) {
     for field in [protection, prevent] {
         if let TfField::Unresolved(a) = field {
             shown
-                .unresolved
+                .unknowns
                 .push(tf_unresolved(r, a, "protection against deletion"));
             open = true;
         }

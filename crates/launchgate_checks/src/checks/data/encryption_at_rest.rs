@@ -4,7 +4,8 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::terraform::{Body, Resource, Terraform, TfValue};
 
 use crate::kit::aws::{tf_databases, tf_is_replica};
-use crate::kit::claims::{Claim, FlagClaim, Shown, contradicts, settle};
+use crate::kit::claims::{Claim, FlagClaim, contradicts, settle};
+use crate::kit::finish::Tally;
 use crate::kit::manifest::{at, no_durable_data};
 use crate::kit::terraform::{TfField, field_bool, field_str, tf_origin, tf_sets, tf_unresolved};
 use crate::{CheckContext, Evaluate, declare_check};
@@ -106,14 +107,14 @@ impl Evaluate for EncryptionAtRest {
         }
         let m = cx.manifest;
         let tf = &cx.evidence.terraform;
-        let mut store = Shown::default();
-        let mut backups = Shown::default();
+        let mut store = Tally::default();
+        let mut backups = Tally::default();
         databases(tf, &mut store, &mut backups);
         volumes(tf, &mut store);
         queues(tf, &mut store);
         always_encrypted(tf, &mut store);
         for vault in tf.resources_of("aws_backup_vault") {
-            backups.proof.push(
+            backups.evidence.push(
                 Finding::new(format!(
                     "recovery points in {} are encrypted ({})",
                     vault.address(),
@@ -157,7 +158,7 @@ impl Evaluate for EncryptionAtRest {
                 ]),
             )),
             Some(false) => parts.push((
-                Shown::default(),
+                Tally::default(),
                 Claim::Denied(vec![
                     Finding::new(
                         "declared missing: backup encryption (`claims.backups.encrypted: false`); backups copy the data out of the datastore unencrypted",
@@ -171,7 +172,7 @@ impl Evaluate for EncryptionAtRest {
     }
 }
 
-fn databases(tf: &Terraform, store: &mut Shown, backups: &mut Shown) {
+fn databases(tf: &Terraform, store: &mut Tally, backups: &mut Tally) {
     for db in tf_databases(tf) {
         let name = db.address();
         match field_bool(&db.body, "storage_encrypted") {
@@ -181,12 +182,12 @@ fn databases(tf: &Terraform, store: &mut Shown, backups: &mut Shown) {
                 } else {
                     "with the AWS managed RDS key"
                 };
-                store.proof.push(
+                store.evidence.push(
                     Finding::new(format!("{name} encrypts its storage {key}"))
                         .at(Some(a.loc.location())).related(tf_origin(a))
                         .resource(name.clone()),
                 );
-                backups.proof.push(
+                backups.evidence.push(
                     Finding::new(format!(
                         "the snapshots and automated backups of {name} are encrypted with its storage key"
                     ))
@@ -203,12 +204,12 @@ fn databases(tf: &Terraform, store: &mut Shown, backups: &mut Shown) {
             ),
             TfField::Unresolved(a) => {
                 store
-                    .unresolved
+                    .unknowns
                     .push(tf_unresolved(db, a, "storage encryption"));
             }
             TfField::Absent => {
                 if matches!(field_str(&db.body, "engine_mode"), TfField::Known("serverless", _)) {
-                    store.proof.push(
+                    store.evidence.push(
                         Finding::new(format!(
                             "{name} is Aurora Serverless v1, whose storage is always encrypted"
                         ))
@@ -216,7 +217,7 @@ fn databases(tf: &Terraform, store: &mut Shown, backups: &mut Shown) {
                         .resource(name),
                     );
                 } else if inherits_encryption(db) {
-                    store.unresolved.push(
+                    store.unknowns.push(
                         Finding::new(format!(
                             "{name} does not write `storage_encrypted` and copies another database or snapshot, whose encryption it inherits: the repository does not show it"
                         ))
@@ -244,7 +245,7 @@ fn inherits_encryption(db: &Resource) -> bool {
         || db.body.block("restore_to_point_in_time").is_some()
 }
 
-fn volumes(tf: &Terraform, store: &mut Shown) {
+fn volumes(tf: &Terraform, store: &mut Tally) {
     let account_default = tf
         .resources_of("aws_ebs_encryption_by_default")
         .find(|r| !matches!(field_bool(&r.body, "enabled"), TfField::Known(false, _)));
@@ -255,7 +256,7 @@ fn volumes(tf: &Terraform, store: &mut Shown) {
         for v in tf.resources_of(rtype) {
             let name = v.address();
             match field_bool(&v.body, "encrypted") {
-                TfField::Known(true, a) => store.proof.push(
+                TfField::Known(true, a) => store.evidence.push(
                     Finding::new(format!("{name} is an encrypted {what}"))
                         .at(Some(a.loc.location())).related(tf_origin(a))
                         .resource(name),
@@ -268,10 +269,10 @@ fn volumes(tf: &Terraform, store: &mut Shown) {
                     .resource(name),
                 ),
                 TfField::Unresolved(a) => {
-                    store.unresolved.push(tf_unresolved(v, a, "encryption"));
+                    store.unknowns.push(tf_unresolved(v, a, "encryption"));
                 }
                 TfField::Absent => match account_default {
-                    Some(d) if rtype == "aws_ebs_volume" => store.proof.push(
+                    Some(d) if rtype == "aws_ebs_volume" => store.evidence.push(
                         Finding::new(format!(
                             "{name} is encrypted by the account's EBS encryption by default ({})",
                             d.address()
@@ -280,7 +281,7 @@ fn volumes(tf: &Terraform, store: &mut Shown) {
                         .resource(name),
                     ),
                     _ if rtype == "aws_ebs_volume" && tf_sets(&v.body, "snapshot_id") => {
-                        store.unresolved.push(
+                        store.unknowns.push(
                             Finding::new(format!(
                                 "{name} does not write `encrypted` and is created from a snapshot, whose encryption it inherits: the repository does not show it"
                             ))
@@ -306,11 +307,11 @@ fn volumes(tf: &Terraform, store: &mut Shown) {
     }
 }
 
-fn queues(tf: &Terraform, store: &mut Shown) {
+fn queues(tf: &Terraform, store: &mut Tally) {
     for q in tf.resources_of("aws_sqs_queue") {
         let name = q.address();
         if let Some(a) = q.attr("kms_master_key_id").filter(|a| !a.value.is_null()) {
-            store.proof.push(
+            store.evidence.push(
                 Finding::new(format!("{name} is encrypted with a KMS key"))
                     .at(Some(a.loc.location()))
                     .related(tf_origin(a))
@@ -327,14 +328,14 @@ fn queues(tf: &Terraform, store: &mut Shown) {
                 .resource(name),
             ),
             TfField::Unresolved(a) => {
-                store.unresolved.push(tf_unresolved(q, a, "encryption"));
+                store.unknowns.push(tf_unresolved(q, a, "encryption"));
             }
-            TfField::Known(true, a) => store.proof.push(
+            TfField::Known(true, a) => store.evidence.push(
                 Finding::new(format!("{name} is encrypted with SQS-managed keys"))
                     .at(Some(a.loc.location())).related(tf_origin(a))
                     .resource(name),
             ),
-            TfField::Absent => store.proof.push(
+            TfField::Absent => store.evidence.push(
                 Finding::new(format!(
                     "{name} is encrypted with SQS-managed keys (on by default for new queues)"
                 ))
@@ -346,7 +347,7 @@ fn queues(tf: &Terraform, store: &mut Shown) {
 }
 
 /// DynamoDB tables and S3 buckets: AWS encrypts them whatever the configuration says.
-fn always_encrypted(tf: &Terraform, store: &mut Shown) {
+fn always_encrypted(tf: &Terraform, store: &mut Tally) {
     for t in tf.resources_of("aws_dynamodb_table") {
         let name = t.address();
         let sse = t.body.block("server_side_encryption");
@@ -367,7 +368,7 @@ fn always_encrypted(tf: &Terraform, store: &mut Shown) {
                 "{name} is encrypted with an AWS owned key (DynamoDB encrypts every table); a customer managed KMS key (`server_side_encryption {{ enabled = true, kms_key_arn = ... }}`) would let you control and audit who can decrypt"
             )
         };
-        store.proof.push(
+        store.evidence.push(
             Finding::new(message)
                 .at(Some(sse.map_or(&t.loc, |b| &b.loc).location()))
                 .resource(name),
@@ -383,7 +384,7 @@ fn always_encrypted(tf: &Terraform, store: &mut Shown) {
         } else if let Some(inline) = b.body.block("server_side_encryption_configuration") {
             (sse_algorithm(&inline.body), &inline.loc)
         } else {
-            store.proof.push(
+            store.evidence.push(
                 Finding::new(format!(
                     "{name} encrypts new objects with SSE-S3, which S3 applies to every bucket since January 2023"
                 ))
@@ -393,7 +394,7 @@ fn always_encrypted(tf: &Terraform, store: &mut Shown) {
             continue;
         };
         let algorithm = algorithm.unwrap_or_else(|| "a configured algorithm".to_string());
-        store.proof.push(
+        store.evidence.push(
             Finding::new(format!(
                 "{name} encrypts objects by default with {algorithm}"
             ))

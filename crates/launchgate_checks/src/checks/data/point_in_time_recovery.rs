@@ -3,7 +3,8 @@
 use launchgate_core::{Finding, Outcome};
 
 use crate::kit::aws::{tf_databases, tf_is_cluster, tf_is_replica};
-use crate::kit::claims::{FlagClaim, Shown, contradicts, settle};
+use crate::kit::claims::{FlagClaim, contradicts, settle};
+use crate::kit::finish::Tally;
 use crate::kit::manifest::no_durable_data;
 use crate::kit::terraform::{TfField, field_bool, field_int, tf_origin, tf_unresolved};
 use crate::{CheckContext, Evaluate, declare_check};
@@ -89,11 +90,11 @@ impl Evaluate for PointInTimeRecovery {
             .as_ref()
             .and_then(|b| b.point_in_time_recovery);
         let tf = &cx.evidence.terraform;
-        let mut shown = Shown::default();
+        let mut shown = Tally::default();
         for db in tf_databases(tf).filter(|r| !tf_is_replica(r)) {
             let name = db.address();
             match field_int(&db.body, "backup_retention_period") {
-                TfField::Known(days, a) if days > 0 => shown.proof.push(
+                TfField::Known(days, a) if days > 0 => shown.evidence.push(
                     Finding::new(format!(
                         "{name} can be restored to any point in the last {days} days: automated backups (`backup_retention_period = {days}`) give point-in-time recovery"
                     ))
@@ -107,14 +108,14 @@ impl Evaluate for PointInTimeRecovery {
                     .at(Some(a.loc.location())).related(tf_origin(a))
                     .resource(name),
                 ),
-                TfField::Absent if tf_is_cluster(db) => shown.proof.push(
+                TfField::Absent if tf_is_cluster(db) => shown.evidence.push(
                     Finding::new(format!(
                         "{name} can be restored to any point in its backup window: a cluster always keeps automated backups (1 day when `backup_retention_period` is not written)"
                     ))
                     .at(Some(db.loc.location()))
                     .resource(name),
                 ),
-                TfField::Absent => shown.unresolved.push(
+                TfField::Absent => shown.unknowns.push(
                     Finding::new(format!(
                         "{name} does not write `backup_retention_period`; its default depends on how the instance is created, so the repository does not show point-in-time recovery: write it explicitly"
                     ))
@@ -122,7 +123,7 @@ impl Evaluate for PointInTimeRecovery {
                     .resource(name),
                 ),
                 TfField::Unresolved(a) => shown
-                    .unresolved
+                    .unknowns
                     .push(tf_unresolved(db, a, "point-in-time recovery")),
             }
         }
@@ -130,7 +131,7 @@ impl Evaluate for PointInTimeRecovery {
             let name = table.address();
             let block = table.body.block("point_in_time_recovery");
             match block.map(|b| (b, field_bool(&b.body, "enabled"))) {
-                Some((_, TfField::Known(true, a))) => shown.proof.push(
+                Some((_, TfField::Known(true, a))) => shown.evidence.push(
                     Finding::new(format!("{name} has point-in-time recovery enabled"))
                         .at(Some(a.loc.location())).related(tf_origin(a))
                         .resource(name),
@@ -143,7 +144,7 @@ impl Evaluate for PointInTimeRecovery {
                     .resource(name),
                 ),
                 Some((_, TfField::Unresolved(a))) => shown
-                    .unresolved
+                    .unknowns
                     .push(tf_unresolved(table, a, "point-in-time recovery")),
                 Some((b, TfField::Absent)) => shown.failures.push(
                     Finding::new(format!(

@@ -3,7 +3,8 @@
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::terraform::{Resource, Terraform, TfValue};
 
-use crate::kit::claims::{Claim, Shown, settle};
+use crate::kit::claims::{Claim, settle};
+use crate::kit::finish::Tally;
 use crate::kit::manifest::{at, names_match};
 use crate::{CheckContext, Evaluate, declare_check};
 
@@ -85,7 +86,7 @@ impl Evaluate for OncallRotation {
         let tf = &cx.evidence.terraform;
         let rotations = rotations(tf);
 
-        let mut rotation_shown = Shown::default();
+        let mut rotation_shown = Tally::default();
         for r in &rotations {
             let named = rotation.is_some_and(|n| {
                 names_match(n, &r.name)
@@ -93,7 +94,7 @@ impl Evaluate for OncallRotation {
                         .and_then(TfValue::as_str)
                         .is_some_and(|x| names_match(n, x))
             });
-            rotation_shown.proof.push(
+            rotation_shown.evidence.push(
                 Finding::new(format!(
                     "{} defines an on-call {}{}",
                     r.address(),
@@ -125,13 +126,13 @@ impl Evaluate for OncallRotation {
             ]),
         };
 
-        let mut primary_shown = Shown::default();
+        let mut primary_shown = Tally::default();
         if let Some(p) = primary
             && let Some((schedule, user)) = rotations
                 .iter()
                 .find_map(|r| member(tf, r, p).map(|u| (r, u)))
         {
-            primary_shown.proof.push(
+            primary_shown.evidence.push(
                 Finding::new(format!(
                     "Day-1 primary `{p}` is {}, a member of {}",
                     user.address(),

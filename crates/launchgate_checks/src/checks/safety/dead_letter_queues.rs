@@ -6,7 +6,8 @@ use launchgate_evidence::terraform::{Attr, Resource, Terraform, TfValue, address
 use launchgate_manifest::DependencyKind;
 
 use crate::kit::alerts::{alert_name, alert_names_queue, recording_rules, watches};
-use crate::kit::claims::{Claim, Shown, settle};
+use crate::kit::claims::{Claim, settle};
+use crate::kit::finish::Tally;
 use crate::kit::manifest::{at, names_match};
 use crate::kit::terraform::{tf_origin, tf_unresolved};
 use crate::{CheckContext, Evaluate, declare_check};
@@ -231,7 +232,7 @@ impl Evaluate for DeadLetterQueues {
                     .any(|r| r.rtype == "aws_sqs_queue_redrive_allow_policy")
         };
 
-        let mut shown = Shown::default();
+        let mut shown = Tally::default();
         for q in queues.iter().filter(|q| !is_dlq(q)) {
             judge_queue(tf, q, &mut shown);
         }
@@ -258,7 +259,7 @@ impl Evaluate for DeadLetterQueues {
                     && let Redrive::Policy(_, a, policy) = redrive(tf, q)
                     && complete(policy)
                 {
-                    shown.proof.push(
+                    shown.evidence.push(
                         Finding::new(format!(
                             "queue `{}` is {}, whose redrive policy names its dead-letter queue",
                             d.name,
@@ -284,7 +285,7 @@ impl Evaluate for DeadLetterQueues {
                 queues.iter().map(|q| queue_matches(q, dlq)).collect();
             if !queues.is_empty() && !matching.contains(&Some(true)) {
                 if matching.contains(&None) {
-                    shown.unresolved.push(
+                    shown.unknowns.push(
                         Finding::new(format!(
                             "queue `{}` names dead-letter queue `{dlq}`, and some SQS queue names in Terraform cannot be resolved to compare it with",
                             d.name
@@ -510,7 +511,7 @@ fn watch_dead_letters(
     queues: &[&Resource],
     dlqs: &[&Resource],
     is_dlq: &dyn Fn(&Resource) -> bool,
-) -> (Option<Shown>, &'static str) {
+) -> (Option<Tally>, &'static str) {
     let found = dead_letter_queues(cx, tf, queues, dlqs, is_dlq);
     if found.is_empty() {
         return (None, "T");
@@ -519,11 +520,11 @@ fn watch_dead_letters(
     let alerts: Vec<&Rule> = cx.evidence.prometheus.alerts().collect();
     let rules_unread = !cx.evidence.gaps("P").is_empty();
     let mut letters = "T";
-    let mut shown = Shown::default();
+    let mut shown = Tally::default();
     for dl in &found {
         let resource = format!("dead-letter queue {}", dl.names[0]);
         if let Some(r) = depth_alert(&alerts, &recording, dl) {
-            shown.proof.push(
+            shown.evidence.push(
                 Finding::new(format!(
                     "{} watches the depth of dead-letter queue {}",
                     alert_name(r),
@@ -533,7 +534,7 @@ fn watch_dead_letters(
                 .resource(resource),
             );
         } else if let Some((p, a)) = processor(tf, dl) {
-            shown.proof.push(
+            shown.evidence.push(
                 Finding::new(format!(
                     "{} consumes dead-letter queue {}",
                     p.address(),
@@ -570,7 +571,7 @@ fn complete(policy: &TfValue) -> bool {
             .is_some_and(|n| n > 0)
 }
 
-fn judge_queue(tf: &Terraform, queue: &Resource, shown: &mut Shown) {
+fn judge_queue(tf: &Terraform, queue: &Resource, shown: &mut Tally) {
     let name = queue.address();
     match redrive(tf, queue) {
         Redrive::None => shown.failures.push(
@@ -581,7 +582,7 @@ fn judge_queue(tf: &Terraform, queue: &Resource, shown: &mut Shown) {
             .resource(name),
         ),
         Redrive::Unreadable(owner, attr) => shown
-            .unresolved
+            .unknowns
             .push(tf_unresolved(owner, attr, "its dead-letter queue")),
         Redrive::Policy(owner, attr, policy) => {
             let mut ok = true;
@@ -623,7 +624,7 @@ fn judge_queue(tf: &Terraform, queue: &Resource, shown: &mut Shown) {
                     }
                     None => {
                         ok = false;
-                        shown.unresolved.push(tf_unresolved(owner, attr, "its receive count"));
+                        shown.unknowns.push(tf_unresolved(owner, attr, "its receive count"));
                     }
                 },
             }
@@ -636,7 +637,7 @@ fn judge_queue(tf: &Terraform, queue: &Resource, shown: &mut Shown) {
                     .get("maxReceiveCount")
                     .and_then(TfValue::as_i64)
                     .unwrap_or_default();
-                shown.proof.push(
+                shown.evidence.push(
                     Finding::new(format!(
                         "{name} moves a message to {to} after {count} failed receives"
                     ))

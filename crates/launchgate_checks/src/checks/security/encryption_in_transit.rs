@@ -4,7 +4,8 @@ use launchgate_core::{Finding, Outcome, Tier};
 use launchgate_evidence::k8s::{Kubernetes, PeerAuthentication, Workload};
 use launchgate_evidence::terraform::{Resource, Terraform, TfValue};
 
-use crate::kit::claims::{Claim, Shown, contradicts, settle};
+use crate::kit::claims::{Claim, contradicts, settle};
+use crate::kit::finish::Tally;
 use crate::kit::manifest::at;
 use crate::kit::terraform::{TfField, field_str, tf_origin, tf_unresolved};
 use crate::{CheckContext, Evaluate, declare_check};
@@ -142,7 +143,7 @@ impl Evaluate for EncryptionInTransit {
         let tls = transit.and_then(|t| t.tls);
         let mtls = transit.and_then(|t| t.mtls);
 
-        let mut edge = Shown::default();
+        let mut edge = Tally::default();
         ingresses(&cx.evidence.kubernetes, &mut edge);
         listeners(&cx.evidence.terraform, &mut edge);
         cloudfront(&cx.evidence.terraform, &mut edge);
@@ -221,9 +222,9 @@ impl Evaluate for EncryptionInTransit {
             parts.push((edge, tls_claim));
             if !mesh.failures.is_empty() && mtls == Some(true) {
                 parts.push((
-                    Shown {
+                    Tally {
                         failures: mesh.failures,
-                        ..Shown::default()
+                        ..Tally::default()
                     },
                     Claim::Holds(Vec::new()),
                 ));
@@ -243,7 +244,7 @@ fn which_tiers_require(tiers: &[Tier]) -> String {
     }
 }
 
-fn ingresses(k: &Kubernetes, shown: &mut Shown) {
+fn ingresses(k: &Kubernetes, shown: &mut Tally) {
     for ing in &k.ingresses {
         let before = shown.failures.len();
         for host in ing.hosts_without_tls() {
@@ -283,7 +284,7 @@ fn ingresses(k: &Kubernetes, shown: &mut Shown) {
         if shown.failures.len() == before
             && let Some(t) = ing.tls.first()
         {
-            shown.proof.push(
+            shown.evidence.push(
                 Finding::new(format!("{} serves every host over TLS", ing.resource()))
                     .at(Some(t.loc.location()))
                     .resource(ing.resource()),
@@ -317,7 +318,7 @@ fn listener_protocol<'a>(tf: &'a Terraform, l: &'a Resource) -> TfField<'a, Stri
     }
 }
 
-fn listeners(tf: &Terraform, shown: &mut Shown) {
+fn listeners(tf: &Terraform, shown: &mut Tally) {
     let all = tf
         .resources_of("aws_lb_listener")
         .chain(tf.resources_of("aws_alb_listener"));
@@ -328,19 +329,19 @@ fn listeners(tf: &Terraform, shown: &mut Shown) {
             TfField::Absent => ("HTTP".to_string(), l.loc.clone()),
             TfField::Unresolved(a) => {
                 shown
-                    .unresolved
+                    .unknowns
                     .push(tf_unresolved(l, a, "the listener's encryption"));
                 continue;
             }
         };
         match protocol.as_str() {
-            "HTTPS" | "TLS" => shown.proof.push(
+            "HTTPS" | "TLS" => shown.evidence.push(
                 Finding::new(format!("{name} terminates {protocol}"))
                     .at(Some(loc.location()))
                     .resource(name),
             ),
             "HTTP" => http_listener(tf, l, &loc, shown),
-            "TCP" | "TCP_UDP" => shown.unresolved.push(
+            "TCP" | "TCP_UDP" => shown.unknowns.push(
                 Finding::new(format!(
                     "{name} passes {protocol} through: whether the targets terminate TLS cannot be seen in the repository"
                 ))
@@ -374,7 +375,7 @@ fn action_is_safe(action: &launchgate_evidence::terraform::Body) -> Option<bool>
     }
 }
 
-fn http_listener(tf: &Terraform, l: &Resource, loc: &launchgate_evidence::Loc, shown: &mut Shown) {
+fn http_listener(tf: &Terraform, l: &Resource, loc: &launchgate_evidence::Loc, shown: &mut Tally) {
     let name = l.address();
     let actions: Vec<_> = l.body.blocks("default_action").collect();
     let verdicts: Vec<Option<bool>> = actions.iter().map(|a| action_is_safe(&a.body)).collect();
@@ -389,7 +390,7 @@ fn http_listener(tf: &Terraform, l: &Resource, loc: &launchgate_evidence::Loc, s
         return;
     }
     if verdicts.contains(&None) {
-        shown.unresolved.push(
+        shown.unknowns.push(
             Finding::new(format!(
                 "{name} listens on HTTP and its default action cannot be read, so whether it redirects to HTTPS cannot be verified"
             ))
@@ -423,7 +424,7 @@ fn http_listener(tf: &Terraform, l: &Resource, loc: &launchgate_evidence::Loc, s
         }
     }
     if !forwarded {
-        shown.proof.push(
+        shown.evidence.push(
             Finding::new(format!("{name} listens on HTTP only to redirect to HTTPS"))
                 .at(Some(loc.location()))
                 .resource(name),
@@ -431,7 +432,7 @@ fn http_listener(tf: &Terraform, l: &Resource, loc: &launchgate_evidence::Loc, s
     }
 }
 
-fn cloudfront(tf: &Terraform, shown: &mut Shown) {
+fn cloudfront(tf: &Terraform, shown: &mut Tally) {
     for d in tf.resources_of("aws_cloudfront_distribution") {
         let name = d.address();
         let mut ok = true;
@@ -454,14 +455,14 @@ fn cloudfront(tf: &Terraform, shown: &mut Shown) {
                 TfField::Unresolved(a) => {
                     ok = false;
                     shown
-                        .unresolved
+                        .unknowns
                         .push(tf_unresolved(d, a, "the viewer protocol policy"));
                 }
                 _ => {}
             }
         }
         if ok {
-            shown.proof.push(
+            shown.evidence.push(
                 Finding::new(format!("{name} serves viewers over HTTPS only"))
                     .at(Some(d.loc.location()))
                     .resource(name),
@@ -497,9 +498,9 @@ fn deciding<'a>(k: &'a Kubernetes, w: &'a Workload) -> Option<&'a PeerAuthentica
     })
 }
 
-fn mesh(cx: &CheckContext<'_>, mtls: Option<bool>) -> Shown {
+fn mesh(cx: &CheckContext<'_>, mtls: Option<bool>) -> Tally {
     let k = &cx.evidence.kubernetes;
-    let mut shown = Shown::default();
+    let mut shown = Tally::default();
     let workloads: Vec<&Workload> = k.workloads.iter().filter(|w| !w.kind.is_batch()).collect();
     if workloads.is_empty() {
         // No workload here: namespace- and mesh-wide policies still say what the mesh does.
@@ -530,7 +531,7 @@ fn mesh(cx: &CheckContext<'_>, mtls: Option<bool>) -> Shown {
                     .resource(w.resource()),
                 );
             } else {
-                shown.unresolved.push(
+                shown.unknowns.push(
                     Finding::new(base)
                         .at(Some(w.kind_loc.location()))
                         .resource(w.resource()),
@@ -557,7 +558,7 @@ fn mesh(cx: &CheckContext<'_>, mtls: Option<bool>) -> Shown {
     shown
 }
 
-fn judge_mode(pa: &PeerAuthentication, w: Option<&Workload>, shown: &mut Shown) {
+fn judge_mode(pa: &PeerAuthentication, w: Option<&Workload>, shown: &mut Tally) {
     let Some(m) = mode(pa) else {
         return;
     };
@@ -576,7 +577,7 @@ fn judge_mode(pa: &PeerAuthentication, w: Option<&Workload>, shown: &mut Shown) 
     );
     let resource = w.map_or_else(|| pa.resource(), Workload::resource);
     if m.value.trim().eq_ignore_ascii_case("STRICT") {
-        shown.proof.push(
+        shown.evidence.push(
             Finding::new(format!(
                 "{target} only accepts mutual TLS ({} is STRICT)",
                 pa.resource()

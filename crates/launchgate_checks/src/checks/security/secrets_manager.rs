@@ -4,7 +4,8 @@
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::terraform::{Resource, Terraform};
 
-use crate::kit::claims::{Claim, Shown, contradicts, settle};
+use crate::kit::claims::{Claim, contradicts, settle};
+use crate::kit::finish::Tally;
 use crate::kit::manifest::at;
 use crate::kit::terraform::{TfField, field_int, field_str, tf_origin, tf_unresolved};
 use crate::{CheckContext, Evaluate, declare_check};
@@ -166,15 +167,15 @@ impl Evaluate for SecretsManager {
     }
 }
 
-fn managers(cx: &CheckContext<'_>) -> Shown {
-    let mut shown = Shown::default();
+fn managers(cx: &CheckContext<'_>) -> Tally {
+    let mut shown = Tally::default();
     let k = &cx.evidence.kubernetes;
     for o in &k.objects {
         let fetches = MANAGER_KINDS
             .iter()
             .any(|(kind, group)| o.kind == *kind && o.group().is_none_or(|g| g == *group));
         if fetches {
-            shown.proof.push(
+            shown.evidence.push(
                 Finding::new(format!(
                     "{} fetches secrets from a secret manager",
                     o.resource()
@@ -188,7 +189,7 @@ fn managers(cx: &CheckContext<'_>) -> Shown {
         if let Some(a) = w.pod.annotation("vault.hashicorp.com/agent-inject")
             && a.value.trim().eq_ignore_ascii_case("true")
         {
-            shown.proof.push(
+            shown.evidence.push(
                 Finding::new(format!(
                     "{} gets its secrets from Vault through the agent injector",
                     w.resource()
@@ -204,7 +205,7 @@ fn managers(cx: &CheckContext<'_>) -> Shown {
         .iter()
         .filter(|r| MANAGER_RESOURCES.contains(&r.rtype.as_str()))
     {
-        shown.proof.push(
+        shown.evidence.push(
             Finding::new(format!("{} is kept in a secret manager", r.address()))
                 .at(Some(r.loc.location()))
                 .resource(r.address()),
@@ -212,7 +213,7 @@ fn managers(cx: &CheckContext<'_>) -> Shown {
     }
     for c in tf.ecs_containers() {
         if let Some(s) = c.secrets.first() {
-            shown.proof.push(
+            shown.evidence.push(
                 Finding::new(format!(
                     "{} reads its secrets from Secrets Manager or SSM (`secrets`)",
                     c.resource()
@@ -255,9 +256,9 @@ fn rotation_days(expr: &str) -> Option<(u32, bool)> {
     })
 }
 
-fn rotations(cx: &CheckContext<'_>, max: u32, promise: Option<u32>) -> Shown {
+fn rotations(cx: &CheckContext<'_>, max: u32, promise: Option<u32>) -> Tally {
     let tf = &cx.evidence.terraform;
-    let mut shown = Shown::default();
+    let mut shown = Tally::default();
     for r in tf.resources_of("aws_secretsmanager_secret_rotation") {
         judge_rotation(cx, r, max, promise, &mut shown);
     }
@@ -269,7 +270,7 @@ fn rotations(cx: &CheckContext<'_>, max: u32, promise: Option<u32>) -> Shown {
         // Rotation done outside Terraform (by hand, by the owning service) is what the claim
         // declares: it stands in for the missing resource.
         if let Some(days) = promise {
-            shown.unresolved.push(
+            shown.unknowns.push(
                 Finding::new(format!(
                     "{name} has no `aws_secretsmanager_secret_rotation`; its rotation every {days} days rests on `claims.secrets.rotation_days`"
                 ))
@@ -303,7 +304,7 @@ fn judge_rotation(
     r: &Resource,
     max: u32,
     promise: Option<u32>,
-    shown: &mut Shown,
+    shown: &mut Tally,
 ) {
     let name = r.address();
     let Some(rules) = r.body.block("rotation_rules") else {
@@ -320,14 +321,14 @@ fn judge_rotation(
         TfField::Known(days, a) => (u32::try_from(days).ok(), true, a),
         TfField::Unresolved(a) => {
             shown
-                .unresolved
+                .unknowns
                 .push(tf_unresolved(r, a, "the rotation interval"));
             return;
         }
         TfField::Absent => match field_str(&rules.body, "schedule_expression") {
             TfField::Known(expr, a) => {
                 let Some((days, exact)) = rotation_days(expr) else {
-                    shown.unresolved.push(
+                    shown.unknowns.push(
                         Finding::new(format!(
                             "{name}: the rotation schedule `{expr}` does not say how many days pass between rotations"
                         ))
@@ -340,7 +341,7 @@ fn judge_rotation(
             }
             TfField::Unresolved(a) => {
                 shown
-                    .unresolved
+                    .unknowns
                     .push(tf_unresolved(r, a, "the rotation schedule"));
                 return;
             }
@@ -366,7 +367,7 @@ fn judge_rotation(
         return;
     };
     if !exact && promise.unwrap_or(max).min(max) < days {
-        shown.unresolved.push(
+        shown.unknowns.push(
             Finding::new(format!(
                 "{name}: the rotation schedule may leave up to {days} days between rotations, more than the {} days allowed; write `automatically_after_days` or a `rate(...)` to make it checkable",
                 promise.unwrap_or(max).min(max)
@@ -397,7 +398,7 @@ fn judge_rotation(
             &c.to_string(),
         ));
     } else {
-        shown.proof.push(
+        shown.evidence.push(
             Finding::new(format!(
                 "{name} rotates the secret at least every {days} days (policy: at most {max} days)"
             ))
