@@ -43,49 +43,6 @@ pub fn conclude(
     Outcome::proven(evidence)
 }
 
-/// Like [`conclude`], with `unknowns`: facts the check could not judge (a Terraform value that
-/// is a reference or was not evaluated, a policy that could not be read). Failures still win;
-/// without failures, unknowns make the check inconclusive together with the files that could
-/// not be evaluated, never a pass. Every list is sorted by location.
-pub fn conclude_with_unknowns(
-    cx: &CheckContext<'_>,
-    letters: &str,
-    mut failures: Vec<Finding>,
-    mut unknowns: Vec<Finding>,
-    mut evidence: Vec<Finding>,
-    nothing_found: &str,
-) -> Outcome {
-    // Identical findings arise when two same-named workloads (a base and an overlay copy) meet
-    // one policy; report each once.
-    report_order(&mut failures);
-    report_order(&mut evidence);
-    if !failures.is_empty() || unknowns.is_empty() || !cx.evidence.scanned {
-        return conclude(cx, letters, failures, evidence, nothing_found);
-    }
-    let gaps = cx.evidence.gaps(letters);
-    let plural = |n: usize| if n == 1 { "" } else { "s" };
-    let n = unknowns.len();
-    let values = format!(
-        "{n} item{} could not be judged from the repository alone (an unresolved Terraform value, a policy or link defined elsewhere)",
-        plural(n)
-    );
-    let reason = if gaps.is_empty() {
-        values
-    } else {
-        let g = gaps.len();
-        format!(
-            "{g} file{} this check needs could not be evaluated and {values}",
-            plural(g)
-        )
-    };
-    unknowns.extend(gaps);
-    report_order(&mut unknowns);
-    Outcome::Inconclusive {
-        reason,
-        findings: unknowns,
-    }
-}
-
 /// Nothing declares the requirement and the repository shows nothing: a failure when the
 /// repository was scanned and every file of `letters` could be read; otherwise inconclusive,
 /// because the evidence may be in what could not be seen.

@@ -5,7 +5,7 @@ use launchgate_evidence::Loc;
 use launchgate_evidence::terraform::{Resource, Terraform};
 
 use crate::kit::aws::{ecs_replica_services, scaling_targets};
-use crate::kit::finish::{conclude, conclude_with_unknowns};
+use crate::kit::finish::{Tally, conclude, conclude_tally};
 use crate::kit::manifest::at;
 use crate::kit::terraform::tf_int;
 use crate::kit::workloads::{replica_count, replicated_workloads};
@@ -203,7 +203,17 @@ impl Evaluate for RedundantReplicas {
                     .at(claim_loc),
                 );
             }
-            return conclude_with_unknowns(cx, "K T", failures, unknown, evidence, NOTHING_FOUND);
+            return conclude_tally(
+                cx,
+                cx.evidence.gaps("K T"),
+                Tally {
+                    failures,
+                    unknowns: unknown,
+                    evidence,
+                    ..Tally::default()
+                },
+                NOTHING_FOUND,
+            );
         }
 
         // Nothing deployed that the repository shows: the claim, if any, stands alone.

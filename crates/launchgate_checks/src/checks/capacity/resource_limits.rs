@@ -6,7 +6,7 @@ use launchgate_evidence::k8s::{Container, Kubernetes, Located, Object, Workload,
 use launchgate_evidence::terraform::{EcsContainer, EcsTaskDefinition, TfValue};
 use launchgate_evidence::yaml::Node;
 
-use crate::kit::finish::conclude_with_unknowns;
+use crate::kit::finish::{Tally, conclude_tally};
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -148,7 +148,17 @@ impl Evaluate for ResourceLimits {
                 "the Kubernetes workloads are all Jobs, CronJobs or bare Pods, which run to completion; no long-running container to size",
             );
         }
-        conclude_with_unknowns(cx, "K T", failures, unknown, evidence, NOTHING_FOUND)
+        conclude_tally(
+            cx,
+            cx.evidence.gaps("K T"),
+            Tally {
+                failures,
+                unknowns: unknown,
+                evidence,
+                ..Tally::default()
+            },
+            NOTHING_FOUND,
+        )
     }
 }
 

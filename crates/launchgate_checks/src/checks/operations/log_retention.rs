@@ -3,7 +3,7 @@
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::terraform::TfValue;
 
-use crate::kit::finish::conclude_with_unknowns;
+use crate::kit::finish::{Tally, conclude_tally};
 use crate::kit::terraform::unknown_value;
 use crate::{CheckContext, Evaluate, declare_check};
 
@@ -106,6 +106,16 @@ impl Evaluate for LogRetention {
         // that could not be evaluated (a Helm chart may carry the Loki configuration) are
         // reported as well.
         let letters = if groups > 0 { "T" } else { "T K" };
-        conclude_with_unknowns(cx, letters, failures, unknown, evidence, NOTHING_FOUND)
+        conclude_tally(
+            cx,
+            cx.evidence.gaps(letters),
+            Tally {
+                failures,
+                unknowns: unknown,
+                evidence,
+                ..Tally::default()
+            },
+            NOTHING_FOUND,
+        )
     }
 }

@@ -5,7 +5,7 @@ use launchgate_evidence::k8s::{Action, Container, PodSpec, Workload};
 use launchgate_evidence::terraform::EcsContainer;
 
 use crate::kit::aws::unread_task_definitions;
-use crate::kit::finish::conclude_with_unknowns;
+use crate::kit::finish::{Tally, conclude_tally};
 use crate::kit::terraform::unresolved_reason;
 use crate::kit::workloads::is_rollout_template;
 use crate::{CheckContext, Evaluate, declare_check};
@@ -149,7 +149,17 @@ impl Evaluate for GracefulShutdown {
                 "no container serves traffic: no Service selects the long-running workloads and none declares a container port (Jobs, CronJobs and bare Pods are not judged)",
             );
         }
-        conclude_with_unknowns(cx, "K T", failures, unknowns, evidence, NOTHING_FOUND)
+        conclude_tally(
+            cx,
+            cx.evidence.gaps("K T"),
+            Tally {
+                failures,
+                unknowns,
+                evidence,
+                ..Tally::default()
+            },
+            NOTHING_FOUND,
+        )
     }
 }
 

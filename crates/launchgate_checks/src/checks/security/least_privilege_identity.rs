@@ -8,7 +8,7 @@ use launchgate_evidence::terraform::{
     Attr, IamEffect, IamStatement, Resource, Terraform, TfValue, address_of,
 };
 
-use crate::kit::finish::conclude_with_unknowns;
+use crate::kit::finish::{Tally, conclude_tally};
 use crate::{CheckContext, Evaluate, declare_check};
 
 /// Actions that only accept `Resource: "*"` (no resource-level permissions), so a statement
@@ -184,7 +184,17 @@ impl Evaluate for LeastPrivilegeIdentity {
             );
         }
         managed_policies(tf, &mut failures, &mut unknowns);
-        conclude_with_unknowns(cx, "K T", failures, unknowns, evidence, NOTHING_FOUND)
+        conclude_tally(
+            cx,
+            cx.evidence.gaps("K T"),
+            Tally {
+                failures,
+                unknowns,
+                evidence,
+                ..Tally::default()
+            },
+            NOTHING_FOUND,
+        )
     }
 }
 

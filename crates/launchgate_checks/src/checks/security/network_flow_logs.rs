@@ -3,7 +3,7 @@
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::terraform::{Resource, Terraform};
 
-use crate::kit::finish::conclude_with_unknowns;
+use crate::kit::finish::{Tally, conclude_tally};
 use crate::kit::terraform::tf_bool;
 use crate::{CheckContext, Evaluate, declare_check};
 
@@ -177,7 +177,17 @@ impl Evaluate for NetworkFlowLogs {
                 (None, None) => {}
             }
         }
-        conclude_with_unknowns(cx, "T", failures, unknowns, evidence, NO_NETWORK)
+        conclude_tally(
+            cx,
+            cx.evidence.gaps("T"),
+            Tally {
+                failures,
+                unknowns,
+                evidence,
+                ..Tally::default()
+            },
+            NO_NETWORK,
+        )
     }
 }
 

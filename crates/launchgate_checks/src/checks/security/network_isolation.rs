@@ -4,7 +4,7 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::k8s::{Kubernetes, Object, Workload, same_namespace};
 use launchgate_evidence::terraform::{IngressRule, TfValue};
 
-use crate::kit::finish::conclude_with_unknowns;
+use crate::kit::finish::{Tally, conclude_tally};
 use crate::kit::terraform::tf_bool;
 use crate::{CheckContext, Evaluate, declare_check};
 
@@ -192,7 +192,17 @@ impl Evaluate for NetworkIsolation {
                 ),
             }
         }
-        conclude_with_unknowns(cx, "K T", failures, unknowns, evidence, NOTHING_FOUND)
+        conclude_tally(
+            cx,
+            cx.evidence.gaps("K T"),
+            Tally {
+                failures,
+                unknowns,
+                evidence,
+                ..Tally::default()
+            },
+            NOTHING_FOUND,
+        )
     }
 }
 

@@ -7,7 +7,7 @@ use launchgate_evidence::terraform::TfValue;
 use launchgate_evidence::yaml::Node;
 
 use crate::kit::aws::unread_task_definitions;
-use crate::kit::finish::conclude_with_unknowns;
+use crate::kit::finish::{Tally, conclude_tally};
 use crate::kit::workloads::NO_WORKLOADS;
 use crate::{CheckContext, Evaluate, declare_check};
 
@@ -144,7 +144,17 @@ impl Evaluate for NoSecretsInEnv {
         kubernetes(cx, &mut failures, &mut evidence);
         config_maps(cx, &mut failures, &mut evidence);
         ecs(cx, &mut failures, &mut unknowns, &mut evidence);
-        conclude_with_unknowns(cx, "K T", failures, unknowns, evidence, NO_WORKLOADS)
+        conclude_tally(
+            cx,
+            cx.evidence.gaps("K T"),
+            Tally {
+                failures,
+                unknowns,
+                evidence,
+                ..Tally::default()
+            },
+            NO_WORKLOADS,
+        )
     }
 }
 

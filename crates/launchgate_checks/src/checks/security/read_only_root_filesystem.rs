@@ -4,7 +4,7 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::k8s::Workload;
 
 use crate::kit::aws::unread_task_definitions;
-use crate::kit::finish::conclude_with_unknowns;
+use crate::kit::finish::{Tally, conclude_tally};
 use crate::kit::terraform::tf_bool;
 use crate::kit::workloads::NO_WORKLOADS;
 use crate::{CheckContext, Evaluate, declare_check};
@@ -171,6 +171,16 @@ impl Evaluate for ReadOnlyRootFilesystem {
                 ),
             }
         }
-        conclude_with_unknowns(cx, "K T", failures, unknowns, evidence, NO_WORKLOADS)
+        conclude_tally(
+            cx,
+            cx.evidence.gaps("K T"),
+            Tally {
+                failures,
+                unknowns,
+                evidence,
+                ..Tally::default()
+            },
+            NO_WORKLOADS,
+        )
     }
 }
