@@ -58,74 +58,70 @@ pub fn tf_prevent_destroy(r: &Resource) -> TfField<'_, bool> {
         .map_or(TfField::Absent, |b| field_bool(&b.body, "prevent_destroy"))
 }
 
-/// A Terraform attribute read as a whole number: `Ok(None)` when absent or `null`,
-/// `Err(finding)` when present but not known (a reference, an unevaluated function) or not
-/// a number.
-pub fn tf_int(r: &Resource, attr: &str) -> Result<Option<(i64, Loc)>, Finding> {
-    let Some(a) = r.attr(attr) else {
-        return Ok(None);
-    };
-    match &a.value {
-        TfValue::Null => Ok(None),
-        v => match v.as_i64() {
-            Some(n) => Ok(Some((n, a.loc.clone()))),
-            None => Err(unknown_value(r, attr, v, &a.loc)),
-        },
-    }
-}
-
-/// A Terraform boolean as far as it is known: `Ok(None)` when absent or `null`,
-/// `Ok(Some(b))` for `true` / `false` (also the strings), `Err(why)` when it is a reference
-/// or was not evaluated.
-pub fn tf_bool(value: Option<&TfValue>) -> Result<Option<bool>, String> {
+/// A Terraform value that is not an attribute (a field of a container definition, a nested
+/// map entry) read like [`tf_field`]: `Ok(None)` when absent or `null`, `Ok(Some(v))` when
+/// `read` knows it, `Err(why)` ([`why_unresolved`]) otherwise.
+pub fn tf_value<'a, T>(
+    value: Option<&'a TfValue>,
+    read: impl Fn(&'a TfValue) -> Option<T>,
+    expected: &str,
+) -> Result<Option<T>, String> {
     match value {
         None | Some(TfValue::Null) => Ok(None),
-        Some(v) => match (v.as_bool(), v) {
-            (Some(b), _) => Ok(Some(b)),
-            (None, TfValue::Ref(r)) => Err(format!("it refers to `{r}`")),
-            (None, TfValue::Unknown(why)) => Err(why.clone()),
-            (None, other) => Err(format!("{other} is not a boolean")),
-        },
+        Some(v) => read(v).map(Some).ok_or_else(|| why_unresolved(v, expected)),
     }
 }
 
-/// The finding for a Terraform value that could not be evaluated.
+/// A boolean value as far as it is known (`true` / `false`, also the strings): [`tf_value`].
+pub fn tf_bool(value: Option<&TfValue>) -> Result<Option<bool>, String> {
+    tf_value(value, TfValue::as_bool, "a boolean")
+}
+
+/// A whole-number attribute of `r` as far as it is known: `Ok(None)` when absent or `null`,
+/// `Err(finding)` ([`unknown_value`]) when written but not known or not a number.
+pub fn tf_int(r: &Resource, attr: &str) -> Result<Option<(i64, Loc)>, Finding> {
+    match field_int(&r.body, attr) {
+        TfField::Absent => Ok(None),
+        TfField::Known(n, a) => Ok(Some((n, a.loc.clone()))),
+        TfField::Unresolved(a) => Err(unknown_value(r, attr, &a.value, &a.loc)),
+    }
+}
+
+/// Why a Terraform value could not be read, in words: what it refers to, why it was not
+/// evaluated, or that it is not the `expected` kind of value (`a number`). The one describer
+/// of unresolved values: every finding about one words it so.
+pub fn why_unresolved(v: &TfValue, expected: &str) -> String {
+    match v {
+        TfValue::Ref(r) => format!("it refers to `{r}`, which is not known before apply"),
+        TfValue::Unknown(why) => why.clone(),
+        other => format!("`{other}` is not {expected}"),
+    }
+}
+
+/// [`why_unresolved`] for a value that should be a literal.
+pub fn unresolved_reason(v: &TfValue) -> String {
+    why_unresolved(v, "a literal value")
+}
+
+/// The finding for a number attribute of `r` that could not be read.
 pub fn unknown_value(r: &Resource, attr: &str, v: &TfValue, loc: &Loc) -> Finding {
-    let why = match v {
-        TfValue::Ref(x) => format!("refers to `{x}`, which is not known before apply"),
-        TfValue::Unknown(reason) => reason.clone(),
-        other => format!("is `{other}`, not a number"),
-    };
     Finding::new(format!(
-        "{} `{attr}` {why}; it cannot be verified",
-        r.address()
+        "{} `{attr}` cannot be verified: {}",
+        r.address(),
+        why_unresolved(v, "a number")
     ))
     .at(Some(loc.location()))
     .resource(r.address())
 }
 
-/// Why a Terraform value could not be judged, in words (`it refers to \`var.x\``).
-pub fn unresolved_reason(v: &launchgate_evidence::terraform::TfValue) -> String {
-    use launchgate_evidence::terraform::TfValue;
-    match v {
-        TfValue::Ref(r) => format!("it refers to `{r}`"),
-        TfValue::Unknown(why) => why.clone(),
-        other => format!("`{other}` is not a literal value"),
-    }
-}
-
 /// A finding about an attribute whose value cannot be read: `r`'s `a` is unresolved, so
 /// `what` cannot be verified.
 pub fn tf_unresolved(r: &Resource, a: &Attr, what: &str) -> Finding {
-    let why = match &a.value {
-        TfValue::Ref(x) => format!("`{x}`, which the repository does not resolve"),
-        TfValue::Unknown(reason) => format!("not evaluated ({reason})"),
-        v => format!("`{v}`, which is not a value this check can read"),
-    };
     Finding::new(format!(
-        "{}: `{}` is {why}, so {what} cannot be verified from the repository",
+        "{}: `{}` cannot be read ({}), so {what} cannot be verified from the repository",
         r.address(),
-        a.name
+        a.name,
+        why_unresolved(&a.value, "a value this check can read")
     ))
     .at(Some(a.loc.location()))
     .resource(r.address())

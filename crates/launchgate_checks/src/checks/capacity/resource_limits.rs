@@ -7,6 +7,7 @@ use launchgate_evidence::terraform::{EcsContainer, EcsTaskDefinition, TfValue};
 use launchgate_evidence::yaml::Node;
 
 use crate::kit::finish::{Tally, conclude_tally};
+use crate::kit::terraform::tf_value;
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -303,17 +304,9 @@ impl LimitDefaults {
 }
 
 /// Whether an ECS value is set: `Ok(true)` for a known non-zero number, `Ok(false)` when
-/// absent, null or zero, `Err(reason)` when present but not known.
+/// absent, null or zero, `Err(reason)` ([`tf_value`]) when present but not known.
 fn ecs_set(v: Option<&TfValue>) -> Result<bool, String> {
-    match v {
-        None | Some(TfValue::Null) => Ok(false),
-        Some(TfValue::Ref(r)) => Err(format!("refers to `{r}`, which is not known before apply")),
-        Some(TfValue::Unknown(reason)) => Err(reason.clone()),
-        Some(v) => match v.as_f64() {
-            Some(n) => Ok(n > 0.0),
-            None => Err(format!("is `{v}`, not a number")),
-        },
-    }
+    tf_value(v, TfValue::as_f64, "a number").map(|n| n.is_some_and(|n| n > 0.0))
 }
 
 /// Judges the containers of one ECS task definition.
@@ -369,7 +362,7 @@ fn judge_ecs_container(
         ok = false;
         let unresolved: Vec<String> = sources
             .iter()
-            .filter_map(|(name, s)| s.as_ref().err().map(|why| format!("{name} {why}")))
+            .filter_map(|(name, s)| s.as_ref().err().map(|why| format!("{name}: {why}")))
             .collect();
         let names: Vec<&str> = sources.iter().map(|(n, _)| *n).collect();
         if unresolved.is_empty() {
