@@ -5,7 +5,7 @@ use launchgate_core::{Finding, Outcome};
 
 use crate::CheckContext;
 use crate::kit::finish::{
-    NOT_SCANNED, Tally, conclude, conclude_with_claim, missing, report_order,
+    NOT_SCANNED, Tally, conclude, conclude_with_claim, missing, report_order, unread_files,
 };
 use crate::kit::manifest::{at, key_name};
 
@@ -213,16 +213,8 @@ pub fn settle(cx: &CheckContext<'_>, letters: &str, parts: Vec<(Tally, Claim)>) 
         report_order(&mut failures);
         return Outcome::fail(failures);
     }
-    let gaps = cx.evidence.gaps(letters);
-    if !gaps.is_empty() {
-        let n = gaps.len();
-        return Outcome::Inconclusive {
-            reason: format!(
-                "{n} file{} this check needs could not be evaluated",
-                if n == 1 { "" } else { "s" }
-            ),
-            findings: gaps,
-        };
+    if let Some(unread) = unread_files(cx, letters) {
+        return unread;
     }
     let mut reasons: Vec<String> = Vec::new();
     let mut open: Vec<Finding> = Vec::new();

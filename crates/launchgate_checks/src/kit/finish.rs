@@ -26,21 +26,27 @@ pub fn conclude(
     if !cx.evidence.scanned {
         return Outcome::inconclusive(NOT_SCANNED);
     }
-    let gaps = cx.evidence.gaps(letters);
-    if !gaps.is_empty() {
-        let n = gaps.len();
-        return Outcome::Inconclusive {
-            reason: format!(
-                "{n} file{} this check needs could not be evaluated",
-                if n == 1 { "" } else { "s" }
-            ),
-            findings: gaps,
-        };
+    if let Some(unread) = unread_files(cx, letters) {
+        return unread;
     }
     if evidence.is_empty() {
         return Outcome::inconclusive(nothing_found);
     }
     Outcome::proven(evidence)
+}
+
+/// Inconclusive when files of the catalog letters `letters` that the check needs could not be
+/// parsed or evaluated: what it looks for may be in them.
+pub fn unread_files(cx: &CheckContext<'_>, letters: &str) -> Option<Outcome> {
+    let gaps = cx.evidence.gaps(letters);
+    let n = gaps.len();
+    (n > 0).then(|| Outcome::Inconclusive {
+        reason: format!(
+            "{n} file{} this check needs could not be evaluated",
+            if n == 1 { "" } else { "s" }
+        ),
+        findings: gaps,
+    })
 }
 
 /// Nothing declares the requirement and the repository shows nothing: a failure when the
@@ -93,6 +99,24 @@ pub struct Tally {
     pub unknowns: Vec<Finding>,
     /// What satisfies the check.
     pub evidence: Vec<Finding>,
+}
+
+impl Tally {
+    /// A tally of defects, facts that could not be judged and evidence, with nothing missing.
+    pub fn judged(failures: Vec<Finding>, unknowns: Vec<Finding>, evidence: Vec<Finding>) -> Tally {
+        Tally {
+            failures,
+            missing: Vec::new(),
+            unknowns,
+            evidence,
+        }
+    }
+
+    /// [`conclude_tally`] with the files of the catalog letters `letters` that could not be
+    /// evaluated as the gaps.
+    pub fn conclude(self, cx: &CheckContext<'_>, letters: &str, nothing_found: &str) -> Outcome {
+        conclude_tally(cx, cx.evidence.gaps(letters), self, nothing_found)
+    }
 }
 
 /// Concludes a repository check from a [`Tally`]: failures fail; without them, `gaps` (files

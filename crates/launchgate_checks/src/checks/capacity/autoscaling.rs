@@ -6,7 +6,7 @@ use launchgate_evidence::k8s::{Hpa, Kubernetes, ScaledObject, Workload};
 use launchgate_evidence::terraform::{Resource, Terraform, TfValue};
 
 use crate::kit::aws::{ecs_replica_services, scaling_targets};
-use crate::kit::finish::{Tally, conclude_tally};
+use crate::kit::finish::Tally;
 use crate::kit::terraform::{tf_int, unknown_value};
 use crate::kit::workloads::replicated_workloads;
 use crate::{CheckContext, Evaluate, declare_check};
@@ -140,17 +140,7 @@ impl Evaluate for Autoscaling {
                 "no replicated workload: the Kubernetes workloads are DaemonSets, Jobs, CronJobs or bare Pods, which do not scale by replica count",
             );
         }
-        conclude_tally(
-            cx,
-            cx.evidence.gaps("K T"),
-            Tally {
-                failures: j.failures,
-                unknowns: j.unknown,
-                evidence: j.evidence,
-                ..Tally::default()
-            },
-            NOTHING_FOUND,
-        )
+        Tally::judged(j.failures, j.unknown, j.evidence).conclude(cx, "K T", NOTHING_FOUND)
     }
 }
 

@@ -6,7 +6,7 @@ use launchgate_core::{Finding, Location, Outcome};
 use launchgate_evidence::terraform::{Resource, Terraform, TfValue, address_of};
 
 use crate::kit::aws::ecs_replica_services;
-use crate::kit::finish::{Tally, conclude, conclude_tally};
+use crate::kit::finish::{Tally, conclude};
 use crate::kit::manifest::at;
 use crate::kit::terraform::unknown_value;
 use crate::kit::workloads::{replica_count, replicated_workloads};
@@ -158,15 +158,9 @@ impl Evaluate for MultiZone {
         }
 
         if judged || !j.failures.is_empty() {
-            return conclude_tally(
+            return Tally::judged(j.failures, j.unknown, j.evidence).conclude(
                 cx,
-                cx.evidence.gaps("K T"),
-                Tally {
-                    failures: j.failures,
-                    unknowns: j.unknown,
-                    evidence: j.evidence,
-                    ..Tally::default()
-                },
+                "K T",
                 NOTHING_FOUND,
             );
         }

@@ -5,7 +5,7 @@ use launchgate_evidence::Loc;
 use launchgate_evidence::terraform::{Resource, Terraform};
 
 use crate::kit::aws::{ecs_replica_services, scaling_targets};
-use crate::kit::finish::{Tally, conclude, conclude_tally};
+use crate::kit::finish::{Tally, conclude};
 use crate::kit::manifest::at;
 use crate::kit::terraform::tf_int;
 use crate::kit::workloads::{replica_count, replicated_workloads};
@@ -203,17 +203,7 @@ impl Evaluate for RedundantReplicas {
                     .at(claim_loc),
                 );
             }
-            return conclude_tally(
-                cx,
-                cx.evidence.gaps("K T"),
-                Tally {
-                    failures,
-                    unknowns: unknown,
-                    evidence,
-                    ..Tally::default()
-                },
-                NOTHING_FOUND,
-            );
+            return Tally::judged(failures, unknown, evidence).conclude(cx, "K T", NOTHING_FOUND);
         }
 
         // Nothing deployed that the repository shows: the claim, if any, stands alone.

@@ -6,7 +6,7 @@ use launchgate_evidence::k8s::{Container, Kubernetes, Located, Object, Workload,
 use launchgate_evidence::terraform::{EcsContainer, EcsTaskDefinition, TfValue};
 use launchgate_evidence::yaml::Node;
 
-use crate::kit::finish::{Tally, conclude_tally};
+use crate::kit::finish::Tally;
 use crate::kit::terraform::tf_value;
 use crate::{CheckContext, Evaluate, declare_check};
 
@@ -149,17 +149,7 @@ impl Evaluate for ResourceLimits {
                 "the Kubernetes workloads are all Jobs, CronJobs or bare Pods, which run to completion; no long-running container to size",
             );
         }
-        conclude_tally(
-            cx,
-            cx.evidence.gaps("K T"),
-            Tally {
-                failures,
-                unknowns: unknown,
-                evidence,
-                ..Tally::default()
-            },
-            NOTHING_FOUND,
-        )
+        Tally::judged(failures, unknown, evidence).conclude(cx, "K T", NOTHING_FOUND)
     }
 }
 

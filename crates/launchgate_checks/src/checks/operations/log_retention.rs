@@ -3,7 +3,7 @@
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::terraform::TfValue;
 
-use crate::kit::finish::{Tally, conclude_tally};
+use crate::kit::finish::Tally;
 use crate::kit::terraform::unknown_value;
 use crate::{CheckContext, Evaluate, declare_check};
 
@@ -106,16 +106,6 @@ impl Evaluate for LogRetention {
         // that could not be evaluated (a Helm chart may carry the Loki configuration) are
         // reported as well.
         let letters = if groups > 0 { "T" } else { "T K" };
-        conclude_tally(
-            cx,
-            cx.evidence.gaps(letters),
-            Tally {
-                failures,
-                unknowns: unknown,
-                evidence,
-                ..Tally::default()
-            },
-            NOTHING_FOUND,
-        )
+        Tally::judged(failures, unknown, evidence).conclude(cx, letters, NOTHING_FOUND)
     }
 }

@@ -5,7 +5,7 @@ use launchgate_evidence::k8s::{Action, Container, PodSpec, Workload};
 use launchgate_evidence::terraform::EcsContainer;
 
 use crate::kit::aws::unread_task_definitions;
-use crate::kit::finish::{Tally, conclude_tally};
+use crate::kit::finish::Tally;
 use crate::kit::terraform::unresolved_reason;
 use crate::kit::workloads::is_rollout_template;
 use crate::{CheckContext, Evaluate, declare_check};
@@ -149,17 +149,7 @@ impl Evaluate for GracefulShutdown {
                 "no container serves traffic: no Service selects the long-running workloads and none declares a container port (Jobs, CronJobs and bare Pods are not judged)",
             );
         }
-        conclude_tally(
-            cx,
-            cx.evidence.gaps("K T"),
-            Tally {
-                failures,
-                unknowns,
-                evidence,
-                ..Tally::default()
-            },
-            NOTHING_FOUND,
-        )
+        Tally::judged(failures, unknowns, evidence).conclude(cx, "K T", NOTHING_FOUND)
     }
 }
 

@@ -6,7 +6,7 @@ use launchgate_evidence::k8s::{Container, VolumeSource, Workload};
 use launchgate_evidence::terraform::{EcsContainer, Resource, TfValue};
 
 use crate::kit::aws::unread_task_definitions;
-use crate::kit::finish::{Tally, conclude_tally};
+use crate::kit::finish::Tally;
 use crate::kit::terraform::tf_bool;
 use crate::kit::workloads::NO_WORKLOADS;
 use crate::{CheckContext, Evaluate, declare_check};
@@ -143,17 +143,7 @@ impl Evaluate for LeastPrivilegeContainer {
         for c in tf.ecs_containers() {
             ecs_container(c, &mut failures, &mut unknowns, &mut evidence);
         }
-        conclude_tally(
-            cx,
-            cx.evidence.gaps("K T"),
-            Tally {
-                failures,
-                unknowns,
-                evidence,
-                ..Tally::default()
-            },
-            NO_WORKLOADS,
-        )
+        Tally::judged(failures, unknowns, evidence).conclude(cx, "K T", NO_WORKLOADS)
     }
 }
 

@@ -8,7 +8,7 @@ use launchgate_evidence::terraform::{
     Attr, IamEffect, IamStatement, Resource, Terraform, TfValue, address_of,
 };
 
-use crate::kit::finish::{Tally, conclude_tally};
+use crate::kit::finish::Tally;
 use crate::{CheckContext, Evaluate, declare_check};
 
 /// Actions that only accept `Resource: "*"` (no resource-level permissions), so a statement
@@ -184,17 +184,7 @@ impl Evaluate for LeastPrivilegeIdentity {
             );
         }
         managed_policies(tf, &mut failures, &mut unknowns);
-        conclude_tally(
-            cx,
-            cx.evidence.gaps("K T"),
-            Tally {
-                failures,
-                unknowns,
-                evidence,
-                ..Tally::default()
-            },
-            NOTHING_FOUND,
-        )
+        Tally::judged(failures, unknowns, evidence).conclude(cx, "K T", NOTHING_FOUND)
     }
 }
 

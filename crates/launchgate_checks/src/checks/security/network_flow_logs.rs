@@ -3,7 +3,7 @@
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::terraform::{Resource, Terraform};
 
-use crate::kit::finish::{Tally, conclude_tally};
+use crate::kit::finish::Tally;
 use crate::kit::terraform::tf_bool;
 use crate::{CheckContext, Evaluate, declare_check};
 
@@ -177,17 +177,7 @@ impl Evaluate for NetworkFlowLogs {
                 (None, None) => {}
             }
         }
-        conclude_tally(
-            cx,
-            cx.evidence.gaps("T"),
-            Tally {
-                failures,
-                unknowns,
-                evidence,
-                ..Tally::default()
-            },
-            NO_NETWORK,
-        )
+        Tally::judged(failures, unknowns, evidence).conclude(cx, "T", NO_NETWORK)
     }
 }
 

@@ -4,7 +4,7 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::k8s::{Kubernetes, Object, Workload, same_namespace};
 use launchgate_evidence::terraform::{IngressRule, TfValue};
 
-use crate::kit::finish::{Tally, conclude_tally};
+use crate::kit::finish::Tally;
 use crate::kit::terraform::tf_bool;
 use crate::{CheckContext, Evaluate, declare_check};
 
@@ -192,17 +192,7 @@ impl Evaluate for NetworkIsolation {
                 ),
             }
         }
-        conclude_tally(
-            cx,
-            cx.evidence.gaps("K T"),
-            Tally {
-                failures,
-                unknowns,
-                evidence,
-                ..Tally::default()
-            },
-            NOTHING_FOUND,
-        )
+        Tally::judged(failures, unknowns, evidence).conclude(cx, "K T", NOTHING_FOUND)
     }
 }
 

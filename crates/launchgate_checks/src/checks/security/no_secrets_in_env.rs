@@ -7,7 +7,7 @@ use launchgate_evidence::terraform::TfValue;
 use launchgate_evidence::yaml::Node;
 
 use crate::kit::aws::unread_task_definitions;
-use crate::kit::finish::{Tally, conclude_tally};
+use crate::kit::finish::Tally;
 use crate::kit::workloads::NO_WORKLOADS;
 use crate::{CheckContext, Evaluate, declare_check};
 
@@ -144,17 +144,7 @@ impl Evaluate for NoSecretsInEnv {
         kubernetes(cx, &mut failures, &mut evidence);
         config_maps(cx, &mut failures, &mut evidence);
         ecs(cx, &mut failures, &mut unknowns, &mut evidence);
-        conclude_tally(
-            cx,
-            cx.evidence.gaps("K T"),
-            Tally {
-                failures,
-                unknowns,
-                evidence,
-                ..Tally::default()
-            },
-            NO_WORKLOADS,
-        )
+        Tally::judged(failures, unknowns, evidence).conclude(cx, "K T", NO_WORKLOADS)
     }
 }
 

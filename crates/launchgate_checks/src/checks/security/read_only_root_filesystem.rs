@@ -4,7 +4,7 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::k8s::Workload;
 
 use crate::kit::aws::unread_task_definitions;
-use crate::kit::finish::{Tally, conclude_tally};
+use crate::kit::finish::Tally;
 use crate::kit::terraform::tf_bool;
 use crate::kit::workloads::NO_WORKLOADS;
 use crate::{CheckContext, Evaluate, declare_check};
@@ -171,16 +171,6 @@ impl Evaluate for ReadOnlyRootFilesystem {
                 ),
             }
         }
-        conclude_tally(
-            cx,
-            cx.evidence.gaps("K T"),
-            Tally {
-                failures,
-                unknowns,
-                evidence,
-                ..Tally::default()
-            },
-            NO_WORKLOADS,
-        )
+        Tally::judged(failures, unknowns, evidence).conclude(cx, "K T", NO_WORKLOADS)
     }
 }
