@@ -32,7 +32,7 @@ declare_check! {
     /// A datastore with backups explicitly off (`backup_retention_period = 0`, point-in-time
     /// recovery disabled or absent on a table) fails at that value, naming the claim too when
     /// `claims.backups.automated: true` says otherwise. An `aws_db_instance` that does not write
-    /// `backup_retention_period` is not taken as evidence: the default depends on how it is created
+    /// `backup_retention_period` is not taken as proof: the default depends on how it is created
     /// (1 day through the API, 0 for a replica), so the check is inconclusive unless the claim
     /// or an AWS Backup selection covers it. With no datastore or backup in the repository, the
     /// claim decides (an attested pass, or a failure when it is `false` or missing).
