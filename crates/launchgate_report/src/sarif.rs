@@ -453,10 +453,7 @@ mod tests {
 
     #[test]
     fn anchors_follow_github_heading_ids() {
-        assert_eq!(
-            slug("CAP-001 resource-limits"),
-            "cap-001-resource-limits"
-        );
+        assert_eq!(slug("CAP-001 resource-limits"), "cap-001-resource-limits");
         assert_eq!(slug("How to fix"), "how-to-fix");
         assert_eq!(slug("A `code` & b_c!"), "a-code--b_c");
     }

@@ -1,6 +1,6 @@
 //! Value tests shared by the rules: Shannon entropy with alphabet-aware thresholds,
 //! placeholders and references (`${VAR}`, `{{ .Values.x }}`, `process.env.X`), names that only
-//! look secret (`token_url`, `secretName`), and a small base64 decoder.
+//! look secret (`token_url`, `secretName`).
 //!
 //! Thresholds (documented here, tested in `tests.rs`):
 //! - *Randomness*: Shannon entropy (bits per character) must reach 70 % of the most a string of
@@ -496,39 +496,5 @@ pub(super) fn percent_decode(v: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// A base64 decoder (standard or URL-safe alphabet, padding optional, whitespace ignored).
-pub(super) fn decode_base64(s: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(s.len() / 4 * 3 + 3);
-    let mut acc: u32 = 0;
-    let mut bits = 0u32;
-    let mut padding = false;
-    for b in s.bytes() {
-        let v = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            b'=' => {
-                padding = true;
-                continue;
-            }
-            b' ' | b'\t' | b'\r' | b'\n' => continue,
-            _ => return None,
-        };
-        if padding {
-            return None;
-        }
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(((acc >> bits) & 0xff) as u8);
-        }
-    }
-    // Leftover bits beyond a byte boundary: 6 bits (one stray character) is malformed.
-    if bits >= 6 {
-        return None;
-    }
-    Some(out)
-}
+/// Base64 as the evidence readers decode it.
+pub(super) use crate::encoded::base64 as decode_base64;
