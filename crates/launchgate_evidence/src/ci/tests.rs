@@ -783,12 +783,12 @@ fn every_ci_file_is_detected_even_without_a_pipeline() {
 
 #[test]
 fn globs() {
-    assert!(glob_match("main", "main"));
-    assert!(glob_match("release/*", "release/1.2"));
-    assert!(glob_match("**", "a/b"));
-    assert!(glob_match("ma?n", "main"));
-    assert!(!glob_match("release/*", "main"));
-    assert!(glob_match("*", ""));
+    assert!(wildcard_match("main", "main"));
+    assert!(wildcard_match("release/*", "release/1.2"));
+    assert!(wildcard_match("**", "a/b"));
+    assert!(wildcard_match("ma?n", "main"));
+    assert!(!wildcard_match("release/*", "main"));
+    assert!(wildcard_match("*", ""));
 }
 
 fn check_robust(system: CiSystem, path: &str, text: &str) {

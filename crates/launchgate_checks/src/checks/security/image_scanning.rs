@@ -346,7 +346,8 @@ fn registry_rule_covering(tf: &Terraform, name: Option<&str>) -> Option<String> 
                     .value("filter")
                     .and_then(TfValue::as_str)
                     .is_some_and(|pattern| {
-                        pattern == "*" || name.is_some_and(|n| wildcard(pattern, n))
+                        pattern == "*"
+                            || name.is_some_and(|n| launchgate_core::wildcard_match(pattern, n))
                     })
             });
             if matches {
@@ -355,24 +356,6 @@ fn registry_rule_covering(tf: &Terraform, name: Option<&str>) -> Option<String> 
         }
     }
     None
-}
-
-/// ECR's repository filter: `*` matches any run of characters.
-fn wildcard(pattern: &str, text: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    let [first, middle @ .., last] = parts.as_slice() else {
-        return pattern == text;
-    };
-    let Some(mut rest) = text.strip_prefix(first) else {
-        return false;
-    };
-    for p in middle {
-        match rest.find(p) {
-            Some(i) => rest = &rest[i + p.len()..],
-            None => return false,
-        }
-    }
-    rest.len() >= last.len() && rest.ends_with(last)
 }
 
 fn no_scanner_message(pipelines: &[Pipeline]) -> String {
