@@ -1,10 +1,13 @@
 //! CAP-001 resource-limits: Every long-running container sets a CPU request, a memory request and a
 //! memory limit; every ECS container has a CPU and a memory reservation.
 
+use std::collections::BTreeMap;
+
 use launchgate_core::{Finding, Outcome};
-use launchgate_evidence::k8s::{Container, Kubernetes, Located, Object, Workload, same_namespace};
+use launchgate_evidence::k8s::{
+    Container, Kubernetes, LimitRange, Located, Workload, same_namespace,
+};
 use launchgate_evidence::terraform::{EcsContainer, EcsTaskDefinition, TfValue};
-use launchgate_evidence::yaml::Node;
 
 use crate::kit::finish::Tally;
 use crate::kit::terraform::tf_value;
@@ -262,8 +265,9 @@ impl LimitDefaults {
     fn for_workload(k: &Kubernetes, w: &Workload) -> LimitDefaults {
         let mut d = LimitDefaults::default();
         for lr in k
-            .objects_of_kind("LimitRange")
-            .filter(|o| same_namespace(o.namespace.as_deref(), w.namespace.as_deref()))
+            .limit_ranges
+            .iter()
+            .filter(|l| same_namespace(l.namespace.as_deref(), w.namespace.as_deref()))
         {
             d.absorb(lr);
         }
@@ -273,19 +277,17 @@ impl LimitDefaults {
     /// Applies the API's LimitRange defaulting for `type: Container` items: a missing
     /// `default` (limit) comes from `max`; a missing `defaultRequest` from `default`, else
     /// `min`.
-    fn absorb(&mut self, lr: &Object) {
-        let items = lr.doc.at(&["spec", "limits"]).map(Node::as_seq);
-        for item in items.unwrap_or_default() {
-            if item.get("type").and_then(Node::as_str) != Some("Container") {
+    fn absorb(&mut self, lr: &LimitRange) {
+        for item in &lr.limits {
+            if item.limit_type.as_deref() != Some("Container") {
                 continue;
             }
-            let has = |key: &str, res: &str| {
-                item.at(&[key, res])
-                    .and_then(Node::scalar_text)
-                    .is_some_and(|q| !is_zero_quantity(&q))
+            let has = |set: &BTreeMap<String, String>, res: &str| {
+                set.get(res).is_some_and(|q| !is_zero_quantity(q))
             };
-            let limit = |res: &str| has("default", res) || has("max", res);
-            let request = |res: &str| has("defaultRequest", res) || limit(res) || has("min", res);
+            let limit = |res: &str| has(&item.default, res) || has(&item.max, res);
+            let request =
+                |res: &str| has(&item.default_request, res) || limit(res) || has(&item.min, res);
             self.request_cpu |= request("cpu");
             self.request_memory |= request("memory");
             self.limit_memory |= limit("memory");

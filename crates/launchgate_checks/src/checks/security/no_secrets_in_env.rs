@@ -4,7 +4,6 @@
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::k8s::{EnvFromSource, EnvValue, VolumeSource};
 use launchgate_evidence::terraform::TfValue;
-use launchgate_evidence::yaml::Node;
 
 use crate::kit::aws::unread_task_definitions;
 use crate::kit::finish::Tally;
@@ -246,14 +245,18 @@ fn kubernetes(cx: &CheckContext<'_>, failures: &mut Vec<Finding>, evidence: &mut
 }
 
 fn config_maps(cx: &CheckContext<'_>, failures: &mut Vec<Finding>, evidence: &mut Vec<Finding>) {
-    for cm in cx.evidence.kubernetes.objects_of_kind("ConfigMap") {
+    for cm in &cx.evidence.kubernetes.config_maps {
         let resource = cm.resource();
-        let Some(data) = cm.doc.get("data") else {
+        let Some(data) = &cm.data else {
             continue;
         };
         let mut clean = 0usize;
-        for e in data.as_map() {
-            match literal_text(&e.value).and_then(|text| judge_literal(&e.key, &text)) {
+        for e in data {
+            match e
+                .text
+                .as_deref()
+                .and_then(|text| judge_literal(&e.key, text))
+            {
                 Some(problem) => failures.push(
                     Finding::new(format!(
                         "key `{}` of {resource} {problem}; keep it in a Secret instead",
@@ -275,11 +278,6 @@ fn config_maps(cx: &CheckContext<'_>, failures: &mut Vec<Finding>, evidence: &mu
             );
         }
     }
-}
-
-/// The text of a scalar ConfigMap value.
-fn literal_text(n: &Node) -> Option<String> {
-    n.scalar_text()
 }
 
 fn ecs(
