@@ -7,6 +7,7 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::prometheus::{QueueRef, Rule, Signal};
 
 use crate::CheckContext;
+use crate::kit::finish::{NOT_SCANNED, Tally, conclude_tally};
 use crate::kit::manifest::names_match;
 
 /// Checks that judge the service's alerts do not apply when it has none and every rule file
@@ -108,4 +109,29 @@ pub fn selector_text(set: &BTreeMap<String, String>) -> String {
 /// `1 alert`, `3 alerts`.
 pub fn count(n: usize, what: &str) -> String {
     format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The service's alerts for a check that judges each of them, or its outcome when there is
+/// nothing to judge: the repository was not scanned, or the service has no alerts
+/// ([`no_service_alerts`]).
+pub fn alerts_to_judge<'a>(cx: &CheckContext<'a>) -> Result<Vec<&'a Rule>, Outcome> {
+    if !cx.evidence.scanned {
+        return Err(Outcome::inconclusive(NOT_SCANNED));
+    }
+    let alerts = service_alerts(cx);
+    match no_service_alerts(cx, &alerts) {
+        Some(skip) => Err(skip),
+        None => Ok(alerts),
+    }
+}
+
+/// Concludes a check of the service's alerts `judged` from its tally, with the rule files that
+/// could not be read ([`rule_gaps`]) as gaps.
+pub fn conclude_alerts(cx: &CheckContext<'_>, judged: &[&Rule], t: Tally) -> Outcome {
+    conclude_tally(
+        cx,
+        rule_gaps(cx, judged),
+        t,
+        "no alerts of the service were found (see OBS-005)",
+    )
 }

@@ -6,7 +6,8 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::alertmanager::{Config, ConfigOrigin, ReceiverClass, RouteMatch};
 use launchgate_evidence::prometheus::Rule;
 
-use crate::kit::finish::{NOT_SCANNED, conclude, in_report_order};
+use crate::kit::alerts::alerts_to_judge;
+use crate::kit::finish::{conclude, in_report_order};
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -123,13 +124,10 @@ const NAMED: usize = 3;
 
 impl Evaluate for AlertRouting {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
-        if !cx.evidence.scanned {
-            return Outcome::inconclusive(NOT_SCANNED);
-        }
-        let alerts = cx.evidence.prometheus.service_alerts(&cx.manifest.alerts);
-        if let Some(skip) = crate::kit::alerts::no_service_alerts(cx, &alerts) {
-            return skip;
-        }
+        let alerts = match alerts_to_judge(cx) {
+            Ok(alerts) => alerts,
+            Err(outcome) => return outcome,
+        };
         if alerts.is_empty() {
             return conclude(
                 cx,

@@ -4,8 +4,9 @@
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::prometheus::{Rule, duration_seconds};
 
-use crate::kit::alerts::{alert_name, rule_gaps, service_alerts};
-use crate::kit::finish::{Tally, conclude_tally};
+use crate::kit::alerts::conclude_alerts;
+use crate::kit::alerts::{alert_name, service_alerts};
+use crate::kit::finish::Tally;
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -169,12 +170,7 @@ impl Evaluate for AlertRulesValid {
         for r in &mine {
             judge(r, &mut t);
         }
-        conclude_tally(
-            cx,
-            rule_gaps(cx, &mine),
-            t,
-            "no alerts of the service were found (see OBS-005)",
-        )
+        conclude_alerts(cx, &mine, t)
     }
 }
 

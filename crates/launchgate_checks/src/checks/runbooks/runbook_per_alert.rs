@@ -3,9 +3,9 @@
 
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::docs::{Anchor, Resolution};
-use launchgate_evidence::prometheus::Rule;
 
-use crate::kit::finish::{NOT_SCANNED, conclude, in_report_order};
+use crate::kit::alerts::{alert_name, alerts_to_judge};
+use crate::kit::finish::{conclude, in_report_order};
 use crate::kit::runbooks::{
     RUNBOOK_ANNOTATIONS, existing_file, place, resolve_link, runbook_annotation,
 };
@@ -92,19 +92,12 @@ declare_check! {
     }
 }
 
-fn alert_name(rule: &Rule) -> String {
-    format!("alert `{}`", rule.name.value)
-}
-
 impl Evaluate for RunbookPerAlert {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
-        if !cx.evidence.scanned {
-            return Outcome::inconclusive(NOT_SCANNED);
-        }
-        let alerts = cx.evidence.prometheus.service_alerts(&cx.manifest.alerts);
-        if let Some(skip) = crate::kit::alerts::no_service_alerts(cx, &alerts) {
-            return skip;
-        }
+        let alerts = match alerts_to_judge(cx) {
+            Ok(alerts) => alerts,
+            Err(outcome) => return outcome,
+        };
         let mut failures = Vec::new();
         let mut evidence = Vec::new();
         for rule in alerts {
