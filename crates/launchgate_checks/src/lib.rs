@@ -1,6 +1,12 @@
 //! The check engine: the [`Check`] trait, the [`declare_check!`] macro, the ID-ordered registry of
 //! built-in checks, and a [`Registry`] that library users extend with their own checks.
 //!
+//! Layout: this file holds the trait, the context, the macro and the registry;
+//! `checks/mod.rs` the one ID-ordered table of built-in checks; `checks/<category>/<slug>.rs`
+//! one check each and nothing else; `kit/<job>.rs` the code checks share, one module per job
+//! (finishing an outcome, claims, Terraform, workloads, alerts, ...); `fixture.rs` the fixture
+//! runner of the unit tests and of `tests/`. `CONTRIBUTING.md` says how to add a check.
+//!
 //! Checks are pure: a function of the manifest, the evidence, the policy's check options and the
 //! review date. No I/O, no clock, no environment.
 
