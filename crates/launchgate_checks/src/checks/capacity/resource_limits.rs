@@ -11,6 +11,7 @@ use launchgate_evidence::terraform::{EcsContainer, EcsTaskDefinition, TfValue};
 
 use crate::kit::finish::Tally;
 use crate::kit::terraform::tf_value;
+use crate::kit::workloads::NO_WORKLOADS;
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -104,8 +105,6 @@ declare_check! {
     }
 }
 
-const NOTHING_FOUND: &str = "no Kubernetes workloads or ECS task definitions found; point launchgate at the repository that deploys the service";
-
 impl Evaluate for ResourceLimits {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let k = &cx.evidence.kubernetes;
@@ -152,7 +151,7 @@ impl Evaluate for ResourceLimits {
                 "the Kubernetes workloads are all Jobs, CronJobs or bare Pods, which run to completion; no long-running container to size",
             );
         }
-        Tally::judged(failures, unknown, evidence).conclude(cx, "K T", NOTHING_FOUND)
+        Tally::judged(failures, unknown, evidence).conclude(cx, "K T", NO_WORKLOADS)
     }
 }
 
