@@ -209,3 +209,27 @@ pub fn in_report_order(mut findings: Vec<Finding>) -> Vec<Finding> {
     report_order(&mut findings);
     findings
 }
+
+#[cfg(test)]
+mod tests {
+    use launchgate_core::{Finding, Location};
+
+    use super::in_report_order;
+
+    #[test]
+    fn report_order_is_location_then_message_with_unplaced_findings_last_and_no_duplicates() {
+        let at = |path: &str, line: u32| Some(Location::new(path, line, 1));
+        let f = |msg: &str, loc: Option<Location>| Finding::new(msg).at(loc);
+        let ordered = in_report_order(vec![
+            f("b", None),
+            f("z", at("b.yaml", 1)),
+            f("y", at("a.yaml", 9)),
+            f("x", at("a.yaml", 9)),
+            f("y", at("a.yaml", 9)),
+            f("a", None),
+            f("w", at("a.yaml", 2)),
+        ]);
+        let got: Vec<&str> = ordered.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(got, ["w", "x", "y", "z", "a", "b"]);
+    }
+}
