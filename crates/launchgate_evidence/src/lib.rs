@@ -18,6 +18,7 @@ pub mod dashboards;
 pub mod deps;
 pub mod dockerfile;
 pub mod docs;
+mod encoded;
 mod json;
 pub mod k8s;
 pub mod ownership;

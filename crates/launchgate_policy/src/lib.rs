@@ -222,10 +222,11 @@ pub fn evaluate_with_baseline(
     baseline: Option<RecordedGate>,
 ) -> Result<Evaluation, DecideError> {
     let gate = policy.gate(baseline);
+    let options = policy.options_for(manifest.tier);
     let cx = CheckContext {
         manifest,
         evidence,
-        options: &policy.options,
+        options: &options,
         today,
         gate: &gate,
     };

@@ -424,7 +424,8 @@ pub(super) fn from_kubernetes(
                     };
                     let known = config_key(&e.key, "");
                     let origin = origin_of(true, o.name(), &e.key);
-                    let Some(Ok(text)) = base64_decode(encoded).map(String::from_utf8) else {
+                    let Some(Ok(text)) = crate::encoded::base64(encoded).map(String::from_utf8)
+                    else {
                         if known {
                             errors.push(EvidenceError::new(
                                 e.value.loc.clone(),
@@ -483,41 +484,4 @@ fn embedded(
             format!("{}: {}", origin.describe(), err.message),
         )),
     }
-}
-
-/// Decodes standard (or URL-safe) base64, ignoring whitespace; `None` when it is not base64.
-pub(super) fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() / 4 * 3);
-    let mut acc: u32 = 0;
-    let mut bits = 0u32;
-    let mut padded = false;
-    for c in text.bytes() {
-        if c.is_ascii_whitespace() {
-            continue;
-        }
-        if c == b'=' {
-            padded = true;
-            continue;
-        }
-        if padded {
-            return None;
-        }
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(u8::try_from((acc >> bits) & 0xff).unwrap_or(0));
-            acc &= (1 << bits) - 1;
-        }
-    }
-    // A single leftover character (6 bits) cannot encode a byte.
-    (bits < 6).then_some(out)
 }

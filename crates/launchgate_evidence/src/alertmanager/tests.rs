@@ -2,8 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use super::read::{base64_decode, paging_service};
+use super::read::paging_service;
 use super::*;
+use crate::encoded::base64 as base64_decode;
 use crate::k8s;
 use crate::yaml;
 

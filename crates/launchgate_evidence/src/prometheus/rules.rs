@@ -208,44 +208,25 @@ pub(super) fn from_kubernetes(
     }
 }
 
-/// A Prometheus duration (`30s`, `5m`, `1h30m`, `2d`, `1w`, `1y`, `500ms`) in whole seconds
-/// (milliseconds are rounded down); `None` when it is not one.
+/// A Prometheus duration (`30s`, `5m`, `1h30m`, `2d`, `1w`, `1y`, `500ms`, units from the
+/// largest down, each once) in whole seconds (milliseconds are rounded down); `None` when it
+/// is not one. PromQL's own parser reads it; a bare number (seconds to PromQL, not a duration
+/// in a rule file) is not one, and zero (`0`, `0s`) is.
 pub fn duration_seconds(text: &str) -> Option<u64> {
     let t = text.trim();
-    if t.is_empty() {
-        return None;
-    }
     if t == "0" {
         return Some(0);
     }
-    let mut total_ms: u64 = 0;
-    let mut rest = t;
-    while !rest.is_empty() {
-        let digits = rest
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(rest.len());
-        if digits == 0 {
-            return None;
-        }
-        let n: u64 = rest[..digits].parse().ok()?;
-        rest = &rest[digits..];
-        let unit = rest
-            .find(|c: char| c.is_ascii_digit())
-            .unwrap_or(rest.len());
-        let ms = match &rest[..unit] {
-            "ms" => 1,
-            "s" => 1000,
-            "m" => 60_000,
-            "h" => 3_600_000,
-            "d" => 86_400_000,
-            "w" => 604_800_000,
-            "y" => 31_536_000_000,
-            _ => return None,
-        };
-        total_ms = total_ms.checked_add(n.checked_mul(ms)?)?;
-        rest = &rest[unit..];
+    if !t.starts_with(|c: char| c.is_ascii_digit()) || t.ends_with(|c: char| c.is_ascii_digit()) {
+        return None;
     }
-    Some(total_ms / 1000)
+    if let Ok(d) = promql_parser::util::parse_duration(t) {
+        return Some(d.as_secs());
+    }
+    // The parser refuses a zero duration; it is one when the same units with 1s parse.
+    let zero = t.bytes().all(|b| b == b'0' || !b.is_ascii_digit());
+    let ones: String = t.chars().map(|c| if c == '0' { '1' } else { c }).collect();
+    (zero && promql_parser::util::parse_duration(&ones).is_ok()).then_some(0)
 }
 
 /// Every vector selector in an expression (including those inside range selectors and
@@ -501,6 +482,10 @@ data:
         assert_eq!(duration_seconds("5"), None);
         assert_eq!(duration_seconds("m5"), None);
         assert_eq!(duration_seconds("5x"), None);
+        assert_eq!(duration_seconds("0s"), Some(0));
+        assert_eq!(duration_seconds("1y2w"), Some(32_745_600));
+        // Prometheus takes units from the largest down, each once.
+        assert_eq!(duration_seconds("30m1h"), None);
         assert_eq!(duration_seconds(""), None);
     }
 }

@@ -1,8 +1,10 @@
+//! SEC-001 no-hardcoded-secrets: No secret is committed to the repository.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::SkipReason;
 
-use crate::support::NOT_SCANNED;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::finish::NOT_SCANNED;
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -48,11 +50,7 @@ declare_check! {
     }
 }
 
-impl Check for NoHardcodedSecrets {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for NoHardcodedSecrets {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let ev = cx.evidence;
         if !ev.scanned {
