@@ -27,6 +27,7 @@ mod fleet;
 mod governance;
 
 mod init;
+mod output;
 mod progress;
 mod shell;
 
@@ -593,8 +594,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Failure> {
             } else {
                 text
             };
-            std::fs::write(path, plain)
-                .map_err(|e| Failure::Message(format!("cannot write {}: {e}", path.display())))?;
+            output::write_file(path, &plain)?;
         }
         None => write_stdout(&text)?,
     }
