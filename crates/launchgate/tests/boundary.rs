@@ -403,3 +403,83 @@ fn outputs_refuse_to_write_through_a_symlink() {
     assert!(left.is_empty(), "{left:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn alerts_of_a_rule_file_prometheus_rejects_count_for_nothing() {
+    let dir = sandbox("rejected");
+    let repo = dir.join("repo");
+    write(
+        &repo,
+        "launchgate.yaml",
+        "service: order-events-consumer\ntier: 1\nowner: team-fulfilment\nexposure: internal\ndata: persistent\ndependencies:\n  - name: order-events\n    kind: queue\n    timeout_ms: 1000\n    dead_letter_queue: order-events-dlq\n",
+    );
+    let rules = "groups:
+  - name: consumer
+    rules:
+      - alert: OrderEventsDeadLetters
+        expr: sum(rabbitmq_queue_messages{queue=\"order-events-dlq\"}) > 0
+        for: 5m
+        labels:
+          severity: critical
+        annotations:
+          summary: Order events that could not be processed are waiting
+      - alert: ConsumerErrors
+        expr: sum(rate(consumer_errors_total[5m]) > 1
+        for: 5m
+        labels:
+          severity: critical
+        annotations:
+          summary: The consumer fails
+";
+    write(&repo, "monitoring/rules.yml", rules);
+    let (v, _) = review(&repo, &[]);
+    // Prometheus loads none of the file: the checks that need its alerts cannot pass on them.
+    for id in ["OBS-005", "OBS-008", "SAF-008"] {
+        let c = check(&v, id);
+        assert!(status(c).1, "{id} is not inconclusive: {c}");
+        assert_ne!(c["status"], "pass", "{id}: {c}");
+    }
+    // OBS-007 still says why the file is rejected, at the broken expression.
+    let c = check(&v, "OBS-007");
+    assert_eq!(status(c), ("fail".to_string(), false), "{c}");
+    assert!(
+        finding_paths(c).contains(&"monitoring/rules.yml:12".to_string()),
+        "{c}"
+    );
+    // With the expression fixed the same alerts count again.
+    write(
+        &repo,
+        "monitoring/rules.yml",
+        rules.replace("[5m]) > 1", "[5m])) > 1"),
+    );
+    let (v, _) = review(&repo, &[]);
+    for id in ["OBS-005", "OBS-008", "SAF-008"] {
+        assert_eq!(check(&v, id)["status"], "pass", "{id}: {}", check(&v, id));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn content_decides_what_a_file_is() {
+    let dir = sandbox("classify");
+    let repo = dir.join("repo");
+    write(&repo, "launchgate.yaml", MANIFEST);
+    // Python named after Dockerfiles is Python.
+    write(
+        &repo,
+        "src/dockerfile.py",
+        "import sys\n\ndef render(image):\n    return f\"FROM {image}\\n\"\n",
+    );
+    // A Kubernetes file saved with a UTF-8 BOM and CRLF line ends is still Kubernetes.
+    write(
+        &repo,
+        "deploy/app.yaml",
+        "\u{feff}apiVersion: apps/v1\r\nkind: Deployment\r\nmetadata:\r\n  name: shop\r\nspec:\r\n  replicas: 3\r\n  template:\r\n    spec:\r\n      containers:\r\n        - name: shop\r\n          image: shop:1.2.3\r\n",
+    );
+    let (v, _) = review(&repo, &[]);
+    let scan = &v["scan"];
+    assert!(scan["errors"].as_array().unwrap().is_empty(), "{scan}");
+    assert!(scan["kinds"].get("dockerfile").is_none(), "{scan}");
+    assert_eq!(scan["kinds"]["kubernetes"], 1, "{scan}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
