@@ -22,6 +22,7 @@ use launchgate_report::{
     render_markdown, render_sarif, render_terminal,
 };
 
+mod boundary;
 mod clock;
 mod fleet;
 mod governance;
@@ -457,6 +458,9 @@ pub(crate) fn load(
         ),
         (None, false) => (path.to_path_buf(), path.join(MANIFEST_FILE)),
     };
+    if manifest.is_none() && !path.is_file() {
+        boundary::inside(&root, &manifest_path, MANIFEST_FILE)?;
+    }
     if !manifest_path.is_file() {
         return Err(Failure::Message(format!(
             "no service manifest at {}: create `{MANIFEST_FILE}` at the repository root (see `launchgate schema` and docs/manifest.md), or pass --manifest FILE",

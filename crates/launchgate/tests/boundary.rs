@@ -483,3 +483,37 @@ fn content_decides_what_a_file_is() {
     assert_eq!(scan["kinds"]["kubernetes"], 1, "{scan}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_manifest_linked_from_outside_the_repository_is_not_read() {
+    let dir = sandbox("manifest");
+    let repo = dir.join("repo");
+    let token = format!("{}_{}", "ghp", token(50, 36));
+    write(
+        &dir,
+        "outside/launchgate.yaml",
+        format!("{MANIFEST}owner: \"{token}\"\n"),
+    );
+    symlink("../outside/launchgate.yaml", repo.join("launchgate.yaml")).unwrap();
+    let out = lg()
+        .arg("check")
+        .arg(&repo)
+        .args(["--today", "2026-11-22"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("launchgate.yaml is a symbolic link leading outside the repository"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(&token) && !String::from_utf8_lossy(&out.stdout).contains(&token));
+    // A link to a manifest inside the repository is read like the file.
+    std::fs::remove_file(repo.join("launchgate.yaml")).unwrap();
+    write(&repo, "config/launchgate.yaml", MANIFEST);
+    symlink("config/launchgate.yaml", repo.join("launchgate.yaml")).unwrap();
+    let (v, code) = review(&repo, &[]);
+    assert!(matches!(code, 0 | 1), "{v}");
+    assert_eq!(v["service"], "shop", "{v}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
