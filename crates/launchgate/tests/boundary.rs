@@ -517,3 +517,56 @@ fn a_manifest_linked_from_outside_the_repository_is_not_read() {
     assert_eq!(v["service"], "shop", "{v}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn ignore_files_that_are_special_or_lead_out_are_never_opened() {
+    use rustix::fs::{CWD, FileType, Mode, mknodat};
+    let fifo = |p: PathBuf| {
+        mknodat(CWD, p, FileType::Fifo, Mode::from_raw_mode(0o644), 0).unwrap();
+    };
+    let dir = sandbox("ignores");
+    let repo = dir.join("repo");
+    write(&repo, "launchgate.yaml", MANIFEST);
+    // The walker opens a folder's ignore files before it lists the folder.
+    write(&repo, "services/pay/launchgate.yaml", MANIFEST);
+    write(&repo, "services/pay/config.env", aws_pair(60));
+    fifo(repo.join("services/.gitignore"));
+    let (v, _) = review(&repo, &[]);
+    let skips = skipped(&v);
+    assert!(
+        skips.contains(&(
+            "services/.gitignore".to_string(),
+            "ignore file that is a FIFO, never opened: its folder was not walked".to_string()
+        )),
+        "{skips:?}"
+    );
+    // The folder was not read, so SEC-001 cannot say it holds no secret.
+    let sec = check(&v, "SEC-001");
+    assert_eq!(status(sec), ("fail".to_string(), true), "{sec}");
+    // A folder of a larger checkout is reviewed even when a parent's ignore file is a FIFO.
+    let (v, _) = review(&repo.join("services/pay"), &[]);
+    let sec = check(&v, "SEC-001");
+    assert!(
+        finding_paths(sec).contains(&"config.env:2".to_string()),
+        "{sec}"
+    );
+    // And so is a repository whose own `.gitignore` is a FIFO (ignore files are then not
+    // applied: more is read, never less).
+    std::fs::remove_file(repo.join("services/.gitignore")).unwrap();
+    fifo(repo.join(".gitignore"));
+    symlink("/dev/zero", repo.join(".launchgateignore")).unwrap();
+    let (v, _) = review(&repo, &[]);
+    let skips = skipped(&v);
+    assert!(
+        skips.contains(&(".launchgateignore".to_string(), OUT_OF_REPO.to_string())),
+        "{skips:?}"
+    );
+    assert!(
+        skips.contains(&(
+            ".gitignore".to_string(),
+            "FIFO: special file, never opened".to_string()
+        )),
+        "{skips:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

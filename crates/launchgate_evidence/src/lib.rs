@@ -153,6 +153,10 @@ pub enum SkipReason {
     BrokenLink,
     /// A FIFO, socket or device file (directly, or as the target of a link): never opened.
     Special { kind: String },
+    /// An ignore file (`.gitignore`, `.ignore`, `.launchgateignore`) that is a special file or
+    /// a link out of the repository: never opened, and its folder not walked (the walker
+    /// would open it first).
+    UnwalkedFolder { why: String },
 }
 
 impl SkipReason {
@@ -160,15 +164,16 @@ impl SkipReason {
     /// file or folder, or a special file standing where a file should be. A check that must
     /// see every file (SEC-001) is inconclusive while any such skip exists. Links out of the
     /// repository, links to its own folders and broken links hide nothing of the repository;
-    /// binary and oversized files are scanned for secrets all the same.
+    /// binary and oversized files are scanned for secrets all the same, except build output
+    /// the report walk found, which is never secret-scanned (it is not the repository's).
     pub fn hides_text(&self) -> bool {
         match self {
-            SkipReason::Unreadable { .. } | SkipReason::Special { .. } => true,
-            SkipReason::TooLarge {
-                secrets_scanned, ..
-            }
-            | SkipReason::Binary { secrets_scanned } => !secrets_scanned,
-            SkipReason::SymlinkLoop
+            SkipReason::Unreadable { .. }
+            | SkipReason::Special { .. }
+            | SkipReason::UnwalkedFolder { .. } => true,
+            SkipReason::TooLarge { .. }
+            | SkipReason::Binary { .. }
+            | SkipReason::SymlinkLoop
             | SkipReason::OutsideRepository
             | SkipReason::FolderLink
             | SkipReason::BrokenLink => false,
@@ -207,6 +212,10 @@ impl std::fmt::Display for SkipReason {
             ),
             SkipReason::BrokenLink => f.write_str("symbolic link to nothing"),
             SkipReason::Special { kind } => write!(f, "{kind}: special file, never opened"),
+            SkipReason::UnwalkedFolder { why } => write!(
+                f,
+                "ignore file that is {why}, never opened: its folder was not walked"
+            ),
         }
     }
 }

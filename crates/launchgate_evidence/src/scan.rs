@@ -359,17 +359,57 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Evidence, ScanError> {
         errors: setup_errors,
         ..Collected::default()
     });
+    // The walker opens ignore files itself, before we see a folder's entries: one that is a
+    // FIFO or a device would hang it, one linked out of the repository would be read. At the
+    // root (or above it, when a folder of a larger checkout is reviewed) such a file turns the
+    // ignore files off, which scans more, never less; in a folder it keeps the folder unwalked.
+    // (The walker reads the parents' `.gitignore` files whenever it reads any, to apply a
+    // checkout's rules to a folder of it.)
+    let honour = unsafe_ignore_file(root, root).is_none()
+        && root
+            .ancestors()
+            .skip(1)
+            .all(|d| unsafe_ignore_file(d, Path::new("/")).is_none());
+    let pruned: Arc<Mutex<Vec<Skipped>>> = Arc::default();
+    let (filter_root, filter_pruned) = (root.to_path_buf(), Arc::clone(&pruned));
     let mut builder = WalkBuilder::new(root);
     builder
         .hidden(false)
         .require_git(false)
+        .git_ignore(honour)
+        .ignore(honour)
+        .parents(honour)
         .git_global(false)
         .git_exclude(false)
         // Links are resolved one by one (`link`), never followed by the walk.
         .follow_links(false)
-        .add_custom_ignore_filename(IGNORE_FILE)
         .threads(options.threads)
-        .filter_entry(|e| !(e.file_name() == ".git" && e.file_type().is_some_and(|t| t.is_dir())));
+        .filter_entry(move |e| {
+            if !e.file_type().is_some_and(|t| t.is_dir()) {
+                return true;
+            }
+            if e.file_name() == ".git" {
+                return false;
+            }
+            if !honour {
+                return true;
+            }
+            let Some((name, why)) = unsafe_ignore_file(e.path(), &filter_root) else {
+                return true;
+            };
+            let rel = relative(&filter_root, e.path());
+            filter_pruned
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(Skipped {
+                    path: format!("{rel}/{name}"),
+                    reason: SkipReason::UnwalkedFolder { why },
+                });
+            false
+        });
+    if honour {
+        builder.add_custom_ignore_filename(IGNORE_FILE);
+    }
     builder.build_parallel().run(|| {
         let total = &total;
         let reports = &reports;
@@ -402,6 +442,11 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Evidence, ScanError> {
     let mut collected = total
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
+    collected.skipped.append(
+        &mut pruned
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    );
     if !reports.is_empty() {
         walk_reports(root, options, &reports, &mut collected);
     }
@@ -460,6 +505,47 @@ fn link(
             },
         ),
     }
+}
+
+/// The ignore files the walker reads in every folder.
+const IGNORE_FILES: [&str; 3] = [".gitignore", ".ignore", IGNORE_FILE];
+
+/// The first ignore file of `dir` the walker must not open, and why: a FIFO, socket or
+/// device, or a link to one, or a link leading outside `root`. Three `lstat` calls a folder.
+fn unsafe_ignore_file(dir: &Path, root: &Path) -> Option<(&'static str, String)> {
+    for name in IGNORE_FILES {
+        let path = dir.join(name);
+        let Ok(meta) = fs::symlink_metadata(&path) else {
+            continue;
+        };
+        let t = meta.file_type();
+        if t.is_file() || t.is_dir() {
+            continue;
+        }
+        if !t.is_symlink() {
+            return Some((name, format!("a {}", read::special_kind(t))));
+        }
+        // A broken link fails to open, harmlessly.
+        let Ok(target) = fs::canonicalize(&path) else {
+            continue;
+        };
+        if !target.starts_with(root) {
+            return Some((
+                name,
+                "a symbolic link leading outside the repository".to_string(),
+            ));
+        }
+        match fs::metadata(&target) {
+            Ok(m) if !m.is_file() && !m.is_dir() => {
+                return Some((
+                    name,
+                    format!("a link to a {}", read::special_kind(m.file_type())),
+                ));
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Whether an error is the operating system's "too many levels of symbolic links".

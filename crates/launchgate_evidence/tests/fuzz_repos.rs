@@ -33,6 +33,8 @@ const NAMES: &[&str] = &[
     "a b",
     "ü.yaml",
     "new\nline.yaml",
+    ".gitignore",
+    ".launchgateignore",
     "x",
 ];
 

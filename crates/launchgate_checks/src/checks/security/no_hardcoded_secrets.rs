@@ -78,8 +78,8 @@ impl Check for NoHardcodedSecrets {
         let unseen: Vec<Finding> = ev
             .unseen()
             .map(|s| {
-                Finding::new(format!("{}: {}", s.path, s.reason))
-                    .at(Some(launchgate_core::Location::new(s.path.clone(), 1, 1)))
+                Finding::new(format!("{}: {}", s.path, s.reason)).at((!s.path.is_empty())
+                    .then(|| launchgate_core::Location::new(s.path.clone(), 1, 1)))
             })
             .collect();
         if !unseen.is_empty() {
