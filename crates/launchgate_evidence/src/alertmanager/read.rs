@@ -319,6 +319,7 @@ pub(super) fn config(
     errors: &mut Vec<EvidenceError>,
 ) -> Option<Config> {
     let prefix = origin.describe();
+    let before = errors.len();
     let mut r = Reader {
         style: Style::Alertmanager,
         prefix,
@@ -338,6 +339,10 @@ pub(super) fn config(
     let route = r.route(route_node, true);
     let receivers = r.receivers(doc.get("receivers"));
     r.check_references(&route, &receivers);
+    // Alertmanager refuses a configuration with any error: it routes nothing.
+    if r.errors.len() > before {
+        return None;
+    }
     Some(Config {
         origin,
         route,
@@ -353,6 +358,7 @@ fn operator_config(o: &crate::k8s::Object, errors: &mut Vec<EvidenceError>) -> O
     // A resource with receivers (or inhibition rules) only routes nothing.
     let route_node = spec.get("route")?;
     let origin = ConfigOrigin::AlertmanagerConfig(o.name().to_string());
+    let before = errors.len();
     let mut r = Reader {
         style: Style::Operator,
         prefix: origin.describe(),
@@ -361,6 +367,10 @@ fn operator_config(o: &crate::k8s::Object, errors: &mut Vec<EvidenceError>) -> O
     let mut route = r.route(route_node, false);
     let receivers = r.receivers(spec.get("receivers"));
     r.check_references(&route, &receivers);
+    // The operator refuses a resource with any error: it routes nothing.
+    if r.errors.len() > before {
+        return None;
+    }
     if let Some(ns) = o.doc.at(&["metadata", "namespace"])
         && let Some(text) = ns.scalar_text()
         && let Ok(mut m) = Matcher::new("namespace", MatchOp::Equal, &text, ns.loc.clone())

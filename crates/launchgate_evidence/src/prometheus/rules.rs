@@ -331,11 +331,19 @@ groups:
 
     #[test]
     fn rule_file_rules_keep_their_locations() {
-        let (p, errors) = scan_text("monitoring/rules.yml", FILE);
+        let valid = FILE.split("      - alert: Broken").next().unwrap();
+        let (p, errors) = scan_text("monitoring/rules.yml", valid);
+        assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(p.groups.len(), 1);
         assert_eq!(p.groups[0].name.value, "api");
-        assert_eq!(p.rules.len(), 3);
-        let alert = &p.rules[1];
+        assert_eq!(p.rules.len(), 2);
+        assert_eq!((p.alerts().count(), p.recording_rules().count()), (1, 1));
+        // With one broken expression Prometheus rejects the whole file: its rules count for
+        // nothing, and are kept apart with their locations.
+        let (p, errors) = scan_text("monitoring/rules.yml", FILE);
+        assert!(p.rules.is_empty() && p.groups.is_empty());
+        assert_eq!(p.rejected.len(), 3);
+        let alert = &p.rejected[1];
         assert_eq!(alert.name.value, "HighErrorRate");
         assert_eq!((alert.expr.loc.line, alert.expr.loc.column), (8, 15));
         assert_eq!(alert.for_seconds(), Some(600));
@@ -345,9 +353,8 @@ groups:
             Some("docs/runbooks/high-error-rate.md")
         );
         assert!(alert.parsed().is_some());
-        assert_eq!(p.alerts().count(), 2);
-        assert_eq!(p.recording_rules().count(), 1);
-        // The broken expression is an error at its `expr:` line, and the rule is kept.
+        assert_eq!(p.alerts().count(), 0);
+        // The broken expression is an error at its `expr:` line, and the rule is kept apart.
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!((errors[0].loc.line, errors[0].loc.column), (16, 15));
         assert!(
@@ -355,12 +362,13 @@ groups:
                 .message
                 .starts_with("alert `Broken`: the expression is not valid PromQL")
         );
-        assert!(p.rules[2].query.is_err());
+        assert!(p.rejected[2].query.is_err());
     }
 
     #[test]
     fn selection_by_labels_and_expression_matchers() {
-        let (p, _) = scan_text("monitoring/rules.yml", FILE);
+        let valid = FILE.split("      - alert: Broken").next().unwrap();
+        let (p, _) = scan_text("monitoring/rules.yml", valid);
         let sel = |pairs: &[(&str, &str)]| launchgate_manifest::AlertSelection {
             selectors: vec![
                 pairs

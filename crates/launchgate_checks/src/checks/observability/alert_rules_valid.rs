@@ -162,7 +162,17 @@ fn judge(rule: &Rule, t: &mut Tally) {
 
 impl Evaluate for AlertRulesValid {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
-        let mine = service_alerts(cx);
+        let mut mine = service_alerts(cx);
+        // Alerts of rule files Prometheus rejects count nowhere else; here they are judged,
+        // to say why their file is rejected.
+        mine.extend(
+            cx.evidence
+                .prometheus
+                .rejected
+                .iter()
+                .filter(|r| r.is_alert() && r.selected_by(&cx.manifest.alerts)),
+        );
+        mine.sort_by(|a, b| a.loc.cmp(&b.loc));
         if let Some(skip) = crate::kit::alerts::no_service_alerts(cx, &mine) {
             return skip;
         }
