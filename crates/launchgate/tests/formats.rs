@@ -143,6 +143,46 @@ fn redact(text: &str) -> String {
     }
 }
 
+/// `--docs-url` is the only source of links in SARIF: without it, none (no dead
+/// `example.invalid` links); with it, every rule links to its page and the driver to the folder.
+#[test]
+fn sarif_links_only_with_docs_url() {
+    let args = [
+        "examples/payment-service",
+        "--today",
+        "2026-11-22",
+        "--format",
+        "sarif",
+    ];
+    let (out, _, _) = run(&args);
+    assert!(
+        !out.contains("helpUri")
+            && !out.contains("informationUri")
+            && !out.contains("example.invalid")
+    );
+    let mut with = args.to_vec();
+    with.extend([
+        "--docs-url",
+        "https://git.example.com/acme/lg/blob/v1.4.0/docs/checks/",
+    ]);
+    let (out, _, _) = run(&with);
+    let log: Value = serde_json::from_str(&out).unwrap();
+    let driver = &log["runs"][0]["tool"]["driver"];
+    assert_eq!(
+        driver["informationUri"],
+        "https://git.example.com/acme/lg/blob/v1.4.0/docs/checks"
+    );
+    assert_eq!(
+        driver["rules"][0]["helpUri"],
+        "https://git.example.com/acme/lg/blob/v1.4.0/docs/checks/CAP-001.md#cap-001-resource-limits"
+    );
+    with.pop();
+    with.push("ftp://nowhere");
+    let (_, err, code) = run(&with);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("is not an http(s) URL"), "{err}");
+}
+
 /// The CI outputs of payment-service, as a user's CI sees them (version redacted).
 #[test]
 fn ci_formats_render_stably() {

@@ -3,7 +3,7 @@
 //!
 //! - PASS: a passing test case.
 //! - FAIL: `<failure>` with the check's message and, in its body, every finding with its
-//!   location and the page that explains the fix.
+//!   location and the check's "How to fix" (plus a link to its page when `--docs-url` is set).
 //! - SKIP: `<skipped>` with the reason the check does not apply.
 //! - WAIVED: `<skipped>` with the waiver (kind, expiry, reason); the body keeps the findings.
 //! - WARN: a **passing** test case whose `<system-out>` starts with `WARN:` and lists the
@@ -22,7 +22,7 @@ use launchgate_policy::CheckResult;
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 
 use crate::Review;
-use crate::sarif::{CiOptions, check_docs_url, sites};
+use crate::sarif::{CiOptions, check_docs_url, how_to_fix, sites};
 
 /// Why the JUnit report could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -62,7 +62,12 @@ fn sites_text(review: &Review, c: &CheckResult, opts: &CiOptions) -> String {
 }
 
 fn test_case(review: &Review, c: &CheckResult, opts: &CiOptions) -> TestCase {
-    let how = format!("How to fix: {}\n", check_docs_url(&c.id, &c.slug));
+    let mut how = how_to_fix(&c.id)
+        .map(|fix| format!("How to fix: {}\n", fix.trim()))
+        .unwrap_or_default();
+    if let Some(base) = &opts.docs_url {
+        let _ = writeln!(how, "More: {}", check_docs_url(base, &c.id, &c.slug));
+    }
     let status = match c.status {
         Status::Fail => {
             let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);

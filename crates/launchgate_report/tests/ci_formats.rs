@@ -17,6 +17,7 @@ fn prefixed(prefix: &str) -> CiOptions {
     CiOptions {
         exit_code: 0,
         path_prefix: prefix.to_string(),
+        ..CiOptions::default()
     }
 }
 
@@ -115,7 +116,7 @@ fn junit_cases_show_failures_warnings_and_waivers() {
             assert_eq!(ty.as_ref().unwrap().as_str(), "FAIL major");
             assert_eq!(
                 description.as_ref().unwrap().as_str(),
-                "launchgate.yaml:116:5\nHow to fix: https://example.invalid/launchgate/blob/main/docs/checks/CAP-007.md#cap-007-load-tested"
+                "launchgate.yaml:116:5\nHow to fix: Run a load test (k6, Locust, Gatling, JMeter, vegeta) against a production-like\nenvironment at the target rate, with latency and error-rate thresholds, and record the\nresult: `claims: {load_test: {tool: k6, date: 2026-10-30, peak_rps: 120, achieved_rps: 1300,\npassed: true}}`. Declare `target_rps` when the target is not a multiple of today's peak\n(for example a launch forecast)."
             );
         }
         other => panic!("CAP-007 is not a failure: {other:?}"),
@@ -160,6 +161,24 @@ fn junit_cases_show_failures_warnings_and_waivers() {
     let pass = case("CAP-001 resource-limits");
     assert!(matches!(pass.status, TestCaseStatus::Success { .. }));
     assert!(pass.system_out.is_none());
+}
+
+/// JUnit failures carry the check's "How to fix" and link to its page only when a docs URL is
+/// configured (`--docs-url`): no dead links.
+#[test]
+fn junit_links_only_with_a_docs_url() {
+    let r = review("all-false");
+    let plain = render_junit(&r, &CiOptions::default()).unwrap();
+    assert!(!plain.contains("example.invalid") && !plain.contains("More: "));
+    let linked = CiOptions {
+        docs_url: Some("https://git.example.com/lg/blob/v1/docs/checks/".into()),
+        ..CiOptions::default()
+    };
+    let text = render_junit(&r, &linked).unwrap();
+    assert!(
+        text.contains("More: https://git.example.com/lg/blob/v1/docs/checks/CAP-001.md#cap-001-resource-limits"),
+        "{text}"
+    );
 }
 
 #[test]
