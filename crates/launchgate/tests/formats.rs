@@ -379,7 +379,9 @@ fn action_yml_is_a_composite_action_over_the_cli() {
             "fail-on",
             "format",
             "sarif-file",
-            "upload-sarif"
+            "upload-sarif",
+            "version",
+            "release-url"
         ]
     );
     for (name, input) in inputs {
@@ -395,7 +397,8 @@ fn action_yml_is_a_composite_action_over_the_cli() {
             .collect();
         assert!(inputs.contains_key(&name), "undeclared input `{name}`");
     }
-    // The install step builds this very crate, from the action's checkout.
+    // For unreleased refs the install step builds this very crate, from the action's checkout
+    // (release downloads are tested in tests/release.rs).
     let install = step(&action, "Install launchgate")["run"].as_str().unwrap();
     assert!(
         install
