@@ -44,6 +44,10 @@ impl ServiceManifest {
     }
 }
 
+/// Where the manifest's JSON Schema is published: its `$id`, and the `$schema` of the
+/// `# yaml-language-server:` line `launchgate init` writes.
+pub const MANIFEST_SCHEMA_URL: &str = "https://launchgate.dev/schema/manifest.json";
+
 /// JSON Schema of the service manifest, pretty-printed.
 pub fn manifest_schema() -> String {
     render_schema(&schemars::schema_for!(ServiceManifest))

@@ -192,3 +192,10 @@ fn walk(value: &serde_json::Value, at: &str, missing: &mut Vec<String>) {
         _ => {}
     }
 }
+
+#[test]
+fn the_published_schema_url_is_the_manifest_schema_id() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&launchgate_manifest::manifest_schema()).unwrap();
+    assert_eq!(schema["$id"], launchgate_manifest::MANIFEST_SCHEMA_URL);
+}
