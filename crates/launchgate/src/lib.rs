@@ -51,7 +51,7 @@ pub struct Cli {
 
 /// The exit codes and environment variables, shown by `launchgate --help`, the man page and the
 /// command-line reference.
-const AFTER_LONG_HELP: &str = "\
+pub(crate) const AFTER_LONG_HELP: &str = "\
 Exit status:
   0  the gate passes (the decision is better than --fail-on), or the command succeeded
   1  the gate fails (a review at or below --fail-on; `audit verify` found a bad event)

@@ -139,6 +139,38 @@ fn man_pages_are_roff_for_the_tool_and_each_command() {
     assert!(stderr.contains(", init, "), "{stderr}");
 }
 
+/// Exit status and environment are the standard man sections on every page (not an EXTRA
+/// block), one tagged paragraph per code and per variable.
+#[test]
+fn man_pages_have_exit_status_and_environment_sections() {
+    for args in [vec!["man"], vec!["man", "check"], vec!["man", "audit"]] {
+        let (code, page, _) = run(&args);
+        assert_eq!(code, 0);
+        let exit = page.find("\n.SH \"EXIT STATUS\"\n").expect("EXIT STATUS");
+        let env = page.find("\n.SH ENVIRONMENT\n").expect("ENVIRONMENT");
+        assert!(exit < env, "{args:?}");
+        for code in ["0", "1", "2"] {
+            assert!(
+                page[exit..env].contains(&format!(".TP\n\\fB{code}\\fR\n")),
+                "{args:?} {code}"
+            );
+        }
+        for var in [
+            "LAUNCHGATE_TODAY",
+            "LAUNCHGATE_STORE",
+            "LAUNCHGATE_RECORD_KEY",
+            "NO_COLOR",
+        ] {
+            assert!(
+                page[env..].contains(&format!(".TP\n\\fB{var}\\fR\n")),
+                "{args:?} {var}"
+            );
+        }
+        assert!(!page.contains(".SH EXTRA\nExit status:"), "{args:?}");
+        assert_eq!(page.matches(".ds Aq").count(), 2, "one preamble");
+    }
+}
+
 #[test]
 fn the_committed_man_pages_match_the_binary() {
     for (file, args) in [
