@@ -379,3 +379,39 @@ fn colour_follows_the_terminal_no_color_and_clicolor_force() {
     assert!(!screen.contains('\u{1b}'), "{screen:?}");
     let _ = std::fs::remove_dir_all(&bad);
 }
+
+/// The fleet page may be published: it names review files by short paths, never by the
+/// absolute local paths they were read from.
+#[test]
+fn fleet_page_shows_short_paths_not_absolute_local_ones() {
+    let dir = std::env::temp_dir().join(format!("launchgate-polish-fleet-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("reviews")).unwrap();
+    let mut files = Vec::new();
+    for example in ["payment-service", "task-queue"] {
+        let file = dir.join("reviews").join(format!("{example}.json"));
+        let (code, _, err) = run(&[
+            "check",
+            &format!("examples/{example}"),
+            "--today",
+            "2026-11-22",
+            "--format",
+            "json",
+            "--output",
+            file.to_str().unwrap(),
+        ]);
+        assert!(code <= 1, "{err}");
+        files.push(file.to_string_lossy().into_owned());
+    }
+    let mut args = vec!["fleet"];
+    args.extend(files.iter().map(String::as_str));
+    let (code, html, err) = run(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        !html.contains(dir.to_str().unwrap()),
+        "an absolute local path on the page"
+    );
+    assert!(html.contains(">payment-service.json<"), "{html}");
+    assert!(html.contains(">task-queue.json<"), "{html}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
