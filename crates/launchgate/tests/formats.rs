@@ -578,3 +578,26 @@ fn pre_commit_hook_runs_launchgate_check_on_manifest_and_deploy_changes() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "NO_GO must refuse the commit");
 }
+
+/// A waived check states its waiver once: task-queue's manifest waives OBS-004, whose review
+/// message already carries the waiver; the CI formats show the original message plus the
+/// waiver in their own place (a note, a suppression), not the waiver twice.
+#[test]
+fn waived_messages_state_the_waiver_once() {
+    let reason = "Prometheus scrapes the ECS tasks through ECS service discovery";
+    for format in ["github", "gitlab", "sarif"] {
+        let (out, err, code) = run(&[
+            "examples/task-queue",
+            "--today",
+            "2026-11-22",
+            "--format",
+            format,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(out.matches(reason).count(), 1, "{format}:\n{out}");
+        assert!(
+            out.contains("inconclusive: a metrics library is in use"),
+            "{format}"
+        );
+    }
+}

@@ -101,6 +101,27 @@ pub(crate) fn sites(check: &CheckResult) -> Vec<Site<'_>> {
         .collect()
 }
 
+/// A site's message without the waiver the policy wrote into a waived check's own message
+/// (`waived until E (K): R; was FAIL: ...`): the CI formats state the waiver once, in their own
+/// place (an annotation's note, a SARIF suppression). Other messages are returned unchanged.
+pub(crate) fn unwaived<'a>(check: &CheckResult, message: &'a str) -> &'a str {
+    let Some(w) = check
+        .waiver
+        .as_ref()
+        .filter(|_| check.status == Status::Waived)
+    else {
+        return message;
+    };
+    let prefix = format!(
+        "waived until {} ({}): {}; was {}: ",
+        w.expires,
+        w.kind,
+        w.reason.trim().trim_end_matches('.'),
+        w.original_status.label()
+    );
+    message.strip_prefix(prefix.as_str()).unwrap_or(message)
+}
+
 /// The checks the CI formats report (FAIL, WARN, WAIVED), in review order.
 pub(crate) fn reported(review: &Review) -> impl Iterator<Item = &CheckResult> {
     review
@@ -380,7 +401,7 @@ fn results(review: &Review, opts: &CiOptions, rule_index: &BTreeMap<String, usiz
             r.insert("ruleId".into(), json!(c.id));
             r.insert("ruleIndex".into(), json!(index));
             r.insert("level".into(), json!(level(effective)));
-            r.insert("message".into(), text(site.message));
+            r.insert("message".into(), text(unwaived(c, site.message)));
             r.insert(
                 "locations".into(),
                 json!([location(opts, site.location, &review.manifest)]),
