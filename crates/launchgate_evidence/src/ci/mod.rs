@@ -593,36 +593,14 @@ fn loc_in(src: &Source, at: &Loc, text: &str, range: Range<usize>) -> Loc {
     at.clone()
 }
 
-/// GitHub-style glob: `*` and `**` match any run of characters, `?` one.
+/// A GitHub branch filter pattern: `*` matches any run of characters except `/`, `**` any run
+/// including `/`, `?` one character (globset with `literal_separator`, so `release/*` does not
+/// match `release/1.2/hotfix`, as on GitHub). A pattern globset cannot read matches nothing.
 fn glob_match(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match p.get(pi) {
-            Some('*') => {
-                while p.get(pi) == Some(&'*') {
-                    pi += 1;
-                }
-                star = Some((pi, ti));
-            }
-            Some(&c) if c == '?' || Some(&c) == t.get(ti) => {
-                pi += 1;
-                ti += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    pi = sp;
-                    ti = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p.get(pi..)
-        .is_some_and(|rest| rest.iter().all(|&c| c == '*'))
+    globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .is_ok_and(|g| g.compile_matcher().is_match(text))
 }
 
 /// How a YAML node is described in error messages.

@@ -789,6 +789,11 @@ fn globs() {
     assert!(glob_match("ma?n", "main"));
     assert!(!glob_match("release/*", "main"));
     assert!(glob_match("*", ""));
+    // `*` stops at `/`, as in GitHub's branch filters; `**` crosses it.
+    assert!(!glob_match("release/*", "release/1.2/hotfix"));
+    assert!(glob_match("release/**", "release/1.2/hotfix"));
+    assert!(!glob_match("*", "feature/login"));
+    assert!(glob_match("feature/*", "feature/login"));
 }
 
 fn check_robust(system: CiSystem, path: &str, text: &str) {
