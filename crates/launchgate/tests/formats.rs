@@ -601,3 +601,64 @@ fn waived_messages_state_the_waiver_once() {
         );
     }
 }
+
+/// docs/ci.md's monorepo pre-commit configuration works as written: each hook copy reviews its
+/// own service (`launchgate check` + `args`, run at the repository root) and is limited to
+/// changes under that service's directory.
+#[test]
+fn pre_commit_docs_review_one_service_of_a_monorepo() {
+    let doc = std::fs::read_to_string(root().join("docs/ci.md")).unwrap();
+    let section = doc.split("### One service of a monorepo").nth(1).unwrap();
+    let block = section
+        .split("```yaml\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .unwrap();
+    let file = launchgate_manifest::SourceFile::new("pre-commit-config.yaml", block.to_string());
+    let config = launchgate_manifest::yaml::load(&file).unwrap().0;
+    let hooks = config["repos"][0]["hooks"].as_array().unwrap();
+    assert_eq!(hooks.len(), 2);
+    let entry = yaml(".pre-commit-hooks.yaml")[0]["entry"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let repo = temp_dir("monorepo");
+    for service in ["payment", "billing"] {
+        let dir = repo.join("services").join(service);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::copy(
+            root().join("examples/all-false/launchgate.yaml"),
+            dir.join("launchgate.yaml"),
+        )
+        .unwrap();
+    }
+    for hook in hooks {
+        assert_eq!(hook["id"], "launchgate");
+        let args: Vec<&str> = hook["args"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        let service = args[0];
+        assert!(service.starts_with("services/"), "{args:?}");
+        assert_eq!(hook["files"], format!("^{service}/"));
+        let mut words = entry.split_whitespace();
+        assert_eq!(words.next(), Some("launchgate"));
+        let out = lg()
+            .current_dir(&repo)
+            .args(words)
+            .args(&args)
+            .args(["--today", "2026-11-22", "--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "NO_GO refuses the commit: {out:?}"
+        );
+        let review: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(review["service"], "legacy-billing", "{args:?}");
+    }
+    let _ = std::fs::remove_dir_all(&repo);
+}
