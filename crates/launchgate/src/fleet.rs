@@ -1,6 +1,6 @@
 //! `launchgate fleet`: stored JSON reviews of many services, summarised on one static HTML page.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use launchgate_report::{Fleet, FleetMember, Review, render_fleet_html};
@@ -29,8 +29,8 @@ pub(crate) fn fleet(args: &FleetArgs) -> Result<ExitCode, Failure> {
         None => None,
     };
     let mut members = Vec::with_capacity(args.reviews.len());
-    for path in &args.reviews {
-        let source = path.to_string_lossy().replace('\\', "/");
+    let shown = shown_sources(&args.reviews, std::env::current_dir().ok().as_deref());
+    for (path, source) in args.reviews.iter().zip(shown) {
         let text = std::fs::read_to_string(path)
             .map_err(|e| Failure::Message(format!("cannot read review {source}: {e}")))?;
         let review =
@@ -54,4 +54,67 @@ pub(crate) fn fleet(args: &FleetArgs) -> Result<ExitCode, Failure> {
         None => write_stdout(&html)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// How each review file is named on the page (which may be published): never an absolute local
+/// path. A relative path stays as given; an absolute one under the working directory becomes
+/// relative to it; the other absolute ones are shown relative to the folder they share (at least
+/// their file name).
+fn shown_sources(paths: &[PathBuf], cwd: Option<&Path>) -> Vec<String> {
+    let outside: Vec<&Path> = paths
+        .iter()
+        .filter(|p| p.is_absolute() && !cwd.is_some_and(|c| p.starts_with(c)))
+        .map(PathBuf::as_path)
+        .collect();
+    let mut common: Option<PathBuf> = outside
+        .first()
+        .and_then(|p| p.parent())
+        .map(Path::to_path_buf);
+    for p in &outside {
+        while let Some(c) = common.clone() {
+            if p.parent().is_some_and(|parent| parent.starts_with(&c)) {
+                break;
+            }
+            common = c.parent().map(Path::to_path_buf);
+        }
+    }
+    paths
+        .iter()
+        .map(|p| {
+            let shown = match (cwd, &common) {
+                (Some(c), _) if p.is_absolute() && p.starts_with(c) => {
+                    p.strip_prefix(c).unwrap_or(p)
+                }
+                (_, Some(c)) if p.is_absolute() => p.strip_prefix(c).unwrap_or(p),
+                _ => p.as_path(),
+            };
+            let text = shown.to_string_lossy().replace('\\', "/");
+            text.strip_prefix("./").map_or(text.clone(), str::to_string)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absolute_local_paths_are_never_shown() {
+        let paths: Vec<PathBuf> = [
+            "/home/ci/build/reviews/a.json",
+            "/home/ci/build/reviews/team/b.json",
+            "/work/repo/out/c.json",
+            "./d.json",
+            "e/f.json",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        assert_eq!(
+            shown_sources(&paths, Some(Path::new("/work/repo"))),
+            ["a.json", "team/b.json", "out/c.json", "d.json", "e/f.json"]
+        );
+        let one = [PathBuf::from("/tmp/x/a.json")];
+        assert_eq!(shown_sources(&one, None), ["a.json"]);
+    }
 }

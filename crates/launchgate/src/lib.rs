@@ -53,7 +53,7 @@ pub struct Cli {
 
 /// The exit codes and environment variables, shown by `launchgate --help`, the man page and the
 /// command-line reference.
-const AFTER_LONG_HELP: &str = "\
+pub(crate) const AFTER_LONG_HELP: &str = "\
 Exit status:
   0  the gate passes (the decision is better than --fail-on), or the command succeeded
   1  the gate fails (a review at or below --fail-on; `audit verify` found a bad event)
@@ -211,6 +211,12 @@ struct CheckArgs {
     /// an exported one); the gate fails (exit 1) only on a new FAIL. For pull requests.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
+    /// Where your copy of the check pages (`docs/checks/<ID>.md`) is published, e.g.
+    /// `https://github.com/acme/launchgate/blob/v1.4.0/docs/checks`: SARIF rules then link to
+    /// them (`helpUri`) and JUnit failures add a link. Without it the reports carry each check's
+    /// documentation and no links.
+    #[arg(long, value_name = "URL", value_parser = parse_docs_url)]
+    docs_url: Option<String>,
     #[command(flatten)]
     store: governance::StoreArg,
 }
@@ -240,9 +246,24 @@ impl CheckArgs {
             record: false,
             key: None,
             baseline: None,
+            docs_url: None,
             store,
         }
     }
+}
+
+fn parse_docs_url(s: &str) -> Result<String, String> {
+    let url = s.trim().trim_end_matches('/');
+    let host = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .unwrap_or_default();
+    if host.is_empty() || url.chars().any(char::is_whitespace) {
+        return Err(format!(
+            "`{s}` is not an http(s) URL; write e.g. https://github.com/acme/launchgate/blob/v1.4.0/docs/checks"
+        ));
+    }
+    Ok(url.to_string())
 }
 
 fn parse_size(s: &str) -> Result<u64, String> {
@@ -626,6 +647,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Failure> {
     let ci = || CiOptions {
         exit_code: i32::from(exit_code),
         path_prefix: repo_prefix(args),
+        docs_url: args.docs_url.clone(),
     };
     let text = match args.format {
         Format::Terminal if args.quiet && args.output.is_none() => {

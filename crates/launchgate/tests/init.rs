@@ -406,7 +406,12 @@ fn yes_on_the_task_queue_takes_the_catalog_codeowners_and_terraform() {
 
 #[test]
 fn yes_on_the_payment_service_finds_the_database_queue_and_ingress() {
-    let (m, _, stderr) = yes("examples/payment-service");
+    let (m, text, stderr) = yes("examples/payment-service");
+    // Editors with yaml-language-server complete and check the file from its first line.
+    assert_eq!(
+        text.lines().next(),
+        Some("# yaml-language-server: $schema=https://launchgate.dev/schema/manifest.json")
+    );
     assert_eq!(m.service, "payment-service");
     assert_eq!(m.owner.as_deref(), Some("team-payments"));
     assert_eq!(m.exposure, Exposure::Public);

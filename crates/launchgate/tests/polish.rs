@@ -139,6 +139,38 @@ fn man_pages_are_roff_for_the_tool_and_each_command() {
     assert!(stderr.contains(", init, "), "{stderr}");
 }
 
+/// Exit status and environment are the standard man sections on every page (not an EXTRA
+/// block), one tagged paragraph per code and per variable.
+#[test]
+fn man_pages_have_exit_status_and_environment_sections() {
+    for args in [vec!["man"], vec!["man", "check"], vec!["man", "audit"]] {
+        let (code, page, _) = run(&args);
+        assert_eq!(code, 0);
+        let exit = page.find("\n.SH \"EXIT STATUS\"\n").expect("EXIT STATUS");
+        let env = page.find("\n.SH ENVIRONMENT\n").expect("ENVIRONMENT");
+        assert!(exit < env, "{args:?}");
+        for code in ["0", "1", "2"] {
+            assert!(
+                page[exit..env].contains(&format!(".TP\n\\fB{code}\\fR\n")),
+                "{args:?} {code}"
+            );
+        }
+        for var in [
+            "LAUNCHGATE_TODAY",
+            "LAUNCHGATE_STORE",
+            "LAUNCHGATE_RECORD_KEY",
+            "NO_COLOR",
+        ] {
+            assert!(
+                page[env..].contains(&format!(".TP\n\\fB{var}\\fR\n")),
+                "{args:?} {var}"
+            );
+        }
+        assert!(!page.contains(".SH EXTRA\nExit status:"), "{args:?}");
+        assert_eq!(page.matches(".ds Aq").count(), 2, "one preamble");
+    }
+}
+
 #[test]
 fn the_committed_man_pages_match_the_binary() {
     for (file, args) in [
@@ -346,4 +378,40 @@ fn colour_follows_the_terminal_no_color_and_clicolor_force() {
     assert!(screen.contains("tier 7 does not exist"), "{screen:?}");
     assert!(!screen.contains('\u{1b}'), "{screen:?}");
     let _ = std::fs::remove_dir_all(&bad);
+}
+
+/// The fleet page may be published: it names review files by short paths, never by the
+/// absolute local paths they were read from.
+#[test]
+fn fleet_page_shows_short_paths_not_absolute_local_ones() {
+    let dir = std::env::temp_dir().join(format!("launchgate-polish-fleet-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("reviews")).unwrap();
+    let mut files = Vec::new();
+    for example in ["payment-service", "task-queue"] {
+        let file = dir.join("reviews").join(format!("{example}.json"));
+        let (code, _, err) = run(&[
+            "check",
+            &format!("examples/{example}"),
+            "--today",
+            "2026-11-22",
+            "--format",
+            "json",
+            "--output",
+            file.to_str().unwrap(),
+        ]);
+        assert!(code <= 1, "{err}");
+        files.push(file.to_string_lossy().into_owned());
+    }
+    let mut args = vec!["fleet"];
+    args.extend(files.iter().map(String::as_str));
+    let (code, html, err) = run(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        !html.contains(dir.to_str().unwrap()),
+        "an absolute local path on the page"
+    );
+    assert!(html.contains(">payment-service.json<"), "{html}");
+    assert!(html.contains(">task-queue.json<"), "{html}");
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -185,12 +185,16 @@ pub struct OncallClaim {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct BackupClaim {
+    /// Backups run automatically on a schedule.
     #[serde(default)]
     pub automated: Option<bool>,
+    /// How many days backups are kept.
     #[serde(default)]
     pub retention_days: Option<u32>,
+    /// The store can be restored to any point in time within the retention.
     #[serde(default)]
     pub point_in_time_recovery: Option<bool>,
+    /// Backups are encrypted at rest.
     #[serde(default)]
     pub encrypted: Option<bool>,
     /// A failed or stale backup raises an alert.
@@ -217,6 +221,7 @@ pub struct SecretsClaim {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct TransitClaim {
+    /// Traffic to and from the service uses TLS.
     #[serde(default)]
     pub tls: Option<bool>,
     /// Mutual TLS between services (required for tier 0).
@@ -255,6 +260,7 @@ pub struct LoadTestClaim {
     /// The rate the test sustained within its thresholds.
     #[serde(default)]
     pub achieved_rps: Option<f64>,
+    /// The day the load test ran (`YYYY-MM-DD`).
     #[serde(default)]
     pub date: Option<Date>,
     /// Whether the test's latency and error thresholds held.
@@ -266,6 +272,7 @@ pub struct LoadTestClaim {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CostClaim {
+    /// The estimated monthly cost in US dollars.
     #[serde(default)]
     pub monthly_usd: Option<f64>,
     /// Where the estimate is written (repository path or URL).

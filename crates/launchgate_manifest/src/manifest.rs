@@ -15,7 +15,10 @@ use crate::yaml;
 /// mutated afterwards, and every field can be located in the file with [`ServiceManifest::locate`].
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "launchgate service manifest", extend("$id" = "https://launchgate.dev/schema/manifest.json"))]
+#[schemars(
+    title = "launchgate service manifest",
+    description = "A launchgate service manifest (launchgate.yaml): what the service is, what it depends on, the facts the repository cannot show, and its policy.",
+    extend("$id" = "https://launchgate.dev/schema/manifest.json"))]
 #[non_exhaustive]
 pub struct ServiceManifest {
     /// Manifest format version. Only `1` exists today.
@@ -153,7 +156,9 @@ pub enum Stage {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Dependency {
+    /// The dependency's name, as used in findings and in the code's client configuration.
     pub name: String,
+    /// What kind of system the dependency is.
     pub kind: DependencyKind,
     /// Timeout of one attempt.
     #[serde(default)]
@@ -235,10 +240,12 @@ impl DependencyKind {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Backoff {
+    /// Delay before the first retry, in milliseconds.
     pub initial_ms: u64,
     /// Growth factor per attempt; 1 means a fixed delay.
     #[serde(default = "two")]
     pub multiplier: f64,
+    /// Upper bound of one delay, in milliseconds.
     #[serde(default)]
     pub max_ms: Option<u64>,
     /// Whether delays are randomised to avoid thundering herds.
@@ -315,6 +322,7 @@ impl ReportLocations {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Slo {
+    /// The objective's name, as used in reports and alert rules.
     pub name: String,
     /// What the SLI measures. Defaults to `latency` when `latency` is given, else `availability`.
     #[serde(default)]
@@ -353,6 +361,7 @@ pub enum SloKind {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct LatencyTarget {
+    /// The latency threshold in milliseconds.
     pub threshold_ms: u64,
     /// The percentile the threshold applies to, e.g. 99 for p99.
     #[serde(default)]

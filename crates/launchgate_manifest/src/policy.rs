@@ -315,8 +315,10 @@ pub fn default_alert_severities() -> Vec<SeverityLevel> {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Thresholds {
+    /// Minimum score in percent for GO (default 90).
     #[serde(default)]
     pub go: Option<f64>,
+    /// Minimum score in percent for CONDITIONAL_GO (default 70).
     #[serde(default)]
     pub conditional: Option<f64>,
 }
@@ -325,6 +327,7 @@ pub struct Thresholds {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CheckOverride {
+    /// The check's severity, replacing its default.
     #[serde(default)]
     pub severity: Option<Severity>,
     /// Requirement for tiers 0, 1, 2 as three letters: `R` required, `W` recommended, `-` skipped,

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use launchgate_core::Status;
 
 use crate::Review;
-use crate::sarif::{CiOptions, reported, sites};
+use crate::sarif::{CiOptions, reported, sites, unwaived};
 
 /// Escapes the message part of a workflow command (`%`, CR, LF).
 pub fn escape_data(s: &str) -> String {
@@ -58,7 +58,7 @@ pub fn render_github(review: &Review, opts: &CiOptions) -> String {
             }
             let _ = write!(props, ",title={}", escape_property(&title));
             let message = match &waiver_note {
-                Some(n) => format!("{}{n}", site.message),
+                Some(n) => format!("{}{n}", unwaived(c, site.message)),
                 None => site.message.to_string(),
             };
             let _ = writeln!(

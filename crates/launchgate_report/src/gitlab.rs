@@ -11,7 +11,7 @@ use launchgate_policy::CheckResult;
 use serde_json::{Value, json};
 
 use crate::Review;
-use crate::sarif::{CiOptions, fingerprints, reported, sites};
+use crate::sarif::{CiOptions, fingerprints, reported, sites, unwaived};
 
 /// The Code Quality severity of a reported check.
 fn severity(c: &CheckResult) -> &'static str {
@@ -46,7 +46,7 @@ pub fn render_gitlab(review: &Review, opts: &CiOptions) -> String {
                     "{} {}: {}{}",
                     c.id,
                     c.slug,
-                    site.message,
+                    unwaived(c, site.message),
                     waiver.as_deref().unwrap_or_default()
                 ),
                 "check_name": c.id,

@@ -3,14 +3,17 @@
 //!
 //! - PASS: a passing test case.
 //! - FAIL: `<failure>` with the check's message and, in its body, every finding with its
-//!   location and the page that explains the fix.
+//!   location and the check's "How to fix" (plus a link to its page when `--docs-url` is set).
 //! - SKIP: `<skipped>` with the reason the check does not apply.
 //! - WAIVED: `<skipped>` with the waiver (kind, expiry, reason); the body keeps the findings.
 //! - WARN: a **passing** test case whose `<system-out>` starts with `WARN:` and lists the
 //!   findings. A WARN is a recommendation that does not fail the gate on its own; as a
 //!   `<failure>` GitLab would show the pipeline's tests as failed and Jenkins would mark the
-//!   build UNSTABLE while launchgate exits 0. The test case also has the property
-//!   `launchgate.status` = `WARN` for tools that read properties.
+//!   build UNSTABLE while launchgate exits 0. (No `<properties>` in the test case: the strict
+//!   Jenkins xunit `junit-10.xsd` allows them only on `<testsuite>`.)
+//!
+//! The output passes that XSD: the `skipped` count quick-junit writes on `<testsuites>` (which the
+//! XSD does not allow there) is left out; each `<testsuite>` keeps its own.
 
 use std::fmt::Write as _;
 
@@ -19,7 +22,7 @@ use launchgate_policy::CheckResult;
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 
 use crate::Review;
-use crate::sarif::{CiOptions, check_docs_url, sites};
+use crate::sarif::{CiOptions, check_docs_url, how_to_fix, sites};
 
 /// Why the JUnit report could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -59,7 +62,12 @@ fn sites_text(review: &Review, c: &CheckResult, opts: &CiOptions) -> String {
 }
 
 fn test_case(review: &Review, c: &CheckResult, opts: &CiOptions) -> TestCase {
-    let how = format!("How to fix: {}\n", check_docs_url(&c.id, &c.slug));
+    let mut how = how_to_fix(&c.id)
+        .map(|fix| format!("How to fix: {}\n", fix.trim()))
+        .unwrap_or_default();
+    if let Some(base) = &opts.docs_url {
+        let _ = writeln!(how, "More: {}", check_docs_url(base, &c.id, &c.slug));
+    }
     let status = match c.status {
         Status::Fail => {
             let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
@@ -110,7 +118,6 @@ fn test_case(review: &Review, c: &CheckResult, opts: &CiOptions) -> TestCase {
     let mut tc = TestCase::new(format!("{} {}", c.id, c.slug), status);
     tc.set_classname(c.category.key());
     if c.status == Status::Warn {
-        tc.add_property(Property::new("launchgate.status", "WARN"));
         tc.set_system_out(format!(
             "WARN: {}\n{}{how}",
             c.message,
@@ -136,5 +143,20 @@ pub fn render_junit(review: &Review, opts: &CiOptions) -> Result<String, JunitEr
         );
         report.add_test_suite(suite);
     }
-    Ok(report.to_string()?)
+    Ok(without_root_skipped(&report.to_string()?))
+}
+
+/// `xml` without the `skipped="N"` attribute of its `<testsuites>` element.
+fn without_root_skipped(xml: &str) -> String {
+    let Some(start) = xml.find("<testsuites") else {
+        return xml.to_string();
+    };
+    let end = xml[start..].find('>').map_or(xml.len(), |e| start + e);
+    let Some(attr) = xml[start..end].find(" skipped=\"").map(|a| start + a) else {
+        return xml.to_string();
+    };
+    let value_end = xml[attr + 10..end]
+        .find('"')
+        .map_or(end, |q| attr + 10 + q + 1);
+    format!("{}{}", &xml[..attr], &xml[value_end..])
 }

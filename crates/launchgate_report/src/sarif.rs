@@ -32,6 +32,11 @@ pub struct CiOptions {
     /// annotations and GitLab resolve paths from the repository root. Empty when the reviewed
     /// directory is that root (or not in a Git repository).
     pub path_prefix: String,
+    /// Where the generated check pages (`docs/checks/<ID>.md`) are published, e.g.
+    /// `https://github.com/acme/launchgate/blob/v1.4.0/docs/checks` (`--docs-url`). Links
+    /// (SARIF `helpUri`, `informationUri`, the JUnit "More:" line) appear only when it is set; every
+    /// format carries the check's own documentation either way.
+    pub docs_url: Option<String>,
 }
 
 impl CiOptions {
@@ -96,6 +101,27 @@ pub(crate) fn sites(check: &CheckResult) -> Vec<Site<'_>> {
         .collect()
 }
 
+/// A site's message without the waiver the policy wrote into a waived check's own message
+/// (`waived until E (K): R; was FAIL: ...`): the CI formats state the waiver once, in their own
+/// place (an annotation's note, a SARIF suppression). Other messages are returned unchanged.
+pub(crate) fn unwaived<'a>(check: &CheckResult, message: &'a str) -> &'a str {
+    let Some(w) = check
+        .waiver
+        .as_ref()
+        .filter(|_| check.status == Status::Waived)
+    else {
+        return message;
+    };
+    let prefix = format!(
+        "waived until {} ({}): {}; was {}: ",
+        w.expires,
+        w.kind,
+        w.reason.trim().trim_end_matches('.'),
+        w.original_status.label()
+    );
+    message.strip_prefix(prefix.as_str()).unwrap_or(message)
+}
+
 /// The checks the CI formats report (FAIL, WARN, WAIVED), in review order.
 pub(crate) fn reported(review: &Review) -> impl Iterator<Item = &CheckResult> {
     review
@@ -136,13 +162,43 @@ pub(crate) fn fingerprints(
 }
 
 /// The generated documentation page of a check (`docs/checks/<ID>.md`, written by
-/// `cargo xtask generate` from [`crate::docs::check_page`]), anchored at its title.
-pub fn check_docs_url(id: &str, slug: &str) -> String {
+/// `cargo xtask generate` from [`crate::docs::check_page`]) under the published docs folder
+/// `base`, anchored at its title.
+pub fn check_docs_url(base: &str, id: &str, slug: &str) -> String {
     format!(
-        "{}/blob/main/docs/checks/{id}.md#{}",
-        env!("CARGO_PKG_REPOSITORY"),
+        "{}/{id}.md#{}",
+        base.trim_end_matches('/'),
         launchgate_evidence::docs::slug(&format!("{id} {slug}"))
     )
+}
+
+/// A check's help from its documentation: "What it checks", "Why it matters" and "How to fix",
+/// as Markdown (`##` headings) and as plain text (headings as lines of their own).
+pub(crate) fn check_help(m: &CheckMeta) -> (String, String) {
+    use std::fmt::Write as _;
+    let mut markdown = String::new();
+    let mut text = String::new();
+    for heading in ["What it checks", "Why it matters", "How to fix"] {
+        if let Some(body) = m.section(heading) {
+            let body = body.trim();
+            if !markdown.is_empty() {
+                markdown.push_str("\n\n");
+                text.push_str("\n\n");
+            }
+            let _ = write!(markdown, "## {heading}\n\n{body}");
+            let _ = write!(text, "{heading}:\n{body}");
+        }
+    }
+    (text, markdown)
+}
+
+/// The "How to fix" section of a built-in check's documentation.
+pub(crate) fn how_to_fix(id: &str) -> Option<String> {
+    launchgate_checks::builtin()
+        .iter()
+        .map(|c| c.meta())
+        .find(|m| m.id == id)
+        .and_then(|m| m.section("How to fix"))
 }
 
 /// A repository-relative path as a relative URI reference: every byte outside the unreserved
@@ -217,42 +273,47 @@ fn rule_properties(category: Category, severity: Severity, tiers: Option<Value>)
 }
 
 /// A `reportingDescriptor` for a catalog check.
-fn rule(m: &CheckMeta) -> Value {
+fn rule(m: &CheckMeta, opts: &CiOptions) -> Value {
     let summary = m.summary();
     let what = m
         .section("What it checks")
         .unwrap_or_else(|| summary.clone());
-    let url = check_docs_url(m.id, m.slug);
-    let fix = m
-        .section("How to fix")
-        .unwrap_or_else(|| format!("See the documentation of {}: {url}", m.id));
+    let (help_text, help_markdown) = check_help(m);
     let tiers = json!({
         "0": requirement_word(m.tiers.0[0]),
         "1": requirement_word(m.tiers.0[1]),
         "2": requirement_word(m.tiers.0[2]),
     });
-    json!({
+    let mut rule = json!({
         "id": m.id,
         "name": m.slug,
         "shortDescription": text(&summary),
         "fullDescription": { "text": what, "markdown": what },
-        "helpUri": url,
-        "help": { "text": fix, "markdown": fix },
+        "help": { "text": help_text, "markdown": help_markdown },
         "defaultConfiguration": { "level": default_level(m.severity) },
         "properties": rule_properties(m.category, m.severity, Some(tiers)),
-    })
+    });
+    if let Some(base) = &opts.docs_url {
+        rule["helpUri"] = json!(check_docs_url(base, m.id, m.slug));
+    }
+    rule
 }
 
 /// A rule for a check the catalog does not know (a review read from another launchgate).
-fn rule_of_result(c: &CheckResult) -> Value {
-    json!({
+fn rule_of_result(c: &CheckResult, opts: &CiOptions) -> Value {
+    let help = format!("{}: {}", c.title, c.message);
+    let mut rule = json!({
         "id": c.id,
         "name": c.slug,
         "shortDescription": text(&c.title),
-        "helpUri": check_docs_url(&c.id, &c.slug),
+        "help": { "text": help, "markdown": help },
         "defaultConfiguration": { "level": default_level(c.severity) },
         "properties": rule_properties(c.category, c.severity, None),
-    })
+    });
+    if let Some(base) = &opts.docs_url {
+        rule["helpUri"] = json!(check_docs_url(base, &c.id, &c.slug));
+    }
+    rule
 }
 
 fn physical(opts: &CiOptions, loc: Option<&Location>, manifest: &str) -> Value {
@@ -262,14 +323,21 @@ fn physical(opts: &CiOptions, loc: Option<&Location>, manifest: &str) -> Value {
         "artifactLocation".into(),
         json!({ "uri": uri_path(&path), "uriBaseId": "%SRCROOT%" }),
     );
-    if let Some(l) = loc.filter(|l| l.line > 0) {
-        let mut region = serde_json::Map::new();
-        region.insert("startLine".into(), json!(l.line));
-        if l.column > 0 {
-            region.insert("startColumn".into(), json!(l.column));
+    // Every location has a region (GitHub code scanning needs one): a finding about a whole
+    // file, or about the service with no place at all, points at the file's first line.
+    let mut region = serde_json::Map::new();
+    match loc.filter(|l| l.line > 0) {
+        Some(l) => {
+            region.insert("startLine".into(), json!(l.line));
+            if l.column > 0 {
+                region.insert("startColumn".into(), json!(l.column));
+            }
         }
-        physical.insert("region".into(), Value::Object(region));
+        None => {
+            region.insert("startLine".into(), json!(1));
+        }
     }
+    physical.insert("region".into(), Value::Object(region));
     Value::Object(physical)
 }
 
@@ -317,7 +385,7 @@ fn results(review: &Review, opts: &CiOptions, rule_index: &BTreeMap<String, usiz
             r.insert("ruleId".into(), json!(c.id));
             r.insert("ruleIndex".into(), json!(index));
             r.insert("level".into(), json!(level(effective)));
-            r.insert("message".into(), text(site.message));
+            r.insert("message".into(), text(unwaived(c, site.message)));
             r.insert(
                 "locations".into(),
                 json!([location(opts, site.location, &review.manifest)]),
@@ -392,12 +460,12 @@ pub fn render_sarif(review: &Review, opts: &CiOptions) -> String {
     for c in launchgate_checks::builtin() {
         let m = c.meta();
         rule_index.insert(m.id.to_string(), rules.len());
-        rules.push(rule(m));
+        rules.push(rule(m, opts));
     }
     for c in reported(review) {
         if !rule_index.contains_key(&c.id) {
             rule_index.insert(c.id.clone(), rules.len());
-            rules.push(rule_of_result(c));
+            rules.push(rule_of_result(c, opts));
         }
     }
     let results = results(review, opts, &rule_index);
@@ -408,19 +476,20 @@ pub fn render_sarif(review: &Review, opts: &CiOptions) -> String {
     if !notes.is_empty() {
         invocation.insert("toolExecutionNotifications".into(), Value::Array(notes));
     }
+    let mut driver = json!({
+        "name": review.tool.name,
+        "version": review.tool.version,
+        "semanticVersion": review.tool.version,
+        "rules": rules,
+    });
+    if let Some(base) = &opts.docs_url {
+        driver["informationUri"] = json!(base);
+    }
     let log = json!({
         "$schema": SARIF_SCHEMA_URI,
         "version": "2.1.0",
         "runs": [{
-            "tool": {
-                "driver": {
-                    "name": review.tool.name,
-                    "version": review.tool.version,
-                    "semanticVersion": review.tool.version,
-                    "informationUri": env!("CARGO_PKG_REPOSITORY"),
-                    "rules": rules,
-                }
-            },
+            "tool": { "driver": driver },
             "automationDetails": { "id": format!("launchgate/{}/", review.service) },
             "originalUriBaseIds": {
                 "%SRCROOT%": {
@@ -471,6 +540,7 @@ mod tests {
         let o = CiOptions {
             exit_code: 0,
             path_prefix: "services/pay/".into(),
+            ..CiOptions::default()
         };
         assert_eq!(o.path("launchgate.yaml"), "services/pay/launchgate.yaml");
         assert_eq!(o.path("./deploy/a.yaml"), "services/pay/deploy/a.yaml");

@@ -78,12 +78,24 @@ fn verdict_style(v: Verdict) -> Style {
     }
 }
 
-/// Cuts `s` to `max` characters, ending with `…` when cut.
+/// Cuts `s` to `max` terminal columns (display width: a CJK character or an emoji takes two,
+/// a combining mark none), ending with `…` when cut.
 fn fit(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if s.width() <= max {
         return s.to_string();
     }
-    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    let budget = max.saturating_sub(1);
+    let mut used = 0;
+    let mut out = String::new();
+    for ch in s.chars() {
+        let w = ch.width().unwrap_or(0);
+        if used + w > budget {
+            break;
+        }
+        used += w;
+        out.push(ch);
+    }
     out.push('…');
     out
 }
@@ -397,4 +409,23 @@ fn signoff_line(o: &mut String, r: &Review, width: usize) {
     }
     let line = format!("sign-offs: {}", parts.join(" · "));
     let _ = writeln!(o, "  {}", fit(&line, width.saturating_sub(2)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit;
+    use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn fit_counts_terminal_columns_not_characters() {
+        // Wide characters take two columns each: ten of them are twenty columns.
+        let wide = "支付服务超时未配置重试";
+        let cut = fit(wide, 10);
+        assert!(cut.width() <= 10, "{cut} is {} columns", cut.width());
+        assert_eq!(cut, "支付服务…");
+        assert_eq!(fit("ok", 10), "ok");
+        // A combining mark takes no column: "é" written as e + U+0301 fits in one.
+        assert_eq!(fit("cafe\u{301}", 4), "cafe\u{301}");
+        assert_eq!(fit("abcdef", 4), "abc…");
+    }
 }

@@ -58,6 +58,7 @@ fn opts(exit_code: i32, prefix: &str) -> CiOptions {
     CiOptions {
         exit_code,
         path_prefix: prefix.to_string(),
+        ..CiOptions::default()
     }
 }
 
@@ -133,10 +134,8 @@ fn rules_are_the_whole_catalog_with_docs_and_levels() {
     let driver = &run["tool"]["driver"];
     assert_eq!(driver["name"], "launchgate");
     assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
-    assert_eq!(
-        driver["informationUri"],
-        "https://example.invalid/launchgate"
-    );
+    // No links unless a docs URL is configured (see help_uri_only_with_a_docs_url).
+    assert!(driver.get("informationUri").is_none());
     let rules = driver["rules"].as_array().unwrap();
     let catalog = launchgate_checks::builtin();
     assert_eq!(rules.len(), catalog.len());
@@ -150,7 +149,28 @@ fn rules_are_the_whole_catalog_with_docs_and_levels() {
             rule["fullDescription"]["text"],
             m.section("What it checks").unwrap()
         );
-        assert_eq!(rule["help"]["markdown"], m.section("How to fix").unwrap());
+        // Self-contained help from the check's documentation, so code scanning shows how to
+        // fix without following any link.
+        let fix = m.section("How to fix").unwrap();
+        let markdown = rule["help"]["markdown"].as_str().unwrap();
+        assert!(
+            markdown.starts_with("## What it checks\n\n"),
+            "{}: {markdown}",
+            m.id
+        );
+        assert!(
+            markdown.contains(&format!("## How to fix\n\n{}", fix.trim())),
+            "{}",
+            m.id
+        );
+        let text = rule["help"]["text"].as_str().unwrap();
+        assert!(
+            text.contains(&format!("How to fix:\n{}", fix.trim())),
+            "{}",
+            m.id
+        );
+        assert!(text.starts_with("What it checks:\n"), "{}: {text}", m.id);
+        assert!(rule.get("helpUri").is_none(), "{}", m.id);
         assert_eq!(rule["properties"]["category"], m.category.key());
         assert_eq!(rule["properties"]["severity"], m.severity.key());
         let level = match m.severity.key() {
@@ -183,12 +203,43 @@ fn rules_are_the_whole_catalog_with_docs_and_levels() {
 }
 
 #[test]
+fn help_uri_only_with_a_docs_url() {
+    let base = "https://git.example.com/acme/launchgate/blob/v1.4.0/docs/checks";
+    let with = CiOptions {
+        docs_url: Some(base.into()),
+        ..CiOptions::default()
+    };
+    for name in EXAMPLES {
+        let r = review(name);
+        let plain = render_sarif(&r, &CiOptions::default());
+        assert!(!plain.contains("example.invalid"), "{name}: a dead link");
+        assert!(
+            !plain.contains("\"helpUri\"") && !plain.contains("\"informationUri\""),
+            "{name}"
+        );
+        let linked: Value = serde_json::from_str(&render_sarif(&r, &with)).unwrap();
+        let driver = &linked["runs"][0]["tool"]["driver"];
+        assert_eq!(driver["informationUri"], base);
+        for rule in driver["rules"].as_array().unwrap() {
+            let id = rule["id"].as_str().unwrap();
+            let slug = rule["name"].as_str().unwrap();
+            assert_eq!(rule["helpUri"], check_docs_url(base, id, slug));
+        }
+        Validator::new().check(&linked).unwrap();
+    }
+}
+
+#[test]
 fn help_uri_points_at_the_generated_page_and_its_title_anchor() {
     for check in launchgate_checks::builtin() {
         let m = check.meta();
-        let url = check_docs_url(m.id, m.slug);
+        let url = check_docs_url(
+            "https://docs.example.com/launchgate/docs/checks/",
+            m.id,
+            m.slug,
+        );
         let rel = url
-            .strip_prefix("https://example.invalid/launchgate/blob/main/")
+            .strip_prefix("https://docs.example.com/launchgate/")
             .unwrap();
         let (file, anchor) = rel.split_once('#').unwrap();
         // The page exists where `cargo xtask generate` writes it, and its first heading is the
@@ -352,11 +403,11 @@ fn all_false_reports_every_finding_with_unique_stable_fingerprints() {
     for p in &prints {
         assert_eq!(p.len(), 64);
     }
-    // A check with nothing located (CAP-001: no workloads at all) points at the manifest,
-    // without a region.
+    // A check with nothing located (CAP-001: no workloads at all) points at the manifest's
+    // first line (code scanning needs a region).
     let unlocated: Vec<&str> = results
         .iter()
-        .filter(|res| res["locations"][0]["physicalLocation"]["region"].is_null())
+        .filter(|res| res["locations"][0]["physicalLocation"]["region"] == json!({"startLine": 1}))
         .map(|res| {
             let loc = &res["locations"][0]["physicalLocation"]["artifactLocation"];
             assert_eq!(loc["uri"], "launchgate.yaml");
@@ -393,4 +444,131 @@ fn fingerprints_ignore_line_moves_and_message_dates() {
     let mut other = a.clone();
     other.service = "billing".into();
     assert_ne!(print(&a), print(&other));
+}
+
+/// GitHub code scanning needs a region on every result (SARIF2017 / GH1003): findings about the
+/// service as a whole, or a whole file, point at line 1.
+#[test]
+fn every_location_has_a_region() {
+    let mut logs: Vec<(String, Value)> = EXAMPLES
+        .iter()
+        .map(|n| ((*n).to_string(), sarif(n)))
+        .collect();
+    logs.push((
+        "waived".into(),
+        serde_json::from_str(&render_sarif(
+            &waived_payment_service(),
+            &CiOptions::default(),
+        ))
+        .unwrap(),
+    ));
+    let mut manifest_level = 0;
+    for (name, log) in logs {
+        for r in log["runs"][0]["results"].as_array().unwrap() {
+            for l in r["locations"].as_array().unwrap() {
+                let region = &l["physicalLocation"]["region"];
+                let line = region["startLine"].as_u64();
+                assert!(line.is_some_and(|n| n >= 1), "{name}: {r:#}");
+                if line == Some(1) && region.get("startColumn").is_none() {
+                    manifest_level += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        manifest_level > 0,
+        "no manifest-level finding was exercised"
+    );
+}
+
+/// The SARIF Multitool (`@microsoft/sarif-multitool`, installed by scripts/install-test-deps)
+/// checks every example's log with its SARIF and GitHub rules, beyond the schema: any error or
+/// warning fails the test, except SARIF2005 ("no `informationUri`") for a log made without
+/// `--docs-url`, which on purpose links nowhere.
+#[test]
+fn sarif_multitool_validates_every_example() {
+    // The native executable, not the npm wrapper, which passes arguments through a shell
+    // unquoted (so `Sarif;Gh` would end the command).
+    let native = match std::env::consts::OS {
+        "macos" => "darwin/Sarif.Multitool",
+        "windows" => "win32/Sarif.Multitool.exe",
+        _ => "linux/Sarif.Multitool",
+    };
+    let Some(tool) = common::test_dep(&format!("node_modules/@microsoft/sarif-multitool-{native}"))
+    else {
+        return;
+    };
+    let dir = common::scratch("sarif-multitool");
+    let linked = CiOptions {
+        docs_url: Some("https://git.example.com/acme/launchgate/blob/v1.4.0/docs/checks".into()),
+        ..opts(1, "")
+    };
+    let mut logs: Vec<(String, String, bool)> = EXAMPLES
+        .iter()
+        .map(|n| {
+            (
+                (*n).to_string(),
+                render_sarif(&review(n), &opts(1, "")),
+                false,
+            )
+        })
+        .collect();
+    logs.push((
+        "waived".into(),
+        render_sarif(&waived_payment_service(), &opts(0, "services/payment/")),
+        false,
+    ));
+    logs.push((
+        "linked".into(),
+        render_sarif(&review("all-false"), &linked),
+        true,
+    ));
+    for (name, text, has_docs_url) in logs {
+        let input = dir.join(format!("{name}.sarif"));
+        let output = dir.join(format!("{name}.validation.sarif"));
+        std::fs::write(&input, text).unwrap();
+        let out = std::process::Command::new(&tool)
+            .arg("validate")
+            .arg(&input)
+            .arg("--output")
+            .arg(&output)
+            .args(["--log", "ForceOverwrite", "--rule-kind", "Sarif;Gh"])
+            .output()
+            .unwrap();
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.status.success(),
+            "{name}: the Multitool failed:\n{said}"
+        );
+        let report: Value =
+            serde_json::from_str(&std::fs::read_to_string(&output).unwrap()).unwrap();
+        // A result without `level` takes its rule's default level, and SARIF's default is warning.
+        let run = &report["runs"][0];
+        let rules = run["tool"]["driver"]["rules"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let level = |r: &Value| -> String {
+            let rule = rules.iter().find(|x| x["id"] == r["ruleId"]);
+            r["level"]
+                .as_str()
+                .or_else(|| rule.and_then(|x| x["defaultConfiguration"]["level"].as_str()))
+                .unwrap_or("warning")
+                .to_string()
+        };
+        let problems: Vec<&Value> = run["results"]
+            .as_array()
+            .map(|r| {
+                r.iter()
+                    .filter(|r| matches!(level(r).as_str(), "error" | "warning"))
+                    .filter(|r| has_docs_url || r["ruleId"] != "SARIF2005")
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert!(problems.is_empty(), "{name}: the Multitool says:\n{said}");
+    }
 }

@@ -104,7 +104,13 @@ fn help_lines(out: &mut String, list: &[Choice]) {
 
 /// The commented manifest.
 pub(super) fn render(a: &Answers) -> String {
-    let mut o = String::from(
+    // The first line tells yaml-language-server (VS Code's YAML extension and others) which
+    // schema completes and checks this file.
+    let mut o = format!(
+        "# yaml-language-server: $schema={}\n",
+        launchgate_manifest::MANIFEST_SCHEMA_URL
+    );
+    o.push_str(
         "# launchgate service manifest, written by `launchgate init`.\n\
          # Reference: docs/manifest.md; `launchgate schema` prints the JSON Schema for editors.\n\
          # Review every answer, then run `launchgate check`.\n\

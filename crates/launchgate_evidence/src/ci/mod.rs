@@ -15,7 +15,6 @@ mod when;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
-use launchgate_core::wildcard_match;
 
 use crate::yaml::{Node, Value};
 use crate::{CiSystem, EvidenceError, FileKind, Loc, Source};
@@ -140,7 +139,7 @@ impl Triggers {
                     Some(neg) => (neg, false),
                     None => (p.as_str(), true),
                 };
-                if wildcard_match(pattern, branch) {
+                if glob_match(pattern, branch) {
                     matched = positive;
                 }
             }
@@ -149,7 +148,7 @@ impl Triggers {
         !self
             .push_branches_ignore
             .iter()
-            .any(|p| wildcard_match(p, branch))
+            .any(|p| glob_match(p, branch))
     }
 }
 
@@ -593,6 +592,16 @@ fn loc_in(src: &Source, at: &Loc, text: &str, range: Range<usize>) -> Loc {
         return src.loc(s, s + range.len());
     }
     at.clone()
+}
+
+/// A GitHub branch filter pattern: `*` matches any run of characters except `/`, `**` any run
+/// including `/`, `?` one character (globset with `literal_separator`, so `release/*` does not
+/// match `release/1.2/hotfix`, as on GitHub). A pattern globset cannot read matches nothing.
+fn glob_match(pattern: &str, text: &str) -> bool {
+    globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .is_ok_and(|g| g.compile_matcher().is_match(text))
 }
 
 /// How a YAML node is described in error messages.

@@ -96,3 +96,47 @@ pub fn waived_payment_service() -> Review {
     r.counts.waived += 2;
     r
 }
+
+/// An external validator installed by `scripts/install-test-deps` under `target/test-deps`
+/// (or `LAUNCHGATE_TEST_DEPS`), e.g. `venv/bin/python`. `None` (the caller skips) when it is
+/// missing, except under `CI=true`, where a missing validator fails the test.
+pub fn test_dep(relative: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os("LAUNCHGATE_TEST_DEPS")
+        .map_or_else(|| repo_root().join("target/test-deps"), PathBuf::from);
+    let path = dir.join(relative);
+    if path.exists() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var("CI").map_or(true, |v| v != "true"),
+        "{} is missing under CI=true: run scripts/install-test-deps",
+        path.display()
+    );
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!(
+            "skipping: {} is not installed (run scripts/install-test-deps)",
+            path.display()
+        );
+    }
+    None
+}
+
+/// Runs `command`; panics with its output unless it succeeds. Returns stdout and stderr.
+pub fn run_ok(command: &mut std::process::Command) -> String {
+    let out = command.output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{command:?} failed:\n{text}");
+    text
+}
+
+/// A scratch folder under `target/tmp` for files handed to external validators.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = repo_root().join("target/tmp").join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
