@@ -15,7 +15,6 @@ mod when;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
-
 use crate::yaml::{Node, Value};
 use crate::{CiSystem, EvidenceError, FileKind, Loc, Source};
 
