@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use launchgate_core::{Finding, Status};
 use launchgate_manifest::RecordedGate;
 use launchgate_policy::{LedgerOverride, LedgerSignoff, Verdict};
+use launchgate_report::tickets::ActionItemChanges;
 use launchgate_report::{HistoryPoint, Review};
 use launchgate_store::{
     Event, EventKind, KeyPair, NewEvent, OverrideBody, PublicKey, ReviewBody, SecretKey,
@@ -1150,6 +1151,28 @@ pub(crate) fn history(args: &HistoryArgs) -> Result<ExitCode, Failure> {
             b.commit.as_deref().map_or("-", short)
         );
     }
+    // What the last review closed of the one before: progress on the action items (tickets).
+    if let [.., (pe, prev), (le, last)] = reviews.as_slice() {
+        let parse = |b: &ReviewBody| {
+            serde_json::to_string(&b.review)
+                .ok()
+                .and_then(|t| Review::from_json(&t).ok())
+        };
+        if let (Some(p), Some(l)) = (parse(prev), parse(last)) {
+            let changes = ActionItemChanges::of(&p, &l);
+            let _ = write!(
+                out,
+                "\nAction items: the last review (#{}) against #{}:",
+                le.seq, pe.seq
+            );
+            if changes.closed.is_empty() && changes.opened.is_empty() {
+                out.push_str(" none closed, none new\n");
+            } else {
+                out.push('\n');
+            }
+            action_item_lines(&mut out, &changes);
+        }
+    }
     write_stdout(&crate::safe_text(&out)).map(|()| ExitCode::SUCCESS)
 }
 
@@ -1271,6 +1294,25 @@ pub(crate) fn diff(args: &DiffArgs) -> Result<ExitCode, Failure> {
     write_stdout(&text).map(|()| ExitCode::SUCCESS)
 }
 
+/// The action items closed and opened between two reviews, as `diff` and `history` print them.
+fn action_item_lines(o: &mut String, c: &ActionItemChanges) {
+    for (title, list) in [
+        ("Action items closed", &c.closed),
+        ("New action items", &c.opened),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(o, "\n{title} ({}):", list.len());
+        for a in list {
+            let _ = writeln!(o, "  {:?} {} {}", a.priority, a.id, a.title);
+        }
+    }
+    if !c.still_open.is_empty() {
+        let _ = writeln!(o, "\nAction items still open: {}", c.still_open.len());
+    }
+}
+
 /// What changed between two reviews.
 #[derive(Debug, serde::Serialize)]
 struct ReviewDiff {
@@ -1287,6 +1329,9 @@ struct ReviewDiff {
     improved: Vec<Change>,
     /// Every other status change.
     changed: Vec<Change>,
+    /// Action items of the earlier review closed by the later one, new ones and those still
+    /// open (the same comparison `tickets` marks `close`, `create` and `update` with).
+    action_items: ActionItemChanges,
 }
 
 #[derive(Debug, serde::Serialize)]
@@ -1326,6 +1371,7 @@ impl ReviewDiff {
             fixed: Vec::new(),
             improved: Vec::new(),
             changed: Vec::new(),
+            action_items: ActionItemChanges::of(a, b),
         };
         for c in &b.checks {
             let old = before.get(c.id.as_str()).copied();
@@ -1405,6 +1451,7 @@ impl ReviewDiff {
                 );
             }
         }
+        action_item_lines(&mut o, &self.action_items);
         if self.new_failures.is_empty()
             && self.new_warnings.is_empty()
             && self.fixed.is_empty()

@@ -29,6 +29,7 @@ mod governance;
 mod init;
 mod progress;
 mod shell;
+mod tickets;
 
 pub use shell::{completion_script, man_pages};
 
@@ -143,6 +144,13 @@ enum Command {
     History(governance::HistoryArgs),
     /// Compare two reviews: new failures, fixed checks, decision and score change.
     Diff(governance::DiffArgs),
+    /// Write the P0/P1 action items of a saved review as tracker imports: GitHub issues JSON
+    /// (the fields `gh issue create` takes), one Markdown file per item, and a Jira CSV.
+    ///
+    /// Each ticket carries owner, due date (from the effort and the launch plan), the files to
+    /// change and a stable key; a later export into the same directory marks each key `create`,
+    /// `update` or `close` (docs/tickets.md).
+    Tickets(tickets::TicketsArgs),
     /// Print a shell completion script.
     #[command(after_long_help = shell::COMPLETIONS_HELP)]
     Completions {
@@ -344,6 +352,7 @@ pub fn run() -> ExitCode {
         Command::Audit(cmd) => governance::audit(&cmd),
         Command::History(args) => governance::history(&args),
         Command::Diff(args) => governance::diff(&args),
+        Command::Tickets(args) => tickets::tickets(&args),
         Command::Init(args) => init::run(&args, global),
         Command::Completions { shell } => shell::completions(shell),
         Command::Man { command } => shell::man(command.as_deref()),

@@ -22,6 +22,7 @@ mod markdown;
 mod safe;
 pub mod sarif;
 mod terminal;
+pub mod tickets;
 
 pub use fleet::{Fleet, FleetError, FleetMember, render_fleet_html};
 pub use github::render_github;
