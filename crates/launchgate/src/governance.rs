@@ -86,6 +86,9 @@ pub(crate) struct Ledger {
     pub(crate) baseline: Option<RecordedGate>,
     /// What the review must say about recorded reviews that were ignored or are unverified.
     pub(crate) notices: Vec<String>,
+    /// The commit and report-derived figures of the last recorded review that has both, for
+    /// measurement changes.
+    pub(crate) last_figures: Option<(String, BTreeMap<String, f64>)>,
 }
 
 /// How many ignored events a notice names before it summarises the rest.
@@ -241,6 +244,14 @@ impl Ledger {
                             unverified_gate = Some((e.seq, gate));
                         }
                     }
+                    if let (Some(commit), Some(figures)) = (
+                        &body.commit,
+                        body.review
+                            .get("figures")
+                            .and_then(|f| serde_json::from_value(f.clone()).ok()),
+                    ) {
+                        ledger.last_figures = Some((commit.clone(), figures));
+                    }
                     ledger.history.push(HistoryPoint {
                         recorded_at: e.recorded_at.clone(),
                         evaluated_on: body.evaluated_on,
@@ -380,7 +391,7 @@ fn parse_verdict(key: &str) -> Option<Verdict> {
 }
 
 /// The repository's commit, when it is a git checkout and git is installed.
-fn git_commit(root: &Path) -> Option<String> {
+pub(crate) fn git_commit(root: &Path) -> Option<String> {
     let out = std::process::Command::new("git")
         .arg("-C")
         .arg(root)

@@ -27,6 +27,7 @@ mod fleet;
 mod governance;
 
 mod init;
+mod measure;
 mod progress;
 mod shell;
 mod tickets;
@@ -574,13 +575,16 @@ pub(crate) fn review(args: &CheckArgs) -> Result<(Review, Loaded), Failure> {
         .with_report_locations(&manifest.reports);
         progress::scan(root, &options, &files, args.quiet, args.verbose)?
     };
-    let evaluation = launchgate_policy::evaluate_with_baseline(
+    let measurement_changes =
+        measure::changes(root, ledger.last_figures.as_ref(), &evidence, policy);
+    let evaluation = launchgate_policy::evaluate_full(
         registry,
         manifest,
         &evidence,
         policy,
         today,
         ledger.baseline.clone(),
+        &measurement_changes,
     )
     .map_err(|e| Failure::Message(e.to_string()))?;
     let fix_of = |id: &str| {
