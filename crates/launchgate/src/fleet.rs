@@ -50,8 +50,7 @@ pub(crate) fn fleet(args: &FleetArgs) -> Result<ExitCode, Failure> {
     }
     let html = render_fleet_html(&fleet);
     match &args.output {
-        Some(path) => std::fs::write(path, html)
-            .map_err(|e| Failure::Message(format!("cannot write {}: {e}", path.display())))?,
+        Some(path) => crate::output::write_file(path, &html)?,
         None => write_stdout(&html)?,
     }
     Ok(ExitCode::SUCCESS)

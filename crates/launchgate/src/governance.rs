@@ -910,8 +910,7 @@ pub(crate) fn audit(cmd: &AuditCommand) -> Result<ExitCode, Failure> {
             };
             let text = launchgate_store::export(&events);
             match output {
-                Some(path) => std::fs::write(path, text)
-                    .map_err(|e| fail(format!("cannot write {}: {e}", path.display())))?,
+                Some(path) => crate::output::write_file(path, &text)?,
                 None => write_stdout(&text)?,
             }
             Ok(ExitCode::SUCCESS)

@@ -22,12 +22,14 @@ use launchgate_report::{
     render_markdown, render_sarif, render_terminal,
 };
 
+mod boundary;
 mod clock;
 mod fleet;
 mod governance;
 
 mod init;
 mod measure;
+mod output;
 mod progress;
 mod shell;
 mod tickets;
@@ -508,6 +510,10 @@ pub(crate) fn load(
         ),
         (None, false) => (path.to_path_buf(), path.join(MANIFEST_FILE)),
     };
+    // The default manifest is read only from inside the repository.
+    if manifest.is_none() && path.is_dir() {
+        boundary::inside(&root, &manifest_path, MANIFEST_FILE)?;
+    }
     // A path that exists but is not a file (a directory, a FIFO) is named by `SourceFile::read`
     // with its location; only a missing manifest gets the how-to-start message.
     if !manifest_path.exists() {
@@ -665,8 +671,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Failure> {
             } else {
                 text
             };
-            std::fs::write(path, plain)
-                .map_err(|e| Failure::Message(format!("cannot write {}: {e}", path.display())))?;
+            output::write_file(path, &plain)?;
         }
         None => write_stdout(&text)?,
     }

@@ -130,8 +130,13 @@ impl Repo {
         if record {
             c.arg("--record");
         }
-        let code = c.output().unwrap().status.code();
-        assert!(matches!(code, Some(0 | 1)), "exit {code:?}");
+        let run = c.output().unwrap();
+        let code = run.status.code();
+        assert!(
+            matches!(code, Some(0 | 1)),
+            "exit {code:?}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap()
     }
 }

@@ -183,10 +183,14 @@ fn parse_errors_and_skipped_files_are_reported_and_make_checks_inconclusive() {
     assert_eq!(
         skipped,
         vec![
-            ("blob.bin".to_string(), "binary file".to_string()),
+            (
+                "blob.bin".to_string(),
+                "binary file: not parsed, its printable text scanned for secrets".to_string()
+            ),
             (
                 "dump.sql".to_string(),
-                "larger than the 1024-byte limit (2048 bytes)".to_string()
+                "larger than the 1024-byte limit (2048 bytes): not parsed, scanned for secrets only"
+                    .to_string()
             ),
         ]
     );
@@ -217,7 +221,9 @@ fn parse_errors_and_skipped_files_are_reported_and_make_checks_inconclusive() {
     assert!(term.contains("parse error deploy/app.yaml:4:"), "{term}");
     let (md, _, _) = run(&dir, &["--format", "markdown", "--max-file-size", "1K"]);
     assert!(
-        md.contains("| `dump.sql` | skipped: larger than the 1024-byte limit (2048 bytes) |"),
+        md.contains(
+            "| `dump.sql` | skipped: larger than the 1024-byte limit (2048 bytes): not parsed, scanned for secrets only |"
+        ),
         "{md}"
     );
     let _ = std::fs::remove_dir_all(&dir);

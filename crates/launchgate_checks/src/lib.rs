@@ -1,6 +1,12 @@
 //! The check engine: the [`Check`] trait, the [`declare_check!`] macro, the ID-ordered registry of
 //! built-in checks, and a [`Registry`] that library users extend with their own checks.
 //!
+//! Layout: this file holds the trait, the context, the macro and the registry;
+//! `checks/mod.rs` the one ID-ordered table of built-in checks; `checks/<category>/<slug>.rs`
+//! one check each and nothing else; `kit/<job>.rs` the code checks share, one module per job
+//! (finishing an outcome, claims, Terraform, workloads, alerts, ...); `fixture.rs` the fixture
+//! runner of the unit tests and of `tests/`. `CONTRIBUTING.md` says how to add a check.
+//!
 //! Checks are pure: a function of the manifest, the evidence, the policy's check options and the
 //! review date. No I/O, no clock, no environment.
 
@@ -18,8 +24,12 @@ use launchgate_evidence::Evidence;
 use launchgate_manifest::{CheckOptions, ServiceManifest};
 pub use launchgate_manifest::{GateContext, GateThresholds, Justification, RecordedGate};
 
+extern crate self as launchgate_checks;
+
 mod checks;
-pub mod support;
+#[cfg(test)]
+mod fixture;
+mod kit;
 
 /// Everything a check may read.
 #[derive(Debug, Clone, Copy)]
@@ -34,16 +44,27 @@ pub struct CheckContext<'a> {
 }
 
 /// A readiness check. Implementations must be pure and deterministic.
+///
+/// A check declared with [`declare_check!`] gets this trait from the macro and implements
+/// [`Evaluate`] only; a check whose metadata is only known at run time implements it whole.
 pub trait Check: Send + Sync + fmt::Debug {
     fn meta(&self) -> &CheckMeta;
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome;
 }
 
-/// Declares a check: a unit struct whose doc comment is its user documentation, and a `META`
-/// constant with its ID, slug, category, severity, tier matrix, evidence letters and effort.
+/// The evaluation of a check declared with [`declare_check!`]: the one part of [`Check`] the
+/// macro cannot write. Implementations must be pure and deterministic.
+pub trait Evaluate {
+    fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome;
+}
+
+/// Declares a check: a unit struct whose doc comment is its user documentation, a `META`
+/// constant with its ID, slug, category, severity, tier matrix, evidence letters and effort,
+/// and its [`Check`] implementation, which answers `meta()` with `META` and evaluates with the
+/// struct's [`Evaluate`] implementation.
 ///
 /// ```
-/// use launchgate_checks::{declare_check, Check, CheckContext, CheckMeta, Outcome};
+/// use launchgate_checks::{declare_check, Check, CheckContext, Evaluate, Outcome};
 ///
 /// declare_check! {
 ///     /// ## What it checks
@@ -54,13 +75,13 @@ pub trait Check: Send + Sync + fmt::Debug {
 ///     }
 /// }
 ///
-/// impl Check for HasName {
-///     fn meta(&self) -> &CheckMeta { &Self::META }
+/// impl Evaluate for HasName {
 ///     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
 ///         Outcome::attested(vec![])
 ///     }
 /// }
 /// assert_eq!(HasName::META.slug, "has-name");
+/// assert_eq!(Check::meta(&HasName).id, "ACME-001");
 /// ```
 #[macro_export]
 macro_rules! declare_check {
@@ -100,6 +121,16 @@ macro_rules! declare_check {
                 docs: concat!($($doc, "\n"),*),
             };
         }
+
+        impl $crate::Check for $name {
+            fn meta(&self) -> &$crate::CheckMeta {
+                &Self::META
+            }
+
+            fn evaluate(&self, cx: &$crate::CheckContext<'_>) -> $crate::Outcome {
+                <Self as $crate::Evaluate>::evaluate(self, cx)
+            }
+        }
     };
     (@version) => { 1 };
     (@version $v:literal) => { $v };
@@ -107,7 +138,7 @@ macro_rules! declare_check {
 
 /// The built-in checks, in ID order.
 pub fn builtin() -> &'static [&'static dyn Check] {
-    checks::all()
+    checks::CHECKS
 }
 
 /// Why a check could not be registered.

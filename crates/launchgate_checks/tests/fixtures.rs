@@ -8,6 +8,7 @@
 // Test helpers outside #[test] functions may unwrap: a panic is the failure report.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../src/fixture.rs"]
 mod common;
 
 use std::collections::BTreeSet;

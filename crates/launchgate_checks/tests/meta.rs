@@ -3,6 +3,7 @@
 // Test helpers outside #[test] functions may unwrap: a panic is the failure report.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../src/fixture.rs"]
 mod common;
 
 use std::collections::BTreeSet;
@@ -37,6 +38,83 @@ fn ids_are_well_formed_unique_sorted_and_match_their_category() {
             m.id,
             m.category
         );
+    }
+}
+
+/// The check files: `(category folder, file stem, text)` of `src/checks/<category>/<slug>.rs`.
+fn check_files() -> Vec<(String, String, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/checks");
+    let mut out = Vec::new();
+    for dir in std::fs::read_dir(&root).unwrap() {
+        let dir = dir.unwrap().path();
+        if !dir.is_dir() {
+            continue;
+        }
+        let category = dir.file_name().unwrap().to_string_lossy().into_owned();
+        for file in std::fs::read_dir(&dir).unwrap() {
+            let file = file.unwrap().path();
+            let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
+            if stem != "mod" {
+                out.push((
+                    category.clone(),
+                    stem,
+                    std::fs::read_to_string(&file).unwrap(),
+                ));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn the_check_table_and_the_check_files_agree() {
+    let table: BTreeSet<(String, String)> = builtin()
+        .iter()
+        .map(|c| {
+            let m = c.meta();
+            (m.category.key().to_string(), m.slug.replace('-', "_"))
+        })
+        .collect();
+    assert_eq!(
+        table.len(),
+        builtin().len(),
+        "a check is in the table twice"
+    );
+    let files: BTreeSet<(String, String)> = check_files()
+        .into_iter()
+        .map(|(category, stem, _)| (category, stem))
+        .collect();
+    assert_eq!(
+        table, files,
+        "every check in `checks/mod.rs` lives in `checks/<category>/<slug>.rs`, and every file there is in the table"
+    );
+}
+
+#[test]
+fn check_files_hold_one_check_each_and_import_no_other_check() {
+    for (category, stem, text) in check_files() {
+        let path = format!("src/checks/{category}/{stem}.rs");
+        assert!(
+            text.starts_with("//! "),
+            "{path} must open with a `//!` line"
+        );
+        assert_eq!(
+            text.matches("declare_check! {").count(),
+            1,
+            "{path} must declare exactly one check"
+        );
+        // At the top of a check file `super` is its category folder; in its `mod tests` it is
+        // the check file itself.
+        for line in text.lines() {
+            let other_check = line.contains("crate::checks::")
+                || line.starts_with("use super::")
+                || line.contains("super::super::");
+            assert!(
+                !other_check,
+                "{path} reads another check file (`{line}`); shared code belongs in `src/kit/`"
+            );
+        }
     }
 }
 

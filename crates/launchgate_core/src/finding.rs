@@ -6,6 +6,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// A place in the repository: a repo-relative path with `/` separators, 1-based line and column.
+///
+/// The location findings carry and reviews serialize. Evidence readers keep a richer one
+/// (`launchgate_evidence::Loc`: a shared path and the byte span) and convert with
+/// `Loc::location()`; the reason for two is written there.
 #[derive(
     Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
 )]

@@ -10,20 +10,44 @@ pub use check::{Category, CheckMeta, Effort, Severity, doc_lines, is_valid_check
 pub use finding::{Basis, Finding, Location, Outcome};
 pub use tier::{Requirement, Status, Tier, TierMatrix};
 
-/// Levenshtein distance, used to suggest the nearest known name for a typo.
+/// Levenshtein distance in characters, used to suggest the nearest known name for a typo.
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+    strsim::levenshtein(a, b)
+}
+
+/// The one wildcard match of launchgate: `*` matches any run of characters (`/` included, so
+/// `**` is the same as `*`), `?` any one character, everything else itself. Used for CI branch
+/// filters, IAM action patterns (on lower-cased text) and ECR repository filters.
+pub fn wildcard_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    // Where the last `*` was, and the text position it has consumed up to.
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match p.get(pi) {
+            Some('*') => {
+                while p.get(pi) == Some(&'*') {
+                    pi += 1;
+                }
+                star = Some((pi, ti));
+            }
+            Some(&c) if c == '?' || Some(&c) == t.get(ti) => {
+                pi += 1;
+                ti += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    pi = sp;
+                    ti = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
         }
-        std::mem::swap(&mut prev, &mut cur);
     }
-    prev[b.len()]
+    p.get(pi..)
+        .is_some_and(|rest| rest.iter().all(|&c| c == '*'))
 }
 
 /// The candidate closest to `word`, if it is close enough to be a plausible typo
@@ -53,6 +77,21 @@ mod tests {
         assert_eq!(edit_distance("tiers", "tier"), 1);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn wildcards_match_runs_and_single_characters() {
+        assert!(wildcard_match("main", "main"));
+        assert!(wildcard_match("release/*", "release/1.2"));
+        assert!(wildcard_match("**", "a/b"));
+        assert!(wildcard_match("ma?n", "main"));
+        assert!(wildcard_match("*", ""));
+        assert!(wildcard_match("s3:get*", "s3:getobject"));
+        assert!(wildcard_match("prod-*-api", "prod-eu-api"));
+        assert!(wildcard_match("a*b*c", "aXbYbZc"));
+        assert!(!wildcard_match("release/*", "main"));
+        assert!(!wildcard_match("prod-*", "dev-api"));
+        assert!(!wildcard_match("a*b", "aXbY"));
     }
 
     #[test]

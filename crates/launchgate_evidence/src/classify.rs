@@ -217,13 +217,14 @@ impl DepFormat {
 /// Classifies a repository-relative path (with `/`), looking at `text` only for YAML files
 /// whose name says nothing.
 pub fn classify(path: &str, text: &str) -> FileKind {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let name = path.rsplit('/').next().unwrap_or(path);
     let lower = name.to_ascii_lowercase();
     let dir = path
         .len()
         .checked_sub(name.len() + 1)
         .map_or("", |n| &path[..n]);
-    if let Some(kind) = by_name(path, dir, name, &lower) {
+    if let Some(kind) = by_name(path, dir, name, &lower, text) {
         return kind;
     }
     let ext = lower.rsplit_once('.').map_or("", |(_, e)| e);
@@ -231,7 +232,7 @@ pub fn classify(path: &str, text: &str) -> FileKind {
         "tf" => FileKind::Terraform,
         "md" | "markdown" => FileKind::Markdown,
         "csproj" | "fsproj" | "vbproj" => FileKind::Dependencies(DepFormat::Csproj),
-        "dockerfile" | "containerfile" => FileKind::Dockerfile,
+        "dockerfile" | "containerfile" if reads_as_dockerfile(text) => FileKind::Dockerfile,
         "yaml" | "yml" => sniff_yaml(path, text),
         "xml" => sniff_xml(text),
         "json" => sniff_json(&lower, text),
@@ -304,7 +305,7 @@ fn sniff_json(lower: &str, text: &str) -> FileKind {
     }
 }
 
-fn by_name(path: &str, dir: &str, name: &str, lower: &str) -> Option<FileKind> {
+fn by_name(path: &str, dir: &str, name: &str, lower: &str, text: &str) -> Option<FileKind> {
     use DepFormat as D;
     let kind = match lower {
         "launchgate.yaml" | "launchgate.yml" => FileKind::Manifest,
@@ -343,7 +344,7 @@ fn by_name(path: &str, dir: &str, name: &str, lower: &str) -> Option<FileKind> {
         "gemfile" => FileKind::Dependencies(D::Gemfile),
         "gemfile.lock" => FileKind::Dependencies(D::GemfileLock),
         "packages.lock.json" => FileKind::Dependencies(D::NugetLock),
-        _ => return by_pattern(path, dir, name, lower),
+        _ => return by_pattern(path, dir, name, lower, text),
     };
     Some(kind)
 }
@@ -354,7 +355,59 @@ const NOT_DOCKERFILE: [&str; 12] = [
     "j2", "jinja", "jinja2", "tmpl", "tpl", "template", "vim", "md", "txt", "bak", "orig", "swp",
 ];
 
-fn by_pattern(path: &str, dir: &str, name: &str, lower: &str) -> Option<FileKind> {
+// `dockerfile.py`, `Dockerfile.sh`, `dockerfile.go`: code or data about Dockerfiles (a
+// generator, a test, a linter rule), named after them.
+const CODE: [&str; 52] = [
+    "py", "pyi", "js", "mjs", "cjs", "ts", "tsx", "jsx", "go", "rb", "rs", "java", "kt", "kts",
+    "scala", "groovy", "sh", "bash", "zsh", "fish", "ps1", "psm1", "bat", "cmd", "php", "pl", "pm",
+    "c", "h", "cc", "cpp", "hpp", "cs", "fs", "swift", "lua", "r", "ex", "exs", "erl", "clj", "hs",
+    "ml", "dart", "json", "yaml", "yml", "toml", "xml", "html", "nix", "rst",
+];
+
+/// The Dockerfile instructions: a Dockerfile's first word, after comments and parser
+/// directives.
+const INSTRUCTIONS: [&str; 18] = [
+    "from",
+    "arg",
+    "run",
+    "cmd",
+    "label",
+    "maintainer",
+    "expose",
+    "env",
+    "add",
+    "copy",
+    "entrypoint",
+    "volume",
+    "user",
+    "workdir",
+    "onbuild",
+    "stopsignal",
+    "healthcheck",
+    "shell",
+];
+
+/// Whether `text` reads as a Dockerfile: its first line that is not blank or a comment starts
+/// with an instruction (`FROM` or `ARG` in a valid one; any instruction, so that a broken
+/// Dockerfile still reaches the parser and its error is reported). An empty file says nothing
+/// against it.
+fn reads_as_dockerfile(text: &str) -> bool {
+    let Some(line) = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+    else {
+        return true;
+    };
+    let word = line
+        .split(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    INSTRUCTIONS.contains(&word.as_str())
+}
+
+fn by_pattern(path: &str, dir: &str, name: &str, lower: &str, text: &str) -> Option<FileKind> {
     let ext = lower.rsplit_once('.').map_or("", |(_, e)| e);
     let yaml = matches!(ext, "yml" | "yaml");
     if yaml && dir == ".github/workflows" {
@@ -374,6 +427,8 @@ fn by_pattern(path: &str, dir: &str, name: &str, lower: &str) -> Option<FileKind
     }
     if (lower.starts_with("dockerfile.") || lower.starts_with("containerfile."))
         && !NOT_DOCKERFILE.contains(&ext)
+        && !CODE.contains(&ext)
+        && reads_as_dockerfile(text)
     {
         return Some(FileKind::Dockerfile);
     }
@@ -473,6 +528,35 @@ mod tests {
         assert_eq!(classify("Dockerfile.prod", ""), FileKind::Dockerfile);
         assert_eq!(classify("Dockerfile.j2", ""), FileKind::Other);
         assert_eq!(classify("syntax/dockerfile.vim", ""), FileKind::Other);
+        // Named after Dockerfiles, but code: a generator, a linter rule.
+        assert_eq!(
+            classify("src/dockerfile.py", "import os\nFROM = 'x'\n"),
+            FileKind::Other
+        );
+        assert_eq!(
+            classify("tools/Dockerfile.sh", "#!/bin/sh\n"),
+            FileKind::Other
+        );
+        assert_eq!(
+            classify("gen/dockerfile.go", "package gen\n"),
+            FileKind::Other
+        );
+        // A variant is read by its content when its suffix says nothing.
+        assert_eq!(
+            classify(
+                "Dockerfile.alpine",
+                "# syntax=docker/dockerfile:1\nARG V=1\nFROM alpine:$V\n"
+            ),
+            FileKind::Dockerfile
+        );
+        assert_eq!(
+            classify("Dockerfile.notes", "Remember to pin the base image.\n"),
+            FileKind::Other
+        );
+        assert_eq!(
+            classify("api.dockerfile", "FROM scratch\n"),
+            FileKind::Dockerfile
+        );
         assert_eq!(classify("infra/main.tf", ""), FileKind::Terraform);
         assert_eq!(
             classify(".github/workflows/ci.yml", "on: push"),

@@ -18,10 +18,12 @@ pub mod dashboards;
 pub mod deps;
 pub mod dockerfile;
 pub mod docs;
+mod encoded;
 mod json;
 pub mod k8s;
 pub mod ownership;
 pub mod prometheus;
+mod read;
 pub mod reports;
 mod scan;
 pub mod secrets;
@@ -78,6 +80,12 @@ impl Evidence {
         self.files.iter().filter(move |f| f.kind == kind)
     }
 
+    /// The skips that may hide repository text from the secret scanner (unreadable files and
+    /// folders, special files): see [`SkipReason::hides_text`].
+    pub fn unseen(&self) -> impl Iterator<Item = &Skipped> {
+        self.skipped.iter().filter(|s| s.reason.hides_text())
+    }
+
     /// Whether any file provides evidence letter `letter` (`K`, `T`, ...).
     pub fn has_letter(&self, letter: char) -> bool {
         self.files.iter().any(|f| f.kind.letter() == Some(letter))
@@ -122,25 +130,93 @@ pub struct Skipped {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(tag = "reason", rename_all = "kebab-case")]
 pub enum SkipReason {
-    /// Larger than the size limit.
-    TooLarge { size: u64, limit: u64 },
-    /// Contains NUL bytes: not text.
-    Binary,
+    /// Larger than the size limit: not parsed. Its text was still read in a streaming pass
+    /// for secrets (`secrets_scanned`), unless it came from the report walk (build output).
+    TooLarge {
+        size: u64,
+        limit: u64,
+        secrets_scanned: bool,
+    },
+    /// Binary by content (NUL and control bytes in the first block): not parsed. Its printable
+    /// runs were still scanned for secrets (`secrets_scanned`), as `strings` would show them,
+    /// unless it came from the report walk (build output).
+    Binary { secrets_scanned: bool },
     /// Could not be read (permissions, I/O error).
     Unreadable { error: String },
-    /// A symbolic link that leads back into its own ancestry.
+    /// A symbolic link that leads back into its own ancestry, or around in a circle.
     SymlinkLoop,
+    /// A symbolic link whose target is outside the repository: never followed.
+    OutsideRepository,
+    /// A symbolic link to a folder inside the repository: not followed (its files are read at
+    /// their own path).
+    FolderLink,
+    /// A symbolic link to nothing.
+    BrokenLink,
+    /// A FIFO, socket or device file (directly, or as the target of a link): never opened.
+    Special { kind: String },
+    /// An ignore file (`.gitignore`, `.ignore`, `.launchgateignore`) that is a special file or
+    /// a link out of the repository: never opened, and its folder not walked (the walker
+    /// would open it first).
+    UnwalkedFolder { why: String },
+}
+
+impl SkipReason {
+    /// Whether the skip may hide repository text the secret scanner never saw: an unreadable
+    /// file or folder, or a special file standing where a file should be. A check that must
+    /// see every file (SEC-001) is inconclusive while any such skip exists. Links out of the
+    /// repository, links to its own folders and broken links hide nothing of the repository;
+    /// binary and oversized files are scanned for secrets all the same, except build output
+    /// the report walk found, which is never secret-scanned (it is not the repository's).
+    pub fn hides_text(&self) -> bool {
+        match self {
+            SkipReason::Unreadable { .. }
+            | SkipReason::Special { .. }
+            | SkipReason::UnwalkedFolder { .. } => true,
+            SkipReason::TooLarge { .. }
+            | SkipReason::Binary { .. }
+            | SkipReason::SymlinkLoop
+            | SkipReason::OutsideRepository
+            | SkipReason::FolderLink
+            | SkipReason::BrokenLink => false,
+        }
+    }
 }
 
 impl std::fmt::Display for SkipReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            SkipReason::TooLarge { size, limit } => {
-                write!(f, "larger than the {limit}-byte limit ({size} bytes)")
+            SkipReason::TooLarge {
+                size,
+                limit,
+                secrets_scanned,
+            } => {
+                write!(f, "larger than the {limit}-byte limit ({size} bytes)")?;
+                if *secrets_scanned {
+                    f.write_str(": not parsed, scanned for secrets only")?;
+                }
+                Ok(())
             }
-            SkipReason::Binary => f.write_str("binary file"),
+            SkipReason::Binary { secrets_scanned } => {
+                f.write_str("binary file")?;
+                if *secrets_scanned {
+                    f.write_str(": not parsed, its printable text scanned for secrets")?;
+                }
+                Ok(())
+            }
             SkipReason::Unreadable { error } => write!(f, "unreadable: {error}"),
             SkipReason::SymlinkLoop => f.write_str("symbolic link loop"),
+            SkipReason::OutsideRepository => {
+                f.write_str("symbolic link leading outside the repository: not followed")
+            }
+            SkipReason::FolderLink => f.write_str(
+                "symbolic link to a folder of the repository: not followed (its files are read at their own path)",
+            ),
+            SkipReason::BrokenLink => f.write_str("symbolic link to nothing"),
+            SkipReason::Special { kind } => write!(f, "{kind}: special file, never opened"),
+            SkipReason::UnwalkedFolder { why } => write!(
+                f,
+                "ignore file that is {why}, never opened: its folder was not walked"
+            ),
         }
     }
 }

@@ -3,7 +3,7 @@
 //! per-file results into the [`Evidence`] model in a deterministic (path-sorted) order.
 
 use std::fs;
-use std::io::Read as _;
+use std::io::{self, Read as _};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -13,6 +13,7 @@ use ignore::{WalkBuilder, WalkState};
 use launchgate_manifest::ReportLocations;
 
 use crate::classify::{FileKind, ReportFormat, classify};
+use crate::read::{self, Decoded, Opened};
 use crate::source::{Loc, Source};
 use crate::{
     Evidence, EvidenceError, NotEvaluated, ScannedFile, SkipReason, Skipped, alertmanager, ci,
@@ -20,7 +21,8 @@ use crate::{
     yaml,
 };
 
-/// Files larger than this are skipped with a note (generated bundles, data dumps).
+/// Files larger than this are not parsed, only streamed through the secret scanner, and listed
+/// with a note (generated bundles, data dumps).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
 
 /// The ignore file launchgate honours besides `.gitignore` (same syntax).
@@ -29,7 +31,7 @@ pub const IGNORE_FILE: &str = ".launchgateignore";
 /// How to scan.
 #[derive(Debug, Clone)]
 pub struct ScanOptions {
-    /// Skip files larger than this many bytes.
+    /// Parse no file larger than this many bytes (it is scanned for secrets only).
     pub max_file_size: u64,
     /// Worker threads; 0 picks the number of CPUs.
     pub threads: usize,
@@ -344,22 +346,70 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Evidence, ScanError> {
             path: root.to_path_buf(),
         });
     }
+    // The boundary: every link is resolved and compared with the canonical root.
+    let root_path = root;
+    let canonical = fs::canonicalize(root).map_err(|source| ScanError::Io {
+        path: root.to_path_buf(),
+        source,
+    })?;
+    let root = canonical.as_path();
     let mut setup_errors = Vec::new();
     let reports = ReportMatcher::new(options, &mut setup_errors);
     let total = Mutex::new(Collected {
         errors: setup_errors,
         ..Collected::default()
     });
+    // The walker opens ignore files itself, before we see a folder's entries: one that is a
+    // FIFO or a device would hang it, one linked out of the repository would be read. At the
+    // root (or above it, when a folder of a larger checkout is reviewed) such a file turns the
+    // ignore files off, which scans more, never less; in a folder it keeps the folder unwalked.
+    // (The walker reads the parents' `.gitignore` files whenever it reads any, to apply a
+    // checkout's rules to a folder of it.)
+    let honour = unsafe_ignore_file(root, root).is_none()
+        && root
+            .ancestors()
+            .skip(1)
+            .all(|d| unsafe_ignore_file(d, Path::new("/")).is_none());
+    let pruned: Arc<Mutex<Vec<Skipped>>> = Arc::default();
+    let (filter_root, filter_pruned) = (root.to_path_buf(), Arc::clone(&pruned));
     let mut builder = WalkBuilder::new(root);
     builder
         .hidden(false)
         .require_git(false)
+        .git_ignore(honour)
+        .ignore(honour)
+        .parents(honour)
         .git_global(false)
         .git_exclude(false)
-        .follow_links(true)
-        .add_custom_ignore_filename(IGNORE_FILE)
+        // Links are resolved one by one (`link`), never followed by the walk.
+        .follow_links(false)
         .threads(options.threads)
-        .filter_entry(|e| !(e.file_name() == ".git" && e.file_type().is_some_and(|t| t.is_dir())));
+        .filter_entry(move |e| {
+            if !e.file_type().is_some_and(|t| t.is_dir()) {
+                return true;
+            }
+            if e.file_name() == ".git" {
+                return false;
+            }
+            if !honour {
+                return true;
+            }
+            let Some((name, why)) = unsafe_ignore_file(e.path(), &filter_root) else {
+                return true;
+            };
+            let rel = relative(&filter_root, e.path());
+            filter_pruned
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(Skipped {
+                    path: format!("{rel}/{name}"),
+                    reason: SkipReason::UnwalkedFolder { why },
+                });
+            false
+        });
+    if honour {
+        builder.add_custom_ignore_filename(IGNORE_FILE);
+    }
     builder.build_parallel().run(|| {
         let total = &total;
         let reports = &reports;
@@ -369,12 +419,21 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Evidence, ScanError> {
         };
         Box::new(move |entry| {
             match entry {
-                Ok(entry) => {
-                    if entry.file_type().is_some_and(|t| t.is_file()) {
+                Ok(entry) => match entry.file_type() {
+                    Some(t) if t.is_file() => {
                         let rel = relative(root, entry.path());
                         visit(&rel, entry.path(), options, reports, false, &mut local.out);
                     }
-                }
+                    Some(t) if t.is_symlink() => {
+                        let rel = relative(root, entry.path());
+                        link(root, &rel, entry.path(), options, reports, &mut local.out);
+                    }
+                    Some(t) if !t.is_dir() => {
+                        let rel = relative(root, entry.path());
+                        special(&rel, read::special_kind(t), options, &mut local.out);
+                    }
+                    _ => {}
+                },
                 Err(err) => local.out.skipped.push(walk_error(root, &err)),
             }
             WalkState::Continue
@@ -383,10 +442,141 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Evidence, ScanError> {
     let mut collected = total
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
+    collected.skipped.append(
+        &mut pruned
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    );
     if !reports.is_empty() {
         walk_reports(root, options, &reports, &mut collected);
     }
-    Ok(assemble(root, collected))
+    Ok(assemble(root_path, collected))
+}
+
+/// A symbolic link met by the walk: read as the file it names when that is a regular file
+/// inside the repository; anything else is a listed skip, and nothing outside the root is
+/// opened (a link to `/etc`, to `/`, to `/proc/kmsg`, to `/dev/zero`, to a file in `$HOME`).
+fn link(
+    root: &Path,
+    rel: &str,
+    abs: &Path,
+    options: &ScanOptions,
+    reports: &ReportMatcher,
+    out: &mut Collected,
+) {
+    let skip = |out: &mut Collected, reason: SkipReason| {
+        count(options);
+        out.skipped.push(Skipped {
+            path: rel.to_string(),
+            reason,
+        });
+    };
+    let target = match fs::canonicalize(abs) {
+        Ok(t) => t,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return skip(out, SkipReason::BrokenLink);
+        }
+        Err(e) if is_loop(&e) => return skip(out, SkipReason::SymlinkLoop),
+        Err(e) => {
+            return skip(
+                out,
+                SkipReason::Unreadable {
+                    error: e.to_string(),
+                },
+            );
+        }
+    };
+    if !target.starts_with(root) {
+        return skip(out, SkipReason::OutsideRepository);
+    }
+    match fs::metadata(&target) {
+        Ok(m) if m.is_file() => visit(rel, &target, options, reports, false, out),
+        Ok(m) if m.is_dir() => skip(out, SkipReason::FolderLink),
+        Ok(m) => skip(
+            out,
+            SkipReason::Special {
+                kind: read::special_kind(m.file_type()).to_string(),
+            },
+        ),
+        Err(e) => skip(
+            out,
+            SkipReason::Unreadable {
+                error: e.to_string(),
+            },
+        ),
+    }
+}
+
+/// The ignore files the walker reads in every folder.
+const IGNORE_FILES: [&str; 3] = [".gitignore", ".ignore", IGNORE_FILE];
+
+/// The first ignore file of `dir` the walker must not open, and why: a FIFO, socket or
+/// device, or a link to one, or a link leading outside `root`. Three `lstat` calls a folder.
+fn unsafe_ignore_file(dir: &Path, root: &Path) -> Option<(&'static str, String)> {
+    for name in IGNORE_FILES {
+        let path = dir.join(name);
+        let Ok(meta) = fs::symlink_metadata(&path) else {
+            continue;
+        };
+        let t = meta.file_type();
+        if t.is_file() || t.is_dir() {
+            continue;
+        }
+        if !t.is_symlink() {
+            return Some((name, format!("a {}", read::special_kind(t))));
+        }
+        // A broken link fails to open, harmlessly.
+        let Ok(target) = fs::canonicalize(&path) else {
+            continue;
+        };
+        if !target.starts_with(root) {
+            return Some((
+                name,
+                "a symbolic link leading outside the repository".to_string(),
+            ));
+        }
+        match fs::metadata(&target) {
+            Ok(m) if !m.is_file() && !m.is_dir() => {
+                return Some((
+                    name,
+                    format!("a link to a {}", read::special_kind(m.file_type())),
+                ));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Whether an error is the operating system's "too many levels of symbolic links".
+fn is_loop(e: &io::Error) -> bool {
+    #[cfg(unix)]
+    {
+        e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = e;
+        false
+    }
+}
+
+/// A FIFO, socket or device in the tree: listed, never opened.
+fn special(rel: &str, kind: &str, options: &ScanOptions, out: &mut Collected) {
+    count(options);
+    out.skipped.push(Skipped {
+        path: rel.to_string(),
+        reason: SkipReason::Special {
+            kind: kind.to_string(),
+        },
+    });
+}
+
+/// One more file looked at, for the progress display.
+fn count(options: &ScanOptions) {
+    if let Some(files) = &options.progress {
+        files.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 /// The second, cheap walk for reports in folders the ignore files exclude (`target/`,
@@ -517,9 +707,6 @@ fn walk_error(root: &Path, err: &ignore::Error) -> Skipped {
     }
 }
 
-/// Bytes looked at to decide whether a file is binary.
-const SNIFF: usize = 8192;
-
 /// Reads, classifies and parses one file. `extra` files come from the report walk: they are
 /// kept only when they are reports, and are not secret-scanned (they are build output, not
 /// the repository's content).
@@ -531,45 +718,79 @@ fn visit(
     extra: bool,
     out: &mut Collected,
 ) {
-    if let Some(files) = &options.progress {
-        files.fetch_add(1, Ordering::Relaxed);
-    }
-    let bytes = match read_limited(abs, options.max_file_size) {
-        Ok(ReadOutcome::Bytes(b)) => b,
-        Ok(ReadOutcome::TooLarge(size)) => {
-            out.skipped.push(Skipped {
-                path: rel.to_string(),
-                reason: SkipReason::TooLarge {
-                    size,
-                    limit: options.max_file_size,
-                },
-            });
-            return;
-        }
-        Err(e) => {
-            out.skipped.push(Skipped {
-                path: rel.to_string(),
-                reason: SkipReason::Unreadable {
-                    error: e.to_string(),
-                },
-            });
-            return;
-        }
-    };
-    if bytes[..bytes.len().min(SNIFF)].contains(&0) {
+    count(options);
+    let skip = |out: &mut Collected, reason: SkipReason| {
         out.skipped.push(Skipped {
             path: rel.to_string(),
-            reason: SkipReason::Binary,
+            reason,
         });
-        return;
-    }
+    };
+    let unreadable = |e: io::Error| SkipReason::Unreadable {
+        error: e.to_string(),
+    };
+    let (file, len) = match read::open(abs) {
+        Ok(Opened::File(f, len)) => (f, len),
+        Ok(Opened::Special(kind)) => {
+            return skip(
+                out,
+                SkipReason::Special {
+                    kind: kind.to_string(),
+                },
+            );
+        }
+        Err(e) => return skip(out, unreadable(e)),
+    };
+    let path: Arc<str> = Arc::from(rel);
+    let limit = options.max_file_size;
+    let bytes = match read_limited(file, len, limit) {
+        Ok(ReadOutcome::Bytes(b)) => b,
+        Ok(ReadOutcome::TooLarge(head, rest)) => {
+            if extra {
+                let size = len.max(head.len() as u64);
+                return skip(
+                    out,
+                    SkipReason::TooLarge {
+                        size,
+                        limit,
+                        secrets_scanned: false,
+                    },
+                );
+            }
+            // Too large to parse, never too large to scan for secrets.
+            return match read::stream_secrets(&path, io::Cursor::new(head).chain(rest)) {
+                Ok((found, size, _)) => {
+                    out.secrets.extend(found);
+                    skip(
+                        out,
+                        SkipReason::TooLarge {
+                            size,
+                            limit,
+                            secrets_scanned: true,
+                        },
+                    );
+                }
+                Err(e) => skip(out, unreadable(e)),
+            };
+        }
+        Err(e) => return skip(out, unreadable(e)),
+    };
     let size = bytes.len() as u64;
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    let text = match read::decode(bytes) {
+        Decoded::Text(t) => t,
+        Decoded::Binary(shown) => {
+            if !extra {
+                out.secrets
+                    .extend(secrets::scan(&Source::new(path, shown), None));
+            }
+            return skip(
+                out,
+                SkipReason::Binary {
+                    secrets_scanned: !extra,
+                },
+            );
+        }
     };
     let kind = classify(rel, &text);
-    let path: Arc<str> = Arc::from(rel);
     if let Some(glob) = reports.declared_for(rel) {
         let fits = matches!(kind, FileKind::Report(f) if glob.group.accepts(f));
         if !fits {
@@ -658,21 +879,20 @@ fn parse(src: &Source, kind: FileKind, docs: Vec<yaml::Node>, out: &mut Collecte
 
 enum ReadOutcome {
     Bytes(Vec<u8>),
-    TooLarge(u64),
+    /// Larger than the limit: what was read so far, and the rest.
+    TooLarge(Vec<u8>, fs::File),
 }
 
 /// Reads a whole file unless it is larger than `limit` (checked on the open handle, so a file
 /// growing during the scan is still bounded).
-fn read_limited(path: &Path, limit: u64) -> std::io::Result<ReadOutcome> {
-    let mut f = fs::File::open(path)?;
-    let len = f.metadata()?.len();
+fn read_limited(mut f: fs::File, len: u64, limit: u64) -> io::Result<ReadOutcome> {
     if len > limit {
-        return Ok(ReadOutcome::TooLarge(len));
+        return Ok(ReadOutcome::TooLarge(Vec::new(), f));
     }
     let mut buf = Vec::with_capacity(usize::try_from(len).unwrap_or(0) + 1);
     f.by_ref().take(limit + 1).read_to_end(&mut buf)?;
     if buf.len() as u64 > limit {
-        return Ok(ReadOutcome::TooLarge(buf.len() as u64));
+        return Ok(ReadOutcome::TooLarge(buf, f));
     }
     Ok(ReadOutcome::Bytes(buf))
 }

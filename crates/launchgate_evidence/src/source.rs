@@ -8,6 +8,13 @@ use launchgate_core::Location;
 
 /// Where a fact was read: repository-relative path (with `/`), 1-based line and column (in
 /// characters), and the byte span `start..end` in the file.
+///
+/// Why evidence has its own location type rather than [`Location`], the one findings carry:
+/// readers need the byte span (to re-read a value's text, to place a nested fact inside it)
+/// and keep one shared path per file (`Arc<str>`: a scan holds a location for every fact, and
+/// cloning them must not copy paths). A finding needs neither: it is what reviews serialize,
+/// so its [`Location`] is the owned path, line and column of the review schema. Evidence turns
+/// into findings in one place, [`Loc::location`].
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Loc {
     pub path: Arc<str>,

@@ -1,4 +1,4 @@
-//! The walk on a real folder: ignore files, hidden folders, `.git`, symbolic link loops, binary
+//! The walk on a real folder: ignore files, hidden folders, `.git`, symbolic links, binary
 //! and oversized files, and deterministic order whatever the thread count.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -72,18 +72,28 @@ fn ignore_files_hidden_folders_git_and_skips() {
         .map(|s| (s.path.as_str(), &s.reason))
         .collect();
     skipped.sort();
-    assert_eq!(skipped[0], ("deploy/loop", &SkipReason::SymlinkLoop));
+    // A link to a folder of the repository is not followed: its files are read where they are.
+    assert_eq!(skipped[0], ("deploy/loop", &SkipReason::FolderLink));
     assert_eq!(
         skipped[1],
         (
             "dump.sql",
             &SkipReason::TooLarge {
                 size: 4096,
-                limit: 1024
+                limit: 1024,
+                secrets_scanned: true,
             }
         )
     );
-    assert_eq!(skipped[2], ("logo.png", &SkipReason::Binary));
+    assert_eq!(
+        skipped[2],
+        (
+            "logo.png",
+            &SkipReason::Binary {
+                secrets_scanned: true
+            }
+        )
+    );
     assert_eq!(skipped.len(), 3);
     assert_eq!(ev.kubernetes.services.len(), 1);
     let _ = fs::remove_dir_all(&root);

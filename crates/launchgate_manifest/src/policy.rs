@@ -90,6 +90,18 @@ pub struct PolicyLayer {
     /// Minimum line coverage in percent (default 80). OPS-004.
     #[serde(default)]
     pub coverage_min_percent: Option<f64>,
+    /// The fewest replicas a service runs, by tier, e.g. `{0: 3, 1: 2, 2: 2}` (the default).
+    /// CAP-003.
+    #[serde(default)]
+    #[schemars(extend("patternProperties" = {"^[012]$": {"type": "integer", "format": "uint32", "minimum": 1}}))]
+    pub min_replicas: BTreeMap<Tier, u32>,
+    /// Tiers whose services must authenticate each other with mTLS (default `[0]`). SEC-010.
+    #[serde(default)]
+    pub mtls_tiers: Option<Vec<Tier>>,
+    /// Tiers whose container images must carry a digest, not only a tag (default `[0]`).
+    /// SEC-007.
+    #[serde(default)]
+    pub image_digest_tiers: Option<Vec<Tier>>,
     /// Longest a manifest waiver may run, in days from the review date, by tier, e.g.
     /// `{0: 30, 1: 90, 2: 90}` (the default). Longer waivers are refused and reported.
     #[serde(default)]
@@ -441,6 +453,15 @@ pub struct CheckOptions {
     pub alert_severities: Vec<SeverityLevel>,
     pub report_max_age_days: u32,
     pub coverage_min_percent: f64,
+    /// The fewest replicas the service's tier asks for (`min_replicas`). CAP-003.
+    pub min_replicas: u32,
+    /// Whether the service's tier requires mTLS between services (`mtls_tiers`). SEC-010.
+    pub require_mtls: bool,
+    /// The tiers that require mTLS (`mtls_tiers`), for messages. SEC-010.
+    pub mtls_tiers: Vec<Tier>,
+    /// Whether the service's tier requires images pinned by digest (`image_digest_tiers`).
+    /// SEC-007.
+    pub require_image_digest: bool,
 }
 
 impl CheckOptions {
@@ -465,6 +486,12 @@ impl Default for CheckOptions {
             alert_severities: default_alert_severities(),
             report_max_age_days: 14,
             coverage_min_percent: 80.0,
+            // The tier-dependent options of a tier 1 or 2 service; [`Policy::options_for`]
+            // resolves them for the service's tier.
+            min_replicas: 2,
+            require_mtls: false,
+            mtls_tiers: vec![Tier::T0],
+            require_image_digest: false,
         }
     }
 }
@@ -490,7 +517,14 @@ pub struct Policy {
     pub require_evidence: Sourced<Vec<Tier>>,
     /// Only checks that some layer overrides appear here.
     pub checks: BTreeMap<String, CheckOverrideResolved>,
+    /// The options every service shares; [`Policy::options_for`] adds the tier-dependent ones.
     pub options: CheckOptions,
+    /// The fewest replicas, for tiers 0, 1 and 2. CAP-003.
+    pub min_replicas: BTreeMap<Tier, Sourced<u32>>,
+    /// Tiers that require mTLS between services. SEC-010.
+    pub mtls_tiers: Sourced<Vec<Tier>>,
+    /// Tiers that require images pinned by digest. SEC-007.
+    pub image_digest_tiers: Sourced<Vec<Tier>>,
     /// Longest waiver, in days from the review date, for tiers 0, 1 and 2.
     pub waiver_max_days: BTreeMap<Tier, Sourced<u32>>,
     pub approvers: Sourced<Vec<Approver>>,
@@ -531,6 +565,12 @@ impl Default for Policy {
             require_evidence: Sourced::default(vec![Tier::T0]),
             checks: BTreeMap::new(),
             options: CheckOptions::default(),
+            min_replicas: Tier::ALL
+                .into_iter()
+                .map(|t| (t, Sourced::default(if t == Tier::T0 { 3 } else { 2 })))
+                .collect(),
+            mtls_tiers: Sourced::default(vec![Tier::T0]),
+            image_digest_tiers: Sourced::default(vec![Tier::T0]),
             waiver_max_days: Tier::ALL
                 .into_iter()
                 .map(|t| (t, Sourced::default(if t == Tier::T0 { 30 } else { 90 })))
@@ -697,6 +737,7 @@ impl Policy {
                     source: src.clone(),
                 };
             }
+            errors.extend(resolve_tier_options(&mut p, l));
             if let Some(r) = &layer.require_evidence {
                 let mut r = r.clone();
                 r.sort();
@@ -944,6 +985,20 @@ impl Policy {
         }
     }
 
+    /// The options checks read for a service of `tier`: the shared ones, with the
+    /// tier-dependent ones (`min_replicas`, `mtls_tiers`, `image_digest_tiers`) resolved, so
+    /// that no check decides by tier.
+    pub fn options_for(&self, tier: Tier) -> CheckOptions {
+        let mut o = self.options.clone();
+        if let Some(n) = self.min_replicas.get(&tier) {
+            o.min_replicas = n.value;
+        }
+        o.require_mtls = self.mtls_tiers.value.contains(&tier);
+        o.mtls_tiers.clone_from(&self.mtls_tiers.value);
+        o.require_image_digest = self.image_digest_tiers.value.contains(&tier);
+        o
+    }
+
     /// Longest waiver allowed for `tier`, in days from the review date.
     pub fn waiver_max_days(&self, tier: Tier) -> &Sourced<u32> {
         static DEFAULT: Sourced<u32> = Sourced {
@@ -1005,6 +1060,46 @@ impl Policy {
                 .unwrap_or(Sourced::default(true)),
         }
     }
+}
+
+/// Merges a layer's tier-dependent check options (`min_replicas`, `mtls_tiers`,
+/// `image_digest_tiers`) into `p`.
+fn resolve_tier_options(p: &mut Policy, l: &LocatedLayer) -> Vec<ConfigError> {
+    let mut errors = Vec::new();
+    let layer = &l.layer;
+    for (t, n) in &layer.min_replicas {
+        if *n == 0 {
+            errors.push(
+                l.error_value(
+                    &format!("/min_replicas/{}", Tier::index(*t)),
+                    "a minimum of 0 replicas lets a service run no pod at all",
+                )
+                .help("use at least 1 (the default is 3 for tier 0 and 2 otherwise)"),
+            );
+        }
+        p.min_replicas.insert(
+            *t,
+            Sourced {
+                value: *n,
+                source: l.source.clone(),
+            },
+        );
+    }
+    for (list, slot) in [
+        (&layer.mtls_tiers, &mut p.mtls_tiers),
+        (&layer.image_digest_tiers, &mut p.image_digest_tiers),
+    ] {
+        if let Some(tiers) = list {
+            let mut tiers = tiers.clone();
+            tiers.sort();
+            tiers.dedup();
+            *slot = Sourced {
+                value: tiers,
+                source: l.source.clone(),
+            };
+        }
+    }
+    errors
 }
 
 /// Merges a layer's governance keys (waiver caps, approvers, roles, justification) into `p`.

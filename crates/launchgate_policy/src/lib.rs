@@ -241,10 +241,11 @@ pub fn evaluate_full(
     measurement_changes: &[measurement::MeasurementChange],
 ) -> Result<Evaluation, DecideError> {
     let gate = policy.gate(baseline);
+    let options = policy.options_for(manifest.tier);
     let cx = CheckContext {
         manifest,
         evidence,
-        options: &policy.options,
+        options: &options,
         today,
         gate: &gate,
     };

@@ -6,7 +6,7 @@
 
 use launchgate_checks::{Check, CheckContext, Registry};
 use launchgate_core::{
-    Category, CheckMeta, Effort, Finding, Outcome, Requirement, Severity, Status, TierMatrix,
+    Category, CheckMeta, Effort, Finding, Outcome, Requirement, Severity, Status, Tier, TierMatrix,
 };
 use launchgate_evidence::Evidence;
 use launchgate_manifest::{LocatedLayer, Policy, ServiceManifest, SourceFile};
@@ -438,4 +438,36 @@ fn registry_refuses_bad_and_duplicate_ids_and_keeps_id_order() {
     sorted.sort_unstable();
     assert_eq!(ids, sorted);
     assert_eq!(ids[0], "ACME-001");
+}
+
+#[test]
+fn tier_dependent_check_options_come_from_the_policy_for_the_service_tier() {
+    let defaults = policy("");
+    let t0 = defaults.options_for(Tier::T0);
+    assert_eq!(
+        (t0.min_replicas, t0.require_mtls, t0.require_image_digest),
+        (3, true, true)
+    );
+    for tier in [Tier::T1, Tier::T2] {
+        let o = defaults.options_for(tier);
+        assert_eq!(
+            (o.min_replicas, o.require_mtls, o.require_image_digest),
+            (2, false, false)
+        );
+    }
+    let org = policy("min_replicas: {1: 3}\nmtls_tiers: [0, 1]\nimage_digest_tiers: []\n");
+    let t1 = org.options_for(Tier::T1);
+    assert_eq!(
+        (t1.min_replicas, t1.require_mtls, t1.require_image_digest),
+        (3, true, false)
+    );
+    let t0 = org.options_for(Tier::T0);
+    assert_eq!((t0.min_replicas, t0.require_image_digest), (3, false));
+}
+
+#[test]
+fn a_minimum_of_zero_replicas_is_refused() {
+    let layer =
+        LocatedLayer::parse_file(SourceFile::new("org.yaml", "min_replicas: {2: 0}\n")).unwrap();
+    assert!(Policy::resolve(&[layer], &[]).is_err());
 }

@@ -141,24 +141,8 @@ pub fn check_docs_url(id: &str, slug: &str) -> String {
     format!(
         "{}/blob/main/docs/checks/{id}.md#{}",
         env!("CARGO_PKG_REPOSITORY"),
-        github_anchor(&format!("{id} {slug}"))
+        launchgate_evidence::docs::slug(&format!("{id} {slug}"))
     )
-}
-
-/// The anchor GitHub gives a Markdown heading: lower case, spaces to `-`, punctuation other
-/// than `-` and `_` dropped.
-pub fn github_anchor(heading: &str) -> String {
-    heading
-        .trim()
-        .chars()
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            '-' | '_' => Some(c),
-            c if c.is_alphanumeric() => Some(c),
-            _ => None,
-        })
-        .flat_map(char::to_lowercase)
-        .collect()
 }
 
 /// A repository-relative path as a relative URI reference: every byte outside the unreserved
@@ -466,15 +450,13 @@ pub fn render_sarif(review: &Review, opts: &CiOptions) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use launchgate_evidence::docs::slug;
 
     #[test]
     fn anchors_follow_github_heading_ids() {
-        assert_eq!(
-            github_anchor("CAP-001 resource-limits"),
-            "cap-001-resource-limits"
-        );
-        assert_eq!(github_anchor("How to fix"), "how-to-fix");
-        assert_eq!(github_anchor("A `code` & b_c!"), "a-code--b_c");
+        assert_eq!(slug("CAP-001 resource-limits"), "cap-001-resource-limits");
+        assert_eq!(slug("How to fix"), "how-to-fix");
+        assert_eq!(slug("A `code` & b_c!"), "a-code--b_c");
     }
 
     #[test]

@@ -6,7 +6,9 @@
 //! `data` is base64-decoded) and from prometheus-operator `AlertmanagerConfig` resources.
 //! Every route, matcher and receiver keeps its location. What Alertmanager would refuse (a
 //! route naming an undefined receiver, a malformed matcher, an invalid regular expression) is
-//! an [`EvidenceError`] at the place it is written.
+//! an [`EvidenceError`] at the place it is written, and the configuration holding it is left
+//! out of [`Alertmanager::configs`]: Alertmanager would not load it, so it routes nothing, and
+//! the checks that read routing are inconclusive on its errors rather than judging it.
 
 mod matchers;
 mod read;

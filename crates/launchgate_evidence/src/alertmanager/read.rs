@@ -319,6 +319,7 @@ pub(super) fn config(
     errors: &mut Vec<EvidenceError>,
 ) -> Option<Config> {
     let prefix = origin.describe();
+    let before = errors.len();
     let mut r = Reader {
         style: Style::Alertmanager,
         prefix,
@@ -338,6 +339,10 @@ pub(super) fn config(
     let route = r.route(route_node, true);
     let receivers = r.receivers(doc.get("receivers"));
     r.check_references(&route, &receivers);
+    // Alertmanager refuses a configuration with any error: it routes nothing.
+    if r.errors.len() > before {
+        return None;
+    }
     Some(Config {
         origin,
         route,
@@ -353,6 +358,7 @@ fn operator_config(o: &crate::k8s::Object, errors: &mut Vec<EvidenceError>) -> O
     // A resource with receivers (or inhibition rules) only routes nothing.
     let route_node = spec.get("route")?;
     let origin = ConfigOrigin::AlertmanagerConfig(o.name().to_string());
+    let before = errors.len();
     let mut r = Reader {
         style: Style::Operator,
         prefix: origin.describe(),
@@ -361,6 +367,10 @@ fn operator_config(o: &crate::k8s::Object, errors: &mut Vec<EvidenceError>) -> O
     let mut route = r.route(route_node, false);
     let receivers = r.receivers(spec.get("receivers"));
     r.check_references(&route, &receivers);
+    // The operator refuses a resource with any error: it routes nothing.
+    if r.errors.len() > before {
+        return None;
+    }
     if let Some(ns) = o.doc.at(&["metadata", "namespace"])
         && let Some(text) = ns.scalar_text()
         && let Ok(mut m) = Matcher::new("namespace", MatchOp::Equal, &text, ns.loc.clone())
@@ -424,7 +434,8 @@ pub(super) fn from_kubernetes(
                     };
                     let known = config_key(&e.key, "");
                     let origin = origin_of(true, o.name(), &e.key);
-                    let Some(Ok(text)) = base64_decode(encoded).map(String::from_utf8) else {
+                    let Some(Ok(text)) = crate::encoded::base64(encoded).map(String::from_utf8)
+                    else {
                         if known {
                             errors.push(EvidenceError::new(
                                 e.value.loc.clone(),
@@ -483,41 +494,4 @@ fn embedded(
             format!("{}: {}", origin.describe(), err.message),
         )),
     }
-}
-
-/// Decodes standard (or URL-safe) base64, ignoring whitespace; `None` when it is not base64.
-pub(super) fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() / 4 * 3);
-    let mut acc: u32 = 0;
-    let mut bits = 0u32;
-    let mut padded = false;
-    for c in text.bytes() {
-        if c.is_ascii_whitespace() {
-            continue;
-        }
-        if c == b'=' {
-            padded = true;
-            continue;
-        }
-        if padded {
-            return None;
-        }
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(u8::try_from((acc >> bits) & 0xff).unwrap_or(0));
-            acc &= (1 << bits) - 1;
-        }
-    }
-    // A single leftover character (6 bits) cannot encode a byte.
-    (bits < 6).then_some(out)
 }

@@ -2,8 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use super::read::{base64_decode, paging_service};
+use super::read::paging_service;
 use super::*;
+use crate::encoded::base64 as base64_decode;
 use crate::k8s;
 use crate::yaml;
 
@@ -382,9 +383,8 @@ receivers:
         "alertmanager.yml:14:11 receiver `pager` is defined more than once"
     );
     assert_eq!(errors[0].kind, crate::FileKind::Alertmanager);
-    // The configuration is still read: the valid parts route.
-    assert_eq!(am.configs.len(), 1);
-    assert_eq!(am.configs[0].receivers.len(), 2);
+    // Alertmanager would not load it: it routes nothing.
+    assert!(am.configs.is_empty());
 }
 
 #[test]
@@ -398,10 +398,8 @@ fn root_route_rules() {
             "alertmanager.yml:2:14 the root route must not have matchers: it receives every alert".to_string(),
         ]
     );
-    // The root always matches (its matchers are dropped), with no receiver to deliver to.
-    let m = am.configs[0].route(&labels(&[]));
-    assert_eq!(m.len(), 1);
-    assert!(m[0].receiver.is_none() && m[0].receiver_name.is_none());
+    // Alertmanager would not load it: it routes nothing.
+    assert!(am.configs.is_empty());
 }
 
 #[test]
@@ -471,14 +469,10 @@ data:
             )
         })
         .collect();
+    // The Secret routing to an undefined receiver is refused whole, as Alertmanager would.
     assert_eq!(
         got,
         vec![
-            (
-                "Secret `alertmanager-main` key `alertmanager.yaml`".to_string(),
-                8,
-                "team:channel".to_string()
-            ),
             (
                 "Secret `alertmanager-encoded` key `alertmanager.yaml`".to_string(),
                 22,
@@ -491,7 +485,11 @@ data:
             ),
         ]
     );
+    let fixed = text.replace("receiver: ghost", "receiver: team");
+    let (am, errors) = load("deploy/alertmanager.yaml", &fixed);
+    assert!(errors.is_empty(), "{errors:?}");
     let first = &am.configs[0];
+    assert_eq!(first.route.loc.line, 8);
     let r = &first.route.routes[0];
     assert_eq!(
         (r.loc.line, r.matchers[0].loc.line, r.matchers[0].loc.column),
@@ -540,6 +538,15 @@ spec:
             "deploy/amc.yaml:22:44 AlertmanagerConfig `payments`: `matchType: ~` is not one of `=`, `!=`, `=~`, `!~`"
         ]
     );
+    // The operator refuses the resource whole; with the bad matcher gone it routes (the last
+    // route, without matchers, takes everything).
+    assert!(am.configs.is_empty());
+    let fixed = text.replace(
+        "      - matchers:\n          - {name: x, value: y, matchType: \"~\"}\n",
+        "      - matchers: []\n",
+    );
+    let (am, errors) = load("deploy/amc.yaml", &fixed);
+    assert!(errors.is_empty(), "{errors:?}");
     let c = &am.configs[0];
     assert_eq!(
         c.origin,

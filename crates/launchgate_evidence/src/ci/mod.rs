@@ -15,6 +15,8 @@ mod when;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
+use launchgate_core::wildcard_match;
+
 use crate::yaml::{Node, Value};
 use crate::{CiSystem, EvidenceError, FileKind, Loc, Source};
 
@@ -138,7 +140,7 @@ impl Triggers {
                     Some(neg) => (neg, false),
                     None => (p.as_str(), true),
                 };
-                if glob_match(pattern, branch) {
+                if wildcard_match(pattern, branch) {
                     matched = positive;
                 }
             }
@@ -147,7 +149,7 @@ impl Triggers {
         !self
             .push_branches_ignore
             .iter()
-            .any(|p| glob_match(p, branch))
+            .any(|p| wildcard_match(p, branch))
     }
 }
 
@@ -591,38 +593,6 @@ fn loc_in(src: &Source, at: &Loc, text: &str, range: Range<usize>) -> Loc {
         return src.loc(s, s + range.len());
     }
     at.clone()
-}
-
-/// GitHub-style glob: `*` and `**` match any run of characters, `?` one.
-fn glob_match(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match p.get(pi) {
-            Some('*') => {
-                while p.get(pi) == Some(&'*') {
-                    pi += 1;
-                }
-                star = Some((pi, ti));
-            }
-            Some(&c) if c == '?' || Some(&c) == t.get(ti) => {
-                pi += 1;
-                ti += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    pi = sp;
-                    ti = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p.get(pi..)
-        .is_some_and(|rest| rest.iter().all(|&c| c == '*'))
 }
 
 /// How a YAML node is described in error messages.

@@ -781,16 +781,6 @@ fn every_ci_file_is_detected_even_without_a_pipeline() {
     assert_eq!(ci.tests_on_pull_requests(), None);
 }
 
-#[test]
-fn globs() {
-    assert!(glob_match("main", "main"));
-    assert!(glob_match("release/*", "release/1.2"));
-    assert!(glob_match("**", "a/b"));
-    assert!(glob_match("ma?n", "main"));
-    assert!(!glob_match("release/*", "main"));
-    assert!(glob_match("*", ""));
-}
-
 fn check_robust(system: CiSystem, path: &str, text: &str) {
     let src = Source::new(path, text);
     let docs = if system == CiSystem::Jenkins {

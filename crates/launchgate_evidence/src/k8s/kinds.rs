@@ -1393,3 +1393,104 @@ pub(super) fn read_velero_schedule(
     }
     s
 }
+
+/// A ConfigMap and its `data` entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigMap {
+    pub name: String,
+    pub namespace: Option<String>,
+    pub loc: Loc,
+    /// The `kind` key.
+    pub kind_loc: Loc,
+    pub object: usize,
+    /// `data`, in written order; `None` when it is not written, empty when it is not a map.
+    pub data: Option<Vec<ConfigEntry>>,
+}
+
+/// One key of a ConfigMap's `data`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigEntry {
+    pub key: String,
+    pub key_loc: Loc,
+    /// The value's text, when it is a scalar.
+    pub text: Option<String>,
+}
+
+/// Reads a ConfigMap. Its values are free-form, so nothing in it is a reading error.
+pub(super) fn read_config_map(doc: &Node, head: &Head<'_>) -> ConfigMap {
+    ConfigMap {
+        name: head.name.clone(),
+        namespace: head.namespace.clone(),
+        loc: head.loc.clone(),
+        kind_loc: head.kind_loc.clone(),
+        object: head.object,
+        data: doc.get("data").map(|d| {
+            d.as_map()
+                .iter()
+                .map(|e| ConfigEntry {
+                    key: e.key.clone(),
+                    key_loc: e.key_loc.clone(),
+                    text: e.value.scalar_text(),
+                })
+                .collect()
+        }),
+    }
+}
+
+/// A LimitRange: the defaults and bounds it sets for the containers of its namespace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LimitRange {
+    pub name: String,
+    pub namespace: Option<String>,
+    pub loc: Loc,
+    pub object: usize,
+    /// `spec.limits`.
+    pub limits: Vec<LimitRangeItem>,
+}
+
+/// One item of a LimitRange's `spec.limits`: resource name to quantity text, for the
+/// quantities written as scalars.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LimitRangeItem {
+    /// `type` (`Container`, `Pod`, `PersistentVolumeClaim`).
+    pub limit_type: Option<String>,
+    /// `default`: the limit a container without one gets.
+    pub default: BTreeMap<String, String>,
+    /// `defaultRequest`: the request a container without one gets.
+    pub default_request: BTreeMap<String, String>,
+    pub max: BTreeMap<String, String>,
+    pub min: BTreeMap<String, String>,
+}
+
+/// Reads a LimitRange the way the API server defaults from it; what it cannot use is skipped,
+/// not reported.
+pub(super) fn read_limit_range(doc: &Node, head: &Head<'_>) -> LimitRange {
+    let quantities = |item: &Node, key: &str| -> BTreeMap<String, String> {
+        item.get(key)
+            .map(Node::as_map)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|e| e.value.scalar_text().map(|q| (e.key.clone(), q)))
+            .collect()
+    };
+    let limits = doc
+        .at(&["spec", "limits"])
+        .map(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .map(|item| LimitRangeItem {
+            limit_type: item.get("type").and_then(Node::as_str).map(str::to_string),
+            default: quantities(item, "default"),
+            default_request: quantities(item, "defaultRequest"),
+            max: quantities(item, "max"),
+            min: quantities(item, "min"),
+        })
+        .collect();
+    LimitRange {
+        name: head.name.clone(),
+        namespace: head.namespace.clone(),
+        loc: head.loc.clone(),
+        object: head.object,
+        limits,
+    }
+}

@@ -42,11 +42,12 @@ use crate::{EvidenceError, Loc, Source};
 
 pub use image::ImageRef;
 pub use kinds::{
-    Canary, DestinationRule, Hpa, HpaMetric, HttpRoute, Ingress, IngressBackend, IngressTls,
-    MESH_ROOT_NAMESPACE, Monitor, MonitorEndpoint, MonitorKind, NamespaceSelector, NetworkPolicy,
-    NetworkPolicyRule, Pdb, PeerAuthentication, PolicyRule, RATE_LIMIT_ANNOTATIONS, Retries, Role,
-    RoleBinding, RoleRef, ScaledObject, Service, ServiceAccount, ServicePort, Subject, TargetRef,
-    VeleroSchedule, VirtualService,
+    Canary, ConfigEntry, ConfigMap, DestinationRule, Hpa, HpaMetric, HttpRoute, Ingress,
+    IngressBackend, IngressTls, LimitRange, LimitRangeItem, MESH_ROOT_NAMESPACE, Monitor,
+    MonitorEndpoint, MonitorKind, NamespaceSelector, NetworkPolicy, NetworkPolicyRule, Pdb,
+    PeerAuthentication, PolicyRule, RATE_LIMIT_ANNOTATIONS, Retries, Role, RoleBinding, RoleRef,
+    ScaledObject, Service, ServiceAccount, ServicePort, Subject, TargetRef, VeleroSchedule,
+    VirtualService,
 };
 pub use links::{WorkloadLinks, host_matches_service};
 pub use selector::{LabelSelector, SelectorOp, SelectorRequirement, same_namespace};
@@ -220,6 +221,8 @@ kube_item!(VirtualService, |_s| "VirtualService");
 kube_item!(ScaledObject, |_s| "ScaledObject");
 kube_item!(Canary, |_s| "Canary");
 kube_item!(VeleroSchedule, |_s| "Schedule");
+kube_item!(ConfigMap, |_s| "ConfigMap");
+kube_item!(LimitRange, |_s| "LimitRange");
 
 impl KubeItem for Workload {
     fn kind(&self) -> &str {
@@ -278,6 +281,8 @@ pub struct Kubernetes {
     pub canaries: Vec<Canary>,
     /// Velero backup Schedules.
     pub velero_schedules: Vec<VeleroSchedule>,
+    pub config_maps: Vec<ConfigMap>,
+    pub limit_ranges: Vec<LimitRange>,
 }
 
 impl Kubernetes {
@@ -456,7 +461,9 @@ impl Kubernetes {
             virtual_services,
             scaled_objects,
             canaries,
-            velero_schedules
+            velero_schedules,
+            config_maps,
+            limit_ranges
         );
         self.objects.append(&mut other.objects);
     }
@@ -704,6 +711,9 @@ fn read_typed(r: &mut Reader<'_>, doc: &Node, kind: &str, head: &Head<'_>, out: 
             out.velero_schedules
                 .push(kinds::read_velero_schedule(r, doc, head));
         }
+        // Any group, as checks read them: ConfigMap and LimitRange exist only in the core one.
+        "ConfigMap" => out.config_maps.push(kinds::read_config_map(doc, head)),
+        "LimitRange" => out.limit_ranges.push(kinds::read_limit_range(doc, head)),
         _ => {}
     }
 }

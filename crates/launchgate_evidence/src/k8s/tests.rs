@@ -1647,3 +1647,81 @@ spec:
     assert_eq!(at(&ing.spec_loc), (7, 1));
     assert!(ing.rate_limits().next().is_none());
 }
+
+#[test]
+fn an_init_container_with_restart_policy_always_is_a_native_sidecar() {
+    let text = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  template:
+    spec:
+      initContainers:
+        - name: proxy
+          image: envoy:1.30
+          restartPolicy: Always
+        - name: migrate
+          image: migrate:2
+      containers:
+        - name: api
+          image: api:1
+";
+    let k = load_ok(text);
+    let w = &k.workloads[0];
+    let sidecar = &w.pod.init_containers[0];
+    assert_eq!(
+        sidecar
+            .restart_policy
+            .as_ref()
+            .map(|p| (p.value.as_str(), p.loc.line)),
+        Some(("Always", 10))
+    );
+    assert!(sidecar.is_native_sidecar() && sidecar.is_long_running());
+    let migrate = &w.pod.init_containers[1];
+    assert!(!migrate.is_native_sidecar() && !migrate.is_long_running());
+    let api = &w.pod.containers[0];
+    assert!(!api.is_native_sidecar() && api.is_long_running());
+}
+
+#[test]
+fn config_maps_and_limit_ranges_are_typed() {
+    let text = "\
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: cfg, namespace: shop}
+data:
+  LOG_LEVEL: info
+  nested: {a: b}
+---
+apiVersion: v1
+kind: LimitRange
+metadata: {name: defaults, namespace: shop}
+spec:
+  limits:
+    - type: Container
+      default: {memory: 512Mi}
+      defaultRequest: {cpu: 100m, memory: 256Mi}
+    - type: Pod
+      max: {cpu: '2'}
+";
+    let k = load_ok(text);
+    let cm = &k.config_maps[0];
+    assert_eq!(cm.resource(), "ConfigMap/cfg");
+    let data = cm.data.as_deref().unwrap_or_default();
+    let read: Vec<(&str, u32, Option<&str>)> = data
+        .iter()
+        .map(|e| (e.key.as_str(), e.key_loc.line, e.text.as_deref()))
+        .collect();
+    assert_eq!(read, [("LOG_LEVEL", 5, Some("info")), ("nested", 6, None)]);
+    let lr = &k.limit_ranges[0];
+    assert_eq!(lr.namespace.as_deref(), Some("shop"));
+    assert_eq!(lr.limits.len(), 2);
+    assert_eq!(lr.limits[0].limit_type.as_deref(), Some("Container"));
+    assert_eq!(
+        lr.limits[0].default.get("memory").map(String::as_str),
+        Some("512Mi")
+    );
+    assert_eq!(lr.limits[0].default_request.len(), 2);
+    assert_eq!(lr.limits[1].max.get("cpu").map(String::as_str), Some("2"));
+}

@@ -429,6 +429,8 @@ pub struct Container {
     pub loc: Loc,
     /// Whether it is an init container.
     pub is_init: bool,
+    /// `restartPolicy`: `Always` makes an init container a native sidecar.
+    pub restart_policy: Option<Located<String>>,
     pub image: Option<Located<String>>,
     pub image_pull_policy: Option<Located<String>>,
     pub command: Vec<String>,
@@ -457,6 +459,22 @@ impl Container {
             "container"
         };
         format!("{} {what} {}", workload.resource(), self.name)
+    }
+
+    /// Whether it is a native sidecar: an init container with `restartPolicy: Always`, which
+    /// runs for the pod's whole life.
+    pub fn is_native_sidecar(&self) -> bool {
+        self.is_init
+            && self
+                .restart_policy
+                .as_ref()
+                .is_some_and(|p| p.value == "Always")
+    }
+
+    /// Whether it runs for the pod's whole life: an app container or a native sidecar (an
+    /// init container that is not one runs to completion before the others start).
+    pub fn is_long_running(&self) -> bool {
+        !self.is_init || self.is_native_sidecar()
     }
 
     /// The image reference, parsed.
@@ -1154,6 +1172,7 @@ fn read_container(r: &mut Reader<'_>, c: &Node, path: &FieldPath<'_>, is_init: b
         name: r.text(c, "name", path).unwrap_or_default(),
         loc: c.loc.clone(),
         is_init,
+        restart_policy: r.string(c, "restartPolicy", path),
         image: r.string(c, "image", path),
         image_pull_policy: r.string(c, "imagePullPolicy", path),
         command: texts(r.strings(c, "command", path)),

@@ -4,6 +4,12 @@
 //! Every rule keeps its expression text with the location of the `expr:` value (the PromQL
 //! parser keeps no positions) and the parsed expression. An expression the parser rejects is an
 //! [`EvidenceError`] at its `expr:` line, and the rule's [`Rule::query`] holds the message.
+//!
+//! Prometheus loads a rule file whole or not at all: a file with any error (an expression that
+//! does not parse, a group without a name, a rule without `expr`) contributes no rule to
+//! [`Prometheus::rules`] or [`Prometheus::groups`], so no check counts its alerts as written;
+//! its rules are kept apart in [`Prometheus::rejected`], and its errors make the checks that
+//! read rules inconclusive.
 
 pub mod burn_rate;
 mod rules;
@@ -37,6 +43,10 @@ pub struct Prometheus {
     pub groups: Vec<RuleGroup>,
     /// SLO specs (Sloth, OpenSLO, Pyrra), by file and position.
     pub slo_specs: Vec<SloSpec>,
+    /// The rules of files Prometheus would reject (see the module documentation), by file and
+    /// position: they alert and record nothing. Only the check that says why a file is
+    /// rejected (OBS-007) reads them.
+    pub rejected: Vec<Rule>,
 }
 
 /// Whether a rule alerts or records.
@@ -223,9 +233,31 @@ pub fn assemble(
         p.slo_specs.extend(f.slo_specs);
     }
     rules::from_kubernetes(kube, &mut p.groups, &mut p.rules, errors);
+    reject(&mut p, errors);
     p.slo_specs.extend(slo::from_kubernetes(kube, errors));
     p.slo_specs.sort_by(|a, b| a.loc.cmp(&b.loc));
     p.groups.sort_by(|a, b| a.loc.cmp(&b.loc));
     p.rules.sort_by(|a, b| a.loc.cmp(&b.loc));
+    p.rejected.sort_by(|a, b| a.loc.cmp(&b.loc));
     p
+}
+
+/// Moves the rules and groups of every file with a rule error out of the evidence: Prometheus
+/// would not load that file (a PrometheusRule resource is refused whole in the same way; the
+/// unit here is the file that holds it).
+fn reject(p: &mut Prometheus, errors: &[EvidenceError]) {
+    let bad: std::collections::BTreeSet<&str> = errors
+        .iter()
+        .filter(|e| e.kind == FileKind::PrometheusRules)
+        .map(|e| &*e.loc.path)
+        .collect();
+    if bad.is_empty() {
+        return;
+    }
+    let (rejected, kept): (Vec<Rule>, Vec<Rule>) = std::mem::take(&mut p.rules)
+        .into_iter()
+        .partition(|r| bad.contains(&*r.loc.path));
+    p.rules = kept;
+    p.rejected = rejected;
+    p.groups.retain(|g| !bad.contains(&*g.loc.path));
 }

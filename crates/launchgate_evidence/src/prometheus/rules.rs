@@ -208,44 +208,25 @@ pub(super) fn from_kubernetes(
     }
 }
 
-/// A Prometheus duration (`30s`, `5m`, `1h30m`, `2d`, `1w`, `1y`, `500ms`) in whole seconds
-/// (milliseconds are rounded down); `None` when it is not one.
+/// A Prometheus duration (`30s`, `5m`, `1h30m`, `2d`, `1w`, `1y`, `500ms`, units from the
+/// largest down, each once) in whole seconds (milliseconds are rounded down); `None` when it
+/// is not one. PromQL's own parser reads it; a bare number (seconds to PromQL, not a duration
+/// in a rule file) is not one, and zero (`0`, `0s`) is.
 pub fn duration_seconds(text: &str) -> Option<u64> {
     let t = text.trim();
-    if t.is_empty() {
-        return None;
-    }
     if t == "0" {
         return Some(0);
     }
-    let mut total_ms: u64 = 0;
-    let mut rest = t;
-    while !rest.is_empty() {
-        let digits = rest
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(rest.len());
-        if digits == 0 {
-            return None;
-        }
-        let n: u64 = rest[..digits].parse().ok()?;
-        rest = &rest[digits..];
-        let unit = rest
-            .find(|c: char| c.is_ascii_digit())
-            .unwrap_or(rest.len());
-        let ms = match &rest[..unit] {
-            "ms" => 1,
-            "s" => 1000,
-            "m" => 60_000,
-            "h" => 3_600_000,
-            "d" => 86_400_000,
-            "w" => 604_800_000,
-            "y" => 31_536_000_000,
-            _ => return None,
-        };
-        total_ms = total_ms.checked_add(n.checked_mul(ms)?)?;
-        rest = &rest[unit..];
+    if !t.starts_with(|c: char| c.is_ascii_digit()) || t.ends_with(|c: char| c.is_ascii_digit()) {
+        return None;
     }
-    Some(total_ms / 1000)
+    if let Ok(d) = promql_parser::util::parse_duration(t) {
+        return Some(d.as_secs());
+    }
+    // The parser refuses a zero duration; it is one when the same units with 1s parse.
+    let zero = t.bytes().all(|b| b == b'0' || !b.is_ascii_digit());
+    let ones: String = t.chars().map(|c| if c == '0' { '1' } else { c }).collect();
+    (zero && promql_parser::util::parse_duration(&ones).is_ok()).then_some(0)
 }
 
 /// Every vector selector in an expression (including those inside range selectors and
@@ -350,11 +331,19 @@ groups:
 
     #[test]
     fn rule_file_rules_keep_their_locations() {
-        let (p, errors) = scan_text("monitoring/rules.yml", FILE);
+        let valid = FILE.split("      - alert: Broken").next().unwrap();
+        let (p, errors) = scan_text("monitoring/rules.yml", valid);
+        assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(p.groups.len(), 1);
         assert_eq!(p.groups[0].name.value, "api");
-        assert_eq!(p.rules.len(), 3);
-        let alert = &p.rules[1];
+        assert_eq!(p.rules.len(), 2);
+        assert_eq!((p.alerts().count(), p.recording_rules().count()), (1, 1));
+        // With one broken expression Prometheus rejects the whole file: its rules count for
+        // nothing, and are kept apart with their locations.
+        let (p, errors) = scan_text("monitoring/rules.yml", FILE);
+        assert!(p.rules.is_empty() && p.groups.is_empty());
+        assert_eq!(p.rejected.len(), 3);
+        let alert = &p.rejected[1];
         assert_eq!(alert.name.value, "HighErrorRate");
         assert_eq!((alert.expr.loc.line, alert.expr.loc.column), (8, 15));
         assert_eq!(alert.for_seconds(), Some(600));
@@ -364,9 +353,8 @@ groups:
             Some("docs/runbooks/high-error-rate.md")
         );
         assert!(alert.parsed().is_some());
-        assert_eq!(p.alerts().count(), 2);
-        assert_eq!(p.recording_rules().count(), 1);
-        // The broken expression is an error at its `expr:` line, and the rule is kept.
+        assert_eq!(p.alerts().count(), 0);
+        // The broken expression is an error at its `expr:` line, and the rule is kept apart.
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!((errors[0].loc.line, errors[0].loc.column), (16, 15));
         assert!(
@@ -374,12 +362,13 @@ groups:
                 .message
                 .starts_with("alert `Broken`: the expression is not valid PromQL")
         );
-        assert!(p.rules[2].query.is_err());
+        assert!(p.rejected[2].query.is_err());
     }
 
     #[test]
     fn selection_by_labels_and_expression_matchers() {
-        let (p, _) = scan_text("monitoring/rules.yml", FILE);
+        let valid = FILE.split("      - alert: Broken").next().unwrap();
+        let (p, _) = scan_text("monitoring/rules.yml", valid);
         let sel = |pairs: &[(&str, &str)]| launchgate_manifest::AlertSelection {
             selectors: vec![
                 pairs
@@ -501,6 +490,10 @@ data:
         assert_eq!(duration_seconds("5"), None);
         assert_eq!(duration_seconds("m5"), None);
         assert_eq!(duration_seconds("5x"), None);
+        assert_eq!(duration_seconds("0s"), Some(0));
+        assert_eq!(duration_seconds("1y2w"), Some(32_745_600));
+        // Prometheus takes units from the largest down, each once.
+        assert_eq!(duration_seconds("30m1h"), None);
         assert_eq!(duration_seconds(""), None);
     }
 }

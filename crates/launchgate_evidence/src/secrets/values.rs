@@ -1,6 +1,6 @@
 //! Value tests shared by the rules: Shannon entropy with alphabet-aware thresholds,
 //! placeholders and references (`${VAR}`, `{{ .Values.x }}`, `process.env.X`), names that only
-//! look secret (`token_url`, `secretName`), and a small base64 decoder.
+//! look secret (`token_url`, `secretName`).
 //!
 //! Thresholds (documented here, tested in `tests.rs`):
 //! - *Randomness*: Shannon entropy (bits per character) must reach 70 % of the most a string of
@@ -477,58 +477,10 @@ fn encoded_text_ok(v: &str) -> bool {
 
 /// Percent-decodes a URL component (`he%2F%2Fo` -> `he//o`); invalid escapes stay as they are.
 pub(super) fn percent_decode(v: &str) -> String {
-    let bytes = v.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        if let (b'%', Some(decoded)) = (b, hex) {
-            out.push(decoded);
-            i += 3;
-        } else {
-            out.push(b);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(v)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
-/// A base64 decoder (standard or URL-safe alphabet, padding optional, whitespace ignored).
-pub(super) fn decode_base64(s: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(s.len() / 4 * 3 + 3);
-    let mut acc: u32 = 0;
-    let mut bits = 0u32;
-    let mut padding = false;
-    for b in s.bytes() {
-        let v = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            b'=' => {
-                padding = true;
-                continue;
-            }
-            b' ' | b'\t' | b'\r' | b'\n' => continue,
-            _ => return None,
-        };
-        if padding {
-            return None;
-        }
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(((acc >> bits) & 0xff) as u8);
-        }
-    }
-    // Leftover bits beyond a byte boundary: 6 bits (one stray character) is malformed.
-    if bits >= 6 {
-        return None;
-    }
-    Some(out)
-}
+/// Base64 as the evidence readers decode it.
+pub(super) use crate::encoded::base64 as decode_base64;

@@ -1,10 +1,15 @@
+//! CAP-002 autoscaling: The service scales with load.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::Loc;
 use launchgate_evidence::k8s::{Hpa, Kubernetes, ScaledObject, Workload};
 use launchgate_evidence::terraform::{Resource, Terraform, TfValue};
 
-use crate::support;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::aws::{ecs_replica_services, scaling_targets};
+use crate::kit::finish::Tally;
+use crate::kit::terraform::{tf_int, unknown_value};
+use crate::kit::workloads::replicated_workloads;
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -112,21 +117,17 @@ struct Judged {
     evidence: Vec<Finding>,
 }
 
-impl Check for Autoscaling {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for Autoscaling {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let k = &cx.evidence.kubernetes;
         let tf = &cx.evidence.terraform;
         let mut j = Judged::default();
         let mut judged = false;
-        for w in support::replicated_workloads(k) {
+        for w in replicated_workloads(k) {
             judged = true;
             judge_workload(k, w, &mut j);
         }
-        for svc in support::ecs_replica_services(tf) {
+        for svc in ecs_replica_services(tf) {
             judged = true;
             judge_ecs_service(tf, svc, &mut j);
         }
@@ -139,7 +140,7 @@ impl Check for Autoscaling {
                 "no replicated workload: the Kubernetes workloads are DaemonSets, Jobs, CronJobs or bare Pods, which do not scale by replica count",
             );
         }
-        support::conclude_with_unknowns(cx, "K T", j.failures, j.unknown, j.evidence, NOTHING_FOUND)
+        Tally::judged(j.failures, j.unknown, j.evidence).conclude(cx, "K T", NOTHING_FOUND)
     }
 }
 
@@ -275,7 +276,7 @@ fn judge_scaled_object(w: &Workload, s: &ScaledObject, j: &mut Judged) {
 /// `min_capacity` and `max_capacity` of a scaling target; `None` when one could not be
 /// read (recorded as unknown or failed).
 fn capacities(target: &Resource, j: &mut Judged) -> Option<(Value, Value)> {
-    let mut read = |attr: &str| match support::tf_int(target, attr) {
+    let mut read = |attr: &str| match tf_int(target, attr) {
         Ok(Some(v)) => Some(v),
         Ok(None) => {
             j.failures.push(
@@ -308,7 +309,7 @@ fn has_policy(tf: &Terraform, target: &Resource, scaled: &Resource) -> bool {
 }
 
 fn judge_ecs_service(tf: &Terraform, svc: &Resource, j: &mut Judged) {
-    let targets = support::scaling_targets(tf, svc);
+    let targets = scaling_targets(tf, svc);
     if targets.is_empty() {
         j.failures.push(
             Finding::new(format!(
@@ -388,7 +389,7 @@ fn judge_table(tf: &Terraform, table: &Resource, j: &mut Judged) {
         Some(v @ (TfValue::Ref(_) | TfValue::Unknown(_))) => {
             if let Some(a) = mode_attr {
                 j.unknown
-                    .push(support::unknown_value(table, "billing_mode", v, &a.loc));
+                    .push(unknown_value(table, "billing_mode", v, &a.loc));
             }
             return;
         }
@@ -396,7 +397,7 @@ fn judge_table(tf: &Terraform, table: &Resource, j: &mut Judged) {
         _ => {}
     }
     let at = mode_attr.map_or(&table.loc, |a| &a.loc);
-    let targets = support::scaling_targets(tf, table);
+    let targets = scaling_targets(tf, table);
     let mut dims = Vec::new();
     for t in &targets {
         let Some(a) = t.attr("scalable_dimension") else {
@@ -406,7 +407,7 @@ fn judge_table(tf: &Terraform, table: &Resource, j: &mut Judged) {
             TfValue::String(d) => dims.push(d.as_str()),
             v => {
                 j.unknown
-                    .push(support::unknown_value(t, "scalable_dimension", v, &a.loc));
+                    .push(unknown_value(t, "scalable_dimension", v, &a.loc));
                 return;
             }
         }

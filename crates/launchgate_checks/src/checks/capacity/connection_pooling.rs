@@ -1,7 +1,9 @@
+//! CAP-008 connection-pooling: Connections to databases and caches are pooled with a bounded size.
+
 use launchgate_core::{Finding, Outcome};
 
-use crate::support::at;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::manifest::at;
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -44,11 +46,7 @@ declare_check! {
     }
 }
 
-impl Check for ConnectionPooling {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for ConnectionPooling {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let m = cx.manifest;
         let stores: Vec<_> = m

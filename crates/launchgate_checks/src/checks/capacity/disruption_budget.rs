@@ -1,8 +1,12 @@
+//! CAP-004 disruption-budget: Each Kubernetes workload that runs more than one pod has exactly one
+//! PodDisruptionBudget selecting its pods, and that budget still lets a pod be evicted.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::k8s::{Pdb, Workload};
 
-use crate::support;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::finish::{conclude, in_report_order};
+use crate::kit::workloads::{replica_count, replicated_workloads};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -98,18 +102,14 @@ declare_check! {
 const NOTHING_FOUND: &str =
     "no Kubernetes workloads found; point launchgate at the repository that deploys the service";
 
-impl Check for DisruptionBudget {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for DisruptionBudget {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let k = &cx.evidence.kubernetes;
         let mut failures = Vec::new();
         let mut evidence = Vec::new();
         let mut multi = 0;
-        for w in support::replicated_workloads(k) {
-            let rc = support::replica_count(k, w);
+        for w in replicated_workloads(k) {
+            let rc = replica_count(k, w);
             if rc.most() <= 1 {
                 continue;
             }
@@ -168,11 +168,11 @@ impl Check for DisruptionBudget {
                 }
             }
         }
-        support::conclude(
+        conclude(
             cx,
             "K",
-            support::sorted(failures),
-            support::sorted(evidence),
+            in_report_order(failures),
+            in_report_order(evidence),
             NOTHING_FOUND,
         )
     }

@@ -1,9 +1,13 @@
+//! CAP-006 health-probes: Every long-running container has a readiness probe and a liveness probe,
+//! and the two are not identical; a slow starter uses a startup probe.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::k8s::{Action, Container, Located, Probe, Workload};
 use launchgate_evidence::terraform::{EcsContainer, TfValue};
 
-use crate::support::{self, Tally};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::aws::unread_task_definitions;
+use crate::kit::finish::{Tally, conclude_tally};
+use crate::{CheckContext, Evaluate, declare_check};
 
 /// A liveness probe that waits longer than this before its first check is standing in for a
 /// startup probe.
@@ -124,18 +128,14 @@ declare_check! {
     }
 }
 
-impl Check for HealthProbes {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for HealthProbes {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let ev = cx.evidence;
         let k = &ev.kubernetes;
         let serving: Vec<&Workload> = k.workloads.iter().filter(|w| serves(w)).collect();
         let ecs: Vec<&EcsContainer> = ev.terraform.ecs_containers().collect();
         let mut t = Tally {
-            unknowns: support::unread_task_definitions(cx),
+            unknowns: unread_task_definitions(cx),
             ..Tally::default()
         };
 
@@ -169,7 +169,7 @@ impl Check for HealthProbes {
         for c in ecs {
             judge_ecs(c, &mut t);
         }
-        support::conclude_tally(cx, ev.gaps("K T"), t, NOTHING_FOUND)
+        conclude_tally(cx, ev.gaps("K T"), t, NOTHING_FOUND)
     }
 }
 
@@ -346,7 +346,7 @@ fn dockerfile_only(cx: &CheckContext<'_>) -> Outcome {
         }
     }
     if !t.missing.is_empty() || healthchecks.is_empty() || !cx.evidence.gaps("K T F").is_empty() {
-        return support::conclude_tally(cx, cx.evidence.gaps("K T F"), t, NOTHING_FOUND);
+        return conclude_tally(cx, cx.evidence.gaps("K T F"), t, NOTHING_FOUND);
     }
     Outcome::Inconclusive {
         reason: ONLY_HEALTHCHECK.to_string(),

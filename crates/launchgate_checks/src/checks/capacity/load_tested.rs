@@ -1,11 +1,14 @@
+//! CAP-007 load-tested: A recent load test passed at the target rate.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::ReportFormat;
 use launchgate_evidence::reports::LoadTestReport;
 use launchgate_manifest::LoadTestClaim;
 
-use crate::checks::operations::tests_passing::report_gaps;
-use crate::support::{at, contradicts, within_window};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::claims::contradicts;
+use crate::kit::manifest::{at, within_window};
+use crate::kit::reports::report_gaps;
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -86,11 +89,7 @@ fn rps(v: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-impl Check for LoadTested {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for LoadTested {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let base = "/claims/load_test";
         let reports = &cx.evidence.reports.load_tests;
@@ -153,7 +152,7 @@ impl Check for LoadTested {
         }
 
         if !findings.is_empty() {
-            return Outcome::fail(crate::support::sorted(findings));
+            return Outcome::fail(crate::kit::finish::in_report_order(findings));
         }
         if !gaps.is_empty() {
             let n = gaps.len();

@@ -1,6 +1,4 @@
-//! capacity checks, listed in ID order.
-
-use crate::Check;
+//! capacity checks: one file per check (the table of all checks is in `checks/mod.rs`).
 
 pub(crate) mod autoscaling;
 pub(crate) mod connection_pooling;
@@ -10,14 +8,3 @@ pub(crate) mod load_tested;
 pub(crate) mod multi_zone;
 pub(crate) mod redundant_replicas;
 pub(crate) mod resource_limits;
-
-pub(crate) static CHECKS: &[&dyn Check] = &[
-    &resource_limits::ResourceLimits,
-    &autoscaling::Autoscaling,
-    &redundant_replicas::RedundantReplicas,
-    &disruption_budget::DisruptionBudget,
-    &multi_zone::MultiZone,
-    &health_probes::HealthProbes,
-    &load_tested::LoadTested,
-    &connection_pooling::ConnectionPooling,
-];

@@ -1,10 +1,16 @@
+//! CAP-005 multi-zone: The service survives the loss of an availability zone.
+
 use std::collections::BTreeSet;
 
 use launchgate_core::{Finding, Location, Outcome};
 use launchgate_evidence::terraform::{Resource, Terraform, TfValue, address_of};
 
-use crate::support;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::aws::ecs_replica_services;
+use crate::kit::finish::{Tally, conclude};
+use crate::kit::manifest::at;
+use crate::kit::terraform::unknown_value;
+use crate::kit::workloads::{replica_count, replicated_workloads};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -124,14 +130,10 @@ impl Judged {
     }
 }
 
-impl Check for MultiZone {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for MultiZone {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let claim = cx.manifest.claims.multi_zone;
-        let claim_loc = support::at(cx, CLAIM);
+        let claim_loc = at(cx, CLAIM);
         let mut j = Judged::default();
         let judged = judge_kubernetes(cx, &mut j) | judge_terraform(&cx.evidence.terraform, &mut j);
 
@@ -156,18 +158,15 @@ impl Check for MultiZone {
         }
 
         if judged || !j.failures.is_empty() {
-            return support::conclude_with_unknowns(
+            return Tally::judged(j.failures, j.unknown, j.evidence).conclude(
                 cx,
                 "K T",
-                j.failures,
-                j.unknown,
-                j.evidence,
                 NOTHING_FOUND,
             );
         }
         let gaps = cx.evidence.gaps("K T");
         if cx.evidence.scanned && !gaps.is_empty() {
-            return support::conclude(cx, "K T", Vec::new(), Vec::new(), NOTHING_FOUND);
+            return conclude(cx, "K T", Vec::new(), Vec::new(), NOTHING_FOUND);
         }
         if claim == Some(true) {
             return Outcome::attested(vec![
@@ -182,7 +181,7 @@ impl Check for MultiZone {
                 "no replicated workload: the Kubernetes workloads are DaemonSets (which follow the nodes), Jobs, CronJobs or bare Pods",
             );
         }
-        support::conclude(cx, "K T", Vec::new(), Vec::new(), NOTHING_FOUND)
+        conclude(cx, "K T", Vec::new(), Vec::new(), NOTHING_FOUND)
     }
 }
 
@@ -190,9 +189,9 @@ impl Check for MultiZone {
 fn judge_kubernetes(cx: &CheckContext<'_>, j: &mut Judged) -> bool {
     let k = &cx.evidence.kubernetes;
     let mut any = false;
-    for w in support::replicated_workloads(k) {
+    for w in replicated_workloads(k) {
         any = true;
-        let rc = support::replica_count(k, w);
+        let rc = replica_count(k, w);
         if rc.most() < 2 {
             j.fail(
                 format!(
@@ -240,7 +239,7 @@ fn judge_terraform(tf: &Terraform, j: &mut Judged) -> bool {
         any = true;
         judge_rds(db, j);
     }
-    for svc in support::ecs_replica_services(tf) {
+    for svc in ecs_replica_services(tf) {
         any = true;
         match svc.body.block("network_configuration") {
             Some(nc) => match nc.body.attr("subnets") {
@@ -307,9 +306,7 @@ fn judge_rds(db: &Resource, j: &mut Judged) {
             a.loc.location(),
             db.address(),
         ),
-        (v, None) => j
-            .unknown
-            .push(support::unknown_value(db, "multi_az", v, &a.loc)),
+        (v, None) => j.unknown.push(unknown_value(db, "multi_az", v, &a.loc)),
     }
 }
 
@@ -324,8 +321,7 @@ fn judge_subnets(
     j: &mut Judged,
 ) {
     let Some(items) = value.as_list() else {
-        j.unknown
-            .push(support::unknown_value(owner, attr, value, loc));
+        j.unknown.push(unknown_value(owner, attr, value, loc));
         return;
     };
     if items.len() < 2 {

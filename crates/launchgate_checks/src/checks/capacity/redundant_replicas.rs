@@ -1,9 +1,15 @@
+//! CAP-003 redundant-replicas: The service never runs fewer than 2 replicas (3 for tier 0).
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::Loc;
 use launchgate_evidence::terraform::{Resource, Terraform};
 
-use crate::support;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::aws::{ecs_replica_services, scaling_targets};
+use crate::kit::finish::{Tally, conclude};
+use crate::kit::manifest::at;
+use crate::kit::terraform::tf_int;
+use crate::kit::workloads::{replica_count, replicated_workloads};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -97,16 +103,12 @@ struct Deployed {
     source: String,
 }
 
-impl Check for RedundantReplicas {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for RedundantReplicas {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
-        let min = support::min_replicas_for(cx.manifest.tier);
+        let min = i64::from(cx.options.min_replicas);
         let tier = cx.manifest.tier;
         let claim = cx.manifest.claims.replicas.map(i64::from);
-        let claim_loc = support::at(cx, CLAIM);
+        let claim_loc = at(cx, CLAIM);
         let mut failures = Vec::new();
         let mut unknown = Vec::new();
         let mut evidence = Vec::new();
@@ -124,9 +126,9 @@ impl Check for RedundantReplicas {
         }
 
         let k = &cx.evidence.kubernetes;
-        let mut deployed: Vec<Deployed> = support::replicated_workloads(k)
+        let mut deployed: Vec<Deployed> = replicated_workloads(k)
             .map(|w| {
-                let rc = support::replica_count(k, w);
+                let rc = replica_count(k, w);
                 Deployed {
                     resource: w.resource(),
                     unit: "replica",
@@ -136,7 +138,7 @@ impl Check for RedundantReplicas {
                 }
             })
             .collect();
-        for svc in support::ecs_replica_services(&cx.evidence.terraform) {
+        for svc in ecs_replica_services(&cx.evidence.terraform) {
             match ecs_floor(&cx.evidence.terraform, svc) {
                 Ok(d) => deployed.push(d),
                 Err(f) => unknown.push(f),
@@ -201,20 +203,13 @@ impl Check for RedundantReplicas {
                     .at(claim_loc),
                 );
             }
-            return support::conclude_with_unknowns(
-                cx,
-                "K T",
-                failures,
-                unknown,
-                evidence,
-                NOTHING_FOUND,
-            );
+            return Tally::judged(failures, unknown, evidence).conclude(cx, "K T", NOTHING_FOUND);
         }
 
         // Nothing deployed that the repository shows: the claim, if any, stands alone.
         let gaps = cx.evidence.gaps("K T");
         if cx.evidence.scanned && !gaps.is_empty() {
-            return support::conclude(cx, "K T", Vec::new(), Vec::new(), NOTHING_FOUND);
+            return conclude(cx, "K T", Vec::new(), Vec::new(), NOTHING_FOUND);
         }
         if let Some(c) = claim {
             return Outcome::attested(vec![
@@ -229,7 +224,7 @@ impl Check for RedundantReplicas {
                 "no replicated workload: the Kubernetes workloads are DaemonSets (one pod per node), Jobs, CronJobs or bare Pods",
             );
         }
-        support::conclude(cx, "K T", Vec::new(), Vec::new(), NOTHING_FOUND)
+        conclude(cx, "K T", Vec::new(), Vec::new(), NOTHING_FOUND)
     }
 }
 
@@ -241,8 +236,8 @@ fn plural(n: i64) -> &'static str {
 /// targets, else its `desired_count` (absent: the provider default 0).
 fn ecs_floor(tf: &Terraform, svc: &Resource) -> Result<Deployed, Finding> {
     let mut best: Option<(i64, Loc, String)> = None;
-    for t in support::scaling_targets(tf, svc) {
-        if let Some((n, loc)) = support::tf_int(t, "min_capacity")?
+    for t in scaling_targets(tf, svc) {
+        if let Some((n, loc)) = tf_int(t, "min_capacity")?
             && best.as_ref().is_none_or(|(b, _, _)| n < *b)
         {
             best = Some((n, loc, format!("{} min_capacity {n}", t.address())));
@@ -250,7 +245,7 @@ fn ecs_floor(tf: &Terraform, svc: &Resource) -> Result<Deployed, Finding> {
     }
     let (floor, loc, source) = match best {
         Some(b) => b,
-        None => match support::tf_int(svc, "desired_count")? {
+        None => match tf_int(svc, "desired_count")? {
             Some((n, loc)) => (n, loc, format!("desired_count = {n}")),
             None => (
                 0,
@@ -271,16 +266,17 @@ fn ecs_floor(tf: &Terraform, svc: &Resource) -> Result<Deployed, Finding> {
 #[cfg(test)]
 mod tests {
     use launchgate_evidence::Evidence;
-    use launchgate_manifest::{CheckOptions, ServiceManifest, SourceFile};
+    use launchgate_manifest::{Policy, ServiceManifest, SourceFile};
 
     use super::*;
+    use crate::kit::finish::NOT_SCANNED;
 
     fn run(manifest: &str) -> Outcome {
         let Ok(m) = ServiceManifest::parse(SourceFile::new("launchgate.yaml", manifest)) else {
             return Outcome::inconclusive("the test manifest does not parse");
         };
         let evidence = Evidence::none();
-        let options = CheckOptions::default();
+        let options = Policy::default().options_for(m.tier);
         let cx = CheckContext {
             manifest: &m,
             evidence: &evidence,
@@ -306,6 +302,6 @@ mod tests {
         let short = run(&format!("{BASE}claims:\n  replicas: 1\n"));
         assert!(matches!(short, Outcome::Fail { .. }), "{short:?}");
         let unknown = run(BASE);
-        assert_eq!(unknown, Outcome::inconclusive(support::NOT_SCANNED));
+        assert_eq!(unknown, Outcome::inconclusive(NOT_SCANNED));
     }
 }

@@ -1,12 +1,18 @@
+//! CAP-001 resource-limits: Every long-running container sets a CPU request, a memory request and a
+//! memory limit; every ECS container has a CPU and a memory reservation.
+
+use std::collections::BTreeMap;
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::k8s::{
-    Container, Kubernetes, Located, Object, Workload, WorkloadKind, same_namespace,
+    Container, Kubernetes, LimitRange, Located, Workload, same_namespace,
 };
 use launchgate_evidence::terraform::{EcsContainer, EcsTaskDefinition, TfValue};
-use launchgate_evidence::yaml::Node;
 
-use crate::support;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::finish::Tally;
+use crate::kit::terraform::tf_value;
+use crate::kit::workloads::NO_WORKLOADS;
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -99,13 +105,7 @@ declare_check! {
     }
 }
 
-const NOTHING_FOUND: &str = "no Kubernetes workloads or ECS task definitions found; point launchgate at the repository that deploys the service";
-
-impl Check for ResourceLimits {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for ResourceLimits {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let k = &cx.evidence.kubernetes;
         let mut failures = Vec::new();
@@ -115,7 +115,7 @@ impl Check for ResourceLimits {
         for w in k.workloads.iter().filter(|w| w.kind.is_long_running()) {
             let defaults = LimitDefaults::for_workload(k, w);
             for c in w.pod.all_containers() {
-                let long_running = !c.is_init || is_native_sidecar(k, w, c);
+                let long_running = c.is_long_running();
                 let sources = judge_container(w, c, long_running, &defaults, &mut failures);
                 if !sources
                     .iter()
@@ -151,7 +151,7 @@ impl Check for ResourceLimits {
                 "the Kubernetes workloads are all Jobs, CronJobs or bare Pods, which run to completion; no long-running container to size",
             );
         }
-        support::conclude_with_unknowns(cx, "K T", failures, unknown, evidence, NOTHING_FOUND)
+        Tally::judged(failures, unknown, evidence).conclude(cx, "K T", NO_WORKLOADS)
     }
 }
 
@@ -252,30 +252,6 @@ fn is_zero_quantity(q: &str) -> bool {
     digits.is_empty() || digits.parse::<f64>().is_ok_and(|n| n == 0.0)
 }
 
-/// Whether an init container is a native sidecar (`restartPolicy: Always`), which runs for
-/// the pod's whole life. The typed model does not carry the field, so it is read from the
-/// workload's document.
-fn is_native_sidecar(k: &Kubernetes, w: &Workload, c: &Container) -> bool {
-    let Some(obj) = k.object_of(w) else {
-        return false;
-    };
-    let pod_path: &[&str] = match w.kind {
-        WorkloadKind::Pod => &["spec"],
-        WorkloadKind::CronJob => &["spec", "jobTemplate", "spec", "template", "spec"],
-        _ => &["spec", "template", "spec"],
-    };
-    obj.doc
-        .at(pod_path)
-        .and_then(|spec| spec.get("initContainers"))
-        .map(Node::as_seq)
-        .unwrap_or_default()
-        .iter()
-        .find(|item| item.get("name").and_then(Node::as_str) == Some(c.name.as_str()))
-        .and_then(|item| item.get("restartPolicy"))
-        .and_then(Node::as_str)
-        == Some("Always")
-}
-
 /// What the `LimitRange`s of a workload's namespace fill in for containers.
 #[derive(Debug, Default)]
 struct LimitDefaults {
@@ -288,8 +264,9 @@ impl LimitDefaults {
     fn for_workload(k: &Kubernetes, w: &Workload) -> LimitDefaults {
         let mut d = LimitDefaults::default();
         for lr in k
-            .objects_of_kind("LimitRange")
-            .filter(|o| same_namespace(o.namespace.as_deref(), w.namespace.as_deref()))
+            .limit_ranges
+            .iter()
+            .filter(|l| same_namespace(l.namespace.as_deref(), w.namespace.as_deref()))
         {
             d.absorb(lr);
         }
@@ -299,19 +276,17 @@ impl LimitDefaults {
     /// Applies the API's LimitRange defaulting for `type: Container` items: a missing
     /// `default` (limit) comes from `max`; a missing `defaultRequest` from `default`, else
     /// `min`.
-    fn absorb(&mut self, lr: &Object) {
-        let items = lr.doc.at(&["spec", "limits"]).map(Node::as_seq);
-        for item in items.unwrap_or_default() {
-            if item.get("type").and_then(Node::as_str) != Some("Container") {
+    fn absorb(&mut self, lr: &LimitRange) {
+        for item in &lr.limits {
+            if item.limit_type.as_deref() != Some("Container") {
                 continue;
             }
-            let has = |key: &str, res: &str| {
-                item.at(&[key, res])
-                    .and_then(Node::scalar_text)
-                    .is_some_and(|q| !is_zero_quantity(&q))
+            let has = |set: &BTreeMap<String, String>, res: &str| {
+                set.get(res).is_some_and(|q| !is_zero_quantity(q))
             };
-            let limit = |res: &str| has("default", res) || has("max", res);
-            let request = |res: &str| has("defaultRequest", res) || limit(res) || has("min", res);
+            let limit = |res: &str| has(&item.default, res) || has(&item.max, res);
+            let request =
+                |res: &str| has(&item.default_request, res) || limit(res) || has(&item.min, res);
             self.request_cpu |= request("cpu");
             self.request_memory |= request("memory");
             self.limit_memory |= limit("memory");
@@ -320,17 +295,9 @@ impl LimitDefaults {
 }
 
 /// Whether an ECS value is set: `Ok(true)` for a known non-zero number, `Ok(false)` when
-/// absent, null or zero, `Err(reason)` when present but not known.
+/// absent, null or zero, `Err(reason)` ([`tf_value`]) when present but not known.
 fn ecs_set(v: Option<&TfValue>) -> Result<bool, String> {
-    match v {
-        None | Some(TfValue::Null) => Ok(false),
-        Some(TfValue::Ref(r)) => Err(format!("refers to `{r}`, which is not known before apply")),
-        Some(TfValue::Unknown(reason)) => Err(reason.clone()),
-        Some(v) => match v.as_f64() {
-            Some(n) => Ok(n > 0.0),
-            None => Err(format!("is `{v}`, not a number")),
-        },
-    }
+    tf_value(v, TfValue::as_f64, "a number").map(|n| n.is_some_and(|n| n > 0.0))
 }
 
 /// Judges the containers of one ECS task definition.
@@ -386,7 +353,7 @@ fn judge_ecs_container(
         ok = false;
         let unresolved: Vec<String> = sources
             .iter()
-            .filter_map(|(name, s)| s.as_ref().err().map(|why| format!("{name} {why}")))
+            .filter_map(|(name, s)| s.as_ref().err().map(|why| format!("{name}: {why}")))
             .collect();
         let names: Vec<&str> = sources.iter().map(|(n, _)| *n).collect();
         if unresolved.is_empty() {

@@ -1,8 +1,10 @@
+//! DAT-007 audit-log: Data mutations are written to an append-only audit log.
+
 use launchgate_core::Outcome;
 
-use crate::support;
-use crate::support::flag_claim;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::claims::FlagClaim;
+use crate::kit::manifest::no_durable_data;
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -39,22 +41,18 @@ declare_check! {
     }
 }
 
-impl Check for AuditLog {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for AuditLog {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let m = cx.manifest;
-        if let Some(na) = support::no_durable_data(cx) {
+        if let Some(na) = no_durable_data(cx) {
             return na;
         }
-        flag_claim(
-            cx,
-            m.claims.audit_log,
-            "/claims/audit_log",
-            "data mutations go to an append-only audit log",
-            "an audit log of data mutations",
-        )
+        FlagClaim {
+            value: m.claims.audit_log,
+            pointer: "/claims/audit_log",
+            holds: "data mutations go to an append-only audit log",
+            lacking: "an audit log of data mutations",
+        }
+        .outcome(cx)
     }
 }

@@ -1,12 +1,17 @@
+//! DAT-001 automated-backups: Every datastore is backed up automatically.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::k8s::{Workload, WorkloadKind};
 use launchgate_evidence::terraform::{Resource, Terraform};
 
-use crate::support::{
-    self, Shown, TfField, backup_plan_of, backup_selections_covering, field_int, tf_at,
-    tf_databases, tf_is_cluster, tf_is_replica, tf_origin, tf_unresolved,
+use crate::kit::aws::{
+    backup_plan_of, backup_selections_covering, tf_databases, tf_is_cluster, tf_is_replica,
 };
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::claims::{FlagClaim, contradicts, settle};
+use crate::kit::finish::Tally;
+use crate::kit::manifest::no_durable_data;
+use crate::kit::terraform::{TfField, field_bool, field_int, tf_origin, tf_unresolved};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -128,13 +133,9 @@ const BACKUP_WORDS: &[&str] = &[
     "backup",
 ];
 
-impl Check for AutomatedBackups {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for AutomatedBackups {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
-        if let Some(na) = support::no_durable_data(cx) {
+        if let Some(na) = no_durable_data(cx) {
             return na;
         }
         let claimed = cx
@@ -143,24 +144,24 @@ impl Check for AutomatedBackups {
             .backups
             .as_ref()
             .and_then(|b| b.automated);
-        let mut shown = Shown::default();
+        let mut shown = Tally::default();
         terraform(&cx.evidence.terraform, &mut shown);
         kubernetes(cx, &mut shown);
         if claimed == Some(true) {
             shown.failures = shown
                 .failures
                 .into_iter()
-                .map(|f| support::contradicts(cx, f, CLAIM, "true"))
+                .map(|f| contradicts(cx, f, CLAIM, "true"))
                 .collect();
         }
-        let claim = support::flag_side(
-            cx,
-            claimed,
-            CLAIM,
-            "datastores are backed up automatically",
-            "automated backups",
-        );
-        support::settle(cx, "T K", vec![(shown, claim)])
+        let claim = FlagClaim {
+            value: claimed,
+            pointer: CLAIM,
+            holds: "datastores are backed up automatically",
+            lacking: "automated backups",
+        }
+        .side(cx);
+        settle(cx, "T K", vec![(shown, claim)])
     }
 }
 
@@ -174,51 +175,51 @@ fn covered_by_backup(tf: &Terraform, r: &Resource) -> Option<Finding> {
             r.address(),
             selection.address()
         ))
-        .at(tf_at(&selection.loc))
+        .at(Some(selection.loc.location()))
         .resource(r.address()),
     )
 }
 
-fn terraform(tf: &Terraform, shown: &mut Shown) {
+fn terraform(tf: &Terraform, shown: &mut Tally) {
     for db in tf_databases(tf).filter(|r| !tf_is_replica(r)) {
         let covered = covered_by_backup(tf, db);
         match field_int(&db.body, "backup_retention_period") {
-            TfField::Known(days, a) if days > 0 => shown.proof.push(
+            TfField::Known(days, a) if days > 0 => shown.evidence.push(
                 Finding::new(format!(
                     "{} keeps automated backups for {days} days (`backup_retention_period = {days}`)",
                     db.address()
                 ))
-                .at(tf_at(&a.loc)).related(tf_origin(a))
+                .at(Some(a.loc.location())).related(tf_origin(a))
                 .resource(db.address()),
             ),
-            _ if covered.is_some() => shown.proof.extend(covered),
+            _ if covered.is_some() => shown.evidence.extend(covered),
             TfField::Known(_, a) => shown.failures.push(
                 Finding::new(format!(
                     "{} turns automated backups off (`backup_retention_period = 0`) and no AWS Backup selection covers it",
                     db.address()
                 ))
-                .at(tf_at(&a.loc)).related(tf_origin(a))
+                .at(Some(a.loc.location())).related(tf_origin(a))
                 .resource(db.address()),
             ),
-            TfField::Absent if tf_is_cluster(db) => shown.proof.push(
+            TfField::Absent if tf_is_cluster(db) => shown.evidence.push(
                 Finding::new(format!(
                     "{} keeps automated backups: a cluster's backups cannot be turned off (1 day when `backup_retention_period` is not written)",
                     db.address()
                 ))
-                .at(tf_at(&db.loc))
+                .at(Some(db.loc.location()))
                 .resource(db.address()),
             ),
-            TfField::Absent => shown.unresolved.push(
+            TfField::Absent => shown.unknowns.push(
                 Finding::new(format!(
                     "{} does not write `backup_retention_period`; its default depends on how the instance is created (1 day through the API, 0 for a replica), so the repository does not show automated backups: write it explicitly",
                     db.address()
                 ))
-                .at(tf_at(&db.loc))
+                .at(Some(db.loc.location()))
                 .resource(db.address()),
             ),
             TfField::Unresolved(a) => {
                 shown
-                    .unresolved
+                    .unknowns
                     .push(tf_unresolved(db, a, "automated backups"));
             }
         }
@@ -228,26 +229,26 @@ fn terraform(tf: &Terraform, shown: &mut Shown) {
         let pitr = table
             .body
             .block("point_in_time_recovery")
-            .map(|b| (b, support::field_bool(&b.body, "enabled")));
+            .map(|b| (b, field_bool(&b.body, "enabled")));
         match pitr {
-            Some((_, TfField::Known(true, a))) => shown.proof.push(
+            Some((_, TfField::Known(true, a))) => shown.evidence.push(
                 Finding::new(format!(
                     "{} keeps continuous backups (point-in-time recovery enabled)",
                     table.address()
                 ))
-                .at(tf_at(&a.loc)).related(tf_origin(a))
+                .at(Some(a.loc.location())).related(tf_origin(a))
                 .resource(table.address()),
             ),
-            _ if covered.is_some() => shown.proof.extend(covered),
+            _ if covered.is_some() => shown.evidence.extend(covered),
             Some((_, TfField::Unresolved(a))) => shown
-                .unresolved
+                .unknowns
                 .push(tf_unresolved(table, a, "point-in-time recovery")),
             Some((_, TfField::Known(false, a))) => shown.failures.push(
                 Finding::new(format!(
                     "{} disables point-in-time recovery and no AWS Backup selection covers it: the table is not backed up",
                     table.address()
                 ))
-                .at(tf_at(&a.loc)).related(tf_origin(a))
+                .at(Some(a.loc.location())).related(tf_origin(a))
                 .resource(table.address()),
             ),
             Some((b, _)) => shown.failures.push(
@@ -255,7 +256,7 @@ fn terraform(tf: &Terraform, shown: &mut Shown) {
                     "the `point_in_time_recovery` block of {} does not set `enabled = true` (the default is off) and no AWS Backup selection covers the table: it is not backed up",
                     table.address()
                 ))
-                .at(tf_at(&b.loc))
+                .at(Some(b.loc.location()))
                 .resource(table.address()),
             ),
             None => shown.failures.push(
@@ -263,7 +264,7 @@ fn terraform(tf: &Terraform, shown: &mut Shown) {
                     "{} has no `point_in_time_recovery {{ enabled = true }}` and no AWS Backup selection covers it: the table is not backed up",
                     table.address()
                 ))
-                .at(tf_at(&table.loc))
+                .at(Some(table.loc.location()))
                 .resource(table.address()),
             ),
         }
@@ -279,12 +280,12 @@ fn terraform(tf: &Terraform, shown: &mut Shown) {
         }
         let plan = backup_plan_of(tf, selection)
             .map_or_else(|| "a backup plan".to_string(), Resource::address);
-        shown.proof.push(
+        shown.evidence.push(
             Finding::new(format!(
                 "{} assigns resources to {plan}: AWS Backup takes scheduled backups of them",
                 selection.address()
             ))
-            .at(tf_at(&selection.loc))
+            .at(Some(selection.loc.location()))
             .resource(selection.address()),
         );
     }
@@ -312,7 +313,7 @@ fn backup_job(w: &Workload) -> Option<String> {
     })
 }
 
-fn kubernetes(cx: &CheckContext<'_>, shown: &mut Shown) {
+fn kubernetes(cx: &CheckContext<'_>, shown: &mut Tally) {
     let k = &cx.evidence.kubernetes;
     for w in &k.workloads {
         let Some(why) = backup_job(w) else {
@@ -324,10 +325,10 @@ fn kubernetes(cx: &CheckContext<'_>, shown: &mut Shown) {
                     "{} is a backup job ({why}) but it is suspended (`suspend: true`): it takes no backups",
                     w.resource()
                 ))
-                .at(tf_at(&s.loc))
+                .at(Some(s.loc.location()))
                 .resource(w.resource()),
             ),
-            _ => shown.proof.push(
+            _ => shown.evidence.push(
                 Finding::new(format!(
                     "{} takes scheduled backups ({why}){}",
                     w.resource(),
@@ -335,7 +336,7 @@ fn kubernetes(cx: &CheckContext<'_>, shown: &mut Shown) {
                         .as_ref()
                         .map_or(String::new(), |s| format!(" on `{}`", s.value))
                 ))
-                .at(tf_at(w.schedule.as_ref().map_or(&w.loc, |s| &s.loc)))
+                .at(Some(w.schedule.as_ref().map_or(&w.loc, |s| &s.loc).location()))
                 .resource(w.resource()),
             ),
         }
@@ -347,10 +348,10 @@ fn kubernetes(cx: &CheckContext<'_>, shown: &mut Shown) {
                     "{} is a Velero backup schedule but it is paused (`paused: true`): it takes no backups",
                     s.resource()
                 ))
-                .at(tf_at(&p.loc))
+                .at(Some(p.loc.location()))
                 .resource(s.resource()),
             ),
-            _ => shown.proof.push(
+            _ => shown.evidence.push(
                 Finding::new(format!(
                     "{} takes scheduled Velero backups{}",
                     s.resource(),
@@ -358,7 +359,7 @@ fn kubernetes(cx: &CheckContext<'_>, shown: &mut Shown) {
                         .as_ref()
                         .map_or(String::new(), |c| format!(" on `{}`", c.value))
                 ))
-                .at(tf_at(s.schedule.as_ref().map_or(&s.loc, |c| &c.loc)))
+                .at(Some(s.schedule.as_ref().map_or(&s.loc, |c| &c.loc).location()))
                 .resource(s.resource()),
             ),
         }
@@ -369,7 +370,7 @@ fn kubernetes(cx: &CheckContext<'_>, shown: &mut Shown) {
 mod tests {
     use launchgate_core::Basis;
 
-    use crate::support::fixture::{basis, contradicts};
+    use crate::fixture::{basis, contradicts};
 
     #[test]
     fn repository_evidence_proves_and_a_claim_alone_attests() {

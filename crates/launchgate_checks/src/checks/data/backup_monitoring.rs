@@ -1,8 +1,11 @@
+//! DAT-010 backup-monitoring: A failed or stale backup raises an alert.
+
 use launchgate_core::{Finding, Outcome};
 
-use crate::checks::observability::alerting::{alert_name, recording_rules, watches};
-use crate::support::{self, flag_claim_meets_evidence};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::alerts::{alert_name, recording_rules, watches};
+use crate::kit::claims::{FlagClaim, RepoShows};
+use crate::kit::manifest::no_durable_data;
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -66,14 +69,10 @@ declare_check! {
     }
 }
 
-impl Check for BackupMonitoring {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for BackupMonitoring {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let m = cx.manifest;
-        if let Some(na) = support::no_durable_data(cx) {
+        if let Some(na) = no_durable_data(cx) {
             return na;
         }
         let recording = recording_rules(cx);
@@ -92,16 +91,20 @@ impl Check for BackupMonitoring {
             })
             .collect();
         let names: Vec<String> = repo.iter().filter_map(|f| f.resource.clone()).collect();
-        flag_claim_meets_evidence(
+        FlagClaim {
+            value: m.claims.backups.as_ref().and_then(|b| b.monitored),
+            pointer: "/claims/backups/monitored",
+            holds: "failed or stale backups raise an alert",
+            lacking: "backup monitoring",
+        }
+        .meets(
             cx,
-            m.claims.backups.as_ref().and_then(|b| b.monitored),
-            "/claims/backups/monitored",
-            "failed or stale backups raise an alert",
-            "backup monitoring",
-            "P",
-            repo,
-            &names.join(", "),
-            "the claim or the alert is wrong; correct the claim if the alert covers the service's backups",
+            RepoShows {
+                letters: "P",
+                findings: repo,
+                summary: names.join(", "),
+                false_hint: "the claim or the alert is wrong; correct the claim if the alert covers the service's backups",
+            },
         )
     }
 }
@@ -112,7 +115,7 @@ mod tests {
 
     use launchgate_core::{Basis, Outcome};
 
-    use crate::support::fixture::{basis, run};
+    use crate::fixture::{basis, run};
 
     #[test]
     fn an_alert_proves_and_a_claim_alone_attests() {

@@ -1,14 +1,20 @@
+//! DAT-002 backup-retention: Backups are kept at least the policy minimum (default 30 days,
+//! `backup_retention_min_days`).
+
 use std::fmt;
 
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::Loc;
 use launchgate_evidence::terraform::{Resource, Terraform};
 
-use crate::support::{
-    self, Claim, Shown, TfField, at, backup_plan_of, backup_selections_covering, field_int, tf_at,
-    tf_databases, tf_is_cluster, tf_is_replica, tf_unresolved,
+use crate::kit::aws::{
+    backup_plan_of, backup_selections_covering, tf_databases, tf_is_cluster, tf_is_replica,
 };
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::claims::{Claim, contradicts, settle};
+use crate::kit::finish::Tally;
+use crate::kit::manifest::{at, no_durable_data};
+use crate::kit::terraform::{TfField, field_bool, field_int, tf_unresolved};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -117,16 +123,12 @@ struct Source {
 #[derive(Default)]
 struct Retention {
     sources: Vec<Source>,
-    unresolved: Vec<Finding>,
+    unknowns: Vec<Finding>,
 }
 
-impl Check for BackupRetention {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for BackupRetention {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
-        if let Some(na) = support::no_durable_data(cx) {
+        if let Some(na) = no_durable_data(cx) {
             return na;
         }
         let min = cx.options.backup_retention_min_days;
@@ -140,7 +142,7 @@ impl Check for BackupRetention {
         // a promise the repository is held to.
         let promise = claimed.filter(|d| *d >= min);
         let tf = &cx.evidence.terraform;
-        let mut shown = Shown::default();
+        let mut shown = Tally::default();
         let datastores = tf_databases(tf)
             .filter(|r| !tf_is_replica(r))
             .chain(tf.resources_of("aws_dynamodb_table"));
@@ -183,7 +185,7 @@ impl Check for BackupRetention {
                 .at(at(cx, CLAIM)),
             ]),
         };
-        support::settle(cx, "T", vec![(shown, claim)])
+        settle(cx, "T", vec![(shown, claim)])
     }
 }
 
@@ -194,7 +196,7 @@ fn own_retention(r: &Resource) -> Retention {
         let Some(pitr) = r.body.block("point_in_time_recovery") else {
             return out;
         };
-        match support::field_bool(&pitr.body, "enabled") {
+        match field_bool(&pitr.body, "enabled") {
             TfField::Known(true, a) => match field_int(&pitr.body, "recovery_period_in_days") {
                 TfField::Known(days, p) => out.sources.push(Source {
                     kept: Kept::Days(days),
@@ -207,12 +209,12 @@ fn own_retention(r: &Resource) -> Retention {
                     loc: a.loc.clone(),
                 }),
                 TfField::Unresolved(p) => {
-                    out.unresolved
+                    out.unknowns
                         .push(tf_unresolved(r, p, "the point-in-time recovery window"));
                 }
             },
             TfField::Unresolved(a) => {
-                out.unresolved
+                out.unknowns
                     .push(tf_unresolved(r, a, "point-in-time recovery"));
             }
             _ => {}
@@ -230,16 +232,16 @@ fn own_retention(r: &Resource) -> Retention {
             what: "the default of 1 day, `backup_retention_period` is not written".to_string(),
             loc: r.loc.clone(),
         }),
-        TfField::Absent => out.unresolved.push(
+        TfField::Absent => out.unknowns.push(
             Finding::new(format!(
                 "{} does not write `backup_retention_period`; its default depends on how the instance is created, so the repository does not show how long backups are kept: write it explicitly",
                 r.address()
             ))
-            .at(tf_at(&r.loc))
+            .at(Some(r.loc.location()))
             .resource(r.address()),
         ),
         TfField::Unresolved(a) => out
-            .unresolved
+            .unknowns
             .push(tf_unresolved(r, a, "the backup retention")),
     }
     out
@@ -249,12 +251,12 @@ fn own_retention(r: &Resource) -> Retention {
 fn plan_retention(tf: &Terraform, selection: &Resource, out: &mut Retention) {
     let Some(plan) = backup_plan_of(tf, selection) else {
         let loc = selection.attr("plan_id").map_or(&selection.loc, |a| &a.loc);
-        out.unresolved.push(
+        out.unknowns.push(
             Finding::new(format!(
                 "the backup plan of {} is not declared in the repository, so its retention cannot be verified",
                 selection.address()
             ))
-            .at(tf_at(loc))
+            .at(Some(loc.location()))
             .resource(selection.address()),
         );
         return;
@@ -284,7 +286,7 @@ fn plan_retention(tf: &Terraform, selection: &Resource, out: &mut Retention) {
                 loc: rule.loc.clone(),
             }),
             TfField::Unresolved(a) => {
-                out.unresolved
+                out.unknowns
                     .push(tf_unresolved(plan, a, "the backup plan's retention"));
             }
         }
@@ -299,7 +301,7 @@ fn judge(
     kept: Retention,
     min: u32,
     promise: Option<u32>,
-    shown: &mut Shown,
+    shown: &mut Tally,
 ) {
     let best = kept.sources.iter().max_by_key(|s| s.kept);
     let meets = |days: u32| best.is_some_and(|b| b.kept.at_least(i64::from(days)));
@@ -307,20 +309,20 @@ fn judge(
     let meets_claim = promise.is_none_or(meets);
     if meets_policy && meets_claim {
         if let Some(b) = best {
-            shown.proof.push(
+            shown.evidence.push(
                 Finding::new(format!(
                     "{name} keeps backups {} ({}; policy: at least {min} days)",
                     b.kept, b.what
                 ))
-                .at(tf_at(&b.loc))
+                .at(Some(b.loc.location()))
                 .resource(name),
             );
         }
         return;
     }
     // A source that cannot be read might be the longer one.
-    if !kept.unresolved.is_empty() {
-        shown.unresolved.extend(kept.unresolved);
+    if !kept.unknowns.is_empty() {
+        shown.unknowns.extend(kept.unknowns);
         return;
     }
     let (message, at_loc) = match best {
@@ -349,9 +351,11 @@ fn judge(
             &b.loc,
         ),
     };
-    let mut f = Finding::new(message).at(tf_at(at_loc)).resource(name);
+    let mut f = Finding::new(message)
+        .at(Some(at_loc.location()))
+        .resource(name);
     if let Some(days) = promise.filter(|d| !meets(*d)) {
-        f = support::contradicts(cx, f, CLAIM, &days.to_string());
+        f = contradicts(cx, f, CLAIM, &days.to_string());
     }
     shown.failures.push(f);
 }
@@ -360,7 +364,7 @@ fn judge(
 mod tests {
     use launchgate_core::Basis;
 
-    use crate::support::fixture::{basis, contradicts};
+    use crate::fixture::{basis, contradicts};
 
     #[test]
     fn repository_evidence_proves_and_a_claim_alone_attests() {

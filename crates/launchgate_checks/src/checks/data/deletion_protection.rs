@@ -1,11 +1,14 @@
+//! DAT-006 deletion-protection: The databases declared in Terraform cannot be deleted by accident.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::terraform::Resource;
 
-use crate::support::{
-    self, Claim, Shown, TfField, field_bool, tf_at, tf_databases, tf_is_replica, tf_origin,
-    tf_prevent_destroy, tf_unresolved,
-};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::aws::{tf_databases, tf_is_replica};
+use crate::kit::claims::{Claim, settle};
+use crate::kit::finish::Tally;
+use crate::kit::manifest::no_durable_data;
+use crate::kit::terraform::{TfField, field_bool, tf_origin, tf_prevent_destroy, tf_unresolved};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -72,17 +75,13 @@ declare_check! {
 
 const NOTHING_FOUND: &str = "no databases (aws_db_instance, aws_rds_cluster, aws_docdb_cluster, aws_neptune_cluster) or DynamoDB tables were found in Terraform; point launchgate at the repository that declares the service's datastores";
 
-impl Check for DeletionProtection {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for DeletionProtection {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
-        if let Some(na) = support::no_durable_data(cx) {
+        if let Some(na) = no_durable_data(cx) {
             return na;
         }
         let tf = &cx.evidence.terraform;
-        let mut shown = Shown::default();
+        let mut shown = Tally::default();
         for db in tf_databases(tf).filter(|r| !tf_is_replica(r)) {
             guard(db, "deletion_protection", &mut shown);
             if let TfField::Known(true, a) = field_bool(&db.body, "skip_final_snapshot") {
@@ -91,7 +90,7 @@ impl Check for DeletionProtection {
                         "{} skips the final snapshot (`skip_final_snapshot = true`): once it is deleted or replaced, nothing of its data is left",
                         db.address()
                     ))
-                    .at(tf_at(&a.loc)).related(tf_origin(a))
+                    .at(Some(a.loc.location())).related(tf_origin(a))
                     .resource(db.address()),
                 );
             }
@@ -99,7 +98,7 @@ impl Check for DeletionProtection {
         for table in tf.resources_of("aws_dynamodb_table") {
             guard(table, "deletion_protection_enabled", &mut shown);
         }
-        support::settle(
+        settle(
             cx,
             "T",
             vec![(shown, Claim::Unread(NOTHING_FOUND.to_string()))],
@@ -109,7 +108,7 @@ impl Check for DeletionProtection {
 
 /// Judges one datastore's guard against deletion: the API's protection flag `flag`, or
 /// Terraform's `prevent_destroy`.
-fn guard(r: &Resource, flag: &str, shown: &mut Shown) {
+fn guard(r: &Resource, flag: &str, shown: &mut Tally) {
     let name = r.address();
     let protection = field_bool(&r.body, flag);
     let prevent = tf_prevent_destroy(r);
@@ -122,12 +121,12 @@ fn guard(r: &Resource, flag: &str, shown: &mut Shown) {
     }
     if let Some((_, loc)) = guards.first() {
         let how: Vec<&str> = guards.iter().map(|(h, _)| h.as_str()).collect();
-        shown.proof.push(
+        shown.evidence.push(
             Finding::new(format!(
                 "{name} is protected against deletion: {}",
                 how.join(" and ")
             ))
-            .at(tf_at(loc))
+            .at(Some(loc.location()))
             .resource(name),
         );
         return;
@@ -136,7 +135,7 @@ fn guard(r: &Resource, flag: &str, shown: &mut Shown) {
     for field in [protection, prevent] {
         if let TfField::Unresolved(a) = field {
             shown
-                .unresolved
+                .unknowns
                 .push(tf_unresolved(r, a, "protection against deletion"));
             open = true;
         }
@@ -148,11 +147,11 @@ fn guard(r: &Resource, flag: &str, shown: &mut Shown) {
         TfField::Known(_, a) => Finding::new(format!(
             "{name} can be deleted by accident: `{flag} = false` and no `lifecycle {{ prevent_destroy = true }}`"
         ))
-        .at(tf_at(&a.loc)).related(tf_origin(a)),
+        .at(Some(a.loc.location())).related(tf_origin(a)),
         _ => Finding::new(format!(
             "{name} can be deleted by accident: it sets neither `{flag} = true` (off by default) nor `lifecycle {{ prevent_destroy = true }}`"
         ))
-        .at(tf_at(&r.loc)),
+        .at(Some(r.loc.location())),
     };
     shown.failures.push(finding.resource(name));
 }
@@ -161,7 +160,7 @@ fn guard(r: &Resource, flag: &str, shown: &mut Shown) {
 mod tests {
     use launchgate_core::{Basis, Outcome};
 
-    use crate::support::fixture::{basis, run};
+    use crate::fixture::{basis, run};
 
     #[test]
     fn protected_datastores_are_proven_and_an_empty_repository_is_inconclusive() {

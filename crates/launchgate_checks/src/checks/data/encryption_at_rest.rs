@@ -1,11 +1,14 @@
+//! DAT-005 encryption-at-rest: The service's datastores and their backups are encrypted at rest.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::terraform::{Body, Resource, Terraform, TfValue};
 
-use crate::support::{
-    self, Claim, Shown, TfField, at, field_bool, field_str, tf_at, tf_databases, tf_origin,
-    tf_sets, tf_unresolved,
-};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::aws::{tf_databases, tf_is_replica};
+use crate::kit::claims::{Claim, FlagClaim, contradicts, settle};
+use crate::kit::finish::Tally;
+use crate::kit::manifest::{at, no_durable_data};
+use crate::kit::terraform::{TfField, field_bool, field_str, tf_origin, tf_sets, tf_unresolved};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -97,25 +100,21 @@ declare_check! {
 const CLAIM: &str = "/claims/encryption_at_rest";
 const BACKUPS_CLAIM: &str = "/claims/backups/encrypted";
 
-impl Check for EncryptionAtRest {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for EncryptionAtRest {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
-        if let Some(na) = support::no_durable_data(cx) {
+        if let Some(na) = no_durable_data(cx) {
             return na;
         }
         let m = cx.manifest;
         let tf = &cx.evidence.terraform;
-        let mut store = Shown::default();
-        let mut backups = Shown::default();
+        let mut store = Tally::default();
+        let mut backups = Tally::default();
         databases(tf, &mut store, &mut backups);
         volumes(tf, &mut store);
         queues(tf, &mut store);
         always_encrypted(tf, &mut store);
         for vault in tf.resources_of("aws_backup_vault") {
-            backups.proof.push(
+            backups.evidence.push(
                 Finding::new(format!(
                     "recovery points in {} are encrypted ({})",
                     vault.address(),
@@ -125,7 +124,7 @@ impl Check for EncryptionAtRest {
                         "with the AWS Backup default key"
                     }
                 ))
-                .at(tf_at(&vault.loc))
+                .at(Some(vault.loc.location()))
                 .resource(vault.address()),
             );
         }
@@ -133,18 +132,18 @@ impl Check for EncryptionAtRest {
             store.failures = store
                 .failures
                 .into_iter()
-                .map(|f| support::contradicts(cx, f, CLAIM, "true"))
+                .map(|f| contradicts(cx, f, CLAIM, "true"))
                 .collect();
         }
         let mut parts = vec![(
             store,
-            support::flag_side(
-                cx,
-                m.claims.encryption_at_rest,
-                CLAIM,
-                "datastores are encrypted at rest",
-                "encryption at rest",
-            ),
+            FlagClaim {
+                value: m.claims.encryption_at_rest,
+                pointer: CLAIM,
+                holds: "datastores are encrypted at rest",
+                lacking: "encryption at rest",
+            }
+            .side(cx),
         )];
         // Backup encryption is only judged when it is declared: an encrypted store's snapshots
         // are encrypted with it, so the store part already covers the usual case.
@@ -159,7 +158,7 @@ impl Check for EncryptionAtRest {
                 ]),
             )),
             Some(false) => parts.push((
-                Shown::default(),
+                Tally::default(),
                 Claim::Denied(vec![
                     Finding::new(
                         "declared missing: backup encryption (`claims.backups.encrypted: false`); backups copy the data out of the datastore unencrypted",
@@ -169,11 +168,11 @@ impl Check for EncryptionAtRest {
             )),
             None => {}
         }
-        support::settle(cx, "T", parts)
+        settle(cx, "T", parts)
     }
 }
 
-fn databases(tf: &Terraform, store: &mut Shown, backups: &mut Shown) {
+fn databases(tf: &Terraform, store: &mut Tally, backups: &mut Tally) {
     for db in tf_databases(tf) {
         let name = db.address();
         match field_bool(&db.body, "storage_encrypted") {
@@ -183,16 +182,16 @@ fn databases(tf: &Terraform, store: &mut Shown, backups: &mut Shown) {
                 } else {
                     "with the AWS managed RDS key"
                 };
-                store.proof.push(
+                store.evidence.push(
                     Finding::new(format!("{name} encrypts its storage {key}"))
-                        .at(tf_at(&a.loc)).related(tf_origin(a))
+                        .at(Some(a.loc.location())).related(tf_origin(a))
                         .resource(name.clone()),
                 );
-                backups.proof.push(
+                backups.evidence.push(
                     Finding::new(format!(
                         "the snapshots and automated backups of {name} are encrypted with its storage key"
                     ))
-                    .at(tf_at(&a.loc)).related(tf_origin(a))
+                    .at(Some(a.loc.location())).related(tf_origin(a))
                     .resource(name),
                 );
             }
@@ -200,29 +199,29 @@ fn databases(tf: &Terraform, store: &mut Shown, backups: &mut Shown) {
                 Finding::new(format!(
                     "{name} stores its data unencrypted (`storage_encrypted = false`), and so are its snapshots and backups"
                 ))
-                .at(tf_at(&a.loc)).related(tf_origin(a))
+                .at(Some(a.loc.location())).related(tf_origin(a))
                 .resource(name),
             ),
             TfField::Unresolved(a) => {
                 store
-                    .unresolved
+                    .unknowns
                     .push(tf_unresolved(db, a, "storage encryption"));
             }
             TfField::Absent => {
                 if matches!(field_str(&db.body, "engine_mode"), TfField::Known("serverless", _)) {
-                    store.proof.push(
+                    store.evidence.push(
                         Finding::new(format!(
                             "{name} is Aurora Serverless v1, whose storage is always encrypted"
                         ))
-                        .at(tf_at(&db.loc))
+                        .at(Some(db.loc.location()))
                         .resource(name),
                     );
                 } else if inherits_encryption(db) {
-                    store.unresolved.push(
+                    store.unknowns.push(
                         Finding::new(format!(
                             "{name} does not write `storage_encrypted` and copies another database or snapshot, whose encryption it inherits: the repository does not show it"
                         ))
-                        .at(tf_at(&db.loc))
+                        .at(Some(db.loc.location()))
                         .resource(name),
                     );
                 } else {
@@ -230,7 +229,7 @@ fn databases(tf: &Terraform, store: &mut Shown, backups: &mut Shown) {
                         Finding::new(format!(
                             "{name} does not set `storage_encrypted`, which defaults to false: its storage, snapshots and backups are unencrypted"
                         ))
-                        .at(tf_at(&db.loc))
+                        .at(Some(db.loc.location()))
                         .resource(name),
                     );
                 }
@@ -241,12 +240,12 @@ fn databases(tf: &Terraform, store: &mut Shown, backups: &mut Shown) {
 
 /// Whether a database copies its data (and encryption) from a source.
 fn inherits_encryption(db: &Resource) -> bool {
-    support::tf_is_replica(db)
+    tf_is_replica(db)
         || tf_sets(&db.body, "snapshot_identifier")
         || db.body.block("restore_to_point_in_time").is_some()
 }
 
-fn volumes(tf: &Terraform, store: &mut Shown) {
+fn volumes(tf: &Terraform, store: &mut Tally) {
     let account_default = tf
         .resources_of("aws_ebs_encryption_by_default")
         .find(|r| !matches!(field_bool(&r.body, "enabled"), TfField::Known(false, _)));
@@ -257,36 +256,36 @@ fn volumes(tf: &Terraform, store: &mut Shown) {
         for v in tf.resources_of(rtype) {
             let name = v.address();
             match field_bool(&v.body, "encrypted") {
-                TfField::Known(true, a) => store.proof.push(
+                TfField::Known(true, a) => store.evidence.push(
                     Finding::new(format!("{name} is an encrypted {what}"))
-                        .at(tf_at(&a.loc)).related(tf_origin(a))
+                        .at(Some(a.loc.location())).related(tf_origin(a))
                         .resource(name),
                 ),
                 TfField::Known(false, a) => store.failures.push(
                     Finding::new(format!(
                         "{name} is an unencrypted {what} (`encrypted = false`)"
                     ))
-                    .at(tf_at(&a.loc)).related(tf_origin(a))
+                    .at(Some(a.loc.location())).related(tf_origin(a))
                     .resource(name),
                 ),
                 TfField::Unresolved(a) => {
-                    store.unresolved.push(tf_unresolved(v, a, "encryption"));
+                    store.unknowns.push(tf_unresolved(v, a, "encryption"));
                 }
                 TfField::Absent => match account_default {
-                    Some(d) if rtype == "aws_ebs_volume" => store.proof.push(
+                    Some(d) if rtype == "aws_ebs_volume" => store.evidence.push(
                         Finding::new(format!(
                             "{name} is encrypted by the account's EBS encryption by default ({})",
                             d.address()
                         ))
-                        .at(tf_at(&v.loc))
+                        .at(Some(v.loc.location()))
                         .resource(name),
                     ),
                     _ if rtype == "aws_ebs_volume" && tf_sets(&v.body, "snapshot_id") => {
-                        store.unresolved.push(
+                        store.unknowns.push(
                             Finding::new(format!(
                                 "{name} does not write `encrypted` and is created from a snapshot, whose encryption it inherits: the repository does not show it"
                             ))
-                            .at(tf_at(&v.loc))
+                            .at(Some(v.loc.location()))
                             .resource(name),
                         );
                     }
@@ -299,7 +298,7 @@ fn volumes(tf: &Terraform, store: &mut Shown) {
                                 ""
                             }
                         ))
-                        .at(tf_at(&v.loc))
+                        .at(Some(v.loc.location()))
                         .resource(name),
                     ),
                 },
@@ -308,13 +307,13 @@ fn volumes(tf: &Terraform, store: &mut Shown) {
     }
 }
 
-fn queues(tf: &Terraform, store: &mut Shown) {
+fn queues(tf: &Terraform, store: &mut Tally) {
     for q in tf.resources_of("aws_sqs_queue") {
         let name = q.address();
         if let Some(a) = q.attr("kms_master_key_id").filter(|a| !a.value.is_null()) {
-            store.proof.push(
+            store.evidence.push(
                 Finding::new(format!("{name} is encrypted with a KMS key"))
-                    .at(tf_at(&a.loc))
+                    .at(Some(a.loc.location()))
                     .related(tf_origin(a))
                     .resource(name),
             );
@@ -325,22 +324,22 @@ fn queues(tf: &Terraform, store: &mut Shown) {
                 Finding::new(format!(
                     "{name} turns SQS-managed encryption off (`sqs_managed_sse_enabled = false`) and sets no `kms_master_key_id`: its messages are stored unencrypted"
                 ))
-                .at(tf_at(&a.loc)).related(tf_origin(a))
+                .at(Some(a.loc.location())).related(tf_origin(a))
                 .resource(name),
             ),
             TfField::Unresolved(a) => {
-                store.unresolved.push(tf_unresolved(q, a, "encryption"));
+                store.unknowns.push(tf_unresolved(q, a, "encryption"));
             }
-            TfField::Known(true, a) => store.proof.push(
+            TfField::Known(true, a) => store.evidence.push(
                 Finding::new(format!("{name} is encrypted with SQS-managed keys"))
-                    .at(tf_at(&a.loc)).related(tf_origin(a))
+                    .at(Some(a.loc.location())).related(tf_origin(a))
                     .resource(name),
             ),
-            TfField::Absent => store.proof.push(
+            TfField::Absent => store.evidence.push(
                 Finding::new(format!(
                     "{name} is encrypted with SQS-managed keys (on by default for new queues)"
                 ))
-                .at(tf_at(&q.loc))
+                .at(Some(q.loc.location()))
                 .resource(name),
             ),
         }
@@ -348,7 +347,7 @@ fn queues(tf: &Terraform, store: &mut Shown) {
 }
 
 /// DynamoDB tables and S3 buckets: AWS encrypts them whatever the configuration says.
-fn always_encrypted(tf: &Terraform, store: &mut Shown) {
+fn always_encrypted(tf: &Terraform, store: &mut Tally) {
     for t in tf.resources_of("aws_dynamodb_table") {
         let name = t.address();
         let sse = t.body.block("server_side_encryption");
@@ -369,9 +368,9 @@ fn always_encrypted(tf: &Terraform, store: &mut Shown) {
                 "{name} is encrypted with an AWS owned key (DynamoDB encrypts every table); a customer managed KMS key (`server_side_encryption {{ enabled = true, kms_key_arn = ... }}`) would let you control and audit who can decrypt"
             )
         };
-        store.proof.push(
+        store.evidence.push(
             Finding::new(message)
-                .at(tf_at(sse.map_or(&t.loc, |b| &b.loc)))
+                .at(Some(sse.map_or(&t.loc, |b| &b.loc).location()))
                 .resource(name),
         );
     }
@@ -385,21 +384,21 @@ fn always_encrypted(tf: &Terraform, store: &mut Shown) {
         } else if let Some(inline) = b.body.block("server_side_encryption_configuration") {
             (sse_algorithm(&inline.body), &inline.loc)
         } else {
-            store.proof.push(
+            store.evidence.push(
                 Finding::new(format!(
                     "{name} encrypts new objects with SSE-S3, which S3 applies to every bucket since January 2023"
                 ))
-                .at(tf_at(&b.loc))
+                .at(Some(b.loc.location()))
                 .resource(name),
             );
             continue;
         };
         let algorithm = algorithm.unwrap_or_else(|| "a configured algorithm".to_string());
-        store.proof.push(
+        store.evidence.push(
             Finding::new(format!(
                 "{name} encrypts objects by default with {algorithm}"
             ))
-            .at(tf_at(loc))
+            .at(Some(loc.location()))
             .resource(name),
         );
     }
@@ -421,7 +420,7 @@ fn sse_algorithm(config: &Body) -> Option<String> {
 mod tests {
     use launchgate_core::Basis;
 
-    use crate::support::fixture::{basis, contradicts};
+    use crate::fixture::{basis, contradicts};
 
     #[test]
     fn repository_evidence_proves_and_a_claim_alone_attests() {

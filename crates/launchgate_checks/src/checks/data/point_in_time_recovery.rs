@@ -1,10 +1,13 @@
+//! DAT-004 point-in-time-recovery: Point-in-time recovery is enabled for the service's datastores.
+
 use launchgate_core::{Finding, Outcome};
 
-use crate::support::{
-    self, Shown, TfField, field_int, tf_at, tf_databases, tf_is_cluster, tf_is_replica, tf_origin,
-    tf_unresolved,
-};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::aws::{tf_databases, tf_is_cluster, tf_is_replica};
+use crate::kit::claims::{FlagClaim, contradicts, settle};
+use crate::kit::finish::Tally;
+use crate::kit::manifest::no_durable_data;
+use crate::kit::terraform::{TfField, field_bool, field_int, tf_origin, tf_unresolved};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -75,13 +78,9 @@ declare_check! {
 
 const CLAIM: &str = "/claims/backups/point_in_time_recovery";
 
-impl Check for PointInTimeRecovery {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for PointInTimeRecovery {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
-        if let Some(na) = support::no_durable_data(cx) {
+        if let Some(na) = no_durable_data(cx) {
             return na;
         }
         let claimed = cx
@@ -91,74 +90,74 @@ impl Check for PointInTimeRecovery {
             .as_ref()
             .and_then(|b| b.point_in_time_recovery);
         let tf = &cx.evidence.terraform;
-        let mut shown = Shown::default();
+        let mut shown = Tally::default();
         for db in tf_databases(tf).filter(|r| !tf_is_replica(r)) {
             let name = db.address();
             match field_int(&db.body, "backup_retention_period") {
-                TfField::Known(days, a) if days > 0 => shown.proof.push(
+                TfField::Known(days, a) if days > 0 => shown.evidence.push(
                     Finding::new(format!(
                         "{name} can be restored to any point in the last {days} days: automated backups (`backup_retention_period = {days}`) give point-in-time recovery"
                     ))
-                    .at(tf_at(&a.loc)).related(tf_origin(a))
+                    .at(Some(a.loc.location())).related(tf_origin(a))
                     .resource(name),
                 ),
                 TfField::Known(_, a) => shown.failures.push(
                     Finding::new(format!(
                         "{name} turns automated backups off (`backup_retention_period = 0`), and with them point-in-time recovery"
                     ))
-                    .at(tf_at(&a.loc)).related(tf_origin(a))
+                    .at(Some(a.loc.location())).related(tf_origin(a))
                     .resource(name),
                 ),
-                TfField::Absent if tf_is_cluster(db) => shown.proof.push(
+                TfField::Absent if tf_is_cluster(db) => shown.evidence.push(
                     Finding::new(format!(
                         "{name} can be restored to any point in its backup window: a cluster always keeps automated backups (1 day when `backup_retention_period` is not written)"
                     ))
-                    .at(tf_at(&db.loc))
+                    .at(Some(db.loc.location()))
                     .resource(name),
                 ),
-                TfField::Absent => shown.unresolved.push(
+                TfField::Absent => shown.unknowns.push(
                     Finding::new(format!(
                         "{name} does not write `backup_retention_period`; its default depends on how the instance is created, so the repository does not show point-in-time recovery: write it explicitly"
                     ))
-                    .at(tf_at(&db.loc))
+                    .at(Some(db.loc.location()))
                     .resource(name),
                 ),
                 TfField::Unresolved(a) => shown
-                    .unresolved
+                    .unknowns
                     .push(tf_unresolved(db, a, "point-in-time recovery")),
             }
         }
         for table in tf.resources_of("aws_dynamodb_table") {
             let name = table.address();
             let block = table.body.block("point_in_time_recovery");
-            match block.map(|b| (b, support::field_bool(&b.body, "enabled"))) {
-                Some((_, TfField::Known(true, a))) => shown.proof.push(
+            match block.map(|b| (b, field_bool(&b.body, "enabled"))) {
+                Some((_, TfField::Known(true, a))) => shown.evidence.push(
                     Finding::new(format!("{name} has point-in-time recovery enabled"))
-                        .at(tf_at(&a.loc)).related(tf_origin(a))
+                        .at(Some(a.loc.location())).related(tf_origin(a))
                         .resource(name),
                 ),
                 Some((_, TfField::Known(false, a))) => shown.failures.push(
                     Finding::new(format!(
                         "{name} disables point-in-time recovery (`enabled = false`)"
                     ))
-                    .at(tf_at(&a.loc)).related(tf_origin(a))
+                    .at(Some(a.loc.location())).related(tf_origin(a))
                     .resource(name),
                 ),
                 Some((_, TfField::Unresolved(a))) => shown
-                    .unresolved
+                    .unknowns
                     .push(tf_unresolved(table, a, "point-in-time recovery")),
                 Some((b, TfField::Absent)) => shown.failures.push(
                     Finding::new(format!(
                         "the `point_in_time_recovery` block of {name} does not set `enabled = true`, and it is off by default"
                     ))
-                    .at(tf_at(&b.loc))
+                    .at(Some(b.loc.location()))
                     .resource(name),
                 ),
                 None => shown.failures.push(
                     Finding::new(format!(
                         "{name} has no `point_in_time_recovery {{ enabled = true }}`: DynamoDB keeps no continuous backups unless it is turned on"
                     ))
-                    .at(tf_at(&table.loc))
+                    .at(Some(table.loc.location()))
                     .resource(name),
                 ),
             }
@@ -167,17 +166,17 @@ impl Check for PointInTimeRecovery {
             shown.failures = shown
                 .failures
                 .into_iter()
-                .map(|f| support::contradicts(cx, f, CLAIM, "true"))
+                .map(|f| contradicts(cx, f, CLAIM, "true"))
                 .collect();
         }
-        let claim = support::flag_side(
-            cx,
-            claimed,
-            CLAIM,
-            "point-in-time recovery is enabled",
-            "point-in-time recovery",
-        );
-        support::settle(cx, "T", vec![(shown, claim)])
+        let claim = FlagClaim {
+            value: claimed,
+            pointer: CLAIM,
+            holds: "point-in-time recovery is enabled",
+            lacking: "point-in-time recovery",
+        }
+        .side(cx);
+        settle(cx, "T", vec![(shown, claim)])
     }
 }
 
@@ -185,7 +184,7 @@ impl Check for PointInTimeRecovery {
 mod tests {
     use launchgate_core::Basis;
 
-    use crate::support::fixture::{basis, contradicts};
+    use crate::fixture::{basis, contradicts};
 
     #[test]
     fn repository_evidence_proves_and_a_claim_alone_attests() {

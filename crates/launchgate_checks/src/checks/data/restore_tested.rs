@@ -1,8 +1,10 @@
+//! DAT-003 restore-tested: A restore drill is declared (`claims.backups.last_restore_test`) within
+//! the policy window before the review date (default 90 days, `restore_test_max_age_days`).
+
 use launchgate_core::{Finding, Outcome};
 
-use crate::support;
-use crate::support::{at, within_window};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::manifest::{at, no_durable_data, within_window};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -42,14 +44,10 @@ declare_check! {
     }
 }
 
-impl Check for RestoreTested {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for RestoreTested {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let m = cx.manifest;
-        if let Some(na) = support::no_durable_data(cx) {
+        if let Some(na) = no_durable_data(cx) {
             return na;
         }
         let pointer = "/claims/backups/last_restore_test";

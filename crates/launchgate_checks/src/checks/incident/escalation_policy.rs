@@ -1,8 +1,10 @@
+//! INC-003 escalation-policy: An escalation policy exists.
+
 use launchgate_core::{Finding, Location, Outcome};
 use launchgate_evidence::docs::classify;
 
-use crate::support::at;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::manifest::at;
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -91,11 +93,7 @@ declare_check! {
     }
 }
 
-impl Check for EscalationPolicy {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for EscalationPolicy {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let steps = &cx.manifest.claims.escalation;
         // Escalation policies as code: each with its number of levels (rules).

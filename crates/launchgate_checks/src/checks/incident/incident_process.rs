@@ -1,8 +1,12 @@
+//! INC-005 incident-process: The repository holds an incident response plan with severity levels
+//! and a post-incident review template.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::docs::classify;
 
-use crate::support::{NOT_SCANNED, at, conclude, sorted};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::finish::{NOT_SCANNED, conclude, in_report_order};
+use crate::kit::manifest::at;
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -76,11 +80,7 @@ declare_check! {
     }
 }
 
-impl Check for IncidentProcess {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for IncidentProcess {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         if !cx.evidence.scanned {
             return Outcome::inconclusive(NOT_SCANNED);
@@ -159,8 +159,8 @@ impl Check for IncidentProcess {
         conclude(
             cx,
             "",
-            sorted(failures),
-            sorted(evidence),
+            in_report_order(failures),
+            in_report_order(evidence),
             "no incident process documents found",
         )
     }
@@ -177,7 +177,7 @@ fn capitalized(s: &str) -> String {
 mod tests {
     use launchgate_core::Outcome;
 
-    use crate::support::fixture;
+    use crate::fixture;
 
     #[test]
     fn says_which_part_is_missing() {

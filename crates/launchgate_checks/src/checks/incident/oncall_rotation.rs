@@ -1,8 +1,12 @@
+//! INC-002 oncall-rotation: An on-call rotation exists and the Day-1 primary is named.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::terraform::{Resource, Terraform, TfValue};
 
-use crate::support::{self, Claim, Shown, at, names_match, tf_at};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::claims::{Claim, settle};
+use crate::kit::finish::Tally;
+use crate::kit::manifest::{at, names_match};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -68,11 +72,7 @@ declare_check! {
 const ROTATION: &str = "/claims/oncall/rotation";
 const PRIMARY: &str = "/claims/oncall/primary";
 
-impl Check for OncallRotation {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for OncallRotation {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let oncall = cx.manifest.claims.oncall.as_ref();
         let rotation = oncall
@@ -86,7 +86,7 @@ impl Check for OncallRotation {
         let tf = &cx.evidence.terraform;
         let rotations = rotations(tf);
 
-        let mut rotation_shown = Shown::default();
+        let mut rotation_shown = Tally::default();
         for r in &rotations {
             let named = rotation.is_some_and(|n| {
                 names_match(n, &r.name)
@@ -94,7 +94,7 @@ impl Check for OncallRotation {
                         .and_then(TfValue::as_str)
                         .is_some_and(|x| names_match(n, x))
             });
-            rotation_shown.proof.push(
+            rotation_shown.evidence.push(
                 Finding::new(format!(
                     "{} defines an on-call {}{}",
                     r.address(),
@@ -112,7 +112,7 @@ impl Check for OncallRotation {
                         String::new()
                     }
                 ))
-                .at(tf_at(&r.loc))
+                .at(Some(r.loc.location()))
                 .resource(r.address()),
             );
         }
@@ -126,19 +126,19 @@ impl Check for OncallRotation {
             ]),
         };
 
-        let mut primary_shown = Shown::default();
+        let mut primary_shown = Tally::default();
         if let Some(p) = primary
             && let Some((schedule, user)) = rotations
                 .iter()
                 .find_map(|r| member(tf, r, p).map(|u| (r, u)))
         {
-            primary_shown.proof.push(
+            primary_shown.evidence.push(
                 Finding::new(format!(
                     "Day-1 primary `{p}` is {}, a member of {}",
                     user.address(),
                     schedule.address()
                 ))
-                .at(tf_at(&user.loc))
+                .at(Some(user.loc.location()))
                 .resource(user.address()),
             );
         }
@@ -155,7 +155,7 @@ impl Check for OncallRotation {
                     .at(at(cx, PRIMARY)),
             ]),
         };
-        support::settle(
+        settle(
             cx,
             "T",
             vec![
@@ -229,7 +229,7 @@ fn member<'a>(tf: &'a Terraform, rotation: &'a Resource, primary: &str) -> Optio
 mod tests {
     use launchgate_core::Basis;
 
-    use crate::support::fixture::basis;
+    use crate::fixture::basis;
 
     #[test]
     fn repository_evidence_proves_and_a_claim_alone_attests() {

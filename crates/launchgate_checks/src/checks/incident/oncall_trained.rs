@@ -1,7 +1,9 @@
+//! INC-006 oncall-trained: The on-call team is declared trained on this service.
+
 use launchgate_core::{Finding, Outcome};
 
-use crate::support::{age_days, at};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::manifest::{age_days, at};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -42,11 +44,7 @@ declare_check! {
     }
 }
 
-impl Check for OncallTrained {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for OncallTrained {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let oncall = cx.manifest.claims.oncall.as_ref();
         let trained = oncall.and_then(|o| o.trained);

@@ -1,8 +1,11 @@
+//! INC-001 owner-defined: An owning team is named, and every place that names one agrees.
+
 use launchgate_core::{Finding, Location, Outcome};
 use launchgate_evidence::ownership::{CatalogEntity, Owner, normalize_owner};
 
-use crate::support::{at, conclude, conclude_with_claim, missing};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::finish::{conclude, conclude_with_claim, missing};
+use crate::kit::manifest::at;
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -176,11 +179,7 @@ fn repository_owners(cx: &CheckContext<'_>) -> Vec<Named> {
     out
 }
 
-impl Check for OwnerDefined {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for OwnerDefined {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let manifest_owner = cx
             .manifest

@@ -1,7 +1,10 @@
+//! INC-004 status-page: A status page for communicating incidents to users is declared in
+//! `claims.status_page`.
+
 use launchgate_core::{Finding, Outcome};
 
-use crate::support::at;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::manifest::at;
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -38,11 +41,7 @@ declare_check! {
     }
 }
 
-impl Check for StatusPage {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for StatusPage {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let pointer = "/claims/status_page";
         match cx

@@ -1,11 +1,14 @@
+//! OBS-009 alert-routing: Every alert of the service reaches someone who acts on it.
+
 use std::collections::BTreeMap;
 
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::alertmanager::{Config, ConfigOrigin, ReceiverClass, RouteMatch};
 use launchgate_evidence::prometheus::Rule;
 
-use crate::support::{NOT_SCANNED, conclude, sorted};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::alerts::alerts_to_judge;
+use crate::kit::finish::{conclude, in_report_order};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -119,19 +122,12 @@ const LETTERS: &str = "A P";
 /// Alerts named in the "no configuration" finding before "and N more".
 const NAMED: usize = 3;
 
-impl Check for AlertRouting {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for AlertRouting {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
-        if !cx.evidence.scanned {
-            return Outcome::inconclusive(NOT_SCANNED);
-        }
-        let alerts = cx.evidence.prometheus.service_alerts(&cx.manifest.alerts);
-        if let Some(skip) = crate::support::no_service_alerts(cx, &alerts) {
-            return skip;
-        }
+        let alerts = match alerts_to_judge(cx) {
+            Ok(alerts) => alerts,
+            Err(outcome) => return outcome,
+        };
         if alerts.is_empty() {
             return conclude(
                 cx,
@@ -153,7 +149,13 @@ impl Check for AlertRouting {
         for alert in &alerts {
             judge(cx, alert, configs, &mut failures, &mut evidence);
         }
-        conclude(cx, LETTERS, sorted(failures), sorted(evidence), "")
+        conclude(
+            cx,
+            LETTERS,
+            in_report_order(failures),
+            in_report_order(evidence),
+            "",
+        )
     }
 }
 

@@ -1,9 +1,12 @@
+//! OBS-005 alert-rules-present: Alerting rules exist for the service.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_manifest::AlertSelection;
 
-use super::alerting::{alert_name, count, selector_text, service_alerts};
-use crate::support::{NOT_SCANNED, at, sorted};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::alerts::{alert_name, count, selector_text, service_alerts};
+use crate::kit::finish::{NOT_SCANNED, in_report_order};
+use crate::kit::manifest::at;
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -59,11 +62,7 @@ declare_check! {
     }
 }
 
-impl Check for AlertRulesPresent {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for AlertRulesPresent {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         if !cx.evidence.scanned {
             return Outcome::inconclusive(NOT_SCANNED);
@@ -107,7 +106,7 @@ impl Check for AlertRulesPresent {
                     .at(at(cx, &format!("/alerts/selectors/{i}"))),
                 );
             }
-            return Outcome::proven(sorted(evidence));
+            return Outcome::proven(in_report_order(evidence));
         }
 
         let gaps = cx.evidence.gaps("P");
@@ -148,7 +147,7 @@ impl Check for AlertRulesPresent {
                 })
                 .collect()
         };
-        Outcome::fail(sorted(failures))
+        Outcome::fail(in_report_order(failures))
     }
 }
 
@@ -158,7 +157,7 @@ mod tests {
 
     use launchgate_core::Outcome;
 
-    use crate::support::fixture::run;
+    use crate::fixture::run;
 
     #[test]
     fn unmatched_selectors_are_named_with_the_alert_count() {

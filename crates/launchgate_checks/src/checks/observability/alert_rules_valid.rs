@@ -1,9 +1,13 @@
+//! OBS-007 alert-rules-valid: Every alert of the service (see OBS-005 for which alerts those are)
+//! is well formed.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::prometheus::{Rule, duration_seconds};
 
-use super::alerting::{alert_name, rule_gaps, service_alerts};
-use crate::support::{Tally, conclude_tally};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::alerts::conclude_alerts;
+use crate::kit::alerts::{alert_name, service_alerts};
+use crate::kit::finish::Tally;
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -156,26 +160,27 @@ fn judge(rule: &Rule, t: &mut Tally) {
     }
 }
 
-impl Check for AlertRulesValid {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for AlertRulesValid {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
-        let mine = service_alerts(cx);
-        if let Some(skip) = crate::support::no_service_alerts(cx, &mine) {
+        let mut mine = service_alerts(cx);
+        // Alerts of rule files Prometheus rejects count nowhere else; here they are judged,
+        // to say why their file is rejected.
+        mine.extend(
+            cx.evidence
+                .prometheus
+                .rejected
+                .iter()
+                .filter(|r| r.is_alert() && r.selected_by(&cx.manifest.alerts)),
+        );
+        mine.sort_by(|a, b| a.loc.cmp(&b.loc));
+        if let Some(skip) = crate::kit::alerts::no_service_alerts(cx, &mine) {
             return skip;
         }
         let mut t = Tally::default();
         for r in &mine {
             judge(r, &mut t);
         }
-        conclude_tally(
-            cx,
-            rule_gaps(cx, &mine),
-            t,
-            "no alerts of the service were found (see OBS-005)",
-        )
+        conclude_alerts(cx, &mine, t)
     }
 }
 
@@ -185,7 +190,7 @@ mod tests {
 
     use launchgate_core::Outcome;
 
-    use crate::support::fixture::run;
+    use crate::fixture::run;
 
     #[test]
     fn one_finding_per_problem() {

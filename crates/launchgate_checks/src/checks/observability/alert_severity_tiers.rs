@@ -1,11 +1,15 @@
+//! OBS-008 alert-severity-tiers: Every alert of the service (see OBS-005) has a `severity` label
+//! whose value is one of the configured levels, and at least one alert pages.
+
 use std::collections::BTreeMap;
 
 use launchgate_core::{Finding, Outcome};
 use launchgate_manifest::SeverityLevel;
 
-use super::alerting::{alert_name, count, rule_gaps, service_alerts};
-use crate::support::{Tally, conclude_tally};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::alerts::conclude_alerts;
+use crate::kit::alerts::{alert_name, count, service_alerts};
+use crate::kit::finish::Tally;
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -82,14 +86,10 @@ fn levels_text(levels: &[SeverityLevel]) -> String {
         .join(", ")
 }
 
-impl Check for AlertSeverityTiers {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for AlertSeverityTiers {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let mine = service_alerts(cx);
-        if let Some(skip) = crate::support::no_service_alerts(cx, &mine) {
+        if let Some(skip) = crate::kit::alerts::no_service_alerts(cx, &mine) {
             return skip;
         }
         let levels = &cx.options.alert_severities;
@@ -168,12 +168,7 @@ impl Check for AlertSeverityTiers {
             // definite defect.
             t.missing.push(Finding::new(msg).at(Some(place.location())));
         }
-        conclude_tally(
-            cx,
-            rule_gaps(cx, &mine),
-            t,
-            "no alerts of the service were found (see OBS-005)",
-        )
+        conclude_alerts(cx, &mine, t)
     }
 }
 
@@ -183,7 +178,7 @@ mod tests {
 
     use launchgate_core::Outcome;
 
-    use crate::support::fixture::run;
+    use crate::fixture::run;
 
     #[test]
     fn nothing_paging_counts_the_levels_found() {

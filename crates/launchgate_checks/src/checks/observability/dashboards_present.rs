@@ -1,9 +1,12 @@
+//! OBS-013 dashboards-present: A dashboard exists for the service.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::FileKind;
 use launchgate_evidence::dashboards::{Dashboard, DashboardOrigin};
 
-use crate::support::{NOT_SCANNED, at, sorted};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::finish::{NOT_SCANNED, in_report_order};
+use crate::kit::manifest::at;
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -66,11 +69,7 @@ declare_check! {
     }
 }
 
-impl Check for DashboardsPresent {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for DashboardsPresent {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let declared: Vec<Finding> = cx
             .manifest
@@ -91,7 +90,7 @@ impl Check for DashboardsPresent {
             .map(describe)
             .collect();
         if !found.is_empty() {
-            let mut evidence = sorted(found);
+            let mut evidence = in_report_order(found);
             evidence.extend(declared);
             return Outcome::proven(evidence);
         }

@@ -1,12 +1,13 @@
+//! OBS-003 distributed-tracing: Distributed tracing is set up end to end.
+
 use launchgate_core::{Finding, Location, Outcome};
 use launchgate_evidence::deps::Capability;
 use launchgate_evidence::k8s::{Container, EnvValue, EnvVar, Workload};
 
-use crate::support::{
-    at, conclude, conclude_with_claim, in_report_order, library_findings, library_list, missing,
-    shipped_libraries,
-};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::finish::{conclude, conclude_with_claim, in_report_order, missing};
+use crate::kit::libraries::{library_findings, library_list, shipped_libraries};
+use crate::kit::manifest::at;
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -220,11 +221,7 @@ fn nonblank(s: Option<&String>) -> Option<&str> {
     s.map(|s| s.trim()).filter(|s| !s.is_empty())
 }
 
-impl Check for DistributedTracing {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for DistributedTracing {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let claim = cx.manifest.claims.tracing.as_ref();
         let sdk_claim = nonblank(claim.and_then(|t| t.sdk.as_ref()));

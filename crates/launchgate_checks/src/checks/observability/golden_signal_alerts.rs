@@ -1,10 +1,14 @@
+//! OBS-006 golden-signal-alerts: The service's alerts cover its golden signals, found by reading
+//! their PromQL rather than their names.
+
 use launchgate_core::{Finding, Location, Outcome};
 use launchgate_evidence::prometheus::{Rule, Signal};
 use launchgate_manifest::DependencyKind;
 
-use super::alerting::{alert_name, alert_names_queue, recording_rules, service_alerts, watches};
-use crate::support::{Tally, at, conclude_tally};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::alerts::{alert_name, alert_names_queue, recording_rules, service_alerts, watches};
+use crate::kit::finish::{Tally, conclude_tally};
+use crate::kit::manifest::at;
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -98,11 +102,7 @@ fn covered(rule: &Rule, signal: Signal) -> Finding {
         .resource(alert_name(rule))
 }
 
-impl Check for GoldenSignalAlerts {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for GoldenSignalAlerts {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let recording = recording_rules(cx);
         let mine = service_alerts(cx);
@@ -118,7 +118,7 @@ impl Check for GoldenSignalAlerts {
                 None => t.missing.push(
                     Finding::new(format!(
                         "no alert of the service watches its {signal} ({} of the service read); {}",
-                        super::alerting::count(mine.len(), "alert"),
+                        crate::kit::alerts::count(mine.len(), "alert"),
                         match signal {
                             Signal::ErrorRate => "alert on the ratio of 5xx responses or failed calls",
                             _ => "alert on a latency quantile (`histogram_quantile`) of its requests",
@@ -238,7 +238,7 @@ mod tests {
 
     use launchgate_core::Outcome;
 
-    use crate::support::fixture::run;
+    use crate::fixture::run;
 
     fn messages(o: &Outcome) -> Vec<String> {
         match o {

@@ -1,9 +1,12 @@
+//! OBS-004 metrics-exposed: The service exposes metrics and something collects them.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::deps::Capability;
 use launchgate_evidence::k8s::{Kubernetes, Workload, WorkloadKind};
 
-use crate::support::{conclude, library_findings, library_list, missing, shipped_libraries};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::finish::{conclude, missing};
+use crate::kit::libraries::{library_findings, library_list, shipped_libraries};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -154,11 +157,7 @@ fn scrape_paths(k: &Kubernetes, w: &Workload) -> Vec<Finding> {
     out
 }
 
-impl Check for MetricsExposed {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for MetricsExposed {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let k = &cx.evidence.kubernetes;
         let libs = shipped_libraries(cx, Capability::Metrics);

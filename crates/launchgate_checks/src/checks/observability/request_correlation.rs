@@ -1,10 +1,12 @@
+//! OBS-002 request-correlation: Request or trace IDs are propagated to downstream calls and written
+//! in every log event.
+
 use launchgate_core::Outcome;
 use launchgate_evidence::deps::Capability;
 
-use crate::support::{
-    flag_claim_meets_evidence, library_findings, library_list, shipped_libraries,
-};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::claims::{FlagClaim, RepoShows};
+use crate::kit::libraries::{library_findings, library_list, shipped_libraries};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -60,23 +62,23 @@ declare_check! {
     }
 }
 
-impl Check for RequestCorrelation {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for RequestCorrelation {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let libs = shipped_libraries(cx, Capability::Tracing);
-        flag_claim_meets_evidence(
+        FlagClaim {
+            value: cx.manifest.claims.request_correlation,
+            pointer: "/claims/request_correlation",
+            holds: "request IDs are propagated and logged",
+            lacking: "request correlation (propagated and logged request IDs)",
+        }
+        .meets(
             cx,
-            cx.manifest.claims.request_correlation,
-            "/claims/request_correlation",
-            "request IDs are propagated and logged",
-            "request correlation (propagated and logged request IDs)",
-            "L",
-            library_findings(&libs, "a tracing SDK propagates trace context"),
-            &library_list(&libs),
-            "make sure the trace context reaches every outgoing call and log event, then set the claim to true",
+            RepoShows {
+                letters: "L",
+                findings: library_findings(&libs, "a tracing SDK propagates trace context"),
+                summary: library_list(&libs),
+                false_hint: "make sure the trace context reaches every outgoing call and log event, then set the claim to true",
+            },
         )
     }
 }

@@ -1,3 +1,7 @@
+//! OBS-011 slo-burn-rate-alerts: Every declared availability SLO (under `slos` in the manifest, or
+//! in an OpenSLO, Sloth or Pyrra spec for this service) is guarded by multiwindow, multi-burn-rate
+//! alerts whose thresholds fit its objective.
+
 use launchgate_core::{Finding, Location, Outcome};
 use launchgate_evidence::prometheus::Rule;
 use launchgate_evidence::prometheus::burn_rate::{
@@ -5,9 +9,10 @@ use launchgate_evidence::prometheus::burn_rate::{
 };
 use launchgate_manifest::SloKind;
 
-use super::slo_defined::{same_slo, service_specs};
-use crate::support::{NOT_SCANNED, at, conclude, sorted};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::finish::{NOT_SCANNED, conclude, in_report_order};
+use crate::kit::manifest::at;
+use crate::kit::slo::{same_slo, service_specs};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -167,11 +172,7 @@ fn example_pair(e: &ExpectedPair, objective: f64) -> String {
     )
 }
 
-impl Check for SloBurnRateAlerts {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for SloBurnRateAlerts {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let slos = declared(cx);
         if slos.is_empty() {
@@ -209,16 +210,16 @@ impl Check for SloBurnRateAlerts {
 
         if !misscaled.is_empty() {
             misscaled.extend(missing);
-            return Outcome::fail(sorted(misscaled));
+            return Outcome::fail(in_report_order(misscaled));
         }
         if !missing.is_empty() {
             // A missing pair may be in a rule file that could not be read.
             return match conclude(cx, LETTERS, Vec::new(), vec![Finding::new("")], "") {
-                Outcome::Pass { .. } => Outcome::fail(sorted(missing)),
+                Outcome::Pass { .. } => Outcome::fail(in_report_order(missing)),
                 other => other,
             };
         }
-        conclude(cx, LETTERS, Vec::new(), sorted(evidence), "")
+        conclude(cx, LETTERS, Vec::new(), in_report_order(evidence), "")
     }
 }
 

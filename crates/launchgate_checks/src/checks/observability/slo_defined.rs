@@ -1,10 +1,14 @@
+//! OBS-010 slo-defined: At least one availability SLO and one latency SLO are declared, each with
+//! an objective and a compliance window.
+
 use launchgate_core::{Finding, Outcome};
-use launchgate_evidence::prometheus::SloSpec;
 use launchgate_evidence::{EvidenceError, FileKind};
 use launchgate_manifest::{Slo, SloKind};
 
-use crate::support::{at, sorted};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::finish::in_report_order;
+use crate::kit::manifest::at;
+use crate::kit::slo::{same_slo, service_specs};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -137,11 +141,7 @@ fn describe(s: &Slo) -> String {
     )
 }
 
-impl Check for SloDefined {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for SloDefined {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let slos = &cx.manifest.slos;
         let (specs, others) = service_specs(cx);
@@ -252,11 +252,11 @@ impl Check for SloDefined {
                     "{n} SLO spec{} could not be read",
                     if n == 1 { "" } else { "s" }
                 ),
-                findings: sorted(gaps),
+                findings: in_report_order(gaps),
             };
         }
         if !findings.is_empty() {
-            return Outcome::fail(sorted(findings));
+            return Outcome::fail(in_report_order(findings));
         }
         let mut evidence: Vec<Finding> = slos
             .iter()
@@ -280,28 +280,4 @@ impl Check for SloDefined {
         }));
         Outcome::proven(evidence)
     }
-}
-
-/// The SLO specs for this service (a spec naming no service counts), and those for others.
-pub(crate) fn service_specs<'a>(cx: &CheckContext<'a>) -> (Vec<&'a SloSpec>, Vec<&'a SloSpec>) {
-    cx.evidence.prometheus.slo_specs.iter().partition(|s| {
-        s.service
-            .as_deref()
-            .is_none_or(|v| v.eq_ignore_ascii_case(cx.manifest.service.trim()))
-    })
-}
-
-/// Whether a spec declares the manifest SLO `name`: the same name, or one of them is the
-/// other prefixed with the service name (`checkout-availability` and `availability` for
-/// service `checkout`, as Sloth builds its SLO ids).
-pub(crate) fn same_slo(cx: &CheckContext<'_>, name: &str, spec: &SloSpec) -> bool {
-    let a = name.trim().to_ascii_lowercase();
-    let b = spec.name.value.trim().to_ascii_lowercase();
-    let service = spec
-        .service
-        .as_deref()
-        .unwrap_or(&cx.manifest.service)
-        .trim()
-        .to_ascii_lowercase();
-    a == b || a == format!("{service}-{b}") || b == format!("{service}-{a}")
 }

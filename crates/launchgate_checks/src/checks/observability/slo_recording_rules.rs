@@ -1,8 +1,12 @@
+//! OBS-012 slo-recording-rules: Prometheus recording rules of this service compute its SLI, error
+//! ratio, burn rate or error budget.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::prometheus::burn_rate::sli_record;
 
-use crate::support::{at, conclude, missing, sorted};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::finish::{conclude, in_report_order, missing};
+use crate::kit::manifest::at;
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -61,11 +65,7 @@ declare_check! {
 /// The evidence letters this check reads from the repository.
 const LETTERS: &str = "P";
 
-impl Check for SloRecordingRules {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for SloRecordingRules {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let rules = cx
             .evidence
@@ -85,7 +85,7 @@ impl Check for SloRecordingRules {
             })
             .collect();
         if !evidence.is_empty() {
-            return conclude(cx, LETTERS, Vec::new(), sorted(evidence), "");
+            return conclude(cx, LETTERS, Vec::new(), in_report_order(evidence), "");
         }
         let seen = match rules.len() {
             0 => "no recording rule of this service was found".to_string(),

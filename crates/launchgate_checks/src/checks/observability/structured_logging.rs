@@ -1,10 +1,11 @@
+//! OBS-001 structured-logging: The service writes structured (JSON) log events.
+
 use launchgate_core::Outcome;
 use launchgate_evidence::deps::Capability;
 
-use crate::support::{
-    flag_claim_meets_evidence, library_findings, library_list, shipped_libraries,
-};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::claims::{FlagClaim, RepoShows};
+use crate::kit::libraries::{library_findings, library_list, shipped_libraries};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -71,23 +72,23 @@ declare_check! {
     }
 }
 
-impl Check for StructuredLogging {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for StructuredLogging {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let libs = shipped_libraries(cx, Capability::StructuredLogging);
-        flag_claim_meets_evidence(
+        FlagClaim {
+            value: cx.manifest.claims.structured_logging,
+            pointer: "/claims/structured_logging",
+            holds: "logs are structured (JSON) events",
+            lacking: "structured (JSON) logging",
+        }
+        .meets(
             cx,
-            cx.manifest.claims.structured_logging,
-            "/claims/structured_logging",
-            "logs are structured (JSON) events",
-            "structured (JSON) logging",
-            "L",
-            library_findings(&libs, "a structured logger is in use"),
-            &library_list(&libs),
-            "configure it to write one JSON object per event, then set the claim to true",
+            RepoShows {
+                letters: "L",
+                findings: library_findings(&libs, "a structured logger is in use"),
+                summary: library_list(&libs),
+                false_hint: "configure it to write one JSON object per event, then set the claim to true",
+            },
         )
     }
 }

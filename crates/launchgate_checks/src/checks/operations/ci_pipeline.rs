@@ -1,9 +1,15 @@
+//! OPS-001 ci-pipeline: A CI pipeline runs the tests on every pull request (or GitLab merge
+//! request).
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::CiSystem;
 use launchgate_evidence::ci::{Job, Pipeline};
 
-use crate::support::{self, Tally, at, flag_claim};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::claims::FlagClaim;
+use crate::kit::finish::{NOT_SCANNED, Tally, conclude_tally, report_order};
+use crate::kit::manifest::at;
+use crate::kit::pipelines::ci_pipeline_gaps;
+use crate::{CheckContext, Evaluate, declare_check};
 
 const POINTER: &str = "/claims/ci_tests";
 
@@ -76,18 +82,14 @@ declare_check! {
     }
 }
 
-impl Check for CiPipeline {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for CiPipeline {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let ev = cx.evidence;
         let claim = cx.manifest.claims.ci_tests;
         if !ev.scanned {
             return match claim {
                 Some(_) => claim_only(cx, claim),
-                None => Outcome::inconclusive(support::NOT_SCANNED),
+                None => Outcome::inconclusive(NOT_SCANNED),
             };
         }
         let pipelines = &ev.ci.pipelines;
@@ -111,12 +113,12 @@ impl Check for CiPipeline {
                 evidence,
                 ..Tally::default()
             };
-            return support::conclude_tally(cx, support::ci_pipeline_gaps(cx), t, "");
+            return conclude_tally(cx, ci_pipeline_gaps(cx), t, "");
         }
         // Tests may be in a CI file that could not be read.
-        let gaps = support::ci_pipeline_gaps(cx);
+        let gaps = ci_pipeline_gaps(cx);
         if !gaps.is_empty() {
-            return support::conclude_tally(cx, gaps, Tally::default(), "");
+            return conclude_tally(cx, gaps, Tally::default(), "");
         }
         if pipelines.is_empty() {
             return claim_only(cx, claim);
@@ -147,20 +149,20 @@ impl Check for CiPipeline {
                 .map(|f| f.related(at(cx, POINTER)))
                 .collect();
         }
-        support::order_findings(&mut findings);
+        report_order(&mut findings);
         Outcome::fail(findings)
     }
 }
 
 /// No CI configuration to read: the claim decides.
 fn claim_only(cx: &CheckContext<'_>, claim: Option<bool>) -> Outcome {
-    let out = flag_claim(
-        cx,
-        claim,
-        POINTER,
-        "a CI pipeline runs the tests on every pull request",
-        "a CI pipeline that runs the tests on pull requests",
-    );
+    let out = FlagClaim {
+        value: claim,
+        pointer: POINTER,
+        holds: "a CI pipeline runs the tests on every pull request",
+        lacking: "a CI pipeline that runs the tests on pull requests",
+    }
+    .outcome(cx);
     match out {
         Outcome::Fail { findings } if claim.is_none() => Outcome::fail(
             findings

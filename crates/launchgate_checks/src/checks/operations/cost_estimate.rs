@@ -1,7 +1,9 @@
+//! OPS-006 cost-estimate: A running-cost estimate is declared.
+
 use launchgate_core::{Finding, Outcome};
 
-use crate::support::at;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::manifest::at;
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -41,11 +43,7 @@ declare_check! {
     }
 }
 
-impl Check for CostEstimate {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for CostEstimate {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let pointer = "/claims/cost_estimate";
         let Some(c) = cx.manifest.claims.cost_estimate.as_ref() else {

@@ -1,10 +1,14 @@
+//! OPS-004 coverage-threshold: Line coverage meets the policy minimum (default 80%,
+//! `coverage_min_percent`) in every coverage report the repository holds.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::ReportFormat;
 use launchgate_evidence::reports::LineCounts;
 
-use super::tests_passing::{report_age, report_gaps};
-use crate::support::{self, Tally, at};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::finish::{NOT_SCANNED, Tally, conclude_tally, report_order};
+use crate::kit::manifest::at;
+use crate::kit::reports::{report_age, report_gaps};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -65,15 +69,11 @@ fn pct(v: f64) -> String {
     s.strip_suffix(".0").map_or(s.clone(), str::to_string)
 }
 
-impl Check for CoverageThreshold {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for CoverageThreshold {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let ev = cx.evidence;
         if !ev.scanned {
-            return Outcome::inconclusive(support::NOT_SCANNED);
+            return Outcome::inconclusive(NOT_SCANNED);
         }
         let min = cx.options.coverage_min_percent;
         let max_days = cx.options.report_max_age_days;
@@ -167,7 +167,7 @@ impl Check for CoverageThreshold {
             && gaps.is_empty()
         {
             let n = t.unknowns.len();
-            support::order_findings(&mut t.unknowns);
+            report_order(&mut t.unknowns);
             return Outcome::Inconclusive {
                 reason: format!(
                     "{n} coverage report{} too old or future-dated to show the current state (policy window {max_days} days)",
@@ -176,6 +176,6 @@ impl Check for CoverageThreshold {
                 findings: t.unknowns,
             };
         }
-        support::conclude_tally(cx, gaps, t, "no coverage report found")
+        conclude_tally(cx, gaps, t, "no coverage report found")
     }
 }

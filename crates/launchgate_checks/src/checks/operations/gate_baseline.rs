@@ -1,7 +1,9 @@
+//! OPS-010 gate-baseline: The quality gate itself is not quietly loosened.
+
 use launchgate_core::{Finding, Location, Outcome, Tier};
 use launchgate_manifest::GateThresholds;
 
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -127,11 +129,7 @@ fn day(recorded_at: &str) -> &str {
     recorded_at.get(..10).unwrap_or(recorded_at)
 }
 
-impl Check for GateBaseline {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for GateBaseline {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let gate = cx.gate;
         let builtin = GateThresholds::default();
@@ -238,7 +236,7 @@ mod tests {
         let cx = CheckContext {
             manifest: &m,
             evidence: &evidence,
-            options: &p.options,
+            options: &p.options_for(m.tier),
             today: jiff::civil::date(2026, 11, 22),
             gate: &gate,
         };

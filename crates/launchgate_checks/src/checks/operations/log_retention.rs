@@ -1,8 +1,11 @@
+//! OPS-005 log-retention: Logs expire.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::terraform::TfValue;
 
-use crate::support;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::finish::Tally;
+use crate::kit::terraform::unknown_value;
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -51,11 +54,7 @@ declare_check! {
 
 const NOTHING_FOUND: &str = "no CloudWatch log groups (`aws_cloudwatch_log_group`) found in Terraform; retention set elsewhere (Loki, the logging platform) is not read yet";
 
-impl Check for LogRetention {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for LogRetention {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let tf = &cx.evidence.terraform;
         let mut failures = Vec::new();
@@ -91,7 +90,7 @@ impl Check for LogRetention {
                         .resource(g.address()),
                 ),
                 (v, _) if !v.is_known() => {
-                    unknown.push(support::unknown_value(g, "retention_in_days", v, &attr.loc));
+                    unknown.push(unknown_value(g, "retention_in_days", v, &attr.loc));
                 }
                 (v, _) => failures.push(
                     Finding::new(format!(
@@ -107,6 +106,6 @@ impl Check for LogRetention {
         // that could not be evaluated (a Helm chart may carry the Loki configuration) are
         // reported as well.
         let letters = if groups > 0 { "T" } else { "T K" };
-        support::conclude_with_unknowns(cx, letters, failures, unknown, evidence, NOTHING_FOUND)
+        Tally::judged(failures, unknown, evidence).conclude(cx, letters, NOTHING_FOUND)
     }
 }

@@ -1,6 +1,4 @@
-//! operations checks, listed in ID order.
-
-use crate::Check;
+//! operations checks: one file per check (the table of all checks is in `checks/mod.rs`).
 
 pub(crate) mod ci_pipeline;
 pub(crate) mod cost_estimate;
@@ -11,15 +9,3 @@ pub(crate) mod post_deploy_smoke_test;
 pub(crate) mod progressive_delivery;
 pub(crate) mod scheduled_security_scan;
 pub(crate) mod tests_passing;
-
-pub(crate) static CHECKS: &[&dyn Check] = &[
-    &ci_pipeline::CiPipeline,
-    &progressive_delivery::ProgressiveDelivery,
-    &tests_passing::TestsPassing,
-    &coverage_threshold::CoverageThreshold,
-    &log_retention::LogRetention,
-    &cost_estimate::CostEstimate,
-    &post_deploy_smoke_test::PostDeploySmokeTest,
-    &scheduled_security_scan::ScheduledSecurityScan,
-    &gate_baseline::GateBaseline,
-];

@@ -1,7 +1,10 @@
+//! OPS-007 post-deploy-smoke-test: Every pipeline that deploys runs a smoke test after the deploy.
+
 use launchgate_core::{Finding, Outcome};
 
-use crate::support::{self, Tally};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::finish::{Tally, conclude_tally};
+use crate::kit::pipelines::ci_pipeline_gaps;
+use crate::{CheckContext, Evaluate, declare_check};
 
 const NO_DEPLOY: &str = "no deploy job found in CI; deployments happen elsewhere (a GitOps controller, another repository, by hand)";
 
@@ -79,11 +82,7 @@ declare_check! {
     }
 }
 
-impl Check for PostDeploySmokeTest {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for PostDeploySmokeTest {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let ci = &cx.evidence.ci;
         let mut t = Tally::default();
@@ -142,6 +141,6 @@ impl Check for PostDeploySmokeTest {
         } else {
             NO_DEPLOY
         };
-        support::conclude_tally(cx, support::ci_pipeline_gaps(cx), t, nothing)
+        conclude_tally(cx, ci_pipeline_gaps(cx), t, nothing)
     }
 }

@@ -1,9 +1,13 @@
+//! OPS-002 progressive-delivery: Deploys replace pods without downtime, and they run on merge to
+//! main.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::ci::{Job, Pipeline};
 use launchgate_evidence::k8s::{IntOrPercent, Kubernetes, RolloutKind, Workload, WorkloadKind};
 
-use crate::support::{self, Tally};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::finish::{Tally, conclude_tally, report_order};
+use crate::kit::pipelines::{ci_pipeline_gaps, gaps_and_pipelines};
+use crate::{CheckContext, Evaluate, declare_check};
 
 /// The API default of a Deployment's `maxUnavailable` and `maxSurge`.
 const DEFAULT_PERCENT: IntOrPercent = IntOrPercent::Percent(25);
@@ -99,11 +103,7 @@ declare_check! {
     }
 }
 
-impl Check for ProgressiveDelivery {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for ProgressiveDelivery {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let ev = cx.evidence;
         let k = &ev.kubernetes;
@@ -122,12 +122,7 @@ impl Check for ProgressiveDelivery {
             let mut delivery = Tally::default();
             judge_delivery(cx, &mut delivery);
             rollout.missing.append(&mut delivery.missing);
-            return support::conclude_tally(
-                cx,
-                support::gaps_and_pipelines(cx, "K"),
-                rollout,
-                NO_ROLLOUTS,
-            );
+            return conclude_tally(cx, gaps_and_pipelines(cx, "K"), rollout, NO_ROLLOUTS);
         }
 
         let mut t = rollout;
@@ -135,10 +130,10 @@ impl Check for ProgressiveDelivery {
         if !judge_delivery(cx, &mut t) {
             let k_gaps = ev.gaps("K");
             if !k_gaps.is_empty() || !has_rollout_evidence {
-                return support::conclude_tally(cx, k_gaps, t, NO_ROLLOUTS);
+                return conclude_tally(cx, k_gaps, t, NO_ROLLOUTS);
             }
             let mut findings = t.unknowns;
-            support::order_findings(&mut findings);
+            report_order(&mut findings);
             return Outcome::Inconclusive {
                 reason: "no CI configuration or GitOps controller found, so whether deploys run on merge to main cannot be told".to_string(),
                 findings,
@@ -146,10 +141,10 @@ impl Check for ProgressiveDelivery {
         }
         if !has_rollout_evidence && t.unknowns.is_empty() && t.missing.is_empty() {
             // Delivery is shown, but nothing shows how pods are replaced.
-            let gaps = support::gaps_and_pipelines(cx, "K");
-            return support::conclude_tally(cx, gaps, Tally::default(), NO_ROLLOUTS);
+            let gaps = gaps_and_pipelines(cx, "K");
+            return conclude_tally(cx, gaps, Tally::default(), NO_ROLLOUTS);
         }
-        support::conclude_tally(cx, support::gaps_and_pipelines(cx, "K"), t, NO_ROLLOUTS)
+        conclude_tally(cx, gaps_and_pipelines(cx, "K"), t, NO_ROLLOUTS)
     }
 }
 
@@ -340,7 +335,7 @@ fn judge_delivery(cx: &CheckContext<'_>, t: &mut Tally) -> bool {
     }
     if ev.ci.pipelines.is_empty() {
         // A CI file that could not be parsed still counts as CI to judge by.
-        return !support::ci_pipeline_gaps(cx).is_empty();
+        return !ci_pipeline_gaps(cx).is_empty();
     }
     let finding = if let Some((p, j)) = ev.ci.deploy_jobs().next() {
         Finding::new(format!(

@@ -1,8 +1,11 @@
+//! OPS-009 scheduled-security-scan: A vulnerability scanner runs on a schedule, at least weekly.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::ci::{Job, Located, Pipeline, SecurityScan};
 
-use crate::support::{self, Tally};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::finish::{Tally, conclude_tally};
+use crate::kit::pipelines::ci_pipeline_gaps;
+use crate::{CheckContext, Evaluate, declare_check};
 
 /// Scanners that look for leaked secrets, not vulnerabilities.
 const SECRET_SCANNERS: &[&str] = &["gitleaks", "gitlab-secret-detection"];
@@ -76,11 +79,7 @@ declare_check! {
     }
 }
 
-impl Check for ScheduledSecurityScan {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for ScheduledSecurityScan {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let ci = &cx.evidence.ci;
         let mut t = Tally::default();
@@ -117,7 +116,7 @@ impl Check for ScheduledSecurityScan {
                 );
             }
         }
-        support::conclude_tally(cx, support::ci_pipeline_gaps(cx), t, NO_CI)
+        conclude_tally(cx, ci_pipeline_gaps(cx), t, NO_CI)
     }
 }
 

@@ -1,11 +1,15 @@
+//! OPS-003 tests-passing: The latest test reports pass.
+
 use std::fmt::Write as _;
 
 use launchgate_core::{Finding, Outcome};
-use launchgate_evidence::reports::{TestReport, TestSuite, utc_date};
-use launchgate_evidence::{EvidenceError, FileKind, Loc, ReportFormat};
+use launchgate_evidence::reports::{TestReport, TestSuite};
+use launchgate_evidence::{Loc, ReportFormat};
 
-use crate::support::{self, Tally, at};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::finish::{NOT_SCANNED, Tally, conclude_tally, report_order};
+use crate::kit::manifest::at;
+use crate::kit::reports::{report_age, report_gaps};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -75,77 +79,6 @@ declare_check! {
     }
 }
 
-/// How old a report is, against a window of days before the review date.
-pub(crate) enum Age {
-    /// Dated within the window: the date and its age in days.
-    Fresh(jiff::civil::Date, i64),
-    /// Dated before the window.
-    Stale(jiff::civil::Date, i64),
-    /// Dated after the review date.
-    Future(jiff::civil::Date, i64),
-    /// The report carries no date.
-    Undated,
-}
-
-/// The age of a report dated `date`, against `max_days`.
-pub(crate) fn report_age(
-    cx: &CheckContext<'_>,
-    date: Option<jiff::Timestamp>,
-    max_days: u32,
-) -> Age {
-    let Some(t) = date else {
-        return Age::Undated;
-    };
-    let d = utc_date(t);
-    let age = support::age_days(cx, d);
-    if age < 0 {
-        Age::Future(d, -age)
-    } else if age > i64::from(max_days) {
-        Age::Stale(d, age)
-    } else {
-        Age::Fresh(d, age)
-    }
-}
-
-impl Age {
-    /// The age in words for evidence (`dated 2026-11-20, 2 days ago`), or the finding that
-    /// keeps the report from counting (`Err`).
-    pub(crate) fn judge(
-        &self,
-        cx: &CheckContext<'_>,
-        what: &str,
-        loc: &Loc,
-        max_days: u32,
-    ) -> Result<String, Finding> {
-        match self {
-            Age::Fresh(d, 0) => Ok(format!("dated {d}, the review date")),
-            Age::Fresh(d, 1) => Ok(format!("dated {d}, 1 day before the review")),
-            Age::Fresh(d, n) => Ok(format!("dated {d}, {n} days before the review")),
-            Age::Undated => Ok("undated, so its age could not be verified".to_string()),
-            Age::Stale(d, n) => Err(Finding::new(format!(
-                "{what} is dated {d}, {n} days before the review date {}; the policy accepts reports at most {max_days} days old (`report_max_age_days`): run it again and keep the new report",
-                cx.today
-            ))
-            .at(Some(loc.location()))),
-            Age::Future(d, n) => Err(Finding::new(format!(
-                "{what} is dated {d}, {n} days after the review date {}; a future date cannot be evidence",
-                cx.today
-            ))
-            .at(Some(loc.location()))),
-        }
-    }
-}
-
-/// Parse errors of reports of the given formats, as findings.
-pub(crate) fn report_gaps(cx: &CheckContext<'_>, formats: &[ReportFormat]) -> Vec<Finding> {
-    cx.evidence
-        .errors
-        .iter()
-        .filter(|e| matches!(e.kind, FileKind::Report(f) if formats.contains(&f)))
-        .map(EvidenceError::finding)
-        .collect()
-}
-
 /// Parts of names that mark an integration, acceptance or end-to-end suite.
 const INTEGRATION_PARTS: &[&str] = &[
     "integration",
@@ -204,15 +137,11 @@ fn plural(n: u64, one: &str) -> String {
     }
 }
 
-impl Check for TestsPassing {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for TestsPassing {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let ev = cx.evidence;
         if !ev.scanned {
-            return Outcome::inconclusive(support::NOT_SCANNED);
+            return Outcome::inconclusive(NOT_SCANNED);
         }
         let max_days = cx.options.report_max_age_days;
         let gaps = report_gaps(cx, &[ReportFormat::JUnit]);
@@ -306,7 +235,7 @@ impl Check for TestsPassing {
             // Stale reports: say so in the reason, since no value is "unresolved".
             let n = t.unknowns.len();
             if t.missing.is_empty() {
-                support::order_findings(&mut t.unknowns);
+                report_order(&mut t.unknowns);
                 return Outcome::Inconclusive {
                     reason: format!(
                         "{n} test report{} too old or future-dated to show the current state (policy window {max_days} days)",
@@ -316,7 +245,7 @@ impl Check for TestsPassing {
                 };
             }
         }
-        support::conclude_tally(cx, gaps, t, "no test report found")
+        conclude_tally(cx, gaps, t, "no test report found")
     }
 }
 

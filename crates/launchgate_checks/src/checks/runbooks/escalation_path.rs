@@ -1,11 +1,14 @@
+//! RUN-005 escalation-path: The escalation path is written down.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::docs::Document;
 use launchgate_evidence::docs::classify::{self, EscalationPath as WrittenPath};
 use launchgate_evidence::ownership::{Annotation, CatalogEntity, annotations};
 
-use super::place;
-use crate::support::{at, conclude, conclude_with_claim};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::finish::{conclude, conclude_with_claim};
+use crate::kit::manifest::at;
+use crate::kit::runbooks::place;
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -190,11 +193,7 @@ fn shown(a: &Annotation) -> String {
     }
 }
 
-impl Check for EscalationPath {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for EscalationPath {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let steps = &cx.manifest.claims.escalation;
         let targets = paging_targets(cx);
@@ -274,7 +273,7 @@ impl Check for EscalationPath {
 mod tests {
     use launchgate_core::{Basis, Outcome};
 
-    use crate::support::fixture;
+    use crate::fixture;
 
     #[test]
     fn a_written_path_proves_it_and_names_the_steps() {

@@ -1,11 +1,14 @@
+//! RUN-003 failure-mode-runbooks: The common failure modes of the service have runbooks.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::Loc;
 use launchgate_evidence::docs::{Document, classify};
 use launchgate_manifest::DependencyKind;
 
-use super::{place, runbooks};
-use crate::support::{NOT_SCANNED, at, conclude, sorted};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::finish::{NOT_SCANNED, conclude, in_report_order};
+use crate::kit::manifest::at;
+use crate::kit::runbooks::{place, runbooks};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -130,11 +133,7 @@ fn bad_deploy(doc: &Document) -> Option<&Loc> {
         .min_by_key(|l| l.start)
 }
 
-impl Check for FailureModeRunbooks {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for FailureModeRunbooks {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         if !cx.evidence.scanned {
             return Outcome::inconclusive(NOT_SCANNED);
@@ -214,8 +213,8 @@ impl Check for FailureModeRunbooks {
         conclude(
             cx,
             "",
-            sorted(failures),
-            sorted(evidence),
+            in_report_order(failures),
+            in_report_order(evidence),
             "no failure mode to cover",
         )
     }
@@ -225,7 +224,7 @@ impl Check for FailureModeRunbooks {
 mod tests {
     use launchgate_core::Outcome;
 
-    use crate::support::fixture;
+    use crate::fixture;
 
     #[test]
     fn each_uncovered_failure_mode_is_named() {

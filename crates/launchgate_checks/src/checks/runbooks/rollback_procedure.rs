@@ -1,9 +1,14 @@
+//! RUN-004 rollback-procedure: A rollback procedure with exact commands is written down, and it was
+//! last rehearsed (`claims.rollback.last_tested`) within the policy window before the review date
+//! (default 90 days, `rollback_test_max_age_days`).
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::docs::{Anchor, Document, Resolution, classify};
 
-use super::{existing_file, place, resolve_link};
-use crate::support::{at, conclude_with_claim, within_window};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::finish::conclude_with_claim;
+use crate::kit::manifest::{at, within_window};
+use crate::kit::runbooks::{existing_file, place, resolve_link};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -231,11 +236,7 @@ fn found_in_repository(cx: &CheckContext<'_>) -> Option<Finding> {
     })
 }
 
-impl Check for RollbackProcedure {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for RollbackProcedure {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let claim = cx.manifest.claims.rollback.as_ref();
         let written = match claim
@@ -297,7 +298,7 @@ impl Check for RollbackProcedure {
 mod tests {
     use launchgate_core::{Basis, Outcome};
 
-    use crate::support::fixture;
+    use crate::fixture;
 
     #[test]
     fn a_procedure_in_the_repository_is_proven_and_a_url_only_attested() {

@@ -1,10 +1,15 @@
+//! RUN-001 runbook-per-alert: Every alerting rule of the service links a runbook, and a link into
+//! the repository leads to a file and heading that exist.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::docs::{Anchor, Resolution};
-use launchgate_evidence::prometheus::Rule;
 
-use super::{RUNBOOK_ANNOTATIONS, existing_file, place, resolve_link, runbook_annotation};
-use crate::support::{NOT_SCANNED, conclude, sorted};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::alerts::{alert_name, alerts_to_judge};
+use crate::kit::finish::{conclude, in_report_order};
+use crate::kit::runbooks::{
+    RUNBOOK_ANNOTATIONS, existing_file, place, resolve_link, runbook_annotation,
+};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -87,23 +92,12 @@ declare_check! {
     }
 }
 
-fn alert_name(rule: &Rule) -> String {
-    format!("alert `{}`", rule.name.value)
-}
-
-impl Check for RunbookPerAlert {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for RunbookPerAlert {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
-        if !cx.evidence.scanned {
-            return Outcome::inconclusive(NOT_SCANNED);
-        }
-        let alerts = cx.evidence.prometheus.service_alerts(&cx.manifest.alerts);
-        if let Some(skip) = crate::support::no_service_alerts(cx, &alerts) {
-            return skip;
-        }
+        let alerts = match alerts_to_judge(cx) {
+            Ok(alerts) => alerts,
+            Err(outcome) => return outcome,
+        };
         let mut failures = Vec::new();
         let mut evidence = Vec::new();
         for rule in alerts {
@@ -255,8 +249,8 @@ impl Check for RunbookPerAlert {
         conclude(
             cx,
             "P",
-            sorted(failures),
-            sorted(evidence),
+            in_report_order(failures),
+            in_report_order(evidence),
             "no alerting rules of this service were found, so there are no alerts to link runbooks from (see OBS-005)",
         )
     }
@@ -264,7 +258,7 @@ impl Check for RunbookPerAlert {
 
 #[cfg(test)]
 mod tests {
-    use crate::support::fixture;
+    use crate::fixture;
     use launchgate_core::Outcome;
 
     #[test]

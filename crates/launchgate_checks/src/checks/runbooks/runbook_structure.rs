@@ -1,9 +1,13 @@
+//! RUN-002 runbook-structure: Every runbook of the repository has the sections of the runbook
+//! template and at least one command to copy and paste.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::docs::{Resolution, classify};
 
-use super::{place, resolve_link, runbook_annotation, runbooks};
-use crate::support::{NOT_SCANNED, at, conclude, sorted};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::finish::{NOT_SCANNED, conclude, in_report_order};
+use crate::kit::manifest::at;
+use crate::kit::runbooks::{place, resolve_link, runbook_annotation, runbooks};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -79,11 +83,7 @@ declare_check! {
     }
 }
 
-impl Check for RunbookStructure {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for RunbookStructure {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         if !cx.evidence.scanned {
             return Outcome::inconclusive(NOT_SCANNED);
@@ -174,8 +174,8 @@ impl Check for RunbookStructure {
         conclude(
             cx,
             "",
-            sorted(failures),
-            sorted(evidence),
+            in_report_order(failures),
+            in_report_order(evidence),
             "no runbook found in the repository",
         )
     }

@@ -1,12 +1,15 @@
+//! SAF-004 circuit-breakers: Every external dependency is called through a circuit breaker and has a
+//! declared `fallback`.
+
 use launchgate_core::{Finding, Location, Outcome};
 use launchgate_evidence::deps::Capability;
 use launchgate_evidence::k8s::DestinationRule;
 use launchgate_manifest::Dependency;
 
-use crate::support::{
-    at, conclude_with_claim, in_report_order, library_findings, library_list, shipped_libraries,
-};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::finish::{conclude_with_claim, in_report_order};
+use crate::kit::libraries::{library_findings, library_list, shipped_libraries};
+use crate::kit::manifest::at;
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -127,11 +130,7 @@ fn rule_ref(r: &DestinationRule) -> String {
     )
 }
 
-impl Check for CircuitBreakers {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for CircuitBreakers {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let deps = &cx.manifest.dependencies;
         if deps.is_empty() {

@@ -1,13 +1,16 @@
+//! SAF-008 dead-letter-queues: Every queue has a dead-letter queue.
+
 use launchgate_core::{Finding, Location, Outcome};
 use launchgate_evidence::prometheus::{Rule, Signal};
 use launchgate_evidence::terraform::{Attr, Resource, Terraform, TfValue, address_of};
 use launchgate_manifest::DependencyKind;
 
-use crate::checks::observability::alerting::{
-    alert_name, alert_names_queue, recording_rules, watches,
-};
-use crate::support::{self, Claim, Shown, at, names_match, tf_at, tf_origin, tf_unresolved};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::alerts::{alert_name, alert_names_queue, recording_rules, watches};
+use crate::kit::claims::{Claim, settle};
+use crate::kit::finish::Tally;
+use crate::kit::manifest::{at, names_match};
+use crate::kit::terraform::{tf_origin, tf_unresolved};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -198,11 +201,7 @@ fn looks_like_dlq(q: &Resource) -> bool {
     dlq(&q.name) || queue_name(q).is_some_and(dlq)
 }
 
-impl Check for DeadLetterQueues {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for DeadLetterQueues {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let deps = &cx.manifest.dependencies;
         let tf = &cx.evidence.terraform;
@@ -233,7 +232,7 @@ impl Check for DeadLetterQueues {
                     .any(|r| r.rtype == "aws_sqs_queue_redrive_allow_policy")
         };
 
-        let mut shown = Shown::default();
+        let mut shown = Tally::default();
         for q in queues.iter().filter(|q| !is_dlq(q)) {
             judge_queue(tf, q, &mut shown);
         }
@@ -260,13 +259,13 @@ impl Check for DeadLetterQueues {
                     && let Redrive::Policy(_, a, policy) = redrive(tf, q)
                     && complete(policy)
                 {
-                    shown.proof.push(
+                    shown.evidence.push(
                         Finding::new(format!(
                             "queue `{}` is {}, whose redrive policy names its dead-letter queue",
                             d.name,
                             q.address()
                         ))
-                        .at(tf_at(&a.loc))
+                        .at(Some(a.loc.location()))
                         .related(tf_origin(a))
                         .resource(resource),
                     );
@@ -286,7 +285,7 @@ impl Check for DeadLetterQueues {
                 queues.iter().map(|q| queue_matches(q, dlq)).collect();
             if !queues.is_empty() && !matching.contains(&Some(true)) {
                 if matching.contains(&None) {
-                    shown.unresolved.push(
+                    shown.unknowns.push(
                         Finding::new(format!(
                             "queue `{}` names dead-letter queue `{dlq}`, and some SQS queue names in Terraform cannot be resolved to compare it with",
                             d.name
@@ -324,7 +323,7 @@ impl Check for DeadLetterQueues {
                         t.address(),
                         d.name
                     ))
-                    .at(tf_at(a.loc_at(&["deadLetterTargetArn"])))
+                    .at(Some(a.loc_at(&["deadLetterTargetArn"]).location()))
                     .related(at(cx, &dlq_ptr))
                     .resource(q.address()),
                 );
@@ -354,7 +353,7 @@ impl Check for DeadLetterQueues {
                 ),
             ));
         }
-        support::settle(cx, letters, parts)
+        settle(cx, letters, parts)
     }
 }
 
@@ -395,7 +394,7 @@ fn dead_letter_queues<'a>(
             label,
             names,
             queue: Some(q),
-            loc: tf_at(&q.loc),
+            loc: Some(q.loc.location()),
             declared_at: None,
         }
     };
@@ -420,7 +419,7 @@ fn dead_letter_queues<'a>(
                 label: format!("`{name}` (the redrive target of {})", q.address()),
                 names: vec![name.to_string()],
                 queue: None,
-                loc: tf_at(a.loc_at(&["deadLetterTargetArn"])),
+                loc: Some(a.loc_at(&["deadLetterTargetArn"]).location()),
                 declared_at: None,
             });
         }
@@ -512,7 +511,7 @@ fn watch_dead_letters(
     queues: &[&Resource],
     dlqs: &[&Resource],
     is_dlq: &dyn Fn(&Resource) -> bool,
-) -> (Option<Shown>, &'static str) {
+) -> (Option<Tally>, &'static str) {
     let found = dead_letter_queues(cx, tf, queues, dlqs, is_dlq);
     if found.is_empty() {
         return (None, "T");
@@ -521,11 +520,11 @@ fn watch_dead_letters(
     let alerts: Vec<&Rule> = cx.evidence.prometheus.alerts().collect();
     let rules_unread = !cx.evidence.gaps("P").is_empty();
     let mut letters = "T";
-    let mut shown = Shown::default();
+    let mut shown = Tally::default();
     for dl in &found {
         let resource = format!("dead-letter queue {}", dl.names[0]);
         if let Some(r) = depth_alert(&alerts, &recording, dl) {
-            shown.proof.push(
+            shown.evidence.push(
                 Finding::new(format!(
                     "{} watches the depth of dead-letter queue {}",
                     alert_name(r),
@@ -535,13 +534,13 @@ fn watch_dead_letters(
                 .resource(resource),
             );
         } else if let Some((p, a)) = processor(tf, dl) {
-            shown.proof.push(
+            shown.evidence.push(
                 Finding::new(format!(
                     "{} consumes dead-letter queue {}",
                     p.address(),
                     dl.label
                 ))
-                .at(tf_at(&a.loc))
+                .at(Some(a.loc.location()))
                 .resource(resource),
             );
         } else if rules_unread {
@@ -572,18 +571,18 @@ fn complete(policy: &TfValue) -> bool {
             .is_some_and(|n| n > 0)
 }
 
-fn judge_queue(tf: &Terraform, queue: &Resource, shown: &mut Shown) {
+fn judge_queue(tf: &Terraform, queue: &Resource, shown: &mut Tally) {
     let name = queue.address();
     match redrive(tf, queue) {
         Redrive::None => shown.failures.push(
             Finding::new(format!(
                 "{name} has no `redrive_policy`: a message that cannot be processed is redelivered until it expires, and nothing keeps it for inspection"
             ))
-            .at(tf_at(&queue.loc))
+            .at(Some(queue.loc.location()))
             .resource(name),
         ),
         Redrive::Unreadable(owner, attr) => shown
-            .unresolved
+            .unknowns
             .push(tf_unresolved(owner, attr, "its dead-letter queue")),
         Redrive::Policy(owner, attr, policy) => {
             let mut ok = true;
@@ -594,7 +593,7 @@ fn judge_queue(tf: &Terraform, queue: &Resource, shown: &mut Shown) {
                         Finding::new(format!(
                             "the redrive policy of {name} has no `deadLetterTargetArn`: it names no dead-letter queue"
                         ))
-                        .at(tf_at(&attr.loc)).related(tf_origin(attr))
+                        .at(Some(attr.loc.location())).related(tf_origin(attr))
                         .resource(name.clone()),
                     );
                 }
@@ -607,7 +606,7 @@ fn judge_queue(tf: &Terraform, queue: &Resource, shown: &mut Shown) {
                         Finding::new(format!(
                             "the redrive policy of {name} has no `maxReceiveCount`: SQS needs it to know when to move a message aside"
                         ))
-                        .at(tf_at(&attr.loc)).related(tf_origin(attr))
+                        .at(Some(attr.loc.location())).related(tf_origin(attr))
                         .resource(name.clone()),
                     );
                 }
@@ -619,13 +618,13 @@ fn judge_queue(tf: &Terraform, queue: &Resource, shown: &mut Shown) {
                             Finding::new(format!(
                                 "the redrive policy of {name} has `maxReceiveCount = {receives}`; it must be at least 1"
                             ))
-                            .at(tf_at(attr.loc_at(&["maxReceiveCount"])))
+                            .at(Some(attr.loc_at(&["maxReceiveCount"]).location()))
                             .resource(name.clone()),
                         );
                     }
                     None => {
                         ok = false;
-                        shown.unresolved.push(tf_unresolved(owner, attr, "its receive count"));
+                        shown.unknowns.push(tf_unresolved(owner, attr, "its receive count"));
                     }
                 },
             }
@@ -638,11 +637,11 @@ fn judge_queue(tf: &Terraform, queue: &Resource, shown: &mut Shown) {
                     .get("maxReceiveCount")
                     .and_then(TfValue::as_i64)
                     .unwrap_or_default();
-                shown.proof.push(
+                shown.evidence.push(
                     Finding::new(format!(
                         "{name} moves a message to {to} after {count} failed receives"
                     ))
-                    .at(tf_at(&attr.loc)).related(tf_origin(attr))
+                    .at(Some(attr.loc.location())).related(tf_origin(attr))
                     .resource(name),
                 );
             }
@@ -656,7 +655,7 @@ mod tests {
 
     use launchgate_core::Outcome;
 
-    use crate::support::fixture::{basis, contradicts, run};
+    use crate::fixture::{basis, contradicts, run};
 
     #[test]
     fn repository_evidence_proves_and_a_claim_alone_attests() {

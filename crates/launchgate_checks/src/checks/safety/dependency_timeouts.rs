@@ -1,7 +1,10 @@
+//! SAF-001 dependency-timeouts: Every declared dependency has a timeout, and the timeout hierarchy
+//! holds.
+
 use launchgate_core::{Finding, Outcome};
 
-use crate::support::at;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::manifest::at;
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -49,11 +52,7 @@ declare_check! {
     }
 }
 
-impl Check for DependencyTimeouts {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for DependencyTimeouts {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let m = cx.manifest;
         if m.dependencies.is_empty() {

@@ -1,9 +1,14 @@
+//! SAF-006 graceful-shutdown: Pods that serve traffic shut down gracefully.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::k8s::{Action, Container, PodSpec, Workload};
 use launchgate_evidence::terraform::EcsContainer;
 
-use crate::support;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::aws::unread_task_definitions;
+use crate::kit::finish::Tally;
+use crate::kit::terraform::unresolved_reason;
+use crate::kit::workloads::is_rollout_template;
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -102,11 +107,7 @@ const DEFAULT_GRACE: i64 = 30;
 
 const NOTHING_FOUND: &str = "no Kubernetes workloads or ECS task definitions found; point launchgate at the repository that deploys the service (the SIGTERM handler in code is not verified yet)";
 
-impl Check for GracefulShutdown {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for GracefulShutdown {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let k = &cx.evidence.kubernetes;
         let mut failures = Vec::new();
@@ -114,7 +115,7 @@ impl Check for GracefulShutdown {
         let mut serving = 0;
         for (i, w) in k.workloads.iter().enumerate() {
             // A Rollout's template Deployment is judged through the Rollout.
-            if !w.kind.is_long_running() || support::is_rollout_template(k, i) {
+            if !w.kind.is_long_running() || is_rollout_template(k, i) {
                 continue;
             }
             let pod = k.effective_pod(w);
@@ -128,7 +129,7 @@ impl Check for GracefulShutdown {
                 judge(w, pod, c, &mut failures, &mut evidence);
             }
         }
-        let mut unknowns = support::unread_task_definitions(cx);
+        let mut unknowns = unread_task_definitions(cx);
         for c in cx
             .evidence
             .terraform
@@ -148,7 +149,7 @@ impl Check for GracefulShutdown {
                 "no container serves traffic: no Service selects the long-running workloads and none declares a container port (Jobs, CronJobs and bare Pods are not judged)",
             );
         }
-        support::conclude_with_unknowns(cx, "K T", failures, unknowns, evidence, NOTHING_FOUND)
+        Tally::judged(failures, unknowns, evidence).conclude(cx, "K T", NOTHING_FOUND)
     }
 }
 
@@ -177,7 +178,7 @@ fn judge_ecs(
             ))),
             None => unknowns.push(finding(format!(
                 "{resource}: stopTimeout cannot be judged: {}",
-                support::unresolved_reason(v)
+                unresolved_reason(v)
             ))),
         },
     }

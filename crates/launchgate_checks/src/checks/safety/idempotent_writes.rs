@@ -1,7 +1,10 @@
+//! SAF-007 idempotent-writes: Write operations are safe to retry, as declared by
+//! `claims.idempotent_writes.
+
 use launchgate_core::Outcome;
 
-use crate::support::flag_claim;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::claims::FlagClaim;
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -38,18 +41,14 @@ declare_check! {
     }
 }
 
-impl Check for IdempotentWrites {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for IdempotentWrites {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
-        flag_claim(
-            cx,
-            cx.manifest.claims.idempotent_writes,
-            "/claims/idempotent_writes",
-            "write operations are safe to retry",
-            "idempotent writes",
-        )
+        FlagClaim {
+            value: cx.manifest.claims.idempotent_writes,
+            pointer: "/claims/idempotent_writes",
+            holds: "write operations are safe to retry",
+            lacking: "idempotent writes",
+        }
+        .outcome(cx)
     }
 }

@@ -1,10 +1,12 @@
+//! SAF-009 kill-switch: The new feature or a misbehaving dependency can be switched off without a
+//! deploy.
+
 use launchgate_core::Outcome;
 use launchgate_evidence::deps::Capability;
 
-use crate::support::{
-    flag_claim_meets_evidence, library_findings, library_list, shipped_libraries,
-};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::claims::{FlagClaim, RepoShows};
+use crate::kit::libraries::{library_findings, library_list, shipped_libraries};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -58,23 +60,23 @@ declare_check! {
     }
 }
 
-impl Check for KillSwitch {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for KillSwitch {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let libs = shipped_libraries(cx, Capability::FeatureFlags);
-        flag_claim_meets_evidence(
+        FlagClaim {
+            value: cx.manifest.claims.kill_switch,
+            pointer: "/claims/kill_switch",
+            holds: "the feature can be switched off without a deploy",
+            lacking: "a kill switch that turns the feature off without a deploy",
+        }
+        .meets(
             cx,
-            cx.manifest.claims.kill_switch,
-            "/claims/kill_switch",
-            "the feature can be switched off without a deploy",
-            "a kill switch that turns the feature off without a deploy",
-            "L",
-            library_findings(&libs, "a feature-flag SDK is in use"),
-            &library_list(&libs),
-            "the flag SDK is there; put the feature behind a flag, declare what it can switch off, then set the claim to true",
+            RepoShows {
+                letters: "L",
+                findings: library_findings(&libs, "a feature-flag SDK is in use"),
+                summary: library_list(&libs),
+                false_hint: "the flag SDK is there; put the feature behind a flag, declare what it can switch off, then set the claim to true",
+            },
         )
     }
 }

@@ -1,6 +1,4 @@
-//! safety checks, listed in ID order.
-
-use crate::Check;
+//! safety checks: one file per check (the table of all checks is in `checks/mod.rs`).
 
 pub(crate) mod circuit_breakers;
 pub(crate) mod dead_letter_queues;
@@ -10,14 +8,3 @@ pub(crate) mod idempotent_writes;
 pub(crate) mod kill_switch;
 pub(crate) mod rate_limiting;
 pub(crate) mod retries_with_backoff;
-
-pub(crate) static CHECKS: &[&dyn Check] = &[
-    &dependency_timeouts::DependencyTimeouts,
-    &retries_with_backoff::RetriesWithBackoff,
-    &circuit_breakers::CircuitBreakers,
-    &rate_limiting::RateLimiting,
-    &graceful_shutdown::GracefulShutdown,
-    &idempotent_writes::IdempotentWrites,
-    &dead_letter_queues::DeadLetterQueues,
-    &kill_switch::KillSwitch,
-];

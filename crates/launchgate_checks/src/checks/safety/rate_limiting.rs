@@ -1,11 +1,12 @@
+//! SAF-005 rate-limiting: A public service rate-limits its endpoints.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::deps::Capability;
 use launchgate_manifest::Exposure;
 
-use crate::support::{
-    flag_claim_meets_evidence, library_findings, library_list, shipped_libraries,
-};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::claims::{FlagClaim, RepoShows};
+use crate::kit::libraries::{library_findings, library_list, shipped_libraries};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -73,11 +74,7 @@ declare_check! {
     }
 }
 
-impl Check for RateLimiting {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for RateLimiting {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         if cx.manifest.exposure == Exposure::Internal {
             return Outcome::not_applicable(
@@ -113,16 +110,20 @@ impl Check for RateLimiting {
                 );
             }
         }
-        flag_claim_meets_evidence(
+        FlagClaim {
+            value: cx.manifest.claims.rate_limiting,
+            pointer: "/claims/rate_limiting",
+            holds: "public endpoints are rate limited",
+            lacking: "rate limiting on public endpoints",
+        }
+        .meets(
             cx,
-            cx.manifest.claims.rate_limiting,
-            "/claims/rate_limiting",
-            "public endpoints are rate limited",
-            "rate limiting on public endpoints",
-            "L K",
-            repo,
-            &shown.join(", "),
-            "if it covers every public endpoint, set the claim to true; otherwise extend it to them",
+            RepoShows {
+                letters: "L K",
+                findings: repo,
+                summary: shown.join(", "),
+                false_hint: "if it covers every public endpoint, set the claim to true; otherwise extend it to them",
+            },
         )
     }
 }

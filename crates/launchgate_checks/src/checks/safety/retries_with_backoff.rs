@@ -1,8 +1,13 @@
+//! SAF-003 retries-with-backoff: Every retried dependency (`retries` above 0) backs off
+//! exponentially with jitter and retries a bounded number of times.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::deps::Capability;
 
-use crate::support::{at, conclude, conclude_with_claim, library_findings, shipped_libraries};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::finish::{conclude, conclude_with_claim};
+use crate::kit::libraries::{library_findings, shipped_libraries};
+use crate::kit::manifest::at;
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -74,11 +79,7 @@ fn plural(n: u32, one: &str, many: &str) -> String {
     }
 }
 
-impl Check for RetriesWithBackoff {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for RetriesWithBackoff {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let deps = &cx.manifest.dependencies;
         let libs = shipped_libraries(cx, Capability::Retries);

@@ -1,7 +1,10 @@
+//! SEC-012 authenticated-endpoints: Every endpoint requires authentication, authorization is
+//! checked per resource, and authentication failures are logged.
+
 use launchgate_core::Outcome;
 
-use crate::support::flag_claim;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::claims::FlagClaim;
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -47,11 +50,7 @@ declare_check! {
     }
 }
 
-impl Check for AuthenticatedEndpoints {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for AuthenticatedEndpoints {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let auth = cx.manifest.claims.authentication.as_ref();
         let parts = [
@@ -77,7 +76,13 @@ impl Check for AuthenticatedEndpoints {
         let mut findings = Vec::new();
         let mut evidence = Vec::new();
         for (pointer, value, holds, lacking) in parts {
-            match flag_claim(cx, value, pointer, holds, lacking) {
+            let claim = FlagClaim {
+                value,
+                pointer,
+                holds,
+                lacking,
+            };
+            match claim.outcome(cx) {
                 Outcome::Pass { evidence: e, .. } => evidence.extend(e),
                 Outcome::Fail { findings: f } => findings.extend(f),
                 Outcome::NotApplicable { .. } | Outcome::Inconclusive { .. } => {}

@@ -1,9 +1,14 @@
+//! SEC-010 encryption-in-transit: Traffic is encrypted in transit.
+
 use launchgate_core::{Finding, Outcome, Tier};
 use launchgate_evidence::k8s::{Kubernetes, PeerAuthentication, Workload};
 use launchgate_evidence::terraform::{Resource, Terraform, TfValue};
 
-use crate::support::{self, Claim, Shown, TfField, at, field_str, tf_at, tf_origin, tf_unresolved};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::claims::{Claim, contradicts, settle};
+use crate::kit::finish::Tally;
+use crate::kit::manifest::at;
+use crate::kit::terraform::{TfField, field_str, tf_origin, tf_unresolved};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -131,18 +136,14 @@ declare_check! {
 const TLS: &str = "/claims/encryption_in_transit/tls";
 const MTLS: &str = "/claims/encryption_in_transit/mtls";
 
-impl Check for EncryptionInTransit {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for EncryptionInTransit {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let m = cx.manifest;
         let transit = m.claims.encryption_in_transit.as_ref();
         let tls = transit.and_then(|t| t.tls);
         let mtls = transit.and_then(|t| t.mtls);
 
-        let mut edge = Shown::default();
+        let mut edge = Tally::default();
         ingresses(&cx.evidence.kubernetes, &mut edge);
         listeners(&cx.evidence.terraform, &mut edge);
         cloudfront(&cx.evidence.terraform, &mut edge);
@@ -150,7 +151,7 @@ impl Check for EncryptionInTransit {
             edge.failures = edge
                 .failures
                 .into_iter()
-                .map(|f| support::contradicts(cx, f, TLS, "true"))
+                .map(|f| contradicts(cx, f, TLS, "true"))
                 .collect();
         }
         let mut tls_claim = match tls {
@@ -179,29 +180,29 @@ impl Check for EncryptionInTransit {
             mesh.failures = mesh
                 .failures
                 .into_iter()
-                .map(|f| support::contradicts(cx, f, MTLS, "true"))
+                .map(|f| contradicts(cx, f, MTLS, "true"))
                 .collect();
         }
         let mut parts = Vec::new();
-        if m.tier == Tier::T0 {
+        if cx.options.require_mtls {
             let mtls_claim = match mtls {
                 Some(true) => Claim::Holds(vec![
                     Finding::new("declared: services authenticate each other with mTLS (`claims.encryption_in_transit.mtls: true`)")
                         .at(at(cx, MTLS)),
                 ]),
                 Some(false) => Claim::Denied(vec![
-                    Finding::new("declared missing: mTLS between services (`claims.encryption_in_transit.mtls: false`); tier 0 requires it")
+                    Finding::new(format!("declared missing: mTLS between services (`claims.encryption_in_transit.mtls: false`); tier {} requires it", m.tier))
                         .at(at(cx, MTLS)),
                 ]),
                 None => Claim::Missing(vec![
-                    Finding::new("mTLS between services is not declared (`claims.encryption_in_transit.mtls`); tier 0 requires it")
+                    Finding::new(format!("mTLS between services is not declared (`claims.encryption_in_transit.mtls`); tier {} requires it", m.tier))
                         .at(at(cx, MTLS)),
                 ]),
             };
             parts.push((edge, tls_claim));
             parts.push((mesh, mtls_claim));
         } else {
-            // Below tier 0 mTLS is not required: only a mesh policy that contradicts a claimed
+            // Where the policy does not require mTLS (by default below tier 0), only a mesh policy that contradicts a claimed
             // `mtls: true` counts against the service.
             if let Claim::Holds(declared) = &mut tls_claim {
                 let state = match mtls {
@@ -211,7 +212,8 @@ impl Check for EncryptionInTransit {
                 };
                 declared.push(
                     Finding::new(format!(
-                        "mTLS between services is {state}; only tier 0 requires it and this service is tier {}",
+                        "mTLS between services is {state}; {} and this service is tier {}",
+                        which_tiers_require(&cx.options.mtls_tiers),
                         m.tier
                     ))
                     .at(at(cx, MTLS)),
@@ -220,19 +222,29 @@ impl Check for EncryptionInTransit {
             parts.push((edge, tls_claim));
             if !mesh.failures.is_empty() && mtls == Some(true) {
                 parts.push((
-                    Shown {
+                    Tally {
                         failures: mesh.failures,
-                        ..Shown::default()
+                        ..Tally::default()
                     },
                     Claim::Holds(Vec::new()),
                 ));
             }
         }
-        support::settle(cx, "K T", parts)
+        settle(cx, "K T", parts)
     }
 }
 
-fn ingresses(k: &Kubernetes, shown: &mut Shown) {
+/// Which tiers the policy requires mTLS for: `only tier 0 requires it`.
+fn which_tiers_require(tiers: &[Tier]) -> String {
+    let names: Vec<String> = tiers.iter().map(ToString::to_string).collect();
+    match names.as_slice() {
+        [] => "no tier requires it".to_string(),
+        [one] => format!("only tier {one} requires it"),
+        [init @ .., last] => format!("only tiers {} and {last} require it", init.join(", ")),
+    }
+}
+
+fn ingresses(k: &Kubernetes, shown: &mut Tally) {
     for ing in &k.ingresses {
         let before = shown.failures.len();
         for host in ing.hosts_without_tls() {
@@ -242,7 +254,7 @@ fn ingresses(k: &Kubernetes, shown: &mut Shown) {
                     ing.resource(),
                     host.value
                 ))
-                .at(tf_at(&host.loc))
+                .at(Some(host.loc.location()))
                 .resource(ing.resource()),
             );
         }
@@ -252,7 +264,7 @@ fn ingresses(k: &Kubernetes, shown: &mut Shown) {
                     "{} has no `tls` section: it serves plain HTTP",
                     ing.resource()
                 ))
-                .at(tf_at(&ing.spec_loc))
+                .at(Some(ing.spec_loc.location()))
                 .resource(ing.resource()),
             );
         }
@@ -265,16 +277,16 @@ fn ingresses(k: &Kubernetes, shown: &mut Shown) {
                     "{} also serves plain HTTP: the TLS redirect is turned off (`\"false\"`)",
                     ing.resource()
                 ))
-                .at(tf_at(&a.loc))
+                .at(Some(a.loc.location()))
                 .resource(ing.resource()),
             );
         }
         if shown.failures.len() == before
             && let Some(t) = ing.tls.first()
         {
-            shown.proof.push(
+            shown.evidence.push(
                 Finding::new(format!("{} serves every host over TLS", ing.resource()))
-                    .at(tf_at(&t.loc))
+                    .at(Some(t.loc.location()))
                     .resource(ing.resource()),
             );
         }
@@ -306,7 +318,7 @@ fn listener_protocol<'a>(tf: &'a Terraform, l: &'a Resource) -> TfField<'a, Stri
     }
 }
 
-fn listeners(tf: &Terraform, shown: &mut Shown) {
+fn listeners(tf: &Terraform, shown: &mut Tally) {
     let all = tf
         .resources_of("aws_lb_listener")
         .chain(tf.resources_of("aws_alb_listener"));
@@ -317,23 +329,23 @@ fn listeners(tf: &Terraform, shown: &mut Shown) {
             TfField::Absent => ("HTTP".to_string(), l.loc.clone()),
             TfField::Unresolved(a) => {
                 shown
-                    .unresolved
+                    .unknowns
                     .push(tf_unresolved(l, a, "the listener's encryption"));
                 continue;
             }
         };
         match protocol.as_str() {
-            "HTTPS" | "TLS" => shown.proof.push(
+            "HTTPS" | "TLS" => shown.evidence.push(
                 Finding::new(format!("{name} terminates {protocol}"))
-                    .at(tf_at(&loc))
+                    .at(Some(loc.location()))
                     .resource(name),
             ),
             "HTTP" => http_listener(tf, l, &loc, shown),
-            "TCP" | "TCP_UDP" => shown.unresolved.push(
+            "TCP" | "TCP_UDP" => shown.unknowns.push(
                 Finding::new(format!(
                     "{name} passes {protocol} through: whether the targets terminate TLS cannot be seen in the repository"
                 ))
-                .at(tf_at(&loc))
+                .at(Some(loc.location()))
                 .resource(name),
             ),
             // UDP and GENEVE carry no TLS traffic to judge.
@@ -363,7 +375,7 @@ fn action_is_safe(action: &launchgate_evidence::terraform::Body) -> Option<bool>
     }
 }
 
-fn http_listener(tf: &Terraform, l: &Resource, loc: &launchgate_evidence::Loc, shown: &mut Shown) {
+fn http_listener(tf: &Terraform, l: &Resource, loc: &launchgate_evidence::Loc, shown: &mut Tally) {
     let name = l.address();
     let actions: Vec<_> = l.body.blocks("default_action").collect();
     let verdicts: Vec<Option<bool>> = actions.iter().map(|a| action_is_safe(&a.body)).collect();
@@ -372,17 +384,17 @@ fn http_listener(tf: &Terraform, l: &Resource, loc: &launchgate_evidence::Loc, s
             Finding::new(format!(
                 "{name} serves plain HTTP: its default action does not redirect to HTTPS"
             ))
-            .at(tf_at(loc))
+            .at(Some(loc.location()))
             .resource(name),
         );
         return;
     }
     if verdicts.contains(&None) {
-        shown.unresolved.push(
+        shown.unknowns.push(
             Finding::new(format!(
                 "{name} listens on HTTP and its default action cannot be read, so whether it redirects to HTTPS cannot be verified"
             ))
-            .at(tf_at(loc))
+            .at(Some(loc.location()))
             .resource(name),
         );
         return;
@@ -405,22 +417,22 @@ fn http_listener(tf: &Terraform, l: &Resource, loc: &launchgate_evidence::Loc, s
                         "{} sends plain HTTP from {name} to the targets: its action does not redirect to HTTPS",
                         rule.address()
                     ))
-                    .at(tf_at(at_loc))
+                    .at(Some(at_loc.location()))
                     .resource(rule.address()),
                 );
             }
         }
     }
     if !forwarded {
-        shown.proof.push(
+        shown.evidence.push(
             Finding::new(format!("{name} listens on HTTP only to redirect to HTTPS"))
-                .at(tf_at(loc))
+                .at(Some(loc.location()))
                 .resource(name),
         );
     }
 }
 
-fn cloudfront(tf: &Terraform, shown: &mut Shown) {
+fn cloudfront(tf: &Terraform, shown: &mut Tally) {
     for d in tf.resources_of("aws_cloudfront_distribution") {
         let name = d.address();
         let mut ok = true;
@@ -436,23 +448,23 @@ fn cloudfront(tf: &Terraform, shown: &mut Shown) {
                         Finding::new(format!(
                             "{name} serves viewers over plain HTTP (`viewer_protocol_policy = \"allow-all\"`)"
                         ))
-                        .at(tf_at(&a.loc)).related(tf_origin(a))
+                        .at(Some(a.loc.location())).related(tf_origin(a))
                         .resource(name.clone()),
                     );
                 }
                 TfField::Unresolved(a) => {
                     ok = false;
                     shown
-                        .unresolved
+                        .unknowns
                         .push(tf_unresolved(d, a, "the viewer protocol policy"));
                 }
                 _ => {}
             }
         }
         if ok {
-            shown.proof.push(
+            shown.evidence.push(
                 Finding::new(format!("{name} serves viewers over HTTPS only"))
-                    .at(tf_at(&d.loc))
+                    .at(Some(d.loc.location()))
                     .resource(name),
             );
         }
@@ -486,9 +498,9 @@ fn deciding<'a>(k: &'a Kubernetes, w: &'a Workload) -> Option<&'a PeerAuthentica
     })
 }
 
-fn mesh(cx: &CheckContext<'_>, mtls: Option<bool>) -> Shown {
+fn mesh(cx: &CheckContext<'_>, mtls: Option<bool>) -> Tally {
     let k = &cx.evidence.kubernetes;
-    let mut shown = Shown::default();
+    let mut shown = Tally::default();
     let workloads: Vec<&Workload> = k.workloads.iter().filter(|w| !w.kind.is_batch()).collect();
     if workloads.is_empty() {
         // No workload here: namespace- and mesh-wide policies still say what the mesh does.
@@ -507,20 +519,21 @@ fn mesh(cx: &CheckContext<'_>, mtls: Option<bool>) -> Shown {
                 "no PeerAuthentication in the repository applies to {}, so the mesh default (PERMISSIVE: plaintext accepted) is all the repository shows",
                 w.resource()
             );
-            // Only a tier 0 service needs it; a claimed `mtls: true` may rest on a mesh
-            // policy kept in a platform repository.
-            if cx.manifest.tier == Tier::T0 && mtls.is_none() {
+            // Only a service whose tier requires mTLS needs it; a claimed `mtls: true` may rest
+            // on a mesh policy kept in a platform repository.
+            if cx.options.require_mtls && mtls.is_none() {
                 shown.failures.push(
                     Finding::new(format!(
-                        "{base}; tier 0 requires mTLS between services and `claims.encryption_in_transit.mtls` does not declare it"
+                        "{base}; tier {} requires mTLS between services and `claims.encryption_in_transit.mtls` does not declare it",
+                        cx.manifest.tier
                     ))
-                    .at(tf_at(&w.kind_loc))
+                    .at(Some(w.kind_loc.location()))
                     .resource(w.resource()),
                 );
             } else {
-                shown.unresolved.push(
+                shown.unknowns.push(
                     Finding::new(base)
-                        .at(tf_at(&w.kind_loc))
+                        .at(Some(w.kind_loc.location()))
                         .resource(w.resource()),
                 );
             }
@@ -536,7 +549,7 @@ fn mesh(cx: &CheckContext<'_>, mtls: Option<bool>) -> Shown {
                         m.value,
                         w.resource()
                     ))
-                    .at(tf_at(&m.loc))
+                    .at(Some(m.loc.location()))
                     .resource(w.resource()),
                 );
             }
@@ -545,7 +558,7 @@ fn mesh(cx: &CheckContext<'_>, mtls: Option<bool>) -> Shown {
     shown
 }
 
-fn judge_mode(pa: &PeerAuthentication, w: Option<&Workload>, shown: &mut Shown) {
+fn judge_mode(pa: &PeerAuthentication, w: Option<&Workload>, shown: &mut Tally) {
     let Some(m) = mode(pa) else {
         return;
     };
@@ -564,12 +577,12 @@ fn judge_mode(pa: &PeerAuthentication, w: Option<&Workload>, shown: &mut Shown) 
     );
     let resource = w.map_or_else(|| pa.resource(), Workload::resource);
     if m.value.trim().eq_ignore_ascii_case("STRICT") {
-        shown.proof.push(
+        shown.evidence.push(
             Finding::new(format!(
                 "{target} only accepts mutual TLS ({} is STRICT)",
                 pa.resource()
             ))
-            .at(tf_at(&m.loc))
+            .at(Some(m.loc.location()))
             .resource(resource),
         );
     } else {
@@ -579,7 +592,7 @@ fn judge_mode(pa: &PeerAuthentication, w: Option<&Workload>, shown: &mut Shown) 
                 pa.resource(),
                 m.value
             ))
-            .at(tf_at(&m.loc))
+            .at(Some(m.loc.location()))
             .resource(resource),
         );
     }
@@ -587,9 +600,20 @@ fn judge_mode(pa: &PeerAuthentication, w: Option<&Workload>, shown: &mut Shown) 
 
 #[cfg(test)]
 mod tests {
-    use launchgate_core::Basis;
+    use launchgate_core::{Basis, Tier};
 
-    use crate::support::fixture::{basis, contradicts};
+    use crate::fixture::{basis, contradicts};
+
+    #[test]
+    fn messages_name_the_tiers_the_policy_requires_mtls_for() {
+        let say = super::which_tiers_require;
+        assert_eq!(say(&[]), "no tier requires it");
+        assert_eq!(say(&[Tier::T0]), "only tier 0 requires it");
+        assert_eq!(
+            say(&[Tier::T0, Tier::T1, Tier::T2]),
+            "only tiers 0, 1 and 2 require it"
+        );
+    }
 
     #[test]
     fn repository_evidence_proves_and_a_claim_alone_attests() {

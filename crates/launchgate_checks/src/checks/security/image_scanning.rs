@@ -1,3 +1,6 @@
+//! SEC-008 image-scanning: The container images the service builds or deploys are scanned for known
+//! vulnerabilities, by the registry or in CI.
+
 use std::fmt::Write as _;
 
 use launchgate_core::{Finding, Location, Outcome};
@@ -6,10 +9,12 @@ use launchgate_evidence::ci::{Pipeline, SecurityScan};
 use launchgate_evidence::reports::{ScanReport, ScanResult, ScanSeverity};
 use launchgate_evidence::terraform::{Resource, Terraform, TfValue};
 
-use crate::checks::operations::tests_passing::{report_age, report_gaps};
+use crate::kit::reports::{report_age, report_gaps};
 
-use crate::support::{self, Tally};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::finish::{NOT_SCANNED, Tally, conclude_tally};
+use crate::kit::pipelines::gaps_and_pipelines;
+use crate::kit::terraform::unresolved_reason;
+use crate::{CheckContext, Evaluate, declare_check};
 
 /// Scanners whose SARIF reports scan container images (lowercase parts of `tool.driver.name`).
 const IMAGE_SCANNER_TOOLS: &[&str] =
@@ -144,15 +149,11 @@ impl Said {
     }
 }
 
-impl Check for ImageScanning {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for ImageScanning {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let ev = cx.evidence;
         if !ev.scanned {
-            return Outcome::inconclusive(support::NOT_SCANNED);
+            return Outcome::inconclusive(NOT_SCANNED);
         }
         let tf = &ev.terraform;
         let repos: Vec<&Resource> = tf.resources_of("aws_ecr_repository").collect();
@@ -175,9 +176,9 @@ impl Check for ImageScanning {
             || !scans.is_empty()
             || ci_builds_images(&ev.ci.pipelines);
         if !builds_images {
-            let gaps = support::gaps_and_pipelines(cx, "K F T");
+            let gaps = gaps_and_pipelines(cx, "K F T");
             if !gaps.is_empty() {
-                return support::conclude_tally(cx, gaps, Tally::default(), "");
+                return conclude_tally(cx, gaps, Tally::default(), "");
             }
             return Outcome::not_applicable(
                 "the repository builds and deploys no container images (no Dockerfile, image build in CI, Kubernetes workload, ECS task definition or ECR repository)",
@@ -215,9 +216,9 @@ impl Check for ImageScanning {
             t.missing
                 .push(Finding::new(no_scanner_message(&ev.ci.pipelines)).at(missing_at(cx)));
         }
-        let mut gaps = support::gaps_and_pipelines(cx, "T");
+        let mut gaps = gaps_and_pipelines(cx, "T");
         gaps.extend(report_gaps(cx, &[ReportFormat::Sarif]));
-        support::conclude_tally(cx, gaps, t, "no image scanning found")
+        conclude_tally(cx, gaps, t, "no image scanning found")
     }
 }
 
@@ -305,7 +306,7 @@ fn ecr_scanning(tf: &Terraform, r: &Resource) -> Ecr {
             None => Ecr::Unknown(Said {
                 says: format!(
                     "`scan_on_push` of {res} cannot be resolved without running Terraform: {}",
-                    support::unresolved_reason(hit.value)
+                    unresolved_reason(hit.value)
                 ),
                 resource: res,
                 at: hit.loc.location(),
@@ -345,7 +346,8 @@ fn registry_rule_covering(tf: &Terraform, name: Option<&str>) -> Option<String> 
                     .value("filter")
                     .and_then(TfValue::as_str)
                     .is_some_and(|pattern| {
-                        pattern == "*" || name.is_some_and(|n| wildcard(pattern, n))
+                        pattern == "*"
+                            || name.is_some_and(|n| launchgate_core::wildcard_match(pattern, n))
                     })
             });
             if matches {
@@ -354,24 +356,6 @@ fn registry_rule_covering(tf: &Terraform, name: Option<&str>) -> Option<String> 
         }
     }
     None
-}
-
-/// ECR's repository filter: `*` matches any run of characters.
-fn wildcard(pattern: &str, text: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    let [first, middle @ .., last] = parts.as_slice() else {
-        return pattern == text;
-    };
-    let Some(mut rest) = text.strip_prefix(first) else {
-        return false;
-    };
-    for p in middle {
-        match rest.find(p) {
-            Some(i) => rest = &rest[i + p.len()..],
-            None => return false,
-        }
-    }
-    rest.len() >= last.len() && rest.ends_with(last)
 }
 
 fn no_scanner_message(pipelines: &[Pipeline]) -> String {

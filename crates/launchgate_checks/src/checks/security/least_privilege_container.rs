@@ -1,9 +1,15 @@
+//! SEC-006 least-privilege-container: Containers run with the least privilege the kernel allows
+//! them.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::k8s::{Container, VolumeSource, Workload};
 use launchgate_evidence::terraform::{EcsContainer, Resource, TfValue};
 
-use crate::support::{self, NO_WORKLOADS};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::aws::unread_task_definitions;
+use crate::kit::finish::Tally;
+use crate::kit::terraform::tf_bool;
+use crate::kit::workloads::NO_WORKLOADS;
+use crate::{CheckContext, Evaluate, declare_check};
 
 /// Capabilities that amount to (or open a short path to) root on the node. `NET_BIND_SERVICE`
 /// and the rest of the runtime's default set are not listed: adding them back after dropping
@@ -119,14 +125,10 @@ declare_check! {
     }
 }
 
-impl Check for LeastPrivilegeContainer {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for LeastPrivilegeContainer {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let mut failures = Vec::new();
-        let mut unknowns = support::unread_task_definitions(cx);
+        let mut unknowns = unread_task_definitions(cx);
         let mut evidence = Vec::new();
         for w in &cx.evidence.kubernetes.workloads {
             pod(w, &mut failures, &mut evidence);
@@ -141,7 +143,7 @@ impl Check for LeastPrivilegeContainer {
         for c in tf.ecs_containers() {
             ecs_container(c, &mut failures, &mut unknowns, &mut evidence);
         }
-        support::conclude_with_unknowns(cx, "K T", failures, unknowns, evidence, NO_WORKLOADS)
+        Tally::judged(failures, unknowns, evidence).conclude(cx, "K T", NO_WORKLOADS)
     }
 }
 
@@ -337,7 +339,7 @@ fn ecs_container(
     let resource = c.resource();
     let before = (failures.len(), unknowns.len());
     let loc = c.field_loc("privileged").location();
-    match support::tf_bool(c.privileged.as_ref()) {
+    match tf_bool(c.privileged.as_ref()) {
         Ok(Some(true)) => failures.push(
             Finding::new(format!(
                 "{resource} runs privileged (`privileged = true`): it has every capability and every device of the host"

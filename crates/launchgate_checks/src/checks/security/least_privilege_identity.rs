@@ -1,3 +1,5 @@
+//! SEC-011 least-privilege-identity: Identities get only the permissions they use.
+
 use std::collections::BTreeSet;
 
 use launchgate_core::{Finding, Outcome};
@@ -6,8 +8,8 @@ use launchgate_evidence::terraform::{
     Attr, IamEffect, IamStatement, Resource, Terraform, TfValue, address_of,
 };
 
-use crate::support;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::finish::Tally;
+use crate::{CheckContext, Evaluate, declare_check};
 
 /// Actions that only accept `Resource: "*"` (no resource-level permissions), so a statement
 /// granting them on `*` is as narrow as IAM allows.
@@ -152,11 +154,7 @@ declare_check! {
     }
 }
 
-impl Check for LeastPrivilegeIdentity {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for LeastPrivilegeIdentity {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let k = &cx.evidence.kubernetes;
         let tf = &cx.evidence.terraform;
@@ -186,7 +184,7 @@ impl Check for LeastPrivilegeIdentity {
             );
         }
         managed_policies(tf, &mut failures, &mut unknowns);
-        support::conclude_with_unknowns(cx, "K T", failures, unknowns, evidence, NOTHING_FOUND)
+        Tally::judged(failures, unknowns, evidence).conclude(cx, "K T", NOTHING_FOUND)
     }
 }
 
@@ -392,27 +390,7 @@ fn split_action(a: &str) -> Option<(&str, &str)> {
 
 /// Case-insensitive IAM wildcard match (`*` and `?`).
 fn glob(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.to_ascii_lowercase().chars().collect();
-    let t: Vec<char> = text.to_ascii_lowercase().chars().collect();
-    let (mut pi, mut ti) = (0, 0);
-    let (mut star, mut mark) = (None, 0);
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|&c| c == '*')
+    launchgate_core::wildcard_match(&pattern.to_ascii_lowercase(), &text.to_ascii_lowercase())
 }
 
 /// Whether an action (or action pattern) only reads metadata, or only accepts `*`.

@@ -1,9 +1,11 @@
+//! SEC-014 locked-dependencies: Dependencies are locked and kept up to date.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::deps::{DepManifest, Ecosystem, UpdateTool, UpdateToolKind};
 use launchgate_evidence::{DepFormat, FileKind};
 
-use crate::support::{conclude, in_report_order};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::finish::{conclude, in_report_order};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -140,11 +142,7 @@ fn declares_something(m: &DepManifest) -> bool {
     !m.dependencies.is_empty() || !m.managed.is_empty()
 }
 
-impl Check for LockedDependencies {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for LockedDependencies {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let d = &cx.evidence.dependencies;
         let Some(first) = d.manifests.first() else {

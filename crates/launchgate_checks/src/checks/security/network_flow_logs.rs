@@ -1,8 +1,11 @@
+//! SEC-013 network-flow-logs: VPC flow logs are enabled where the network is defined.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::terraform::{Resource, Terraform};
 
-use crate::support;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::finish::Tally;
+use crate::kit::terraform::tf_bool;
+use crate::{CheckContext, Evaluate, declare_check};
 
 const NO_NETWORK: &str =
     "no VPC in this repository's Terraform: flow logs are checked where the network is defined";
@@ -72,11 +75,7 @@ declare_check! {
     }
 }
 
-impl Check for NetworkFlowLogs {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for NetworkFlowLogs {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let tf = &cx.evidence.terraform;
         let mut failures = Vec::new();
@@ -129,7 +128,7 @@ impl Check for NetworkFlowLogs {
                     .at(Some(m.loc.location()))
                     .resource(resource),
                 ),
-                Some(a) => match support::tf_bool(Some(&a.value)) {
+                Some(a) => match tf_bool(Some(&a.value)) {
                     Ok(Some(true)) => evidence.push(
                         Finding::new(format!("{resource} enables VPC flow logs"))
                             .at(Some(a.loc.location()))
@@ -178,7 +177,7 @@ impl Check for NetworkFlowLogs {
                 (None, None) => {}
             }
         }
-        support::conclude_with_unknowns(cx, "T", failures, unknowns, evidence, NO_NETWORK)
+        Tally::judged(failures, unknowns, evidence).conclude(cx, "T", NO_NETWORK)
     }
 }
 

@@ -1,9 +1,12 @@
+//! SEC-009 network-isolation: Network traffic to the service is restricted.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::k8s::{Kubernetes, Object, Workload, same_namespace};
 use launchgate_evidence::terraform::{IngressRule, TfValue};
 
-use crate::support;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::finish::Tally;
+use crate::kit::terraform::tf_bool;
+use crate::{CheckContext, Evaluate, declare_check};
 
 /// Resource types that are load balancers (a security group attached only to them may be
 /// open to the internet on 80/443).
@@ -116,11 +119,7 @@ declare_check! {
     }
 }
 
-impl Check for NetworkIsolation {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for NetworkIsolation {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let k = &cx.evidence.kubernetes;
         let tf = &cx.evidence.terraform;
@@ -171,7 +170,7 @@ impl Check for NetworkIsolation {
             else {
                 continue;
             };
-            match support::tf_bool(Some(hit.value)) {
+            match tf_bool(Some(hit.value)) {
                 Ok(Some(true)) => failures.push(
                     Finding::new(format!(
                         "{resource} gives its tasks public IP addresses (`assign_public_ip = true`); run them in private subnets behind a load balancer"
@@ -193,7 +192,7 @@ impl Check for NetworkIsolation {
                 ),
             }
         }
-        support::conclude_with_unknowns(cx, "K T", failures, unknowns, evidence, NOTHING_FOUND)
+        Tally::judged(failures, unknowns, evidence).conclude(cx, "K T", NOTHING_FOUND)
     }
 }
 

@@ -1,8 +1,10 @@
+//! SEC-001 no-hardcoded-secrets: No secret is committed to the repository.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::SkipReason;
 
-use crate::support::NOT_SCANNED;
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::finish::NOT_SCANNED;
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -11,8 +13,11 @@ declare_check! {
     /// SendGrid / npm / PyPI tokens, JWTs, passwords in URLs, Kubernetes Secrets with literal
     /// data, and generic `password: ...` / `api_key = "..."` assignments whose value looks random
     /// (an entropy test keeps `password: changeme` and `${DB_PASSWORD}` out). Every text file is
-    /// scanned, whatever its kind. Findings are always redacted: the rule, the first characters
-    /// and the length, never the value.
+    /// scanned, whatever its kind: UTF-16 text is decoded, files over the size limit are read
+    /// in a streaming pass, and binary files are scanned for the printable text they hold. A
+    /// file that could not be scanned at all (unreadable, or a FIFO, socket or device where a
+    /// file should be) makes the check inconclusive, naming the files: never a pass. Findings
+    /// are always redacted: the rule, the first characters and the length, never the value.
     ///
     /// ## Why it matters
     /// A secret in git is a secret in every clone, fork, CI cache and laptop backup, forever:
@@ -48,11 +53,7 @@ declare_check! {
     }
 }
 
-impl Check for NoHardcodedSecrets {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for NoHardcodedSecrets {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let ev = cx.evidence;
         if !ev.scanned {
@@ -71,19 +72,45 @@ impl Check for NoHardcodedSecrets {
                     .collect(),
             );
         }
-        let too_large = ev
+        // A file the scanner could not see is not a file without secrets.
+        let unseen: Vec<Finding> = ev
+            .unseen()
+            .map(|s| {
+                Finding::new(format!("{}: {}", s.path, s.reason)).at((!s.path.is_empty())
+                    .then(|| launchgate_core::Location::new(s.path.clone(), 1, 1)))
+            })
+            .collect();
+        if !unseen.is_empty() {
+            let n = unseen.len();
+            return Outcome::Inconclusive {
+                reason: format!(
+                    "no secrets found in the files read, but {n} file{} could not be scanned",
+                    if n == 1 { "" } else { "s" }
+                ),
+                findings: unseen,
+            };
+        }
+        let streamed = ev
             .skipped
             .iter()
-            .filter(|s| matches!(s.reason, SkipReason::TooLarge { .. }))
+            .filter(|s| {
+                matches!(
+                    s.reason,
+                    SkipReason::TooLarge {
+                        secrets_scanned: true,
+                        ..
+                    }
+                )
+            })
             .count();
         let mut evidence = vec![Finding::new(format!(
             "no secrets found in {} text file{}{}",
             ev.files.len(),
             if ev.files.len() == 1 { "" } else { "s" },
-            if too_large > 0 {
+            if streamed > 0 {
                 format!(
-                    " ({too_large} file{} over the size limit not scanned; see the scan notes)",
-                    if too_large == 1 { "" } else { "s" }
+                    " (and {streamed} file{} over the size limit, scanned for secrets only)",
+                    if streamed == 1 { "" } else { "s" }
                 )
             } else {
                 String::new()
@@ -93,5 +120,89 @@ impl Check for NoHardcodedSecrets {
             Finding::new(format!("allowed ({}): {}", a.rule, a.reason)).at(Some(a.loc.location()))
         }));
         Outcome::proven(evidence)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use launchgate_core::Outcome;
+    use launchgate_evidence::{Evidence, SkipReason, Skipped};
+    use launchgate_manifest::{Policy, ServiceManifest, SourceFile};
+
+    use crate::{Check, CheckContext};
+
+    fn evaluate(skipped: Vec<Skipped>) -> Outcome {
+        let manifest = ServiceManifest::parse(SourceFile::new(
+            "launchgate.yaml",
+            "service: shop\ntier: 1\nexposure: public\ndata: persistent\n",
+        ))
+        .expect("parses");
+        let mut evidence = Evidence::none();
+        evidence.scanned = true;
+        evidence.skipped = skipped;
+        let ids: Vec<&str> = crate::builtin().iter().map(|c| c.meta().id).collect();
+        let layers: Vec<_> = manifest.policy_layer().into_iter().collect();
+        let policy = Policy::resolve(&layers, &ids).expect("policy");
+        let cx = CheckContext {
+            manifest: &manifest,
+            evidence: &evidence,
+            options: &policy.options,
+            today: jiff::civil::date(2026, 11, 22),
+            gate: &policy.gate(None),
+        };
+        super::NoHardcodedSecrets.evaluate(&cx)
+    }
+
+    /// Tests run as root in CI, where no file is unreadable: the scan's skip is planted here
+    /// (the CLI test `an_unreadable_file_makes_sec_001_inconclusive` builds it for real when
+    /// not root).
+    #[test]
+    fn a_file_the_scanner_could_not_see_is_not_a_pass() {
+        let unreadable = Skipped {
+            path: "config/secret.env".to_string(),
+            reason: SkipReason::Unreadable {
+                error: "Permission denied (os error 13)".to_string(),
+            },
+        };
+        let fifo = Skipped {
+            path: "deploy/app.yaml".to_string(),
+            reason: SkipReason::Special {
+                kind: "FIFO".to_string(),
+            },
+        };
+        let Outcome::Inconclusive { reason, findings } = evaluate(vec![unreadable, fifo]) else {
+            panic!("not inconclusive")
+        };
+        assert_eq!(
+            reason,
+            "no secrets found in the files read, but 2 files could not be scanned"
+        );
+        let named: Vec<String> = findings.iter().map(|f| f.message.clone()).collect();
+        assert_eq!(
+            named,
+            [
+                "config/secret.env: unreadable: Permission denied (os error 13)",
+                "deploy/app.yaml: FIFO: special file, never opened"
+            ]
+        );
+        // Links out of the repository, binary and oversized files hide nothing: a pass.
+        let fine = [
+            SkipReason::OutsideRepository,
+            SkipReason::Binary {
+                secrets_scanned: true,
+            },
+            SkipReason::TooLarge {
+                size: 9,
+                limit: 8,
+                secrets_scanned: true,
+            },
+        ]
+        .map(|reason| Skipped {
+            path: "x".to_string(),
+            reason,
+        });
+        assert!(matches!(evaluate(fine.to_vec()), Outcome::Pass { .. }));
     }
 }

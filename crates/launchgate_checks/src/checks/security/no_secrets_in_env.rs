@@ -1,10 +1,14 @@
+//! SEC-002 no-secrets-in-env: Environment variables whose name says they hold a secret get their
+//! value from a secret reference, never from a literal written in the repository.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::k8s::{EnvFromSource, EnvValue, VolumeSource};
 use launchgate_evidence::terraform::TfValue;
-use launchgate_evidence::yaml::Node;
 
-use crate::support::{self, NO_WORKLOADS};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::aws::unread_task_definitions;
+use crate::kit::finish::Tally;
+use crate::kit::workloads::NO_WORKLOADS;
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -131,19 +135,15 @@ declare_check! {
     }
 }
 
-impl Check for NoSecretsInEnv {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for NoSecretsInEnv {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let mut failures = Vec::new();
-        let mut unknowns = support::unread_task_definitions(cx);
+        let mut unknowns = unread_task_definitions(cx);
         let mut evidence = Vec::new();
         kubernetes(cx, &mut failures, &mut evidence);
         config_maps(cx, &mut failures, &mut evidence);
         ecs(cx, &mut failures, &mut unknowns, &mut evidence);
-        support::conclude_with_unknowns(cx, "K T", failures, unknowns, evidence, NO_WORKLOADS)
+        Tally::judged(failures, unknowns, evidence).conclude(cx, "K T", NO_WORKLOADS)
     }
 }
 
@@ -245,14 +245,18 @@ fn kubernetes(cx: &CheckContext<'_>, failures: &mut Vec<Finding>, evidence: &mut
 }
 
 fn config_maps(cx: &CheckContext<'_>, failures: &mut Vec<Finding>, evidence: &mut Vec<Finding>) {
-    for cm in cx.evidence.kubernetes.objects_of_kind("ConfigMap") {
+    for cm in &cx.evidence.kubernetes.config_maps {
         let resource = cm.resource();
-        let Some(data) = cm.doc.get("data") else {
+        let Some(data) = &cm.data else {
             continue;
         };
         let mut clean = 0usize;
-        for e in data.as_map() {
-            match literal_text(&e.value).and_then(|text| judge_literal(&e.key, &text)) {
+        for e in data {
+            match e
+                .text
+                .as_deref()
+                .and_then(|text| judge_literal(&e.key, text))
+            {
                 Some(problem) => failures.push(
                     Finding::new(format!(
                         "key `{}` of {resource} {problem}; keep it in a Secret instead",
@@ -274,11 +278,6 @@ fn config_maps(cx: &CheckContext<'_>, failures: &mut Vec<Finding>, evidence: &mu
             );
         }
     }
-}
-
-/// The text of a scalar ConfigMap value.
-fn literal_text(n: &Node) -> Option<String> {
-    n.scalar_text()
 }
 
 fn ecs(

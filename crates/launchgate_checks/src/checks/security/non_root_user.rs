@@ -1,10 +1,14 @@
+//! SEC-004 non-root-user: Every container runs as a non-root user, proven by the repository.
+
 use launchgate_core::{Finding, Location, Outcome};
 use launchgate_evidence::dockerfile::{Dockerfile, ImageRef, user_is_root};
 use launchgate_evidence::k8s::{Container, Workload};
 use launchgate_evidence::terraform::{EcsContainer, TfValue};
 
-use crate::support::{self, Tally};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::aws::unread_task_definitions;
+use crate::kit::finish::{Tally, conclude_tally};
+use crate::kit::terraform::unresolved_reason;
+use crate::{CheckContext, Evaluate, declare_check};
 
 const NOTHING_FOUND: &str = "no Kubernetes workloads, ECS task definitions or Dockerfiles found; point launchgate at the repository that builds and deploys the service";
 
@@ -102,18 +106,14 @@ declare_check! {
     }
 }
 
-impl Check for NonRootUser {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for NonRootUser {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let ev = cx.evidence;
         let k = &ev.kubernetes;
         let workloads: Vec<&Workload> = k.workloads.iter().filter(|w| has_own_pod(w)).collect();
         let tasks = ev.terraform.ecs_task_definitions();
         let mut t = Tally {
-            unknowns: support::unread_task_definitions(cx),
+            unknowns: unread_task_definitions(cx),
             ..Tally::default()
         };
         let images = Images {
@@ -135,7 +135,7 @@ impl Check for NonRootUser {
                 judge_image(df, &resource, None, &mut t);
             }
         }
-        support::conclude_tally(cx, ev.gaps("K F T"), t, NOTHING_FOUND)
+        conclude_tally(cx, ev.gaps("K F T"), t, NOTHING_FOUND)
     }
 }
 
@@ -299,7 +299,7 @@ fn judge_ecs(images: &Images<'_>, c: &EcsContainer, t: &mut Tally) {
                 None => t.unknowns.push(
                     Finding::new(format!(
                         "the `user` of {res} cannot be resolved without running Terraform: {}",
-                        support::unresolved_reason(v)
+                        unresolved_reason(v)
                     ))
                     .at(at)
                     .resource(res),

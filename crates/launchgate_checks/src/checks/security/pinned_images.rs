@@ -1,10 +1,14 @@
+//! SEC-007 pinned-images: Every container image names a fixed version.
+
 use launchgate_core::{Finding, Location, Outcome, Tier};
 use launchgate_evidence::FileKind;
 use launchgate_evidence::dockerfile::{FromImage, ImageRef};
 use launchgate_evidence::terraform::TfValue;
 
-use crate::support::{self, Tally};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::aws::unread_task_definitions;
+use crate::kit::finish::{Tally, conclude_tally};
+use crate::kit::terraform::unresolved_reason;
+use crate::{CheckContext, Evaluate, declare_check};
 
 const NOTHING_FOUND: &str = "no container images found (no Kubernetes workloads, ECS task definitions or Dockerfiles); point launchgate at the repository that builds and deploys the service";
 
@@ -122,20 +126,17 @@ struct Deployed<'a> {
     overridable: bool,
 }
 
-impl Check for PinnedImages {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for PinnedImages {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let ev = cx.evidence;
-        let tier0 = cx.manifest.tier == Tier::T0;
+        // The tier whose policy requires a digest (`image_digest_tiers`), for messages.
+        let digest_for = cx.options.require_image_digest.then_some(cx.manifest.tier);
         let kustomization = ev
             .files_of(FileKind::Kustomization)
             .next()
             .map(|f| f.path.to_string());
         let mut t = Tally {
-            unknowns: support::unread_task_definitions(cx),
+            unknowns: unread_task_definitions(cx),
             ..Tally::default()
         };
 
@@ -148,7 +149,7 @@ impl Check for PinnedImages {
                     at: image.loc.location(),
                     overridable: kustomization.is_some(),
                 };
-                judge_deployed(&d, tier0, kustomization.as_deref(), &mut t);
+                judge_deployed(&d, digest_for, kustomization.as_deref(), &mut t);
             }
         }
         for c in ev.terraform.ecs_containers() {
@@ -163,12 +164,12 @@ impl Check for PinnedImages {
                         at,
                         overridable: false,
                     };
-                    judge_deployed(&d, tier0, None, &mut t);
+                    judge_deployed(&d, digest_for, None, &mut t);
                 }
                 Some(v) => t.unknowns.push(
                     Finding::new(format!(
                         "the image of {resource} cannot be resolved without running Terraform: {}",
-                        support::unresolved_reason(v)
+                        unresolved_reason(v)
                     ))
                     .at(Some(at))
                     .resource(resource),
@@ -180,11 +181,16 @@ impl Check for PinnedImages {
                 judge_from(&df.path, from, &mut t);
             }
         }
-        support::conclude_tally(cx, ev.gaps("K F T"), t, NOTHING_FOUND)
+        conclude_tally(cx, ev.gaps("K F T"), t, NOTHING_FOUND)
     }
 }
 
-fn judge_deployed(d: &Deployed<'_>, tier0: bool, kustomization: Option<&str>, t: &mut Tally) {
+fn judge_deployed(
+    d: &Deployed<'_>,
+    digest_for: Option<Tier>,
+    kustomization: Option<&str>,
+    t: &mut Tally,
+) {
     let (res, image) = (&d.resource, d.image);
     let finding = |msg: String| {
         Finding::new(msg)
@@ -198,28 +204,30 @@ fn judge_deployed(d: &Deployed<'_>, tier0: bool, kustomization: Option<&str>, t:
             )));
             return;
         }
-        Pin::Tag(tag) if !tier0 => {
-            t.evidence
-                .push(finding(format!("{res} deploys `{image}` (tag `{tag}`)")));
-            return;
+        Pin::Tag(tag) => {
+            let Some(tier) = digest_for else {
+                t.evidence
+                    .push(finding(format!("{res} deploys `{image}` (tag `{tag}`)")));
+                return;
+            };
+            (
+                format!(
+                    "{res} deploys `{image}` by tag `{tag}` without a digest; tier {tier} services deploy by digest (`@sha256:...`), since a tag can be moved to different content"
+                ),
+                format!("by tag without the digest tier {tier} requires"),
+            )
         }
-        Pin::Tag(tag) => (
-            format!(
-                "{res} deploys `{image}` by tag `{tag}` without a digest; tier 0 services deploy by digest (`@sha256:...`), since a tag can be moved to different content"
-            ),
-            "by tag without the digest tier 0 requires",
-        ),
         Pin::Latest => (
             format!(
                 "{res} deploys `{image}`: `latest` is whatever was pushed last, so pods and rollbacks run unknown code"
             ),
-            "as `latest`",
+            "as `latest`".to_string(),
         ),
         Pin::NoTag => (
             format!(
                 "{res} deploys `{image}` without a tag, which pulls `latest`: pods and rollbacks run whatever was pushed last"
             ),
-            "without a tag",
+            "without a tag".to_string(),
         ),
         Pin::Unknown => {
             t.unknowns.push(finding(format!(

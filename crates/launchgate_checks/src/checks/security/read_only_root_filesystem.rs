@@ -1,9 +1,13 @@
-use launchgate_core::{Finding, Outcome};
-use launchgate_evidence::k8s::{Container, Kubernetes, Workload, WorkloadKind};
-use launchgate_evidence::yaml::Node;
+//! SEC-005 read-only-root-filesystem: Every long-running container has a read-only root filesystem.
 
-use crate::support::{self, NO_WORKLOADS};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use launchgate_core::{Finding, Outcome};
+use launchgate_evidence::k8s::Workload;
+
+use crate::kit::aws::unread_task_definitions;
+use crate::kit::finish::Tally;
+use crate::kit::terraform::tf_bool;
+use crate::kit::workloads::NO_WORKLOADS;
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -89,16 +93,12 @@ declare_check! {
     }
 }
 
-impl Check for ReadOnlyRootFilesystem {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for ReadOnlyRootFilesystem {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let k = &cx.evidence.kubernetes;
         let tf = &cx.evidence.terraform;
         let mut failures = Vec::new();
-        let mut unknowns = support::unread_task_definitions(cx);
+        let mut unknowns = unread_task_definitions(cx);
         let mut evidence = Vec::new();
 
         let serving: Vec<&Workload> = k.workloads.iter().filter(|w| !w.kind.is_batch()).collect();
@@ -110,7 +110,7 @@ impl Check for ReadOnlyRootFilesystem {
 
         for w in serving {
             for c in w.containers() {
-                if c.is_init && !is_native_sidecar(k, w, c) {
+                if !c.is_long_running() {
                     continue;
                 }
                 let resource = c.resource(w);
@@ -142,7 +142,7 @@ impl Check for ReadOnlyRootFilesystem {
             let resource = c.resource();
             let field = "readonlyRootFilesystem";
             let loc = c.field_loc(field).location();
-            match support::tf_bool(c.readonly_root_filesystem.as_ref()) {
+            match tf_bool(c.readonly_root_filesystem.as_ref()) {
                 Ok(Some(true)) => evidence.push(
                     Finding::new(format!("{resource} has a read-only root filesystem"))
                         .at(Some(loc))
@@ -171,30 +171,6 @@ impl Check for ReadOnlyRootFilesystem {
                 ),
             }
         }
-        support::conclude_with_unknowns(cx, "K T", failures, unknowns, evidence, NO_WORKLOADS)
+        Tally::judged(failures, unknowns, evidence).conclude(cx, "K T", NO_WORKLOADS)
     }
-}
-
-/// Whether an init container is a native sidecar (`restartPolicy: Always`): it runs for the
-/// pod's whole life. The typed model does not carry the field, so it is read from the
-/// workload's raw document.
-fn is_native_sidecar(k: &Kubernetes, w: &Workload, c: &Container) -> bool {
-    let Some(obj) = k.object_of(w) else {
-        return false;
-    };
-    let pod_path: &[&str] = match w.kind {
-        WorkloadKind::Pod => &["spec"],
-        WorkloadKind::CronJob => &["spec", "jobTemplate", "spec", "template", "spec"],
-        _ => &["spec", "template", "spec"],
-    };
-    obj.doc
-        .at(pod_path)
-        .and_then(|spec| spec.get("initContainers"))
-        .map(Node::as_seq)
-        .unwrap_or_default()
-        .iter()
-        .find(|item| item.get("name").and_then(|n| n.as_str()) == Some(c.name.as_str()))
-        .and_then(|item| item.get("restartPolicy"))
-        .and_then(|p| p.as_str())
-        == Some("Always")
 }

@@ -1,10 +1,14 @@
+//! SEC-003 secrets-manager: Secrets come from a secret manager and are rotated at least as often as
+//! the policy requires.
+
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::terraform::{Resource, Terraform};
 
-use crate::support::{
-    self, Claim, Shown, TfField, at, field_int, field_str, tf_at, tf_origin, tf_unresolved,
-};
-use crate::{Check, CheckContext, CheckMeta, declare_check};
+use crate::kit::claims::{Claim, contradicts, settle};
+use crate::kit::finish::Tally;
+use crate::kit::manifest::at;
+use crate::kit::terraform::{TfField, field_int, field_str, tf_origin, tf_unresolved};
+use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -114,11 +118,7 @@ const MANAGER_RESOURCES: &[&str] = &[
     "vault_generic_secret",
 ];
 
-impl Check for SecretsManager {
-    fn meta(&self) -> &CheckMeta {
-        &Self::META
-    }
-
+impl Evaluate for SecretsManager {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let secrets = cx.manifest.claims.secrets.as_ref();
         let max = cx.options.secret_rotation_max_days;
@@ -159,7 +159,7 @@ impl Check for SecretsManager {
         let promise = claimed_days.filter(|d| *d <= max);
         let manager = managers(cx);
         let rotation = rotations(cx, max, promise);
-        support::settle(
+        settle(
             cx,
             "K T",
             vec![(manager, manager_claim), (rotation, rotation_claim)],
@@ -167,20 +167,20 @@ impl Check for SecretsManager {
     }
 }
 
-fn managers(cx: &CheckContext<'_>) -> Shown {
-    let mut shown = Shown::default();
+fn managers(cx: &CheckContext<'_>) -> Tally {
+    let mut shown = Tally::default();
     let k = &cx.evidence.kubernetes;
     for o in &k.objects {
         let fetches = MANAGER_KINDS
             .iter()
             .any(|(kind, group)| o.kind == *kind && o.group().is_none_or(|g| g == *group));
         if fetches {
-            shown.proof.push(
+            shown.evidence.push(
                 Finding::new(format!(
                     "{} fetches secrets from a secret manager",
                     o.resource()
                 ))
-                .at(tf_at(&o.kind_loc))
+                .at(Some(o.kind_loc.location()))
                 .resource(o.resource()),
             );
         }
@@ -189,12 +189,12 @@ fn managers(cx: &CheckContext<'_>) -> Shown {
         if let Some(a) = w.pod.annotation("vault.hashicorp.com/agent-inject")
             && a.value.trim().eq_ignore_ascii_case("true")
         {
-            shown.proof.push(
+            shown.evidence.push(
                 Finding::new(format!(
                     "{} gets its secrets from Vault through the agent injector",
                     w.resource()
                 ))
-                .at(tf_at(&a.loc))
+                .at(Some(a.loc.location()))
                 .resource(w.resource()),
             );
         }
@@ -205,20 +205,20 @@ fn managers(cx: &CheckContext<'_>) -> Shown {
         .iter()
         .filter(|r| MANAGER_RESOURCES.contains(&r.rtype.as_str()))
     {
-        shown.proof.push(
+        shown.evidence.push(
             Finding::new(format!("{} is kept in a secret manager", r.address()))
-                .at(tf_at(&r.loc))
+                .at(Some(r.loc.location()))
                 .resource(r.address()),
         );
     }
     for c in tf.ecs_containers() {
         if let Some(s) = c.secrets.first() {
-            shown.proof.push(
+            shown.evidence.push(
                 Finding::new(format!(
                     "{} reads its secrets from Secrets Manager or SSM (`secrets`)",
                     c.resource()
                 ))
-                .at(tf_at(&s.loc))
+                .at(Some(s.loc.location()))
                 .resource(c.resource()),
             );
         }
@@ -256,9 +256,9 @@ fn rotation_days(expr: &str) -> Option<(u32, bool)> {
     })
 }
 
-fn rotations(cx: &CheckContext<'_>, max: u32, promise: Option<u32>) -> Shown {
+fn rotations(cx: &CheckContext<'_>, max: u32, promise: Option<u32>) -> Tally {
     let tf = &cx.evidence.terraform;
-    let mut shown = Shown::default();
+    let mut shown = Tally::default();
     for r in tf.resources_of("aws_secretsmanager_secret_rotation") {
         judge_rotation(cx, r, max, promise, &mut shown);
     }
@@ -270,11 +270,11 @@ fn rotations(cx: &CheckContext<'_>, max: u32, promise: Option<u32>) -> Shown {
         // Rotation done outside Terraform (by hand, by the owning service) is what the claim
         // declares: it stands in for the missing resource.
         if let Some(days) = promise {
-            shown.unresolved.push(
+            shown.unknowns.push(
                 Finding::new(format!(
                     "{name} has no `aws_secretsmanager_secret_rotation`; its rotation every {days} days rests on `claims.secrets.rotation_days`"
                 ))
-                .at(tf_at(&secret.loc))
+                .at(Some(secret.loc.location()))
                 .resource(name),
             );
         } else {
@@ -282,7 +282,7 @@ fn rotations(cx: &CheckContext<'_>, max: u32, promise: Option<u32>) -> Shown {
                 Finding::new(format!(
                     "{name} has no `aws_secretsmanager_secret_rotation`: nothing rotates it, and no rotation is declared (`claims.secrets.rotation_days`)"
                 ))
-                .at(tf_at(&secret.loc))
+                .at(Some(secret.loc.location()))
                 .resource(name),
             );
         }
@@ -304,7 +304,7 @@ fn judge_rotation(
     r: &Resource,
     max: u32,
     promise: Option<u32>,
-    shown: &mut Shown,
+    shown: &mut Tally,
 ) {
     let name = r.address();
     let Some(rules) = r.body.block("rotation_rules") else {
@@ -312,7 +312,7 @@ fn judge_rotation(
             Finding::new(format!(
                 "{name} has no `rotation_rules`: it sets no schedule"
             ))
-            .at(tf_at(&r.loc))
+            .at(Some(r.loc.location()))
             .resource(name),
         );
         return;
@@ -321,18 +321,18 @@ fn judge_rotation(
         TfField::Known(days, a) => (u32::try_from(days).ok(), true, a),
         TfField::Unresolved(a) => {
             shown
-                .unresolved
+                .unknowns
                 .push(tf_unresolved(r, a, "the rotation interval"));
             return;
         }
         TfField::Absent => match field_str(&rules.body, "schedule_expression") {
             TfField::Known(expr, a) => {
                 let Some((days, exact)) = rotation_days(expr) else {
-                    shown.unresolved.push(
+                    shown.unknowns.push(
                         Finding::new(format!(
                             "{name}: the rotation schedule `{expr}` does not say how many days pass between rotations"
                         ))
-                        .at(tf_at(&a.loc)).related(tf_origin(a))
+                        .at(Some(a.loc.location())).related(tf_origin(a))
                         .resource(name),
                     );
                     return;
@@ -341,7 +341,7 @@ fn judge_rotation(
             }
             TfField::Unresolved(a) => {
                 shown
-                    .unresolved
+                    .unknowns
                     .push(tf_unresolved(r, a, "the rotation schedule"));
                 return;
             }
@@ -350,7 +350,7 @@ fn judge_rotation(
                     Finding::new(format!(
                         "the `rotation_rules` of {name} set neither `automatically_after_days` nor `schedule_expression`"
                     ))
-                    .at(tf_at(&rules.loc))
+                    .at(Some(rules.loc.location()))
                     .resource(name),
                 );
                 return;
@@ -360,49 +360,49 @@ fn judge_rotation(
     let Some(days) = days.filter(|d| *d > 0) else {
         shown.failures.push(
             Finding::new(format!("{name} sets no positive rotation interval"))
-                .at(tf_at(&attr.loc))
+                .at(Some(attr.loc.location()))
                 .related(tf_origin(attr))
                 .resource(name),
         );
         return;
     };
     if !exact && promise.unwrap_or(max).min(max) < days {
-        shown.unresolved.push(
+        shown.unknowns.push(
             Finding::new(format!(
                 "{name}: the rotation schedule may leave up to {days} days between rotations, more than the {} days allowed; write `automatically_after_days` or a `rate(...)` to make it checkable",
                 promise.unwrap_or(max).min(max)
             ))
-            .at(tf_at(&attr.loc)).related(tf_origin(attr))
+            .at(Some(attr.loc.location())).related(tf_origin(attr))
             .resource(name),
         );
     } else if days > max {
         let mut f = Finding::new(format!(
             "{name} rotates the secret every {days} days, longer than the policy maximum of {max} days"
         ))
-        .at(tf_at(&attr.loc)).related(tf_origin(attr))
+        .at(Some(attr.loc.location())).related(tf_origin(attr))
         .resource(name.clone());
         if let Some(c) = promise {
-            f = support::contradicts(cx, f, ROTATION, &c.to_string());
+            f = contradicts(cx, f, ROTATION, &c.to_string());
         }
         shown.failures.push(f);
     } else if let Some(c) = promise.filter(|c| days > *c) {
-        shown.failures.push(support::contradicts(
+        shown.failures.push(contradicts(
             cx,
             Finding::new(format!(
                 "{name} rotates the secret every {days} days, less often than declared"
             ))
-            .at(tf_at(&attr.loc))
+            .at(Some(attr.loc.location()))
             .related(tf_origin(attr))
             .resource(name),
             ROTATION,
             &c.to_string(),
         ));
     } else {
-        shown.proof.push(
+        shown.evidence.push(
             Finding::new(format!(
                 "{name} rotates the secret at least every {days} days (policy: at most {max} days)"
             ))
-            .at(tf_at(&attr.loc))
+            .at(Some(attr.loc.location()))
             .related(tf_origin(attr))
             .resource(name),
         );
@@ -413,7 +413,7 @@ fn judge_rotation(
 mod tests {
     use launchgate_core::Basis;
 
-    use crate::support::fixture::{basis, contradicts};
+    use crate::fixture::{basis, contradicts};
 
     #[test]
     fn repository_evidence_proves_and_a_claim_alone_attests() {

@@ -1,34 +1,50 @@
-//! Shared by the alert checks (OBS-005..008, DAT-010, SAF-008): which alerts belong to the
-//! service, what they watch, and which rule files could not be read.
+//! Alerts of the service: which alerting rules are its own, what they watch, and the rule files
+//! that could not be read.
 
 use std::collections::BTreeMap;
 
-use launchgate_core::Finding;
+use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::prometheus::{QueueRef, Rule, Signal};
 
 use crate::CheckContext;
-use crate::support::names_match;
+use crate::kit::finish::{NOT_SCANNED, Tally, conclude_tally};
+use crate::kit::manifest::names_match;
+
+/// Checks that judge the service's alerts do not apply when it has none and every rule file
+/// could be read: OBS-005 fails on the missing alerts, once, instead of every alert check
+/// repeating it. `None` when there are alerts to judge, or when an unreadable rule file may
+/// hide some (the check then concludes inconclusive itself).
+pub fn no_service_alerts(
+    cx: &CheckContext<'_>,
+    alerts: &[&launchgate_evidence::prometheus::Rule],
+) -> Option<Outcome> {
+    (cx.evidence.scanned && alerts.is_empty() && cx.evidence.gaps("P").is_empty()).then(|| {
+        Outcome::not_applicable(
+            "the service has no alerting rules to judge (OBS-005 reports the missing alerts)",
+        )
+    })
+}
 
 /// The alerting rules of the service: those the manifest's `alerts.selectors` select, or
 /// every alert when it has none.
-pub(crate) fn service_alerts<'a>(cx: &CheckContext<'a>) -> Vec<&'a Rule> {
+pub fn service_alerts<'a>(cx: &CheckContext<'a>) -> Vec<&'a Rule> {
     cx.evidence.prometheus.service_alerts(&cx.manifest.alerts)
 }
 
 /// Every recording rule of the repository: alerts refer to them by name.
-pub(crate) fn recording_rules<'a>(cx: &CheckContext<'a>) -> Vec<&'a Rule> {
+pub fn recording_rules<'a>(cx: &CheckContext<'a>) -> Vec<&'a Rule> {
     cx.evidence.prometheus.recording_rules().collect()
 }
 
 /// What an alert watches, reading the recording rules it refers to.
-pub(crate) fn watches(rule: &Rule, recording: &[&Rule]) -> std::collections::BTreeSet<Signal> {
+pub fn watches(rule: &Rule, recording: &[&Rule]) -> std::collections::BTreeSet<Signal> {
     rule.signals_resolved(recording)
 }
 
 /// Whether a queue matcher of an alert names `queue`: equal (ignoring case, `_`/`-` and a
 /// prefix such as `prod-`), a regex that matches it whole, or a regex of plain alternatives
 /// one of which names it (`prod-tasks-dlq|prod-jobs-dlq`).
-pub(crate) fn ref_names(r: &QueueRef, queue: &str) -> bool {
+pub fn ref_names(r: &QueueRef, queue: &str) -> bool {
     if r.matches(queue) {
         return true;
     }
@@ -44,7 +60,7 @@ pub(crate) fn ref_names(r: &QueueRef, queue: &str) -> bool {
 
 /// Whether an alert's queue matchers, or the metric names it reads, name `queue`
 /// (`orders_dlq_messages` names `orders-dlq`).
-pub(crate) fn alert_names_queue(rule: &Rule, recording: &[&Rule], queue: &str) -> bool {
+pub fn alert_names_queue(rule: &Rule, recording: &[&Rule], queue: &str) -> bool {
     let refs = rule.queue_refs(recording);
     if refs.iter().any(|r| ref_names(r, queue)) {
         return true;
@@ -64,14 +80,14 @@ fn norm(s: &str) -> String {
 }
 
 /// `alert `HighErrorRate``, for messages.
-pub(crate) fn alert_name(rule: &Rule) -> String {
+pub fn alert_name(rule: &Rule) -> String {
     format!("alert `{}`", rule.name.value)
 }
 
 /// The files this check needs that could not be evaluated (letter P), without the invalid
 /// expressions of `judged` alerts: a check that reports those as its own failures does not
 /// also count them as unread evidence.
-pub(crate) fn rule_gaps(cx: &CheckContext<'_>, judged: &[&Rule]) -> Vec<Finding> {
+pub fn rule_gaps(cx: &CheckContext<'_>, judged: &[&Rule]) -> Vec<Finding> {
     let invalid: Vec<launchgate_core::Location> = judged
         .iter()
         .filter(|r| r.query.is_err())
@@ -85,12 +101,37 @@ pub(crate) fn rule_gaps(cx: &CheckContext<'_>, judged: &[&Rule]) -> Vec<Finding>
 }
 
 /// A label set as written in the manifest: `{job: api, namespace: shop}`.
-pub(crate) fn selector_text(set: &BTreeMap<String, String>) -> String {
+pub fn selector_text(set: &BTreeMap<String, String>) -> String {
     let parts: Vec<String> = set.iter().map(|(k, v)| format!("{k}: {v}")).collect();
     format!("{{{}}}", parts.join(", "))
 }
 
 /// `1 alert`, `3 alerts`.
-pub(crate) fn count(n: usize, what: &str) -> String {
+pub fn count(n: usize, what: &str) -> String {
     format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The service's alerts for a check that judges each of them, or its outcome when there is
+/// nothing to judge: the repository was not scanned, or the service has no alerts
+/// ([`no_service_alerts`]).
+pub fn alerts_to_judge<'a>(cx: &CheckContext<'a>) -> Result<Vec<&'a Rule>, Outcome> {
+    if !cx.evidence.scanned {
+        return Err(Outcome::inconclusive(NOT_SCANNED));
+    }
+    let alerts = service_alerts(cx);
+    match no_service_alerts(cx, &alerts) {
+        Some(skip) => Err(skip),
+        None => Ok(alerts),
+    }
+}
+
+/// Concludes a check of the service's alerts `judged` from its tally, with the rule files that
+/// could not be read ([`rule_gaps`]) as gaps.
+pub fn conclude_alerts(cx: &CheckContext<'_>, judged: &[&Rule], t: Tally) -> Outcome {
+    conclude_tally(
+        cx,
+        rule_gaps(cx, judged),
+        t,
+        "no alerts of the service were found (see OBS-005)",
+    )
 }

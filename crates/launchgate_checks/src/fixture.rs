@@ -1,18 +1,29 @@
-//! Shared test plumbing: run one check on a repository (a fixture folder, or files written to a
-//! fresh temporary folder) the way a review would: real scan, real manifest, real policy.
+//! The one fixture runner, shared by the unit tests (`crate::fixture`) and the integration
+//! tests (`tests/*.rs` include this file as `mod common`): run one check on a repository (a
+//! fixture folder, or files written to a fresh temporary folder) the way a review would, with
+//! a real scan, a real manifest and the manifest's policy.
+//!
+//! Paths name the crate as `launchgate_checks` (the library declares `extern crate self as
+//! launchgate_checks`), so the same text compiles inside and outside the crate.
 
-#![allow(dead_code)]
+// Test plumbing: a panic is the failure report.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use launchgate_checks::{Check, CheckContext, Outcome, builtin};
+use launchgate_checks::{Basis, Check, CheckContext, Outcome, builtin};
 use launchgate_evidence::{Evidence, ScanOptions, scan};
 use launchgate_manifest::{Policy, ServiceManifest, SourceFile};
 
 /// The review date used by fixtures and doc examples, so that date windows are reproducible.
 pub fn today() -> jiff::civil::Date {
     jiff::civil::date(2026, 11, 22)
+}
+
+/// The fixture repositories: `tests/fixtures/<ID>/<case>/`.
+pub fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
 pub fn check(id: &str) -> &'static dyn Check {
@@ -31,7 +42,7 @@ fn evaluate(id: &str, manifest: &ServiceManifest, evidence: &Evidence) -> Outcom
     let cx = CheckContext {
         manifest,
         evidence,
-        options: &policy.options,
+        options: &policy.options_for(manifest.tier),
         today: today(),
         gate: &policy.gate(None),
     };
@@ -44,7 +55,7 @@ fn manifest(path: &str, text: &str) -> ServiceManifest {
 }
 
 /// Evaluates check `id` on a manifest alone (no repository scanned).
-pub fn run(id: &str, path: &str, text: &str) -> Outcome {
+pub fn run_manifest(id: &str, path: &str, text: &str) -> Outcome {
     evaluate(id, &manifest(path, text), &Evidence::none())
 }
 
@@ -55,6 +66,40 @@ pub fn run_repo(id: &str, dir: &Path) -> Outcome {
     let evidence = scan(dir, &ScanOptions::default())
         .unwrap_or_else(|e| panic!("{}: scan: {e}", dir.display()));
     evaluate(id, &manifest("launchgate.yaml", &text), &evidence)
+}
+
+/// The outcome of check `id` on its fixture `tests/fixtures/<id>/<case>`.
+pub fn run(id: &str, case: &str) -> Outcome {
+    run_repo(id, &fixtures_dir().join(id).join(case))
+}
+
+/// What a passing fixture rests on (proven or attested, which the fixture harness does not
+/// look at); `None` when it does not pass.
+pub fn basis(id: &str, case: &str) -> Option<Basis> {
+    match run(id, case) {
+        Outcome::Pass { basis, .. } => Some(basis),
+        _ => None,
+    }
+}
+
+/// Whether the fixture fails and every finding about the repository names the claim `key`
+/// (`claims.backups.automated`) in its message and as a related location in the manifest.
+pub fn contradicts(id: &str, case: &str, key: &str) -> bool {
+    let Outcome::Fail { findings } = run(id, case) else {
+        return false;
+    };
+    let repo: Vec<_> = findings
+        .iter()
+        .filter(|f| {
+            f.location
+                .as_ref()
+                .is_some_and(|l| l.path != "launchgate.yaml")
+        })
+        .collect();
+    !repo.is_empty()
+        && repo.iter().all(|f| {
+            f.message.contains(key) && f.related.iter().any(|l| l.path == "launchgate.yaml")
+        })
 }
 
 /// A fresh, empty folder under the system temporary directory.

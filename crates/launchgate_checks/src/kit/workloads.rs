@@ -1,0 +1,115 @@
+//! Kubernetes workloads as checks count them: replicated workloads, Rollout templates and replica
+//! counts with their autoscalers.
+
+use launchgate_evidence::Loc;
+use launchgate_evidence::k8s::{Kubernetes, Workload, WorkloadKind};
+
+/// The reason given by checks of workloads when the repository has neither Kubernetes
+/// workloads nor ECS task definitions.
+pub const NO_WORKLOADS: &str = "no Kubernetes workloads or ECS task definitions found; point launchgate at the repository that deploys the service";
+
+/// Whether the workload at `index` is the Deployment an Argo Rollout's `workloadRef` uses as
+/// its pod template: the Rollout runs those pods, the Deployment is usually scaled to zero.
+pub fn is_rollout_template(k: &Kubernetes, index: usize) -> bool {
+    k.workloads
+        .iter()
+        .any(|r| r.kind == WorkloadKind::Rollout && r.links.workload_ref == Some(index))
+}
+
+/// Workloads that run a replica count of long-running pods (Deployment, StatefulSet,
+/// ReplicaSet, ReplicationController, Rollout, DeploymentConfig), without the Deployments
+/// that only serve as a Rollout's template.
+pub fn replicated_workloads(k: &Kubernetes) -> impl Iterator<Item = &Workload> {
+    k.workloads
+        .iter()
+        .enumerate()
+        .filter(|(i, w)| w.kind.has_replicas() && !is_rollout_template(k, *i))
+        .map(|(_, w)| w)
+}
+
+/// How many pods a workload runs, as far as the manifests say.
+#[derive(Debug, Clone)]
+pub struct ReplicaCount {
+    /// The fewest pods it runs: the smallest autoscaler minimum when an autoscaler governs it
+    /// (the HPA scales down to its minimum whatever `spec.replicas` says), else
+    /// `spec.replicas`, else the API default 1.
+    pub floor: i64,
+    /// Where `floor` is written, or belongs (the `spec:` key for a missing `replicas`).
+    pub loc: Loc,
+    /// Where it comes from, for messages: `replicas: 3`, `HorizontalPodAutoscaler/api
+    /// minReplicas 2`, ``no `replicas` is written, so the API default of 1 applies``.
+    pub source: String,
+    /// `spec.replicas`, when written.
+    pub written: Option<i64>,
+}
+
+impl ReplicaCount {
+    /// The most pods the manifests ask for at rest: the larger of `spec.replicas` and the
+    /// floor (a workload with `replicas: 3` and an HPA minimum of 1 runs several pods at
+    /// times).
+    pub fn most(&self) -> i64 {
+        self.written.map_or(self.floor, |w| w.max(self.floor))
+    }
+}
+
+/// The replica count of a workload with its autoscalers.
+pub fn replica_count(k: &Kubernetes, w: &Workload) -> ReplicaCount {
+    let written = w.replicas.as_ref().map(|r| r.value);
+    let mut best: Option<(i64, Loc, String)> = None;
+    let mut consider = |n: i64, loc: &Loc, source: String| {
+        if best.as_ref().is_none_or(|(b, _, _)| n < *b) {
+            best = Some((n, loc.clone(), source));
+        }
+    };
+    for h in k.hpas_for(w) {
+        let source = if h.min_replicas_set {
+            format!("{} minReplicas {}", h.resource(), h.min_replicas.value)
+        } else {
+            format!(
+                "{} sets no minReplicas, so the API default of 1 applies",
+                h.resource()
+            )
+        };
+        consider(h.min_replicas.value, &h.min_replicas.loc, source);
+    }
+    for s in k.scaled_objects_for(w) {
+        match &s.min_replica_count {
+            Some(m) => consider(
+                m.value,
+                &m.loc,
+                format!("{} minReplicaCount {}", s.resource(), m.value),
+            ),
+            None => consider(
+                s.min(),
+                &s.loc,
+                format!(
+                    "{} sets no minReplicaCount, so the KEDA default of {} applies",
+                    s.resource(),
+                    s.min()
+                ),
+            ),
+        }
+    }
+    if let Some((floor, loc, source)) = best {
+        return ReplicaCount {
+            floor,
+            loc,
+            source,
+            written,
+        };
+    }
+    match &w.replicas {
+        Some(r) => ReplicaCount {
+            floor: r.value,
+            loc: r.loc.clone(),
+            source: format!("replicas: {}", r.value),
+            written,
+        },
+        None => ReplicaCount {
+            floor: 1,
+            loc: w.spec_loc.clone(),
+            source: "no `replicas` is written, so the API default of 1 applies".to_string(),
+            written,
+        },
+    }
+}
