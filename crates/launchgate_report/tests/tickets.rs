@@ -72,3 +72,38 @@ fn stages_follow_the_launch_plan_in_working_days() {
         ]
     );
 }
+
+#[test]
+fn tickets_print_no_secret_and_no_raw_control_character() {
+    let mut review = common::review("payment-service");
+    // Built at run time: no secret-looking literal in the source.
+    let secret = format!("{}_{}", "ghp", "Zq8Kx3Lm0Np7Rt2Vw5Yb9Cd4Fg6Hj1Sk0Qe7u");
+    let mut a = item(Priority::P0, "OPS-001", 4);
+    a.fix = format!("rotate token {secret} now{}", '\u{9b}');
+    a.files = vec![format!("deploy/a{}]52;c;eA=={}.yaml", '\u{1b}', '\u{7}')];
+    review.action_items = vec![a];
+    let opts = TicketOptions {
+        include_p2: true,
+        start: None,
+    };
+    let e = TicketExport::build(&review, &opts, &BTreeSet::new()).unwrap();
+    let t = &e.tickets[0];
+    for (format, out) in [
+        (
+            "github",
+            launchgate_report::tickets::render_github_issues(&e),
+        ),
+        ("jira", launchgate_report::tickets::render_jira_csv(&e)),
+        (
+            "markdown",
+            launchgate_report::tickets::render_ticket_markdown(&e, t),
+        ),
+    ] {
+        assert!(!out.contains(&secret[4..]), "{format} prints the secret");
+        assert!(
+            !out.chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\r'),
+            "{format} prints a raw control character"
+        );
+    }
+}
