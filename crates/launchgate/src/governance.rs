@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use launchgate_core::{Finding, Status};
 use launchgate_manifest::RecordedGate;
 use launchgate_policy::{LedgerOverride, LedgerSignoff, Verdict};
+use launchgate_report::tickets::ActionItemChanges;
 use launchgate_report::{HistoryPoint, Review};
 use launchgate_store::{
     Event, EventKind, KeyPair, NewEvent, OverrideBody, PublicKey, ReviewBody, SecretKey,
@@ -85,6 +86,9 @@ pub(crate) struct Ledger {
     pub(crate) baseline: Option<RecordedGate>,
     /// What the review must say about recorded reviews that were ignored or are unverified.
     pub(crate) notices: Vec<String>,
+    /// The commit and report-derived figures of the last recorded review that has both, for
+    /// measurement changes.
+    pub(crate) last_figures: Option<(String, BTreeMap<String, f64>)>,
 }
 
 /// How many ignored events a notice names before it summarises the rest.
@@ -240,6 +244,14 @@ impl Ledger {
                             unverified_gate = Some((e.seq, gate));
                         }
                     }
+                    if let (Some(commit), Some(figures)) = (
+                        &body.commit,
+                        body.review
+                            .get("figures")
+                            .and_then(|f| serde_json::from_value(f.clone()).ok()),
+                    ) {
+                        ledger.last_figures = Some((commit.clone(), figures));
+                    }
                     ledger.history.push(HistoryPoint {
                         recorded_at: e.recorded_at.clone(),
                         evaluated_on: body.evaluated_on,
@@ -379,7 +391,7 @@ fn parse_verdict(key: &str) -> Option<Verdict> {
 }
 
 /// The repository's commit, when it is a git checkout and git is installed.
-fn git_commit(root: &Path) -> Option<String> {
+pub(crate) fn git_commit(root: &Path) -> Option<String> {
     let out = std::process::Command::new("git")
         .arg("-C")
         .arg(root)
@@ -1149,6 +1161,28 @@ pub(crate) fn history(args: &HistoryArgs) -> Result<ExitCode, Failure> {
             b.commit.as_deref().map_or("-", short)
         );
     }
+    // What the last review closed of the one before: progress on the action items (tickets).
+    if let [.., (pe, prev), (le, last)] = reviews.as_slice() {
+        let parse = |b: &ReviewBody| {
+            serde_json::to_string(&b.review)
+                .ok()
+                .and_then(|t| Review::from_json(&t).ok())
+        };
+        if let (Some(p), Some(l)) = (parse(prev), parse(last)) {
+            let changes = ActionItemChanges::of(&p, &l);
+            let _ = write!(
+                out,
+                "\nAction items: the last review (#{}) against #{}:",
+                le.seq, pe.seq
+            );
+            if changes.closed.is_empty() && changes.opened.is_empty() {
+                out.push_str(" none closed, none new\n");
+            } else {
+                out.push('\n');
+            }
+            action_item_lines(&mut out, &changes);
+        }
+    }
     write_stdout(&crate::safe_text(&out)).map(|()| ExitCode::SUCCESS)
 }
 
@@ -1270,6 +1304,25 @@ pub(crate) fn diff(args: &DiffArgs) -> Result<ExitCode, Failure> {
     write_stdout(&text).map(|()| ExitCode::SUCCESS)
 }
 
+/// The action items closed and opened between two reviews, as `diff` and `history` print them.
+fn action_item_lines(o: &mut String, c: &ActionItemChanges) {
+    for (title, list) in [
+        ("Action items closed", &c.closed),
+        ("New action items", &c.opened),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(o, "\n{title} ({}):", list.len());
+        for a in list {
+            let _ = writeln!(o, "  {:?} {} {}", a.priority, a.id, a.title);
+        }
+    }
+    if !c.still_open.is_empty() {
+        let _ = writeln!(o, "\nAction items still open: {}", c.still_open.len());
+    }
+}
+
 /// What changed between two reviews.
 #[derive(Debug, serde::Serialize)]
 struct ReviewDiff {
@@ -1286,6 +1339,9 @@ struct ReviewDiff {
     improved: Vec<Change>,
     /// Every other status change.
     changed: Vec<Change>,
+    /// Action items of the earlier review closed by the later one, new ones and those still
+    /// open (the same comparison `tickets` marks `close`, `create` and `update` with).
+    action_items: ActionItemChanges,
 }
 
 #[derive(Debug, serde::Serialize)]
@@ -1325,6 +1381,7 @@ impl ReviewDiff {
             fixed: Vec::new(),
             improved: Vec::new(),
             changed: Vec::new(),
+            action_items: ActionItemChanges::of(a, b),
         };
         for c in &b.checks {
             let old = before.get(c.id.as_str()).copied();
@@ -1404,6 +1461,7 @@ impl ReviewDiff {
                 );
             }
         }
+        action_item_lines(&mut o, &self.action_items);
         if self.new_failures.is_empty()
             && self.new_warnings.is_empty()
             && self.fixed.is_empty()

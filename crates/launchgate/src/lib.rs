@@ -28,9 +28,11 @@ mod fleet;
 mod governance;
 
 mod init;
+mod measure;
 mod output;
 mod progress;
 mod shell;
+mod tickets;
 
 pub use shell::{completion_script, man_pages};
 
@@ -145,6 +147,13 @@ enum Command {
     History(governance::HistoryArgs),
     /// Compare two reviews: new failures, fixed checks, decision and score change.
     Diff(governance::DiffArgs),
+    /// Write the P0/P1 action items of a saved review as tracker imports: GitHub issues JSON
+    /// (the fields `gh issue create` takes), one Markdown file per item, and a Jira CSV.
+    ///
+    /// Each ticket carries owner, due date (from the effort and the launch plan), the files to
+    /// change and a stable key; a later export into the same directory marks each key `create`,
+    /// `update` or `close` (docs/tickets.md).
+    Tickets(tickets::TicketsArgs),
     /// Print a shell completion script.
     #[command(after_long_help = shell::COMPLETIONS_HELP)]
     Completions {
@@ -367,6 +376,7 @@ pub fn run() -> ExitCode {
         Command::Audit(cmd) => governance::audit(&cmd),
         Command::History(args) => governance::history(&args),
         Command::Diff(args) => governance::diff(&args),
+        Command::Tickets(args) => tickets::tickets(&args),
         Command::Init(args) => init::run(&args, global),
         Command::Completions { shell } => shell::completions(shell),
         Command::Man { command } => shell::man(command.as_deref()),
@@ -592,13 +602,16 @@ pub(crate) fn review(args: &CheckArgs) -> Result<(Review, Loaded), Failure> {
         .with_report_locations(&manifest.reports);
         progress::scan(root, &options, &files, args.quiet, args.verbose)?
     };
-    let evaluation = launchgate_policy::evaluate_with_baseline(
+    let measurement_changes =
+        measure::changes(root, ledger.last_figures.as_ref(), &evidence, policy);
+    let evaluation = launchgate_policy::evaluate_full(
         registry,
         manifest,
         &evidence,
         policy,
         today,
         ledger.baseline.clone(),
+        &measurement_changes,
     )
     .map_err(|e| Failure::Message(e.to_string()))?;
     let fix_of = |id: &str| {

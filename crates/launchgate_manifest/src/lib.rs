@@ -26,9 +26,10 @@ pub use manifest::{
     ReportLocations, Scope, ServiceManifest, Slo, SloKind, Stage,
 };
 pub use policy::{
-    CheckOptions, CheckOverride, CheckOverrideResolved, CheckSettings, LocatedLayer, MatrixSpec,
-    Policy, PolicyLayer, PolicySource, RunbookSection, SeverityLevel, Sourced, THRESHOLD_FLOOR,
-    Thresholds, default_alert_severities, default_runbook_sections,
+    BASELINE_FIGURES, BaselineNote, CheckOptions, CheckOverride, CheckOverrideResolved,
+    CheckSettings, LocatedLayer, MatrixSpec, Policy, PolicyLayer, PolicySource, RunbookSection,
+    SeverityLevel, Sourced, THRESHOLD_FLOOR, Thresholds, default_alert_severities,
+    default_runbook_sections,
 };
 
 /// The manifest file name looked for at the repository root.

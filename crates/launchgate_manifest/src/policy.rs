@@ -119,6 +119,14 @@ pub struct PolicyLayer {
     /// `[engineering, sre, security]`).
     #[serde(default)]
     pub signoff_roles: Option<Vec<String>>,
+    /// Versioned baseline notes: a reviewed statement that a report-derived figure (`coverage`,
+    /// `tests`) moved because the measurement changed (CI configuration, test-runner settings),
+    /// for the commit that changed it, e.g. `[{figure: coverage, commit: 1a2b3c4, note:
+    /// "parallel test shards: coverage now merged per shard"}]`. When a review suspects a
+    /// measurement change at that commit, the note is shown and the figure's gate warns instead
+    /// of failing (docs/measurement-changes.md). Notes of every layer count.
+    #[serde(default)]
+    pub baseline_notes: Option<Vec<BaselineNote>>,
     /// Why this policy loosens the gate (lower thresholds, fewer hard-blocker categories...)
     /// compared with the recorded baseline or the built-in defaults. OPS-010.
     #[serde(default)]
@@ -128,6 +136,22 @@ pub struct PolicyLayer {
     #[serde(default)]
     pub ledger: Option<LedgerEntry>,
 }
+
+/// A versioned baseline note (`baseline_notes`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BaselineNote {
+    /// The figure: `coverage` (line coverage, percent) or `tests` (number of tests run).
+    pub figure: String,
+    /// The commit whose measurement change the note explains: 7 to 40 hex digits, matched as a
+    /// prefix of the reviewed commit.
+    pub commit: String,
+    /// What changed in the measurement and why the new figure is the baseline.
+    pub note: String,
+}
+
+/// The figures a baseline note may name.
+pub const BASELINE_FIGURES: [&str; 2] = ["coverage", "tests"];
 
 /// A section every runbook must have.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -509,6 +533,8 @@ pub struct Policy {
     pub approvers: Sourced<Vec<Approver>>,
     pub override_roles: Sourced<Vec<String>>,
     pub signoff_roles: Sourced<Vec<String>>,
+    /// Every layer's `baseline_notes`, organisation first.
+    pub baseline_notes: Vec<BaselineNote>,
     pub justification: Option<Justification>,
     /// `ledger.require_signatures` as a layer set it; see [`Policy::signatures_required`].
     pub require_signatures: Option<Sourced<bool>>,
@@ -555,6 +581,7 @@ impl Default for Policy {
             approvers: Sourced::default(Vec::new()),
             override_roles: Sourced::default(strings(&["vp"])),
             signoff_roles: Sourced::default(strings(&["engineering", "sre", "security"])),
+            baseline_notes: Vec::new(),
             justification: None,
             require_signatures: None,
             ledger_head: None,
@@ -753,6 +780,38 @@ impl Policy {
                     entry.enabled = Some(Sourced {
                         value: e,
                         source: src.clone(),
+                    });
+                }
+            }
+            for (i, n) in layer.baseline_notes.iter().flatten().enumerate() {
+                let commit_ok = (7..=40).contains(&n.commit.len())
+                    && n.commit.bytes().all(|b| b.is_ascii_hexdigit());
+                if !BASELINE_FIGURES.contains(&n.figure.as_str()) {
+                    errors.push(
+                        l.error_value(
+                            &format!("/baseline_notes/{i}/figure"),
+                            format!("`{}` is not a figure launchgate measures", n.figure),
+                        )
+                        .help("write `coverage` or `tests`"),
+                    );
+                } else if !commit_ok {
+                    errors.push(
+                        l.error_value(
+                            &format!("/baseline_notes/{i}/commit"),
+                            format!("`{}` is not a commit", n.commit),
+                        )
+                        .help("write the commit's hash, 7 to 40 hex digits (`git rev-parse --short HEAD`)"),
+                    );
+                } else if n.note.trim().is_empty() {
+                    errors.push(
+                        l.error_value(&format!("/baseline_notes/{i}/note"), "the note is empty")
+                            .help("say what changed in the measurement and why the new figure is right"),
+                    );
+                } else {
+                    p.baseline_notes.push(BaselineNote {
+                        figure: n.figure.clone(),
+                        commit: n.commit.to_ascii_lowercase(),
+                        note: n.note.trim().to_string(),
                     });
                 }
             }

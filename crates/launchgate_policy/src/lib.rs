@@ -14,6 +14,7 @@ use launchgate_manifest::{Policy, RecordedGate, ServiceManifest};
 use serde::{Deserialize, Serialize};
 
 mod governance;
+pub mod measurement;
 mod waivers;
 
 pub use governance::{
@@ -168,6 +169,9 @@ pub struct Evaluation {
     /// Every manifest waiver and what became of it, in declaration order.
     #[serde(default)]
     pub waivers: Vec<WaiverView>,
+    /// Figures the pipeline moved (see [`measurement`]), as [`evaluate_full`] was given them.
+    #[serde(default)]
+    pub measurement_changes: Vec<measurement::MeasurementChange>,
 }
 
 impl Evaluation {
@@ -221,6 +225,21 @@ pub fn evaluate_with_baseline(
     today: jiff::civil::Date,
     baseline: Option<RecordedGate>,
 ) -> Result<Evaluation, DecideError> {
+    evaluate_full(registry, manifest, evidence, policy, today, baseline, &[])
+}
+
+/// [`evaluate_with_baseline`], with the measurement changes suspected against the earlier
+/// recorded review ([`measurement::suspect`]): the gates of the figures they moved ask for a
+/// baseline note before the decision is taken.
+pub fn evaluate_full(
+    registry: &Registry,
+    manifest: &ServiceManifest,
+    evidence: &Evidence,
+    policy: &Policy,
+    today: jiff::civil::Date,
+    baseline: Option<RecordedGate>,
+    measurement_changes: &[measurement::MeasurementChange],
+) -> Result<Evaluation, DecideError> {
     let gate = policy.gate(baseline);
     let options = policy.options_for(manifest.tier);
     let cx = CheckContext {
@@ -273,9 +292,11 @@ pub fn evaluate_with_baseline(
         })
         .collect();
     let mut results = results;
+    measurement::apply(&mut results, measurement_changes);
     let (waivers, waiver_trace) = waivers::apply(&mut results, manifest, policy, tier, today);
     let mut e = decide(results, tier, policy, waiver_trace)?;
     e.waivers = waivers;
+    e.measurement_changes = measurement_changes.to_vec();
     Ok(e)
 }
 
@@ -579,6 +600,7 @@ fn decide(
         trace,
         notices,
         waivers: Vec::new(),
+        measurement_changes: Vec::new(),
     })
 }
 

@@ -1051,6 +1051,9 @@ pub(crate) mod sample {
             signoffs: Vec::new(),
             content_hash: String::new(),
             history: Vec::new(),
+            figures: std::collections::BTreeMap::new(),
+            measurement_changes: Vec::new(),
+            baseline_notes: Vec::new(),
             signoff_roles: Vec::new(),
         }
     }

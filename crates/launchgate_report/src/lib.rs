@@ -22,6 +22,7 @@ mod markdown;
 mod safe;
 pub mod sarif;
 mod terminal;
+pub mod tickets;
 
 pub use fleet::{Fleet, FleetError, FleetMember, render_fleet_html};
 pub use github::render_github;
@@ -99,6 +100,16 @@ pub struct Review {
     /// Earlier recorded reviews of this service, oldest first, when a store was given.
     #[serde(default)]
     pub history: Vec<HistoryPoint>,
+    /// Report-derived figures of this scan: `coverage` (percent), `tests` (test cases). A later
+    /// recorded review compares with them (docs/measurement-changes.md).
+    #[serde(default)]
+    pub figures: std::collections::BTreeMap<String, f64>,
+    /// Figures that moved since the last recorded review while only the pipeline changed.
+    #[serde(default)]
+    pub measurement_changes: Vec<launchgate_policy::measurement::MeasurementChange>,
+    /// The policy's versioned baseline notes.
+    #[serde(default)]
+    pub baseline_notes: Vec<launchgate_manifest::BaselineNote>,
 }
 
 /// One earlier recorded review, for score history.
@@ -341,6 +352,17 @@ impl Review {
             .collect();
         action_items.sort_by(|a, b| a.priority.cmp(&b.priority).then(a.id.cmp(&b.id)));
         let estimated_effort_hours = action_items.iter().map(|a| a.effort_hours).sum();
+        let mut notices = e.notices;
+        for c in &e.measurement_changes {
+            notices.push(match &c.note {
+                Some(n) => format!("{}; baseline note: {n}", c.summary()),
+                None => format!(
+                    "{}; {} asks for a baseline note (`baseline_notes`) for this commit",
+                    c.summary(),
+                    c.gate
+                ),
+            });
+        }
         Review {
             schema_version: SCHEMA_VERSION,
             tool: Tool {
@@ -368,7 +390,7 @@ impl Review {
             warnings,
             action_items,
             estimated_effort_hours,
-            notices: e.notices,
+            notices,
             trace: e.trace,
             scan: ScanSummary::of(evidence),
             waivers: e.waivers,
@@ -377,6 +399,9 @@ impl Review {
             signoff_roles: policy.signoff_roles.value.clone(),
             content_hash: String::new(),
             history: Vec::new(),
+            figures: launchgate_policy::measurement::figures(evidence),
+            measurement_changes: e.measurement_changes,
+            baseline_notes: policy.baseline_notes.clone(),
         }
         .with_content_hash()
     }

@@ -321,6 +321,7 @@ pub fn render_markdown(r: &Review) -> String {
     let _ = writeln!(o, "3. Canary deployment (1% traffic)");
     let _ = writeln!(o, "4. Gradual rollout to 100%\n");
 
+    measurement_section(&mut o, r);
     waivers_section(&mut o, r);
     overrides_section(&mut o, r);
     signoff_section(&mut o, r);
@@ -331,6 +332,44 @@ pub fn render_markdown(r: &Review) -> String {
     }
     scan_section(&mut o, r);
     o
+}
+
+/// Figures the pipeline moved and the policy's versioned baseline notes; nothing when there
+/// are neither.
+fn measurement_section(o: &mut String, r: &Review) {
+    if r.measurement_changes.is_empty() && r.baseline_notes.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "## Measurement Baselines\n");
+    for c in &r.measurement_changes {
+        let _ = writeln!(o, "- **{}**", cell(&c.summary()));
+        match &c.note {
+            Some(n) => {
+                let _ = writeln!(o, "  - Baseline note: {}", cell(n));
+            }
+            None => {
+                let _ = writeln!(
+                    o,
+                    "  - No baseline note for {}: {} asks for one before the figure counts as the new baseline",
+                    code(&c.to_commit),
+                    c.gate
+                );
+            }
+        }
+    }
+    if !r.baseline_notes.is_empty() {
+        let _ = writeln!(o, "\n| Figure | Commit | Note |\n|---|---|---|");
+        for n in &r.baseline_notes {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} |",
+                cell(&n.figure),
+                code(&n.commit),
+                cell(&n.note)
+            );
+        }
+    }
+    let _ = writeln!(o);
 }
 
 /// What the scan read, skipped and could not parse.
