@@ -24,6 +24,7 @@
 //! object (`spec_loc`, `loc`). Values of the wrong shape (a string where a mapping belongs)
 //! are reported as evidence errors with the field path.
 
+mod edge;
 mod image;
 mod kinds;
 mod links;
@@ -40,14 +41,15 @@ use std::sync::Arc;
 use crate::yaml::{Node, Value};
 use crate::{EvidenceError, Loc, Source};
 
+pub use edge::GatewayListener;
 pub use image::ImageRef;
 pub use kinds::{
-    Canary, ConfigEntry, ConfigMap, DestinationRule, Hpa, HpaMetric, HttpRoute, Ingress,
-    IngressBackend, IngressTls, LimitRange, LimitRangeItem, MESH_ROOT_NAMESPACE, Monitor,
-    MonitorEndpoint, MonitorKind, NamespaceSelector, NetworkPolicy, NetworkPolicyRule, Pdb,
-    PeerAuthentication, PolicyRule, RATE_LIMIT_ANNOTATIONS, Retries, Role, RoleBinding, RoleRef,
-    ScaledObject, Service, ServiceAccount, ServicePort, Subject, TargetRef, VeleroSchedule,
-    VirtualService,
+    Canary, ConfigEntry, ConfigMap, DestinationRule, HTTPS_REDIRECT_ANNOTATIONS, Hpa, HpaMetric,
+    HttpRoute, Ingress, IngressBackend, IngressTls, LimitRange, LimitRangeItem,
+    MESH_ROOT_NAMESPACE, Monitor, MonitorEndpoint, MonitorKind, NamespaceSelector, NetworkPolicy,
+    NetworkPolicyRule, PLATFORM_CERTIFICATE_ANNOTATIONS, Pdb, PeerAuthentication, PolicyRule,
+    RATE_LIMIT_ANNOTATIONS, Retries, Role, RoleBinding, RoleRef, ScaledObject, Service,
+    ServiceAccount, ServicePort, Subject, TargetRef, VeleroSchedule, VirtualService,
 };
 pub use links::{WorkloadLinks, host_matches_service};
 pub use selector::{LabelSelector, SelectorOp, SelectorRequirement, same_namespace};
