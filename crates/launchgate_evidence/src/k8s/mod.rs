@@ -27,6 +27,7 @@
 mod edge;
 mod image;
 mod kinds;
+pub(crate) mod kustomize;
 mod links;
 mod read;
 mod selector;
@@ -51,6 +52,7 @@ pub use kinds::{
     RATE_LIMIT_ANNOTATIONS, Retries, Role, RoleBinding, RoleRef, ScaledObject, Service,
     ServiceAccount, ServicePort, Subject, TargetRef, VeleroSchedule, VirtualService,
 };
+pub use kustomize::{Kustomization, image_name};
 pub use links::{WorkloadLinks, host_matches_service};
 pub use selector::{LabelSelector, SelectorOp, SelectorRequirement, same_namespace};
 pub use workload::{
@@ -285,6 +287,8 @@ pub struct Kubernetes {
     pub velero_schedules: Vec<VeleroSchedule>,
     pub config_maps: Vec<ConfigMap>,
     pub limit_ranges: Vec<LimitRange>,
+    /// Kustomization files, by path.
+    pub kustomizations: Vec<Kustomization>,
 }
 
 impl Kubernetes {
@@ -468,6 +472,7 @@ impl Kubernetes {
             limit_ranges
         );
         self.objects.append(&mut other.objects);
+        self.kustomizations.append(&mut other.kustomizations);
     }
 }
 
