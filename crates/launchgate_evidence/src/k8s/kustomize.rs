@@ -46,6 +46,95 @@ pub fn image_name(image: &str) -> &str {
     }
 }
 
+/// Kinds that live in no namespace, which a kustomization's `namespace:` leaves alone.
+const CLUSTER_SCOPED: &[&str] = &[
+    "Namespace",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "CustomResourceDefinition",
+    "PersistentVolume",
+    "StorageClass",
+    "PriorityClass",
+    "IngressClass",
+    "ValidatingWebhookConfiguration",
+    "MutatingWebhookConfiguration",
+    "GatewayClass",
+];
+
+/// Whether `dir` is `ancestor` or lies beneath it (`""` is the root).
+fn under(dir: &str, ancestor: &str) -> bool {
+    ancestor.is_empty()
+        || dir == ancestor
+        || dir
+            .strip_prefix(ancestor)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// The namespace a kustomization gives a file's resources that name none: the `namespace:`
+/// of the nearest kustomization at or above the file's folder that sets one.
+fn kustomized_namespace<'a>(kustomizations: &'a [Kustomization], path: &str) -> Option<&'a str> {
+    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    kustomizations
+        .iter()
+        .filter(|k| under(dir, k.dir()))
+        .filter_map(|k| {
+            k.namespace
+                .as_ref()
+                .map(|n| (k.dir().len(), n.value.as_str()))
+        })
+        .max_by_key(|(len, _)| *len)
+        .map(|(_, ns)| ns)
+}
+
+/// Puts every namespaced resource that names no namespace in the namespace its kustomization
+/// sets (see [`kustomized_namespace`]), on the object and on its typed item, so that every
+/// comparison of namespaces sees where the resource is deployed.
+pub(crate) fn apply_namespaces(k: &mut Kubernetes) {
+    let mut set: Vec<Option<String>> = Vec::with_capacity(k.objects.len());
+    for o in &mut k.objects {
+        let ns = if o.namespace.is_none() && !CLUSTER_SCOPED.contains(&o.kind.as_str()) {
+            kustomized_namespace(&k.kustomizations, &o.loc.path).map(str::to_string)
+        } else {
+            None
+        };
+        if ns.is_some() {
+            o.namespace.clone_from(&ns);
+        }
+        set.push(ns);
+    }
+    macro_rules! fill {
+        ($($field:ident),*) => {$(
+            for item in &mut k.$field {
+                if item.namespace.is_none()
+                    && let Some(Some(ns)) = set.get(item.object)
+                {
+                    item.namespace = Some(ns.clone());
+                }
+            }
+        )*};
+    }
+    fill!(
+        workloads,
+        services,
+        ingresses,
+        hpas,
+        pdbs,
+        network_policies,
+        service_accounts,
+        roles,
+        role_bindings,
+        monitors,
+        destination_rules,
+        peer_authentications,
+        virtual_services,
+        scaled_objects,
+        canaries,
+        velero_schedules,
+        config_maps,
+        limit_ranges
+    );
+}
+
 /// Reads a kustomization file; `None` when it has no document.
 pub(crate) fn parse(src: &Source, docs: &[Node]) -> Option<KubeFile> {
     let doc = docs.first()?;

@@ -54,7 +54,9 @@ pub use kinds::{
 };
 pub use kustomize::{Kustomization, image_name};
 pub use links::{WorkloadLinks, host_matches_service};
-pub use selector::{LabelSelector, SelectorOp, SelectorRequirement, same_namespace};
+pub use selector::{
+    LabelSelector, SelectorOp, SelectorRequirement, same_namespace, same_namespace_exactly,
+};
 pub use workload::{
     Action, AntiAffinityTerm, Container, ContainerPort, EnvFrom, EnvFromSource, EnvValue, EnvVar,
     LifecycleHook, PodSecurityContext, PodSpec, Probe, ResourceList, Resources, RolloutKind,
@@ -733,6 +735,7 @@ pub(crate) fn assemble(mut files: Vec<KubeFile>) -> Kubernetes {
     for f in files {
         k.absorb(f.items);
     }
+    kustomize::apply_namespaces(&mut k);
     links::link(&mut k);
     k
 }
