@@ -4,6 +4,7 @@
 use super::selector::same_namespace;
 use super::{Ingress, Kubernetes, Object};
 use crate::Loc;
+use crate::yaml::Node;
 
 /// The annotation by which a GKE Ingress names its FrontendConfig.
 const FRONTEND_CONFIG_ANNOTATIONS: [&str; 2] = [
@@ -71,7 +72,7 @@ fn gateway_api(o: &Object, out: &mut Vec<GatewayListener>) {
     for l in listeners.as_seq() {
         let protocol = l
             .get("protocol")
-            .and_then(|p| p.as_str())
+            .and_then(Node::as_str)
             .unwrap_or_default()
             .trim()
             .to_ascii_uppercase();
@@ -92,14 +93,14 @@ fn istio(o: &Object, out: &mut Vec<GatewayListener>) {
     for s in servers.as_seq() {
         let protocol = s
             .at(&["port", "protocol"])
-            .and_then(|p| p.as_str())
+            .and_then(Node::as_str)
             .unwrap_or_default()
             .trim()
             .to_ascii_uppercase();
         let tls = s.get("tls");
         let https_redirect = tls
             .and_then(|t| t.get("httpsRedirect"))
-            .and_then(|r| r.as_bool())
+            .and_then(Node::as_bool)
             .unwrap_or(false);
         let terminates = tls.is_some_and(|t| {
             t.get("mode").is_some()
