@@ -9,8 +9,10 @@ use crate::{CheckContext, Evaluate, declare_check};
 declare_check! {
     /// ## What it checks
     /// No secret is committed to the repository: cloud credentials (AWS keys, GCP service-account
-    /// keys, Azure account keys), private keys, GitHub / GitLab / Slack / Stripe / Twilio /
-    /// SendGrid / npm / PyPI tokens, JWTs, passwords in URLs, Kubernetes Secrets with literal
+    /// keys and API keys, Azure account keys), private keys, GitHub (classic and fine-grained)
+    /// / GitLab / Slack / Stripe (live and test mode) / Twilio / SendGrid / npm / PyPI tokens,
+    /// each found by its own shape whatever name holds it, JWTs, passwords in URLs, Kubernetes
+    /// Secrets with literal
     /// data, and generic `password: ...` / `api_key = "..."` assignments whose value looks random
     /// (an entropy test keeps `password: changeme` and `${DB_PASSWORD}` out). Every text file is
     /// scanned, whatever its kind. Findings are always redacted: the rule, the first characters
