@@ -11,10 +11,9 @@ declare_check! {
     /// No secret is committed to the repository: cloud credentials (AWS keys, GCP service-account
     /// keys and API keys, Azure account keys), private keys, GitHub (classic and fine-grained)
     /// / GitLab / Slack / Stripe (live and test mode) / Twilio / SendGrid / npm / PyPI tokens,
-    /// each found by its own shape whatever name holds it, JWTs, passwords in URLs, Kubernetes
-    /// Secrets with literal
-    /// data, and generic `password: ...` / `api_key = "..."` assignments whose value looks random
-    /// (an entropy test keeps `password: changeme` and `${DB_PASSWORD}` out). Every text file is
+    /// each found by its own shape whatever name holds it, JWTs, passwords in URLs,
+    /// Kubernetes Secrets with literal data, and generic `password: ...` / `api_key = "..."`
+    /// assignments whose value looks random (an entropy test keeps `password: changeme` and `${DB_PASSWORD}` out). Every text file is
     /// scanned, whatever its kind. Findings are always redacted: the rule, the first characters
     /// and the length, never the value.
     ///
