@@ -873,7 +873,8 @@ fn parse(src: &Source, kind: FileKind, docs: Vec<yaml::Node>, out: &mut Collecte
         FileKind::Markdown => out.docs.extend(docs::parse(src, errors)),
         FileKind::Dashboard => out.dashboards.extend(dashboards::parse(src, errors)),
         FileKind::Report(format) => out.reports.extend(reports::parse(src, format, errors)),
-        FileKind::Manifest | FileKind::Kustomization | FileKind::HelmChart | FileKind::Other => {}
+        FileKind::Kustomization => out.kubernetes.extend(k8s::kustomize::parse(src, &docs)),
+        FileKind::Manifest | FileKind::HelmChart | FileKind::Other => {}
     }
 }
 

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use launchgate_core::{Finding, Outcome};
-use launchgate_evidence::prometheus::{QueueRef, Rule, Signal};
+use launchgate_evidence::prometheus::{QueueRef, Rule, Signal, metric_name, vector_selectors};
 
 use crate::CheckContext;
 use crate::kit::finish::{NOT_SCANNED, Tally, conclude_tally};
@@ -34,6 +34,42 @@ pub fn service_alerts<'a>(cx: &CheckContext<'a>) -> Vec<&'a Rule> {
 /// Every recording rule of the repository: alerts refer to them by name.
 pub fn recording_rules<'a>(cx: &CheckContext<'a>) -> Vec<&'a Rule> {
     cx.evidence.prometheus.recording_rules().collect()
+}
+
+/// Why an alert is about the alerting pipeline rather than the system, so that debouncing
+/// it with `for:` would defeat it; `None` for an ordinary alert.
+///
+/// - A dead man's switch (`Watchdog`, `DeadMansSwitch`, `Heartbeat`): an expression that
+///   reads no series (`vector(1)`, `1`, `vector(1) > 0`) and so always fires, or an alert
+///   whose annotations say it is always firing or a dead man's switch.
+/// - An inhibitor over other alerts (`InfoInhibitor`): an expression that reads only the
+///   `ALERTS` series, whose alerts already waited for their own `for:`.
+pub fn pipeline_alert(rule: &Rule) -> Option<&'static str> {
+    if let Some(expr) = rule.parsed() {
+        let names: Vec<Option<&str>> = vector_selectors(expr)
+            .into_iter()
+            .map(metric_name)
+            .collect();
+        if names.is_empty() {
+            return Some("an always-firing dead man's switch (its expression reads no series)");
+        }
+        if names
+            .iter()
+            .all(|n| n.is_some_and(|n| n == "ALERTS" || n == "ALERTS_FOR_STATE"))
+        {
+            return Some("an inhibitor over other alerts (it reads only `ALERTS`)");
+        }
+    }
+    let said = rule.annotations.values().any(|v| {
+        let text = v
+            .value
+            .to_ascii_lowercase()
+            .replace(['\'', '’', '-', '_'], " ");
+        ["dead man", "deadman", "always firing", "always be firing"]
+            .iter()
+            .any(|w| text.contains(w))
+    });
+    said.then_some("a dead man's switch (its annotations say it always fires)")
 }
 
 /// What an alert watches, reading the recording rules it refers to.

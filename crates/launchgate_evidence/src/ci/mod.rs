@@ -525,6 +525,52 @@ impl Job {
         }
     }
 
+    /// Whether the job deploys to a test cluster rather than to the service's environments:
+    /// a step creates a throwaway cluster (`kind create cluster`, `minikube start`,
+    /// `k3d cluster create`, the `helm/kind-action`, `medyagh/setup-minikube` or k3d
+    /// actions), or the job's environment or name is a test one (`e2e`, `test`, `tests`,
+    /// `kind`, `minikube`, `k3d`, as a word).
+    pub fn targets_test_cluster(&self) -> bool {
+        const CREATES: [&str; 5] = [
+            "kind create cluster",
+            "minikube start",
+            "k3d cluster create",
+            "ctlptl create cluster",
+            "kind load docker-image",
+        ];
+        const ACTIONS: [&str; 5] = [
+            "helm/kind-action",
+            "medyagh/setup-minikube",
+            "absaoss/k3d-action",
+            "nolar/setup-k3d-k3s",
+            "engineerd/setup-kind",
+        ];
+        const WORDS: [&str; 6] = ["e2e", "test", "tests", "kind", "minikube", "k3d"];
+        let creates = self.steps.iter().any(|s| {
+            s.run.as_ref().is_some_and(|r| {
+                let text = r.value.split_whitespace().collect::<Vec<_>>().join(" ");
+                CREATES.iter().any(|c| text.contains(c))
+            }) || s.uses.as_ref().is_some_and(|u| {
+                let u = u.value.to_ascii_lowercase();
+                ACTIONS.iter().any(|a| u.starts_with(a))
+            })
+        });
+        let test_name = |name: &str| {
+            name.to_ascii_lowercase()
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|w| WORDS.contains(&w))
+        };
+        creates
+            || self
+                .environment
+                .as_ref()
+                .is_some_and(|e| test_name(&e.value))
+            || [Some(&self.name), self.display_name.as_ref()]
+                .into_iter()
+                .flatten()
+                .any(|n| test_name(n))
+    }
+
     /// Job-level classification from the steps, falling back to what the parser found on the
     /// job itself (environment, name, reusable workflow).
     fn classify(&mut self, env_deploys: bool) {
@@ -536,6 +582,11 @@ impl Job {
             .find_map(|s| s.runs_tests.clone())
             .or(self.runs_tests.take());
         self.deploys = steps.iter().find_map(|s| s.deploys.clone()).or(job_deploy);
+        // A deploy to a throwaway test cluster, or to an environment named for tests, is a
+        // test of the manifests, not a deploy of the service.
+        if self.deploys.is_some() && self.targets_test_cluster() {
+            self.deploys = None;
+        }
         if self.deploys.is_none()
             && env_deploys
             && let Some(env) = &self.environment

@@ -51,7 +51,7 @@ static TESTS: Re = LazyLock::new(|| {
       | dotnet\s+test
       | bundle\s+exec\s+(?:rspec|rake\s+(?:test|spec))
       | rake\s+(?:test|spec)
-      | make\b[^\n;&|\#]*?\s(?:tests?|check|(?:unit|integration|e2e)[-_]?tests?|tests?[-_][\w-]+)
+      | make\b[^\n;&|\#]*?\s(?:tests?[-_][\w-]+|(?:unit|integration|e2e)[-_]?tests?|tests?|check)
       | (?:mix|swift|deno|bazel|bazelisk|sbt|lein|zig|flutter|dart|stack|cabal|hatch)\s+test
       | python[\d.]*\b[^\n;&|\#]*?\s-m\s+(?:pytest|unittest|tox|nox)
       | php\s+artisan\s+test
@@ -235,9 +235,12 @@ pub(super) fn scan_text(text: &str) -> Found {
             continue;
         }
         if found.tests.is_none() {
-            found.tests = captures(&TESTS, line)
-                .or_else(|| captures(&TEST_TOOLS, line))
+            // `make check-clean-work-tree` runs a target named `check-...`, not `make check`.
+            let named = captures(&TESTS, line)
                 .and_then(|c| c.get(1))
+                .filter(|m| !line[m.end()..].starts_with('-'));
+            found.tests = named
+                .or_else(|| captures(&TEST_TOOLS, line).and_then(|c| c.get(1)))
                 .map(|m| hit(&m, here));
         }
         if found.deploy.is_none() {
@@ -521,6 +524,9 @@ mod unit {
         for no in ["deploy", "test", "unhealthy", "e2e"] {
             assert!(!is_smoke_name(no), "{no}");
         }
+        assert!(scan_text("make check").tests.is_some());
+        assert!(scan_text("make -C src test-unit").tests.is_some());
+        assert!(scan_text("make check-clean-work-tree").tests.is_none());
         assert!(is_production("production"));
         assert!(is_production("prod-eu"));
         assert!(!is_production("staging"));

@@ -34,6 +34,13 @@ impl Docs {
             .ok()
             .map(|i| &self.documents[i])
     }
+
+    /// The first document, in path order, whose path equals `path` ignoring ASCII case.
+    pub fn get_ignoring_case(&self, path: &str) -> Option<&Document> {
+        self.documents
+            .iter()
+            .find(|d| d.path.eq_ignore_ascii_case(path))
+    }
 }
 
 /// One Markdown file.

@@ -56,7 +56,10 @@ impl Docs {
     ///
     /// A path without `.md` is tried as written, then with `.md`, `/README.md` and
     /// `/index.md` (a `.html` page as its `.md` source); a query string is ignored; `%20` and
-    /// other escapes are decoded.
+    /// other escapes are decoded. When no candidate exists as written, the first document
+    /// (in path order) whose path equals a candidate ignoring ASCII case is taken, since
+    /// static site generators such as Hugo lowercase the paths of their URLs
+    /// (`.../kubepodcrashlooping` for `KubePodCrashLooping.md`).
     pub fn resolve<'a>(
         &'a self,
         link: &str,
@@ -117,7 +120,13 @@ impl Docs {
         };
         let dir_like = base.ends_with('/') || path.is_empty();
         let tried = candidates(&path, dir_like);
-        match tried.iter().find_map(|p| self.get(p)) {
+        // Static site generators (Hugo) lowercase paths in URLs: when no path matches as
+        // written, one that matches ignoring ASCII case does.
+        let found = tried
+            .iter()
+            .find_map(|p| self.get(p))
+            .or_else(|| tried.iter().find_map(|p| self.get_ignoring_case(p)));
+        match found {
             Some(doc) => Resolution::Document {
                 doc,
                 anchor: fragment.map(|f| anchor(doc, f)),

@@ -198,6 +198,34 @@ impl Ingress {
             .or_else(|| self.annotation("nginx.ingress.kubernetes.io/ssl-redirect"))
     }
 
+    /// The annotation by which the platform's load balancer terminates TLS for every host
+    /// with a certificate it holds (see [`PLATFORM_CERTIFICATE_ANNOTATIONS`]), when set to a
+    /// non-empty value.
+    pub fn platform_certificate(&self) -> Option<(&'static str, &Located<String>)> {
+        PLATFORM_CERTIFICATE_ANNOTATIONS.iter().find_map(|k| {
+            self.annotations
+                .get(*k)
+                .filter(|v| !v.value.trim().is_empty())
+                .map(|v| (*k, v))
+        })
+    }
+
+    /// The annotation that makes the controller answer plain HTTP with a redirect to HTTPS
+    /// (see [`HTTPS_REDIRECT_ANNOTATIONS`]), when it is on: `"true"`, or a port as the AWS
+    /// Load Balancer Controller writes it (`'443'`).
+    pub fn https_redirect(&self) -> Option<(&'static str, &Located<String>)> {
+        HTTPS_REDIRECT_ANNOTATIONS.iter().find_map(|k| {
+            self.annotations
+                .get(*k)
+                .filter(|v| {
+                    let v = v.value.trim();
+                    v.eq_ignore_ascii_case("true")
+                        || (!v.is_empty() && v.chars().all(|c| c.is_ascii_digit()))
+                })
+                .map(|v| (*k, v))
+        })
+    }
+
     /// The rule hosts no `tls` entry covers (an entry without hosts covers every host; a
     /// `*.example.com` entry covers one label below `example.com`).
     pub fn hosts_without_tls(&self) -> impl Iterator<Item = &Located<String>> {
@@ -208,6 +236,28 @@ impl Ingress {
         })
     }
 }
+
+/// Ingress annotations by which a cloud load balancer terminates TLS with a certificate the
+/// platform holds, for every host of the Ingress: GKE managed and pre-shared certificates,
+/// the AWS Load Balancer Controller's ACM certificates, Azure Application Gateway's
+/// certificates.
+pub const PLATFORM_CERTIFICATE_ANNOTATIONS: &[&str] = &[
+    "networking.gke.io/managed-certificates",
+    "ingress.gcp.kubernetes.io/pre-shared-cert",
+    "alb.ingress.kubernetes.io/certificate-arn",
+    "appgw.ingress.kubernetes.io/appgw-ssl-certificate",
+];
+
+/// Ingress annotations that make the controller redirect plain HTTP to HTTPS even without a
+/// `spec.tls` entry (TLS terminated by the platform or in front of the controller):
+/// ingress-nginx `force-ssl-redirect`, the AWS Load Balancer Controller's `ssl-redirect`,
+/// Azure Application Gateway's `ssl-redirect`, Traefik v1 and others' `ssl-redirect`.
+pub const HTTPS_REDIRECT_ANNOTATIONS: &[&str] = &[
+    "nginx.ingress.kubernetes.io/force-ssl-redirect",
+    "alb.ingress.kubernetes.io/ssl-redirect",
+    "appgw.ingress.kubernetes.io/ssl-redirect",
+    "ingress.kubernetes.io/ssl-redirect",
+];
 
 /// Whether a TLS host (possibly `*.domain`) covers a rule host.
 fn tls_host_covers(tls_host: &str, host: &str) -> bool {

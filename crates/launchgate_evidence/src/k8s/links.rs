@@ -4,14 +4,16 @@
 use std::collections::BTreeMap;
 
 use super::kinds::{MonitorKind, TargetRef};
-use super::selector::{LabelSelector, same_namespace};
+use super::selector::{LabelSelector, same_namespace, same_namespace_exactly};
 use super::{Kubernetes, Workload};
 
 /// Indices, into the vectors of [`Kubernetes`], of the objects that concern one workload.
 /// Each list is ascending (so in path/line order). Read them through the `*_for` methods of
 /// [`Kubernetes`] (`kubernetes.pdbs_for(&workload)`).
 ///
-/// Matching rules: namespaces match when equal or either is unset; selectors match the pod
+/// Matching rules: namespaces match when equal or either is unset, except for
+/// NetworkPolicies, which select pods of their own namespace only (equal, or both unset);
+/// a kustomization's `namespace:` is applied first. Selectors match the pod
 /// template labels (for a Rollout with `workloadRef` and no template, the referenced
 /// workload's pod labels).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -350,7 +352,7 @@ impl<'a> Indexes<'a> {
         l.network_policies = self
             .network_policies
             .matching(&k.network_policies, labels, |p| {
-                same_ns(p.namespace.as_ref()) && p.selects(labels)
+                same_namespace_exactly(p.namespace.as_deref(), ns) && p.selects(labels)
             });
         l.peer_authentications =
             self.peer_authentications

@@ -24,8 +24,10 @@
 //! object (`spec_loc`, `loc`). Values of the wrong shape (a string where a mapping belongs)
 //! are reported as evidence errors with the field path.
 
+mod edge;
 mod image;
 mod kinds;
+pub(crate) mod kustomize;
 mod links;
 mod read;
 mod selector;
@@ -40,17 +42,21 @@ use std::sync::Arc;
 use crate::yaml::{Node, Value};
 use crate::{EvidenceError, Loc, Source};
 
+pub use edge::GatewayListener;
 pub use image::ImageRef;
 pub use kinds::{
-    Canary, ConfigEntry, ConfigMap, DestinationRule, Hpa, HpaMetric, HttpRoute, Ingress,
-    IngressBackend, IngressTls, LimitRange, LimitRangeItem, MESH_ROOT_NAMESPACE, Monitor,
-    MonitorEndpoint, MonitorKind, NamespaceSelector, NetworkPolicy, NetworkPolicyRule, Pdb,
-    PeerAuthentication, PolicyRule, RATE_LIMIT_ANNOTATIONS, Retries, Role, RoleBinding, RoleRef,
-    ScaledObject, Service, ServiceAccount, ServicePort, Subject, TargetRef, VeleroSchedule,
-    VirtualService,
+    Canary, ConfigEntry, ConfigMap, DestinationRule, HTTPS_REDIRECT_ANNOTATIONS, Hpa, HpaMetric,
+    HttpRoute, Ingress, IngressBackend, IngressTls, LimitRange, LimitRangeItem,
+    MESH_ROOT_NAMESPACE, Monitor, MonitorEndpoint, MonitorKind, NamespaceSelector, NetworkPolicy,
+    NetworkPolicyRule, PLATFORM_CERTIFICATE_ANNOTATIONS, Pdb, PeerAuthentication, PolicyRule,
+    RATE_LIMIT_ANNOTATIONS, Retries, Role, RoleBinding, RoleRef, ScaledObject, Service,
+    ServiceAccount, ServicePort, Subject, TargetRef, VeleroSchedule, VirtualService,
 };
+pub use kustomize::{Kustomization, image_name};
 pub use links::{WorkloadLinks, host_matches_service};
-pub use selector::{LabelSelector, SelectorOp, SelectorRequirement, same_namespace};
+pub use selector::{
+    LabelSelector, SelectorOp, SelectorRequirement, same_namespace, same_namespace_exactly,
+};
 pub use workload::{
     Action, AntiAffinityTerm, Container, ContainerPort, EnvFrom, EnvFromSource, EnvValue, EnvVar,
     LifecycleHook, PodSecurityContext, PodSpec, Probe, ResourceList, Resources, RolloutKind,
@@ -283,6 +289,8 @@ pub struct Kubernetes {
     pub velero_schedules: Vec<VeleroSchedule>,
     pub config_maps: Vec<ConfigMap>,
     pub limit_ranges: Vec<LimitRange>,
+    /// Kustomization files, by path.
+    pub kustomizations: Vec<Kustomization>,
 }
 
 impl Kubernetes {
@@ -466,6 +474,7 @@ impl Kubernetes {
             limit_ranges
         );
         self.objects.append(&mut other.objects);
+        self.kustomizations.append(&mut other.kustomizations);
     }
 }
 
@@ -726,6 +735,7 @@ pub(crate) fn assemble(mut files: Vec<KubeFile>) -> Kubernetes {
     for f in files {
         k.absorb(f.items);
     }
+    kustomize::apply_namespaces(&mut k);
     links::link(&mut k);
     k
 }

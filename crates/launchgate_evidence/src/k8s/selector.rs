@@ -97,6 +97,14 @@ pub fn same_namespace(a: Option<&str>, b: Option<&str>) -> bool {
     }
 }
 
+/// Whether two resources are in the same namespace when the answer decides isolation: the
+/// same namespace written (after a kustomization's `namespace:` is applied), or neither
+/// naming one (both land in the namespace they are applied to). One naming a namespace and
+/// the other none are not known to meet, unlike [`same_namespace`].
+pub fn same_namespace_exactly(a: Option<&str>, b: Option<&str>) -> bool {
+    a == b
+}
+
 /// Reads a `metav1.LabelSelector` at `parent[key]`; `None` when absent or `null`.
 pub(super) fn read_selector(
     r: &mut Reader<'_>,

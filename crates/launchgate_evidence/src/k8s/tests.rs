@@ -789,10 +789,17 @@ spec:
 ---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
-metadata: {name: deny-all}
+metadata: {name: deny-all, namespace: prod}
 spec:
   podSelector: {}
   policyTypes: [Ingress, Egress]
+---
+# No namespace: not known to be `prod`, so it does not select the workload.
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: unplaced}
+spec:
+  podSelector: {}
 ---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy

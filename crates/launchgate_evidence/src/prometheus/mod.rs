@@ -23,9 +23,9 @@ pub use rules::{duration_seconds, vector_selectors, visit};
 pub use signals::{
     QueueRef, Signal, is_availability, is_backup_health, is_backup_name, is_dead_letter_depth,
     is_dlq_name, is_error_name, is_error_rate, is_grpc_error_matcher, is_http_error_matcher,
-    is_latency, is_latency_name, is_queue_depth, is_queue_name, is_saturation, is_saturation_name,
-    is_traffic, metric_name, name_words, queue_names, queue_refs, queue_refs_resolved,
-    selects_errors, signals, signals_resolved,
+    is_latency, is_latency_name, is_observation_count, is_queue_depth, is_queue_name,
+    is_saturation, is_saturation_name, is_traffic, metric_name, name_words, queue_names,
+    queue_refs, queue_refs_resolved, selects_errors, signals, signals_resolved,
 };
 pub use slo::{SLOTH_DEFAULT_WINDOW, SloSpec, SloTool, openslo_duration_seconds, sli_kind};
 

@@ -405,9 +405,22 @@ pub fn is_latency_name(name: &str) -> bool {
         || s.contains("request_time")
 }
 
-/// Latency: `histogram_quantile` (or `histogram_avg`, `histogram_fraction`) over a request
-/// histogram, a duration or latency metric (summary quantiles, `_bucket`, `_sum`), or a
-/// recording rule named for it. Backup durations and message ages are not request latency.
+/// Whether a duration metric or recording rule name counts observations rather than
+/// measuring time: `http_request_duration_seconds_count`, or a recording rule over it such as
+/// `job:http_request_duration_seconds_count:rate5m`. The `_count` series of a histogram or
+/// summary is a request counter; a ratio of those counts filtered by status is an error rate.
+pub fn is_observation_count(name: &str) -> bool {
+    name.split(':')
+        .any(|part| part == "count" || part.ends_with("_count"))
+}
+
+/// Latency: classified by what the expression measures, never by a name alone.
+/// `histogram_quantile` (or `histogram_avg`, `histogram_fraction`) over a request
+/// histogram, or a duration or latency metric that carries time (summary quantiles,
+/// `_bucket`, `_sum` as in an average `_sum / _count`), or a recording rule named for it.
+/// The `_count` series of a duration histogram counts requests ([`is_observation_count`]):
+/// a ratio of those counts filtered by an error status is an error rate, not latency.
+/// Backup durations and message ages are not request latency.
 pub fn is_latency(expr: &Expr) -> bool {
     let sels: Vec<&VectorSelector> = vector_selectors(expr)
         .into_iter()
@@ -421,9 +434,9 @@ pub fn is_latency(expr: &Expr) -> bool {
         .iter()
         .any(|h| f.contains(h));
     histogram
-        || sels
-            .iter()
-            .any(|vs| metric_name(vs).is_some_and(is_latency_name))
+        || sels.iter().any(|vs| {
+            metric_name(vs).is_some_and(|n| is_latency_name(n) && !is_observation_count(n))
+        })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -874,6 +887,35 @@ mod tests {
             [Latency]
         );
         assert_eq!(of("job:request_latency_seconds:p99 > 0.3"), [Latency]);
+        // The share of requests slower than a bucket: latency.
+        assert_eq!(
+            of(
+                "sum(rate(api_duration_seconds_bucket{le=\"0.3\"}[1h])) / sum(rate(api_duration_seconds_count[1h])) < 0.99"
+            ),
+            [Latency]
+        );
+        // A ratio of a duration histogram's `_count` filtered by 5xx is an error rate (the
+        // kube-prometheus GrafanaRequestsFailing shape), not latency, also through a
+        // recording rule over the counts.
+        let failing = "100 * sum without (status_code) (namespace_job_handler_statuscode:grafana_http_request_duration_seconds_count:rate5m{status_code=~\"5..\"}) / sum without (status_code) (namespace_job_handler_statuscode:grafana_http_request_duration_seconds_count:rate5m) > 50";
+        assert_eq!(of(failing), [ErrorRate]);
+        assert_eq!(
+            of(
+                "sum(rate(http_server_duration_seconds_count{code=~\"5..\"}[5m])) / sum(rate(http_server_duration_seconds_count[5m])) > 0.05"
+            ),
+            [ErrorRate]
+        );
+        // Requests counted from a duration histogram are traffic.
+        assert_eq!(
+            of("sum(rate(http_request_duration_seconds_count[5m])) < 1"),
+            [Traffic]
+        );
+        assert!(is_observation_count(
+            "job:http_request_duration_seconds_count:rate5m"
+        ));
+        assert!(!is_observation_count(
+            "http_request_duration_seconds_bucket"
+        ));
         assert!(!is_latency(&parse(
             "sum(rate(http_requests_total[5m])) < 1"
         )));

@@ -8,10 +8,8 @@
 //!
 //! Not reported: placeholders (`changeme`, `<password>`, `your-api-key`, `xxxx`, `example`,
 //! ...), references (`${VAR}`, `$VAR`, `{{ .Values.x }}`, `%(x)s`, `process.env.X`), AWS's
-//! documented example keys, empty values, Stripe test-mode keys (`sk_test_`: they reach no live
-//! data or money, and reporting them is the false positive users complain about), and any
-//! value on a line carrying `launchgate:allow-secret <reason>` or below a comment line carrying
-//! it. Such values are listed in [`Secrets::allowed`]. A marker without a reason suppresses
+//! documented example keys, empty values, and any value on a line carrying
+//! `launchgate:allow-secret <reason>` or below a comment line carrying it. Such values are listed in [`Secrets::allowed`]. A marker without a reason suppresses
 //! nothing and is itself a finding (`bare-allow-marker`).
 
 mod engine;

@@ -178,13 +178,30 @@ pub(super) const RULES: &[RuleDef] = &[
         ],
         check: Check::LastSegment,
     },
-    // Stripe live-mode secret and restricted keys (test-mode keys are deliberately not reported).
+    // Stripe live-mode secret and restricted keys.
     RuleDef {
         id: "stripe-secret-key",
         description: "Stripe live secret key",
         keywords: &["sk_live_", "rk_live_"],
         patterns: &[r"(?-u:\b)((?:sk|rk)_live_[0-9A-Za-z]{20,247})(?-u:\b)"],
         check: Check::Random { skip: 8 },
+    },
+    // Stripe test-mode secret and restricted keys, found by their own shape wherever they are
+    // written: they read and write the account's test data and are revoked like live keys.
+    RuleDef {
+        id: "stripe-test-secret-key",
+        description: "Stripe test-mode secret key",
+        keywords: &["sk_test_", "rk_test_"],
+        patterns: &[r"(?-u:\b)((?:sk|rk)_test_[0-9A-Za-z]{20,247})(?-u:\b)"],
+        check: Check::Random { skip: 8 },
+    },
+    // Google Cloud API keys: AIza + 35 characters of [0-9A-Za-z_-].
+    RuleDef {
+        id: "gcp-api-key",
+        description: "Google Cloud API key",
+        keywords: &["aiza"],
+        patterns: &[r"(?-u:\b)(AIza[0-9A-Za-z_-]{35})(?:$|[^0-9A-Za-z_-])"],
+        check: Check::Random { skip: 4 },
     },
     // Twilio API key SIDs (SK + 32 hex) on lines that talk about Twilio or an API key.
     RuleDef {

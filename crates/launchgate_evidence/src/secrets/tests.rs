@@ -127,6 +127,8 @@ fn plants() -> Vec<Plant> {
         + "T04QJ8K2Z/B07HX3M9V/"
         + &rnd(14, ALNUM, 24);
     let stripe = format!("{}{}", "sk_li", "ve_") + &rnd(15, ALNUM, 99);
+    let stripe_test = format!("{}{}", "rk_te", "st_") + &rnd(40, ALNUM, 99);
+    let gcp = format!("{}{}", "AI", "za") + &rnd(41, B64URL, 35);
     let twilio_key = format!("S{}", "K") + &rnd(16, HEX, 32);
     let twilio_token = rnd(17, HEX, 32);
     let sendgrid = format!("S{}", "G.") + &rnd(18, B64URL, 22) + "." + &rnd(19, B64URL, 43);
@@ -206,6 +208,20 @@ fn plants() -> Vec<Plant> {
             "Stripe.api_key = '",
             &stripe,
             "'\n",
+        ),
+        plant(
+            "stripe-test-secret-key",
+            "pay_test.rb",
+            "Stripe.api_key = '",
+            &stripe_test,
+            "'\n",
+        ),
+        plant(
+            "gcp-api-key",
+            "maps.js",
+            "const maps = loadMaps({ key: '",
+            &gcp,
+            "' });\n",
         ),
         plant(
             "twilio-api-key",
@@ -419,16 +435,34 @@ fn low_entropy_words_and_metadata_names_are_not_reported() {
     for line in lines {
         assert_eq!(reported("settings.yaml", line), vec![], "{line}");
     }
-    // Stripe test-mode keys are deliberately ignored, in any context.
-    let test_key = format!("{}{}", "sk_te", "st_") + &rnd(31, ALNUM, 24);
-    assert_eq!(
-        reported("pay.env", &format!("STRIPE_KEY={test_key}\n")),
-        vec![]
-    );
-    assert_eq!(
-        reported("pay.env", &format!("STRIPE_SECRET_KEY={test_key}\n")),
-        vec![]
-    );
+}
+
+#[test]
+fn vendor_keys_are_found_by_their_own_shape_whatever_name_holds_them() {
+    // Built at run time so that no key shape is written in the source.
+    let stripe_test = format!("{}{}", "sk_te", "st_") + &rnd(31, ALNUM, 24);
+    let gcp = format!("{}{}", "AI", "za") + &rnd(36, ALNUM, 35);
+    let pat = format!("{}{}", "github", "_pat_") + &rnd(37, ALNUM, 22) + "_" + &rnd(38, ALNUM, 59);
+    let xoxa = format!("{}{}", "xo", "xa-") + "2840193857-5927381046-" + &rnd(39, ALNUM, 24);
+    for (rule, key) in [
+        ("stripe-test-secret-key", &stripe_test),
+        ("gcp-api-key", &gcp),
+        ("github-fine-grained-token", &pat),
+        ("slack-token", &xoxa),
+    ] {
+        for line in [
+            format!("STRIPE_KEY={key}\n"),
+            format!("const client = new Client(\"{key}\");\n"),
+            format!("value: {key}\n"),
+        ] {
+            let found = reported("app/config.js", &line);
+            assert_eq!(
+                found.iter().map(|f| f.rule).collect::<Vec<_>>(),
+                [rule],
+                "{line}"
+            );
+        }
+    }
 }
 
 #[test]

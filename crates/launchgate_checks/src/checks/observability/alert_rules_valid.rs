@@ -5,7 +5,7 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::prometheus::{Rule, duration_seconds};
 
 use crate::kit::alerts::conclude_alerts;
-use crate::kit::alerts::{alert_name, service_alerts};
+use crate::kit::alerts::{alert_name, pipeline_alert, service_alerts};
 use crate::kit::finish::Tally;
 use crate::{CheckContext, Evaluate, declare_check};
 
@@ -16,7 +16,11 @@ declare_check! {
     /// - its expression parses as PromQL (the finding is at its `expr:` line, with the
     ///   parser's message);
     /// - it has a `for:` duration of at least one minute: without `for`, or with `for: 0s`, an
-    ///   alert fires on a single evaluation, so one slow scrape pages someone;
+    ///   alert fires on a single evaluation, so one slow scrape pages someone. Alerts about
+    ///   the alerting pipeline itself need no `for:`, since debouncing them only delays them:
+    ///   a dead man's switch (`Watchdog`: an expression that reads no series, such as
+    ///   `vector(1)`, or annotations that say it is always firing or a dead man's switch)
+    ///   and an inhibitor whose expression reads only `ALERTS` (`InfoInhibitor`);
     /// - it has a non-empty `severity` label;
     /// - it has a `summary` or `description` annotation (or `message`, as some mixins write).
     ///
@@ -101,7 +105,19 @@ fn judge(rule: &Rule, t: &mut Tally) {
         )),
         Ok(_) => ok.push("valid PromQL".to_string()),
     }
-    match &rule.for_ {
+    // Debouncing a dead man's switch or an inhibitor would only delay it.
+    let pipeline = pipeline_alert(rule).filter(|_| {
+        rule.for_
+            .as_ref()
+            .is_none_or(|f| duration_seconds(&f.value).is_some())
+    });
+    if let Some(why) = pipeline {
+        ok.push(match &rule.for_ {
+            None => format!("no `for:` needed ({why})"),
+            Some(f) => format!("for {} ({why})", f.value),
+        });
+    } else {
+        match &rule.for_ {
         None => t.failures.push(fail(
             "has no `for:`, so it fires on a single evaluation; add `for: 5m` or longer".to_string(),
             &rule.loc,
@@ -130,6 +146,7 @@ fn judge(rule: &Rule, t: &mut Tally) {
             )),
             Some(_) => ok.push(format!("for {}", f.value)),
         },
+    }
     }
     match rule.labels.get("severity") {
         None => t.failures.push(fail(

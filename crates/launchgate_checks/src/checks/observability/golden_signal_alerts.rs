@@ -15,8 +15,12 @@ declare_check! {
     /// The service's alerts cover its golden signals, found by reading their PromQL rather
     /// than their names: at least one alert watches the **error rate** (5xx or non-2xx status
     /// codes, non-OK gRPC codes, `*_errors_total` over a total, an SLO burn rate) and one the
-    /// **latency** (`histogram_quantile` over a duration histogram, a duration or latency
-    /// summary). An alert on a recording rule counts for what the recording rule computes
+    /// **latency** (`histogram_quantile` over a duration histogram, the share of requests
+    /// under a `_bucket`, an average `_sum / _count`, a duration or latency summary). An
+    /// alert is classified by what its expression measures, not by the words in a metric
+    /// name: the `_count` series of a duration histogram counts requests, so a ratio of those
+    /// counts filtered by an error status (`status_code=~"5.."`) is an error rate, not
+    /// latency. An alert on a recording rule counts for what the recording rule computes
     /// (`job:http_errors:ratio_rate5m`, by its name or its own expression).
     ///
     /// When the manifest declares queues (`kind: queue` dependencies), each queue also needs

@@ -16,7 +16,10 @@ declare_check! {
     ///
     /// A deploy is a job that runs `kubectl apply`, `helm upgrade`, `argocd app sync`,
     /// `terraform apply`, `aws ecs update-service` and the like, a deploy action, or (GitHub)
-    /// a job with a production environment (GitLab: any environment). A smoke test is a job or
+    /// a job with a production environment (GitLab: any environment). A job that deploys to
+    /// a throwaway test cluster (it creates one with kind, minikube or k3d) or to a test
+    /// environment (its environment or name says `e2e`, `test`, `kind`, ...) tests the
+    /// manifests and is not a deploy of the service. A smoke test is a job or
     /// step named `smoke`, `post-deploy`, `synthetic` or `health-check`, a `k6 run` /
     /// `newman run` / `artillery run`, or a `curl --fail` of a health endpoint. It counts when
     /// it runs after the deploy: in a job that needs the deploy job (directly or through other

@@ -29,7 +29,9 @@ declare_check! {
     ///   `blueGreen` strategy. StatefulSets and DaemonSets replace pods one at a time and are
     ///   not judged here.
     /// - Delivery: a CI job deploys on pushes to the default branch (GitHub Actions, GitLab
-    ///   CI, Jenkins, ...), or a GitOps controller applies main continuously: an Argo CD
+    ///   CI, Jenkins, ...; a job deploying to a throwaway kind, minikube or k3d cluster or to
+    ///   an `e2e` / `test` environment does not count, see OPS-007), or a GitOps controller
+    ///   applies main continuously: an Argo CD
     ///   `Application` with `syncPolicy.automated`, or a Flux `Kustomization` or
     ///   `HelmRelease`. When CI exists but no pipeline deploys on merge to main, the check fails
     ///   at the deploy job that runs some other way, or at the first pipeline. Without any CI

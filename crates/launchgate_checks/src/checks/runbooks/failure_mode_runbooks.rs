@@ -21,7 +21,9 @@ declare_check! {
     ///   (`pool_size`): a runbook heading or paragraph talks about the pool being exhausted
     ///   (exhausted, saturated, starved, "too many connections", "no idle connections");
     /// - **bad deploy**: a rollback procedure with commands is written somewhere in the
-    ///   repository, or a runbook covers a bad deploy or release.
+    ///   repository, or a runbook covers a bad deploy or release: a heading about rolling
+    ///   back or a bad deploy or release, or a paragraph about it followed by a command block
+    ///   in the same section. The word "rollback" in a passing sentence is not a runbook.
     ///
     /// Runbooks are the documents alerts link and the Markdown files under `runbook(s)/` or
     /// `playbook(s)/` (see RUN-002). The finding names each failure mode that lacks a runbook,
@@ -109,8 +111,9 @@ fn pool_exhaustion(doc: &Document) -> Option<&Loc> {
         .min_by_key(|l| l.start)
 }
 
-/// Where a runbook covers a bad deploy: a heading or text about rolling back or a bad
-/// deploy / release.
+/// Where a runbook covers a bad deploy: a heading about rolling back or a bad deploy /
+/// release (a section about it), or a paragraph about it followed by a command block in the
+/// same section (the steps). A passing mention ("we rarely need a rollback") is neither.
 fn bad_deploy(doc: &Document) -> Option<&Loc> {
     let hit = |text: &str| {
         let w = classify::words(text);
@@ -125,11 +128,33 @@ fn bad_deploy(doc: &Document) -> Option<&Loc> {
         });
         classify::about_rollback(text) || (deploy && bad)
     };
+    // The end of the innermost section holding a location (the first heading, or the end of
+    // the document, before any heading).
+    let section_end = |loc: &Loc| {
+        doc.sections
+            .iter()
+            .filter(|s| s.contains(loc))
+            .max_by_key(|s| s.start)
+            .map_or_else(
+                || doc.headings.first().map_or(usize::MAX, |h| h.loc.start),
+                |s| s.end,
+            )
+    };
+    let steps_follow = |loc: &Loc| {
+        let end = section_end(loc);
+        doc.command_blocks()
+            .any(|c| c.loc.start > loc.start && c.loc.start < end)
+    };
     doc.headings
         .iter()
         .filter(|h| hit(&h.text))
         .map(|h| &h.loc)
-        .chain(doc.blocks.iter().filter(|b| hit(&b.text)).map(|b| &b.loc))
+        .chain(
+            doc.blocks
+                .iter()
+                .filter(|b| hit(&b.text) && steps_follow(&b.loc))
+                .map(|b| &b.loc),
+        )
         .min_by_key(|l| l.start)
 }
 

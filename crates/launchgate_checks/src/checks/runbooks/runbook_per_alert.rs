@@ -23,7 +23,9 @@ declare_check! {
     ///   `## Step 1: Assess` is `#step-1-assess`, a second `## Diagnose` is `#diagnose-1`);
     /// - a URL under a prefix of policy `runbook_url_prefixes`
     ///   (`{"https://runbooks.acme.dev/payments/": "docs/runbooks/"}`) is checked the same way
-    ///   in that folder (`x`, `x.md`, `x/README.md`, `x/index.md`);
+    ///   in that folder (`x`, `x.md`, `x/README.md`, `x/index.md`). A path that exists
+    ///   only in another case is accepted, since static site generators such as Hugo
+    ///   lowercase URLs (`.../kubepodcrashlooping` is `KubePodCrashLooping.md`);
     /// - any other URL (a wiki, a GitHub link) cannot be checked from the repository: it
     ///   passes, and the evidence says it was not verified.
     ///

@@ -13,9 +13,15 @@ use crate::{CheckContext, Evaluate, declare_check};
 declare_check! {
     /// ## What it checks
     /// Pods that serve traffic shut down gracefully: each serving container has a `preStop`
-    /// hook or the pod sets `terminationGracePeriodSeconds`, and the grace period (default
-    /// 30 seconds) is longer than the `preStop` sleep, so the drain can finish before the
-    /// kill.
+    /// hook, and the pod's grace period (`terminationGracePeriodSeconds`, default 30 seconds)
+    /// is longer than the `preStop` sleep, so the drain can finish before the kill.
+    ///
+    /// The rule judges what the pod does, not what it spells out. Without a `preStop` hook
+    /// nothing keeps the container serving while its endpoint is removed from Services and
+    /// load balancers, so the container fails whatever its grace period: writing
+    /// `terminationGracePeriodSeconds` does not bridge that gap, and a value below the
+    /// default 30 seconds gives in-flight requests less time to finish, not more (the
+    /// finding says so). An explicit grace period and the default are judged alike.
     ///
     /// Serving containers are the main containers of long-running workloads (Deployments,
     /// StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers, Argo Rollouts,
@@ -194,31 +200,40 @@ fn judge(
     let resource = c.resource(w);
     let grace = pod.termination_grace_period_seconds.as_ref();
     let Some(hook) = &c.pre_stop else {
-        match grace {
-            None => failures.push(
-                Finding::new(format!(
-                    "{resource} serves traffic but has no preStop hook and the pod sets no terminationGracePeriodSeconds: nothing gives in-flight requests time to drain"
-                ))
-                .at(Some(c.loc.location()))
-                .resource(resource),
-            ),
-            Some(g) if g.value <= 0 => failures.push(
-                Finding::new(format!(
+        let (text, at) = match grace {
+            Some(g) if g.value <= 0 => (
+                format!(
                     "{resource} serves traffic and terminationGracePeriodSeconds is {}: the pod is killed without a drain",
                     g.value
-                ))
-                .at(Some(g.loc.location()))
-                .resource(resource),
+                ),
+                &g.loc,
             ),
-            Some(g) => evidence.push(
-                Finding::new(format!(
-                    "{resource}: the pod allows {}s to drain after SIGTERM",
+            Some(g) if g.value < DEFAULT_GRACE => (
+                format!(
+                    "{resource} serves traffic, has no preStop hook, and terminationGracePeriodSeconds is {}, shorter than the default {DEFAULT_GRACE}: in-flight requests get less time to drain, and nothing keeps the container serving while its endpoint is removed; add a preStop sleep and a grace period longer than it plus the longest request",
                     g.value
-                ))
-                .at(Some(g.loc.location()))
-                .resource(resource),
+                ),
+                &g.loc,
             ),
-        }
+            Some(g) => (
+                format!(
+                    "{resource} serves traffic but has no preStop hook: a grace period of {}s does not keep it serving while its endpoint is removed from Services and load balancers, so requests still routed to it are dropped; add a preStop sleep shorter than the grace period",
+                    g.value
+                ),
+                &c.loc,
+            ),
+            None => (
+                format!(
+                    "{resource} serves traffic but has no preStop hook: nothing keeps it serving while its endpoint is removed from Services and load balancers, so requests still routed to it after SIGTERM are dropped; add a preStop sleep shorter than the grace period (default {DEFAULT_GRACE}s)"
+                ),
+                &c.loc,
+            ),
+        };
+        failures.push(
+            Finding::new(text)
+                .at(Some(at.location()))
+                .resource(resource),
+        );
         return;
     };
     let grace_value = grace.map_or(DEFAULT_GRACE, |g| g.value);

@@ -1,7 +1,8 @@
 //! SEC-010 encryption-in-transit: Traffic is encrypted in transit.
 
 use launchgate_core::{Finding, Outcome, Tier};
-use launchgate_evidence::k8s::{Kubernetes, PeerAuthentication, Workload};
+use launchgate_evidence::Loc;
+use launchgate_evidence::k8s::{Ingress, Kubernetes, PeerAuthentication, Workload};
 use launchgate_evidence::terraform::{Resource, Terraform, TfValue};
 
 use crate::kit::claims::{Claim, contradicts, settle};
@@ -16,7 +17,18 @@ declare_check! {
     /// tier 0. `claims.encryption_in_transit` is compared with the repository.
     ///
     /// - TLS at the edge: every Kubernetes Ingress has a `tls` entry covering each of its hosts
-    ///   (and does not turn ingress-nginx's redirect off with `ssl-redirect: "false"`); every
+    ///   (and does not turn ingress-nginx's redirect off with `ssl-redirect: "false"`), or
+    ///   the platform terminates TLS for it: a certificate annotation of the cloud's load
+    ///   balancer (GKE `networking.gke.io/managed-certificates` or
+    ///   `ingress.gcp.kubernetes.io/pre-shared-cert`, AWS
+    ///   `alb.ingress.kubernetes.io/certificate-arn`, Azure
+    ///   `appgw.ingress.kubernetes.io/appgw-ssl-certificate`), or a forced redirect to HTTPS
+    ///   (ingress-nginx `force-ssl-redirect`, AWS and Azure `ssl-redirect`, a GKE FrontendConfig
+    ///   with `redirectToHttps.enabled`). cert-manager annotations issue the certificate of a
+    ///   `tls` entry, which is what is judged. Listeners of Gateway API Gateways
+    ///   (`protocol: HTTPS` or `TLS`) and servers of Istio Gateways (with `tls`) are evidence
+    ///   of TLS at the edge; their plain-HTTP listeners are not judged, since a route may
+    ///   redirect them. Every
     ///   `aws_lb_listener` serves `HTTPS` or `TLS`, or, on `HTTP`, only redirects to HTTPS
     ///   (a fixed response is accepted; a listener rule that forwards plain HTTP fails); a
     ///   CloudFront distribution never uses `viewer_protocol_policy = "allow-all"`. A `TCP`
@@ -145,6 +157,7 @@ impl Evaluate for EncryptionInTransit {
 
         let mut edge = Tally::default();
         ingresses(&cx.evidence.kubernetes, &mut edge);
+        gateways(&cx.evidence.kubernetes, &mut edge);
         listeners(&cx.evidence.terraform, &mut edge);
         cloudfront(&cx.evidence.terraform, &mut edge);
         if tls == Some(true) {
@@ -244,10 +257,41 @@ fn which_tiers_require(tiers: &[Tier]) -> String {
     }
 }
 
+/// How the platform terminates TLS for an Ingress without `spec.tls`: a certificate
+/// annotation, a forced redirect to HTTPS, a GKE FrontendConfig redirect; what to say and where.
+fn platform_tls(k: &Kubernetes, ing: &Ingress) -> Option<(String, Loc)> {
+    let cert = ing.platform_certificate();
+    let redirect = ing
+        .https_redirect()
+        .map(|(key, v)| (format!("`{key}: \"{}\"`", v.value.trim()), v.loc.clone()))
+        .or_else(|| {
+            k.frontend_config_redirect(ing)
+                .map(|loc| ("a FrontendConfig with `redirectToHttps`".to_string(), loc))
+        });
+    match (cert, redirect) {
+        (Some((key, v)), Some((r, _))) => {
+            Some((format!("certificate `{key}` and {r}"), v.loc.clone()))
+        }
+        (Some((key, v)), None) => Some((format!("certificate `{key}`"), v.loc.clone())),
+        (None, Some((r, loc))) => Some((format!("plain HTTP redirected by {r}"), loc)),
+        (None, None) => None,
+    }
+}
+
 fn ingresses(k: &Kubernetes, shown: &mut Tally) {
     for ing in &k.ingresses {
         let before = shown.failures.len();
-        for host in ing.hosts_without_tls() {
+        let platform = if ing.has_tls() {
+            None
+        } else {
+            platform_tls(k, ing)
+        };
+        let hosts = if platform.is_some() {
+            Vec::new()
+        } else {
+            ing.hosts_without_tls().collect()
+        };
+        for host in hosts {
             shown.failures.push(
                 Finding::new(format!(
                     "{} serves host `{}` without TLS: no `spec.tls` entry covers it",
@@ -258,7 +302,7 @@ fn ingresses(k: &Kubernetes, shown: &mut Tally) {
                 .resource(ing.resource()),
             );
         }
-        if ing.tls.is_empty() && ing.hosts.is_empty() {
+        if ing.tls.is_empty() && ing.hosts.is_empty() && platform.is_none() {
             shown.failures.push(
                 Finding::new(format!(
                     "{} has no `tls` section: it serves plain HTTP",
@@ -281,15 +325,51 @@ fn ingresses(k: &Kubernetes, shown: &mut Tally) {
                 .resource(ing.resource()),
             );
         }
-        if shown.failures.len() == before
-            && let Some(t) = ing.tls.first()
-        {
-            shown.evidence.push(
-                Finding::new(format!("{} serves every host over TLS", ing.resource()))
-                    .at(Some(t.loc.location()))
+        if shown.failures.len() == before {
+            if let Some(t) = ing.tls.first() {
+                shown.evidence.push(
+                    Finding::new(format!("{} serves every host over TLS", ing.resource()))
+                        .at(Some(t.loc.location()))
+                        .resource(ing.resource()),
+                );
+            } else if let Some((what, loc)) = &platform {
+                shown.evidence.push(
+                    Finding::new(format!(
+                        "{} serves every host over TLS set by the platform: {what}",
+                        ing.resource()
+                    ))
+                    .at(Some(loc.location()))
                     .resource(ing.resource()),
-            );
+                );
+            }
         }
+    }
+}
+
+/// Gateway API and Istio Gateways: each listener that serves TLS, or redirects to it, is
+/// evidence of TLS at the edge. Plain-HTTP listeners are not judged: their redirect may be
+/// set by a route (an HTTPRoute `RequestRedirect` filter, a VirtualService `redirect`).
+fn gateways(k: &Kubernetes, shown: &mut Tally) {
+    for l in k.gateway_listeners() {
+        let what = if l.tls {
+            format!(
+                "serves {} with TLS",
+                if l.protocol.is_empty() {
+                    "TLS"
+                } else {
+                    &l.protocol
+                }
+            )
+        } else if l.https_redirect {
+            "redirects plain HTTP to HTTPS (`tls.httpsRedirect`)".to_string()
+        } else {
+            continue;
+        };
+        shown.evidence.push(
+            Finding::new(format!("{}: a listener {what}", l.resource))
+                .at(Some(l.loc.location()))
+                .resource(l.resource.clone()),
+        );
     }
 }
 

@@ -29,6 +29,11 @@ declare_check! {
     ///   and because Kubernetes allows the union of all policies selecting a pod, one policy
     ///   whose ingress rule admits everything (`ingress: [{}]`, or an `ipBlock` of `0.0.0.0/0`
     ///   on all ports) opens the pod whatever the others say: the finding points at that rule.
+    ///   A policy selects pods of its own namespace only: a resource without
+    ///   `metadata.namespace` is in the `namespace:` of the kustomization at or above its
+    ///   folder, else in whatever namespace it is applied to, so a policy and a workload meet
+    ///   when both name the same namespace or neither names one; a policy in another
+    ///   namespace, or one whose namespace is not known to be the workload's, does not cover it.
     ///   A workload without any policy is reported at the workload. When the repository
     ///   carries Cilium or Calico policies, which launchgate does not evaluate, or Kubernetes
     ///   files that could not be parsed or are Helm templates, an unselected workload makes the

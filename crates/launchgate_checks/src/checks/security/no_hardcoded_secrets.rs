@@ -9,15 +9,17 @@ use crate::{CheckContext, Evaluate, declare_check};
 declare_check! {
     /// ## What it checks
     /// No secret is committed to the repository: cloud credentials (AWS keys, GCP service-account
-    /// keys, Azure account keys), private keys, GitHub / GitLab / Slack / Stripe / Twilio /
-    /// SendGrid / npm / PyPI tokens, JWTs, passwords in URLs, Kubernetes Secrets with literal
-    /// data, and generic `password: ...` / `api_key = "..."` assignments whose value looks random
-    /// (an entropy test keeps `password: changeme` and `${DB_PASSWORD}` out). Every text file is
-    /// scanned, whatever its kind: UTF-16 text is decoded, files over the size limit are read
-    /// in a streaming pass, and binary files are scanned for the printable text they hold. A
-    /// file that could not be scanned at all (unreadable, or a FIFO, socket or device where a
-    /// file should be) makes the check inconclusive, naming the files: never a pass. Findings
-    /// are always redacted: the rule, the first characters and the length, never the value.
+    /// keys and API keys, Azure account keys), private keys, GitHub (classic and fine-grained)
+    /// / GitLab / Slack / Stripe (live and test mode) / Twilio / SendGrid / npm / PyPI tokens,
+    /// each found by its own shape whatever name holds it, JWTs, passwords in URLs,
+    /// Kubernetes Secrets with literal data, and generic `password: ...` / `api_key = "..."`
+    /// assignments whose value looks random (an entropy test keeps `password: changeme` and
+    /// `${DB_PASSWORD}` out). Every text file is scanned, whatever its kind: UTF-16 text is
+    /// decoded, files over the size limit are read in a streaming pass, and binary files are
+    /// scanned for the printable text they hold. A file that could not be scanned at all
+    /// (unreadable, or a FIFO, socket or device where a file should be) makes the check
+    /// inconclusive, naming the files: never a pass. Findings are always redacted: the rule, the
+    /// first characters and the length, never the value.
     ///
     /// ## Why it matters
     /// A secret in git is a secret in every clone, fork, CI cache and laptop backup, forever:

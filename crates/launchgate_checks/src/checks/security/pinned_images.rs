@@ -1,7 +1,6 @@
 //! SEC-007 pinned-images: Every container image names a fixed version.
 
 use launchgate_core::{Finding, Location, Outcome, Tier};
-use launchgate_evidence::FileKind;
 use launchgate_evidence::dockerfile::{FromImage, ImageRef};
 use launchgate_evidence::terraform::TfValue;
 
@@ -27,10 +26,11 @@ declare_check! {
     ///
     /// A missing tag means `latest`. An image that cannot be resolved from the repository (a
     /// build argument without a default, `$(IMAGE)`, a Terraform reference) is not a pass: the
-    /// check is inconclusive unless another image fails. Kustomize `images:` overrides are not
-    /// read yet: when the repository has a `kustomization.yaml`, a Kubernetes image without a
-    /// fixed version leaves the check inconclusive rather than failing, since an overlay may
-    /// set its tag.
+    /// check is inconclusive unless another image fails. A Kubernetes image without a fixed
+    /// version that a kustomization's `images:` entry names (by image name, as kustomize
+    /// matches them) leaves the check inconclusive rather than failing, since that entry may
+    /// set its tag or digest (launchgate does not apply overlays yet); a kustomization without
+    /// such an entry overrides nothing, and the image is judged as written.
     ///
     /// ## Why it matters
     /// `latest` is whatever was pushed last. Two pods of the same Deployment can run different
@@ -122,8 +122,9 @@ struct Deployed<'a> {
     resource: String,
     image: &'a str,
     at: Location,
-    /// An override may set its tag (a kustomization exists), so a missing pin is unknown.
-    overridable: bool,
+    /// The kustomization whose `images:` entry names this image and may set its tag, so a
+    /// missing pin is unknown.
+    overridden_by: Option<String>,
 }
 
 impl Evaluate for PinnedImages {
@@ -131,10 +132,12 @@ impl Evaluate for PinnedImages {
         let ev = cx.evidence;
         // The tier whose policy requires a digest (`image_digest_tiers`), for messages.
         let digest_for = cx.options.require_image_digest.then_some(cx.manifest.tier);
-        let kustomization = ev
-            .files_of(FileKind::Kustomization)
-            .next()
-            .map(|f| f.path.to_string());
+        let override_of = |image: &str| {
+            ev.kubernetes.kustomizations.iter().find_map(|k| {
+                k.image_entry(image)
+                    .map(|e| format!("{}:{}", k.path, e.loc.line))
+            })
+        };
         let mut t = Tally {
             unknowns: unread_task_definitions(cx),
             ..Tally::default()
@@ -147,9 +150,9 @@ impl Evaluate for PinnedImages {
                     resource: c.resource(w),
                     image: &image.value,
                     at: image.loc.location(),
-                    overridable: kustomization.is_some(),
+                    overridden_by: override_of(&image.value),
                 };
-                judge_deployed(&d, digest_for, kustomization.as_deref(), &mut t);
+                judge_deployed(&d, digest_for, &mut t);
             }
         }
         for c in ev.terraform.ecs_containers() {
@@ -162,9 +165,9 @@ impl Evaluate for PinnedImages {
                         resource,
                         image: s,
                         at,
-                        overridable: false,
+                        overridden_by: None,
                     };
-                    judge_deployed(&d, digest_for, None, &mut t);
+                    judge_deployed(&d, digest_for, &mut t);
                 }
                 Some(v) => t.unknowns.push(
                     Finding::new(format!(
@@ -185,12 +188,7 @@ impl Evaluate for PinnedImages {
     }
 }
 
-fn judge_deployed(
-    d: &Deployed<'_>,
-    digest_for: Option<Tier>,
-    kustomization: Option<&str>,
-    t: &mut Tally,
-) {
+fn judge_deployed(d: &Deployed<'_>, digest_for: Option<Tier>, t: &mut Tally) {
     let (res, image) = (&d.resource, d.image);
     let finding = |msg: String| {
         Finding::new(msg)
@@ -236,11 +234,11 @@ fn judge_deployed(
             return;
         }
     };
-    match kustomization {
-        Some(k) if d.overridable => t.unknowns.push(finding(format!(
-            "{res} deploys `{image}` {short}, but a kustomization `images:` entry ({k} or an overlay) may set its version, and launchgate does not read those yet"
+    match &d.overridden_by {
+        Some(k) => t.unknowns.push(finding(format!(
+            "{res} deploys `{image}` {short}, but the kustomization `images:` entry at {k} names it and may set its version, and launchgate does not apply overlays yet"
         ))),
-        _ => t.failures.push(finding(problem)),
+        None => t.failures.push(finding(problem)),
     }
 }
 
