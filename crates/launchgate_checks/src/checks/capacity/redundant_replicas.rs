@@ -28,6 +28,8 @@ declare_check! {
     /// A claim below the tier's minimum fails on its own. When the repository shows no
     /// workload, the claim alone passes as attested.
     ///
+    /// The minimum for each tier is the policy's `min_replicas` (default `{0: 3, 1: 2, 2: 2}`).
+    ///
     /// ## Why it matters
     /// A single replica makes every routine event an outage: a deploy, a node upgrade, an
     /// eviction, an out-of-memory kill. Two replicas survive one of those at a time; a tier-0

@@ -46,6 +46,8 @@ declare_check! {
     /// With no Ingress, load balancer or mesh policy in the repository, the claims decide, as
     /// attested passes or failures when they are `false` or missing.
     ///
+    /// Which tiers need mTLS between services is the policy's `mtls_tiers` (default `[0]`).
+    ///
     /// ## Why it matters
     /// Plain HTTP exposes credentials, tokens and customer data to anyone on the path, including
     /// inside your own network: a compromised pod or a misrouted mirror port reads everything.

@@ -32,6 +32,9 @@ declare_check! {
     /// set its tag or digest (launchgate does not apply overlays yet); a kustomization without
     /// such an entry overrides nothing, and the image is judged as written.
     ///
+    /// Which tiers need a digest, not only a tag, is the policy's `image_digest_tiers` (default
+    /// `[0]`).
+    ///
     /// ## Why it matters
     /// `latest` is whatever was pushed last. Two pods of the same Deployment can run different
     /// code, a node restart can upgrade a service nobody deployed, and a rollback to "the
