@@ -9,6 +9,11 @@ use launchgate_evidence::Evidence;
 use launchgate_manifest::Policy;
 use launchgate_policy::measurement::{self, MeasurementChange, MeasurementInput};
 
+/// A full or abbreviated git object name: 7 to 64 hexadecimal digits, so never an option.
+fn is_commit_id(s: &str) -> bool {
+    (7..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// Files changed between `from` and `to`, relative to `root` (changes outside it are not the
 /// service's); `None` when git cannot tell (not a checkout, a commit it does not have).
 fn changed_files(root: &Path, from: &str, to: &str) -> Option<Vec<String>> {
@@ -20,6 +25,8 @@ fn changed_files(root: &Path, from: &str, to: &str) -> Option<Vec<String>> {
             "--name-only",
             "--relative",
             "--no-renames",
+            "--no-ext-diff",
+            "--no-textconv",
             from,
             to,
             "--",
@@ -51,6 +58,11 @@ pub(crate) fn changes(
     let Some((from, before)) = last else {
         return Vec::new();
     };
+    // The commit comes from the ledger, which may hold an imported or forged event: only a
+    // commit id reaches git's command line (`--output=FILE` in its place would write a file).
+    if !is_commit_id(from) {
+        return Vec::new();
+    }
     let Some(to) = crate::governance::git_commit(root) else {
         return Vec::new();
     };
@@ -85,4 +97,20 @@ pub(crate) fn changes(
         &measurement::figures(evidence),
         &policy.baseline_notes,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_commit_id;
+
+    #[test]
+    fn only_commit_ids_reach_git() {
+        assert!(is_commit_id("0123abc"));
+        assert!(is_commit_id(&"f".repeat(40)));
+        assert!(!is_commit_id("--output=/tmp/x"));
+        assert!(!is_commit_id("-p"));
+        assert!(!is_commit_id("HEAD~1"));
+        assert!(!is_commit_id("abc"));
+        assert!(!is_commit_id(&"a".repeat(65)));
+    }
 }
