@@ -209,7 +209,7 @@ fn ci_formats_render_stably() {
     ]);
     let mut log: Value = serde_json::from_str(&out).unwrap();
     let rules = log["runs"][0]["tool"]["driver"]["rules"].take();
-    assert_eq!(rules.as_array().unwrap().len(), 71);
+    assert_eq!(rules.as_array().unwrap().len(), 73);
     let text = redact(&serde_json::to_string_pretty(&log).unwrap());
     insta::assert_snapshot!("payment-service-sarif", text);
 }
@@ -228,11 +228,11 @@ fn junit_and_gitlab_of_a_failing_review() {
     assert_eq!(
         out.lines().nth(1),
         Some(
-            r#"<testsuites name="launchgate legacy-billing" tests="71" failures="62" errors="0">"#
+            r#"<testsuites name="launchgate legacy-billing" tests="73" failures="64" errors="0">"#
         )
     );
     assert_eq!(out.matches("<testsuite ").count(), 8);
-    assert_eq!(out.matches("<failure ").count(), 62);
+    assert_eq!(out.matches("<failure ").count(), 64);
     let file = temp_dir("gl").join("gl-code-quality.json");
     let (out, _, code) = run(&[
         "examples/all-false",
@@ -294,7 +294,7 @@ fn github_format_appends_the_markdown_report_to_the_step_summary() {
     );
     // The annotations still go to standard output.
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(stdout.lines().count(), 12);
+    assert_eq!(stdout.lines().count(), 14);
     assert!(stdout.starts_with("::error file="));
 
     // An empty variable means "not on GitHub": nothing is written, nothing fails.

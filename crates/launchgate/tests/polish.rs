@@ -200,7 +200,7 @@ fn quiet_check_prints_only_the_decision_line() {
     assert_eq!(code, 0);
     assert_eq!(
         out,
-        "Decision: CONDITIONAL_GO  pass rate 85% · score 89.4% · 60 pass · 7 warn · 4 fail · 0 skip\n"
+        "Decision: CONDITIONAL_GO  pass rate 82% · score 87% · 60 pass · 7 warn · 6 fail · 0 skip\n"
     );
     assert_eq!(err, "");
     // After the command name too, and the exit code still follows the decision.

@@ -104,6 +104,9 @@ pub struct Claims {
     /// The latest load test. Read by CAP-007.
     #[serde(default)]
     pub load_test: Option<LoadTestClaim>,
+    /// The latest failure-injection (chaos) experiment. Read by CAP-009.
+    #[serde(default)]
+    pub failure_injection: Option<FailureInjectionClaim>,
     /// Datastore connections are pooled with a bounded size. Read by CAP-008.
     #[serde(default)]
     pub connection_pooling: Option<bool>,
@@ -120,6 +123,16 @@ pub struct Claims {
     /// A CI pipeline runs the tests on every pull request. Read by OPS-001.
     #[serde(default)]
     pub ci_tests: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct FailureInjectionClaim {
+    /// When a failure-injection experiment (a killed worker, a dropped dependency) last ran and
+    /// the service recovered.
+    #[serde(default)]
+    pub last_tested: Option<Date>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]

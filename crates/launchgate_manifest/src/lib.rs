@@ -10,8 +10,8 @@ mod policy;
 pub mod yaml;
 
 pub use claims::{
-    AuthClaim, BackupClaim, Claims, CostClaim, Date, EscalationStep, LoadTestClaim, OncallClaim,
-    RollbackClaim, SecretsClaim, TracingClaim, TransitClaim,
+    AuthClaim, BackupClaim, Claims, CostClaim, Date, EscalationStep, FailureInjectionClaim,
+    LoadTestClaim, OncallClaim, RollbackClaim, SecretsClaim, TracingClaim, TransitClaim,
 };
 pub use diag::{
     ConfigError, ConfigErrors, Finder, Located, SNIPPET_WIDTH, SourceFile, deserialize,

@@ -65,6 +65,9 @@ pub struct PolicyLayer {
     /// Days within which the load test must have run (default 90). CAP-007.
     #[serde(default)]
     pub load_test_max_age_days: Option<u32>,
+    /// Days within which a failure-injection experiment must have run (default 180). CAP-009.
+    #[serde(default)]
+    pub failure_injection_max_age_days: Option<u32>,
     /// Maximum retries per dependency before it counts as a retry storm (default 5). SAF-003.
     #[serde(default)]
     pub max_retries: Option<u32>,
@@ -450,6 +453,9 @@ pub struct CheckOptions {
     pub secret_rotation_max_days: u32,
     pub load_test_factor: f64,
     pub load_test_max_age_days: u32,
+    /// Days within which a failure-injection experiment must have run
+    /// (`failure_injection_max_age_days`). CAP-009.
+    pub failure_injection_max_age_days: u32,
     pub max_retries: u32,
     pub runbook_url_prefixes: BTreeMap<String, String>,
     pub runbook_sections: Vec<RunbookSection>,
@@ -483,6 +489,7 @@ impl Default for CheckOptions {
             secret_rotation_max_days: 90,
             load_test_factor: 10.0,
             load_test_max_age_days: 90,
+            failure_injection_max_age_days: 180,
             max_retries: 5,
             runbook_url_prefixes: BTreeMap::new(),
             runbook_sections: default_runbook_sections(),
@@ -816,7 +823,7 @@ impl Policy {
                 }
             }
             let o = &mut p.options;
-            let opts: [(&str, Option<u32>, &mut u32); 7] = [
+            let opts: [(&str, Option<u32>, &mut u32); 8] = [
                 (
                     "restore_test_max_age_days",
                     layer.restore_test_max_age_days,
@@ -841,6 +848,11 @@ impl Policy {
                     "load_test_max_age_days",
                     layer.load_test_max_age_days,
                     &mut o.load_test_max_age_days,
+                ),
+                (
+                    "failure_injection_max_age_days",
+                    layer.failure_injection_max_age_days,
+                    &mut o.failure_injection_max_age_days,
                 ),
                 ("max_retries", layer.max_retries, &mut o.max_retries),
                 (

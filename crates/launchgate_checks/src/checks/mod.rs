@@ -22,6 +22,7 @@ pub(crate) static CHECKS: &[&dyn Check] = &[
     &capacity::health_probes::HealthProbes,     // CAP-006
     &capacity::load_tested::LoadTested,         // CAP-007
     &capacity::connection_pooling::ConnectionPooling, // CAP-008
+    &capacity::failure_injection_tested::FailureInjectionTested, // CAP-009
     &data::automated_backups::AutomatedBackups, // DAT-001
     &data::backup_retention::BackupRetention,   // DAT-002
     &data::restore_tested::RestoreTested,       // DAT-003
@@ -56,6 +57,7 @@ pub(crate) static CHECKS: &[&dyn Check] = &[
     &operations::log_retention::LogRetention,   // OPS-005
     &operations::cost_estimate::CostEstimate,   // OPS-006
     &operations::post_deploy_smoke_test::PostDeploySmokeTest, // OPS-007
+    &operations::architecture_docs::ArchitectureDocs, // OPS-008
     &operations::scheduled_security_scan::ScheduledSecurityScan, // OPS-009
     &operations::gate_baseline::GateBaseline,   // OPS-010
     &runbooks::runbook_per_alert::RunbookPerAlert, // RUN-001

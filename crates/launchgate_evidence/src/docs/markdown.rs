@@ -62,6 +62,11 @@ enum Open {
         end: usize,
         text: String,
     },
+    Image {
+        dest: String,
+        start: usize,
+        end: usize,
+    },
     Other,
 }
 
@@ -89,6 +94,7 @@ pub(super) fn read(src: &Source) -> Document {
         sections: Vec::new(),
         code_blocks: Vec::new(),
         links: Vec::new(),
+        images: Vec::new(),
         blocks: Vec::new(),
         html_anchors: BTreeSet::new(),
     };
@@ -164,6 +170,11 @@ fn open(tag: Tag<'_>, start: usize, end: usize, stack: &[Open]) -> Open {
             start,
             end,
             text: String::new(),
+        },
+        Tag::Image { dest_url, .. } => Open::Image {
+            dest: dest_url.to_string(),
+            start,
+            end,
         },
         _ => Open::Other,
     }
@@ -275,6 +286,11 @@ fn close(
         } => doc.links.push(Link {
             target: dest,
             text: squash(&text),
+            loc: src.loc(start, end),
+        }),
+        Open::Image { dest, start, end } => doc.images.push(Link {
+            target: dest,
+            text: String::new(),
             loc: src.loc(start, end),
         }),
         Open::List { .. } | Open::Other => {}

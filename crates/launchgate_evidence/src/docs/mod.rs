@@ -60,6 +60,8 @@ pub struct Document {
     pub code_blocks: Vec<CodeBlock>,
     /// Links (inline, reference and autolinks; not images), in order.
     pub links: Vec<Link>,
+    /// Images (`![alt](diagram.png)`), in order; their `text` is empty.
+    pub images: Vec<Link>,
     /// The text of paragraphs, list items and table rows, in order.
     pub blocks: Vec<TextBlock>,
     /// Anchors defined in HTML (`<a name="x">`, `id="x"`).

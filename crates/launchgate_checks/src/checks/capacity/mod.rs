@@ -3,6 +3,7 @@
 pub(crate) mod autoscaling;
 pub(crate) mod connection_pooling;
 pub(crate) mod disruption_budget;
+pub(crate) mod failure_injection_tested;
 pub(crate) mod health_probes;
 pub(crate) mod load_tested;
 pub(crate) mod multi_zone;

@@ -1,5 +1,6 @@
 //! operations checks: one file per check (the table of all checks is in `checks/mod.rs`).
 
+pub(crate) mod architecture_docs;
 pub(crate) mod ci_pipeline;
 pub(crate) mod cost_estimate;
 pub(crate) mod coverage_threshold;
