@@ -67,6 +67,43 @@ pub struct Evidence {
     pub docs: docs::Docs,
     pub dashboards: dashboards::Dashboards,
     pub reports: reports::Reports,
+    /// What the review took from the repository and what it left out, with the rule for each:
+    /// every review format lists it.
+    pub scope: ScopeReport,
+}
+
+/// What the review took from the repository and what it left out, and why.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ScopeReport {
+    /// Paths (folders or files) that were not reviewed, except by the secret scanner, each with
+    /// the rule that left it out. Sorted by path.
+    pub excluded: Vec<Excluded>,
+    /// What the review chose where the repository offered several candidates (which deploy
+    /// sources count, which parts are this service's), and why. In the order they were made.
+    pub choices: Vec<ScopeChoice>,
+}
+
+/// A path the review left out.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Excluded {
+    /// Repository-relative, `/`-separated; a folder ends with `/`.
+    pub path: String,
+    /// The rule that left it out, as a user can find it again: `default: examples`,
+    /// `scan.exclude: legacy/**`, `deploy: not a deploy source (skaffold.yaml deploys kubernetes-manifests/)`.
+    pub rule: String,
+    /// How many files it holds that the review would otherwise have read.
+    pub files: usize,
+}
+
+/// A choice the review made, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScopeChoice {
+    /// What was chosen: `deploy`, `service`, ...
+    pub subject: String,
+    /// What was taken: `kustomize kubernetes-manifests/`, `Deployment/adservice`.
+    pub chosen: String,
+    /// Why: `skaffold.yaml manifests.kustomize.paths`, `manifest select.workloads`.
+    pub why: String,
 }
 
 impl Evidence {

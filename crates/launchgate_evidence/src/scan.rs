@@ -666,6 +666,7 @@ fn assemble(root: &Path, mut c: Collected) -> Evidence {
         docs: docs::assemble(&c.docs),
         dashboards,
         reports: reports::assemble(&c.reports),
+        scope: crate::ScopeReport::default(),
     }
 }
 
