@@ -32,3 +32,28 @@ pub fn gaps_and_pipelines(cx: &CheckContext<'_>, letters: &str) -> Vec<Finding> 
     gaps.extend(ci_pipeline_gaps(cx));
     gaps
 }
+
+/// A drill a pipeline runs unattended (on a schedule or on pushes to the default branch), as
+/// repository evidence: `what` names the drill (`rollback rehearsal`), `pick` the step signal
+/// ([`launchgate_evidence::ci::Step::rollback`], [`launchgate_evidence::ci::Step::restore`]).
+pub fn unattended_drill<'a>(
+    cx: &CheckContext<'a>,
+    what: &str,
+    pick: impl Fn(&'a launchgate_evidence::ci::Step) -> Option<&'a launchgate_evidence::ci::Signal>,
+) -> Option<Finding> {
+    cx.evidence.ci.pipelines.iter().find_map(|p| {
+        let (job, signal) = p.unattended(&pick)?;
+        let when = match (job.runs.schedule, p.triggers.schedule.first()) {
+            (true, Some(cron)) => format!("on a schedule (`{}`)", cron.value),
+            (true, None) => "on a schedule".to_string(),
+            (false, _) => "on every push to the default branch".to_string(),
+        };
+        Some(
+            Finding::new(format!(
+                "{what} runs unattended: `{}` in job `{}` of {}, {when}",
+                signal.what, job.name, p.path
+            ))
+            .at(Some(signal.loc.location())),
+        )
+    })
+}

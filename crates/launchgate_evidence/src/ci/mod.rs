@@ -255,6 +255,12 @@ pub struct Step {
     pub deploys: Option<Signal>,
     pub smoke_test: Option<Signal>,
     pub security_scan: Option<SecurityScan>,
+    /// A command that rolls a release back (`kubectl rollout undo`, `helm rollback`, a
+    /// `rollback*.sh` script).
+    pub rollback: Option<Signal>,
+    /// A command that restores data from a backup (`pg_restore`, `aws rds
+    /// restore-db-instance-to-point-in-time`, `velero restore create`, a `restore*.sh` script).
+    pub restore: Option<Signal>,
 }
 
 /// Evidence for a classification: what was recognised and where.
@@ -276,6 +282,19 @@ pub struct SecurityScan {
 }
 
 impl Pipeline {
+    /// The first step signal `pick` finds in a job that runs unattended: on a schedule or on
+    /// pushes to the default branch, without waiting for someone to start it. A drill such a
+    /// job runs is rehearsed on every run, not on the day somebody remembers (RUN-004, DAT-003).
+    pub fn unattended<'a>(
+        &'a self,
+        pick: impl Fn(&'a Step) -> Option<&'a Signal>,
+    ) -> Option<(&'a Job, &'a Signal)> {
+        self.jobs
+            .iter()
+            .filter(|j| (j.runs.schedule || j.runs.default_branch) && !j.runs.when_manual)
+            .find_map(|j| j.steps.iter().find_map(&pick).map(|s| (j, s)))
+    }
+
     /// The job named `name`.
     pub fn job(&self, name: &str) -> Option<&Job> {
         self.jobs.iter().find(|j| j.name == name)
@@ -451,6 +470,8 @@ impl Cx<'_> {
             deploys: None,
             smoke_test: None,
             security_scan: None,
+            rollback: None,
+            restore: None,
         };
         if let Some(run) = &step.run {
             let found = signals::scan_text(&run.value);
@@ -470,6 +491,14 @@ impl Cx<'_> {
             step.security_scan = found.scan.map(|(h, scanner, images)| SecurityScan {
                 scanner,
                 images,
+                loc: at(h.range),
+            });
+            step.rollback = found.rollback.map(|h| Signal {
+                what: h.what,
+                loc: at(h.range),
+            });
+            step.restore = found.restore.map(|h| Signal {
+                what: h.what,
                 loc: at(h.range),
             });
         }

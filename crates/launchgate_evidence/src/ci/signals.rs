@@ -21,6 +21,8 @@ pub(super) struct Found {
     pub(super) deploy: Option<Hit>,
     pub(super) smoke: Option<Hit>,
     pub(super) scan: Option<(Hit, &'static str, bool)>,
+    pub(super) rollback: Option<Hit>,
+    pub(super) restore: Option<Hit>,
 }
 
 /// A compiled pattern. The patterns are constants that the tests compile; should one ever
@@ -118,6 +120,39 @@ static DEPLOY_USES: Re = LazyLock::new(|| {
       | gcp-gke/rollout-image
       | (?:KubernetesManifest|HelmDeploy|AzureWebApp|AzureWebAppContainer|AzureRmWebAppDeployment|AzureFunctionApp|AzureFunctionAppContainer|AzureContainerApps)@
     )")
+});
+
+/// Commands that roll a release back: run by a pipeline on its own, they rehearse the rollback
+/// (RUN-004). A script is recognised by its name (`scripts/rollback-drill.sh`).
+static ROLLBACK: Re = LazyLock::new(|| {
+    re(r"(?ix)(?:^|[^\w./-])(
+        kubectl\b[^\n;&|\#]*?\srollout\s+undo
+      | kubectl\b[^\n;&|\#]*?\sargo\s+rollouts\s+(?:undo|abort)
+      | kubectl-argo-rollouts\s+(?:undo|abort)
+      | oc\s+rollout\s+undo
+      | helm\b[^\n;&|\#]*?\srollback
+      | argocd\s+app\s+rollback
+      | aws\s+deploy\s+stop-deployment\b[^\n;&|\#]*?--auto-rollback-enabled
+      | (?:[\w.-]*/)*rollback(?:[-_][\w-]+)?\.(?:sh|bash|py|ps1)
+    )(?:[^\w/.-]|$)")
+});
+
+/// Commands that restore a database or volume from a backup: run by a pipeline on its own, they
+/// are a restore drill (DAT-003). A script is recognised by its name (`scripts/restore-drill.sh`).
+static RESTORE: Re = LazyLock::new(|| {
+    re(r"(?ix)(?:^|[^\w./-])(
+        pg_restore | mongorestore | myloader
+      | aws\s+rds\s+restore-db-(?:instance|cluster)-[\w-]+
+      | aws\s+backup\s+start-restore-job
+      | aws\s+dynamodb\s+restore-table-[\w-]+
+      | gcloud\s+sql\s+(?:backups\s+restore|instances\s+clone)
+      | az\s+(?:postgres|mysql)\s+(?:flexible-server\s+)?(?:restore|geo-restore)
+      | az\s+sql\s+db\s+restore
+      | velero\s+restore\s+create
+      | pgbackrest\b[^\n;&|\#]*?\srestore
+      | wal-g\s+backup-fetch
+      | (?:[\w.-]*/)*restore(?:[-_][\w-]+)?\.(?:sh|bash|py|ps1)
+    )(?:[^\w/.-]|$)")
 });
 
 /// An HTTP check of a health endpoint (curl needs `--fail` for a failed check to fail).
@@ -243,7 +278,17 @@ pub(super) fn scan_text(text: &str) -> Found {
                 .or_else(|| captures(&TEST_TOOLS, line).and_then(|c| c.get(1)))
                 .map(|m| hit(&m, here));
         }
-        if found.deploy.is_none() {
+        let rollback = captures(&ROLLBACK, line).and_then(|c| c.get(1));
+        if found.rollback.is_none() {
+            found.rollback = rollback.map(|m| hit(&m, here));
+        }
+        if found.restore.is_none() {
+            found.restore = captures(&RESTORE, line)
+                .and_then(|c| c.get(1))
+                .map(|m| hit(&m, here));
+        }
+        // `kubectl rollout undo` takes a release back: a rollback, not a deploy.
+        if found.deploy.is_none() && rollback.is_none() {
             found.deploy = captures(&DEPLOY, line)
                 .and_then(|c| c.get(1))
                 .map(|m| hit(&m, here));
@@ -289,6 +334,8 @@ pub(super) fn scan_uses(uses: &str) -> Found {
         deploy: is_match(&DEPLOY_USES, name).then(|| whole(bare)),
         smoke: is_match(&SMOKE_NAME, bare).then(|| whole(bare)),
         scan: scanner_in(bare).map(|(_, scanner, images)| (whole(bare), scanner, images)),
+        rollback: None,
+        restore: None,
     }
 }
 
@@ -400,6 +447,76 @@ mod unit {
             "./tests/fixtures/setup.sh",
         ] {
             assert_eq!(tests_of(no), None, "{no}");
+        }
+    }
+
+    #[test]
+    fn rollback_and_restore_drills() {
+        let rollback = |l: &str| scan_text(l).rollback.map(|h| h.what);
+        let restore = |l: &str| scan_text(l).restore.map(|h| h.what);
+        let deploy = |l: &str| scan_text(l).deploy.map(|h| h.what);
+        for (line, what) in [
+            (
+                "kubectl -n staging rollout undo deploy/api",
+                "kubectl -n staging rollout undo",
+            ),
+            (
+                "kubectl argo rollouts abort api",
+                "kubectl argo rollouts abort",
+            ),
+            ("helm rollback api 0 -n staging", "helm rollback"),
+            ("argocd app rollback api", "argocd app rollback"),
+            (
+                "./scripts/rollback-drill.sh staging",
+                "./scripts/rollback-drill.sh",
+            ),
+        ] {
+            assert_eq!(rollback(line).as_deref(), Some(what), "{line}");
+            assert_eq!(deploy(line), None, "a rollback is not a deploy: {line}");
+        }
+        for line in [
+            "kubectl rollout status deploy/api",
+            "helm upgrade --install api ./chart",
+            "echo rollback",
+            "# kubectl rollout undo deploy/api",
+            "cat docs/rollback.md",
+        ] {
+            assert_eq!(rollback(line), None, "{line}");
+        }
+        assert_eq!(
+            deploy("kubectl rollout restart deploy/api").as_deref(),
+            Some("kubectl rollout")
+        );
+        for (line, what) in [
+            ("pg_restore -d scratch latest.dump", "pg_restore"),
+            (
+                "aws rds restore-db-instance-to-point-in-time --source x",
+                "aws rds restore-db-instance-to-point-in-time",
+            ),
+            (
+                "aws backup start-restore-job --recovery-point-arn a",
+                "aws backup start-restore-job",
+            ),
+            (
+                "velero restore create --from-backup nightly",
+                "velero restore create",
+            ),
+            (
+                "gcloud sql backups restore 42 --restore-instance=s",
+                "gcloud sql backups restore",
+            ),
+            ("mongorestore --uri $URI dump/", "mongorestore"),
+            ("bash scripts/restore_check.py", "scripts/restore_check.py"),
+        ] {
+            assert_eq!(restore(line).as_deref(), Some(what), "{line}");
+        }
+        for line in [
+            "npm ci --restore",
+            "dotnet restore",
+            "nuget restore",
+            "git restore .",
+        ] {
+            assert_eq!(restore(line), None, "{line}");
         }
     }
 

@@ -91,3 +91,23 @@ data "aws_iam_policy_document" "payment_api" {
     resources = [aws_sqs_queue.ledger_events.arn]
   }
 }
+
+# Every Monday AWS Backup restores the latest snapshot of the payments database into a scratch
+# instance and checks that it starts: the restore drill runs on its own (DAT-003).
+resource "aws_backup_restore_testing_plan" "payments_weekly" {
+  name                = "payments_weekly"
+  schedule_expression = "cron(0 1 ? * MON *)"
+
+  recovery_point_selection {
+    algorithm            = "LATEST_WITHIN_WINDOW"
+    include_vaults       = ["*"]
+    recovery_point_types = ["SNAPSHOT"]
+  }
+}
+
+resource "aws_backup_restore_testing_selection" "payments_db" {
+  name                      = "payments_db"
+  restore_testing_plan_name = aws_backup_restore_testing_plan.payments_weekly.name
+  protected_resource_type   = "RDS"
+  protected_resource_arns   = [aws_db_instance.payments.arn]
+}

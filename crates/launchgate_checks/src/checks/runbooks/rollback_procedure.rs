@@ -7,6 +7,7 @@ use launchgate_evidence::docs::{Anchor, Document, Resolution, classify};
 
 use crate::kit::finish::conclude_with_claim;
 use crate::kit::manifest::{at, within_window};
+use crate::kit::pipelines::unattended_drill;
 use crate::kit::runbooks::{existing_file, place, resolve_link};
 use crate::{CheckContext, Evaluate, declare_check};
 
@@ -24,7 +25,11 @@ declare_check! {
     /// repository: it is taken as declared. Without the claim, a rollback procedure found in
     /// the repository (a heading about rollback, roll back or revert, or a document named for
     /// it, with command blocks) proves that part. The rehearsal date is a declared fact: no
-    /// file shows it.
+    /// file shows it, unless a pipeline rehearses the rollback unattended: a CI job that runs on
+    /// a schedule or on every push to the default branch (not one somebody starts by hand) and
+    /// runs a rollback command (`kubectl rollout undo`, `kubectl argo rollouts undo|abort`,
+    /// `helm rollback`, `argocd app rollback`, or a script named `rollback*.sh|py`) proves the
+    /// rehearsal with no date to keep current, and the claim's date is then not needed.
     ///
     /// ## Why it matters
     /// Rollback is the first response to a bad release, and it is usually needed in a hurry, by
@@ -37,7 +42,8 @@ declare_check! {
     /// Write the exact commands to roll back (and to undo schema or config changes) in the
     /// runbook, rehearse them in staging or during a low-traffic release, and record both:
     /// `claims: {rollback: {procedure: docs/runbooks/rollback.md, last_tested: 2026-10-30}}`.
-    /// Rehearse again at least every quarter.
+    /// Rehearse again at least every quarter, or better, let a scheduled pipeline rehearse it
+    /// against staging (`kubectl rollout undo` in a nightly job), which needs no date at all.
     ///
     /// ## Example
     /// ```yaml fails
@@ -84,6 +90,34 @@ declare_check! {
     ///   rollback:
     ///     procedure: docs/runbooks/rollback.md
     ///     last_tested: 2026-10-30
+    /// ```
+    /// ```yaml passes path=.github/workflows/drills.yml
+    /// # A nightly job rolls staging back and forward again: the rehearsal needs no date.
+    /// on:
+    ///   schedule:
+    ///     - cron: "0 4 * * *"
+    /// jobs:
+    ///   rollback-drill:
+    ///     runs-on: ubuntu-latest
+    ///     steps:
+    ///       - run: kubectl -n payments-staging rollout undo deployment/payments-api
+    ///       - run: kubectl -n payments-staging rollout status deployment/payments-api
+    /// ```
+    /// ```markdown with path=docs/runbooks/rollback.md
+    /// # Rolling back payments-api
+    ///
+    /// ~~~bash
+    /// kubectl -n payments rollout undo deployment/payments-api
+    /// ~~~
+    /// ```
+    /// ```yaml with path=launchgate.yaml
+    /// service: payments-api
+    /// tier: 0
+    /// exposure: public
+    /// data: persistent
+    /// claims:
+    ///   rollback:
+    ///     procedure: docs/runbooks/rollback.md
     /// ```
     ///
     /// ## References
@@ -266,7 +300,10 @@ impl Evaluate for RollbackProcedure {
             Written::Defect(f) => findings.push(f),
         }
         let pointer = "/claims/rollback/last_tested";
+        let drill = unattended_drill(cx, "a rollback rehearsal", |s| s.rollback.as_ref());
         match claim.and_then(|r| r.last_tested) {
+            // A pipeline that rolls back on its own rehearses on every run: no date to keep.
+            _ if drill.is_some() => repo.extend(drill),
             // Without the claim the finding above already says that nothing is declared.
             None if claim.is_none() && !findings.is_empty() => {}
             None => findings.push(
