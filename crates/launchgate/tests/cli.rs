@@ -247,6 +247,15 @@ fn unknown_key_names_file_line_col_and_suggests_the_nearest() {
         "{err}"
     );
     assert!(err.contains("did you mean `tier`?"), "{err}");
+    // Two neighbouring letters swapped are one typo, not two.
+    let dir = repo(
+        "swap",
+        "service: api\nteir: 1\nexposure: internal\ndata: persistent\n",
+    );
+    let (err, code) = stderr_of(&["check", dir.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown key `teir`"), "{err}");
+    assert!(err.contains("did you mean `tier`?"), "{err}");
 }
 
 #[test]

@@ -294,7 +294,7 @@ fn github_format_appends_the_markdown_report_to_the_step_summary() {
     );
     // The annotations still go to standard output.
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(stdout.lines().count(), 14);
+    assert_eq!(stdout.lines().count(), 10);
     assert!(stdout.starts_with("::error file="));
 
     // An empty variable means "not on GitHub": nothing is written, nothing fails.

@@ -10,9 +10,11 @@ pub use check::{Category, CheckMeta, Effort, Severity, doc_lines, is_valid_check
 pub use finding::{Basis, Finding, Location, Outcome};
 pub use tier::{Requirement, Status, Tier, TierMatrix};
 
-/// Levenshtein distance in characters, used to suggest the nearest known name for a typo.
+/// Edit distance in characters, used to suggest the nearest known name for a typo: insertions,
+/// deletions, substitutions and swaps of two neighbouring characters (`teir` is one edit from
+/// `tier`) each count one (optimal string alignment).
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    strsim::levenshtein(a, b)
+    strsim::osa_distance(a, b)
 }
 
 /// The one wildcard match of launchgate: `*` matches any run of characters (`/` included, so
@@ -71,9 +73,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn edit_distance_counts_insertions_deletions_and_substitutions() {
+    fn edit_distance_counts_insertions_deletions_substitutions_and_swaps() {
         assert_eq!(edit_distance("tier", "tier"), 0);
-        assert_eq!(edit_distance("teir", "tier"), 2);
+        assert_eq!(edit_distance("teir", "tier"), 1);
+        assert_eq!(edit_distance("ownr", "owner"), 1);
+        assert_eq!(nearest("teir", ["service", "tier", "scope"]), Some("tier"));
+        assert_eq!(nearest("exposrue", ["exposure", "data"]), Some("exposure"));
         assert_eq!(edit_distance("tiers", "tier"), 1);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("kitten", "sitting"), 3);

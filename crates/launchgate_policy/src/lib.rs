@@ -473,28 +473,39 @@ fn decide(
     trace.extend(waiver_trace);
 
     let hard = &policy.hard_blocker_categories;
+    // One entry per blocking check, naming every reason it blocks: a security check that is
+    // also a required blocker is one rule firing for one check, not two.
     for r in results.iter_mut().filter(|r| r.status == Status::Fail) {
-        if r.severity == Severity::Blocker {
-            r.blocking = true;
-            trace.push(TraceEntry {
-                rule: "required-blocker".to_string(),
-                effect: Some(Verdict::NoGo),
-                check: Some(r.id.clone()),
-                message: format!("{} failed; it is a required blocker for tier {tier}", r.id),
-            });
-        }
-        if hard.value.contains(&r.category) {
-            r.blocking = true;
-            trace.push(TraceEntry {
-                rule: "hard-blocker-category".to_string(),
-                effect: Some(Verdict::NoGo),
-                check: Some(r.id.clone()),
-                message: format!(
+        let required = r.severity == Severity::Blocker;
+        let category = hard.value.contains(&r.category);
+        let (rule, message) = match (required, category) {
+            (false, false) => continue,
+            (true, false) => (
+                "required-blocker",
+                format!("{} failed; it is a required blocker for tier {tier}", r.id),
+            ),
+            (false, true) => (
+                "hard-blocker-category",
+                format!(
                     "{} failed; {} is a hard-blocker category ({})",
                     r.id, r.category, hard.source
                 ),
-            });
-        }
+            ),
+            (true, true) => (
+                "required-blocker",
+                format!(
+                    "{} failed; it is a required blocker for tier {tier}, and {} is a hard-blocker category ({})",
+                    r.id, r.category, hard.source
+                ),
+            ),
+        };
+        r.blocking = true;
+        trace.push(TraceEntry {
+            rule: rule.to_string(),
+            effect: Some(Verdict::NoGo),
+            check: Some(r.id.clone()),
+            message,
+        });
     }
     if score < cond.value {
         trace.push(TraceEntry {

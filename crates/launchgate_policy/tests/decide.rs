@@ -170,6 +170,36 @@ fn skipped_checks_do_not_count_towards_the_minimum() {
     assert_eq!(e.evaluated(), 3);
 }
 
+/// A failed check that blocks for two reasons (a required blocker in a hard-blocker category)
+/// is one trace entry naming both, not two entries.
+#[test]
+fn a_check_blocking_for_two_reasons_is_traced_once() {
+    let mut r = registry(19, 0);
+    add(
+        &mut r,
+        "SEC-901",
+        Category::Security,
+        Severity::Blocker,
+        REQUIRED,
+        Outcome::fail(vec![Finding::new("leaks")]),
+    );
+    let e = decide(&r, 1, &policy("")).unwrap();
+    let entries: Vec<(&str, &str)> = e
+        .trace
+        .iter()
+        .filter(|t| t.check.as_deref() == Some("SEC-901"))
+        .map(|t| (t.rule.as_str(), t.message.as_str()))
+        .collect();
+    assert_eq!(
+        entries,
+        [(
+            "required-blocker",
+            "SEC-901 failed; it is a required blocker for tier 1, and security is a hard-blocker category (policy default)"
+        )]
+    );
+    assert_eq!(e.decision, Verdict::NoGo);
+}
+
 #[test]
 fn security_failure_is_no_go_whatever_the_pass_rate() {
     let mut r = registry(19, 0);

@@ -77,8 +77,18 @@ pub struct FailingCheck {
     pub id: String,
     pub slug: String,
     pub title: String,
-    /// Services where it fails, sorted.
+    /// Services where it fails on what the evidence shows, sorted.
     pub services: Vec<String>,
+    /// Services where it counts as a failure because its evidence could not be read
+    /// (inconclusive), sorted: listed apart, since the fix is to the files, not the service.
+    pub inconclusive: Vec<String>,
+}
+
+impl FailingCheck {
+    /// Services where it fails, for either reason.
+    pub fn total(&self) -> usize {
+        self.services.len() + self.inconclusive.len()
+    }
 }
 
 /// Services, decisions and mean score of one owner (team).
@@ -183,26 +193,30 @@ impl Fleet {
         let mut by_id: BTreeMap<&str, FailingCheck> = BTreeMap::new();
         for m in &self.members {
             for c in m.review.checks.iter().filter(|c| c.status == Status::Fail) {
-                by_id
-                    .entry(&c.id)
-                    .or_insert_with(|| FailingCheck {
-                        id: c.id.clone(),
-                        slug: c.slug.clone(),
-                        title: c.title.clone(),
-                        services: Vec::new(),
-                    })
-                    .services
-                    .push(m.review.service.clone());
+                let row = by_id.entry(&c.id).or_insert_with(|| FailingCheck {
+                    id: c.id.clone(),
+                    slug: c.slug.clone(),
+                    title: c.title.clone(),
+                    services: Vec::new(),
+                    inconclusive: Vec::new(),
+                });
+                let list = if c.inconclusive {
+                    &mut row.inconclusive
+                } else {
+                    &mut row.services
+                };
+                list.push(m.review.service.clone());
             }
         }
         let mut out: Vec<FailingCheck> = by_id.into_values().collect();
         for f in &mut out {
             f.services.sort();
+            f.inconclusive.sort();
         }
         out.sort_by(|a, b| {
-            b.services
-                .len()
-                .cmp(&a.services.len())
+            b.total()
+                .cmp(&a.total())
+                .then(b.services.len().cmp(&a.services.len()))
                 .then(a.id.cmp(&b.id))
         });
         out
@@ -453,21 +467,25 @@ fn failing(o: &mut String, f: &Fleet) {
         return;
     }
     o.push_str(
-        "<table>\n<caption>Checks with status FAIL, by the number of services they fail in</caption>\n\
+        "<table>\n<caption>Checks with status FAIL, by the number of services they fail in. \
+         Inconclusive counts the services where the check fails because its evidence could not be read \
+         (a parse error, a file not evaluated): fix those files first.</caption>\n\
          <thead><tr><th scope=\"col\">Check</th><th scope=\"col\">Requirement</th>\
-         <th scope=\"col\" class=\"num\">Services</th><th scope=\"col\">Failing in</th></tr></thead>\n<tbody>\n",
+         <th scope=\"col\" class=\"num\">Services</th><th scope=\"col\" class=\"num\">Inconclusive</th>\
+         <th scope=\"col\">Failing in</th></tr></thead>\n<tbody>\n",
     );
     let (top, rest) = checks.split_at(checks.len().min(FAILING_ROWS));
     for c in top {
         let _ = writeln!(
             o,
-            "<tr data-check=\"{}\"><th scope=\"row\"><code>{}</code><br>{}</th><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            "<tr data-check=\"{}\"><th scope=\"row\"><code>{}</code><br>{}</th><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
             Esc(&c.id),
             Esc(&c.id),
             Esc(&c.slug),
             Md(&c.title),
-            c.services.len(),
-            Esc(&c.services.join(", ")),
+            c.total(),
+            c.inconclusive.len(),
+            Esc(&failing_in(c)),
         );
     }
     o.push_str("</tbody>\n</table>\n");
@@ -485,12 +503,22 @@ fn failing(o: &mut String, f: &Fleet) {
                 Esc(&c.id),
                 Esc(&c.id),
                 Esc(&c.slug),
-                Esc(&c.services.join(", ")),
+                Esc(&failing_in(c)),
             );
         }
         o.push_str("</ul>\n</details>\n");
     }
     o.push_str("</section>\n");
+}
+
+/// The services a check fails in, inconclusive ones marked: `a, b, c (inconclusive)`.
+fn failing_in(c: &FailingCheck) -> String {
+    c.services
+        .iter()
+        .cloned()
+        .chain(c.inconclusive.iter().map(|s| format!("{s} (inconclusive)")))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn owners(o: &mut String, f: &Fleet) {
@@ -697,12 +725,39 @@ mod tests {
             sample::waiver("SAF-011", "2026-11-15", WaiverState::Applied),
             sample::waiver("SAF-012", "2026-11-25", WaiverState::Refused),
         ];
-        let c = svc("c", 2, None, Verdict::Go, 100.0, "2026-11-20");
+        let mut unreadable = sample::check("CAP-001", Status::Fail, "inconclusive");
+        unreadable.inconclusive = true;
+        let c = sample::review(
+            "c",
+            2,
+            None,
+            Verdict::Go,
+            100.0,
+            "2026-11-20",
+            vec![unreadable],
+        );
         let f = Fleet::build(
             vec![member("a", a), member("b", b), member("c", c)],
             Some(date("2026-11-20")),
         )
         .unwrap();
+        // An inconclusive failure counts, but apart: the fix is to the files, not the service.
+        let cap = f
+            .failing_checks()
+            .into_iter()
+            .find(|c| c.id == "CAP-001")
+            .unwrap();
+        assert_eq!(
+            (cap.services, cap.inconclusive),
+            (vec!["a".to_string()], vec!["c".to_string()])
+        );
+        let page = render_fleet_html(&f);
+        assert!(
+            page.contains(
+                "<td class=\"num\">2</td><td class=\"num\">1</td><td>a, c (inconclusive)</td>"
+            ),
+            "{page}"
+        );
 
         let failing: Vec<(String, Vec<String>)> = f
             .failing_checks()

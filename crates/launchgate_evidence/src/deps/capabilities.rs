@@ -32,11 +32,14 @@ pub enum Capability {
     HttpClient,
     /// A secrets-manager client (Vault, AWS Secrets Manager, GCP Secret Manager, Azure Key Vault).
     SecretsManager,
+    /// Fault injection in tests or at run time (toxiproxy clients, Chaos Monkey for Spring Boot,
+    /// Chaos Toolkit): usually a test dependency, so read with [`super::Dependencies::uses_anywhere`].
+    FaultInjection,
 }
 
 impl Capability {
     /// Every capability, in order.
-    pub const ALL: [Capability; 10] = [
+    pub const ALL: [Capability; 11] = [
         Capability::StructuredLogging,
         Capability::Tracing,
         Capability::Metrics,
@@ -47,6 +50,7 @@ impl Capability {
         Capability::Migrations,
         Capability::HttpClient,
         Capability::SecretsManager,
+        Capability::FaultInjection,
     ];
 
     /// The capability's key, as used in `libraries.tsv` (`structured-logging`, `tracing`, ...).
@@ -62,6 +66,7 @@ impl Capability {
             Capability::Migrations => "migrations",
             Capability::HttpClient => "http-client",
             Capability::SecretsManager => "secrets-manager",
+            Capability::FaultInjection => "fault-injection",
         }
     }
 

@@ -439,6 +439,14 @@ impl Dependencies {
             .filter(move |u| u.capability == capability && u.ships())
     }
 
+    /// Libraries of `capability` in any scope, dev and test dependencies included: for
+    /// capabilities that live in tests (fault injection).
+    pub fn uses_anywhere(&self, capability: Capability) -> impl Iterator<Item = &LibraryUse> {
+        self.libraries
+            .iter()
+            .filter(move |u| u.capability == capability)
+    }
+
     /// The lockfile that locks this manifest: one of the same ecosystem in the manifest's
     /// directory or, for workspace members, in the directory of an ancestor workspace root
     /// (Cargo `[workspace]`, package.json `workspaces`, `[tool.uv.workspace]`, or a

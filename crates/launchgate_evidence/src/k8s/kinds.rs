@@ -1223,6 +1223,8 @@ pub struct HttpRoute {
     pub retries: Option<Retries>,
     /// Route destination hosts.
     pub destinations: Vec<Located<String>>,
+    /// `fault` injection: which faults (`delay`, `abort`), located at the `fault:` key.
+    pub fault: Option<Located<Vec<String>>>,
 }
 
 /// A route's `retries`.
@@ -1288,12 +1290,21 @@ pub(super) fn read_virtual_service(
                 destinations.push(h);
             }
         }
+        let fault = r.map_entry(route, "fault", &ip).map(|e| {
+            let kinds = ["delay", "abort"]
+                .into_iter()
+                .filter(|k| super::read::present(&e.value, k).is_some())
+                .map(str::to_string)
+                .collect();
+            Located::new(kinds, e.key_loc.clone())
+        });
         vs.http.push(HttpRoute {
             loc: route.loc.clone(),
             name: r.text(route, "name", &ip),
             timeout: r.string(route, "timeout", &ip),
             retries,
             destinations,
+            fault,
         });
     }
     vs

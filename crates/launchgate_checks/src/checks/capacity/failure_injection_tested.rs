@@ -1,9 +1,13 @@
 //! CAP-009 failure-injection-tested: Failure injection is practised: chaos experiments kept as
-//! code (Chaos Mesh, Litmus, AWS FIS) or a dated claim within the policy window.
+//! code (Chaos Mesh, Litmus, AWS FIS, Istio faults, toxiproxy tests) or a dated claim within the
+//! policy window.
 
 use launchgate_core::{Finding, Outcome};
 
+use launchgate_evidence::deps::Capability;
+
 use crate::kit::finish::{Tally, missing};
+use crate::kit::libraries::library_findings;
 use crate::kit::manifest::{at, within_window};
 use crate::{CheckContext, Evaluate, declare_check};
 
@@ -13,15 +17,19 @@ declare_check! {
     /// Kubernetes objects of the Chaos Mesh API group (`chaos-mesh.org`: `PodChaos`,
     /// `NetworkChaos`, `StressChaos`, `Schedule`, `Workflow`, ...) or of Litmus
     /// (`litmuschaos.io`: `ChaosEngine`, `ChaosExperiment`, ...), or Terraform
-    /// `aws_fis_experiment_template` resources. Or the manifest declares when an experiment
+    /// `aws_fis_experiment_template` resources, or Istio fault injection (a `VirtualService`
+    /// HTTP route with a `fault` delay or abort), or fault-injection tests: a fault-injection
+    /// library among the dependencies, test dependencies included (toxiproxy clients and the
+    /// Testcontainers toxiproxy modules, Chaos Monkey for Spring Boot, Chaos Toolkit, Simmy).
+    /// Or the manifest declares when an experiment
     /// last ran, `claims.failure_injection.last_tested`, within the policy window before the
     /// review date (default 180 days, `failure_injection_max_age_days`). A stale or future
     /// date fails even when experiments are kept as code. When the Kubernetes workloads are
     /// all Jobs, CronJobs or bare Pods and nothing else is declared, there is no long-running
     /// process to crash and the check does not apply.
     ///
-    /// Istio `VirtualService` fault injection, toxiproxy and fault-injection tests in source
-    /// code are not recognised yet: declare the date of such an experiment with the claim.
+    /// Fault-injection tests written without such a library (a test that stops a container by
+    /// hand) are not recognised: declare the date of such an experiment with the claim.
     ///
     /// ## Why it matters
     /// Redundancy, retries and crash recovery that were never exercised are assumptions. Killing
@@ -90,6 +98,37 @@ impl Evaluate for FailureInjectionTested {
             }
         }
 
+        for vs in &k.virtual_services {
+            for route in &vs.http {
+                let Some(fault) = &route.fault else { continue };
+                let what = if fault.value.is_empty() {
+                    "a fault".to_string()
+                } else {
+                    fault.value.join(" and ")
+                };
+                let ns = vs
+                    .namespace
+                    .as_deref()
+                    .map(|n| format!(" in namespace `{n}`"))
+                    .unwrap_or_default();
+                repo.push(
+                    Finding::new(format!(
+                        "Istio fault injection ({what}) in VirtualService/{}{ns}",
+                        vs.name
+                    ))
+                    .at(Some(fault.loc.location())),
+                );
+            }
+        }
+        let libraries: Vec<_> = cx
+            .evidence
+            .dependencies
+            .uses_anywhere(Capability::FaultInjection)
+            .collect();
+        repo.extend(library_findings(
+            &libraries,
+            "fault-injection tests use a fault-injection library",
+        ));
         let pointer = "/claims/failure_injection/last_tested";
         let claimed = cx
             .manifest
@@ -134,12 +173,53 @@ impl Evaluate for FailureInjectionTested {
                 cx,
                 "K T",
                 Finding::new(
-                    "no failure-injection experiment is kept as code (Chaos Mesh, Litmus, AWS FIS) and none is declared (`claims.failure_injection.last_tested`)",
+                    "no failure-injection experiment is kept as code (Chaos Mesh, Litmus, AWS FIS, Istio fault injection, toxiproxy tests) and none is declared (`claims.failure_injection.last_tested`)",
                 )
                 .at(at(cx, "/claims/failure_injection")),
             );
         }
         evidence.extend(attested);
         Tally::judged(Vec::new(), Vec::new(), evidence).conclude(cx, "K T", "")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use launchgate_core::Outcome;
+
+    use crate::fixture;
+
+    fn evidence(case: &str) -> Vec<String> {
+        let Outcome::Pass { evidence, .. } = fixture::run("CAP-009", case) else {
+            panic!("{case}: expected a pass");
+        };
+        evidence
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} @ {}",
+                    f.message,
+                    f.location
+                        .as_ref()
+                        .map_or(String::new(), ToString::to_string)
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn istio_faults_and_toxiproxy_tests_are_failure_injection() {
+        assert_eq!(
+            evidence("pass_istio_fault_in_staging"),
+            [
+                "Istio fault injection (delay and abort) in VirtualService/ledger-faults in namespace `staging` @ deploy/fault.yaml:9:7"
+            ]
+        );
+        assert_eq!(
+            evidence("pass_toxiproxy_tests"),
+            [
+                "fault-injection tests use a fault-injection library: toxiproxy (`toxiproxy-node-client`) in package.json:9 @ package.json:9:5"
+            ]
+        );
     }
 }

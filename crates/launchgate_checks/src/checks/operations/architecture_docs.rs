@@ -14,8 +14,14 @@ declare_check! {
     /// or system) holds a fenced code block in the language `mermaid`, `plantuml` or `puml`
     /// (or one starting `@startuml`), or shows an image (`![components](components.png)`).
     ///
-    /// Diagrams kept only outside Markdown (Structurizr `*.dsl` workspaces, `*.puml` files) are
-    /// not read yet: link or embed them from an architecture document.
+    /// Diagrams kept as files of their own count too, recognised by name: PlantUML (`*.puml`,
+    /// `*.plantuml`, `*.iuml`, `*.pu`), Mermaid (`*.mmd`, `*.mermaid`), Structurizr DSL (a
+    /// `*.dsl` file named `workspace` or under a folder named `structurizr`, `architecture`,
+    /// `c4` or `docs`), LikeC4 (`*.c4`, `*.likec4`) and draw.io (`*.drawio`, `*.drawio.svg`,
+    /// `*.drawio.png`).
+    ///
+    /// A `scope: feature` review does not apply: a feature ships inside a service whose
+    /// architecture is documented with that service.
     ///
     /// ## Why it matters
     /// The people who operate, review and inherit a service need to see its parts and how they
@@ -92,21 +98,61 @@ fn diagrams(d: &Document) -> Vec<Finding> {
     out
 }
 
+/// What kind of diagram file `path` is, by its name, if it is one.
+fn diagram_file(path: &str) -> Option<&'static str> {
+    let lower = path.to_ascii_lowercase();
+    let (dirs, name) = lower.rsplit_once('/').unwrap_or(("", &lower));
+    let ext = |e: &str| name.ends_with(e) && name.len() > e.len();
+    if [".puml", ".plantuml", ".iuml", ".pu"]
+        .iter()
+        .any(|e| ext(e))
+    {
+        return Some("a PlantUML diagram");
+    }
+    if ext(".mmd") || ext(".mermaid") {
+        return Some("a Mermaid diagram");
+    }
+    if ext(".c4") || ext(".likec4") {
+        return Some("a LikeC4 model");
+    }
+    if ext(".drawio") || ext(".drawio.svg") || ext(".drawio.png") {
+        return Some("a draw.io diagram");
+    }
+    let dsl_home = dirs
+        .split('/')
+        .any(|d| ["structurizr", "architecture", "c4", "docs"].contains(&d));
+    if ext(".dsl") && (name == "workspace.dsl" || dsl_home) {
+        return Some("a Structurizr workspace");
+    }
+    None
+}
+
 impl Evaluate for ArchitectureDocs {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
-        let evidence: Vec<Finding> = cx
+        if cx.manifest.scope == launchgate_manifest::Scope::Feature {
+            return Outcome::not_applicable(
+                "scope: feature: a feature ships inside a service whose architecture is documented with that service",
+            );
+        }
+        let mut evidence: Vec<Finding> = cx
             .evidence
             .docs
             .documents
             .iter()
             .flat_map(diagrams)
             .collect();
+        evidence.extend(cx.evidence.files.iter().filter_map(|f| {
+            diagram_file(&f.path).map(|kind| {
+                Finding::new(format!("`{}` is {kind} of the architecture", f.path))
+                    .at(Some(launchgate_core::Location::new(&*f.path, 1, 1)))
+            })
+        }));
         if evidence.is_empty() {
             return missing(
                 cx,
                 "M",
                 Finding::new(
-                    "no architecture document with a diagram: no Markdown file about the architecture (architecture, design, overview, system) holds a Mermaid or PlantUML block or an image",
+                    "no architecture document with a diagram: no Markdown file about the architecture (architecture, design, overview, system) holds a Mermaid or PlantUML block or an image, and no diagram file (PlantUML, Mermaid, Structurizr, LikeC4, draw.io) is in the repository",
                 )
                 .at(at(cx, "/service")),
             );
