@@ -1,0 +1,479 @@
+//! JavaScript and TypeScript: outbound calls of axios, fetch, got and Node's http/https with
+//! their timeout options, directly or through an instance built in the same file
+//! (`axios.create`, `got.extend`), and the Node HTTP servers the service starts.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use tree_sitter::Node;
+
+use crate::tree::{Bindings, File};
+use crate::{Call, Client, Fact, FactKind, Server, Timeout};
+
+const AXIOS_NONE: &str = "axios waits for ever without a timeout (its default is 0)";
+const FETCH_NONE: &str =
+    "fetch waits until the server or the OS gives up without an abort signal (AbortSignal.timeout)";
+const GOT_NONE: &str = "got has no timeout unless one is set";
+const NODE_NONE: &str = "Node's http.request waits for ever without a timeout option or setTimeout";
+const NODE_HEADERS: &str = "60 s (Node.js 18+ headersTimeout default)";
+const NODE_REQUEST: &str = "300 s (Node.js 18+ requestTimeout default)";
+const NODE_IDLE: &str = "5 s (Node.js keepAliveTimeout default)";
+const NODE_WRITE: &str = "none (Node.js has no response write timeout)";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lib {
+    Axios,
+    Got,
+}
+
+impl Lib {
+    fn name(self) -> &'static str {
+        match self {
+            Lib::Axios => "axios",
+            Lib::Got => "got",
+        }
+    }
+}
+
+pub fn facts(f: &File<'_>) -> Vec<Fact> {
+    let nodes = f.nodes();
+    let mut b = Bindings::default();
+    // `x.setTimeout(...)` receivers, `x.prop = value` assignments.
+    let mut set_timeout: BTreeSet<&str> = BTreeSet::new();
+    let mut props: BTreeMap<(String, &str), Node<'_>> = BTreeMap::new();
+    for n in &nodes {
+        match n.kind() {
+            "variable_declarator" => {
+                if let (Some(l), Some(r)) =
+                    (n.child_by_field_name("name"), n.child_by_field_name("value"))
+                {
+                    b.bind(f.text(l), strip(r));
+                }
+            }
+            "assignment_expression" => {
+                if let (Some(l), Some(r)) =
+                    (n.child_by_field_name("left"), n.child_by_field_name("right"))
+                {
+                    b.bind(f.text(l), strip(r));
+                    if l.kind() == "member_expression"
+                        && let (Some(o), Some(p)) =
+                            (l.child_by_field_name("object"), l.child_by_field_name("property"))
+                    {
+                        props.insert((compact(f.text(o)), f.text(p)), strip(r));
+                    }
+                }
+            }
+            "public_field_definition" | "field_definition" => {
+                let name = n
+                    .child_by_field_name("name")
+                    .or_else(|| n.child_by_field_name("property"));
+                if let (Some(l), Some(r)) = (name, n.child_by_field_name("value")) {
+                    // A class field is read as `this.name`.
+                    let key: &str = f.text(l);
+                    b.bind_owned(format!("this.{key}"), strip(r));
+                }
+            }
+            "call_expression" => {
+                if let Some(func) = n.child_by_field_name("function")
+                    && func.kind() == "member_expression"
+                    && func
+                        .child_by_field_name("property")
+                        .is_some_and(|p| f.text(p) == "setTimeout")
+                    && let Some(o) = func.child_by_field_name("object")
+                {
+                    set_timeout.insert(f.text(o));
+                }
+            }
+            _ => {}
+        }
+    }
+    let cx = Cx {
+        f,
+        b: &b,
+        props: &props,
+        set_timeout: &set_timeout,
+    };
+    let mut out = Vec::new();
+    let mut clients: BTreeMap<usize, usize> = BTreeMap::new();
+    for n in nodes.iter().filter(|n| n.kind() == "call_expression") {
+        if let Some((lib, timeout)) = cx.client(*n) {
+            clients.insert(n.start_byte(), out.len());
+            out.push(f.fact(
+                *n,
+                function(f, *n),
+                FactKind::Client(Client {
+                    library: lib.name(),
+                    text: callee(f, *n),
+                    timeout,
+                    uses: 0,
+                }),
+            ));
+        } else if let Some(server) = cx.server(*n) {
+            out.push(f.fact(*n, function(f, *n), FactKind::Server(server)));
+        }
+    }
+    for n in nodes.iter().filter(|n| n.kind() == "call_expression") {
+        let Some((mut call, client)) = cx.call(*n) else {
+            continue;
+        };
+        if let Some(c) = client
+            && let Some(i) = clients.get(&c.start_byte())
+        {
+            if let Some(FactKind::Client(cl)) = out.get_mut(*i).map(|x| &mut x.kind) {
+                cl.uses += 1;
+            }
+            call.client_line = Some(File::line(c));
+        }
+        out.push(f.fact(*n, function(f, *n), FactKind::Call(call)));
+    }
+    out
+}
+
+struct Cx<'a, 't> {
+    f: &'a File<'t>,
+    b: &'a Bindings<'t>,
+    props: &'a BTreeMap<(String, &'t str), Node<'t>>,
+    set_timeout: &'a BTreeSet<&'t str>,
+}
+
+impl<'t> Cx<'_, 't> {
+    fn name(&self, call: Node<'t>) -> String {
+        call.child_by_field_name("function")
+            .map(|x| compact(self.f.text(x)))
+            .unwrap_or_default()
+    }
+
+    fn args(call: Node<'t>) -> Vec<Node<'t>> {
+        let Some(args) = call.child_by_field_name("arguments") else {
+            return Vec::new();
+        };
+        let mut cursor = args.walk();
+        args.named_children(&mut cursor)
+            .filter(|a| a.kind() != "comment")
+            .collect()
+    }
+
+    /// The name a call's result is bound to, if any.
+    fn bound_name(&self, call: Node<'t>) -> Option<&'t str> {
+        let mut p = call.parent()?;
+        while matches!(
+            p.kind(),
+            "await_expression" | "parenthesized_expression" | "as_expression"
+        ) {
+            p = p.parent()?;
+        }
+        match p.kind() {
+            "variable_declarator" => p.child_by_field_name("name").map(|x| self.f.text(x)),
+            "assignment_expression" => p.child_by_field_name("left").map(|x| self.f.text(x)),
+            _ => None,
+        }
+    }
+
+    /// A timeout set afterwards with `name.path = value` (`api.defaults.timeout = 5000`).
+    fn assigned(&self, name: &str, path: &'static str) -> Option<Timeout> {
+        let (object, prop) = match path.rsplit_once('.') {
+            Some((o, p)) => (format!("{name}.{o}"), p),
+            None => (name.to_string(), path),
+        };
+        self.props.get(&(object, prop)).map(|v| self.value(*v))
+    }
+
+    fn client(&self, call: Node<'t>) -> Option<(Lib, Timeout)> {
+        let name = self.name(call);
+        let lib = match name.as_str() {
+            "axios.create" => Lib::Axios,
+            "got.extend" => Lib::Got,
+            _ => return None,
+        };
+        let args = Self::args(call);
+        let own = args.first().and_then(|a| self.option(*a, "timeout", 0));
+        let after = self
+            .bound_name(call)
+            .and_then(|n| self.assigned(n, "defaults.timeout"));
+        let timeout = after.or(own).unwrap_or_else(|| match lib {
+            Lib::Axios => self
+                .assigned("axios", "defaults.timeout")
+                .unwrap_or(Timeout::Missing { why: AXIOS_NONE }),
+            Lib::Got => Timeout::Missing { why: GOT_NONE },
+        });
+        Some((lib, timeout))
+    }
+
+    fn server(&self, call: Node<'t>) -> Option<Server> {
+        let name = self.name(call);
+        let library = match name.as_str() {
+            "http.createServer" | "https.createServer" | "http2.createServer"
+            | "http2.createSecureServer" => "node:http",
+            _ => {
+                // `app.listen(...)` of an Express app built in this file.
+                let (object, method) = name.rsplit_once('.')?;
+                let built = self.b.find(object, |v| {
+                    (v.kind() == "call_expression" && self.name(v) == "express").then_some(())
+                });
+                if method != "listen" || built.is_none() {
+                    return None;
+                }
+                "express"
+            }
+        };
+        let bound = self.bound_name(call);
+        let set = |prop: &'static str, default: Timeout| {
+            bound
+                .and_then(|n| self.assigned(n, prop))
+                .unwrap_or(default)
+        };
+        Some(Server {
+            library,
+            text: callee(self.f, call),
+            read_header: set(
+                "headersTimeout",
+                Timeout::Default {
+                    value: NODE_HEADERS,
+                },
+            ),
+            read: set(
+                "requestTimeout",
+                Timeout::Default {
+                    value: NODE_REQUEST,
+                },
+            ),
+            write: Timeout::Missing { why: NODE_WRITE },
+            idle: set("keepAliveTimeout", Timeout::Default { value: NODE_IDLE }),
+        })
+    }
+
+    /// An outbound call and the client construction it goes through.
+    fn call(&self, call: Node<'t>) -> Option<(Call, Option<Node<'t>>)> {
+        let name = self.name(call);
+        let args = Self::args(call);
+        let text = callee(self.f, call);
+        let at = |i: usize| args.get(i).copied();
+        let simple = |library: &'static str, timeout: Timeout| {
+            Some((
+                Call {
+                    library,
+                    text: text.clone(),
+                    timeout,
+                    client_line: None,
+                },
+                None,
+            ))
+        };
+        match name.as_str() {
+            "fetch" | "globalThis.fetch" | "window.fetch" => {
+                let timeout = at(1)
+                    .and_then(|o| {
+                        self.option(o, "signal", 0)
+                            .or_else(|| self.option(o, "timeout", 0))
+                    })
+                    .unwrap_or(Timeout::Missing { why: FETCH_NONE });
+                return simple("fetch", timeout);
+            }
+            "http.request" | "http.get" | "https.request" | "https.get" => {
+                let options = args
+                    .iter()
+                    .take(2)
+                    .filter(|a| !is_callback(**a) && !is_string(**a))
+                    .find_map(|o| self.option(*o, "timeout", 0));
+                let later = self
+                    .bound_name(call)
+                    .filter(|n| self.set_timeout.contains(n))
+                    .map(|n| Timeout::set(&format!("{n}.setTimeout(...)")));
+                let timeout = options
+                    .or(later)
+                    .unwrap_or(Timeout::Missing { why: NODE_NONE });
+                return simple("node:http", timeout);
+            }
+            _ => {}
+        }
+        // axios / got, the module or an instance.
+        let (object, method) = match name.rsplit_once('.') {
+            Some((o, m)) => (o, m),
+            None => (name.as_str(), ""),
+        };
+        let (lib, inherited, client) = match object {
+            "axios" => (
+                Lib::Axios,
+                self.assigned("axios", "defaults.timeout")
+                    .unwrap_or(Timeout::Missing { why: AXIOS_NONE }),
+                None,
+            ),
+            "got" => (Lib::Got, Timeout::Missing { why: GOT_NONE }, None),
+            _ => {
+                let func = call.child_by_field_name("function")?;
+                let target = if func.kind() == "member_expression" {
+                    func.child_by_field_name("object").map(strip)
+                } else {
+                    Some(func)
+                }?;
+                let built = if target.kind() == "call_expression" {
+                    Some(target)
+                } else {
+                    self.b.find(object, |v| {
+                        (v.kind() == "call_expression").then_some(v)
+                            .filter(|v| self.client(*v).is_some())
+                    })
+                }?;
+                let (lib, timeout) = self.client(built)?;
+                (lib, timeout, Some(built))
+            }
+        };
+        let config = match (lib, method) {
+            (Lib::Axios, "" | "request") => args.last().copied().filter(|a| !is_string(*a)),
+            (Lib::Axios, "get" | "delete" | "head" | "options") => at(1),
+            (Lib::Axios, "post" | "put" | "patch" | "postForm" | "putForm" | "patchForm") => {
+                at(2)
+            }
+            (Lib::Got, "" | "get" | "post" | "put" | "patch" | "delete" | "head" | "stream") => {
+                args.iter()
+                    .rev()
+                    .find(|a| !is_string(**a) && !is_callback(**a))
+                    .copied()
+                    .filter(|_| args.len() > 1 || !is_string(args[0]))
+            }
+            _ => return None,
+        };
+        let own = config.and_then(|c| self.option(c, "timeout", 0));
+        Some((
+            Call {
+                library: lib.name(),
+                text,
+                timeout: own.unwrap_or(inherited),
+                client_line: None,
+            },
+            client,
+        ))
+    }
+
+    /// The option `key` in an options object (or a name bound to one): `None` when the object
+    /// has no such key, `Unknown` when the options cannot be read.
+    fn option(&self, node: Node<'t>, key: &str, depth: u8) -> Option<Timeout> {
+        let node = strip(node);
+        match node.kind() {
+            "object" => {
+                let mut spread = false;
+                let mut cursor = node.walk();
+                for p in node.named_children(&mut cursor) {
+                    match p.kind() {
+                        "pair" => {
+                            let k = p.child_by_field_name("key").map(|k| self.f.text(k));
+                            if k.is_some_and(|k| k.trim_matches(['"', '\'', '`']) == key) {
+                                return p.child_by_field_name("value").map(|v| self.value(v));
+                            }
+                        }
+                        "shorthand_property_identifier" if self.f.text(p) == key => {
+                            return Some(
+                                self.b
+                                    .values(key)
+                                    .first()
+                                    .map_or_else(|| Timeout::set(key), |v| self.value(*v)),
+                            );
+                        }
+                        "spread_element" => spread = true,
+                        _ => {}
+                    }
+                }
+                spread.then(|| Timeout::Unknown {
+                    why: format!(
+                        "the options spread other options, which may set `{key}`"
+                    ),
+                })
+            }
+            "identifier" | "member_expression" if depth < 3 => {
+                let name = self.f.text(node);
+                match self.b.values(name) {
+                    [one] => self.option(*one, key, depth + 1),
+                    _ => Some(Timeout::Unknown {
+                        why: format!(
+                            "the options `{}` are not an object written in this file",
+                            crate::short(name)
+                        ),
+                    }),
+                }
+            }
+            "undefined" | "null" => None,
+            _ => Some(Timeout::Unknown {
+                why: format!(
+                    "the options `{}` are computed",
+                    crate::short(self.f.text(node))
+                ),
+            }),
+        }
+    }
+
+    fn value(&self, v: Node<'t>) -> Timeout {
+        let v = strip(v);
+        let text = self.f.text(v);
+        match v.kind() {
+            "number" if text.trim_start_matches(['0', '.', '_']).is_empty() => {
+                Timeout::disabled(text)
+            }
+            "null" | "undefined" => Timeout::disabled(text),
+            _ => Timeout::set(text),
+        }
+    }
+}
+
+/// Looks through `await`, parentheses and type assertions.
+fn strip(mut n: Node<'_>) -> Node<'_> {
+    while matches!(
+        n.kind(),
+        "await_expression"
+            | "parenthesized_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "non_null_expression"
+    ) {
+        match n.named_child(0) {
+            Some(c) => n = c,
+            None => break,
+        }
+    }
+    n
+}
+
+fn is_string(n: Node<'_>) -> bool {
+    matches!(n.kind(), "string" | "template_string" | "binary_expression")
+}
+
+fn is_callback(n: Node<'_>) -> bool {
+    matches!(n.kind(), "arrow_function" | "function_expression" | "function")
+}
+
+fn compact(s: &str) -> String {
+    s.split_whitespace().collect()
+}
+
+fn callee(f: &File<'_>, call: Node<'_>) -> String {
+    let name = call
+        .child_by_field_name("function")
+        .map_or("", |x| f.text(x));
+    crate::short(&format!("{}(...)", compact(name)))
+}
+
+fn function(f: &File<'_>, n: Node<'_>) -> Option<String> {
+    f.enclosing(n, |f, p| {
+        let name = |field: &str| p.child_by_field_name(field).map(|x| f.text(x).to_string());
+        match p.kind() {
+            "function_declaration" | "generator_function_declaration" | "method_definition" => {
+                name("name")
+            }
+            "arrow_function" | "function_expression" | "function" => {
+                let parent = p.parent()?;
+                match parent.kind() {
+                    "variable_declarator" => parent
+                        .child_by_field_name("name")
+                        .map(|x| f.text(x).to_string()),
+                    "pair" => parent
+                        .child_by_field_name("key")
+                        .map(|x| f.text(x).to_string()),
+                    "public_field_definition" | "field_definition" => parent
+                        .child_by_field_name("name")
+                        .or_else(|| parent.child_by_field_name("property"))
+                        .map(|x| f.text(x).to_string()),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    })
+}

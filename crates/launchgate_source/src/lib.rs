@@ -1,0 +1,315 @@
+//! The source layer: located facts from the concrete syntax trees (tree-sitter) of a service's
+//! own code. It owns which files count as source, the cheap keyword prefilter that decides which
+//! of them are parsed, and the facts read from a tree: outbound HTTP client calls and client
+//! constructions with their timeouts, and the service's own HTTP servers with theirs.
+//!
+//! One file in, facts out: no I/O, no tree or text kept. Values the code computes at run time
+//! stay [`Timeout::Unknown`]; nothing is guessed.
+
+mod golang;
+mod java;
+mod js;
+mod python;
+mod tree;
+
+use std::cell::RefCell;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+use serde::Serialize;
+
+/// A language the source layer reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    TypeScript,
+    Tsx,
+    JavaScript,
+    Python,
+    Go,
+    Java,
+}
+
+impl Language {
+    /// The language of a repository-relative path, if it is source the layer reads (by
+    /// extension).
+    pub fn of(path: &str) -> Option<Language> {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let ext = name.rsplit_once('.')?.1;
+        Some(match ext {
+            "ts" | "mts" | "cts" if !name.ends_with(".d.ts") => Language::TypeScript,
+            "tsx" => Language::Tsx,
+            "js" | "mjs" | "cjs" | "jsx" => Language::JavaScript,
+            "py" => Language::Python,
+            "go" => Language::Go,
+            "java" => Language::Java,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Language::TypeScript => "TypeScript",
+            Language::Tsx => "TSX",
+            Language::JavaScript => "JavaScript",
+            Language::Python => "Python",
+            Language::Go => "Go",
+            Language::Java => "Java",
+        }
+    }
+
+    fn grammar(self) -> tree_sitter::Language {
+        match self {
+            Language::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+            Language::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
+            Language::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
+            Language::Python => tree_sitter_python::LANGUAGE.into(),
+            Language::Go => tree_sitter_go::LANGUAGE.into(),
+            Language::Java => tree_sitter_java::LANGUAGE.into(),
+        }
+    }
+
+    /// Words without which a file of this language holds none of the facts the layer reads.
+    fn keywords(self) -> Option<&'static AhoCorasick> {
+        static SCRIPT: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+            AhoCorasick::new(["axios", "fetch", "got", "http", "listen"]).ok()
+        });
+        static PYTHON: LazyLock<Option<AhoCorasick>> =
+            LazyLock::new(|| AhoCorasick::new(["requests", "httpx", "aiohttp", "urlopen"]).ok());
+        static GO: LazyLock<Option<AhoCorasick>> =
+            LazyLock::new(|| AhoCorasick::new(["net/http", "gin"]).ok());
+        static JAVA: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+            AhoCorasick::new(["HttpClient", "HttpRequest", "OkHttp", "RestTemplate"]).ok()
+        });
+        match self {
+            Language::TypeScript | Language::Tsx | Language::JavaScript => SCRIPT.as_ref(),
+            Language::Python => PYTHON.as_ref(),
+            Language::Go => GO.as_ref(),
+            Language::Java => JAVA.as_ref(),
+        }
+    }
+}
+
+/// Whether a repository-relative path is the service's own source: a language the layer reads,
+/// not vendored or installed code, not a test.
+pub fn is_service_source(path: &str) -> Option<Language> {
+    let lang = Language::of(path)?;
+    let mut parts = path.split('/');
+    let name = parts.next_back().unwrap_or(path);
+    for dir in parts {
+        if matches!(
+            dir,
+            "node_modules"
+                | "vendor"
+                | "third_party"
+                | "site-packages"
+                | ".venv"
+                | "venv"
+                | "dist"
+                | "build"
+                | "__tests__"
+                | "__mocks__"
+                | "test"
+                | "tests"
+                | "testdata"
+                | "spec"
+                | "e2e"
+        ) {
+            return None;
+        }
+    }
+    let stem = name.split('.').next().unwrap_or(name);
+    let test = match lang {
+        Language::Go => name.ends_with("_test.go"),
+        Language::Python => {
+            stem.starts_with("test_") || stem.ends_with("_test") || name == "conftest.py"
+        }
+        Language::Java => stem.ends_with("Test") || stem.ends_with("Tests") || stem.ends_with("IT"),
+        Language::TypeScript | Language::Tsx | Language::JavaScript => {
+            name.contains(".test.") || name.contains(".spec.") || name.contains(".min.")
+        }
+    };
+    (!test).then_some(lang)
+}
+
+/// The facts of one source file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileFacts {
+    pub language: Language,
+    /// Whether the keyword prefilter selected the file and it was parsed. A file not parsed
+    /// holds none of the words the facts need.
+    pub parsed: bool,
+    /// Whether the parser had to recover from syntax it did not understand (facts from the rest
+    /// of the file stand).
+    pub syntax_errors: bool,
+    /// In source order.
+    pub facts: Vec<Fact>,
+}
+
+/// One located fact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fact {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub column: u32,
+    /// The name of the enclosing function or method, if any.
+    pub function: Option<String>,
+    pub kind: FactKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "fact", rename_all = "kebab-case")]
+pub enum FactKind {
+    /// An outbound HTTP call.
+    Call(Call),
+    /// An HTTP client (or session) built in this file.
+    Client(Client),
+    /// An HTTP server the service runs.
+    Server(Server),
+}
+
+/// An outbound HTTP call and the timeout it runs with (its own, or its client's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Call {
+    /// The client library: `requests`, `axios`, `net/http`, ...
+    pub library: &'static str,
+    /// The callee as written, without its arguments: `requests.get(...)`.
+    pub text: String,
+    pub timeout: Timeout,
+    /// The line of the client construction the call goes through, when the timeout is the
+    /// client's.
+    pub client_line: Option<u32>,
+}
+
+/// An HTTP client built in the file, with its own timeout.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Client {
+    pub library: &'static str,
+    pub text: String,
+    pub timeout: Timeout,
+    /// How many calls in the same file go through it.
+    pub uses: u32,
+}
+
+/// An HTTP server the service runs, with the timeouts that bound a client.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Server {
+    pub library: &'static str,
+    pub text: String,
+    /// How long a client may take to send the request headers (Go `ReadHeaderTimeout`, Node
+    /// `headersTimeout`): the slowloris guard.
+    pub read_header: Timeout,
+    /// How long a client may take to send the whole request (Go `ReadTimeout`, Node
+    /// `requestTimeout`): a guard too.
+    pub read: Timeout,
+    pub write: Timeout,
+    pub idle: Timeout,
+}
+
+impl Server {
+    /// Whether something bounds how long a client may take to send its request, or `None`
+    /// when that cannot be known.
+    pub fn guarded(&self) -> Option<bool> {
+        let states = [&self.read_header, &self.read];
+        if states.iter().any(|t| t.bounds()) {
+            return Some(true);
+        }
+        if states.iter().any(|t| matches!(t, Timeout::Unknown { .. })) {
+            return None;
+        }
+        Some(false)
+    }
+}
+
+/// A timeout as the code sets it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+pub enum Timeout {
+    /// Set, to the value as written (a literal, a constant or an expression).
+    Set { value: String },
+    /// Not set, and the library's default bounds it.
+    Default { value: &'static str },
+    /// Not set, and nothing bounds it.
+    Missing { why: &'static str },
+    /// Explicitly no timeout (`timeout=None`, `timeout: 0`).
+    Disabled { value: String },
+    /// Set by something the layer cannot read (a spread of options built elsewhere).
+    Unknown { why: String },
+}
+
+impl Timeout {
+    /// Whether the timeout bounds the wait.
+    pub fn bounds(&self) -> bool {
+        matches!(self, Timeout::Set { .. } | Timeout::Default { .. })
+    }
+
+    fn set(value: &str) -> Timeout {
+        Timeout::Set {
+            value: short(value),
+        }
+    }
+
+    fn disabled(value: &str) -> Timeout {
+        Timeout::Disabled {
+            value: short(value),
+        }
+    }
+}
+
+/// Text of the repository shortened to one line of at most 60 characters.
+fn short(text: &str) -> String {
+    let line = text.lines().next().unwrap_or("").trim();
+    let mut out: String = line.chars().take(60).collect();
+    if out.len() < line.len() {
+        out.push_str("...");
+    }
+    out
+}
+
+thread_local! {
+    static PARSER: RefCell<tree_sitter::Parser> = RefCell::new(tree_sitter::Parser::new());
+}
+
+/// The facts of one file of the service's source (see [`is_service_source`]); `None` for a path
+/// that is not.
+pub fn analyze(path: &str, text: &str) -> Option<FileFacts> {
+    let language = is_service_source(path)?;
+    Some(analyze_as(language, text))
+}
+
+/// The facts of source text in `language`.
+pub fn analyze_as(language: Language, text: &str) -> FileFacts {
+    let mut out = FileFacts {
+        language,
+        parsed: false,
+        syntax_errors: false,
+        facts: Vec::new(),
+    };
+    // The prefilter: most source files make no HTTP call and run no server, and reading them
+    // for a few words costs a fraction of parsing them.
+    if !language.keywords().is_none_or(|k| k.is_match(text)) {
+        return out;
+    }
+    let parsed = PARSER.with(|p| {
+        let mut parser = p.borrow_mut();
+        parser.set_language(&language.grammar()).ok()?;
+        parser.parse(text, None)
+    });
+    let Some(tree) = parsed else {
+        return out;
+    };
+    out.parsed = true;
+    let root = tree.root_node();
+    out.syntax_errors = root.has_error();
+    let file = tree::File::new(text, root);
+    let mut facts = match language {
+        Language::TypeScript | Language::Tsx | Language::JavaScript => js::facts(&file),
+        Language::Python => python::facts(&file),
+        Language::Go => golang::facts(&file),
+        Language::Java => java::facts(&file),
+    };
+    facts.sort_by_key(|f| (f.line, f.column));
+    out.facts = facts;
+    out
+}

@@ -1,0 +1,314 @@
+//! Python: outbound calls of requests, httpx, aiohttp and urllib with their `timeout=`, directly
+//! or through a `Session` / `Client` / `ClientSession` built in the same file.
+
+use std::collections::BTreeMap;
+
+use tree_sitter::Node;
+
+use crate::tree::{Bindings, File};
+use crate::{Call, Client, Fact, FactKind, Timeout};
+
+const VERBS: &[&str] = &[
+    "get", "post", "put", "patch", "delete", "head", "options", "request",
+];
+/// Methods a client object adds to the module-level verbs.
+const CLIENT_VERBS: &[&str] = &["stream", "send", "ws_connect"];
+
+const REQUESTS_NONE: &str = "requests waits for ever without timeout=";
+const SESSION_NONE: &str =
+    "a requests Session has no timeout of its own: each call needs timeout=";
+const URLOPEN_NONE: &str = "urlopen waits for ever without a timeout";
+const HTTPX_DEFAULT: &str = "5 s (httpx default)";
+const AIOHTTP_DEFAULT: &str = "300 s in total (aiohttp default)";
+
+pub fn facts(f: &File<'_>) -> Vec<Fact> {
+    let nodes = f.nodes();
+    let mut b = Bindings::default();
+    for n in &nodes {
+        match n.kind() {
+            "assignment" => {
+                if let (Some(l), Some(r)) =
+                    (n.child_by_field_name("left"), n.child_by_field_name("right"))
+                {
+                    b.bind(f.text(l), r);
+                }
+            }
+            "as_pattern" => {
+                if let (Some(v), Some(alias)) = (n.named_child(0), n.child_by_field_name("alias"))
+                {
+                    b.bind(f.text(alias), v);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    // Client constructions by start byte: index of their fact.
+    let mut clients: BTreeMap<usize, usize> = BTreeMap::new();
+    for n in nodes.iter().filter(|n| n.kind() == "call") {
+        if let Some((library, timeout)) = client_of(f, &b, *n) {
+            clients.insert(n.start_byte(), out.len());
+            out.push(f.fact(
+                *n,
+                function(f, *n),
+                FactKind::Client(Client {
+                    library,
+                    text: callee(f, *n),
+                    timeout,
+                    uses: 0,
+                }),
+            ));
+        }
+    }
+    for n in nodes.iter().filter(|n| n.kind() == "call") {
+        let Some(call) = call_of(f, &b, *n, &mut |client: Node<'_>| {
+            let i = clients.get(&client.start_byte()).copied()?;
+            if let Some(FactKind::Client(c)) = out.get_mut(i).map(|x| &mut x.kind) {
+                c.uses += 1;
+            }
+            Some(File::line(client))
+        }) else {
+            continue;
+        };
+        out.push(f.fact(*n, function(f, *n), FactKind::Call(call)));
+    }
+    out
+}
+
+fn function(f: &File<'_>, n: Node<'_>) -> Option<String> {
+    f.enclosing(n, |f, p| {
+        (p.kind() == "function_definition")
+            .then(|| p.child_by_field_name("name").map(|x| f.text(x).to_string()))
+            .flatten()
+    })
+}
+
+/// `requests.get(...)`: the callee and an ellipsis, never the arguments (they may hold a token).
+fn callee(f: &File<'_>, call: Node<'_>) -> String {
+    let name = call
+        .child_by_field_name("function")
+        .map_or("", |x| f.text(x));
+    crate::short(&format!("{}(...)", compact(name)))
+}
+
+fn compact(s: &str) -> String {
+    s.split_whitespace().collect()
+}
+
+/// A client construction: its library and own timeout.
+fn client_of<'t>(
+    f: &File<'t>,
+    b: &Bindings<'t>,
+    call: Node<'t>,
+) -> Option<(&'static str, Timeout)> {
+    if call.kind() != "call" {
+        return None;
+    }
+    let name = compact(f.text(call.child_by_field_name("function")?));
+    let args = call.child_by_field_name("arguments");
+    let given = || args.and_then(|a| keyword_timeout(f, b, a, None));
+    Some(match name.as_str() {
+        "requests.Session" | "requests.session" | "requests.sessions.Session" => (
+            "requests",
+            Timeout::Missing {
+                why: SESSION_NONE,
+            },
+        ),
+        "httpx.Client" | "httpx.AsyncClient" => (
+            "httpx",
+            given().unwrap_or(Timeout::Default {
+                value: HTTPX_DEFAULT,
+            }),
+        ),
+        "aiohttp.ClientSession" | "ClientSession" => (
+            "aiohttp",
+            given().unwrap_or(Timeout::Default {
+                value: AIOHTTP_DEFAULT,
+            }),
+        ),
+        _ => return None,
+    })
+}
+
+/// An outbound call; `via` records the use of a client construction and gives its line.
+fn call_of<'t>(
+    f: &File<'t>,
+    b: &Bindings<'t>,
+    call: Node<'t>,
+    via: &mut dyn FnMut(Node<'t>) -> Option<u32>,
+) -> Option<Call> {
+    let func = call.child_by_field_name("function")?;
+    let args = call.child_by_field_name("arguments")?;
+    let text = callee(f, call);
+    let name = compact(f.text(func));
+    if matches!(name.as_str(), "urlopen" | "urllib.request.urlopen" | "request.urlopen") {
+        let timeout = keyword_timeout(f, b, args, Some(2)).unwrap_or(Timeout::Missing {
+            why: URLOPEN_NONE,
+        });
+        return Some(Call {
+            library: "urllib",
+            text,
+            timeout,
+            client_line: None,
+        });
+    }
+    if func.kind() != "attribute" {
+        return None;
+    }
+    let object = func.child_by_field_name("object")?;
+    let method = f.text(func.child_by_field_name("attribute")?);
+    let verb = VERBS.contains(&method);
+    let own = keyword_timeout(f, b, args, None);
+    match compact(f.text(object)).as_str() {
+        "requests" if verb => {
+            return Some(Call {
+                library: "requests",
+                text,
+                timeout: own.unwrap_or(Timeout::Missing {
+                    why: REQUESTS_NONE,
+                }),
+                client_line: None,
+            });
+        }
+        "httpx" if verb => {
+            return Some(Call {
+                library: "httpx",
+                text,
+                timeout: own.unwrap_or(Timeout::Default {
+                    value: HTTPX_DEFAULT,
+                }),
+                client_line: None,
+            });
+        }
+        _ => {}
+    }
+    if !verb && !CLIENT_VERBS.contains(&method) {
+        return None;
+    }
+    // Through a client: built right there (`requests.Session().get`) or bound to the name.
+    let client = if object.kind() == "call" {
+        client_of(f, b, object).map(|c| (object, c))
+    } else {
+        b.find(f.text(object), |v| client_of(f, b, v).map(|c| (v, c)))
+    }?;
+    let (node, (library, inherited)) = client;
+    let client_line = via(node);
+    Some(Call {
+        library,
+        text,
+        timeout: own.unwrap_or(inherited),
+        client_line,
+    })
+}
+
+/// The timeout among keyword arguments (or at the positional index `positional`): `None` when
+/// none is given.
+fn keyword_timeout<'t>(
+    f: &File<'t>,
+    b: &Bindings<'t>,
+    args: Node<'t>,
+    positional: Option<usize>,
+) -> Option<Timeout> {
+    let mut spread = None;
+    let mut cursor = args.walk();
+    let children: Vec<Node<'t>> = args.named_children(&mut cursor).collect();
+    for a in &children {
+        match a.kind() {
+            "keyword_argument" => {
+                let name = a.child_by_field_name("name").map(|x| f.text(x));
+                if name == Some("timeout") {
+                    return a.child_by_field_name("value").map(|v| value(f, v));
+                }
+            }
+            "dictionary_splat" => spread = a.named_child(0),
+            _ => {}
+        }
+    }
+    if let Some(i) = positional
+        && let Some(v) = children.iter().filter(|a| is_positional(a)).nth(i)
+    {
+        return Some(value(f, *v));
+    }
+    let spread = spread?;
+    Some(from_dict(f, b, spread, 0).unwrap_or_else(|| Timeout::Unknown {
+        why: format!(
+            "keyword arguments are spread from `{}`, which is not a dictionary written in this file",
+            crate::short(f.text(spread))
+        ),
+    }))
+    .and_then(|t| match t {
+        // A dictionary without a timeout key: the spread gives none.
+        Timeout::Missing { .. } => None,
+        t => Some(t),
+    })
+}
+
+fn is_positional(n: &Node<'_>) -> bool {
+    !matches!(
+        n.kind(),
+        "keyword_argument" | "dictionary_splat" | "list_splat" | "comment"
+    )
+}
+
+/// The timeout in a dictionary a call spreads (`**options`): `Missing` when the dictionary has no
+/// timeout key, `None` when the dictionary cannot be read.
+fn from_dict<'t>(f: &File<'t>, b: &Bindings<'t>, node: Node<'t>, depth: u8) -> Option<Timeout> {
+    if depth > 3 {
+        return None;
+    }
+    match node.kind() {
+        "dictionary" => {
+            let mut cursor = node.walk();
+            for pair in node.named_children(&mut cursor) {
+                if pair.kind() == "dictionary_splat" {
+                    return None;
+                }
+                if pair.kind() != "pair" {
+                    continue;
+                }
+                let key = pair.child_by_field_name("key").map(|k| f.text(k));
+                if key.is_some_and(|k| k.trim_matches(['"', '\'']) == "timeout") {
+                    return pair.child_by_field_name("value").map(|v| value(f, v));
+                }
+            }
+            Some(Timeout::Missing { why: "" })
+        }
+        "call" if node.child_by_field_name("function").map(|x| f.text(x)) == Some("dict") => {
+            let args = node.child_by_field_name("arguments")?;
+            Some(keyword_timeout(f, b, args, None).unwrap_or(Timeout::Missing { why: "" }))
+        }
+        "identifier" | "attribute" => {
+            let values = b.values(f.text(node));
+            // Only a name bound once: which binding reaches the call is not known otherwise.
+            match values {
+                [one] => from_dict(f, b, *one, depth + 1),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A timeout value as written: `None` (or an aiohttp `ClientTimeout` of nothing but `None`)
+/// disables it.
+fn value(f: &File<'_>, v: Node<'_>) -> Timeout {
+    let text = f.text(v);
+    if v.kind() == "none" {
+        return Timeout::disabled(text);
+    }
+    if v.kind() == "call"
+        && v.child_by_field_name("function")
+            .is_some_and(|x| f.text(x).ends_with("ClientTimeout"))
+        && let Some(args) = v.child_by_field_name("arguments")
+    {
+        let mut cursor = args.walk();
+        let all_none = args.named_children(&mut cursor).all(|a| {
+            a.kind() == "keyword_argument"
+                && a.child_by_field_name("value").is_some_and(|x| x.kind() == "none")
+        });
+        if all_none {
+            return Timeout::disabled(text);
+        }
+    }
+    Timeout::set(text)
+}

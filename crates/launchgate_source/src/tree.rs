@@ -1,0 +1,113 @@
+//! What every language reader needs from a syntax tree: node text, locations, a pre-order walk,
+//! the names bound to values in the file, and the enclosing function of a node.
+
+use std::collections::BTreeMap;
+
+use tree_sitter::Node;
+
+use crate::{Fact, FactKind};
+
+/// A parsed file: its text and the root of its tree.
+pub struct File<'t> {
+    pub text: &'t str,
+    pub root: Node<'t>,
+}
+
+impl<'t> File<'t> {
+    pub fn new(text: &'t str, root: Node<'t>) -> File<'t> {
+        File { text, root }
+    }
+
+    /// The text of a node.
+    pub fn text(&self, node: Node<'_>) -> &'t str {
+        self.text.get(node.start_byte()..node.end_byte()).unwrap_or("")
+    }
+
+    /// Every node of the tree, named ones only, in pre-order.
+    pub fn nodes(&self) -> Vec<Node<'t>> {
+        let mut out = Vec::new();
+        let mut cursor = self.root.walk();
+        loop {
+            let node = cursor.node();
+            if node.is_named() {
+                out.push(node);
+            }
+            if cursor.goto_first_child() {
+                continue;
+            }
+            loop {
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    return out;
+                }
+            }
+        }
+    }
+
+    /// A fact at a node, inside the function `function` names.
+    pub fn fact(&self, node: Node<'_>, function: Option<String>, kind: FactKind) -> Fact {
+        let p = node.start_position();
+        let line_start = node.start_byte() - p.column.min(node.start_byte());
+        let column = self
+            .text
+            .get(line_start..node.start_byte())
+            .map_or(p.column, |s| s.chars().count());
+        Fact {
+            line: u32::try_from(p.row + 1).unwrap_or(u32::MAX),
+            column: u32::try_from(column + 1).unwrap_or(u32::MAX),
+            function,
+            kind,
+        }
+    }
+
+    /// The 1-based line of a node.
+    pub fn line(node: Node<'_>) -> u32 {
+        u32::try_from(node.start_position().row + 1).unwrap_or(u32::MAX)
+    }
+
+    /// The name of the nearest enclosing node for which `name_of` gives a name.
+    pub fn enclosing(
+        &self,
+        node: Node<'t>,
+        name_of: impl Fn(&File<'t>, Node<'t>) -> Option<String>,
+    ) -> Option<String> {
+        let mut at = node.parent();
+        while let Some(n) = at {
+            if let Some(name) = name_of(self, n) {
+                return Some(name);
+            }
+            at = n.parent();
+        }
+        None
+    }
+}
+
+/// Names bound to values in a file: `name = value` in whatever form the language writes it, the
+/// name as written (`client`, `self.session`, `this.http`). Every binding of a name is kept, in
+/// source order.
+#[derive(Default)]
+pub struct Bindings<'t> {
+    map: BTreeMap<String, Vec<Node<'t>>>,
+}
+
+impl<'t> Bindings<'t> {
+    pub fn bind(&mut self, name: &str, value: Node<'t>) {
+        self.bind_owned(name.split_whitespace().collect(), value);
+    }
+
+    pub fn bind_owned(&mut self, name: String, value: Node<'t>) {
+        self.map.entry(name).or_default().push(value);
+    }
+
+    /// The values bound to `name`.
+    pub fn values(&self, name: &str) -> &[Node<'t>] {
+        self.map.get(name.split_whitespace().collect::<String>().as_str()).map_or(&[], Vec::as_slice)
+    }
+
+    /// The one value bound to `name` for which `pick` gives something, the first of them.
+    pub fn find<T>(&self, name: &str, mut pick: impl FnMut(Node<'t>) -> Option<T>) -> Option<T> {
+        self.values(name).iter().find_map(|v| pick(*v))
+    }
+}
