@@ -14,6 +14,7 @@ use serde::Serialize;
 pub mod alertmanager;
 pub mod ci;
 mod classify;
+pub mod code;
 pub mod dashboards;
 pub mod deps;
 pub mod dockerfile;
@@ -67,6 +68,9 @@ pub struct Evidence {
     pub docs: docs::Docs,
     pub dashboards: dashboards::Dashboards,
     pub reports: reports::Reports,
+    /// The service's own source code (TypeScript, JavaScript, Python, Go, Java): located facts
+    /// read from syntax trees, such as outbound HTTP calls and their timeouts.
+    pub source: code::Code,
     /// What the review took from the repository and what it left out, with the rule for each:
     /// every review format lists it.
     pub scope: ScopeReport,

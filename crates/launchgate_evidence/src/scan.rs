@@ -312,6 +312,7 @@ struct Collected {
     docs: Vec<docs::DocFile>,
     dashboards: Vec<dashboards::DashboardFile>,
     reports: Vec<reports::ReportFile>,
+    code: Vec<crate::code::CodeFile>,
 }
 
 impl Collected {
@@ -332,6 +333,7 @@ impl Collected {
         self.docs.append(&mut other.docs);
         self.dashboards.append(&mut other.dashboards);
         self.reports.append(&mut other.reports);
+        self.code.append(&mut other.code);
     }
 }
 
@@ -666,6 +668,7 @@ fn assemble(root: &Path, mut c: Collected) -> Evidence {
         docs: docs::assemble(&c.docs),
         dashboards,
         reports: reports::assemble(&c.reports),
+        source: crate::code::assemble(c.code),
         scope: crate::ScopeReport::default(),
     }
 }
@@ -875,7 +878,9 @@ fn parse(src: &Source, kind: FileKind, docs: Vec<yaml::Node>, out: &mut Collecte
         FileKind::Dashboard => out.dashboards.extend(dashboards::parse(src, errors)),
         FileKind::Report(format) => out.reports.extend(reports::parse(src, format, errors)),
         FileKind::Kustomization => out.kubernetes.extend(k8s::kustomize::parse(src, &docs)),
-        FileKind::Manifest | FileKind::HelmChart | FileKind::Other => {}
+        // The service's source: facts from its syntax tree, in this worker thread.
+        FileKind::Other => out.code.extend(crate::code::parse(src)),
+        FileKind::Manifest | FileKind::HelmChart => {}
     }
 }
 

@@ -66,6 +66,7 @@ pub(crate) static CHECKS: &[&dyn Check] = &[
     &runbooks::rollback_procedure::RollbackProcedure, // RUN-004
     &runbooks::escalation_path::EscalationPath, // RUN-005
     &safety::dependency_timeouts::DependencyTimeouts, // SAF-001
+    &safety::http_client_timeouts::HttpClientTimeouts, // SAF-002
     &safety::retries_with_backoff::RetriesWithBackoff, // SAF-003
     &safety::circuit_breakers::CircuitBreakers, // SAF-004
     &safety::rate_limiting::RateLimiting,       // SAF-005

@@ -1,0 +1,217 @@
+//! SAF-002 http-client-timeouts: Every outbound HTTP call in the service's code has a timeout, and
+//! the service's own HTTP server bounds how long a client may take to send its request.
+
+use launchgate_core::{Finding, Location, Outcome};
+use launchgate_evidence::code::{FactKind, Server, Timeout};
+
+use crate::kit::finish::{NOT_SCANNED, Tally};
+use crate::{CheckContext, Evaluate, declare_check};
+
+declare_check! {
+    /// ## What it checks
+    /// Every outbound HTTP call in the service's own source (TypeScript, JavaScript, Python, Go,
+    /// Java; not tests, not vendored code) runs with a timeout: its own (`timeout=` in Python,
+    /// a `timeout` option for axios and got, an abort signal for `fetch`,
+    /// `HttpRequest.newBuilder().timeout(..)` in Java), or its client's (`axios.create({timeout})`,
+    /// `axios.defaults.timeout`, `httpx.Client(timeout=..)`, `http.Client{Timeout: ..}` in Go), or
+    /// a library default that bounds it (httpx, aiohttp, OkHttp). An explicit `timeout=None` or
+    /// `timeout: 0` is no timeout. A Python `requests.Session` has no timeout of its own, so each
+    /// call through it needs one; Go's `http.Get` and `http.DefaultClient` have none, unless the
+    /// request carries a context with a deadline. Clients built in the file and never called
+    /// there (exported for other modules) are judged by their own timeout.
+    ///
+    /// The service's own HTTP server must bound how long a client may take to send its request:
+    /// Go's `http.Server` needs `ReadHeaderTimeout` or `ReadTimeout` (a bare
+    /// `http.ListenAndServe` or gin's `Run` has neither); Node's servers are bounded by default
+    /// since Node 18 unless `headersTimeout`/`requestTimeout` are set to 0. A missing idle or
+    /// write timeout is named in the message, not a finding.
+    ///
+    /// Options the code builds elsewhere (`**kwargs`, an options object passed in) cannot be
+    /// read: such calls make the check inconclusive when nothing else fails it. Not applicable
+    /// when the repository has no source in these languages.
+    ///
+    /// ## Why it matters
+    /// A call without a timeout waits as long as the dependency does. When a payment provider
+    /// hangs, every request that reaches that call hangs too, holds a worker, a connection and
+    /// memory, and the service stops answering even the requests that never needed the
+    /// provider. A server that lets a client take for ever to send its headers can be held
+    /// open by a handful of slow connections (slowloris).
+    ///
+    /// ## How to fix
+    /// Give every call a timeout shorter than the caller's: `requests.post(url, timeout=(3, 10))`,
+    /// `axios.create({ timeout: 2000 })`, `fetch(url, { signal: AbortSignal.timeout(2000) })`,
+    /// `&http.Client{Timeout: 5 * time.Second}`, `HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(3))`.
+    /// Prefer one client built once with its timeout and reused. For Go servers use
+    /// `&http.Server{ReadHeaderTimeout: 5 * time.Second, ...}` instead of `http.ListenAndServe`.
+    ///
+    /// ## Example
+    /// ```python fails path=app/payments.py
+    /// import requests
+    ///
+    /// def charge(payload):
+    ///     return requests.post("https://api.payments.example/charge", json=payload)
+    /// ```
+    /// ```python passes path=app/payments.py
+    /// import requests
+    ///
+    /// def charge(payload):
+    ///     return requests.post("https://api.payments.example/charge", json=payload, timeout=(3, 10))
+    /// ```
+    /// ```go fails path=main.go
+    /// package main
+    ///
+    /// import "net/http"
+    ///
+    /// func main() {
+    ///     http.ListenAndServe(":8080", nil)
+    /// }
+    /// ```
+    ///
+    /// ## References
+    /// Seed 003, "HTTP clients without timeouts"; Bandit B113 (request without timeout); gosec
+    /// G107/G112 (ReadHeaderTimeout); Go net/http documentation of `Client.Timeout` and
+    /// `Server.ReadHeaderTimeout`; Node.js `server.headersTimeout`.
+    pub struct HttpClientTimeouts {
+        id: "SAF-002", slug: "http-client-timeouts", category: Safety, severity: Major,
+        tiers: [Required, Required, Recommended], evidence: "S", effort: 2,
+    }
+}
+
+impl Evaluate for HttpClientTimeouts {
+    fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
+        if !cx.evidence.scanned {
+            return Outcome::inconclusive(NOT_SCANNED);
+        }
+        let code = &cx.evidence.source;
+        if code.files.is_empty() {
+            return Outcome::not_applicable(
+                "the repository has no TypeScript, JavaScript, Python, Go or Java source of the service",
+            );
+        }
+        let mut t = Tally::default();
+        for (path, fact) in code.facts() {
+            let at = Some(Location::new(path.to_string(), fact.line, fact.column));
+            let inside = fact
+                .function
+                .as_deref()
+                .map(|f| format!(" in `{f}`"))
+                .unwrap_or_default();
+            let (what, timeout, via) = match &fact.kind {
+                FactKind::Call(c) => (
+                    format!("`{}`{inside}", c.text),
+                    &c.timeout,
+                    c.client_line
+                        .map(|l| format!(" (through the client built on line {l})"))
+                        .unwrap_or_default(),
+                ),
+                FactKind::Client(c) if c.uses == 0 => (
+                    format!("the {} client `{}`{inside}", c.library, c.text),
+                    &c.timeout,
+                    String::new(),
+                ),
+                FactKind::Client(_) => continue,
+                FactKind::Server(s) => {
+                    server(&mut t, s, &inside, at);
+                    continue;
+                }
+            };
+            let (list, message) = match timeout {
+                Timeout::Set { value } => (
+                    &mut t.evidence,
+                    format!("{what} times out after `{value}`{via}"),
+                ),
+                Timeout::Default { value } => (
+                    &mut t.evidence,
+                    format!("{what} runs with the library's default timeout, {value}{via}"),
+                ),
+                Timeout::Missing { why } => (
+                    &mut t.failures,
+                    format!("{what} has no timeout{via}: {why}"),
+                ),
+                Timeout::Disabled { value } => (
+                    &mut t.failures,
+                    format!("{what} turns its timeout off (`{value}`){via}: it waits for ever"),
+                ),
+                Timeout::Unknown { why } => (
+                    &mut t.unknowns,
+                    format!("{what}: whether it has a timeout is unknown, {why}"),
+                ),
+            };
+            list.push(Finding::new(message).at(at));
+        }
+        if t.failures.is_empty() && t.unknowns.is_empty() && t.evidence.is_empty() {
+            let n = code.files.len();
+            t.evidence.push(Finding::new(format!(
+                "{n} source file{} make no outbound HTTP call and start no HTTP server that launchgate recognises",
+                if n == 1 { "" } else { "s" }
+            )));
+        }
+        t.conclude(cx, "S", "")
+    }
+}
+
+/// A server bounds how long a client may take to send its request; idle and write timeouts are
+/// a note.
+fn server(t: &mut Tally, s: &Server, inside: &str, at: Option<Location>) {
+    let mut notes: Vec<&str> = Vec::new();
+    if !s.idle.bounds() {
+        notes.push("idle");
+    }
+    if !s.write.bounds() {
+        notes.push("write");
+    }
+    let note = if notes.is_empty() {
+        String::new()
+    } else {
+        format!(" (no {} timeout either)", notes.join(" or "))
+    };
+    let shown = |x: &Timeout| match x {
+        Timeout::Set { value } | Timeout::Disabled { value } => format!("`{value}`"),
+        Timeout::Default { value } => value.to_string(),
+        Timeout::Missing { .. } => "not set".to_string(),
+        Timeout::Unknown { why } => why.clone(),
+    };
+    let what = format!("the {} server `{}`{inside}", s.library, s.text);
+    match s.guarded() {
+        Some(true) => t.evidence.push(
+            Finding::new(format!(
+                "{what} bounds how long a client may take to send its request (read-header timeout {}, read timeout {}){note}",
+                shown(&s.read_header),
+                shown(&s.read)
+            ))
+            .at(at),
+        ),
+        Some(false) => t.failures.push(
+            Finding::new(format!(
+                "{what} does not bound how long a client may take to send its request (read-header timeout {}, read timeout {}): a few slow clients can hold every connection (slowloris){note}",
+                shown(&s.read_header),
+                shown(&s.read)
+            ))
+            .at(at),
+        ),
+        None => t.unknowns.push(
+            Finding::new(format!(
+                "{what}: whether it bounds how long a client may take to send its request is unknown (read-header timeout {})",
+                shown(&s.read_header)
+            ))
+            .at(at),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::fixture::run;
+    use launchgate_core::Outcome;
+
+    #[test]
+    fn a_call_without_timeout_names_the_call_and_its_function() {
+        let Outcome::Fail { findings } = run("SAF-002", "fail_python_requests") else {
+            panic!("expected a failure");
+        };
+        assert_eq!(
+            findings[0].message,
+            "`requests.get(...)` in `lookup` has no timeout: requests waits for ever without timeout="
+        );
+    }
+}

@@ -1,0 +1,47 @@
+//! The service's source code as evidence: the facts the source layer (`launchgate_source`) read
+//! from each in-scope source file, kept without the file's text or tree.
+
+use std::sync::Arc;
+
+pub use launchgate_source::{
+    Call, Client, Fact, FactKind, FileFacts, Language, Server, Timeout, is_service_source,
+};
+
+use crate::source::Source;
+
+/// The source files of the service and their facts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Code {
+    /// Every source file of a language the layer reads, sorted by path; files the prefilter
+    /// did not select are here too, without facts.
+    pub files: Vec<CodeFile>,
+}
+
+/// One source file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeFile {
+    pub path: Arc<str>,
+    pub facts: FileFacts,
+}
+
+impl Code {
+    /// Every fact with the path of its file, in path and line order.
+    pub fn facts(&self) -> impl Iterator<Item = (&Arc<str>, &Fact)> {
+        self.files
+            .iter()
+            .flat_map(|f| f.facts.facts.iter().map(move |x| (&f.path, x)))
+    }
+}
+
+/// The facts of one scanned file, if it is the service's source.
+pub(crate) fn parse(src: &Source) -> Option<CodeFile> {
+    launchgate_source::analyze(&src.path, &src.text).map(|facts| CodeFile {
+        path: src.path.clone(),
+        facts,
+    })
+}
+
+pub(crate) fn assemble(mut files: Vec<CodeFile>) -> Code {
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Code { files }
+}
