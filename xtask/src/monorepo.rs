@@ -12,7 +12,7 @@ use std::path::Path;
 pub const SERVICES_PER_SCALE: usize = 200;
 
 /// Bumped whenever the generated content changes, so stale trees are regenerated.
-pub const GENERATOR_VERSION: u32 = 1;
+pub const GENERATOR_VERSION: u32 = 2;
 
 /// xorshift64*: tiny, deterministic, good enough to vary file sizes and names.
 struct Rng(u64);
@@ -261,48 +261,138 @@ const WORDS: [&str; 24] = [
     "logger", "metrics", "context", "deadline", "secret", "value",
 ];
 
+/// A source file of one of four languages, shaped like real service code (imports, functions that
+/// read configuration, log, call a helper and return); a third of them call another service over
+/// HTTP, so the source layer's prefilter selects them and they are parsed.
 fn source(name: &str, i: usize, rng: &mut Rng) -> (&'static str, String) {
-    let ext = ["go", "py", "ts"][i % 3];
+    let ext = ["go", "py", "ts", "java"][i % 4];
     let lines = 50 + rng.below(70) as usize;
-    let mut s = format!("// {name} module {i}\n");
-    for l in 0..lines {
+    let http = i % 3 == 0;
+    let mut s = String::new();
+    let pkg = name.replace('-', "_");
+    match ext {
+        "go" => {
+            let _ = writeln!(
+                s,
+                "// Package {pkg} module {i}.\npackage {pkg}\n\nimport (\n\t\"context\"\n\t\"fmt\"\n\t\"log/slog\"\n\t\"os\""
+            );
+            if http {
+                s.push_str("\t\"net/http\"\n\t\"time\"\n)\n\nvar client = &http.Client{Timeout: 5 * time.Second}\n\n");
+            } else {
+                s.push_str(")\n\n");
+            }
+        }
+        "py" => {
+            let _ = writeln!(
+                s,
+                "\"\"\"{name} module {i}.\"\"\"\nimport logging\nimport os"
+            );
+            if http {
+                s.push_str("\nimport requests\n\nsession = requests.Session()\n");
+            }
+            s.push_str("\nlog = logging.getLogger(__name__)\n\n");
+        }
+        "ts" => {
+            let _ = writeln!(
+                s,
+                "// {name} module {i}\nimport {{ logger }} from './logger';"
+            );
+            if http {
+                s.push_str("import axios from 'axios';\n\nconst api = axios.create({ baseURL: 'https://api.internal', timeout: 2000 });\n");
+            }
+            s.push('\n');
+        }
+        _ => {
+            let _ = writeln!(
+                s,
+                "package com.acme.{pkg};\n\nimport java.time.Duration;\nimport org.slf4j.Logger;"
+            );
+            if http {
+                s.push_str("import java.net.URI;\nimport java.net.http.HttpClient;\nimport java.net.http.HttpRequest;\n");
+            }
+            let _ = writeln!(
+                s,
+                "\npublic class Mod{i:02} {{\n    private static final Logger log = org.slf4j.LoggerFactory.getLogger(Mod{i:02}.class);"
+            );
+            if http {
+                s.push_str("    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();\n");
+            }
+            s.push('\n');
+        }
+    }
+    let mut l = 0;
+    while s.lines().count() < lines {
         let a = WORDS[rng.below(WORDS.len() as u64) as usize];
         let b = WORDS[rng.below(WORDS.len() as u64) as usize];
-        match l % 6 {
-            0 => {
+        let (au, bu) = (a.to_uppercase(), b.to_uppercase());
+        let call = http && l % 3 == 0;
+        match ext {
+            "go" => {
                 let _ = writeln!(
                     s,
-                    "func {a}_{b}_{l}(ctx context.Context, {a} string) error {{"
+                    "func {a}{l}(ctx context.Context, {a} string) error {{\n\tv := os.Getenv(\"{au}_{bu}\")\n\tslog.InfoContext(ctx, \"{a} {b} handled\", \"{a}\", {a}, \"n\", {l})"
                 );
-            }
-            1 => {
+                if call {
+                    let _ = writeln!(
+                        s,
+                        "\tresp, err := client.Get(\"https://api.internal/{a}/\" + v)\n\tif err != nil {{\n\t\treturn fmt.Errorf(\"{b}: %w\", err)\n\t}}\n\tdefer resp.Body.Close()"
+                    );
+                }
                 let _ = writeln!(
                     s,
-                    "    {a} := os.Getenv(\"{}_{}\")",
-                    a.to_uppercase(),
-                    b.to_uppercase()
+                    "\tif err := do{l}(v); err != nil {{\n\t\treturn fmt.Errorf(\"{b}: %w\", err)\n\t}}\n\t// {a} and {b} must agree; see the design notes for why the {b} is checked twice\n\treturn nil\n}}\n"
                 );
             }
-            2 => {
+            "py" => {
                 let _ = writeln!(
                     s,
-                    "    log.Info(\"{a} {b} handled\", \"{a}\", {a}, \"n\", {l})"
+                    "def {a}_{b}_{l}({a}):\n    v = os.environ.get(\"{au}_{bu}\")\n    log.info(\"{a} {b} handled\", extra={{\"{a}\": {a}, \"n\": {l}}})"
                 );
-            }
-            3 => {
+                if call {
+                    let _ = writeln!(
+                        s,
+                        "    r = session.get(f\"https://api.internal/{a}/{{v}}\", timeout=5)\n    r.raise_for_status()"
+                    );
+                }
                 let _ = writeln!(
                     s,
-                    "    if err := do_{b}({a}); err != nil {{ return fmt.Errorf(\"{b}: %w\", err) }}"
+                    "    if not do_{b}(v):\n        raise ValueError(\"{b}\")\n    # {a} and {b} must agree; see the design notes for why the {b} is checked twice\n    return None\n\n"
                 );
             }
-            4 => {
+            "ts" => {
                 let _ = writeln!(
                     s,
-                    "    // {a} and {b} must agree; see the design notes for why the {b} is checked twice"
+                    "export async function {a}{l}({a}: string): Promise<void> {{\n  const v = process.env.{au}_{bu};\n  logger.info({{ {a}, n: {l} }}, '{a} {b} handled');"
+                );
+                if call {
+                    let _ = writeln!(s, "  await api.get(`/{a}/${{v}}`);");
+                }
+                let _ = writeln!(
+                    s,
+                    "  if (!(await do{l}(v))) {{\n    throw new Error('{b}');\n  }}\n  // {a} and {b} must agree; see the design notes for why the {b} is checked twice\n}}\n"
                 );
             }
-            _ => s.push_str("    return nil\n}\n"),
+            _ => {
+                let _ = writeln!(
+                    s,
+                    "    public void {a}{l}(String {a}) throws Exception {{\n        String v = System.getenv(\"{au}_{bu}\");\n        log.info(\"{a} {b} handled {{}} {{}}\", {a}, {l});"
+                );
+                if call {
+                    let _ = writeln!(
+                        s,
+                        "        HttpRequest req = HttpRequest.newBuilder(URI.create(\"https://api.internal/{a}\")).timeout(Duration.ofSeconds(3)).build();\n        client.send(req, java.net.http.HttpResponse.BodyHandlers.discarding());"
+                    );
+                }
+                let _ = writeln!(
+                    s,
+                    "        if (!do{l}(v)) {{\n            throw new IllegalStateException(\"{b}\");\n        }}\n        // {a} and {b} must agree; see the design notes for why the {b} is checked twice\n    }}\n"
+                );
+            }
         }
+        l += 1;
+    }
+    if ext == "java" {
+        s.push_str("}\n");
     }
     (ext, s)
 }

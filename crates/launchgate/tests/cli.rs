@@ -69,7 +69,7 @@ fn payment_service_is_conditional_go_with_its_repository_as_evidence() {
     assert_eq!(v["pass_rate"], "88%");
     assert_eq!(v["schema_version"], 1);
     assert_eq!(v["evaluated_on"], "2026-11-22");
-    assert_eq!(v["counts"]["evaluated"], 73);
+    assert_eq!(v["counts"]["evaluated"], 74);
     let with_status = |status: &str| -> Vec<String> {
         v["checks"]
             .as_array()
@@ -94,7 +94,7 @@ fn payment_service_is_conditional_go_with_its_repository_as_evidence() {
         .filter(|c| c["basis"] == "proven")
         .map(|c| c["id"].as_str().unwrap())
         .collect();
-    assert_eq!(proven.len(), 63, "{proven:?}");
+    assert_eq!(proven.len(), 64, "{proven:?}");
     for id in [
         "CAP-003", "CAP-006", "CAP-009", "DAT-002", "DAT-003", "DAT-010", "INC-001", "INC-005",
         "OBS-009", "OBS-011", "OPS-001", "OPS-003", "OPS-004", "OPS-006", "OPS-008", "OPS-010",

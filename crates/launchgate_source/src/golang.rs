@@ -21,9 +21,10 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
     for n in &nodes {
         match n.kind() {
             "short_var_declaration" | "assignment_statement" => {
-                let (Some(l), Some(r)) =
-                    (n.child_by_field_name("left"), n.child_by_field_name("right"))
-                else {
+                let (Some(l), Some(r)) = (
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                ) else {
                     continue;
                 };
                 let (ls, rs) = (list(l), list(r));
@@ -31,8 +32,10 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
                     for (l, r) in ls.iter().zip(&rs) {
                         b.bind(f.text(*l), strip(*r));
                         if l.kind() == "selector_expression"
-                            && let (Some(o), Some(p)) =
-                                (l.child_by_field_name("operand"), l.child_by_field_name("field"))
+                            && let (Some(o), Some(p)) = (
+                                l.child_by_field_name("operand"),
+                                l.child_by_field_name("field"),
+                            )
                         {
                             props.insert((compact(f.text(o)), f.text(p).to_string()), strip(*r));
                         }
@@ -45,9 +48,10 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
                 }
             }
             "var_spec" => {
-                if let (Some(l), Some(r)) =
-                    (n.child_by_field_name("name"), n.child_by_field_name("value"))
-                    && let Some(r) = list(r).first()
+                if let (Some(l), Some(r)) = (
+                    n.child_by_field_name("name"),
+                    n.child_by_field_name("value"),
+                ) && let Some(r) = list(r).first()
                 {
                     b.bind(f.text(l), strip(*r));
                 }
@@ -206,9 +210,19 @@ impl<'t> Cx<'_, 't> {
             if method == "Do" {
                 return None;
             }
-            (Timeout::Missing { why: DEFAULT_CLIENT }, None)
+            (
+                Timeout::Missing {
+                    why: DEFAULT_CLIENT,
+                },
+                None,
+            )
         } else if object == "http.DefaultClient" {
-            (Timeout::Missing { why: DEFAULT_CLIENT }, None)
+            (
+                Timeout::Missing {
+                    why: DEFAULT_CLIENT,
+                },
+                None,
+            )
         } else {
             let lit = self.b.find(object, |v| {
                 (v.kind() == "composite_literal"
@@ -279,7 +293,10 @@ fn list(n: Node<'_>) -> Vec<Node<'_>> {
 /// Looks through `&` and parentheses.
 fn strip(mut n: Node<'_>) -> Node<'_> {
     while matches!(n.kind(), "unary_expression" | "parenthesized_expression") {
-        match n.child_by_field_name("operand").or_else(|| n.named_child(0)) {
+        match n
+            .child_by_field_name("operand")
+            .or_else(|| n.named_child(0))
+        {
             Some(c) => n = c,
             None => break,
         }

@@ -9,8 +9,7 @@ use crate::{Call, Client, Fact, FactKind, Timeout};
 const REQUEST_NONE: &str = "an HttpRequest without timeout(...) waits for ever for the response";
 const CLIENT_NONE: &str =
     "an HttpClient without connectTimeout(...) waits for the OS to give up connecting";
-const REST_NONE: &str =
-    "new RestTemplate() uses a request factory with no connect or read timeout";
+const REST_NONE: &str = "new RestTemplate() uses a request factory with no connect or read timeout";
 const OKHTTP_DEFAULT: &str = "10 s connect, read and write (OkHttp default)";
 
 pub fn facts(f: &File<'_>) -> Vec<Fact> {
@@ -127,9 +126,14 @@ fn invocation(f: &File<'_>, n: Node<'_>) -> Option<FactKind> {
         ));
     }
     if root == "OkHttpClient.Builder" || root.ends_with("OkHttpClient.Builder") {
-        let set = ["callTimeout", "readTimeout", "connectTimeout", "writeTimeout"]
-            .iter()
-            .find_map(|m| arg(m));
+        let set = [
+            "callTimeout",
+            "readTimeout",
+            "connectTimeout",
+            "writeTimeout",
+        ]
+        .iter()
+        .find_map(|m| arg(m));
         return Some(client(
             "okhttp",
             "new OkHttpClient.Builder()...build()",

@@ -43,20 +43,24 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
     for n in &nodes {
         match n.kind() {
             "variable_declarator" => {
-                if let (Some(l), Some(r)) =
-                    (n.child_by_field_name("name"), n.child_by_field_name("value"))
-                {
+                if let (Some(l), Some(r)) = (
+                    n.child_by_field_name("name"),
+                    n.child_by_field_name("value"),
+                ) {
                     b.bind(f.text(l), strip(r));
                 }
             }
             "assignment_expression" => {
-                if let (Some(l), Some(r)) =
-                    (n.child_by_field_name("left"), n.child_by_field_name("right"))
-                {
+                if let (Some(l), Some(r)) = (
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                ) {
                     b.bind(f.text(l), strip(r));
                     if l.kind() == "member_expression"
-                        && let (Some(o), Some(p)) =
-                            (l.child_by_field_name("object"), l.child_by_field_name("property"))
+                        && let (Some(o), Some(p)) = (
+                            l.child_by_field_name("object"),
+                            l.child_by_field_name("property"),
+                        )
                     {
                         props.insert((compact(f.text(o)), f.text(p)), strip(r));
                     }
@@ -201,7 +205,9 @@ impl<'t> Cx<'_, 't> {
     fn server(&self, call: Node<'t>) -> Option<Server> {
         let name = self.name(call);
         let library = match name.as_str() {
-            "http.createServer" | "https.createServer" | "http2.createServer"
+            "http.createServer"
+            | "https.createServer"
+            | "http2.createServer"
             | "http2.createSecureServer" => "node:http",
             _ => {
                 // `app.listen(...)` of an Express app built in this file.
@@ -309,7 +315,8 @@ impl<'t> Cx<'_, 't> {
                     Some(target)
                 } else {
                     self.b.find(object, |v| {
-                        (v.kind() == "call_expression").then_some(v)
+                        (v.kind() == "call_expression")
+                            .then_some(v)
                             .filter(|v| self.client(*v).is_some())
                     })
                 }?;
@@ -320,9 +327,7 @@ impl<'t> Cx<'_, 't> {
         let config = match (lib, method) {
             (Lib::Axios, "" | "request") => args.last().copied().filter(|a| !is_string(*a)),
             (Lib::Axios, "get" | "delete" | "head" | "options") => at(1),
-            (Lib::Axios, "post" | "put" | "patch" | "postForm" | "putForm" | "patchForm") => {
-                at(2)
-            }
+            (Lib::Axios, "post" | "put" | "patch" | "postForm" | "putForm" | "patchForm") => at(2),
             (Lib::Got, "" | "get" | "post" | "put" | "patch" | "delete" | "head" | "stream") => {
                 args.iter()
                     .rev()
@@ -373,9 +378,7 @@ impl<'t> Cx<'_, 't> {
                     }
                 }
                 spread.then(|| Timeout::Unknown {
-                    why: format!(
-                        "the options spread other options, which may set `{key}`"
-                    ),
+                    why: format!("the options spread other options, which may set `{key}`"),
                 })
             }
             "identifier" | "member_expression" if depth < 3 => {
@@ -436,7 +439,10 @@ fn is_string(n: Node<'_>) -> bool {
 }
 
 fn is_callback(n: Node<'_>) -> bool {
-    matches!(n.kind(), "arrow_function" | "function_expression" | "function")
+    matches!(
+        n.kind(),
+        "arrow_function" | "function_expression" | "function"
+    )
 }
 
 fn compact(s: &str) -> String {

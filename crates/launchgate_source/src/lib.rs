@@ -71,9 +71,8 @@ impl Language {
 
     /// Words without which a file of this language holds none of the facts the layer reads.
     fn keywords(self) -> Option<&'static AhoCorasick> {
-        static SCRIPT: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
-            AhoCorasick::new(["axios", "fetch", "got", "http", "listen"]).ok()
-        });
+        static SCRIPT: LazyLock<Option<AhoCorasick>> =
+            LazyLock::new(|| AhoCorasick::new(["axios", "fetch", "got", "http", "listen"]).ok());
         static PYTHON: LazyLock<Option<AhoCorasick>> =
             LazyLock::new(|| AhoCorasick::new(["requests", "httpx", "aiohttp", "urlopen"]).ok());
         static GO: LazyLock<Option<AhoCorasick>> =

@@ -15,8 +15,7 @@ const VERBS: &[&str] = &[
 const CLIENT_VERBS: &[&str] = &["stream", "send", "ws_connect"];
 
 const REQUESTS_NONE: &str = "requests waits for ever without timeout=";
-const SESSION_NONE: &str =
-    "a requests Session has no timeout of its own: each call needs timeout=";
+const SESSION_NONE: &str = "a requests Session has no timeout of its own: each call needs timeout=";
 const URLOPEN_NONE: &str = "urlopen waits for ever without a timeout";
 const HTTPX_DEFAULT: &str = "5 s (httpx default)";
 const AIOHTTP_DEFAULT: &str = "300 s in total (aiohttp default)";
@@ -27,15 +26,15 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
     for n in &nodes {
         match n.kind() {
             "assignment" => {
-                if let (Some(l), Some(r)) =
-                    (n.child_by_field_name("left"), n.child_by_field_name("right"))
-                {
+                if let (Some(l), Some(r)) = (
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                ) {
                     b.bind(f.text(l), r);
                 }
             }
             "as_pattern" => {
-                if let (Some(v), Some(alias)) = (n.named_child(0), n.child_by_field_name("alias"))
-                {
+                if let (Some(v), Some(alias)) = (n.named_child(0), n.child_by_field_name("alias")) {
                     b.bind(f.text(alias), v);
                 }
             }
@@ -108,12 +107,9 @@ fn client_of<'t>(
     let args = call.child_by_field_name("arguments");
     let given = || args.and_then(|a| keyword_timeout(f, b, a, None));
     Some(match name.as_str() {
-        "requests.Session" | "requests.session" | "requests.sessions.Session" => (
-            "requests",
-            Timeout::Missing {
-                why: SESSION_NONE,
-            },
-        ),
+        "requests.Session" | "requests.session" | "requests.sessions.Session" => {
+            ("requests", Timeout::Missing { why: SESSION_NONE })
+        }
         "httpx.Client" | "httpx.AsyncClient" => (
             "httpx",
             given().unwrap_or(Timeout::Default {
@@ -141,10 +137,12 @@ fn call_of<'t>(
     let args = call.child_by_field_name("arguments")?;
     let text = callee(f, call);
     let name = compact(f.text(func));
-    if matches!(name.as_str(), "urlopen" | "urllib.request.urlopen" | "request.urlopen") {
-        let timeout = keyword_timeout(f, b, args, Some(2)).unwrap_or(Timeout::Missing {
-            why: URLOPEN_NONE,
-        });
+    if matches!(
+        name.as_str(),
+        "urlopen" | "urllib.request.urlopen" | "request.urlopen"
+    ) {
+        let timeout =
+            keyword_timeout(f, b, args, Some(2)).unwrap_or(Timeout::Missing { why: URLOPEN_NONE });
         return Some(Call {
             library: "urllib",
             text,
@@ -164,9 +162,7 @@ fn call_of<'t>(
             return Some(Call {
                 library: "requests",
                 text,
-                timeout: own.unwrap_or(Timeout::Missing {
-                    why: REQUESTS_NONE,
-                }),
+                timeout: own.unwrap_or(Timeout::Missing { why: REQUESTS_NONE }),
                 client_line: None,
             });
         }
@@ -304,7 +300,8 @@ fn value(f: &File<'_>, v: Node<'_>) -> Timeout {
         let mut cursor = args.walk();
         let all_none = args.named_children(&mut cursor).all(|a| {
             a.kind() == "keyword_argument"
-                && a.child_by_field_name("value").is_some_and(|x| x.kind() == "none")
+                && a.child_by_field_name("value")
+                    .is_some_and(|x| x.kind() == "none")
         });
         if all_none {
             return Timeout::disabled(text);

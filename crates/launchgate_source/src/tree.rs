@@ -20,7 +20,9 @@ impl<'t> File<'t> {
 
     /// The text of a node.
     pub fn text(&self, node: Node<'_>) -> &'t str {
-        self.text.get(node.start_byte()..node.end_byte()).unwrap_or("")
+        self.text
+            .get(node.start_byte()..node.end_byte())
+            .unwrap_or("")
     }
 
     /// Every node of the tree, named ones only, in pre-order.
@@ -103,7 +105,9 @@ impl<'t> Bindings<'t> {
 
     /// The values bound to `name`.
     pub fn values(&self, name: &str) -> &[Node<'t>] {
-        self.map.get(name.split_whitespace().collect::<String>().as_str()).map_or(&[], Vec::as_slice)
+        self.map
+            .get(name.split_whitespace().collect::<String>().as_str())
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The one value bound to `name` for which `pick` gives something, the first of them.

@@ -21,7 +21,9 @@ fn summary(lang: Language, text: &str) -> Vec<String> {
                     c.library,
                     c.text,
                     state(&c.timeout),
-                    c.client_line.map(|l| format!(" via:{l}")).unwrap_or_default()
+                    c.client_line
+                        .map(|l| format!(" via:{l}"))
+                        .unwrap_or_default()
                 ),
                 FactKind::Client(c) => format!(
                     "client {} {} {} uses:{}",
@@ -97,7 +99,7 @@ async def fetch(url):
 
 #[test]
 fn javascript_shapes() {
-    let text = r#"const axios = require('axios');
+    let text = r"const axios = require('axios');
 const http = require('http');
 const api = axios.create({ baseURL: 'https://pay.example', timeout: 2000 });
 const bare = axios.create({ baseURL: 'https://x.example' });
@@ -116,7 +118,7 @@ async function charge(body, config) {
 
 const server = http.createServer(handler);
 server.headersTimeout = 10000;
-"#;
+";
     assert_eq!(
         summary(Language::JavaScript, text),
         [
@@ -137,7 +139,7 @@ server.headersTimeout = 10000;
 
 #[test]
 fn typescript_defaults_on_a_shared_instance() {
-    let text = r#"import axios from 'axios';
+    let text = r"import axios from 'axios';
 export class Stripe {
   private http = axios.create({ baseURL: 'https://api.stripe.com' });
   async charge(amount: number): Promise<void> {
@@ -146,7 +148,7 @@ export class Stripe {
 }
 axios.defaults.timeout = 5000;
 export const ping = async () => axios.get('/ping');
-"#;
+";
     assert_eq!(
         summary(Language::TypeScript, text),
         [
@@ -203,7 +205,7 @@ func main() {
 
 #[test]
 fn java_shapes() {
-    let text = r#"import java.net.http.*;
+    let text = r"import java.net.http.*;
 class Pay {
   HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   RestTemplate rest = new RestTemplate();
@@ -213,7 +215,7 @@ class Pay {
     client.send(a, BodyHandlers.ofString());
   }
 }
-"#;
+";
     assert_eq!(
         summary(Language::Java, text),
         [

@@ -142,8 +142,9 @@ impl Evaluate for HttpClientTimeouts {
         if t.failures.is_empty() && t.unknowns.is_empty() && t.evidence.is_empty() {
             let n = code.files.len();
             t.evidence.push(Finding::new(format!(
-                "{n} source file{} make no outbound HTTP call and start no HTTP server that launchgate recognises",
-                if n == 1 { "" } else { "s" }
+                "{n} source file{} no outbound HTTP call and start{} no HTTP server that launchgate recognises",
+                if n == 1 { " makes" } else { "s make" },
+                if n == 1 { "s" } else { "" }
             )));
         }
         t.conclude(cx, "S", "")
