@@ -125,10 +125,15 @@ fn the_whole_example_is_conditional_go_with_only_known_gaps() {
         .map(|(id, s)| (id.as_str(), s.as_str()))
         .collect();
     // No scrape config for ECS tasks in the repository (waived in the manifest: the shared
-    // Prometheus scrapes them); ECS rolling deploys are not progressive delivery.
+    // Prometheus scrapes them); ECS rolling deploys are not progressive delivery; the API's
+    // `http.ListenAndServe` in api/main.go has no read-header timeout (SAF-002, slowloris).
     assert_eq!(
         not_passing,
-        [("OBS-004", "waived"), ("OPS-002", "inconclusive")]
+        [
+            ("OBS-004", "waived"),
+            ("OPS-002", "inconclusive"),
+            ("SAF-002", "fail")
+        ]
     );
 }
 
