@@ -1,0 +1,71 @@
+//! Untrusted source never panics the layer, and every fact points inside the file.
+
+use launchgate_source::{Language, analyze_as};
+use proptest::prelude::*;
+
+const TOKENS: &[&str] = &[
+    "requests.get(",
+    "httpx.Client(",
+    "timeout=",
+    "None",
+    "**",
+    "axios.create(",
+    "{",
+    "}",
+    "(",
+    ")",
+    "timeout:",
+    "0",
+    "fetch(",
+    "http.Client{",
+    "Timeout:",
+    "http.ListenAndServe(",
+    "&",
+    ":=",
+    "=",
+    ",",
+    "\n",
+    "\"",
+    "'",
+    "`",
+    "HttpRequest.newBuilder()",
+    ".timeout(",
+    ".build()",
+    "new RestTemplate(",
+    "def f():\n    ",
+    "func f() {\n",
+    "x",
+    "session",
+    ".",
+    "async with ",
+    " as s:",
+    "srv.ReadHeaderTimeout = ",
+    "server.headersTimeout = ",
+    "\u{e9}",
+    "net/http",
+];
+
+fn text() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(TOKENS), 0..80).prop_map(|t| t.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+    #[test]
+    fn any_token_soup_gives_facts_inside_the_file(text in text()) {
+        let lines = u32::try_from(text.lines().count().max(1)).unwrap_or(u32::MAX);
+        for lang in [
+            Language::TypeScript,
+            Language::Tsx,
+            Language::JavaScript,
+            Language::Python,
+            Language::Go,
+            Language::Java,
+        ] {
+            for f in analyze_as(lang, &text).facts {
+                prop_assert!(f.line >= 1 && f.line <= lines + 1, "{lang:?} line {}", f.line);
+                prop_assert!(f.column >= 1);
+            }
+        }
+    }
+}
