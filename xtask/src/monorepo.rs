@@ -267,7 +267,7 @@ const WORDS: [&str; 24] = [
 fn source(name: &str, i: usize, rng: &mut Rng) -> (&'static str, String) {
     let ext = ["go", "py", "ts", "java"][i % 4];
     let lines = 50 + rng.below(70) as usize;
-    let http = i % 3 == 0;
+    let http = i.is_multiple_of(3);
     let mut s = String::new();
     let pkg = name.replace('-', "_");
     match ext {
@@ -320,17 +320,17 @@ fn source(name: &str, i: usize, rng: &mut Rng) -> (&'static str, String) {
             s.push('\n');
         }
     }
-    let mut l = 0;
+    let mut line = 0usize;
     while s.lines().count() < lines {
         let a = WORDS[rng.below(WORDS.len() as u64) as usize];
         let b = WORDS[rng.below(WORDS.len() as u64) as usize];
         let (au, bu) = (a.to_uppercase(), b.to_uppercase());
-        let call = http && l % 3 == 0;
+        let call = http && line.is_multiple_of(3);
         match ext {
             "go" => {
                 let _ = writeln!(
                     s,
-                    "func {a}{l}(ctx context.Context, {a} string) error {{\n\tv := os.Getenv(\"{au}_{bu}\")\n\tslog.InfoContext(ctx, \"{a} {b} handled\", \"{a}\", {a}, \"n\", {l})"
+                    "func {a}{line}(ctx context.Context, {a} string) error {{\n\tv := os.Getenv(\"{au}_{bu}\")\n\tslog.InfoContext(ctx, \"{a} {b} handled\", \"{a}\", {a}, \"n\", {line})"
                 );
                 if call {
                     let _ = writeln!(
@@ -340,13 +340,13 @@ fn source(name: &str, i: usize, rng: &mut Rng) -> (&'static str, String) {
                 }
                 let _ = writeln!(
                     s,
-                    "\tif err := do{l}(v); err != nil {{\n\t\treturn fmt.Errorf(\"{b}: %w\", err)\n\t}}\n\t// {a} and {b} must agree; see the design notes for why the {b} is checked twice\n\treturn nil\n}}\n"
+                    "\tif err := do{line}(v); err != nil {{\n\t\treturn fmt.Errorf(\"{b}: %w\", err)\n\t}}\n\t// {a} and {b} must agree; see the design notes for why the {b} is checked twice\n\treturn nil\n}}\n"
                 );
             }
             "py" => {
                 let _ = writeln!(
                     s,
-                    "def {a}_{b}_{l}({a}):\n    v = os.environ.get(\"{au}_{bu}\")\n    log.info(\"{a} {b} handled\", extra={{\"{a}\": {a}, \"n\": {l}}})"
+                    "def {a}_{b}_{line}({a}):\n    v = os.environ.get(\"{au}_{bu}\")\n    log.info(\"{a} {b} handled\", extra={{\"{a}\": {a}, \"n\": {line}}})"
                 );
                 if call {
                     let _ = writeln!(
@@ -362,20 +362,20 @@ fn source(name: &str, i: usize, rng: &mut Rng) -> (&'static str, String) {
             "ts" => {
                 let _ = writeln!(
                     s,
-                    "export async function {a}{l}({a}: string): Promise<void> {{\n  const v = process.env.{au}_{bu};\n  logger.info({{ {a}, n: {l} }}, '{a} {b} handled');"
+                    "export async function {a}{line}({a}: string): Promise<void> {{\n  const v = process.env.{au}_{bu};\n  logger.info({{ {a}, n: {line} }}, '{a} {b} handled');"
                 );
                 if call {
                     let _ = writeln!(s, "  await api.get(`/{a}/${{v}}`);");
                 }
                 let _ = writeln!(
                     s,
-                    "  if (!(await do{l}(v))) {{\n    throw new Error('{b}');\n  }}\n  // {a} and {b} must agree; see the design notes for why the {b} is checked twice\n}}\n"
+                    "  if (!(await do{line}(v))) {{\n    throw new Error('{b}');\n  }}\n  // {a} and {b} must agree; see the design notes for why the {b} is checked twice\n}}\n"
                 );
             }
             _ => {
                 let _ = writeln!(
                     s,
-                    "    public void {a}{l}(String {a}) throws Exception {{\n        String v = System.getenv(\"{au}_{bu}\");\n        log.info(\"{a} {b} handled {{}} {{}}\", {a}, {l});"
+                    "    public void {a}{line}(String {a}) throws Exception {{\n        String v = System.getenv(\"{au}_{bu}\");\n        log.info(\"{a} {b} handled {{}} {{}}\", {a}, {line});"
                 );
                 if call {
                     let _ = writeln!(
@@ -385,11 +385,11 @@ fn source(name: &str, i: usize, rng: &mut Rng) -> (&'static str, String) {
                 }
                 let _ = writeln!(
                     s,
-                    "        if (!do{l}(v)) {{\n            throw new IllegalStateException(\"{b}\");\n        }}\n        // {a} and {b} must agree; see the design notes for why the {b} is checked twice\n    }}\n"
+                    "        if (!do{line}(v)) {{\n            throw new IllegalStateException(\"{b}\");\n        }}\n        // {a} and {b} must agree; see the design notes for why the {b} is checked twice\n    }}\n"
                 );
             }
         }
-        l += 1;
+        line += 1;
     }
     if ext == "java" {
         s.push_str("}\n");
