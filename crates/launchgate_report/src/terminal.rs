@@ -13,8 +13,11 @@ use crate::Review;
 /// How to draw the terminal view.
 #[derive(Debug, Clone, Copy)]
 pub struct TerminalOptions {
-    /// Columns available; long lines are cut with `…`.
+    /// Columns available; long lines are cut with `…` when `cut` is set.
     pub width: usize,
+    /// Cut long lines to `width` (on a terminal). Off, every line is printed whole: in CI logs
+    /// and files the reason must never be lost to a cut.
+    pub cut: bool,
     /// Show the evidence behind passing checks.
     pub verbose: bool,
 }
@@ -23,6 +26,7 @@ impl Default for TerminalOptions {
     fn default() -> Self {
         TerminalOptions {
             width: 100,
+            cut: true,
             verbose: false,
         }
     }
@@ -147,7 +151,12 @@ fn scan_lines(o: &mut String, r: &Review, opts: TerminalOptions, width: usize) {
 
 pub fn render_terminal(r: &Review, opts: TerminalOptions) -> String {
     let r = &*crate::safe::for_people(r);
-    let width = opts.width.max(60);
+    // Uncut, no line is long enough to be cut: the width only bounds `fit`.
+    let width = if opts.cut {
+        opts.width.max(60)
+    } else {
+        usize::MAX / 2
+    };
     let bold = Style::new().effects(Effects::BOLD);
     let dim = Style::new().effects(Effects::DIMMED);
     let mut o = String::new();
@@ -274,6 +283,12 @@ pub fn render_terminal(r: &Review, opts: TerminalOptions) -> String {
             r.action_items.len(),
             if r.action_items.len() == 1 { "" } else { "s" },
             launchgate_core::Effort(r.estimated_effort_hours)
+        );
+    }
+    if opts.cut && o.contains('…') {
+        let _ = writeln!(
+            o,
+            "  {dim}lines are cut to {width} columns; piped or with `--output FILE` they are printed whole{dim:#}"
         );
     }
     o
