@@ -19,6 +19,12 @@ pub struct Kustomization {
     /// The `name` of each `images:` entry, at its value: the images whose version, name or
     /// digest this kustomization overrides.
     pub images: Vec<Located<String>>,
+    /// What it builds from: `resources:`, `bases:` and `components:` entries (files, folders
+    /// or remote URLs), as written.
+    pub resources: Vec<Located<String>>,
+    /// The files its patches are read from (`patches[].path`, `patchesStrategicMerge`,
+    /// `patchesJson6902[].path`): partial objects, not resources.
+    pub patches: Vec<Located<String>>,
 }
 
 impl Kustomization {
@@ -161,12 +167,45 @@ pub(crate) fn parse(src: &Source, docs: &[Node]) -> Option<KubeFile> {
                 .collect()
         })
         .unwrap_or_default();
+    let resources = ["resources", "bases", "components"]
+        .iter()
+        .filter_map(|k| doc.get(k))
+        .flat_map(|n| n.as_seq().iter())
+        .filter_map(|e| {
+            Some(Located {
+                value: e.as_str()?.trim().to_string(),
+                loc: e.loc.clone(),
+            })
+        })
+        .collect();
+    let mut patches = Vec::new();
+    for key in ["patches", "patchesStrategicMerge", "patchesJson6902"] {
+        for e in doc.get(key).map(Node::as_seq).unwrap_or_default() {
+            // An entry is a path, or a mapping with `path:` (an inline `patch:` has none).
+            let n = if e.as_str().is_some() {
+                Some(e)
+            } else {
+                e.get("path")
+            };
+            if let Some(n) = n
+                && let Some(v) = n.as_str()
+                && !v.contains('\n')
+            {
+                patches.push(Located {
+                    value: v.trim().to_string(),
+                    loc: n.loc.clone(),
+                });
+            }
+        }
+    }
     let items = Kubernetes {
         kustomizations: vec![Kustomization {
             path: src.path.clone(),
             loc: src.file_start(),
             namespace,
             images,
+            resources,
+            patches,
         }],
         ..Kubernetes::default()
     };

@@ -1,0 +1,137 @@
+//! One judgement per resource: objects with the same kind, API group, namespace and name are
+//! copies of one resource (a base, its overlays, a release folder). One copy is kept and
+//! judged, with every other place it was found in [`Object::copies`]; the others leave the
+//! model, so no check sees them twice.
+//!
+//! Which copy is judged: a renderer's output first (it is what deploys), then the copy in the
+//! shallowest file (fewest folders), then the first by path and position. Copies whose content
+//! differs are still copies (an overlay that patches a base is the same resource in another
+//! environment); they are listed with `differs` so a reader knows the judged copy is one of
+//! several variants.
+
+use std::collections::BTreeMap;
+
+use super::{Kubernetes, Object, ObjectCopy};
+use crate::yaml::{Node, Value};
+
+type Key = (String, String, String, String);
+
+fn key(o: &Object) -> Option<Key> {
+    let name = o.name();
+    if name.is_empty() {
+        return None;
+    }
+    Some((
+        o.kind.clone(),
+        o.group().unwrap_or_default().to_string(),
+        o.namespace.clone().unwrap_or_default(),
+        name.to_string(),
+    ))
+}
+
+/// The order in which copies are preferred: the smallest is judged.
+fn preference(o: &Object) -> (bool, usize, &str, usize) {
+    (
+        !o.rendered,
+        o.loc.path.matches('/').count(),
+        &o.loc.path,
+        o.loc.start,
+    )
+}
+
+pub(super) fn judge_once(k: &mut Kubernetes) {
+    let mut groups: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
+    for (i, o) in k.objects.iter().enumerate() {
+        if let Some(key) = key(o) {
+            groups.entry(key).or_default().push(i);
+        }
+    }
+    let mut dropped = vec![false; k.objects.len()];
+    let mut copies: Vec<(usize, Vec<ObjectCopy>)> = Vec::new();
+    for idx in groups.into_values().filter(|g| g.len() > 1) {
+        let Some(&keep) = idx
+            .iter()
+            .min_by(|a, b| preference(&k.objects[**a]).cmp(&preference(&k.objects[**b])))
+        else {
+            continue;
+        };
+        let mut list: Vec<ObjectCopy> = idx
+            .iter()
+            .filter(|&&i| i != keep)
+            .map(|&i| {
+                dropped[i] = true;
+                ObjectCopy {
+                    loc: k.objects[i].loc.clone(),
+                    differs: !same(&k.objects[i].doc, &k.objects[keep].doc),
+                }
+            })
+            .collect();
+        list.sort();
+        copies.push((keep, list));
+    }
+    if copies.is_empty() {
+        return;
+    }
+    for (keep, list) in copies {
+        k.objects[keep].copies = list;
+    }
+    let mut map = Vec::with_capacity(k.objects.len());
+    let mut next = 0;
+    for d in &dropped {
+        map.push((!d).then(|| {
+            next += 1;
+            next - 1
+        }));
+    }
+    let mut i = 0;
+    k.objects.retain(|_| {
+        i += 1;
+        !dropped[i - 1]
+    });
+    macro_rules! remap {
+        ($($field:ident),*) => {$(
+            k.$field.retain_mut(|item| match map.get(item.object).copied().flatten() {
+                Some(n) => {
+                    item.object = n;
+                    true
+                }
+                None => false,
+            });
+        )*};
+    }
+    remap!(
+        workloads,
+        services,
+        ingresses,
+        hpas,
+        pdbs,
+        network_policies,
+        service_accounts,
+        roles,
+        role_bindings,
+        monitors,
+        destination_rules,
+        peer_authentications,
+        virtual_services,
+        scaled_objects,
+        canaries,
+        velero_schedules,
+        config_maps,
+        limit_ranges
+    );
+}
+
+/// Whether two trees hold the same content, locations and mapping order aside.
+fn same(a: &Node, b: &Node) -> bool {
+    match (&a.value, &b.value) {
+        (Value::Map(x), Value::Map(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|e| b.get(&e.key).is_some_and(|v| same(&e.value, v)))
+        }
+        (Value::Seq(x), Value::Seq(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
+        }
+        (p, q) => p == q,
+    }
+}
