@@ -307,7 +307,9 @@ pub(crate) fn apply(plan: Option<&Plan>, inp: KubeInputs<'_>) -> Outcome {
             taken.extend(m.files);
         }
         for f in &k_files {
-            if !taken.contains(f) && !left_out.contains_key(f) {
+            // The tool configuration that named the sources is not itself a resource.
+            let config = matches!(f.as_str(), "skaffold.yaml" | "skaffold.yml");
+            if !config && !taken.contains(f) && !left_out.contains_key(f) {
                 left_out.insert(
                     f.clone(),
                     format!(
@@ -328,7 +330,10 @@ pub(crate) fn apply(plan: Option<&Plan>, inp: KubeInputs<'_>) -> Outcome {
         inp.kube.extend(rendered);
     }
 
-    inp.kube.retain(|f| !left_out.contains_key(f.path()));
+    // Skaffold's own configuration (`kind: Config`) is no resource of the cluster.
+    inp.kube.retain(|f| {
+        !left_out.contains_key(f.path()) && !matches!(f.path(), "skaffold.yaml" | "skaffold.yml")
+    });
     inp.not_evaluated
         .retain(|n| !left_out.contains_key(&*n.loc.path));
     inp.errors

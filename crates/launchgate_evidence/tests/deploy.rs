@@ -1,0 +1,354 @@
+//! What deploys: deploy sources from the manifest, `skaffold.yaml` or nothing (every file,
+//! each resource judged once), rendering with `kubectl kustomize`, remote bases refused, and
+//! Helm templates that plain manifests cover. Fixture repositories under `tests/deploy/`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
+
+use std::path::{Path, PathBuf};
+
+use launchgate_evidence::deploy::{Render, Tools};
+use launchgate_evidence::{Evidence, Excluded, ScanOptions, ScopeChoice, scan};
+use launchgate_manifest::DeploySection;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/deploy")
+        .join(name)
+}
+
+fn review(name: &str, deploy: Option<DeploySection>, render: Render) -> Evidence {
+    let options = ScanOptions {
+        deploy,
+        render,
+        ..ScanOptions::default()
+    };
+    scan(&fixture(name), &options).unwrap()
+}
+
+fn excluded(path: &str, rule: &str, files: usize) -> Excluded {
+    Excluded {
+        path: path.to_string(),
+        rule: rule.to_string(),
+        files,
+    }
+}
+
+fn choice(subject: &str, chosen: &str, why: &str) -> ScopeChoice {
+    ScopeChoice {
+        subject: subject.to_string(),
+        chosen: chosen.to_string(),
+        why: why.to_string(),
+    }
+}
+
+/// `Kind/name at path:line` of every object, in model order.
+fn objects(ev: &Evidence) -> Vec<String> {
+    ev.kubernetes
+        .objects
+        .iter()
+        .map(|o| format!("{} at {}", o.resource(), o.loc))
+        .collect()
+}
+
+#[test]
+fn copies_in_a_base_an_overlay_and_a_release_folder_are_judged_once() {
+    let ev = review("copies", None, Render::Off);
+    assert_eq!(
+        objects(&ev),
+        [
+            "Service/api at release/all.yaml:1:1",
+            "Deployment/api at release/all.yaml:11:1",
+        ]
+    );
+    let dep = &ev.kubernetes.objects[1];
+    let copies: Vec<(String, bool)> = dep
+        .copies
+        .iter()
+        .map(|c| (c.loc.to_string(), c.differs))
+        .collect();
+    // The base sets 2 replicas, the release 3: a copy that differs.
+    assert_eq!(copies, [("deploy/base/api.yaml:1:1".to_string(), true)]);
+    let svc = &ev.kubernetes.objects[0];
+    assert_eq!(svc.copies.len(), 1);
+    assert!(!svc.copies[0].differs);
+    assert_eq!(ev.kubernetes.workloads.len(), 1);
+    assert_eq!(
+        ev.kubernetes.workloads[0]
+            .replicas
+            .as_ref()
+            .map(|r| r.value),
+        Some(3)
+    );
+    // The overlay's patch is a partial Deployment, never a resource of its own.
+    assert_eq!(
+        ev.scope.excluded,
+        [excluded(
+            "deploy/overlays/prod/replicas.yaml",
+            "kustomize patch (applied by deploy/overlays/prod/kustomization.yaml)",
+            1
+        )]
+    );
+    assert_eq!(
+        ev.scope.choices,
+        [choice(
+            "deploy",
+            "every Kubernetes file",
+            "no manifest `deploy` section, skaffold.yaml or Argo CD / Flux object names what deploys; copies of one resource are judged once"
+        )]
+    );
+}
+
+#[test]
+fn findings_on_a_judged_copy_name_the_other_copies() {
+    let ev = review("copies", None, Render::Off);
+    let mut outcome = launchgate_core::Outcome::fail(vec![
+        launchgate_core::Finding::new("x").at(Some(launchgate_core::Location::new(
+            "release/all.yaml",
+            16,
+            3,
+        ))),
+        launchgate_core::Finding::new("y").at(Some(launchgate_core::Location::new(
+            "release/all.yaml",
+            2,
+            1,
+        ))),
+    ]);
+    ev.note_copies(&mut outcome);
+    let launchgate_core::Outcome::Fail { findings } = outcome else {
+        panic!()
+    };
+    assert_eq!(
+        findings[0].related,
+        [launchgate_core::Location::new("deploy/base/api.yaml", 1, 1)]
+    );
+    assert_eq!(
+        findings[1].related,
+        [launchgate_core::Location::new(
+            "deploy/base/api.yaml",
+            19,
+            1
+        )]
+    );
+}
+
+#[test]
+fn skaffold_names_what_deploys_and_what_it_builds() {
+    let ev = review("skaffold", None, Render::Off);
+    assert_eq!(
+        objects(&ev),
+        [
+            "Job/migrate at extra/job.yaml:1:1",
+            "Deployment/api at k8s/api.yaml:1:1",
+        ]
+    );
+    let rule =
+        "deploy: not a deploy source (skaffold.yaml deploys files extra/job.yaml, kustomize k8s/)";
+    // Profiles are not applied: other/ is left out.
+    assert_eq!(ev.scope.excluded, [excluded("other/", rule, 2)]);
+    assert_eq!(
+        ev.scope.choices,
+        [
+            choice(
+                "deploy",
+                "files extra/job.yaml",
+                "skaffold.yaml manifests.rawYaml"
+            ),
+            choice(
+                "deploy",
+                "kustomize k8s/",
+                "skaffold.yaml manifests.kustomize.paths"
+            ),
+        ]
+    );
+    let built: Vec<String> = ev
+        .kubernetes
+        .built_images
+        .iter()
+        .map(|i| format!("{} at {}", i.value, i.loc))
+        .collect();
+    assert_eq!(built, ["api at skaffold.yaml:5:14"]);
+}
+
+#[test]
+fn the_manifest_deploy_section_limits_the_kubernetes_evidence() {
+    let deploy = DeploySection {
+        files: vec!["release/*.yaml".to_string()],
+        ..DeploySection::default()
+    };
+    let ev = review("manifest", Some(deploy), Render::Off);
+    assert_eq!(objects(&ev), ["Deployment/web at release/app.yaml:1:1"]);
+    // The unparseable file is not a deploy source: it is judged for nothing, so it makes no
+    // check inconclusive.
+    assert_eq!(ev.errors, []);
+    assert_eq!(
+        ev.scope.excluded,
+        [excluded(
+            "deploy/",
+            "deploy: not a deploy source (the manifest deploys files release/*.yaml)",
+            3
+        )]
+    );
+    assert_eq!(
+        ev.scope.choices,
+        [choice(
+            "deploy",
+            "files release/*.yaml",
+            "manifest deploy.files"
+        )]
+    );
+}
+
+#[test]
+fn helm_templates_that_plain_manifests_cover_make_nothing_inconclusive() {
+    let ev = review("helm", None, Render::Off);
+    let listed: Vec<(String, Option<String>)> = ev
+        .not_evaluated
+        .iter()
+        .map(|n| (n.loc.path.to_string(), n.covered_by.clone()))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (
+                "chart/templates/web.yaml".to_string(),
+                Some(
+                    "Deployment/web (helm/manifests/web.yaml), Service/web (helm/manifests/web.yaml)"
+                        .replace("helm/", "")
+                )
+            ),
+            // Its name comes from a helper: nothing can tell what it deploys.
+            ("chart/templates/worker.yaml".to_string(), None),
+        ]
+    );
+    let gaps: Vec<String> = ev
+        .gaps("K")
+        .iter()
+        .map(|f| f.location.as_ref().unwrap().path.clone())
+        .collect();
+    assert_eq!(gaps, ["chart/templates/worker.yaml"]);
+}
+
+#[test]
+fn a_remote_base_is_reported_never_fetched() {
+    let deploy = DeploySection {
+        kustomize: vec!["overlay".to_string()],
+        render: true,
+        ..DeploySection::default()
+    };
+    // Whatever tools the machine has: the remote base is refused before any runs.
+    let ev = review("remote", Some(deploy), Render::Auto);
+    let reasons: Vec<String> = ev
+        .not_evaluated
+        .iter()
+        .map(|n| format!("{}: {}", n.loc, n.reason))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            "overlay/kustomization.yaml:2:5: `github.com/example/shop//deploy/base?ref=v1.2.0` in overlay/kustomization.yaml is a remote base and was not fetched: its resources were not evaluated"
+        ]
+    );
+    assert_eq!(objects(&ev), ["Service/api at overlay/local.yaml:1:1"]);
+    assert_eq!(
+        ev.scope.choices,
+        [
+            choice("deploy", "kustomize overlay/", "manifest deploy.kustomize"),
+            choice(
+                "render",
+                "kustomize overlay/",
+                "not rendered, read as written: it names a remote base or a path outside the repository"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_renderer_that_fails_leaves_the_source_read_as_written() {
+    let deploy = DeploySection {
+        kustomize: vec!["deploy/overlays/prod".to_string()],
+        render: true,
+        ..DeploySection::default()
+    };
+    let tools = Tools {
+        kubectl: Some(PathBuf::from("/nonexistent/kubectl")),
+        ..Tools::default()
+    };
+    let ev = review("render", Some(deploy), Render::With(tools));
+    assert_eq!(objects(&ev), ["Deployment/api at deploy/base/api.yaml:1:1"]);
+    assert_eq!(ev.scope.choices[1].subject, "render");
+    assert!(
+        ev.scope.choices[1]
+            .why
+            .starts_with("not rendered, read as written: kubectl kustomize failed: could not start /nonexistent/kubectl"),
+        "{:?}",
+        ev.scope.choices
+    );
+}
+
+#[test]
+fn kubectl_kustomize_renders_an_overlay_with_source_locations() {
+    let Some(kubectl) = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|d| d.join("kubectl"))
+        .find(|p| p.is_file())
+    else {
+        eprintln!("skipped: kubectl is not on PATH, so no overlay can be rendered here");
+        return;
+    };
+    let deploy = DeploySection {
+        kustomize: vec!["deploy/overlays/prod".to_string()],
+        render: true,
+        ..DeploySection::default()
+    };
+    let tools = Tools {
+        kubectl: Some(kubectl),
+        ..Tools::default()
+    };
+    let ev = review("render", Some(deploy), Render::With(tools));
+    assert_eq!(
+        ev.scope.choices,
+        [
+            choice(
+                "deploy",
+                "kustomize deploy/overlays/prod/",
+                "manifest deploy.kustomize"
+            ),
+            choice(
+                "render",
+                "kustomize deploy/overlays/prod/",
+                "rendered with kubectl kustomize"
+            ),
+        ]
+    );
+    // The rendered Deployment: the overlay's prefix, namespace, patch and image tag applied,
+    // at the base's locations.
+    assert_eq!(
+        objects(&ev),
+        ["Deployment/prod-api at deploy/base/api.yaml:1:1"]
+    );
+    let w = &ev.kubernetes.workloads[0];
+    assert!(ev.kubernetes.objects[0].rendered);
+    assert_eq!(w.namespace.as_deref(), Some("shop"));
+    let replicas = w.replicas.as_ref().unwrap();
+    assert_eq!(
+        (replicas.value, replicas.loc.to_string()),
+        (4, "deploy/base/api.yaml:6:13".to_string())
+    );
+    let c = &w.pod.containers[0];
+    assert_eq!(
+        c.image.as_ref().map(|i| i.value.as_str()),
+        Some("registry.example.com/api:1.4.2")
+    );
+    assert_eq!(
+        c.image.as_ref().unwrap().loc.to_string(),
+        "deploy/base/api.yaml:17:18"
+    );
+    // The patch was applied by the renderer; as a file it is no resource of its own.
+    assert_eq!(
+        ev.scope.excluded,
+        [excluded(
+            "deploy/overlays/prod/replicas.yaml",
+            "kustomize patch (applied by deploy/overlays/prod/kustomization.yaml)",
+            1
+        )]
+    );
+}
