@@ -352,3 +352,96 @@ fn kubectl_kustomize_renders_an_overlay_with_source_locations() {
         )]
     );
 }
+
+/// The development corpus, or `None` (with a note) where it is absent outside CI.
+fn corpus(name: &str) -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/corpora/repos")
+        .join(name);
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{} is absent, and CI must have it",
+        dir.display()
+    );
+    eprintln!("skipped: {} is absent", dir.display());
+    None
+}
+
+#[test]
+fn microservices_demo_deploys_what_skaffold_names_each_deployment_once() {
+    let Some(root) = corpus("microservices-demo") else {
+        return;
+    };
+    let rule = "deploy: not a deploy source (skaffold.yaml deploys kustomize kubernetes-manifests/, files kubernetes-manifests/loadgenerator.yaml)";
+    let mut seen = Vec::new();
+    for render in [Render::Auto, Render::Off] {
+        let ev = scan(
+            &root,
+            &ScanOptions {
+                render: render.clone(),
+                ..ScanOptions::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            ev.scope.excluded,
+            [
+                excluded(".github/", rule, 5),
+                excluded("helm-chart/", rule, 15),
+                excluded("istio-manifests/", rule, 3),
+                excluded("kustomize/", rule, 50),
+                excluded("release/", rule, 2),
+            ]
+        );
+        let deploy: Vec<&ScopeChoice> = ev
+            .scope
+            .choices
+            .iter()
+            .filter(|c| c.subject == "deploy")
+            .collect();
+        assert_eq!(
+            deploy,
+            [
+                &choice(
+                    "deploy",
+                    "kustomize kubernetes-manifests/",
+                    "skaffold.yaml manifests.kustomize.paths"
+                ),
+                &choice(
+                    "deploy",
+                    "files kubernetes-manifests/loadgenerator.yaml",
+                    "skaffold.yaml manifests.rawYaml"
+                ),
+            ]
+        );
+        assert_eq!(ev.not_evaluated, []);
+        assert_eq!(ev.errors, []);
+        let workloads: Vec<String> = ev
+            .kubernetes
+            .workloads
+            .iter()
+            .map(|w| format!("{} at {}", w.resource(), w.loc))
+            .collect();
+        // Each Deployment once, at its kubernetes-manifests/ file, rendered or not.
+        assert_eq!(workloads.len(), 12, "{workloads:#?}");
+        assert!(
+            workloads
+                .iter()
+                .all(|w| w.contains(" at kubernetes-manifests/")),
+            "{workloads:#?}"
+        );
+        assert!(ev.kubernetes.objects.iter().all(|o| o.copies.is_empty()));
+        let built: Vec<&str> = ev
+            .kubernetes
+            .built_images
+            .iter()
+            .map(|i| i.value.as_str())
+            .collect();
+        assert_eq!(built.len(), 12, "{built:?}");
+        seen.push(workloads);
+    }
+    assert_eq!(seen[0], seen[1]);
+}

@@ -112,6 +112,8 @@ fn under(path: &str, dir: &str) -> bool {
 pub(crate) struct Members {
     /// Files whose objects are the source's (resources; kustomization files; chart files).
     pub files: BTreeSet<String>,
+    /// Of those, the kustomizations' patch files (partial objects).
+    pub patches: BTreeSet<String>,
     /// Remote entries of its kustomizations, with where they are written.
     pub remote: Vec<Located<String>>,
     /// Entries leading outside the repository.
@@ -178,6 +180,14 @@ fn walk_kustomization(
         return;
     };
     m.files.insert(k.path.to_string());
+    for p in &k.patches {
+        if let Some(p) = join(dir, &p.value)
+            && files.contains(&p)
+        {
+            m.files.insert(p.clone());
+            m.patches.insert(p);
+        }
+    }
     for r in &k.resources {
         if is_remote(&r.value) {
             m.remote.push(r.clone());
@@ -243,13 +253,6 @@ pub(crate) fn apply(plan: Option<&Plan>, inp: KubeInputs<'_>) -> Outcome {
         .collect();
     let mut left_out: BTreeMap<String, String> = BTreeMap::new();
 
-    // Patches are never resources, whatever is deployed.
-    for (path, by) in patch_files(&kustomizations) {
-        if k_files.contains(&path) {
-            left_out.insert(path, format!("kustomize patch (applied by {by})"));
-        }
-    }
-
     if let Some(plan) = plan {
         let mut taken: BTreeSet<String> = BTreeSet::new();
         let mut rendered: Vec<KubeFile> = Vec::new();
@@ -280,7 +283,7 @@ pub(crate) fn apply(plan: Option<&Plan>, inp: KubeInputs<'_>) -> Outcome {
                 });
             }
             let blocked = !m.remote.is_empty() || !m.outside.is_empty();
-            if plan.render {
+            if plan.render && !matches!(s.kind, SourceKind::Files(_)) {
                 match render::render(&s.kind, &m, blocked, &inp, &kustomizations) {
                     render::Rendered::Done { files, tool } => {
                         out.choices.push(ScopeChoice {
@@ -324,10 +327,24 @@ pub(crate) fn apply(plan: Option<&Plan>, inp: KubeInputs<'_>) -> Outcome {
                 );
             }
         }
+        // Patches of what deploys are never resources of their own (a rendered source
+        // applied them).
+        for (path, by) in patch_files(&kustomizations) {
+            if k_files.contains(&path) && taken.contains(&path) {
+                left_out.insert(path, format!("kustomize patch (applied by {by})"));
+            }
+        }
         inp.kube.retain(|f| !replaced.contains(f.path()));
         inp.not_evaluated
             .retain(|n| !replaced.contains(&*n.loc.path));
         inp.kube.extend(rendered);
+    } else {
+        // Patches are never resources, whatever is deployed.
+        for (path, by) in patch_files(&kustomizations) {
+            if k_files.contains(&path) {
+                left_out.insert(path, format!("kustomize patch (applied by {by})"));
+            }
+        }
     }
 
     // Skaffold's own configuration (`kind: Config`) is no resource of the cluster.
@@ -342,41 +359,33 @@ pub(crate) fn apply(plan: Option<&Plan>, inp: KubeInputs<'_>) -> Outcome {
     out
 }
 
-/// Left-out files grouped by folder: a folder none of whose Kubernetes files was taken is
-/// listed once (`release/`), others file by file.
+/// Left-out files grouped: the highest folder (below the root) all of whose Kubernetes files
+/// are left out by the same rule is listed once (`release/`, with its count); a file alone.
 fn group_excluded(
     left_out: &BTreeMap<String, String>,
     k_files: &BTreeSet<String>,
 ) -> Vec<Excluded> {
-    let mut by_dir: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
-    for (path, rule) in left_out {
-        by_dir
-            .entry((dir_of(path), rule.as_str()))
-            .or_default()
-            .push(path);
-    }
-    let mut out = Vec::new();
-    for ((dir, rule), paths) in by_dir {
-        let all_in_dir = k_files
+    let uniform = |dir: &str, rule: &str| {
+        k_files
             .iter()
-            .filter(|f| dir_of(f) == dir)
-            .all(|f| left_out.get(f).is_some_and(|r| r == rule));
-        if all_in_dir && paths.len() > 1 {
-            out.push(Excluded {
-                path: folder(dir),
-                rule: rule.to_string(),
-                files: paths.len(),
-            });
-        } else {
-            out.extend(paths.into_iter().map(|p| Excluded {
-                path: p.to_string(),
-                rule: rule.to_string(),
-                files: 1,
-            }));
-        }
+            .filter(|f| under(f, dir))
+            .all(|f| left_out.get(f).is_some_and(|r| r == rule))
+    };
+    let mut out: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    for (path, rule) in left_out {
+        let segs: Vec<&str> = path.split('/').collect();
+        let top = (1..segs.len())
+            .map(|n| segs[..n].join("/"))
+            .find(|d| uniform(d, rule));
+        let key = match top {
+            Some(d) if k_files.iter().filter(|f| under(f, &d)).count() > 1 => folder(&d),
+            _ => path.clone(),
+        };
+        out.entry(key).or_insert_with(|| (rule.clone(), 0)).1 += 1;
     }
-    out.sort();
-    out
+    out.into_iter()
+        .map(|(path, (rule, files))| Excluded { path, rule, files })
+        .collect()
 }
 
 /// The Helm templates that other sources cover: every object a template declares (its literal

@@ -163,7 +163,7 @@ pub(crate) fn render(
     let sources: Vec<&Object> = inp
         .kube
         .iter()
-        .filter(|f| m.files.contains(f.path()))
+        .filter(|f| m.files.contains(f.path()) && !m.patches.contains(f.path()))
         .flat_map(|f| f.objects())
         .collect();
     let mut by_file: BTreeMap<Arc<str>, Vec<Node>> = BTreeMap::new();
