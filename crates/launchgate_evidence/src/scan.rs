@@ -686,6 +686,7 @@ fn deploy_scope(
             sources: s.sources.clone(),
             origin: "skaffold.yaml".to_string(),
             render: true,
+            config_files: std::collections::BTreeSet::new(),
         }),
         _ => deploy::from_gitops(&c.kubernetes, &kustomizations, &k_files),
     };

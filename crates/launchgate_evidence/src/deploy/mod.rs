@@ -55,6 +55,9 @@ pub(crate) struct Plan {
     /// `manifest deploy`, `skaffold.yaml`, `Argo CD Application argocd/shop`.
     pub origin: String,
     pub render: bool,
+    /// Files holding the objects that named the sources (Argo CD Applications, Flux
+    /// Kustomizations): the controller's configuration, kept as evidence of how it deploys.
+    pub config_files: BTreeSet<String>,
 }
 
 /// `dir/` (the root is `./`).
@@ -96,10 +99,6 @@ pub(crate) fn is_remote(entry: &str) -> bool {
         || entry.starts_with("github.com/")
         || entry.starts_with("gitlab.com/")
         || entry.starts_with("bitbucket.org/")
-}
-
-fn dir_of(path: &str) -> &str {
-    path.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
 fn under(path: &str, dir: &str) -> bool {
@@ -254,7 +253,7 @@ pub(crate) fn apply(plan: Option<&Plan>, inp: KubeInputs<'_>) -> Outcome {
     let mut left_out: BTreeMap<String, String> = BTreeMap::new();
 
     if let Some(plan) = plan {
-        let mut taken: BTreeSet<String> = BTreeSet::new();
+        let mut taken: BTreeSet<String> = plan.config_files.clone();
         let mut rendered: Vec<KubeFile> = Vec::new();
         let mut replaced: BTreeSet<String> = BTreeSet::new();
         for s in &plan.sources {

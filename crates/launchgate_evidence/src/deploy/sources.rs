@@ -42,6 +42,7 @@ pub(crate) fn from_manifest(d: &DeploySection) -> Plan {
         sources,
         origin: "the manifest".to_string(),
         render: d.render,
+        config_files: BTreeSet::new(),
     }
 }
 
@@ -189,6 +190,7 @@ pub(crate) fn from_gitops(
 ) -> Option<Plan> {
     let mut sources: Vec<DeploySource> = Vec::new();
     let mut origins = Vec::new();
+    let mut config_files = BTreeSet::new();
     for o in kube.iter().flat_map(|f| f.objects()) {
         let group = o.group().unwrap_or_default();
         let paths: Vec<String> = match (o.kind.as_str(), group) {
@@ -235,6 +237,7 @@ pub(crate) fn from_gitops(
             } else {
                 SourceKind::Files(vec![format!("{dir}/**")])
             };
+            config_files.insert(o.loc.path.to_string());
             if !sources.iter().any(|s| s.kind == kind) {
                 origins.push(why.clone());
                 sources.push(DeploySource { kind, why });
@@ -245,5 +248,6 @@ pub(crate) fn from_gitops(
         sources,
         origin: origins.join(", "),
         render: true,
+        config_files,
     })
 }

@@ -53,7 +53,7 @@ pub use kinds::{
     RATE_LIMIT_ANNOTATIONS, Retries, Role, RoleBinding, RoleRef, ScaledObject, Service,
     ServiceAccount, ServicePort, Subject, TargetRef, VeleroSchedule, VirtualService,
 };
-pub use kustomize::{Kustomization, image_name};
+pub use kustomize::{ImageSet, Kustomization, image_name};
 pub use links::{WorkloadLinks, host_matches_service};
 pub use selector::{
     LabelSelector, SelectorOp, SelectorRequirement, same_namespace, same_namespace_exactly,
@@ -792,6 +792,7 @@ pub(crate) fn assemble(mut files: Vec<KubeFile>) -> Kubernetes {
     }
     kustomize::apply_namespaces(&mut k);
     dedup::judge_once(&mut k);
+    kustomize::compute_reach(&mut k);
     links::link(&mut k);
     k
 }
