@@ -170,6 +170,34 @@ fn skaffold_names_what_deploys_and_what_it_builds() {
 }
 
 #[test]
+fn an_argo_cd_application_names_the_folder_that_deploys() {
+    let ev = review("gitops", None, Render::Off);
+    assert_eq!(
+        objects(&ev),
+        [
+            "Application/shop at argocd/app.yaml:1:1",
+            "Deployment/web at deploy/app.yaml:1:1",
+        ]
+    );
+    assert_eq!(
+        ev.scope.excluded,
+        [excluded(
+            "legacy/dev.yaml",
+            "deploy: not a deploy source (Application shop (argocd/app.yaml) deploys files deploy/**)",
+            1
+        )]
+    );
+    assert_eq!(
+        ev.scope.choices,
+        [choice(
+            "deploy",
+            "files deploy/**",
+            "Application shop (argocd/app.yaml)"
+        )]
+    );
+}
+
+#[test]
 fn the_manifest_deploy_section_limits_the_kubernetes_evidence() {
     let deploy = DeploySection {
         files: vec!["release/*.yaml".to_string()],
@@ -368,6 +396,103 @@ fn corpus(name: &str) -> Option<PathBuf> {
     );
     eprintln!("skipped: {} is absent", dir.display());
     None
+}
+
+#[test]
+fn kube_prometheus_has_no_deploy_source_and_takes_every_file() {
+    let Some(root) = corpus("kube-prometheus") else {
+        return;
+    };
+    let ev = scan(&root, &ScanOptions::default()).unwrap();
+    assert_eq!(
+        ev.scope.choices,
+        [choice(
+            "deploy",
+            "every Kubernetes file",
+            "no manifest `deploy` section, skaffold.yaml or Argo CD / Flux object names what deploys; copies of one resource are judged once"
+        )]
+    );
+    assert_eq!(ev.scope.excluded, []);
+}
+
+#[cfg(unix)]
+#[test]
+fn helm_template_output_is_placed_at_the_templates_its_source_comments_name() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let bin = std::env::temp_dir().join(format!("launchgate-fake-helm-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&bin);
+    std::fs::create_dir_all(&bin).unwrap();
+    let args = bin.join("args");
+    let helm = bin.join("helm");
+    // A stand-in for `helm template`: it records its arguments and prints what helm prints.
+    std::fs::write(
+        &helm,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\nprintf '%s\\n' '---' '# Source: shop/templates/web.yaml' 'apiVersion: apps/v1' 'kind: Deployment' 'metadata:' '  name: web' '  namespace: prod' 'spec:' '  replicas: 3' '---' '# Source: shop/templates/web.yaml' 'apiVersion: v1' 'kind: Service' 'metadata:' '  name: web'\n",
+            args.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&helm, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let deploy = DeploySection {
+        helm: vec![launchgate_manifest::HelmRelease {
+            chart: "chart".to_string(),
+            values: vec!["chart/values.yaml".to_string()],
+            release: Some("shop".to_string()),
+            namespace: Some("prod".to_string()),
+            set: [("image".to_string(), "web:1.0".to_string())].into(),
+        }],
+        render: true,
+        ..DeploySection::default()
+    };
+    let tools = Tools {
+        helm: Some(helm),
+        ..Tools::default()
+    };
+    let ev = review("helm", Some(deploy), Render::With(tools));
+    let root = fixture("helm");
+    let got = std::fs::read_to_string(&args).unwrap();
+    let _ = std::fs::remove_dir_all(&bin);
+    assert_eq!(
+        got,
+        format!(
+            "template\nshop\n{root}/chart\n--namespace\nprod\n--values\n{root}/chart/values.yaml\n--set\nimage=web:1.0\n",
+            root = root.display()
+        )
+    );
+    assert_eq!(
+        objects(&ev),
+        [
+            "Deployment/web at chart/templates/web.yaml:1:1",
+            "Service/web at chart/templates/web.yaml:1:1",
+        ]
+    );
+    assert!(ev.kubernetes.objects.iter().all(|o| o.rendered));
+    let replicas = ev.kubernetes.objects[0]
+        .doc
+        .at(&["spec", "replicas"])
+        .unwrap();
+    assert_eq!(
+        (replicas.as_i64(), replicas.loc.to_string()),
+        (Some(3), "chart/templates/web.yaml:1:1".to_string())
+    );
+    // The templates were rendered: none is left unevaluated.
+    assert_eq!(ev.not_evaluated, []);
+    assert_eq!(
+        ev.scope.choices,
+        [
+            choice("deploy", "helm chart/", "manifest deploy.helm"),
+            choice("render", "helm chart/", "rendered with helm template"),
+        ]
+    );
+    assert_eq!(
+        ev.scope.excluded,
+        [excluded(
+            "manifests/web.yaml",
+            "deploy: not a deploy source (the manifest deploys helm chart/)",
+            1
+        )]
+    );
 }
 
 #[test]
