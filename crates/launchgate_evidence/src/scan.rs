@@ -697,7 +697,7 @@ fn deploy_scope(
     }
     let out = deploy::apply(
         plan.as_ref(),
-        KubeInputs {
+        &mut KubeInputs {
             root,
             kube: &mut c.kubernetes,
             not_evaluated: &mut c.not_evaluated,

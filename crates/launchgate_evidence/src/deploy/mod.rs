@@ -237,7 +237,7 @@ pub(crate) struct Outcome {
 
 /// Narrows the Kubernetes evidence to what `plan` deploys (rendering what can be rendered),
 /// and leaves kustomize patch files out in any case.
-pub(crate) fn apply(plan: Option<&Plan>, inp: KubeInputs<'_>) -> Outcome {
+pub(crate) fn apply(plan: Option<&Plan>, inp: &mut KubeInputs<'_>) -> Outcome {
     let mut out = Outcome::default();
     let kustomizations: Vec<Kustomization> = inp
         .kube
@@ -283,7 +283,7 @@ pub(crate) fn apply(plan: Option<&Plan>, inp: KubeInputs<'_>) -> Outcome {
             }
             let blocked = !m.remote.is_empty() || !m.outside.is_empty();
             if plan.render && !matches!(s.kind, SourceKind::Files(_)) {
-                match render::render(&s.kind, &m, blocked, &inp, &kustomizations) {
+                match render::render(&s.kind, &m, blocked, inp, &kustomizations) {
                     render::Rendered::Done { files, tool } => {
                         out.choices.push(ScopeChoice {
                             subject: "render".to_string(),

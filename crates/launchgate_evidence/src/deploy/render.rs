@@ -60,7 +60,7 @@ fn on_path(name: &str) -> Option<PathBuf> {
 }
 
 /// How long a renderer may run.
-const TIMEOUT: Duration = Duration::from_secs(60);
+const TIMEOUT: Duration = Duration::from_mins(1);
 /// The most output a renderer may produce.
 const MAX_OUTPUT: u64 = 64 * 1024 * 1024;
 
@@ -164,7 +164,7 @@ pub(crate) fn render(
         .kube
         .iter()
         .filter(|f| m.files.contains(f.path()) && !m.patches.contains(f.path()))
-        .flat_map(|f| f.objects())
+        .flat_map(KubeFile::objects)
         .collect();
     let mut by_file: BTreeMap<Arc<str>, Vec<Node>> = BTreeMap::new();
     for doc in docs {

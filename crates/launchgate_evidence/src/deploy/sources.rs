@@ -191,7 +191,7 @@ pub(crate) fn from_gitops(
     let mut sources: Vec<DeploySource> = Vec::new();
     let mut origins = Vec::new();
     let mut config_files = BTreeSet::new();
-    for o in kube.iter().flat_map(|f| f.objects()) {
+    for o in kube.iter().flat_map(KubeFile::objects) {
         let group = o.group().unwrap_or_default();
         let paths: Vec<String> = match (o.kind.as_str(), group) {
             ("Application", "argoproj.io") => {
