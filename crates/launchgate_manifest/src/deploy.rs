@@ -115,8 +115,57 @@ pub(crate) fn validate(d: &DeploySection, at: &Located) -> Vec<ConfigError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::bad_path;
+    use crate::{ServiceManifest, SourceFile};
+
+    const HEAD: &str = "service: shop\ntier: 1\nexposure: public\ndata: persistent\n";
+
+    #[test]
+    fn a_deploy_section_reads_every_kind_of_source() {
+        let text = format!(
+            "{HEAD}deploy:\n  kustomize: [deploy/overlays/prod]\n  helm:\n    - chart: charts/api\n      values: [charts/api/values-prod.yaml]\n      release: api\n      namespace: shop\n      set: {{image.tag: '1.4.2'}}\n  files: ['release/*.yaml']\n"
+        );
+        let m = ServiceManifest::parse(SourceFile::new("launchgate.yaml", text)).unwrap();
+        let d = m.deploy.unwrap();
+        assert_eq!(d.kustomize, ["deploy/overlays/prod"]);
+        assert_eq!(d.files, ["release/*.yaml"]);
+        assert!(d.render);
+        let h = &d.helm[0];
+        assert_eq!(
+            (
+                h.chart.as_str(),
+                h.release.as_deref(),
+                h.namespace.as_deref()
+            ),
+            ("charts/api", Some("api"), Some("shop"))
+        );
+        assert_eq!(h.values, ["charts/api/values-prod.yaml"]);
+        assert_eq!(h.set.get("image.tag").map(String::as_str), Some("1.4.2"));
+    }
+
+    #[test]
+    fn deploy_paths_outside_the_repository_and_empty_sections_are_refused() {
+        let text = format!(
+            "{HEAD}deploy:\n  kustomize: [../other/overlay]\n  helm:\n    - chart: /charts/api\n"
+        );
+        let e = ServiceManifest::parse(SourceFile::new("launchgate.yaml", text)).unwrap_err();
+        let got: Vec<&str> = e.errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            got,
+            [
+                "launchgate.yaml:6:15: the path leads outside the repository",
+                "launchgate.yaml:8:14: the path is not repository-relative",
+            ]
+        );
+        let text = format!("{HEAD}deploy: {{}}\n");
+        let e = ServiceManifest::parse(SourceFile::new("launchgate.yaml", text)).unwrap_err();
+        assert_eq!(
+            e.errors[0].message,
+            "launchgate.yaml:5:1: the `deploy` section names no source"
+        );
+    }
 
     #[test]
     fn manifest_paths_stay_inside_the_repository() {
