@@ -704,6 +704,7 @@ fn deploy_scope(
             errors: &mut c.errors,
             kinds: &kinds,
             render: &options.render,
+            secrets: &mut c.secrets,
         },
     );
     let mut choices = Vec::new();

@@ -428,7 +428,7 @@ fn helm_template_output_is_placed_at_the_templates_its_source_comments_name() {
     std::fs::write(
         &helm,
         format!(
-            "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\nprintf '%s\\n' '---' '# Source: shop/templates/web.yaml' 'apiVersion: apps/v1' 'kind: Deployment' 'metadata:' '  name: web' '  namespace: prod' 'spec:' '  replicas: 3' '---' '# Source: shop/templates/web.yaml' 'apiVersion: v1' 'kind: Service' 'metadata:' '  name: web'\n",
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\nprintf '%s\\n' '---' '# Source: shop/templates/web.yaml' 'apiVersion: apps/v1' 'kind: Deployment' 'metadata:' '  name: web' '  namespace: prod' 'spec:' '  replicas: 3' '---' '# Source: shop/templates/web.yaml' 'apiVersion: v1' 'kind: Service' 'metadata:' '  name: web' '---' '# Source: shop/templates/secret.yaml' 'apiVersion: v1' 'kind: Secret' 'metadata:' '  name: web' 'stringData:' '  token: ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8'\n",
             args.display()
         ),
     )
@@ -463,12 +463,26 @@ fn helm_template_output_is_placed_at_the_templates_its_source_comments_name() {
     assert_eq!(
         objects(&ev),
         [
+            "Secret/web at chart/templates/secret.yaml:1:1",
             "Deployment/web at chart/templates/web.yaml:1:1",
             "Service/web at chart/templates/web.yaml:1:1",
         ]
     );
     assert!(ev.kubernetes.objects.iter().all(|o| o.rendered));
-    let replicas = ev.kubernetes.objects[0]
+    // A secret only the rendered text holds is found, at the chart, redacted.
+    let secrets: Vec<String> = ev
+        .secrets
+        .findings
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(secrets.len(), 1, "{secrets:?}");
+    assert!(
+        secrets[0].starts_with("chart/Chart.yaml:1:1: "),
+        "{secrets:?}"
+    );
+    assert!(!secrets[0].contains("a1B2c3D4e5F6g7H8i9J0"), "{secrets:?}");
+    let replicas = ev.kubernetes.objects[1]
         .doc
         .at(&["spec", "replicas"])
         .unwrap();

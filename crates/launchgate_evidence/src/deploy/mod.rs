@@ -226,6 +226,8 @@ pub(crate) struct KubeInputs<'a> {
     /// Every file read, with its kind.
     pub kinds: &'a BTreeMap<String, FileKind>,
     pub render: &'a Render,
+    /// The secrets found so far (rendered text adds those only it holds).
+    pub secrets: &'a mut Vec<crate::secrets::SecretFinding>,
 }
 
 /// What the deploy step decided.
@@ -283,8 +285,21 @@ pub(crate) fn apply(plan: Option<&Plan>, inp: &mut KubeInputs<'_>) -> Outcome {
             }
             let blocked = !m.remote.is_empty() || !m.outside.is_empty();
             if plan.render && !matches!(s.kind, SourceKind::Files(_)) {
-                match render::render(&s.kind, &m, blocked, inp, &kustomizations) {
-                    render::Rendered::Done { files, tool } => {
+                match render::render(&s.kind, &m, blocked, inp) {
+                    render::Rendered::Done {
+                        files,
+                        tool,
+                        secrets,
+                    } => {
+                        for f in secrets {
+                            let known = inp
+                                .secrets
+                                .iter()
+                                .any(|k| k.rule == f.rule && k.redacted == f.redacted);
+                            if !known {
+                                inp.secrets.push(f);
+                            }
+                        }
                         out.choices.push(ScopeChoice {
                             subject: "render".to_string(),
                             chosen: s.describe(),

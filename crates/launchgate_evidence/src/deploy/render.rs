@@ -14,7 +14,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::{KubeInputs, Members, SourceKind, file_start};
-use crate::k8s::{self, KubeFile, Kustomization, Object};
+use crate::k8s::{self, KubeFile, Object};
+use crate::secrets::SecretFinding;
 use crate::yaml::{self, Entry, Node, Value};
 use crate::{Loc, Source};
 
@@ -65,7 +66,13 @@ const TIMEOUT: Duration = Duration::from_mins(1);
 const MAX_OUTPUT: u64 = 64 * 1024 * 1024;
 
 pub(crate) enum Rendered {
-    Done { files: Vec<KubeFile>, tool: String },
+    Done {
+        files: Vec<KubeFile>,
+        tool: String,
+        /// Secrets in the rendered text (values a generator or a values file put there), at
+        /// the source the render came from.
+        secrets: Vec<SecretFinding>,
+    },
     Not(String),
 }
 
@@ -74,7 +81,6 @@ pub(crate) fn render(
     m: &Members,
     blocked: bool,
     inp: &KubeInputs<'_>,
-    _kustomizations: &[Kustomization],
 ) -> Rendered {
     let tools = inp.render.tools();
     let (program, args, tool, origin) = match source {
@@ -160,6 +166,13 @@ pub(crate) fn render(
             ));
         }
     };
+    // The rendered text is repository text too: the same secret scanner reads it, and what it
+    // finds is placed at the file the render came from.
+    let at = file_start(&origin.path());
+    let secrets = crate::secrets::scan(&src, Some(&docs))
+        .into_iter()
+        .map(|f| SecretFinding::new(f.rule, f.description, at.clone(), f.redacted))
+        .collect();
     let sources: Vec<&Object> = inp
         .kube
         .iter()
@@ -200,6 +213,7 @@ pub(crate) fn render(
     Rendered::Done {
         files,
         tool: tool.to_string(),
+        secrets,
     }
 }
 
