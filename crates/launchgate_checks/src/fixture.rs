@@ -63,9 +63,10 @@ pub fn run_manifest(id: &str, path: &str, text: &str) -> Outcome {
 pub fn run_repo(id: &str, dir: &Path) -> Outcome {
     let text = std::fs::read_to_string(dir.join("launchgate.yaml"))
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    let evidence = scan(dir, &ScanOptions::default())
-        .unwrap_or_else(|e| panic!("{}: scan: {e}", dir.display()));
-    evaluate(id, &manifest("launchgate.yaml", &text), &evidence)
+    let manifest = manifest("launchgate.yaml", &text);
+    let options = ScanOptions::default().with_deploy(manifest.deploy.as_ref());
+    let evidence = scan(dir, &options).unwrap_or_else(|e| panic!("{}: scan: {e}", dir.display()));
+    evaluate(id, &manifest, &evidence)
 }
 
 /// The outcome of check `id` on its fixture `tests/fixtures/<id>/<case>`.

@@ -15,6 +15,7 @@ pub mod alertmanager;
 pub mod ci;
 mod classify;
 pub mod dashboards;
+pub mod deploy;
 pub mod deps;
 pub mod dockerfile;
 pub mod docs;
@@ -128,6 +129,45 @@ impl Evidence {
         self.files.iter().any(|f| f.kind.letter() == Some(letter))
     }
 
+    /// Adds to each finding of `outcome` that points into a Kubernetes object the other places
+    /// the same resource was found ([`k8s::Object::copies`]), as related locations: a resource
+    /// is judged once, and its findings say where else it is written. The one place this is
+    /// done, so that checks need not know about copies.
+    pub fn note_copies(&self, outcome: &mut launchgate_core::Outcome) {
+        let with_copies: Vec<&k8s::Object> = self
+            .kubernetes
+            .objects
+            .iter()
+            .filter(|o| !o.copies.is_empty())
+            .collect();
+        if with_copies.is_empty() {
+            return;
+        }
+        let findings = match outcome {
+            launchgate_core::Outcome::Fail { findings }
+            | launchgate_core::Outcome::Inconclusive { findings, .. }
+            | launchgate_core::Outcome::Pass {
+                evidence: findings, ..
+            } => findings,
+            launchgate_core::Outcome::NotApplicable { .. } => return,
+        };
+        for f in findings.iter_mut() {
+            let Some(at) = &f.location else { continue };
+            let Some(o) = with_copies
+                .iter()
+                .find(|o| *o.loc.path == *at.path && (o.loc.line..=o.end_line).contains(&at.line))
+            else {
+                continue;
+            };
+            for c in &o.copies {
+                let l = c.loc.location();
+                if !f.related.contains(&l) {
+                    f.related.push(l);
+                }
+            }
+        }
+    }
+
     /// Why evidence of the given letters (`"K T"`) is incomplete: parse errors and files not
     /// evaluated, as findings. A check that would otherwise pass is inconclusive when this is
     /// not empty.
@@ -142,7 +182,7 @@ impl Evidence {
         out.extend(
             self.not_evaluated
                 .iter()
-                .filter(|n| wanted(n.kind))
+                .filter(|n| wanted(n.kind) && n.covered_by.is_none())
                 .map(|n| Finding::new(n.reason.clone()).at(Some(n.loc.location()))),
         );
         out
@@ -302,4 +342,8 @@ pub struct NotEvaluated {
     pub loc: Loc,
     pub kind: FileKind,
     pub reason: String,
+    /// What covers it, when other sources already show every object it declares (a Helm
+    /// template whose Deployment a plain manifest holds): listed, but no check is
+    /// inconclusive because of it.
+    pub covered_by: Option<String>,
 }

@@ -10,9 +10,10 @@ use std::sync::{Arc, Mutex};
 
 use globset::{Glob, GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
-use launchgate_manifest::ReportLocations;
+use launchgate_manifest::{DeploySection, ReportLocations};
 
 use crate::classify::{FileKind, ReportFormat, classify};
+use crate::deploy::{self, HelmTemplateFacts, KubeInputs, Plan, Render};
 use crate::read::{self, Decoded, Opened};
 use crate::source::{Loc, Source};
 use crate::{
@@ -44,6 +45,10 @@ pub struct ScanOptions {
     /// Incremented once per file the scan looks at (read, skipped or refused), as it goes:
     /// a caller can show progress from another thread. The scan itself never prints.
     pub progress: Option<Arc<AtomicUsize>>,
+    /// The manifest's `deploy:` section: when set, only its sources are Kubernetes evidence.
+    pub deploy: Option<DeploySection>,
+    /// Which renderers (`kubectl kustomize`, `kustomize build`, `helm template`) may run.
+    pub render: Render,
 }
 
 impl Default for ScanOptions {
@@ -54,6 +59,8 @@ impl Default for ScanOptions {
             reports: Vec::new(),
             default_report_globs: true,
             progress: None,
+            deploy: None,
+            render: Render::Auto,
         }
     }
 }
@@ -73,6 +80,13 @@ impl ScanOptions {
                 glob: g.clone(),
             }));
         }
+        self
+    }
+
+    /// These options with the manifest's `deploy:` section.
+    #[must_use]
+    pub fn with_deploy(mut self, deploy: Option<&DeploySection>) -> ScanOptions {
+        self.deploy = deploy.cloned();
         self
     }
 }
@@ -312,6 +326,9 @@ struct Collected {
     docs: Vec<docs::DocFile>,
     dashboards: Vec<dashboards::DashboardFile>,
     reports: Vec<reports::ReportFile>,
+    helm_facts: Vec<HelmTemplateFacts>,
+    /// Charts' `values.yaml` files, by path.
+    helm_values: Vec<(String, yaml::Node)>,
 }
 
 impl Collected {
@@ -332,6 +349,8 @@ impl Collected {
         self.docs.append(&mut other.docs);
         self.dashboards.append(&mut other.dashboards);
         self.reports.append(&mut other.reports);
+        self.helm_facts.append(&mut other.helm_facts);
+        self.helm_values.append(&mut other.helm_values);
     }
 }
 
@@ -450,7 +469,7 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Evidence, ScanError> {
     if !reports.is_empty() {
         walk_reports(root, options, &reports, &mut collected);
     }
-    Ok(assemble(root_path, collected))
+    Ok(assemble(root_path, options, collected))
 }
 
 /// A symbolic link met by the walk: read as the file it names when that is a regular file
@@ -638,11 +657,84 @@ impl Drop for Local<'_> {
     }
 }
 
-fn assemble(root: &Path, mut c: Collected) -> Evidence {
+/// What deploys: the plan (manifest, `skaffold.yaml`, Argo CD / Flux), applied to the
+/// Kubernetes results before they are assembled; what it chose and left out.
+fn deploy_scope(
+    root: &Path,
+    options: &ScanOptions,
+    c: &mut Collected,
+) -> (crate::ScopeReport, Vec<crate::Located<String>>) {
+    let kinds: std::collections::BTreeMap<String, FileKind> = c
+        .files
+        .iter()
+        .map(|f| (f.path.to_string(), f.kind))
+        .collect();
+    let skaffold = deploy::read_skaffold(root, options.max_file_size);
+    let kustomizations: Vec<k8s::Kustomization> = c
+        .kubernetes
+        .iter()
+        .flat_map(|f| f.kustomizations().iter().cloned())
+        .collect();
+    let k_files: std::collections::BTreeSet<String> = kinds
+        .iter()
+        .filter(|(_, k)| k.letter() == Some('K'))
+        .map(|(p, _)| p.clone())
+        .collect();
+    let mut plan: Option<Plan> = match (&options.deploy, &skaffold) {
+        (Some(d), _) => Some(deploy::from_manifest(d)),
+        (None, Some(s)) if !s.sources.is_empty() => Some(Plan {
+            sources: s.sources.clone(),
+            origin: "skaffold.yaml".to_string(),
+            render: true,
+            config_files: std::collections::BTreeSet::new(),
+        }),
+        _ => deploy::from_gitops(&c.kubernetes, &kustomizations, &k_files),
+    };
+    if let Some(p) = &mut plan
+        && options.render == Render::Off
+    {
+        p.render = false;
+    }
+    let out = deploy::apply(
+        plan.as_ref(),
+        &mut KubeInputs {
+            root,
+            kube: &mut c.kubernetes,
+            not_evaluated: &mut c.not_evaluated,
+            errors: &mut c.errors,
+            kinds: &kinds,
+            render: &options.render,
+            secrets: &mut c.secrets,
+        },
+    );
+    let mut choices = Vec::new();
+    if plan.is_none() && !k_files.is_empty() {
+        choices.push(crate::ScopeChoice {
+            subject: "deploy".to_string(),
+            chosen: "every Kubernetes file".to_string(),
+            why: "no manifest `deploy` section, skaffold.yaml or Argo CD / Flux object names what deploys; copies of one resource are judged once".to_string(),
+        });
+    }
+    choices.extend(out.choices);
+    (
+        crate::ScopeReport {
+            excluded: out.excluded,
+            choices,
+        },
+        skaffold.map(|s| s.built_images).unwrap_or_default(),
+    )
+}
+
+fn assemble(root: &Path, options: &ScanOptions, mut c: Collected) -> Evidence {
     c.files.sort_by(|a, b| a.path.cmp(&b.path));
     c.skipped.sort();
+    let (scope, built_images) = deploy_scope(root, options, &mut c);
+    let mut kubernetes = k8s::assemble(std::mem::take(&mut c.kubernetes));
+    kubernetes.built_images = built_images;
+    let values: std::collections::BTreeMap<String, yaml::Node> =
+        std::mem::take(&mut c.helm_values).into_iter().collect();
+    deploy::cover_helm_templates(&mut c.not_evaluated, &c.helm_facts, &values, &kubernetes);
     c.not_evaluated.sort();
-    let kubernetes = k8s::assemble(c.kubernetes);
     let prometheus = prometheus::assemble(c.prometheus, &kubernetes, &mut c.errors);
     let alertmanager = alertmanager::assemble(c.alertmanager, &kubernetes, &mut c.errors);
     let dashboards = dashboards::assemble(&c.dashboards, &kubernetes, &mut c.errors);
@@ -666,7 +758,7 @@ fn assemble(root: &Path, mut c: Collected) -> Evidence {
         docs: docs::assemble(&c.docs),
         dashboards,
         reports: reports::assemble(&c.reports),
-        scope: crate::ScopeReport::default(),
+        scope,
     }
 }
 
@@ -849,14 +941,27 @@ fn parse(src: &Source, kind: FileKind, docs: Vec<yaml::Node>, out: &mut Collecte
     let errors = &mut out.errors;
     match kind {
         FileKind::Kubernetes => out.kubernetes.extend(k8s::parse(src, docs, errors)),
-        FileKind::HelmTemplate => out.not_evaluated.push(NotEvaluated {
-            loc: src.file_start(),
-            kind,
-            reason: format!(
-                "{} is a Helm template and was not evaluated: render the chart with `helm template` and review the output",
-                src.path
-            ),
-        }),
+        FileKind::HelmTemplate => {
+            out.helm_facts
+                .push(deploy::helm_facts(&src.path, &src.text));
+            out.not_evaluated.push(NotEvaluated {
+                loc: src.file_start(),
+                kind,
+                reason: format!(
+                    "{} is a Helm template and was not evaluated: render the chart with `helm template` and review the output",
+                    src.path
+                ),
+                covered_by: None,
+            });
+        }
+        FileKind::HelmChart if src.path.ends_with("values.yaml") => {
+            if let Ok(mut d) = yaml::load_all(src)
+                && !d.is_empty()
+            {
+                out.helm_values
+                    .push((src.path.to_string(), d.swap_remove(0)));
+            }
+        }
         FileKind::Dockerfile => out.dockerfiles.extend(dockerfile::parse(src, errors)),
         FileKind::Terraform => out.terraform.extend(terraform::parse(src, errors)),
         FileKind::Ci(system) => out.ci.extend(ci::parse(src, system, docs, errors)),
@@ -864,13 +969,16 @@ fn parse(src: &Source, kind: FileKind, docs: Vec<yaml::Node>, out: &mut Collecte
             out.deps.extend(deps::parse(src, kind, errors));
         }
         FileKind::CodeOwners | FileKind::Catalog => {
-            out.ownership.extend(ownership::parse(src, kind, docs, errors));
+            out.ownership
+                .extend(ownership::parse(src, kind, docs, errors));
         }
         FileKind::PrometheusRules | FileKind::SloSpec => {
             out.prometheus
                 .extend(prometheus::parse(src, kind, &docs, errors));
         }
-        FileKind::Alertmanager => out.alertmanager.extend(alertmanager::parse(src, &docs, errors)),
+        FileKind::Alertmanager => out
+            .alertmanager
+            .extend(alertmanager::parse(src, &docs, errors)),
         FileKind::Markdown => out.docs.extend(docs::parse(src, errors)),
         FileKind::Dashboard => out.dashboards.extend(dashboards::parse(src, errors)),
         FileKind::Report(format) => out.reports.extend(reports::parse(src, format, errors)),

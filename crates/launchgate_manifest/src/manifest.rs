@@ -5,6 +5,7 @@ use launchgate_core::{Location, Tier};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::deploy::DeploySection;
 use crate::diag::{ConfigError, ConfigErrors, Located, SourceFile, deserialize};
 use crate::duration::Window;
 use crate::governance::Waiver;
@@ -62,6 +63,11 @@ pub struct ServiceManifest {
     /// Where the reports of other tools (tests, coverage, scanners, load tests) are.
     #[serde(default)]
     pub reports: ReportLocations,
+    /// What the service deploys: Kustomize overlays, Helm charts, manifest files. Without it,
+    /// launchgate picks defaults (`skaffold.yaml`, Argo CD and Flux objects, else every
+    /// Kubernetes file) and says what it chose.
+    #[serde(default)]
+    pub deploy: Option<DeploySection>,
     /// Facts the repository cannot show, declared by the team. Each is verified against the
     /// repository where possible; otherwise it counts as attested.
     #[serde(default)]
@@ -609,6 +615,9 @@ impl ServiceManifest {
                     );
                 }
             }
+        }
+        if let Some(d) = &self.deploy {
+            errors.extend(crate::deploy::validate(d, at));
         }
         errors.extend(crate::claims::validate(&self.claims, at));
         errors.extend(crate::governance::validate_waivers(

@@ -185,7 +185,13 @@ impl ScanSummary {
                 .iter()
                 .map(|n| EvidenceErrorView {
                     location: n.loc.location(),
-                    message: n.reason.clone(),
+                    message: match &n.covered_by {
+                        Some(by) => format!(
+                            "{}; covered by {by}, so no check is inconclusive because of it",
+                            n.reason
+                        ),
+                        None => n.reason.clone(),
+                    },
                 })
                 .collect(),
         })

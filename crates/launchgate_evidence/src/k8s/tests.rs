@@ -1592,6 +1592,9 @@ fn microservices_demo_corpus_parses_cleanly() {
         }
     }
 
+    // Every file: the copies in kustomize/base/, release/ and the components are the same
+    // resources (kind, namespace, name), judged once: 26 Deployment documents are 14
+    // Deployments, 3 VirtualService documents 2.
     let everything = assemble(all);
     assert_eq!(
         everything
@@ -1599,7 +1602,7 @@ fn microservices_demo_corpus_parses_cleanly() {
             .iter()
             .filter(|w| w.kind == WorkloadKind::Deployment)
             .count(),
-        26
+        14
     );
     assert_eq!(everything.network_policies.len(), 13);
     let deny_all = everything
@@ -1608,7 +1611,7 @@ fn microservices_demo_corpus_parses_cleanly() {
         .find(|n| n.name == "deny-all")
         .unwrap();
     assert!(deny_all.pod_selector.as_ref().unwrap().is_empty());
-    assert_eq!(everything.virtual_services.len(), 3);
+    assert_eq!(everything.virtual_services.len(), 2);
 }
 
 #[test]
