@@ -229,11 +229,11 @@ impl Evaluate for DistributedTracing {
         let ratio_claim = claim.and_then(|t| t.sampling_ratio);
         let libs = shipped_libraries(cx, Capability::Tracing);
         // Main containers only: init containers finish before the service serves anything.
+        // Kubernetes workloads and Docker Compose services alike: both set the SDK's
+        // environment.
         let otel: Vec<Otel<'_>> = cx
             .evidence
-            .kubernetes
-            .workloads
-            .iter()
+            .container_workloads()
             .flat_map(|w| w.pod.containers.iter().filter_map(move |c| otel_of(w, c)))
             .collect();
         let exporting: Vec<&Otel<'_>> = otel.iter().filter(|o| o.exports()).collect();

@@ -109,8 +109,10 @@ declare_check! {
 impl Evaluate for NonRootUser {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let ev = cx.evidence;
-        let k = &ev.kubernetes;
-        let workloads: Vec<&Workload> = k.workloads.iter().filter(|w| has_own_pod(w)).collect();
+        let workloads: Vec<&Workload> = ev
+            .container_workloads()
+            .filter(|w| has_own_pod(w))
+            .collect();
         let tasks = ev.terraform.ecs_task_definitions();
         let mut t = Tally {
             unknowns: unread_task_definitions(cx),

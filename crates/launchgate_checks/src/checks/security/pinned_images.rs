@@ -146,7 +146,7 @@ impl Evaluate for PinnedImages {
             ..Tally::default()
         };
 
-        for w in &ev.kubernetes.workloads {
+        for w in ev.container_workloads() {
             for c in w.containers() {
                 let Some(image) = &c.image else { continue };
                 let d = Deployed {

@@ -101,7 +101,11 @@ impl Evaluate for ReadOnlyRootFilesystem {
         let mut unknowns = unread_task_definitions(cx);
         let mut evidence = Vec::new();
 
-        let serving: Vec<&Workload> = k.workloads.iter().filter(|w| !w.kind.is_batch()).collect();
+        let serving: Vec<&Workload> = cx
+            .evidence
+            .container_workloads()
+            .filter(|w| !w.kind.is_batch())
+            .collect();
         if serving.is_empty() && !k.workloads.is_empty() && tf.ecs_task_definitions().is_empty() {
             return Outcome::not_applicable(
                 "every workload is a Job or CronJob; batch pods run to completion and are exempt",
