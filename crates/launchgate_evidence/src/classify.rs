@@ -726,3 +726,71 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod platform_format_tests {
+    use super::*;
+
+    #[test]
+    fn compose_files_by_name_with_services() {
+        let svc = "services:\n  a:\n    image: x\n";
+        for name in [
+            "compose.yaml",
+            "compose.yml",
+            "compose.full.yaml",
+            "docker-compose.yml",
+            "deploy/docker-compose.prod.yaml",
+            "api.compose.yaml",
+        ] {
+            assert_eq!(classify(name, svc), FileKind::Compose, "{name}");
+        }
+        assert_eq!(classify("compose.yaml", "version: '3'\n"), FileKind::Other);
+        assert_eq!(classify("composer.yaml", svc), FileKind::Other);
+    }
+
+    #[test]
+    fn grafana_alerting_is_not_prometheus_rules() {
+        let rules = "apiVersion: 1\ngroups:\n  - orgId: 1\n    name: g\n    rules:\n      - uid: a\n        title: A\n        condition: C\n";
+        assert_eq!(classify("alerting/a.yml", rules), FileKind::GrafanaAlerting);
+        let cps = "apiVersion: 1\ncontactPoints:\n  - name: x\n";
+        assert_eq!(classify("alerting/cp.yaml", cps), FileKind::GrafanaAlerting);
+        // Prometheus rules stay Prometheus rules, Kubernetes stays Kubernetes.
+        assert_eq!(
+            classify("rules.yml", "groups:\n- name: a\n  rules:\n  - alert: A\n    expr: up == 0\n"),
+            FileKind::PrometheusRules
+        );
+        assert_eq!(
+            classify("x.yaml", "apiVersion: v1\nkind: ConfigMap\n"),
+            FileKind::Kubernetes
+        );
+        // Grafana datasource provisioning (`apiVersion: 1`, `datasources:`) is not alerting.
+        assert_eq!(
+            classify("ds.yaml", "apiVersion: 1\ndatasources:\n  - name: p\n"),
+            FileKind::Other
+        );
+    }
+
+    #[test]
+    fn json_kubernetes_manifests() {
+        assert_eq!(
+            classify(
+                "k/app.json",
+                "{\"apiVersion\": \"apps/v1\", \"kind\": \"Deployment\", \"metadata\": {\"name\": \"a\"}}"
+            ),
+            FileKind::Kubernetes
+        );
+        assert_eq!(
+            classify("k/list.json", "{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": []}"),
+            FileKind::Kubernetes
+        );
+        // Nested `kind` keys, or no apiVersion at the top, are not a manifest.
+        assert_eq!(
+            classify("x.json", "{\"a\": {\"apiVersion\": \"v1\", \"kind\": \"Pod\"}}"),
+            FileKind::Other
+        );
+        assert_eq!(
+            classify("x.json", "{\"apiVersion\": \"v1\", \"kind\": \"lowercase\"}"),
+            FileKind::Other
+        );
+    }
+}

@@ -207,3 +207,58 @@ fn route(p: &Node, errors: &mut Vec<EvidenceError>) -> Route {
         loc: p.loc.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::collections::BTreeMap;
+
+    use crate::alertmanager::{self, ReceiverClass};
+    use crate::k8s::Kubernetes;
+    use crate::prometheus;
+    use crate::yaml::load_all;
+    use crate::{FileKind, Source, classify};
+
+    const RULES: &str = "apiVersion: 1\ngroups:\n  - orgId: 1\n    name: Cart.1m\n    interval: 1m\n    rules:\n      - uid: a\n        title: CartDown\n        condition: B\n        data:\n          - refId: A\n            datasourceUid: metrics\n            model:\n              expr: up{job=\"cart\"} == 0\n          - refId: B\n            datasourceUid: __expr__\n            model: {type: threshold, expression: A}\n        for: 2m\n        annotations:\n          runbook_url: https://r.example/cart\n        labels:\n          severity: critical\n";
+    const ROUTING: &str = "apiVersion: 1\ncontactPoints:\n  - orgId: 1\n    name: mail\n    receivers:\n      - uid: m\n        type: email\n        settings: {addresses: a@example.com}\n  - orgId: 1\n    name: pager\n    receivers:\n      - uid: p\n        type: pagerduty\n        settings: {integrationKey: x}\npolicies:\n  - orgId: 1\n    receiver: mail\n    routes:\n      - receiver: pager\n        object_matchers:\n          - [severity, '=', critical]\n";
+
+    #[test]
+    fn rules_are_alerts_and_policies_route_them() {
+        let mut errors = Vec::new();
+        let mut rule_files = Vec::new();
+        let mut am_files = Vec::new();
+        for (path, text) in [("a/rules.yaml", RULES), ("a/routing.yaml", ROUTING)] {
+            assert_eq!(classify(path, text), FileKind::GrafanaAlerting);
+            let src = Source::new(path, text);
+            let docs = load_all(&src).unwrap();
+            let (r, a) = super::parse(&src, &docs, &mut errors);
+            rule_files.extend(r);
+            am_files.extend(a);
+        }
+        assert!(errors.is_empty(), "{errors:?}");
+        let kube = Kubernetes::default();
+        let p = prometheus::assemble(rule_files, &kube, &mut errors);
+        let alerts: Vec<&prometheus::Rule> = p.alerts().collect();
+        assert_eq!(alerts.len(), 1);
+        let a = alerts[0];
+        assert_eq!(a.name.value, "CartDown");
+        assert_eq!(a.group, "Cart.1m");
+        assert_eq!(a.expr.value, "up{job=\"cart\"} == 0");
+        assert!(a.parsed().is_some());
+        assert_eq!(a.for_seconds(), Some(120));
+        assert_eq!(a.annotation("runbook_url"), Some("https://r.example/cart"));
+        assert_eq!(a.loc.line, 7);
+
+        let am = alertmanager::assemble(am_files, &kube, &mut errors);
+        assert_eq!(am.configs.len(), 1);
+        let cfg = &am.configs[0];
+        let labels: BTreeMap<String, String> =
+            [("severity".to_string(), "critical".to_string())].into();
+        let routed = cfg.route(&labels);
+        assert_eq!(routed[0].class(), Some(ReceiverClass::Pager));
+        let routed = cfg.route(&BTreeMap::new());
+        assert_eq!(routed[0].receiver.unwrap().describe(), "email");
+        assert!(errors.is_empty(), "{errors:?}");
+    }
+}
