@@ -336,7 +336,8 @@ fn json_kubernetes(text: &str) -> bool {
     let kind = o.get("kind").and_then(serde_json::Value::as_str);
     // `apiVersion: v1` with a group-less kind, or `group/version`: never a bare word like the
     // JSON Schema `$schema` or a package's `version`.
-    api.is_some_and(|a| !a.is_empty() && !a.contains(' ')) && kind.is_some_and(|k| k.starts_with(|c: char| c.is_ascii_uppercase()))
+    api.is_some_and(|a| !a.is_empty() && !a.contains(' '))
+        && kind.is_some_and(|k| k.starts_with(|c: char| c.is_ascii_uppercase()))
 }
 
 fn by_name(path: &str, dir: &str, name: &str, lower: &str, text: &str) -> Option<FileKind> {
@@ -756,7 +757,10 @@ mod platform_format_tests {
         assert_eq!(classify("alerting/cp.yaml", cps), FileKind::GrafanaAlerting);
         // Prometheus rules stay Prometheus rules, Kubernetes stays Kubernetes.
         assert_eq!(
-            classify("rules.yml", "groups:\n- name: a\n  rules:\n  - alert: A\n    expr: up == 0\n"),
+            classify(
+                "rules.yml",
+                "groups:\n- name: a\n  rules:\n  - alert: A\n    expr: up == 0\n"
+            ),
             FileKind::PrometheusRules
         );
         assert_eq!(
@@ -780,16 +784,25 @@ mod platform_format_tests {
             FileKind::Kubernetes
         );
         assert_eq!(
-            classify("k/list.json", "{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": []}"),
+            classify(
+                "k/list.json",
+                "{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": []}"
+            ),
             FileKind::Kubernetes
         );
         // Nested `kind` keys, or no apiVersion at the top, are not a manifest.
         assert_eq!(
-            classify("x.json", "{\"a\": {\"apiVersion\": \"v1\", \"kind\": \"Pod\"}}"),
+            classify(
+                "x.json",
+                "{\"a\": {\"apiVersion\": \"v1\", \"kind\": \"Pod\"}}"
+            ),
             FileKind::Other
         );
         assert_eq!(
-            classify("x.json", "{\"apiVersion\": \"v1\", \"kind\": \"lowercase\"}"),
+            classify(
+                "x.json",
+                "{\"apiVersion\": \"v1\", \"kind\": \"lowercase\"}"
+            ),
             FileKind::Other
         );
     }

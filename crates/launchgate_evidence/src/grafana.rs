@@ -86,7 +86,11 @@ pub fn parse(
                 });
             }
         }
-        for cp in doc.get("contactPoints").map(Node::as_seq).unwrap_or_default() {
+        for cp in doc
+            .get("contactPoints")
+            .map(Node::as_seq)
+            .unwrap_or_default()
+        {
             let Some(name) = located(cp.get("name")) else {
                 continue;
             };
@@ -133,7 +137,10 @@ fn text_map(n: Option<&Node>) -> BTreeMap<String, Located<String>> {
 
 /// A contact point's receiver item as an integration, by its `type`.
 fn integration(item: &Node) -> Option<Integration> {
-    let ty = item.get("type").and_then(Node::as_str)?.to_ascii_lowercase();
+    let ty = item
+        .get("type")
+        .and_then(Node::as_str)?
+        .to_ascii_lowercase();
     let settings = item.get("settings").cloned().unwrap_or(Node {
         loc: item.loc.clone(),
         value: crate::yaml::Value::Null,

@@ -120,7 +120,10 @@ impl Evidence {
     /// Every workload whose containers the container checks judge: the Kubernetes workloads,
     /// then the Compose services.
     pub fn container_workloads(&self) -> impl Iterator<Item = &k8s::Workload> {
-        self.kubernetes.workloads.iter().chain(self.compose.workloads())
+        self.kubernetes
+            .workloads
+            .iter()
+            .chain(self.compose.workloads())
     }
 
     /// Files of a kind, by path.

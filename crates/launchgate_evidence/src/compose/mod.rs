@@ -172,8 +172,10 @@ fn merge(base: &mut ComposeService, frag: ComposeService) {
             *flag.0 = flag.1;
         }
     }
-    let (Some(c), Some(fc)) = (w.pod.containers.first_mut(), fw.pod.containers.into_iter().next())
-    else {
+    let (Some(c), Some(fc)) = (
+        w.pod.containers.first_mut(),
+        fw.pod.containers.into_iter().next(),
+    ) else {
         return;
     };
     c.env.extend(fc.env);
@@ -189,7 +191,10 @@ fn merge(base: &mut ComposeService, frag: ComposeService) {
     take(&mut sc.loc, fsc.loc);
     take(&mut sc.run_as_user, fsc.run_as_user);
     take(&mut sc.run_as_non_root, fsc.run_as_non_root);
-    take(&mut sc.read_only_root_filesystem, fsc.read_only_root_filesystem);
+    take(
+        &mut sc.read_only_root_filesystem,
+        fsc.read_only_root_filesystem,
+    );
     take(&mut sc.privileged, fsc.privileged);
     take(
         &mut sc.allow_privilege_escalation,
@@ -251,7 +256,8 @@ fn read_service(src: &Source, name: &str, key_loc: &Loc, svc: &Node) -> ComposeS
                 Value::Null => None,
                 _ => e.value.scalar_text(),
             };
-            c.env.push(env_var(e.key.clone(), v, &e.key_loc, &e.value.loc));
+            c.env
+                .push(env_var(e.key.clone(), v, &e.key_loc, &e.value.loc));
         }
     }
     let mut env_files = Vec::new();

@@ -33,7 +33,10 @@ fn services_are_workloads_with_one_container() {
     assert_eq!(ctr.image.as_ref().unwrap().value, "ghcr.io/x/ad:2.0.1");
     assert_eq!(ctr.resources.limits.memory.as_ref().unwrap().value, "300M");
     assert_eq!(ctr.resources.limits.cpu.as_ref().unwrap().value, "0.5");
-    assert_eq!(ctr.resources.requests.memory.as_ref().unwrap().value, "100M");
+    assert_eq!(
+        ctr.resources.requests.memory.as_ref().unwrap().value,
+        "100M"
+    );
     assert_eq!(ctr.restart_policy.as_ref().unwrap().value, "unless-stopped");
     assert_eq!(ctr.runs_as_non_root(&w.pod), Some(true));
     assert_eq!(
@@ -105,7 +108,10 @@ fn overrides_merge_into_the_same_folder_service_and_are_not_services() {
         .iter()
         .map(|s| (&*s.workload.loc.path, s.workload.name.as_str()))
         .collect();
-    assert_eq!(names, [("compose.yaml", "cart"), ("other/compose.yaml", "cart")]);
+    assert_eq!(
+        names,
+        [("compose.yaml", "cart"), ("other/compose.yaml", "cart")]
+    );
     let base = &c.services[0];
     let ctr = &base.workload.pod.containers[0];
     assert!(ctr.env_var("OTEL_EXPORTER_OTLP_ENDPOINT").is_some());

@@ -1739,7 +1739,10 @@ fn prometheus_operator_resources_are_replicated_workloads_with_the_operators_pod
         "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata:\n  name: k8s\n  namespace: monitoring\nspec:\n  image: quay.io/prometheus/prometheus:v3.1.0\n  replicas: 2\n  podMetadata:\n    labels:\n      app.kubernetes.io/component: prometheus\n  resources:\n    requests: {memory: 400Mi}\n  securityContext:\n    runAsNonRoot: true\n    runAsUser: 1000\n  affinity:\n    podAntiAffinity:\n      preferredDuringSchedulingIgnoredDuringExecution:\n        - weight: 100\n          podAffinityTerm:\n            topologyKey: kubernetes.io/hostname\n            labelSelector:\n              matchLabels: {app.kubernetes.io/name: prometheus}\n---\napiVersion: monitoring.coreos.com/v1\nkind: Alertmanager\nmetadata:\n  name: main\nspec:\n  version: 0.28.0\n---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: prometheus-k8s\n  namespace: monitoring\nspec:\n  minAvailable: 1\n  selector:\n    matchLabels:\n      prometheus: k8s\n      app.kubernetes.io/component: prometheus\n",
     );
     let kinds: Vec<WorkloadKind> = k.workloads.iter().map(|w| w.kind).collect();
-    assert_eq!(kinds, [WorkloadKind::Prometheus, WorkloadKind::Alertmanager]);
+    assert_eq!(
+        kinds,
+        [WorkloadKind::Prometheus, WorkloadKind::Alertmanager]
+    );
     let p = &k.workloads[0];
     assert!(p.kind.has_replicas() && p.kind.is_operator_managed());
     assert_eq!(p.replicas.as_ref().map(|r| r.value), Some(2));
@@ -1759,14 +1762,24 @@ fn prometheus_operator_resources_are_replicated_workloads_with_the_operators_pod
         c.image.as_ref().map(|i| i.value.as_str()),
         Some("quay.io/prometheus/prometheus:v3.1.0")
     );
-    assert_eq!(c.resources.requests.memory.as_ref().map(|m| m.value.as_str()), Some("400Mi"));
+    assert_eq!(
+        c.resources
+            .requests
+            .memory
+            .as_ref()
+            .map(|m| m.value.as_str()),
+        Some("400Mi")
+    );
     assert_eq!(c.runs_as_non_root(&p.pod), Some(true));
     assert_eq!(p.pod.pod_anti_affinity.len(), 1);
     assert_eq!(k.pdbs_for(p).count(), 1);
     let am = &k.workloads[1];
     assert_eq!(am.replicas, None);
     assert_eq!(
-        am.pod.containers[0].image.as_ref().map(|i| i.value.as_str()),
+        am.pod.containers[0]
+            .image
+            .as_ref()
+            .map(|i| i.value.as_str()),
         Some("quay.io/prometheus/alertmanager:v0.28.0")
     );
     assert_eq!(k.pdbs_for(am).count(), 0);

@@ -999,7 +999,12 @@ fn read_operator_pod(
             "quay.io/thanos/thanos",
             10902,
         ),
-        _ => ("prometheus", "prometheus", "quay.io/prometheus/prometheus", 9090),
+        _ => (
+            "prometheus",
+            "prometheus",
+            "quay.io/prometheus/prometheus",
+            9090,
+        ),
     };
     let mut pod = read_pod_spec(r, spec, spec_path, spec_loc);
     let mut labels = BTreeMap::new();
@@ -1020,7 +1025,11 @@ fn read_operator_pod(
     let fixed = &head.kind_loc;
     let image = r.string(spec, "image", spec_path).or_else(|| {
         spec.get("version").and_then(Node::scalar_text).map(|v| {
-            let tag = if v.starts_with('v') { v } else { format!("v{v}") };
+            let tag = if v.starts_with('v') {
+                v
+            } else {
+                format!("v{v}")
+            };
             Located::new(format!("{upstream}:{tag}"), fixed.clone())
         })
     });

@@ -128,7 +128,9 @@ impl Evaluate for GracefulShutdown {
         let mut serving = 0;
         for (i, w) in k.workloads.iter().enumerate() {
             // A Rollout's template Deployment is judged through the Rollout.
-            if !w.kind.is_long_running() || w.kind.is_operator_managed() || is_rollout_template(k, i)
+            if !w.kind.is_long_running()
+                || w.kind.is_operator_managed()
+                || is_rollout_template(k, i)
             {
                 continue;
             }
