@@ -88,11 +88,9 @@ impl FileKind {
             FileKind::Ci(_) | FileKind::DependencyUpdates => 'C',
             FileKind::Dependencies(_) => 'L',
             FileKind::CodeOwners | FileKind::Catalog => 'O',
-            FileKind::PrometheusRules | FileKind::SloSpec => 'P',
+            // Grafana alerting holds rules and their routing in one format; it counts as rules.
+            FileKind::PrometheusRules | FileKind::SloSpec | FileKind::GrafanaAlerting => 'P',
             FileKind::Alertmanager => 'A',
-            // Alert rules and their routing in one format: the rule checks (`P`) and the
-            // routing checks (`A`) both read it; it counts as rules.
-            FileKind::GrafanaAlerting => 'P',
             FileKind::Markdown | FileKind::Dashboard => 'M',
             FileKind::Report(_) => 'R',
             FileKind::Manifest | FileKind::Other => return None,

@@ -99,7 +99,7 @@ pub fn parse(
                 .map(Node::as_seq)
                 .unwrap_or_default()
                 .iter()
-                .filter_map(|i| integration(i))
+                .filter_map(integration)
                 .collect();
             receivers.push(Receiver {
                 name,
