@@ -20,6 +20,10 @@ pub enum FileKind {
     /// A Docker Compose file (`compose.yaml`, `compose.*.yaml`, `docker-compose*.yml`) with
     /// `services:`: its services are workloads.
     Compose,
+    /// A Compose `.env` file: the variables Compose interpolates into the Compose files of its
+    /// folder (`${IMAGE_NAME}`). Only the values of variables that name images and build files
+    /// are used.
+    ComposeEnv,
     /// Grafana unified-alerting provisioning (`apiVersion: 1` with alert rule `groups` of
     /// `uid`/`title`/`condition`/`data` rules, `contactPoints` or `policies`).
     GrafanaAlerting,
@@ -55,6 +59,7 @@ impl FileKind {
             FileKind::HelmTemplate => "helm-template",
             FileKind::HelmChart => "helm-chart",
             FileKind::Compose => "compose",
+            FileKind::ComposeEnv => "compose-env",
             FileKind::GrafanaAlerting => "grafana-alerting",
             FileKind::Dockerfile => "dockerfile",
             FileKind::Terraform => "terraform",
@@ -93,7 +98,7 @@ impl FileKind {
             FileKind::Alertmanager => 'A',
             FileKind::Markdown | FileKind::Dashboard => 'M',
             FileKind::Report(_) => 'R',
-            FileKind::Manifest | FileKind::Other => return None,
+            FileKind::Manifest | FileKind::ComposeEnv | FileKind::Other => return None,
         })
     }
 
@@ -342,6 +347,7 @@ fn by_name(path: &str, dir: &str, name: &str, lower: &str, text: &str) -> Option
     use DepFormat as D;
     let kind = match lower {
         "launchgate.yaml" | "launchgate.yml" => FileKind::Manifest,
+        ".env" => FileKind::ComposeEnv,
         "dockerfile" | "containerfile" => FileKind::Dockerfile,
         "kustomization.yaml" | "kustomization.yml" => FileKind::Kustomization,
         "chart.yaml" | "values.yaml" | "values.yml" if !dir.contains("/templates") => {

@@ -861,6 +861,7 @@ fn parse(src: &Source, kind: FileKind, docs: Vec<yaml::Node>, out: &mut Collecte
             ),
         }),
         FileKind::Compose => out.compose.push(compose::parse(src, &docs, errors)),
+        FileKind::ComposeEnv => out.compose.push(compose::parse_env(src)),
         FileKind::GrafanaAlerting => {
             let (rules, routing) = grafana::parse(src, &docs, errors);
             out.prometheus.extend(rules);

@@ -19,6 +19,14 @@
 //! | `ports` | container ports (the container side) |
 //! | `profiles` | [`ComposeService::profiles`] |
 //!
+//! `${VAR}`, `${VAR:-default}`, `${VAR-default}` and `$VAR` in `image`, `build.context` and
+//! `build.dockerfile` are interpolated from the `.env` file of the Compose file's folder, as
+//! Compose does; a variable it does not define keeps its default, else stays unresolved
+//! (written as is, so the checks say it cannot be resolved). Environment values are kept as
+//! written. [`ComposeService::dockerfile`] is the repository path of the Dockerfile that
+//! builds the service's image (`build.context` joined with `build.dockerfile`, default
+//! `Dockerfile`), when it resolves inside the repository.
+//!
 //! A service with neither `image` nor `build` cannot run on its own: it is an override of the
 //! same-named service of another Compose file in the same folder (`compose.override.yaml`,
 //! `compose.full.yaml` layered with `-f`). It is merged into that service (its environment
@@ -53,6 +61,14 @@ impl Compose {
     pub fn is_empty(&self) -> bool {
         self.services.is_empty()
     }
+
+    /// The Compose service a `ComposeService` workload comes from.
+    pub fn service_of(&self, w: &Workload) -> Option<&ComposeService> {
+        if w.kind != WorkloadKind::ComposeService {
+            return None;
+        }
+        self.services.iter().find(|s| s.workload.loc == w.loc)
+    }
 }
 
 /// One Compose service.
@@ -72,6 +88,9 @@ pub struct ComposeService {
     pub build_dockerfile: Option<Located<String>>,
     /// Files whose override of this service was merged in.
     pub overridden_by: Vec<Loc>,
+    /// The repository path of the Dockerfile `build` names, when it resolves (no unresolved
+    /// variable, inside the repository).
+    pub dockerfile: Option<String>,
 }
 
 /// The services of one file, before overrides are merged.
@@ -80,6 +99,142 @@ pub struct ComposeFile {
     services: Vec<ComposeService>,
     /// Services with neither `image` nor `build`: overrides of another file's.
     fragments: Vec<ComposeService>,
+    /// A `.env` file: its folder and variables.
+    env: Option<(String, BTreeMap<String, String>)>,
+}
+
+/// Reads a `.env` file: `NAME=value` lines (`export ` prefixes, quotes and comments as Compose
+/// reads them).
+pub fn parse_env(src: &Source) -> ComposeFile {
+    let mut vars = BTreeMap::new();
+    for line in src.text.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let line = line.strip_prefix("export ").unwrap_or(line);
+        let Some((name, value)) = line.split_once('=') else {
+            continue;
+        };
+        let value = value.trim();
+        let value = match value.chars().next() {
+            Some(q @ ('"' | '\'')) => value[1..].split(q).next().unwrap_or(""),
+            _ => value.split(" #").next().unwrap_or(value).trim_end(),
+        };
+        vars.insert(name.trim().to_string(), value.to_string());
+    }
+    ComposeFile {
+        env: Some((folder(&src.path).to_string(), vars)),
+        ..ComposeFile::default()
+    }
+}
+
+/// Interpolates `${VAR}`, `${VAR:-default}`, `${VAR-default}` and `$VAR` from `vars`; a
+/// variable that is not defined and has no default is left as written.
+pub fn interpolate(text: &str, vars: &BTreeMap<String, String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if let Some(inner) = after.strip_prefix('{')
+            && let Some(end) = inner.find('}')
+        {
+            let expr = &inner[..end];
+            let (name, default) = match expr.find([':', '-', '?', '+']) {
+                Some(j) => {
+                    let (n, d) = expr.split_at(j);
+                    let d = d.trim_start_matches(':');
+                    (n, d.strip_prefix('-'))
+                }
+                None => (expr, None),
+            };
+            match vars.get(name).filter(|v| !v.is_empty()).map(String::as_str).or(default) {
+                Some(v) => out.push_str(v),
+                None => {
+                    out.push_str("${");
+                    out.push_str(expr);
+                    out.push('}');
+                }
+            }
+            rest = &inner[end + 1..];
+            continue;
+        }
+        if let Some(stripped) = after.strip_prefix('$') {
+            out.push('$');
+            rest = stripped;
+            continue;
+        }
+        let n = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        match vars.get(&after[..n]) {
+            Some(v) if n > 0 => out.push_str(v),
+            _ => {
+                out.push('$');
+                out.push_str(&after[..n]);
+            }
+        }
+        rest = &after[n..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A repository path from `dir` and a relative `path` (`./`, `..` resolved); `None` when it
+/// leaves the repository or is absolute.
+fn join(dir: &str, path: &str) -> Option<String> {
+    if path.starts_with('/') || path.contains('$') {
+        return None;
+    }
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Resolves a service's image and build paths with its folder's `.env` variables.
+fn resolve(s: &mut ComposeService, vars: Option<&BTreeMap<String, String>>) {
+    let empty = BTreeMap::new();
+    let vars = vars.unwrap_or(&empty);
+    let dir = folder(&s.workload.loc.path).to_string();
+    if let Some(img) = s
+        .workload
+        .pod
+        .containers
+        .first_mut()
+        .and_then(|c| c.image.as_mut())
+    {
+        img.value = interpolate(&img.value, vars);
+    }
+    for f in [&mut s.build_context, &mut s.build_dockerfile]
+        .into_iter()
+        .flatten()
+    {
+        f.value = interpolate(&f.value, vars);
+    }
+    let Some(ctx) = &s.build_context else {
+        return;
+    };
+    // Remote contexts (Git URLs) build outside the repository.
+    if ctx.value.contains("://") || ctx.value.starts_with("git@") {
+        return;
+    }
+    let Some(context) = join(&dir, &ctx.value) else {
+        return;
+    };
+    let file = s
+        .build_dockerfile
+        .as_ref()
+        .map_or("Dockerfile", |d| d.value.as_str());
+    s.dockerfile = join(&context, file);
 }
 
 /// Reads a Compose file's YAML documents (the first is the file).
@@ -128,9 +283,17 @@ pub fn parse(src: &Source, docs: &[Node], errors: &mut Vec<EvidenceError>) -> Co
 pub fn assemble(files: Vec<ComposeFile>) -> Compose {
     let mut services = Vec::new();
     let mut fragments = Vec::new();
+    let mut envs: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for f in files {
         services.extend(f.services);
         fragments.extend(f.fragments);
+        if let Some((dir, vars)) = f.env {
+            envs.insert(dir, vars);
+        }
+    }
+    for s in services.iter_mut().chain(fragments.iter_mut()) {
+        let dir = folder(&s.workload.loc.path).to_string();
+        resolve(s, envs.get(&dir));
     }
     services.sort_by(|a: &ComposeService, b| a.workload.loc.cmp(&b.workload.loc));
     fragments.sort_by(|a: &ComposeService, b| a.workload.loc.cmp(&b.workload.loc));
@@ -502,6 +665,7 @@ fn read_service(src: &Source, name: &str, key_loc: &Loc, svc: &Node) -> ComposeS
         build_context,
         build_dockerfile,
         overridden_by: Vec::new(),
+        dockerfile: None,
     }
 }
 

@@ -3,6 +3,7 @@
 use launchgate_core::{Finding, Location, Outcome};
 use launchgate_evidence::dockerfile::{Dockerfile, ImageRef, user_is_root};
 use launchgate_evidence::k8s::{Container, Workload};
+use launchgate_evidence::compose::ComposeService;
 use launchgate_evidence::terraform::{EcsContainer, TfValue};
 
 use crate::kit::aws::unread_task_definitions;
@@ -229,6 +230,10 @@ fn dockerfile_names(df: &Dockerfile, service: &str) -> Vec<String> {
 fn judge_k8s(images: &Images<'_>, w: &Workload, c: &Container, t: &mut Tally) {
     let res = c.resource(w);
     let pod = &w.pod;
+    let compose = images.cx.evidence.compose.service_of(w);
+    if compose.is_some() {
+        return judge_compose(images, compose, w, c, t);
+    }
     match c.runs_as_non_root(pod) {
         Some(false) => {
             let at = c
@@ -267,6 +272,54 @@ fn judge_k8s(images: &Images<'_>, w: &Workload, c: &Container, t: &mut Tally) {
                         image.map_or(String::new(), |i| format!(" `{i}`"))
                     ))
                     .at(Some(c.security_loc().location()))
+                    .resource(res),
+                ),
+            }
+        }
+    }
+}
+
+/// A Docker Compose service: its `user`, else the image its `build` names (or, by name, one
+/// a Dockerfile of the repository builds).
+fn judge_compose(
+    images: &Images<'_>,
+    service: Option<&ComposeService>,
+    w: &Workload,
+    c: &Container,
+    t: &mut Tally,
+) {
+    let res = c.resource(w);
+    let user = c.security_context.run_as_user.as_ref();
+    let named = c.security_context.run_as_non_root.as_ref();
+    match (user, named) {
+        (Some(u), _) if u.value == 0 => t.failures.push(
+            Finding::new(format!("{res} runs as root (`user`)"))
+                .at(Some(u.loc.location()))
+                .resource(res),
+        ),
+        (Some(u), _) => t.evidence.push(
+            Finding::new(format!("{res} runs as non-root (`user: {}`)", u.value))
+                .at(Some(u.loc.location()))
+                .resource(res),
+        ),
+        (None, Some(n)) => t.evidence.push(
+            Finding::new(format!("{res} runs as a named non-root user (`user`)"))
+                .at(Some(n.loc.location()))
+                .resource(res),
+        ),
+        (None, None) => {
+            let built = service
+                .and_then(|s| s.dockerfile.as_deref())
+                .and_then(|p| images.cx.evidence.dockerfiles.iter().find(|d| d.path == p));
+            let image = c.image.as_ref().map(|i| i.value.as_str());
+            match built.or_else(|| images.builder(image, false)) {
+                Some(df) => judge_image(df, &res, Some(&c.loc.location()), t),
+                None => t.failures.push(
+                    Finding::new(format!(
+                        "nothing proves {res} runs as non-root: it sets no `user`, and its image{} is not built by a Dockerfile in this repository",
+                        image.map_or(String::new(), |i| format!(" `{i}`"))
+                    ))
+                    .at(Some(c.loc.location()))
                     .resource(res),
                 ),
             }

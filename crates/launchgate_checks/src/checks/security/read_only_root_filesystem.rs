@@ -6,7 +6,7 @@ use launchgate_evidence::k8s::Workload;
 use crate::kit::aws::unread_task_definitions;
 use crate::kit::finish::Tally;
 use crate::kit::terraform::tf_bool;
-use crate::kit::workloads::NO_WORKLOADS;
+use crate::kit::workloads::{NO_WORKLOADS, spelled};
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -126,14 +126,16 @@ impl Evaluate for ReadOnlyRootFilesystem {
                     ),
                     Some(v) => failures.push(
                         Finding::new(format!(
-                            "{resource} sets `readOnlyRootFilesystem: false`; set it to true and mount an emptyDir where the process writes"
+                            "{resource} sets `{}`; set it to true and mount an emptyDir (a tmpfs in Compose) where the process writes",
+                            spelled(w, "readOnlyRootFilesystem: false")
                         ))
                         .at(Some(v.loc.location()))
                         .resource(resource),
                     ),
                     None => failures.push(
                         Finding::new(format!(
-                            "{resource} does not set `securityContext.readOnlyRootFilesystem: true`; its root filesystem is writable"
+                            "{resource} does not set `{}`; its root filesystem is writable",
+                            spelled(w, "securityContext.readOnlyRootFilesystem: true")
                         ))
                         .at(Some(c.security_loc().location()))
                         .resource(resource),
