@@ -8,7 +8,7 @@
 //! | `image` | [`Container::image`] |
 //! | `environment` (list or map) | [`Container::env`] (a bare `NAME` passes the host's value: [`EnvValue::Other`] `host`) |
 //! | `env_file` | [`ComposeService::env_files`] and [`Container::env_from`] (source `Other`) |
-//! | `healthcheck.test` | liveness and readiness [`Probe`] (`exec`); `disable: true` or `NONE`: none |
+//! | `healthcheck.test` | liveness [`Probe`] (`exec`); `disable: true` or `NONE`: none |
 //! | `deploy.resources.limits` / `reservations`, `mem_limit`, `cpus`, `mem_reservation` | [`Container::resources`] limits / requests |
 //! | `deploy.replicas`, `scale` | [`Workload::replicas`] |
 //! | `restart`, `deploy.restart_policy.condition` | [`Container::restart_policy`] |
@@ -149,7 +149,12 @@ pub fn interpolate(text: &str, vars: &BTreeMap<String, String>) -> String {
                 }
                 None => (expr, None),
             };
-            match vars.get(name).filter(|v| !v.is_empty()).map(String::as_str).or(default) {
+            match vars
+                .get(name)
+                .filter(|v| !v.is_empty())
+                .map(String::as_str)
+                .or(default)
+            {
                 Some(v) => out.push_str(v),
                 None => {
                     out.push_str("${");
@@ -445,7 +450,9 @@ fn read_service(src: &Source, name: &str, key_loc: &Loc, svc: &Node) -> ComposeS
         });
     }
 
-    // Healthcheck: an exec probe the engine runs for liveness and readiness alike.
+    // Healthcheck: an exec probe the engine runs to mark the container unhealthy (Swarm
+    // restarts it; `depends_on: condition: service_healthy` waits for it). No load balancer
+    // routes by it, so it is a liveness probe only.
     if let Some(h) = svc.entry("healthcheck") {
         let disabled = h.value.get("disable").and_then(Node::as_bool) == Some(true);
         let test = words(h.value.get("test"));
@@ -464,8 +471,7 @@ fn read_service(src: &Source, name: &str, key_loc: &Loc, svc: &Node) -> ComposeS
                 failure_threshold: h.value.get("retries").and_then(located_int),
                 success_threshold: None,
             };
-            c.liveness_probe = Some(probe.clone());
-            c.readiness_probe = Some(probe);
+            c.liveness_probe = Some(probe);
         }
     }
 

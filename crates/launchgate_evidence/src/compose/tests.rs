@@ -131,3 +131,61 @@ fn a_services_key_of_the_wrong_shape_is_an_error() {
         "compose.yaml:1:1: `services` is not a mapping of service names to services"
     );
 }
+
+#[test]
+fn interpolation_follows_compose() {
+    let vars: BTreeMap<String, String> = [
+        ("IMAGE_NAME".to_string(), "ghcr.io/x/demo".to_string()),
+        ("V".to_string(), "2.0".to_string()),
+        ("EMPTY".to_string(), String::new()),
+    ]
+    .into();
+    assert_eq!(
+        interpolate("${IMAGE_NAME}:${V}-ad", &vars),
+        "ghcr.io/x/demo:2.0-ad"
+    );
+    assert_eq!(interpolate("$IMAGE_NAME:v$V", &vars), "ghcr.io/x/demo:v2.0");
+    assert_eq!(interpolate("x:${MISSING:-1.2}", &vars), "x:1.2");
+    assert_eq!(interpolate("x:${EMPTY:-dflt}", &vars), "x:dflt");
+    assert_eq!(interpolate("x:${MISSING}", &vars), "x:${MISSING}");
+    assert_eq!(interpolate("a$$b", &vars), "a$b");
+}
+
+#[test]
+fn env_files_resolve_images_and_the_dockerfile_of_a_build() {
+    let env = Source::new(
+        "deploy/.env",
+        "# comment\nexport REG=registry.example.com\nDF=\"./docker/api.Dockerfile\" # the file\nTAG='1.4.2'\n",
+    );
+    let compose = Source::new(
+        "deploy/compose.yaml",
+        "services:\n  api:\n    image: ${REG}/api:${TAG}\n    build: {context: .., dockerfile: $DF}\n  web:\n    build: ./web\n  escape:\n    build: ../../..\n",
+    );
+    let mut errors = Vec::new();
+    let docs = load_all(&compose).unwrap();
+    let c = assemble(vec![parse(&compose, &docs, &mut errors), parse_env(&env)]);
+    let got: Vec<(Option<&str>, Option<&str>)> = c
+        .services
+        .iter()
+        .map(|s| {
+            (
+                s.workload.pod.containers[0]
+                    .image
+                    .as_ref()
+                    .map(|i| i.value.as_str()),
+                s.dockerfile.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                Some("registry.example.com/api:1.4.2"),
+                Some("docker/api.Dockerfile")
+            ),
+            (None, Some("deploy/web/Dockerfile")),
+            (None, None),
+        ]
+    );
+}

@@ -174,14 +174,17 @@ fn pod(w: &Workload, failures: &mut Vec<Finding>, evidence: &mut Vec<Finding>) {
             failures.push(
                 Finding::new(format!(
                     "{resource} sets `{}`: it {what}",
-                    spelled(w, match field {
-                        "hostNetwork" => "hostNetwork: true",
-                        "hostPID" => "hostPID: true",
-                        _ => "hostIPC: true",
-                    })
+                    spelled(
+                        w,
+                        match field {
+                            "hostNetwork" => "hostNetwork: true",
+                            "hostPID" => "hostPID: true",
+                            _ => "hostIPC: true",
+                        }
+                    )
                 ))
-                    .at(Some(v.loc.location()))
-                    .resource(resource.clone()),
+                .at(Some(v.loc.location()))
+                .resource(resource.clone()),
             );
         }
     }

@@ -1,9 +1,9 @@
 //! SEC-004 non-root-user: Every container runs as a non-root user, proven by the repository.
 
 use launchgate_core::{Finding, Location, Outcome};
+use launchgate_evidence::compose::ComposeService;
 use launchgate_evidence::dockerfile::{Dockerfile, ImageRef, user_is_root};
 use launchgate_evidence::k8s::{Container, Workload};
-use launchgate_evidence::compose::ComposeService;
 use launchgate_evidence::terraform::{EcsContainer, TfValue};
 
 use crate::kit::aws::unread_task_definitions;
