@@ -35,6 +35,10 @@ declare_check! {
     /// seen; declare the exporter and ratio in `claims.tracing` then. Repository evidence makes
     /// the result proven; a complete claim alone passes as attested.
     ///
+    /// The containers read are those of Kubernetes workloads and of Docker Compose services
+    /// (`environment`, list or map); a Compose variable passed from the host (`- NAME`) counts
+    /// as set, its value unknown.
+    ///
     /// ## Why it matters
     /// Logs say that a request was slow; a trace says which of its twelve downstream calls made
     /// it slow. A tracing SDK without an exporter records spans nobody receives, and an

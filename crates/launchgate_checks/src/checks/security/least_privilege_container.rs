@@ -58,6 +58,10 @@ declare_check! {
     /// A Terraform value that cannot be resolved without running Terraform makes the check
     /// inconclusive unless something else fails.
     ///
+    /// Docker Compose services are judged on the same settings under their Compose keys:
+    /// `privileged`, `security_opt: [no-new-privileges:true]`, `cap_drop: [ALL]`, `cap_add`,
+    /// and `network_mode`, `pid` or `ipc` set to `host`.
+    ///
     /// ## Why it matters
     /// A container is a process with a few kernel namespaces around it. Privileged mode,
     /// `SYS_ADMIN`, the host's PID or network namespace and host paths each remove one of

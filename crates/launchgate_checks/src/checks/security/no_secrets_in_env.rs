@@ -49,6 +49,10 @@ declare_check! {
     ///
     /// Findings name the variable and where it is set, never its value.
     ///
+    /// Docker Compose services are judged alike: a literal `environment` value is written in
+    /// the Compose file; a bare `NAME` (passed from the shell or `.env` that runs Compose) and
+    /// Compose `secrets` (files mounted under `/run/secrets`) are not literals.
+    ///
     /// Qualifier words that make a name metadata: FILE(S), PATH, DIR, NAME(S), URL, URI,
     /// ENDPOINT, HOST, PORT, ARN, ID, REF, TTL, EXPIRY, EXPIRES, EXPIRATION, LIFETIME, TIMEOUT,
     /// DURATION, SECONDS, MINUTES, HOURS, DAYS, MS, LENGTH, LEN, SIZE, MIN, MAX, COUNT, LIMIT,

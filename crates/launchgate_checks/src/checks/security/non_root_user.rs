@@ -36,6 +36,12 @@ declare_check! {
     /// - If no Dockerfile builds the image, nothing proves the container is non-root, and the
     ///   check fails at the container's `securityContext` (or the container): a blocker needs
     ///   proof, and images from elsewhere usually run as root.
+    /// - Docker Compose: a service's `user` of `0` or `root` (any group) fails at the value;
+    ///   another numeric or named user passes; a variable (`${UID}`) says nothing. Without a
+    ///   `user`, the image decides: the Dockerfile its `build` names (`context` joined with
+    ///   `dockerfile`, default `Dockerfile`, with `.env` variables interpolated), else one a
+    ///   Dockerfile of the repository builds by the name rules above; else nothing proves it
+    ///   and the check fails at the service.
     /// - A repository with Dockerfiles and no Kubernetes workloads or ECS task definitions has
     ///   each Dockerfile judged on its own.
     ///

@@ -27,6 +27,9 @@ declare_check! {
     /// running (`readonlyRootFilesystem = var.readonly` without a default) makes the check
     /// inconclusive unless another container fails.
     ///
+    /// Docker Compose services are judged on `read_only: true` (a long-running service, like a
+    /// Deployment's container); a `tmpfs` mount gives it writable scratch space.
+    ///
     /// ## Why it matters
     /// An attacker who gets code execution in a container with a writable root filesystem can
     /// drop tools, replace binaries and scripts the process will run later, and persist until
