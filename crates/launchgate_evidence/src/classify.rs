@@ -327,9 +327,10 @@ fn sniff_json(lower: &str, text: &str) -> FileKind {
 
 /// Whether a JSON file is a Kubernetes manifest: an object whose own `apiVersion` and `kind`
 /// (top-level keys, not nested ones) are strings, or a `List` of such items. Read by serde_json
-/// only when both keys appear in the text.
+/// only when `apiVersion` appears in the first 4 KiB (where kubectl and every generator write
+/// it) and `kind` in the text, so large JSON data files cost a substring search, not a parse.
 fn json_kubernetes(text: &str) -> bool {
-    if !(text.contains("\"apiVersion\"") && text.contains("\"kind\"")) {
+    if !(head(text, 4096).contains("\"apiVersion\"") && text.contains("\"kind\"")) {
         return false;
     }
     let Ok(serde_json::Value::Object(o)) = serde_json::from_str::<serde_json::Value>(text) else {
