@@ -129,8 +129,9 @@ impl Evaluate for ReadOnlyRootFilesystem {
                     ),
                     Some(v) => failures.push(
                         Finding::new(format!(
-                            "{resource} sets `{}`; set it to true and mount an emptyDir (a tmpfs in Compose) where the process writes",
-                            spelled(w, "readOnlyRootFilesystem: false")
+                            "{resource} sets `{}`; set it to true and mount {} where the process writes",
+                            spelled(w, "readOnlyRootFilesystem: false"),
+                            if w.kind.is_kubernetes() { "an emptyDir" } else { "a tmpfs" }
                         ))
                         .at(Some(v.loc.location()))
                         .resource(resource),
