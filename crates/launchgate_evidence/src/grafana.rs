@@ -268,4 +268,21 @@ mod tests {
         assert_eq!(routed[0].receiver.unwrap().describe(), "email");
         assert!(errors.is_empty(), "{errors:?}");
     }
+
+    #[test]
+    fn a_query_that_is_not_promql_keeps_the_parsers_message_and_is_no_error() {
+        let text = RULES.replace(
+            "up{job=\"cart\"} == 0",
+            "sum(count_over_time({app=\"cart\"} |= \"error\" [5m]))",
+        );
+        let src = Source::new("g.yaml", text);
+        let docs = load_all(&src).unwrap();
+        let mut errors = Vec::new();
+        let (rules, _) = super::parse(&src, &docs, &mut errors);
+        let p = prometheus::assemble(rules, &Kubernetes::default(), &mut errors);
+        assert!(errors.is_empty(), "{errors:?}");
+        let a = p.alerts().next().unwrap();
+        assert!(a.query.is_err());
+        assert_eq!(a.origin, prometheus::RuleOrigin::Grafana);
+    }
 }
