@@ -14,12 +14,14 @@ use serde::Serialize;
 pub mod alertmanager;
 pub mod ci;
 mod classify;
+pub mod compose;
 pub mod dashboards;
 pub mod deploy;
 pub mod deps;
 pub mod dockerfile;
 pub mod docs;
 mod encoded;
+pub mod grafana;
 mod json;
 pub mod k8s;
 pub mod ownership;
@@ -57,6 +59,9 @@ pub struct Evidence {
     /// Files that were recognised but not evaluated (Helm templates), with the reason.
     pub not_evaluated: Vec<NotEvaluated>,
     pub kubernetes: k8s::Kubernetes,
+    /// Docker Compose services, as workloads of kind `ComposeService` (not in
+    /// `kubernetes.workloads`: checks that apply to them read [`Evidence::container_workloads`]).
+    pub compose: compose::Compose,
     pub dockerfiles: dockerfile::Dockerfiles,
     pub terraform: terraform::Terraform,
     pub ci: ci::Ci,
@@ -111,6 +116,15 @@ impl Evidence {
     /// No repository evidence: a review of the manifest and its claims alone.
     pub fn none() -> Evidence {
         Evidence::default()
+    }
+
+    /// Every workload whose containers the container checks judge: the Kubernetes workloads,
+    /// then the Compose services.
+    pub fn container_workloads(&self) -> impl Iterator<Item = &k8s::Workload> {
+        self.kubernetes
+            .workloads
+            .iter()
+            .chain(self.compose.workloads())
     }
 
     /// Files of a kind, by path.

@@ -18,8 +18,8 @@ use crate::read::{self, Decoded, Opened};
 use crate::source::{Loc, Source};
 use crate::{
     Evidence, EvidenceError, NotEvaluated, ScannedFile, SkipReason, Skipped, alertmanager, ci,
-    dashboards, deps, dockerfile, docs, k8s, ownership, prometheus, reports, secrets, terraform,
-    yaml,
+    compose, dashboards, deps, dockerfile, docs, grafana, k8s, ownership, prometheus, reports,
+    secrets, terraform, yaml,
 };
 
 /// Files larger than this are not parsed, only streamed through the secret scanner, and listed
@@ -315,6 +315,7 @@ struct Collected {
     errors: Vec<EvidenceError>,
     not_evaluated: Vec<NotEvaluated>,
     kubernetes: Vec<k8s::KubeFile>,
+    compose: Vec<compose::ComposeFile>,
     dockerfiles: Vec<dockerfile::Dockerfile>,
     terraform: Vec<terraform::TfFile>,
     ci: Vec<ci::CiFile>,
@@ -338,6 +339,7 @@ impl Collected {
         self.errors.append(&mut other.errors);
         self.not_evaluated.append(&mut other.not_evaluated);
         self.kubernetes.append(&mut other.kubernetes);
+        self.compose.append(&mut other.compose);
         self.dockerfiles.append(&mut other.dockerfiles);
         self.terraform.append(&mut other.terraform);
         self.ci.append(&mut other.ci);
@@ -747,6 +749,7 @@ fn assemble(root: &Path, options: &ScanOptions, mut c: Collected) -> Evidence {
         errors: c.errors,
         not_evaluated: c.not_evaluated,
         kubernetes,
+        compose: compose::assemble(c.compose),
         dockerfiles: dockerfile::assemble(c.dockerfiles),
         terraform: terraform::assemble(c.terraform),
         ci: ci::assemble(c.ci),
@@ -961,6 +964,13 @@ fn parse(src: &Source, kind: FileKind, docs: Vec<yaml::Node>, out: &mut Collecte
                 out.helm_values
                     .push((src.path.to_string(), d.swap_remove(0)));
             }
+        }
+        FileKind::Compose => out.compose.push(compose::parse(src, &docs, errors)),
+        FileKind::ComposeEnv => out.compose.push(compose::parse_env(src)),
+        FileKind::GrafanaAlerting => {
+            let (rules, routing) = grafana::parse(src, &docs, errors);
+            out.prometheus.extend(rules);
+            out.alertmanager.extend(routing);
         }
         FileKind::Dockerfile => out.dockerfiles.extend(dockerfile::parse(src, errors)),
         FileKind::Terraform => out.terraform.extend(terraform::parse(src, errors)),

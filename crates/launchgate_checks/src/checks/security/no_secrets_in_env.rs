@@ -7,7 +7,7 @@ use launchgate_evidence::terraform::TfValue;
 
 use crate::kit::aws::unread_task_definitions;
 use crate::kit::finish::Tally;
-use crate::kit::workloads::NO_WORKLOADS;
+use crate::kit::workloads::{NO_WORKLOADS, spelled};
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -48,6 +48,10 @@ declare_check! {
     /// someone replaces it in the file (a literal secret), or the service runs with it.
     ///
     /// Findings name the variable and where it is set, never its value.
+    ///
+    /// Docker Compose services are judged alike: a literal `environment` value is written in
+    /// the Compose file; a bare `NAME` (passed from the shell or `.env` that runs Compose) and
+    /// Compose `secrets` (files mounted under `/run/secrets`) are not literals.
     ///
     /// Qualifier words that make a name metadata: FILE(S), PATH, DIR, NAME(S), URL, URI,
     /// ENDPOINT, HOST, PORT, ARN, ID, REF, TTL, EXPIRY, EXPIRES, EXPIRATION, LIFETIME, TIMEOUT,
@@ -149,7 +153,7 @@ impl Evaluate for NoSecretsInEnv {
 
 fn kubernetes(cx: &CheckContext<'_>, failures: &mut Vec<Finding>, evidence: &mut Vec<Finding>) {
     let k = &cx.evidence.kubernetes;
-    for w in &k.workloads {
+    for w in cx.evidence.container_workloads() {
         // A Rollout that borrows its template through `workloadRef` has no containers of its
         // own: the referenced workload is checked itself.
         for c in w.containers() {
@@ -161,8 +165,9 @@ fn kubernetes(cx: &CheckContext<'_>, failures: &mut Vec<Finding>, evidence: &mut
                     EnvValue::Literal(lit) => match judge_literal(&var.name, &lit.value) {
                         Some(problem) => failures.push(
                             Finding::new(format!(
-                                "`{}` of {resource} {problem}; reference a Secret instead (`valueFrom.secretKeyRef`)",
-                                var.name
+                                "`{}` of {resource} {problem}; reference a Secret instead (`{}`)",
+                                var.name,
+                                spelled(w, "valueFrom.secretKeyRef")
                             ))
                             .at(Some(lit.loc.location()))
                             .resource(resource.clone()),

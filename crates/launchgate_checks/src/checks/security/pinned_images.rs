@@ -44,6 +44,11 @@ declare_check! {
     /// Which tiers need a digest, not only a tag, is the policy's `image_digest_tiers` (default
     /// `[0]`).
     ///
+    /// Docker Compose services are judged on their `image`, with `${VAR}` references
+    /// interpolated from the `.env` file of the Compose file's folder as Compose does; a
+    /// variable that neither defines nor defaults cannot be resolved and makes the check
+    /// inconclusive unless another image fails.
+    ///
     /// ## Why it matters
     /// `latest` is whatever was pushed last. Two pods of the same Deployment can run different
     /// code, a node restart can upgrade a service nobody deployed, and a rollback to "the
@@ -164,7 +169,7 @@ impl Evaluate for PinnedImages {
             ..Tally::default()
         };
 
-        for w in &ev.kubernetes.workloads {
+        for w in ev.container_workloads() {
             for c in w.containers() {
                 let Some(image) = &c.image else { continue };
                 let resource = c.resource(w);
