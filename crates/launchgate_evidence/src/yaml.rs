@@ -226,13 +226,14 @@ fn syntax_error(src: &Source, e: &libyaml_safer::Error) -> YamlError {
         .map_or(0, |m| usize::try_from(m.index).unwrap_or(usize::MAX))
         // An error at the end of the input (an unclosed `[`) points at the last line written.
         .min(src.text.trim_end().len());
-    let mut message = format!("invalid YAML: {}", e.problem());
-    if let (Some(context), Some(mark)) = (e.context(), e.context_mark()) {
-        message.push_str(&format!(
-            " ({context} that starts at line {})",
+    let message = match (e.context(), e.context_mark()) {
+        (Some(context), Some(mark)) => format!(
+            "invalid YAML: {} ({context} that starts at line {})",
+            e.problem(),
             mark.line.saturating_add(1)
-        ));
-    }
+        ),
+        _ => format!("invalid YAML: {}", e.problem()),
+    };
     YamlError {
         loc: src.loc(at, at),
         message,
@@ -374,7 +375,9 @@ impl Builder<'_> {
                     self.deliver(node, frame.size, frame.anchor, None, false);
                 }
             }
-            EventData::StreamStart { .. } | EventData::StreamEnd | EventData::DocumentEnd { .. } => {}
+            EventData::StreamStart { .. }
+            | EventData::StreamEnd
+            | EventData::DocumentEnd { .. } => {}
         }
         Ok(())
     }
