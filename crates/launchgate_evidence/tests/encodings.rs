@@ -53,7 +53,10 @@ jobs:
       - run: make test
 ";
 
-fn encodings() -> Vec<(&'static str, fn(&str) -> Vec<u8>)> {
+/// Writes a text in one encoding.
+type Encode = fn(&str) -> Vec<u8>;
+
+fn encodings() -> Vec<(&'static str, Encode)> {
     vec![
         ("utf8", |t| t.as_bytes().to_vec()),
         ("utf8-bom", |t| {
@@ -89,7 +92,7 @@ fn encodings() -> Vec<(&'static str, fn(&str) -> Vec<u8>)> {
     ]
 }
 
-fn scanned(name: &str, encode: fn(&str) -> Vec<u8>) -> Evidence {
+fn scanned(name: &str, encode: Encode) -> Evidence {
     let root: PathBuf = std::env::temp_dir().join(format!(
         "launchgate-encodings-{}-{name}",
         std::process::id()
