@@ -21,7 +21,10 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
             if name != ".git" {
                 yaml_files(&p, out);
             }
-        } else if name.ends_with(".yaml") || name.ends_with(".yml") {
+        } else if p
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+        {
             out.push(p);
         }
     }
