@@ -599,7 +599,8 @@ pub(crate) fn review(args: &CheckArgs) -> Result<(Review, Loaded), Failure> {
             progress: Some(files.clone()),
             ..ScanOptions::default()
         }
-        .with_report_locations(&manifest.reports);
+        .with_report_locations(&manifest.reports)
+        .with_scan_section(&manifest.scan);
         progress::scan(root, &options, &files, args.quiet, args.verbose)?
     };
     let measurement_changes =

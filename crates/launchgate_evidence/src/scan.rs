@@ -14,6 +14,7 @@ use launchgate_manifest::ReportLocations;
 
 use crate::classify::{FileKind, ReportFormat, classify};
 use crate::read::{self, Decoded, Opened};
+use crate::scope::{self, OutOfScope, Scope, ScopeRules};
 use crate::source::{Loc, Source};
 use crate::{
     Evidence, EvidenceError, NotEvaluated, ScannedFile, SkipReason, Skipped, alertmanager, ci,
@@ -44,6 +45,9 @@ pub struct ScanOptions {
     /// Incremented once per file the scan looks at (read, skipped or refused), as it goes:
     /// a caller can show progress from another thread. The scan itself never prints.
     pub progress: Option<Arc<AtomicUsize>>,
+    /// Which files are in scope (the manifest's `scan:` section): out-of-scope files are read
+    /// by the secret scanner only, and listed in `Evidence::scope`.
+    pub scope: ScopeRules,
 }
 
 impl Default for ScanOptions {
@@ -54,11 +58,23 @@ impl Default for ScanOptions {
             reports: Vec::new(),
             default_report_globs: true,
             progress: None,
+            scope: ScopeRules::default(),
         }
     }
 }
 
 impl ScanOptions {
+    /// These options with the manifest's `scan:` section as scope rules.
+    #[must_use]
+    pub fn with_scan_section(mut self, section: &launchgate_manifest::ScanSection) -> ScanOptions {
+        self.scope = ScopeRules {
+            defaults: section.defaults,
+            include: section.include.clone(),
+            exclude: section.exclude.clone(),
+        };
+        self
+    }
+
     /// These options with the manifest's report globs added.
     #[must_use]
     pub fn with_report_locations(mut self, locations: &ReportLocations) -> ScanOptions {
@@ -286,6 +302,9 @@ fn prefix_possible(glob: &[Option<GlobMatcher>], dir: &[&str]) -> bool {
 pub enum ScanError {
     #[error("{path}: not a directory (give the repository root)")]
     NotADirectory { path: PathBuf },
+    /// A glob of the manifest's `scan:` section does not compile.
+    #[error(transparent)]
+    Scope(#[from] scope::BadGlob),
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -312,6 +331,7 @@ struct Collected {
     docs: Vec<docs::DocFile>,
     dashboards: Vec<dashboards::DashboardFile>,
     reports: Vec<reports::ReportFile>,
+    out_of_scope: Vec<OutOfScope>,
 }
 
 impl Collected {
@@ -332,6 +352,7 @@ impl Collected {
         self.docs.append(&mut other.docs);
         self.dashboards.append(&mut other.dashboards);
         self.reports.append(&mut other.reports);
+        self.out_of_scope.append(&mut other.out_of_scope);
     }
 }
 
@@ -354,6 +375,7 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Evidence, ScanError> {
     })?;
     let root = canonical.as_path();
     let mut setup_errors = Vec::new();
+    let scope = Scope::new(&options.scope)?;
     let reports = ReportMatcher::new(options, &mut setup_errors);
     let total = Mutex::new(Collected {
         errors: setup_errors,
@@ -413,6 +435,7 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Evidence, ScanError> {
     builder.build_parallel().run(|| {
         let total = &total;
         let reports = &reports;
+        let scope = &scope;
         let mut local = Local {
             out: Collected::default(),
             total,
@@ -422,11 +445,13 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Evidence, ScanError> {
                 Ok(entry) => match entry.file_type() {
                     Some(t) if t.is_file() => {
                         let rel = relative(root, entry.path());
-                        visit(&rel, entry.path(), options, reports, false, &mut local.out);
+                        let scoped = scope.judge(&rel);
+                        visit(&rel, entry.path(), options, reports, Visit::Repo(scoped), &mut local.out);
                     }
                     Some(t) if t.is_symlink() => {
                         let rel = relative(root, entry.path());
-                        link(root, &rel, entry.path(), options, reports, &mut local.out);
+                        let scoped = scope.judge(&rel);
+                        link(root, &rel, entry.path(), options, reports, scoped, &mut local.out);
                     }
                     Some(t) if !t.is_dir() => {
                         let rel = relative(root, entry.path());
@@ -462,6 +487,7 @@ fn link(
     abs: &Path,
     options: &ScanOptions,
     reports: &ReportMatcher,
+    scoped: Option<OutOfScope>,
     out: &mut Collected,
 ) {
     let skip = |out: &mut Collected, reason: SkipReason| {
@@ -490,7 +516,7 @@ fn link(
         return skip(out, SkipReason::OutsideRepository);
     }
     match fs::metadata(&target) {
-        Ok(m) if m.is_file() => visit(rel, &target, options, reports, false, out),
+        Ok(m) if m.is_file() => visit(rel, &target, options, reports, Visit::Repo(scoped), out),
         Ok(m) if m.is_dir() => skip(out, SkipReason::FolderLink),
         Ok(m) => skip(
             out,
@@ -617,7 +643,7 @@ fn walk_reports(root: &Path, options: &ScanOptions, reports: &ReportMatcher, out
     }
     found.sort();
     for (rel, abs) in found {
-        visit(&rel, &abs, options, reports, true, out);
+        visit(&rel, &abs, options, reports, Visit::Extra, out);
     }
 }
 
@@ -666,7 +692,10 @@ fn assemble(root: &Path, mut c: Collected) -> Evidence {
         docs: docs::assemble(&c.docs),
         dashboards,
         reports: reports::assemble(&c.reports),
-        scope: crate::ScopeReport::default(),
+        scope: crate::ScopeReport {
+            excluded: scope::group(c.out_of_scope),
+            choices: Vec::new(),
+        },
     }
 }
 
@@ -708,18 +737,31 @@ fn walk_error(root: &Path, err: &ignore::Error) -> Skipped {
     }
 }
 
-/// Reads, classifies and parses one file. `extra` files come from the report walk: they are
+/// Where a visited file comes from.
+enum Visit {
+    /// The walk of the repository: in scope (`None`), or out of it by a rule.
+    Repo(Option<OutOfScope>),
+    /// The report walk of ignored build output.
+    Extra,
+}
+
+/// Reads, classifies and parses one file. `Extra` files come from the report walk: they are
 /// kept only when they are reports, and are not secret-scanned (they are build output, not
-/// the repository's content).
+/// the repository's content). Out-of-scope files are scanned for secrets and nothing else,
+/// except reports, which are read wherever they are (tests write them into test folders).
 fn visit(
     rel: &str,
     abs: &Path,
     options: &ScanOptions,
     reports: &ReportMatcher,
-    extra: bool,
+    mode: Visit,
     out: &mut Collected,
 ) {
     count(options);
+    let (extra, scoped) = match mode {
+        Visit::Repo(s) => (false, s),
+        Visit::Extra => (true, None),
+    };
     let skip = |out: &mut Collected, reason: SkipReason| {
         out.skipped.push(Skipped {
             path: rel.to_string(),
@@ -761,6 +803,9 @@ fn visit(
             return match read::stream_secrets(&path, io::Cursor::new(head).chain(rest)) {
                 Ok((found, size, _)) => {
                     out.secrets.extend(found);
+                    if let Some(o) = scoped {
+                        return out.out_of_scope.push(o);
+                    }
                     skip(
                         out,
                         SkipReason::TooLarge {
@@ -783,6 +828,9 @@ fn visit(
                 out.secrets
                     .extend(secrets::scan(&Source::new(path, shown), None));
             }
+            if let Some(o) = scoped {
+                return out.out_of_scope.push(o);
+            }
             return skip(
                 out,
                 SkipReason::Binary {
@@ -792,6 +840,17 @@ fn visit(
         }
     };
     let kind = classify(rel, &text);
+    if let Some(o) = scoped
+        && !matches!(kind, FileKind::Report(_))
+    {
+        // Secrets only: a committed secret leaks wherever it sits. Kubernetes Secret data is
+        // found in the YAML tree, when the file loads.
+        let src = Source::new(path, text);
+        let docs = kind.is_yaml().then(|| yaml::load_all(&src).ok()).flatten();
+        out.secrets.extend(secrets::scan(&src, docs.as_deref()));
+        out.out_of_scope.push(o);
+        return;
+    }
     if let Some(glob) = reports.declared_for(rel) {
         let fits = matches!(kind, FileKind::Report(f) if glob.group.accepts(f));
         if !fits {
