@@ -600,8 +600,13 @@ pub(crate) fn review(args: &CheckArgs) -> Result<(Review, Loaded), Failure> {
             ..ScanOptions::default()
         }
         .with_report_locations(&manifest.reports)
-        .with_scan_section(&manifest.scan);
-        progress::scan(root, &options, &files, args.quiet, args.verbose)?
+        .with_scan_section(&manifest.scan)
+        .with_selection(manifest.select.as_ref());
+        let evidence = progress::scan(root, &options, &files, args.quiet, args.verbose)?;
+        match &manifest.select {
+            Some(selection) => evidence.select(selection),
+            None => evidence,
+        }
     };
     let measurement_changes =
         measure::changes(root, ledger.last_figures.as_ref(), &evidence, policy);

@@ -27,6 +27,7 @@ mod read;
 pub mod reports;
 mod scan;
 pub mod scope;
+mod select;
 pub mod secrets;
 mod source;
 pub mod terraform;

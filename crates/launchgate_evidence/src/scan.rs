@@ -67,11 +67,22 @@ impl ScanOptions {
     /// These options with the manifest's `scan:` section as scope rules.
     #[must_use]
     pub fn with_scan_section(mut self, section: &launchgate_manifest::ScanSection) -> ScanOptions {
-        self.scope = ScopeRules {
-            defaults: section.defaults,
-            include: section.include.clone(),
-            exclude: section.exclude.clone(),
-        };
+        self.scope.defaults = section.defaults;
+        self.scope.include.clone_from(&section.include);
+        self.scope.exclude.clone_from(&section.exclude);
+        self
+    }
+
+    /// These options with the folders of the manifest's `select:` (source folders and
+    /// Terraform roots): Dockerfiles, dependency manifests and Terraform elsewhere are another
+    /// service's, read for secrets only. The workloads are chosen after the scan
+    /// ([`crate::Evidence::select`]).
+    #[must_use]
+    pub fn with_selection(mut self, selection: Option<&launchgate_manifest::Selection>) -> ScanOptions {
+        if let Some(sel) = selection {
+            self.scope.source.clone_from(&sel.source);
+            self.scope.terraform.clone_from(&sel.terraform);
+        }
         self
     }
 
@@ -445,13 +456,11 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Evidence, ScanError> {
                 Ok(entry) => match entry.file_type() {
                     Some(t) if t.is_file() => {
                         let rel = relative(root, entry.path());
-                        let scoped = scope.judge(&rel);
-                        visit(&rel, entry.path(), options, reports, Visit::Repo(scoped), &mut local.out);
+                        visit(&rel, entry.path(), options, reports, Visit::Repo(scope), &mut local.out);
                     }
                     Some(t) if t.is_symlink() => {
                         let rel = relative(root, entry.path());
-                        let scoped = scope.judge(&rel);
-                        link(root, &rel, entry.path(), options, reports, scoped, &mut local.out);
+                        link(root, &rel, entry.path(), options, reports, scope, &mut local.out);
                     }
                     Some(t) if !t.is_dir() => {
                         let rel = relative(root, entry.path());
@@ -487,7 +496,7 @@ fn link(
     abs: &Path,
     options: &ScanOptions,
     reports: &ReportMatcher,
-    scoped: Option<OutOfScope>,
+    scope: &Scope,
     out: &mut Collected,
 ) {
     let skip = |out: &mut Collected, reason: SkipReason| {
@@ -516,7 +525,7 @@ fn link(
         return skip(out, SkipReason::OutsideRepository);
     }
     match fs::metadata(&target) {
-        Ok(m) if m.is_file() => visit(rel, &target, options, reports, Visit::Repo(scoped), out),
+        Ok(m) if m.is_file() => visit(rel, &target, options, reports, Visit::Repo(scope), out),
         Ok(m) if m.is_dir() => skip(out, SkipReason::FolderLink),
         Ok(m) => skip(
             out,
@@ -738,9 +747,9 @@ fn walk_error(root: &Path, err: &ignore::Error) -> Skipped {
 }
 
 /// Where a visited file comes from.
-enum Visit {
-    /// The walk of the repository: in scope (`None`), or out of it by a rule.
-    Repo(Option<OutOfScope>),
+enum Visit<'a> {
+    /// The walk of the repository, judged by the scope rules.
+    Repo(&'a Scope),
     /// The report walk of ignored build output.
     Extra,
 }
@@ -754,14 +763,15 @@ fn visit(
     abs: &Path,
     options: &ScanOptions,
     reports: &ReportMatcher,
-    mode: Visit,
+    mode: Visit<'_>,
     out: &mut Collected,
 ) {
     count(options);
-    let (extra, scoped) = match mode {
-        Visit::Repo(s) => (false, s),
+    let (extra, scope) = match mode {
+        Visit::Repo(s) => (false, Some(s)),
         Visit::Extra => (true, None),
     };
+    let scoped = scope.and_then(|s| s.judge(rel));
     let skip = |out: &mut Collected, reason: SkipReason| {
         out.skipped.push(Skipped {
             path: rel.to_string(),
@@ -840,6 +850,7 @@ fn visit(
         }
     };
     let kind = classify(rel, &text);
+    let scoped = scoped.or_else(|| scope.and_then(|s| s.judge_kind(rel, kind)));
     if let Some(o) = scoped
         && !matches!(kind, FileKind::Report(_))
     {

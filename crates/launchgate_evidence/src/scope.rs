@@ -89,6 +89,12 @@ pub struct ScopeRules {
     pub include: Vec<String>,
     /// Globs of files that are out of scope, whatever else applies.
     pub exclude: Vec<String>,
+    /// The service's source folders (`select.source`): Dockerfiles and dependency manifests
+    /// elsewhere are another service's. Empty: all count.
+    pub source: Vec<String>,
+    /// The service's Terraform roots (`select.terraform`): Terraform elsewhere is another
+    /// service's. Empty: all counts.
+    pub terraform: Vec<String>,
 }
 
 impl Default for ScopeRules {
@@ -97,6 +103,8 @@ impl Default for ScopeRules {
             defaults: true,
             include: Vec::new(),
             exclude: Vec::new(),
+            source: Vec::new(),
+            terraform: Vec::new(),
         }
     }
 }
@@ -132,6 +140,8 @@ pub(crate) struct Scope {
     include: GlobSet,
     has_include: bool,
     exclude: Vec<ExcludeGlob>,
+    source: Vec<String>,
+    terraform: Vec<String>,
 }
 
 /// Why a file is out of scope: the folder (ending in `/`) or file that holds the rule, and the
@@ -175,6 +185,26 @@ impl Scope {
             include,
             has_include: !rules.include.is_empty(),
             exclude,
+            source: folders(&rules.source),
+            terraform: folders(&rules.terraform),
+        })
+    }
+
+    /// Whether a classified file is another service's part: a Dockerfile or dependency
+    /// manifest outside `select.source`, Terraform outside `select.terraform`.
+    pub(crate) fn judge_kind(&self, rel: &str, kind: crate::FileKind) -> Option<OutOfScope> {
+        use crate::FileKind;
+        let (folders, what) = match kind {
+            FileKind::Dockerfile | FileKind::Dependencies(_) => (&self.source, "source"),
+            FileKind::Terraform => (&self.terraform, "terraform"),
+            _ => return None,
+        };
+        if folders.is_empty() || folders.iter().any(|f| rel.starts_with(f.as_str())) {
+            return None;
+        }
+        Some(OutOfScope {
+            path: other_part(rel, folders),
+            rule: format!("select.{what}: not this service's"),
         })
     }
 
@@ -197,6 +227,42 @@ impl Scope {
             return None;
         }
         Some(hit)
+    }
+}
+
+/// Folders as prefixes: `/`-separated, without `./`, ending with `/` (`.` is the root).
+fn folders(list: &[String]) -> Vec<String> {
+    list.iter()
+        .map(|f| {
+            let f = f.trim().trim_start_matches("./").trim_end_matches('/');
+            if f.is_empty() || f == "." {
+                String::new()
+            } else {
+                format!("{f}/")
+            }
+        })
+        .collect()
+}
+
+/// The part of the repository `rel` belongs to, seen from the selected folders: the first
+/// folder where its path leaves every selected one (`src/checkoutservice/` for
+/// `src/checkoutservice/go.mod` when `src/adservice/` is selected), or the file itself.
+fn other_part(rel: &str, selected: &[String]) -> String {
+    let common = selected
+        .iter()
+        .map(|f| {
+            rel.split_inclusive('/')
+                .zip(f.split_inclusive('/'))
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| a.len())
+                .sum::<usize>()
+        })
+        .max()
+        .unwrap_or(0);
+    let rest = &rel[common..];
+    match rest.find('/') {
+        Some(i) => format!("{}{}/", &rel[..common], &rest[..i]),
+        None => rel.to_string(),
     }
 }
 
@@ -267,9 +333,9 @@ mod tests {
 
     fn rules(include: &[&str], exclude: &[&str]) -> Scope {
         Scope::new(&ScopeRules {
-            defaults: true,
             include: include.iter().map(ToString::to_string).collect(),
             exclude: exclude.iter().map(ToString::to_string).collect(),
+            ..ScopeRules::default()
         })
         .unwrap()
     }
@@ -342,11 +408,42 @@ mod tests {
     }
 
     #[test]
+    fn select_folders_leave_out_other_services_sources_and_terraform() {
+        let s = Scope::new(&ScopeRules {
+            source: vec!["src/adservice".to_string()],
+            terraform: vec!["./terraform/ads/".to_string()],
+            ..ScopeRules::default()
+        })
+        .unwrap();
+        let deps = crate::FileKind::Dependencies(crate::DepFormat::GoMod);
+        let out = |p: &str, r: &str| Some((p.to_string(), r.to_string()));
+        let j = |rel: &str, k| s.judge_kind(rel, k).map(|o| (o.path, o.rule));
+        assert_eq!(j("src/adservice/build.gradle", deps), None);
+        assert_eq!(
+            j("src/checkoutservice/go.mod", deps),
+            out("src/checkoutservice/", "select.source: not this service's")
+        );
+        assert_eq!(
+            j("package.json", deps),
+            out("package.json", "select.source: not this service's")
+        );
+        assert_eq!(
+            j("src/cart/Dockerfile", crate::FileKind::Dockerfile),
+            out("src/cart/", "select.source: not this service's")
+        );
+        assert_eq!(j("terraform/ads/main.tf", crate::FileKind::Terraform), None);
+        assert_eq!(
+            j("terraform/main.tf", crate::FileKind::Terraform),
+            out("terraform/main.tf", "select.terraform: not this service's")
+        );
+        assert_eq!(j("deploy/app.yaml", crate::FileKind::Kubernetes), None);
+    }
+
+    #[test]
     fn defaults_can_be_turned_off() {
         let s = Scope::new(&ScopeRules {
             defaults: false,
-            include: Vec::new(),
-            exclude: Vec::new(),
+            ..ScopeRules::default()
         })
         .unwrap();
         assert_eq!(judged(&s, "examples/app.yaml"), None);
@@ -355,9 +452,8 @@ mod tests {
     #[test]
     fn a_bad_glob_is_an_error_naming_the_key() {
         let e = Scope::new(&ScopeRules {
-            defaults: true,
-            include: Vec::new(),
             exclude: vec!["a/[b".to_string()],
+            ..ScopeRules::default()
         })
         .unwrap_err();
         assert_eq!(e.key, "exclude");

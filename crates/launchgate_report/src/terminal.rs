@@ -143,13 +143,11 @@ fn scan_lines(o: &mut String, r: &Review, opts: TerminalOptions, width: usize) {
         EXCLUDED_SHOWN
     };
     for e in scan.excluded.iter().take(shown) {
-        let line = format!(
-            "out of scope {} ({} file{}, {})",
-            e.path,
-            e.files,
-            if e.files == 1 { "" } else { "s" },
-            e.rule
-        );
+        let line = match e.files {
+            0 => format!("out of scope in {}: {}", e.path, e.rule),
+            1 => format!("out of scope {} (1 file, {})", e.path, e.rule),
+            n => format!("out of scope {} ({n} files, {})", e.path, e.rule),
+        };
         let _ = writeln!(o, "  {dim}{}{dim:#}", fit(&line, width.saturating_sub(2)));
     }
     if scan.excluded.len() > shown {
