@@ -58,6 +58,10 @@ declare_check! {
     /// A Terraform value that cannot be resolved without running Terraform makes the check
     /// inconclusive unless something else fails.
     ///
+    /// Not applicable with `scope: database` or `scope: infrastructure` when the repository
+    /// deploys no workload (no Kubernetes manifest, Dockerfile or ECS task definition): see
+    /// [scope-aware checks](../scanning.md#scope-aware-checks).
+    ///
     /// ## Why it matters
     /// A container is a process with a few kernel namespaces around it. Privileged mode,
     /// `SYS_ADMIN`, the host's PID or network namespace and host paths each remove one of

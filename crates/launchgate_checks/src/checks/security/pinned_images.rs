@@ -35,6 +35,10 @@ declare_check! {
     /// Which tiers need a digest, not only a tag, is the policy's `image_digest_tiers` (default
     /// `[0]`).
     ///
+    /// Not applicable with `scope: database` or `scope: infrastructure` when the repository
+    /// deploys no workload (no Kubernetes manifest, Dockerfile or ECS task definition): see
+    /// [scope-aware checks](../scanning.md#scope-aware-checks).
+    ///
     /// ## Why it matters
     /// `latest` is whatever was pushed last. Two pods of the same Deployment can run different
     /// code, a node restart can upgrade a service nobody deployed, and a rollback to "the

@@ -27,6 +27,10 @@ declare_check! {
     /// running (`readonlyRootFilesystem = var.readonly` without a default) makes the check
     /// inconclusive unless another container fails.
     ///
+    /// Not applicable with `scope: database` or `scope: infrastructure` when the repository
+    /// deploys no workload (no Kubernetes manifest, Dockerfile or ECS task definition): see
+    /// [scope-aware checks](../scanning.md#scope-aware-checks).
+    ///
     /// ## Why it matters
     /// An attacker who gets code execution in a container with a writable root filesystem can
     /// drop tools, replace binaries and scripts the process will run later, and persist until
