@@ -61,6 +61,15 @@ fn microservices_demo_is_reviewed_without_errors_and_results_are_pinned() {
         scan["files"],
         scan["kinds"]
     );
+    for e in scan["excluded"].as_array().unwrap() {
+        let _ = writeln!(
+            pinned,
+            "out of scope {} ({} files, {})",
+            e["path"].as_str().unwrap(),
+            e["files"],
+            e["rule"].as_str().unwrap()
+        );
+    }
     for c in v["checks"].as_array().unwrap() {
         let _ = writeln!(
             pinned,
