@@ -851,7 +851,10 @@ fn a_product_deploying_a_stack_is_one_service_named_after_the_project() {
     let dir = repo(
         "stack",
         &[
-            ("go.mod", "module github.com/acme/monitoring-stack\n\ngo 1.23\n"),
+            (
+                "go.mod",
+                "module github.com/acme/monitoring-stack\n\ngo 1.23\n",
+            ),
             ("manifests/grafana.yaml", &workload("grafana")),
             ("manifests/operator.yaml", &workload("operator")),
             ("examples/example-app/app.yaml", &workload("example-app")),

@@ -78,7 +78,10 @@ impl ScanOptions {
     /// service's, read for secrets only. The workloads are chosen after the scan
     /// ([`crate::Evidence::select`]).
     #[must_use]
-    pub fn with_selection(mut self, selection: Option<&launchgate_manifest::Selection>) -> ScanOptions {
+    pub fn with_selection(
+        mut self,
+        selection: Option<&launchgate_manifest::Selection>,
+    ) -> ScanOptions {
         if let Some(sel) = selection {
             self.scope.source.clone_from(&sel.source);
             self.scope.terraform.clone_from(&sel.terraform);
@@ -456,11 +459,26 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Evidence, ScanError> {
                 Ok(entry) => match entry.file_type() {
                     Some(t) if t.is_file() => {
                         let rel = relative(root, entry.path());
-                        visit(&rel, entry.path(), options, reports, Visit::Repo(scope), &mut local.out);
+                        visit(
+                            &rel,
+                            entry.path(),
+                            options,
+                            reports,
+                            Visit::Repo(scope),
+                            &mut local.out,
+                        );
                     }
                     Some(t) if t.is_symlink() => {
                         let rel = relative(root, entry.path());
-                        link(root, &rel, entry.path(), options, reports, scope, &mut local.out);
+                        link(
+                            root,
+                            &rel,
+                            entry.path(),
+                            options,
+                            reports,
+                            scope,
+                            &mut local.out,
+                        );
                     }
                     Some(t) if !t.is_dir() => {
                         let rel = relative(root, entry.path());
@@ -747,6 +765,7 @@ fn walk_error(root: &Path, err: &ignore::Error) -> Skipped {
 }
 
 /// Where a visited file comes from.
+#[derive(Clone, Copy)]
 enum Visit<'a> {
     /// The walk of the repository, judged by the scope rules.
     Repo(&'a Scope),

@@ -168,7 +168,9 @@ impl Scope {
             .map_err(|e| bad("include", &rules.include.join(", "), e))?;
         let mut exclude = Vec::new();
         for g in &rules.exclude {
-            let file = compile(g).map_err(|e| bad("exclude", g, e))?.compile_matcher();
+            let file = compile(g)
+                .map_err(|e| bad("exclude", g, e))?
+                .compile_matcher();
             let folder = g
                 .trim_start_matches("./")
                 .strip_suffix("/**")

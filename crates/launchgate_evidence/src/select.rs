@@ -48,10 +48,7 @@ impl Evidence {
                 && let Some(t) = k.workloads[i].links.workload_ref
                 && chosen.get(t).is_some_and(Option::is_none)
             {
-                chosen[t] = Some(format!(
-                    "the pod template of {}",
-                    k.workloads[i].resource()
-                ));
+                chosen[t] = Some(format!("the pod template of {}", k.workloads[i].resource()));
             }
         }
         let mut keep = vec![true; k.objects.len()];

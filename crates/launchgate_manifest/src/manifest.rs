@@ -697,7 +697,10 @@ impl ServiceManifest {
     /// The `scan:` globs and the `select:` entries: compiled, repository-relative, not empty.
     fn validate_scope(&self, at: &Located) -> Vec<ConfigError> {
         let mut errors = Vec::new();
-        for (key, globs) in [("include", &self.scan.include), ("exclude", &self.scan.exclude)] {
+        for (key, globs) in [
+            ("include", &self.scan.include),
+            ("exclude", &self.scan.exclude),
+        ] {
             for (i, g) in globs.iter().enumerate() {
                 let bad = if g.trim().is_empty() {
                     Some("is empty".to_string())
@@ -724,7 +727,12 @@ impl ServiceManifest {
         let Some(sel) = &self.select else {
             return errors;
         };
-        if sel.workloads.is_empty() && sel.labels.is_empty() && sel.images.is_empty() && sel.source.is_empty() && sel.terraform.is_empty() {
+        if sel.workloads.is_empty()
+            && sel.labels.is_empty()
+            && sel.images.is_empty()
+            && sel.source.is_empty()
+            && sel.terraform.is_empty()
+        {
             errors.push(
                 at.error_at("/select", "`select` names none of the service's parts")
                     .help("name its workloads, labels, images, source folders or Terraform roots, e.g. `select: {workloads: [Deployment/adservice], source: [src/adservice/]}`, or remove the section to review the whole repository"),
@@ -734,16 +742,22 @@ impl ServiceManifest {
             let parts: Vec<&str> = w.split('/').collect();
             if w.trim().is_empty() || parts.len() > 2 || parts.iter().any(|p| p.trim().is_empty()) {
                 errors.push(
-                    at.error_at_value(&format!("/select/workloads/{i}"), format!("`{w}` is not a workload"))
-                        .help("write `Kind/name` (`Deployment/adservice`) or the name alone"),
+                    at.error_at_value(
+                        &format!("/select/workloads/{i}"),
+                        format!("`{w}` is not a workload"),
+                    )
+                    .help("write `Kind/name` (`Deployment/adservice`) or the name alone"),
                 );
             }
         }
         for (i, set) in sel.labels.iter().enumerate() {
             if set.is_empty() {
                 errors.push(
-                    at.error_at_value(&format!("/select/labels/{i}"), "an empty label set selects every workload")
-                        .help("name at least one label, e.g. `{app: adservice}`, or remove the entry"),
+                    at.error_at_value(
+                        &format!("/select/labels/{i}"),
+                        "an empty label set selects every workload",
+                    )
+                    .help("name at least one label, e.g. `{app: adservice}`, or remove the entry"),
                 );
             }
         }
@@ -756,8 +770,11 @@ impl ServiceManifest {
             for (i, d) in dirs.iter().enumerate() {
                 if d.trim().is_empty() || d.starts_with('/') || d.split('/').any(|p| p == "..") {
                     errors.push(
-                        at.error_at_value(&format!("/select/{key}/{i}"), format!("`{d}` is not a folder of the repository"))
-                            .help("write a repository-relative folder such as `src/adservice/`"),
+                        at.error_at_value(
+                            &format!("/select/{key}/{i}"),
+                            format!("`{d}` is not a folder of the repository"),
+                        )
+                        .help("write a repository-relative folder such as `src/adservice/`"),
                     );
                 }
             }

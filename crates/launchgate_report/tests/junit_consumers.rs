@@ -55,7 +55,9 @@ fn junit_lists_what_the_review_left_out_and_chose_as_first_suite_properties() {
     let props: Vec<&str> = xml
         .lines()
         .map(str::trim)
-        .filter(|l| l.contains("name=\"launchgate.excluded\"") || l.contains("name=\"launchgate.choice\""))
+        .filter(|l| {
+            l.contains("name=\"launchgate.excluded\"") || l.contains("name=\"launchgate.choice\"")
+        })
         .collect();
     assert_eq!(
         props,

@@ -115,7 +115,10 @@ fn what_the_review_left_out_is_a_valid_run_property_with_prefixed_paths() {
         })
     );
     // Without exclusions or choices the property is absent.
-    assert_eq!(sarif("payment-service")["runs"][0]["properties"].get("scope"), None);
+    assert_eq!(
+        sarif("payment-service")["runs"][0]["properties"].get("scope"),
+        None
+    );
 }
 
 #[test]

@@ -63,7 +63,11 @@ fn terminal_counts_them_and_lists_the_groups() {
         .lines()
         .filter(|l| l.contains("out of scope") || l.starts_with("  service:"))
         .collect();
-    assert!(lines[0].starts_with("scanned ") && lines[0].ends_with(" · 13 out of scope"), "{}", lines[0]);
+    assert!(
+        lines[0].starts_with("scanned ") && lines[0].ends_with(" · 13 out of scope"),
+        "{}",
+        lines[0]
+    );
     assert_eq!(
         &lines[1..],
         [
@@ -73,7 +77,10 @@ fn terminal_counts_them_and_lists_the_groups() {
             "  out of scope src/cart/ (1 file, select.source: not this service's)",
         ]
     );
-    let none = plain(&render_terminal(&review("payment-service"), TerminalOptions::default()));
+    let none = plain(&render_terminal(
+        &review("payment-service"),
+        TerminalOptions::default(),
+    ));
     assert!(!none.contains("out of scope"));
 }
 
@@ -99,5 +106,8 @@ fn html_has_a_table_of_what_was_left_out() {
     assert!(html.contains(
         "<tr><th scope=\"row\"><code>examples/</code></th><td>12</td><td>default: examples</td></tr>"
     ));
-    assert!(html.contains("not this service&#39;s") || html.contains("not this service&#x27;s"), "apostrophes are escaped");
+    assert!(
+        html.contains("not this service&#39;s") || html.contains("not this service&#x27;s"),
+        "apostrophes are escaped"
+    );
 }

@@ -768,7 +768,7 @@ pub(crate) struct Candidate {
 /// per-service source folders).
 pub(crate) fn services(evidence: &Evidence) -> Vec<Candidate> {
     let mut folders: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
-    for d in evidence.dockerfiles.iter() {
+    for d in &evidence.dockerfiles {
         let segs: Vec<&str> = d.path.split('/').collect();
         if segs.len() >= 3 && SERVICE_ROOTS.contains(&segs[0]) {
             folders
