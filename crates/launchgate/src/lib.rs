@@ -604,8 +604,14 @@ pub(crate) fn review(args: &CheckArgs) -> Result<(Review, Loaded), Failure> {
             ..ScanOptions::default()
         }
         .with_report_locations(&manifest.reports)
-        .with_deploy(manifest.deploy.as_ref());
-        progress::scan(root, &options, &files, args.quiet, args.verbose)?
+        .with_deploy(manifest.deploy.as_ref())
+        .with_scan_section(&manifest.scan)
+        .with_selection(manifest.select.as_ref());
+        let evidence = progress::scan(root, &options, &files, args.quiet, args.verbose)?;
+        match &manifest.select {
+            Some(selection) => evidence.select(selection),
+            None => evidence,
+        }
     };
     let measurement_changes =
         measure::changes(root, ledger.last_figures.as_ref(), &evidence, policy);

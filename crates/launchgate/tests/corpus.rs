@@ -111,6 +111,15 @@ fn pinned(v: &Value) -> String {
         scan["files"],
         scan["kinds"]
     );
+    for e in scan["excluded"].as_array().unwrap() {
+        let _ = writeln!(
+            pinned,
+            "out of scope {} ({} files, {})",
+            e["path"].as_str().unwrap(),
+            e["files"],
+            e["rule"].as_str().unwrap()
+        );
+    }
     for c in v["checks"].as_array().unwrap() {
         let _ = writeln!(
             pinned,
@@ -145,4 +154,159 @@ fn microservices_demo_manifests_are_reviewed_without_errors_and_results_are_pinn
     assert_eq!(v["scan"]["skipped"], Value::Array(vec![]));
     assert_eq!(v["scan"]["not_evaluated"], Value::Array(vec![]));
     insta::assert_snapshot!("microservices-demo", pinned(&v));
+}
+
+/// A corpus repository of `../shared/corpora/repos/`; `None` (skip) when it is absent, except
+/// in CI, where it must be there.
+fn corpus_repo(name: &str) -> Option<std::path::PathBuf> {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = here.join("../../../shared/corpora/repos").join(name);
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "corpus {} is absent, and CI must have it",
+        dir.display()
+    );
+    eprintln!("skipped: corpus {} is absent", dir.display());
+    None
+}
+
+fn review_json(repo: &Path, manifest: &str) -> Value {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::cargo_bin("launchgate")
+        .unwrap()
+        .env(
+            "LAUNCHGATE_STORE",
+            "/nonexistent/launchgate-tests/ledger.db",
+        )
+        .current_dir(here)
+        .arg("check")
+        .arg(repo)
+        .arg("--manifest")
+        .arg(manifest)
+        .args(["--format", "json", "--today", "2026-11-22"])
+        .output()
+        .unwrap();
+    assert_ne!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn check<'a>(v: &'a Value, id: &str) -> &'a Value {
+    v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap()
+}
+
+/// `ID path` for every finding, but SEC-001's: a committed secret is reported wherever it
+/// sits, out of scope included.
+fn finding_paths(v: &Value) -> Vec<String> {
+    v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["id"] != "SEC-001")
+        .flat_map(|c| {
+            let id = c["id"].as_str().unwrap().to_string();
+            c["findings"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(move |f| f["location"]["path"].as_str().map(|p| format!("{id} {p}")))
+        })
+        .collect()
+}
+
+#[test]
+fn kube_prometheus_examples_and_tests_are_out_of_scope_and_its_runbooks_pass() {
+    let Some(repo) = corpus_repo("kube-prometheus") else {
+        return;
+    };
+    let v = review_json(&repo, "tests/data/kube-prometheus.launchgate.yaml");
+    assert_eq!(
+        v["scan"]["excluded"],
+        serde_json::json!([
+            {"path": "examples/", "rule": "default: examples", "files": 72},
+            {"path": "tests/", "rule": "default: tests", "files": 8},
+        ])
+    );
+    let stray: Vec<String> = finding_paths(&v)
+        .into_iter()
+        .filter(|p| {
+            let path = p.split_once(' ').map_or("", |(_, p)| p);
+            // The manifest's own path (tests/data/...) is not the repository's.
+            path != v["manifest"] && (path.starts_with("examples/") || path.starts_with("tests/"))
+        })
+        .collect();
+    assert_eq!(stray, Vec::<String>::new());
+    // Every real alert links a runbook; only examples/existingrule.yaml did not.
+    assert_eq!(check(&v, "RUN-001")["status"], "pass");
+    // Receivers that reach nobody are still found, in the real Alertmanager config.
+    let obs9 = check(&v, "OBS-009");
+    assert_ne!(obs9["status"], "pass");
+    assert!(
+        obs9["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|f| f["related"].as_array().cloned().unwrap_or_default())
+            .any(|r| r["path"] == "manifests/alertmanager-secret.yaml"),
+        "{obs9}"
+    );
+}
+
+#[test]
+fn one_service_of_microservices_demo_is_judged_on_its_own_parts() {
+    let Some(repo) = corpus_repo("microservices-demo") else {
+        return;
+    };
+    let v = review_json(&repo, "tests/data/adservice.launchgate.yaml");
+    // No finding about another service's workload.
+    for c in v["checks"].as_array().unwrap() {
+        for f in c["findings"].as_array().into_iter().flatten() {
+            if let Some(r) = f["resource"].as_str() {
+                assert!(
+                    !r.starts_with("Deployment/") || r.starts_with("Deployment/adservice"),
+                    "{}: {r}",
+                    c["id"]
+                );
+            }
+        }
+    }
+    let excluded = v["scan"]["excluded"].as_array().unwrap();
+    for other in ["src/cartservice/", "src/checkoutservice/", "src/frontend/"] {
+        assert!(
+            excluded
+                .iter()
+                .any(|e| e["path"] == other && e["rule"] == "select.source: not this service's"),
+            "{other}"
+        );
+    }
+    assert!(
+        excluded
+            .iter()
+            .any(|e| e["path"] == "kubernetes-manifests/cartservice.yaml"
+                && e["rule"] == "select: not this service's"
+                && e["files"] == 1)
+    );
+    assert_eq!(
+        v["scan"]["choices"],
+        serde_json::json!([
+            {"subject": "service", "chosen": "src/adservice/", "why": "manifest select.source"},
+            {"subject": "service", "chosen": "Deployment/adservice", "why": "manifest select.workloads: Deployment/adservice"},
+        ])
+    );
+    // adservice is Java: no Go metrics library of another service is credited to it.
+    let obs4 = check(&v, "OBS-004").to_string();
+    assert!(!obs4.contains("go.mod"), "{obs4}");
 }

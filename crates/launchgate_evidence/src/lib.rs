@@ -29,7 +29,9 @@ pub mod prometheus;
 mod read;
 pub mod reports;
 mod scan;
+pub mod scope;
 pub mod secrets;
+mod select;
 mod source;
 pub mod terraform;
 pub mod yaml;
@@ -39,6 +41,7 @@ pub use scan::{
     DEFAULT_MAX_FILE_SIZE, DEFAULT_REPORT_GLOBS, IGNORE_FILE, ReportGlob, ReportGroup, ScanError,
     ScanOptions, scan,
 };
+pub use scope::{DEFAULT_RULES, DefaultRule, ScopeRules};
 pub use source::{Loc, Located, Source};
 
 /// What the scan found. Empty when no repository was scanned.

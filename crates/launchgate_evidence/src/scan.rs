@@ -15,6 +15,7 @@ use launchgate_manifest::{DeploySection, ReportLocations};
 use crate::classify::{FileKind, ReportFormat, classify};
 use crate::deploy::{self, HelmTemplateFacts, KubeInputs, Plan, Render};
 use crate::read::{self, Decoded, Opened};
+use crate::scope::{self, OutOfScope, Scope, ScopeRules};
 use crate::source::{Loc, Source};
 use crate::{
     Evidence, EvidenceError, NotEvaluated, ScannedFile, SkipReason, Skipped, alertmanager, ci,
@@ -49,6 +50,9 @@ pub struct ScanOptions {
     pub deploy: Option<DeploySection>,
     /// Which renderers (`kubectl kustomize`, `kustomize build`, `helm template`) may run.
     pub render: Render,
+    /// Which files are in scope (the manifest's `scan:` section): out-of-scope files are read
+    /// by the secret scanner only, and listed in `Evidence::scope`.
+    pub scope: ScopeRules,
 }
 
 impl Default for ScanOptions {
@@ -61,11 +65,37 @@ impl Default for ScanOptions {
             progress: None,
             deploy: None,
             render: Render::Auto,
+            scope: ScopeRules::default(),
         }
     }
 }
 
 impl ScanOptions {
+    /// These options with the manifest's `scan:` section as scope rules.
+    #[must_use]
+    pub fn with_scan_section(mut self, section: &launchgate_manifest::ScanSection) -> ScanOptions {
+        self.scope.defaults = section.defaults;
+        self.scope.include.clone_from(&section.include);
+        self.scope.exclude.clone_from(&section.exclude);
+        self
+    }
+
+    /// These options with the folders of the manifest's `select:` (source folders and
+    /// Terraform roots): Dockerfiles, dependency manifests and Terraform elsewhere are another
+    /// service's, read for secrets only. The workloads are chosen after the scan
+    /// ([`crate::Evidence::select`]).
+    #[must_use]
+    pub fn with_selection(
+        mut self,
+        selection: Option<&launchgate_manifest::Selection>,
+    ) -> ScanOptions {
+        if let Some(sel) = selection {
+            self.scope.source.clone_from(&sel.source);
+            self.scope.terraform.clone_from(&sel.terraform);
+        }
+        self
+    }
+
     /// These options with the manifest's report globs added.
     #[must_use]
     pub fn with_report_locations(mut self, locations: &ReportLocations) -> ScanOptions {
@@ -300,6 +330,9 @@ fn prefix_possible(glob: &[Option<GlobMatcher>], dir: &[&str]) -> bool {
 pub enum ScanError {
     #[error("{path}: not a directory (give the repository root)")]
     NotADirectory { path: PathBuf },
+    /// A glob of the manifest's `scan:` section does not compile.
+    #[error(transparent)]
+    Scope(#[from] scope::BadGlob),
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -330,6 +363,7 @@ struct Collected {
     helm_facts: Vec<HelmTemplateFacts>,
     /// Charts' `values.yaml` files, by path.
     helm_values: Vec<(String, yaml::Node)>,
+    out_of_scope: Vec<OutOfScope>,
 }
 
 impl Collected {
@@ -353,6 +387,7 @@ impl Collected {
         self.reports.append(&mut other.reports);
         self.helm_facts.append(&mut other.helm_facts);
         self.helm_values.append(&mut other.helm_values);
+        self.out_of_scope.append(&mut other.out_of_scope);
     }
 }
 
@@ -375,6 +410,7 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Evidence, ScanError> {
     })?;
     let root = canonical.as_path();
     let mut setup_errors = Vec::new();
+    let scope = Scope::new(&options.scope)?;
     let reports = ReportMatcher::new(options, &mut setup_errors);
     let total = Mutex::new(Collected {
         errors: setup_errors,
@@ -434,6 +470,7 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Evidence, ScanError> {
     builder.build_parallel().run(|| {
         let total = &total;
         let reports = &reports;
+        let scope = &scope;
         let mut local = Local {
             out: Collected::default(),
             total,
@@ -443,11 +480,26 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Evidence, ScanError> {
                 Ok(entry) => match entry.file_type() {
                     Some(t) if t.is_file() => {
                         let rel = relative(root, entry.path());
-                        visit(&rel, entry.path(), options, reports, false, &mut local.out);
+                        visit(
+                            &rel,
+                            entry.path(),
+                            options,
+                            reports,
+                            Visit::Repo(scope),
+                            &mut local.out,
+                        );
                     }
                     Some(t) if t.is_symlink() => {
                         let rel = relative(root, entry.path());
-                        link(root, &rel, entry.path(), options, reports, &mut local.out);
+                        link(
+                            root,
+                            &rel,
+                            entry.path(),
+                            options,
+                            reports,
+                            scope,
+                            &mut local.out,
+                        );
                     }
                     Some(t) if !t.is_dir() => {
                         let rel = relative(root, entry.path());
@@ -483,6 +535,7 @@ fn link(
     abs: &Path,
     options: &ScanOptions,
     reports: &ReportMatcher,
+    scope: &Scope,
     out: &mut Collected,
 ) {
     let skip = |out: &mut Collected, reason: SkipReason| {
@@ -511,7 +564,7 @@ fn link(
         return skip(out, SkipReason::OutsideRepository);
     }
     match fs::metadata(&target) {
-        Ok(m) if m.is_file() => visit(rel, &target, options, reports, false, out),
+        Ok(m) if m.is_file() => visit(rel, &target, options, reports, Visit::Repo(scope), out),
         Ok(m) if m.is_dir() => skip(out, SkipReason::FolderLink),
         Ok(m) => skip(
             out,
@@ -638,7 +691,7 @@ fn walk_reports(root: &Path, options: &ScanOptions, reports: &ReportMatcher, out
     }
     found.sort();
     for (rel, abs) in found {
-        visit(&rel, &abs, options, reports, true, out);
+        visit(&rel, &abs, options, reports, Visit::Extra, out);
     }
 }
 
@@ -761,7 +814,12 @@ fn assemble(root: &Path, options: &ScanOptions, mut c: Collected) -> Evidence {
         docs: docs::assemble(&c.docs),
         dashboards,
         reports: reports::assemble(&c.reports),
-        scope,
+        scope: {
+            let mut scope = scope;
+            scope.excluded.extend(scope::group(c.out_of_scope));
+            scope.excluded.sort();
+            scope
+        },
     }
 }
 
@@ -803,18 +861,33 @@ fn walk_error(root: &Path, err: &ignore::Error) -> Skipped {
     }
 }
 
-/// Reads, classifies and parses one file. `extra` files come from the report walk: they are
+/// Where a visited file comes from.
+#[derive(Clone, Copy)]
+enum Visit<'a> {
+    /// The walk of the repository, judged by the scope rules.
+    Repo(&'a Scope),
+    /// The report walk of ignored build output.
+    Extra,
+}
+
+/// Reads, classifies and parses one file. `Extra` files come from the report walk: they are
 /// kept only when they are reports, and are not secret-scanned (they are build output, not
-/// the repository's content).
+/// the repository's content). Out-of-scope files are scanned for secrets and nothing else,
+/// except reports, which are read wherever they are (tests write them into test folders).
 fn visit(
     rel: &str,
     abs: &Path,
     options: &ScanOptions,
     reports: &ReportMatcher,
-    extra: bool,
+    mode: Visit<'_>,
     out: &mut Collected,
 ) {
     count(options);
+    let (extra, scope) = match mode {
+        Visit::Repo(s) => (false, Some(s)),
+        Visit::Extra => (true, None),
+    };
+    let scoped = scope.and_then(|s| s.judge(rel));
     let skip = |out: &mut Collected, reason: SkipReason| {
         out.skipped.push(Skipped {
             path: rel.to_string(),
@@ -856,6 +929,9 @@ fn visit(
             return match read::stream_secrets(&path, io::Cursor::new(head).chain(rest)) {
                 Ok((found, size, _)) => {
                     out.secrets.extend(found);
+                    if let Some(o) = scoped {
+                        return out.out_of_scope.push(o);
+                    }
                     skip(
                         out,
                         SkipReason::TooLarge {
@@ -878,6 +954,9 @@ fn visit(
                 out.secrets
                     .extend(secrets::scan(&Source::new(path, shown), None));
             }
+            if let Some(o) = scoped {
+                return out.out_of_scope.push(o);
+            }
             return skip(
                 out,
                 SkipReason::Binary {
@@ -887,6 +966,18 @@ fn visit(
         }
     };
     let kind = classify(rel, &text);
+    let scoped = scoped.or_else(|| scope.and_then(|s| s.judge_kind(rel, kind)));
+    if let Some(o) = scoped
+        && !matches!(kind, FileKind::Report(_))
+    {
+        // Secrets only: a committed secret leaks wherever it sits. Kubernetes Secret data is
+        // found in the YAML tree, when the file loads.
+        let src = Source::new(path, text);
+        let docs = kind.is_yaml().then(|| yaml::load_all(&src).ok()).flatten();
+        out.secrets.extend(secrets::scan(&src, docs.as_deref()));
+        out.out_of_scope.push(o);
+        return;
+    }
     if let Some(glob) = reports.declared_for(rel) {
         let fits = matches!(kind, FileKind::Report(f) if glob.group.accepts(f));
         if !fits {

@@ -25,7 +25,7 @@ pub use governance::{
 };
 pub use manifest::{
     AlertSelection, Backoff, DataClass, Dependency, DependencyKind, Exposure, LatencyTarget,
-    ReportLocations, Scope, ServiceManifest, Slo, SloKind, Stage,
+    ReportLocations, ScanSection, Scope, Selection, ServiceManifest, Slo, SloKind, Stage,
 };
 pub use policy::{
     BASELINE_FIGURES, BaselineNote, CheckOptions, CheckOverride, CheckOverrideResolved,

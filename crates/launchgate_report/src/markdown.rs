@@ -430,6 +430,36 @@ fn scan_section(o: &mut String, r: &Review) {
             );
         }
     }
+    if !scan.choices.is_empty() {
+        let _ = writeln!(o, "\nWhat the review took:\n");
+        for c in &scan.choices {
+            let _ = writeln!(
+                o,
+                "- {}: {} ({})",
+                cell(&c.subject),
+                cell(&code(&c.chosen)),
+                cell(&c.why)
+            );
+        }
+    }
+    if !scan.excluded.is_empty() {
+        let _ = writeln!(
+            o,
+            "\n{} files out of scope (read for secrets only):\n",
+            scan.excluded_files()
+        );
+        let _ = writeln!(o, "| Out of scope | Files | Rule |");
+        let _ = writeln!(o, "|--------------|------:|------|");
+        for e in &scan.excluded {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} |",
+                cell(&code(&e.path)),
+                e.files,
+                cell(&e.rule)
+            );
+        }
+    }
 }
 
 fn trim(v: f64) -> String {

@@ -104,6 +104,9 @@ fn fit(s: &str, max: usize) -> String {
     out
 }
 
+/// Out-of-scope paths the terminal lists without `--verbose`.
+const EXCLUDED_SHOWN: usize = 8;
+
 /// The scan in a line, then what could not be read or evaluated: never lost silently.
 fn scan_lines(o: &mut String, r: &Review, opts: TerminalOptions, width: usize) {
     let dim = Style::new().effects(Effects::DIMMED);
@@ -129,7 +132,35 @@ fn scan_lines(o: &mut String, r: &Review, opts: TerminalOptions, width: usize) {
     if !scan.not_evaluated.is_empty() {
         parts.push(format!("{} not evaluated", scan.not_evaluated.len()));
     }
+    let out = scan.excluded_files();
+    if out > 0 {
+        parts.push(format!("{out} out of scope"));
+    }
     let _ = writeln!(o, "{dim}{}{dim:#}", parts.join(" · "));
+    for c in &scan.choices {
+        let line = format!("{}: {} ({})", c.subject, c.chosen, c.why);
+        let _ = writeln!(o, "  {dim}{}{dim:#}", fit(&line, width.saturating_sub(2)));
+    }
+    let shown = if opts.verbose {
+        scan.excluded.len()
+    } else {
+        EXCLUDED_SHOWN
+    };
+    for e in scan.excluded.iter().take(shown) {
+        let line = match e.files {
+            0 => format!("out of scope in {}: {}", e.path, e.rule),
+            1 => format!("out of scope {} (1 file, {})", e.path, e.rule),
+            n => format!("out of scope {} ({n} files, {})", e.path, e.rule),
+        };
+        let _ = writeln!(o, "  {dim}{}{dim:#}", fit(&line, width.saturating_sub(2)));
+    }
+    if scan.excluded.len() > shown {
+        let _ = writeln!(
+            o,
+            "  {dim}... and {} more out-of-scope paths (--verbose or --format json lists them){dim:#}",
+            scan.excluded.len() - shown
+        );
+    }
     for e in &scan.errors {
         let line = format!("parse error {}: {}", e.location, e.message);
         let _ = writeln!(o, "  {warn}{}{warn:#}", fit(&line, width.saturating_sub(2)));

@@ -463,6 +463,54 @@ impl Kubernetes {
         links::pick(&self.roles, &w.links.roles)
     }
 
+    /// Keeps only the objects whose `keep` entry is true (and the typed items of them),
+    /// renumbering object indices and linking the workloads again.
+    pub(crate) fn retain_objects(&mut self, keep: &[bool]) {
+        let mut new_index = Vec::with_capacity(self.objects.len());
+        let mut next = 0;
+        for i in 0..self.objects.len() {
+            new_index.push(next);
+            if keep.get(i).copied().unwrap_or(true) {
+                next += 1;
+            }
+        }
+        let kept = |i: usize| keep.get(i).copied().unwrap_or(true);
+        macro_rules! renumber {
+            ($($field:ident),*) => {$(
+                self.$field.retain(|item| kept(item.object));
+                for item in &mut self.$field {
+                    item.object = new_index[item.object];
+                }
+            )*};
+        }
+        renumber!(
+            workloads,
+            services,
+            ingresses,
+            hpas,
+            pdbs,
+            network_policies,
+            service_accounts,
+            roles,
+            role_bindings,
+            monitors,
+            destination_rules,
+            peer_authentications,
+            virtual_services,
+            scaled_objects,
+            canaries,
+            velero_schedules,
+            config_maps,
+            limit_ranges
+        );
+        let mut i = 0;
+        self.objects.retain(|_| {
+            i += 1;
+            kept(i - 1)
+        });
+        links::link(self);
+    }
+
     /// Appends another file's items, shifting their object indices.
     fn absorb(&mut self, mut other: Kubernetes) {
         let offset = self.objects.len();

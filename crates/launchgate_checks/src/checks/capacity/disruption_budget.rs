@@ -36,6 +36,10 @@ declare_check! {
     /// Not applicable when the workloads are all single-replica (nothing to keep available
     /// while one pod moves), DaemonSets or batch, or when the service runs on ECS only.
     ///
+    /// Not applicable with `scope: database` or `scope: infrastructure` when the repository
+    /// deploys no workload (no Kubernetes manifest, Compose file, Dockerfile or ECS task definition): see
+    /// [scope-aware checks](../scanning.md#scope-aware-checks).
+    ///
     /// ## Why it matters
     /// Node upgrades, autoscaler scale-downs and spot reclaims evict pods voluntarily. Without
     /// a budget, a drain may evict every replica at once, and the service goes down during

@@ -65,6 +65,10 @@ declare_check! {
     /// (the orchestrator's probes are somewhere else), and `HEALTHCHECK NONE` in the image
     /// that runs fails at that line.
     ///
+    /// Not applicable with `scope: database` or `scope: infrastructure` when the repository
+    /// deploys no workload (no Kubernetes manifest, Compose file, Dockerfile or ECS task definition): see
+    /// [scope-aware checks](../scanning.md#scope-aware-checks).
+    ///
     /// ## Why it matters
     /// Without a readiness probe, a pod receives traffic the moment its process starts, before
     /// caches are warm and connections open, and keeps receiving it while it is overloaded or

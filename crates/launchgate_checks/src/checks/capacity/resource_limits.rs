@@ -44,6 +44,10 @@ declare_check! {
     /// and memory (task `memory`, or container `memory` / `memoryReservation`). A value
     /// Terraform only knows at apply time is never taken as set: the check is inconclusive.
     ///
+    /// Not applicable with `scope: database` or `scope: infrastructure` when the repository
+    /// deploys no workload (no Kubernetes manifest, Compose file, Dockerfile or ECS task definition): see
+    /// [scope-aware checks](../scanning.md#scope-aware-checks).
+    ///
     /// ## Why it matters
     /// Requests are what the scheduler places pods by: a pod without them lands on a node
     /// that cannot feed it, and is the first evicted when the node runs short. A container

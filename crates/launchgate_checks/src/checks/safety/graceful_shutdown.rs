@@ -44,6 +44,10 @@ declare_check! {
     /// Not verified yet: the SIGTERM handler in the service's code (source-code evidence comes
     /// later). A pass is proven from the manifests alone.
     ///
+    /// Not applicable with `scope: database` or `scope: infrastructure` when the repository
+    /// deploys no workload (no Kubernetes manifest, Compose file, Dockerfile or ECS task definition): see
+    /// [scope-aware checks](../scanning.md#scope-aware-checks).
+    ///
     /// ## Why it matters
     /// On every deploy, scale-down and node drain, Kubernetes sends SIGTERM while the
     /// endpoint is still being removed from Services and load balancers. A process that exits

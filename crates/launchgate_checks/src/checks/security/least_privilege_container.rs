@@ -62,6 +62,10 @@ declare_check! {
     /// `privileged`, `security_opt: [no-new-privileges:true]`, `cap_drop: [ALL]`, `cap_add`,
     /// and `network_mode`, `pid` or `ipc` set to `host`.
     ///
+    /// Not applicable with `scope: database` or `scope: infrastructure` when the repository
+    /// deploys no workload (no Kubernetes manifest, Compose file, Dockerfile or ECS task definition): see
+    /// [scope-aware checks](../scanning.md#scope-aware-checks).
+    ///
     /// ## Why it matters
     /// A container is a process with a few kernel namespaces around it. Privileged mode,
     /// `SYS_ADMIN`, the host's PID or network namespace and host paths each remove one of

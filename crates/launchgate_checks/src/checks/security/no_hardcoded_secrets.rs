@@ -130,10 +130,17 @@ impl Evaluate for NoHardcodedSecrets {
                 )
             })
             .count();
+        // Out-of-scope files and other services' parts are read for secrets all the same.
+        let out_of_scope: usize = ev.scope.excluded.iter().map(|e| e.files).sum();
+        let read = ev.files.len() + out_of_scope;
         let mut evidence = vec![Finding::new(format!(
-            "no secrets found in {} text file{}{}",
-            ev.files.len(),
-            if ev.files.len() == 1 { "" } else { "s" },
+            "no secrets found in {read} text file{}{}{}",
+            if read == 1 { "" } else { "s" },
+            if out_of_scope > 0 {
+                format!(" ({out_of_scope} of them out of scope, read for secrets only)")
+            } else {
+                String::new()
+            },
             if streamed > 0 {
                 format!(
                     " (and {streamed} file{} over the size limit, scanned for secrets only)",

@@ -60,6 +60,10 @@ declare_check! {
     /// POLICY, ROTATION, LOCATION, MOUNT, PREFIX, ISSUER, AUDIENCE, SCOPE(S), REGION, PROVIDER,
     /// STORE, KEY_ID.
     ///
+    /// Not applicable with `scope: database` or `scope: infrastructure` when the repository
+    /// deploys no workload (no Kubernetes manifest, Compose file, Dockerfile or ECS task definition): see
+    /// [scope-aware checks](../scanning.md#scope-aware-checks).
+    ///
     /// ## Why it matters
     /// A literal in a manifest or task definition is a secret in Git history forever, in every
     /// clone, fork and CI log, and in the cluster's or AWS account's configuration where anyone

@@ -48,6 +48,10 @@ declare_check! {
     /// A `USER` or `user` given by a variable (`USER ${APP_UID}`, `user = var.uid` without a
     /// default) cannot be judged: the check is then inconclusive unless another container fails.
     ///
+    /// Not applicable with `scope: database` or `scope: infrastructure` when the repository
+    /// deploys no workload (no Kubernetes manifest, Compose file, Dockerfile or ECS task definition): see
+    /// [scope-aware checks](../scanning.md#scope-aware-checks).
+    ///
     /// ## Why it matters
     /// A process running as root inside a container is one kernel or runtime bug away from
     /// root on the node, can write anywhere in its image, and makes every file-permission

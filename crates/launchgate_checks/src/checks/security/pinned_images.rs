@@ -49,6 +49,10 @@ declare_check! {
     /// variable that neither defines nor defaults cannot be resolved and makes the check
     /// inconclusive unless another image fails.
     ///
+    /// Not applicable with `scope: database` or `scope: infrastructure` when the repository
+    /// deploys no workload (no Kubernetes manifest, Compose file, Dockerfile or ECS task definition): see
+    /// [scope-aware checks](../scanning.md#scope-aware-checks).
+    ///
     /// ## Why it matters
     /// `latest` is whatever was pushed last. Two pods of the same Deployment can run different
     /// code, a node restart can upgrade a service nobody deployed, and a rollback to "the

@@ -30,6 +30,10 @@ declare_check! {
     /// Docker Compose services are judged on `read_only: true` (a long-running service, like a
     /// Deployment's container); a `tmpfs` mount gives it writable scratch space.
     ///
+    /// Not applicable with `scope: database` or `scope: infrastructure` when the repository
+    /// deploys no workload (no Kubernetes manifest, Compose file, Dockerfile or ECS task definition): see
+    /// [scope-aware checks](../scanning.md#scope-aware-checks).
+    ///
     /// ## Why it matters
     /// An attacker who gets code execution in a container with a writable root filesystem can
     /// drop tools, replace binaries and scripts the process will run later, and persist until
