@@ -267,7 +267,16 @@ pub fn render_terminal(r: &Review, opts: TerminalOptions) -> String {
                 Status::Pass if opts.verbose => c.evidence.iter().collect(),
                 _ => Vec::new(),
             };
-            for f in show {
+            // Findings that say the same thing about different subjects (139 alerts routed to
+            // one silent receiver) are one problem: its first finding, then the others folded
+            // into a countable line. --verbose lists every one.
+            let groups = if opts.verbose {
+                show.iter().map(|f| vec![*f]).collect()
+            } else {
+                group_alike(&show)
+            };
+            for group in groups {
+                let Some(&f) = group.first() else { continue };
                 let loc = f
                     .location
                     .as_ref()
@@ -287,6 +296,14 @@ pub fn render_terminal(r: &Review, opts: TerminalOptions) -> String {
                 }
                 for rel in &f.related {
                     let _ = writeln!(o, "{indent}{dim}  see {rel}{dim:#}");
+                }
+                if group.len() > 1 {
+                    let line = folded(&group[1..]);
+                    let _ = writeln!(
+                        o,
+                        "{indent}{dim}  {}{dim:#}",
+                        fit(&line, width.saturating_sub(10))
+                    );
                 }
             }
         }
@@ -323,6 +340,74 @@ pub fn render_terminal(r: &Review, opts: TerminalOptions) -> String {
         );
     }
     o
+}
+
+/// The smallest group worth folding: fewer alike findings are listed one by one.
+const FOLD_AT: usize = 4;
+
+/// What makes findings alike: the message with its first code span (the subject: an alert,
+/// a container, a dependency) taken out, and the places it refers to.
+fn alike_key(f: &launchgate_core::Finding) -> (String, Vec<String>) {
+    let m = &f.message;
+    let key = match m
+        .find('`')
+        .and_then(|a| m[a + 1..].find('`').map(|b| (a, a + 1 + b)))
+    {
+        Some((a, b)) => format!("{}`…`{}", &m[..a], &m[b + 1..]),
+        None => m.clone(),
+    };
+    (key, f.related.iter().map(ToString::to_string).collect())
+}
+
+/// Findings in groups of alike ones, in the order of each group's first finding; groups
+/// smaller than [`FOLD_AT`] are split back into single findings.
+fn group_alike<'a>(
+    show: &[&'a launchgate_core::Finding],
+) -> Vec<Vec<&'a launchgate_core::Finding>> {
+    let mut order: Vec<(String, Vec<String>)> = Vec::new();
+    let mut groups: std::collections::HashMap<
+        (String, Vec<String>),
+        Vec<&launchgate_core::Finding>,
+    > = std::collections::HashMap::new();
+    for f in show {
+        let k = alike_key(f);
+        if !groups.contains_key(&k) {
+            order.push(k.clone());
+        }
+        groups.entry(k).or_default().push(f);
+    }
+    let mut out = Vec::new();
+    for k in order {
+        let g = groups.remove(&k).unwrap_or_default();
+        if g.len() >= FOLD_AT {
+            out.push(g);
+        } else {
+            out.extend(g.into_iter().map(|f| vec![f]));
+        }
+    }
+    out
+}
+
+/// `+ 138 more like it: `B` (x.yaml:30), `C` (x.yaml:44), ... (--verbose lists each)`.
+fn folded(rest: &[&launchgate_core::Finding]) -> String {
+    let subject = |f: &launchgate_core::Finding| {
+        let m = &f.message;
+        let s = m
+            .find('`')
+            .and_then(|a| m[a + 1..].find('`').map(|b| &m[a..a + 2 + b]))
+            .unwrap_or("");
+        match &f.location {
+            Some(l) => format!("{s} ({}:{})", l.path, l.line),
+            None => s.to_string(),
+        }
+    };
+    let names: Vec<String> = rest.iter().take(3).map(|f| subject(f)).collect();
+    let more = if rest.len() > 3 { ", ..." } else { "" };
+    format!(
+        "+ {} more like it: {}{more} (--verbose lists each)",
+        rest.len(),
+        names.join(", ")
+    )
 }
 
 /// Every manifest waiver: applied ones with their expiry, and those that did not apply and why.
@@ -459,7 +544,32 @@ fn signoff_line(o: &mut String, r: &Review, width: usize) {
 
 #[cfg(test)]
 mod tests {
-    use super::fit;
+    use super::{fit, folded, group_alike};
+    use launchgate_core::{Finding, Location};
+
+    #[test]
+    fn alike_findings_fold_into_one_countable_line() {
+        let alert = |name: &str, line: u32, receiver: &str| {
+            Finding::new(format!(
+                "alert `{name}` is routed to receiver `{receiver}` (no integrations): nobody is notified"
+            ))
+            .at(Some(Location::new("rules.yaml", line, 5)))
+        };
+        let fs: Vec<Finding> = (1..=5)
+            .map(|i| alert(&format!("A{i}"), i * 10, "Default"))
+            .chain([alert("B", 99, "Other"), alert("C", 100, "Other")])
+            .collect();
+        let show: Vec<&Finding> = fs.iter().collect();
+        let groups = group_alike(&show);
+        let sizes: Vec<usize> = groups.iter().map(Vec::len).collect();
+        // Five alike ones fold; two alike ones are fewer than FOLD_AT and stay single.
+        assert_eq!(sizes, [5, 1, 1]);
+        assert_eq!(
+            folded(&groups[0][1..]),
+            "+ 4 more like it: `A2` (rules.yaml:20), `A3` (rules.yaml:30), `A4` (rules.yaml:40), ... (--verbose lists each)"
+        );
+    }
+
     use unicode_width::UnicodeWidthStr;
 
     #[test]
