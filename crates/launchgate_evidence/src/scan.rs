@@ -766,7 +766,7 @@ fn deploy_scope(
     if plan.is_none() && !k_files.is_empty() {
         choices.push(crate::ScopeChoice {
             subject: "deploy".to_string(),
-            chosen: "every Kubernetes file".to_string(),
+            chosen: EVERY_KUBERNETES_FILE.to_string(),
             why: "no manifest `deploy` section, skaffold.yaml or Argo CD / Flux object names what deploys; copies of one resource are judged once".to_string(),
         });
     }
@@ -780,12 +780,23 @@ fn deploy_scope(
     )
 }
 
+/// The deploy choice when nothing names what deploys.
+const EVERY_KUBERNETES_FILE: &str = "every Kubernetes file";
+
 fn assemble(root: &Path, options: &ScanOptions, mut c: Collected) -> Evidence {
     c.files.sort_by(|a, b| a.path.cmp(&b.path));
     c.skipped.sort();
     let (scope, built_images) = deploy_scope(root, options, &mut c);
     let mut kubernetes = k8s::assemble(std::mem::take(&mut c.kubernetes));
     kubernetes.built_images = built_images;
+    // "Every Kubernetes file" is a choice worth reporting only when it decided something: when
+    // copies of one resource were found and judged once.
+    let mut scope = scope;
+    if kubernetes.objects.iter().all(|o| o.copies.is_empty()) {
+        scope
+            .choices
+            .retain(|c| !(c.subject == "deploy" && c.chosen == EVERY_KUBERNETES_FILE));
+    }
     let values: std::collections::BTreeMap<String, yaml::Node> =
         std::mem::take(&mut c.helm_values).into_iter().collect();
     deploy::cover_helm_templates(&mut c.not_evaluated, &c.helm_facts, &values, &kubernetes);
@@ -815,7 +826,6 @@ fn assemble(root: &Path, options: &ScanOptions, mut c: Collected) -> Evidence {
         dashboards,
         reports: reports::assemble(&c.reports),
         scope: {
-            let mut scope = scope;
             scope.excluded.extend(scope::group(c.out_of_scope));
             scope.excluded.sort();
             scope
