@@ -86,50 +86,8 @@ pub(super) fn judge_once(k: &mut Kubernetes) {
     for (keep, list) in copies {
         k.objects[keep].copies = list;
     }
-    let mut map = Vec::with_capacity(k.objects.len());
-    let mut next = 0;
-    for d in &dropped {
-        map.push((!d).then(|| {
-            next += 1;
-            next - 1
-        }));
-    }
-    let mut i = 0;
-    k.objects.retain(|_| {
-        i += 1;
-        !dropped[i - 1]
-    });
-    macro_rules! remap {
-        ($($field:ident),*) => {$(
-            k.$field.retain_mut(|item| match map.get(item.object).copied().flatten() {
-                Some(n) => {
-                    item.object = n;
-                    true
-                }
-                None => false,
-            });
-        )*};
-    }
-    remap!(
-        workloads,
-        services,
-        ingresses,
-        hpas,
-        pdbs,
-        network_policies,
-        service_accounts,
-        roles,
-        role_bindings,
-        monitors,
-        destination_rules,
-        peer_authentications,
-        virtual_services,
-        scaled_objects,
-        canaries,
-        velero_schedules,
-        config_maps,
-        limit_ranges
-    );
+    let keep: Vec<bool> = dropped.iter().map(|d| !d).collect();
+    k.drop_objects(&keep);
 }
 
 /// The last path segment of every container image of an object, without tag or digest

@@ -165,26 +165,7 @@ pub(crate) fn apply_namespaces(k: &mut Kubernetes) {
             }
         )*};
     }
-    fill!(
-        workloads,
-        services,
-        ingresses,
-        hpas,
-        pdbs,
-        network_policies,
-        service_accounts,
-        roles,
-        role_bindings,
-        monitors,
-        destination_rules,
-        peer_authentications,
-        virtual_services,
-        scaled_objects,
-        canaries,
-        velero_schedules,
-        config_maps,
-        limit_ranges
-    );
+    typed_lists!(fill);
 }
 
 /// Fills each kustomization's [`Kustomization::reaches`] from the object files of `k`.

@@ -24,6 +24,34 @@
 //! object (`spec_loc`, `loc`). Values of the wrong shape (a string where a mapping belongs)
 //! are reported as evidence errors with the field path.
 
+/// Calls `$apply!(workloads, services, ...)` with every typed item list of [`Kubernetes`]: the
+/// one place that knows them all, for code that renumbers or fills every typed item (each has
+/// `object` and `namespace`).
+macro_rules! typed_lists {
+    ($apply:ident) => {
+        $apply!(
+            workloads,
+            services,
+            ingresses,
+            hpas,
+            pdbs,
+            network_policies,
+            service_accounts,
+            roles,
+            role_bindings,
+            monitors,
+            destination_rules,
+            peer_authentications,
+            virtual_services,
+            scaled_objects,
+            canaries,
+            velero_schedules,
+            config_maps,
+            limit_ranges
+        )
+    };
+}
+
 mod dedup;
 mod edge;
 mod image;
@@ -466,15 +494,22 @@ impl Kubernetes {
     /// Keeps only the objects whose `keep` entry is true (and the typed items of them),
     /// renumbering object indices and linking the workloads again.
     pub(crate) fn retain_objects(&mut self, keep: &[bool]) {
+        self.drop_objects(keep);
+        links::link(self);
+    }
+
+    /// Keeps only the objects whose `keep` entry is true (a missing entry keeps) and the typed
+    /// items of them, renumbering object indices. Links are left to the caller.
+    fn drop_objects(&mut self, keep: &[bool]) {
+        let kept = |i: usize| keep.get(i).copied().unwrap_or(true);
         let mut new_index = Vec::with_capacity(self.objects.len());
         let mut next = 0;
         for i in 0..self.objects.len() {
             new_index.push(next);
-            if keep.get(i).copied().unwrap_or(true) {
+            if kept(i) {
                 next += 1;
             }
         }
-        let kept = |i: usize| keep.get(i).copied().unwrap_or(true);
         macro_rules! renumber {
             ($($field:ident),*) => {$(
                 self.$field.retain(|item| kept(item.object));
@@ -483,32 +518,12 @@ impl Kubernetes {
                 }
             )*};
         }
-        renumber!(
-            workloads,
-            services,
-            ingresses,
-            hpas,
-            pdbs,
-            network_policies,
-            service_accounts,
-            roles,
-            role_bindings,
-            monitors,
-            destination_rules,
-            peer_authentications,
-            virtual_services,
-            scaled_objects,
-            canaries,
-            velero_schedules,
-            config_maps,
-            limit_ranges
-        );
+        typed_lists!(renumber);
         let mut i = 0;
         self.objects.retain(|_| {
             i += 1;
             kept(i - 1)
         });
-        links::link(self);
     }
 
     /// Appends another file's items, shifting their object indices.
@@ -522,26 +537,7 @@ impl Kubernetes {
                 self.$field.append(&mut other.$field);
             )*};
         }
-        shift!(
-            workloads,
-            services,
-            ingresses,
-            hpas,
-            pdbs,
-            network_policies,
-            service_accounts,
-            roles,
-            role_bindings,
-            monitors,
-            destination_rules,
-            peer_authentications,
-            virtual_services,
-            scaled_objects,
-            canaries,
-            velero_schedules,
-            config_maps,
-            limit_ranges
-        );
+        typed_lists!(shift);
         self.objects.append(&mut other.objects);
         self.kustomizations.append(&mut other.kustomizations);
     }
