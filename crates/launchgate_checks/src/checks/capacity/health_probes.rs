@@ -24,7 +24,7 @@ const LIVENESS_WINDOW_MAX_SECONDS: i64 = 180;
 const DEFAULT_PERIOD_SECONDS: i64 = 10;
 const DEFAULT_FAILURE_THRESHOLD: i64 = 3;
 
-const NOTHING_FOUND: &str = "no Kubernetes workloads, ECS task definitions or Dockerfiles found; point launchgate at the repository that deploys the service";
+const NOTHING_FOUND: &str = "no Kubernetes workloads or ECS task definitions found (a Dockerfile or a Compose service defines no probe a scheduler acts on); point launchgate at the repository that deploys the service";
 
 const ONLY_HEALTHCHECK: &str =
     "only a Dockerfile HEALTHCHECK was found; orchestrator probes are not in this repository";
