@@ -12,6 +12,7 @@ mod ask;
 mod detect;
 mod render;
 
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -226,6 +227,10 @@ pub(crate) struct InitArgs {
     /// Do not scan the repository: nothing is detected, answers come from flags and defaults.
     #[arg(long)]
     no_scan: bool,
+    /// In a repository of several services, review it whole, as one system, instead of one
+    /// service chosen with --service.
+    #[arg(long, conflicts_with = "no_scan")]
+    whole_repository: bool,
 }
 
 /// A dependency as it will be written.
@@ -287,6 +292,10 @@ struct Answers {
     dependencies: Vec<DepAnswer>,
     /// `(field, value, source)` in manifest order.
     sources: Vec<(&'static str, String, String)>,
+    /// In a repository of several services, the chosen one's parts (`select:`).
+    select: Option<detect::Candidate>,
+    /// What the default scope rules leave out: `examples/ (default: examples)`.
+    excluded: Vec<String>,
 }
 
 /// Runs `launchgate init`.
@@ -313,11 +322,12 @@ pub(crate) fn run(args: &InitArgs, global: GlobalArgs) -> Result<ExitCode, Failu
         ));
     }
 
-    let detected = if args.no_scan {
-        Detected {
+    let (detected, select, excluded) = if args.no_scan {
+        let d = Detected {
             service: detect::directory_name(&args.path),
             ..Detected::default()
-        }
+        };
+        (d, None, Vec::new())
     } else {
         let files = Arc::new(AtomicUsize::new(0));
         let options = ScanOptions {
@@ -326,7 +336,35 @@ pub(crate) fn run(args: &InitArgs, global: GlobalArgs) -> Result<ExitCode, Failu
         };
         let evidence: Evidence =
             crate::progress::scan(&args.path, &options, &files, global.quiet, global.verbose)?;
-        detect::detect(&evidence, &args.path)
+        let excluded: Vec<String> = evidence
+            .scope
+            .excluded
+            .iter()
+            .map(|e| format!("{} ({})", e.path, e.rule))
+            .collect();
+        let candidates = detect::services(&evidence);
+        match choose_service(args, &candidates, interactive)? {
+            Some(c) => {
+                // Detect again on this service's parts only: its own libraries and datastores.
+                let selection = launchgate_manifest::Selection {
+                    workloads: c.workloads.clone(),
+                    images: c.images.clone(),
+                    source: vec![c.source.clone()],
+                    ..launchgate_manifest::Selection::default()
+                };
+                let options = ScanOptions::default().with_selection(Some(&selection));
+                let own = launchgate_evidence::scan(&args.path, &options)
+                    .map_err(|e| Failure::Message(e.to_string()))?
+                    .select(&selection);
+                let mut d = detect::detect(&own, &args.path);
+                d.service = Some(Hint {
+                    value: c.name.clone(),
+                    from: format!("the service in {}", c.source),
+                });
+                (d, Some(c), excluded)
+            }
+            None => (detect::detect(&evidence, &args.path), None, excluded),
+        }
     };
     if !global.quiet
         && let Some(owner) = &detected.owner
@@ -360,6 +398,11 @@ pub(crate) fn run(args: &InitArgs, global: GlobalArgs) -> Result<ExitCode, Failu
         answers
     } else {
         answer_from_flags(args, &detected)
+    };
+    let answers = Answers {
+        select,
+        excluded,
+        ..answers
     };
 
     let text = render(&answers);
@@ -508,7 +551,83 @@ fn answer_from_flags(args: &InitArgs, d: &Detected) -> Answers {
         caller_timeout_ms: args.caller_timeout_ms,
         dependencies,
         sources,
+        select: None,
+        excluded: Vec::new(),
     }
+}
+
+/// Which service of a repository of several this manifest reviews: `--service NAME`, an
+/// answer in a terminal, or none with `--whole-repository`; without a terminal or with
+/// `--yes`, it refuses to guess.
+fn choose_service(
+    args: &InitArgs,
+    candidates: &[detect::Candidate],
+    interactive: bool,
+) -> Result<Option<detect::Candidate>, Failure> {
+    if candidates.is_empty() || args.whole_repository {
+        return Ok(None);
+    }
+    let find = |name: &str| candidates.iter().find(|c| c.name == name).cloned();
+    if let Some(name) = &args.service {
+        return find(name).map(Some).ok_or_else(|| {
+            Failure::Message(format!(
+                "`--service {name}` is none of the services this repository holds:\n{}",
+                service_list(candidates)
+            ))
+        });
+    }
+    if !interactive {
+        return Err(Failure::Message(format!(
+            "this repository holds {} services, and `launchgate init` will not guess which one the manifest is for:\n{}",
+            candidates.len(),
+            service_list(candidates)
+        )));
+    }
+    let stdin = std::io::stdin();
+    let mut prompt = Prompt {
+        input: stdin.lock(),
+    };
+    say(&format!(
+        "\nThis repository holds {} services:\n{}",
+        candidates.len(),
+        table(candidates)
+    ));
+    loop {
+        let answer = prompt.answer(
+            "Which one does this manifest review? (a name, or `all` for the whole repository)",
+        )?;
+        if answer == "all" {
+            return Ok(None);
+        }
+        if let Some(c) = find(&answer) {
+            return Ok(Some(c));
+        }
+        say(&format!("  `{answer}` is not one of them\n"));
+    }
+}
+
+/// The services as aligned lines: name, source folder, workloads.
+fn table(candidates: &[detect::Candidate]) -> String {
+    let width = candidates.iter().map(|c| c.name.len()).max().unwrap_or(0);
+    let src = candidates.iter().map(|c| c.source.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for c in candidates {
+        let runs = if c.workloads.is_empty() {
+            "no workload found".to_string()
+        } else {
+            c.workloads.join(", ")
+        };
+        let _ = writeln!(out, "  {:<width$}  {:<src$}  {runs}", c.name, c.source);
+    }
+    out
+}
+
+fn service_list(candidates: &[detect::Candidate]) -> String {
+    let example = candidates.first().map_or("NAME", |c| c.name.as_str());
+    format!(
+        "{}choose one with `--service NAME` (e.g. `launchgate init --yes --service {example}`), or review the whole repository as one system with `--whole-repository`",
+        table(candidates)
+    )
 }
 
 /// The data class the dependencies suggest: a database or queue keeps data that must survive,

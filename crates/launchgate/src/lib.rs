@@ -69,7 +69,9 @@ Environment:
   LAUNCHGATE_RECORD_KEY
                     `check --record`: the secret key file that signs recorded reviews when
                     --key is not given (CI's recorder key, an approver with role `ci`)
-  NO_COLOR          any value: no colours in terminal output";
+  NO_COLOR          any value: no colours in terminal output
+  COLUMNS           the terminal view's width; long lines are cut to it only on a terminal
+                    (piped or written with -o, every line is printed whole)";
 
 /// Flags every command accepts, before or after its name.
 #[derive(Debug, Clone, Copy, clap::Args)]
@@ -403,8 +405,8 @@ fn report_failure(f: &Failure) {
             } else {
                 miette::GraphicalTheme::unicode_nocolor()
             };
-            let handler =
-                miette::GraphicalReportHandler::new_themed(theme).with_width(terminal_width());
+            let handler = miette::GraphicalReportHandler::new_themed(theme)
+                .with_width(terminal_layout(false).0);
             let find = |text: &str| {
                 launchgate_evidence::secrets::find_secrets(text)
                     .into_iter()
@@ -480,16 +482,18 @@ fn write_stdout(s: &str) -> Result<(), Failure> {
         .map_err(|e| Failure::Message(format!("cannot write to standard output: {e}")))
 }
 
-fn terminal_width() -> usize {
+/// The terminal view's width (`COLUMNS`, else the terminal's, else 100) and whether long lines
+/// are cut to it: only on a terminal. Piped (CI logs) or written with `-o`, every line is whole,
+/// so a finding's reason is never lost to a cut.
+fn terminal_layout(to_file: bool) -> (usize, bool) {
+    let tty = !to_file && std::io::stdout().is_terminal();
     if let Some(w) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
-        return w;
+        return (w, tty);
     }
-    if std::io::stdout().is_terminal()
-        && let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size()
-    {
-        return usize::from(w);
+    if tty && let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
+        return (usize::from(w), true);
     }
-    100
+    (100, tty)
 }
 
 /// `path` as shown to users: relative to `base` when inside it, with `/` separators.
@@ -599,8 +603,15 @@ pub(crate) fn review(args: &CheckArgs) -> Result<(Review, Loaded), Failure> {
             progress: Some(files.clone()),
             ..ScanOptions::default()
         }
-        .with_report_locations(&manifest.reports);
-        progress::scan(root, &options, &files, args.quiet, args.verbose)?
+        .with_report_locations(&manifest.reports)
+        .with_deploy(manifest.deploy.as_ref())
+        .with_scan_section(&manifest.scan)
+        .with_selection(manifest.select.as_ref());
+        let evidence = progress::scan(root, &options, &files, args.quiet, args.verbose)?;
+        match &manifest.select {
+            Some(selection) => evidence.select(selection),
+            None => evidence,
+        }
     };
     let measurement_changes =
         measure::changes(root, ledger.last_figures.as_ref(), &evidence, policy);
@@ -678,13 +689,17 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Failure> {
         Format::Gitlab => render_gitlab(&review, &ci()),
         Format::Markdown => render_markdown(&review),
         Format::Html => render_html(&review),
-        Format::Terminal => render_terminal(
-            &review,
-            TerminalOptions {
-                width: terminal_width(),
-                verbose: args.verbose,
-            },
-        ),
+        Format::Terminal => {
+            let (width, cut) = terminal_layout(args.output.is_some());
+            render_terminal(
+                &review,
+                TerminalOptions {
+                    width,
+                    cut,
+                    verbose: args.verbose,
+                },
+            )
+        }
     };
     match &args.output {
         Some(path) => {

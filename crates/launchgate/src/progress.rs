@@ -51,6 +51,10 @@ pub(crate) fn scan(
         if !evidence.skipped.is_empty() {
             parts.push(format!("{} skipped", evidence.skipped.len()));
         }
+        let out: usize = evidence.scope.excluded.iter().map(|e| e.files).sum();
+        if out > 0 {
+            parts.push(format!("{out} out of scope (read for secrets only)"));
+        }
         if !evidence.errors.is_empty() {
             parts.push(format!("{} could not be parsed", evidence.errors.len()));
         }

@@ -199,13 +199,13 @@ fn every_output_shows_applied_expiring_expired_unmatched_and_refused_waivers() {
     };
     let text = run("terminal");
     for want in [
-        "  WAIVED  INC-001 owner-defined              waived until 2026-11-30 (accepted-risk): the team is being formed; was FAI…",
+        "  WAIVED  INC-001 owner-defined              waived until 2026-11-30 (accepted-risk): the team is being formed; was FAIL: no owning team is named for `api`: no `owner` in the manifest, and no `spec.owner` in a catalog-info.yaml\n",
         "        launchgate.yaml:6:5  waiver: accepted-risk until 2026-11-30, approved by lee@example.com",
         "Waivers 1 applied · 1 expired · 1 unmatched · 1 refused · 1 expiring soon",
         "  EXPIRING   INC-001  waives INC-001: it is WAIVED (was FAIL); expires in 8 days (2026-11-30)",
-        "  EXPIRED    OPS-006  expired on 2026-11-01 (21 days ago): OPS-006 keeps its WARN; renew the waiver with a new expiry o…",
+        "  EXPIRED    OPS-006  expired on 2026-11-01 (21 days ago): OPS-006 keeps its WARN; renew the waiver with a new expiry or fix the check\n",
         "  UNMATCHED  SEC-001  SEC-001 is PASS: nothing to waive; remove the waiver",
-        "  REFUSED    DAT-001  runs 191 days to 2027-06-01, longer than the 90 days tier 1 allows (policy default); set `expires…",
+        "  REFUSED    DAT-001  runs 191 days to 2027-06-01, longer than the 90 days tier 1 allows (policy default); set `expires` to 2027-02-20 or earlier\n",
         "        launchgate.yaml:19:5  compensating-control: the DBA team snapshots nightly",
         "· 13 skip · 1 waived",
         "  1 waiver is in force (1 check WAIVED): accepted gaps are not a GO",
@@ -387,6 +387,7 @@ fn a_stored_review_with_ledger_overrides_and_signoffs_renders_the_override_promi
         &review,
         TerminalOptions {
             width: 200,
+            cut: true,
             verbose: false,
         },
     ));

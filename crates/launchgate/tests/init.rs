@@ -763,3 +763,117 @@ fn no_scan_names_the_service_after_its_directory() {
     assert_eq!(m.owner, None);
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// Two services, each with its source folder, Dockerfile and Deployment, and an example.
+fn two_services(name: &str) -> PathBuf {
+    let deployment = |app: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {app}\nspec:\n  selector:\n    matchLabels: {{app: {app}}}\n  template:\n    metadata:\n      labels: {{app: {app}}}\n    spec:\n      containers:\n        - name: server\n          image: ghcr.io/acme/{app}:1.0.0\n"
+        )
+    };
+    repo(
+        name,
+        &[
+            ("src/ads/Dockerfile", "FROM eclipse-temurin:21-jre\n"),
+            (
+                "src/ads/build.gradle",
+                "dependencies {\n    implementation 'io.grpc:grpc-netty:1.66.0'\n}\n",
+            ),
+            ("src/cart/Dockerfile", "FROM golang:1.23\n"),
+            (
+                "src/cart/go.mod",
+                "module github.com/acme/cart\n\ngo 1.23\n\nrequire github.com/redis/go-redis/v9 v9.6.1\n",
+            ),
+            ("deploy/ads.yaml", &deployment("ads")),
+            ("deploy/cart.yaml", &deployment("cart")),
+            ("examples/demo/app.yaml", &deployment("demo")),
+        ],
+    )
+}
+
+#[test]
+fn yes_refuses_to_guess_among_several_services_and_says_how_to_choose() {
+    let dir = two_services("several");
+    let out = lg()
+        .args(["init", "--yes", "--stdout"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains(
+            "this repository holds 2 services, and `launchgate init` will not guess which one the manifest is for:\n  ads   src/ads/   Deployment/ads\n  cart  src/cart/  Deployment/cart\nchoose one with `--service NAME` (e.g. `launchgate init --yes --service ads`), or review the whole repository as one system with `--whole-repository`"
+        ),
+        "{stderr}"
+    );
+    let out = lg()
+        .args(["init", "--yes", "--stdout", "--service", "billing"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("`--service billing` is none of the services this repository holds:")
+    );
+}
+
+#[test]
+fn service_chooses_one_and_the_manifest_selects_its_parts() {
+    let dir = two_services("choose");
+    let (m, text, _) = yes_with(&dir, &["--service", "cart"]);
+    assert_eq!(m.service, "cart");
+    let sel = m.select.as_ref().unwrap();
+    assert_eq!(sel.workloads, vec!["Deployment/cart"]);
+    assert_eq!(sel.images, vec!["ghcr.io/acme/cart"]);
+    assert_eq!(sel.source, vec!["src/cart/"]);
+    // Its own dependencies only: the cache client of cart, not the gRPC of ads.
+    assert_eq!(deps(&m), vec![dep("redis", "cache", None)]);
+    assert!(
+        text.contains("out of scope\n# (read for secrets only; docs/scanning.md, \"Scope\"). Here:\n#   examples/ (default: examples)\n"),
+        "{text}"
+    );
+    // The written manifest reviews cart alone.
+    let (m, _, _) = yes_with(&dir, &["--whole-repository"]);
+    assert!(m.select.is_none());
+}
+
+#[test]
+fn a_product_deploying_a_stack_is_one_service_named_after_the_project() {
+    let workload = |app: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {app}\nspec:\n  selector:\n    matchLabels: {{app: {app}}}\n  template:\n    metadata:\n      labels: {{app: {app}}}\n    spec:\n      containers:\n        - name: c\n          image: quay.io/stack/{app}:1\n"
+        )
+    };
+    let dir = repo(
+        "stack",
+        &[
+            (
+                "go.mod",
+                "module github.com/acme/monitoring-stack\n\ngo 1.23\n",
+            ),
+            ("manifests/grafana.yaml", &workload("grafana")),
+            ("manifests/operator.yaml", &workload("operator")),
+            ("examples/example-app/app.yaml", &workload("example-app")),
+        ],
+    );
+    let (m, _, stderr) = yes_with(&dir, &[]);
+    assert_eq!(m.service, "monitoring-stack", "{stderr}");
+    assert!(m.select.is_none());
+}
+
+fn yes_with(dir: &Path, extra: &[&str]) -> (ServiceManifest, String, String) {
+    let out = lg()
+        .args(["init", "--yes", "--stdout"])
+        .arg(dir)
+        .args(extra)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    (parse(&text), text, stderr)
+}

@@ -61,11 +61,26 @@ pub fn run_manifest(id: &str, path: &str, text: &str) -> Outcome {
 
 /// Scans the repository at `dir` and evaluates check `id` with its `launchgate.yaml`.
 pub fn run_repo(id: &str, dir: &Path) -> Outcome {
+    let (m, evidence) = scanned(dir);
+    evaluate(id, &m, &evidence)
+}
+
+/// The manifest of the repository at `dir` and its evidence, scanned as the binary scans it:
+/// the manifest's `scan:` rules and `select:` apply.
+pub fn scanned(dir: &Path) -> (ServiceManifest, Evidence) {
     let text = std::fs::read_to_string(dir.join("launchgate.yaml"))
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    let evidence = scan(dir, &ScanOptions::default())
-        .unwrap_or_else(|e| panic!("{}: scan: {e}", dir.display()));
-    evaluate(id, &manifest("launchgate.yaml", &text), &evidence)
+    let m = manifest("launchgate.yaml", &text);
+    let options = ScanOptions::default()
+        .with_deploy(m.deploy.as_ref())
+        .with_scan_section(&m.scan)
+        .with_selection(m.select.as_ref());
+    let evidence = scan(dir, &options).unwrap_or_else(|e| panic!("{}: scan: {e}", dir.display()));
+    let evidence = match &m.select {
+        Some(selection) => evidence.select(selection),
+        None => evidence,
+    };
+    (m, evidence)
 }
 
 /// The outcome of check `id` on its fixture `tests/fixtures/<id>/<case>`.

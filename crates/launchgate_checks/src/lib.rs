@@ -128,12 +128,22 @@ macro_rules! declare_check {
             }
 
             fn evaluate(&self, cx: &$crate::CheckContext<'_>) -> $crate::Outcome {
+                if let Some(reason) = $crate::scope_not_applicable(&Self::META, cx) {
+                    return $crate::Outcome::NotApplicable { reason };
+                }
                 <Self as $crate::Evaluate>::evaluate(self, cx)
             }
         }
     };
     (@version) => { 1 };
     (@version $v:literal) => { $v };
+}
+
+/// Why a declared check does not apply to this review by the manifest's `scope` and the kinds
+/// of evidence present (see `kit::scope`), or `None`. `declare_check!` asks it before
+/// evaluating.
+pub fn scope_not_applicable(meta: &CheckMeta, cx: &CheckContext<'_>) -> Option<String> {
+    kit::scope::not_applicable(meta, cx)
 }
 
 /// The built-in checks, in ID order.

@@ -192,7 +192,7 @@ impl CheckMeta {
             .take_while(|l| !l.is_empty())
             .collect();
         let joined = para.join(" ");
-        match joined.find(". ") {
+        match first_sentence_end(&joined) {
             Some(i) => joined[..=i].to_string(),
             None => joined,
         }
@@ -212,6 +212,28 @@ impl CheckMeta {
 }
 
 /// Doc comments arrive with one leading space per line (`/// text`); this removes it.
+/// The byte index of the full stop that ends the first sentence of `text`: a `.` followed by a
+/// space, outside a code span (`` `a. b` `` does not end a sentence) and not ending a common
+/// abbreviation (`e.g.`, `i.e.`, `etc.`, `vs.`, `cf.`).
+fn first_sentence_end(text: &str) -> Option<usize> {
+    const ABBREVIATIONS: [&str; 5] = ["e.g", "i.e", "etc", "vs", "cf"];
+    let mut in_code = false;
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'`' => in_code = !in_code,
+            b'.' if !in_code && bytes.get(i + 1) == Some(&b' ') => {
+                let word = text[..i].rsplit([' ', '(']).next().unwrap_or_default();
+                if !ABBREVIATIONS.contains(&word.to_ascii_lowercase().as_str()) {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 pub fn doc_lines(docs: &str) -> impl Iterator<Item = &str> {
     docs.lines().map(|l| l.strip_prefix(' ').unwrap_or(l))
 }
@@ -290,5 +312,14 @@ mod tests {
         assert_eq!(meta.summary(), "Every dependency has a timeout.");
         assert_eq!(meta.section("Why it matters").as_deref(), Some("Because."));
         assert_eq!(meta.section("Nope"), None);
+        // A full stop inside a code span or after an abbreviation does not end the sentence.
+        let meta = CheckMeta {
+            docs: " ## What it checks\n Containers set `securityContext. runAsNonRoot`, e.g. in\n the pod template. Then more.",
+            ..meta
+        };
+        assert_eq!(
+            meta.summary(),
+            "Containers set `securityContext. runAsNonRoot`, e.g. in the pod template."
+        );
     }
 }

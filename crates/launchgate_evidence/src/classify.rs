@@ -17,6 +17,16 @@ pub enum FileKind {
     HelmTemplate,
     /// `Chart.yaml` / `values.yaml` of a Helm chart.
     HelmChart,
+    /// A Docker Compose file (`compose.yaml`, `compose.*.yaml`, `docker-compose*.yml`) with
+    /// `services:`: its services are workloads.
+    Compose,
+    /// A Compose `.env` file: the variables Compose interpolates into the Compose files of its
+    /// folder (`${IMAGE_NAME}`). Only the values of variables that name images and build files
+    /// are used.
+    ComposeEnv,
+    /// Grafana unified-alerting provisioning (`apiVersion: 1` with alert rule `groups` of
+    /// `uid`/`title`/`condition`/`data` rules, `contactPoints` or `policies`).
+    GrafanaAlerting,
     Dockerfile,
     Terraform,
     Ci(CiSystem),
@@ -48,6 +58,9 @@ impl FileKind {
             FileKind::Kustomization => "kustomization",
             FileKind::HelmTemplate => "helm-template",
             FileKind::HelmChart => "helm-chart",
+            FileKind::Compose => "compose",
+            FileKind::ComposeEnv => "compose-env",
+            FileKind::GrafanaAlerting => "grafana-alerting",
             FileKind::Dockerfile => "dockerfile",
             FileKind::Terraform => "terraform",
             FileKind::Ci(_) => "ci",
@@ -73,17 +86,19 @@ impl FileKind {
             FileKind::Kubernetes
             | FileKind::Kustomization
             | FileKind::HelmTemplate
-            | FileKind::HelmChart => 'K',
+            | FileKind::HelmChart
+            | FileKind::Compose => 'K',
             FileKind::Dockerfile => 'F',
             FileKind::Terraform => 'T',
             FileKind::Ci(_) | FileKind::DependencyUpdates => 'C',
             FileKind::Dependencies(_) => 'L',
             FileKind::CodeOwners | FileKind::Catalog => 'O',
-            FileKind::PrometheusRules | FileKind::SloSpec => 'P',
+            // Grafana alerting holds rules and their routing in one format; it counts as rules.
+            FileKind::PrometheusRules | FileKind::SloSpec | FileKind::GrafanaAlerting => 'P',
             FileKind::Alertmanager => 'A',
             FileKind::Markdown | FileKind::Dashboard => 'M',
             FileKind::Report(_) => 'R',
-            FileKind::Manifest | FileKind::Other => return None,
+            FileKind::Manifest | FileKind::ComposeEnv | FileKind::Other => return None,
         })
     }
 
@@ -93,6 +108,8 @@ impl FileKind {
             self,
             FileKind::Kubernetes
                 | FileKind::Kustomization
+                | FileKind::Compose
+                | FileKind::GrafanaAlerting
                 | FileKind::Catalog
                 | FileKind::PrometheusRules
                 | FileKind::Alertmanager
@@ -285,6 +302,9 @@ fn sniff_json(lower: &str, text: &str) -> FileKind {
         return FileKind::Report(ReportFormat::Sarif);
     }
     let h = head(text, 8192);
+    if json_kubernetes(text) {
+        return FileKind::Kubernetes;
+    }
     if h.contains("\"runs\"") && (h.contains("sarif") || h.contains("\"2.1.0\"")) {
         FileKind::Report(ReportFormat::Sarif)
     } else if h.contains("\"metrics\"")
@@ -305,10 +325,30 @@ fn sniff_json(lower: &str, text: &str) -> FileKind {
     }
 }
 
+/// Whether a JSON file is a Kubernetes manifest: an object whose own `apiVersion` and `kind`
+/// (top-level keys, not nested ones) are strings, or a `List` of such items. Read by serde_json
+/// only when `apiVersion` appears in the first 4 KiB (where kubectl and every generator write
+/// it) and `kind` in the text, so large JSON data files cost a substring search, not a parse.
+fn json_kubernetes(text: &str) -> bool {
+    if !(head(text, 4096).contains("\"apiVersion\"") && text.contains("\"kind\"")) {
+        return false;
+    }
+    let Ok(serde_json::Value::Object(o)) = serde_json::from_str::<serde_json::Value>(text) else {
+        return false;
+    };
+    let api = o.get("apiVersion").and_then(serde_json::Value::as_str);
+    let kind = o.get("kind").and_then(serde_json::Value::as_str);
+    // `apiVersion: v1` with a group-less kind, or `group/version`: never a bare word like the
+    // JSON Schema `$schema` or a package's `version`.
+    api.is_some_and(|a| !a.is_empty() && !a.contains(' '))
+        && kind.is_some_and(|k| k.starts_with(|c: char| c.is_ascii_uppercase()))
+}
+
 fn by_name(path: &str, dir: &str, name: &str, lower: &str, text: &str) -> Option<FileKind> {
     use DepFormat as D;
     let kind = match lower {
         "launchgate.yaml" | "launchgate.yml" => FileKind::Manifest,
+        ".env" => FileKind::ComposeEnv,
         "dockerfile" | "containerfile" => FileKind::Dockerfile,
         "kustomization.yaml" | "kustomization.yml" => FileKind::Kustomization,
         "chart.yaml" | "values.yaml" | "values.yml" if !dir.contains("/templates") => {
@@ -422,6 +462,13 @@ fn by_pattern(path: &str, dir: &str, name: &str, lower: &str, text: &str) -> Opt
     {
         return Some(FileKind::Ci(CiSystem::Buildkite));
     }
+    if yaml && is_compose_name(lower) {
+        return Some(if top_level_key(text, "services:") {
+            FileKind::Compose
+        } else {
+            FileKind::Other
+        });
+    }
     if lower.starts_with("requirements") && ext == "txt" {
         return Some(FileKind::Dependencies(DepFormat::Requirements));
     }
@@ -436,6 +483,28 @@ fn by_pattern(path: &str, dir: &str, name: &str, lower: &str, text: &str) -> Opt
     None
 }
 
+/// Whether a YAML file's name is one Docker Compose looks for, or a variant of one:
+/// `compose.yaml`, `compose.override.yml`, `compose.full.yaml`, `docker-compose.yml`,
+/// `docker-compose.prod.yaml`, `api.compose.yaml`.
+fn is_compose_name(lower: &str) -> bool {
+    let stem = lower
+        .strip_suffix(".yaml")
+        .or_else(|| lower.strip_suffix(".yml"))
+        .unwrap_or(lower);
+    stem == "compose"
+        || stem == "docker-compose"
+        || stem.starts_with("compose.")
+        || stem.starts_with("docker-compose.")
+        || stem.starts_with("docker-compose-")
+        || stem.ends_with(".compose")
+        || stem.ends_with("-compose")
+}
+
+/// Whether a line of `text` starts with `key` at the top level.
+fn top_level_key(text: &str, key: &str) -> bool {
+    text.lines().any(|l| l.starts_with(key))
+}
+
 /// A YAML file with a non-descript name: decided by its top-level keys, read line by line.
 fn sniff_yaml(path: &str, text: &str) -> FileKind {
     let mut api_version = false;
@@ -445,6 +514,8 @@ fn sniff_yaml(path: &str, text: &str) -> FileKind {
     let mut receivers = false;
     let mut sloth = false;
     let mut slos = false;
+    let mut grafana = false;
+    let mut grafana_keys = false;
     for line in text.lines() {
         // Top-level keys only, also inside `- ` list items of a `kind: List`-like stream.
         let l = line.strip_prefix("- ").unwrap_or(line);
@@ -455,6 +526,17 @@ fn sniff_yaml(path: &str, text: &str) -> FileKind {
         receivers |= line.starts_with("receivers:");
         sloth |= line.starts_with("version:") && line.contains("prometheus/v1");
         slos |= line.starts_with("slos:");
+        grafana |= line.strip_prefix("apiVersion:").is_some_and(|v| {
+            let v = v.split('#').next().unwrap_or("").trim();
+            v == "1" || v == "\"1\"" || v == "'1'"
+        });
+        grafana_keys |= line.starts_with("contactPoints:")
+            || line.starts_with("policies:")
+            || line.starts_with("templates:")
+            || line.starts_with("muteTimes:")
+            || line.starts_with("deleteRules:")
+            || line.starts_with("deleteContactPoints:")
+            || line.starts_with("resetPolicies:");
     }
     let in_templates = path.contains("/templates/") || path.starts_with("templates/");
     // Outside a chart's `templates/`, Go template actions alone do not make a Helm template:
@@ -463,7 +545,11 @@ fn sniff_yaml(path: &str, text: &str) -> FileKind {
     if go_template(text) && (in_templates || (kind && helm_markers(text))) {
         return FileKind::HelmTemplate;
     }
-    if api_version && kind {
+    // Grafana provisioning says `apiVersion: 1` and has no `kind`; its rule groups hold
+    // `uid`/`title`/`condition` rules, not Prometheus `alert`/`record` ones.
+    if grafana && !kind && (grafana_keys || (groups && grafana_rules(text))) {
+        FileKind::GrafanaAlerting
+    } else if api_version && kind {
         FileKind::Kubernetes
     } else if groups {
         FileKind::PrometheusRules
@@ -474,6 +560,16 @@ fn sniff_yaml(path: &str, text: &str) -> FileKind {
     } else {
         FileKind::Other
     }
+}
+
+/// Whether rule groups look like Grafana's: a rule with `uid:` and `condition:` keys (Prometheus
+/// rules have `alert:`/`record:` and `expr:`).
+fn grafana_rules(text: &str) -> bool {
+    let key = |k: &str| {
+        text.lines()
+            .any(|l| l.trim_start().trim_start_matches("- ").starts_with(k))
+    };
+    key("condition:") && key("uid:") && !key("alert:") && !key("record:")
 }
 
 /// Whether `text` uses what only Helm templates use: the built-in objects (`.Values`,
@@ -633,6 +729,86 @@ mod tests {
                 "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Values.name }}\n"
             ),
             FileKind::HelmTemplate
+        );
+    }
+}
+
+#[cfg(test)]
+mod platform_format_tests {
+    use super::*;
+
+    #[test]
+    fn compose_files_by_name_with_services() {
+        let svc = "services:\n  a:\n    image: x\n";
+        for name in [
+            "compose.yaml",
+            "compose.yml",
+            "compose.full.yaml",
+            "docker-compose.yml",
+            "deploy/docker-compose.prod.yaml",
+            "api.compose.yaml",
+        ] {
+            assert_eq!(classify(name, svc), FileKind::Compose, "{name}");
+        }
+        assert_eq!(classify("compose.yaml", "version: '3'\n"), FileKind::Other);
+        assert_eq!(classify("composer.yaml", svc), FileKind::Other);
+    }
+
+    #[test]
+    fn grafana_alerting_is_not_prometheus_rules() {
+        let rules = "apiVersion: 1\ngroups:\n  - orgId: 1\n    name: g\n    rules:\n      - uid: a\n        title: A\n        condition: C\n";
+        assert_eq!(classify("alerting/a.yml", rules), FileKind::GrafanaAlerting);
+        let cps = "apiVersion: 1\ncontactPoints:\n  - name: x\n";
+        assert_eq!(classify("alerting/cp.yaml", cps), FileKind::GrafanaAlerting);
+        // Prometheus rules stay Prometheus rules, Kubernetes stays Kubernetes.
+        assert_eq!(
+            classify(
+                "rules.yml",
+                "groups:\n- name: a\n  rules:\n  - alert: A\n    expr: up == 0\n"
+            ),
+            FileKind::PrometheusRules
+        );
+        assert_eq!(
+            classify("x.yaml", "apiVersion: v1\nkind: ConfigMap\n"),
+            FileKind::Kubernetes
+        );
+        // Grafana datasource provisioning (`apiVersion: 1`, `datasources:`) is not alerting.
+        assert_eq!(
+            classify("ds.yaml", "apiVersion: 1\ndatasources:\n  - name: p\n"),
+            FileKind::Other
+        );
+    }
+
+    #[test]
+    fn json_kubernetes_manifests() {
+        assert_eq!(
+            classify(
+                "k/app.json",
+                "{\"apiVersion\": \"apps/v1\", \"kind\": \"Deployment\", \"metadata\": {\"name\": \"a\"}}"
+            ),
+            FileKind::Kubernetes
+        );
+        assert_eq!(
+            classify(
+                "k/list.json",
+                "{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": []}"
+            ),
+            FileKind::Kubernetes
+        );
+        // Nested `kind` keys, or no apiVersion at the top, are not a manifest.
+        assert_eq!(
+            classify(
+                "x.json",
+                "{\"a\": {\"apiVersion\": \"v1\", \"kind\": \"Pod\"}}"
+            ),
+            FileKind::Other
+        );
+        assert_eq!(
+            classify(
+                "x.json",
+                "{\"apiVersion\": \"v1\", \"kind\": \"lowercase\"}"
+            ),
+            FileKind::Other
         );
     }
 }

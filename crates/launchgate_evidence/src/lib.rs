@@ -15,11 +15,14 @@ pub mod alertmanager;
 pub mod ci;
 mod classify;
 pub mod code;
+pub mod compose;
 pub mod dashboards;
+pub mod deploy;
 pub mod deps;
 pub mod dockerfile;
 pub mod docs;
 mod encoded;
+pub mod grafana;
 mod json;
 pub mod k8s;
 pub mod ownership;
@@ -27,7 +30,9 @@ pub mod prometheus;
 mod read;
 pub mod reports;
 mod scan;
+pub mod scope;
 pub mod secrets;
+mod select;
 mod source;
 pub mod terraform;
 pub mod yaml;
@@ -37,6 +42,7 @@ pub use scan::{
     DEFAULT_MAX_FILE_SIZE, DEFAULT_REPORT_GLOBS, IGNORE_FILE, ReportGlob, ReportGroup, ScanError,
     ScanOptions, scan,
 };
+pub use scope::{DEFAULT_RULES, DefaultRule, ScopeRules};
 pub use source::{Loc, Located, Source};
 
 /// What the scan found. Empty when no repository was scanned.
@@ -57,6 +63,9 @@ pub struct Evidence {
     /// Files that were recognised but not evaluated (Helm templates), with the reason.
     pub not_evaluated: Vec<NotEvaluated>,
     pub kubernetes: k8s::Kubernetes,
+    /// Docker Compose services, as workloads of kind `ComposeService` (not in
+    /// `kubernetes.workloads`: checks that apply to them read [`Evidence::container_workloads`]).
+    pub compose: compose::Compose,
     pub dockerfiles: dockerfile::Dockerfiles,
     pub terraform: terraform::Terraform,
     pub ci: ci::Ci,
@@ -116,6 +125,15 @@ impl Evidence {
         Evidence::default()
     }
 
+    /// Every workload whose containers the container checks judge: the Kubernetes workloads,
+    /// then the Compose services.
+    pub fn container_workloads(&self) -> impl Iterator<Item = &k8s::Workload> {
+        self.kubernetes
+            .workloads
+            .iter()
+            .chain(self.compose.workloads())
+    }
+
     /// Files of a kind, by path.
     pub fn files_of(&self, kind: FileKind) -> impl Iterator<Item = &ScannedFile> {
         self.files.iter().filter(move |f| f.kind == kind)
@@ -132,6 +150,45 @@ impl Evidence {
         self.files.iter().any(|f| f.kind.letter() == Some(letter))
     }
 
+    /// Adds to each finding of `outcome` that points into a Kubernetes object the other places
+    /// the same resource was found ([`k8s::Object::copies`]), as related locations: a resource
+    /// is judged once, and its findings say where else it is written. The one place this is
+    /// done, so that checks need not know about copies.
+    pub fn note_copies(&self, outcome: &mut launchgate_core::Outcome) {
+        let with_copies: Vec<&k8s::Object> = self
+            .kubernetes
+            .objects
+            .iter()
+            .filter(|o| !o.copies.is_empty())
+            .collect();
+        if with_copies.is_empty() {
+            return;
+        }
+        let findings = match outcome {
+            launchgate_core::Outcome::Fail { findings }
+            | launchgate_core::Outcome::Inconclusive { findings, .. }
+            | launchgate_core::Outcome::Pass {
+                evidence: findings, ..
+            } => findings,
+            launchgate_core::Outcome::NotApplicable { .. } => return,
+        };
+        for f in findings.iter_mut() {
+            let Some(at) = &f.location else { continue };
+            let Some(o) = with_copies
+                .iter()
+                .find(|o| *o.loc.path == *at.path && (o.loc.line..=o.end_line).contains(&at.line))
+            else {
+                continue;
+            };
+            for c in &o.copies {
+                let l = c.loc.location();
+                if !f.related.contains(&l) {
+                    f.related.push(l);
+                }
+            }
+        }
+    }
+
     /// Why evidence of the given letters (`"K T"`) is incomplete: parse errors and files not
     /// evaluated, as findings. A check that would otherwise pass is inconclusive when this is
     /// not empty.
@@ -146,7 +203,7 @@ impl Evidence {
         out.extend(
             self.not_evaluated
                 .iter()
-                .filter(|n| wanted(n.kind))
+                .filter(|n| wanted(n.kind) && n.covered_by.is_none())
                 .map(|n| Finding::new(n.reason.clone()).at(Some(n.loc.location()))),
         );
         out
@@ -306,4 +363,8 @@ pub struct NotEvaluated {
     pub loc: Loc,
     pub kind: FileKind,
     pub reason: String,
+    /// What covers it, when other sources already show every object it declares (a Helm
+    /// template whose Deployment a plain manifest holds): listed, but no check is
+    /// inconclusive because of it.
+    pub covered_by: Option<String>,
 }

@@ -10,15 +10,17 @@ use std::sync::{Arc, Mutex};
 
 use globset::{Glob, GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
-use launchgate_manifest::ReportLocations;
+use launchgate_manifest::{DeploySection, ReportLocations};
 
 use crate::classify::{FileKind, ReportFormat, classify};
+use crate::deploy::{self, HelmTemplateFacts, KubeInputs, Plan, Render};
 use crate::read::{self, Decoded, Opened};
+use crate::scope::{self, OutOfScope, Scope, ScopeRules};
 use crate::source::{Loc, Source};
 use crate::{
     Evidence, EvidenceError, NotEvaluated, ScannedFile, SkipReason, Skipped, alertmanager, ci,
-    dashboards, deps, dockerfile, docs, k8s, ownership, prometheus, reports, secrets, terraform,
-    yaml,
+    compose, dashboards, deps, dockerfile, docs, grafana, k8s, ownership, prometheus, reports,
+    secrets, terraform, yaml,
 };
 
 /// Files larger than this are not parsed, only streamed through the secret scanner, and listed
@@ -44,6 +46,13 @@ pub struct ScanOptions {
     /// Incremented once per file the scan looks at (read, skipped or refused), as it goes:
     /// a caller can show progress from another thread. The scan itself never prints.
     pub progress: Option<Arc<AtomicUsize>>,
+    /// The manifest's `deploy:` section: when set, only its sources are Kubernetes evidence.
+    pub deploy: Option<DeploySection>,
+    /// Which renderers (`kubectl kustomize`, `kustomize build`, `helm template`) may run.
+    pub render: Render,
+    /// Which files are in scope (the manifest's `scan:` section): out-of-scope files are read
+    /// by the secret scanner only, and listed in `Evidence::scope`.
+    pub scope: ScopeRules,
 }
 
 impl Default for ScanOptions {
@@ -54,11 +63,39 @@ impl Default for ScanOptions {
             reports: Vec::new(),
             default_report_globs: true,
             progress: None,
+            deploy: None,
+            render: Render::Auto,
+            scope: ScopeRules::default(),
         }
     }
 }
 
 impl ScanOptions {
+    /// These options with the manifest's `scan:` section as scope rules.
+    #[must_use]
+    pub fn with_scan_section(mut self, section: &launchgate_manifest::ScanSection) -> ScanOptions {
+        self.scope.defaults = section.defaults;
+        self.scope.include.clone_from(&section.include);
+        self.scope.exclude.clone_from(&section.exclude);
+        self
+    }
+
+    /// These options with the folders of the manifest's `select:` (source folders and
+    /// Terraform roots): Dockerfiles, dependency manifests and Terraform elsewhere are another
+    /// service's, read for secrets only. The workloads are chosen after the scan
+    /// ([`crate::Evidence::select`]).
+    #[must_use]
+    pub fn with_selection(
+        mut self,
+        selection: Option<&launchgate_manifest::Selection>,
+    ) -> ScanOptions {
+        if let Some(sel) = selection {
+            self.scope.source.clone_from(&sel.source);
+            self.scope.terraform.clone_from(&sel.terraform);
+        }
+        self
+    }
+
     /// These options with the manifest's report globs added.
     #[must_use]
     pub fn with_report_locations(mut self, locations: &ReportLocations) -> ScanOptions {
@@ -73,6 +110,13 @@ impl ScanOptions {
                 glob: g.clone(),
             }));
         }
+        self
+    }
+
+    /// These options with the manifest's `deploy:` section.
+    #[must_use]
+    pub fn with_deploy(mut self, deploy: Option<&DeploySection>) -> ScanOptions {
+        self.deploy = deploy.cloned();
         self
     }
 }
@@ -286,6 +330,9 @@ fn prefix_possible(glob: &[Option<GlobMatcher>], dir: &[&str]) -> bool {
 pub enum ScanError {
     #[error("{path}: not a directory (give the repository root)")]
     NotADirectory { path: PathBuf },
+    /// A glob of the manifest's `scan:` section does not compile.
+    #[error(transparent)]
+    Scope(#[from] scope::BadGlob),
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -301,6 +348,7 @@ struct Collected {
     errors: Vec<EvidenceError>,
     not_evaluated: Vec<NotEvaluated>,
     kubernetes: Vec<k8s::KubeFile>,
+    compose: Vec<compose::ComposeFile>,
     dockerfiles: Vec<dockerfile::Dockerfile>,
     terraform: Vec<terraform::TfFile>,
     ci: Vec<ci::CiFile>,
@@ -312,6 +360,10 @@ struct Collected {
     docs: Vec<docs::DocFile>,
     dashboards: Vec<dashboards::DashboardFile>,
     reports: Vec<reports::ReportFile>,
+    helm_facts: Vec<HelmTemplateFacts>,
+    /// Charts' `values.yaml` files, by path.
+    helm_values: Vec<(String, yaml::Node)>,
+    out_of_scope: Vec<OutOfScope>,
     code: Vec<crate::code::CodeFile>,
 }
 
@@ -322,6 +374,7 @@ impl Collected {
         self.errors.append(&mut other.errors);
         self.not_evaluated.append(&mut other.not_evaluated);
         self.kubernetes.append(&mut other.kubernetes);
+        self.compose.append(&mut other.compose);
         self.dockerfiles.append(&mut other.dockerfiles);
         self.terraform.append(&mut other.terraform);
         self.ci.append(&mut other.ci);
@@ -333,6 +386,9 @@ impl Collected {
         self.docs.append(&mut other.docs);
         self.dashboards.append(&mut other.dashboards);
         self.reports.append(&mut other.reports);
+        self.helm_facts.append(&mut other.helm_facts);
+        self.helm_values.append(&mut other.helm_values);
+        self.out_of_scope.append(&mut other.out_of_scope);
         self.code.append(&mut other.code);
     }
 }
@@ -356,6 +412,7 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Evidence, ScanError> {
     })?;
     let root = canonical.as_path();
     let mut setup_errors = Vec::new();
+    let scope = Scope::new(&options.scope)?;
     let reports = ReportMatcher::new(options, &mut setup_errors);
     let total = Mutex::new(Collected {
         errors: setup_errors,
@@ -415,6 +472,7 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Evidence, ScanError> {
     builder.build_parallel().run(|| {
         let total = &total;
         let reports = &reports;
+        let scope = &scope;
         let mut local = Local {
             out: Collected::default(),
             total,
@@ -424,11 +482,26 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Evidence, ScanError> {
                 Ok(entry) => match entry.file_type() {
                     Some(t) if t.is_file() => {
                         let rel = relative(root, entry.path());
-                        visit(&rel, entry.path(), options, reports, false, &mut local.out);
+                        visit(
+                            &rel,
+                            entry.path(),
+                            options,
+                            reports,
+                            Visit::Repo(scope),
+                            &mut local.out,
+                        );
                     }
                     Some(t) if t.is_symlink() => {
                         let rel = relative(root, entry.path());
-                        link(root, &rel, entry.path(), options, reports, &mut local.out);
+                        link(
+                            root,
+                            &rel,
+                            entry.path(),
+                            options,
+                            reports,
+                            scope,
+                            &mut local.out,
+                        );
                     }
                     Some(t) if !t.is_dir() => {
                         let rel = relative(root, entry.path());
@@ -452,7 +525,7 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Evidence, ScanError> {
     if !reports.is_empty() {
         walk_reports(root, options, &reports, &mut collected);
     }
-    Ok(assemble(root_path, collected))
+    Ok(assemble(root_path, options, collected))
 }
 
 /// A symbolic link met by the walk: read as the file it names when that is a regular file
@@ -464,6 +537,7 @@ fn link(
     abs: &Path,
     options: &ScanOptions,
     reports: &ReportMatcher,
+    scope: &Scope,
     out: &mut Collected,
 ) {
     let skip = |out: &mut Collected, reason: SkipReason| {
@@ -492,7 +566,7 @@ fn link(
         return skip(out, SkipReason::OutsideRepository);
     }
     match fs::metadata(&target) {
-        Ok(m) if m.is_file() => visit(rel, &target, options, reports, false, out),
+        Ok(m) if m.is_file() => visit(rel, &target, options, reports, Visit::Repo(scope), out),
         Ok(m) if m.is_dir() => skip(out, SkipReason::FolderLink),
         Ok(m) => skip(
             out,
@@ -619,7 +693,7 @@ fn walk_reports(root: &Path, options: &ScanOptions, reports: &ReportMatcher, out
     }
     found.sort();
     for (rel, abs) in found {
-        visit(&rel, &abs, options, reports, true, out);
+        visit(&rel, &abs, options, reports, Visit::Extra, out);
     }
 }
 
@@ -640,11 +714,95 @@ impl Drop for Local<'_> {
     }
 }
 
-fn assemble(root: &Path, mut c: Collected) -> Evidence {
+/// What deploys: the plan (manifest, `skaffold.yaml`, Argo CD / Flux), applied to the
+/// Kubernetes results before they are assembled; what it chose and left out.
+fn deploy_scope(
+    root: &Path,
+    options: &ScanOptions,
+    c: &mut Collected,
+) -> (crate::ScopeReport, Vec<crate::Located<String>>) {
+    let kinds: std::collections::BTreeMap<String, FileKind> = c
+        .files
+        .iter()
+        .map(|f| (f.path.to_string(), f.kind))
+        .collect();
+    let skaffold = deploy::read_skaffold(root, options.max_file_size);
+    let kustomizations: Vec<k8s::Kustomization> = c
+        .kubernetes
+        .iter()
+        .flat_map(|f| f.kustomizations().iter().cloned())
+        .collect();
+    let k_files: std::collections::BTreeSet<String> = kinds
+        .iter()
+        .filter(|(_, k)| k.letter() == Some('K'))
+        .map(|(p, _)| p.clone())
+        .collect();
+    let mut plan: Option<Plan> = match (&options.deploy, &skaffold) {
+        (Some(d), _) => Some(deploy::from_manifest(d)),
+        (None, Some(s)) if !s.sources.is_empty() => Some(Plan {
+            sources: s.sources.clone(),
+            origin: "skaffold.yaml".to_string(),
+            render: true,
+            config_files: std::collections::BTreeSet::new(),
+        }),
+        _ => deploy::from_gitops(&c.kubernetes, &kustomizations, &k_files),
+    };
+    if let Some(p) = &mut plan
+        && options.render == Render::Off
+    {
+        p.render = false;
+    }
+    let out = deploy::apply(
+        plan.as_ref(),
+        &mut KubeInputs {
+            root,
+            kube: &mut c.kubernetes,
+            not_evaluated: &mut c.not_evaluated,
+            errors: &mut c.errors,
+            kinds: &kinds,
+            render: &options.render,
+            secrets: &mut c.secrets,
+        },
+    );
+    let mut choices = Vec::new();
+    if plan.is_none() && !k_files.is_empty() {
+        choices.push(crate::ScopeChoice {
+            subject: "deploy".to_string(),
+            chosen: EVERY_KUBERNETES_FILE.to_string(),
+            why: "no manifest `deploy` section, skaffold.yaml or Argo CD / Flux object names what deploys; copies of one resource are judged once".to_string(),
+        });
+    }
+    choices.extend(out.choices);
+    (
+        crate::ScopeReport {
+            excluded: out.excluded,
+            choices,
+        },
+        skaffold.map(|s| s.built_images).unwrap_or_default(),
+    )
+}
+
+/// The deploy choice when nothing names what deploys.
+const EVERY_KUBERNETES_FILE: &str = "every Kubernetes file";
+
+fn assemble(root: &Path, options: &ScanOptions, mut c: Collected) -> Evidence {
     c.files.sort_by(|a, b| a.path.cmp(&b.path));
     c.skipped.sort();
+    let (scope, built_images) = deploy_scope(root, options, &mut c);
+    let mut kubernetes = k8s::assemble(std::mem::take(&mut c.kubernetes));
+    kubernetes.built_images = built_images;
+    // "Every Kubernetes file" is a choice worth reporting only when it decided something: when
+    // copies of one resource were found and judged once.
+    let mut scope = scope;
+    if kubernetes.objects.iter().all(|o| o.copies.is_empty()) {
+        scope
+            .choices
+            .retain(|c| !(c.subject == "deploy" && c.chosen == EVERY_KUBERNETES_FILE));
+    }
+    let values: std::collections::BTreeMap<String, yaml::Node> =
+        std::mem::take(&mut c.helm_values).into_iter().collect();
+    deploy::cover_helm_templates(&mut c.not_evaluated, &c.helm_facts, &values, &kubernetes);
     c.not_evaluated.sort();
-    let kubernetes = k8s::assemble(c.kubernetes);
     let prometheus = prometheus::assemble(c.prometheus, &kubernetes, &mut c.errors);
     let alertmanager = alertmanager::assemble(c.alertmanager, &kubernetes, &mut c.errors);
     let dashboards = dashboards::assemble(&c.dashboards, &kubernetes, &mut c.errors);
@@ -657,6 +815,7 @@ fn assemble(root: &Path, mut c: Collected) -> Evidence {
         errors: c.errors,
         not_evaluated: c.not_evaluated,
         kubernetes,
+        compose: compose::assemble(c.compose),
         dockerfiles: dockerfile::assemble(c.dockerfiles),
         terraform: terraform::assemble(c.terraform),
         ci: ci::assemble(c.ci),
@@ -669,7 +828,11 @@ fn assemble(root: &Path, mut c: Collected) -> Evidence {
         dashboards,
         reports: reports::assemble(&c.reports),
         source: crate::code::assemble(c.code),
-        scope: crate::ScopeReport::default(),
+        scope: {
+            scope.excluded.extend(scope::group(c.out_of_scope));
+            scope.excluded.sort();
+            scope
+        },
     }
 }
 
@@ -711,18 +874,33 @@ fn walk_error(root: &Path, err: &ignore::Error) -> Skipped {
     }
 }
 
-/// Reads, classifies and parses one file. `extra` files come from the report walk: they are
+/// Where a visited file comes from.
+#[derive(Clone, Copy)]
+enum Visit<'a> {
+    /// The walk of the repository, judged by the scope rules.
+    Repo(&'a Scope),
+    /// The report walk of ignored build output.
+    Extra,
+}
+
+/// Reads, classifies and parses one file. `Extra` files come from the report walk: they are
 /// kept only when they are reports, and are not secret-scanned (they are build output, not
-/// the repository's content).
+/// the repository's content). Out-of-scope files are scanned for secrets and nothing else,
+/// except reports, which are read wherever they are (tests write them into test folders).
 fn visit(
     rel: &str,
     abs: &Path,
     options: &ScanOptions,
     reports: &ReportMatcher,
-    extra: bool,
+    mode: Visit<'_>,
     out: &mut Collected,
 ) {
     count(options);
+    let (extra, scope) = match mode {
+        Visit::Repo(s) => (false, Some(s)),
+        Visit::Extra => (true, None),
+    };
+    let scoped = scope.and_then(|s| s.judge(rel));
     let skip = |out: &mut Collected, reason: SkipReason| {
         out.skipped.push(Skipped {
             path: rel.to_string(),
@@ -764,6 +942,9 @@ fn visit(
             return match read::stream_secrets(&path, io::Cursor::new(head).chain(rest)) {
                 Ok((found, size, _)) => {
                     out.secrets.extend(found);
+                    if let Some(o) = scoped {
+                        return out.out_of_scope.push(o);
+                    }
                     skip(
                         out,
                         SkipReason::TooLarge {
@@ -786,6 +967,9 @@ fn visit(
                 out.secrets
                     .extend(secrets::scan(&Source::new(path, shown), None));
             }
+            if let Some(o) = scoped {
+                return out.out_of_scope.push(o);
+            }
             return skip(
                 out,
                 SkipReason::Binary {
@@ -795,6 +979,18 @@ fn visit(
         }
     };
     let kind = classify(rel, &text);
+    let scoped = scoped.or_else(|| scope.and_then(|s| s.judge_kind(rel, kind)));
+    if let Some(o) = scoped
+        && !matches!(kind, FileKind::Report(_))
+    {
+        // Secrets only: a committed secret leaks wherever it sits. Kubernetes Secret data is
+        // found in the YAML tree, when the file loads.
+        let src = Source::new(path, text);
+        let docs = kind.is_yaml().then(|| yaml::load_all(&src).ok()).flatten();
+        out.secrets.extend(secrets::scan(&src, docs.as_deref()));
+        out.out_of_scope.push(o);
+        return;
+    }
     if let Some(glob) = reports.declared_for(rel) {
         let fits = matches!(kind, FileKind::Report(f) if glob.group.accepts(f));
         if !fits {
@@ -852,14 +1048,34 @@ fn parse(src: &Source, kind: FileKind, docs: Vec<yaml::Node>, out: &mut Collecte
     let errors = &mut out.errors;
     match kind {
         FileKind::Kubernetes => out.kubernetes.extend(k8s::parse(src, docs, errors)),
-        FileKind::HelmTemplate => out.not_evaluated.push(NotEvaluated {
-            loc: src.file_start(),
-            kind,
-            reason: format!(
-                "{} is a Helm template and was not evaluated: render the chart with `helm template` and review the output",
-                src.path
-            ),
-        }),
+        FileKind::HelmTemplate => {
+            out.helm_facts
+                .push(deploy::helm_facts(&src.path, &src.text));
+            out.not_evaluated.push(NotEvaluated {
+                loc: src.file_start(),
+                kind,
+                reason: format!(
+                    "{} is a Helm template and was not evaluated: render the chart with `helm template` and review the output",
+                    src.path
+                ),
+                covered_by: None,
+            });
+        }
+        FileKind::HelmChart if src.path.ends_with("values.yaml") => {
+            if let Ok(mut d) = yaml::load_all(src)
+                && !d.is_empty()
+            {
+                out.helm_values
+                    .push((src.path.to_string(), d.swap_remove(0)));
+            }
+        }
+        FileKind::Compose => out.compose.push(compose::parse(src, &docs, errors)),
+        FileKind::ComposeEnv => out.compose.push(compose::parse_env(src)),
+        FileKind::GrafanaAlerting => {
+            let (rules, routing) = grafana::parse(src, &docs, errors);
+            out.prometheus.extend(rules);
+            out.alertmanager.extend(routing);
+        }
         FileKind::Dockerfile => out.dockerfiles.extend(dockerfile::parse(src, errors)),
         FileKind::Terraform => out.terraform.extend(terraform::parse(src, errors)),
         FileKind::Ci(system) => out.ci.extend(ci::parse(src, system, docs, errors)),
@@ -867,13 +1083,16 @@ fn parse(src: &Source, kind: FileKind, docs: Vec<yaml::Node>, out: &mut Collecte
             out.deps.extend(deps::parse(src, kind, errors));
         }
         FileKind::CodeOwners | FileKind::Catalog => {
-            out.ownership.extend(ownership::parse(src, kind, docs, errors));
+            out.ownership
+                .extend(ownership::parse(src, kind, docs, errors));
         }
         FileKind::PrometheusRules | FileKind::SloSpec => {
             out.prometheus
                 .extend(prometheus::parse(src, kind, &docs, errors));
         }
-        FileKind::Alertmanager => out.alertmanager.extend(alertmanager::parse(src, &docs, errors)),
+        FileKind::Alertmanager => out
+            .alertmanager
+            .extend(alertmanager::parse(src, &docs, errors)),
         FileKind::Markdown => out.docs.extend(docs::parse(src, errors)),
         FileKind::Dashboard => out.dashboards.extend(dashboards::parse(src, errors)),
         FileKind::Report(format) => out.reports.extend(reports::parse(src, format, errors)),

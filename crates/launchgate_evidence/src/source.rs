@@ -112,7 +112,7 @@ impl Source {
         }
     }
 
-    /// The location of a 1-based line and 0-based character column (saphyr's markers).
+    /// The location of a 1-based line and 0-based character column.
     pub fn loc_at_char(&self, line: usize, col: usize) -> Loc {
         let b = self.byte_of(line, col);
         self.loc(b, b)

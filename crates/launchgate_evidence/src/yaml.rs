@@ -1,8 +1,28 @@
 //! A located YAML tree for repository files: every node and every mapping key keeps its
-//! [`Loc`]. Multi-document streams load as one tree per document; `<<` merge keys are expanded
-//! (GitLab CI and many Kubernetes files rely on them, and saphyr follows YAML 1.2, which has none).
+//! [`Loc`]. Multi-document streams load as one tree per document; aliases are expanded (within a
+//! budget) and `<<` merge keys are applied (GitLab CI and many Kubernetes files rely on them).
+//!
+//! What is accepted is what kubectl (go-yaml, itself a port of libyaml), GitHub Actions and
+//! PyYAML accept: the events come from `libyaml-safer`, a safe Rust port of libyaml, so a flow
+//! sequence closed at its key's indentation, a quoted scalar continued at any indentation, or
+//! a tab after an indicator read as they do there. The tree keeps one schema, chosen for what
+//! the platform means (the rules are in `docs/scanning.md`, "How YAML is read"):
+//!
+//! - plain `true`/`false` (any of the three capitalizations) are booleans; the YAML 1.1
+//!   spellings `yes`/`no`/`on`/`off` stay strings (GitHub's `on:` key, an environment value
+//!   `"yes"`), and [`Node::as_bool`] reads them as booleans where a field is one, as
+//!   kubectl does for a boolean field;
+//! - integers are decimal, `0x` hexadecimal, `0o` or leading-zero octal (`defaultMode: 0644`
+//!   is 420, as kubectl and PyYAML read it) and `0b` binary, with `_` separators; floats are
+//!   YAML 1.2's (`1e3`, `.5`, `.inf`, `.nan`); `~`, `null` and an empty value are null;
+//!   timestamps and sexagesimal numbers (`1:30`) stay strings; quoted scalars are strings;
+//! - a duplicate key keeps its first position and takes the last value (PyYAML and go-yaml);
+//! - tags are ignored except the core ones (`!!str`, `!!int`, `!!float`, `!!bool`, `!!null`),
+//!   so CloudFormation's `!Ref` or GitLab's `!reference` do not make a file unreadable.
 
-use saphyr::{AnnotatedMapping, LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+use std::collections::HashMap;
+
+use libyaml_safer::{Event, EventData, Parser, ScalarStyle};
 
 use crate::source::{Loc, Source};
 
@@ -132,122 +152,481 @@ pub struct YamlError {
 
 /// Loads every document of a YAML stream. Empty documents are dropped.
 pub fn load_all(src: &Source) -> Result<Vec<Node>, YamlError> {
-    let docs = MarkedYaml::load_from_str(&src.text).map_err(|e| {
-        let m = e.marker();
-        YamlError {
-            loc: src.loc_at_char(m.line(), m.col()),
-            message: format!("invalid YAML: {}", e.info()),
+    // libyaml-safer 0.3 panics on a block scalar that ends the input without a line break (and
+    // on a tag followed by `,` in a flow collection): the line break is added here, and a
+    // panic left in the port becomes a syntax error of the file instead of ending the scan.
+    let terminated;
+    let text: &str = if src.text.is_empty() || src.text.ends_with(['\n', '\r']) {
+        &src.text
+    } else {
+        terminated = format!("{}\n", src.text);
+        &terminated
+    };
+    std::panic::catch_unwind(|| parse(src, text)).unwrap_or_else(|_| {
+        Err(YamlError {
+            loc: src.file_start(),
+            message: "invalid YAML: the YAML parser cannot read this file".to_string(),
+        })
+    })
+}
+
+fn parse(src: &Source, text: &str) -> Result<Vec<Node>, YamlError> {
+    let mut input = text.as_bytes();
+    let mut parser = Parser::new();
+    parser.set_input_string(&mut input);
+    let mut b = Builder {
+        src,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        docs: Vec::new(),
+        direct: 0,
+        expanded: 0,
+    };
+    loop {
+        let event = parser.parse().map_err(|e| syntax_error(src, &e))?;
+        if matches!(event.data, EventData::StreamEnd) {
+            break;
         }
-    })?;
-    let mut out = Vec::with_capacity(docs.len());
-    for doc in &docs {
-        let node = convert(doc, src, 0)?;
-        if !node.is_null() {
-            out.push(node);
+        b.event(event)?;
+    }
+    Ok(b.docs)
+}
+
+/// Where a block scalar's text starts: the first non-blank line after its `|` or `>` header,
+/// past the indentation (findings inside it point at the text, not at the header).
+fn block_content_start(text: &str, header: usize) -> usize {
+    let bytes = text.as_bytes();
+    let Some(nl) = text.get(header..).and_then(|t| t.find('\n')) else {
+        return header;
+    };
+    let mut i = header + nl + 1;
+    loop {
+        while matches!(bytes.get(i), Some(b' ' | b'\t')) {
+            i += 1;
+        }
+        match bytes.get(i) {
+            Some(b'\r' | b'\n') => {
+                i = text[i..].find('\n').map_or(text.len(), |n| i + n + 1);
+            }
+            Some(_) => return i,
+            None => return header,
         }
     }
-    Ok(out)
 }
 
 const MAX_DEPTH: usize = 256;
 
-fn loc_of(node: &MarkedYaml<'_>, src: &Source) -> Loc {
-    let s = src.byte_of(node.span.start.line(), node.span.start.col());
-    let e = src.byte_of(node.span.end.line(), node.span.end.col());
-    src.loc(s, e.max(s))
-}
+/// Nodes that aliases may copy beyond ten times the nodes written: real files (GitLab CI
+/// templates, Helm values) stay far below it; a "billion laughs" stream stops with an error.
+const ALIAS_BUDGET: usize = 100_000;
 
-fn convert(node: &MarkedYaml<'_>, src: &Source, depth: usize) -> Result<Node, YamlError> {
-    let loc = loc_of(node, src);
-    if depth > MAX_DEPTH {
-        return Err(YamlError {
-            loc,
-            message: format!("YAML nested deeper than {MAX_DEPTH} levels"),
-        });
-    }
-    let value = match &node.data {
-        YamlData::Value(s) => scalar(s),
-        YamlData::Representation(s, _, _) => Value::Str(s.to_string()),
-        YamlData::Sequence(items) => Value::Seq(
-            items
-                .iter()
-                .map(|i| convert(i, src, depth + 1))
-                .collect::<Result<_, _>>()?,
+fn syntax_error(src: &Source, e: &libyaml_safer::Error) -> YamlError {
+    let at = e
+        .problem_mark()
+        .map_or(0, |m| usize::try_from(m.index).unwrap_or(usize::MAX))
+        // An error at the end of the input (an unclosed `[`) points at the last line written.
+        .min(src.text.trim_end().len());
+    let message = match (e.context(), e.context_mark()) {
+        (Some(context), Some(mark)) => format!(
+            "invalid YAML: {} ({context} that starts at line {})",
+            e.problem(),
+            mark.line.saturating_add(1)
         ),
-        YamlData::Mapping(map) => Value::Map(mapping(map, src, depth)?),
-        YamlData::Tagged(_, inner) => return convert(inner, src, depth + 1),
-        YamlData::Alias(_) | YamlData::BadValue => Value::Null,
+        _ => format!("invalid YAML: {}", e.problem()),
     };
-    Ok(Node { loc, value })
+    YamlError {
+        loc: src.loc(at, at),
+        message,
+    }
 }
 
-fn mapping(
-    map: &AnnotatedMapping<'_, MarkedYaml<'_>>,
-    src: &Source,
-    depth: usize,
-) -> Result<Vec<Entry>, YamlError> {
-    let mut out: Vec<Entry> = Vec::with_capacity(map.len());
-    let mut merged: Vec<Entry> = Vec::new();
-    for (k, v) in map {
-        let key_loc = loc_of(k, src);
-        let key = match &k.data {
-            YamlData::Value(s) => match scalar(s) {
-                Value::Str(s) => s,
-                Value::Int(i) => i.to_string(),
-                Value::Bool(b) => b.to_string(),
-                Value::Float(f) => f.to_string(),
-                _ => "null".to_string(),
-            },
-            YamlData::Representation(s, _, _) => s.to_string(),
-            // Complex keys never carry meaning in the files we read.
-            _ => continue,
+/// A mapping key waiting for its value.
+enum Key {
+    Text(String, Loc),
+    /// A plain `<<`: the value's entries are merged in.
+    Merge,
+    /// A collection used as a key: never meaningful in the files we read.
+    Skip,
+}
+
+enum Kind {
+    Seq(Vec<Node>),
+    Map {
+        entries: Vec<Entry>,
+        /// Key to position in `entries`, built once a mapping is large enough to need it.
+        index: Option<HashMap<String, usize>>,
+        merged: Vec<Entry>,
+        key: Option<Key>,
+    },
+}
+
+/// A collection being built.
+struct Frame {
+    start: usize,
+    anchor: Option<String>,
+    /// Nodes in this subtree so far (the alias budget counts copies by it).
+    size: usize,
+    kind: Kind,
+}
+
+struct Builder<'s> {
+    src: &'s Source,
+    stack: Vec<Frame>,
+    anchors: HashMap<String, (Node, usize)>,
+    docs: Vec<Node>,
+    direct: usize,
+    expanded: usize,
+}
+
+fn index_of(m: &libyaml_safer::Mark) -> usize {
+    usize::try_from(m.index).unwrap_or(usize::MAX)
+}
+
+impl Builder<'_> {
+    fn event(&mut self, event: Event) -> Result<(), YamlError> {
+        let start = index_of(&event.start_mark);
+        let end = index_of(&event.end_mark);
+        match event.data {
+            EventData::DocumentStart { .. } => self.anchors.clear(),
+            EventData::Scalar {
+                anchor,
+                tag,
+                value,
+                style,
+                ..
+            } => {
+                self.direct += 1;
+                let plain = style == ScalarStyle::Plain;
+                let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
+                let mut value = value;
+                if block && end > self.src.text.len() && !self.src.text.ends_with('\n') {
+                    // The newline `load_all` added is not the file's.
+                    if value.ends_with('\n') {
+                        value.pop();
+                    }
+                }
+                let start = if block {
+                    block_content_start(&self.src.text, start)
+                } else {
+                    start
+                };
+                let node = Node {
+                    loc: self.src.loc(start, end),
+                    value: resolve(&value, plain, tag.as_deref()),
+                };
+                let merge = plain && tag.is_none() && value == "<<";
+                self.deliver(node, 1, anchor, Some(value), merge);
+            }
+            EventData::Alias { anchor } => {
+                let Some((node, size)) = self.anchors.get(&anchor) else {
+                    return Err(YamlError {
+                        loc: self.src.loc(start, end),
+                        message: format!("invalid YAML: found undefined alias `{anchor}`"),
+                    });
+                };
+                self.expanded = self.expanded.saturating_add(*size);
+                if self.expanded > ALIAS_BUDGET.saturating_add(self.direct.saturating_mul(10)) {
+                    return Err(YamlError {
+                        loc: self.src.loc(start, end),
+                        message: format!(
+                            "YAML aliases expand to more than {ALIAS_BUDGET} nodes beyond ten times the nodes written"
+                        ),
+                    });
+                }
+                let (node, size) = (node.clone(), *size);
+                let text = node.scalar_text();
+                self.deliver(node, size, None, text, false);
+            }
+            EventData::SequenceStart { anchor, .. } => {
+                self.open(start, end, anchor, Kind::Seq(Vec::new()))?;
+            }
+            EventData::MappingStart { anchor, .. } => {
+                let kind = Kind::Map {
+                    entries: Vec::new(),
+                    index: None,
+                    merged: Vec::new(),
+                    key: None,
+                };
+                self.open(start, end, anchor, kind)?;
+            }
+            EventData::SequenceEnd | EventData::MappingEnd => {
+                if let Some(frame) = self.stack.pop() {
+                    let value = match frame.kind {
+                        Kind::Seq(items) => Value::Seq(items),
+                        Kind::Map {
+                            mut entries,
+                            merged,
+                            ..
+                        } => {
+                            // Explicit keys win over merged ones; the first merge source wins
+                            // among merges.
+                            for e in merged {
+                                if !entries.iter().any(|o| o.key == e.key) {
+                                    entries.push(e);
+                                }
+                            }
+                            Value::Map(entries)
+                        }
+                    };
+                    let node = Node {
+                        loc: self.src.loc(frame.start, end.max(frame.start)),
+                        value,
+                    };
+                    self.deliver(node, frame.size, frame.anchor, None, false);
+                }
+            }
+            EventData::StreamStart { .. }
+            | EventData::StreamEnd
+            | EventData::DocumentEnd { .. } => {}
+        }
+        Ok(())
+    }
+
+    fn open(
+        &mut self,
+        start: usize,
+        end: usize,
+        anchor: Option<String>,
+        kind: Kind,
+    ) -> Result<(), YamlError> {
+        self.direct += 1;
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(YamlError {
+                loc: self.src.loc(start, end),
+                message: format!("YAML nested deeper than {MAX_DEPTH} levels"),
+            });
+        }
+        self.stack.push(Frame {
+            start,
+            anchor,
+            size: 1,
+            kind,
+        });
+        Ok(())
+    }
+
+    /// Hands a finished node to its parent (or, at the top, to the document list).
+    /// `text` is a scalar's text as written, which a mapping key keeps.
+    fn deliver(
+        &mut self,
+        node: Node,
+        size: usize,
+        anchor: Option<String>,
+        text: Option<String>,
+        merge: bool,
+    ) {
+        if let Some(name) = anchor {
+            self.anchors.insert(name, (node.clone(), size));
+        }
+        let Some(frame) = self.stack.last_mut() else {
+            if !node.is_null() {
+                self.docs.push(node);
+            }
+            return;
         };
-        let value = convert(v, src, depth + 1)?;
-        if key == "<<" {
-            match value.value {
-                Value::Map(entries) => merged.extend(entries),
-                Value::Seq(items) => {
-                    for item in items {
-                        if let Value::Map(entries) = item.value {
-                            for e in entries {
-                                if !merged_has(&merged, &e.key) {
-                                    merged.push(e);
+        frame.size = frame.size.saturating_add(size);
+        match &mut frame.kind {
+            Kind::Seq(items) => items.push(node),
+            Kind::Map {
+                entries,
+                index,
+                merged,
+                key,
+            } => match key.take() {
+                None => {
+                    *key = Some(if merge {
+                        Key::Merge
+                    } else if let Some(t) = text {
+                        Key::Text(t, node.loc)
+                    } else {
+                        Key::Skip
+                    });
+                }
+                Some(Key::Text(k, key_loc)) => insert(entries, index, k, key_loc, node),
+                Some(Key::Merge) => match node.value {
+                    Value::Map(more) => merged.extend(more),
+                    Value::Seq(items) => {
+                        for item in items {
+                            if let Value::Map(more) = item.value {
+                                for e in more {
+                                    if !merged.iter().any(|m| m.key == e.key) {
+                                        merged.push(e);
+                                    }
                                 }
                             }
                         }
                     }
-                }
-                _ => {}
-            }
-            continue;
-        }
-        out.push(Entry {
-            key,
-            key_loc,
-            value,
-        });
-    }
-    // Explicit keys win over merged ones; the first merge source wins among merges.
-    for e in merged {
-        if !out.iter().any(|o| o.key == e.key) {
-            out.push(e);
+                    _ => {}
+                },
+                Some(Key::Skip) => {}
+            },
         }
     }
-    Ok(out)
 }
 
-fn merged_has(merged: &[Entry], key: &str) -> bool {
-    merged.iter().any(|e| e.key == key)
+/// Adds an entry; a duplicate key keeps its first position and takes the last value.
+fn insert(
+    entries: &mut Vec<Entry>,
+    index: &mut Option<HashMap<String, usize>>,
+    key: String,
+    key_loc: Loc,
+    value: Node,
+) {
+    const INDEX_FROM: usize = 32;
+    if index.is_none() && entries.len() >= INDEX_FROM {
+        let mut map = HashMap::with_capacity(entries.len() * 2);
+        for (i, e) in entries.iter().enumerate() {
+            map.entry(e.key.clone()).or_insert(i);
+        }
+        *index = Some(map);
+    }
+    let found = match index {
+        Some(map) => map.get(&key).copied(),
+        None => entries.iter().position(|e| e.key == key),
+    };
+    if let Some(i) = found {
+        if let Some(e) = entries.get_mut(i) {
+            e.key_loc = key_loc;
+            e.value = value;
+        }
+        return;
+    }
+    if let Some(map) = index {
+        map.insert(key.clone(), entries.len());
+    }
+    entries.push(Entry {
+        key,
+        key_loc,
+        value,
+    });
 }
 
-fn scalar(s: &Scalar<'_>) -> Value {
+const CORE: &str = "tag:yaml.org,2002:";
+
+/// A scalar's value: plain scalars by the schema in the module doc, quoted ones as strings,
+/// core tags as they say.
+fn resolve(text: &str, plain: bool, tag: Option<&str>) -> Value {
+    let Some(tag) = tag else {
+        return if plain {
+            implicit(text)
+        } else {
+            Value::Str(text.to_string())
+        };
+    };
+    let str_value = || Value::Str(text.to_string());
+    match tag.strip_prefix(CORE) {
+        Some("str" | "binary" | "timestamp") => str_value(),
+        Some("null") => Value::Null,
+        Some("bool") => match implicit(text) {
+            b @ Value::Bool(_) => b,
+            _ => match text {
+                "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "y" | "Y" => Value::Bool(true),
+                "no" | "No" | "NO" | "off" | "Off" | "OFF" | "n" | "N" => Value::Bool(false),
+                _ => str_value(),
+            },
+        },
+        Some("int") => int(text).map_or_else(str_value, Value::Int),
+        Some("float") => match implicit(text) {
+            Value::Int(i) => Value::Float(i as f64),
+            f @ Value::Float(_) => f,
+            _ => str_value(),
+        },
+        // `!` (non-specific) forces a string; any other tag is a label we do not interpret.
+        _ if tag == "!" => str_value(),
+        _ if plain => implicit(text),
+        _ => str_value(),
+    }
+}
+
+/// A plain scalar's value.
+fn implicit(s: &str) -> Value {
     match s {
-        Scalar::Null => Value::Null,
-        Scalar::Boolean(b) => Value::Bool(*b),
-        Scalar::Integer(i) => Value::Int(*i),
-        Scalar::FloatingPoint(f) => Value::Float(f.into_inner()),
-        Scalar::String(s) => Value::Str(s.to_string()),
+        "" | "~" | "null" | "Null" | "NULL" => Value::Null,
+        "true" | "True" | "TRUE" => Value::Bool(true),
+        "false" | "False" | "FALSE" => Value::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => Value::Float(f64::INFINITY),
+        "-.inf" | "-.Inf" | "-.INF" => Value::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => Value::Float(f64::NAN),
+        _ => {
+            let first = s.as_bytes()[0];
+            if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
+                return Value::Str(s.to_string());
+            }
+            if let Some(i) = int(s) {
+                return Value::Int(i);
+            }
+            float(s).map_or_else(|| Value::Str(s.to_string()), Value::Float)
+        }
     }
+}
+
+/// An integer: decimal, `0x`, `0o`, leading-zero octal, `0b`, with `_` separators.
+fn int(s: &str) -> Option<i64> {
+    let (negative, body) = match s.as_bytes().first()? {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if !body.as_bytes().first()?.is_ascii_digit() || body.ends_with('_') {
+        return None;
+    }
+    let (radix, digits) = if let Some(d) = body.strip_prefix("0x") {
+        (16, d)
+    } else if let Some(d) = body.strip_prefix("0o") {
+        (8, d)
+    } else if let Some(d) = body.strip_prefix("0b") {
+        (2, d)
+    } else if body.len() > 1 && body.starts_with('0') {
+        (8, &body[1..])
+    } else {
+        (10, body)
+    };
+    if digits.is_empty() || digits.starts_with('_') {
+        return None;
+    }
+    let clean: String = digits.chars().filter(|&c| c != '_').collect();
+    if !clean.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    let magnitude = i128::from_str_radix(&clean, radix).ok()?;
+    i64::try_from(if negative { -magnitude } else { magnitude }).ok()
+}
+
+/// A float in YAML 1.2's notation (`1.5`, `.5`, `1.`, `1e3`, `-2.5E-3`), with `_` separators.
+fn float(s: &str) -> Option<f64> {
+    let b = s.as_bytes();
+    let mut i = usize::from(matches!(b.first(), Some(b'-' | b'+')));
+    let mut digits = 0;
+    let mut seen_dot = false;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'0'..=b'9' => digits += 1,
+            b'_' if digits > 0 => {}
+            b'.' if !seen_dot => seen_dot = true,
+            _ => break,
+        }
+        i += 1;
+    }
+    if digits == 0 {
+        return None;
+    }
+    if let Some(b'e' | b'E') = b.get(i) {
+        i += 1;
+        if let Some(b'-' | b'+') = b.get(i) {
+            i += 1;
+        }
+        let exp_start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == exp_start {
+            return None;
+        }
+    }
+    if i != b.len() {
+        return None;
+    }
+    s.replace('_', "").parse().ok()
 }
 
 /// Maps a location inside a block scalar back to the enclosing file: the text starts on the

@@ -2,6 +2,7 @@
 //! parsed with spans, validated into immutable values, and described by generated JSON Schemas.
 
 mod claims;
+mod deploy;
 mod diag;
 mod duration;
 mod governance;
@@ -13,6 +14,7 @@ pub use claims::{
     AuthClaim, BackupClaim, Claims, CostClaim, Date, EscalationStep, FailureInjectionClaim,
     LoadTestClaim, OncallClaim, RollbackClaim, SecretsClaim, TracingClaim, TransitClaim,
 };
+pub use deploy::{DeploySection, HelmRelease};
 pub use diag::{
     ConfigError, ConfigErrors, Finder, Located, SNIPPET_WIDTH, SourceFile, deserialize,
 };
@@ -23,7 +25,7 @@ pub use governance::{
 };
 pub use manifest::{
     AlertSelection, Backoff, DataClass, Dependency, DependencyKind, Exposure, LatencyTarget,
-    ReportLocations, Scope, ServiceManifest, Slo, SloKind, Stage,
+    ReportLocations, ScanSection, Scope, Selection, ServiceManifest, Slo, SloKind, Stage,
 };
 pub use policy::{
     BASELINE_FIGURES, BaselineNote, CheckOptions, CheckOverride, CheckOverrideResolved,

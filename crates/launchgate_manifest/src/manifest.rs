@@ -5,6 +5,7 @@ use launchgate_core::{Location, Tier};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::deploy::DeploySection;
 use crate::diag::{ConfigError, ConfigErrors, Located, SourceFile, deserialize};
 use crate::duration::Window;
 use crate::governance::Waiver;
@@ -62,6 +63,21 @@ pub struct ServiceManifest {
     /// Where the reports of other tools (tests, coverage, scanners, load tests) are.
     #[serde(default)]
     pub reports: ReportLocations,
+    /// What the service deploys: Kustomize overlays, Helm charts, manifest files. Without it,
+    /// launchgate picks defaults (`skaffold.yaml`, Argo CD and Flux objects, else every
+    /// Kubernetes file) and says what it chose.
+    #[serde(default)]
+    pub deploy: Option<DeploySection>,
+    /// Which files of the repository the review judges: globs to include or exclude beyond
+    /// the default rules (examples, tests, test data, fixtures, vendored code, generated docs
+    /// are out of scope by default; see docs/scanning.md).
+    #[serde(default)]
+    pub scan: ScanSection,
+    /// In a repository of several services, the parts that are this service's: its workloads,
+    /// images, source folders and Terraform roots. Everything else in the repository is
+    /// another service's and counts neither for nor against this one.
+    #[serde(default)]
+    pub select: Option<Selection>,
     /// Facts the repository cannot show, declared by the team. Each is verified against the
     /// repository where possible; otherwise it counts as attested.
     #[serde(default)]
@@ -317,6 +333,69 @@ impl ReportLocations {
     }
 }
 
+/// Which files the review judges, beyond the default rules. Out-of-scope files are still
+/// read by the secret scanner, and by nothing else.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScanSection {
+    /// Apply the default out-of-scope rules (folders named `examples`, `tests`, `e2e`,
+    /// `testdata`, `fixtures`, `vendor`, `node_modules`, ...; see docs/scanning.md).
+    #[serde(default = "yes")]
+    pub defaults: bool,
+    /// Repository-relative globs of files that are in scope even where a default rule would
+    /// leave them out, e.g. `examples/production/**`.
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// Repository-relative globs of files that are out of scope, e.g. `legacy/**`; they win
+    /// over `include`.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+impl Default for ScanSection {
+    fn default() -> Self {
+        ScanSection {
+            defaults: true,
+            include: Vec::new(),
+            exclude: Vec::new(),
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The parts of a repository of several services that are this service's. A review sees only
+/// them: other workloads (and the Services, autoscalers, disruption budgets and network
+/// policies that only concern them), Dockerfiles and dependency manifests outside `source`,
+/// and Terraform outside `terraform` are another service's. Alert rules are chosen by
+/// `alerts.selectors`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Selection {
+    /// Workloads by `Kind/name` (`Deployment/adservice`) or by name alone (any kind).
+    #[serde(default)]
+    pub workloads: Vec<String>,
+    /// Label sets: a workload whose pod template (or own) labels carry every label of one set
+    /// is the service's, e.g. `[{app: adservice}]`.
+    #[serde(default)]
+    pub labels: Vec<std::collections::BTreeMap<String, String>>,
+    /// Image names: a workload running a container whose image repository is, or ends with
+    /// `/` and, one of these is the service's (`adservice`, `ghcr.io/acme/adservice`).
+    #[serde(default)]
+    pub images: Vec<String>,
+    /// Repository-relative folders holding the service's code, Dockerfiles and dependency
+    /// manifests (`src/adservice/`). Without it, every Dockerfile and dependency manifest
+    /// counts.
+    #[serde(default)]
+    pub source: Vec<String>,
+    /// Repository-relative folders of the service's Terraform roots (`terraform/ads/`).
+    /// Without it, all Terraform counts.
+    #[serde(default)]
+    pub terraform: Vec<String>,
+}
+
 /// A service level objective.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -508,6 +587,7 @@ impl ServiceManifest {
                 }
             }
         }
+        errors.extend(self.validate_scope(at));
         let mut names = std::collections::BTreeMap::new();
         for (i, d) in self.dependencies.iter().enumerate() {
             let p = format!("/dependencies/{i}");
@@ -610,6 +690,9 @@ impl ServiceManifest {
                 }
             }
         }
+        if let Some(d) = &self.deploy {
+            errors.extend(crate::deploy::validate(d, at));
+        }
         errors.extend(crate::claims::validate(&self.claims, at));
         errors.extend(crate::governance::validate_waivers(
             &self.waivers,
@@ -617,6 +700,94 @@ impl ServiceManifest {
             at,
         ));
         errors.sort_by_key(|e| (e.line, e.column));
+        errors
+    }
+
+    /// The `scan:` globs and the `select:` entries: compiled, repository-relative, not empty.
+    fn validate_scope(&self, at: &Located) -> Vec<ConfigError> {
+        let mut errors = Vec::new();
+        for (key, globs) in [
+            ("include", &self.scan.include),
+            ("exclude", &self.scan.exclude),
+        ] {
+            for (i, g) in globs.iter().enumerate() {
+                let bad = if g.trim().is_empty() {
+                    Some("is empty".to_string())
+                } else if g.starts_with('/') || g.split('/').any(|p| p == "..") {
+                    Some("reaches outside the repository".to_string())
+                } else {
+                    globset::GlobBuilder::new(g)
+                        .literal_separator(true)
+                        .build()
+                        .err()
+                        .map(|e| format!("is not a valid glob: {}", e.kind()))
+                };
+                if let Some(why) = bad {
+                    errors.push(
+                        at.error_at_value(
+                            &format!("/scan/{key}/{i}"),
+                            format!("`scan.{key}` glob `{g}` {why}"),
+                        )
+                        .help("use a repository-relative glob such as `legacy/**` or `examples/production/*.yaml`"),
+                    );
+                }
+            }
+        }
+        let Some(sel) = &self.select else {
+            return errors;
+        };
+        if sel.workloads.is_empty()
+            && sel.labels.is_empty()
+            && sel.images.is_empty()
+            && sel.source.is_empty()
+            && sel.terraform.is_empty()
+        {
+            errors.push(
+                at.error_at("/select", "`select` names none of the service's parts")
+                    .help("name its workloads, labels, images, source folders or Terraform roots, e.g. `select: {workloads: [Deployment/adservice], source: [src/adservice/]}`, or remove the section to review the whole repository"),
+            );
+        }
+        for (i, w) in sel.workloads.iter().enumerate() {
+            let parts: Vec<&str> = w.split('/').collect();
+            if w.trim().is_empty() || parts.len() > 2 || parts.iter().any(|p| p.trim().is_empty()) {
+                errors.push(
+                    at.error_at_value(
+                        &format!("/select/workloads/{i}"),
+                        format!("`{w}` is not a workload"),
+                    )
+                    .help("write `Kind/name` (`Deployment/adservice`) or the name alone"),
+                );
+            }
+        }
+        for (i, set) in sel.labels.iter().enumerate() {
+            if set.is_empty() {
+                errors.push(
+                    at.error_at_value(
+                        &format!("/select/labels/{i}"),
+                        "an empty label set selects every workload",
+                    )
+                    .help("name at least one label, e.g. `{app: adservice}`, or remove the entry"),
+                );
+            }
+        }
+        for (i, img) in sel.images.iter().enumerate() {
+            if img.trim().is_empty() {
+                errors.push(at.error_at_value(&format!("/select/images/{i}"), "the image name is empty").help("write the image repository, e.g. `adservice` or `ghcr.io/acme/adservice`"));
+            }
+        }
+        for (key, dirs) in [("source", &sel.source), ("terraform", &sel.terraform)] {
+            for (i, d) in dirs.iter().enumerate() {
+                if d.trim().is_empty() || d.starts_with('/') || d.split('/').any(|p| p == "..") {
+                    errors.push(
+                        at.error_at_value(
+                            &format!("/select/{key}/{i}"),
+                            format!("`{d}` is not a folder of the repository"),
+                        )
+                        .help("write a repository-relative folder such as `src/adservice/`"),
+                    );
+                }
+            }
+        }
         errors
     }
 }

@@ -287,7 +287,9 @@ pub fn evaluate_full(
                 return r;
             }
             let provable = repository_can_prove(meta.evidence);
-            apply_outcome(&mut r, check.evaluate(&cx), policy, tier, provable);
+            let mut outcome = check.evaluate(&cx);
+            evidence.note_copies(&mut outcome);
+            apply_outcome(&mut r, outcome, policy, tier, provable);
             r
         })
         .collect();

@@ -918,6 +918,37 @@ fn scan(o: &mut String, r: &Review) {
         }
         o.push_str("</tbody>\n</table>\n");
     }
+    if !scan.choices.is_empty() {
+        o.push_str("<p>What the review took:</p>\n<ul>\n");
+        for c in &scan.choices {
+            let _ = writeln!(
+                o,
+                "<li>{}: <code>{}</code> ({})</li>",
+                Esc(&c.subject),
+                Esc(&c.chosen),
+                Esc(&c.why)
+            );
+        }
+        o.push_str("</ul>\n");
+    }
+    if !scan.excluded.is_empty() {
+        let _ = writeln!(
+            o,
+            "<table>\n<caption>Out of scope: {} files, read for secrets only</caption>\n<thead><tr><th scope=\"col\">Path</th>\
+             <th scope=\"col\">Files</th><th scope=\"col\">Rule</th></tr></thead>\n<tbody>",
+            scan.excluded_files()
+        );
+        for e in &scan.excluded {
+            let _ = writeln!(
+                o,
+                "<tr><th scope=\"row\"><code>{}</code></th><td>{}</td><td>{}</td></tr>",
+                Esc(&e.path),
+                e.files,
+                Esc(&e.rule)
+            );
+        }
+        o.push_str("</tbody>\n</table>\n");
+    }
     o.push_str("</section>\n");
 }
 

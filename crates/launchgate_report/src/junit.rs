@@ -131,9 +131,12 @@ fn test_case(review: &Review, c: &CheckResult, opts: &CiOptions) -> TestCase {
 pub fn render_junit(review: &Review, opts: &CiOptions) -> Result<String, JunitError> {
     let review = &*crate::safe::for_people(review);
     let mut report = Report::new(format!("launchgate {}", review.service));
-    for cat in &review.categories {
+    for (i, cat) in review.categories.iter().enumerate() {
         let mut suite = TestSuite::new(cat.title.as_str());
         suite.add_property(Property::new("launchgate.category", cat.category.key()));
+        if i == 0 {
+            scope_properties(review, opts, &mut suite);
+        }
         suite.add_test_cases(
             review
                 .checks
@@ -144,6 +147,33 @@ pub fn render_junit(review: &Review, opts: &CiOptions) -> Result<String, JunitEr
         report.add_test_suite(suite);
     }
     Ok(without_root_skipped(&report.to_string()?))
+}
+
+/// What the review left out and what it chose, as properties of the first suite (the XSD
+/// allows properties on `<testsuite>` only): `launchgate.excluded` = `path (N files, rule)`,
+/// `launchgate.choice` = `subject: chosen (why)`.
+fn scope_properties(review: &Review, opts: &CiOptions, suite: &mut TestSuite) {
+    let Some(scan) = &review.scan else {
+        return;
+    };
+    for c in &scan.choices {
+        suite.add_property(Property::new(
+            "launchgate.choice",
+            format!("{}: {} ({})", c.subject, c.chosen, c.why),
+        ));
+    }
+    for e in &scan.excluded {
+        suite.add_property(Property::new(
+            "launchgate.excluded",
+            format!(
+                "{} ({} file{}, {})",
+                opts.path(&e.path),
+                e.files,
+                if e.files == 1 { "" } else { "s" },
+                e.rule
+            ),
+        ));
+    }
 }
 
 /// `xml` without the `skipped="N"` attribute of its `<testsuites>` element.

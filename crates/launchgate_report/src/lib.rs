@@ -137,6 +137,44 @@ pub struct ScanSummary {
     pub errors: Vec<EvidenceErrorView>,
     /// Files recognised but not evaluated (Helm templates).
     pub not_evaluated: Vec<EvidenceErrorView>,
+    /// What the review left out (read by the secret scanner only), grouped by folder, each
+    /// with the rule that left it out (`default: examples`, `scan.exclude: legacy/**`,
+    /// `select: ...`). Sorted by path.
+    #[serde(default)]
+    pub excluded: Vec<ExcludedView>,
+    /// What the review chose where the repository offered several candidates (which parts
+    /// are this service's, which deploy sources count), and why.
+    #[serde(default)]
+    pub choices: Vec<ChoiceView>,
+}
+
+/// A folder or file the review left out, and the rule that did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExcludedView {
+    /// Repository-relative; a folder ends with `/`.
+    pub path: String,
+    /// The rule, as the user can find it again: `default: tests`, `scan.exclude: legacy/**`.
+    pub rule: String,
+    /// How many files it holds that the review would otherwise have read.
+    pub files: usize,
+}
+
+/// A choice the review made, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChoiceView {
+    /// What was chosen: `service`, `deploy`, ...
+    pub subject: String,
+    /// What was taken.
+    pub chosen: String,
+    /// Why.
+    pub why: String,
+}
+
+impl ScanSummary {
+    /// Files left out of the review, in total.
+    pub fn excluded_files(&self) -> usize {
+        self.excluded.iter().map(|e| e.files).sum()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -185,7 +223,33 @@ impl ScanSummary {
                 .iter()
                 .map(|n| EvidenceErrorView {
                     location: n.loc.location(),
-                    message: n.reason.clone(),
+                    message: match &n.covered_by {
+                        Some(by) => format!(
+                            "{}; covered by {by}, so no check is inconclusive because of it",
+                            n.reason
+                        ),
+                        None => n.reason.clone(),
+                    },
+                })
+                .collect(),
+            excluded: evidence
+                .scope
+                .excluded
+                .iter()
+                .map(|e| ExcludedView {
+                    path: e.path.clone(),
+                    rule: e.rule.clone(),
+                    files: e.files,
+                })
+                .collect(),
+            choices: evidence
+                .scope
+                .choices
+                .iter()
+                .map(|c| ChoiceView {
+                    subject: c.subject.clone(),
+                    chosen: c.chosen.clone(),
+                    why: c.why.clone(),
                 })
                 .collect(),
         })

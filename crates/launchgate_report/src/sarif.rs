@@ -485,7 +485,7 @@ pub fn render_sarif(review: &Review, opts: &CiOptions) -> String {
     if let Some(base) = &opts.docs_url {
         driver["informationUri"] = json!(base);
     }
-    let log = json!({
+    let mut log = json!({
         "$schema": SARIF_SCHEMA_URI,
         "version": "2.1.0",
         "runs": [{
@@ -513,7 +513,25 @@ pub fn render_sarif(review: &Review, opts: &CiOptions) -> String {
             }
         }]
     });
+    if let Some(scope) = scope_properties(review, opts) {
+        log["runs"][0]["properties"]["scope"] = scope;
+    }
     crate::safe::json_escape_c1(serde_json::to_string_pretty(&log).unwrap_or_default()) + "\n"
+}
+
+/// What the review left out (each path with its rule and file count) and what it chose, as
+/// run properties; `None` when there is neither.
+fn scope_properties(review: &Review, opts: &CiOptions) -> Option<Value> {
+    let scan = review.scan.as_ref()?;
+    if scan.excluded.is_empty() && scan.choices.is_empty() {
+        return None;
+    }
+    let excluded: Vec<Value> = scan
+        .excluded
+        .iter()
+        .map(|e| json!({ "path": opts.path(&e.path), "rule": e.rule, "files": e.files }))
+        .collect();
+    Some(json!({ "excluded": excluded, "choices": scan.choices }))
 }
 
 #[cfg(test)]

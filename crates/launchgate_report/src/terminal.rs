@@ -13,8 +13,11 @@ use crate::Review;
 /// How to draw the terminal view.
 #[derive(Debug, Clone, Copy)]
 pub struct TerminalOptions {
-    /// Columns available; long lines are cut with `…`.
+    /// Columns available; long lines are cut with `…` when `cut` is set.
     pub width: usize,
+    /// Cut long lines to `width` (on a terminal). Off, every line is printed whole: in CI logs
+    /// and files the reason must never be lost to a cut.
+    pub cut: bool,
     /// Show the evidence behind passing checks.
     pub verbose: bool,
 }
@@ -23,6 +26,7 @@ impl Default for TerminalOptions {
     fn default() -> Self {
         TerminalOptions {
             width: 100,
+            cut: true,
             verbose: false,
         }
     }
@@ -100,6 +104,9 @@ fn fit(s: &str, max: usize) -> String {
     out
 }
 
+/// Out-of-scope paths the terminal lists without `--verbose`.
+const EXCLUDED_SHOWN: usize = 8;
+
 /// The scan in a line, then what could not be read or evaluated: never lost silently.
 fn scan_lines(o: &mut String, r: &Review, opts: TerminalOptions, width: usize) {
     let dim = Style::new().effects(Effects::DIMMED);
@@ -125,7 +132,35 @@ fn scan_lines(o: &mut String, r: &Review, opts: TerminalOptions, width: usize) {
     if !scan.not_evaluated.is_empty() {
         parts.push(format!("{} not evaluated", scan.not_evaluated.len()));
     }
+    let out = scan.excluded_files();
+    if out > 0 {
+        parts.push(format!("{out} out of scope"));
+    }
     let _ = writeln!(o, "{dim}{}{dim:#}", parts.join(" · "));
+    for c in &scan.choices {
+        let line = format!("{}: {} ({})", c.subject, c.chosen, c.why);
+        let _ = writeln!(o, "  {dim}{}{dim:#}", fit(&line, width.saturating_sub(2)));
+    }
+    let shown = if opts.verbose {
+        scan.excluded.len()
+    } else {
+        EXCLUDED_SHOWN
+    };
+    for e in scan.excluded.iter().take(shown) {
+        let line = match e.files {
+            0 => format!("out of scope in {}: {}", e.path, e.rule),
+            1 => format!("out of scope {} (1 file, {})", e.path, e.rule),
+            n => format!("out of scope {} ({n} files, {})", e.path, e.rule),
+        };
+        let _ = writeln!(o, "  {dim}{}{dim:#}", fit(&line, width.saturating_sub(2)));
+    }
+    if scan.excluded.len() > shown {
+        let _ = writeln!(
+            o,
+            "  {dim}... and {} more out-of-scope paths (--verbose or --format json lists them){dim:#}",
+            scan.excluded.len() - shown
+        );
+    }
     for e in &scan.errors {
         let line = format!("parse error {}: {}", e.location, e.message);
         let _ = writeln!(o, "  {warn}{}{warn:#}", fit(&line, width.saturating_sub(2)));
@@ -147,7 +182,12 @@ fn scan_lines(o: &mut String, r: &Review, opts: TerminalOptions, width: usize) {
 
 pub fn render_terminal(r: &Review, opts: TerminalOptions) -> String {
     let r = &*crate::safe::for_people(r);
-    let width = opts.width.max(60);
+    // Uncut, no line is long enough to be cut: the width only bounds `fit`.
+    let width = if opts.cut {
+        opts.width.max(60)
+    } else {
+        usize::MAX / 2
+    };
     let bold = Style::new().effects(Effects::BOLD);
     let dim = Style::new().effects(Effects::DIMMED);
     let mut o = String::new();
@@ -227,7 +267,16 @@ pub fn render_terminal(r: &Review, opts: TerminalOptions) -> String {
                 Status::Pass if opts.verbose => c.evidence.iter().collect(),
                 _ => Vec::new(),
             };
-            for f in show {
+            // Findings that say the same thing about different subjects (139 alerts routed to
+            // one silent receiver) are one problem: its first finding, then the others folded
+            // into a countable line. --verbose lists every one.
+            let groups = if opts.verbose {
+                show.iter().map(|f| vec![*f]).collect()
+            } else {
+                group_alike(&show)
+            };
+            for group in groups {
+                let Some(&f) = group.first() else { continue };
                 let loc = f
                     .location
                     .as_ref()
@@ -247,6 +296,14 @@ pub fn render_terminal(r: &Review, opts: TerminalOptions) -> String {
                 }
                 for rel in &f.related {
                     let _ = writeln!(o, "{indent}{dim}  see {rel}{dim:#}");
+                }
+                if group.len() > 1 {
+                    let line = folded(&group[1..]);
+                    let _ = writeln!(
+                        o,
+                        "{indent}{dim}  {}{dim:#}",
+                        fit(&line, width.saturating_sub(10))
+                    );
                 }
             }
         }
@@ -276,7 +333,81 @@ pub fn render_terminal(r: &Review, opts: TerminalOptions) -> String {
             launchgate_core::Effort(r.estimated_effort_hours)
         );
     }
+    if opts.cut && o.contains('…') {
+        let _ = writeln!(
+            o,
+            "  {dim}lines are cut to {width} columns; piped or with `--output FILE` they are printed whole{dim:#}"
+        );
+    }
     o
+}
+
+/// The smallest group worth folding: fewer alike findings are listed one by one.
+const FOLD_AT: usize = 4;
+
+/// What makes findings alike: the message with its first code span (the subject: an alert,
+/// a container, a dependency) taken out, and the places it refers to.
+fn alike_key(f: &launchgate_core::Finding) -> (String, Vec<String>) {
+    let m = &f.message;
+    let key = match m
+        .find('`')
+        .and_then(|a| m[a + 1..].find('`').map(|b| (a, a + 1 + b)))
+    {
+        Some((a, b)) => format!("{}`…`{}", &m[..a], &m[b + 1..]),
+        None => m.clone(),
+    };
+    (key, f.related.iter().map(ToString::to_string).collect())
+}
+
+/// Findings in groups of alike ones, in the order of each group's first finding; groups
+/// smaller than [`FOLD_AT`] are split back into single findings.
+fn group_alike<'a>(
+    show: &[&'a launchgate_core::Finding],
+) -> Vec<Vec<&'a launchgate_core::Finding>> {
+    let mut order: Vec<(String, Vec<String>)> = Vec::new();
+    let mut groups: std::collections::HashMap<
+        (String, Vec<String>),
+        Vec<&launchgate_core::Finding>,
+    > = std::collections::HashMap::new();
+    for f in show {
+        let k = alike_key(f);
+        if !groups.contains_key(&k) {
+            order.push(k.clone());
+        }
+        groups.entry(k).or_default().push(f);
+    }
+    let mut out = Vec::new();
+    for k in order {
+        let g = groups.remove(&k).unwrap_or_default();
+        if g.len() >= FOLD_AT {
+            out.push(g);
+        } else {
+            out.extend(g.into_iter().map(|f| vec![f]));
+        }
+    }
+    out
+}
+
+/// `+ 138 more like it: `B` (x.yaml:30), `C` (x.yaml:44), ... (--verbose lists each)`.
+fn folded(rest: &[&launchgate_core::Finding]) -> String {
+    let subject = |f: &launchgate_core::Finding| {
+        let m = &f.message;
+        let s = m
+            .find('`')
+            .and_then(|a| m[a + 1..].find('`').map(|b| &m[a..a + 2 + b]))
+            .unwrap_or("");
+        match &f.location {
+            Some(l) => format!("{s} ({}:{})", l.path, l.line),
+            None => s.to_string(),
+        }
+    };
+    let names: Vec<String> = rest.iter().take(3).map(|f| subject(f)).collect();
+    let more = if rest.len() > 3 { ", ..." } else { "" };
+    format!(
+        "+ {} more like it: {}{more} (--verbose lists each)",
+        rest.len(),
+        names.join(", ")
+    )
 }
 
 /// Every manifest waiver: applied ones with their expiry, and those that did not apply and why.
@@ -413,7 +544,32 @@ fn signoff_line(o: &mut String, r: &Review, width: usize) {
 
 #[cfg(test)]
 mod tests {
-    use super::fit;
+    use super::{fit, folded, group_alike};
+    use launchgate_core::{Finding, Location};
+
+    #[test]
+    fn alike_findings_fold_into_one_countable_line() {
+        let alert = |name: &str, line: u32, receiver: &str| {
+            Finding::new(format!(
+                "alert `{name}` is routed to receiver `{receiver}` (no integrations): nobody is notified"
+            ))
+            .at(Some(Location::new("rules.yaml", line, 5)))
+        };
+        let fs: Vec<Finding> = (1..=5)
+            .map(|i| alert(&format!("A{i}"), i * 10, "Default"))
+            .chain([alert("B", 99, "Other"), alert("C", 100, "Other")])
+            .collect();
+        let show: Vec<&Finding> = fs.iter().collect();
+        let groups = group_alike(&show);
+        let sizes: Vec<usize> = groups.iter().map(Vec::len).collect();
+        // Five alike ones fold; two alike ones are fewer than FOLD_AT and stay single.
+        assert_eq!(sizes, [5, 1, 1]);
+        assert_eq!(
+            folded(&groups[0][1..]),
+            "+ 4 more like it: `A2` (rules.yaml:20), `A3` (rules.yaml:30), `A4` (rules.yaml:40), ... (--verbose lists each)"
+        );
+    }
+
     use unicode_width::UnicodeWidthStr;
 
     #[test]

@@ -11,7 +11,10 @@ use std::process::Command;
 
 use launchgate_report::{CiOptions, Review, render_junit};
 
-use common::{EXAMPLES, repo_root, review, run_ok, scratch, test_dep, waived_payment_service};
+use common::{
+    EXAMPLES, repo_root, review, run_ok, scoped_payment_service, scratch, test_dep,
+    waived_payment_service,
+};
 
 const CHECK: &str = r#"
 import sys, xmlschema, junitparser
@@ -35,7 +38,36 @@ fn reviews() -> Vec<(String, Review)> {
         .map(|n| ((*n).to_string(), review(n)))
         .collect();
     all.push(("waived-payment-service".into(), waived_payment_service()));
+    all.push(("scoped-payment-service".into(), scoped_payment_service()));
     all
+}
+
+#[test]
+fn junit_lists_what_the_review_left_out_and_chose_as_first_suite_properties() {
+    let xml = render_junit(
+        &scoped_payment_service(),
+        &CiOptions {
+            path_prefix: "services/".to_string(),
+            ..CiOptions::default()
+        },
+    )
+    .unwrap();
+    let props: Vec<&str> = xml
+        .lines()
+        .map(str::trim)
+        .filter(|l| {
+            l.contains("name=\"launchgate.excluded\"") || l.contains("name=\"launchgate.choice\"")
+        })
+        .collect();
+    assert_eq!(
+        props,
+        vec![
+            "<property name=\"launchgate.choice\" value=\"service: Deployment/payment-api (manifest select.workloads: Deployment/payment-api)\"/>",
+            "<property name=\"launchgate.excluded\" value=\"services/deploy/all.yaml (0 files, select: not this service&apos;s (Deployment/cart, Service/cart))\"/>",
+            "<property name=\"launchgate.excluded\" value=\"services/examples/ (12 files, default: examples)\"/>",
+            "<property name=\"launchgate.excluded\" value=\"services/src/cart/ (1 file, select.source: not this service&apos;s)\"/>",
+        ]
+    );
 }
 
 #[test]

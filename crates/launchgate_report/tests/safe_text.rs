@@ -23,6 +23,7 @@ fn every_format(r: &Review) -> Vec<(&'static str, String)> {
                 r,
                 TerminalOptions {
                     width: 120,
+                    cut: true,
                     verbose: true,
                 },
             ),
@@ -77,4 +78,38 @@ fn no_renderer_prints_a_secret_a_control_character_or_a_flood() {
             );
         }
     }
+}
+
+/// On a terminal long lines are cut, and the view says how to see them whole; piped (CI logs)
+/// nothing is cut, so no finding loses its reason.
+#[test]
+fn the_terminal_view_cuts_only_on_a_terminal_and_says_so() {
+    let r = review("payment-service");
+    let saf = r.checks.iter().find(|c| c.id == "SAF-001").unwrap();
+    let whole = render_terminal(
+        &r,
+        TerminalOptions {
+            width: 60,
+            cut: false,
+            verbose: false,
+        },
+    );
+    assert!(!whole.contains('…'), "{whole}");
+    assert!(whole.contains(&saf.message), "{whole}");
+    assert!(!whole.contains("lines are cut"), "{whole}");
+    let cut = render_terminal(
+        &r,
+        TerminalOptions {
+            width: 60,
+            cut: true,
+            verbose: false,
+        },
+    );
+    assert!(!cut.contains(&saf.message), "{cut}");
+    assert!(
+        cut.contains(
+            "lines are cut to 60 columns; piped or with `--output FILE` they are printed whole"
+        ),
+        "{cut}"
+    );
 }

@@ -11,7 +11,7 @@ use launchgate_report::sarif::{FINGERPRINT_KEY, SARIF_SCHEMA_URI, check_docs_url
 use launchgate_report::{CiOptions, render_sarif};
 use serde_json::{Value, json};
 
-use common::{EXAMPLES, repo_root, review, waived_payment_service};
+use common::{EXAMPLES, repo_root, review, scoped_payment_service, waived_payment_service};
 
 /// A way to break a valid SARIF log.
 type Break = fn(&mut Value);
@@ -91,6 +91,34 @@ fn every_example_review_is_valid_sarif() {
     ))
     .unwrap();
     v.check(&waived).unwrap();
+}
+
+#[test]
+fn what_the_review_left_out_is_a_valid_run_property_with_prefixed_paths() {
+    let log: Value = serde_json::from_str(&render_sarif(
+        &scoped_payment_service(),
+        &opts(1, "services/payment/"),
+    ))
+    .unwrap();
+    Validator::new().check(&log).unwrap();
+    assert_eq!(
+        log["runs"][0]["properties"]["scope"],
+        json!({
+            "excluded": [
+                {"path": "services/payment/deploy/all.yaml", "rule": "select: not this service's (Deployment/cart, Service/cart)", "files": 0},
+                {"path": "services/payment/examples/", "rule": "default: examples", "files": 12},
+                {"path": "services/payment/src/cart/", "rule": "select.source: not this service's", "files": 1},
+            ],
+            "choices": [
+                {"subject": "service", "chosen": "Deployment/payment-api", "why": "manifest select.workloads: Deployment/payment-api"},
+            ],
+        })
+    );
+    // Without exclusions or choices the property is absent.
+    assert_eq!(
+        sarif("payment-service")["runs"][0]["properties"].get("scope"),
+        None
+    );
 }
 
 #[test]

@@ -134,6 +134,11 @@ impl<R: BufRead> Prompt<R> {
         }
     }
 
+    /// A free answer, trimmed (empty when the user only pressed Enter).
+    pub(super) fn answer(&mut self, question: &str) -> Result<String, Failure> {
+        self.line(question, None, None)
+    }
+
     pub(super) fn confirm(&mut self, question: &str, default: bool) -> Result<bool, Failure> {
         let q = format!("{question} {}", if default { "[Y/n]" } else { "[y/N]" });
         loop {
@@ -321,6 +326,8 @@ pub(super) fn ask<R: BufRead>(
         caller_timeout_ms,
         dependencies,
         sources,
+        select: None,
+        excluded: Vec::new(),
     })
 }
 

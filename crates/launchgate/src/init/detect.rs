@@ -502,10 +502,12 @@ fn workload_name(evidence: &Evidence, datastores: &BTreeSet<String>) -> Option<H
         .filter(|w| w.kind.is_long_running() && !datastores.contains(&w.name))
         .collect();
     let distinct: BTreeSet<&str> = serving.iter().map(|w| w.name.as_str()).collect();
+    // Several workloads are a product deploying a stack (or several services): the first one
+    // found does not name it; the project or the directory does.
     let w = if distinct.len() == 1 {
         serving.first()
     } else {
-        serving.iter().find(|w| w.kind.as_str() == "Deployment")
+        None
     }?;
     Some(Hint::new(
         w.name.trim(),
@@ -741,4 +743,78 @@ fn unique_names(deps: Vec<FoundDep>) -> Vec<FoundDep> {
         out.push(d);
     }
     out
+}
+
+/// Folders whose sub-folders are services, each built into its own image (`src/adservice/`).
+const SERVICE_ROOTS: &[&str] = &["src", "services", "apps", "cmd"];
+
+/// One service of a repository of several: a folder under a [`SERVICE_ROOTS`] folder that
+/// builds an image (holds a Dockerfile), and the workloads that run it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Candidate {
+    /// The folder name (`adservice`).
+    pub name: String,
+    /// The source folder, ending with `/` (`src/adservice/`).
+    pub source: String,
+    /// `Kind/name` of the workloads named after it or running its image, sorted.
+    pub workloads: Vec<String>,
+    /// Image repositories of those workloads whose last segment is its name, sorted.
+    pub images: Vec<String>,
+}
+
+/// The services of a repository that holds several: two or more folders under `src/`,
+/// `services/`, `apps/` or `cmd/` that each build an image. Empty for a repository of one
+/// service, or of one product deploying a stack (kube-prometheus: many workloads, no
+/// per-service source folders).
+pub(crate) fn services(evidence: &Evidence) -> Vec<Candidate> {
+    let mut folders: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    for d in &evidence.dockerfiles {
+        let segs: Vec<&str> = d.path.split('/').collect();
+        if segs.len() >= 3 && SERVICE_ROOTS.contains(&segs[0]) {
+            folders
+                .entry(segs[1].to_string())
+                .or_insert_with(|| format!("{}/{}/", segs[0], segs[1]));
+        }
+    }
+    if folders.len() < 2 {
+        return Vec::new();
+    }
+    let k = &evidence.kubernetes;
+    folders
+        .into_iter()
+        .map(|(name, source)| {
+            let mut workloads = BTreeSet::new();
+            let mut images = BTreeSet::new();
+            for w in k.workloads.iter().filter(|w| w.kind.is_long_running()) {
+                let pod = k.effective_pod(w);
+                let own: Vec<String> = pod
+                    .containers
+                    .iter()
+                    .filter_map(|c| c.image.as_ref())
+                    .map(|i| image_repository(&i.value).to_string())
+                    .filter(|r| r.rsplit('/').next() == Some(name.as_str()))
+                    .collect();
+                if w.name == name || !own.is_empty() {
+                    workloads.insert(w.resource());
+                    images.extend(own);
+                }
+            }
+            Candidate {
+                name,
+                source,
+                workloads: workloads.into_iter().collect(),
+                images: images.into_iter().collect(),
+            }
+        })
+        .collect()
+}
+
+/// An image reference without digest and tag.
+fn image_repository(image: &str) -> &str {
+    let image = image.split('@').next().unwrap_or(image);
+    let last = image.rfind('/').map_or(0, |i| i + 1);
+    match image[last..].find(':') {
+        Some(c) => &image[..last + c],
+        None => image,
+    }
 }

@@ -204,6 +204,8 @@ pub(super) fn render(a: &Answers) -> String {
         }
     }
 
+    scope_sections(&mut o, a);
+
     o.push_str(
         "\n# Service level objectives (OBS-010 wants an availability and a latency SLO), e.g.:\n\
          # slos:\n\
@@ -222,4 +224,47 @@ pub(super) fn render(a: &Answers) -> String {
          #   oncall: {rotation: my-team-primary, trained: true}\n",
     );
     o
+}
+
+/// `select:` for the chosen service of a repository of several, and what the default scope
+/// rules leave out, as a commented `scan:` section to edit.
+fn scope_sections(o: &mut String, a: &Answers) {
+    if let Some(c) = &a.select {
+        o.push_str(
+            "\n# This repository holds several services; these parts are this one's, and everything else\n\
+             # counts neither for nor against it (docs/scanning.md, \"Monorepos\").\n\
+             select:\n",
+        );
+        let list = |items: &[String]| {
+            items
+                .iter()
+                .map(|i| scalar(i))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if !c.workloads.is_empty() {
+            let _ = writeln!(o, "  workloads: [{}]", list(&c.workloads));
+        }
+        if !c.images.is_empty() {
+            let _ = writeln!(o, "  images: [{}]", list(&c.images));
+        }
+        let _ = writeln!(o, "  source: [{}]", scalar(&c.source));
+    }
+    o.push_str(
+        "\n# Examples, tests, test data, fixtures, vendored code and generated docs are out of scope\n\
+         # (read for secrets only; docs/scanning.md, \"Scope\").",
+    );
+    if a.excluded.is_empty() {
+        o.push('\n');
+    } else {
+        o.push_str(" Here:\n");
+        for e in &a.excluded {
+            let _ = writeln!(o, "#   {}", e.replace('\n', " "));
+        }
+    }
+    o.push_str(
+        "# scan:\n\
+         #   include: [\"examples/production/**\"]   # review these anyway\n\
+         #   exclude: [\"legacy/**\"]                # and leave these out too\n",
+    );
 }

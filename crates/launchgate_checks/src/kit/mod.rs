@@ -10,6 +10,7 @@ pub(crate) mod manifest;
 pub(crate) mod pipelines;
 pub(crate) mod reports;
 pub(crate) mod runbooks;
+pub mod scope;
 pub(crate) mod slo;
 pub(crate) mod terraform;
 pub(crate) mod workloads;

@@ -113,3 +113,26 @@ pub fn replica_count(k: &Kubernetes, w: &Workload) -> ReplicaCount {
         },
     }
 }
+
+/// How a workload's manifest spells a container setting, for messages: the Kubernetes field
+/// (`readOnlyRootFilesystem: true`), or for a Docker Compose service the Compose key that
+/// sets it (`read_only: true`). Settings without a Compose spelling keep the Kubernetes one.
+pub fn spelled(w: &Workload, kubernetes: &'static str) -> &'static str {
+    if w.kind != WorkloadKind::ComposeService {
+        return kubernetes;
+    }
+    match kubernetes {
+        "securityContext.readOnlyRootFilesystem: true" | "readOnlyRootFilesystem: true" => {
+            "read_only: true"
+        }
+        "readOnlyRootFilesystem: false" => "read_only: false",
+        "allowPrivilegeEscalation: false" => "security_opt: [no-new-privileges:true]",
+        "allowPrivilegeEscalation: true" => "security_opt: [no-new-privileges:false]",
+        "capabilities: {drop: [ALL]}" => "cap_drop: [ALL]",
+        "hostNetwork: true" => "network_mode: host",
+        "hostPID: true" => "pid: host",
+        "hostIPC: true" => "ipc: host",
+        "valueFrom.secretKeyRef" => "secrets",
+        other => other,
+    }
+}

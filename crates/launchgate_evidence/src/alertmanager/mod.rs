@@ -11,7 +11,7 @@
 //! the checks that read routing are inconclusive on its errors rather than judging it.
 
 mod matchers;
-mod read;
+pub(crate) mod read;
 #[cfg(test)]
 mod tests;
 
@@ -42,6 +42,9 @@ pub enum ConfigOrigin {
     ConfigMap { name: String, key: String },
     /// A prometheus-operator `AlertmanagerConfig` resource, by name.
     AlertmanagerConfig(String),
+    /// Grafana unified-alerting provisioning: a notification policy tree with the contact
+    /// points of every Grafana provisioning file.
+    Grafana,
 }
 
 impl ConfigOrigin {
@@ -53,6 +56,7 @@ impl ConfigOrigin {
             ConfigOrigin::Secret { name, key } => format!("Secret `{name}` key `{key}`"),
             ConfigOrigin::ConfigMap { name, key } => format!("ConfigMap `{name}` key `{key}`"),
             ConfigOrigin::AlertmanagerConfig(name) => format!("AlertmanagerConfig `{name}`"),
+            ConfigOrigin::Grafana => "Grafana notification policies".to_string(),
         }
     }
 }
@@ -280,6 +284,25 @@ impl Config {
 #[derive(Debug, Clone)]
 pub struct AlertmanagerFile {
     configs: Vec<Config>,
+    /// Grafana contact points of the file, joined with every Grafana policy tree.
+    grafana_receivers: Vec<Receiver>,
+    /// Grafana notification policy trees of the file.
+    grafana_policies: Vec<Route>,
+}
+
+impl AlertmanagerFile {
+    /// A Grafana provisioning file's contact points and policy trees.
+    pub(crate) fn grafana(
+        receivers: Vec<Receiver>,
+        policies: Vec<Route>,
+        _origin: ConfigOrigin,
+    ) -> AlertmanagerFile {
+        AlertmanagerFile {
+            configs: Vec::new(),
+            grafana_receivers: receivers,
+            grafana_policies: policies,
+        }
+    }
 }
 
 /// Reads an Alertmanager configuration file.
@@ -293,7 +316,11 @@ pub fn parse(
         .iter()
         .filter_map(|d| read::config(d, ConfigOrigin::File, errors))
         .collect();
-    vec![AlertmanagerFile { configs }]
+    vec![AlertmanagerFile {
+        configs,
+        grafana_receivers: Vec::new(),
+        grafana_policies: Vec::new(),
+    }]
 }
 
 /// Joins the files with configurations inside Kubernetes objects (Secret or ConfigMap holding
@@ -303,7 +330,24 @@ pub fn assemble(
     kube: &Kubernetes,
     errors: &mut Vec<EvidenceError>,
 ) -> Alertmanager {
-    let mut configs: Vec<Config> = files.into_iter().flat_map(|f| f.configs).collect();
+    let mut configs: Vec<Config> = Vec::new();
+    let mut grafana_receivers: Vec<Receiver> = Vec::new();
+    let mut grafana_policies: Vec<Route> = Vec::new();
+    for f in files {
+        configs.extend(f.configs);
+        grafana_receivers.extend(f.grafana_receivers);
+        grafana_policies.extend(f.grafana_policies);
+    }
+    grafana_receivers.sort_by(|a, b| a.loc.cmp(&b.loc));
+    grafana_policies.sort_by(|a, b| a.loc.cmp(&b.loc));
+    for route in grafana_policies {
+        configs.push(Config {
+            origin: ConfigOrigin::Grafana,
+            loc: route.loc.clone(),
+            route,
+            receivers: grafana_receivers.clone(),
+        });
+    }
     read::from_kubernetes(kube, &mut configs, errors);
     configs.sort_by(|a, b| a.loc.cmp(&b.loc).then_with(|| a.origin.cmp(&b.origin)));
     Alertmanager { configs }

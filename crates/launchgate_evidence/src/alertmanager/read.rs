@@ -244,7 +244,7 @@ impl Reader<'_> {
 }
 
 /// What an integration notifies, and whether it pages.
-fn classify(kind: &str, cfg: &Node) -> (String, ReceiverClass) {
+pub(crate) fn classify(kind: &str, cfg: &Node) -> (String, ReceiverClass) {
     use ReceiverClass::{Channel, Pager};
     let (service, class) = match kind {
         "pagerduty" => ("PagerDuty", Pager),

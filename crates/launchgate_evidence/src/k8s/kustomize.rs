@@ -19,12 +19,64 @@ pub struct Kustomization {
     /// The `name` of each `images:` entry, at its value: the images whose version, name or
     /// digest this kustomization overrides.
     pub images: Vec<Located<String>>,
+    /// What it builds from: `resources:`, `bases:` and `components:` entries (files, folders
+    /// or remote URLs), as written.
+    pub resources: Vec<Located<String>>,
+    /// The files its patches are read from (`patches[].path`, `patchesStrategicMerge`,
+    /// `patchesJson6902[].path`): partial objects, not resources.
+    pub patches: Vec<Located<String>>,
+    /// The `images:` entries with what they set.
+    pub image_sets: Vec<ImageSet>,
+    /// The files whose objects this kustomization builds (its resources, through the
+    /// kustomizations it includes), sorted: the workloads its `images:` entries apply to.
+    pub reaches: Vec<Arc<str>>,
+}
+
+/// One `images:` entry of a kustomization: the image it matches (by name) and what it sets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageSet {
+    /// `name`, at its value.
+    pub name: Located<String>,
+    /// `newName`.
+    pub new_name: Option<String>,
+    /// `newTag`.
+    pub new_tag: Option<String>,
+    /// `digest`.
+    pub digest: Option<String>,
+}
+
+impl ImageSet {
+    /// The image a container that names `image` runs once this entry is applied, when the
+    /// entry sets a version (`newTag` or `digest`); `None` when it leaves the version alone.
+    pub fn applied(&self, image: &str) -> Option<String> {
+        if self.new_tag.is_none() && self.digest.is_none() {
+            return None;
+        }
+        let name = self
+            .new_name
+            .as_deref()
+            .unwrap_or_else(|| image_name(image));
+        Some(match (&self.new_tag, &self.digest) {
+            (Some(t), Some(d)) => format!("{name}:{t}@{d}"),
+            (_, Some(d)) => format!("{name}@{d}"),
+            (Some(t), None) => format!("{name}:{t}"),
+            (None, None) => name.to_string(),
+        })
+    }
 }
 
 impl Kustomization {
     /// The folder the kustomization governs (`deploy/overlays/prod`, `""` at the root).
     pub fn dir(&self) -> &str {
         self.path.rsplit_once('/').map_or("", |(d, _)| d)
+    }
+
+    /// The `images:` entry that names `image`, with what it sets.
+    pub fn image_set(&self, image: &str) -> Option<&ImageSet> {
+        let name = image_name(image);
+        self.image_sets
+            .iter()
+            .find(|e| image_name(&e.name.value) == name)
     }
 
     /// The `images:` entry that names `image` (a reference with or without tag or digest):
@@ -113,26 +165,27 @@ pub(crate) fn apply_namespaces(k: &mut Kubernetes) {
             }
         )*};
     }
-    fill!(
-        workloads,
-        services,
-        ingresses,
-        hpas,
-        pdbs,
-        network_policies,
-        service_accounts,
-        roles,
-        role_bindings,
-        monitors,
-        destination_rules,
-        peer_authentications,
-        virtual_services,
-        scaled_objects,
-        canaries,
-        velero_schedules,
-        config_maps,
-        limit_ranges
-    );
+    typed_lists!(fill);
+}
+
+/// Fills each kustomization's [`Kustomization::reaches`] from the object files of `k`.
+pub(crate) fn compute_reach(k: &mut Kubernetes) {
+    let files: std::collections::BTreeSet<String> =
+        k.objects.iter().map(|o| o.loc.path.to_string()).collect();
+    let snapshot = k.kustomizations.clone();
+    for kz in &mut k.kustomizations {
+        let m = crate::deploy::members(
+            &crate::deploy::SourceKind::Kustomize(kz.dir().to_string()),
+            &files,
+            &snapshot,
+        );
+        kz.reaches = m
+            .files
+            .into_iter()
+            .filter(|f| !m.patches.contains(f))
+            .map(Arc::from)
+            .collect();
+    }
 }
 
 /// Reads a kustomization file; `None` when it has no document.
@@ -161,12 +214,70 @@ pub(crate) fn parse(src: &Source, docs: &[Node]) -> Option<KubeFile> {
                 .collect()
         })
         .unwrap_or_default();
+    let resources = ["resources", "bases", "components"]
+        .iter()
+        .filter_map(|k| doc.get(k))
+        .flat_map(|n| n.as_seq().iter())
+        .filter_map(|e| {
+            Some(Located {
+                value: e.as_str()?.trim().to_string(),
+                loc: e.loc.clone(),
+            })
+        })
+        .collect();
+    let text = |e: &Node, k: &str| {
+        e.get(k)
+            .and_then(Node::scalar_text)
+            .map(|s| s.trim().to_string())
+    };
+    let image_sets = doc
+        .get("images")
+        .map(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|e| {
+            let n = e.get("name")?;
+            Some(ImageSet {
+                name: Located {
+                    value: n.as_str()?.trim().to_string(),
+                    loc: n.loc.clone(),
+                },
+                new_name: text(e, "newName"),
+                new_tag: text(e, "newTag"),
+                digest: text(e, "digest"),
+            })
+        })
+        .collect();
+    let mut patches = Vec::new();
+    for key in ["patches", "patchesStrategicMerge", "patchesJson6902"] {
+        for e in doc.get(key).map(Node::as_seq).unwrap_or_default() {
+            // An entry is a path, or a mapping with `path:` (an inline `patch:` has none).
+            let n = if e.as_str().is_some() {
+                Some(e)
+            } else {
+                e.get("path")
+            };
+            if let Some(n) = n
+                && let Some(v) = n.as_str()
+                && !v.contains('\n')
+            {
+                patches.push(Located {
+                    value: v.trim().to_string(),
+                    loc: n.loc.clone(),
+                });
+            }
+        }
+    }
     let items = Kubernetes {
         kustomizations: vec![Kustomization {
             path: src.path.clone(),
             loc: src.file_start(),
             namespace,
             images,
+            resources,
+            patches,
+            image_sets,
+            reaches: Vec::new(),
         }],
         ..Kubernetes::default()
     };

@@ -24,6 +24,35 @@
 //! object (`spec_loc`, `loc`). Values of the wrong shape (a string where a mapping belongs)
 //! are reported as evidence errors with the field path.
 
+/// Calls `$apply!(workloads, services, ...)` with every typed item list of [`Kubernetes`]: the
+/// one place that knows them all, for code that renumbers or fills every typed item (each has
+/// `object` and `namespace`).
+macro_rules! typed_lists {
+    ($apply:ident) => {
+        $apply!(
+            workloads,
+            services,
+            ingresses,
+            hpas,
+            pdbs,
+            network_policies,
+            service_accounts,
+            roles,
+            role_bindings,
+            monitors,
+            destination_rules,
+            peer_authentications,
+            virtual_services,
+            scaled_objects,
+            canaries,
+            velero_schedules,
+            config_maps,
+            limit_ranges
+        )
+    };
+}
+
+mod dedup;
 mod edge;
 mod image;
 mod kinds;
@@ -52,7 +81,7 @@ pub use kinds::{
     RATE_LIMIT_ANNOTATIONS, Retries, Role, RoleBinding, RoleRef, ScaledObject, Service,
     ServiceAccount, ServicePort, Subject, TargetRef, VeleroSchedule, VirtualService,
 };
-pub use kustomize::{Kustomization, image_name};
+pub use kustomize::{ImageSet, Kustomization, image_name};
 pub use links::{WorkloadLinks, host_matches_service};
 pub use selector::{
     LabelSelector, SelectorOp, SelectorRequirement, same_namespace, same_namespace_exactly,
@@ -137,6 +166,23 @@ pub struct Object {
     pub loc: Loc,
     /// The raw tree, for readers of kinds not typed here.
     pub doc: Node,
+    /// Whether it comes from a renderer's output (`kubectl kustomize`, `helm template`); its
+    /// locations are those of the source object it was made from.
+    pub rendered: bool,
+    /// The other places the same resource (kind, namespace, name) was found: it is judged
+    /// once, here. See [`ObjectCopy`].
+    pub copies: Vec<ObjectCopy>,
+    /// The last line of the object in its file (for matching findings to it).
+    pub end_line: u32,
+}
+
+/// Another place a resource was found: a copy in a base, an overlay or a release folder.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ObjectCopy {
+    /// The copy's document.
+    pub loc: Loc,
+    /// Whether its content differs from the copy that is judged.
+    pub differs: bool,
 }
 
 impl Object {
@@ -291,6 +337,9 @@ pub struct Kubernetes {
     pub limit_ranges: Vec<LimitRange>,
     /// Kustomization files, by path.
     pub kustomizations: Vec<Kustomization>,
+    /// Images the repository's own build produces and tags at deploy time
+    /// (`skaffold.yaml` `build.artifacts[].image`), at their values.
+    pub built_images: Vec<Located<String>>,
 }
 
 impl Kubernetes {
@@ -442,6 +491,41 @@ impl Kubernetes {
         links::pick(&self.roles, &w.links.roles)
     }
 
+    /// Keeps only the objects whose `keep` entry is true (and the typed items of them),
+    /// renumbering object indices and linking the workloads again.
+    pub(crate) fn retain_objects(&mut self, keep: &[bool]) {
+        self.drop_objects(keep);
+        links::link(self);
+    }
+
+    /// Keeps only the objects whose `keep` entry is true (a missing entry keeps) and the typed
+    /// items of them, renumbering object indices. Links are left to the caller.
+    fn drop_objects(&mut self, keep: &[bool]) {
+        let kept = |i: usize| keep.get(i).copied().unwrap_or(true);
+        let mut new_index = Vec::with_capacity(self.objects.len());
+        let mut next = 0;
+        for i in 0..self.objects.len() {
+            new_index.push(next);
+            if kept(i) {
+                next += 1;
+            }
+        }
+        macro_rules! renumber {
+            ($($field:ident),*) => {$(
+                self.$field.retain(|item| kept(item.object));
+                for item in &mut self.$field {
+                    item.object = new_index[item.object];
+                }
+            )*};
+        }
+        typed_lists!(renumber);
+        let mut i = 0;
+        self.objects.retain(|_| {
+            i += 1;
+            kept(i - 1)
+        });
+    }
+
     /// Appends another file's items, shifting their object indices.
     fn absorb(&mut self, mut other: Kubernetes) {
         let offset = self.objects.len();
@@ -453,26 +537,7 @@ impl Kubernetes {
                 self.$field.append(&mut other.$field);
             )*};
         }
-        shift!(
-            workloads,
-            services,
-            ingresses,
-            hpas,
-            pdbs,
-            network_policies,
-            service_accounts,
-            roles,
-            role_bindings,
-            monitors,
-            destination_rules,
-            peer_authentications,
-            virtual_services,
-            scaled_objects,
-            canaries,
-            velero_schedules,
-            config_maps,
-            limit_ranges
-        );
+        typed_lists!(shift);
         self.objects.append(&mut other.objects);
         self.kustomizations.append(&mut other.kustomizations);
     }
@@ -483,6 +548,27 @@ impl Kubernetes {
 pub struct KubeFile {
     path: Arc<str>,
     items: Kubernetes,
+}
+
+impl KubeFile {
+    pub(crate) fn path(&self) -> &str {
+        &self.path
+    }
+
+    pub(crate) fn objects(&self) -> &[Object] {
+        &self.items.objects
+    }
+
+    pub(crate) fn kustomizations(&self) -> &[Kustomization] {
+        &self.items.kustomizations
+    }
+
+    /// Marks every object as a renderer's output.
+    pub(crate) fn mark_rendered(&mut self) {
+        for o in &mut self.items.objects {
+            o.rendered = true;
+        }
+    }
 }
 
 /// The identity of one object, handed to the typed readers.
@@ -614,8 +700,21 @@ fn read_document(
         namespace,
         labels,
         annotations,
+        end_line: last_line(&doc),
         doc,
+        rendered: false,
+        copies: Vec::new(),
     });
+}
+
+/// The last line any node of `n` starts on.
+fn last_line(n: &Node) -> u32 {
+    let inner = match &n.value {
+        Value::Seq(items) => items.iter().map(last_line).max(),
+        Value::Map(entries) => entries.iter().map(|e| last_line(&e.value)).max(),
+        _ => None,
+    };
+    inner.unwrap_or(n.loc.line).max(n.loc.line)
 }
 
 fn read_list(
@@ -736,6 +835,8 @@ pub(crate) fn assemble(mut files: Vec<KubeFile>) -> Kubernetes {
         k.absorb(f.items);
     }
     kustomize::apply_namespaces(&mut k);
+    dedup::judge_once(&mut k);
+    kustomize::compute_reach(&mut k);
     links::link(&mut k);
     k
 }

@@ -35,6 +35,17 @@ pub enum WorkloadKind {
     Rollout,
     /// OpenShift `DeploymentConfig`.
     DeploymentConfig,
+    /// Prometheus Operator `Prometheus` (monitoring.coreos.com): the operator runs it as a
+    /// StatefulSet of `spec.replicas` pods (default 1) with one `prometheus` container.
+    Prometheus,
+    /// Prometheus Operator `Alertmanager`: a StatefulSet of `spec.replicas` pods (default 1).
+    Alertmanager,
+    /// Prometheus Operator `ThanosRuler`: a StatefulSet of `spec.replicas` pods (default 1).
+    ThanosRuler,
+    /// A Docker Compose service (not a Kubernetes object: see `crate::compose`). Container
+    /// settings mean what they mean in a pod; what only a cluster has (disruption budgets,
+    /// autoscalers, network policies, zones, service accounts) does not apply.
+    ComposeService,
 }
 
 impl WorkloadKind {
@@ -51,11 +62,18 @@ impl WorkloadKind {
             WorkloadKind::Pod => "Pod",
             WorkloadKind::Rollout => "Rollout",
             WorkloadKind::DeploymentConfig => "DeploymentConfig",
+            WorkloadKind::Prometheus => "Prometheus",
+            WorkloadKind::Alertmanager => "Alertmanager",
+            WorkloadKind::ThanosRuler => "ThanosRuler",
+            WorkloadKind::ComposeService => "ComposeService",
         }
     }
 
     /// Whether the kind runs a replica count (`spec.replicas`) of long-running pods:
-    /// Deployment, StatefulSet, ReplicaSet, ReplicationController, Rollout, DeploymentConfig.
+    /// Deployment, StatefulSet, ReplicaSet, ReplicationController, Rollout, DeploymentConfig,
+    /// and the Prometheus Operator's Prometheus, Alertmanager and ThanosRuler. A Compose
+    /// service's `deploy.replicas` runs on one host (or a Swarm the files do not describe),
+    /// so it is not a replica count the Kubernetes checks judge.
     pub fn has_replicas(self) -> bool {
         matches!(
             self,
@@ -65,7 +83,23 @@ impl WorkloadKind {
                 | WorkloadKind::ReplicationController
                 | WorkloadKind::Rollout
                 | WorkloadKind::DeploymentConfig
+                | WorkloadKind::Prometheus
+                | WorkloadKind::Alertmanager
+                | WorkloadKind::ThanosRuler
         )
+    }
+
+    /// Whether the kind is a Prometheus Operator resource the operator turns into pods.
+    pub fn is_operator_managed(self) -> bool {
+        matches!(
+            self,
+            WorkloadKind::Prometheus | WorkloadKind::Alertmanager | WorkloadKind::ThanosRuler
+        )
+    }
+
+    /// Whether the workload runs in a Kubernetes cluster (everything but a Compose service).
+    pub fn is_kubernetes(self) -> bool {
+        self != WorkloadKind::ComposeService
     }
 
     /// Whether pods of this kind run to completion (Job, CronJob).
@@ -94,6 +128,9 @@ impl WorkloadKind {
             "DeploymentConfig" if in_group(&["apps.openshift.io", ""]) => {
                 WorkloadKind::DeploymentConfig
             }
+            "Prometheus" if in_group(&["monitoring.coreos.com"]) => WorkloadKind::Prometheus,
+            "Alertmanager" if in_group(&["monitoring.coreos.com"]) => WorkloadKind::Alertmanager,
+            "ThanosRuler" if in_group(&["monitoring.coreos.com"]) => WorkloadKind::ThanosRuler,
             _ => return None,
         })
     }
@@ -834,6 +871,9 @@ pub(super) fn read_workload(
     // Where the pod template lives, and what path to report errors under.
     let mut workload_ref = None;
     let pod = match kind {
+        WorkloadKind::Prometheus | WorkloadKind::Alertmanager | WorkloadKind::ThanosRuler => Some(
+            read_operator_pod(r, spec, &spec_path, spec_entry.key_loc.clone(), head, kind),
+        ),
         WorkloadKind::Pod => {
             let mut pod = read_pod_spec(r, spec, &spec_path, spec_entry.key_loc.clone());
             pod.labels = head.labels.clone();
@@ -925,6 +965,146 @@ pub(super) fn read_workload(
         pod,
         links: WorkloadLinks::default(),
     })
+}
+
+/// The pods the Prometheus Operator runs for a `Prometheus`, `Alertmanager` or `ThanosRuler`:
+/// the pod-level fields of the resource's `spec` (`securityContext`, `affinity`,
+/// `topologySpreadConstraints`, `volumes`, `serviceAccountName`, ...), the labels the operator
+/// puts on its pods (`app.kubernetes.io/name`, `prometheus`/`alertmanager`/`thanos-ruler:
+/// <name>`, `app.kubernetes.io/instance`, `app.kubernetes.io/managed-by`) and
+/// `spec.podMetadata.labels`, and one main container named as the operator names it, with
+/// `spec.image` (else the upstream image at `spec.version`) and `spec.resources`. The
+/// operator's fixed container settings (a read-only root filesystem, no privilege escalation,
+/// all capabilities dropped, HTTP readiness and liveness probes on the web port) are filled
+/// in, located at the `kind:` line. `spec.containers` entries with the main container's name
+/// patch it (what they set wins); others are sidecars.
+fn read_operator_pod(
+    r: &mut Reader<'_>,
+    spec: &Node,
+    spec_path: &FieldPath<'_>,
+    spec_loc: Loc,
+    head: &Head<'_>,
+    kind: WorkloadKind,
+) -> PodSpec {
+    let (main, app, upstream, port) = match kind {
+        WorkloadKind::Alertmanager => (
+            "alertmanager",
+            "alertmanager",
+            "quay.io/prometheus/alertmanager",
+            9093,
+        ),
+        WorkloadKind::ThanosRuler => (
+            "thanos-ruler",
+            "thanos-ruler",
+            "quay.io/thanos/thanos",
+            10902,
+        ),
+        _ => (
+            "prometheus",
+            "prometheus",
+            "quay.io/prometheus/prometheus",
+            9090,
+        ),
+    };
+    let mut pod = read_pod_spec(r, spec, spec_path, spec_loc);
+    let mut labels = BTreeMap::new();
+    labels.insert("app.kubernetes.io/name".to_string(), app.to_string());
+    labels.insert("app.kubernetes.io/instance".to_string(), head.name.clone());
+    labels.insert(
+        "app.kubernetes.io/managed-by".to_string(),
+        "prometheus-operator".to_string(),
+    );
+    labels.insert(app.to_string(), head.name.clone());
+    if let Some(meta) = r.map(spec, "podMetadata", spec_path) {
+        let mp = spec_path.key("podMetadata");
+        labels.extend(r.string_map(meta, "labels", &mp));
+        pod.annotations = r.located_map(meta, "annotations", &mp);
+    }
+    pod.labels = labels;
+
+    let fixed = &head.kind_loc;
+    let image = r.string(spec, "image", spec_path).or_else(|| {
+        spec.get("version").and_then(Node::scalar_text).map(|v| {
+            let tag = if v.starts_with('v') {
+                v
+            } else {
+                format!("v{v}")
+            };
+            Located::new(format!("{upstream}:{tag}"), fixed.clone())
+        })
+    });
+    let probe = |path: &str| Probe {
+        loc: fixed.clone(),
+        action: Action::Http {
+            scheme: "HTTP".to_string(),
+            host: String::new(),
+            port: port.to_string(),
+            path: path.to_string(),
+        },
+        initial_delay_seconds: None,
+        period_seconds: None,
+        timeout_seconds: None,
+        failure_threshold: None,
+        success_threshold: None,
+    };
+    let mut c = Container {
+        name: main.to_string(),
+        loc: head.kind_loc.clone(),
+        is_init: false,
+        restart_policy: None,
+        image,
+        image_pull_policy: r.string(spec, "imagePullPolicy", spec_path),
+        command: Vec::new(),
+        args: Vec::new(),
+        resources: read_resources(r, spec, spec_path),
+        readiness_probe: Some(probe("/-/ready")),
+        liveness_probe: Some(probe("/-/healthy")),
+        startup_probe: None,
+        pre_stop: None,
+        post_start: None,
+        env: Vec::new(),
+        env_from: Vec::new(),
+        security_context: SecurityContext {
+            loc: Some(fixed.clone()),
+            read_only_root_filesystem: Some(Located::new(true, fixed.clone())),
+            allow_privilege_escalation: Some(Located::new(false, fixed.clone())),
+            capabilities_drop: vec![Located::new("ALL".to_string(), fixed.clone())],
+            ..SecurityContext::default()
+        },
+        ports: vec![ContainerPort {
+            loc: fixed.clone(),
+            name: Some("web".to_string()),
+            container_port: Some(Located::new(port, fixed.clone())),
+            protocol: None,
+        }],
+        volume_mounts: Vec::new(),
+    };
+    if let Some(i) = pod.containers.iter().position(|p| p.name == main) {
+        let patch = pod.containers.remove(i);
+        if patch.image.is_some() {
+            c.image = patch.image;
+        }
+        if patch.resources.loc.is_some() {
+            c.resources = patch.resources;
+        }
+        if patch.security_context.loc.is_some() {
+            c.security_context = patch.security_context;
+        }
+        for (slot, p) in [
+            (&mut c.readiness_probe, patch.readiness_probe),
+            (&mut c.liveness_probe, patch.liveness_probe),
+            (&mut c.startup_probe, patch.startup_probe),
+        ] {
+            if p.is_some() {
+                *slot = p;
+            }
+        }
+        c.env.extend(patch.env);
+        c.env_from.extend(patch.env_from);
+        c.loc = patch.loc;
+    }
+    pod.containers.insert(0, c);
+    pod
 }
 
 /// Reads `parent.template` (metadata and spec); `None` when there is no `template.spec`.

@@ -65,6 +65,8 @@ pub enum RuleOrigin {
     PrometheusRule(String),
     /// A ConfigMap data key holding a rule file: the ConfigMap's name and the key.
     ConfigMap { name: String, key: String },
+    /// A Grafana unified-alerting provisioning file (see [`crate::grafana`]).
+    Grafana,
 }
 
 /// A rule group.
@@ -176,6 +178,17 @@ pub struct RuleFile {
     groups: Vec<RuleGroup>,
     rules: Vec<Rule>,
     slo_specs: Vec<SloSpec>,
+}
+
+impl RuleFile {
+    /// A file's groups and rules, read by another module (Grafana provisioning).
+    pub(crate) fn new(groups: Vec<RuleGroup>, rules: Vec<Rule>) -> RuleFile {
+        RuleFile {
+            groups,
+            rules,
+            slo_specs: Vec::new(),
+        }
+    }
 }
 
 /// Reads a rule file or a Sloth spec file.

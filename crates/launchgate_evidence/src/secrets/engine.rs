@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 
 use super::rules::{COMPILED, Check, Compiled, MARKER, RULES};
 use super::values::{
-    decode_base64, entropy_ratio, generic_value_ok, is_placeholder, is_reference, name_is_password,
-    name_is_secret, percent_decode, random_part_ok,
+    decode_base64, entropy_ratio, generic_value_ok, is_placeholder, is_reference, literal_ok,
+    name_is_password, name_is_secret, percent_decode, random_part_ok,
 };
 
 /// What the file's format allows the rules to assume.
@@ -22,7 +22,14 @@ pub(super) struct Ctx {
     pub quoted_only: bool,
     /// Whether the generic rule runs (off for sealed or encrypted files and decoded values).
     pub generic: bool,
+    /// A dotenv file loaded as it is (`.env`, `prod.env`; not `.env.example`): the
+    /// `env-file-password` rule runs.
+    pub dotenv: bool,
 }
+
+/// Commented-out settings from which a file counts as a sample configuration that documents
+/// its application's defaults (`grafana.ini`, `redis.conf`, a chart's `values.yaml`).
+const DOCUMENTED_DEFAULTS: usize = 10;
 
 /// A secret's byte span and the rule that found it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +71,7 @@ pub(super) fn scan_text(
         text,
         ctx,
         pem_ends: None,
+        documents_defaults: None,
         cands,
         markers,
     };
@@ -114,6 +122,9 @@ struct LineScanner<'a, 'o> {
     ctx: Ctx,
     /// END markers by label, indexed on the first PEM header of the text.
     pem_ends: Option<BTreeMap<&'a str, Vec<(usize, usize)>>>,
+    /// Whether the text is a sample configuration (see [`DOCUMENTED_DEFAULTS`]), computed on
+    /// the first commented-out assignment the generic rule meets.
+    documents_defaults: Option<bool>,
     cands: &'o mut Vec<Candidate>,
     markers: &'o mut Vec<Marker>,
 }
@@ -232,6 +243,36 @@ impl<'a> LineScanner<'a, '_> {
                     }
                 }
             }
+            Check::Sql => {
+                // A commented-out statement (`-- ...`, MySQL's `# ...`) runs nowhere.
+                if line.trim_start().starts_with("--") || line.trim_start().starts_with('#') {
+                    return;
+                }
+                for caps in re.captures_iter(line) {
+                    let Some(g) = caps.get(1).or_else(|| caps.get(2)) else {
+                        // Oracle's unquoted `IDENTIFIED BY word`; `BY PASSWORD '*hash'` and
+                        // `BY VALUES` give a stored hash, not a password.
+                        if let Some(g) = caps.get(3)
+                            && !["password", "values"]
+                                .iter()
+                                .any(|w| g.as_str().eq_ignore_ascii_case(w))
+                            && literal_ok(g.as_str())
+                        {
+                            self.push(i, off + g.start(), off + g.end());
+                        }
+                        continue;
+                    };
+                    // `''` is SQL's escaped quote.
+                    if literal_ok(&g.as_str().replace("''", "")) {
+                        self.push(i, off + g.start(), off + g.end());
+                    }
+                }
+            }
+            Check::Env => {
+                if self.ctx.dotenv {
+                    self.env(i, re, line, off);
+                }
+            }
             Check::Generic => {
                 if self.ctx.generic {
                     self.generic(i, re, line, off);
@@ -241,7 +282,54 @@ impl<'a> LineScanner<'a, '_> {
         }
     }
 
+    /// `NAME=value` in a dotenv file: a password-named variable with a literal value.
+    fn env(&mut self, i: usize, re: &regex::Regex, line: &str, off: usize) {
+        let Some(caps) = re.captures(line) else {
+            return;
+        };
+        let (Some(name), Some(rest)) = (caps.get(1), caps.get(2)) else {
+            return;
+        };
+        let name = name.as_str();
+        let upper = name.to_ascii_uppercase();
+        let password = name_is_password(name) || upper == "PASS" || upper.ends_with("_PASS");
+        if !password || !name_is_secret(name) {
+            return;
+        }
+        let Some((start, end, quoted)) = value_after(rest.as_str()) else {
+            return;
+        };
+        let Some(v) = rest.as_str().get(start..end) else {
+            return;
+        };
+        // `NAME= # comment` has no value.
+        if (!quoted && v.starts_with('#')) || !literal_ok(v) {
+            return;
+        }
+        let at = off + rest.start() + start;
+        self.push(i, at, at + v.len());
+    }
+
+    /// Whether the text documents its settings as commented-out defaults: at least
+    /// [`DOCUMENTED_DEFAULTS`] lines like `;name = value` or `# name: value`.
+    fn documents_defaults(&mut self) -> bool {
+        *self.documents_defaults.get_or_insert_with(|| {
+            self.text
+                .lines()
+                .filter(|l| commented_assignment(l))
+                .take(DOCUMENTED_DEFAULTS)
+                .count()
+                >= DOCUMENTED_DEFAULTS
+        })
+    }
+
     fn generic(&mut self, i: usize, re: &regex::Regex, line: &str, off: usize) {
+        // A commented-out setting in a sample configuration is the application's documented
+        // default, public in its own docs (Grafana's `;secret_key = ...`), not a secret of
+        // this service. Format-specific rules still report real tokens on such lines.
+        if commented_assignment(line) && self.documents_defaults() {
+            return;
+        }
         for m in re.find_iter(line) {
             // A match that ends in the opening quote (after a type annotation) gives it back.
             let sep_end = m.end() - usize::from(m.as_str().ends_with(['"', '\'', '`']));
@@ -324,6 +412,24 @@ impl<'a> LineScanner<'a, '_> {
             });
         }
     }
+}
+
+/// `# name = value`, `;name: value`: a commented-out setting with a value.
+fn commented_assignment(line: &str) -> bool {
+    let t = line.trim_start();
+    if !t.starts_with(['#', ';']) {
+        return false;
+    }
+    let body = t.trim_start_matches(['#', ';']).trim_start();
+    let name_len = body
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+        .count();
+    let Some(rest) = body.get(name_len..) else {
+        return false;
+    };
+    let rest = rest.trim_start();
+    name_len > 0 && rest.starts_with(['=', ':']) && !rest.get(1..).unwrap_or("").trim().is_empty()
 }
 
 /// The value at the start of `rest` (after a separator): its byte range in `rest` without

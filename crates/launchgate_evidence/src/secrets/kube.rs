@@ -133,6 +133,7 @@ fn specific_rule(text: &str) -> Option<usize> {
     let ctx = Ctx {
         quoted_only: false,
         generic: false,
+        dotenv: false,
     };
     scan_text(text, ctx, &mut found, &mut markers);
     found

@@ -117,6 +117,7 @@ pub(crate) fn scan(src: &Source, docs: Option<&[Node]>) -> Vec<SecretFinding> {
         quoted_only: quoted_only(&src.path),
         // A SealedSecret's values are ciphertext that only the cluster can open.
         generic: !(is_yaml(&src.path) && src.text.contains("kind: SealedSecret")),
+        dotenv: is_dotenv(&src.path),
     };
     let mut cands = Vec::new();
     let mut markers = Vec::new();
@@ -160,6 +161,21 @@ pub(crate) fn assemble(findings: Vec<SecretFinding>) -> Secrets {
         ))
     });
     out
+}
+
+/// A dotenv file that tools load as it is: `.env`, `.env.production`, `prod.env`; not the
+/// documented templates beside them (`.env.example`, `.env.sample`, `.env.template`,
+/// `.env.dist`, `example.env`).
+fn is_dotenv(path: &str) -> bool {
+    const TEMPLATES: &[&str] = &[
+        "example", "examples", "sample", "samples", "template", "tmpl", "tpl", "dist", "default",
+        "defaults", "schema", "spec",
+    ];
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let parts: Vec<&str> = name.split('.').filter(|p| !p.is_empty()).collect();
+    // `name` is lowercased above.
+    let dotenv = name == ".env" || name.starts_with(".env.") || parts.last() == Some(&"env");
+    dotenv && !parts.iter().any(|p| TEMPLATES.contains(p))
 }
 
 fn is_yaml(path: &str) -> bool {

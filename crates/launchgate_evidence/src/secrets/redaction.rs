@@ -97,6 +97,8 @@ pub fn find_secrets(text: &str) -> Vec<Redaction> {
         Ctx {
             quoted_only: false,
             generic: true,
+            // Output text may quote a dotenv line: redact more rather than less.
+            dotenv: true,
         },
         &mut cands,
         &mut markers,

@@ -30,6 +30,12 @@ pub(super) enum Check {
     Jwt,
     /// `scheme://user:password@host`: group 2 is the password.
     Url,
+    /// A SQL statement that sets a password to a literal: group 1, 2 or 3 is the password,
+    /// reported unless it is masked or a reference, however weak (the database will use it).
+    Sql,
+    /// `NAME=value` in a dotenv file that is loaded as it is: a password-named variable
+    /// holding a literal, reported unless it is masked or a reference, however weak.
+    Env,
     /// `name = value` where the name says secret: named groups, entropy test.
     Generic,
     /// Not regex-driven: a Kubernetes Secret manifest value (see `kube.rs`).
@@ -268,6 +274,31 @@ pub(super) const RULES: &[RuleDef] = &[
             r#"(?i)(?-u:\b)[a-z][a-z0-9+.-]{0,31}://([^\s:/?#@"'<>\[\]]*):([^\s/?#"'<>\[\]]+)@([a-z0-9_.-]+|\[[0-9a-f:.]+\])"#,
         ],
         check: Check::Url,
+    },
+    // Passwords set by SQL: PostgreSQL `CREATE|ALTER USER|ROLE ... [WITH] [ENCRYPTED] PASSWORD
+    // '...'`, SQL Server `CREATE|ALTER LOGIN ... WITH PASSWORD = '...'`, MySQL/MariaDB
+    // `IDENTIFIED [WITH plugin] BY '...'` and `SET PASSWORD [FOR u] = [PASSWORD(]'...'`, Oracle
+    // `IDENTIFIED BY word`. One statement on one line; a statement split over lines is read
+    // from the line holding the password for `IDENTIFIED BY` and `SET PASSWORD` only.
+    RuleDef {
+        id: "sql-password",
+        description: "password set by a SQL statement",
+        keywords: &["password", "identified"],
+        patterns: &[
+            r"(?i)\b(?:create|alter)\s+(?:user|role|login)\b[^;']*?\bpassword\s*(?:=\s*)?'((?:[^']|'')*)'",
+            r#"(?i)\bidentified\s+(?:with\s+[a-z0-9_'"]+\s+)?by\s+(?:'((?:[^']|'')*)'|"([^"]*)"|([a-z0-9_#$]+)\b)"#,
+            r"(?i)\bset\s+password\s*(?:for\s+\S+\s*)?=\s*(?:password\s*\(\s*)?'((?:[^']|'')*)'",
+        ],
+        check: Check::Sql,
+    },
+    // `POSTGRES_PASSWORD=changeit` in `.env`, `app.env`, `.env.production`: the value the
+    // containers get. Not in `.env.example`, `.env.sample`, `.env.template`, `.env.dist`.
+    RuleDef {
+        id: "env-file-password",
+        description: "password set in a dotenv file",
+        keywords: &["passw", "pwd", "pass="],
+        patterns: &[r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=(.*)$"],
+        check: Check::Env,
     },
     // A literal value in a Kubernetes Secret manifest (`data` decoded from base64, `stringData`).
     RuleDef {

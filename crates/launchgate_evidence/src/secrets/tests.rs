@@ -295,6 +295,20 @@ fn plants() -> Vec<Plant> {
             "\n",
         ),
         plant(
+            "sql-password",
+            "db/init.sql",
+            "-- Create application user\nCREATE USER shop_app WITH PASSWORD '",
+            "Qm4vT9xLp2Wk",
+            "';\n",
+        ),
+        plant(
+            "env-file-password",
+            ".env",
+            "POSTGRES_HOST=db\nPOSTGRES_PASSWORD=",
+            "changeit",
+            "\n",
+        ),
+        plant(
             "generic-secret",
             "web.xml",
             "<config>\n  <clientSecret>",
@@ -864,5 +878,268 @@ proptest! {
             text.replace_range(i..j, &insert);
         }
         check_invariants("m.yaml", &text);
+    }
+}
+
+/// Every SQL dialect's way of setting a password to a literal is found, weak or not; a
+/// statement that takes the password from elsewhere, a comment, a stored hash and a masked
+/// value are not.
+#[test]
+fn sql_statements_that_set_a_password_are_found_in_every_dialect() {
+    let found = |path: &str, text: &str| -> Vec<(u32, u32, String)> {
+        reported(path, text)
+            .iter()
+            .map(|f| {
+                assert_eq!(f.rule, "sql-password", "{text}");
+                (
+                    f.loc.line,
+                    f.loc.column,
+                    text[f.loc.start..f.loc.end].to_string(),
+                )
+            })
+            .collect()
+    };
+    // The password is the statement's last quoted (or, for Oracle, bare) word.
+    let one = |text: &str, value: &str| {
+        let col = text.rfind(value).unwrap() as u32 + 1;
+        assert_eq!(
+            found("db/init.sql", text),
+            [(1, col, value.to_string())],
+            "{text}"
+        );
+    };
+    // PostgreSQL.
+    one(
+        "CREATE USER astronomy_user WITH PASSWORD 'astronomy_password';",
+        "astronomy_password",
+    );
+    one("ALTER ROLE app ENCRYPTED PASSWORD 'admin';", "admin");
+    one(
+        "create role \"app\" login password 'ch4ngeit!';",
+        "ch4ngeit!",
+    );
+    one(
+        "ALTER USER app WITH PASSWORD 'it''s-Secret9';",
+        "it''s-Secret9",
+    );
+    // SQL Server.
+    one(
+        "CREATE LOGIN app WITH PASSWORD = 'Str0ng!Passw0rd', CHECK_POLICY = ON;",
+        "Str0ng!Passw0rd",
+    );
+    // MySQL / MariaDB.
+    one(
+        "CREATE USER 'app'@'%' IDENTIFIED BY 'changeit';",
+        "changeit",
+    );
+    one(
+        "ALTER USER 'app'@'%' IDENTIFIED WITH mysql_native_password BY 'hunter22';",
+        "hunter22",
+    );
+    one(
+        "SET PASSWORD FOR 'app'@'localhost' = 'Kq8#pLm2';",
+        "Kq8#pLm2",
+    );
+    one("SET PASSWORD = PASSWORD('Kq8#pLm2');", "Kq8#pLm2");
+    // Oracle: an unquoted password.
+    one("CREATE USER app IDENTIFIED BY Welcome1;", "Welcome1");
+    // In code and shell scripts too: the literal is in the repository either way.
+    assert_eq!(
+        found(
+            "migrate.py",
+            "cur.execute(\"CREATE USER app WITH PASSWORD 'Qm4vT9xLp2Wk'\")\n"
+        ),
+        [(1, 45, "Qm4vT9xLp2Wk".to_string())]
+    );
+    assert_eq!(
+        found(
+            "init.sh",
+            "psql -c \"ALTER USER postgres PASSWORD 'postgres';\"\n"
+        ),
+        [(1, 40, "postgres".to_string())]
+    );
+    // Neighbours that set no literal password.
+    for text in [
+        "-- CREATE USER app WITH PASSWORD 'Qm4vT9xLp2Wk';",
+        "# CREATE USER 'app'@'%' IDENTIFIED BY 'Qm4vT9xLp2Wk';",
+        "CREATE USER app WITH PASSWORD :'app_password';",
+        "CREATE USER app WITH PASSWORD '${APP_PASSWORD}';",
+        "CREATE USER app WITH PASSWORD '{{ .Values.password }}';",
+        "CREATE USER app WITH PASSWORD '%s';",
+        "CREATE USER app WITH PASSWORD '';",
+        "CREATE USER app WITH PASSWORD '****';",
+        "CREATE USER app WITH PASSWORD '<redacted>';",
+        "CREATE USER app WITH PASSWORD 'xxxxxxxx';",
+        "CREATE USER app WITH PASSWORD NULL;",
+        "CREATE USER 'app'@'%' IDENTIFIED BY PASSWORD '*6C8989366EAF75BB670AD8EA7A7FC1176A95CEF4';",
+        "CREATE USER app IDENTIFIED BY VALUES 'S:8F2D';",
+        "CREATE USER app IDENTIFIED EXTERNALLY;",
+        "CREATE USER app;",
+        "GRANT SELECT ON ALL TABLES IN SCHEMA catalog TO app;",
+        "password_encryption = 'scram-sha-256'",
+        "q = \"ALTER USER app WITH PASSWORD '\" + password + \"'\"",
+    ] {
+        assert_eq!(found("db/init.sql", text), [], "{text}");
+    }
+}
+
+/// A dotenv file that is loaded as it is hands its password variables to the containers: any
+/// literal there is a hardcoded credential, `changeit` included. Templates, comments,
+/// references, masks and metadata are not.
+#[test]
+fn dotenv_passwords_are_found_whatever_their_strength() {
+    let found = |path: &str, text: &str| -> Vec<(&'static str, u32, u32, String)> {
+        reported(path, text)
+            .iter()
+            .map(|f| {
+                (
+                    f.rule,
+                    f.loc.line,
+                    f.loc.column,
+                    text[f.loc.start..f.loc.end].to_string(),
+                )
+            })
+            .collect()
+    };
+    let text = "POSTGRES_HOST=astronomy-db\nPOSTGRES_PASSWORD=changeit\n\
+        POSTGRES_MONITORING_PASSWORD=monitoring_password  # defined in init.sql\n\
+        export DB_PASS=\"admin\"\nREDIS_PWD='s3cret'\n";
+    let want = [
+        ("env-file-password", 2, 19, "changeit".to_string()),
+        (
+            "env-file-password",
+            3,
+            30,
+            "monitoring_password".to_string(),
+        ),
+        ("env-file-password", 4, 17, "admin".to_string()),
+        ("env-file-password", 5, 12, "s3cret".to_string()),
+    ];
+    for path in [
+        ".env",
+        "deploy/.env.production",
+        "prod.env",
+        ".env.override",
+    ] {
+        assert_eq!(found(path, text), want, "{path}");
+    }
+    // Templates document the variables; other files are not loaded as dotenv.
+    for path in [
+        ".env.example",
+        ".env.sample",
+        ".env.template",
+        ".env.dist",
+        "example.env",
+        "config/app.conf",
+    ] {
+        assert_eq!(found(path, text), [], "{path}");
+    }
+    for line in [
+        "# POSTGRES_PASSWORD=changeit",
+        "POSTGRES_PASSWORD=",
+        "POSTGRES_PASSWORD= # set in CI",
+        "POSTGRES_PASSWORD=${PG_PASSWORD}",
+        "POSTGRES_PASSWORD=$PG_PASSWORD",
+        "POSTGRES_PASSWORD=****",
+        "POSTGRES_PASSWORD=<redacted>",
+        "POSTGRES_PASSWORD=xxxxxxxx",
+        "POSTGRES_PASSWORD=your-password-here",
+        "POSTGRES_PASSWORD_FILE=/run/secrets/postgres",
+        "PASSWORD_MIN_LENGTH=12",
+        "POSTGRES_USER=postgres",
+        "PASSENGER_COUNT=4",
+    ] {
+        assert_eq!(found(".env", &format!("{line}\n")), [], "{line}");
+    }
+}
+
+/// A sample configuration documents its application's settings as commented-out defaults
+/// (`grafana.ini`'s `;secret_key = SW2YcwTIb9zpOOhoPsMm`): those values are public in the
+/// application's own docs. The same value set for real, or commented out in a file that is
+/// not such a sample, is still reported, and real tokens are reported on any line.
+#[test]
+fn commented_out_defaults_of_a_sample_config_are_not_secrets() {
+    use std::fmt::Write as _;
+    let default_key = "SW2YcwTIb9zpOOhoPsMm";
+    let mut sample = String::from("[security]\n");
+    for i in 0..10 {
+        let _ = writeln!(sample, ";setting_{i} = value{i}");
+    }
+    let _ = writeln!(sample, ";secret_key = {default_key}");
+    sample.push_str(";admin_password = admin\n");
+    sample.push_str("[date_formats]\ndefault_timezone = UTC\n");
+    assert_eq!(reported("conf/grafana.ini", &sample), []);
+    // The same default, set: reported.
+    let set = sample.replace(
+        &format!(";secret_key = {default_key}"),
+        &format!("secret_key = {default_key}"),
+    );
+    let f = reported("conf/grafana.ini", &set);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(
+        (f[0].rule, f[0].loc.line, f[0].loc.column),
+        ("generic-secret", 12, 14)
+    );
+    // A lone commented-out secret in a small file is a leak all the same.
+    let lone = format!("[security]\n# secret_key = {default_key}\n");
+    assert_eq!(reported("conf/app.ini", &lone).len(), 1);
+    // A GitHub token on a commented line of the sample: found by its own shape.
+    let token = format!("{}{}", "gh", "p_") + &rnd(40, ALNUM, 36);
+    let with_token = format!("{sample};github_token = {token}\n");
+    let f = reported("conf/grafana.ini", &with_token);
+    assert_eq!(
+        f.iter().map(|f| f.rule).collect::<Vec<_>>(),
+        ["github-token"]
+    );
+}
+
+/// Masked and self-declared fake values raise nothing in any rule; settings whose names only
+/// mention a secret (routing, time zones, rotation) neither.
+#[test]
+fn masked_values_and_routing_config_raise_nothing() {
+    for (path, text) in [
+        ("slack.yaml", "token: xoxp-123456789012-123456789012-####\n"),
+        ("slack.yaml", "bot_token: xoxb-...-...\n"),
+        (
+            "app.yaml",
+            "password: '****'\napi_key: <redacted>\nsecret: ${APP_SECRET}\ntoken: xxxxxxxxxxxxxxxx\n",
+        ),
+        (
+            ".env",
+            "API_TOKEN=****\nDB_PASSWORD=<redacted>\nADMIN_PASSWORD=xxxx\n",
+        ),
+        ("db/init.sql", "ALTER USER app WITH PASSWORD '********';\n"),
+        ("grafana.ini", "[date_formats]\ndefault_timezone = UTC\n"),
+        (
+            "alertmanager.yml",
+            "route:\n  receiver: token-rotation-team\n  routes:\n    - matchers: [alertname=~\"SecretExpiring|TokenRefreshFailed\"]\n      receiver: secrets-oncall\nreceivers:\n  - name: token-rotation-team\n  - name: secrets-oncall\n    webhook_configs:\n      - url_file: /etc/alertmanager/secrets/webhook-url\n",
+        ),
+        (
+            "nginx.conf",
+            "proxy_set_header X-Auth-Token $http_x_auth_token;\n",
+        ),
+        (
+            "envoy.yaml",
+            "route_config:\n  name: token_routes\n  secret_name: tls-cert\n",
+        ),
+    ] {
+        assert_eq!(reported(path, text), [], "{path}: {text}");
+    }
+}
+
+/// The redaction layer every output passes through hides what the new rules find, weak
+/// values included: a message quoting the line never echoes the password.
+#[test]
+fn redaction_hides_sql_and_dotenv_passwords() {
+    for (line, value) in [
+        (
+            "CREATE USER app WITH PASSWORD 'orders_password';",
+            "orders_password",
+        ),
+        ("ALTER USER 'app'@'%' IDENTIFIED BY 'changeit';", "changeit"),
+        ("POSTGRES_PASSWORD=changeit", "changeit"),
+    ] {
+        let shown = redact_text(line);
+        assert!(!shown.contains(value), "{shown}");
     }
 }

@@ -158,6 +158,41 @@ pub(super) fn is_placeholder(v: &str) -> bool {
     contains_any(&v.to_ascii_lowercase(), PLACEHOLDER_MARKS)
 }
 
+/// Marks of a masked or self-declared fake value: what a person writes instead of a value
+/// (`****`, `xxxx`, `<redacted>`, `your-password`, `xoxp-...-####`).
+const MASKS: &[&str] = &[
+    "xxxx",
+    "****",
+    "###",
+    "...",
+    "\u{2026}",
+    "<",
+    ">",
+    "redacted",
+    "masked",
+    "placeholder",
+    "your",
+    "example",
+    "sample",
+    "dummy",
+    "fake",
+];
+
+/// Whether a literal that a statement or an environment file sets as a password is a real
+/// value: not empty, not masked (see [`MASKS`], or all one character), not a reference, and
+/// not an expression built in code (a quote inside it). Weak values (`changeit`, `admin`) are
+/// real: the system will run with them.
+pub(super) fn literal_ok(v: &str) -> bool {
+    let v = v.trim();
+    let Some(first) = v.chars().next() else {
+        return false;
+    };
+    !v.chars().all(|c| c == first)
+        && !contains_any(&v.to_ascii_lowercase(), MASKS)
+        && !is_reference(v)
+        && !v.contains(['"', '`', '\''])
+}
+
 /// A reference to a value kept elsewhere: variables, templates, secret stores, encrypted
 /// values, code expressions.
 pub(super) fn is_reference(v: &str) -> bool {

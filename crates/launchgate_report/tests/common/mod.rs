@@ -140,3 +140,31 @@ pub fn scratch(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// payment-service as a review of one service of a monorepo would show it: folders left out
+/// by a default rule and by `select:`, a file that kept some of its objects, and a choice.
+pub fn scoped_payment_service() -> Review {
+    use launchgate_report::{ChoiceView, ExcludedView};
+    let mut r = review("payment-service");
+    let scan = r.scan.as_mut().unwrap();
+    let excluded = |path: &str, rule: &str, files| ExcludedView {
+        path: path.to_string(),
+        rule: rule.to_string(),
+        files,
+    };
+    scan.excluded = vec![
+        excluded(
+            "deploy/all.yaml",
+            "select: not this service's (Deployment/cart, Service/cart)",
+            0,
+        ),
+        excluded("examples/", "default: examples", 12),
+        excluded("src/cart/", "select.source: not this service's", 1),
+    ];
+    scan.choices = vec![ChoiceView {
+        subject: "service".to_string(),
+        chosen: "Deployment/payment-api".to_string(),
+        why: "manifest select.workloads: Deployment/payment-api".to_string(),
+    }];
+    r
+}

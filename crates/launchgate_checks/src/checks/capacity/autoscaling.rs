@@ -20,7 +20,12 @@ declare_check! {
     /// ReplicationController, DeploymentConfig) is the `scaleTargetRef` of a
     /// HorizontalPodAutoscaler or a KEDA ScaledObject. DaemonSets (one pod per node) and
     /// Jobs / CronJobs (batch) do not scale by replica count and are not judged; neither is a
-    /// Deployment that only serves as an Argo Rollout's `workloadRef` template.
+    /// Deployment that only serves as an Argo Rollout's `workloadRef` template. Nor are the
+    /// Prometheus Operator's `Prometheus`, `Alertmanager` and `ThanosRuler`: their replicas are
+    /// identical high-availability copies (each Prometheus replica scrapes every target), so
+    /// more replicas add no capacity and an autoscaler has nothing to scale; Prometheus scales
+    /// by `shards`, which is a capacity decision, not load-following. Docker Compose services
+    /// are not judged either (no autoscaler exists for them).
     ///
     /// Terraform: each `aws_ecs_service` (not `DAEMON`) has an `aws_appautoscaling_target`
     /// (`min_capacity` >= 2, `max_capacity` above it) with a scaling policy or scheduled
@@ -123,7 +128,7 @@ impl Evaluate for Autoscaling {
         let tf = &cx.evidence.terraform;
         let mut j = Judged::default();
         let mut judged = false;
-        for w in replicated_workloads(k) {
+        for w in replicated_workloads(k).filter(|w| !w.kind.is_operator_managed()) {
             judged = true;
             judge_workload(k, w, &mut j);
         }

@@ -21,8 +21,24 @@ declare_check! {
     /// budgets over the same pods also block eviction (the eviction API refuses pods covered
     /// by more than one).
     ///
+    /// The Prometheus Operator's `Prometheus`, `Alertmanager` and `ThanosRuler` are judged
+    /// like StatefulSets: budgets select their pods by the labels the operator puts on them
+    /// (`app.kubernetes.io/name`, `prometheus: <name>`, ...) and `spec.podMetadata.labels`.
+    ///
+    /// A single-replica workload is not judged, and the review lists it with the reason: a
+    /// budget over one pod either allows its eviction (the service goes down during the drain
+    /// all the same) or forbids it (`minAvailable: 1`, which blocks every drain). Its missing
+    /// redundancy is CAP-003's finding (redundant replicas), not a missing budget here. This
+    /// follows kube-score, which asks for a budget only for workloads of more than one
+    /// replica; checkers that ask for one on every Deployment flag a budget that cannot help.
+    /// Docker Compose services are never judged (there is no eviction API).
+    ///
     /// Not applicable when the workloads are all single-replica (nothing to keep available
     /// while one pod moves), DaemonSets or batch, or when the service runs on ECS only.
+    ///
+    /// Not applicable with `scope: database` or `scope: infrastructure` when the repository
+    /// deploys no workload (no Kubernetes manifest, Compose file, Dockerfile or ECS task definition): see
+    /// [scope-aware checks](../scanning.md#scope-aware-checks).
     ///
     /// ## Why it matters
     /// Node upgrades, autoscaler scale-downs and spot reclaims evict pods voluntarily. Without
@@ -111,6 +127,15 @@ impl Evaluate for DisruptionBudget {
         for w in replicated_workloads(k) {
             let rc = replica_count(k, w);
             if rc.most() <= 1 {
+                evidence.push(
+                    Finding::new(format!(
+                        "{} runs a single pod ({}): not judged, a budget over one pod cannot keep it available (CAP-003 judges the replica count)",
+                        w.resource(),
+                        rc.source
+                    ))
+                    .at(Some(rc.loc.location()))
+                    .resource(w.resource()),
+                );
                 continue;
             }
             multi += 1;

@@ -2,7 +2,9 @@
 //! and the two are not identical; a slow starter uses a startup probe.
 
 use launchgate_core::{Finding, Outcome};
-use launchgate_evidence::k8s::{Action, Container, Located, Probe, Workload};
+use launchgate_evidence::k8s::{
+    Action, Container, Kubernetes, Located, Probe, Workload, WorkloadKind,
+};
 use launchgate_evidence::terraform::{EcsContainer, TfValue};
 
 use crate::kit::aws::unread_task_definitions;
@@ -22,7 +24,7 @@ const LIVENESS_WINDOW_MAX_SECONDS: i64 = 180;
 const DEFAULT_PERIOD_SECONDS: i64 = 10;
 const DEFAULT_FAILURE_THRESHOLD: i64 = 3;
 
-const NOTHING_FOUND: &str = "no Kubernetes workloads, ECS task definitions or Dockerfiles found; point launchgate at the repository that deploys the service";
+const NOTHING_FOUND: &str = "no Kubernetes workloads or ECS task definitions found (a Dockerfile or a Compose service defines no probe a scheduler acts on); point launchgate at the repository that deploys the service";
 
 const ONLY_HEALTHCHECK: &str =
     "only a Dockerfile HEALTHCHECK was found; orchestrator probes are not in this repository";
@@ -44,9 +46,17 @@ declare_check! {
     ///   finding: it is sized for the start, not for detecting a hang.
     /// - ECS: each essential container definition has a `healthCheck`.
     ///
-    /// Jobs, CronJobs, bare Pods and init containers are not judged: they run to completion
-    /// and serve no traffic. When the repository has only batch workloads the check does not
-    /// apply. A Rollout that takes its pod template from a Deployment (`workloadRef`) is
+    /// Jobs, CronJobs and init containers are not judged: they run to completion and serve no
+    /// traffic. A bare Pod is judged when it serves: a container declares a port or a Service
+    /// selects it (the kubelet probes it like any other pod, and a Service routes to it by
+    /// readiness); otherwise it is a one-off task and is not judged. When the repository has
+    /// only batch workloads the check does not apply. The Prometheus Operator's `Prometheus`,
+    /// `Alertmanager` and `ThanosRuler` get the probes the operator always writes.
+    ///
+    /// Docker Compose services are not judged: Compose routes no traffic by health and
+    /// restarts nothing on a failed `healthcheck` (only Swarm does), so a readiness/liveness
+    /// pair has no meaning there; the `healthcheck` is in the evidence model as a liveness
+    /// probe. A Rollout that takes its pod template from a Deployment (`workloadRef`) is
     /// judged through that Deployment.
     ///
     /// A Dockerfile `HEALTHCHECK` is not a readiness probe: the kubelet ignores it, and ECS
@@ -54,6 +64,10 @@ declare_check! {
     /// workloads or ECS task definitions at all, a `HEALTHCHECK` leaves the check inconclusive
     /// (the orchestrator's probes are somewhere else), and `HEALTHCHECK NONE` in the image
     /// that runs fails at that line.
+    ///
+    /// Not applicable with `scope: database` or `scope: infrastructure` when the repository
+    /// deploys no workload (no Kubernetes manifest, Compose file, Dockerfile or ECS task definition): see
+    /// [scope-aware checks](../scanning.md#scope-aware-checks).
     ///
     /// ## Why it matters
     /// Without a readiness probe, a pod receives traffic the moment its process starts, before
@@ -132,7 +146,7 @@ impl Evaluate for HealthProbes {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let ev = cx.evidence;
         let k = &ev.kubernetes;
-        let serving: Vec<&Workload> = k.workloads.iter().filter(|w| serves(w)).collect();
+        let serving: Vec<&Workload> = k.workloads.iter().filter(|w| serves(k, w)).collect();
         let ecs: Vec<&EcsContainer> = ev.terraform.ecs_containers().collect();
         let mut t = Tally {
             unknowns: unread_task_definitions(cx),
@@ -142,7 +156,7 @@ impl Evaluate for HealthProbes {
         if serving.is_empty() && ecs.is_empty() && t.unknowns.is_empty() {
             if !k.workloads.is_empty() && ev.gaps("K T").is_empty() {
                 return Outcome::not_applicable(
-                    "every Kubernetes workload is a Job, CronJob or bare Pod; batch pods run to completion and serve no traffic",
+                    "every Kubernetes workload is a Job, CronJob or a bare Pod that serves nothing (no port, no Service); they run to completion and serve no traffic",
                 );
             }
             return dockerfile_only(cx);
@@ -174,10 +188,15 @@ impl Evaluate for HealthProbes {
 }
 
 /// A workload whose containers serve continuously and are judged here.
-fn serves(w: &Workload) -> bool {
+fn serves(k: &Kubernetes, w: &Workload) -> bool {
+    // A bare Pod serves when it declares a port or a Service selects it.
+    let serving_pod = w.kind == WorkloadKind::Pod
+        && (w.pod.containers.iter().any(|c| !c.ports.is_empty())
+            || k.services_for(w).next().is_some());
     // A Rollout with `workloadRef` and no template of its own runs its Deployment's pods,
     // which are judged on the Deployment.
-    w.kind.is_long_running() && !(w.workload_ref.is_some() && w.pod.containers.is_empty())
+    (w.kind.is_long_running() || serving_pod)
+        && !(w.workload_ref.is_some() && w.pod.containers.is_empty())
 }
 
 /// A probe that has a handler; a probe without one is reported and counts as absent.

@@ -30,6 +30,10 @@ declare_check! {
     ///
     /// The minimum for each tier is the policy's `min_replicas` (default `{0: 3, 1: 2, 2: 2}`).
     ///
+    /// Not applicable with `scope: database` or `scope: infrastructure` when the repository
+    /// deploys no workload (no Kubernetes manifest, Compose file, Dockerfile or ECS task definition): see
+    /// [scope-aware checks](../scanning.md#scope-aware-checks).
+    ///
     /// ## Why it matters
     /// A single replica makes every routine event an outage: a deploy, a node upgrade, an
     /// eviction, an out-of-memory kill. Two replicas survive one of those at a time; a tier-0

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::k8s::{
-    Container, Kubernetes, LimitRange, Located, Workload, same_namespace,
+    Container, Kubernetes, LimitRange, Located, Workload, WorkloadKind, same_namespace,
 };
 use launchgate_evidence::terraform::{EcsContainer, EcsTaskDefinition, TfValue};
 
@@ -26,12 +26,27 @@ declare_check! {
     /// Init containers run before the app and exit: they need CPU and memory requests
     /// (the scheduler sizes the pod by the largest of them), but no memory limit. Native
     /// sidecars (init containers with `restartPolicy: Always`) run for the pod's whole life
-    /// and are judged like main containers. Jobs, CronJobs and bare Pods run to completion and
-    /// are not judged here.
+    /// and are judged like main containers. Jobs, CronJobs and bare Pods are judged like the
+    /// others: a batch container without a memory limit takes a node's neighbours down just
+    /// the same, and without requests it is placed blindly (kube-score, Polaris and kube-linter
+    /// judge every pod-bearing kind alike). The Prometheus Operator's `Prometheus`,
+    /// `Alertmanager` and `ThanosRuler` are judged on their `spec.resources` (the main
+    /// container's).
+    ///
+    /// Docker Compose services (`deploy.resources`, or `mem_limit`): only the memory limit
+    /// (`deploy.resources.limits.memory` or `mem_limit`) is required. Requests exist for a
+    /// scheduler placing pods across nodes; Compose runs on one host, where `reservations` only
+    /// matter to Swarm, so their absence is not a finding. Unlike some peers (Checkov's Compose
+    /// rules judge nothing of this), we judge the limit because it protects the other services
+    /// of the host exactly as it does a node's.
     ///
     /// ECS (`aws_ecs_task_definition`): each container has CPU (task `cpu` or container `cpu`)
     /// and memory (task `memory`, or container `memory` / `memoryReservation`). A value
     /// Terraform only knows at apply time is never taken as set: the check is inconclusive.
+    ///
+    /// Not applicable with `scope: database` or `scope: infrastructure` when the repository
+    /// deploys no workload (no Kubernetes manifest, Compose file, Dockerfile or ECS task definition): see
+    /// [scope-aware checks](../scanning.md#scope-aware-checks).
     ///
     /// ## Why it matters
     /// Requests are what the scheduler places pods by: a pod without them lands on a node
@@ -112,7 +127,7 @@ impl Evaluate for ResourceLimits {
         let mut unknown = Vec::new();
         let mut evidence = Vec::new();
 
-        for w in k.workloads.iter().filter(|w| w.kind.is_long_running()) {
+        for w in cx.evidence.container_workloads() {
             let defaults = LimitDefaults::for_workload(k, w);
             for c in w.pod.all_containers() {
                 let long_running = c.is_long_running();
@@ -121,7 +136,9 @@ impl Evaluate for ResourceLimits {
                     .iter()
                     .any(|s| matches!(s, Source::Missing | Source::Zero))
                 {
-                    let what = if long_running {
+                    let what = if w.kind == WorkloadKind::ComposeService {
+                        "a memory limit"
+                    } else if long_running {
                         "CPU and memory requests and a memory limit"
                     } else {
                         "CPU and memory requests"
@@ -144,13 +161,6 @@ impl Evaluate for ResourceLimits {
             judge_task(td, &mut failures, &mut unknown, &mut evidence);
         }
 
-        let judged = k.workloads.iter().any(|w| w.kind.is_long_running())
-            || !cx.evidence.terraform.ecs_task_definitions().is_empty();
-        if !judged && !k.workloads.is_empty() && cx.evidence.gaps("K T").is_empty() {
-            return Outcome::not_applicable(
-                "the Kubernetes workloads are all Jobs, CronJobs or bare Pods, which run to completion; no long-running container to size",
-            );
-        }
         Tally::judged(failures, unknown, evidence).conclude(cx, "K T", NO_WORKLOADS)
     }
 }
@@ -204,6 +214,27 @@ fn judge_container(
 ) -> Vec<Source> {
     let req = &c.resources.requests;
     let lim = &c.resources.limits;
+    if w.kind == WorkloadKind::ComposeService {
+        // Compose has no scheduler to place by requests: the memory limit alone protects the
+        // host's other services.
+        let source = limit(lim.memory.as_ref(), false);
+        let problem = match source {
+            Source::Missing => "sets no",
+            Source::Zero => "sets a zero",
+            Source::Container | Source::LimitRange => "",
+        };
+        if !problem.is_empty() {
+            failures.push(
+                Finding::new(format!(
+                    "{} {problem} memory limit (`deploy.resources.limits.memory` or `mem_limit`)",
+                    c.resource(w)
+                ))
+                .at(Some(c.loc.location()))
+                .resource(c.resource(w)),
+            );
+        }
+        return vec![source];
+    }
     let checks = [
         (
             "CPU request (`resources.requests.cpu`)",

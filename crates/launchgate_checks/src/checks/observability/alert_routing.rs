@@ -40,6 +40,11 @@ declare_check! {
     /// A service with no alerting rules (and every rule file readable) is not judged here:
     /// the check is skipped and OBS-005 reports the missing alerts, once.
     ///
+    /// Grafana unified-alerting provisioning is routing too: its notification policies are a
+    /// routing tree (`object_matchers` as matchers) over its contact points, which page when
+    /// their type is a pager (`pagerduty`, `opsgenie`, `victorops`, `oncall`, a webhook to a
+    /// paging service) and notify a channel otherwise (`email`, `slack`, `teams`, ...).
+    ///
     /// ## Why it matters
     /// An alert is only as good as its route. A paging alert that lands in a busy Slack channel
     /// at 3am is read at 9am; an alert caught by a catch-all route to a receiver with no

@@ -22,6 +22,10 @@ declare_check! {
     /// alerts. A rule file that cannot be read makes the check inconclusive, never a pass or a
     /// failure: the alerts may be in it.
     ///
+    /// Alerts are Prometheus alerting rules (rule files, PrometheusRule resources, rules in
+    /// ConfigMaps) and Grafana alert rules from unified-alerting provisioning files (their
+    /// `title` is the alert's name, their labels and annotations are the rule's).
+    ///
     /// ## Why it matters
     /// Without alerts, the first to know about an outage are the users. Dashboards and logs
     /// help only someone who is already looking.

@@ -2,7 +2,7 @@
 //! is well formed.
 
 use launchgate_core::{Finding, Outcome};
-use launchgate_evidence::prometheus::{Rule, duration_seconds};
+use launchgate_evidence::prometheus::{Rule, RuleOrigin, duration_seconds};
 
 use crate::kit::alerts::conclude_alerts;
 use crate::kit::alerts::{alert_name, pipeline_alert, service_alerts};
@@ -30,6 +30,10 @@ declare_check! {
     ///
     /// A service with no alerting rules (and every rule file readable) is not judged here:
     /// the check is skipped and OBS-005 reports the missing alerts, once.
+    ///
+    /// Grafana alert rules are judged on the same `for`, severity and text rules; their query
+    /// is judged as PromQL only when it is PromQL (Grafana evaluates Loki, SQL and other data
+    /// sources too, and a query that is not PromQL is not a defect there).
     ///
     /// ## Why it matters
     /// An alert Prometheus rejects never fires, and the whole rule file with it. An alert
@@ -96,6 +100,11 @@ fn judge(rule: &Rule, t: &mut Tally) {
             .resource(name.clone())
     };
     match &rule.query {
+        // Grafana evaluates queries of any data source (Loki, SQL, ...): one that is not PromQL
+        // is not an error there, and its validity is Grafana's to judge.
+        Err(_) if rule.origin == RuleOrigin::Grafana => {
+            ok.push("a Grafana query that is not PromQL (not judged)".to_string());
+        }
         Err(msg) => t.failures.push(fail(
             format!(
                 "the expression is not valid PromQL ({}); Prometheus rejects the whole rule file",

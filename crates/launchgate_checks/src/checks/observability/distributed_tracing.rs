@@ -35,6 +35,10 @@ declare_check! {
     /// seen; declare the exporter and ratio in `claims.tracing` then. Repository evidence makes
     /// the result proven; a complete claim alone passes as attested.
     ///
+    /// The containers read are those of Kubernetes workloads and of Docker Compose services
+    /// (`environment`, list or map); a Compose variable passed from the host (`- NAME`) counts
+    /// as set, its value unknown.
+    ///
     /// ## Why it matters
     /// Logs say that a request was slow; a trace says which of its twelve downstream calls made
     /// it slow. A tracing SDK without an exporter records spans nobody receives, and an
@@ -229,11 +233,11 @@ impl Evaluate for DistributedTracing {
         let ratio_claim = claim.and_then(|t| t.sampling_ratio);
         let libs = shipped_libraries(cx, Capability::Tracing);
         // Main containers only: init containers finish before the service serves anything.
+        // Kubernetes workloads and Docker Compose services alike: both set the SDK's
+        // environment.
         let otel: Vec<Otel<'_>> = cx
             .evidence
-            .kubernetes
-            .workloads
-            .iter()
+            .container_workloads()
             .flat_map(|w| w.pod.containers.iter().filter_map(move |c| otel_of(w, c)))
             .collect();
         let exporting: Vec<&Otel<'_>> = otel.iter().filter(|o| o.exports()).collect();

@@ -243,3 +243,59 @@ impl Evaluate for MetricsExposed {
         conclude(cx, LETTERS, failures, evidence, "")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use launchgate_evidence::{Excluded, ScopeChoice};
+
+    use crate::fixture::{fixtures_dir, scanned};
+
+    /// The class of bug where adservice (Java) was credited with a metrics library from
+    /// `src/checkoutservice/go.mod`: under `select:`, another service's dependency manifest
+    /// and Deployment are not this service's evidence.
+    #[test]
+    fn another_services_metrics_library_is_not_credited_under_select() {
+        let dir = fixtures_dir()
+            .join("OBS-004")
+            .join("fail_select_other_services_library_not_credited");
+        let (_, evidence) = scanned(&dir);
+        assert!(evidence.dependencies.libraries.is_empty());
+        let workloads: Vec<String> = evidence
+            .kubernetes
+            .workloads
+            .iter()
+            .map(launchgate_evidence::k8s::Workload::resource)
+            .collect();
+        assert_eq!(workloads, vec!["Deployment/adservice"]);
+        assert_eq!(
+            evidence.scope.excluded,
+            vec![
+                Excluded {
+                    path: "kubernetes-manifests/checkout.yaml".to_string(),
+                    rule: "select: not this service's".to_string(),
+                    files: 1,
+                },
+                Excluded {
+                    path: "src/checkout/".to_string(),
+                    rule: "select.source: not this service's".to_string(),
+                    files: 1,
+                },
+            ]
+        );
+        assert_eq!(
+            evidence.scope.choices,
+            vec![
+                ScopeChoice {
+                    subject: "service".to_string(),
+                    chosen: "src/adservice/".to_string(),
+                    why: "manifest select.source".to_string(),
+                },
+                ScopeChoice {
+                    subject: "service".to_string(),
+                    chosen: "Deployment/adservice".to_string(),
+                    why: "manifest select.workloads: Deployment/adservice".to_string(),
+                },
+            ]
+        );
+    }
+}

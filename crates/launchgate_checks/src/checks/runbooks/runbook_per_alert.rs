@@ -31,6 +31,9 @@ declare_check! {
     ///
     /// Findings point at the annotation's value, or at the alert when it has none.
     ///
+    /// Grafana alert rules (unified-alerting provisioning) are alerts like Prometheus rules:
+    /// their `annotations` carry the `runbook_url`.
+    ///
     /// A service with no alerting rules (and every rule file readable) is not judged here:
     /// the check is skipped and OBS-005 reports the missing alerts, once.
     ///

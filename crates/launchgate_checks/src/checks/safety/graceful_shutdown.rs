@@ -29,6 +29,13 @@ declare_check! {
     /// `preStop` sleep is an `exec` hook running `sleep N` (also inside `sh -c "..."`) or the
     /// `sleep` action; a grace period of 0 kills the pod at once and always fails.
     ///
+    /// The Prometheus Operator's `Prometheus`, `Alertmanager` and `ThanosRuler` are not
+    /// judged: the operator writes their pods' lifecycle (Prometheus gets a 600-second grace
+    /// period), and their clients reach each replica directly (Prometheus sends to every
+    /// Alertmanager pod; Alertmanager peers gossip), not through a load-balanced endpoint
+    /// that a `preStop` sleep would keep alive. Docker Compose services are not judged either:
+    /// Compose has no endpoint removal to wait for, and `stop_grace_period` alone decides.
+    ///
     /// On ECS, the serving containers are those with `portMappings` in the task definitions
     /// Terraform declares: each sets `stopTimeout`, the seconds ECS waits after SIGTERM
     /// before SIGKILL (the default of 30 seconds is not a decision anyone made; at most 120
@@ -36,6 +43,10 @@ declare_check! {
     ///
     /// Not verified yet: the SIGTERM handler in the service's code (source-code evidence comes
     /// later). A pass is proven from the manifests alone.
+    ///
+    /// Not applicable with `scope: database` or `scope: infrastructure` when the repository
+    /// deploys no workload (no Kubernetes manifest, Compose file, Dockerfile or ECS task definition): see
+    /// [scope-aware checks](../scanning.md#scope-aware-checks).
     ///
     /// ## Why it matters
     /// On every deploy, scale-down and node drain, Kubernetes sends SIGTERM while the
@@ -121,7 +132,10 @@ impl Evaluate for GracefulShutdown {
         let mut serving = 0;
         for (i, w) in k.workloads.iter().enumerate() {
             // A Rollout's template Deployment is judged through the Rollout.
-            if !w.kind.is_long_running() || is_rollout_template(k, i) {
+            if !w.kind.is_long_running()
+                || w.kind.is_operator_managed()
+                || is_rollout_template(k, i)
+            {
                 continue;
             }
             let pod = k.effective_pod(w);

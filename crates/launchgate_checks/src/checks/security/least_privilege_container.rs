@@ -8,7 +8,7 @@ use launchgate_evidence::terraform::{EcsContainer, Resource, TfValue};
 use crate::kit::aws::unread_task_definitions;
 use crate::kit::finish::Tally;
 use crate::kit::terraform::tf_bool;
-use crate::kit::workloads::NO_WORKLOADS;
+use crate::kit::workloads::{NO_WORKLOADS, spelled};
 use crate::{CheckContext, Evaluate, declare_check};
 
 /// Capabilities that amount to (or open a short path to) root on the node. `NET_BIND_SERVICE`
@@ -57,6 +57,14 @@ declare_check! {
     ///
     /// A Terraform value that cannot be resolved without running Terraform makes the check
     /// inconclusive unless something else fails.
+    ///
+    /// Docker Compose services are judged on the same settings under their Compose keys:
+    /// `privileged`, `security_opt: [no-new-privileges:true]`, `cap_drop: [ALL]`, `cap_add`,
+    /// and `network_mode`, `pid` or `ipc` set to `host`.
+    ///
+    /// Not applicable with `scope: database` or `scope: infrastructure` when the repository
+    /// deploys no workload (no Kubernetes manifest, Compose file, Dockerfile or ECS task definition): see
+    /// [scope-aware checks](../scanning.md#scope-aware-checks).
     ///
     /// ## Why it matters
     /// A container is a process with a few kernel namespaces around it. Privileged mode,
@@ -130,7 +138,7 @@ impl Evaluate for LeastPrivilegeContainer {
         let mut failures = Vec::new();
         let mut unknowns = unread_task_definitions(cx);
         let mut evidence = Vec::new();
-        for w in &cx.evidence.kubernetes.workloads {
+        for w in cx.evidence.container_workloads() {
             pod(w, &mut failures, &mut evidence);
             for c in w.containers() {
                 container(w, c, &mut failures, &mut evidence);
@@ -172,9 +180,19 @@ fn pod(w: &Workload, failures: &mut Vec<Finding>, evidence: &mut Vec<Finding>) {
             && v.value
         {
             failures.push(
-                Finding::new(format!("{resource} sets `{field}: true`: it {what}"))
-                    .at(Some(v.loc.location()))
-                    .resource(resource.clone()),
+                Finding::new(format!(
+                    "{resource} sets `{}`: it {what}",
+                    spelled(
+                        w,
+                        match field {
+                            "hostNetwork" => "hostNetwork: true",
+                            "hostPID" => "hostPID: true",
+                            _ => "hostIPC: true",
+                        }
+                    )
+                ))
+                .at(Some(v.loc.location()))
+                .resource(resource.clone()),
             );
         }
     }
@@ -234,13 +252,17 @@ fn container(
     match &sc.allow_privilege_escalation {
         Some(a) if a.value => fail(
             &a.loc,
-            format!("{resource} sets `allowPrivilegeEscalation: true`; set it to false"),
+            format!(
+                "{resource} sets `{}`; set it to false",
+                spelled(w, "allowPrivilegeEscalation: true")
+            ),
         ),
         Some(_) => {}
         None => fail(
             c.security_loc(),
             format!(
-                "{resource} does not set `allowPrivilegeEscalation: false`; when unset, setuid binaries in the image can gain privileges"
+                "{resource} does not set `{}`; when unset, setuid binaries in the image can gain privileges",
+                spelled(w, "allowPrivilegeEscalation: false")
             ),
         ),
     }
@@ -255,7 +277,8 @@ fn container(
             None => fail(
                 c.security_loc(),
                 format!(
-                    "{resource} does not drop capabilities (`capabilities: {{drop: [ALL]}}`); it keeps the runtime's default set"
+                    "{resource} does not drop capabilities (`{}`); it keeps the runtime's default set",
+                    spelled(w, "capabilities: {drop: [ALL]}")
                 ),
             ),
         }

@@ -14,7 +14,32 @@ declare_check! {
     /// each found by its own shape whatever name holds it, JWTs, passwords in URLs,
     /// Kubernetes Secrets with literal data, and generic `password: ...` / `api_key = "..."`
     /// assignments whose value looks random (an entropy test keeps `password: changeme` and
-    /// `${DB_PASSWORD}` out). Every text file is scanned, whatever its kind: UTF-16 text is
+    /// `${DB_PASSWORD}` out).
+    ///
+    /// Where a literal is certainly the credential a system will use, it is reported however
+    /// weak it is (`changeit`, `admin`: weak is worse, not better):
+    /// - a SQL statement that sets a password: PostgreSQL `CREATE|ALTER USER|ROLE ... PASSWORD
+    ///   '...'`, SQL Server `CREATE|ALTER LOGIN ... WITH PASSWORD = '...'`, MySQL/MariaDB
+    ///   `IDENTIFIED [WITH plugin] BY '...'` and `SET PASSWORD ... = '...'`, Oracle
+    ///   `IDENTIFIED BY word`, in `.sql` files and in code or scripts that hold the statement;
+    ///   not a commented-out statement, a psql variable (`:'pw'`), a stored hash
+    ///   (`IDENTIFIED BY PASSWORD '*...'`, `BY VALUES`) or a string built in code;
+    /// - a password variable (`*PASSWORD*`, `*PWD*`, `*_PASS`) in a dotenv file that tools load
+    ///   as it is (`.env`, `.env.production`, `prod.env`), not in its documented templates
+    ///   (`.env.example`, `.env.sample`, `.env.template`, `.env.dist`) and not commented out.
+    ///
+    /// Masked and self-declared fake values are never reported by any rule: empty, one
+    /// character repeated, `****`, `xxxx`, `###` (`xoxp-...-####`), `...`, `<redacted>`,
+    /// `masked`, `your-...`, `example`, `sample`, `dummy`, `fake`, and references (`${VAR}`,
+    /// `$VAR`, `{{ .Values.x }}`, `%s`). A commented-out setting (`;name = value`,
+    /// `# name: value`) in a file that documents its settings that way (ten or more such
+    /// lines: a sample configuration such as `grafana.ini`, whose values are the application's
+    /// public defaults) is not read by the generic rule; a token of a known format is reported
+    /// on any line, and a commented-out secret in any other file is reported. A name that only
+    /// mentions a secret (`token_url`, `secret_name`, `url_file`, a receiver called
+    /// `token-rotation-team`) holds none.
+    ///
+    /// Every text file is scanned, whatever its kind: UTF-16 text is
     /// decoded, files over the size limit are read in a streaming pass, and binary files are
     /// scanned for the printable text they hold. A file that could not be scanned at all
     /// (unreadable, or a FIFO, socket or device where a file should be) makes the check
@@ -105,10 +130,17 @@ impl Evaluate for NoHardcodedSecrets {
                 )
             })
             .count();
+        // Out-of-scope files and other services' parts are read for secrets all the same.
+        let out_of_scope: usize = ev.scope.excluded.iter().map(|e| e.files).sum();
+        let read = ev.files.len() + out_of_scope;
         let mut evidence = vec![Finding::new(format!(
-            "no secrets found in {} text file{}{}",
-            ev.files.len(),
-            if ev.files.len() == 1 { "" } else { "s" },
+            "no secrets found in {read} text file{}{}{}",
+            if read == 1 { "" } else { "s" },
+            if out_of_scope > 0 {
+                format!(" ({out_of_scope} of them out of scope, read for secrets only)")
+            } else {
+                String::new()
+            },
             if streamed > 0 {
                 format!(
                     " (and {streamed} file{} over the size limit, scanned for secrets only)",

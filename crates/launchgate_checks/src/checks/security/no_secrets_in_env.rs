@@ -7,7 +7,7 @@ use launchgate_evidence::terraform::TfValue;
 
 use crate::kit::aws::unread_task_definitions;
 use crate::kit::finish::Tally;
-use crate::kit::workloads::NO_WORKLOADS;
+use crate::kit::workloads::{NO_WORKLOADS, spelled};
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -49,12 +49,20 @@ declare_check! {
     ///
     /// Findings name the variable and where it is set, never its value.
     ///
+    /// Docker Compose services are judged alike: a literal `environment` value is written in
+    /// the Compose file; a bare `NAME` (passed from the shell or `.env` that runs Compose) and
+    /// Compose `secrets` (files mounted under `/run/secrets`) are not literals.
+    ///
     /// Qualifier words that make a name metadata: FILE(S), PATH, DIR, NAME(S), URL, URI,
     /// ENDPOINT, HOST, PORT, ARN, ID, REF, TTL, EXPIRY, EXPIRES, EXPIRATION, LIFETIME, TIMEOUT,
     /// DURATION, SECONDS, MINUTES, HOURS, DAYS, MS, LENGTH, LEN, SIZE, MIN, MAX, COUNT, LIMIT,
     /// HEADER, PARAM, FIELD, TYPE, FORMAT, ALGORITHM, VERSION, ENABLED, DISABLED, REQUIRED,
     /// POLICY, ROTATION, LOCATION, MOUNT, PREFIX, ISSUER, AUDIENCE, SCOPE(S), REGION, PROVIDER,
     /// STORE, KEY_ID.
+    ///
+    /// Not applicable with `scope: database` or `scope: infrastructure` when the repository
+    /// deploys no workload (no Kubernetes manifest, Compose file, Dockerfile or ECS task definition): see
+    /// [scope-aware checks](../scanning.md#scope-aware-checks).
     ///
     /// ## Why it matters
     /// A literal in a manifest or task definition is a secret in Git history forever, in every
@@ -149,7 +157,7 @@ impl Evaluate for NoSecretsInEnv {
 
 fn kubernetes(cx: &CheckContext<'_>, failures: &mut Vec<Finding>, evidence: &mut Vec<Finding>) {
     let k = &cx.evidence.kubernetes;
-    for w in &k.workloads {
+    for w in cx.evidence.container_workloads() {
         // A Rollout that borrows its template through `workloadRef` has no containers of its
         // own: the referenced workload is checked itself.
         for c in w.containers() {
@@ -161,8 +169,9 @@ fn kubernetes(cx: &CheckContext<'_>, failures: &mut Vec<Finding>, evidence: &mut
                     EnvValue::Literal(lit) => match judge_literal(&var.name, &lit.value) {
                         Some(problem) => failures.push(
                             Finding::new(format!(
-                                "`{}` of {resource} {problem}; reference a Secret instead (`valueFrom.secretKeyRef`)",
-                                var.name
+                                "`{}` of {resource} {problem}; reference a Secret instead (`{}`)",
+                                var.name,
+                                spelled(w, "valueFrom.secretKeyRef")
                             ))
                             .at(Some(lit.loc.location()))
                             .resource(resource.clone()),

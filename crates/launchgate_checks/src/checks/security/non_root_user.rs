@@ -1,6 +1,7 @@
 //! SEC-004 non-root-user: Every container runs as a non-root user, proven by the repository.
 
 use launchgate_core::{Finding, Location, Outcome};
+use launchgate_evidence::compose::ComposeService;
 use launchgate_evidence::dockerfile::{Dockerfile, ImageRef, user_is_root};
 use launchgate_evidence::k8s::{Container, Workload};
 use launchgate_evidence::terraform::{EcsContainer, TfValue};
@@ -35,11 +36,21 @@ declare_check! {
     /// - If no Dockerfile builds the image, nothing proves the container is non-root, and the
     ///   check fails at the container's `securityContext` (or the container): a blocker needs
     ///   proof, and images from elsewhere usually run as root.
+    /// - Docker Compose: a service's `user` of `0` or `root` (any group) fails at the value;
+    ///   another numeric or named user passes; a variable (`${UID}`) says nothing. Without a
+    ///   `user`, the image decides: the Dockerfile its `build` names (`context` joined with
+    ///   `dockerfile`, default `Dockerfile`, with `.env` variables interpolated), else one a
+    ///   Dockerfile of the repository builds by the name rules above; else nothing proves it
+    ///   and the check fails at the service.
     /// - A repository with Dockerfiles and no Kubernetes workloads or ECS task definitions has
     ///   each Dockerfile judged on its own.
     ///
     /// A `USER` or `user` given by a variable (`USER ${APP_UID}`, `user = var.uid` without a
     /// default) cannot be judged: the check is then inconclusive unless another container fails.
+    ///
+    /// Not applicable with `scope: database` or `scope: infrastructure` when the repository
+    /// deploys no workload (no Kubernetes manifest, Compose file, Dockerfile or ECS task definition): see
+    /// [scope-aware checks](../scanning.md#scope-aware-checks).
     ///
     /// ## Why it matters
     /// A process running as root inside a container is one kernel or runtime bug away from
@@ -109,8 +120,10 @@ declare_check! {
 impl Evaluate for NonRootUser {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let ev = cx.evidence;
-        let k = &ev.kubernetes;
-        let workloads: Vec<&Workload> = k.workloads.iter().filter(|w| has_own_pod(w)).collect();
+        let workloads: Vec<&Workload> = ev
+            .container_workloads()
+            .filter(|w| has_own_pod(w))
+            .collect();
         let tasks = ev.terraform.ecs_task_definitions();
         let mut t = Tally {
             unknowns: unread_task_definitions(cx),
@@ -227,6 +240,10 @@ fn dockerfile_names(df: &Dockerfile, service: &str) -> Vec<String> {
 fn judge_k8s(images: &Images<'_>, w: &Workload, c: &Container, t: &mut Tally) {
     let res = c.resource(w);
     let pod = &w.pod;
+    let compose = images.cx.evidence.compose.service_of(w);
+    if compose.is_some() {
+        return judge_compose(images, compose, w, c, t);
+    }
     match c.runs_as_non_root(pod) {
         Some(false) => {
             let at = c
@@ -265,6 +282,54 @@ fn judge_k8s(images: &Images<'_>, w: &Workload, c: &Container, t: &mut Tally) {
                         image.map_or(String::new(), |i| format!(" `{i}`"))
                     ))
                     .at(Some(c.security_loc().location()))
+                    .resource(res),
+                ),
+            }
+        }
+    }
+}
+
+/// A Docker Compose service: its `user`, else the image its `build` names (or, by name, one
+/// a Dockerfile of the repository builds).
+fn judge_compose(
+    images: &Images<'_>,
+    service: Option<&ComposeService>,
+    w: &Workload,
+    c: &Container,
+    t: &mut Tally,
+) {
+    let res = c.resource(w);
+    let user = c.security_context.run_as_user.as_ref();
+    let named = c.security_context.run_as_non_root.as_ref();
+    match (user, named) {
+        (Some(u), _) if u.value == 0 => t.failures.push(
+            Finding::new(format!("{res} runs as root (`user`)"))
+                .at(Some(u.loc.location()))
+                .resource(res),
+        ),
+        (Some(u), _) => t.evidence.push(
+            Finding::new(format!("{res} runs as non-root (`user: {}`)", u.value))
+                .at(Some(u.loc.location()))
+                .resource(res),
+        ),
+        (None, Some(n)) => t.evidence.push(
+            Finding::new(format!("{res} runs as a named non-root user (`user`)"))
+                .at(Some(n.loc.location()))
+                .resource(res),
+        ),
+        (None, None) => {
+            let built = service
+                .and_then(|s| s.dockerfile.as_deref())
+                .and_then(|p| images.cx.evidence.dockerfiles.iter().find(|d| d.path == p));
+            let image = c.image.as_ref().map(|i| i.value.as_str());
+            match built.or_else(|| images.builder(image, false)) {
+                Some(df) => judge_image(df, &res, Some(&c.loc.location()), t),
+                None => t.failures.push(
+                    Finding::new(format!(
+                        "nothing proves {res} runs as non-root: it sets no `user`, and its image{} is not built by a Dockerfile in this repository",
+                        image.map_or(String::new(), |i| format!(" `{i}`"))
+                    ))
+                    .at(Some(c.loc.location()))
                     .resource(res),
                 ),
             }

@@ -2,6 +2,7 @@
 
 use launchgate_core::{Finding, Location, Outcome, Tier};
 use launchgate_evidence::dockerfile::{FromImage, ImageRef};
+use launchgate_evidence::k8s::image_name;
 use launchgate_evidence::terraform::TfValue;
 
 use crate::kit::aws::unread_task_definitions;
@@ -26,14 +27,31 @@ declare_check! {
     ///
     /// A missing tag means `latest`. An image that cannot be resolved from the repository (a
     /// build argument without a default, `$(IMAGE)`, a Terraform reference) is not a pass: the
-    /// check is inconclusive unless another image fails. A Kubernetes image without a fixed
-    /// version that a kustomization's `images:` entry names (by image name, as kustomize
-    /// matches them) leaves the check inconclusive rather than failing, since that entry may
-    /// set its tag or digest (launchgate does not apply overlays yet); a kustomization without
-    /// such an entry overrides nothing, and the image is judged as written.
+    /// check is inconclusive unless another image fails.
+    ///
+    /// Images the repository's own build produces are not bare third-party images:
+    ///
+    /// - An image that `skaffold.yaml` builds (`build.artifacts[].image`, matched by name as
+    ///   skaffold matches them) is tagged by skaffold at deploy time (its `tagPolicy`, the
+    ///   commit by default, with the digest when pushed): it passes, pointing at the artifact.
+    /// - An image that an `images:` entry of a kustomization that builds the workload's file
+    ///   (its `resources:`, through the kustomizations it includes) names by image name is
+    ///   judged as that entry makes it (`newName`, `newTag`, `digest`), at the entry. An entry
+    ///   that sets no version leaves the image as written. Kustomizations that do not build the
+    ///   workload (another service's overlay, an unused component) change nothing. Rendered
+    ///   overlays (`kubectl kustomize`) already carry the entries' effect.
     ///
     /// Which tiers need a digest, not only a tag, is the policy's `image_digest_tiers` (default
     /// `[0]`).
+    ///
+    /// Docker Compose services are judged on their `image`, with `${VAR}` references
+    /// interpolated from the `.env` file of the Compose file's folder as Compose does; a
+    /// variable that neither defines nor defaults cannot be resolved and makes the check
+    /// inconclusive unless another image fails.
+    ///
+    /// Not applicable with `scope: database` or `scope: infrastructure` when the repository
+    /// deploys no workload (no Kubernetes manifest, Compose file, Dockerfile or ECS task definition): see
+    /// [scope-aware checks](../scanning.md#scope-aware-checks).
     ///
     /// ## Why it matters
     /// `latest` is whatever was pushed last. Two pods of the same Deployment can run different
@@ -125,9 +143,6 @@ struct Deployed<'a> {
     resource: String,
     image: &'a str,
     at: Location,
-    /// The kustomization whose `images:` entry names this image and may set its tag, so a
-    /// missing pin is unknown.
-    overridden_by: Option<String>,
 }
 
 impl Evaluate for PinnedImages {
@@ -135,25 +150,52 @@ impl Evaluate for PinnedImages {
         let ev = cx.evidence;
         // The tier whose policy requires a digest (`image_digest_tiers`), for messages.
         let digest_for = cx.options.require_image_digest.then_some(cx.manifest.tier);
-        let override_of = |image: &str| {
-            ev.kubernetes.kustomizations.iter().find_map(|k| {
-                k.image_entry(image)
-                    .map(|e| format!("{}:{}", k.path, e.loc.line))
-            })
+        // The `images:` entry that sets the version of `image` in `path`, from the
+        // kustomizations (first by path) that build that file.
+        let set_by = |image: &str, path: &str| {
+            ev.kubernetes
+                .kustomizations
+                .iter()
+                .filter(|k| k.reaches.iter().any(|p| &**p == path))
+                .find_map(|k| {
+                    let e = k.image_set(image)?;
+                    Some((e.applied(image)?, e.name.loc.location()))
+                })
+        };
+        let built = |image: &str| {
+            ev.kubernetes
+                .built_images
+                .iter()
+                .find(|b| image_name(&b.value) == image_name(image))
         };
         let mut t = Tally {
             unknowns: unread_task_definitions(cx),
             ..Tally::default()
         };
 
-        for w in &ev.kubernetes.workloads {
+        for w in ev.container_workloads() {
             for c in w.containers() {
                 let Some(image) = &c.image else { continue };
+                let resource = c.resource(w);
+                if let Some(b) = built(&image.value) {
+                    t.evidence.push(
+                        Finding::new(format!(
+                            "{resource} deploys `{}`, which the repository builds and skaffold tags at deploy time ({}:{})",
+                            image.value, b.loc.path, b.loc.line
+                        ))
+                        .at(Some(image.loc.location()))
+                        .resource(resource),
+                    );
+                    continue;
+                }
+                let (value, at) = match set_by(&image.value, &w.loc.path) {
+                    Some((applied, at)) => (applied, at),
+                    None => (image.value.clone(), image.loc.location()),
+                };
                 let d = Deployed {
-                    resource: c.resource(w),
-                    image: &image.value,
-                    at: image.loc.location(),
-                    overridden_by: override_of(&image.value),
+                    resource,
+                    image: &value,
+                    at,
                 };
                 judge_deployed(&d, digest_for, &mut t);
             }
@@ -168,7 +210,6 @@ impl Evaluate for PinnedImages {
                         resource,
                         image: s,
                         at,
-                        overridden_by: None,
                     };
                     judge_deployed(&d, digest_for, &mut t);
                 }
@@ -198,7 +239,7 @@ fn judge_deployed(d: &Deployed<'_>, digest_for: Option<Tier>, t: &mut Tally) {
             .at(Some(d.at.clone()))
             .resource(res.clone())
     };
-    let (problem, short) = match pin_of(image) {
+    let problem = match pin_of(image) {
         Pin::Digest => {
             t.evidence.push(finding(format!(
                 "{res} deploys `{image}`, pinned by digest"
@@ -211,24 +252,15 @@ fn judge_deployed(d: &Deployed<'_>, digest_for: Option<Tier>, t: &mut Tally) {
                     .push(finding(format!("{res} deploys `{image}` (tag `{tag}`)")));
                 return;
             };
-            (
-                format!(
-                    "{res} deploys `{image}` by tag `{tag}` without a digest; tier {tier} services deploy by digest (`@sha256:...`), since a tag can be moved to different content"
-                ),
-                format!("by tag without the digest tier {tier} requires"),
+            format!(
+                "{res} deploys `{image}` by tag `{tag}` without a digest; tier {tier} services deploy by digest (`@sha256:...`), since a tag can be moved to different content"
             )
         }
-        Pin::Latest => (
-            format!(
-                "{res} deploys `{image}`: `latest` is whatever was pushed last, so pods and rollbacks run unknown code"
-            ),
-            "as `latest`".to_string(),
+        Pin::Latest => format!(
+            "{res} deploys `{image}`: `latest` is whatever was pushed last, so pods and rollbacks run unknown code"
         ),
-        Pin::NoTag => (
-            format!(
-                "{res} deploys `{image}` without a tag, which pulls `latest`: pods and rollbacks run whatever was pushed last"
-            ),
-            "without a tag".to_string(),
+        Pin::NoTag => format!(
+            "{res} deploys `{image}` without a tag, which pulls `latest`: pods and rollbacks run whatever was pushed last"
         ),
         Pin::Unknown => {
             t.unknowns.push(finding(format!(
@@ -237,12 +269,7 @@ fn judge_deployed(d: &Deployed<'_>, digest_for: Option<Tier>, t: &mut Tally) {
             return;
         }
     };
-    match &d.overridden_by {
-        Some(k) => t.unknowns.push(finding(format!(
-            "{res} deploys `{image}` {short}, but the kustomization `images:` entry at {k} names it and may set its version, and launchgate does not apply overlays yet"
-        ))),
-        None => t.failures.push(finding(problem)),
-    }
+    t.failures.push(finding(problem));
 }
 
 fn judge_from(path: &str, from: &FromImage, t: &mut Tally) {

@@ -6,7 +6,7 @@ use launchgate_evidence::k8s::Workload;
 use crate::kit::aws::unread_task_definitions;
 use crate::kit::finish::Tally;
 use crate::kit::terraform::tf_bool;
-use crate::kit::workloads::NO_WORKLOADS;
+use crate::kit::workloads::{NO_WORKLOADS, spelled};
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -26,6 +26,13 @@ declare_check! {
     /// so every container is judged. A value that Terraform cannot resolve without
     /// running (`readonlyRootFilesystem = var.readonly` without a default) makes the check
     /// inconclusive unless another container fails.
+    ///
+    /// Docker Compose services are judged on `read_only: true` (a long-running service, like a
+    /// Deployment's container); a `tmpfs` mount gives it writable scratch space.
+    ///
+    /// Not applicable with `scope: database` or `scope: infrastructure` when the repository
+    /// deploys no workload (no Kubernetes manifest, Compose file, Dockerfile or ECS task definition): see
+    /// [scope-aware checks](../scanning.md#scope-aware-checks).
     ///
     /// ## Why it matters
     /// An attacker who gets code execution in a container with a writable root filesystem can
@@ -101,7 +108,11 @@ impl Evaluate for ReadOnlyRootFilesystem {
         let mut unknowns = unread_task_definitions(cx);
         let mut evidence = Vec::new();
 
-        let serving: Vec<&Workload> = k.workloads.iter().filter(|w| !w.kind.is_batch()).collect();
+        let serving: Vec<&Workload> = cx
+            .evidence
+            .container_workloads()
+            .filter(|w| !w.kind.is_batch())
+            .collect();
         if serving.is_empty() && !k.workloads.is_empty() && tf.ecs_task_definitions().is_empty() {
             return Outcome::not_applicable(
                 "every workload is a Job or CronJob; batch pods run to completion and are exempt",
@@ -122,14 +133,17 @@ impl Evaluate for ReadOnlyRootFilesystem {
                     ),
                     Some(v) => failures.push(
                         Finding::new(format!(
-                            "{resource} sets `readOnlyRootFilesystem: false`; set it to true and mount an emptyDir where the process writes"
+                            "{resource} sets `{}`; set it to true and mount {} where the process writes",
+                            spelled(w, "readOnlyRootFilesystem: false"),
+                            if w.kind.is_kubernetes() { "an emptyDir" } else { "a tmpfs" }
                         ))
                         .at(Some(v.loc.location()))
                         .resource(resource),
                     ),
                     None => failures.push(
                         Finding::new(format!(
-                            "{resource} does not set `securityContext.readOnlyRootFilesystem: true`; its root filesystem is writable"
+                            "{resource} does not set `{}`; its root filesystem is writable",
+                            spelled(w, "securityContext.readOnlyRootFilesystem: true")
                         ))
                         .at(Some(c.security_loc().location()))
                         .resource(resource),
