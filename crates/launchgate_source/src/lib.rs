@@ -69,23 +69,55 @@ impl Language {
         }
     }
 
-    /// Words without which a file of this language holds none of the facts the layer reads.
-    fn keywords(self) -> Option<&'static AhoCorasick> {
+    /// Words without which a file of this language holds none of the facts the layer reads:
+    /// each fact starts at a call or construction the layer names in full (`requests.get`,
+    /// `axios.create`, `http.Client{...}`, `HttpClient.newBuilder`), and every client a call
+    /// goes through is built in the same file, so a file without one of these words has none.
+    /// They are as narrow as that allows: `requests.`, not `requests` (a word prose and
+    /// docstrings use), `fetch(`, not `fetch` (`fetchOrders`), `http.Get`, not `net/http` (a
+    /// handler-only file).
+    fn keywords(self) -> &'static [&'static str] {
+        match self {
+            Language::TypeScript | Language::Tsx | Language::JavaScript => &[
+                "axios", "fetch(", "got(", "got.", "http.", "https.", "http2.", "express(",
+            ],
+            Language::Python => &["requests.", "httpx.", "ClientSession", "urlopen"],
+            Language::Go => &[
+                "http.Get",
+                "http.Head",
+                "http.Post",
+                "http.Client",
+                "http.DefaultClient",
+                "http.Server",
+                "http.ListenAndServe",
+                "gin.Default",
+                "gin.New",
+            ],
+            Language::Java => &["HttpClient", "HttpRequest", "RestTemplate"],
+        }
+    }
+
+    /// The prefilter's automaton for this language, built once.
+    fn prefilter(self) -> Option<&'static AhoCorasick> {
         static SCRIPT: LazyLock<Option<AhoCorasick>> =
-            LazyLock::new(|| AhoCorasick::new(["axios", "fetch", "got", "http", "listen"]).ok());
+            LazyLock::new(|| AhoCorasick::new(Language::JavaScript.keywords()).ok());
         static PYTHON: LazyLock<Option<AhoCorasick>> =
-            LazyLock::new(|| AhoCorasick::new(["requests", "httpx", "aiohttp", "urlopen"]).ok());
+            LazyLock::new(|| AhoCorasick::new(Language::Python.keywords()).ok());
         static GO: LazyLock<Option<AhoCorasick>> =
-            LazyLock::new(|| AhoCorasick::new(["net/http", "gin"]).ok());
-        static JAVA: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
-            AhoCorasick::new(["HttpClient", "HttpRequest", "OkHttp", "RestTemplate"]).ok()
-        });
+            LazyLock::new(|| AhoCorasick::new(Language::Go.keywords()).ok());
+        static JAVA: LazyLock<Option<AhoCorasick>> =
+            LazyLock::new(|| AhoCorasick::new(Language::Java.keywords()).ok());
         match self {
             Language::TypeScript | Language::Tsx | Language::JavaScript => SCRIPT.as_ref(),
             Language::Python => PYTHON.as_ref(),
             Language::Go => GO.as_ref(),
             Language::Java => JAVA.as_ref(),
         }
+    }
+
+    /// Whether the prefilter selects source text of this language for parsing.
+    pub fn selects(self, text: &str) -> bool {
+        self.prefilter().is_none_or(|k| k.is_match(text))
     }
 }
 
@@ -287,16 +319,37 @@ pub fn analyze_as(language: Language, text: &str) -> FileFacts {
     };
     // The prefilter: most source files make no HTTP call and run no server, and reading them
     // for a few words costs a fraction of parsing them.
-    if !language.keywords().is_none_or(|k| k.is_match(text)) {
+    if !language.selects(text) {
         return out;
     }
+    parse_into(language, text, &mut out);
+    out
+}
+
+/// The facts of source text in `language`, parsed whatever the prefilter says: for tests that
+/// hold the prefilter to never dropping a file with facts.
+#[doc(hidden)]
+pub fn analyze_unfiltered(language: Language, text: &str) -> FileFacts {
+    let mut out = FileFacts {
+        language,
+        parsed: false,
+        syntax_errors: false,
+        facts: Vec::new(),
+    };
+    parse_into(language, text, &mut out);
+    out
+}
+
+/// Parses `text` with this thread's parser and reads its facts into `out`; the tree is dropped
+/// before returning.
+fn parse_into(language: Language, text: &str, out: &mut FileFacts) {
     let parsed = PARSER.with(|p| {
         let mut parser = p.borrow_mut();
         parser.set_language(&language.grammar()).ok()?;
         parser.parse(text, None)
     });
     let Some(tree) = parsed else {
-        return out;
+        return;
     };
     out.parsed = true;
     let root = tree.root_node();
@@ -310,5 +363,4 @@ pub fn analyze_as(language: Language, text: &str) -> FileFacts {
     };
     facts.sort_by_key(|f| (f.line, f.column));
     out.facts = facts;
-    out
 }
