@@ -199,13 +199,21 @@ fn tag_commas(text: &str) -> Vec<usize> {
     let mut i = 0;
     while i < bytes.len() {
         let token_start = i == 0
-            || matches!(bytes[i - 1], b' ' | b'\t' | b'\n' | b'\r' | b'[' | b'{' | b',');
+            || matches!(
+                bytes[i - 1],
+                b' ' | b'\t' | b'\n' | b'\r' | b'[' | b'{' | b','
+            );
         if token_start && matches!(bytes[i], b'"' | b'\'' | b'#') {
             // A quoted scalar or a comment: its text is not scanned for tags.
             i = skip_quoted_or_comment(bytes, i);
         } else if bytes[i] == b'!' && token_start {
             let mut j = i + 1;
-            while j < bytes.len() && !matches!(bytes[j], b' ' | b'\t' | b'\n' | b'\r' | b',' | b'[' | b']' | b'{' | b'}') {
+            while j < bytes.len()
+                && !matches!(
+                    bytes[j],
+                    b' ' | b'\t' | b'\n' | b'\r' | b',' | b'[' | b']' | b'{' | b'}'
+                )
+            {
                 j += 1;
             }
             if j < bytes.len() && bytes[j] == b',' {

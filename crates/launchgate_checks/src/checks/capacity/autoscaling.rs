@@ -8,7 +8,7 @@ use launchgate_evidence::terraform::{Resource, Terraform, TfValue};
 use crate::kit::aws::{ecs_replica_services, scaling_targets};
 use crate::kit::finish::Tally;
 use crate::kit::terraform::{tf_int, unknown_value};
-use crate::kit::workloads::replicated_workloads;
+use crate::kit::workloads::{compose_deployment, replica_count, replicated_workloads};
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -24,8 +24,12 @@ declare_check! {
     /// Prometheus Operator's `Prometheus`, `Alertmanager` and `ThanosRuler`: their replicas are
     /// identical high-availability copies (each Prometheus replica scrapes every target), so
     /// more replicas add no capacity and an autoscaler has nothing to scale; Prometheus scales
-    /// by `shards`, which is a capacity decision, not load-following. Docker Compose services
-    /// are not judged either (no autoscaler exists for them).
+    /// by `shards`, which is a capacity decision, not load-following.
+    ///
+    /// Docker Compose, when it is all the repository deploys with (no Kubernetes workload or
+    /// ECS service): each service fails, as Compose has no autoscaler; it runs a fixed number
+    /// of containers on one host. Services behind `profiles:` are not judged, nor is a Compose
+    /// file beside Kubernetes manifests or ECS definitions (it is for local runs).
     ///
     /// Terraform: each `aws_ecs_service` (not `DAEMON`) has an `aws_appautoscaling_target`
     /// (`min_capacity` >= 2, `max_capacity` above it) with a scaling policy or scheduled
@@ -131,6 +135,19 @@ impl Evaluate for Autoscaling {
         for w in replicated_workloads(k).filter(|w| !w.kind.is_operator_managed()) {
             judged = true;
             judge_workload(k, w, &mut j);
+        }
+        for w in compose_deployment(cx.evidence) {
+            judged = true;
+            let rc = replica_count(k, w);
+            j.failures.push(
+                Finding::new(format!(
+                    "{} is deployed by Docker Compose, which has no autoscaler: it runs a fixed count on one host ({})",
+                    w.resource(),
+                    rc.source
+                ))
+                .at(Some(w.loc.location()))
+                .resource(w.resource()),
+            );
         }
         for svc in ecs_replica_services(tf) {
             judged = true;

@@ -9,7 +9,7 @@ use crate::kit::aws::ecs_replica_services;
 use crate::kit::finish::{Tally, conclude};
 use crate::kit::manifest::at;
 use crate::kit::terraform::unknown_value;
-use crate::kit::workloads::{replica_count, replicated_workloads};
+use crate::kit::workloads::{compose_deployment, replica_count, replicated_workloads};
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -23,6 +23,11 @@ declare_check! {
     /// anti-affinity term on `topology.kubernetes.io/zone` (or the legacy
     /// `failure-domain.beta.kubernetes.io/zone`); soft rules (`ScheduleAnyway`, preferred
     /// anti-affinity) count. DaemonSets follow the nodes and batch workloads are not judged.
+    ///
+    /// Docker Compose, when it is all the repository deploys with (no Kubernetes workload or
+    /// ECS service): each service fails, as Compose runs every container of a project on the
+    /// one host it is started on, and one host is one zone. Services behind `profiles:` are not
+    /// judged, nor is a Compose file beside Kubernetes manifests or ECS definitions.
     ///
     /// Terraform: `aws_db_instance` sets `multi_az = true` (read replicas excepted);
     /// `aws_ecs_service` places tasks in at least two subnets, in distinct zones when the
@@ -221,6 +226,17 @@ fn judge_kubernetes(cx: &CheckContext<'_>, j: &mut Judged) -> bool {
                 w.resource(),
             ),
         }
+    }
+    for w in compose_deployment(cx.evidence) {
+        any = true;
+        j.fail(
+            format!(
+                "{} is deployed by Docker Compose, which runs every container of a project on the one host it is started on: one host is one zone",
+                w.resource()
+            ),
+            w.loc.location(),
+            w.resource(),
+        );
     }
     any
 }
