@@ -75,6 +75,33 @@ pub fn compose_deployment(e: &Evidence) -> Vec<&Workload> {
         .collect()
 }
 
+/// [`compose_deployment`] by Compose file: a platform limit (no autoscaler, one host) is said
+/// once per file, naming its services, rather than once per service.
+pub fn compose_projects(e: &Evidence) -> Vec<(&Loc, Vec<&Workload>)> {
+    let mut out: Vec<(&Loc, Vec<&Workload>)> = Vec::new();
+    for w in compose_deployment(e) {
+        match out.iter_mut().find(|(first, _)| first.path == w.loc.path) {
+            Some((_, list)) => list.push(w),
+            None => out.push((&w.loc, vec![w])),
+        }
+    }
+    out
+}
+
+/// Names for a message: `ad, cart, checkout` or `ad, cart, checkout and 17 more`.
+pub fn some_names(workloads: &[&Workload]) -> String {
+    const SHOWN: usize = 5;
+    let names: Vec<&str> = workloads
+        .iter()
+        .take(SHOWN)
+        .map(|w| w.name.as_str())
+        .collect();
+    match workloads.len().saturating_sub(SHOWN) {
+        0 => names.join(", "),
+        more => format!("{} and {more} more", names.join(", ")),
+    }
+}
+
 /// The replica count of a workload with its autoscalers.
 pub fn replica_count(k: &Kubernetes, w: &Workload) -> ReplicaCount {
     if w.kind == WorkloadKind::ComposeService {

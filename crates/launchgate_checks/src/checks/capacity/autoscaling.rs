@@ -5,10 +5,11 @@ use launchgate_evidence::Loc;
 use launchgate_evidence::k8s::{Hpa, Kubernetes, ScaledObject, Workload};
 use launchgate_evidence::terraform::{Resource, Terraform, TfValue};
 
+use crate::kit::alerts::count;
 use crate::kit::aws::{ecs_replica_services, scaling_targets};
 use crate::kit::finish::Tally;
 use crate::kit::terraform::{tf_int, unknown_value};
-use crate::kit::workloads::{compose_deployment, replica_count, replicated_workloads};
+use crate::kit::workloads::{compose_projects, replicated_workloads, some_names};
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -27,8 +28,8 @@ declare_check! {
     /// by `shards`, which is a capacity decision, not load-following.
     ///
     /// Docker Compose, when it is all the repository deploys with (no Kubernetes workload or
-    /// ECS service): each service fails, as Compose has no autoscaler; it runs a fixed number
-    /// of containers on one host. Services behind `profiles:` are not judged, nor is a Compose
+    /// ECS service): each Compose file fails once, naming its services, as Compose has no
+    /// autoscaler; each service runs a fixed number of containers on one host. Services behind `profiles:` are not judged, nor is a Compose
     /// file beside Kubernetes manifests or ECS definitions (it is for local runs).
     ///
     /// Terraform: each `aws_ecs_service` (not `DAEMON`) has an `aws_appautoscaling_target`
@@ -136,17 +137,16 @@ impl Evaluate for Autoscaling {
             judged = true;
             judge_workload(k, w, &mut j);
         }
-        for w in compose_deployment(cx.evidence) {
+        for (first, services) in compose_projects(cx.evidence) {
             judged = true;
-            let rc = replica_count(k, w);
             j.failures.push(
                 Finding::new(format!(
-                    "{} is deployed by Docker Compose, which has no autoscaler: it runs a fixed count on one host ({})",
-                    w.resource(),
-                    rc.source
+                    "{} runs {} with Docker Compose, which has no autoscaler: each runs a fixed number of containers on one host ({})",
+                    first.path,
+                    count(services.len(), "service"),
+                    some_names(&services)
                 ))
-                .at(Some(w.loc.location()))
-                .resource(w.resource()),
+                .at(Some(first.location())),
             );
         }
         for svc in ecs_replica_services(tf) {
