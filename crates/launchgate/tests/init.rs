@@ -842,6 +842,47 @@ fn service_chooses_one_and_the_manifest_selects_its_parts() {
 }
 
 #[test]
+fn services_built_by_compose_and_skaffold_are_offered_too() {
+    // Folders outside src/, services/, apps/ and cmd/: Compose builds `web` and `jobs`,
+    // skaffold builds `billing`; a Compose service from a registry image is no service of
+    // this repository.
+    let dir = repo(
+        "compose-services",
+        &[
+            (
+                "compose.yaml",
+                "services:\n  web:\n    build: ./frontend\n  jobs:\n    build:\n      context: backend/jobs\n  cache:\n    image: redis:7.4.1\n",
+            ),
+            ("frontend/Dockerfile", "FROM node:22\n"),
+            ("backend/jobs/Dockerfile", "FROM python:3.12\n"),
+            (
+                "skaffold.yaml",
+                "apiVersion: skaffold/v4beta11\nkind: Config\nbuild:\n  artifacts:\n    - image: ghcr.io/acme/billing\n      context: billing-svc\n",
+            ),
+            ("billing-svc/Dockerfile", "FROM golang:1.23\n"),
+        ],
+    );
+    let out = lg()
+        .args(["init", "--yes", "--stdout"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains(
+            "this repository holds 3 services, and `launchgate init` will not guess which one the manifest is for:\n  billing  billing-svc/   no workload found\n  jobs     backend/jobs/  ComposeService/jobs\n  web      frontend/      ComposeService/web\nchoose one"
+        ),
+        "{stderr}"
+    );
+    let (m, _, _) = yes_with(&dir, &["--service", "web"]);
+    let sel = m.select.as_ref().unwrap();
+    assert_eq!(sel.workloads, vec!["ComposeService/web"]);
+    assert_eq!(sel.source, vec!["frontend/"]);
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn a_product_deploying_a_stack_is_one_service_named_after_the_project() {
     let workload = |app: &str| {
         format!(

@@ -720,7 +720,13 @@ fn deploy_scope(
     root: &Path,
     options: &ScanOptions,
     c: &mut Collected,
-) -> (crate::ScopeReport, Vec<crate::Located<String>>) {
+) -> (
+    crate::ScopeReport,
+    (
+        Vec<crate::Located<String>>,
+        std::collections::BTreeMap<String, String>,
+    ),
+) {
     let kinds: std::collections::BTreeMap<String, FileKind> = c
         .files
         .iter()
@@ -778,7 +784,9 @@ fn deploy_scope(
             excluded: out.excluded,
             choices,
         },
-        skaffold.map(|s| s.built_images).unwrap_or_default(),
+        skaffold
+            .map(|s| (s.built_images, s.build_contexts))
+            .unwrap_or_default(),
     )
 }
 
@@ -788,9 +796,10 @@ const EVERY_KUBERNETES_FILE: &str = "every Kubernetes file";
 fn assemble(root: &Path, options: &ScanOptions, mut c: Collected) -> Evidence {
     c.files.sort_by(|a, b| a.path.cmp(&b.path));
     c.skipped.sort();
-    let (scope, built_images) = deploy_scope(root, options, &mut c);
+    let (scope, (built_images, build_contexts)) = deploy_scope(root, options, &mut c);
     let mut kubernetes = k8s::assemble(std::mem::take(&mut c.kubernetes));
     kubernetes.built_images = built_images;
+    kubernetes.build_contexts = build_contexts;
     // "Every Kubernetes file" is a choice worth reporting only when it decided something: when
     // copies of one resource were found and judged once.
     let mut scope = scope;

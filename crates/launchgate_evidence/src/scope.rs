@@ -273,8 +273,14 @@ fn default_hit(rel: &str) -> Option<OutOfScope> {
     let mut end = 0;
     let mut parts = rel.split('/').peekable();
     while let Some(seg) = parts.next() {
-        // The last part is the file itself: the rules are about folders.
-        parts.peek()?;
+        // The last part is the file itself: the rules are about folders, but for Compose
+        // files that run a test suite (`compose.tests.yaml`, `docker-compose.e2e.yml`).
+        if parts.peek().is_none() {
+            return is_test_compose_file(seg).then(|| OutOfScope {
+                path: rel.to_string(),
+                rule: "default: tests".to_string(),
+            });
+        }
         end += seg.len() + 1;
         if let Some(rule) = default_rule_for(seg) {
             return Some(OutOfScope {
@@ -284,6 +290,35 @@ fn default_hit(rel: &str) -> Option<OutOfScope> {
         }
     }
     None
+}
+
+/// Whether a file name is a Compose file of a test suite: `compose.tests.yaml`,
+/// `docker-compose.test.yml`, `docker-compose.e2e.yaml`, `compose.ci.yaml`,
+/// `docker-compose-integration-test.yml`: a Compose file name whose qualifier (between
+/// `compose` and the extension) holds a word `test`, `tests`, `e2e`, `ci` or `integration`.
+pub fn is_test_compose_file(name: &str) -> bool {
+    // Called for every file of the walk: no allocation unless the name says `compose`.
+    if !name
+        .as_bytes()
+        .windows(7)
+        .any(|w| w.eq_ignore_ascii_case(b"compose"))
+    {
+        return false;
+    }
+    let lower = name.to_ascii_lowercase();
+    let Some(stem) = lower
+        .strip_suffix(".yaml")
+        .or_else(|| lower.strip_suffix(".yml"))
+    else {
+        return false;
+    };
+    let Some(at) = stem.find("compose") else {
+        return false;
+    };
+    let qualifier = format!("{}.{}", &stem[..at], &stem[at + "compose".len()..]);
+    qualifier
+        .split(['.', '-', '_'])
+        .any(|w| matches!(w, "test" | "tests" | "e2e" | "ci" | "integration" | "it"))
 }
 
 /// The default rule matching a folder name, if any.
@@ -460,6 +495,36 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.key, "exclude");
         assert_eq!(e.glob, "a/[b");
+    }
+
+    #[test]
+    fn compose_files_of_test_suites_are_tests() {
+        for name in [
+            "compose.tests.yaml",
+            "docker-compose.test.yml",
+            "docker-compose.e2e.yaml",
+            "compose.ci.yml",
+            "docker-compose-integration-test.yml",
+            "test.compose.yaml",
+        ] {
+            assert!(super::is_test_compose_file(name), "{name}");
+        }
+        for name in [
+            "compose.yaml",
+            "docker-compose.yml",
+            "compose.override.yaml",
+            "compose.observability.yaml",
+            "docker-compose.testing-tools.md",
+            "contest.yaml",
+            "tests.yaml",
+        ] {
+            assert!(!super::is_test_compose_file(name), "{name}");
+        }
+        let s = rules(&[], &[]);
+        assert_eq!(
+            s.judge("compose.tests.yaml").map(|o| o.rule),
+            Some("default: tests".to_string())
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Monorepos: the workloads that are one service's (the manifest's `select:`), chosen after
 //! the scan. Other workloads, and the objects that only concern them (Services, disruption
 //! budgets, autoscalers, network policies, monitors, routes, service accounts and roles),
-//! leave the evidence; what was taken and what was left out is recorded in
+//! leave the evidence, and so do Docker Compose services not chosen; what was taken and what was left out is recorded in
 //! [`Evidence::scope`]. Source folders and Terraform roots are applied during the scan
 //! (`ScanOptions::with_selection`).
 
@@ -79,7 +79,40 @@ impl Evidence {
                 *slot = false;
             }
         }
-        if chosen.iter().all(Option::is_none) {
+        // Docker Compose services are chosen by the same entries (`ComposeService/api`, a
+        // service name, an image); the ones left out leave the evidence.
+        let compose_chosen: Vec<Option<String>> = self
+            .compose
+            .services
+            .iter()
+            .map(|s| why_selected(&s.workload, k, selection))
+            .collect();
+        let mut compose_left: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (svc, why) in self.compose.services.iter().zip(&compose_chosen) {
+            match why {
+                Some(why) => self.scope.choices.push(ScopeChoice {
+                    subject: "service".to_string(),
+                    chosen: svc.workload.resource(),
+                    why: why.clone(),
+                }),
+                None => compose_left
+                    .entry(svc.workload.loc.path.to_string())
+                    .or_default()
+                    .push(svc.workload.resource()),
+            }
+        }
+        self.scope
+            .excluded
+            .extend(compose_left.into_iter().map(|(path, gone)| Excluded {
+                path,
+                rule: format!("select: not this service's ({})", gone.join(", ")),
+                files: 0,
+            }));
+        let mut kept = compose_chosen.iter().map(Option::is_some);
+        self.compose
+            .services
+            .retain(|_| kept.next().unwrap_or(true));
+        if chosen.iter().chain(&compose_chosen).all(Option::is_none) {
             self.scope.choices.push(ScopeChoice {
                 subject: "service".to_string(),
                 chosen: "no workload".to_string(),

@@ -152,9 +152,8 @@ pub struct YamlError {
 
 /// Loads every document of a YAML stream. Empty documents are dropped.
 pub fn load_all(src: &Source) -> Result<Vec<Node>, YamlError> {
-    // libyaml-safer 0.3 panics on a block scalar that ends the input without a line break (and
-    // on a tag followed by `,` in a flow collection): the line break is added here, and a
-    // panic left in the port becomes a syntax error of the file instead of ending the scan.
+    // libyaml-safer 0.3 panics on a block scalar that ends the input without a line break: the
+    // line break is added here.
     let terminated;
     let text: &str = if src.text.is_empty() || src.text.ends_with(['\n', '\r']) {
         &src.text
@@ -162,20 +161,133 @@ pub fn load_all(src: &Source) -> Result<Vec<Node>, YamlError> {
         terminated = format!("{}\n", src.text);
         &terminated
     };
-    std::panic::catch_unwind(|| parse(src, text)).unwrap_or_else(|_| {
-        Err(YamlError {
-            loc: src.file_start(),
-            message: "invalid YAML: the YAML parser cannot read this file".to_string(),
-        })
+    if let Some(parsed) = quietly(|| parse(src, text, &[])) {
+        return parsed;
+    }
+    // It also panics on a tag followed directly by `,` in a flow collection (`[!!str, b]`),
+    // which libyaml, go-yaml and PyYAML read as an empty tagged scalar: the text is read again
+    // with a space before each such comma (same meaning), locations mapped back to the file.
+    let inserted = tag_commas(text);
+    if !inserted.is_empty() {
+        let mut spaced = String::with_capacity(text.len() + inserted.len());
+        let mut from = 0;
+        for (n, &at) in inserted.iter().enumerate() {
+            let original = at - n;
+            spaced.push_str(&text[from..original]);
+            spaced.push(' ');
+            from = original;
+        }
+        spaced.push_str(&text[from..]);
+        if let Some(parsed) = quietly(|| parse(src, &spaced, &inserted)) {
+            return parsed;
+        }
+    }
+    // A panic left in the port becomes a syntax error of the file instead of ending the scan.
+    Err(YamlError {
+        loc: src.file_start(),
+        message: "invalid YAML: the YAML parser cannot read this file".to_string(),
     })
 }
 
-fn parse(src: &Source, text: &str) -> Result<Vec<Node>, YamlError> {
+/// Where a space goes before a `,` that directly follows a tag (`!x` or `!!x` starting a
+/// token): offsets in the spaced text, ascending (the n-th entry is the original offset + n).
+/// Used only after the parser panicked, so a quoted `"!a,"` it also finds costs nothing on
+/// files that read.
+fn tag_commas(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let token_start = i == 0
+            || matches!(
+                bytes[i - 1],
+                b' ' | b'\t' | b'\n' | b'\r' | b'[' | b'{' | b','
+            );
+        if token_start && matches!(bytes[i], b'"' | b'\'' | b'#') {
+            // A quoted scalar or a comment: its text is not scanned for tags.
+            i = skip_quoted_or_comment(bytes, i);
+        } else if bytes[i] == b'!' && token_start {
+            let mut j = i + 1;
+            while j < bytes.len()
+                && !matches!(
+                    bytes[j],
+                    b' ' | b'\t' | b'\n' | b'\r' | b',' | b'[' | b']' | b'{' | b'}'
+                )
+            {
+                j += 1;
+            }
+            if j < bytes.len() && bytes[j] == b',' {
+                found.push(j + found.len());
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    found
+}
+
+/// The offset after the quoted scalar or comment that starts at `at`.
+fn skip_quoted_or_comment(bytes: &[u8], at: usize) -> usize {
+    let mut i = at + 1;
+    match bytes[at] {
+        b'"' => {
+            while i < bytes.len() && bytes[i] != b'"' {
+                i += if bytes[i] == b'\\' { 2 } else { 1 };
+            }
+        }
+        b'\'' => loop {
+            // `''` is a quote inside the scalar.
+            while i < bytes.len() && bytes[i] != b'\'' {
+                i += 1;
+            }
+            if bytes.get(i + 1) == Some(&b'\'') {
+                i += 2;
+            } else {
+                break;
+            }
+        },
+        _ => {
+            while i < bytes.len() && bytes[i] != b'\n' {
+                i += 1;
+            }
+        }
+    }
+    i.saturating_add(1).min(bytes.len())
+}
+
+thread_local! {
+    /// Set while this thread runs the YAML parser: its panics are caught and reported as a
+    /// syntax error of the file, so the panic hook stays silent for them.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, turning a panic into `None` without the panic message on stderr: a process-wide
+/// hook, installed once, stays silent for panics of a thread inside `quietly` and hands every
+/// other panic to the hook that was there before.
+fn quietly<T>(f: impl FnOnce() -> T + std::panic::UnwindSafe) -> Option<T> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.with(|q| q.set(true));
+    let result = std::panic::catch_unwind(f);
+    QUIET.with(|q| q.set(false));
+    result.ok()
+}
+
+fn parse(src: &Source, text: &str, inserted: &[usize]) -> Result<Vec<Node>, YamlError> {
     let mut input = text.as_bytes();
     let mut parser = Parser::new();
     parser.set_input_string(&mut input);
     let mut b = Builder {
         src,
+        inserted,
         stack: Vec::new(),
         anchors: HashMap::new(),
         docs: Vec::new(),
@@ -183,13 +295,21 @@ fn parse(src: &Source, text: &str) -> Result<Vec<Node>, YamlError> {
         expanded: 0,
     };
     loop {
-        let event = parser.parse().map_err(|e| syntax_error(src, &e))?;
+        let event = parser
+            .parse()
+            .map_err(|e| syntax_error(src, &e, inserted))?;
         if matches!(event.data, EventData::StreamEnd) {
             break;
         }
         b.event(event)?;
     }
     Ok(b.docs)
+}
+
+/// An offset of the text given to the parser, as an offset of the file: spaces `load_all`
+/// inserted before it are taken off.
+fn original_offset(inserted: &[usize], at: usize) -> usize {
+    at - inserted.partition_point(|&i| i < at)
 }
 
 /// Where a block scalar's text starts: the first non-blank line after its `|` or `>` header,
@@ -220,10 +340,10 @@ const MAX_DEPTH: usize = 256;
 /// templates, Helm values) stay far below it; a "billion laughs" stream stops with an error.
 const ALIAS_BUDGET: usize = 100_000;
 
-fn syntax_error(src: &Source, e: &libyaml_safer::Error) -> YamlError {
+fn syntax_error(src: &Source, e: &libyaml_safer::Error, inserted: &[usize]) -> YamlError {
     let at = e
         .problem_mark()
-        .map_or(0, |m| usize::try_from(m.index).unwrap_or(usize::MAX))
+        .map_or(0, |m| original_offset(inserted, index_of(&m)))
         // An error at the end of the input (an unclosed `[`) points at the last line written.
         .min(src.text.trim_end().len());
     let message = match (e.context(), e.context_mark()) {
@@ -271,6 +391,8 @@ struct Frame {
 
 struct Builder<'s> {
     src: &'s Source,
+    /// Spaces `load_all` inserted (see [`original_offset`]); empty for almost every file.
+    inserted: &'s [usize],
     stack: Vec<Frame>,
     anchors: HashMap<String, (Node, usize)>,
     docs: Vec<Node>,
@@ -284,8 +406,8 @@ fn index_of(m: &libyaml_safer::Mark) -> usize {
 
 impl Builder<'_> {
     fn event(&mut self, event: Event) -> Result<(), YamlError> {
-        let start = index_of(&event.start_mark);
-        let end = index_of(&event.end_mark);
+        let start = original_offset(self.inserted, index_of(&event.start_mark));
+        let end = original_offset(self.inserted, index_of(&event.end_mark));
         match event.data {
             EventData::DocumentStart { .. } => self.anchors.clear(),
             EventData::Scalar {
@@ -747,6 +869,27 @@ mod tests {
             let _ = writeln!(bomb, "a{i}: &a{i} [{items}]");
         }
         assert!(load_all(&Source::new("b.yaml", bomb)).is_err());
+    }
+
+    #[test]
+    fn a_tag_directly_before_a_comma_reads_with_locations_of_the_file() {
+        // libyaml-safer panics on `!!str,` in a flow collection; the file is read again with a
+        // space before the comma, and every location is the file's own.
+        let docs = load("a: [!!str, \"!x,\", b]\nc: {d: !!str, e: f}\n");
+        let a = docs[0].get("a").unwrap();
+        let Value::Seq(items) = &a.value else {
+            panic!("{a:?}")
+        };
+        let texts: Vec<_> = items.iter().map(|n| n.as_str().unwrap()).collect();
+        assert_eq!(texts, ["", "!x,", "b"]);
+        assert_eq!((items[2].loc.line, items[2].loc.column), (1, 19));
+        let e = docs[0].at(&["c", "e"]).unwrap();
+        assert_eq!((e.as_str(), e.loc.line, e.loc.column), (Some("f"), 2, 18));
+        let key = &docs[0].entry("c").unwrap().key_loc;
+        assert_eq!((key.line, key.column), (2, 1));
+        // A syntax error after such a comma points into the file, not into the spaced text.
+        let err = load_all(&Source::new("t.yaml", "a: [!!str, b]\nc: [x, y\n")).unwrap_err();
+        assert_eq!(err.loc.line, 2, "{}", err.message);
     }
 
     #[test]

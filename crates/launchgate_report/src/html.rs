@@ -9,7 +9,7 @@ use std::fmt::{self, Write as _};
 
 use base64::Engine as _;
 
-use launchgate_core::{Category, Effort, Location, Status};
+use launchgate_core::{Category, Effort, Status};
 use launchgate_policy::{CheckResult, Verdict};
 
 use crate::{Priority, Review, WaiverState};
@@ -121,7 +121,7 @@ th, td { border: 1px solid var(--line); padding: .35rem .5rem; text-align: left;
 thead th { background: var(--alt); }
 tbody th { font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-code { font: .88em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; overflow-wrap: break-word; }
+code { font: .88em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; overflow-wrap: anywhere; }
 .title { font-weight: 400; }
 ul.plain { list-style: none; margin: 0; padding: 0; }
 ul.findings { margin: .3rem 0 0; padding-left: 1.2rem; }
@@ -469,7 +469,7 @@ fn findings(o: &mut String, r: &Review) {
             o,
             "<h3 id=\"cat-{}\">{} ({score})</h3>\n<table>\n<caption>{} checks: {}</caption>\n\
              <thead><tr><th scope=\"col\">Status</th><th scope=\"col\">Check</th><th scope=\"col\">Result</th>\
-             <th scope=\"col\">Where</th></tr></thead>\n<tbody>",
+             </tr></thead>\n<tbody>",
             cat.key(),
             Esc(&title),
             Esc(&title),
@@ -509,13 +509,17 @@ fn check_row(o: &mut String, c: &CheckResult) {
     let _ = write!(
         o,
         "<tr data-status=\"{k}\" id=\"check-{}\"><td><span class=\"status s-{k}\">{}</span>{tags}</td>\
-         <th scope=\"row\"><code>{}</code><br>{}</th><td>{}",
+         <th scope=\"row\"><code>{}</code><br>{}</th><td>",
         Esc(&c.id),
         c.status.label(),
         Esc(&c.id),
         Esc(&c.slug),
-        Md(&c.message),
     );
+    // The check's message summarises its findings: with findings, they are the result (each
+    // once, with its place); without, the message is.
+    if c.findings.is_empty() {
+        let _ = write!(o, "{}", Md(&c.message));
+    }
     if let Some(w) = &c.waiver {
         let _ = write!(
             o,
@@ -534,11 +538,26 @@ fn check_row(o: &mut String, c: &CheckResult) {
         );
     }
     if !c.findings.is_empty() {
+        let all: Vec<&launchgate_core::Finding> = c.findings.iter().collect();
         o.push_str("<ul class=\"findings\">");
-        for f in &c.findings {
-            let _ = write!(o, "<li>{}", Md(&f.message));
-            if let Some(res) = &f.resource {
-                let _ = write!(o, " <span class=\"muted\">({})</span>", Esc(res));
+        for group in crate::group::group_alike(&all) {
+            let Some((f, rest)) = group.split_first() else {
+                continue;
+            };
+            o.push_str("<li>");
+            finding_item(o, f);
+            if !rest.is_empty() {
+                let _ = write!(
+                    o,
+                    "<details><summary>{} more like it</summary><ul class=\"findings\">",
+                    rest.len()
+                );
+                for g in rest {
+                    o.push_str("<li>");
+                    finding_item(o, g);
+                    o.push_str("</li>");
+                }
+                o.push_str("</ul></details>");
             }
             o.push_str("</li>");
         }
@@ -551,31 +570,32 @@ fn check_row(o: &mut String, c: &CheckResult) {
             c.evidence.len()
         );
         for f in &c.evidence {
-            let _ = write!(o, "<li>{}", Md(&f.message));
-            if let Some(l) = &f.location {
-                let _ = write!(o, " <code>{}</code>", Esc(&l.to_string()));
-            }
+            o.push_str("<li>");
+            finding_item(o, f);
             o.push_str("</li>");
         }
         o.push_str("</ul></details>");
     }
-    o.push_str("</td><td>");
-    let mut locs: Vec<&Location> = c
-        .findings
-        .iter()
-        .chain(c.evidence.iter().filter(|_| c.findings.is_empty()))
-        .flat_map(|f| f.location.iter().chain(f.related.iter()))
-        .collect();
-    locs.sort();
-    locs.dedup();
-    if !locs.is_empty() {
-        o.push_str("<ul class=\"plain\">");
-        for l in locs {
-            let _ = write!(o, "<li><code>{}</code></li>", Esc(&l.to_string()));
-        }
-        o.push_str("</ul>");
-    }
     o.push_str("</td></tr>\n");
+}
+
+/// One finding: its message, the resource when the message does not name it, its place and
+/// the related places.
+fn finding_item(o: &mut String, f: &launchgate_core::Finding) {
+    let _ = write!(o, "{}", Md(&f.message));
+    if let Some(res) = f.resource.as_deref().filter(|r| !f.message.contains(*r)) {
+        let _ = write!(o, " <span class=\"muted\">({})</span>", Esc(res));
+    }
+    if let Some(l) = &f.location {
+        let _ = write!(o, " <code class=\"at\">{}</code>", Esc(&l.to_string()));
+    }
+    for rel in &f.related {
+        let _ = write!(
+            o,
+            " <span class=\"muted\">see <code class=\"at\">{}</code></span>",
+            Esc(&rel.to_string())
+        );
+    }
 }
 
 fn action_items(o: &mut String, r: &Review) {
@@ -1136,7 +1156,10 @@ mod tests {
         assert_eq!(count(&html, "<tr data-status=\"warn\""), 1);
         assert_eq!(count(&html, "<tr data-status=\"pass\""), 2);
         assert_eq!(count(&html, "<tr data-status="), 4);
-        assert!(html.contains("<code>deploy/app.yaml:3:7</code>"), "{html}");
+        assert!(
+            html.contains("<li>finding of SAF-001 <code class=\"at\">deploy/app.yaml:3:7</code></li>"),
+            "{html}"
+        );
         assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
         assert!(html.contains(
             "<title>api: CONDITIONAL_GO (2026-11-22) - launchgate readiness review</title>"
@@ -1154,6 +1177,38 @@ mod tests {
             assert!(hits.is_empty(), "{needle} in the page");
         }
         assert_eq!(render_html(&r), html, "output is deterministic");
+    }
+
+    #[test]
+    fn each_finding_is_said_once_with_its_place_and_alike_ones_fold() {
+        let mut c = sample::check("OBS-009", Status::Fail, "");
+        c.findings = (1..=5)
+            .map(|i| {
+                launchgate_core::Finding::new(format!("alert `A{i}` routes to receiver `null`, which reaches nobody"))
+                    .at(Some(launchgate_core::Location::new("rules/a-very-long-path/alerts.yaml", i * 10, 5)))
+            })
+            .collect();
+        c.message = format!("{} (+4 more)", c.findings[0].message);
+        let r = sample::review(
+            "api",
+            1,
+            None,
+            Verdict::NoGo,
+            50.0,
+            "2026-11-22",
+            vec![c],
+        );
+        let html = render_html(&r);
+        // The summary message is not shown beside the findings it summarises.
+        assert_eq!(count(&html, "(+4 more)"), 0, "{html}");
+        assert_eq!(count(&html, "<code>A1</code>"), 1);
+        assert!(html.contains("<details><summary>4 more like it</summary>"), "{html}");
+        for i in 1..=5 {
+            let at = format!("<code class=\"at\">rules/a-very-long-path/alerts.yaml:{}:5</code>", i * 10);
+            assert_eq!(count(&html, &at), 1, "{at}");
+        }
+        // Long places wrap instead of widening the table.
+        assert!(html.contains("overflow-wrap: anywhere; }"));
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod docs;
 pub mod fleet;
 pub mod github;
 mod gitlab;
+mod group;
 mod html;
 mod junit;
 mod markdown;

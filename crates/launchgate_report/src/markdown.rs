@@ -217,13 +217,38 @@ pub fn render_markdown(r: &Review) -> String {
                     let _ = writeln!(o, "{line}");
                 }
                 if matches!(status, Status::Fail | Status::Warn | Status::Waived) {
-                    for f in c
+                    let located: Vec<&launchgate_core::Finding> = c
                         .findings
                         .iter()
                         .chain(c.evidence.iter().filter(|_| c.findings.is_empty()))
-                    {
+                        .filter(|f| f.location.is_some())
+                        .collect();
+                    for group in crate::group::group_alike(&located) {
+                        let Some((f, rest)) = group.split_first() else {
+                            continue;
+                        };
                         if let Some(l) = &f.location {
                             let _ = writeln!(o, "  - {}: {}", code(l), f.message);
+                        }
+                        if !rest.is_empty() {
+                            // Alike findings on one line, every place kept.
+                            let places: Vec<String> = rest
+                                .iter()
+                                .map(|g| {
+                                    let at = g.location.as_ref().map(code).unwrap_or_default();
+                                    match crate::group::subject_name(g) {
+                                        "" => at,
+                                        name if name.starts_with('`') => format!("{name} ({at})"),
+                                        name => format!("{} ({at})", code(name)),
+                                    }
+                                })
+                                .collect();
+                            let _ = writeln!(
+                                o,
+                                "  - and {} more like it: {}",
+                                rest.len(),
+                                places.join(", ")
+                            );
                         }
                     }
                 }
@@ -660,5 +685,38 @@ mod tests {
         assert_eq!(code("a`b.yaml"), "``a`b.yaml``");
         assert_eq!(code("`x``"), "``` `x`` ```");
         assert_eq!(cell(&code("a|b")), "`a\\|b`");
+    }
+
+    #[test]
+    fn alike_findings_are_one_line_with_every_place_kept() {
+        use crate::html::sample;
+        let mut c = sample::check("CAP-003", launchgate_core::Status::Fail, "m");
+        c.findings = ["api", "web", "worker", "cron", "mailer"]
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                launchgate_core::Finding::new(format!(
+                    "Deployment/{n} runs as few as 1 replica; tier 1 asks for at least 2"
+                ))
+                .resource(format!("Deployment/{n}"))
+                .at(Some(launchgate_core::Location::new("k8s/app.yaml", (i as u32 + 1) * 10, 1)))
+            })
+            .collect();
+        let r = sample::review(
+            "api",
+            1,
+            None,
+            launchgate_policy::Verdict::NoGo,
+            50.0,
+            "2026-11-22",
+            vec![c],
+        );
+        let md = render_markdown(&r);
+        assert!(
+            md.contains(
+                "  - `k8s/app.yaml:10:1`: Deployment/api runs as few as 1 replica; tier 1 asks for at least 2\n  - and 4 more like it: `Deployment/web` (`k8s/app.yaml:20:1`), `Deployment/worker` (`k8s/app.yaml:30:1`), `Deployment/cron` (`k8s/app.yaml:40:1`), `Deployment/mailer` (`k8s/app.yaml:50:1`)\n"
+            ),
+            "{md}"
+        );
     }
 }

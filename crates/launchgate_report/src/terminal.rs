@@ -9,6 +9,7 @@ use launchgate_core::{Category, Status};
 use launchgate_policy::{Verdict, WaiverState, short_hash};
 
 use crate::Review;
+use crate::group::{group_alike, subject};
 
 /// How to draw the terminal view.
 #[derive(Debug, Clone, Copy)]
@@ -342,65 +343,8 @@ pub fn render_terminal(r: &Review, opts: TerminalOptions) -> String {
     o
 }
 
-/// The smallest group worth folding: fewer alike findings are listed one by one.
-const FOLD_AT: usize = 4;
-
-/// What makes findings alike: the message with its first code span (the subject: an alert,
-/// a container, a dependency) taken out, and the places it refers to.
-fn alike_key(f: &launchgate_core::Finding) -> (String, Vec<String>) {
-    let m = &f.message;
-    let key = match m
-        .find('`')
-        .and_then(|a| m[a + 1..].find('`').map(|b| (a, a + 1 + b)))
-    {
-        Some((a, b)) => format!("{}`…`{}", &m[..a], &m[b + 1..]),
-        None => m.clone(),
-    };
-    (key, f.related.iter().map(ToString::to_string).collect())
-}
-
-/// Findings in groups of alike ones, in the order of each group's first finding; groups
-/// smaller than [`FOLD_AT`] are split back into single findings.
-fn group_alike<'a>(
-    show: &[&'a launchgate_core::Finding],
-) -> Vec<Vec<&'a launchgate_core::Finding>> {
-    let mut order: Vec<(String, Vec<String>)> = Vec::new();
-    let mut groups: std::collections::HashMap<
-        (String, Vec<String>),
-        Vec<&launchgate_core::Finding>,
-    > = std::collections::HashMap::new();
-    for f in show {
-        let k = alike_key(f);
-        if !groups.contains_key(&k) {
-            order.push(k.clone());
-        }
-        groups.entry(k).or_default().push(f);
-    }
-    let mut out = Vec::new();
-    for k in order {
-        let g = groups.remove(&k).unwrap_or_default();
-        if g.len() >= FOLD_AT {
-            out.push(g);
-        } else {
-            out.extend(g.into_iter().map(|f| vec![f]));
-        }
-    }
-    out
-}
-
 /// `+ 138 more like it: `B` (x.yaml:30), `C` (x.yaml:44), ... (--verbose lists each)`.
 fn folded(rest: &[&launchgate_core::Finding]) -> String {
-    let subject = |f: &launchgate_core::Finding| {
-        let m = &f.message;
-        let s = m
-            .find('`')
-            .and_then(|a| m[a + 1..].find('`').map(|b| &m[a..a + 2 + b]))
-            .unwrap_or("");
-        match &f.location {
-            Some(l) => format!("{s} ({}:{})", l.path, l.line),
-            None => s.to_string(),
-        }
-    };
     let names: Vec<String> = rest.iter().take(3).map(|f| subject(f)).collect();
     let more = if rest.len() > 3 { ", ..." } else { "" };
     format!(

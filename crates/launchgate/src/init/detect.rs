@@ -762,18 +762,36 @@ pub(crate) struct Candidate {
     pub images: Vec<String>,
 }
 
-/// The services of a repository that holds several: two or more folders under `src/`,
-/// `services/`, `apps/` or `cmd/` that each build an image. Empty for a repository of one
-/// service, or of one product deploying a stack (kube-prometheus: many workloads, no
-/// per-service source folders).
+/// The services of a repository that holds several: two or more folders that each build an
+/// image: folders under `src/`, `services/`, `apps/` or `cmd/` with a Dockerfile, the
+/// `context` folders of `skaffold.yaml`'s build artifacts, and the folders Docker Compose
+/// services build from. Empty for a repository of one service, or of one product deploying a
+/// stack (kube-prometheus: many workloads, no per-service source folders).
 pub(crate) fn services(evidence: &Evidence) -> Vec<Candidate> {
     let mut folders: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    let mut add = |name: &str, source: String| {
+        if !name.is_empty() && !folders.values().any(|s| *s == source) {
+            folders.entry(name.to_string()).or_insert(source);
+        }
+    };
     for d in &evidence.dockerfiles {
         let segs: Vec<&str> = d.path.split('/').collect();
         if segs.len() >= 3 && SERVICE_ROOTS.contains(&segs[0]) {
-            folders
-                .entry(segs[1].to_string())
-                .or_insert_with(|| format!("{}/{}/", segs[0], segs[1]));
+            add(segs[1], format!("{}/{}/", segs[0], segs[1]));
+        }
+    }
+    for (image, context) in &evidence.kubernetes.build_contexts {
+        if !context.is_empty() {
+            let name = image_repository(image)
+                .rsplit('/')
+                .next()
+                .unwrap_or_default();
+            add(name, format!("{context}/"));
+        }
+    }
+    for svc in &evidence.compose.services {
+        if let Some((folder, _)) = svc.dockerfile.as_deref().and_then(|d| d.rsplit_once('/')) {
+            add(&svc.workload.name, format!("{folder}/"));
         }
     }
     if folders.len() < 2 {
@@ -785,6 +803,15 @@ pub(crate) fn services(evidence: &Evidence) -> Vec<Candidate> {
         .map(|(name, source)| {
             let mut workloads = BTreeSet::new();
             let mut images = BTreeSet::new();
+            for svc in &evidence.compose.services {
+                let built_here = svc
+                    .dockerfile
+                    .as_deref()
+                    .is_some_and(|d| d.starts_with(source.as_str()));
+                if svc.workload.name == name || built_here {
+                    workloads.insert(svc.workload.resource());
+                }
+            }
             for w in k.workloads.iter().filter(|w| w.kind.is_long_running()) {
                 let pod = k.effective_pod(w);
                 let own: Vec<String> = pod

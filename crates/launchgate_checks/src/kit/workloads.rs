@@ -1,8 +1,8 @@
 //! Kubernetes workloads as checks count them: replicated workloads, Rollout templates and replica
 //! counts with their autoscalers.
 
-use launchgate_evidence::Loc;
 use launchgate_evidence::k8s::{Kubernetes, Workload, WorkloadKind};
+use launchgate_evidence::{Evidence, Loc};
 
 /// The reason given by checks of workloads when the repository has neither Kubernetes
 /// workloads nor ECS task definitions.
@@ -52,8 +52,80 @@ impl ReplicaCount {
     }
 }
 
+/// The Docker Compose services that deploy the service when Compose is all the repository
+/// deploys with: no Kubernetes workload, no ECS service or task definition. Empty otherwise: a
+/// Compose file beside Kubernetes manifests or ECS definitions runs the service on a laptop,
+/// and the orchestrator's workloads are what the capacity checks judge. Services behind a
+/// Compose `profiles:` entry (started only on request: debug tools, one-off jobs) are left
+/// out.
+pub fn compose_deployment(e: &Evidence) -> Vec<&Workload> {
+    if !e.kubernetes.workloads.is_empty()
+        || !e.terraform.ecs_task_definitions().is_empty()
+        || crate::kit::aws::ecs_replica_services(&e.terraform)
+            .next()
+            .is_some()
+    {
+        return Vec::new();
+    }
+    e.compose
+        .services
+        .iter()
+        .filter(|s| s.profiles.is_empty())
+        .map(|s| &s.workload)
+        .collect()
+}
+
+/// [`compose_deployment`] by Compose file: a platform limit (no autoscaler, one host) is said
+/// once per file, naming its services, rather than once per service.
+pub fn compose_projects(e: &Evidence) -> Vec<(&Loc, Vec<&Workload>)> {
+    let mut out: Vec<(&Loc, Vec<&Workload>)> = Vec::new();
+    for w in compose_deployment(e) {
+        match out.iter_mut().find(|(first, _)| first.path == w.loc.path) {
+            Some((_, list)) => list.push(w),
+            None => out.push((&w.loc, vec![w])),
+        }
+    }
+    out
+}
+
+/// Names for a message: `ad, cart, checkout` or `ad, cart, checkout and 17 more`.
+pub fn some_names(workloads: &[&Workload]) -> String {
+    const SHOWN: usize = 5;
+    let names: Vec<&str> = workloads
+        .iter()
+        .take(SHOWN)
+        .map(|w| w.name.as_str())
+        .collect();
+    match workloads.len().saturating_sub(SHOWN) {
+        0 => names.join(", "),
+        more => format!("{} and {more} more", names.join(", ")),
+    }
+}
+
 /// The replica count of a workload with its autoscalers.
 pub fn replica_count(k: &Kubernetes, w: &Workload) -> ReplicaCount {
+    if w.kind == WorkloadKind::ComposeService {
+        return match &w.replicas {
+            Some(r) => ReplicaCount {
+                floor: r.value,
+                loc: r.loc.clone(),
+                source: format!(
+                    "{} replica{} set in Compose",
+                    r.value,
+                    if r.value == 1 { "" } else { "s" }
+                ),
+                written: Some(r.value),
+            },
+            None => ReplicaCount {
+                floor: 1,
+                loc: w.loc.clone(),
+                source:
+                    "no `deploy.replicas` or `scale` is written, so Compose starts one container"
+                        .to_string(),
+                written: None,
+            },
+        };
+    }
     let written = w.replicas.as_ref().map(|r| r.value);
     let mut best: Option<(i64, Loc, String)> = None;
     let mut consider = |n: i64, loc: &Loc, source: String| {

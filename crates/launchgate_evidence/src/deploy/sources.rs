@@ -59,6 +59,9 @@ pub(crate) struct Skaffold {
     pub sources: Vec<DeploySource>,
     /// `build.artifacts[].image`, at their values.
     pub built_images: Vec<Located<String>>,
+    /// The folder each of those images is built from (`build.artifacts[].context`, default
+    /// the repository root), by image.
+    pub build_contexts: BTreeMap<String, String>,
 }
 
 /// Reads `skaffold.yaml` (or `.yml`) at the repository root, if there is one.
@@ -96,6 +99,11 @@ pub(crate) fn read_skaffold(root: &Path, max: u64) -> Option<Skaffold> {
             if let Some(i) = a.get("image")
                 && let Some(s) = i.as_str()
             {
+                let context = a
+                    .get("context")
+                    .and_then(Node::as_str)
+                    .map_or_else(String::new, clean);
+                out.build_contexts.insert(s.trim().to_string(), context);
                 out.built_images
                     .push(Located::new(s.trim().to_string(), i.loc.clone()));
             }

@@ -340,6 +340,9 @@ pub struct Kubernetes {
     /// Images the repository's own build produces and tags at deploy time
     /// (`skaffold.yaml` `build.artifacts[].image`), at their values.
     pub built_images: Vec<Located<String>>,
+    /// The folder each built image is built from (`build.artifacts[].context`; empty for the
+    /// repository root), by image.
+    pub build_contexts: std::collections::BTreeMap<String, String>,
 }
 
 impl Kubernetes {

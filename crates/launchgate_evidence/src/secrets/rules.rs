@@ -283,7 +283,18 @@ pub(super) const RULES: &[RuleDef] = &[
     RuleDef {
         id: "sql-password",
         description: "password set by a SQL statement",
-        keywords: &["password", "identified"],
+        // The statement's verbs, not the word `password` (on every other line of a config):
+        // written with one space, as statements are.
+        keywords: &[
+            "create user",
+            "create role",
+            "create login",
+            "alter user",
+            "alter role",
+            "alter login",
+            "identified",
+            "set password",
+        ],
         patterns: &[
             r"(?i)\b(?:create|alter)\s+(?:user|role|login)\b[^;']*?\bpassword\s*(?:=\s*)?'((?:[^']|'')*)'",
             r#"(?i)\bidentified\s+(?:with\s+[a-z0-9_'"]+\s+)?by\s+(?:'((?:[^']|'')*)'|"([^"]*)"|([a-z0-9_#$]+)\b)"#,

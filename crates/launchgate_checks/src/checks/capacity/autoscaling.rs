@@ -5,10 +5,11 @@ use launchgate_evidence::Loc;
 use launchgate_evidence::k8s::{Hpa, Kubernetes, ScaledObject, Workload};
 use launchgate_evidence::terraform::{Resource, Terraform, TfValue};
 
+use crate::kit::alerts::count;
 use crate::kit::aws::{ecs_replica_services, scaling_targets};
 use crate::kit::finish::Tally;
 use crate::kit::terraform::{tf_int, unknown_value};
-use crate::kit::workloads::replicated_workloads;
+use crate::kit::workloads::{compose_projects, replicated_workloads, some_names};
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -24,8 +25,12 @@ declare_check! {
     /// Prometheus Operator's `Prometheus`, `Alertmanager` and `ThanosRuler`: their replicas are
     /// identical high-availability copies (each Prometheus replica scrapes every target), so
     /// more replicas add no capacity and an autoscaler has nothing to scale; Prometheus scales
-    /// by `shards`, which is a capacity decision, not load-following. Docker Compose services
-    /// are not judged either (no autoscaler exists for them).
+    /// by `shards`, which is a capacity decision, not load-following.
+    ///
+    /// Docker Compose, when it is all the repository deploys with (no Kubernetes workload or
+    /// ECS service): each Compose file fails once, naming its services, as Compose has no
+    /// autoscaler; each service runs a fixed number of containers on one host. Services behind `profiles:` are not judged, nor is a Compose
+    /// file beside Kubernetes manifests or ECS definitions (it is for local runs).
     ///
     /// Terraform: each `aws_ecs_service` (not `DAEMON`) has an `aws_appautoscaling_target`
     /// (`min_capacity` >= 2, `max_capacity` above it) with a scaling policy or scheduled
@@ -131,6 +136,18 @@ impl Evaluate for Autoscaling {
         for w in replicated_workloads(k).filter(|w| !w.kind.is_operator_managed()) {
             judged = true;
             judge_workload(k, w, &mut j);
+        }
+        for (first, services) in compose_projects(cx.evidence) {
+            judged = true;
+            j.failures.push(
+                Finding::new(format!(
+                    "{} runs {} with Docker Compose, which has no autoscaler: each runs a fixed number of containers on one host ({})",
+                    first.path,
+                    count(services.len(), "service"),
+                    some_names(&services)
+                ))
+                .at(Some(first.location())),
+            );
         }
         for svc in ecs_replica_services(tf) {
             judged = true;

@@ -5,7 +5,7 @@ use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::k8s::{Pdb, Workload};
 
 use crate::kit::finish::{conclude, in_report_order};
-use crate::kit::workloads::{replica_count, replicated_workloads};
+use crate::kit::workloads::{compose_deployment, replica_count, replicated_workloads};
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -34,7 +34,9 @@ declare_check! {
     /// Docker Compose services are never judged (there is no eviction API).
     ///
     /// Not applicable when the workloads are all single-replica (nothing to keep available
-    /// while one pod moves), DaemonSets or batch, or when the service runs on ECS only.
+    /// while one pod moves), DaemonSets or batch, when the service runs on ECS only, or when
+    /// Docker Compose is all the repository deploys with (Compose has no eviction API; CAP-003
+    /// judges its replicas and CAP-005 its single host).
     ///
     /// Not applicable with `scope: database` or `scope: infrastructure` when the repository
     /// deploys no workload (no Kubernetes manifest, Compose file, Dockerfile or ECS task definition): see
@@ -190,6 +192,12 @@ impl Evaluate for DisruptionBudget {
                     return Outcome::not_applicable(
                         "the service runs on ECS, which has no PodDisruptionBudgets (deployments are bounded by deployment_minimum_healthy_percent)",
                     );
+                }
+                if let [first, ..] = compose_deployment(cx.evidence).as_slice() {
+                    return Outcome::not_applicable(format!(
+                        "the service is deployed by Docker Compose ({}), which has no eviction API and so no disruption budgets: CAP-003 judges its replicas and CAP-005 its single host",
+                        first.loc.path
+                    ));
                 }
             }
         }

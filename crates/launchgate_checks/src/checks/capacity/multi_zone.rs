@@ -5,11 +5,12 @@ use std::collections::BTreeSet;
 use launchgate_core::{Finding, Location, Outcome};
 use launchgate_evidence::terraform::{Resource, Terraform, TfValue, address_of};
 
+use crate::kit::alerts::count;
 use crate::kit::aws::ecs_replica_services;
 use crate::kit::finish::{Tally, conclude};
 use crate::kit::manifest::at;
 use crate::kit::terraform::unknown_value;
-use crate::kit::workloads::{replica_count, replicated_workloads};
+use crate::kit::workloads::{compose_projects, replica_count, replicated_workloads, some_names};
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -23,6 +24,11 @@ declare_check! {
     /// anti-affinity term on `topology.kubernetes.io/zone` (or the legacy
     /// `failure-domain.beta.kubernetes.io/zone`); soft rules (`ScheduleAnyway`, preferred
     /// anti-affinity) count. DaemonSets follow the nodes and batch workloads are not judged.
+    ///
+    /// Docker Compose, when it is all the repository deploys with (no Kubernetes workload or
+    /// ECS service): each Compose file fails once, naming its services, as Compose runs every
+    /// container on the one host it is started on, and one host is one zone. Services behind `profiles:` are not
+    /// judged, nor is a Compose file beside Kubernetes manifests or ECS definitions.
     ///
     /// Terraform: `aws_db_instance` sets `multi_az = true` (read replicas excepted);
     /// `aws_ecs_service` places tasks in at least two subnets, in distinct zones when the
@@ -221,6 +227,18 @@ fn judge_kubernetes(cx: &CheckContext<'_>, j: &mut Judged) -> bool {
                 w.resource(),
             ),
         }
+    }
+    for (first, services) in compose_projects(cx.evidence) {
+        any = true;
+        j.failures.push(
+            Finding::new(format!(
+                "{} runs {} with Docker Compose, which runs every container on the one host it is started on: one host is one zone ({})",
+                first.path,
+                count(services.len(), "service"),
+                some_names(&services)
+            ))
+            .at(Some(first.location())),
+        );
     }
     any
 }

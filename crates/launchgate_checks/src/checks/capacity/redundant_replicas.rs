@@ -8,7 +8,7 @@ use crate::kit::aws::{ecs_replica_services, scaling_targets};
 use crate::kit::finish::{Tally, conclude};
 use crate::kit::manifest::at;
 use crate::kit::terraform::tf_int;
-use crate::kit::workloads::{replica_count, replicated_workloads};
+use crate::kit::workloads::{compose_deployment, replica_count, replicated_workloads};
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -22,6 +22,11 @@ declare_check! {
     /// DaemonSets run one pod per node and batch workloads run to completion: neither is
     /// judged. ECS: each `aws_ecs_service` (not `DAEMON`) runs at least its autoscaling
     /// target's `min_capacity`, else its `desired_count` (the provider default is 0).
+    /// Docker Compose, when it is all the repository deploys with (no Kubernetes workload or
+    /// ECS service): each service runs `deploy.replicas` (or the legacy `scale`) containers,
+    /// else one; services behind `profiles:` start only on request and are not judged. A
+    /// Compose file beside Kubernetes manifests or ECS definitions is for local runs and is
+    /// not judged here.
     ///
     /// The manifest claim `claims.replicas` (the fewest replicas the service runs) is compared
     /// with what the repository deploys: a workload running fewer fails, naming both places.
@@ -144,6 +149,16 @@ impl Evaluate for RedundantReplicas {
                 }
             })
             .collect();
+        deployed.extend(compose_deployment(cx.evidence).into_iter().map(|w| {
+            let rc = replica_count(k, w);
+            Deployed {
+                resource: w.resource(),
+                unit: "container",
+                floor: rc.floor,
+                loc: rc.loc,
+                source: rc.source,
+            }
+        }));
         for svc in ecs_replica_services(&cx.evidence.terraform) {
             match ecs_floor(&cx.evidence.terraform, svc) {
                 Ok(d) => deployed.push(d),
