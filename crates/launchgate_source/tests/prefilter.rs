@@ -24,7 +24,10 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn every_fixture_and_example_file_with_facts_is_selected() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut all = Vec::new();
-    files(&root.join("crates/launchgate_checks/tests/fixtures"), &mut all);
+    files(
+        &root.join("crates/launchgate_checks/tests/fixtures"),
+        &mut all,
+    );
     files(&root.join("examples"), &mut all);
     all.sort();
     let mut with_facts = 0;
