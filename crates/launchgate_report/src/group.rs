@@ -13,7 +13,11 @@ pub(crate) const FOLD_AT: usize = 4;
 /// places it refers to.
 fn alike_key(f: &Finding) -> (String, Vec<String>) {
     let m = &f.message;
-    let key = match f.resource.as_deref().filter(|r| !r.is_empty() && m.contains(*r)) {
+    let key = match f
+        .resource
+        .as_deref()
+        .filter(|r| !r.is_empty() && m.contains(*r))
+    {
         Some(r) => m.replace(r, "…"),
         None => match m
             .find('`')
@@ -28,14 +32,9 @@ fn alike_key(f: &Finding) -> (String, Vec<String>) {
 
 /// Findings in groups of alike ones, in the order of each group's first finding; groups
 /// smaller than [`FOLD_AT`] are split back into single findings.
-pub(crate) fn group_alike<'a>(
-    show: &[&'a Finding],
-) -> Vec<Vec<&'a Finding>> {
+pub(crate) fn group_alike<'a>(show: &[&'a Finding]) -> Vec<Vec<&'a Finding>> {
     let mut order: Vec<(String, Vec<String>)> = Vec::new();
-    let mut groups: HashMap<
-        (String, Vec<String>),
-        Vec<&Finding>,
-    > = HashMap::new();
+    let mut groups: HashMap<(String, Vec<String>), Vec<&Finding>> = HashMap::new();
     for f in show {
         let k = alike_key(f);
         if !groups.contains_key(&k) {
@@ -69,7 +68,11 @@ pub(crate) fn subject(f: &Finding) -> String {
 /// span (with its backticks), else nothing.
 pub(crate) fn subject_name(f: &Finding) -> &str {
     let m = &f.message;
-    match f.resource.as_deref().filter(|r| !r.is_empty() && m.contains(*r)) {
+    match f
+        .resource
+        .as_deref()
+        .filter(|r| !r.is_empty() && m.contains(*r))
+    {
         Some(r) => r,
         None => m
             .find('`')

@@ -1157,7 +1157,9 @@ mod tests {
         assert_eq!(count(&html, "<tr data-status=\"pass\""), 2);
         assert_eq!(count(&html, "<tr data-status="), 4);
         assert!(
-            html.contains("<li>finding of SAF-001 <code class=\"at\">deploy/app.yaml:3:7</code></li>"),
+            html.contains(
+                "<li>finding of SAF-001 <code class=\"at\">deploy/app.yaml:3:7</code></li>"
+            ),
             "{html}"
         );
         assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
@@ -1184,27 +1186,31 @@ mod tests {
         let mut c = sample::check("OBS-009", Status::Fail, "");
         c.findings = (1..=5)
             .map(|i| {
-                launchgate_core::Finding::new(format!("alert `A{i}` routes to receiver `null`, which reaches nobody"))
-                    .at(Some(launchgate_core::Location::new("rules/a-very-long-path/alerts.yaml", i * 10, 5)))
+                launchgate_core::Finding::new(format!(
+                    "alert `A{i}` routes to receiver `null`, which reaches nobody"
+                ))
+                .at(Some(launchgate_core::Location::new(
+                    "rules/a-very-long-path/alerts.yaml",
+                    i * 10,
+                    5,
+                )))
             })
             .collect();
         c.message = format!("{} (+4 more)", c.findings[0].message);
-        let r = sample::review(
-            "api",
-            1,
-            None,
-            Verdict::NoGo,
-            50.0,
-            "2026-11-22",
-            vec![c],
-        );
+        let r = sample::review("api", 1, None, Verdict::NoGo, 50.0, "2026-11-22", vec![c]);
         let html = render_html(&r);
         // The summary message is not shown beside the findings it summarises.
         assert_eq!(count(&html, "(+4 more)"), 0, "{html}");
         assert_eq!(count(&html, "<code>A1</code>"), 1);
-        assert!(html.contains("<details><summary>4 more like it</summary>"), "{html}");
+        assert!(
+            html.contains("<details><summary>4 more like it</summary>"),
+            "{html}"
+        );
         for i in 1..=5 {
-            let at = format!("<code class=\"at\">rules/a-very-long-path/alerts.yaml:{}:5</code>", i * 10);
+            let at = format!(
+                "<code class=\"at\">rules/a-very-long-path/alerts.yaml:{}:5</code>",
+                i * 10
+            );
             assert_eq!(count(&html, &at), 1, "{at}");
         }
         // Long places wrap instead of widening the table.

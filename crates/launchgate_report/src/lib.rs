@@ -339,7 +339,10 @@ struct Scaled {
 /// that name no resource are one problem, whatever their number. The basis is part of the text:
 /// `3 hours (1 hour for the first of 9 resources, 15 minutes for each of 8 more)`.
 fn scaled_effort(effort: Effort, findings: &[launchgate_core::Finding]) -> Scaled {
-    let mut resources: Vec<&str> = findings.iter().filter_map(|f| f.resource.as_deref()).collect();
+    let mut resources: Vec<&str> = findings
+        .iter()
+        .filter_map(|f| f.resource.as_deref())
+        .collect();
     resources.sort_unstable();
     resources.dedup();
     let base = effort.hours();
@@ -698,7 +701,10 @@ mod effort_tests {
         let four = scaled_effort(Effort(8), &on(&["a", "b", "c", "d"]));
         assert_eq!(
             (four.hours, four.text.as_str()),
-            (14, "2 days (1 day for the first of 4 resources, 2 hours for each of 3 more)")
+            (
+                14,
+                "2 days (1 day for the first of 4 resources, 2 hours for each of 3 more)"
+            )
         );
     }
 }

@@ -699,7 +699,11 @@ mod tests {
                     "Deployment/{n} runs as few as 1 replica; tier 1 asks for at least 2"
                 ))
                 .resource(format!("Deployment/{n}"))
-                .at(Some(launchgate_core::Location::new("k8s/app.yaml", (i as u32 + 1) * 10, 1)))
+                .at(Some(launchgate_core::Location::new(
+                    "k8s/app.yaml",
+                    (i as u32 + 1) * 10,
+                    1,
+                )))
             })
             .collect();
         let r = sample::review(

@@ -53,7 +53,7 @@ static TESTS: Re = LazyLock::new(|| {
       | dotnet\s+test
       | bundle\s+exec\s+(?:rspec|rake\s+(?:test|spec))
       | rake\s+(?:test|spec)
-      | make(?-u:\b)[^\n;&|\#]*?\s(?:tests?[-_][[:word:]-]+|(?:unit|integration|e2e)[-_]?tests?|tests?|check)
+      | make(?-u:\b)[^\n;&|\#]*?\s(?:(?:[a-z0-9]+[-_])*tests?(?:[-_][[:word:]-]+)?|(?:unit|integration|e2e)[-_]?tests?|check)
       | (?:mix|swift|deno|bazel|bazelisk|sbt|lein|zig|flutter|dart|stack|cabal|hatch)\s+test
       | python[[:digit:].]*(?-u:\b)[^\n;&|\#]*?\s-m\s+(?:pytest|unittest|tox|nox)
       | php\s+artisan\s+test
@@ -162,7 +162,8 @@ static HEALTH_CALL: Re = LazyLock::new(|| {
     )")
 });
 
-static CURL_FAIL: Re = LazyLock::new(|| re(r"\s(?:--fail(?:-with-body)?|-[a-zA-Z]*f[a-zA-Z]*)(?-u:\b)"));
+static CURL_FAIL: Re =
+    LazyLock::new(|| re(r"\s(?:--fail(?:-with-body)?|-[a-zA-Z]*f[a-zA-Z]*)(?-u:\b)"));
 
 static SMOKE_CMD: Re = LazyLock::new(|| {
     re(r"(?ix)(?:^|[^a-z0-9])(
@@ -210,7 +211,11 @@ const SCANNERS: &[(&str, bool, &str)] = &[
         false,
         r"(?-u:\b)dependency-check(?-u:\b)|(?-u:\b)dependencyCheck[[:word:]]*|(?-u:\b)Dependency-Check_Action(?-u:\b)",
     ),
-    ("npm audit", false, r"(?-u:\b)(?:npm|yarn|pnpm|bun)\s+audit(?-u:\b)"),
+    (
+        "npm audit",
+        false,
+        r"(?-u:\b)(?:npm|yarn|pnpm|bun)\s+audit(?-u:\b)",
+    ),
     (
         "cargo audit",
         false,
@@ -225,7 +230,11 @@ const SCANNERS: &[(&str, bool, &str)] = &[
     ("safety", false, r"(?-u:\b)safety\s+(?:check|scan)(?-u:\b)"),
     ("govulncheck", false, r"(?-u:\b)govulncheck(?-u:\b)"),
     ("osv-scanner", false, r"\bosv-scanner\b"),
-    ("bundler-audit", false, r"(?-u:\b)bundle(?:r-audit|\s+audit)(?-u:\b)"),
+    (
+        "bundler-audit",
+        false,
+        r"(?-u:\b)bundle(?:r-audit|\s+audit)(?-u:\b)",
+    ),
 ];
 
 static SCAN: Re = LazyLock::new(|| {
@@ -419,6 +428,8 @@ mod unit {
             ("bundle exec rake test", "bundle exec rake test"),
             ("make test", "make test"),
             ("make -C api unit-test", "make -C api unit-test"),
+            ("make run-telemetry-tests", "make run-telemetry-tests"),
+            ("make docker_test", "make docker_test"),
             ("tox -e py312", "tox"),
             ("python -m pytest", "python -m pytest"),
             ("python -W error -m pytest", "python -W error -m pytest"),
@@ -439,6 +450,8 @@ mod unit {
             "pip install pytest tox",
             "cp jest.config.js dist/",
             "make build",
+            "make latest-release",
+            "make contest",
             "# cargo test",
             "mycargo test",
             "npm install",

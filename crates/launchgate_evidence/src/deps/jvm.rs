@@ -196,8 +196,10 @@ static CATALOG_REF: LazyLock<Option<Regex>> = LazyLock::new(|| {
 
 /// `implementation(kotlin("stdlib"))`.
 static KOTLIN_DEP: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r#"(?-u:\b)([A-Za-z][A-Za-z0-9]*)\s*\(\s*kotlin\s*\(\s*"([^"]+)"(?:\s*,\s*"([^"]+)")?"#)
-        .ok()
+    Regex::new(
+        r#"(?-u:\b)([A-Za-z][A-Za-z0-9]*)\s*\(\s*kotlin\s*\(\s*"([^"]+)"(?:\s*,\s*"([^"]+)")?"#,
+    )
+    .ok()
 });
 
 /// Whether a Gradle identifier names a dependency configuration.

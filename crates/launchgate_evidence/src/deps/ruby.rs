@@ -17,7 +17,8 @@ static VERSION_ARG: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r#"^\s*,\s*["']([^"']*)["']"#).ok());
 /// `group: :test`, `groups: [:development, :test]`, `:group => "test"`.
 static GROUP_OPT: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r#":?(?-u:\b)groups?\s*(?::|=>)\s*(\[[^\]]*\]|:[[:word:]]+|["'][[:word:]-]+["'])"#).ok()
+    Regex::new(r#":?(?-u:\b)groups?\s*(?::|=>)\s*(\[[^\]]*\]|:[[:word:]]+|["'][[:word:]-]+["'])"#)
+        .ok()
 });
 /// `group :development, :test do`.
 static GROUP_BLOCK: LazyLock<Option<Regex>> =
