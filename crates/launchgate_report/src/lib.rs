@@ -356,7 +356,7 @@ fn scaled_effort(effort: Effort, findings: &[launchgate_core::Finding]) -> Scale
     let each_minutes = (base * 60 / 4).max(15);
     let more = n - 1;
     let hours = base + (more.saturating_mul(each_minutes)).div_ceil(60);
-    let each = if each_minutes % 60 == 0 {
+    let each = if each_minutes.is_multiple_of(60) {
         Effort(each_minutes / 60).to_string()
     } else {
         format!("{each_minutes} minutes")
