@@ -29,6 +29,8 @@ pub struct Input {
     pub version: u32,
     /// The service manifest (`launchgate.yaml`) as written, as JSON.
     pub manifest: Value,
+    /// The line of every node of the manifest, by JSON pointer (`/dependencies/0/name`).
+    pub manifest_lines: BTreeMap<String, u32>,
     /// The service's name, tier (0, 1 or 2) and the manifest's path, for convenience.
     pub service: Service,
     /// Whether a repository was scanned. When false, repository evidence is unknown (not
@@ -441,9 +443,16 @@ pub fn build(manifest: &ServiceManifest, evidence: &Evidence) -> Input {
     for r in &reports.load_tests {
         add("load-test", &r.loc, r.date.as_ref());
     }
+    let mut manifest_lines = BTreeMap::new();
+    pointers(&raw, String::new(), &mut |p| {
+        if let Some(at) = manifest.locate(&p) {
+            manifest_lines.insert(p, at.line);
+        }
+    });
     Input {
         version: INPUT_VERSION,
         manifest: raw,
+        manifest_lines,
         service: Service {
             name: manifest.service.clone(),
             tier: manifest.tier.index() as u8,
@@ -604,10 +613,73 @@ pub fn build(manifest: &ServiceManifest, evidence: &Evidence) -> Input {
     }
 }
 
+/// Calls `f` with the JSON pointer of every node below the root of `v`.
+fn pointers(v: &Value, at: String, f: &mut dyn FnMut(String)) {
+    let escape = |k: &str| k.replace('~', "~0").replace('/', "~1");
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m {
+                let p = format!("{at}/{}", escape(k));
+                f(p.clone());
+                pointers(child, p, f);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                let p = format!("{at}/{i}");
+                f(p.clone());
+                pointers(child, p, f);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The JSON Schema of [`Input`], pretty-printed with a final newline.
 pub fn schema() -> String {
     let schema = schemars::schema_for!(Input);
     let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
     s.push('\n');
     s
+}
+
+impl Input {
+    /// The input as JSON for people and files (`launchgate evidence`): secrets the scanner
+    /// recognises are redacted in every string, and the values of Kubernetes Secrets'
+    /// `data` and `stringData` are replaced, as in every other output.
+    pub fn redacted_json(&self) -> Value {
+        let mut v = serde_json::to_value(self).unwrap_or(Value::Null);
+        if let Some(Value::Array(objects)) = v.get_mut("kubernetes") {
+            for o in objects {
+                if o.get("kind").and_then(Value::as_str) != Some("Secret") {
+                    continue;
+                }
+                let Some(obj) = o.get_mut("object").and_then(Value::as_object_mut) else {
+                    continue;
+                };
+                for key in ["data", "stringData"] {
+                    if let Some(Value::Object(m)) = obj.get_mut(key) {
+                        for value in m.values_mut() {
+                            *value = Value::String("[REDACTED]".to_string());
+                        }
+                    }
+                }
+            }
+        }
+        redact_strings(&mut v);
+        v
+    }
+}
+
+fn redact_strings(v: &mut Value) {
+    match v {
+        Value::String(s) => {
+            if let std::borrow::Cow::Owned(r) = launchgate_evidence::secrets::redact_text(s) {
+                *s = r;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact_strings),
+        Value::Object(m) => m.values_mut().for_each(redact_strings),
+        _ => {}
+    }
 }

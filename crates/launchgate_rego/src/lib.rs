@@ -25,6 +25,7 @@ use regorus::utils::limits::ExecutionTimerConfig;
 use serde_json::Value as Json;
 
 pub mod input;
+pub mod policy_test;
 
 
 pub use input::{INPUT_VERSION, Input};
