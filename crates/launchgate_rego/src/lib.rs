@@ -419,7 +419,7 @@ pub fn load_one(
 ) -> Result<RegoCheck, LoadError> {
     let rego = |e: &dyn fmt::Display| LoadError::Rego {
         path: shown.to_string(),
-        message: e.to_string(),
+        message: e.to_string().trim().to_string(),
     };
     let meta_err = |m: String| LoadError::Metadata {
         path: shown.to_string(),

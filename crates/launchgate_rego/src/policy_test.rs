@@ -129,6 +129,9 @@ pub fn run(dir: &Path, limits: Limits) -> Result<TestReport, TestError> {
             });
         }
     }
+    report
+        .cases
+        .sort_by(|a, b| (&a.check, &a.name).cmp(&(&b.check, &b.name)));
     Ok(report)
 }
 

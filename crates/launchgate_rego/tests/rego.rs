@@ -248,3 +248,4 @@ fn the_input_schema_names_its_version() {
     assert!(s.contains("\"$id\": \"https://launchgate.dev/schema/rego-input.json\""));
     assert!(s.contains("\"kubernetes\""));
 }
+
