@@ -293,3 +293,33 @@ fn evidence_prints_the_rego_input() {
     let schema = lg().args(["schema", "rego-input"]).output().unwrap();
     assert!(stdout(&schema).contains("https://launchgate.dev/schema/rego-input.json"));
 }
+
+#[test]
+fn a_manifest_waiver_may_name_a_custom_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("launchgate.yaml");
+    let text = std::fs::read_to_string(root().join("examples/payment-service/launchgate.yaml")).unwrap();
+    std::fs::write(
+        &manifest,
+        format!(
+            "{text}\nwaivers:\n  - check: ORG-003\n    kind: compensating-control\n    reason: The edge proxy filters requests until the WAF rollout.\n    approved_by: dana@example.com\n    expires: 2026-12-01\n"
+        ),
+    )
+    .unwrap();
+    let out = lg()
+        .args(["check", "examples/payment-service", "--format", "json", "--today", "2026-11-22", "--policy", ACME, "--manifest"])
+        .arg(&manifest)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+    assert_eq!(result(&v, "ORG-003")["status"], "waived");
+    assert_eq!(v["decision"], "conditional_go");
+    // Without the policy that loads it, the waiver names an unknown check: exit 2.
+    let out = lg()
+        .args(["check", "examples/payment-service", "--manifest"])
+        .arg(&manifest)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("ORG-003"), "{}", stderr(&out));
+}
