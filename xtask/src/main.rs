@@ -249,11 +249,26 @@ fn bench_custom_checks(dir: &std::path::Path, count: usize) -> std::io::Result<s
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir)?;
     let bodies = [
-        ("kubernetes", "some o in input.kubernetes\n\to.kind == \"Deployment\"\n\tnot o.labels[\"team-N\"]\n\tf := {\"message\": sprintf(\"%s has no team-N label\", [o.name]), \"path\": o.path, \"line\": o.line}"),
-        ("kubernetes", "some o in input.kubernetes\n\to.kind == \"Ingress\"\n\tnot o.annotations[\"waf-N\"]\n\tf := {\"message\": sprintf(\"%s has no waf-N annotation\", [o.name]), \"path\": o.path, \"line\": o.line}"),
-        ("terraform", "some r in input.terraform\n\tnot r.attributes[\"tags-N\"]\n\tstartswith(r.type, \"aws_\")\n\tf := {\"message\": sprintf(\"%s has no tags-N\", [r.address]), \"path\": r.path, \"line\": r.line}"),
-        ("alerts", "some a in input.alerts\n\ta.kind == \"alert\"\n\tnot a.labels[\"owner-N\"]\n\tf := {\"message\": sprintf(\"%s has no owner-N label\", [a.name]), \"path\": a.path, \"line\": a.line}"),
-        ("dependencies", "some d in input.dependencies\n\td.name == \"deprecated-N\"\n\tf := {\"message\": d.name, \"path\": d.path, \"line\": d.line}"),
+        (
+            "kubernetes",
+            "some o in input.kubernetes\n\to.kind == \"Deployment\"\n\tnot o.labels[\"team-N\"]\n\tf := {\"message\": sprintf(\"%s has no team-N label\", [o.name]), \"path\": o.path, \"line\": o.line}",
+        ),
+        (
+            "kubernetes",
+            "some o in input.kubernetes\n\to.kind == \"Ingress\"\n\tnot o.annotations[\"waf-N\"]\n\tf := {\"message\": sprintf(\"%s has no waf-N annotation\", [o.name]), \"path\": o.path, \"line\": o.line}",
+        ),
+        (
+            "terraform",
+            "some r in input.terraform\n\tnot r.attributes[\"tags-N\"]\n\tstartswith(r.type, \"aws_\")\n\tf := {\"message\": sprintf(\"%s has no tags-N\", [r.address]), \"path\": r.path, \"line\": r.line}",
+        ),
+        (
+            "alerts",
+            "some a in input.alerts\n\ta.kind == \"alert\"\n\tnot a.labels[\"owner-N\"]\n\tf := {\"message\": sprintf(\"%s has no owner-N label\", [a.name]), \"path\": a.path, \"line\": a.line}",
+        ),
+        (
+            "dependencies",
+            "some d in input.dependencies\n\td.name == \"deprecated-N\"\n\tf := {\"message\": d.name, \"path\": d.path, \"line\": d.line}",
+        ),
     ];
     let mut policy = String::from("custom_checks:\n");
     for i in 1..=count {
@@ -264,7 +279,9 @@ fn bench_custom_checks(dir: &std::path::Path, count: usize) -> std::io::Result<s
         );
         let name = format!("bench_{i:03}.rego");
         std::fs::write(dir.join(&name), text)?;
-        policy.push_str(&format!("  - {name}\n"));
+        policy.push_str("  - ");
+        policy.push_str(&name);
+        policy.push('\n');
     }
     let path = dir.join("policy.yaml");
     std::fs::write(&path, policy)?;
@@ -300,7 +317,11 @@ fn bench_scan(scales: &[usize], custom: Option<usize>) -> ExitCode {
     let threads = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
     println!(
         "scale  files    MiB      read-all (s)  review (s)  ratio  peak RSS (MiB){}   [{threads} threads, median of 5 warm runs]",
-        if custom.is_some() { "  custom (s)  +%" } else { "" }
+        if custom.is_some() {
+            "  custom (s)  +%"
+        } else {
+            ""
+        }
     );
     for &scale in scales {
         let dir = root.join(format!("target/bench/monorepo-{scale}x"));
@@ -332,7 +353,16 @@ fn bench_scan(scales: &[usize], custom: Option<usize>) -> ExitCode {
             if let Some(policy) = &custom_policy {
                 let t = Instant::now();
                 let out = Command::new(&bin)
-                    .args(["check", "--today", "2026-11-22", "--format", "json", "-o", "/dev/null", "--policy"])
+                    .args([
+                        "check",
+                        "--today",
+                        "2026-11-22",
+                        "--format",
+                        "json",
+                        "-o",
+                        "/dev/null",
+                        "--policy",
+                    ])
                     .arg(policy)
                     .arg(&dir)
                     .output();

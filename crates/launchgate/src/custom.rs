@@ -12,7 +12,10 @@ use crate::{Failure, display_path, write_stdout};
 
 /// The `.rego` files the layers name, each with the name messages show. A policy file's paths
 /// are relative to it; a manifest's are relative to the repository root and must stay inside it.
-pub(crate) fn files(layers: &[LocatedLayer], root: &Path) -> Result<Vec<(PathBuf, String)>, Failure> {
+pub(crate) fn files(
+    layers: &[LocatedLayer],
+    root: &Path,
+) -> Result<Vec<(PathBuf, String)>, Failure> {
     let mut out: Vec<(PathBuf, String)> = Vec::new();
     for l in layers {
         let Some(entries) = &l.layer.custom_checks else {
@@ -91,10 +94,8 @@ pub(crate) fn catalog(policy: Option<&Path>) -> Result<Registry, Failure> {
             p.display()
         )));
     }
-    let layer = LocatedLayer::parse_file(SourceFile::read(
-        p,
-        p.to_string_lossy().replace('\\', "/"),
-    )?)?;
+    let layer =
+        LocatedLayer::parse_file(SourceFile::read(p, p.to_string_lossy().replace('\\', "/"))?)?;
     registry(&files(&[layer], Path::new("."))?)
 }
 
@@ -107,13 +108,21 @@ pub(crate) fn policy_test(dir: &Path, quiet: bool) -> Result<ExitCode, Failure> 
         if quiet && case.problems.is_empty() {
             continue;
         }
-        let mark = if case.problems.is_empty() { "ok" } else { "FAILED" };
+        let mark = if case.problems.is_empty() {
+            "ok"
+        } else {
+            "FAILED"
+        };
         let _ = writeln!(out, "{mark:<6} {} {}", case.check, case.name);
         for p in &case.problems {
             let _ = writeln!(out, "       {p}");
         }
     }
-    let failed = report.cases.iter().filter(|c| !c.problems.is_empty()).count();
+    let failed = report
+        .cases
+        .iter()
+        .filter(|c| !c.problems.is_empty())
+        .count();
     let _ = writeln!(
         out,
         "{} passed, {failed} failed",

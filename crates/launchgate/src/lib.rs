@@ -893,9 +893,9 @@ fn list_checks(category: Option<Category>, policy: Option<&Path>) -> Result<Exit
 
 fn explain(key: &str, policy: Option<&Path>) -> Result<ExitCode, Failure> {
     let registry = custom::catalog(policy)?;
-    let found = registry.iter().find(|c| {
-        c.meta().id.eq_ignore_ascii_case(key) || c.meta().slug.eq_ignore_ascii_case(key)
-    });
+    let found = registry
+        .iter()
+        .find(|c| c.meta().id.eq_ignore_ascii_case(key) || c.meta().slug.eq_ignore_ascii_case(key));
     let Some(c) = found else {
         let ids = registry.ids();
         let hint = match launchgate_core::nearest(&key.to_ascii_uppercase(), ids.iter().copied()) {

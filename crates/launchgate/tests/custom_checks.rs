@@ -15,8 +15,13 @@ fn root() -> PathBuf {
 
 fn lg() -> Command {
     let mut c = Command::cargo_bin("launchgate").unwrap();
-    c.env("LAUNCHGATE_STORE", "/nonexistent/launchgate-tests/ledger.db");
-    c.current_dir(root()).env("NO_COLOR", "1").env("COLUMNS", "120");
+    c.env(
+        "LAUNCHGATE_STORE",
+        "/nonexistent/launchgate-tests/ledger.db",
+    );
+    c.current_dir(root())
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "120");
     c
 }
 
@@ -32,7 +37,10 @@ fn stderr(out: &std::process::Output) -> String {
 
 #[test]
 fn the_example_checks_pass_their_own_policy_test() {
-    let out = lg().args(["policy", "test", "examples/policies"]).output().unwrap();
+    let out = lg()
+        .args(["policy", "test", "examples/policies"])
+        .output()
+        .unwrap();
     assert_eq!(
         stdout(&out),
         "\
@@ -55,7 +63,11 @@ ok     ORG-003 pass_annotated
 fn a_fixture_that_does_not_match_fails_policy_test() {
     let dir = tempfile::tempdir().unwrap();
     let src = root().join("examples/policies");
-    std::fs::copy(src.join("ingress_waf.rego"), dir.path().join("ingress_waf.rego")).unwrap();
+    std::fs::copy(
+        src.join("ingress_waf.rego"),
+        dir.path().join("ingress_waf.rego"),
+    )
+    .unwrap();
     let case = dir.path().join("fixtures/ORG-003/pass_wrongly_named");
     std::fs::create_dir_all(case.join("deploy")).unwrap();
     std::fs::copy(
@@ -68,7 +80,12 @@ fn a_fixture_that_does_not_match_fails_policy_test() {
         case.join("deploy/ingress.yaml"),
     )
     .unwrap();
-    let out = lg().arg("policy").arg("test").arg(dir.path()).output().unwrap();
+    let out = lg()
+        .arg("policy")
+        .arg("test")
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(
         stdout(&out),
         "\
@@ -82,11 +99,18 @@ FAILED ORG-003 pass_wrongly_named
 
 fn review(policy: &str) -> (Value, i32) {
     let out = lg()
-        .args(["check", "examples/payment-service", "--format", "json", "--policy", policy])
+        .args([
+            "check",
+            "examples/payment-service",
+            "--format",
+            "json",
+            "--policy",
+            policy,
+        ])
         .output()
         .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+    let v: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
     (v, out.status.code().unwrap())
 }
 
@@ -112,7 +136,10 @@ fn a_hard_blocker_custom_check_turns_the_payment_service_no_go() {
         waf["findings"][0]["message"],
         "Ingress payment-api has no waf.acme.dev/policy annotation"
     );
-    assert_eq!(waf["findings"][0]["location"]["path"], "deploy/kubernetes/service.yaml");
+    assert_eq!(
+        waf["findings"][0]["location"]["path"],
+        "deploy/kubernetes/service.yaml"
+    );
     assert_eq!(result(&v, "ORG-001")["status"], "pass");
     assert_eq!(result(&v, "ORG-002")["status"], "pass");
     assert_eq!(v["counts"]["fail"], 4);
@@ -148,7 +175,14 @@ fn custom_checks_show_in_sarif_junit_markdown_and_html() {
         ("html", "ORG-003"),
     ] {
         let out = lg()
-            .args(["check", "examples/payment-service", "--policy", ACME, "--format", format])
+            .args([
+                "check",
+                "examples/payment-service",
+                "--policy",
+                ACME,
+                "--format",
+                format,
+            ])
             .output()
             .unwrap();
         assert!(stdout(&out).contains(needle), "{format}: no {needle}");
@@ -157,14 +191,20 @@ fn custom_checks_show_in_sarif_junit_markdown_and_html() {
 
 #[test]
 fn checks_and_explain_include_custom_checks() {
-    let out = lg().args(["checks", "--policy", ACME, "--category", "security"]).output().unwrap();
+    let out = lg()
+        .args(["checks", "--policy", ACME, "--category", "security"])
+        .output()
+        .unwrap();
     let text = stdout(&out);
     assert!(
         text.lines().any(|l| l.starts_with("ORG-003  ingress-waf ")
             && l.ends_with("Every Ingress carries the `waf.acme.dev/policy` annotation, which puts it behind the Acme web application firewall.")),
         "{text}"
     );
-    let out = lg().args(["explain", "ingress-waf", "--policy", ACME]).output().unwrap();
+    let out = lg()
+        .args(["explain", "ingress-waf", "--policy", ACME])
+        .output()
+        .unwrap();
     let text = stdout(&out);
     assert!(text.contains("ORG-003"), "{text}");
     assert!(text.contains("## How to fix"), "{text}");
@@ -177,11 +217,21 @@ fn checks_and_explain_include_custom_checks() {
 fn broken(rego: &str) -> std::process::Output {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("check.rego"), rego).unwrap();
-    std::fs::write(dir.path().join("policy.yaml"), "custom_checks: [check.rego]\n").unwrap();
-    lg().args(["check", "examples/payment-service", "--format", "json", "--policy"])
-        .arg(dir.path().join("policy.yaml"))
-        .output()
-        .unwrap()
+    std::fs::write(
+        dir.path().join("policy.yaml"),
+        "custom_checks: [check.rego]\n",
+    )
+    .unwrap();
+    lg().args([
+        "check",
+        "examples/payment-service",
+        "--format",
+        "json",
+        "--policy",
+    ])
+    .arg(dir.path().join("policy.yaml"))
+    .output()
+    .unwrap()
 }
 
 fn waf_with(find: &str, replace: &str) -> String {
@@ -209,7 +259,10 @@ fn a_runtime_error_makes_the_check_inconclusive_with_the_reason() {
     let r = result(&v, "ORG-003");
     assert_eq!(r["inconclusive"], true);
     assert!(
-        r["message"].as_str().unwrap().contains("the Rego evaluation failed"),
+        r["message"]
+            .as_str()
+            .unwrap()
+            .contains("the Rego evaluation failed"),
         "{}",
         r["message"]
     );
@@ -222,7 +275,11 @@ fn an_endless_loop_is_stopped_and_the_check_is_inconclusive() {
         "not o.annotations[\"waf.acme.dev/policy\"]",
         "some i in numbers.range(1, 100000)\n\tsome j in numbers.range(1, 100000)\n\ti * j < 0",
     ));
-    assert!(started.elapsed().as_secs() < 60, "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed().as_secs() < 60,
+        "took {:?}",
+        started.elapsed()
+    );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let r = result(&v, "ORG-003");
     assert_eq!(r["inconclusive"], true);
@@ -271,7 +328,10 @@ fn a_duplicate_or_builtin_id_is_refused_with_exit_2() {
 
 #[test]
 fn evidence_prints_the_rego_input() {
-    let out = lg().args(["evidence", "examples/payment-service"]).output().unwrap();
+    let out = lg()
+        .args(["evidence", "examples/payment-service"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["version"], 1);
@@ -298,7 +358,8 @@ fn evidence_prints_the_rego_input() {
 fn a_manifest_waiver_may_name_a_custom_check() {
     let dir = tempfile::tempdir().unwrap();
     let manifest = dir.path().join("launchgate.yaml");
-    let text = std::fs::read_to_string(root().join("examples/payment-service/launchgate.yaml")).unwrap();
+    let text =
+        std::fs::read_to_string(root().join("examples/payment-service/launchgate.yaml")).unwrap();
     std::fs::write(
         &manifest,
         format!(
@@ -307,11 +368,22 @@ fn a_manifest_waiver_may_name_a_custom_check() {
     )
     .unwrap();
     let out = lg()
-        .args(["check", "examples/payment-service", "--format", "json", "--today", "2026-11-22", "--policy", ACME, "--manifest"])
+        .args([
+            "check",
+            "examples/payment-service",
+            "--format",
+            "json",
+            "--today",
+            "2026-11-22",
+            "--policy",
+            ACME,
+            "--manifest",
+        ])
         .arg(&manifest)
         .output()
         .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+    let v: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
     assert_eq!(result(&v, "ORG-003")["status"], "waived");
     assert_eq!(v["decision"], "conditional_go");
     // Without the policy that loads it, the waiver names an unknown check: exit 2.

@@ -65,8 +65,11 @@ pub struct Input {
 /// Where something is written: repository-relative path, 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct At {
+    /// Repository-relative, `/`-separated.
     pub path: String,
+    /// 1-based line.
     pub line: u32,
+    /// 1-based column.
     pub column: u32,
 }
 
@@ -82,7 +85,9 @@ impl At {
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Service {
+    /// `service:` of the manifest.
     pub name: String,
+    /// `tier:` of the manifest: 0, 1 or 2.
     pub tier: u8,
     /// The manifest's path as findings name it.
     pub manifest_path: String,
@@ -100,6 +105,7 @@ pub struct File {
 pub struct ParseError {
     #[serde(flatten)]
     pub at: At,
+    /// The kind of file the scanner took it for.
     pub kind: String,
     /// The evidence kind it belongs to (`kubernetes`, `terraform`, `alerts`, ...), if any.
     pub evidence: Option<String>,
@@ -110,11 +116,17 @@ pub struct ParseError {
 pub struct KubeObject {
     #[serde(flatten)]
     pub at: At,
+    /// `apiVersion`.
     pub api_version: Option<String>,
+    /// `kind`.
     pub kind: String,
+    /// `metadata.name`, `""` when absent.
     pub name: String,
+    /// `metadata.namespace`.
     pub namespace: Option<String>,
+    /// `metadata.labels`.
     pub labels: BTreeMap<String, String>,
+    /// `metadata.annotations`.
     pub annotations: BTreeMap<String, String>,
     /// The line of each annotation's value.
     pub annotation_lines: BTreeMap<String, u32>,
@@ -344,7 +356,9 @@ fn tf_json(v: &launchgate_evidence::terraform::TfValue) -> Value {
         TfValue::Number(n) => number(*n),
         TfValue::String(s) => Value::String(s.clone()),
         TfValue::List(items) => Value::Array(items.iter().map(tf_json).collect()),
-        TfValue::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), tf_json(v))).collect()),
+        TfValue::Object(m) => {
+            Value::Object(m.iter().map(|(k, v)| (k.clone(), tf_json(v))).collect())
+        }
         TfValue::Ref(r) => serde_json::json!({ "$ref": r }),
         TfValue::Unknown(why) => serde_json::json!({ "$unknown": why }),
     }
@@ -444,7 +458,7 @@ pub fn build(manifest: &ServiceManifest, evidence: &Evidence) -> Input {
         add("load-test", &r.loc, r.date.as_ref());
     }
     let mut manifest_lines = BTreeMap::new();
-    pointers(&raw, String::new(), &mut |p| {
+    pointers(&raw, "", &mut |p| {
         if let Some(at) = manifest.locate(&p) {
             manifest_lines.insert(p, at.line);
         }
@@ -614,21 +628,21 @@ pub fn build(manifest: &ServiceManifest, evidence: &Evidence) -> Input {
 }
 
 /// Calls `f` with the JSON pointer of every node below the root of `v`.
-fn pointers(v: &Value, at: String, f: &mut dyn FnMut(String)) {
+fn pointers(v: &Value, at: &str, f: &mut dyn FnMut(String)) {
     let escape = |k: &str| k.replace('~', "~0").replace('/', "~1");
     match v {
         Value::Object(m) => {
             for (k, child) in m {
                 let p = format!("{at}/{}", escape(k));
                 f(p.clone());
-                pointers(child, p, f);
+                pointers(child, &p, f);
             }
         }
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
                 let p = format!("{at}/{i}");
                 f(p.clone());
-                pointers(child, p, f);
+                pointers(child, &p, f);
             }
         }
         _ => {}

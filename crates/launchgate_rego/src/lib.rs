@@ -27,7 +27,6 @@ use serde_json::Value as Json;
 pub mod input;
 pub mod policy_test;
 
-
 pub use input::{INPUT_VERSION, Input};
 
 /// Evaluation limits of a custom check.
@@ -367,7 +366,10 @@ pub fn load(
         })?;
         let check = load_one(shown, &text, limits, &inputs)?;
         let id = check.meta.id;
-        if taken.contains(&id) || BUILTIN_PREFIXES.iter().any(|p| id.starts_with(&format!("{p}-")))
+        if taken.contains(&id)
+            || BUILTIN_PREFIXES
+                .iter()
+                .any(|p| id.starts_with(&format!("{p}-")))
         {
             return Err(LoadError::BuiltinId {
                 path: shown.clone(),
@@ -469,14 +471,16 @@ fn leak(s: String) -> &'static str {
     Box::leak(s.into_boxed_str())
 }
 
+/// The keys of a check's `metadata`.
+const KEYS: [&str; 10] = [
+    "id", "slug", "category", "severity", "tiers", "summary", "docs", "evidence", "effort",
+    "version",
+];
+
 fn metadata(v: &Json) -> Result<(CheckMeta, Vec<String>), String> {
     let Json::Object(o) = v else {
         return Err("`metadata` must be an object".to_string());
     };
-    const KEYS: [&str; 10] = [
-        "id", "slug", "category", "severity", "tiers", "summary", "docs", "evidence", "effort",
-        "version",
-    ];
     if let Some(k) = o.keys().find(|k| !KEYS.contains(&k.as_str())) {
         return Err(format!(
             "`metadata` has an unknown key `{k}`; the keys are {}",

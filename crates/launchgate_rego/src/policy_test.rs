@@ -61,12 +61,14 @@ fn check_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), TestError> {
                 check_files(&p, out)?;
             }
         } else if m.is_file() {
-            out.extend(crate::rego_files(std::slice::from_ref(&p))?.into_iter().filter(
-                |f| {
-                    f.extension().is_some_and(|x| x == "rego")
-                        && !f.to_string_lossy().ends_with("_test.rego")
-                },
-            ));
+            out.extend(
+                crate::rego_files(std::slice::from_ref(&p))?
+                    .into_iter()
+                    .filter(|f| {
+                        f.extension().is_some_and(|x| x == "rego")
+                            && !f.to_string_lossy().ends_with("_test.rego")
+                    }),
+            );
         }
     }
     Ok(())

@@ -63,8 +63,7 @@ fn run(check: &RegoCheck, repo: &[(&str, &str)]) -> Outcome {
     for (p, t) in repo {
         write(dir.path(), p, t);
     }
-    let manifest =
-        ServiceManifest::parse(SourceFile::new("launchgate.yaml", MANIFEST)).unwrap();
+    let manifest = ServiceManifest::parse(SourceFile::new("launchgate.yaml", MANIFEST)).unwrap();
     let evidence = launchgate_evidence::scan(dir.path(), &ScanOptions::default()).unwrap();
     eval(check, &manifest, &evidence)
 }
@@ -83,7 +82,8 @@ fn eval(check: &RegoCheck, manifest: &ServiceManifest, evidence: &Evidence) -> O
     check.evaluate(&cx)
 }
 
-const INGRESS: &str = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules: []\n";
+const INGRESS: &str =
+    "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules: []\n";
 
 #[test]
 fn metadata_is_read_from_the_package() {
@@ -92,7 +92,14 @@ fn metadata_is_read_from_the_package() {
     assert_eq!(m.id, "ORG-003");
     assert_eq!(m.slug, "ingress-waf");
     assert_eq!(m.severity, Severity::Blocker);
-    assert_eq!(m.tiers.0, [Requirement::Required, Requirement::Required, Requirement::Recommended]);
+    assert_eq!(
+        m.tiers.0,
+        [
+            Requirement::Required,
+            Requirement::Required,
+            Requirement::Recommended
+        ]
+    );
     assert_eq!(m.evidence, "K");
     assert_eq!(m.summary(), "Every Ingress carries the WAF annotation.");
     assert_eq!(checks[0].kinds, vec!["kubernetes"]);
@@ -106,9 +113,15 @@ fn findings_point_at_the_object_and_a_fixed_repository_passes() {
         panic!("expected a failure, got {out:?}")
     };
     assert_eq!(findings.len(), 1);
-    assert_eq!(findings[0].message, "Ingress web has no waf.acme.dev/policy annotation");
+    assert_eq!(
+        findings[0].message,
+        "Ingress web has no waf.acme.dev/policy annotation"
+    );
     let at = findings[0].location.as_ref().unwrap();
-    assert_eq!((at.path.as_str(), at.line, at.column), ("deploy/ingress.yaml", 1, 1));
+    assert_eq!(
+        (at.path.as_str(), at.line, at.column),
+        ("deploy/ingress.yaml", 1, 1)
+    );
     assert_eq!(findings[0].resource.as_deref(), Some("Ingress/web"));
 
     let fixed = INGRESS.replace(
@@ -124,12 +137,21 @@ fn findings_point_at_the_object_and_a_fixed_repository_passes() {
 #[test]
 fn a_parse_error_in_evidence_the_check_reads_makes_it_inconclusive() {
     let checks = load_texts(&[("waf.rego", INGRESS_WAF)], Limits::default()).unwrap();
-    let out = run(&checks[0], &[("deploy/bad.yaml", "apiVersion: v1\nkind: Service\nmetadata: [\n")]);
+    let out = run(
+        &checks[0],
+        &[(
+            "deploy/bad.yaml",
+            "apiVersion: v1\nkind: Service\nmetadata: [\n",
+        )],
+    );
     let Outcome::Inconclusive { reason, findings } = out else {
         panic!("expected inconclusive, got {out:?}")
     };
     assert_eq!(reason, "1 file this check reads could not be parsed");
-    assert_eq!(findings[0].location.as_ref().unwrap().path, "deploy/bad.yaml");
+    assert_eq!(
+        findings[0].location.as_ref().unwrap().path,
+        "deploy/bad.yaml"
+    );
 }
 
 #[test]
@@ -157,7 +179,10 @@ fn a_runtime_error_makes_the_check_inconclusive_with_the_reason() {
     let Outcome::Inconclusive { reason, findings } = out else {
         panic!("expected inconclusive, got {out:?}")
     };
-    assert!(reason.starts_with("the Rego evaluation failed: "), "{reason}");
+    assert!(
+        reason.starts_with("the Rego evaluation failed: "),
+        "{reason}"
+    );
     assert!(reason.contains("waf.rego:"), "{reason}");
     assert!(findings.is_empty());
 }
@@ -175,7 +200,11 @@ fn an_endless_loop_is_stopped_by_the_time_limit() {
     let checks = load_texts(&[("waf.rego", &text)], limits).unwrap();
     let started = std::time::Instant::now();
     let out = run(&checks[0], &[("deploy/ingress.yaml", INGRESS)]);
-    assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
     assert_eq!(
         out,
         Outcome::inconclusive("the Rego evaluation exceeded the time limit of 300 ms")
@@ -185,7 +214,13 @@ fn an_endless_loop_is_stopped_by_the_time_limit() {
 #[test]
 fn a_duplicate_id_is_refused() {
     let err = load_texts(
-        &[("a.rego", INGRESS_WAF), ("b.rego", &INGRESS_WAF.replace("org.ingress_waf", "org.other"))],
+        &[
+            ("a.rego", INGRESS_WAF),
+            (
+                "b.rego",
+                &INGRESS_WAF.replace("org.ingress_waf", "org.other"),
+            ),
+        ],
         Limits::default(),
     )
     .unwrap_err();
@@ -211,7 +246,10 @@ fn a_builtin_id_is_refused() {
 #[test]
 fn bad_metadata_says_what_to_write() {
     let err = load_texts(
-        &[("a.rego", &INGRESS_WAF.replace("\"blocker\"", "\"critical\""))],
+        &[(
+            "a.rego",
+            &INGRESS_WAF.replace("\"blocker\"", "\"critical\""),
+        )],
         Limits::default(),
     )
     .unwrap_err();
@@ -248,4 +286,3 @@ fn the_input_schema_names_its_version() {
     assert!(s.contains("\"$id\": \"https://launchgate.dev/schema/rego-input.json\""));
     assert!(s.contains("\"kubernetes\""));
 }
-
