@@ -24,6 +24,7 @@ use launchgate_report::{
 
 mod boundary;
 mod clock;
+mod custom;
 mod fleet;
 mod governance;
 
@@ -105,13 +106,27 @@ enum Command {
         /// incident, operations).
         #[arg(long, value_parser = parse_category)]
         category: Option<Category>,
+        /// Also list the custom (Rego) checks this organisation policy file loads.
+        #[arg(long, value_name = "FILE")]
+        policy: Option<PathBuf>,
     },
     /// Show the documentation of one check, by ID (SAF-001) or slug (dependency-timeouts).
     Explain {
         /// Check ID or slug.
         check: String,
+        /// Also look among the custom (Rego) checks this organisation policy file loads.
+        #[arg(long, value_name = "FILE")]
+        policy: Option<PathBuf>,
     },
-    /// Print a JSON Schema: of the service manifest (default) or of a policy file.
+    /// Print the evidence of a repository as custom (Rego) checks receive it (`input`), for
+    /// writing them. The contract is versioned: `launchgate schema rego-input` and
+    /// docs/reference/rego-input.md.
+    Evidence(EvidenceArgs),
+    /// Custom (Rego) checks: `policy test DIR` runs them against their fixture repositories.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// Print a JSON Schema: of the service manifest (default), of a policy file, or of the input
+    /// of custom (Rego) checks.
     Schema {
         #[arg(value_enum, default_value_t = SchemaKind::Manifest)]
         kind: SchemaKind,
@@ -169,6 +184,39 @@ enum Command {
     Man {
         /// A command (`check`, `init`, ...) for its own page.
         command: Option<String>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct EvidenceArgs {
+    /// The service's repository (its `launchgate.yaml` is read from here).
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// The service manifest, if not PATH/launchgate.yaml.
+    #[arg(long, value_name = "FILE")]
+    manifest: Option<PathBuf>,
+    /// Output format: `json`, the input of a Rego check.
+    #[arg(long, value_enum, default_value_t = EvidenceFormat::Json)]
+    format: EvidenceFormat,
+    /// Skip (with a note) files larger than this: bytes, or with a K, M or G suffix.
+    #[arg(long, value_name = "SIZE", default_value = "5M", value_parser = parse_size)]
+    max_file_size: u64,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum EvidenceFormat {
+    /// The Rego input as pretty JSON.
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum PolicyCommand {
+    /// Run the custom checks of DIR against the fixture repositories in DIR/fixtures/<ID>/<case>/
+    /// (`pass_*`, `fail_*`, `na_*`, `inconclusive_*`; lines marked `expect: <ID>` are where
+    /// findings must point). Exit 1 when a case does not match.
+    Test {
+        /// The folder of `.rego` checks and their `fixtures/`.
+        dir: PathBuf,
     },
 }
 
@@ -325,6 +373,8 @@ enum FailOn {
 enum SchemaKind {
     Manifest,
     Policy,
+    /// The input of custom (Rego) checks.
+    RegoInput,
 }
 
 fn parse_category(s: &str) -> Result<Category, String> {
@@ -362,12 +412,15 @@ pub fn run() -> ExitCode {
             args.quiet = global.quiet;
             check(&args)
         }
-        Command::Checks { category } => list_checks(category),
-        Command::Explain { check } => explain(&check),
+        Command::Checks { category, policy } => list_checks(category, policy.as_deref()),
+        Command::Explain { check, policy } => explain(&check, policy.as_deref()),
+        Command::Evidence(args) => evidence(&args, global.quiet),
+        Command::Policy(PolicyCommand::Test { dir }) => custom::policy_test(&dir, global.quiet),
         Command::Schema { kind } => {
             let s = match kind {
                 SchemaKind::Manifest => launchgate_manifest::manifest_schema(),
                 SchemaKind::Policy => launchgate_manifest::policy_schema(),
+                SchemaKind::RegoInput => launchgate_rego::input::schema(),
             };
             write_stdout(&s).map(|()| ExitCode::SUCCESS)
         }
@@ -547,12 +600,7 @@ pub(crate) fn load(
             manifest_path.display()
         )));
     }
-    let registry = Registry::builtin();
-    let ids = registry.ids();
-    let manifest = ServiceManifest::parse_checked(
-        SourceFile::read(&manifest_path, display_path(&manifest_path, &root))?,
-        &ids,
-    )?;
+    let source = SourceFile::read(&manifest_path, display_path(&manifest_path, &root))?;
     let mut layers = Vec::new();
     if let Some(p) = policy {
         if !p.exists() {
@@ -566,6 +614,24 @@ pub(crate) fn load(
             p.to_string_lossy().replace('\\', "/"),
         )?)?);
     }
+    // Custom checks are part of the registry the manifest and the policy are checked against
+    // (a waiver or an override may name ORG-001), so the layers that list them come first.
+    let unchecked = match ServiceManifest::parse(source.clone()) {
+        Ok(m) => m,
+        // The errors as the built-in registry reports them (unknown check IDs included).
+        Err(e) => {
+            let ids = Registry::builtin().ids();
+            return Err(ServiceManifest::parse_checked(source, &ids)
+                .err()
+                .unwrap_or(e)
+                .into());
+        }
+    };
+    let mut listing = layers.clone();
+    listing.extend(unchecked.policy_layer());
+    let registry = custom::registry(&custom::files(&listing, &root)?)?;
+    let ids = registry.ids();
+    let manifest = ServiceManifest::parse_checked(source, &ids)?;
     layers.extend(manifest.policy_layer());
     let policy = Policy::resolve(&layers, &ids)?;
     Ok(Loaded {
@@ -574,6 +640,49 @@ pub(crate) fn load(
         policy,
         registry,
     })
+}
+
+/// Scans the repository as the manifest says (reports, deploy, scan section, selection).
+fn scan_repository(
+    root: &Path,
+    manifest: &ServiceManifest,
+    max_file_size: u64,
+    quiet: bool,
+    verbose: bool,
+) -> Result<Evidence, Failure> {
+    let files = Arc::new(AtomicUsize::new(0));
+    let options = ScanOptions {
+        max_file_size,
+        progress: Some(files.clone()),
+        ..ScanOptions::default()
+    }
+    .with_report_locations(&manifest.reports)
+    .with_deploy(manifest.deploy.as_ref())
+    .with_scan_section(&manifest.scan)
+    .with_selection(manifest.select.as_ref());
+    let evidence = progress::scan(root, &options, &files, quiet, verbose)?;
+    Ok(match &manifest.select {
+        Some(selection) => evidence.select(selection),
+        None => evidence,
+    })
+}
+
+/// `launchgate evidence`: the Rego input of a repository.
+fn evidence(args: &EvidenceArgs, quiet: bool) -> Result<ExitCode, Failure> {
+    let loaded = load(&args.path, args.manifest.as_deref(), None)?;
+    let evidence = scan_repository(
+        &loaded.root,
+        &loaded.manifest,
+        args.max_file_size,
+        quiet,
+        false,
+    )?;
+    let input = launchgate_rego::input::build(&loaded.manifest, &evidence);
+    let EvidenceFormat::Json = args.format;
+    let mut text = serde_json::to_string_pretty(&input.redacted_json())
+        .map_err(|e| Failure::Message(format!("cannot write the evidence as JSON: {e}")))?;
+    text.push('\n');
+    write_stdout(&text).map(|()| ExitCode::SUCCESS)
 }
 
 /// Scans, evaluates and decides, then applies what the ledger holds for the service (gate
@@ -597,21 +706,7 @@ pub(crate) fn review(args: &CheckArgs) -> Result<(Review, Loaded), Failure> {
     let evidence = if args.no_scan {
         Evidence::none()
     } else {
-        let files = Arc::new(AtomicUsize::new(0));
-        let options = ScanOptions {
-            max_file_size: args.max_file_size,
-            progress: Some(files.clone()),
-            ..ScanOptions::default()
-        }
-        .with_report_locations(&manifest.reports)
-        .with_deploy(manifest.deploy.as_ref())
-        .with_scan_section(&manifest.scan)
-        .with_selection(manifest.select.as_ref());
-        let evidence = progress::scan(root, &options, &files, args.quiet, args.verbose)?;
-        match &manifest.select {
-            Some(selection) => evidence.select(selection),
-            None => evidence,
-        }
+        scan_repository(root, manifest, args.max_file_size, args.quiet, args.verbose)?
     };
     let measurement_changes =
         measure::changes(root, ledger.last_figures.as_ref(), &evidence, policy);
@@ -772,8 +867,8 @@ fn strip_ansi(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn list_checks(category: Option<Category>) -> Result<ExitCode, Failure> {
-    let registry = Registry::builtin();
+fn list_checks(category: Option<Category>, policy: Option<&Path>) -> Result<ExitCode, Failure> {
+    let registry = custom::catalog(policy)?;
     let mut out = String::from(
         "ID       SLUG                          CATEGORY       SEVERITY  T0 T1 T2  SUMMARY\n",
     );
@@ -796,9 +891,12 @@ fn list_checks(category: Option<Category>) -> Result<ExitCode, Failure> {
     write_stdout(&out).map(|()| ExitCode::SUCCESS)
 }
 
-fn explain(key: &str) -> Result<ExitCode, Failure> {
-    let Some(c) = launchgate_checks::find_builtin(key) else {
-        let registry = Registry::builtin();
+fn explain(key: &str, policy: Option<&Path>) -> Result<ExitCode, Failure> {
+    let registry = custom::catalog(policy)?;
+    let found = registry
+        .iter()
+        .find(|c| c.meta().id.eq_ignore_ascii_case(key) || c.meta().slug.eq_ignore_ascii_case(key));
+    let Some(c) = found else {
         let ids = registry.ids();
         let hint = match launchgate_core::nearest(&key.to_ascii_uppercase(), ids.iter().copied()) {
             Some(s) => format!("; did you mean `{s}`?"),
