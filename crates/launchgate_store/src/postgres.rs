@@ -48,7 +48,7 @@ pub const PG_SCHEMA_VERSION: i64 = 2;
 const INSERT: &str = "INSERT INTO events (seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 const SELECT_BY_NONCE: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events WHERE service = $1 AND kind = $2 AND ((body::jsonb) ->> 'nonce') = $3 ORDER BY seq LIMIT 1";
 const SELECT_FILTERED: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events WHERE ($1::text IS NULL OR service = $1) AND ($2::text IS NULL OR kind = $2) ORDER BY seq";
-const SELECT_AFTER: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events WHERE seq > $1 ORDER BY seq";
+const SELECT_AFTER: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events WHERE seq > $1 ORDER BY seq LIMIT $2";
 const SELECT_HEAD: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events ORDER BY seq DESC LIMIT 1";
 
 /// A ledger in a PostgreSQL database. Each handle owns one connection (re-established after a
@@ -431,10 +431,12 @@ impl Store for PostgresStore {
         })
     }
 
-    fn events_after(&self, after: u64) -> Result<Vec<Event>, StoreError> {
+    fn events_after(&self, after: u64, limit: usize) -> Result<Vec<Event>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         self.with_conn(async |conn, db| {
             let rows = sqlx::query(SELECT_AFTER)
                 .bind(to_i64(after, db)?)
+                .bind(limit)
                 .fetch_all(conn)
                 .await
                 .map_err(|e| database_error(db, e))?;

@@ -41,7 +41,7 @@ const SET_APPLICATION_ID: &str = "PRAGMA application_id = 1279740996";
 const SELECT_ALL: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events ORDER BY seq";
 const SELECT_FILTERED: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events WHERE (?1 IS NULL OR service = ?1) AND (?2 IS NULL OR kind = ?2) ORDER BY seq";
 const SELECT_HEAD: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events ORDER BY seq DESC LIMIT 1";
-const SELECT_AFTER: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events WHERE seq > ?1 ORDER BY seq";
+const SELECT_AFTER: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2";
 const SELECT_BY_NONCE: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events WHERE service = ?1 AND kind = ?2 AND json_extract(body, '$.nonce') = ?3 ORDER BY seq LIMIT 1";
 const SELECT_HEAD_LINK: &str = "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1";
 const SELECT_HASHES: &str =
@@ -398,11 +398,13 @@ impl Store for SqliteStore {
         })
     }
 
-    fn events_after(&self, after: u64) -> Result<Vec<Event>, StoreError> {
+    fn events_after(&self, after: u64, limit: usize) -> Result<Vec<Event>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let after = to_i64(after, &self.db)?;
         self.with_conn(async |conn, db| {
             let rows = sqlx::query(SELECT_AFTER)
                 .bind(after)
+                .bind(limit)
                 .fetch_all(conn)
                 .await
                 .map_err(|e| database_error(db, e))?;

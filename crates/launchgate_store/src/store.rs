@@ -39,9 +39,23 @@ pub trait Store: fmt::Debug + Send + Sync {
         recorded_at: jiff::Timestamp,
     ) -> Result<(Event, bool), StoreError>;
 
-    /// The events after `seq` `after`, in `seq` order (all of them for 0).
-    fn events_after(&self, after: u64) -> Result<Vec<Event>, StoreError> {
-        Ok(self.all()?.into_iter().filter(|e| e.seq > after).collect())
+    /// At most `limit` events after `seq` `after`, in `seq` order (from the first for 0): how a
+    /// reader follows the ledger in batches.
+    fn events_after(&self, after: u64, limit: usize) -> Result<Vec<Event>, StoreError> {
+        Ok(self
+            .all()?
+            .into_iter()
+            .filter(|e| e.seq > after)
+            .take(limit)
+            .collect())
+    }
+
+    /// The event with `seq`, if stored.
+    fn event_at(&self, seq: u64) -> Result<Option<Event>, StoreError> {
+        Ok(self
+            .events_after(seq.saturating_sub(1), 1)?
+            .into_iter()
+            .find(|e| e.seq == seq))
     }
 
     /// Every event, in `seq` order: the whole chain, ready for [`crate::verify`].

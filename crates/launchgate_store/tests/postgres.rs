@@ -189,7 +189,10 @@ fn append_unique_stores_a_retried_event_once_on_both_backends() {
             )
             .unwrap();
         assert!(added);
-        assert_eq!(store.events_after(1).unwrap().len(), 2);
+        assert_eq!(store.events_after(1, 10).unwrap().len(), 2);
+        assert_eq!(store.events_after(1, 1).unwrap()[0].seq, 2);
+        assert_eq!(store.event_at(3).unwrap().unwrap().service, "svc-2");
+        assert_eq!(store.event_at(4).unwrap(), None);
         assert_eq!(
             verify(&store.all().unwrap()).unwrap().count,
             3,

@@ -1,0 +1,574 @@
+//! The fleet server, run as the real binary (`launchgate serve`) on SQLite and on a real
+//! PostgreSQL on loopback (scripts/test-postgres): publishing with idempotency keys, the read
+//! API, the auth cases (no token, wrong team, revoked, read-only publishing), size limits,
+//! metrics, the dashboard's escaping, `publish` and `check --publish` with retries, and
+//! `audit verify` on the server's ledger. Without PostgreSQL the PostgreSQL half skips, or fails
+//! under CI=true.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
+
+#[path = "../../launchgate_store/tests/common/postgres.rs"]
+mod postgres;
+
+use std::io::{BufRead as _, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_launchgate"))
+}
+
+fn work_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("server")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn lg(args: &[&str]) -> std::process::Output {
+    Command::new(bin())
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .env(
+            "LAUNCHGATE_STORE",
+            "/nonexistent/launchgate-tests/ledger.db",
+        )
+        .env_remove("LAUNCHGATE_TOKEN")
+        .env_remove("LAUNCHGATE_DATABASE")
+        .output()
+        .unwrap()
+}
+
+fn token(database: &str, team: &str, role: &str) -> String {
+    let out = lg(&[
+        "token",
+        "create",
+        "--database",
+        database,
+        "--team",
+        team,
+        "--role",
+        role,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let secret = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert!(secret.starts_with("lgt_") && secret.len() == 85, "{secret}");
+    secret
+}
+
+/// A running `launchgate serve`, killed when dropped.
+#[derive(Debug)]
+pub struct Server {
+    child: Child,
+    pub url: String,
+}
+
+impl Server {
+    pub fn start(database: &str, extra: &[&str]) -> Server {
+        let listen = if extra.contains(&"--listen") {
+            &[][..]
+        } else {
+            &["--listen", "127.0.0.1:0"][..]
+        };
+        let mut child = Command::new(bin())
+            .args(["serve", "--database", database])
+            .args(listen)
+            .args(extra)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stderr.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .split("listening on ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .unwrap_or_else(|| panic!("the server did not start: {line}"))
+            .to_owned();
+        Server { child, url }
+    }
+
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_mins(1)))
+        .build()
+        .into()
+}
+
+/// `(status, body)` of a request.
+fn call(
+    method: &str,
+    url: &str,
+    token: Option<&str>,
+    body: Option<(&[u8], &str)>,
+) -> (u16, String) {
+    let agent = agent();
+    let mut response = match (method, body) {
+        ("GET", _) => {
+            let mut r = agent.get(url);
+            if let Some(t) = token {
+                r = r.header("Authorization", &format!("Bearer {t}"));
+            }
+            r.call().unwrap()
+        }
+        (_, body) => {
+            let mut r = agent.post(url).header("Content-Type", "application/json");
+            if let Some(t) = token {
+                r = r.header("Authorization", &format!("Bearer {t}"));
+            }
+            let (bytes, key) = body.unwrap_or((b"{}", ""));
+            if !key.is_empty() {
+                r = r.header("Idempotency-Key", key);
+            }
+            r.send(bytes).unwrap()
+        }
+    };
+    let status = response.status().as_u16();
+    (
+        status,
+        response.body_mut().read_to_string().unwrap_or_default(),
+    )
+}
+
+fn json_of(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+/// The payment-service review as `check --format json` writes it.
+fn payment_review() -> Vec<u8> {
+    let out = lg(&["check", "examples/payment-service", "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// The review with another service name, owner and (optionally) a failing check's message.
+fn variant(review: &[u8], service: &str, owner: &str, message: Option<&str>) -> Vec<u8> {
+    let mut value: Value = serde_json::from_slice(review).unwrap();
+    value["service"] = json!(service);
+    value["owner"] = json!(owner);
+    if let Some(message) = message {
+        for check in value["checks"].as_array_mut().unwrap() {
+            if check["status"] == "fail" {
+                check["message"] = json!(message);
+            }
+        }
+    }
+    serde_json::to_vec(&value).unwrap()
+}
+
+fn exercise(database: &str) {
+    let review = payment_review();
+    let publish = token(database, "team-payments", "publish");
+    let other_team = token(database, "team-search", "publish");
+    let reader = token(database, "team-payments", "read");
+    let doomed = token(database, "team-payments", "publish");
+    let mut server = Server::start(database, &["--max-body", "1000000"]);
+    let url = |path: &str| format!("{}{path}", server.url);
+
+    assert_eq!(
+        call("GET", &url("/healthz"), None, None),
+        (200, "ok\n".to_owned())
+    );
+    assert_eq!(
+        call("GET", &url("/readyz"), None, None),
+        (200, "ready\n".to_owned())
+    );
+
+    // Publishing: 201 with the ledger seq, then the retried upload is stored once.
+    let (status, body) = call(
+        "POST",
+        &url("/api/v1/reviews"),
+        Some(&publish),
+        Some((&review, "key-00000001")),
+    );
+    assert_eq!(status, 201, "{body}");
+    let first = json_of(&body);
+    assert_eq!(first["seq"], 1);
+    assert_eq!(first["duplicate"], false);
+    assert_eq!(first["service"], "payment-service");
+    let (status, body) = call(
+        "POST",
+        &url("/api/v1/reviews"),
+        Some(&publish),
+        Some((&review, "key-00000001")),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(json_of(&body)["seq"], 1);
+    assert_eq!(json_of(&body)["duplicate"], true);
+    assert_eq!(json_of(&body)["hash"], first["hash"]);
+
+    // The auth cases: every refusal carries an error and no data.
+    let refused = |status: u16, body: &str, expected_status: u16, text: &str| {
+        assert_eq!(status, expected_status, "{body}");
+        let value = json_of(body);
+        assert_eq!(value.as_object().unwrap().len(), 1, "{body}");
+        assert!(value["error"].as_str().unwrap().contains(text), "{body}");
+    };
+    let (s, b) = call(
+        "POST",
+        &url("/api/v1/reviews"),
+        None,
+        Some((&review, "key-00000002")),
+    );
+    refused(s, &b, 401, "a token is required");
+    let (s, b) = call(
+        "POST",
+        &url("/api/v1/reviews"),
+        Some(&other_team),
+        Some((&review, "key-00000002")),
+    );
+    refused(s, &b, 403, "publishes for team `team-search`");
+    // A wrong team cannot take over a service by claiming its owner either.
+    let claimed = variant(&review, "payment-service", "team-search", None);
+    let (s, b) = call(
+        "POST",
+        &url("/api/v1/reviews"),
+        Some(&other_team),
+        Some((&claimed, "key-00000003")),
+    );
+    refused(
+        s,
+        &b,
+        403,
+        "service `payment-service` belongs to another team",
+    );
+    let (s, b) = call(
+        "POST",
+        &url("/api/v1/reviews"),
+        Some(&reader),
+        Some((&review, "key-00000002")),
+    );
+    refused(s, &b, 403, "has role `read`; this needs `publish`");
+    let doomed_id = &doomed[..20];
+    let out = lg(&["token", "revoke", "--database", database, doomed_id]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (s, b) = call(
+        "POST",
+        &url("/api/v1/reviews"),
+        Some(&doomed),
+        Some((&review, "key-00000002")),
+    );
+    refused(s, &b, 401, "unknown or revoked");
+    let forged = format!(
+        "{}{}",
+        &publish[..84],
+        if publish.ends_with('0') { "1" } else { "0" }
+    );
+    let (s, b) = call("GET", &url("/api/v1/services"), Some(&forged), None);
+    refused(s, &b, 401, "unknown or revoked");
+    let (s, b) = call("GET", &url("/api/v1/services"), None, None);
+    refused(s, &b, 401, "a token is required");
+    let (s, _) = call("GET", &url("/"), None, None);
+    assert_eq!(s, 401);
+    // The token list never shows secrets.
+    let out = lg(&["token", "list", "--database", database]);
+    let list = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(list.lines().count(), 4, "{list}");
+    assert!(!list.contains(&publish[20..]), "{list}");
+    assert!(
+        list.contains(&format!("{doomed_id}\tteam-payments\tpublish\t")),
+        "{list}"
+    );
+
+    // Size limit and malformed reviews.
+    let big = vec![b' '; 1_100_000];
+    let (s, _) = call(
+        "POST",
+        &url("/api/v1/reviews"),
+        Some(&publish),
+        Some((&big, "key-00000004")),
+    );
+    assert_eq!(s, 413);
+    let (s, b) = call(
+        "POST",
+        &url("/api/v1/reviews"),
+        Some(&publish),
+        Some((b"{\"service\": \"x\"}", "key-00000005")),
+    );
+    refused(s, &b, 422, "the review has no `owner`");
+    let (s, b) = call(
+        "POST",
+        &url("/api/v1/reviews"),
+        Some(&publish),
+        Some((&review, "bad key!")),
+    );
+    refused(s, &b, 400, "Idempotency-Key");
+
+    // A second review of the service with a hostile message, then the read API.
+    let hostile = variant(
+        &review,
+        "payment-service",
+        "team-payments",
+        Some("<script>alert(1)</script> & more"),
+    );
+    let (s, b) = call(
+        "POST",
+        &url("/api/v1/reviews"),
+        Some(&publish),
+        Some((&hostile, "key-00000006")),
+    );
+    assert_eq!(s, 201, "{b}");
+    assert_eq!(json_of(&b)["seq"], 2);
+    let services = json_of(&call("GET", &url("/api/v1/services"), Some(&reader), None).1);
+    assert_eq!(
+        services["services"],
+        json!([{"service": "payment-service", "owner": "team-payments", "tier": 0, "decision": "conditional_go", "score": 91.8, "seq": 2, "evaluated_on": services["services"][0]["evaluated_on"], "recorded_at": services["services"][0]["recorded_at"], "reviews": 2}])
+    );
+    let history = json_of(
+        &call(
+            "GET",
+            &url("/api/v1/services/payment-service/reviews"),
+            Some(&reader),
+            None,
+        )
+        .1,
+    );
+    assert_eq!(
+        history["reviews"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["seq"].as_u64().unwrap())
+            .collect::<Vec<_>>(),
+        [1, 2]
+    );
+    let one = json_of(&call("GET", &url("/api/v1/reviews/1"), Some(&reader), None).1);
+    assert_eq!(
+        one["review"]["counts"],
+        json!({"total": 73, "evaluated": 73, "pass": 64, "warn": 6, "fail": 3, "skip": 0, "waived": 0})
+    );
+    assert_eq!(
+        call("GET", &url("/api/v1/reviews/99"), Some(&reader), None).0,
+        404
+    );
+    let diff = json_of(&call("GET", &url("/api/v1/diff?from=1&to=2"), Some(&reader), None).1);
+    assert_eq!(diff["changes"], json!([]));
+    let failing = json_of(&call("GET", &url("/api/v1/checks/failing"), Some(&reader), None).1);
+    let ids: Vec<&str> = failing["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 3, "{failing}");
+    assert!(ids.contains(&"CAP-007"), "{failing}");
+    assert_eq!(
+        failing["checks"][0]["services"][0]["message"],
+        "<script>alert(1)</script> & more"
+    );
+    assert_eq!(
+        json_of(&call("GET", &url("/api/v1/overrides"), Some(&reader), None).1),
+        json!({"overrides": []})
+    );
+    let openapi = json_of(&call("GET", &url("/api/v1/openapi.json"), None, None).1);
+    assert_eq!(openapi["openapi"], "3.1.0");
+    assert!(openapi["paths"]["/api/v1/reviews"]["post"]["responses"]["201"].is_object());
+
+    // The dashboard escapes what came from the repository.
+    let (s, page) = call("GET", &url("/checks/CAP-007"), Some(&reader), None);
+    assert_eq!(s, 200);
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more"),
+        "{page}"
+    );
+    assert!(!page.contains("<script>"), "{page}");
+    let (s, page) = call(
+        "GET",
+        &url("/services/payment-service"),
+        Some(&reader),
+        None,
+    );
+    assert_eq!(s, 200);
+    assert!(page.contains("CONDITIONAL_GO"), "{page}");
+    assert!(
+        !page.contains("http://") && !page.contains("https://"),
+        "no network assets"
+    );
+
+    // `publish` and `check --publish`, with the token from the environment.
+    let dir = work_dir(&format!("publish-{}", database.len()));
+    let file = dir.join("review.json");
+    std::fs::write(&file, &review).unwrap();
+    let out = Command::new(bin())
+        .args([
+            "publish",
+            file.to_str().unwrap(),
+            "--server",
+            &server.url,
+            "--idempotency-key",
+            "key-00000001",
+        ])
+        .env("LAUNCHGATE_TOKEN", &publish)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!("published to {}: ledger #1 (already stored)\n", server.url)
+    );
+    let out = Command::new(bin())
+        .args([
+            "check",
+            "examples/payment-service",
+            "--quiet",
+            "--publish",
+            &server.url,
+        ])
+        .current_dir(root())
+        .env(
+            "LAUNCHGATE_STORE",
+            "/nonexistent/launchgate-tests/ledger.db",
+        )
+        .env("LAUNCHGATE_TOKEN", &publish)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains(&format!("published to {}: ledger #3 (stored)", server.url)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = Command::new(bin())
+        .args(["publish", file.to_str().unwrap(), "--server", &server.url])
+        .env_remove("LAUNCHGATE_TOKEN")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("LAUNCHGATE_TOKEN"));
+
+    let (_, metrics) = call("GET", &url("/metrics"), None, None);
+    assert!(
+        metrics.contains("launchgate_reviews_published_total 3\n"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("launchgate_reviews_duplicate_total 2\n"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains(
+            "launchgate_http_requests_total{route=\"/api/v1/reviews\",status=\"401\"} 2\n"
+        ),
+        "{metrics}"
+    );
+    assert!(!metrics.contains(&publish), "no secrets in metrics");
+
+    // The server's ledger verifies with the CLI.
+    server.kill();
+    let out = lg(&["audit", "verify", "--store", database]);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains('3'),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn the_server_on_sqlite_publishes_once_reads_and_refuses_what_it_must() {
+    let dir = work_dir("sqlite");
+    exercise(&format!("sqlite://{}", dir.join("ledger.db").display()));
+}
+
+#[test]
+fn the_server_on_postgres_publishes_once_reads_and_refuses_what_it_must() {
+    let Some(pg) = postgres::postgres() else {
+        return;
+    };
+    exercise(&pg.database("server_exercise"));
+}
+
+#[test]
+fn publish_retries_until_the_server_answers() {
+    // Nothing listens yet: the first attempts fail with connection errors, then a server starts
+    // on that port and the retried upload is stored once.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = work_dir("retry");
+    let database = format!("sqlite://{}", dir.join("ledger.db").display());
+    let publish = token(&database, "team-payments", "publish");
+    let file = dir.join("review.json");
+    std::fs::write(&file, payment_review()).unwrap();
+    let client = Command::new(bin())
+        .args([
+            "publish",
+            file.to_str().unwrap(),
+            "--server",
+            &format!("http://127.0.0.1:{port}"),
+        ])
+        .env("LAUNCHGATE_TOKEN", &publish)
+        .env("NO_COLOR", "1")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(600));
+    let _server = Server::start(&database, &["--listen", &format!("127.0.0.1:{port}")]);
+    let out = client.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains(": ledger #1 (stored, after "), "{text}");
+}
