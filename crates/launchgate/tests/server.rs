@@ -572,3 +572,121 @@ fn publish_retries_until_the_server_answers() {
     let text = String::from_utf8_lossy(&out.stderr);
     assert!(text.contains(": ledger #1 (stored, after "), "{text}");
 }
+
+/// The acceptance run: two servers on one PostgreSQL take 1,000 concurrent uploads from
+/// a load generator on loopback; one server is killed with SIGKILL in the middle. Every upload
+/// answered 201 is stored exactly once under the seq it was answered with, the retries (sent to
+/// the other server, as a load balancer would) complete the rest, and `audit verify` passes.
+#[test]
+fn two_servers_on_postgres_take_1000_uploads_and_survive_a_sigkill() {
+    use std::collections::BTreeMap;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    const UPLOADS: usize = 1000;
+    const CLIENTS: usize = 32;
+    let Some(pg) = postgres::postgres() else {
+        return;
+    };
+    let database = pg.database("server_load");
+    let publish = token(&database, "team-payments", "publish");
+    let mut doomed = Server::start(&database, &[]);
+    let survivor = Server::start(&database, &[]);
+    let urls = [doomed.url.clone(), survivor.url.clone()];
+    let review: Value = serde_json::from_slice(&payment_review()).unwrap();
+
+    let done = Arc::new(AtomicUsize::new(0));
+    // key -> (first answer's status, seq)
+    let answers: Arc<Mutex<BTreeMap<String, (u16, u64)>>> = Arc::default();
+    let retried = Arc::new(AtomicUsize::new(0));
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|c| {
+            let (urls, review, publish) = (urls.clone(), review.clone(), publish.clone());
+            let (done, answers, retried) = (done.clone(), answers.clone(), retried.clone());
+            std::thread::spawn(move || {
+                let agent = agent();
+                for i in (c..UPLOADS).step_by(CLIENTS) {
+                    let mut body = review.clone();
+                    body["service"] = json!(format!("svc-{:03}", i % 100));
+                    body["score"] = json!(50.0 + (i % 50) as f64);
+                    let bytes = serde_json::to_vec(&body).unwrap();
+                    let key = format!("load-{i:06}");
+                    let mut target = i % 2;
+                    let mut first = true;
+                    loop {
+                        let sent = agent
+                            .post(&format!("{}/api/v1/reviews", urls[target]))
+                            .header("Authorization", &format!("Bearer {publish}"))
+                            .header("Idempotency-Key", &key)
+                            .header("Content-Type", "application/json")
+                            .send(&bytes[..]);
+                        match sent {
+                            Ok(mut response) if response.status().as_u16() < 500 => {
+                                let status = response.status().as_u16();
+                                let text = response.body_mut().read_to_string().unwrap();
+                                assert!(status == 201 || status == 200, "{status} {text}");
+                                let seq = json_of(&text)["seq"].as_u64().unwrap();
+                                answers.lock().unwrap().insert(key.clone(), (status, seq));
+                                break;
+                            }
+                            _ => {
+                                if first {
+                                    retried.fetch_add(1, Ordering::Relaxed);
+                                    first = false;
+                                }
+                                // The load balancer sends the retry to the other replica.
+                                target = 1 - target;
+                                std::thread::sleep(Duration::from_millis(50));
+                            }
+                        }
+                    }
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    while done.load(Ordering::Relaxed) < UPLOADS / 3 {
+        assert!(
+            started.elapsed() < Duration::from_mins(5),
+            "the uploads stalled"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    doomed.kill(); // SIGKILL
+    let killed_at = done.load(Ordering::Relaxed);
+    for client in clients {
+        client.join().unwrap();
+    }
+    let elapsed = started.elapsed();
+    eprintln!(
+        "{UPLOADS} uploads in {elapsed:?}; server killed after {killed_at}; {} uploads retried",
+        retried.load(Ordering::Relaxed)
+    );
+    assert!(killed_at < UPLOADS, "the kill came after the last upload");
+
+    let answers = answers.lock().unwrap();
+    assert_eq!(answers.len(), UPLOADS);
+    let store = launchgate_store::open_store(&database).unwrap();
+    let events = store.all().unwrap();
+    assert_eq!(
+        launchgate_store::verify(&events).unwrap().count,
+        UPLOADS as u64
+    );
+    let mut by_key: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    for event in &events {
+        let key = event.body["nonce"].as_str().unwrap().to_owned();
+        by_key.entry(key).or_default().push(event.seq);
+    }
+    assert_eq!(by_key.len(), UPLOADS, "every upload is stored exactly once");
+    for (key, (status, seq)) in answers.iter() {
+        assert_eq!(by_key[key], vec![*seq], "{key} answered {status}");
+    }
+    drop(store);
+    let out = lg(&["audit", "verify", "--store", &database]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

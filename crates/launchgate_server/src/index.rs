@@ -184,14 +184,6 @@ impl Index {
         entry.reviews.push(row);
     }
 
-    /// The owner a service was first published by (the team that may publish it).
-    pub fn owner_of(&self, service: &str) -> Option<&str> {
-        self.services
-            .get(service)
-            .and_then(|s| s.reviews.first())
-            .map(|r| r.owner.as_str())
-    }
-
     /// Failing checks across the fleet's latest reviews: `(id, title, services with message)`,
     /// most failed first, then by id.
     pub fn failing_checks(&self) -> Vec<FailingCheck> {

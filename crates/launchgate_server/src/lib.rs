@@ -449,13 +449,11 @@ async fn publish_review(State(state): State<Shared>, headers: HeaderMap, body: B
                 ),
             );
         }
-        let index = match fresh_index(&state).await {
-            Ok(index) => index,
-            Err(response) => return response,
+        let first = match state.tokens.claim_service(&service, &token.team).await {
+            Ok(first) => first,
+            Err(e) => return error(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
         };
-        if let Some(first) = index.owner_of(&service)
-            && first != token.team
-        {
+        if first != token.team {
             return error(
                 StatusCode::FORBIDDEN,
                 format!(
@@ -542,11 +540,11 @@ async fn publish_event(State(state): State<Shared>, headers: HeaderMap, body: By
         return error(StatusCode::UNPROCESSABLE_ENTITY, reason);
     }
     if token.role != Role::Admin {
-        let index = match fresh_index(&state).await {
-            Ok(index) => index,
-            Err(response) => return response,
+        let owner = match state.tokens.owner_of(&event.service).await {
+            Ok(owner) => owner,
+            Err(e) => return error(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
         };
-        if index.owner_of(&event.service) != Some(token.team.as_str()) {
+        if owner.as_deref() != Some(token.team.as_str()) {
             return error(
                 StatusCode::FORBIDDEN,
                 format!(

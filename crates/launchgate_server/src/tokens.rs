@@ -99,6 +99,12 @@ const CREATE: &str = "CREATE TABLE IF NOT EXISTS launchgate_tokens (
     created_at TEXT NOT NULL,
     revoked_at TEXT
 )";
+const CREATE_SERVICES: &str = "CREATE TABLE IF NOT EXISTS launchgate_services (
+    service    TEXT PRIMARY KEY NOT NULL,
+    team       TEXT NOT NULL
+)";
+const CLAIM: &str = "INSERT INTO launchgate_services (service, team) VALUES ($1, $2) ON CONFLICT (service) DO NOTHING";
+const OWNER: &str = "SELECT team FROM launchgate_services WHERE service = $1";
 const INSERT: &str =
     "INSERT INTO launchgate_tokens (id, team, role, hash, created_at) VALUES ($1, $2, $3, $4, $5)";
 const SELECT_ONE: &str =
@@ -191,7 +197,9 @@ impl Tokens {
             ),
         };
         let tokens = Tokens { pool };
-        on_pool!(tokens, pool => sqlx::query(CREATE).execute(pool).await.map(drop).map_err(db_error)?);
+        for statement in [CREATE, CREATE_SERVICES] {
+            on_pool!(tokens, pool => sqlx::query(statement).execute(pool).await.map(drop).map_err(db_error)?);
+        }
         Ok(tokens)
     }
 
@@ -278,6 +286,33 @@ impl Tokens {
         let (info, stored) = to_info(row)?;
         let same: bool = stored.as_bytes().ct_eq(hash.as_bytes()).into();
         Ok((same && info.revoked_at.is_none()).then_some(info))
+    }
+
+    /// The team that owns `service`: the first team that published it (claimed now when no
+    /// team has yet).
+    pub async fn claim_service(&self, service: &str, team: &str) -> Result<String, ServerError> {
+        on_pool!(self, pool => sqlx::query(CLAIM)
+            .bind(service)
+            .bind(team)
+            .execute(pool)
+            .await
+            .map(drop)
+            .map_err(|e| self.db_error(e))?);
+        let owner: Option<String> = on_pool!(self, pool => sqlx::query_scalar(OWNER)
+            .bind(service)
+            .fetch_optional(pool)
+            .await
+            .map_err(|e| self.db_error(e))?);
+        owner.ok_or_else(|| ServerError::Config(format!("service `{service}` has no owner")))
+    }
+
+    /// The team that owns `service`, if one published it.
+    pub async fn owner_of(&self, service: &str) -> Result<Option<String>, ServerError> {
+        Ok(on_pool!(self, pool => sqlx::query_scalar(OWNER)
+            .bind(service)
+            .fetch_optional(pool)
+            .await
+            .map_err(|e| self.db_error(e))?))
     }
 
     /// Whether the database answers (for `/readyz`).
