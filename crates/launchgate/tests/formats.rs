@@ -380,6 +380,7 @@ fn action_yml_is_a_composite_action_over_the_cli() {
             "format",
             "sarif-file",
             "upload-sarif",
+            "publish",
             "version",
             "release-url"
         ]
