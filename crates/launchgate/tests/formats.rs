@@ -467,6 +467,7 @@ fn run_review_step(dir: &Path, inputs: &[(&str, &str)]) -> (i32, String, String,
         ("LAUNCHGATE_FAIL_ON", "no-go"),
         ("LAUNCHGATE_FORMAT", "github"),
         ("LAUNCHGATE_SARIF", "launchgate.sarif"),
+        ("LAUNCHGATE_PUBLISH", ""),
     ];
     for (k, v) in defaults {
         cmd.env(k, v);
