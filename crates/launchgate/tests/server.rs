@@ -690,3 +690,36 @@ fn two_servers_on_postgres_take_1000_uploads_and_survive_a_sigkill() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The server's own deployment example: its probes, alerts, runbook and image pass; what keeps it
+/// from GO is named (the example holds no dependency manifest or test report of its own: the
+/// server is built from this repository).
+#[test]
+fn the_fleet_server_example_passes_everything_but_build_evidence() {
+    let out = lg(&[
+        "check",
+        "examples/fleet-server",
+        "--format",
+        "json",
+        "--today",
+        "2026-11-22",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let review: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(review["service"], "launchgate-fleet");
+    assert_eq!(review["decision"], "conditional_go");
+    assert_eq!(review["counts"]["fail"], 0);
+    let warned: Vec<&str> = review["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "warn")
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(warned, ["OPS-003", "SEC-014"]);
+}
