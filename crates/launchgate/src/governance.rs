@@ -967,7 +967,7 @@ pub(crate) fn audit(cmd: &AuditCommand) -> Result<ExitCode, Failure> {
 
 /// Reads an organisation policy file on its own (for the `audit` commands, which have no
 /// manifest).
-fn load_policy_file(path: &Path) -> Result<launchgate_manifest::Policy, Failure> {
+pub(crate) fn load_policy_file(path: &Path) -> Result<launchgate_manifest::Policy, Failure> {
     if !path.is_file() {
         return Err(Failure::Message(format!(
             "policy file {} does not exist",

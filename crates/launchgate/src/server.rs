@@ -36,10 +36,25 @@ pub(crate) struct ServeArgs {
     /// Apply the database migrations, then exit (they are also applied on start).
     #[arg(long)]
     migrate: bool,
+    /// The organisation policy: published overrides and sign-offs are stored only when signed
+    /// by one of its approvers with the key it lists for them.
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
 }
 
 /// `launchgate serve`.
 pub(crate) fn serve(args: &ServeArgs) -> Result<ExitCode, Failure> {
+    let approvers = match &args.policy {
+        Some(path) => Some(
+            crate::governance::load_policy_file(path)?
+                .approvers
+                .value
+                .iter()
+                .map(|a| (a.name.clone(), a.public_key.to_string()))
+                .collect(),
+        ),
+        None => None,
+    };
     let config = launchgate_server::Config {
         database: args.database.clone(),
         listen: args.listen,
@@ -47,6 +62,7 @@ pub(crate) fn serve(args: &ServeArgs) -> Result<ExitCode, Failure> {
         anonymous_read: args.anonymous_read,
         body_limit: args.max_body,
         migrate_only: args.migrate,
+        approvers,
     };
     let database = launchgate_store::redact_url(&args.database);
     let migrate = args.migrate;

@@ -723,3 +723,99 @@ fn the_fleet_server_example_passes_everything_but_build_evidence() {
         .collect();
     assert_eq!(warned, ["OPS-003", "SEC-014"]);
 }
+
+/// Overrides and sign-offs are signed where the keys are and published as events: the server
+/// stores one only when its signature verifies and, under `--policy`, when its signer is an
+/// approver of the policy with that key; the ledger then verifies with the CLI.
+#[test]
+fn signed_events_are_stored_only_from_the_policys_approvers() {
+    use launchgate_store::{EventKind, KeyPair, NewEvent, OverrideBody};
+    let dir = work_dir("signed");
+    let database = format!("sqlite://{}", dir.join("ledger.db").display());
+    let (alice, mallory) = (KeyPair::generate().unwrap(), KeyPair::generate().unwrap());
+    let policy = dir.join("policy.yaml");
+    std::fs::write(
+        &policy,
+        format!(
+            "approvers:\n  - {{name: alice, roles: [vp], public_key: \"{}\"}}\n",
+            alice.public_key()
+        ),
+    )
+    .unwrap();
+    let publish = token(&database, "team-payments", "publish");
+    let server = Server::start(&database, &["--policy", policy.to_str().unwrap()]);
+    let url = format!("{}/api/v1/events", server.url);
+    let review = payment_review();
+    let (s, b) = call(
+        "POST",
+        &format!("{}/api/v1/reviews", server.url),
+        Some(&publish),
+        Some((&review, "key-00000001")),
+    );
+    assert_eq!(s, 201, "{b}");
+
+    let body = OverrideBody {
+        decision: "go".to_owned(),
+        reason: "launch approved by the VP after the load test".to_owned(),
+        expires: "2026-12-31".to_owned(),
+        nonce: Some("00112233445566778899aabbccddeeff".to_owned()),
+        signed_at: Some("2026-11-22T09:00:00Z".to_owned()),
+    };
+    let signed = |by: &str, key: &KeyPair| {
+        serde_json::to_vec(&NewEvent::signed(
+            "payment-service",
+            EventKind::Override,
+            body.to_value(),
+            by,
+            key.secret_key(),
+        ))
+        .unwrap()
+    };
+    let (s, b) = call(
+        "POST",
+        &url,
+        Some(&publish),
+        Some((&signed("alice", &alice), "")),
+    );
+    assert_eq!(s, 201, "{b}");
+    assert_eq!(json_of(&b)["seq"], 2);
+    // The same event again is stored once.
+    let (s, b) = call(
+        "POST",
+        &url,
+        Some(&publish),
+        Some((&signed("alice", &alice), "")),
+    );
+    assert_eq!((s, json_of(&b)["seq"].as_u64()), (200, Some(2)), "{b}");
+    // Mallory's own key, or claiming to be alice with it: refused.
+    for event in [signed("mallory", &mallory), signed("alice", &mallory)] {
+        let (s, b) = call("POST", &url, Some(&publish), Some((&event, "")));
+        assert_eq!(s, 403, "{b}");
+        assert_eq!(
+            json_of(&b),
+            json!({"error": "the event is not signed by an approver of the server's policy with their key"})
+        );
+    }
+    // A changed field breaks the signature.
+    let mut tampered: Value = serde_json::from_slice(&signed("alice", &alice)).unwrap();
+    tampered["body"]["decision"] = json!("no_go");
+    let (s, b) = call(
+        "POST",
+        &url,
+        Some(&publish),
+        Some((&serde_json::to_vec(&tampered).unwrap(), "")),
+    );
+    assert_eq!(s, 422, "{b}");
+    assert!(b.contains("signature does not verify"), "{b}");
+    let overrides = json_of(
+        &call(
+            "GET",
+            &format!("{}/api/v1/overrides", server.url),
+            Some(&publish),
+            None,
+        )
+        .1,
+    );
+    assert_eq!(overrides["overrides"].as_array().unwrap().len(), 1);
+    assert_eq!(overrides["overrides"][0]["signer"], "alice");
+}

@@ -79,6 +79,9 @@ pub struct Config {
     pub body_limit: usize,
     /// Only apply the migrations, then exit.
     pub migrate_only: bool,
+    /// The policy's approvers as `(name, public key)`: when set, a signed override or sign-off
+    /// is stored only if its signer is one of them with that key.
+    pub approvers: Option<Vec<(String, String)>>,
 }
 
 #[derive(Debug, Default)]
@@ -96,6 +99,7 @@ struct AppState {
     index: RwLock<Index>,
     metrics: Metrics,
     anonymous_read: bool,
+    approvers: Option<Vec<(String, String)>>,
 }
 
 type Shared = Arc<AppState>;
@@ -117,6 +121,7 @@ pub fn serve(config: Config, ready: impl FnOnce(SocketAddr)) -> Result<(), Serve
             index: RwLock::new(Index::default()),
             metrics: Metrics::default(),
             anonymous_read: config.anonymous_read,
+            approvers: config.approvers,
         });
         let app = router(state, config.body_limit);
         let listener = tokio::net::TcpListener::bind(config.listen).await?;
@@ -538,6 +543,18 @@ async fn publish_event(State(state): State<Shared>, headers: HeaderMap, body: By
     }
     if let Err(reason) = event.check() {
         return error(StatusCode::UNPROCESSABLE_ENTITY, reason);
+    }
+    if let Some(approvers) = &state.approvers {
+        let listed = approvers.iter().any(|(name, key)| {
+            event.signer.as_deref() == Some(name.as_str())
+                && event.public_key.as_deref() == Some(key.as_str())
+        });
+        if !listed {
+            return error(
+                StatusCode::FORBIDDEN,
+                "the event is not signed by an approver of the server's policy with their key",
+            );
+        }
     }
     if token.role != Role::Admin {
         let owner = match state.tokens.owner_of(&event.service).await {
