@@ -13,6 +13,15 @@ use std::time::{Duration, Instant};
 
 use crate::root;
 
+struct StopOnDrop(Child);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        drop(self.0.stdin.take());
+        let _ = self.0.wait();
+    }
+}
+
 struct Killed(Child);
 
 impl Drop for Killed {
@@ -75,7 +84,8 @@ pub fn bench_server(services: usize, reviews: usize, clients: usize) -> ExitCode
     if let Some(out) = pg.stdout.take() {
         let _ = BufReader::new(out).read_line(&mut line);
     }
-    let _pg = Killed(pg);
+    // Closing its standard input (dropping the handle) stops the server and removes its files.
+    let _pg = StopOnDrop(pg);
     let Some(base) = line.trim().strip_prefix("ready ") else {
         return fail("PostgreSQL did not start (run scripts/install-test-deps)");
     };
