@@ -5,6 +5,8 @@
 //!   instead of writing and fails on drift.
 //! - `cargo xtask bench` measures a manifest-only review through the real binary (process start
 //!   included) and prints the figures recorded in `docs/performance.md`.
+//! - `cargo xtask bench-server [SERVICES REVIEWS CLIENTS]` measures the fleet server: two
+//!   replicas on one PostgreSQL, concurrent uploads, then dashboard page times.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -13,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
+mod bench_server;
 mod monorepo;
 
 mod reference;
@@ -454,6 +457,14 @@ fn main() -> ExitCode {
         ["generate"] => generate(false),
         ["generate", "--check"] => generate(true),
         ["bench"] => bench(),
+        ["bench-server", rest @ ..] => {
+            let n: Vec<usize> = rest.iter().filter_map(|s| s.parse().ok()).collect();
+            bench_server::bench_server(
+                n.first().copied().unwrap_or(1000),
+                n.get(1).copied().unwrap_or(30),
+                n.get(2).copied().unwrap_or(32),
+            )
+        }
         ["bench-scan", "--custom-checks", n, scales @ ..] => match n.parse() {
             Ok(n) => bench_scan_args(scales, Some(n)),
             Err(_) => {
@@ -464,7 +475,7 @@ fn main() -> ExitCode {
         ["bench-scan", scales @ ..] => bench_scan_args(scales, None),
         _ => {
             eprintln!(
-                "usage: cargo xtask generate [--check] | cargo xtask bench | cargo xtask bench-scan [--custom-checks N] [SCALE...]"
+                "usage: cargo xtask generate [--check] | cargo xtask bench | cargo xtask bench-scan [--custom-checks N] [SCALE...] | cargo xtask bench-server [SERVICES REVIEWS CLIENTS]"
             );
             ExitCode::from(2)
         }

@@ -32,6 +32,7 @@ mod init;
 mod measure;
 mod output;
 mod progress;
+mod server;
 mod shell;
 mod tickets;
 
@@ -171,6 +172,16 @@ enum Command {
     /// change and a stable key; a later export into the same directory marks each key `create`,
     /// `update` or `close` (docs/tickets.md).
     Tickets(tickets::TicketsArgs),
+    /// Run the fleet server: reviews published from CI (`publish`, `check --publish`) stored in
+    /// the ledger on PostgreSQL or SQLite, an HTTP API (/api/v1, OpenAPI at
+    /// /api/v1/openapi.json), /healthz, /readyz, /metrics and a dashboard (docs/server.md).
+    Serve(server::ServeArgs),
+    /// Create, revoke or list the fleet server's API tokens.
+    #[command(subcommand)]
+    Token(server::TokenCommand),
+    /// Upload a saved JSON review to the fleet server (token from LAUNCHGATE_TOKEN); network
+    /// errors and 5xx answers are retried with backoff under one idempotency key.
+    Publish(server::PublishArgs),
     /// Print a shell completion script.
     #[command(after_long_help = shell::COMPLETIONS_HELP)]
     Completions {
@@ -266,6 +277,11 @@ struct CheckArgs {
     /// requires signed ledger events refuses to record without one.
     #[arg(long, value_name = "FILE", requires = "record")]
     key: Option<PathBuf>,
+    /// Publish the review to the fleet server at this base URL (token from LAUNCHGATE_TOKEN),
+    /// retrying network errors and 5xx answers; a review that cannot be published is an error
+    /// (exit 2).
+    #[arg(long, value_name = "URL")]
+    publish: Option<String>,
     /// Report only failures that are new against this saved review (`--format json` output or
     /// an exported one); the gate fails (exit 1) only on a new FAIL. For pull requests.
     #[arg(long, value_name = "FILE")]
@@ -304,6 +320,7 @@ impl CheckArgs {
             max_file_size: 5 * 1024 * 1024,
             record: false,
             key: None,
+            publish: None,
             baseline: None,
             docs_url: None,
             store,
@@ -433,6 +450,9 @@ pub fn run() -> ExitCode {
         Command::Diff(args) => governance::diff(&args),
         Command::Tickets(args) => tickets::tickets(&args),
         Command::Init(args) => init::run(&args, global),
+        Command::Serve(args) => server::serve(&args),
+        Command::Token(cmd) => server::token(&cmd),
+        Command::Publish(args) => server::publish(&args),
         Command::Completions { shell } => shell::completions(shell),
         Command::Man { command } => shell::man(command.as_deref()),
     };
@@ -747,6 +767,9 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Failure> {
             &loaded.policy,
             key.as_deref(),
         )?;
+    }
+    if let Some(server) = &args.publish {
+        server::publish_text(server, review.to_json().as_bytes(), None, 8)?;
     }
     let (review, fails) = match &args.baseline {
         Some(file) => {
