@@ -786,7 +786,19 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Failure> {
         }
     };
     let exit_code = u8::from(fails);
+    let builtin: std::collections::BTreeSet<&str> = launchgate_checks::builtin()
+        .iter()
+        .map(|c| c.meta().id)
+        .collect();
+    let custom_rules: Vec<launchgate_core::CheckMeta> = loaded
+        .registry
+        .iter()
+        .map(launchgate_checks::Check::meta)
+        .filter(|m| !builtin.contains(m.id))
+        .cloned()
+        .collect();
     let ci = || CiOptions {
+        custom_rules: custom_rules.clone(),
         exit_code: i32::from(exit_code),
         path_prefix: repo_prefix(args),
         docs_url: args.docs_url.clone(),

@@ -187,6 +187,30 @@ fn custom_checks_show_in_sarif_junit_markdown_and_html() {
             .unwrap();
         assert!(stdout(&out).contains(needle), "{format}: no {needle}");
     }
+    // The SARIF rule of a custom check is written from its own documentation, as the built-in
+    // catalog's rules are.
+    let out = lg()
+        .args([
+            "check",
+            "examples/payment-service",
+            "--policy",
+            ACME,
+            "--format",
+            "sarif",
+        ])
+        .output()
+        .unwrap();
+    let sarif: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let org = rules.iter().find(|r| r["id"] == "ORG-003").unwrap();
+    assert_eq!(
+        org["help"]["markdown"],
+        "## What it checks\n\nEvery Ingress carries the `waf.acme.dev/policy` annotation, which puts it behind the Acme\nweb application firewall.\n\n## Why it matters\n\nAn Ingress without it is reachable from the internet with no request filtering.\n\n## How to fix\n\nAdd `waf.acme.dev/policy: standard` (or `strict`) to the Ingress annotations."
+    );
+    // ORG-001 and ORG-002 did not fail, yet their rules are there for a viewer to explain.
+    assert!(rules.iter().any(|r| r["id"] == "ORG-001"));
 }
 
 #[test]
