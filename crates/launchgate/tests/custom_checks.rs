@@ -214,6 +214,34 @@ fn custom_checks_show_in_sarif_junit_markdown_and_html() {
 }
 
 #[test]
+fn the_fleet_view_counts_custom_checks_like_built_in_ones() {
+    let out = lg()
+        .args([
+            "check",
+            "examples/payment-service",
+            "--policy",
+            ACME,
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let dir = std::env::temp_dir().join(format!("lg-fleet-custom-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let review = dir.join("payment.json");
+    std::fs::write(&review, &out.stdout).unwrap();
+    let out = lg().arg("fleet").arg(&review).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let page = stdout(&out);
+    // ORG-003 fails in that review: it is among the fleet's failing checks, by its ID.
+    assert!(
+        page.contains("<tr data-check=\"ORG-003\"><th scope=\"row\"><code>ORG-003</code><br>ingress-waf</th><td>Every Ingress carries the <code>waf.acme.dev/policy</code> annotation, which puts it behind the Acme web application firewall.</td><td class=\"num\">1</td><td class=\"num\">0</td><td>payment-service</td></tr>"),
+        "{page}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn checks_and_explain_include_custom_checks() {
     let out = lg()
         .args(["checks", "--policy", ACME, "--category", "security"])
