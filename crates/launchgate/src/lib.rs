@@ -697,7 +697,7 @@ fn evidence(args: &EvidenceArgs, quiet: bool) -> Result<ExitCode, Failure> {
         quiet,
         false,
     )?;
-    let input = launchgate_rego::input::build(&loaded.manifest, &evidence);
+    let input = launchgate_rego::input::build(&loaded.manifest, &evidence, clock::today(None)?);
     let EvidenceFormat::Json = args.format;
     let mut text = serde_json::to_string_pretty(&input.redacted_json())
         .map_err(|e| Failure::Message(format!("cannot write the evidence as JSON: {e}")))?;

@@ -402,6 +402,14 @@ fn evidence_prints_the_rego_input() {
         "50"
     );
     assert_eq!(v["manifest_lines"]["/tier"], 6);
+    // The review date is part of the input (a check compares dates with it, not the clock).
+    let dated = lg()
+        .env("LAUNCHGATE_TODAY", "2027-03-01")
+        .args(["evidence", "examples/payment-service"])
+        .output()
+        .unwrap();
+    let dated: Value = serde_json::from_slice(&dated.stdout).unwrap();
+    assert_eq!(dated["today"], "2027-03-01");
     let schema = lg().args(["schema", "rego-input"]).output().unwrap();
     assert!(stdout(&schema).contains("https://launchgate.dev/schema/rego-input.json"));
 }

@@ -27,6 +27,10 @@ pub const INPUT_VERSION: u32 = 1;
 pub struct Input {
     /// The version of this contract (1).
     pub version: u32,
+    /// The review date, `YYYY-MM-DD` (`--today`, else the clock), for "within N days" rules.
+    /// A check compares dates with it, never with `time.now_ns()`, so a review means the same
+    /// on any day it is repeated.
+    pub today: String,
     /// The service manifest (`launchgate.yaml`) as written, as JSON.
     pub manifest: Value,
     /// The line of every node of the manifest, by JSON pointer (`/dependencies/0/name`).
@@ -430,8 +434,8 @@ fn route(r: &launchgate_evidence::alertmanager::Route) -> Route {
     }
 }
 
-/// Builds the input of Rego checks from the manifest and the evidence.
-pub fn build(manifest: &ServiceManifest, evidence: &Evidence) -> Input {
+/// Builds the input of Rego checks from the manifest, the evidence and the review date.
+pub fn build(manifest: &ServiceManifest, evidence: &Evidence, today: jiff::civil::Date) -> Input {
     let raw = manifest
         .located()
         .and_then(|l| launchgate_manifest::yaml::load(&l.file).ok())
@@ -465,6 +469,7 @@ pub fn build(manifest: &ServiceManifest, evidence: &Evidence) -> Input {
     });
     Input {
         version: INPUT_VERSION,
+        today: today.to_string(),
         manifest: raw,
         manifest_lines,
         service: Service {

@@ -179,7 +179,7 @@ impl InputCache {
 }
 
 fn make_input(cx: &CheckContext<'_>, limits: Limits) -> Result<regorus::Value, String> {
-    let input = input::build(cx.manifest, cx.evidence);
+    let input = input::build(cx.manifest, cx.evidence, cx.today);
     let text = serde_json::to_string(&input).map_err(|e| e.to_string())?;
     if text.len() > limits.max_input_bytes {
         return Err(format!(
