@@ -212,6 +212,10 @@ struct EvidenceArgs {
     /// Skip (with a note) files larger than this: bytes, or with a K, M or G suffix.
     #[arg(long, value_name = "SIZE", default_value = "5M", value_parser = parse_size)]
     max_file_size: u64,
+    /// The review date (YYYY-MM-DD) the input carries as `today`, as `check --today` would;
+    /// defaults to today (or to `LAUNCHGATE_TODAY` when that is set).
+    #[arg(long, value_name = "DATE")]
+    today: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -697,7 +701,8 @@ fn evidence(args: &EvidenceArgs, quiet: bool) -> Result<ExitCode, Failure> {
         quiet,
         false,
     )?;
-    let input = launchgate_rego::input::build(&loaded.manifest, &evidence, clock::today(None)?);
+    let today = clock::today(args.today.as_deref())?;
+    let input = launchgate_rego::input::build(&loaded.manifest, &evidence, today);
     let EvidenceFormat::Json = args.format;
     let mut text = serde_json::to_string_pretty(&input.redacted_json())
         .map_err(|e| Failure::Message(format!("cannot write the evidence as JSON: {e}")))?;

@@ -410,6 +410,17 @@ fn evidence_prints_the_rego_input() {
         .unwrap();
     let dated: Value = serde_json::from_slice(&dated.stdout).unwrap();
     assert_eq!(dated["today"], "2027-03-01");
+    let flagged = lg()
+        .args([
+            "evidence",
+            "examples/payment-service",
+            "--today",
+            "2026-11-22",
+        ])
+        .output()
+        .unwrap();
+    let flagged: Value = serde_json::from_slice(&flagged.stdout).unwrap();
+    assert_eq!(flagged["today"], "2026-11-22");
     let schema = lg().args(["schema", "rego-input"]).output().unwrap();
     assert!(stdout(&schema).contains("https://launchgate.dev/schema/rego-input.json"));
 }
