@@ -1,5 +1,6 @@
 //! The PostgreSQL ledger store: one ledger shared by several servers.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr as _;
 use std::sync::Mutex;
@@ -398,6 +399,62 @@ impl PostgresStore {
     }
 }
 
+/// One event of a batch waiting to be written: its position in the batch, the event, its nonce.
+type Waiting = (usize, NewEvent, Option<String>);
+
+impl PostgresStore {
+    /// Writes `waiting` in one transaction under the ledger lock: one head read, one commit
+    /// (so concurrent uploads share the lock hand-over and the commit's WAL flush).
+    fn append_batch(
+        &self,
+        waiting: Vec<Waiting>,
+        recorded_at: String,
+    ) -> Result<Vec<(usize, Event, bool)>, StoreError> {
+        self.with_conn(async |conn, db| {
+            let err = |e| database_error(db, e);
+            let mut tx = conn.begin().await.map_err(err)?;
+            lock(&mut tx, db).await?;
+            let (mut head_seq, mut head_hash) = head_link(&mut tx, db).await?;
+            let mut done: Vec<(usize, Event, bool)> = Vec::with_capacity(waiting.len());
+            // (service, kind, nonce) -> index in `done` of the event stored in this batch.
+            let mut in_batch: HashMap<(String, &'static str, String), usize> = HashMap::new();
+            for (i, event, nonce) in waiting {
+                if let Some(nonce) = &nonce {
+                    let key = (event.service.clone(), event.kind.as_str(), nonce.clone());
+                    if let Some(&j) = in_batch.get(&key) {
+                        let existing = done[j].1.clone();
+                        done.push((i, existing, false));
+                        continue;
+                    }
+                    let row = sqlx::query(SELECT_BY_NONCE)
+                        .bind(&event.service)
+                        .bind(event.kind.as_str())
+                        .bind(nonce)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(err)?;
+                    if let Some(row) = row {
+                        done.push((i, row_to_event(&row, db)?, false));
+                        continue;
+                    }
+                    in_batch.insert(key, done.len());
+                }
+                let stored = event.into_event(head_seq + 1, recorded_at.clone(), head_hash);
+                insert(&mut tx, &stored, db).await?;
+                head_seq = stored.seq;
+                head_hash = stored.hash.clone();
+                done.push((i, stored, true));
+            }
+            if done.iter().any(|(_, _, added)| *added) {
+                tx.commit().await.map_err(err)?;
+            } else {
+                tx.rollback().await.map_err(err)?;
+            }
+            Ok(done)
+        })
+    }
+}
+
 impl Store for PostgresStore {
     fn location(&self) -> String {
         self.db.clone()
@@ -413,6 +470,63 @@ impl Store for PostgresStore {
         recorded_at: jiff::Timestamp,
     ) -> Result<(Event, bool), StoreError> {
         self.append_inner(event, recorded_at, true)
+    }
+
+    fn append_unique_many(
+        &self,
+        events: Vec<NewEvent>,
+        recorded_at: jiff::Timestamp,
+    ) -> Vec<Result<(Event, bool), StoreError>> {
+        let recorded_at = format_timestamp(recorded_at);
+        let mut results: Vec<Option<Result<(Event, bool), StoreError>>> =
+            Vec::with_capacity(events.len());
+        let mut waiting: Vec<Waiting> = Vec::with_capacity(events.len());
+        for (i, event) in events.into_iter().enumerate() {
+            match event.check() {
+                Ok(()) => {
+                    let nonce = crate::store::unique_nonce(&event).map(str::to_owned);
+                    waiting.push((i, event, nonce));
+                    results.push(None);
+                }
+                Err(reason) => results.push(Some(Err(StoreError::Rejected {
+                    db: self.db.clone(),
+                    reason,
+                }))),
+            }
+        }
+        let positions: Vec<usize> = waiting.iter().map(|(i, _, _)| *i).collect();
+        if !waiting.is_empty() {
+            match self.append_batch(waiting, recorded_at) {
+                Ok(done) => {
+                    for (i, event, added) in done {
+                        results[i] = Some(Ok((event, added)));
+                    }
+                }
+                Err(e) => {
+                    let reason = e.to_string();
+                    let mut first = Some(e);
+                    for i in positions {
+                        results[i] = Some(Err(first.take().unwrap_or_else(|| {
+                            StoreError::BatchFailed {
+                                db: self.db.clone(),
+                                reason: reason.clone(),
+                            }
+                        })));
+                    }
+                }
+            }
+        }
+        results
+            .into_iter()
+            .map(|r| {
+                r.unwrap_or_else(|| {
+                    Err(StoreError::BatchFailed {
+                        db: self.db.clone(),
+                        reason: "the event was not handled".to_owned(),
+                    })
+                })
+            })
+            .collect()
     }
 
     fn events(
