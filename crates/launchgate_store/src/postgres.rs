@@ -9,7 +9,7 @@ use sqlx::postgres::{PgConnectOptions, PgConnection, PgRow};
 use sqlx::{ConnectOptions as _, Connection as _, Row as _};
 
 use crate::canonical::canonical_json;
-use crate::event::{Event, EventKind, GENESIS_HASH, NewEvent, format_timestamp};
+use crate::event::{Event, EventKind, GENESIS_HASH, NewEvent, PreparedEvent, format_timestamp};
 use crate::store::{ImportSummary, Store, StoreError, plan_import};
 
 /// Key of the advisory locks that serialise appends, imports and migrations ("LGLD").
@@ -310,13 +310,18 @@ fn to_i64(seq: u64, db: &str) -> Result<i64, StoreError> {
     })
 }
 
-async fn insert(conn: &mut PgConnection, event: &Event, db: &str) -> Result<(), StoreError> {
+async fn insert(
+    conn: &mut PgConnection,
+    event: &Event,
+    body_json: &str,
+    db: &str,
+) -> Result<(), StoreError> {
     sqlx::query(INSERT)
         .bind(to_i64(event.seq, db)?)
         .bind(&event.recorded_at)
         .bind(&event.service)
         .bind(event.kind.as_str())
-        .bind(canonical_json(&event.body))
+        .bind(body_json)
         .bind(&event.signer)
         .bind(&event.public_key)
         .bind(&event.signature)
@@ -392,7 +397,7 @@ impl PostgresStore {
             }
             let (head_seq, head_hash) = head_link(&mut tx, db).await?;
             let stored = event.into_event(head_seq + 1, recorded_at, head_hash);
-            insert(&mut tx, &stored, db).await?;
+            insert(&mut tx, &stored, &canonical_json(&stored.body), db).await?;
             tx.commit().await.map_err(err)?;
             Ok((stored, true))
         })
@@ -400,7 +405,7 @@ impl PostgresStore {
 }
 
 /// One event of a batch waiting to be written: its position in the batch, the event, its nonce.
-type Waiting = (usize, NewEvent, Option<String>);
+type Waiting = (usize, PreparedEvent, Option<String>);
 
 impl PostgresStore {
     /// Writes `waiting` in one transaction under the ledger lock: one head read, one commit
@@ -418,7 +423,8 @@ impl PostgresStore {
             let mut done: Vec<(usize, Event, bool)> = Vec::with_capacity(waiting.len());
             // (service, kind, nonce) -> index in `done` of the event stored in this batch.
             let mut in_batch: HashMap<(String, &'static str, String), usize> = HashMap::new();
-            for (i, event, nonce) in waiting {
+            for (i, prepared, nonce) in waiting {
+                let event = prepared.event();
                 if let Some(nonce) = &nonce {
                     let key = (event.service.clone(), event.kind.as_str(), nonce.clone());
                     if let Some(&j) = in_batch.get(&key) {
@@ -439,8 +445,9 @@ impl PostgresStore {
                     }
                     in_batch.insert(key, done.len());
                 }
-                let stored = event.into_event(head_seq + 1, recorded_at.clone(), head_hash);
-                insert(&mut tx, &stored, db).await?;
+                let (stored, body_json) =
+                    prepared.into_event(head_seq + 1, recorded_at.clone(), head_hash);
+                insert(&mut tx, &stored, &body_json, db).await?;
                 head_seq = stored.seq;
                 head_hash = stored.hash.clone();
                 done.push((i, stored, true));
@@ -485,7 +492,7 @@ impl Store for PostgresStore {
             match event.check() {
                 Ok(()) => {
                     let nonce = crate::store::unique_nonce(&event).map(str::to_owned);
-                    waiting.push((i, event, nonce));
+                    waiting.push((i, PreparedEvent::new(event), nonce));
                     results.push(None);
                 }
                 Err(reason) => results.push(Some(Err(StoreError::Rejected {
@@ -593,7 +600,7 @@ impl Store for PostgresStore {
             }
             let skip = plan_import(db, head_seq, &stored, &events)?;
             for event in &events[skip..] {
-                insert(&mut tx, event, db).await?;
+                insert(&mut tx, event, &canonical_json(&event.body), db).await?;
             }
             tx.commit().await.map_err(err)?;
             let (head_seq, head_hash) = match events.last() {
