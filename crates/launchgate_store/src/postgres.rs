@@ -47,6 +47,7 @@ pub const MIGRATIONS: &[(i64, &[&str])] = &[
 pub const PG_SCHEMA_VERSION: i64 = 2;
 
 const INSERT: &str = "INSERT INTO events (seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+const INSERT_MANY: &str = "INSERT INTO events (seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])";
 const SELECT_BY_NONCE: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events WHERE service = $1 AND kind = $2 AND ((body::jsonb) ->> 'nonce') = $3 ORDER BY seq LIMIT 1";
 const SELECT_FILTERED: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events WHERE ($1::text IS NULL OR service = $1) AND ($2::text IS NULL OR kind = $2) ORDER BY seq";
 const SELECT_AFTER: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events WHERE seq > $1 ORDER BY seq LIMIT $2";
@@ -333,6 +334,44 @@ async fn insert(
     Ok(())
 }
 
+/// Inserts the added events of `done` (whose bodies are `bodies`, in order) in one statement.
+async fn insert_many(
+    conn: &mut PgConnection,
+    done: &[(usize, Event, bool)],
+    bodies: Vec<String>,
+    db: &str,
+) -> Result<(), StoreError> {
+    let added: Vec<&Event> = done
+        .iter()
+        .filter(|(_, _, added)| *added)
+        .map(|(_, event, _)| event)
+        .collect();
+    let seqs = added
+        .iter()
+        .map(|e| to_i64(e.seq, db))
+        .collect::<Result<Vec<i64>, _>>()?;
+    let column =
+        |f: fn(&Event) -> &str| -> Vec<String> { added.iter().map(|e| f(e).to_owned()).collect() };
+    let optional = |f: fn(&Event) -> &Option<String>| -> Vec<Option<String>> {
+        added.iter().map(|e| f(e).clone()).collect()
+    };
+    sqlx::query(INSERT_MANY)
+        .bind(seqs)
+        .bind(column(|e| &e.recorded_at))
+        .bind(column(|e| &e.service))
+        .bind(column(|e| e.kind.as_str()))
+        .bind(bodies)
+        .bind(optional(|e| &e.signer))
+        .bind(optional(|e| &e.public_key))
+        .bind(optional(|e| &e.signature))
+        .bind(column(|e| &e.prev_hash))
+        .bind(column(|e| &e.hash))
+        .execute(conn)
+        .await
+        .map_err(|e| database_error(db, e))?;
+    Ok(())
+}
+
 async fn lock(conn: &mut PgConnection, db: &str) -> Result<(), StoreError> {
     sqlx::query("SELECT pg_advisory_xact_lock($1)")
         .bind(LEDGER_LOCK)
@@ -423,6 +462,8 @@ impl PostgresStore {
             let mut done: Vec<(usize, Event, bool)> = Vec::with_capacity(waiting.len());
             // (service, kind, nonce) -> index in `done` of the event stored in this batch.
             let mut in_batch: HashMap<(String, &'static str, String), usize> = HashMap::new();
+            // The canonical JSON of the events to insert, in order.
+            let mut bodies: Vec<String> = Vec::new();
             for (i, prepared, nonce) in waiting {
                 let event = prepared.event();
                 if let Some(nonce) = &nonce {
@@ -447,12 +488,13 @@ impl PostgresStore {
                 }
                 let (stored, body_json) =
                     prepared.into_event(head_seq + 1, recorded_at.clone(), head_hash);
-                insert(&mut tx, &stored, &body_json, db).await?;
                 head_seq = stored.seq;
                 head_hash = stored.hash.clone();
+                bodies.push(body_json);
                 done.push((i, stored, true));
             }
-            if done.iter().any(|(_, _, added)| *added) {
+            if !bodies.is_empty() {
+                insert_many(&mut tx, &done, bodies, db).await?;
                 tx.commit().await.map_err(err)?;
             } else {
                 tx.rollback().await.map_err(err)?;
