@@ -41,14 +41,25 @@ pub const MIGRATIONS: &[(i64, &[&str])] = &[
         2,
         &["CREATE INDEX events_nonce ON events (service, kind, ((body::jsonb) ->> 'nonce'))"],
     ),
+    (
+        // The idempotency key in a column of its own: an append no longer parses the whole
+        // body as `jsonb` (under the ledger lock) to maintain the index of migration 2.
+        3,
+        &[
+            "ALTER TABLE events ADD COLUMN nonce TEXT",
+            "UPDATE events SET nonce = (body::jsonb) ->> 'nonce' WHERE jsonb_typeof((body::jsonb) -> 'nonce') = 'string' AND (body::jsonb) ->> 'nonce' <> ''",
+            "CREATE INDEX events_service_kind_nonce ON events (service, kind, nonce) WHERE nonce IS NOT NULL",
+            "DROP INDEX events_nonce",
+        ],
+    ),
 ];
 
 /// The newest schema version this build reads.
-pub const PG_SCHEMA_VERSION: i64 = 2;
+pub const PG_SCHEMA_VERSION: i64 = 3;
 
-const INSERT: &str = "INSERT INTO events (seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
-const INSERT_MANY: &str = "INSERT INTO events (seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])";
-const SELECT_BY_NONCE: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events WHERE service = $1 AND kind = $2 AND ((body::jsonb) ->> 'nonce') = $3 ORDER BY seq LIMIT 1";
+const INSERT: &str = "INSERT INTO events (seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash, nonce) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+const INSERT_MANY: &str = "INSERT INTO events (seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash, nonce) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])";
+const SELECT_BY_NONCE: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events WHERE service = $1 AND kind = $2 AND nonce = $3 ORDER BY seq LIMIT 1";
 const SELECT_FILTERED: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events WHERE ($1::text IS NULL OR service = $1) AND ($2::text IS NULL OR kind = $2) ORDER BY seq";
 const SELECT_AFTER: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events WHERE seq > $1 ORDER BY seq LIMIT $2";
 const SELECT_HEAD: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events ORDER BY seq DESC LIMIT 1";
@@ -328,10 +339,20 @@ async fn insert(
         .bind(&event.signature)
         .bind(&event.prev_hash)
         .bind(&event.hash)
+        .bind(stored_nonce(event))
         .execute(conn)
         .await
         .map_err(|e| database_error(db, e))?;
     Ok(())
+}
+
+/// The `nonce` column of `event`: its body's non-empty string `nonce`, the idempotency key.
+fn stored_nonce(event: &Event) -> Option<&str> {
+    event
+        .body
+        .get("nonce")
+        .and_then(serde_json::Value::as_str)
+        .filter(|n| !n.is_empty())
 }
 
 /// Inserts the added events of `done` (whose bodies are `bodies`, in order) in one statement.
@@ -366,6 +387,12 @@ async fn insert_many(
         .bind(optional(|e| &e.signature))
         .bind(column(|e| &e.prev_hash))
         .bind(column(|e| &e.hash))
+        .bind(
+            added
+                .iter()
+                .map(|e| stored_nonce(e))
+                .collect::<Vec<Option<&str>>>(),
+        )
         .execute(conn)
         .await
         .map_err(|e| database_error(db, e))?;

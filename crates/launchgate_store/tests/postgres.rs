@@ -320,6 +320,64 @@ fn export_from_sqlite_imports_into_postgres_with_the_same_hashes() {
 }
 
 #[test]
+fn a_version_2_ledger_keeps_its_idempotency_keys_after_migration_3() {
+    let Some(pg) = postgres() else { return };
+    let url = pg.database("upgrade_v2");
+    let mut sql = String::from(
+        "CREATE TABLE launchgate_migrations (version BIGINT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now());",
+    );
+    for (version, statements) in launchgate_store::MIGRATIONS.iter().filter(|(v, _)| *v <= 2) {
+        for statement in *statements {
+            sql.push_str(statement);
+            sql.push(';');
+        }
+        sql.push_str(&format!(
+            "INSERT INTO launchgate_migrations (version) VALUES ({version});"
+        ));
+    }
+    let mut prev = launchgate_store::GENESIS_HASH.to_owned();
+    for (seq, body) in [
+        json!({"nonce": "k1", "i": 1}),
+        json!({"nonce": 5, "i": 2}),
+        json!({"nonce": "", "i": 3}),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let event = NewEvent::unsigned("svc", EventKind::Review, body).into_event(
+            seq as u64 + 1,
+            "2026-11-22T09:00:00Z".to_owned(),
+            prev,
+        );
+        sql.push_str(&format!(
+            "INSERT INTO events (seq, recorded_at, service, kind, body, prev_hash, hash) VALUES ({}, '{}', 'svc', 'review', '{}', '{}', '{}');",
+            event.seq,
+            event.recorded_at,
+            launchgate_store::canonical_json(&event.body).replace('\'', "''"),
+            event.prev_hash,
+            event.hash
+        ));
+        prev = event.hash;
+    }
+    pg.raw_sql(&url, &sql);
+
+    let store = PostgresStore::open(&url).unwrap();
+    let event = |body| NewEvent::unsigned("svc", EventKind::Review, body);
+    let (existing, added) = store
+        .append_unique(event(json!({"nonce": "k1", "i": 4})), at(1))
+        .unwrap();
+    assert_eq!((existing.seq, added), (1, false));
+    let results = store.append_unique_many(vec![event(json!({"nonce": "k1", "i": 5}))], at(2));
+    assert_eq!(results[0].as_ref().unwrap().0.seq, 1);
+    // A number is not an idempotency key: "5" is new.
+    let (stored, added) = store
+        .append_unique(event(json!({"nonce": "5", "i": 6})), at(3))
+        .unwrap();
+    assert_eq!((stored.seq, added), (4, true));
+    assert_eq!(verify(&store.all().unwrap()).unwrap().count, 4);
+}
+
+#[test]
 fn migrations_are_recorded_and_a_newer_or_foreign_database_is_refused() {
     let Some(pg) = postgres() else { return };
     let url = pg.database("migrations");
