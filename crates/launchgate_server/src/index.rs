@@ -156,10 +156,7 @@ impl Index {
     fn apply_review(&mut self, event: Event) {
         let mut body = event.body;
         // Taken out of the body, not copied: a review is large (its checks and evidence).
-        let mut review = body
-            .get_mut("review")
-            .map(Value::take)
-            .unwrap_or(Value::Null);
+        let mut review = body.get_mut("review").map_or(Value::Null, Value::take);
         let mut list = |key: &str| match review.get_mut(key).map(Value::take) {
             Some(Value::Array(items)) => items,
             _ => Vec::new(),

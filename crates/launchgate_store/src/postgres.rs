@@ -479,7 +479,7 @@ impl PostgresStore {
     fn append_batch(
         &self,
         waiting: Vec<Waiting>,
-        recorded_at: String,
+        recorded_at: &str,
     ) -> Result<Vec<(usize, Event, bool)>, StoreError> {
         self.with_conn(async |conn, db| {
             let err = |e| database_error(db, e);
@@ -513,18 +513,19 @@ impl PostgresStore {
                     }
                     in_batch.insert(key, done.len());
                 }
+                let prev_hash = std::mem::take(&mut head_hash);
                 let (stored, body_json) =
-                    prepared.into_event(head_seq + 1, recorded_at.clone(), head_hash);
+                    prepared.into_event(head_seq + 1, recorded_at.to_owned(), prev_hash);
                 head_seq = stored.seq;
-                head_hash = stored.hash.clone();
+                head_hash.clone_from(&stored.hash);
                 bodies.push(body_json);
                 done.push((i, stored, true));
             }
-            if !bodies.is_empty() {
+            if bodies.is_empty() {
+                tx.rollback().await.map_err(err)?;
+            } else {
                 insert_many(&mut tx, &done, bodies, db).await?;
                 tx.commit().await.map_err(err)?;
-            } else {
-                tx.rollback().await.map_err(err)?;
             }
             Ok(done)
         })
@@ -572,7 +573,7 @@ impl Store for PostgresStore {
         }
         let positions: Vec<usize> = waiting.iter().map(|(i, _, _)| *i).collect();
         if !waiting.is_empty() {
-            match self.append_batch(waiting, recorded_at) {
+            match self.append_batch(waiting, &recorded_at) {
                 Ok(done) => {
                     for (i, event, added) in done {
                         results[i] = Some(Ok((event, added)));

@@ -14,6 +14,7 @@ use launchgate_store::{
     open_store, parse_jsonl, verify,
 };
 use serde_json::json;
+use std::fmt::Write as _;
 
 fn opener(pg: &'static TestPostgres) -> impl Fn(&str) -> Box<dyn Store> {
     move |name: &str| -> Box<dyn Store> {
@@ -331,9 +332,11 @@ fn a_version_2_ledger_keeps_its_idempotency_keys_after_migration_3() {
             sql.push_str(statement);
             sql.push(';');
         }
-        sql.push_str(&format!(
+        write!(
+            sql,
             "INSERT INTO launchgate_migrations (version) VALUES ({version});"
-        ));
+        )
+        .unwrap();
     }
     let mut prev = launchgate_store::GENESIS_HASH.to_owned();
     for (seq, body) in [
@@ -349,14 +352,16 @@ fn a_version_2_ledger_keeps_its_idempotency_keys_after_migration_3() {
             "2026-11-22T09:00:00Z".to_owned(),
             prev,
         );
-        sql.push_str(&format!(
+        write!(
+            sql,
             "INSERT INTO events (seq, recorded_at, service, kind, body, prev_hash, hash) VALUES ({}, '{}', 'svc', 'review', '{}', '{}', '{}');",
             event.seq,
             event.recorded_at,
             launchgate_store::canonical_json(&event.body).replace('\'', "''"),
             event.prev_hash,
             event.hash
-        ));
+        )
+        .unwrap();
         prev = event.hash;
     }
     pg.raw_sql(&url, &sql);
