@@ -154,13 +154,20 @@ impl Index {
     }
 
     fn apply_review(&mut self, event: Event) {
-        let body = &event.body;
-        let review = body.get("review").cloned().unwrap_or(Value::Null);
+        let mut body = event.body;
+        // Taken out of the body, not copied: a review is large (its checks and evidence).
+        let mut review = body.get_mut("review").map_or(Value::Null, Value::take);
+        let mut list = |key: &str| match review.get_mut(key).map(Value::take) {
+            Some(Value::Array(items)) => items,
+            _ => Vec::new(),
+        };
+        let waivers = list("waivers");
+        let action_items = list("action_items");
         let row = ReviewRow {
             seq: event.seq,
-            recorded_at: event.recorded_at.clone(),
-            evaluated_on: text(body, "evaluated_on"),
-            decision: text(body, "decision"),
+            recorded_at: event.recorded_at,
+            evaluated_on: text(&body, "evaluated_on"),
+            decision: text(&body, "decision"),
             score: body.get("score").and_then(Value::as_f64).unwrap_or(0.0),
             owner: text(&review, "owner"),
             tier: review.get("tier").and_then(Value::as_i64),
@@ -172,15 +179,8 @@ impl Index {
         };
         let entry = self.services.entry(event.service).or_default();
         entry.previous_checks = std::mem::replace(&mut entry.checks, checks_of(&review));
-        let list = |key: &str| {
-            review
-                .get(key)
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default()
-        };
-        entry.waivers = list("waivers");
-        entry.action_items = list("action_items");
+        entry.waivers = waivers;
+        entry.action_items = action_items;
         entry.reviews.push(row);
     }
 

@@ -7,6 +7,7 @@
 //!
 //! Operations are described in `docs/server.md`.
 
+mod appender;
 pub mod client;
 mod index;
 mod pages;
@@ -31,6 +32,7 @@ use serde_json::{Value, json};
 use sha2::Digest as _;
 use tokio::sync::RwLock;
 
+use appender::Appender;
 pub use index::{CheckRow, Index, ReviewRow, ServiceEntry, SignedRow, diff_checks};
 use pool::StorePool;
 use tokens::{Role, TokenInfo, Tokens};
@@ -95,6 +97,7 @@ struct Metrics {
 #[derive(Debug)]
 struct AppState {
     stores: StorePool,
+    appender: Appender,
     tokens: Tokens,
     index: RwLock<Index>,
     metrics: Metrics,
@@ -115,8 +118,10 @@ pub fn serve(config: Config, ready: impl FnOnce(SocketAddr)) -> Result<(), Serve
             return Ok(());
         }
         let tokens = Tokens::connect(&config.database, 4).await?;
+        let appender = Appender::start(stores.clone());
         let state = Arc::new(AppState {
             stores,
+            appender,
             tokens,
             index: RwLock::new(Index::default()),
             metrics: Metrics::default(),
@@ -490,10 +495,7 @@ async fn publish_review(State(state): State<Shared>, headers: HeaderMap, body: B
         signed_at: None,
     };
     let event = NewEvent::unsigned(service, EventKind::Review, body.to_value());
-    let result = state
-        .stores
-        .run(move |store| store.append_unique(event, jiff::Timestamp::now()))
-        .await;
+    let result = state.appender.append_unique(event).await;
     match result {
         Ok(Ok((stored, added))) => {
             let counter = if added {
@@ -571,10 +573,7 @@ async fn publish_event(State(state): State<Shared>, headers: HeaderMap, body: By
             );
         }
     }
-    let result = state
-        .stores
-        .run(move |store| store.append_unique(event, jiff::Timestamp::now()))
-        .await;
+    let result = state.appender.append_unique(event).await;
     match result {
         Ok(Ok((stored, added))) => (
             if added {

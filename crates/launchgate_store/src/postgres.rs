@@ -1,5 +1,6 @@
 //! The PostgreSQL ledger store: one ledger shared by several servers.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr as _;
 use std::sync::Mutex;
@@ -8,7 +9,7 @@ use sqlx::postgres::{PgConnectOptions, PgConnection, PgRow};
 use sqlx::{ConnectOptions as _, Connection as _, Row as _};
 
 use crate::canonical::canonical_json;
-use crate::event::{Event, EventKind, GENESIS_HASH, NewEvent, format_timestamp};
+use crate::event::{Event, EventKind, GENESIS_HASH, NewEvent, PreparedEvent, format_timestamp};
 use crate::store::{ImportSummary, Store, StoreError, plan_import};
 
 /// Key of the advisory locks that serialise appends, imports and migrations ("LGLD").
@@ -40,13 +41,25 @@ pub const MIGRATIONS: &[(i64, &[&str])] = &[
         2,
         &["CREATE INDEX events_nonce ON events (service, kind, ((body::jsonb) ->> 'nonce'))"],
     ),
+    (
+        // The idempotency key in a column of its own: an append no longer parses the whole
+        // body as `jsonb` (under the ledger lock) to maintain the index of migration 2.
+        3,
+        &[
+            "ALTER TABLE events ADD COLUMN nonce TEXT",
+            "UPDATE events SET nonce = (body::jsonb) ->> 'nonce' WHERE jsonb_typeof((body::jsonb) -> 'nonce') = 'string' AND (body::jsonb) ->> 'nonce' <> ''",
+            "CREATE INDEX events_service_kind_nonce ON events (service, kind, nonce) WHERE nonce IS NOT NULL",
+            "DROP INDEX events_nonce",
+        ],
+    ),
 ];
 
 /// The newest schema version this build reads.
-pub const PG_SCHEMA_VERSION: i64 = 2;
+pub const PG_SCHEMA_VERSION: i64 = 3;
 
-const INSERT: &str = "INSERT INTO events (seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
-const SELECT_BY_NONCE: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events WHERE service = $1 AND kind = $2 AND ((body::jsonb) ->> 'nonce') = $3 ORDER BY seq LIMIT 1";
+const INSERT: &str = "INSERT INTO events (seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash, nonce) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+const INSERT_MANY: &str = "INSERT INTO events (seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash, nonce) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])";
+const SELECT_BY_NONCE: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events WHERE service = $1 AND kind = $2 AND nonce = $3 ORDER BY seq LIMIT 1";
 const SELECT_FILTERED: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events WHERE ($1::text IS NULL OR service = $1) AND ($2::text IS NULL OR kind = $2) ORDER BY seq";
 const SELECT_AFTER: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events WHERE seq > $1 ORDER BY seq LIMIT $2";
 const SELECT_HEAD: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events ORDER BY seq DESC LIMIT 1";
@@ -309,18 +322,77 @@ fn to_i64(seq: u64, db: &str) -> Result<i64, StoreError> {
     })
 }
 
-async fn insert(conn: &mut PgConnection, event: &Event, db: &str) -> Result<(), StoreError> {
+async fn insert(
+    conn: &mut PgConnection,
+    event: &Event,
+    body_json: &str,
+    db: &str,
+) -> Result<(), StoreError> {
     sqlx::query(INSERT)
         .bind(to_i64(event.seq, db)?)
         .bind(&event.recorded_at)
         .bind(&event.service)
         .bind(event.kind.as_str())
-        .bind(canonical_json(&event.body))
+        .bind(body_json)
         .bind(&event.signer)
         .bind(&event.public_key)
         .bind(&event.signature)
         .bind(&event.prev_hash)
         .bind(&event.hash)
+        .bind(stored_nonce(event))
+        .execute(conn)
+        .await
+        .map_err(|e| database_error(db, e))?;
+    Ok(())
+}
+
+/// The `nonce` column of `event`: its body's non-empty string `nonce`, the idempotency key.
+fn stored_nonce(event: &Event) -> Option<&str> {
+    event
+        .body
+        .get("nonce")
+        .and_then(serde_json::Value::as_str)
+        .filter(|n| !n.is_empty())
+}
+
+/// Inserts the added events of `done` (whose bodies are `bodies`, in order) in one statement.
+async fn insert_many(
+    conn: &mut PgConnection,
+    done: &[(usize, Event, bool)],
+    bodies: Vec<String>,
+    db: &str,
+) -> Result<(), StoreError> {
+    let added: Vec<&Event> = done
+        .iter()
+        .filter(|(_, _, added)| *added)
+        .map(|(_, event, _)| event)
+        .collect();
+    let seqs = added
+        .iter()
+        .map(|e| to_i64(e.seq, db))
+        .collect::<Result<Vec<i64>, _>>()?;
+    let column =
+        |f: fn(&Event) -> &str| -> Vec<String> { added.iter().map(|e| f(e).to_owned()).collect() };
+    let optional = |f: fn(&Event) -> &Option<String>| -> Vec<Option<String>> {
+        added.iter().map(|e| f(e).clone()).collect()
+    };
+    sqlx::query(INSERT_MANY)
+        .bind(seqs)
+        .bind(column(|e| &e.recorded_at))
+        .bind(column(|e| &e.service))
+        .bind(column(|e| e.kind.as_str()))
+        .bind(bodies)
+        .bind(optional(|e| &e.signer))
+        .bind(optional(|e| &e.public_key))
+        .bind(optional(|e| &e.signature))
+        .bind(column(|e| &e.prev_hash))
+        .bind(column(|e| &e.hash))
+        .bind(
+            added
+                .iter()
+                .map(|e| stored_nonce(e))
+                .collect::<Vec<Option<&str>>>(),
+        )
         .execute(conn)
         .await
         .map_err(|e| database_error(db, e))?;
@@ -391,9 +463,71 @@ impl PostgresStore {
             }
             let (head_seq, head_hash) = head_link(&mut tx, db).await?;
             let stored = event.into_event(head_seq + 1, recorded_at, head_hash);
-            insert(&mut tx, &stored, db).await?;
+            insert(&mut tx, &stored, &canonical_json(&stored.body), db).await?;
             tx.commit().await.map_err(err)?;
             Ok((stored, true))
+        })
+    }
+}
+
+/// One event of a batch waiting to be written: its position in the batch, the event, its nonce.
+type Waiting = (usize, PreparedEvent, Option<String>);
+
+impl PostgresStore {
+    /// Writes `waiting` in one transaction under the ledger lock: one head read, one commit
+    /// (so concurrent uploads share the lock hand-over and the commit's WAL flush).
+    fn append_batch(
+        &self,
+        waiting: Vec<Waiting>,
+        recorded_at: &str,
+    ) -> Result<Vec<(usize, Event, bool)>, StoreError> {
+        self.with_conn(async |conn, db| {
+            let err = |e| database_error(db, e);
+            let mut tx = conn.begin().await.map_err(err)?;
+            lock(&mut tx, db).await?;
+            let (mut head_seq, mut head_hash) = head_link(&mut tx, db).await?;
+            let mut done: Vec<(usize, Event, bool)> = Vec::with_capacity(waiting.len());
+            // (service, kind, nonce) -> index in `done` of the event stored in this batch.
+            let mut in_batch: HashMap<(String, &'static str, String), usize> = HashMap::new();
+            // The canonical JSON of the events to insert, in order.
+            let mut bodies: Vec<String> = Vec::new();
+            for (i, prepared, nonce) in waiting {
+                let event = prepared.event();
+                if let Some(nonce) = &nonce {
+                    let key = (event.service.clone(), event.kind.as_str(), nonce.clone());
+                    if let Some(&j) = in_batch.get(&key) {
+                        let existing = done[j].1.clone();
+                        done.push((i, existing, false));
+                        continue;
+                    }
+                    let row = sqlx::query(SELECT_BY_NONCE)
+                        .bind(&event.service)
+                        .bind(event.kind.as_str())
+                        .bind(nonce)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(err)?;
+                    if let Some(row) = row {
+                        done.push((i, row_to_event(&row, db)?, false));
+                        continue;
+                    }
+                    in_batch.insert(key, done.len());
+                }
+                let prev_hash = std::mem::take(&mut head_hash);
+                let (stored, body_json) =
+                    prepared.into_event(head_seq + 1, recorded_at.to_owned(), prev_hash);
+                head_seq = stored.seq;
+                head_hash.clone_from(&stored.hash);
+                bodies.push(body_json);
+                done.push((i, stored, true));
+            }
+            if bodies.is_empty() {
+                tx.rollback().await.map_err(err)?;
+            } else {
+                insert_many(&mut tx, &done, bodies, db).await?;
+                tx.commit().await.map_err(err)?;
+            }
+            Ok(done)
         })
     }
 }
@@ -413,6 +547,63 @@ impl Store for PostgresStore {
         recorded_at: jiff::Timestamp,
     ) -> Result<(Event, bool), StoreError> {
         self.append_inner(event, recorded_at, true)
+    }
+
+    fn append_unique_many(
+        &self,
+        events: Vec<NewEvent>,
+        recorded_at: jiff::Timestamp,
+    ) -> Vec<Result<(Event, bool), StoreError>> {
+        let recorded_at = format_timestamp(recorded_at);
+        let mut results: Vec<Option<Result<(Event, bool), StoreError>>> =
+            Vec::with_capacity(events.len());
+        let mut waiting: Vec<Waiting> = Vec::with_capacity(events.len());
+        for (i, event) in events.into_iter().enumerate() {
+            match event.check() {
+                Ok(()) => {
+                    let nonce = crate::store::unique_nonce(&event).map(str::to_owned);
+                    waiting.push((i, PreparedEvent::new(event), nonce));
+                    results.push(None);
+                }
+                Err(reason) => results.push(Some(Err(StoreError::Rejected {
+                    db: self.db.clone(),
+                    reason,
+                }))),
+            }
+        }
+        let positions: Vec<usize> = waiting.iter().map(|(i, _, _)| *i).collect();
+        if !waiting.is_empty() {
+            match self.append_batch(waiting, &recorded_at) {
+                Ok(done) => {
+                    for (i, event, added) in done {
+                        results[i] = Some(Ok((event, added)));
+                    }
+                }
+                Err(e) => {
+                    let reason = e.to_string();
+                    let mut first = Some(e);
+                    for i in positions {
+                        results[i] = Some(Err(first.take().unwrap_or_else(|| {
+                            StoreError::BatchFailed {
+                                db: self.db.clone(),
+                                reason: reason.clone(),
+                            }
+                        })));
+                    }
+                }
+            }
+        }
+        results
+            .into_iter()
+            .map(|r| {
+                r.unwrap_or_else(|| {
+                    Err(StoreError::BatchFailed {
+                        db: self.db.clone(),
+                        reason: "the event was not handled".to_owned(),
+                    })
+                })
+            })
+            .collect()
     }
 
     fn events(
@@ -479,7 +670,7 @@ impl Store for PostgresStore {
             }
             let skip = plan_import(db, head_seq, &stored, &events)?;
             for event in &events[skip..] {
-                insert(&mut tx, event, db).await?;
+                insert(&mut tx, event, &canonical_json(&event.body), db).await?;
             }
             tx.commit().await.map_err(err)?;
             let (head_seq, head_hash) = match events.last() {

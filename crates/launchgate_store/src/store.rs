@@ -39,6 +39,22 @@ pub trait Store: fmt::Debug + Send + Sync {
         recorded_at: jiff::Timestamp,
     ) -> Result<(Event, bool), StoreError>;
 
+    /// [`Store::append_unique`] for several events, in order, with one result per event (in the
+    /// same order). A store may write them in one transaction (one lock, one commit): then a
+    /// transaction failure fails every event of the batch, and nothing of it is written; an
+    /// event the store refuses on its own (see [`NewEvent::check`]) fails alone. Two events of
+    /// the batch with the same service, kind and nonce are stored once.
+    fn append_unique_many(
+        &self,
+        events: Vec<NewEvent>,
+        recorded_at: jiff::Timestamp,
+    ) -> Vec<Result<(Event, bool), StoreError>> {
+        events
+            .into_iter()
+            .map(|event| self.append_unique(event, recorded_at))
+            .collect()
+    }
+
     /// At most `limit` events after `seq` `after`, in `seq` order (from the first for 0): how a
     /// reader follows the ledger in batches.
     fn events_after(&self, after: u64, limit: usize) -> Result<Vec<Event>, StoreError> {
@@ -213,6 +229,17 @@ pub enum StoreError {
     Poisoned {
         /// The database.
         db: String,
+    },
+    /// An event of a batch was not written because the batch's transaction failed (for another
+    /// event of the batch, or as a whole); nothing of the batch was written.
+    #[error(
+        "{db}: nothing written: the transaction this event shared with others failed: {reason}"
+    )]
+    BatchFailed {
+        /// The database.
+        db: String,
+        /// What failed.
+        reason: String,
     },
 }
 

@@ -14,6 +14,7 @@ use launchgate_store::{
     open_store, parse_jsonl, verify,
 };
 use serde_json::json;
+use std::fmt::Write as _;
 
 fn opener(pg: &'static TestPostgres) -> impl Fn(&str) -> Box<dyn Store> {
     move |name: &str| -> Box<dyn Store> {
@@ -203,6 +204,109 @@ fn append_unique_stores_a_retried_event_once_on_both_backends() {
 }
 
 #[test]
+fn append_unique_many_writes_a_batch_in_order_once_on_both_backends() {
+    let dir = common::TempDir::new("many");
+    let sqlite: Box<dyn Store> = open_store(dir.path().join("l.db")).unwrap();
+    let mut stores = vec![sqlite];
+    if let Some(pg) = postgres() {
+        stores.push(Box::new(PostgresStore::open(&pg.database("many")).unwrap()));
+    }
+    let event = |service: &str, nonce: &str, i: i64| {
+        NewEvent::unsigned(service, EventKind::Review, json!({"nonce": nonce, "i": i}))
+    };
+    for store in &stores {
+        let (stored, added) = store.append_unique(event("svc", "k0", 0), at(0)).unwrap();
+        assert!(added);
+        let mut empty_service = event("svc", "k9", 9);
+        empty_service.service = String::new();
+        let results = store.append_unique_many(
+            vec![
+                event("svc", "k1", 1),
+                event("svc", "k0", 2),
+                empty_service,
+                event("svc", "k1", 3),
+                event("svc-2", "k1", 4),
+            ],
+            at(1),
+        );
+        assert_eq!(results.len(), 5, "{}", store.location());
+        let (first, added) = results[0].as_ref().unwrap();
+        assert_eq!(
+            (first.seq, *added, first.body["i"].as_i64()),
+            (2, true, Some(1))
+        );
+        // Already stored before the batch.
+        let (again, added) = results[1].as_ref().unwrap();
+        assert_eq!((again, *added), (&stored, false));
+        let error = results[2].as_ref().unwrap_err();
+        assert!(matches!(error, StoreError::Rejected { .. }), "{error}");
+        assert!(error.to_string().contains("service is empty"), "{error}");
+        // Stored earlier in the same batch.
+        let (same, added) = results[3].as_ref().unwrap();
+        assert_eq!((same, *added), (first, false));
+        let (other, added) = results[4].as_ref().unwrap();
+        assert_eq!(
+            (other.seq, *added, other.service.as_str()),
+            (3, true, "svc-2")
+        );
+        assert_eq!(other.prev_hash, first.hash);
+        let all = store.all().unwrap();
+        assert_eq!(verify(&all).unwrap().count, 3, "{}", store.location());
+        assert_eq!(all[1], *first);
+        assert_eq!(all[2], *other);
+        // A batch of duplicates only writes nothing.
+        let results = store.append_unique_many(vec![event("svc", "k1", 5)], at(2));
+        assert_eq!(results[0].as_ref().unwrap(), &(first.clone(), false));
+        assert_eq!(store.all().unwrap().len(), 3);
+    }
+}
+
+#[test]
+fn four_connections_appending_batches_at_once_keep_one_gap_free_chain() {
+    let Some(pg) = postgres() else { return };
+    let url = pg.database("batches");
+    drop(PostgresStore::open(&url).unwrap());
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                let store = PostgresStore::open(&url).unwrap();
+                for b in 0..5 {
+                    let batch = (0..5)
+                        .map(|j| {
+                            let i = b * 5 + j;
+                            NewEvent::unsigned(
+                                format!("svc-{t}"),
+                                EventKind::Review,
+                                json!({"i": i, "nonce": format!("n-{i}")}),
+                            )
+                        })
+                        .collect();
+                    for result in store.append_unique_many(batch, at(b)) {
+                        assert!(result.unwrap().1);
+                    }
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    let store = PostgresStore::open(&url).unwrap();
+    let all = store.all().unwrap();
+    assert_eq!(verify(&all).unwrap().count, 100);
+    assert_eq!(
+        all.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        (1..=100).collect::<Vec<u64>>()
+    );
+    for t in 0..4 {
+        let mine = store.events(Some(&format!("svc-{t}")), None).unwrap();
+        let numbers: Vec<i64> = mine.iter().map(|e| e.body["i"].as_i64().unwrap()).collect();
+        assert_eq!(numbers, (0..25).collect::<Vec<i64>>(), "thread {t}");
+    }
+}
+
+#[test]
 fn export_from_sqlite_imports_into_postgres_with_the_same_hashes() {
     let Some(pg) = postgres() else { return };
     let dir = common::TempDir::new("export");
@@ -214,6 +318,68 @@ fn export_from_sqlite_imports_into_postgres_with_the_same_hashes() {
     let summary = target.import(parse_jsonl(&text).unwrap()).unwrap();
     assert_eq!((summary.added, summary.head_seq), (6, 6));
     assert_eq!(export(&target.all().unwrap()), text);
+}
+
+#[test]
+fn a_version_2_ledger_keeps_its_idempotency_keys_after_migration_3() {
+    let Some(pg) = postgres() else { return };
+    let url = pg.database("upgrade_v2");
+    let mut sql = String::from(
+        "CREATE TABLE launchgate_migrations (version BIGINT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now());",
+    );
+    for (version, statements) in launchgate_store::MIGRATIONS.iter().filter(|(v, _)| *v <= 2) {
+        for statement in *statements {
+            sql.push_str(statement);
+            sql.push(';');
+        }
+        write!(
+            sql,
+            "INSERT INTO launchgate_migrations (version) VALUES ({version});"
+        )
+        .unwrap();
+    }
+    let mut prev = launchgate_store::GENESIS_HASH.to_owned();
+    for (seq, body) in [
+        json!({"nonce": "k1", "i": 1}),
+        json!({"nonce": 5, "i": 2}),
+        json!({"nonce": "", "i": 3}),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let event = NewEvent::unsigned("svc", EventKind::Review, body).into_event(
+            seq as u64 + 1,
+            "2026-11-22T09:00:00Z".to_owned(),
+            prev,
+        );
+        write!(
+            sql,
+            "INSERT INTO events (seq, recorded_at, service, kind, body, prev_hash, hash) VALUES ({}, '{}', 'svc', 'review', '{}', '{}', '{}');",
+            event.seq,
+            event.recorded_at,
+            launchgate_store::canonical_json(&event.body).replace('\'', "''"),
+            event.prev_hash,
+            event.hash
+        )
+        .unwrap();
+        prev = event.hash;
+    }
+    pg.raw_sql(&url, &sql);
+
+    let store = PostgresStore::open(&url).unwrap();
+    let event = |body| NewEvent::unsigned("svc", EventKind::Review, body);
+    let (existing, added) = store
+        .append_unique(event(json!({"nonce": "k1", "i": 4})), at(1))
+        .unwrap();
+    assert_eq!((existing.seq, added), (1, false));
+    let results = store.append_unique_many(vec![event(json!({"nonce": "k1", "i": 5}))], at(2));
+    assert_eq!(results[0].as_ref().unwrap().0.seq, 1);
+    // A number is not an idempotency key: "5" is new.
+    let (stored, added) = store
+        .append_unique(event(json!({"nonce": "5", "i": 6})), at(3))
+        .unwrap();
+    assert_eq!((stored.seq, added), (4, true));
+    assert_eq!(verify(&store.all().unwrap()).unwrap().count, 4);
 }
 
 #[test]
