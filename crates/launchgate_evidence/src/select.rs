@@ -2,8 +2,8 @@
 //! the scan. Other workloads, and the objects that only concern them (Services, disruption
 //! budgets, autoscalers, network policies, monitors, routes, service accounts and roles),
 //! leave the evidence, and so do the Docker Compose services not chosen; what was taken and
-//! what was left out is recorded in [`Evidence::scope`]. Source folders and Terraform roots are applied during the scan
-//! (`ScanOptions::with_selection`).
+//! what was left out is recorded in [`Evidence::scope`]. Source folders and Terraform roots
+//! are applied during the scan (`ScanOptions::with_selection`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
