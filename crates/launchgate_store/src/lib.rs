@@ -18,6 +18,7 @@ mod event;
 mod jsonl;
 pub mod keys;
 mod postgres;
+mod row;
 mod sqlite;
 mod store;
 mod verify;

@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
+use sqlx::Connection as _;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqliteRow, SqliteSynchronous,
 };
-use sqlx::{Connection as _, Row as _};
 
 use crate::canonical::canonical_json;
 use crate::event::{Event, EventKind, GENESIS_HASH, NewEvent, format_timestamp};
@@ -262,38 +262,7 @@ async fn check_header(conn: &mut SqliteConnection, db: &str) -> Result<bool, Sto
 }
 
 fn row_to_event(row: &SqliteRow, db: &str) -> Result<Event, StoreError> {
-    let seq: i64 = row.try_get("seq").map_err(|e| database_error(db, e))?;
-    let corrupt = |reason: String| StoreError::Corrupt {
-        db: db.to_owned(),
-        seq,
-        reason,
-    };
-    let text = |column: &str| -> Result<String, StoreError> {
-        row.try_get::<String, _>(column)
-            .map_err(|e| corrupt(format!("column {column}: {e}")))
-    };
-    let optional = |column: &str| -> Result<Option<String>, StoreError> {
-        row.try_get::<Option<String>, _>(column)
-            .map_err(|e| corrupt(format!("column {column}: {e}")))
-    };
-    let kind_text = text("kind")?;
-    let kind = kind_text
-        .parse::<EventKind>()
-        .map_err(|e| corrupt(e.to_string()))?;
-    let body = serde_json::from_str(&text("body")?)
-        .map_err(|e| corrupt(format!("body is not JSON: {e}")))?;
-    Ok(Event {
-        seq: u64::try_from(seq).map_err(|_| corrupt("negative seq".to_owned()))?,
-        recorded_at: text("recorded_at")?,
-        service: text("service")?,
-        kind,
-        body,
-        signer: optional("signer")?,
-        public_key: optional("public_key")?,
-        signature: optional("signature")?,
-        prev_hash: text("prev_hash")?,
-        hash: text("hash")?,
-    })
+    crate::row::row_to_event(row, db, |e| database_error(db, e))
 }
 
 fn to_i64(seq: u64, db: &str) -> Result<i64, StoreError> {
