@@ -4,36 +4,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
-
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn lg() -> Command {
-    let mut c = Command::cargo_bin("launchgate").unwrap();
-    c.env(
-        "LAUNCHGATE_STORE",
-        "/nonexistent/launchgate-tests/ledger.db",
-    );
-    c.current_dir(root())
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "120");
-    c
-}
+#[path = "support/binary.rs"]
+mod binary;
+use binary::{lg, root, stderr, stdout};
 
 const ACME: &str = "examples/policies/acme-policy.yaml";
-
-fn stdout(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 #[test]
 fn the_example_checks_pass_their_own_policy_test() {
