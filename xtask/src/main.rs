@@ -5,6 +5,8 @@
 //!   instead of writing and fails on drift.
 //! - `cargo xtask bench` measures a manifest-only review through the real binary (process start
 //!   included) and prints the figures recorded in `docs/performance.md`.
+//! - `cargo xtask bench-server [SERVICES REVIEWS CLIENTS]` measures the fleet server: two
+//!   replicas on one PostgreSQL, concurrent uploads, then dashboard page times.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -13,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
+mod bench_server;
 mod monorepo;
 
 mod reference;
@@ -59,6 +62,18 @@ fn generated() -> BTreeMap<String, String> {
             &launchgate_manifest::manifest_schema(),
             "Service manifest reference",
             "Every key of `launchgate.yaml`. The guide with examples and the rules behind each key is\n[docs/manifest.md](../manifest.md); `launchgate schema` prints the JSON Schema for editors.",
+        ),
+    );
+    files.insert(
+        "docs/schema/rego-input.schema.json".to_string(),
+        launchgate_rego::input::schema(),
+    );
+    files.insert(
+        "docs/reference/rego-input.md".to_string(),
+        reference::reference(
+            &launchgate_rego::input::schema(),
+            "Rego check input reference",
+            "What a custom check written in Rego receives as `input` (contract version 1): the evidence\nmodel with locations. The guide is [docs/custom-checks.md](../custom-checks.md);\n`launchgate evidence PATH` prints it for a repository, `launchgate schema rego-input` prints the\nJSON Schema.",
         ),
     );
     files.insert(
@@ -231,8 +246,58 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-/// `cargo xtask bench-scan [SCALE...]`: the Evidence I benchmark on the synthetic monorepo.
-fn bench_scan(scales: &[usize]) -> ExitCode {
+/// Writes `count` custom Rego checks (five organisation-rule shapes, each over a different part
+/// of the evidence: every object, resource, rule or dependency is visited) and a policy file
+/// loading them; returns the policy file. The rules pass on the synthetic tree, as most rules of
+/// an organisation do on most services: the figure is the cost of evaluating them, not of
+/// reporting thousands of findings.
+fn bench_custom_checks(dir: &std::path::Path, count: usize) -> std::io::Result<std::path::PathBuf> {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir)?;
+    let bodies = [
+        (
+            "kubernetes",
+            "some o in input.kubernetes\n\to.kind == \"Deployment\"\n\to.labels[\"team\"] == \"retired-N\"\n\tf := {\"message\": sprintf(\"%s belongs to retired team N\", [o.name]), \"path\": o.path, \"line\": o.line}",
+        ),
+        (
+            "kubernetes",
+            "some o in input.kubernetes\n\to.kind == \"Ingress\"\n\tnot startswith(object.get(o.annotations, \"waf.acme.dev/policy\", \"standard\"), \"s\")\n\tf := {\"message\": sprintf(\"%s has WAF policy N off\", [o.name]), \"path\": o.path, \"line\": o.line}",
+        ),
+        (
+            "terraform",
+            "some r in input.terraform\n\tstartswith(r.type, \"aws_\")\n\tr.attributes[\"bench_N\"] == true\n\tf := {\"message\": sprintf(\"%s sets bench_N\", [r.address]), \"path\": r.path, \"line\": r.line}",
+        ),
+        (
+            "alerts",
+            "some a in input.alerts\n\ta.kind == \"alert\"\n\tcontains(a.expr, \"deprecated_metric_N\")\n\tf := {\"message\": sprintf(\"%s reads deprecated_metric_N\", [a.name]), \"path\": a.path, \"line\": a.line}",
+        ),
+        (
+            "dependencies",
+            "some d in input.dependencies\n\td.name == \"deprecated-N\"\n\tf := {\"message\": d.name, \"path\": d.path, \"line\": d.line}",
+        ),
+    ];
+    let mut policy = String::from("custom_checks:\n");
+    for i in 1..=count {
+        let (kind, body) = bodies[(i - 1) % bodies.len()];
+        let body = body.replace('N', &i.to_string());
+        let text = format!(
+            "package bench.c{i}\n\nmetadata := {{\n\t\"id\": \"BENCH-{i:03}\",\n\t\"slug\": \"bench-{i}\",\n\t\"category\": \"operations\",\n\t\"severity\": \"minor\",\n\t\"tiers\": [\"recommended\", \"recommended\", \"recommended\"],\n\t\"summary\": \"Benchmark check {i}.\",\n\t\"evidence\": [\"{kind}\"],\n}}\n\nfindings contains f if {{\n\t{body}\n}}\n"
+        );
+        let name = format!("bench_{i:03}.rego");
+        std::fs::write(dir.join(&name), text)?;
+        policy.push_str("  - ");
+        policy.push_str(&name);
+        policy.push('\n');
+    }
+    let path = dir.join("policy.yaml");
+    std::fs::write(&path, policy)?;
+    Ok(path)
+}
+
+/// `cargo xtask bench-scan [--custom-checks N] [SCALE...]`: the Evidence I benchmark on the
+/// synthetic monorepo; with `--custom-checks N`, each review is also timed with N custom Rego
+/// checks loaded (the `custom (s)` and `+%` columns).
+fn bench_scan(scales: &[usize], custom: Option<usize>) -> ExitCode {
     let root = root();
     println!("building the release binary...");
     let ok = Command::new(env!("CARGO"))
@@ -245,9 +310,24 @@ fn bench_scan(scales: &[usize]) -> ExitCode {
         return ExitCode::from(2);
     }
     let bin = root.join("target/release/launchgate");
+    let custom_policy = match custom {
+        Some(n) => match bench_custom_checks(&root.join("target/bench/custom-checks"), n) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                eprintln!("cannot write the custom checks: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
     let threads = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
     println!(
-        "scale  files    MiB      read-all (s)  review (s)  ratio  peak RSS (MiB)   [{threads} threads, median of 5 warm runs]"
+        "scale  files    MiB      read-all (s)  review (s)  ratio  peak RSS (MiB){}   [{threads} threads, median of 5 warm runs]",
+        if custom.is_some() {
+            "  custom (s)  +%"
+        } else {
+            ""
+        }
     );
     for &scale in scales {
         let dir = root.join(format!("target/bench/monorepo-{scale}x"));
@@ -274,7 +354,30 @@ fn bench_scan(scales: &[usize]) -> ExitCode {
         let mut reads = Vec::new();
         let mut reviews = Vec::new();
         let mut peak_kib = 0u64;
+        let mut customs = Vec::new();
         for _ in 0..5 {
+            if let Some(policy) = &custom_policy {
+                let t = Instant::now();
+                let out = Command::new(&bin)
+                    .args([
+                        "check",
+                        "--today",
+                        "2026-11-22",
+                        "--format",
+                        "json",
+                        "-o",
+                        "/dev/null",
+                        "--policy",
+                    ])
+                    .arg(policy)
+                    .arg(&dir)
+                    .output();
+                customs.push(t.elapsed().as_secs_f64());
+                if !out.is_ok_and(|o| o.status.success() || o.status.code() == Some(1)) {
+                    eprintln!("review with custom checks failed");
+                    return ExitCode::from(2);
+                }
+            }
             let t = Instant::now();
             let _ = read_everything(&dir, threads);
             reads.push(t.elapsed().as_secs_f64());
@@ -312,14 +415,35 @@ fn bench_scan(scales: &[usize]) -> ExitCode {
             }
         }
         let (read, review) = (median(reads), median(reviews));
+        let extra = if customs.is_empty() {
+            String::new()
+        } else {
+            let c = median(customs);
+            format!("  {c:>10.3}  {:>+4.1}", (c / review - 1.0) * 100.0)
+        };
         println!(
-            "{scale:>4}x  {files:>7}  {:>7.1}  {read:>12.3}  {review:>10.3}  {:>5.1}  {:>14.1}",
+            "{scale:>4}x  {files:>7}  {:>7.1}  {read:>12.3}  {review:>10.3}  {:>5.1}  {:>14.1}{extra}",
             bytes as f64 / 1_048_576.0,
             review / read,
             peak_kib as f64 / 1024.0
         );
     }
     ExitCode::SUCCESS
+}
+
+fn bench_scan_args(scales: &[&str], custom: Option<usize>) -> ExitCode {
+    let parsed: Option<Vec<usize>> = scales
+        .iter()
+        .map(|s| s.trim_end_matches('x').parse().ok())
+        .collect();
+    match parsed {
+        Some(v) if v.is_empty() => bench_scan(&[1, 4, 16], custom),
+        Some(v) => bench_scan(&v, custom),
+        None => {
+            eprintln!("usage: cargo xtask bench-scan [--custom-checks N] [SCALE...], e.g. 1 4 16");
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -333,23 +457,25 @@ fn main() -> ExitCode {
         ["generate"] => generate(false),
         ["generate", "--check"] => generate(true),
         ["bench"] => bench(),
-        ["bench-scan", scales @ ..] => {
-            let parsed: Option<Vec<usize>> = scales
-                .iter()
-                .map(|s| s.trim_end_matches('x').parse().ok())
-                .collect();
-            match parsed {
-                Some(v) if v.is_empty() => bench_scan(&[1, 4, 16]),
-                Some(v) => bench_scan(&v),
-                None => {
-                    eprintln!("usage: cargo xtask bench-scan [SCALE...], e.g. 1 4 16");
-                    ExitCode::from(2)
-                }
-            }
+        ["bench-server", rest @ ..] => {
+            let n: Vec<usize> = rest.iter().filter_map(|s| s.parse().ok()).collect();
+            bench_server::bench_server(
+                n.first().copied().unwrap_or(1000),
+                n.get(1).copied().unwrap_or(30),
+                n.get(2).copied().unwrap_or(32),
+            )
         }
+        ["bench-scan", "--custom-checks", n, scales @ ..] => match n.parse() {
+            Ok(n) => bench_scan_args(scales, Some(n)),
+            Err(_) => {
+                eprintln!("usage: cargo xtask bench-scan [--custom-checks N] [SCALE...]");
+                ExitCode::from(2)
+            }
+        },
+        ["bench-scan", scales @ ..] => bench_scan_args(scales, None),
         _ => {
             eprintln!(
-                "usage: cargo xtask generate [--check] | cargo xtask bench | cargo xtask bench-scan [SCALE...]"
+                "usage: cargo xtask generate [--check] | cargo xtask bench | cargo xtask bench-scan [--custom-checks N] [SCALE...] | cargo xtask bench-server [SERVICES REVIEWS CLIENTS]"
             );
             ExitCode::from(2)
         }

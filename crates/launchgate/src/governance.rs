@@ -59,7 +59,8 @@ pub(crate) fn open_existing(arg: &StoreArg) -> Result<Option<Box<dyn Store>>, Fa
     let location = arg.location()?;
     match launchgate_store::parse_location(location.as_ref()).map_err(fail)? {
         launchgate_store::StoreLocation::Sqlite(path) if !path.exists() => Ok(None),
-        launchgate_store::StoreLocation::Sqlite(_) => launchgate_store::open_store(&location)
+        launchgate_store::StoreLocation::Sqlite(_)
+        | launchgate_store::StoreLocation::Postgres(_) => launchgate_store::open_store(&location)
             .map(Some)
             .map_err(fail),
     }
@@ -966,7 +967,7 @@ pub(crate) fn audit(cmd: &AuditCommand) -> Result<ExitCode, Failure> {
 
 /// Reads an organisation policy file on its own (for the `audit` commands, which have no
 /// manifest).
-fn load_policy_file(path: &Path) -> Result<launchgate_manifest::Policy, Failure> {
+pub(crate) fn load_policy_file(path: &Path) -> Result<launchgate_manifest::Policy, Failure> {
     if !path.is_file() {
         return Err(Failure::Message(format!(
             "policy file {} does not exist",

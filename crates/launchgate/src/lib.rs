@@ -24,6 +24,7 @@ use launchgate_report::{
 
 mod boundary;
 mod clock;
+mod custom;
 mod fleet;
 mod governance;
 
@@ -31,6 +32,7 @@ mod init;
 mod measure;
 mod output;
 mod progress;
+mod server;
 mod shell;
 mod tickets;
 
@@ -105,13 +107,27 @@ enum Command {
         /// incident, operations).
         #[arg(long, value_parser = parse_category)]
         category: Option<Category>,
+        /// Also list the custom (Rego) checks this organisation policy file loads.
+        #[arg(long, value_name = "FILE")]
+        policy: Option<PathBuf>,
     },
     /// Show the documentation of one check, by ID (SAF-001) or slug (dependency-timeouts).
     Explain {
         /// Check ID or slug.
         check: String,
+        /// Also look among the custom (Rego) checks this organisation policy file loads.
+        #[arg(long, value_name = "FILE")]
+        policy: Option<PathBuf>,
     },
-    /// Print a JSON Schema: of the service manifest (default) or of a policy file.
+    /// Print the evidence of a repository as custom (Rego) checks receive it (`input`), for
+    /// writing them. The contract is versioned: `launchgate schema rego-input` and
+    /// docs/reference/rego-input.md.
+    Evidence(EvidenceArgs),
+    /// Custom (Rego) checks: `policy test DIR` runs them against their fixture repositories.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// Print a JSON Schema: of the service manifest (default), of a policy file, or of the input
+    /// of custom (Rego) checks.
     Schema {
         #[arg(value_enum, default_value_t = SchemaKind::Manifest)]
         kind: SchemaKind,
@@ -156,6 +172,16 @@ enum Command {
     /// change and a stable key; a later export into the same directory marks each key `create`,
     /// `update` or `close` (docs/tickets.md).
     Tickets(tickets::TicketsArgs),
+    /// Run the fleet server: reviews published from CI (`publish`, `check --publish`) stored in
+    /// the ledger on PostgreSQL or SQLite, an HTTP API (/api/v1, OpenAPI at
+    /// /api/v1/openapi.json), /healthz, /readyz, /metrics and a dashboard (docs/server.md).
+    Serve(server::ServeArgs),
+    /// Create, revoke or list the fleet server's API tokens.
+    #[command(subcommand)]
+    Token(server::TokenCommand),
+    /// Upload a saved JSON review to the fleet server (token from LAUNCHGATE_TOKEN); network
+    /// errors and 5xx answers are retried with backoff under one idempotency key.
+    Publish(server::PublishArgs),
     /// Print a shell completion script.
     #[command(after_long_help = shell::COMPLETIONS_HELP)]
     Completions {
@@ -169,6 +195,43 @@ enum Command {
     Man {
         /// A command (`check`, `init`, ...) for its own page.
         command: Option<String>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct EvidenceArgs {
+    /// The service's repository (its `launchgate.yaml` is read from here).
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// The service manifest, if not PATH/launchgate.yaml.
+    #[arg(long, value_name = "FILE")]
+    manifest: Option<PathBuf>,
+    /// Output format: `json`, the input of a Rego check.
+    #[arg(long, value_enum, default_value_t = EvidenceFormat::Json)]
+    format: EvidenceFormat,
+    /// Skip (with a note) files larger than this: bytes, or with a K, M or G suffix.
+    #[arg(long, value_name = "SIZE", default_value = "5M", value_parser = parse_size)]
+    max_file_size: u64,
+    /// The review date (YYYY-MM-DD) the input carries as `today`, as `check --today` would;
+    /// defaults to today (or to `LAUNCHGATE_TODAY` when that is set).
+    #[arg(long, value_name = "DATE")]
+    today: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum EvidenceFormat {
+    /// The Rego input as pretty JSON.
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum PolicyCommand {
+    /// Run the custom checks of DIR against the fixture repositories in DIR/fixtures/<ID>/<case>/
+    /// (`pass_*`, `fail_*`, `na_*`, `inconclusive_*`; lines marked `expect: <ID>` are where
+    /// findings must point). Exit 1 when a case does not match.
+    Test {
+        /// The folder of `.rego` checks and their `fixtures/`.
+        dir: PathBuf,
     },
 }
 
@@ -218,6 +281,11 @@ struct CheckArgs {
     /// requires signed ledger events refuses to record without one.
     #[arg(long, value_name = "FILE", requires = "record")]
     key: Option<PathBuf>,
+    /// Publish the review to the fleet server at this base URL (token from LAUNCHGATE_TOKEN),
+    /// retrying network errors and 5xx answers; a review that cannot be published is an error
+    /// (exit 2).
+    #[arg(long, value_name = "URL")]
+    publish: Option<String>,
     /// Report only failures that are new against this saved review (`--format json` output or
     /// an exported one); the gate fails (exit 1) only on a new FAIL. For pull requests.
     #[arg(long, value_name = "FILE")]
@@ -256,6 +324,7 @@ impl CheckArgs {
             max_file_size: 5 * 1024 * 1024,
             record: false,
             key: None,
+            publish: None,
             baseline: None,
             docs_url: None,
             store,
@@ -325,6 +394,8 @@ enum FailOn {
 enum SchemaKind {
     Manifest,
     Policy,
+    /// The input of custom (Rego) checks.
+    RegoInput,
 }
 
 fn parse_category(s: &str) -> Result<Category, String> {
@@ -362,12 +433,15 @@ pub fn run() -> ExitCode {
             args.quiet = global.quiet;
             check(&args)
         }
-        Command::Checks { category } => list_checks(category),
-        Command::Explain { check } => explain(&check),
+        Command::Checks { category, policy } => list_checks(category, policy.as_deref()),
+        Command::Explain { check, policy } => explain(&check, policy.as_deref()),
+        Command::Evidence(args) => evidence(&args, global.quiet),
+        Command::Policy(PolicyCommand::Test { dir }) => custom::policy_test(&dir, global.quiet),
         Command::Schema { kind } => {
             let s = match kind {
                 SchemaKind::Manifest => launchgate_manifest::manifest_schema(),
                 SchemaKind::Policy => launchgate_manifest::policy_schema(),
+                SchemaKind::RegoInput => launchgate_rego::input::schema(),
             };
             write_stdout(&s).map(|()| ExitCode::SUCCESS)
         }
@@ -380,6 +454,9 @@ pub fn run() -> ExitCode {
         Command::Diff(args) => governance::diff(&args),
         Command::Tickets(args) => tickets::tickets(&args),
         Command::Init(args) => init::run(&args, global),
+        Command::Serve(args) => server::serve(&args),
+        Command::Token(cmd) => server::token(&cmd),
+        Command::Publish(args) => server::publish(&args),
         Command::Completions { shell } => shell::completions(shell),
         Command::Man { command } => shell::man(command.as_deref()),
     };
@@ -547,12 +624,7 @@ pub(crate) fn load(
             manifest_path.display()
         )));
     }
-    let registry = Registry::builtin();
-    let ids = registry.ids();
-    let manifest = ServiceManifest::parse_checked(
-        SourceFile::read(&manifest_path, display_path(&manifest_path, &root))?,
-        &ids,
-    )?;
+    let source = SourceFile::read(&manifest_path, display_path(&manifest_path, &root))?;
     let mut layers = Vec::new();
     if let Some(p) = policy {
         if !p.exists() {
@@ -566,6 +638,24 @@ pub(crate) fn load(
             p.to_string_lossy().replace('\\', "/"),
         )?)?);
     }
+    // Custom checks are part of the registry the manifest and the policy are checked against
+    // (a waiver or an override may name ORG-001), so the layers that list them come first.
+    let unchecked = match ServiceManifest::parse(source.clone()) {
+        Ok(m) => m,
+        // The errors as the built-in registry reports them (unknown check IDs included).
+        Err(e) => {
+            let ids = Registry::builtin().ids();
+            return Err(ServiceManifest::parse_checked(source, &ids)
+                .err()
+                .unwrap_or(e)
+                .into());
+        }
+    };
+    let mut listing = layers.clone();
+    listing.extend(unchecked.policy_layer());
+    let registry = custom::registry(&custom::files(&listing, &root)?)?;
+    let ids = registry.ids();
+    let manifest = ServiceManifest::parse_checked(source, &ids)?;
     layers.extend(manifest.policy_layer());
     let policy = Policy::resolve(&layers, &ids)?;
     Ok(Loaded {
@@ -574,6 +664,50 @@ pub(crate) fn load(
         policy,
         registry,
     })
+}
+
+/// Scans the repository as the manifest says (reports, deploy, scan section, selection).
+fn scan_repository(
+    root: &Path,
+    manifest: &ServiceManifest,
+    max_file_size: u64,
+    quiet: bool,
+    verbose: bool,
+) -> Result<Evidence, Failure> {
+    let files = Arc::new(AtomicUsize::new(0));
+    let options = ScanOptions {
+        max_file_size,
+        progress: Some(files.clone()),
+        ..ScanOptions::default()
+    }
+    .with_report_locations(&manifest.reports)
+    .with_deploy(manifest.deploy.as_ref())
+    .with_scan_section(&manifest.scan)
+    .with_selection(manifest.select.as_ref());
+    let evidence = progress::scan(root, &options, &files, quiet, verbose)?;
+    Ok(match &manifest.select {
+        Some(selection) => evidence.select(selection),
+        None => evidence,
+    })
+}
+
+/// `launchgate evidence`: the Rego input of a repository.
+fn evidence(args: &EvidenceArgs, quiet: bool) -> Result<ExitCode, Failure> {
+    let loaded = load(&args.path, args.manifest.as_deref(), None)?;
+    let evidence = scan_repository(
+        &loaded.root,
+        &loaded.manifest,
+        args.max_file_size,
+        quiet,
+        false,
+    )?;
+    let today = clock::today(args.today.as_deref())?;
+    let input = launchgate_rego::input::build(&loaded.manifest, &evidence, today);
+    let EvidenceFormat::Json = args.format;
+    let mut text = serde_json::to_string_pretty(&input.redacted_json())
+        .map_err(|e| Failure::Message(format!("cannot write the evidence as JSON: {e}")))?;
+    text.push('\n');
+    write_stdout(&text).map(|()| ExitCode::SUCCESS)
 }
 
 /// Scans, evaluates and decides, then applies what the ledger holds for the service (gate
@@ -597,21 +731,7 @@ pub(crate) fn review(args: &CheckArgs) -> Result<(Review, Loaded), Failure> {
     let evidence = if args.no_scan {
         Evidence::none()
     } else {
-        let files = Arc::new(AtomicUsize::new(0));
-        let options = ScanOptions {
-            max_file_size: args.max_file_size,
-            progress: Some(files.clone()),
-            ..ScanOptions::default()
-        }
-        .with_report_locations(&manifest.reports)
-        .with_deploy(manifest.deploy.as_ref())
-        .with_scan_section(&manifest.scan)
-        .with_selection(manifest.select.as_ref());
-        let evidence = progress::scan(root, &options, &files, args.quiet, args.verbose)?;
-        match &manifest.select {
-            Some(selection) => evidence.select(selection),
-            None => evidence,
-        }
+        scan_repository(root, manifest, args.max_file_size, args.quiet, args.verbose)?
     };
     let measurement_changes =
         measure::changes(root, ledger.last_figures.as_ref(), &evidence, policy);
@@ -653,6 +773,9 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Failure> {
             key.as_deref(),
         )?;
     }
+    if let Some(server) = &args.publish {
+        server::publish_text(server, review.to_json().as_bytes(), None, 8)?;
+    }
     let (review, fails) = match &args.baseline {
         Some(file) => {
             let baseline = governance::read_review_file(file)?;
@@ -668,7 +791,19 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Failure> {
         }
     };
     let exit_code = u8::from(fails);
+    let builtin: std::collections::BTreeSet<&str> = launchgate_checks::builtin()
+        .iter()
+        .map(|c| c.meta().id)
+        .collect();
+    let custom_rules: Vec<launchgate_core::CheckMeta> = loaded
+        .registry
+        .iter()
+        .map(launchgate_checks::Check::meta)
+        .filter(|m| !builtin.contains(m.id))
+        .cloned()
+        .collect();
     let ci = || CiOptions {
+        custom_rules: custom_rules.clone(),
         exit_code: i32::from(exit_code),
         path_prefix: repo_prefix(args),
         docs_url: args.docs_url.clone(),
@@ -772,8 +907,8 @@ fn strip_ansi(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn list_checks(category: Option<Category>) -> Result<ExitCode, Failure> {
-    let registry = Registry::builtin();
+fn list_checks(category: Option<Category>, policy: Option<&Path>) -> Result<ExitCode, Failure> {
+    let registry = custom::catalog(policy)?;
     let mut out = String::from(
         "ID       SLUG                          CATEGORY       SEVERITY  T0 T1 T2  SUMMARY\n",
     );
@@ -796,9 +931,12 @@ fn list_checks(category: Option<Category>) -> Result<ExitCode, Failure> {
     write_stdout(&out).map(|()| ExitCode::SUCCESS)
 }
 
-fn explain(key: &str) -> Result<ExitCode, Failure> {
-    let Some(c) = launchgate_checks::find_builtin(key) else {
-        let registry = Registry::builtin();
+fn explain(key: &str, policy: Option<&Path>) -> Result<ExitCode, Failure> {
+    let registry = custom::catalog(policy)?;
+    let found = registry
+        .iter()
+        .find(|c| c.meta().id.eq_ignore_ascii_case(key) || c.meta().slug.eq_ignore_ascii_case(key));
+    let Some(c) = found else {
         let ids = registry.ids();
         let hint = match launchgate_core::nearest(&key.to_ascii_uppercase(), ids.iter().copied()) {
             Some(s) => format!("; did you mean `{s}`?"),

@@ -15,32 +15,18 @@ use std::process::{Command as Process, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use launchgate_core::Status;
 use launchgate_report::Review;
+
+#[path = "support/binary.rs"]
+mod binary;
+use binary::lg;
 
 /// Chromium can take seconds to start on a busy machine; past this it is killed.
 const BROWSER_TIMEOUT: Duration = Duration::from_mins(2);
 
 /// One Chromium at a time: they are heavy and the machine is small.
 static BROWSER: Mutex<()> = Mutex::new(());
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn lg() -> Command {
-    let mut c = Command::cargo_bin("launchgate").unwrap();
-    // Never the developer's own ledger: a path that does not exist, so nothing is read.
-    c.env(
-        "LAUNCHGATE_STORE",
-        "/nonexistent/launchgate-tests/ledger.db",
-    );
-    c.current_dir(root())
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "120");
-    c
-}
 
 /// A fresh directory for one test under the target directory (never committed).
 fn work_dir(name: &str) -> PathBuf {

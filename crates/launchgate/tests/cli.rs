@@ -3,27 +3,13 @@
 // Test helpers outside #[test] functions may unwrap: a panic is the failure report.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn lg() -> Command {
-    let mut c = Command::cargo_bin("launchgate").unwrap();
-    // Never the developer's own ledger: a path that does not exist, so nothing is read.
-    c.env(
-        "LAUNCHGATE_STORE",
-        "/nonexistent/launchgate-tests/ledger.db",
-    );
-    c.current_dir(root())
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "120");
-    c
-}
+#[path = "support/binary.rs"]
+mod binary;
+use binary::{lg, root};
 
 fn json(example: &str) -> (Value, i32) {
     let out = lg()

@@ -380,6 +380,7 @@ fn action_yml_is_a_composite_action_over_the_cli() {
             "format",
             "sarif-file",
             "upload-sarif",
+            "publish",
             "version",
             "release-url"
         ]
@@ -466,6 +467,7 @@ fn run_review_step(dir: &Path, inputs: &[(&str, &str)]) -> (i32, String, String,
         ("LAUNCHGATE_FAIL_ON", "no-go"),
         ("LAUNCHGATE_FORMAT", "github"),
         ("LAUNCHGATE_SARIF", "launchgate.sarif"),
+        ("LAUNCHGATE_PUBLISH", ""),
     ];
     for (k, v) in defaults {
         cmd.env(k, v);

@@ -7,28 +7,14 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use launchgate_manifest::{LocatedLayer, Policy, PublicKey, SourceFile};
 use launchgate_policy::{LedgerOverride, LedgerSignoff, Verdict};
 use launchgate_report::{Review, TerminalOptions, render_markdown, render_terminal};
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn lg() -> Command {
-    let mut c = Command::cargo_bin("launchgate").unwrap();
-    // Never the developer's own ledger: a path that does not exist, so nothing is read.
-    c.env(
-        "LAUNCHGATE_STORE",
-        "/nonexistent/launchgate-tests/ledger.db",
-    );
-    c.current_dir(root())
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "120");
-    c
-}
+#[path = "support/binary.rs"]
+mod binary;
+use binary::lg;
 
 /// A temporary repository holding `launchgate.yaml` and, when given, `org.yaml`.
 fn repo(name: &str, manifest: &str, org: Option<&str>) -> PathBuf {

@@ -132,7 +132,7 @@ fn man_pages_are_roff_for_the_tool_and_each_command() {
     assert_eq!(code, 2);
     assert!(
         stderr.starts_with(
-            "error: no command `nope`; pages exist for: check, checks, explain, schema, "
+            "error: no command `nope`; pages exist for: check, checks, explain, evidence, policy, schema, "
         ),
         "{stderr}"
     );

@@ -721,13 +721,7 @@ fn deploy_scope(
     root: &Path,
     options: &ScanOptions,
     c: &mut Collected,
-) -> (
-    crate::ScopeReport,
-    (
-        Vec<crate::Located<String>>,
-        std::collections::BTreeMap<String, String>,
-    ),
-) {
+) -> (crate::ScopeReport, BuiltImages) {
     let kinds: std::collections::BTreeMap<String, FileKind> = c
         .files
         .iter()
@@ -790,6 +784,13 @@ fn deploy_scope(
             .unwrap_or_default(),
     )
 }
+
+/// What skaffold.yaml says the repository's build produces: the images, and the folder each is
+/// built from.
+type BuiltImages = (
+    Vec<crate::Located<String>>,
+    std::collections::BTreeMap<String, String>,
+);
 
 /// The deploy choice when nothing names what deploys.
 const EVERY_KUBERNETES_FILE: &str = "every Kubernetes file";

@@ -1,9 +1,9 @@
 //! Monorepos: the workloads that are one service's (the manifest's `select:`), chosen after
 //! the scan. Other workloads, and the objects that only concern them (Services, disruption
 //! budgets, autoscalers, network policies, monitors, routes, service accounts and roles),
-//! leave the evidence, and so do Docker Compose services not chosen; what was taken and what was left out is recorded in
-//! [`Evidence::scope`]. Source folders and Terraform roots are applied during the scan
-//! (`ScanOptions::with_selection`).
+//! leave the evidence, and so do the Docker Compose services not chosen; what was taken and
+//! what was left out is recorded in [`Evidence::scope`]. Source folders and Terraform roots
+//! are applied during the scan (`ScanOptions::with_selection`).
 
 use std::collections::{BTreeMap, BTreeSet};
 

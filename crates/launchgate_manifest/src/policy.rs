@@ -138,6 +138,11 @@ pub struct PolicyLayer {
     /// still contain (`head: {seq, hash}`). Keep this in the organisation policy file.
     #[serde(default)]
     pub ledger: Option<LedgerEntry>,
+    /// Organisation checks written in Rego: `.rego` files or folders of them, relative to the
+    /// file that lists them (in a manifest, they must stay inside the repository). They run
+    /// beside the built-in checks under the same rules (docs/custom-checks.md).
+    #[serde(default)]
+    pub custom_checks: Option<Vec<String>>,
 }
 
 /// A versioned baseline note (`baseline_notes`).

@@ -250,56 +250,92 @@ pub fn evaluate_full(
         gate: &gate,
     };
     let tier = manifest.tier;
-    let results: Vec<CheckResult> = registry
-        .iter()
-        .map(|check| {
-            let meta = check.meta();
-            let settings = policy.settings(meta.id, meta.severity, meta.tiers);
-            let requirement = settings.tiers.value.for_tier(tier);
-            let mut r = CheckResult {
-                id: meta.id.to_string(),
-                slug: meta.slug.to_string(),
-                title: meta.summary(),
-                category: meta.category,
-                severity: settings.severity.value,
-                requirement,
-                status: Status::Skip,
-                basis: None,
-                inconclusive: false,
-                blocking: false,
-                message: String::new(),
-                findings: Vec::new(),
-                evidence: Vec::new(),
-                effort: meta.effort,
-                waiver: None,
+    let judge = |check: &dyn launchgate_checks::Check| -> CheckResult {
+        let meta = check.meta();
+        let settings = policy.settings(meta.id, meta.severity, meta.tiers);
+        let requirement = settings.tiers.value.for_tier(tier);
+        let mut r = CheckResult {
+            id: meta.id.to_string(),
+            slug: meta.slug.to_string(),
+            title: meta.summary(),
+            category: meta.category,
+            severity: settings.severity.value,
+            requirement,
+            status: Status::Skip,
+            basis: None,
+            inconclusive: false,
+            blocking: false,
+            message: String::new(),
+            findings: Vec::new(),
+            evidence: Vec::new(),
+            effort: meta.effort,
+            waiver: None,
+        };
+        if !settings.enabled.value {
+            r.message = format!("disabled ({})", settings.enabled.source);
+            return r;
+        }
+        if requirement == Requirement::Skipped {
+            let why = if settings.tiers.source == launchgate_manifest::PolicySource::Default {
+                String::new()
+            } else {
+                format!(" ({})", settings.tiers.source)
             };
-            if !settings.enabled.value {
-                r.message = format!("disabled ({})", settings.enabled.source);
-                return r;
-            }
-            if requirement == Requirement::Skipped {
-                let why = if settings.tiers.source == launchgate_manifest::PolicySource::Default {
-                    String::new()
-                } else {
-                    format!(" ({})", settings.tiers.source)
-                };
-                r.message = format!("not required for tier {tier}{why}");
-                return r;
-            }
-            let provable = repository_can_prove(meta.evidence);
-            let mut outcome = check.evaluate(&cx);
-            evidence.note_copies(&mut outcome);
-            apply_outcome(&mut r, outcome, policy, tier, provable);
-            r
-        })
-        .collect();
-    let mut results = results;
+            r.message = format!("not required for tier {tier}{why}");
+            return r;
+        }
+        let provable = repository_can_prove(meta.evidence);
+        let mut outcome = check.evaluate(&cx);
+        evidence.note_copies(&mut outcome);
+        apply_outcome(&mut r, outcome, policy, tier, provable);
+        r
+    };
+    let mut results = judge_all(registry, &judge);
     measurement::apply(&mut results, measurement_changes);
     let (waivers, waiver_trace) = waivers::apply(&mut results, manifest, policy, tier, today);
     let mut e = decide(results, tier, policy, waiver_trace)?;
     e.waivers = waivers;
     e.measurement_changes = measurement_changes.to_vec();
     Ok(e)
+}
+
+/// Runs `judge` on every check of the registry, in registry order. Checks are pure and
+/// independent, so they run on as many threads as the machine has (at most one per check),
+/// each taking every n-th check: the costly ones (runbook and alert checks) spread over the
+/// threads instead of landing on one.
+fn judge_all<F>(registry: &Registry, judge: &F) -> Vec<CheckResult>
+where
+    F: Fn(&dyn launchgate_checks::Check) -> CheckResult + Sync,
+{
+    let checks: Vec<&dyn launchgate_checks::Check> = registry.iter().collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(checks.len());
+    if threads <= 1 {
+        return checks.into_iter().map(judge).collect();
+    }
+    let checks = &checks;
+    let mut indexed: Vec<(usize, CheckResult)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                s.spawn(move || {
+                    checks
+                        .iter()
+                        .enumerate()
+                        .skip(t)
+                        .step_by(threads)
+                        .map(|(i, c)| (i, judge(*c)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    indexed.sort_by_key(|(i, _)| *i);
+    indexed.into_iter().map(|(_, r)| r).collect()
 }
 
 fn first_and_more(items: &[Finding], fallback: &str) -> String {
@@ -620,4 +656,40 @@ fn decide(
 /// A pass rate as reports print it: whole percent, `88%`.
 pub fn percent_whole(v: f64) -> String {
     format!("{:.0}%", v.round())
+}
+
+#[cfg(test)]
+mod tests {
+    use launchgate_checks::Registry;
+
+    use super::*;
+
+    #[test]
+    fn checks_judged_on_several_threads_come_back_in_registry_order() {
+        let registry = Registry::builtin();
+        let judge = |check: &dyn launchgate_checks::Check| CheckResult {
+            id: check.meta().id.to_string(),
+            slug: String::new(),
+            title: String::new(),
+            category: check.meta().category,
+            severity: check.meta().severity,
+            requirement: Requirement::Required,
+            status: Status::Pass,
+            basis: None,
+            inconclusive: false,
+            blocking: false,
+            message: String::new(),
+            findings: Vec::new(),
+            evidence: Vec::new(),
+            effort: check.meta().effort,
+            waiver: None,
+        };
+        let judged: Vec<String> = judge_all(&registry, &judge)
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        let order: Vec<String> = registry.iter().map(|c| c.meta().id.to_string()).collect();
+        assert_eq!(judged, order);
+        assert!(order.len() > 70);
+    }
 }

@@ -2,7 +2,7 @@
 //! and its renderers for people (terminal, Markdown, HTML, the fleet view) and machines (JSON,
 //! SARIF, JUnit XML, GitHub workflow commands, GitLab Code Quality).
 
-use launchgate_core::{Category, Location, Severity, Status};
+use launchgate_core::{Category, Effort, Location, Severity, Status};
 use launchgate_evidence::Evidence;
 pub use launchgate_manifest::GateThresholds;
 use launchgate_manifest::{Policy, ServiceManifest};
@@ -327,6 +327,49 @@ pub struct ActionItem {
     pub files: Vec<String>,
 }
 
+/// An action item's effort and its basis, as shown.
+struct Scaled {
+    hours: u32,
+    text: String,
+}
+
+/// A check's effort is the work for one resource (its `effort`, from the check's declaration).
+/// When its findings name several resources (a Deployment each, an alert each), every further
+/// resource adds a quarter of it, at least 15 minutes: the same change again, made faster. Findings
+/// that name no resource are one problem, whatever their number. The basis is part of the text:
+/// `3 hours (1 hour for the first of 9 resources, 15 minutes for each of 8 more)`.
+fn scaled_effort(effort: Effort, findings: &[launchgate_core::Finding]) -> Scaled {
+    let mut resources: Vec<&str> = findings
+        .iter()
+        .filter_map(|f| f.resource.as_deref())
+        .collect();
+    resources.sort_unstable();
+    resources.dedup();
+    let base = effort.hours();
+    let n = u32::try_from(resources.len()).unwrap_or(u32::MAX);
+    if n <= 1 || base == 0 {
+        return Scaled {
+            hours: base,
+            text: effort.to_string(),
+        };
+    }
+    let each_minutes = (base * 60 / 4).max(15);
+    let more = n - 1;
+    let hours = base + (more.saturating_mul(each_minutes)).div_ceil(60);
+    let each = if each_minutes.is_multiple_of(60) {
+        Effort(each_minutes / 60).to_string()
+    } else {
+        format!("{each_minutes} minutes")
+    };
+    Scaled {
+        hours,
+        text: format!(
+            "{} ({effort} for the first of {n} resources, {each} for each of {more} more)",
+            Effort(hours)
+        ),
+    }
+}
+
 fn round1(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }
@@ -401,6 +444,7 @@ impl Review {
                     .collect();
                 files.sort();
                 files.dedup();
+                let scaled = scaled_effort(r.effort, &r.findings);
                 Some(ActionItem {
                     priority,
                     id: r.id.clone(),
@@ -409,8 +453,8 @@ impl Review {
                         .map(|f| first_paragraph(&f))
                         .unwrap_or_default(),
                     owner: manifest.owner.clone(),
-                    effort_hours: r.effort.hours(),
-                    effort: r.effort.to_string(),
+                    effort_hours: scaled.hours,
+                    effort: scaled.text,
                     files,
                 })
             })
@@ -621,4 +665,46 @@ fn first_paragraph(s: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod effort_tests {
+    use launchgate_core::{Effort, Finding};
+
+    use super::scaled_effort;
+
+    fn on(resources: &[&str]) -> Vec<Finding> {
+        resources
+            .iter()
+            .map(|r| Finding::new(format!("{r} has a problem")).resource((*r).to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn effort_scales_with_the_resources_the_findings_name() {
+        // One resource, or findings naming none: the check's own effort.
+        let one = scaled_effort(Effort(2), &on(&["Deployment/api", "Deployment/api"]));
+        assert_eq!((one.hours, one.text.as_str()), (2, "2 hours"));
+        let none = scaled_effort(Effort(4), &[Finding::new("a"), Finding::new("b")]);
+        assert_eq!((none.hours, none.text.as_str()), (4, "4 hours"));
+        // Nine Deployments at 1 hour: 1 hour, then 15 minutes for each of 8 more.
+        let names: Vec<String> = (0..9).map(|i| format!("Deployment/d{i}")).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let nine = scaled_effort(Effort(1), &on(&refs));
+        assert_eq!(nine.hours, 3);
+        assert_eq!(
+            nine.text,
+            "3 hours (1 hour for the first of 9 resources, 15 minutes for each of 8 more)"
+        );
+        // Four alerts at 8 hours: a quarter (2 hours) each after the first.
+        let four = scaled_effort(Effort(8), &on(&["a", "b", "c", "d"]));
+        assert_eq!(
+            (four.hours, four.text.as_str()),
+            (
+                14,
+                "2 days (1 day for the first of 4 resources, 2 hours for each of 3 more)"
+            )
+        );
+    }
 }

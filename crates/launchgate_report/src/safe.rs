@@ -64,7 +64,23 @@ fn rewrite<'r>(review: &'r Review, f: &dyn Fn(&str) -> Cow<'_, str>) -> Cow<'r, 
     let Ok(mut value) = serde_json::to_value(review) else {
         return Cow::Owned(placeholder(review));
     };
-    if !walk(&mut value, f) {
+    // A review repeats many strings (paths, check IDs, statuses): each distinct one is
+    // rewritten once.
+    let seen: std::cell::RefCell<std::collections::HashMap<String, Option<String>>> =
+        std::cell::RefCell::default();
+    let memo: &dyn Fn(&str) -> Cow<'_, str> = &|s| {
+        if let Some(known) = seen.borrow().get(s) {
+            return known.clone().map_or(Cow::Borrowed(s), Cow::Owned);
+        }
+        let out = f(s);
+        let stored = match &out {
+            Cow::Borrowed(_) => None,
+            Cow::Owned(o) => Some(o.clone()),
+        };
+        seen.borrow_mut().insert(s.to_string(), stored);
+        out
+    };
+    if !walk(&mut value, memo) {
         return Cow::Borrowed(review);
     }
     match serde_json::from_value(value) {

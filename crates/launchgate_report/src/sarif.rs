@@ -37,6 +37,9 @@ pub struct CiOptions {
     /// (SARIF `helpUri`, `informationUri`, the JUnit "More:" line) appear only when it is set; every
     /// format carries the check's own documentation either way.
     pub docs_url: Option<String>,
+    /// The organisation's custom checks (Rego) of this review: described as SARIF rules from
+    /// their own documentation, like the built-in catalog.
+    pub custom_rules: Vec<launchgate_core::CheckMeta>,
 }
 
 impl CiOptions {
@@ -462,6 +465,12 @@ pub fn render_sarif(review: &Review, opts: &CiOptions) -> String {
         rule_index.insert(m.id.to_string(), rules.len());
         rules.push(rule(m, opts));
     }
+    for m in &opts.custom_rules {
+        if !rule_index.contains_key(m.id) {
+            rule_index.insert(m.id.to_string(), rules.len());
+            rules.push(rule(m, opts));
+        }
+    }
     for c in reported(review) {
         if !rule_index.contains_key(&c.id) {
             rule_index.insert(c.id.clone(), rules.len());
@@ -556,6 +565,7 @@ mod tests {
     #[test]
     fn prefix_joins_with_one_slash() {
         let o = CiOptions {
+            custom_rules: Vec::new(),
             exit_code: 0,
             path_prefix: "services/pay/".into(),
             ..CiOptions::default()

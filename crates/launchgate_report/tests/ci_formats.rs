@@ -15,6 +15,7 @@ use common::{EXAMPLES, review, waived_payment_service};
 
 fn prefixed(prefix: &str) -> CiOptions {
     CiOptions {
+        custom_rules: Vec::new(),
         exit_code: 0,
         path_prefix: prefix.to_string(),
         ..CiOptions::default()
@@ -171,6 +172,7 @@ fn junit_links_only_with_a_docs_url() {
     let plain = render_junit(&r, &CiOptions::default()).unwrap();
     assert!(!plain.contains("example.invalid") && !plain.contains("More: "));
     let linked = CiOptions {
+        custom_rules: Vec::new(),
         docs_url: Some("https://git.example.com/lg/blob/v1/docs/checks/".into()),
         ..CiOptions::default()
     };

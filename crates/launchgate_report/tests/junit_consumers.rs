@@ -47,6 +47,7 @@ fn junit_lists_what_the_review_left_out_and_chose_as_first_suite_properties() {
     let xml = render_junit(
         &scoped_payment_service(),
         &CiOptions {
+            custom_rules: Vec::new(),
             path_prefix: "services/".to_string(),
             ..CiOptions::default()
         },

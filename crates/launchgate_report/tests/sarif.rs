@@ -56,6 +56,7 @@ fn sarif(name: &str) -> Value {
 
 fn opts(exit_code: i32, prefix: &str) -> CiOptions {
     CiOptions {
+        custom_rules: Vec::new(),
         exit_code,
         path_prefix: prefix.to_string(),
         ..CiOptions::default()
@@ -234,6 +235,7 @@ fn rules_are_the_whole_catalog_with_docs_and_levels() {
 fn help_uri_only_with_a_docs_url() {
     let base = "https://git.example.com/acme/launchgate/blob/v1.4.0/docs/checks";
     let with = CiOptions {
+        custom_rules: Vec::new(),
         docs_url: Some(base.into()),
         ..CiOptions::default()
     };
@@ -526,6 +528,7 @@ fn sarif_multitool_validates_every_example() {
     };
     let dir = common::scratch("sarif-multitool");
     let linked = CiOptions {
+        custom_rules: Vec::new(),
         docs_url: Some("https://git.example.com/acme/launchgate/blob/v1.4.0/docs/checks".into()),
         ..opts(1, "")
     };

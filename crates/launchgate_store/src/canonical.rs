@@ -78,7 +78,11 @@ fn write_string(out: &mut String, s: &str) {
 
 /// Lowercase hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
+    hex_digest(Sha256::digest(bytes))
+}
+
+/// Lowercase hex of a finished SHA-256.
+pub(crate) fn hex_digest(digest: impl IntoIterator<Item = u8>) -> String {
     let mut out = String::with_capacity(64);
     for byte in digest {
         out.push(char::from(b"0123456789abcdef"[usize::from(byte >> 4)]));

@@ -188,6 +188,65 @@ impl NewEvent {
     }
 }
 
+/// A [`NewEvent`] with the work that does not depend on its place in the chain done ahead:
+/// its body's canonical JSON, and the SHA-256 state after the hash payload's first field
+/// (`{"body":…`, which sorts first). Appending it under the ledger lock then only hashes the
+/// few small fields left.
+pub(crate) struct PreparedEvent {
+    event: NewEvent,
+    body_json: String,
+    prefix: sha2::Sha256,
+}
+
+impl PreparedEvent {
+    pub(crate) fn new(event: NewEvent) -> PreparedEvent {
+        use sha2::Digest as _;
+        let body_json = canonical_json(&event.body);
+        let mut prefix = sha2::Sha256::new();
+        prefix.update(b"{\"body\":");
+        prefix.update(body_json.as_bytes());
+        PreparedEvent {
+            event,
+            body_json,
+            prefix,
+        }
+    }
+
+    pub(crate) fn event(&self) -> &NewEvent {
+        &self.event
+    }
+
+    /// [`NewEvent::into_event`], with the body's canonical JSON.
+    pub(crate) fn into_event(
+        self,
+        seq: u64,
+        recorded_at: String,
+        prev_hash: String,
+    ) -> (Event, String) {
+        use sha2::Digest as _;
+        let event = self.event;
+        let mut stored = Event {
+            seq,
+            recorded_at,
+            service: event.service,
+            kind: event.kind,
+            body: event.body,
+            signer: event.signer,
+            public_key: event.public_key,
+            signature: event.signature,
+            prev_hash,
+            hash: String::new(),
+        };
+        // The other fields' canonical JSON is `{"kind":…}`: it continues the payload after a comma.
+        let rest = canonical_json(&Value::Object(stored.fields_without_body_and_hash()));
+        let mut hasher = self.prefix;
+        hasher.update(b",");
+        hasher.update(rest.as_bytes().get(1..).unwrap_or_default());
+        stored.hash = crate::canonical::hex_digest(hasher.finalize());
+        (stored, self.body_json)
+    }
+}
+
 impl Event {
     /// The canonical JSON of every field except `hash` (what `hash` is computed over).
     pub fn hash_payload(&self) -> String {
@@ -257,9 +316,14 @@ impl Event {
     }
 
     fn fields_without_hash(&self) -> Map<String, Value> {
+        let mut map = self.fields_without_body_and_hash();
+        map.insert("body".to_owned(), self.body.clone());
+        map
+    }
+
+    fn fields_without_body_and_hash(&self) -> Map<String, Value> {
         let opt = |v: &Option<String>| v.clone().map_or(Value::Null, Value::String);
         let mut map = Map::new();
-        map.insert("body".to_owned(), self.body.clone());
         map.insert(
             "kind".to_owned(),
             Value::String(self.kind.as_str().to_owned()),
@@ -441,3 +505,40 @@ macro_rules! to_value {
 to_value!(OverrideBody);
 to_value!(SignoffBody);
 to_value!(ReviewBody);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_prepared_event_hashes_and_serialises_like_the_plain_path() {
+        let events = [
+            NewEvent::unsigned(
+                "payment-service",
+                EventKind::Review,
+                serde_json::json!({"z": [1, 2.5, "\u{1}é\n"], "a": {"y": null, "b": true}}),
+            ),
+            NewEvent {
+                signer: Some("alice".to_owned()),
+                public_key: Some("pk".to_owned()),
+                signature: Some("sig".to_owned()),
+                ..NewEvent::unsigned("svc", EventKind::Signoff, serde_json::json!({}))
+            },
+        ];
+        for event in events {
+            let plain = event.clone().into_event(
+                7,
+                "2026-11-22T09:00:00Z".to_owned(),
+                GENESIS_HASH.to_owned(),
+            );
+            let (prepared, body_json) = PreparedEvent::new(event).into_event(
+                7,
+                "2026-11-22T09:00:00Z".to_owned(),
+                GENESIS_HASH.to_owned(),
+            );
+            assert_eq!(prepared, plain);
+            assert_eq!(prepared.hash, sha256_hex(plain.hash_payload().as_bytes()));
+            assert_eq!(body_json, canonical_json(&plain.body));
+        }
+    }
+}

@@ -6,7 +6,7 @@
 //! * [`verify`] / [`verify_against_head`] / [`verify_against_pin`]: pure chain verification
 //!   naming the first bad event; the last two also catch truncation and rehashing.
 //! * [`export`] / [`parse_jsonl`]: the strict JSON Lines form of a ledger.
-//! * [`Store`] with [`SqliteStore`]; [`open_store`] picks the backend from a location.
+//! * [`Store`] with [`SqliteStore`] and [`PostgresStore`]; [`open_store`] picks the backend from a location.
 //!
 //! The format, what verification can and cannot detect, and the concurrency guarantees are
 //! documented in `docs/ledger.md`.
@@ -17,6 +17,8 @@ pub mod contract;
 mod event;
 mod jsonl;
 pub mod keys;
+mod postgres;
+mod row;
 mod sqlite;
 mod store;
 mod verify;
@@ -28,10 +30,11 @@ pub use event::{
 };
 pub use jsonl::{JsonlError, ParseError, export, parse_jsonl, verify_jsonl};
 pub use keys::{KeyError, KeyFiles, KeyPair, PublicKey, SecretKey};
+pub use postgres::{LEDGER_LOCK, MIGRATIONS, PG_SCHEMA_VERSION, PostgresStore, redact_url};
 pub use sqlite::{BUSY_TIMEOUT, SqliteStore};
 pub use store::{
     ImportSummary, Store, StoreError, StoreLocation, default_store_path, open_store,
-    parse_location, plan_import,
+    parse_location, plan_import, unique_nonce,
 };
 pub use verify::{
     Problem, VerifyError, VerifySummary, verify, verify_against_head, verify_against_pin,

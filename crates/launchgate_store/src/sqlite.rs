@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
+use sqlx::Connection as _;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqliteRow, SqliteSynchronous,
 };
-use sqlx::{Connection as _, Row as _};
 
 use crate::canonical::canonical_json;
 use crate::event::{Event, EventKind, GENESIS_HASH, NewEvent, format_timestamp};
@@ -41,6 +41,8 @@ const SET_APPLICATION_ID: &str = "PRAGMA application_id = 1279740996";
 const SELECT_ALL: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events ORDER BY seq";
 const SELECT_FILTERED: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events WHERE (?1 IS NULL OR service = ?1) AND (?2 IS NULL OR kind = ?2) ORDER BY seq";
 const SELECT_HEAD: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events ORDER BY seq DESC LIMIT 1";
+const SELECT_AFTER: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2";
+const SELECT_BY_NONCE: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events WHERE service = ?1 AND kind = ?2 AND json_extract(body, '$.nonce') = ?3 ORDER BY seq LIMIT 1";
 const SELECT_HEAD_LINK: &str = "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1";
 const SELECT_HASHES: &str =
     "SELECT seq, hash FROM events WHERE seq >= ?1 AND seq <= ?2 ORDER BY seq";
@@ -260,38 +262,7 @@ async fn check_header(conn: &mut SqliteConnection, db: &str) -> Result<bool, Sto
 }
 
 fn row_to_event(row: &SqliteRow, db: &str) -> Result<Event, StoreError> {
-    let seq: i64 = row.try_get("seq").map_err(|e| database_error(db, e))?;
-    let corrupt = |reason: String| StoreError::Corrupt {
-        db: db.to_owned(),
-        seq,
-        reason,
-    };
-    let text = |column: &str| -> Result<String, StoreError> {
-        row.try_get::<String, _>(column)
-            .map_err(|e| corrupt(format!("column {column}: {e}")))
-    };
-    let optional = |column: &str| -> Result<Option<String>, StoreError> {
-        row.try_get::<Option<String>, _>(column)
-            .map_err(|e| corrupt(format!("column {column}: {e}")))
-    };
-    let kind_text = text("kind")?;
-    let kind = kind_text
-        .parse::<EventKind>()
-        .map_err(|e| corrupt(e.to_string()))?;
-    let body = serde_json::from_str(&text("body")?)
-        .map_err(|e| corrupt(format!("body is not JSON: {e}")))?;
-    Ok(Event {
-        seq: u64::try_from(seq).map_err(|_| corrupt("negative seq".to_owned()))?,
-        recorded_at: text("recorded_at")?,
-        service: text("service")?,
-        kind,
-        body,
-        signer: optional("signer")?,
-        public_key: optional("public_key")?,
-        signature: optional("signature")?,
-        prev_hash: text("prev_hash")?,
-        hash: text("hash")?,
-    })
+    crate::row::row_to_event(row, db, |e| database_error(db, e))
 }
 
 fn to_i64(seq: u64, db: &str) -> Result<i64, StoreError> {
@@ -357,6 +328,56 @@ impl Store for SqliteStore {
             insert(&mut tx, &stored, db).await?;
             tx.commit().await.map_err(err)?;
             Ok(stored)
+        })
+    }
+
+    fn append_unique(
+        &self,
+        event: NewEvent,
+        recorded_at: jiff::Timestamp,
+    ) -> Result<(Event, bool), StoreError> {
+        event.check().map_err(|reason| StoreError::Rejected {
+            db: self.db.clone(),
+            reason,
+        })?;
+        let recorded_at = format_timestamp(recorded_at);
+        let nonce = crate::store::unique_nonce(&event).map(str::to_owned);
+        self.with_conn(async |conn, db| {
+            let err = |e| database_error(db, e);
+            let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(err)?;
+            if let Some(nonce) = &nonce {
+                let row = sqlx::query(SELECT_BY_NONCE)
+                    .bind(&event.service)
+                    .bind(event.kind.as_str())
+                    .bind(nonce)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(err)?;
+                if let Some(row) = row {
+                    let existing = row_to_event(&row, db)?;
+                    tx.rollback().await.map_err(err)?;
+                    return Ok((existing, false));
+                }
+            }
+            let (head_seq, head_hash) = head_link(&mut tx, db).await?;
+            let stored = event.into_event(head_seq + 1, recorded_at, head_hash);
+            insert(&mut tx, &stored, db).await?;
+            tx.commit().await.map_err(err)?;
+            Ok((stored, true))
+        })
+    }
+
+    fn events_after(&self, after: u64, limit: usize) -> Result<Vec<Event>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let after = to_i64(after, &self.db)?;
+        self.with_conn(async |conn, db| {
+            let rows = sqlx::query(SELECT_AFTER)
+                .bind(after)
+                .bind(limit)
+                .fetch_all(conn)
+                .await
+                .map_err(|e| database_error(db, e))?;
+            rows.iter().map(|row| row_to_event(row, db)).collect()
         })
     }
 

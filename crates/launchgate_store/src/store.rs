@@ -5,6 +5,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::event::{Event, EventKind, GENESIS_HASH, NewEvent};
+use crate::postgres::{PostgresStore, redact_url};
 use crate::sqlite::SqliteStore;
 use crate::verify::{VerifyError, verify_segment};
 
@@ -27,6 +28,51 @@ pub trait Store: fmt::Debug + Send + Sync {
         service: Option<&str>,
         kind: Option<EventKind>,
     ) -> Result<Vec<Event>, StoreError>;
+
+    /// Like [`Store::append`], but idempotent: when `event`'s body has a string `nonce` and an
+    /// event of the same service and kind with that nonce is stored, nothing is written and
+    /// that event is returned with `false`; otherwise the event is appended (`true`). The
+    /// check and the append are one transaction, so a retried upload is stored once.
+    fn append_unique(
+        &self,
+        event: NewEvent,
+        recorded_at: jiff::Timestamp,
+    ) -> Result<(Event, bool), StoreError>;
+
+    /// [`Store::append_unique`] for several events, in order, with one result per event (in the
+    /// same order). A store may write them in one transaction (one lock, one commit): then a
+    /// transaction failure fails every event of the batch, and nothing of it is written; an
+    /// event the store refuses on its own (see [`NewEvent::check`]) fails alone. Two events of
+    /// the batch with the same service, kind and nonce are stored once.
+    fn append_unique_many(
+        &self,
+        events: Vec<NewEvent>,
+        recorded_at: jiff::Timestamp,
+    ) -> Vec<Result<(Event, bool), StoreError>> {
+        events
+            .into_iter()
+            .map(|event| self.append_unique(event, recorded_at))
+            .collect()
+    }
+
+    /// At most `limit` events after `seq` `after`, in `seq` order (from the first for 0): how a
+    /// reader follows the ledger in batches.
+    fn events_after(&self, after: u64, limit: usize) -> Result<Vec<Event>, StoreError> {
+        Ok(self
+            .all()?
+            .into_iter()
+            .filter(|e| e.seq > after)
+            .take(limit)
+            .collect())
+    }
+
+    /// The event with `seq`, if stored.
+    fn event_at(&self, seq: u64) -> Result<Option<Event>, StoreError> {
+        Ok(self
+            .events_after(seq.saturating_sub(1), 1)?
+            .into_iter()
+            .find(|e| e.seq == seq))
+    }
 
     /// Every event, in `seq` order: the whole chain, ready for [`crate::verify`].
     fn all(&self) -> Result<Vec<Event>, StoreError> {
@@ -160,9 +206,6 @@ pub enum StoreError {
         /// The imported event's hash.
         imported: String,
     },
-    /// A `postgres://` location: not implemented yet.
-    #[error("the PostgreSQL store is not available yet; use sqlite://PATH or a file path")]
-    PostgresUnavailable,
     /// A store location that cannot be used.
     #[error("store location `{location}`: {reason}")]
     BadLocation {
@@ -186,6 +229,17 @@ pub enum StoreError {
     Poisoned {
         /// The database.
         db: String,
+    },
+    /// An event of a batch was not written because the batch's transaction failed (for another
+    /// event of the batch, or as a whole); nothing of the batch was written.
+    #[error(
+        "{db}: nothing written: the transaction this event shared with others failed: {reason}"
+    )]
+    BatchFailed {
+        /// The database.
+        db: String,
+        /// What failed.
+        reason: String,
     },
 }
 
@@ -265,15 +319,38 @@ pub fn default_store_path(var: impl Fn(&str) -> Option<OsString>) -> Option<Path
     })
 }
 
+/// The `nonce` of `event`'s body, when it is a non-empty string: what
+/// [`Store::append_unique`] keys on.
+pub fn unique_nonce(event: &NewEvent) -> Option<&str> {
+    event
+        .body
+        .get("nonce")
+        .and_then(serde_json::Value::as_str)
+        .filter(|n| !n.is_empty())
+}
+
 /// Where a store location points.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum StoreLocation {
     /// An SQLite database file.
     Sqlite(PathBuf),
+    /// A PostgreSQL database: the `postgres://` URL as given (it may hold a password).
+    Postgres(String),
 }
 
-/// Parses a store location: `sqlite://PATH`, `sqlite:PATH` or a plain file path. `postgres://`
-/// and `postgresql://` are recognised and refused for now; other `scheme://` forms are refused.
+impl fmt::Debug for StoreLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreLocation::Sqlite(path) => f.debug_tuple("Sqlite").field(path).finish(),
+            StoreLocation::Postgres(url) => {
+                f.debug_tuple("Postgres").field(&redact_url(url)).finish()
+            }
+        }
+    }
+}
+
+/// Parses a store location: `sqlite://PATH`, `sqlite:PATH` or a plain file path, or a
+/// `postgres://` / `postgresql://` URL; other `scheme://` forms are refused.
 pub fn parse_location(location: &OsStr) -> Result<StoreLocation, StoreError> {
     let bad = |reason: &str| StoreError::BadLocation {
         location: location.to_string_lossy().into_owned(),
@@ -284,7 +361,7 @@ pub fn parse_location(location: &OsStr) -> Result<StoreLocation, StoreError> {
         Some(text) => {
             let lower = text.to_ascii_lowercase();
             if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
-                return Err(StoreError::PostgresUnavailable);
+                return Ok(StoreLocation::Postgres(text.to_owned()));
             }
             if let Some(rest) =
                 strip_prefix_ci(text, "sqlite://").or_else(|| strip_prefix_ci(text, "sqlite:"))
@@ -292,7 +369,7 @@ pub fn parse_location(location: &OsStr) -> Result<StoreLocation, StoreError> {
                 PathBuf::from(rest)
             } else if let Some((scheme, _)) = text.split_once("://") {
                 return Err(bad(&format!(
-                    "unsupported store scheme `{scheme}://`; use sqlite://PATH or a file path"
+                    "unsupported store scheme `{scheme}://`; use sqlite://PATH, postgres://… or a file path"
                 )));
             } else {
                 PathBuf::from(text)
@@ -318,10 +395,12 @@ fn strip_prefix_ci<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
         .then(|| &text[prefix.len()..])
 }
 
-/// Opens the store at `location` ([`parse_location`]), creating an SQLite ledger if needed.
+/// Opens the store at `location` ([`parse_location`]), creating an SQLite ledger if needed and
+/// applying PostgreSQL migrations.
 pub fn open_store(location: impl AsRef<OsStr>) -> Result<Box<dyn Store>, StoreError> {
     match parse_location(location.as_ref())? {
         StoreLocation::Sqlite(path) => Ok(Box::new(SqliteStore::open(path)?)),
+        StoreLocation::Postgres(url) => Ok(Box::new(PostgresStore::open(&url)?)),
     }
 }
 
@@ -386,12 +465,15 @@ mod tests {
         assert_eq!(parse("./ledger.db").unwrap(), sqlite("./ledger.db"));
         assert_eq!(parse("C:\\ledger.db").unwrap(), sqlite("C:\\ledger.db"));
         for postgres in ["postgres://u:pw@h/db", "postgresql://h/db", "POSTGRES://h"] {
-            let error = parse(postgres).unwrap_err().to_string();
             assert_eq!(
-                error,
-                "the PostgreSQL store is not available yet; use sqlite://PATH or a file path"
+                parse(postgres).unwrap(),
+                StoreLocation::Postgres(postgres.to_owned())
             );
         }
+        assert_eq!(
+            format!("{:?}", parse("postgres://u:pw@h/db").unwrap()),
+            "Postgres(\"postgres://u:***@h/db\")"
+        );
         assert_eq!(
             parse("").unwrap_err().to_string(),
             "store location ``: no database path given; use sqlite://PATH or a file path"

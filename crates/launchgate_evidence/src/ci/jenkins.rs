@@ -11,22 +11,22 @@ use super::{Cx, Job, Located, Pipeline, Triggers};
 use crate::CiSystem;
 
 static STAGE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r#"\bstage\s*\(\s*(?:name\s*:\s*)?(?:'([^'\n]*)'|"([^"\n]*)")"#).ok()
+    Regex::new(r#"(?-u:\b)stage\s*\(\s*(?:name\s*:\s*)?(?:'([^'\n]*)'|"([^"\n]*)")"#).ok()
 });
 static STEP: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r#"\b(?:sh|bat|powershell|pwsh)\s*\(?\s*(?:script\s*:\s*)?('''|"""|'|")"#).ok()
+    Regex::new(r#"(?-u:\b)(?:sh|bat|powershell|pwsh)\s*\(?\s*(?:script\s*:\s*)?('''|"""|'|")"#).ok()
 });
 static CRON: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r#"\bcron\s*\(\s*(?:'([^'\n]*)'|"([^"\n]*)")"#).ok());
+    LazyLock::new(|| Regex::new(r#"(?-u:\b)cron\s*\(\s*(?:'([^'\n]*)'|"([^"\n]*)")"#).ok());
 static BRANCH: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r#"\bbranch\s*\(?\s*(?:pattern\s*:\s*)?['"]([^'"\n]+)['"]|\b(?:env\.)?(?:BRANCH_NAME|GIT_BRANCH)\s*==\s*['"]([^'"\n]+)['"]"#).ok()
+    Regex::new(r#"(?-u:\b)branch\s*\(?\s*(?:pattern\s*:\s*)?['"]([^'"\n]+)['"]|(?-u:\b)(?:env\.)?(?:BRANCH_NAME|GIT_BRANCH)\s*==\s*['"]([^'"\n]+)['"]"#).ok()
 });
 static CHANGE_REQUEST: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"\bchangeRequest\b").ok());
+    LazyLock::new(|| Regex::new(r"(?-u:\b)changeRequest(?-u:\b)").ok());
 static TAG: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"\bbuildingTag\s*\(|\btag\s*\(?\s*['\x22]").ok());
+    LazyLock::new(|| Regex::new(r"(?-u:\b)buildingTag\s*\(|(?-u:\b)tag\s*\(?\s*['\x22]").ok());
 static INPUT: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"\binput\s*(?:\(|\{|message\s*:)").ok());
+    LazyLock::new(|| Regex::new(r"(?-u:\b)input\s*(?:\(|\{|message\s*:)").ok());
 
 /// The text with full-line `//` comments and `/* */` blocks blanked (offsets kept).
 fn without_comments(text: &str) -> String {

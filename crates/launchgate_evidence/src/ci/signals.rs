@@ -43,49 +43,49 @@ fn is_match(r: &Re, text: &str) -> bool {
 
 /// Test runners that are recognised anywhere on a command line (two words or more).
 static TESTS: Re = LazyLock::new(|| {
-    re(r"(?ix)\b(
-        cargo(?:\s+\+\S+)?(?:\s+hack\b[^\n;&|\#]*?)?\s+(?:test|nextest|tarpaulin|llvm-cov)
+    re(r"(?ix)(?-u:\b)(
+        cargo(?:\s+\+\S+)?(?:\s+hack(?-u:\b)[^\n;&|\#]*?)?\s+(?:test|nextest|tarpaulin|llvm-cov)
       | (?:cross|cargo\s*\}+|\$\{?cargo\}?)\s+test
       | go\s+test
-      | (?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test(?::[\w:-]+)?
-      | (?:mvn|mvnw)\b[^\n;&|\#]*?\s(?:test|verify|integration-test)
-      | (?:gradle|gradlew)\b[^\n;&|\#]*?\s(?::?[\w-]+:)*(?:test|check|integrationTest)
+      | (?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test(?::[[:word:]:-]+)?
+      | (?:mvn|mvnw)(?-u:\b)[^\n;&|\#]*?\s(?:test|verify|integration-test)
+      | (?:gradle|gradlew)(?-u:\b)[^\n;&|\#]*?\s(?::?[[:word:]-]+:)*(?:test|check|integrationTest)
       | dotnet\s+test
       | bundle\s+exec\s+(?:rspec|rake\s+(?:test|spec))
       | rake\s+(?:test|spec)
-      | make\b[^\n;&|\#]*?\s(?:tests?[-_][\w-]+|(?:unit|integration|e2e)[-_]?tests?|tests?|check)
+      | make(?-u:\b)[^\n;&|\#]*?\s(?:(?:[a-z0-9]+[-_])*tests?(?:[-_][[:word:]-]+)?|(?:unit|integration|e2e)[-_]?tests?|check)
       | (?:mix|swift|deno|bazel|bazelisk|sbt|lein|zig|flutter|dart|stack|cabal|hatch)\s+test
-      | python[\d.]*\b[^\n;&|\#]*?\s-m\s+(?:pytest|unittest|tox|nox)
+      | python[[:digit:].]*(?-u:\b)[^\n;&|\#]*?\s-m\s+(?:pytest|unittest|tox|nox)
       | php\s+artisan\s+test
-    )\b")
+    )(?-u:\b)")
 });
 
 /// Test runners recognised only in command position (their names are common words).
 static TEST_TOOLS: Re = LazyLock::new(|| {
     re(
-        r"(?ix)(?:^|[;&|(]|\b(?:then|do|exec|npx|run|sudo|time|xvfb-run|bash|sh)\b)\s*(?:\w+=\S*\s+)*(
-        (?:[\w.-]*/)*(?:pytest|py\.test|jest|vitest|mocha|tox|nox|rspec|phpunit|ctest|gotestsum|karma|ava|behave|prove|bats)
-      | (?:[\w.-]*/)*(?:playwright\s+test|cypress\s+run)
-      | (?:[\w.-]*/)+(?:run[-_]?)?(?:(?:unit|integration|e2e)[-_]?)?tests?(?:[-_][\w-]+)?(?:\.(?:sh|py|ps1|bash))?
-      | (?:run[-_]?)?tests?(?:[-_][\w-]+)?\.(?:sh|py|ps1|bash)
-    )(?:[^\w/.-]|$)",
+        r"(?ix)(?:^|[;&|(]|(?-u:\b)(?:then|do|exec|npx|run|sudo|time|xvfb-run|bash|sh)(?-u:\b))\s*(?:[[:word:]]+=\S*\s+)*(
+        (?:[[:word:].-]*/)*(?:pytest|py\.test|jest|vitest|mocha|tox|nox|rspec|phpunit|ctest|gotestsum|karma|ava|behave|prove|bats)
+      | (?:[[:word:].-]*/)*(?:playwright\s+test|cypress\s+run)
+      | (?:[[:word:].-]*/)+(?:run[-_]?)?(?:(?:unit|integration|e2e)[-_]?)?tests?(?:[-_][[:word:]-]+)?(?:\.(?:sh|py|ps1|bash))?
+      | (?:run[-_]?)?tests?(?:[-_][[:word:]-]+)?\.(?:sh|py|ps1|bash)
+    )(?:[^[:word:]/.-]|$)",
     )
 });
 
 static DEPLOY: Re = LazyLock::new(|| {
-    re(r"(?ix)\b(
-        kubectl\b[^\n;&|\#]*?\s(?:apply|rollout|set\s+image|replace)
+    re(r"(?ix)(?-u:\b)(
+        kubectl(?-u:\b)[^\n;&|\#]*?\s(?:apply|rollout|set\s+image|replace)
       | oc\s+(?:apply|rollout)
-      | helm\b[^\n;&|\#]*?\s(?:upgrade|install)
-      | helmfile\b[^\n;&|\#]*?\s(?:apply|sync)
+      | helm(?-u:\b)[^\n;&|\#]*?\s(?:upgrade|install)
+      | helmfile(?-u:\b)[^\n;&|\#]*?\s(?:apply|sync)
       | argocd\s+app\s+sync
-      | (?:terraform|tofu|terragrunt)\b[^\n;&|\#]*?\sapply
+      | (?:terraform|tofu|terragrunt)(?-u:\b)[^\n;&|\#]*?\sapply
       | aws\s+ecs\s+(?:update-service|deploy)
       | aws\s+deploy\s+create-deployment
       | aws\s+lambda\s+update-function-code
       | aws\s+cloudformation\s+deploy
       | sam\s+deploy
-      | gcloud\b[^\n;&|\#]*?\s(?:run\s+deploy|app\s+deploy|functions\s+deploy|run\s+services\s+(?:update|replace))
+      | gcloud(?-u:\b)[^\n;&|\#]*?\s(?:run\s+deploy|app\s+deploy|functions\s+deploy|run\s+services\s+(?:update|replace))
       | (?:flyctl|fly)\s+deploy
       | (?:serverless|sls)\s+deploy
       | cdk\s+deploy
@@ -94,9 +94,9 @@ static DEPLOY: Re = LazyLock::new(|| {
       | az\s+containerapp\s+update
       | kamal\s+deploy | eb\s+deploy | cf\s+push | docker\s+stack\s+deploy | nomad\s+job\s+run
       | pulumi\s+up | copilot\s+(?:svc|app)\s+deploy | heroku\s+container:release
-      | vercel\b[^\n;&|\#]*?\s--prod | netlify\s+deploy | wrangler\s+(?:deploy|publish)
+      | vercel(?-u:\b)[^\n;&|\#]*?\s--prod | netlify\s+deploy | wrangler\s+(?:deploy|publish)
       | ecs-deploy | railway\s+up
-    )\b")
+    )(?-u:\b)")
 });
 
 /// Deploy actions, orbs and tasks, matched on the name before `@`.
@@ -105,7 +105,7 @@ static DEPLOY_USES: Re = LazyLock::new(|| {
         aws-actions/amazon-ecs-deploy-task-definition
       | aws-actions/aws-cloudformation-github-deploy
       | azure/(?:k8s-deploy|webapps-deploy|functions-action|container-apps-deploy-action|aci-deploy|arm-deploy|static-web-apps-deploy)
-      | google-github-actions/deploy-[\w-]+
+      | google-github-actions/deploy-[[:word:]-]+
       | cloudflare/(?:wrangler-action|pages-action)
       | serverless/github-action
       | akhileshns/heroku-deploy
@@ -125,55 +125,56 @@ static DEPLOY_USES: Re = LazyLock::new(|| {
 /// Commands that roll a release back: run by a pipeline on its own, they rehearse the rollback
 /// (RUN-004). A script is recognised by its name (`scripts/rollback-drill.sh`).
 static ROLLBACK: Re = LazyLock::new(|| {
-    re(r"(?ix)(?:^|[^\w./-])(
-        kubectl\b[^\n;&|\#]*?\srollout\s+undo
-      | kubectl\b[^\n;&|\#]*?\sargo\s+rollouts\s+(?:undo|abort)
+    re(r"(?ix)(?:^|[^[:word:]./-])(
+        kubectl(?-u:\b)[^\n;&|\#]*?\srollout\s+undo
+      | kubectl(?-u:\b)[^\n;&|\#]*?\sargo\s+rollouts\s+(?:undo|abort)
       | kubectl-argo-rollouts\s+(?:undo|abort)
       | oc\s+rollout\s+undo
-      | helm\b[^\n;&|\#]*?\srollback
+      | helm(?-u:\b)[^\n;&|\#]*?\srollback
       | argocd\s+app\s+rollback
-      | aws\s+deploy\s+stop-deployment\b[^\n;&|\#]*?--auto-rollback-enabled
-      | (?:[\w.-]*/)*rollback(?:[-_][\w-]+)?\.(?:sh|bash|py|ps1)
-    )(?:[^\w/.-]|$)")
+      | aws\s+deploy\s+stop-deployment(?-u:\b)[^\n;&|\#]*?--auto-rollback-enabled
+      | (?:[[:word:].-]*/)*rollback(?:[-_][[:word:]-]+)?\.(?:sh|bash|py|ps1)
+    )(?:[^[:word:]/.-]|$)")
 });
 
 /// Commands that restore a database or volume from a backup: run by a pipeline on its own, they
 /// are a restore drill (DAT-003). A script is recognised by its name (`scripts/restore-drill.sh`).
 static RESTORE: Re = LazyLock::new(|| {
-    re(r"(?ix)(?:^|[^\w./-])(
+    re(r"(?ix)(?:^|[^[:word:]./-])(
         pg_restore | mongorestore | myloader
-      | aws\s+rds\s+restore-db-(?:instance|cluster)-[\w-]+
+      | aws\s+rds\s+restore-db-(?:instance|cluster)-[[:word:]-]+
       | aws\s+backup\s+start-restore-job
-      | aws\s+dynamodb\s+restore-table-[\w-]+
+      | aws\s+dynamodb\s+restore-table-[[:word:]-]+
       | gcloud\s+sql\s+(?:backups\s+restore|instances\s+clone)
       | az\s+(?:postgres|mysql)\s+(?:flexible-server\s+)?(?:restore|geo-restore)
       | az\s+sql\s+db\s+restore
       | velero\s+restore\s+create
-      | pgbackrest\b[^\n;&|\#]*?\srestore
+      | pgbackrest(?-u:\b)[^\n;&|\#]*?\srestore
       | wal-g\s+backup-fetch
-      | (?:[\w.-]*/)*restore(?:[-_][\w-]+)?\.(?:sh|bash|py|ps1)
-    )(?:[^\w/.-]|$)")
+      | (?:[[:word:].-]*/)*restore(?:[-_][[:word:]-]+)?\.(?:sh|bash|py|ps1)
+    )(?:[^[:word:]/.-]|$)")
 });
 
 /// An HTTP check of a health endpoint (curl needs `--fail` for a failed check to fail).
 static HEALTH_CALL: Re = LazyLock::new(|| {
-    re(r"(?ix)\b(
-        (?:curl|wget|http|https)\b[^\n;&|\#]*?/(?:health|healthz|healthcheck|health-check|ready|readyz|readiness|livez|liveness|ping|status)\b[^\n;&|]*
+    re(r"(?ix)(?-u:\b)(
+        (?:curl|wget|http|https)(?-u:\b)[^\n;&|\#]*?/(?:health|healthz|healthcheck|health-check|ready|readyz|readiness|livez|liveness|ping|status)(?-u:\b)[^\n;&|]*
     )")
 });
 
-static CURL_FAIL: Re = LazyLock::new(|| re(r"\s(?:--fail(?:-with-body)?|-[a-zA-Z]*f[a-zA-Z]*)\b"));
+static CURL_FAIL: Re =
+    LazyLock::new(|| re(r"\s(?:--fail(?:-with-body)?|-[a-zA-Z]*f[a-zA-Z]*)(?-u:\b)"));
 
 static SMOKE_CMD: Re = LazyLock::new(|| {
     re(r"(?ix)(?:^|[^a-z0-9])(
         k6\s+(?:run|cloud) | newman\s+run | artillery\s+run
-      | (?:smoke|synthetic)[\w.:/-]* | post[-_]?deploy[\w.:/-]*
+      | (?:smoke|synthetic)[[:word:].:/-]* | post[-_]?deploy[[:word:].:/-]*
     )")
 });
 
 static SMOKE_NAME: Re = LazyLock::new(|| {
     re(
-        r"(?i)(?:^|[^a-z0-9])(smoke\w*|synthetics?|post[-_ ]?deploy\w*|health[-_ ]?checks?)(?:[^a-z0-9]|$)",
+        r"(?i)(?:^|[^a-z0-9])(smoke[[:word:]]*|synthetics?|post[-_ ]?deploy[[:word:]]*|health[-_ ]?checks?)(?:[^a-z0-9]|$)",
     )
 });
 
@@ -182,50 +183,58 @@ const SCANNERS: &[(&str, bool, &str)] = &[
     (
         "trivy",
         false,
-        r"\btrivy\s+(?:fs|filesystem|repo|repository|config|sbom)\b",
+        r"(?-u:\b)trivy\s+(?:fs|filesystem|repo|repository|config|sbom)(?-u:\b)",
     ),
-    ("trivy", true, r"\btrivy\b"),
-    ("grype", true, r"\bgrype\b"),
-    ("anchore", true, r"\banchore\b"),
+    ("trivy", true, r"(?-u:\b)trivy(?-u:\b)"),
+    ("grype", true, r"(?-u:\b)grype(?-u:\b)"),
+    ("anchore", true, r"(?-u:\b)anchore(?-u:\b)"),
     (
         "snyk",
         true,
-        r"\bsnyk\s+container\b|\bsnyk/actions/docker\b",
+        r"(?-u:\b)snyk\s+container(?-u:\b)|(?-u:\b)snyk/actions/docker(?-u:\b)",
     ),
-    ("snyk", false, r"\bsnyk\b"),
+    ("snyk", false, r"(?-u:\b)snyk(?-u:\b)"),
     (
         "docker scout",
         true,
-        r"\bdocker\s+scout\b|\bdocker/scout-action\b",
+        r"(?-u:\b)docker\s+scout(?-u:\b)|(?-u:\b)docker/scout-action(?-u:\b)",
     ),
     (
         "codeql",
         false,
-        r"\bcodeql-action/(?:init|analyze|autobuild)\b|\bcodeql\s+(?:database|github)\b",
+        r"(?-u:\b)codeql-action/(?:init|analyze|autobuild)(?-u:\b)|(?-u:\b)codeql\s+(?:database|github)(?-u:\b)",
     ),
-    ("gitleaks", false, r"\bgitleaks\b"),
-    ("semgrep", false, r"\bsemgrep\b"),
+    ("gitleaks", false, r"(?-u:\b)gitleaks(?-u:\b)"),
+    ("semgrep", false, r"(?-u:\b)semgrep(?-u:\b)"),
     (
         "dependency-check",
         false,
-        r"\bdependency-check\b|\bdependencyCheck\w*|\bDependency-Check_Action\b",
+        r"(?-u:\b)dependency-check(?-u:\b)|(?-u:\b)dependencyCheck[[:word:]]*|(?-u:\b)Dependency-Check_Action(?-u:\b)",
     ),
-    ("npm audit", false, r"\b(?:npm|yarn|pnpm|bun)\s+audit\b"),
+    (
+        "npm audit",
+        false,
+        r"(?-u:\b)(?:npm|yarn|pnpm|bun)\s+audit(?-u:\b)",
+    ),
     (
         "cargo audit",
         false,
-        r"\bcargo\s+audit\b|\brustsec/audit-check\b|\bactions-rust-lang/audit\b",
+        r"(?-u:\b)cargo\s+audit(?-u:\b)|(?-u:\b)rustsec/audit-check(?-u:\b)|(?-u:\b)actions-rust-lang/audit(?-u:\b)",
     ),
     (
         "cargo deny",
         false,
-        r"\bcargo\s+deny\b|\bcargo-deny-action\b",
+        r"(?-u:\b)cargo\s+deny(?-u:\b)|(?-u:\b)cargo-deny-action(?-u:\b)",
     ),
-    ("pip-audit", false, r"\bpip-audit\b"),
-    ("safety", false, r"\bsafety\s+(?:check|scan)\b"),
-    ("govulncheck", false, r"\bgovulncheck\b"),
+    ("pip-audit", false, r"(?-u:\b)pip-audit(?-u:\b)"),
+    ("safety", false, r"(?-u:\b)safety\s+(?:check|scan)(?-u:\b)"),
+    ("govulncheck", false, r"(?-u:\b)govulncheck(?-u:\b)"),
     ("osv-scanner", false, r"\bosv-scanner\b"),
-    ("bundler-audit", false, r"\bbundle(?:r-audit|\s+audit)\b"),
+    (
+        "bundler-audit",
+        false,
+        r"(?-u:\b)bundle(?:r-audit|\s+audit)(?-u:\b)",
+    ),
 ];
 
 static SCAN: Re = LazyLock::new(|| {
@@ -419,6 +428,8 @@ mod unit {
             ("bundle exec rake test", "bundle exec rake test"),
             ("make test", "make test"),
             ("make -C api unit-test", "make -C api unit-test"),
+            ("make run-telemetry-tests", "make run-telemetry-tests"),
+            ("make docker_test", "make docker_test"),
             ("tox -e py312", "tox"),
             ("python -m pytest", "python -m pytest"),
             ("python -W error -m pytest", "python -W error -m pytest"),
@@ -439,6 +450,8 @@ mod unit {
             "pip install pytest tox",
             "cp jest.config.js dist/",
             "make build",
+            "make latest-release",
+            "make contest",
             "# cargo test",
             "mycargo test",
             "npm install",

@@ -173,7 +173,7 @@ fn entity(r: &BytesRef<'_>) -> String {
 /// `implementation("g:a:v")`, `testImplementation 'g:a:v'`, `api(platform("g:a:v"))`.
 static STRING_DEP: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        r#"\b([A-Za-z][A-Za-z0-9]*)\s*\(?\s*(?:(platform|enforcedPlatform)\s*\(\s*)?["']([^"'\s]+)["']"#,
+        r#"(?-u:\b)([A-Za-z][A-Za-z0-9]*)\s*\(?\s*(?:(platform|enforcedPlatform)\s*\(\s*)?["']([^"'\s]+)["']"#,
     )
     .ok()
 });
@@ -181,7 +181,7 @@ static STRING_DEP: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// `implementation group: 'g', name: 'a', version: 'v'` and the Kotlin `group = ..` form.
 static MAP_DEP: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        r#"\b([A-Za-z][A-Za-z0-9]*)\s*\(?\s*group\s*[:=]\s*["']([^"']+)["']\s*,\s*name\s*[:=]\s*["']([^"']+)["'](?:\s*,\s*version\s*[:=]\s*["']([^"']+)["'])?"#,
+        r#"(?-u:\b)([A-Za-z][A-Za-z0-9]*)\s*\(?\s*group\s*[:=]\s*["']([^"']+)["']\s*,\s*name\s*[:=]\s*["']([^"']+)["'](?:\s*,\s*version\s*[:=]\s*["']([^"']+)["'])?"#,
     )
     .ok()
 });
@@ -189,15 +189,17 @@ static MAP_DEP: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// `implementation(libs.micrometer.core)`, `api libs.bundles.otel`.
 static CATALOG_REF: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        r"\b([A-Za-z][A-Za-z0-9]*)\s*\(?\s*(?:(?:platform|enforcedPlatform)\s*\(\s*)?libs\.([A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)*)",
+        r"(?-u:\b)([A-Za-z][A-Za-z0-9]*)\s*\(?\s*(?:(?:platform|enforcedPlatform)\s*\(\s*)?libs\.([A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)*)",
     )
     .ok()
 });
 
 /// `implementation(kotlin("stdlib"))`.
 static KOTLIN_DEP: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r#"\b([A-Za-z][A-Za-z0-9]*)\s*\(\s*kotlin\s*\(\s*"([^"]+)"(?:\s*,\s*"([^"]+)")?"#)
-        .ok()
+    Regex::new(
+        r#"(?-u:\b)([A-Za-z][A-Za-z0-9]*)\s*\(\s*kotlin\s*\(\s*"([^"]+)"(?:\s*,\s*"([^"]+)")?"#,
+    )
+    .ok()
 });
 
 /// Whether a Gradle identifier names a dependency configuration.

@@ -17,17 +17,18 @@ static VERSION_ARG: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r#"^\s*,\s*["']([^"']*)["']"#).ok());
 /// `group: :test`, `groups: [:development, :test]`, `:group => "test"`.
 static GROUP_OPT: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r#":?\bgroups?\s*(?::|=>)\s*(\[[^\]]*\]|:\w+|["'][\w-]+["'])"#).ok()
+    Regex::new(r#":?(?-u:\b)groups?\s*(?::|=>)\s*(\[[^\]]*\]|:[[:word:]]+|["'][[:word:]-]+["'])"#)
+        .ok()
 });
 /// `group :development, :test do`.
 static GROUP_BLOCK: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"^\s*group\b(.*?)\bdo\s*(?:\|[^|]*\|)?\s*$").ok());
+    LazyLock::new(|| Regex::new(r"^\s*group(?-u:\b)(.*?)(?-u:\b)do\s*(?:\|[^|]*\|)?\s*$").ok());
 /// Any other block opener: `platforms :jruby do`, `source "x" do |s|`.
 static DO_BLOCK: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"\bdo\s*(?:\|[^|]*\|)?\s*$").ok());
+    LazyLock::new(|| Regex::new(r"(?-u:\b)do\s*(?:\|[^|]*\|)?\s*$").ok());
 /// A group name in an argument list: `:test` or `"test"`.
 static GROUP_NAME: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r#"(?:^|[\s,(\[]):(\w+)|["']([\w-]+)["']"#).ok());
+    LazyLock::new(|| Regex::new(r#"(?:^|[\s,(\[]):([[:word:]]+)|["']([[:word:]-]+)["']"#).ok());
 
 pub(super) fn parse_gemfile(src: &Source) -> Option<DepManifest> {
     let (Some(gem), Some(version_arg), Some(group_opt), Some(group_block), Some(do_block)) = (

@@ -166,12 +166,12 @@ pub struct EscalationPath<'a> {
 }
 
 static TIER: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(l[1-4]|level [1-4]|tier [1-4]|primary|secondary|tertiary|first|second|third|then|lead|manager|director|head of|cto|vp)\b").ok()
+    Regex::new(r"(?i)(?-u:\b)(l[1-4]|level [1-4]|tier [1-4]|primary|secondary|tertiary|first|second|third|then|lead|manager|director|head of|cto|vp)(?-u:\b)").ok()
 });
 
 static CONTACT: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(^|[\s(|])[@#][\w-]|\+?\d[\d ()-]{7,}\d|[\w.+-]+@[\w-]+\.[\w.]+|\b(pagerduty|opsgenie|victorops|slack|teams|phone|page|pager|email|e-mail|zoom)\b|https?://|mailto:|tel:",
+        r"(?i)(^|[\s(|])[@#][[:word:]-]|\+?[[:digit:]][[:digit:] ()-]{7,}[[:digit:]]|[[:word:].+-]+@[[:word:]-]+\.[[:word:].]+|(?-u:\b)(pagerduty|opsgenie|victorops|slack|teams|phone|page|pager|email|e-mail|zoom)(?-u:\b)|https?://|mailto:|tel:",
     )
     .ok()
 });
@@ -287,11 +287,11 @@ pub struct IncidentPlan<'a> {
 }
 
 static PLAN_HEADING: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bincidents?\b.*\b(response|management|process|handling|plan|procedures?|playbook|lifecycle|command|severit(y|ies))\b").ok()
+    Regex::new(r"(?i)(?-u:\b)incidents?(?-u:\b).*(?-u:\b)(response|management|process|handling|plan|procedures?|playbook|lifecycle|command|severit(y|ies))(?-u:\b)").ok()
 });
 
 static SEVERITY: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(sev|p|severity)[ -]?([0-5])\b").ok());
+    LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)(sev|p|severity)[ -]?([0-5])(?-u:\b)").ok());
 
 /// The severity levels a text names (`SEV-1`, `sev 2`, `P1`, `Severity 3`), normalised
 /// (`SEV1`, `P1`).

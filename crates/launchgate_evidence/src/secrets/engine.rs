@@ -324,6 +324,11 @@ impl<'a> LineScanner<'a, '_> {
     }
 
     fn generic(&mut self, i: usize, re: &regex::Regex, line: &str, off: usize) {
+        // Both patterns need a separator (`=`, `:`) or a tag (`<`): prose that only says
+        // "token" or "password" costs one byte search, not two regex searches.
+        if memchr::memchr3(b'=', b':', b'<', line.as_bytes()).is_none() {
+            return;
+        }
         // A commented-out setting in a sample configuration is the application's documented
         // default, public in its own docs (Grafana's `;secret_key = ...`), not a secret of
         // this service. Format-specific rules still report real tokens on such lines.

@@ -41,3 +41,4 @@ pub fn sqlite_opener() -> impl Fn(&str) -> Box<dyn Store> {
         Box::new(SqliteStore::open(dir.path().join(format!("{name}.db"))).unwrap())
     }
 }
+pub mod postgres;

@@ -27,10 +27,11 @@ declare_check! {
     /// more replicas add no capacity and an autoscaler has nothing to scale; Prometheus scales
     /// by `shards`, which is a capacity decision, not load-following.
     ///
-    /// Docker Compose, when it is all the repository deploys with (no Kubernetes workload or
-    /// ECS service): each Compose file fails once, naming its services, as Compose has no
-    /// autoscaler; each service runs a fixed number of containers on one host. Services behind `profiles:` are not judged, nor is a Compose
-    /// file beside Kubernetes manifests or ECS definitions (it is for local runs).
+    /// Docker Compose, when it is all the repository deploys with (no Kubernetes workload or ECS
+    /// service): each Compose file fails once, naming its services, as Compose has no autoscaler;
+    /// each service runs a fixed number of containers on one host. Services behind `profiles:` are
+    /// not judged, nor is a Compose file beside Kubernetes manifests or ECS definitions (it is for
+    /// local runs).
     ///
     /// Terraform: each `aws_ecs_service` (not `DAEMON`) has an `aws_appautoscaling_target`
     /// (`min_capacity` >= 2, `max_capacity` above it) with a scaling policy or scheduled

@@ -25,10 +25,10 @@ declare_check! {
     /// `failure-domain.beta.kubernetes.io/zone`); soft rules (`ScheduleAnyway`, preferred
     /// anti-affinity) count. DaemonSets follow the nodes and batch workloads are not judged.
     ///
-    /// Docker Compose, when it is all the repository deploys with (no Kubernetes workload or
-    /// ECS service): each Compose file fails once, naming its services, as Compose runs every
-    /// container on the one host it is started on, and one host is one zone. Services behind `profiles:` are not
-    /// judged, nor is a Compose file beside Kubernetes manifests or ECS definitions.
+    /// Docker Compose, when it is all the repository deploys with (no Kubernetes workload or ECS
+    /// service): each Compose file fails once, naming its services, as Compose runs every container
+    /// on the one host it is started on, and one host is one zone. Services behind `profiles:` are
+    /// not judged, nor is a Compose file beside Kubernetes manifests or ECS definitions.
     ///
     /// Terraform: `aws_db_instance` sets `multi_az = true` (read replicas excepted);
     /// `aws_ecs_service` places tasks in at least two subnets, in distinct zones when the

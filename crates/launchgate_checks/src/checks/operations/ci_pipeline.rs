@@ -21,9 +21,10 @@ declare_check! {
     /// job conditions, steps), Jenkins, CircleCI, Azure Pipelines and Buildkite by a lighter
     /// scan whose triggers are approximate (the evidence says so). A job counts when it runs on
     /// pull requests, directly or because it runs on every branch push, and runs a recognised
-    /// test command (`cargo test`, `go test`, `npm test`, `pytest`, `mvn verify`, `gradle
-    /// check`, `make test`, ...) or a test action. A `make` target counts by its whole name
-    /// (`make check`, `make test-unit`; not `make check-clean-work-tree`).
+    /// test command (`cargo test`, `go test`, `npm test`, `pytest`, `mvn verify`, `gradle check`,
+    /// `make test`, ...) or a test action. A `make` target counts by its whole name (`make check`,
+    /// `make test-unit`, `make run-telemetry-tests`: a target named `check`, or whose dash- or
+    /// underscore-separated words include `test` or `tests`; not `make check-clean-work-tree`).
     ///
     /// When pipelines exist but none runs tests on pull requests, the check fails at the
     /// pipeline and says what is missing: the pull-request trigger (tests run only after the

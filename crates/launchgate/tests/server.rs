@@ -1,0 +1,821 @@
+//! The fleet server, run as the real binary (`launchgate serve`) on SQLite and on a real
+//! PostgreSQL on loopback (scripts/test-postgres): publishing with idempotency keys, the read
+//! API, the auth cases (no token, wrong team, revoked, read-only publishing), size limits,
+//! metrics, the dashboard's escaping, `publish` and `check --publish` with retries, and
+//! `audit verify` on the server's ledger. Without PostgreSQL the PostgreSQL half skips, or fails
+//! under CI=true.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
+
+#[path = "../../launchgate_store/tests/common/postgres.rs"]
+mod postgres;
+
+use std::io::{BufRead as _, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_launchgate"))
+}
+
+fn work_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("server")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn lg(args: &[&str]) -> std::process::Output {
+    Command::new(bin())
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .env(
+            "LAUNCHGATE_STORE",
+            "/nonexistent/launchgate-tests/ledger.db",
+        )
+        .env_remove("LAUNCHGATE_TOKEN")
+        .env_remove("LAUNCHGATE_DATABASE")
+        .output()
+        .unwrap()
+}
+
+fn token(database: &str, team: &str, role: &str) -> String {
+    let out = lg(&[
+        "token",
+        "create",
+        "--database",
+        database,
+        "--team",
+        team,
+        "--role",
+        role,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let secret = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert!(secret.starts_with("lgt_") && secret.len() == 85, "{secret}");
+    secret
+}
+
+/// A running `launchgate serve`, killed when dropped.
+#[derive(Debug)]
+pub struct Server {
+    child: Child,
+    pub url: String,
+}
+
+impl Server {
+    pub fn start(database: &str, extra: &[&str]) -> Server {
+        let listen = if extra.contains(&"--listen") {
+            &[][..]
+        } else {
+            &["--listen", "127.0.0.1:0"][..]
+        };
+        let mut child = Command::new(bin())
+            .args(["serve", "--database", database])
+            .args(listen)
+            .args(extra)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stderr.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .split("listening on ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .unwrap_or_else(|| panic!("the server did not start: {line}"))
+            .to_owned();
+        Server { child, url }
+    }
+
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_mins(1)))
+        .build()
+        .into()
+}
+
+/// `(status, body)` of a request.
+fn call(
+    method: &str,
+    url: &str,
+    token: Option<&str>,
+    body: Option<(&[u8], &str)>,
+) -> (u16, String) {
+    let agent = agent();
+    let mut response = match (method, body) {
+        ("GET", _) => {
+            let mut r = agent.get(url);
+            if let Some(t) = token {
+                r = r.header("Authorization", &format!("Bearer {t}"));
+            }
+            r.call().unwrap()
+        }
+        (_, body) => {
+            let mut r = agent.post(url).header("Content-Type", "application/json");
+            if let Some(t) = token {
+                r = r.header("Authorization", &format!("Bearer {t}"));
+            }
+            let (bytes, key) = body.unwrap_or((b"{}", ""));
+            if !key.is_empty() {
+                r = r.header("Idempotency-Key", key);
+            }
+            r.send(bytes).unwrap()
+        }
+    };
+    let status = response.status().as_u16();
+    (
+        status,
+        response.body_mut().read_to_string().unwrap_or_default(),
+    )
+}
+
+fn json_of(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+/// The payment-service review as `check --format json` writes it.
+fn payment_review() -> Vec<u8> {
+    let out = lg(&["check", "examples/payment-service", "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// The review with another service name, owner and (optionally) a failing check's message.
+fn variant(review: &[u8], service: &str, owner: &str, message: Option<&str>) -> Vec<u8> {
+    let mut value: Value = serde_json::from_slice(review).unwrap();
+    value["service"] = json!(service);
+    value["owner"] = json!(owner);
+    if let Some(message) = message {
+        for check in value["checks"].as_array_mut().unwrap() {
+            if check["status"] == "fail" {
+                check["message"] = json!(message);
+            }
+        }
+    }
+    serde_json::to_vec(&value).unwrap()
+}
+
+fn exercise(database: &str) {
+    let review = payment_review();
+    let publish = token(database, "team-payments", "publish");
+    let other_team = token(database, "team-search", "publish");
+    let reader = token(database, "team-payments", "read");
+    let doomed = token(database, "team-payments", "publish");
+    let mut server = Server::start(database, &["--max-body", "1000000"]);
+    let url = |path: &str| format!("{}{path}", server.url);
+
+    assert_eq!(
+        call("GET", &url("/healthz"), None, None),
+        (200, "ok\n".to_owned())
+    );
+    assert_eq!(
+        call("GET", &url("/readyz"), None, None),
+        (200, "ready\n".to_owned())
+    );
+
+    // Publishing: 201 with the ledger seq, then the retried upload is stored once.
+    let (status, body) = call(
+        "POST",
+        &url("/api/v1/reviews"),
+        Some(&publish),
+        Some((&review, "key-00000001")),
+    );
+    assert_eq!(status, 201, "{body}");
+    let first = json_of(&body);
+    assert_eq!(first["seq"], 1);
+    assert_eq!(first["duplicate"], false);
+    assert_eq!(first["service"], "payment-service");
+    let (status, body) = call(
+        "POST",
+        &url("/api/v1/reviews"),
+        Some(&publish),
+        Some((&review, "key-00000001")),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(json_of(&body)["seq"], 1);
+    assert_eq!(json_of(&body)["duplicate"], true);
+    assert_eq!(json_of(&body)["hash"], first["hash"]);
+
+    // The auth cases: every refusal carries an error and no data.
+    let refused = |status: u16, body: &str, expected_status: u16, text: &str| {
+        assert_eq!(status, expected_status, "{body}");
+        let value = json_of(body);
+        assert_eq!(value.as_object().unwrap().len(), 1, "{body}");
+        assert!(value["error"].as_str().unwrap().contains(text), "{body}");
+    };
+    let (s, b) = call(
+        "POST",
+        &url("/api/v1/reviews"),
+        None,
+        Some((&review, "key-00000002")),
+    );
+    refused(s, &b, 401, "a token is required");
+    let (s, b) = call(
+        "POST",
+        &url("/api/v1/reviews"),
+        Some(&other_team),
+        Some((&review, "key-00000002")),
+    );
+    refused(s, &b, 403, "publishes for team `team-search`");
+    // A wrong team cannot take over a service by claiming its owner either.
+    let claimed = variant(&review, "payment-service", "team-search", None);
+    let (s, b) = call(
+        "POST",
+        &url("/api/v1/reviews"),
+        Some(&other_team),
+        Some((&claimed, "key-00000003")),
+    );
+    refused(
+        s,
+        &b,
+        403,
+        "service `payment-service` belongs to another team",
+    );
+    let (s, b) = call(
+        "POST",
+        &url("/api/v1/reviews"),
+        Some(&reader),
+        Some((&review, "key-00000002")),
+    );
+    refused(s, &b, 403, "has role `read`; this needs `publish`");
+    let doomed_id = &doomed[..20];
+    let out = lg(&["token", "revoke", "--database", database, doomed_id]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (s, b) = call(
+        "POST",
+        &url("/api/v1/reviews"),
+        Some(&doomed),
+        Some((&review, "key-00000002")),
+    );
+    refused(s, &b, 401, "unknown or revoked");
+    let forged = format!(
+        "{}{}",
+        &publish[..84],
+        if publish.ends_with('0') { "1" } else { "0" }
+    );
+    let (s, b) = call("GET", &url("/api/v1/services"), Some(&forged), None);
+    refused(s, &b, 401, "unknown or revoked");
+    let (s, b) = call("GET", &url("/api/v1/services"), None, None);
+    refused(s, &b, 401, "a token is required");
+    let (s, _) = call("GET", &url("/"), None, None);
+    assert_eq!(s, 401);
+    // The token list never shows secrets.
+    let out = lg(&["token", "list", "--database", database]);
+    let list = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(list.lines().count(), 4, "{list}");
+    assert!(!list.contains(&publish[20..]), "{list}");
+    assert!(
+        list.contains(&format!("{doomed_id}\tteam-payments\tpublish\t")),
+        "{list}"
+    );
+
+    // Size limit and malformed reviews.
+    let big = vec![b' '; 1_100_000];
+    let (s, _) = call(
+        "POST",
+        &url("/api/v1/reviews"),
+        Some(&publish),
+        Some((&big, "key-00000004")),
+    );
+    assert_eq!(s, 413);
+    let (s, b) = call(
+        "POST",
+        &url("/api/v1/reviews"),
+        Some(&publish),
+        Some((b"{\"service\": \"x\"}", "key-00000005")),
+    );
+    refused(s, &b, 422, "the review has no `owner`");
+    let (s, b) = call(
+        "POST",
+        &url("/api/v1/reviews"),
+        Some(&publish),
+        Some((&review, "bad key!")),
+    );
+    refused(s, &b, 400, "Idempotency-Key");
+
+    // A second review of the service with a hostile message, then the read API.
+    let hostile = variant(
+        &review,
+        "payment-service",
+        "team-payments",
+        Some("<script>alert(1)</script> & more"),
+    );
+    let (s, b) = call(
+        "POST",
+        &url("/api/v1/reviews"),
+        Some(&publish),
+        Some((&hostile, "key-00000006")),
+    );
+    assert_eq!(s, 201, "{b}");
+    assert_eq!(json_of(&b)["seq"], 2);
+    let services = json_of(&call("GET", &url("/api/v1/services"), Some(&reader), None).1);
+    assert_eq!(
+        services["services"],
+        json!([{"service": "payment-service", "owner": "team-payments", "tier": 0, "decision": "conditional_go", "score": 91.8, "seq": 2, "evaluated_on": services["services"][0]["evaluated_on"], "recorded_at": services["services"][0]["recorded_at"], "reviews": 2}])
+    );
+    let history = json_of(
+        &call(
+            "GET",
+            &url("/api/v1/services/payment-service/reviews"),
+            Some(&reader),
+            None,
+        )
+        .1,
+    );
+    assert_eq!(
+        history["reviews"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["seq"].as_u64().unwrap())
+            .collect::<Vec<_>>(),
+        [1, 2]
+    );
+    let one = json_of(&call("GET", &url("/api/v1/reviews/1"), Some(&reader), None).1);
+    assert_eq!(
+        one["review"]["counts"],
+        json!({"total": 73, "evaluated": 73, "pass": 64, "warn": 6, "fail": 3, "skip": 0, "waived": 0})
+    );
+    assert_eq!(
+        call("GET", &url("/api/v1/reviews/99"), Some(&reader), None).0,
+        404
+    );
+    let diff = json_of(&call("GET", &url("/api/v1/diff?from=1&to=2"), Some(&reader), None).1);
+    assert_eq!(diff["changes"], json!([]));
+    let failing = json_of(&call("GET", &url("/api/v1/checks/failing"), Some(&reader), None).1);
+    let ids: Vec<&str> = failing["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 3, "{failing}");
+    assert!(ids.contains(&"CAP-007"), "{failing}");
+    assert_eq!(
+        failing["checks"][0]["services"][0]["message"],
+        "<script>alert(1)</script> & more"
+    );
+    assert_eq!(
+        json_of(&call("GET", &url("/api/v1/overrides"), Some(&reader), None).1),
+        json!({"overrides": []})
+    );
+    let openapi = json_of(&call("GET", &url("/api/v1/openapi.json"), None, None).1);
+    assert_eq!(openapi["openapi"], "3.1.0");
+    assert!(openapi["paths"]["/api/v1/reviews"]["post"]["responses"]["201"].is_object());
+
+    // The dashboard escapes what came from the repository.
+    let (s, page) = call("GET", &url("/checks/CAP-007"), Some(&reader), None);
+    assert_eq!(s, 200);
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more"),
+        "{page}"
+    );
+    assert!(!page.contains("<script>"), "{page}");
+    let (s, page) = call(
+        "GET",
+        &url("/services/payment-service"),
+        Some(&reader),
+        None,
+    );
+    assert_eq!(s, 200);
+    assert!(page.contains("CONDITIONAL_GO"), "{page}");
+    assert!(
+        !page.contains("http://") && !page.contains("https://"),
+        "no network assets"
+    );
+
+    // `publish` and `check --publish`, with the token from the environment.
+    let dir = work_dir(&format!("publish-{}", database.len()));
+    let file = dir.join("review.json");
+    std::fs::write(&file, &review).unwrap();
+    let out = Command::new(bin())
+        .args([
+            "publish",
+            file.to_str().unwrap(),
+            "--server",
+            &server.url,
+            "--idempotency-key",
+            "key-00000001",
+        ])
+        .env("LAUNCHGATE_TOKEN", &publish)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!("published to {}: ledger #1 (already stored)\n", server.url)
+    );
+    let out = Command::new(bin())
+        .args([
+            "check",
+            "examples/payment-service",
+            "--quiet",
+            "--publish",
+            &server.url,
+        ])
+        .current_dir(root())
+        .env(
+            "LAUNCHGATE_STORE",
+            "/nonexistent/launchgate-tests/ledger.db",
+        )
+        .env("LAUNCHGATE_TOKEN", &publish)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains(&format!("published to {}: ledger #3 (stored)", server.url)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = Command::new(bin())
+        .args(["publish", file.to_str().unwrap(), "--server", &server.url])
+        .env_remove("LAUNCHGATE_TOKEN")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("LAUNCHGATE_TOKEN"));
+
+    let (_, metrics) = call("GET", &url("/metrics"), None, None);
+    assert!(
+        metrics.contains("launchgate_reviews_published_total 3\n"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("launchgate_reviews_duplicate_total 2\n"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains(
+            "launchgate_http_requests_total{route=\"/api/v1/reviews\",status=\"401\"} 2\n"
+        ),
+        "{metrics}"
+    );
+    assert!(!metrics.contains(&publish), "no secrets in metrics");
+
+    // The server's ledger verifies with the CLI.
+    server.kill();
+    let out = lg(&["audit", "verify", "--store", database]);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains('3'),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn the_server_on_sqlite_publishes_once_reads_and_refuses_what_it_must() {
+    let dir = work_dir("sqlite");
+    exercise(&format!("sqlite://{}", dir.join("ledger.db").display()));
+}
+
+#[test]
+fn the_server_on_postgres_publishes_once_reads_and_refuses_what_it_must() {
+    let Some(pg) = postgres::postgres() else {
+        return;
+    };
+    exercise(&pg.database("server_exercise"));
+}
+
+#[test]
+fn publish_retries_until_the_server_answers() {
+    // Nothing listens yet: the first attempts fail with connection errors, then a server starts
+    // on that port and the retried upload is stored once.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = work_dir("retry");
+    let database = format!("sqlite://{}", dir.join("ledger.db").display());
+    let publish = token(&database, "team-payments", "publish");
+    let file = dir.join("review.json");
+    std::fs::write(&file, payment_review()).unwrap();
+    let client = Command::new(bin())
+        .args([
+            "publish",
+            file.to_str().unwrap(),
+            "--server",
+            &format!("http://127.0.0.1:{port}"),
+        ])
+        .env("LAUNCHGATE_TOKEN", &publish)
+        .env("NO_COLOR", "1")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(600));
+    let _server = Server::start(&database, &["--listen", &format!("127.0.0.1:{port}")]);
+    let out = client.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains(": ledger #1 (stored, after "), "{text}");
+}
+
+/// The acceptance run: two servers on one PostgreSQL take 1,000 concurrent uploads from
+/// a load generator on loopback; one server is killed with SIGKILL in the middle. Every upload
+/// answered 201 is stored exactly once under the seq it was answered with, the retries (sent to
+/// the other server, as a load balancer would) complete the rest, and `audit verify` passes.
+#[test]
+fn two_servers_on_postgres_take_1000_uploads_and_survive_a_sigkill() {
+    use std::collections::BTreeMap;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    const UPLOADS: usize = 1000;
+    const CLIENTS: usize = 32;
+    let Some(pg) = postgres::postgres() else {
+        return;
+    };
+    let database = pg.database("server_load");
+    let publish = token(&database, "team-payments", "publish");
+    let mut doomed = Server::start(&database, &[]);
+    let survivor = Server::start(&database, &[]);
+    let urls = [doomed.url.clone(), survivor.url.clone()];
+    let review: Value = serde_json::from_slice(&payment_review()).unwrap();
+
+    let done = Arc::new(AtomicUsize::new(0));
+    // key -> (first answer's status, seq)
+    let answers: Arc<Mutex<BTreeMap<String, (u16, u64)>>> = Arc::default();
+    let retried = Arc::new(AtomicUsize::new(0));
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|c| {
+            let (urls, review, publish) = (urls.clone(), review.clone(), publish.clone());
+            let (done, answers, retried) = (done.clone(), answers.clone(), retried.clone());
+            std::thread::spawn(move || {
+                let agent = agent();
+                for i in (c..UPLOADS).step_by(CLIENTS) {
+                    let mut body = review.clone();
+                    body["service"] = json!(format!("svc-{:03}", i % 100));
+                    body["score"] = json!(50.0 + (i % 50) as f64);
+                    let bytes = serde_json::to_vec(&body).unwrap();
+                    let key = format!("load-{i:06}");
+                    let mut target = i % 2;
+                    let mut first = true;
+                    loop {
+                        let sent = agent
+                            .post(&format!("{}/api/v1/reviews", urls[target]))
+                            .header("Authorization", &format!("Bearer {publish}"))
+                            .header("Idempotency-Key", &key)
+                            .header("Content-Type", "application/json")
+                            .send(&bytes[..]);
+                        match sent {
+                            Ok(mut response) if response.status().as_u16() < 500 => {
+                                let status = response.status().as_u16();
+                                let text = response.body_mut().read_to_string().unwrap();
+                                assert!(status == 201 || status == 200, "{status} {text}");
+                                let seq = json_of(&text)["seq"].as_u64().unwrap();
+                                answers.lock().unwrap().insert(key.clone(), (status, seq));
+                                break;
+                            }
+                            _ => {
+                                if first {
+                                    retried.fetch_add(1, Ordering::Relaxed);
+                                    first = false;
+                                }
+                                // The load balancer sends the retry to the other replica.
+                                target = 1 - target;
+                                std::thread::sleep(Duration::from_millis(50));
+                            }
+                        }
+                    }
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    while done.load(Ordering::Relaxed) < UPLOADS / 3 {
+        assert!(
+            started.elapsed() < Duration::from_mins(5),
+            "the uploads stalled"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    doomed.kill(); // SIGKILL
+    let killed_at = done.load(Ordering::Relaxed);
+    for client in clients {
+        client.join().unwrap();
+    }
+    let elapsed = started.elapsed();
+    eprintln!(
+        "{UPLOADS} uploads in {elapsed:?}; server killed after {killed_at}; {} uploads retried",
+        retried.load(Ordering::Relaxed)
+    );
+    assert!(killed_at < UPLOADS, "the kill came after the last upload");
+
+    let answers = answers.lock().unwrap();
+    assert_eq!(answers.len(), UPLOADS);
+    let store = launchgate_store::open_store(&database).unwrap();
+    let events = store.all().unwrap();
+    assert_eq!(
+        launchgate_store::verify(&events).unwrap().count,
+        UPLOADS as u64
+    );
+    let mut by_key: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    for event in &events {
+        let key = event.body["nonce"].as_str().unwrap().to_owned();
+        by_key.entry(key).or_default().push(event.seq);
+    }
+    assert_eq!(by_key.len(), UPLOADS, "every upload is stored exactly once");
+    for (key, (status, seq)) in answers.iter() {
+        assert_eq!(by_key[key], vec![*seq], "{key} answered {status}");
+    }
+    drop(store);
+    let out = lg(&["audit", "verify", "--store", &database]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The server's own deployment example: its probes, alerts, runbook and image pass; what keeps it
+/// from GO is named (the example holds no dependency manifest or test report of its own: the
+/// server is built from this repository).
+#[test]
+fn the_fleet_server_example_passes_everything_but_build_evidence() {
+    let out = lg(&[
+        "check",
+        "examples/fleet-server",
+        "--format",
+        "json",
+        "--today",
+        "2026-11-22",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let review: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(review["service"], "launchgate-fleet");
+    assert_eq!(review["decision"], "conditional_go");
+    assert_eq!(review["counts"]["fail"], 0);
+    let warned: Vec<&str> = review["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "warn")
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(warned, ["OPS-003", "SEC-014"]);
+}
+
+/// Overrides and sign-offs are signed where the keys are and published as events: the server
+/// stores one only when its signature verifies and, under `--policy`, when its signer is an
+/// approver of the policy with that key; the ledger then verifies with the CLI.
+#[test]
+fn signed_events_are_stored_only_from_the_policys_approvers() {
+    use launchgate_store::{EventKind, KeyPair, NewEvent, OverrideBody};
+    let dir = work_dir("signed");
+    let database = format!("sqlite://{}", dir.join("ledger.db").display());
+    let (alice, mallory) = (KeyPair::generate().unwrap(), KeyPair::generate().unwrap());
+    let policy = dir.join("policy.yaml");
+    std::fs::write(
+        &policy,
+        format!(
+            "approvers:\n  - {{name: alice, roles: [vp], public_key: \"{}\"}}\n",
+            alice.public_key()
+        ),
+    )
+    .unwrap();
+    let publish = token(&database, "team-payments", "publish");
+    let server = Server::start(&database, &["--policy", policy.to_str().unwrap()]);
+    let url = format!("{}/api/v1/events", server.url);
+    let review = payment_review();
+    let (s, b) = call(
+        "POST",
+        &format!("{}/api/v1/reviews", server.url),
+        Some(&publish),
+        Some((&review, "key-00000001")),
+    );
+    assert_eq!(s, 201, "{b}");
+
+    let body = OverrideBody {
+        decision: "go".to_owned(),
+        reason: "launch approved by the VP after the load test".to_owned(),
+        expires: "2026-12-31".to_owned(),
+        nonce: Some("00112233445566778899aabbccddeeff".to_owned()),
+        signed_at: Some("2026-11-22T09:00:00Z".to_owned()),
+    };
+    let signed = |by: &str, key: &KeyPair| {
+        serde_json::to_vec(&NewEvent::signed(
+            "payment-service",
+            EventKind::Override,
+            body.to_value(),
+            by,
+            key.secret_key(),
+        ))
+        .unwrap()
+    };
+    let (s, b) = call(
+        "POST",
+        &url,
+        Some(&publish),
+        Some((&signed("alice", &alice), "")),
+    );
+    assert_eq!(s, 201, "{b}");
+    assert_eq!(json_of(&b)["seq"], 2);
+    // The same event again is stored once.
+    let (s, b) = call(
+        "POST",
+        &url,
+        Some(&publish),
+        Some((&signed("alice", &alice), "")),
+    );
+    assert_eq!((s, json_of(&b)["seq"].as_u64()), (200, Some(2)), "{b}");
+    // Mallory's own key, or claiming to be alice with it: refused.
+    for event in [signed("mallory", &mallory), signed("alice", &mallory)] {
+        let (s, b) = call("POST", &url, Some(&publish), Some((&event, "")));
+        assert_eq!(s, 403, "{b}");
+        assert_eq!(
+            json_of(&b),
+            json!({"error": "the event is not signed by an approver of the server's policy with their key"})
+        );
+    }
+    // A changed field breaks the signature.
+    let mut tampered: Value = serde_json::from_slice(&signed("alice", &alice)).unwrap();
+    tampered["body"]["decision"] = json!("no_go");
+    let (s, b) = call(
+        "POST",
+        &url,
+        Some(&publish),
+        Some((&serde_json::to_vec(&tampered).unwrap(), "")),
+    );
+    assert_eq!(s, 422, "{b}");
+    assert!(b.contains("signature does not verify"), "{b}");
+    let overrides = json_of(
+        &call(
+            "GET",
+            &format!("{}/api/v1/overrides", server.url),
+            Some(&publish),
+            None,
+        )
+        .1,
+    );
+    assert_eq!(overrides["overrides"].as_array().unwrap().len(), 1);
+    assert_eq!(overrides["overrides"][0]["signer"], "alice");
+}

@@ -1,0 +1,288 @@
+//! Rego checks: metadata, evaluation over a real scan, and the documented outcome of each kind
+//! of broken policy (syntax error, runtime error, endless loop, duplicate or built-in ID).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use launchgate_checks::{Check, CheckContext, Registry};
+use launchgate_core::{Outcome, Requirement, Severity};
+use launchgate_evidence::{Evidence, ScanOptions};
+use launchgate_manifest::{Policy, ServiceManifest, SourceFile};
+use launchgate_rego::{Limits, LoadError, RegoCheck, load};
+
+const MANIFEST: &str = "service: pay\ntier: 0\nexposure: public\ndata: none\n";
+
+const INGRESS_WAF: &str = r#"package org.ingress_waf
+
+metadata := {
+	"id": "ORG-003",
+	"slug": "ingress-waf",
+	"category": "security",
+	"severity": "blocker",
+	"tiers": ["required", "required", "recommended"],
+	"summary": "Every Ingress carries the WAF annotation.",
+	"evidence": ["kubernetes"],
+}
+
+findings contains f if {
+	some o in input.kubernetes
+	o.kind == "Ingress"
+	not o.annotations["waf.acme.dev/policy"]
+	f := {
+		"message": sprintf("Ingress %s has no waf.acme.dev/policy annotation", [o.name]),
+		"path": o.path,
+		"line": o.line,
+		"resource": sprintf("Ingress/%s", [o.name]),
+	}
+}
+"#;
+
+fn write(dir: &std::path::Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn load_texts(texts: &[(&str, &str)], limits: Limits) -> Result<Vec<RegoCheck>, LoadError> {
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<(PathBuf, String)> = texts
+        .iter()
+        .map(|(name, text)| (write(dir.path(), name, text), (*name).to_string()))
+        .collect();
+    let ids = Registry::builtin().ids();
+    load(&files, &ids, limits)
+}
+
+/// Scans `repo` (files by path) and evaluates `check` over it.
+fn run(check: &RegoCheck, repo: &[(&str, &str)]) -> Outcome {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "launchgate.yaml", MANIFEST);
+    for (p, t) in repo {
+        write(dir.path(), p, t);
+    }
+    let manifest = ServiceManifest::parse(SourceFile::new("launchgate.yaml", MANIFEST)).unwrap();
+    let evidence = launchgate_evidence::scan(dir.path(), &ScanOptions::default()).unwrap();
+    eval(check, &manifest, &evidence)
+}
+
+fn eval(check: &RegoCheck, manifest: &ServiceManifest, evidence: &Evidence) -> Outcome {
+    let policy = Policy::default();
+    let options = policy.options_for(manifest.tier);
+    let gate = policy.gate(None);
+    let cx = CheckContext {
+        manifest,
+        evidence,
+        options: &options,
+        today: jiff::civil::date(2026, 11, 22),
+        gate: &gate,
+    };
+    check.evaluate(&cx)
+}
+
+const INGRESS: &str =
+    "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules: []\n";
+
+#[test]
+fn metadata_is_read_from_the_package() {
+    let checks = load_texts(&[("waf.rego", INGRESS_WAF)], Limits::default()).unwrap();
+    let m = checks[0].meta();
+    assert_eq!(m.id, "ORG-003");
+    assert_eq!(m.slug, "ingress-waf");
+    assert_eq!(m.severity, Severity::Blocker);
+    assert_eq!(
+        m.tiers.0,
+        [
+            Requirement::Required,
+            Requirement::Required,
+            Requirement::Recommended
+        ]
+    );
+    assert_eq!(m.evidence, "K");
+    assert_eq!(m.summary(), "Every Ingress carries the WAF annotation.");
+    assert_eq!(checks[0].kinds, vec!["kubernetes"]);
+}
+
+#[test]
+fn findings_point_at_the_object_and_a_fixed_repository_passes() {
+    let checks = load_texts(&[("waf.rego", INGRESS_WAF)], Limits::default()).unwrap();
+    let out = run(&checks[0], &[("deploy/ingress.yaml", INGRESS)]);
+    let Outcome::Fail { findings } = out else {
+        panic!("expected a failure, got {out:?}")
+    };
+    assert_eq!(findings.len(), 1);
+    assert_eq!(
+        findings[0].message,
+        "Ingress web has no waf.acme.dev/policy annotation"
+    );
+    let at = findings[0].location.as_ref().unwrap();
+    assert_eq!(
+        (at.path.as_str(), at.line, at.column),
+        ("deploy/ingress.yaml", 1, 1)
+    );
+    assert_eq!(findings[0].resource.as_deref(), Some("Ingress/web"));
+
+    let fixed = INGRESS.replace(
+        "  name: web\n",
+        "  name: web\n  annotations:\n    waf.acme.dev/policy: strict\n",
+    );
+    assert_eq!(
+        run(&checks[0], &[("deploy/ingress.yaml", &fixed)]),
+        Outcome::proven(Vec::new())
+    );
+}
+
+#[test]
+fn a_parse_error_in_evidence_the_check_reads_makes_it_inconclusive() {
+    let checks = load_texts(&[("waf.rego", INGRESS_WAF)], Limits::default()).unwrap();
+    let out = run(
+        &checks[0],
+        &[(
+            "deploy/bad.yaml",
+            "apiVersion: v1\nkind: Service\nmetadata: [\n",
+        )],
+    );
+    let Outcome::Inconclusive { reason, findings } = out else {
+        panic!("expected inconclusive, got {out:?}")
+    };
+    assert_eq!(reason, "1 file this check reads could not be parsed");
+    assert_eq!(
+        findings[0].location.as_ref().unwrap().path,
+        "deploy/bad.yaml"
+    );
+}
+
+#[test]
+fn a_syntax_error_names_file_line_and_column() {
+    let broken = INGRESS_WAF.replace("some o in input.kubernetes", "some o in input.kubernetes[");
+    let err = load_texts(&[("policies/waf.rego", &broken)], Limits::default()).unwrap_err();
+    let LoadError::Rego { path, message } = &err else {
+        panic!("expected a Rego error, got {err:?}")
+    };
+    assert_eq!(path, "policies/waf.rego");
+    assert!(
+        message.contains("--> policies/waf.rego:16:5") && message.contains("error: expecting `]`"),
+        "no file:line:col in {message}"
+    );
+}
+
+#[test]
+fn a_runtime_error_makes_the_check_inconclusive_with_the_reason() {
+    let text = INGRESS_WAF.replace(
+        "not o.annotations[\"waf.acme.dev/policy\"]",
+        "to_number(o.name) > 0",
+    );
+    let checks = load_texts(&[("waf.rego", &text)], Limits::default()).unwrap();
+    let out = run(&checks[0], &[("deploy/ingress.yaml", INGRESS)]);
+    let Outcome::Inconclusive { reason, findings } = out else {
+        panic!("expected inconclusive, got {out:?}")
+    };
+    assert!(
+        reason.starts_with("the Rego evaluation failed: "),
+        "{reason}"
+    );
+    assert!(reason.contains("waf.rego:"), "{reason}");
+    assert!(findings.is_empty());
+}
+
+#[test]
+fn an_endless_loop_is_stopped_by_the_time_limit() {
+    let text = INGRESS_WAF.replace(
+        "not o.annotations[\"waf.acme.dev/policy\"]",
+        "some i in numbers.range(1, 100000)\n\tsome j in numbers.range(1, 100000)\n\ti * j < 0",
+    );
+    let limits = Limits {
+        timeout: Duration::from_millis(300),
+        ..Limits::default()
+    };
+    let checks = load_texts(&[("waf.rego", &text)], limits).unwrap();
+    let started = std::time::Instant::now();
+    let out = run(&checks[0], &[("deploy/ingress.yaml", INGRESS)]);
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        out,
+        Outcome::inconclusive("the Rego evaluation exceeded the time limit of 300 ms")
+    );
+}
+
+#[test]
+fn a_duplicate_id_is_refused() {
+    let err = load_texts(
+        &[
+            ("a.rego", INGRESS_WAF),
+            (
+                "b.rego",
+                &INGRESS_WAF.replace("org.ingress_waf", "org.other"),
+            ),
+        ],
+        Limits::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "b.rego: custom check ID `ORG-003` is also declared by a.rego"
+    );
+}
+
+#[test]
+fn a_builtin_id_is_refused() {
+    let err = load_texts(
+        &[("a.rego", &INGRESS_WAF.replace("ORG-003", "CAP-006"))],
+        Limits::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "a.rego: custom check ID `CAP-006` is taken by a built-in check; use an organisation prefix (ORG-001)"
+    );
+}
+
+#[test]
+fn bad_metadata_says_what_to_write() {
+    let err = load_texts(
+        &[(
+            "a.rego",
+            &INGRESS_WAF.replace("\"blocker\"", "\"critical\""),
+        )],
+        Limits::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "a.rego: `metadata.severity` `critical` must be blocker, major or minor"
+    );
+    let err = load_texts(
+        &[("a.rego", "package x\nfindings contains 1 if false\n")],
+        Limits::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "a.rego: package `x` declares no `metadata` rule (see docs/custom-checks.md)"
+    );
+}
+
+#[test]
+fn not_applicable_gives_a_skip_reason() {
+    let text = format!(
+        "{INGRESS_WAF}\nnot_applicable := \"no Ingress is deployed\" if {{\n\tcount([o | some o in input.kubernetes; o.kind == \"Ingress\"]) == 0\n}}\n"
+    );
+    let checks = load_texts(&[("waf.rego", &text)], Limits::default()).unwrap();
+    assert_eq!(
+        run(&checks[0], &[]),
+        Outcome::not_applicable("no Ingress is deployed")
+    );
+}
+
+#[test]
+fn the_input_schema_names_its_version() {
+    let s = launchgate_rego::input::schema();
+    assert!(s.contains("\"$id\": \"https://launchgate.dev/schema/rego-input.json\""));
+    assert!(s.contains("\"kubernetes\""));
+}

@@ -1,0 +1,277 @@
+//! `cargo xtask bench-server [SERVICES] [REVIEWS] [CLIENTS]`: the fleet server benchmark. Two
+//! release-built `launchgate serve` replicas on one throwaway PostgreSQL (scripts/test-postgres)
+//! take SERVICES × REVIEWS uploads of the payment-service review (about 120 KB of JSON) from
+//! CLIENTS concurrent clients on loopback; then the dashboard's pages are timed on that fleet.
+//! Prints sustained uploads per second, upload latency p50/p99 and each page's server time (the
+//! `Server-Timing` header) as Markdown for docs/performance.md. Not a test: the figures depend on
+//! the machine.
+
+use std::io::{BufRead as _, BufReader};
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::root;
+
+struct StopOnDrop(Child);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        drop(self.0.stdin.take());
+        let _ = self.0.wait();
+    }
+}
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_mins(2)))
+        .build()
+        .into()
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("bench-server: {message}");
+    ExitCode::from(2)
+}
+
+pub fn bench_server(services: usize, reviews: usize, clients: usize) -> ExitCode {
+    let root = root();
+    println!("building the release binary...");
+    let ok = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--quiet", "-p", "launchgate"])
+        .current_dir(&root)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        return fail("release build failed");
+    }
+    let bin = root.join("target/release/launchgate");
+
+    let port = match std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()) {
+        Ok(addr) => addr.port(),
+        Err(e) => return fail(e),
+    };
+    let dir = std::env::temp_dir().join(format!("launchgate-bench-pg-{port}"));
+    let pg = Command::new("bash")
+        .arg(root.join("scripts/test-postgres"))
+        .arg(&dir)
+        .arg(port.to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn();
+    let Ok(mut pg) = pg else {
+        return fail("cannot run scripts/test-postgres");
+    };
+    let mut line = String::new();
+    if let Some(out) = pg.stdout.take() {
+        let _ = BufReader::new(out).read_line(&mut line);
+    }
+    // Closing its standard input (dropping the handle) stops the server and removes its files.
+    let _pg = StopOnDrop(pg);
+    let Some(base) = line.trim().strip_prefix("ready ") else {
+        return fail("PostgreSQL did not start (run scripts/install-test-deps)");
+    };
+    let database = format!("{base}postgres");
+
+    let lg = |args: &[&str]| {
+        Command::new(&bin)
+            .args(args)
+            .current_dir(&root)
+            .env("NO_COLOR", "1")
+            .env(
+                "LAUNCHGATE_STORE",
+                "/nonexistent/launchgate-bench/ledger.db",
+            )
+            .output()
+    };
+    let Ok(out) = lg(&[
+        "token",
+        "create",
+        "--database",
+        &database,
+        "--team",
+        "platform",
+        "--role",
+        "admin",
+    ]) else {
+        return fail("cannot create a token");
+    };
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let Ok(out) = lg(&["check", "examples/payment-service", "--format", "json"]) else {
+        return fail("cannot review examples/payment-service");
+    };
+    let Ok(review) = serde_json::from_slice::<serde_json::Value>(&out.stdout) else {
+        return fail("the review is not JSON");
+    };
+
+    let mut servers = Vec::new();
+    let mut urls = Vec::new();
+    for _ in 0..2 {
+        let child = Command::new(&bin)
+            .args([
+                "serve",
+                "--database",
+                &database,
+                "--listen",
+                "127.0.0.1:0",
+                "--anonymous-read",
+            ])
+            .env("NO_COLOR", "1")
+            .stderr(Stdio::piped())
+            .spawn();
+        let Ok(mut child) = child else {
+            return fail("cannot start the server");
+        };
+        let mut line = String::new();
+        if let Some(err) = child.stderr.take() {
+            let _ = BufReader::new(err).read_line(&mut line);
+        }
+        servers.push(Killed(child));
+        match line
+            .split("listening on ")
+            .nth(1)
+            .and_then(|r| r.split(' ').next())
+        {
+            Some(url) => urls.push(url.to_owned()),
+            None => return fail(format!("the server did not start: {line}")),
+        }
+    }
+
+    let total = services * reviews;
+    let size = serde_json::to_vec(&review).map_or(0, |v| v.len());
+    println!(
+        "uploading {total} reviews ({services} services x {reviews}, {size} bytes each) from {clients} clients to 2 servers..."
+    );
+    let latencies = Arc::new(Mutex::new(Vec::with_capacity(total)));
+    let errors = Arc::new(Mutex::new(0usize));
+    let started = Instant::now();
+    let threads: Vec<_> = (0..clients)
+        .map(|c| {
+            let (urls, review, token) = (urls.clone(), review.clone(), token.clone());
+            let (latencies, errors) = (latencies.clone(), errors.clone());
+            std::thread::spawn(move || {
+                let agent = agent();
+                // Review r of every service before review r + 1 of any: a fleet reviewed over time.
+                for i in (c..total).step_by(clients) {
+                    let (round, service) = (i / services, i % services);
+                    let mut body = review.clone();
+                    body["service"] = serde_json::json!(format!("svc-{service:04}"));
+                    body["owner"] = serde_json::json!(format!("team-{:02}", service % 40));
+                    body["tier"] = serde_json::json!(service % 3);
+                    body["score"] =
+                        serde_json::json!(60.0 + ((service * 7 + round * 3) % 40) as f64);
+                    body["evaluated_on"] = serde_json::json!(format!(
+                        "2026-{:02}-{:02}",
+                        1 + round % 12,
+                        1 + service % 28
+                    ));
+                    let Ok(bytes) = serde_json::to_vec(&body) else {
+                        continue;
+                    };
+                    let t = Instant::now();
+                    let sent = agent
+                        .post(&format!("{}/api/v1/reviews", urls[i % 2]))
+                        .header("Authorization", &format!("Bearer {token}"))
+                        .header("Idempotency-Key", &format!("bench-{i:08}"))
+                        .header("Content-Type", "application/json")
+                        .send(&bytes[..]);
+                    let ms = t.elapsed().as_secs_f64() * 1000.0;
+                    match sent {
+                        Ok(r) if r.status().as_u16() == 201 => {
+                            if let Ok(mut l) = latencies.lock() {
+                                l.push(ms);
+                            }
+                        }
+                        _ => {
+                            if let Ok(mut e) = errors.lock() {
+                                *e += 1;
+                            }
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        let _ = t.join();
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let mut lat = latencies.lock().map(|l| l.clone()).unwrap_or_default();
+    lat.sort_by(f64::total_cmp);
+    let errors = errors.lock().map_or(0, |e| *e);
+    println!();
+    println!("| uploads | clients | errors | uploads/s | p50 (ms) | p99 (ms) | max (ms) |");
+    println!("|---|---|---|---|---|---|---|");
+    println!(
+        "| {} | {clients} | {errors} | {:.0} | {:.1} | {:.1} | {:.1} |",
+        lat.len(),
+        lat.len() as f64 / elapsed,
+        percentile(&lat, 0.5),
+        percentile(&lat, 0.99),
+        lat.last().copied().unwrap_or(0.0)
+    );
+
+    // Page times: the first request of a replica reads the whole ledger (cold), then warm ones.
+    let pages = [
+        "/".to_owned(),
+        "/services/svc-0001".to_owned(),
+        "/checks/CAP-007".to_owned(),
+        "/owners/team-01".to_owned(),
+        "/api/v1/services".to_owned(),
+        "/api/v1/checks/failing".to_owned(),
+    ];
+    let agent = agent();
+    let server_ms = |path: &str| -> Option<(f64, f64)> {
+        let t = Instant::now();
+        let mut r = agent.get(&format!("{}{path}", urls[0])).call().ok()?;
+        let _ = r.body_mut().read_to_string();
+        let wall = t.elapsed().as_secs_f64() * 1000.0;
+        let timing = r.headers().get("server-timing")?.to_str().ok()?;
+        let ms = timing.split("dur=").nth(1)?.parse::<f64>().ok()?;
+        Some((ms, wall))
+    };
+    let cold = server_ms("/").map_or(0.0, |(ms, _)| ms);
+    println!();
+    println!("first request after the uploads (reads the new events): {cold:.0} ms");
+    println!();
+    println!("| page | server p50 (ms) | server max (ms) | wall p50 (ms) |");
+    println!("|---|---|---|---|");
+    for path in &pages {
+        let mut server = Vec::new();
+        let mut wall = Vec::new();
+        for _ in 0..20 {
+            if let Some((s, w)) = server_ms(path) {
+                server.push(s);
+                wall.push(w);
+            }
+        }
+        server.sort_by(f64::total_cmp);
+        wall.sort_by(f64::total_cmp);
+        println!(
+            "| `{path}` | {:.1} | {:.1} | {:.1} |",
+            percentile(&server, 0.5),
+            server.last().copied().unwrap_or(0.0),
+            percentile(&wall, 0.5)
+        );
+    }
+    drop(servers);
+    ExitCode::SUCCESS
+}
