@@ -40,13 +40,19 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
     // `x.setTimeout(...)` receivers, `x.prop = value` assignments.
     let mut set_timeout: BTreeSet<&str> = BTreeSet::new();
     let mut props: BTreeMap<(String, &str), Node<'_>> = BTreeMap::new();
+    // Local names of imported modules: `import http from 'k6/http'` is not Node's http.
+    let mut imports: BTreeMap<&str, &str> = BTreeMap::new();
     for n in &nodes {
         match n.kind() {
+            "import_statement" => imported(f, *n, &mut imports),
             "variable_declarator" => {
                 if let (Some(l), Some(r)) = (
                     n.child_by_field_name("name"),
                     n.child_by_field_name("value"),
                 ) {
+                    if let Some(module) = required(f, r) {
+                        imports.insert(f.text(l), module);
+                    }
                     b.bind(f.text(l), strip(r));
                 }
             }
@@ -95,6 +101,7 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
         b: &b,
         props: &props,
         set_timeout: &set_timeout,
+        imports: &imports,
     };
     let mut out = Vec::new();
     let mut clients: BTreeMap<usize, usize> = BTreeMap::new();
@@ -137,13 +144,31 @@ struct Cx<'a, 't> {
     b: &'a Bindings<'t>,
     props: &'a BTreeMap<(String, &'t str), Node<'t>>,
     set_timeout: &'a BTreeSet<&'t str>,
+    imports: &'a BTreeMap<&'t str, &'t str>,
 }
 
 impl<'t> Cx<'_, 't> {
+    /// The callee as written (`http.get`), or empty when the object it starts with is imported
+    /// from a module other than the library of that name (`import http from 'k6/http'`).
     fn name(&self, call: Node<'t>) -> String {
-        call.child_by_field_name("function")
+        let name = call
+            .child_by_field_name("function")
             .map(|x| compact(self.f.text(x)))
-            .unwrap_or_default()
+            .unwrap_or_default();
+        let object = name.split(['.', '(']).next().unwrap_or("");
+        let modules: &[&str] = match object {
+            "http" => &["http", "node:http"],
+            "https" => &["https", "node:https"],
+            "http2" => &["http2", "node:http2"],
+            "axios" => &["axios"],
+            "got" => &["got"],
+            "express" => &["express"],
+            _ => return name,
+        };
+        match self.imports.get(object) {
+            Some(m) if !modules.contains(m) => String::new(),
+            _ => name,
+        }
     }
 
     fn args(call: Node<'t>) -> Vec<Node<'t>> {
@@ -414,6 +439,52 @@ impl<'t> Cx<'_, 't> {
             _ => Timeout::set(text),
         }
     }
+}
+
+/// Records the local names an `import` statement binds, with the module they come from.
+fn imported<'t>(f: &File<'t>, import: Node<'t>, out: &mut BTreeMap<&'t str, &'t str>) {
+    let Some(source) = import.child_by_field_name("source") else {
+        return;
+    };
+    let module = f.text(source).trim_matches(['"', '\'', '`']);
+    let mut cursor = import.walk();
+    for clause in import.named_children(&mut cursor) {
+        if clause.kind() != "import_clause" {
+            continue;
+        }
+        let mut c = clause.walk();
+        for part in clause.named_children(&mut c) {
+            match part.kind() {
+                "identifier" => {
+                    out.insert(f.text(part), module);
+                }
+                "namespace_import" => {
+                    let mut i = part.walk();
+                    for id in part.named_children(&mut i) {
+                        if id.kind() == "identifier" {
+                            out.insert(f.text(id), module);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The module of a `require('m')` call.
+fn required<'t>(f: &File<'t>, value: Node<'t>) -> Option<&'t str> {
+    let value = strip(value);
+    if value.kind() != "call_expression"
+        || value
+            .child_by_field_name("function")
+            .is_none_or(|x| f.text(x) != "require")
+    {
+        return None;
+    }
+    let args = value.child_by_field_name("arguments")?;
+    let first = args.named_child(0)?;
+    (first.kind() == "string").then(|| f.text(first).trim_matches(['"', '\'', '`']))
 }
 
 /// Looks through `await`, parentheses and type assertions.

@@ -138,6 +138,26 @@ server.headersTimeout = 10000;
 }
 
 #[test]
+fn a_name_imported_from_another_module_is_not_that_library() {
+    // A k6 load script: its `http` is k6's, its `got` a local helper; Node's http is `node:http`.
+    let text = r"import http from 'k6/http';
+import * as got from './got';
+import nodeHttp from 'node:http';
+const https = require('https');
+
+export default function () {
+  http.get('https://shop.example/');
+  got.get('/x');
+  https.get('https://x.example/');
+}
+";
+    assert_eq!(
+        summary(Language::JavaScript, text),
+        ["9:3 call node:http https.get(...) missing [-]"]
+    );
+}
+
+#[test]
 fn typescript_defaults_on_a_shared_instance() {
     let text = r"import axios from 'axios';
 export class Stripe {
