@@ -10,6 +10,7 @@ mod golang;
 mod java;
 mod js;
 mod python;
+mod ranges;
 mod tree;
 
 use std::cell::RefCell;
@@ -322,7 +323,7 @@ pub fn analyze_as(language: Language, text: &str) -> FileFacts {
     if !language.selects(text) {
         return out;
     }
-    parse_into(language, text, &mut out);
+    parse_into(language, text, &mut out, true);
     out
 }
 
@@ -336,16 +337,43 @@ pub fn analyze_unfiltered(language: Language, text: &str) -> FileFacts {
         syntax_errors: false,
         facts: Vec::new(),
     };
-    parse_into(language, text, &mut out);
+    parse_into(language, text, &mut out, false);
     out
 }
 
+/// The byte ranges of `text` that [`analyze_as`] parses when it does not parse the whole file:
+/// for tests that hold the cut to the facts of the whole file.
+#[doc(hidden)]
+pub fn cut_ranges(language: Language, text: &str) -> Option<Vec<(usize, usize)>> {
+    let words = language.prefilter()?;
+    ranges::ranges(language, text, words)
+        .map(|r| r.iter().map(|r| (r.start_byte, r.end_byte)).collect())
+}
+
 /// Parses `text` with this thread's parser and reads its facts into `out`; the tree is dropped
-/// before returning.
-fn parse_into(language: Language, text: &str, out: &mut FileFacts) {
+/// before returning. With `cut`, only the declarations that can hold a fact are parsed when
+/// that gives a clean tree (see [`ranges`]); otherwise, and without `cut`, the whole file.
+fn parse_into(language: Language, text: &str, out: &mut FileFacts, cut: bool) {
     let parsed = PARSER.with(|p| {
         let mut parser = p.borrow_mut();
         parser.set_language(&language.grammar()).ok()?;
+        let chosen = cut
+            .then(|| language.prefilter())
+            .flatten()
+            .and_then(|words| ranges::ranges(language, text, words));
+        if let Some(chosen) = chosen
+            && parser.set_included_ranges(&chosen).is_ok()
+        {
+            let tree = parser.parse(text, None);
+            // The ranges stay set on the parser until reset.
+            let reset = parser.set_included_ranges(&[]);
+            if reset.is_ok()
+                && let Some(tree) = tree
+                && !tree.root_node().has_error()
+            {
+                return Some(tree);
+            }
+        }
         parser.parse(text, None)
     });
     let Some(tree) = parsed else {

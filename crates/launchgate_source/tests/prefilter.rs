@@ -2,9 +2,10 @@
 //! check fixtures and the examples is parsed regardless, and each one with facts must be
 //! selected. Words that only look like a client (prose, other functions) are not selected.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use launchgate_source::{Language, analyze_unfiltered};
+use launchgate_source::{Language, analyze_as, analyze_unfiltered, cut_ranges};
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -31,6 +32,7 @@ fn every_fixture_and_example_file_with_facts_is_selected() {
     files(&root.join("examples"), &mut all);
     all.sort();
     let mut with_facts = 0;
+    let mut cut = 0;
     for path in &all {
         let Some(lang) = path.to_str().and_then(Language::of) else {
             continue;
@@ -47,8 +49,70 @@ fn every_fixture_and_example_file_with_facts_is_selected() {
             "the prefilter drops {} although it has facts",
             path.display()
         );
+        assert_eq!(
+            analyze_as(lang, &text).facts,
+            analyze_unfiltered(lang, &text).facts,
+            "parsing only some declarations of {} changes its facts",
+            path.display()
+        );
+        if cut_ranges(lang, &text).is_some() {
+            cut += 1;
+        }
     }
     assert!(with_facts >= 12, "only {with_facts} files with facts found");
+    // Fixtures are small: most are parsed whole, at least one is cut.
+    assert!(cut >= 1, "no file with facts parsed in part");
+}
+
+/// A module with a session built at the top and used by a few of its many functions: only the
+/// imports, the session and the functions using it are parsed, with the facts of the whole file.
+#[test]
+fn only_the_declarations_that_can_hold_a_fact_are_parsed() {
+    let mut py = String::from(
+        "\"\"\"Orders.\"\"\"\nimport logging\nimport requests\n\nsession = requests.Session()\nlog = logging.getLogger(__name__)\n\n",
+    );
+    let mut ts = String::from(
+        "import axios from 'axios';\n\nconst api = axios.create({ timeout: 2000 });\n\n",
+    );
+    let mut go = String::from(
+        "package orders\n\nimport (\n\t\"net/http\"\n)\n\nvar client = &http.Client{}\n\n",
+    );
+    for i in 0..12 {
+        let call = i % 4 == 0;
+        let _ = write!(py, "def f{i}(x):\n    log.info(\"x\")\n");
+        let _ = write!(
+            ts,
+            "export async function f{i}(x: string): Promise<void> {{\n  logger.info(x);\n"
+        );
+        let _ = write!(
+            go,
+            "func f{i}(x string) error {{\n\tlog(x)\n\tif x == \"\" {{\n\t\treturn nil\n\t}}\n"
+        );
+        if call {
+            py.push_str("    r = session.get(x)\n    r.raise_for_status()\n");
+            ts.push_str("  await api.get(x);\n");
+            go.push_str("\tresp, err := client.Get(x)\n\tif err != nil {\n\t\treturn err\n\t}\n\tdefer resp.Body.Close()\n");
+        }
+        py.push_str("    return None\n\n\n");
+        ts.push_str("}\n\n");
+        go.push_str("\treturn nil\n}\n\n");
+    }
+    for (lang, text) in [
+        (Language::Python, &py),
+        (Language::TypeScript, &ts),
+        (Language::Go, &go),
+    ] {
+        let ranges = cut_ranges(lang, text).unwrap_or_default();
+        let parsed: usize = ranges.iter().map(|(s, e)| e - s).sum();
+        assert!(
+            parsed > 0 && parsed * 2 < text.len(),
+            "{lang:?}: {parsed} of {} bytes parsed",
+            text.len()
+        );
+        let facts = analyze_as(lang, text).facts;
+        assert_eq!(facts.len(), 4, "{lang:?}: {facts:?}");
+        assert_eq!(facts, analyze_unfiltered(lang, text).facts);
+    }
 }
 
 #[test]
@@ -79,4 +143,47 @@ fn words_that_only_look_like_a_client_are_not_selected() {
     assert!(Language::TypeScript.selects("await fetch(url)"));
     assert!(Language::Go.selects("srv := &http.Server{Addr: \":8080\"}"));
     assert!(Language::Java.selects("HttpClient.newHttpClient()"));
+}
+
+/// On the corpora's real repositories, parsing only some declarations gives every file the
+/// facts of the whole file.
+#[test]
+fn on_real_repositories_the_cut_keeps_every_fact() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora/repos");
+    if !root.is_dir() {
+        assert!(
+            std::env::var_os("CI").is_none_or(|v| v != "true"),
+            "{} is missing",
+            root.display()
+        );
+        return;
+    }
+    let mut all = Vec::new();
+    files(&root, &mut all);
+    all.sort();
+    let (mut selected, mut cut) = (0, 0);
+    for path in &all {
+        let Some(lang) = path.to_str().and_then(Language::of) else {
+            continue;
+        };
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        if !lang.selects(&text) {
+            continue;
+        }
+        selected += 1;
+        if cut_ranges(lang, &text).is_some() {
+            cut += 1;
+        }
+        assert_eq!(
+            analyze_as(lang, &text).facts,
+            analyze_unfiltered(lang, &text).facts,
+            "parsing only some declarations of {} changes its facts",
+            path.display()
+        );
+    }
+    eprintln!("{selected} selected, {cut} cut");
+    assert!(selected >= 15, "only {selected} files selected");
+    assert!(cut >= 8, "only {cut} of {selected} files parsed in part");
 }

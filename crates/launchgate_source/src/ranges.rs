@@ -1,0 +1,289 @@
+//! Parsing only the parts of a file that can hold a fact.
+//!
+//! A file the prefilter selects usually has one client and a few calls among many functions
+//! that make none. Parsing costs in proportion to the bytes parsed, so the file is cut into its
+//! top-level declarations (a line that starts at column 0 starts one) and only these are
+//! parsed: the declarations holding a prefilter word, the imports, and, repeatedly, the
+//! declarations that use a name bound in a parsed line that holds a word or uses such a name
+//! (`session = requests.Session()` at the top, `session.get(...)` in a function further down).
+//! tree-sitter parses the chosen ranges as one document and keeps the file's own positions.
+//!
+//! The cut is textual, so it can be wrong (a column-0 line inside a multi-line string): when
+//! the tree of the ranges has a syntax error, the caller parses the whole file instead. When
+//! the ranges cover most of the file, the whole file is parsed too.
+
+use aho_corasick::AhoCorasick;
+use tree_sitter::{Point, Range};
+
+use crate::Language;
+
+/// One top-level declaration: a byte range of whole lines.
+#[derive(Debug, Clone, Copy)]
+struct Chunk {
+    start: usize,
+    end: usize,
+    /// The 0-based row of its first line.
+    row: usize,
+}
+
+/// The share of a file above which it is parsed whole: cutting would save little.
+const MOST: usize = 3; // out of 4
+
+/// The ranges of `text` worth parsing, or `None` to parse it whole.
+pub(crate) fn ranges(language: Language, text: &str, words: &AhoCorasick) -> Option<Vec<Range>> {
+    // A Java file is one class: its top level is the whole file.
+    if language == Language::Java {
+        return None;
+    }
+    let chunks = chunks(language, text);
+    if chunks.len() < 3 {
+        return None;
+    }
+    let mut chosen = vec![false; chunks.len()];
+    let mut hit_lines: Vec<(usize, usize)> = Vec::new();
+    for m in words.find_iter(text) {
+        let start = text[..m.start()].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[m.end()..]
+            .find('\n')
+            .map_or(text.len(), |i| m.end() + i);
+        if hit_lines.last() != Some(&(start, end)) {
+            hit_lines.push((start, end));
+        }
+        if let Some(i) = chunk_of(&chunks, m.start()) {
+            chosen[i] = true;
+        }
+    }
+    for (i, c) in chunks.iter().enumerate() {
+        let first = text[c.start..c.end].lines().next().unwrap_or("");
+        if header(first) || text[c.start..c.end].contains("require(") {
+            chosen[i] = true;
+        }
+    }
+    // Names bound on the lines that hold a word, then on lines that use a bound name.
+    let mut names: Vec<&str> = Vec::new();
+    for (s, e) in &hit_lines {
+        bound_names(&text[*s..*e], &mut names);
+    }
+    let mut scanned = vec![false; chunks.len()];
+    loop {
+        let mut changed = false;
+        for (i, c) in chunks.iter().enumerate() {
+            if !chosen[i] || scanned[i] {
+                continue;
+            }
+            scanned[i] = true;
+            for line in text[c.start..c.end].lines() {
+                if names.iter().any(|n| uses(line, n)) {
+                    let before = names.len();
+                    bound_names(line, &mut names);
+                    changed |= names.len() > before;
+                }
+            }
+        }
+        for (i, c) in chunks.iter().enumerate() {
+            if !chosen[i] && names.iter().any(|n| uses(&text[c.start..c.end], n)) {
+                chosen[i] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let kept: usize = chunks
+        .iter()
+        .zip(&chosen)
+        .filter(|(_, k)| **k)
+        .map(|(c, _)| c.end - c.start)
+        .sum();
+    if kept * 4 > text.len() * MOST {
+        return None;
+    }
+    let mut out: Vec<Range> = Vec::new();
+    for (c, _) in chunks.iter().zip(&chosen).filter(|(_, k)| **k) {
+        match out.last_mut() {
+            Some(last) if last.end_byte == c.start => {
+                let (end, end_point) = end_of(text, c);
+                last.end_byte = end;
+                last.end_point = end_point;
+            }
+            _ => {
+                let (end, end_point) = end_of(text, c);
+                out.push(Range {
+                    start_byte: c.start,
+                    end_byte: end,
+                    start_point: Point::new(c.row, 0),
+                    end_point,
+                });
+            }
+        }
+    }
+    Some(out)
+}
+
+/// The end of a chunk as tree-sitter wants it: the byte and the point of its end.
+fn end_of(text: &str, c: &Chunk) -> (usize, Point) {
+    let body = &text[c.start..c.end];
+    let newlines = body.bytes().filter(|b| *b == b'\n').count();
+    let last_line_start = body.rfind('\n').map_or(0, |i| i + 1);
+    (
+        c.end,
+        Point::new(c.row + newlines, body.len() - last_line_start),
+    )
+}
+
+fn chunk_of(chunks: &[Chunk], at: usize) -> Option<usize> {
+    let i = chunks.partition_point(|c| c.end <= at);
+    (i < chunks.len()).then_some(i)
+}
+
+/// Whether a top-level line imports or names the package: always parsed, readers resolve
+/// library names through it.
+fn header(line: &str) -> bool {
+    [
+        "import",
+        "from ",
+        "package ",
+        "export * from",
+        "'use strict'",
+        "\"use strict\"",
+    ]
+    .iter()
+    .any(|p| line.starts_with(p))
+}
+
+/// Top-level declarations: a line starting at column 0 starts one, unless it continues the
+/// one before (a closing bracket, a string's end, a chained call, Python's `else`/`except`, or
+/// the declaration a decorator line stands before).
+fn chunks(language: Language, text: &str) -> Vec<Chunk> {
+    let mut out: Vec<Chunk> = Vec::new();
+    let mut pos = 0;
+    let mut row = 0;
+    let mut after_decorator = false;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
+        let line = &text[pos..end];
+        let starts = line
+            .bytes()
+            .next()
+            .is_some_and(|b| !b" \t\r\n})].*\"'`,;+-|&?:=".contains(&b))
+            && !(language == Language::Python
+                && ["else", "elif", "except", "finally"]
+                    .iter()
+                    .any(|k| line.starts_with(k)))
+            && !after_decorator;
+        if starts || out.is_empty() {
+            out.push(Chunk {
+                start: pos,
+                end,
+                row,
+            });
+        } else if let Some(last) = out.last_mut() {
+            last.end = end;
+        }
+        if !line.trim().is_empty() {
+            after_decorator = line.starts_with('@');
+        }
+        pos = end;
+        row += 1;
+    }
+    out
+}
+
+fn is_ident(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
+}
+
+/// Whether `text` uses `name` as an object: `name.` or `name[` after a character that cannot
+/// be part of a name (so `self.session.get` uses `session`, `sessions.get` does not).
+fn uses(text: &str, name: &str) -> bool {
+    text.match_indices(name).any(|(i, _)| {
+        let before = i.checked_sub(1).map(|j| text.as_bytes()[j]);
+        let after = text.as_bytes().get(i + name.len()).copied();
+        before.is_none_or(|b| !is_ident(b)) && matches!(after, Some(b'.' | b'['))
+    })
+}
+
+/// The names a line binds: what stands left of `=` or `:=` (its last name, `this.http` in
+/// `private this.http: Client =`), a `key:` of an object or struct literal, and Python's
+/// `... as name`.
+fn bound_names<'t>(line: &'t str, out: &mut Vec<&'t str>) {
+    let mut push = |name: &'t str| {
+        let name = name.trim_matches(|c: char| !(c.is_ascii_alphanumeric() || "_$.".contains(c)));
+        let name = name.trim_matches('.');
+        if !name.is_empty()
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+            && !out.contains(&name)
+        {
+            out.push(name);
+        }
+    };
+    let bytes = line.as_bytes();
+    if let Some(eq) = (0..bytes.len()).find(|&i| {
+        bytes[i] == b'='
+            && bytes.get(i + 1).is_none_or(|b| !b"=>".contains(b))
+            && (i == 0 || !b"=!<>".contains(&bytes[i - 1]))
+    }) {
+        let left = line[..eq].trim_end_matches(':');
+        // `const { a, b } =`, `resp, err :=`, `name: Type =`.
+        let left = left.split(':').next().unwrap_or(left);
+        for part in left.split([',', '{', '}', '(', ')', '[', ']']) {
+            if let Some(last) = part.split_whitespace().last() {
+                push(last);
+            }
+        }
+    }
+    let trimmed = line.trim_start();
+    if let Some((key, _)) = trimmed.split_once(':')
+        && !key.is_empty()
+        && key.bytes().all(|b| is_ident(b) || b == b'"' || b == b'\'')
+    {
+        push(key);
+    }
+    if let Some(i) = line.rfind(" as ") {
+        push(line[i + 4..].trim_end_matches([':', ' ', '\r', '\n']));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_bound_by_a_line() {
+        let mut v = Vec::new();
+        for line in [
+            "session = requests.Session()",
+            "\tresp, err := client.Get(u)",
+            "  private readonly http: AxiosInstance = axios.create({})",
+            "    async with aiohttp.ClientSession() as s:",
+            "\t\tclient: &http.Client{Timeout: t},",
+            "if a == b {",
+            "const f = (x) => x",
+        ] {
+            bound_names(line, &mut v);
+        }
+        assert_eq!(v, ["session", "resp", "err", "http", "s", "client", "f"]);
+    }
+
+    #[test]
+    fn a_name_is_used_as_an_object_only() {
+        assert!(uses("  r = self.session.get(u)", "session"));
+        assert!(uses("api.get('/x')", "api"));
+        assert!(!uses("sessions.get(u)", "session"));
+        assert!(!uses("my_session.get(u)", "session"));
+        assert!(!uses("log(session)", "session"));
+    }
+
+    #[test]
+    fn declarations_start_at_column_zero() {
+        let text = "import os\n\n@app.get('/')\ndef a():\n    pass\n\nif x:\n    y()\nelse:\n    z()\nclass B:\n    '''doc\n'''\n";
+        let c = chunks(Language::Python, text);
+        let firsts: Vec<&str> = c
+            .iter()
+            .map(|c| text[c.start..c.end].lines().next().unwrap_or(""))
+            .collect();
+        assert_eq!(firsts, ["import os", "@app.get('/')", "if x:", "class B:"]);
+        assert_eq!(c[1].row, 2);
+    }
+}
