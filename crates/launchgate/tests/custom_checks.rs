@@ -379,6 +379,21 @@ fn evidence_prints_the_rego_input() {
         "50"
     );
     assert_eq!(v["manifest_lines"]["/tier"], 6);
+    // Facts of the service's own code, with their place and enclosing function.
+    assert_eq!(
+        v["source"],
+        serde_json::json!([{
+            "path": "src/server.js", "line": 11, "column": 16, "language": "javascript",
+            "function": null,
+            "fact": {
+                "fact": "server", "library": "express", "text": "app.listen(...)",
+                "read_header": {"state": "default", "value": "60 s (Node.js 18+ headersTimeout default)"},
+                "read": {"state": "default", "value": "300 s (Node.js 18+ requestTimeout default)"},
+                "write": {"state": "missing", "why": "none (Node.js has no response write timeout)"},
+                "idle": {"state": "default", "value": "5 s (Node.js keepAliveTimeout default)"}
+            }
+        }])
+    );
     // The review date is part of the input (a check compares dates with it, not the clock).
     let dated = lg()
         .env("LAUNCHGATE_TODAY", "2027-03-01")

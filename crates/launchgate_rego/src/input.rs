@@ -64,6 +64,9 @@ pub struct Input {
     /// Libraries in use that provide a known capability (source facts: a logging library, a
     /// circuit breaker, tracing).
     pub libraries: Vec<Library>,
+    /// Facts read from the syntax trees of the service's own source (TypeScript, JavaScript,
+    /// Python, Go, Java; not tests, not vendored code), in path and line order.
+    pub source: Vec<SourceFact>,
 }
 
 /// Where something is written: repository-relative path, 1-based line and column.
@@ -284,6 +287,24 @@ pub struct Library {
     pub capability: String,
     pub library: String,
     pub dependency: String,
+}
+
+/// One fact of the source layer (docs/scanning.md, "The service's source code").
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SourceFact {
+    #[serde(flatten)]
+    pub at: At,
+    /// `typescript`, `tsx`, `javascript`, `python`, `go` or `java`.
+    pub language: String,
+    /// The enclosing function or method, when there is one.
+    pub function: Option<String>,
+    /// The fact as the source layer reads it: `fact` names its kind (`call`: an outbound HTTP
+    /// call with `library`, `text`, `timeout` and `client_line`; `client`: an HTTP client built
+    /// in the file with its `timeout` and `uses`; `server`: an HTTP server with its
+    /// `read_header`, `read`, `write` and `idle` timeouts). A timeout is an object whose `state`
+    /// is `set` (with `value`), `default` (`value`), `missing` (`why`), `disabled` (`value`)
+    /// or `unknown` (`why`). Kinds may be added within this version.
+    pub fact: Value,
 }
 
 /// A Debug name as a contract word: `PrometheusRules` -> `prometheus-rules`.
@@ -627,6 +648,23 @@ pub fn build(manifest: &ServiceManifest, evidence: &Evidence, today: jiff::civil
                 capability: word(&format!("{:?}", l.capability)),
                 library: l.library.to_string(),
                 dependency: l.dep.clone(),
+            })
+            .collect(),
+        source: evidence
+            .source
+            .files
+            .iter()
+            .flat_map(|f| {
+                f.facts.facts.iter().map(move |x| SourceFact {
+                    at: At {
+                        path: f.path.to_string(),
+                        line: x.line,
+                        column: x.column,
+                    },
+                    language: f.facts.language.name().to_ascii_lowercase(),
+                    function: x.function.clone(),
+                    fact: serde_json::to_value(&x.kind).unwrap_or(Value::Null),
+                })
             })
             .collect(),
     }
