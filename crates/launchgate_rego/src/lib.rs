@@ -5,9 +5,10 @@
 //! reports and the catalog treat them alike. `docs/custom-checks.md` is the user guide.
 //!
 //! Limits: each evaluation runs under regorus's cooperative execution timer
-//! ([`Limits::timeout`]); the input is refused above [`Limits::max_input_bytes`]. regorus's own
-//! allocator memory budget needs its mimalloc allocator, which launchgate does not link, so
-//! memory is bounded by the input cap and the time limit.
+//! ([`Limits::timeout`]) and its allocator memory limit ([`Limits::max_memory_bytes`] more than
+//! the process held when the evaluation started; regorus's `allocator-memory-limits` feature
+//! makes mimalloc the process's allocator so that live bytes are counted); the input is refused
+//! above [`Limits::max_input_bytes`].
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -36,6 +37,9 @@ pub struct Limits {
     pub timeout: Duration,
     /// The largest input (the evidence as JSON) a check is given.
     pub max_input_bytes: usize,
+    /// How many bytes more than the process held when an evaluation started it may allocate.
+    /// Several checks evaluated at once share the headroom.
+    pub max_memory_bytes: u64,
 }
 
 impl Default for Limits {
@@ -43,6 +47,7 @@ impl Default for Limits {
         Limits {
             timeout: Duration::from_secs(2),
             max_input_bytes: 64 * 1024 * 1024,
+            max_memory_bytes: 256 * 1024 * 1024,
         }
     }
 }
@@ -253,6 +258,8 @@ impl RegoCheck {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         engine.set_input(input);
+        let usage = regorus_mimalloc::limits::global_allocation_stats_snapshot().allocated;
+        regorus::set_global_memory_limit(Some(usage.saturating_add(self.limits.max_memory_bytes)));
         if self.has_not_applicable {
             let v = engine
                 .eval_rule(self.rule("not_applicable"))
@@ -298,6 +305,11 @@ fn runtime_message(e: &impl fmt::Display, limits: Limits) -> String {
         format!(
             "the Rego evaluation exceeded the time limit of {} ms",
             limits.timeout.as_millis()
+        )
+    } else if text.contains("memory limit") || text.contains("MemoryLimitExceeded") {
+        format!(
+            "the Rego evaluation exceeded the memory limit of {} MiB",
+            limits.max_memory_bytes / (1024 * 1024)
         )
     } else {
         format!("the Rego evaluation failed: {text}")
