@@ -1,5 +1,5 @@
-// Entry point: HTTP server with graceful shutdown. (Example source; launchgate reads the
-// repository's manifests and dependencies, not this code.)
+// Entry point: HTTP server with graceful shutdown. launchgate reads this code too: the server's
+// timeouts (Node's defaults bound slow clients) and the SIGTERM handler that drains it.
 const express = require("express");
 const pino = require("pino");
 
