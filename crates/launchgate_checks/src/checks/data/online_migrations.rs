@@ -86,7 +86,7 @@ impl Evaluate for OnlineMigrations {
         let m = &cx.evidence.source.migrations;
         if m.is_empty() {
             return Outcome::not_applicable(
-                "the repository has no database migrations launchgate recognises (SQL migration directories, golang-migrate, goose, dbmate, Flyway, Liquibase SQL, Alembic, Django, Rails, Knex, Prisma)",
+                "the repository has no database migrations launchgate recognises",
             );
         }
         let mut t = Tally::default();

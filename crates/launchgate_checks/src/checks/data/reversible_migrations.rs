@@ -11,8 +11,8 @@ use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
-    /// Every database migration in the repository has a down (rollback, undo) step, as its tool
-    /// writes one:
+    /// Every database migration in the repository has a down (rollback, undo) step, written
+    /// the way its tool writes one.
     ///
     /// - **golang-migrate**: each `N_name.up.sql` has its `N_name.down.sql`.
     /// - **goose** and **dbmate**: the file has a `-- +goose Down` / `-- migrate:down` section
@@ -103,7 +103,7 @@ impl Evaluate for ReversibleMigrations {
         let m = &cx.evidence.source.migrations;
         if m.migrations.is_empty() {
             return Outcome::not_applicable(
-                "the repository has no database migrations launchgate recognises (SQL migration directories, golang-migrate, goose, dbmate, Flyway, Liquibase SQL, Alembic, Django, Rails, Knex, Prisma)",
+                "the repository has no database migrations launchgate recognises",
             );
         }
         let mut t = Tally::default();
