@@ -187,6 +187,14 @@ fn matches(re: &LazyLock<Option<Regex>>, text: &str) -> bool {
 /// The migration facts of one file, or `None` when it is not a migration the layer recognises.
 pub fn read(path: &str, text: &str) -> Option<MigrationFile> {
     let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    // Most files of a repository are none of these: they cost one comparison.
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
+    if !matches!(
+        ext.as_str(),
+        "sql" | "py" | "rb" | "js" | "ts" | "mjs" | "cjs"
+    ) {
+        return None;
+    }
     let dirs: Vec<&str> = if dir.is_empty() {
         Vec::new()
     } else {
@@ -196,7 +204,6 @@ pub fn read(path: &str, text: &str) -> Option<MigrationFile> {
         return None;
     }
     let in_dir = |n: &str| dirs.iter().any(|d| d.eq_ignore_ascii_case(n));
-    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
     match ext.as_str() {
         "sql" => sql(dir, &dirs, name, text),
         "py" if in_dir("versions") && text.contains("def upgrade") => Some(alembic(text)),
