@@ -610,13 +610,24 @@ fn alembic(text: &str) -> MigrationFile {
     let up_text: Vec<(usize, &str)> = up_body.clone();
     let created = created_tables(text, &CREATE_TABLE_PY);
     let mut locks = Vec::new();
+    let mut unjudged = None;
     for (i, call, args) in calls(
         &lines,
         &up_text,
-        &["op.create_index(", "op.alter_column(", "op.add_column("],
+        &[
+            "op.create_index(",
+            "op.alter_column(",
+            "op.add_column(",
+            "op.execute(",
+        ],
     ) {
         let a = Args::parse(&args);
         match call {
+            "op.execute(" => {
+                if let Some(sql) = a.positional(0).and_then(python_literal) {
+                    embedded(&sql, &lines, i, "op.execute", &mut locks, &mut unjudged);
+                }
+            }
             "op.create_index(" => {
                 let table = a.positional(1).map(unquote);
                 let concurrently = a
@@ -645,14 +656,17 @@ fn alembic(text: &str) -> MigrationFile {
             }
         }
     }
-    own(
-        Tool::Alembic,
-        vec![Step {
-            line: line_no(up),
-            down,
-        }],
-        locks,
-    )
+    MigrationFile {
+        unjudged,
+        ..own(
+            Tool::Alembic,
+            vec![Step {
+                line: line_no(up),
+                down,
+            }],
+            locks,
+        )
+    }
 }
 
 static CREATE_TABLE_PY: LazyLock<Option<Regex>> = LazyLock::new(|| {
@@ -716,8 +730,13 @@ fn calls<'n>(
 fn balanced(rest: &str) -> String {
     let mut depth = 1usize;
     let mut quote: Option<char> = None;
+    let mut comment = false;
     let mut prev = ' ';
     for (i, c) in rest.char_indices() {
+        if comment {
+            comment = c != '\n';
+            continue;
+        }
         match quote {
             Some(q) => {
                 if c == q && prev != '\\' {
@@ -725,6 +744,7 @@ fn balanced(rest: &str) -> String {
                 }
             }
             None => match c {
+                '#' => comment = true,
                 '"' | '\'' => quote = Some(c),
                 '(' | '[' | '{' => depth += 1,
                 ')' | ']' | '}' => {
@@ -753,7 +773,12 @@ impl Args {
         let mut depth = 0usize;
         let mut quote: Option<char> = None;
         let mut cur = String::new();
+        let mut comment = false;
         for c in args.chars() {
+            if comment {
+                comment = c != '\n';
+                continue;
+            }
             match quote {
                 Some(q) => {
                     if c == q {
@@ -762,6 +787,8 @@ impl Args {
                     cur.push(c);
                 }
                 None => match c {
+                    // A comment (Python, Ruby) to the end of its line.
+                    '#' => comment = true,
                     '"' | '\'' => {
                         quote = Some(c);
                         cur.push(c);
@@ -834,8 +861,17 @@ fn django(text: &str) -> MigrationFile {
         "migrations.AddIndex(",
         "migrations.RemoveIndex(",
     ];
+    let mut unjudged = None;
     for (i, call, args) in calls(&lines, &all, &names) {
         let a = Args::parse(&args);
+        if call == "migrations.RunSQL("
+            && let Some(sql) = a
+                .keyword("sql")
+                .or(a.positional(0))
+                .and_then(python_literal)
+        {
+            embedded(&sql, &lines, i, "RunSQL", &mut locks, &mut unjudged);
+        }
         let given =
             |kw: &str| a.positional(1).is_some() || a.keyword(kw).is_some_and(|v| v != "None");
         match call {
@@ -871,14 +907,17 @@ fn django(text: &str) -> MigrationFile {
             _ => {}
         }
     }
-    own(
-        Tool::Django,
-        vec![Step {
-            line: line_no(class),
-            down,
-        }],
-        locks,
-    )
+    MigrationFile {
+        unjudged,
+        ..own(
+            Tool::Django,
+            vec![Step {
+                line: line_no(class),
+                down,
+            }],
+            locks,
+        )
+    }
 }
 
 /// Rails: `def change` is reversible (except `execute`, `change_column` and a `remove_column`
@@ -961,8 +1000,13 @@ fn rails(text: &str) -> MigrationFile {
     }
     let created = created_tables(text, &CREATE_TABLE_RB);
     let mut locks = Vec::new();
+    let mut unjudged = None;
     for &(i, l) in &body {
         let t = l.trim_start();
+        if let Some(sql) = ruby_execute_sql(&lines, i) {
+            embedded(&sql, &lines, i, "execute", &mut locks, &mut unjudged);
+            continue;
+        }
         let first_arg = || {
             t.split_whitespace().nth(1).map(|s| {
                 unquote(s.trim_start_matches('(').trim_end_matches(',')).to_ascii_lowercase()
@@ -998,14 +1042,89 @@ fn rails(text: &str) -> MigrationFile {
             ));
         }
     }
-    own(
-        Tool::Rails,
-        vec![Step {
-            line: line_no(start),
-            down,
-        }],
-        locks,
-    )
+    MigrationFile {
+        unjudged,
+        ..own(
+            Tool::Rails,
+            vec![Step {
+                line: line_no(start),
+                down,
+            }],
+            locks,
+        )
+    }
+}
+
+static RUBY_EXECUTE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    re(r#"\bexecute[\s(]+(?:<<[~-]?['"]?(\w+)['"]?|"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')"#)
+});
+
+/// The SQL a Rails `execute` on line `i` runs, when it is a literal or a heredoc.
+fn ruby_execute_sql(lines: &[&str], i: usize) -> Option<String> {
+    let c = RUBY_EXECUTE.as_ref()?.captures(lines.get(i)?)?;
+    if let Some(id) = c.get(1) {
+        let body: Vec<&str> = lines
+            .iter()
+            .skip(i + 1)
+            .take_while(|l| l.trim() != id.as_str())
+            .copied()
+            .collect();
+        return Some(body.join("\n"));
+    }
+    c.get(2).or(c.get(3)).map(|m| m.as_str().to_string())
+}
+
+/// The text of a Python string literal argument (`"..."`, `"""..."""`, `r"..."`, or one
+/// wrapped in `sa.text(...)`); `None` for anything computed (f-strings, names, concatenation).
+fn python_literal(arg: &str) -> Option<String> {
+    let mut a = arg.trim();
+    for wrapper in ["sa.text(", "sqlalchemy.text(", "text("] {
+        if let Some(inner) = a.strip_prefix(wrapper) {
+            a = inner.strip_suffix(')')?.trim();
+        }
+    }
+    let a = a.strip_prefix(['r', 'R', 'u', 'U']).unwrap_or(a);
+    for q in ["\"\"\"", "'''", "\"", "'"] {
+        if let Some(inner) = a.strip_prefix(q).and_then(|x| x.strip_suffix(q))
+            && !inner.contains(q)
+        {
+            return Some(inner.to_string());
+        }
+    }
+    None
+}
+
+/// squawk's findings in SQL an ORM migration runs (`op.execute`, `RunSQL`, Rails `execute`),
+/// at the line of the call.
+fn embedded(
+    sql: &str,
+    lines: &[&str],
+    i: usize,
+    via: &str,
+    locks: &mut Vec<Lock>,
+    unjudged: &mut Option<Unjudged>,
+) {
+    let (found, not_read) = lint_sql(sql);
+    let column = lines
+        .get(i)
+        .and_then(|l| l.find(via))
+        .map_or(1, |c| u32::try_from(c + 1).unwrap_or(1));
+    locks.extend(found.into_iter().map(|l| Lock {
+        line: line_no(i),
+        column,
+        rule: l.rule,
+        message: format!(
+            "{} (in the SQL `{via}` runs)",
+            l.message.trim_end_matches('.')
+        ),
+        help: l.help,
+    }));
+    if not_read.is_some() && unjudged.is_none() {
+        *unjudged = Some(Unjudged {
+            line: line_no(i),
+            why: format!("squawk could not read the SQL `{via}` runs as PostgreSQL"),
+        });
+    }
 }
 
 /// Knex (and migrations of the same shape): an exported `up` and `down`.

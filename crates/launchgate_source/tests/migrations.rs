@@ -258,3 +258,24 @@ fn goose_locks_are_read_from_the_up_section_only() {
         }
     );
 }
+
+#[test]
+fn sql_an_orm_migration_runs_is_linted_at_the_call() {
+    let alembic = "def upgrade():\n    op.execute(  # raw\n        \"\"\"\n        CREATE INDEX i ON t (c)\n        \"\"\"\n    )\n    op.execute(f\"CREATE INDEX {name} ON t (c)\")\n";
+    let f = read("a/versions/x.py", alembic).unwrap_or_else(|| panic!("not read"));
+    let got: Vec<(u32, u32, &str)> = f
+        .locks
+        .iter()
+        .map(|l| (l.line, l.column, l.rule.as_str()))
+        .collect();
+    assert_eq!(got, [(2, 5, "require-concurrent-index-creation")]);
+    assert!(
+        f.locks[0]
+            .message
+            .ends_with("(in the SQL `op.execute` runs)")
+    );
+    let rails = "class X < ActiveRecord::Migration[7.1]\n  def change\n    reversible do |dir|\n      dir.up { execute \"ALTER TABLE t ALTER COLUMN c TYPE text\" }\n    end\n  end\nend\n";
+    let f = read("db/migrate/1_x.rb", rails).unwrap_or_else(|| panic!("not read"));
+    let got: Vec<(u32, &str)> = f.locks.iter().map(|l| (l.line, l.rule.as_str())).collect();
+    assert_eq!(got, [(4, "changing-column-type")]);
+}

@@ -40,9 +40,12 @@ declare_check! {
     /// of a `nullable=False` column without `server_default`; Django `AddIndex` and
     /// `RemoveIndex` (instead of `AddIndexConcurrently` / `RemoveIndexConcurrently`); Rails
     /// `add_index` without `algorithm: :concurrently`, `change_column`, `add_column ... null:
-    /// false` without a default and `add_foreign_key` without `validate: false`. Other
-    /// framework operations (Django `AlterField`, SQL inside `op.execute` or `RunSQL`) and Knex
-    /// migrations are not judged; a repository whose only migrations are Knex is inconclusive.
+    /// false` without a default and `add_foreign_key` without `validate: false`. SQL these
+    /// migrations run as a string literal (Alembic `op.execute`, Django `RunSQL`, Rails
+    /// `execute` with a string or heredoc) is read by squawk too, and its findings point at
+    /// the call; SQL built at run time (f-strings, names) is not read. Other framework
+    /// operations (Django `AlterField`) and Knex migrations are not judged; a repository whose
+    /// only migrations are Knex is inconclusive.
     /// SQL squawk cannot read as PostgreSQL (another dialect, templating) makes the check
     /// inconclusive unless something else fails it. Findings name the file, line and squawk
     /// rule. Not applicable when the repository has no migrations launchgate recognises.
