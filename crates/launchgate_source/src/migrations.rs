@@ -1031,6 +1031,22 @@ fn rails(text: &str) -> MigrationFile {
             locks.push(lock_at(&lines, i, "add_column", "rails-add-required-column",
                 "`add_column` adds a NOT NULL column without a default: it fails on a table with rows and blocks it while it tries",
                 "Add the column nullable (or with a default), backfill it, then add the NOT NULL constraint."));
+        } else if t.starts_with("add_reference")
+            && !t.contains("index: false")
+            && !t.contains("algorithm: :concurrently")
+            && !first_arg().is_some_and(|tb| created.contains(&tb))
+        {
+            locks.push(lock_at(&lines, i, "add_reference", "rails-add-reference",
+                "`add_reference` builds its index with `CREATE INDEX` (Rails adds one unless `index: false`), which blocks writes to the table until it is built",
+                "Pass `index: {algorithm: :concurrently}` and add `disable_ddl_transaction!` to the migration."));
+        } else if t.starts_with("add_check_constraint") && !t.contains("validate: false") {
+            locks.push(lock_at(&lines, i, "add_check_constraint", "rails-add-check-constraint",
+                "`add_check_constraint` validates every row while it blocks writes to the table",
+                "Add it with `validate: false`, then `validate_check_constraint` in a later migration."));
+        } else if t.starts_with("change_column_null") && t.contains("false") {
+            locks.push(lock_at(&lines, i, "change_column_null", "rails-set-not-null",
+                "`change_column_null ..., false` sets NOT NULL, which scans the table under an ACCESS EXCLUSIVE lock",
+                "Add a `CHECK (column IS NOT NULL)` constraint with `validate: false`, validate it in a later migration, then set NOT NULL."));
         } else if t.starts_with("add_foreign_key") && !t.contains("validate: false") {
             locks.push(lock_at(
                 &lines,

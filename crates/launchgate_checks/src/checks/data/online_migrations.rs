@@ -40,7 +40,9 @@ declare_check! {
     /// of a `nullable=False` column without `server_default`; Django `AddIndex` and
     /// `RemoveIndex` (instead of `AddIndexConcurrently` / `RemoveIndexConcurrently`); Rails
     /// `add_index` without `algorithm: :concurrently`, `change_column`, `add_column ... null:
-    /// false` without a default and `add_foreign_key` without `validate: false`. SQL these
+    /// false` without a default, `add_reference` without `index: false` or a concurrent index,
+    /// `add_foreign_key` and `add_check_constraint` without `validate: false`, and
+    /// `change_column_null ..., false`. SQL these
     /// migrations run as a string literal (Alembic `op.execute`, Django `RunSQL`, Rails
     /// `execute` with a string or heredoc) is read by squawk too, and its findings point at
     /// the call; SQL built at run time (f-strings, names) is not read. Other framework
