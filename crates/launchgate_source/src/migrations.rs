@@ -31,6 +31,7 @@ pub enum Tool {
     Rails,
     Knex,
     Prisma,
+    Diesel,
 }
 
 impl Tool {
@@ -47,6 +48,7 @@ impl Tool {
             Tool::Rails => "Rails",
             Tool::Knex => "Knex",
             Tool::Prisma => "Prisma",
+            Tool::Diesel => "Diesel",
         }
     }
 
@@ -187,14 +189,11 @@ fn matches(re: &LazyLock<Option<Regex>>, text: &str) -> bool {
 /// The migration facts of one file, or `None` when it is not a migration the layer recognises.
 pub fn read(path: &str, text: &str) -> Option<MigrationFile> {
     let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
-    // Most files of a repository are none of these: they cost one comparison.
-    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
-    if !matches!(
-        ext.as_str(),
-        "sql" | "py" | "rb" | "js" | "ts" | "mjs" | "cjs"
-    ) {
-        return None;
-    }
+    // Most files of a repository are none of these: they cost a few comparisons.
+    let ext = name.rsplit_once('.')?.1;
+    let ext = ["sql", "py", "rb", "js", "ts", "mjs", "cjs"]
+        .into_iter()
+        .find(|k| ext.eq_ignore_ascii_case(k))?;
     let dirs: Vec<&str> = if dir.is_empty() {
         Vec::new()
     } else {
@@ -204,7 +203,7 @@ pub fn read(path: &str, text: &str) -> Option<MigrationFile> {
         return None;
     }
     let in_dir = |n: &str| dirs.iter().any(|d| d.eq_ignore_ascii_case(n));
-    match ext.as_str() {
+    match ext {
         "sql" => sql(dir, &dirs, name, text),
         "py" if in_dir("versions") && text.contains("def upgrade") => Some(alembic(text)),
         "py" if in_dir("migrations")
@@ -262,17 +261,17 @@ fn sql(dir: &str, dirs: &[&str], name: &str, text: &str) -> Option<MigrationFile
             unjudged,
         })
     };
-    // Prisma: prisma/migrations/<name>/migration.sql, and the down.sql `prisma migrate diff`
-    // writes beside it.
-    if grandparent.is_some_and(|g| g == "migrations")
-        && (lower == "migration.sql" || lower == "down.sql")
-    {
+    // A folder per migration: Prisma's prisma/migrations/<name>/migration.sql (and the
+    // down.sql `prisma migrate diff` writes beside it), Diesel's migrations/<name>/up.sql and
+    // down.sql.
+    if grandparent.is_some_and(|g| g == "migrations") {
         let key = dir.to_string();
-        return if lower == "migration.sql" {
-            paired(Tool::Prisma, Role::Up { key }, true)
-        } else {
-            paired(Tool::Prisma, Role::Down { key }, false)
-        };
+        match lower.as_str() {
+            "migration.sql" => return paired(Tool::Prisma, Role::Up { key }, true),
+            "up.sql" => return paired(Tool::Diesel, Role::Up { key }, true),
+            "down.sql" => return paired(Tool::Diesel, Role::Down { key }, false),
+            _ => {}
+        }
     }
     let head = text
         .lines()
@@ -296,7 +295,11 @@ fn sql(dir: &str, dirs: &[&str], name: &str, text: &str) -> Option<MigrationFile
         return Some(inline(Tool::Dbmate, text, Some(down)));
     }
     if let Some(c) = FLYWAY.as_ref().and_then(|r| r.captures(name)) {
-        let version = c.get(2).map_or("", |m| m.as_str()).replace('_', ".");
+        // Flyway versions are global; the other keys are paths, so they cannot meet.
+        let version = format!(
+            "flyway:{}",
+            c.get(2).map_or("", |m| m.as_str()).replace('_', ".")
+        );
         let undo = c
             .get(1)
             .is_some_and(|m| m.as_str().eq_ignore_ascii_case("u"));
@@ -1193,17 +1196,21 @@ impl Migrations {
 /// Pairs up and down files and sorts everything (by path, then line).
 pub fn assemble(mut files: Vec<(String, MigrationFile)>) -> Migrations {
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    let downs: BTreeMap<(Tool, &str), &str> = files
+    // Down files are paired by key alone: a `down.sql` beside a Prisma `migration.sql` or a
+    // Diesel `up.sql` is the same file.
+    let downs: BTreeMap<&str, &str> = files
         .iter()
         .filter_map(|(p, f)| match &f.role {
-            Role::Down { key } => Some(((f.tool, key.as_str()), p.as_str())),
+            Role::Down { key } => Some((key.as_str(), p.as_str())),
             _ => None,
         })
         .collect();
     let mut out = Migrations::default();
     let mut tools = BTreeSet::new();
     for (path, f) in &files {
-        tools.insert(f.tool);
+        if !matches!(f.role, Role::Down { .. }) {
+            tools.insert(f.tool);
+        }
         match &f.role {
             Role::Own => out.migrations.extend(f.steps.iter().map(|s| Migration {
                 path: path.clone(),
@@ -1212,7 +1219,7 @@ pub fn assemble(mut files: Vec<(String, MigrationFile)>) -> Migrations {
                 down: s.down.clone(),
             })),
             Role::Up { key } => {
-                let down = match downs.get(&(f.tool, key.as_str())) {
+                let down = match downs.get(key.as_str()) {
                     Some(d) => Down::Present {
                         path: Some((*d).to_string()),
                         line: 1,
@@ -1253,6 +1260,7 @@ fn missing_file(tool: Tool) -> &'static str {
         Tool::Prisma => {
             "Prisma Migrate has no down migrations and there is no `down.sql` beside it"
         }
+        Tool::Diesel => "there is no `down.sql` beside it",
         _ => {
             "there is no down script for it (a file named like it with `down`, `rollback`, `undo` or `revert`, or in a `down/` directory)"
         }

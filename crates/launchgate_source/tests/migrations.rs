@@ -32,11 +32,11 @@ fn sql_files_are_recognised_by_their_tool_naming_and_directory() {
     );
     assert_eq!(
         tool_and_role("src/main/resources/db/migration/V1_2__x.sql", sql),
-        Some((Tool::Flyway, up("1.2")))
+        Some((Tool::Flyway, up("flyway:1.2")))
     );
     assert_eq!(
         tool_and_role("db/undo/U1.2__x.sql", sql),
-        Some((Tool::Flyway, down("1.2")))
+        Some((Tool::Flyway, down("flyway:1.2")))
     );
     assert_eq!(
         tool_and_role("db/migration/R__views.sql", sql),
@@ -45,6 +45,14 @@ fn sql_files_are_recognised_by_their_tool_naming_and_directory() {
     assert_eq!(
         tool_and_role("prisma/migrations/2026_init/migration.sql", sql),
         Some((Tool::Prisma, up("prisma/migrations/2026_init")))
+    );
+    assert_eq!(
+        tool_and_role("migrations/2026-01-01-000000_orders/up.sql", sql),
+        Some((Tool::Diesel, up("migrations/2026-01-01-000000_orders")))
+    );
+    assert_eq!(
+        tool_and_role("prisma/migrations/2026_init/down.sql", sql),
+        Some((Tool::Diesel, down("prisma/migrations/2026_init")))
     );
     assert_eq!(
         tool_and_role("migrations/002-orders.rollback.sql", sql),

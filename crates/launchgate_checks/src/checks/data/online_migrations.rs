@@ -12,7 +12,7 @@ declare_check! {
     /// ## What it checks
     /// No migration takes a lock that blocks the table's reads or writes for as long as
     /// PostgreSQL scans, validates or rewrites it. SQL migrations (plain SQL directories,
-    /// golang-migrate, goose, dbmate, Flyway, Liquibase formatted SQL, Prisma) are read by
+    /// golang-migrate, goose, dbmate, Flyway, Liquibase formatted SQL, Prisma, Diesel) are read by
     /// [squawk](https://squawkhq.com) with its locking and table-rewrite rules only:
     ///
     /// - `require-concurrent-index-creation`, `require-concurrent-index-deletion`,

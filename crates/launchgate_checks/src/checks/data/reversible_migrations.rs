@@ -36,6 +36,7 @@ declare_check! {
     /// - **Prisma** (`prisma/migrations/*/migration.sql`): Prisma Migrate has no down
     ///   migrations, so each migration needs the `down.sql` that `prisma migrate diff` writes
     ///   beside it.
+    /// - **Diesel** (`migrations/<name>/up.sql`): the `down.sql` beside it.
     /// - **Plain SQL** in a `migrations`, `migration` or `migrate` directory: each script has a
     ///   down script, named like it with `down`, `rollback`, `undo` or `revert`
     ///   (`0002_orders_down.sql`), or in a `down/` directory beside `up/`.
