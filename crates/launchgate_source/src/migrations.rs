@@ -453,8 +453,10 @@ fn liquibase(text: &str) -> MigrationFile {
     }
 }
 
-/// Runs squawk's locking and rewrite rules over SQL. Tables the same file creates are new and
-/// empty: squawk's in-transaction setting is on, so statements on them are not findings.
+/// Runs squawk's locking and rewrite rules over SQL. Each migration runs as one transaction (the
+/// tools wrap it in one; PostgreSQL runs several statements sent at once as one), so squawk's
+/// in-transaction setting is on: tables the same file creates are new and empty, and statements
+/// on them are not findings.
 fn lint_sql(text: &str) -> (Vec<Lock>, Option<Unjudged>) {
     let parse = squawk_syntax::SourceFile::parse(text);
     let mut linter = Linter::from(LOCKING_RULES);

@@ -287,3 +287,16 @@ fn sql_an_orm_migration_runs_is_linted_at_the_call() {
     let got: Vec<(u32, &str)> = f.locks.iter().map(|l| (l.line, l.rule.as_str())).collect();
     assert_eq!(got, [(4, "changing-column-type")]);
 }
+
+#[test]
+fn validating_in_the_transaction_that_added_the_constraint_not_valid_is_a_lock() {
+    let text = "ALTER TABLE orders ADD CONSTRAINT positive CHECK (total > 0) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT positive;\n";
+    assert_eq!(
+        sql_locks(text),
+        vec![(2, "constraint-missing-not-valid".to_string())]
+    );
+    assert_eq!(
+        sql_locks("ALTER TABLE orders ADD CONSTRAINT positive CHECK (total > 0) NOT VALID;\n"),
+        Vec::<(u32, String)>::new()
+    );
+}

@@ -32,8 +32,11 @@ declare_check! {
     /// the timeout-setting rules (`require-timeout-settings`) are a separate concern, and the
     /// compatibility rules (`ban-drop-column`, `renaming-column`, ...) flag every drop and
     /// rename, including the contract step of an expand/contract change, which is the right way
-    /// to make one; they would bury the locks. A table the same migration creates is new and
-    /// empty, so statements on it are not findings. Down scripts are not judged.
+    /// to make one; they would bury the locks. squawk reads each migration as one transaction,
+    /// as the tools run them (and as PostgreSQL runs a file of several statements sent at
+    /// once): a table the same migration creates is new and empty, so statements on it are not
+    /// findings, and a `VALIDATE CONSTRAINT` in the transaction that added the constraint
+    /// `NOT VALID` is. Down scripts are not judged.
     ///
     /// ORM migrations get the frameworks' equivalents: Alembic `op.create_index` without
     /// `postgresql_concurrently=True`, `op.alter_column(..., type_=...)` and `op.add_column`
