@@ -1,8 +1,12 @@
 //! The service's source code as evidence: the facts the source layer (`launchgate_source`) read
-//! from each in-scope source file, kept without the file's text or tree.
+//! from each in-scope source file, kept without the file's text or tree, and the service's
+//! database migrations (`launchgate_source::migrations`).
 
 use std::sync::Arc;
 
+pub use launchgate_source::migrations::{
+    Down, Located, Lock, Migration, MigrationFile, Migrations, Tool, Unjudged,
+};
 pub use launchgate_source::{
     Call, Client, Fact, FactKind, FileFacts, Language, Server, Timeout, is_service_source,
 };
@@ -15,6 +19,8 @@ pub struct Code {
     /// Every source file of a language the layer reads, sorted by path; files the prefilter
     /// did not select are here too, without facts.
     pub files: Vec<CodeFile>,
+    /// The database migrations of the service, their down steps and their locking statements.
+    pub migrations: Migrations,
 }
 
 /// One source file.
@@ -33,15 +39,29 @@ impl Code {
     }
 }
 
-/// The facts of one scanned file, if it is the service's source.
-pub(crate) fn parse(src: &Source) -> Option<CodeFile> {
-    launchgate_source::analyze(&src.path, &src.text).map(|facts| CodeFile {
-        path: src.path.clone(),
-        facts,
-    })
+/// The facts of one scanned file, if it is the service's source, and its migration facts, if it
+/// is a migration.
+pub(crate) fn parse(
+    src: &Source,
+    code: &mut Vec<CodeFile>,
+    migrations: &mut Vec<(String, MigrationFile)>,
+) {
+    code.extend(
+        launchgate_source::analyze(&src.path, &src.text).map(|facts| CodeFile {
+            path: src.path.clone(),
+            facts,
+        }),
+    );
+    migrations.extend(
+        launchgate_source::migrations::read(&src.path, &src.text)
+            .map(|m| (src.path.to_string(), m)),
+    );
 }
 
-pub(crate) fn assemble(mut files: Vec<CodeFile>) -> Code {
+pub(crate) fn assemble(mut files: Vec<CodeFile>, migrations: Vec<(String, MigrationFile)>) -> Code {
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Code { files }
+    Code {
+        files,
+        migrations: launchgate_source::migrations::assemble(migrations),
+    }
 }

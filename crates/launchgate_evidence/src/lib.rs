@@ -78,7 +78,8 @@ pub struct Evidence {
     pub dashboards: dashboards::Dashboards,
     pub reports: reports::Reports,
     /// The service's own source code (TypeScript, JavaScript, Python, Go, Java): located facts
-    /// read from syntax trees, such as outbound HTTP calls and their timeouts.
+    /// read from syntax trees, such as outbound HTTP calls and their timeouts; and its database
+    /// migrations with their down steps and locking statements (`source.migrations`).
     pub source: code::Code,
     /// What the review took from the repository and what it left out, with the rule for each:
     /// every review format lists it.

@@ -365,6 +365,7 @@ struct Collected {
     helm_values: Vec<(String, yaml::Node)>,
     out_of_scope: Vec<OutOfScope>,
     code: Vec<crate::code::CodeFile>,
+    migrations: Vec<(String, crate::code::MigrationFile)>,
 }
 
 impl Collected {
@@ -390,6 +391,7 @@ impl Collected {
         self.helm_values.append(&mut other.helm_values);
         self.out_of_scope.append(&mut other.out_of_scope);
         self.code.append(&mut other.code);
+        self.migrations.append(&mut other.migrations);
     }
 }
 
@@ -838,7 +840,7 @@ fn assemble(root: &Path, options: &ScanOptions, mut c: Collected) -> Evidence {
         docs: docs::assemble(&c.docs),
         dashboards,
         reports: reports::assemble(&c.reports),
-        source: crate::code::assemble(c.code),
+        source: crate::code::assemble(c.code, c.migrations),
         scope: {
             scope.excluded.extend(scope::group(c.out_of_scope));
             scope.excluded.sort();
@@ -1108,8 +1110,9 @@ fn parse(src: &Source, kind: FileKind, docs: Vec<yaml::Node>, out: &mut Collecte
         FileKind::Dashboard => out.dashboards.extend(dashboards::parse(src, errors)),
         FileKind::Report(format) => out.reports.extend(reports::parse(src, format, errors)),
         FileKind::Kustomization => out.kubernetes.extend(k8s::kustomize::parse(src, &docs)),
-        // The service's source: facts from its syntax tree, in this worker thread.
-        FileKind::Other => out.code.extend(crate::code::parse(src)),
+        // The service's source and migrations: facts from its syntax tree and its migration
+        // facts, in this worker thread.
+        FileKind::Other => crate::code::parse(src, &mut out.code, &mut out.migrations),
         FileKind::Manifest | FileKind::HelmChart => {}
     }
 }

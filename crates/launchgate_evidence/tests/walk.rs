@@ -168,3 +168,75 @@ fn a_missing_root_or_a_file_root_is_an_error() {
     );
     let _ = fs::remove_dir_all(&root);
 }
+
+/// Migrations are read in the worker threads and their down files paired after the walk, the
+/// same whatever the thread count; migrations in ignored or vendored folders are not the
+/// service's.
+#[test]
+fn migrations_are_paired_across_threads_and_vendored_ones_left_out() {
+    let root = temp("migrations");
+    for i in 1..=12 {
+        write(
+            &root,
+            &format!("db/migrations/{i:06}_step.up.sql"),
+            format!("CREATE INDEX i{i} ON orders (c{i});\n").as_bytes(),
+        );
+        if i % 3 != 0 {
+            write(
+                &root,
+                &format!("db/migrations/{i:06}_step.down.sql"),
+                format!("DROP INDEX CONCURRENTLY i{i};\n").as_bytes(),
+            );
+        }
+    }
+    write(
+        &root,
+        "vendor/lib/migrations/1_x.up.sql",
+        b"CREATE INDEX v ON t (c);\n",
+    );
+    let run = |threads| {
+        scan(
+            &root,
+            &ScanOptions {
+                threads,
+                ..ScanOptions::default()
+            },
+        )
+        .unwrap()
+        .source
+        .migrations
+    };
+    let one = run(1);
+    assert_eq!(one, run(4));
+    let missing: Vec<&str> = one
+        .migrations
+        .iter()
+        .filter(|m| matches!(m.down, launchgate_evidence::code::Down::Missing { .. }))
+        .map(|m| m.path.as_str())
+        .collect();
+    assert_eq!(
+        missing,
+        [
+            "db/migrations/000003_step.up.sql",
+            "db/migrations/000006_step.up.sql",
+            "db/migrations/000009_step.up.sql",
+            "db/migrations/000012_step.up.sql",
+        ]
+    );
+    assert_eq!(one.migrations.len(), 12);
+    assert_eq!(one.locks.len(), 12);
+    assert_eq!(
+        (
+            one.locks[0].path.as_str(),
+            one.locks[0].fact.line,
+            one.locks[0].fact.rule.as_str()
+        ),
+        (
+            "db/migrations/000001_step.up.sql",
+            1,
+            "require-concurrent-index-creation"
+        )
+    );
+    assert_eq!(one.tools, [launchgate_evidence::code::Tool::GolangMigrate]);
+    let _ = fs::remove_dir_all(&root);
+}

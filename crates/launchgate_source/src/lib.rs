@@ -1,7 +1,8 @@
 //! The source layer: located facts from the concrete syntax trees (tree-sitter) of a service's
 //! own code. It owns which files count as source, the cheap keyword prefilter that decides which
 //! of them are parsed, and the facts read from a tree: outbound HTTP client calls and client
-//! constructions with their timeouts, and the service's own HTTP servers with theirs.
+//! constructions with their timeouts, and the service's own HTTP servers with theirs; and, in
+//! [`migrations`], the service's database migrations with their down steps and locking DDL.
 //!
 //! One file in, facts out: no I/O, no tree or text kept. Values the code computes at run time
 //! stay [`Timeout::Unknown`]; nothing is guessed.
@@ -9,6 +10,7 @@
 mod golang;
 mod java;
 mod js;
+pub mod migrations;
 mod python;
 mod ranges;
 mod tree;

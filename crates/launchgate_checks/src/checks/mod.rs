@@ -30,6 +30,8 @@ pub(crate) static CHECKS: &[&dyn Check] = &[
     &data::encryption_at_rest::EncryptionAtRest, // DAT-005
     &data::deletion_protection::DeletionProtection, // DAT-006
     &data::audit_log::AuditLog,                 // DAT-007
+    &data::reversible_migrations::ReversibleMigrations, // DAT-008
+    &data::online_migrations::OnlineMigrations, // DAT-009
     &data::backup_monitoring::BackupMonitoring, // DAT-010
     &incident::owner_defined::OwnerDefined,     // INC-001
     &incident::oncall_rotation::OncallRotation, // INC-002

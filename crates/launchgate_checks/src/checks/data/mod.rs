@@ -6,5 +6,7 @@ pub(crate) mod backup_monitoring;
 pub(crate) mod backup_retention;
 pub(crate) mod deletion_protection;
 pub(crate) mod encryption_at_rest;
+pub(crate) mod online_migrations;
 pub(crate) mod point_in_time_recovery;
 pub(crate) mod restore_tested;
+pub(crate) mod reversible_migrations;
