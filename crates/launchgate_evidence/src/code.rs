@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 pub use launchgate_source::{
-    Call, Client, Fact, FactKind, FileFacts, Language, Server, Timeout, is_service_source,
+    Call, Client, Fact, FactKind, FileFacts, Language, Log, Server, Shutdown, Stop, Timeout,
+    is_service_source,
 };
 
 use crate::source::Source;

@@ -114,6 +114,7 @@ impl Evaluate for HttpClientTimeouts {
                     server(&mut t, s, &inside, at);
                     continue;
                 }
+                FactKind::Shutdown(_) | FactKind::Log(_) => continue,
             };
             let (list, message) = match timeout {
                 Timeout::Set { value } => (
