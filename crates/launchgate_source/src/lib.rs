@@ -82,9 +82,24 @@ impl Language {
     fn keywords(self) -> &'static [&'static str] {
         match self {
             Language::TypeScript | Language::Tsx | Language::JavaScript => &[
-                "axios", "fetch(", "got(", "got.", "http.", "https.", "http2.", "express(",
+                "axios",
+                "fetch(",
+                "got(",
+                "got.",
+                "http.",
+                "https.",
+                "http2.",
+                "express(",
                 // Signals and logs.
-                "SIGTERM", "SIGINT", "console.", "log.", "logger.", "Logger.", "pino", "winston",
+                "SIGTERM",
+                "SIGINT",
+                "createTerminus",
+                "console.",
+                "log.",
+                "logger.",
+                "Logger.",
+                "pino",
+                "winston",
                 "bunyan",
             ],
             Language::Python => &[
@@ -95,6 +110,8 @@ impl Language {
                 // Signals, servers that stop by themselves, logs.
                 "SIGTERM",
                 "SIGINT",
+                "signal.signal",
+                "add_signal_handler",
                 "uvicorn",
                 "run_app",
                 "logging",
@@ -129,8 +146,9 @@ impl Language {
                 "HttpClient",
                 "HttpRequest",
                 "RestTemplate",
-                // Shutdown hooks, logs.
+                // Shutdown hooks, signal handlers, logs.
                 "addShutdownHook",
+                "Signal.handle",
                 "log.",
                 "LOG.",
                 "logger.",
@@ -260,7 +278,8 @@ pub struct Shutdown {
     /// Go's `signal.Notify(ch)`, which relays every signal.
     pub signals: Vec<String>,
     /// Whether it runs when the process gets SIGTERM; `None` when the signals it names cannot
-    /// be read (a variable, a spread list).
+    /// be read (a variable, a spread list). Always `Some(true)` for the kinds other than
+    /// [`Stop::Handler`].
     pub sigterm: Option<bool>,
 }
 
@@ -269,7 +288,7 @@ pub struct Shutdown {
 #[serde(rename_all = "kebab-case")]
 pub enum Stop {
     /// A handler for signals: `signal.Notify`, `signal.NotifyContext`, `signal.signal`,
-    /// `loop.add_signal_handler`, `process.on('SIGTERM', ...)`.
+    /// `loop.add_signal_handler`, `process.on('SIGTERM', ...)`, `Signal.handle(...)`.
     Handler,
     /// A JVM shutdown hook (`Runtime.getRuntime().addShutdownHook`), which the JVM runs on
     /// SIGTERM.
@@ -278,7 +297,7 @@ pub enum Stop {
     /// `server.close(...)` of a server started in the file.
     Drain,
     /// A server that handles SIGTERM and drains by itself: `uvicorn.run(...)`,
-    /// `aiohttp.web.run_app(...)`.
+    /// `aiohttp.web.run_app(...)`, terminus's `createTerminus(server, ...)`.
     Framework,
 }
 

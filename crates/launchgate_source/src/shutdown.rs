@@ -312,6 +312,34 @@ pub(crate) fn java<'t>(f: &File<'t>, nodes: &[Node<'t>], out: &mut Vec<Fact>) {
     for n in nodes.iter().filter(|n| n.kind() == "method_invocation") {
         let name = n.child_by_field_name("name").map(|x| f.text(x));
         let object = n.child_by_field_name("object").map(|x| compact(f.text(x)));
+        // `Signal.handle(new Signal("TERM"), handler)` (sun.misc / jdk.internal.misc).
+        if name == Some("handle")
+            && object
+                .as_deref()
+                .is_some_and(|o| o == "Signal" || o.ends_with(".Signal"))
+        {
+            let Some(first) = args(*n).first().copied() else {
+                continue;
+            };
+            let named = (first.kind() == "object_creation_expression")
+                .then(|| first.child_by_field_name("arguments"))
+                .flatten()
+                .and_then(|a| a.named_child(0))
+                .filter(|a| a.kind() == "string_literal")
+                .map(|a| format!("SIG{}", f.text(a).trim_matches('"')));
+            let term = named.as_deref().and_then(|s| sigterm(&[s]));
+            let shown = named.unwrap_or_else(|| f.text(first).to_string());
+            out.push(handler(
+                f,
+                *n,
+                crate::java::function(f, *n),
+                "sun.misc.Signal",
+                callee(f, *n),
+                &[shown.as_str()],
+                term,
+            ));
+            continue;
+        }
         if name == Some("addShutdownHook")
             && object.as_deref().is_some_and(|o| o.contains("Runtime"))
         {
