@@ -320,8 +320,8 @@ pub struct Log {
     /// formatting (`str`, `format`, `fmt.Sprintf`, `JSON.stringify`): a value passed through
     /// `mask(token)` is not the token.
     pub names: Vec<String>,
-    /// How the message is built when it is not a literal: `concatenated`, `an f-string`,
-    /// `a template literal`, `%-formatted`, `str.format`, `fmt.Sprintf`.
+    /// How the message is built when it is not a literal: `by concatenation`, `in an f-string`,
+    /// `in a template literal`, `with % formatting`, `with str.format`, `with fmt.Sprintf`.
     pub built: Option<&'static str>,
     /// Whether the call spreads fields whose names cannot be read (`**fields`, `...fields`,
     /// `args...`).

@@ -286,20 +286,20 @@ fn py_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
 fn py_built(f: &File<'_>, msg: Node<'_>) -> Option<&'static str> {
     match msg.kind() {
         "string" if children(msg).iter().any(|c| c.kind() == "interpolation") => {
-            Some("an f-string")
+            Some("in an f-string")
         }
         "binary_operator" => match msg.child_by_field_name("operator").map(|o| f.text(o)) {
-            Some("+") => Some("concatenated"),
-            Some("%") => Some("%-formatted"),
+            Some("+") => Some("by concatenation"),
+            Some("%") => Some("with % formatting"),
             _ => None,
         },
         "concatenated_string" if children(msg).iter().any(|s| py_built(f, *s).is_some()) => {
-            Some("an f-string")
+            Some("in an f-string")
         }
         "call" => msg
             .child_by_field_name("function")
             .filter(|x| f.text(*x).ends_with(".format"))
-            .map(|_| "str.format"),
+            .map(|_| "with str.format"),
         _ => None,
     }
 }
@@ -475,7 +475,7 @@ fn js_built(msg: Node<'_>) -> Option<&'static str> {
                 .iter()
                 .any(|c| c.kind() == "template_substitution") =>
         {
-            Some("a template literal")
+            Some("in a template literal")
         }
         "binary_expression" => {
             let plus = msg
@@ -484,7 +484,7 @@ fn js_built(msg: Node<'_>) -> Option<&'static str> {
             let stringy = children(msg)
                 .iter()
                 .any(|c| matches!(c.kind(), "string" | "template_string" | "binary_expression"));
-            (plus && stringy).then_some("concatenated")
+            (plus && stringy).then_some("by concatenation")
         }
         _ => None,
     }
@@ -681,14 +681,14 @@ fn go_built(f: &File<'_>, msg: Node<'_>) -> Option<&'static str> {
         "binary_expression"
             if msg.child_by_field_name("operator").map(|o| f.text(o)) == Some("+") =>
         {
-            Some("concatenated")
+            Some("by concatenation")
         }
         "call_expression"
             if msg
                 .child_by_field_name("function")
                 .is_some_and(|x| compact(f.text(x)) == "fmt.Sprintf") =>
         {
-            Some("fmt.Sprintf")
+            Some("with fmt.Sprintf")
         }
         _ => None,
     }
@@ -860,7 +860,7 @@ pub(crate) fn java<'t>(f: &File<'t>, nodes: &[Node<'t>], out: &mut Vec<Fact>) {
         let built = all.first().and_then(|m| {
             (m.kind() == "binary_expression"
                 && m.child_by_field_name("operator").map(|o| f.text(o)) == Some("+"))
-            .then_some("concatenated")
+            .then_some("by concatenation")
         });
         let mut g = Gather::default();
         for (i, c) in all.iter().enumerate() {
