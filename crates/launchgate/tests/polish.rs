@@ -200,7 +200,7 @@ fn quiet_check_prints_only_the_decision_line() {
     assert_eq!(code, 0);
     assert_eq!(
         out,
-        "Decision: CONDITIONAL_GO  pass rate 88% · score 91.9% · 65 pass · 6 warn · 3 fail · 0 skip\n"
+        "Decision: CONDITIONAL_GO  pass rate 88% · score 92% · 66 pass · 6 warn · 3 fail · 0 skip\n"
     );
     assert_eq!(err, "");
     // After the command name too, and the exit code still follows the decision.

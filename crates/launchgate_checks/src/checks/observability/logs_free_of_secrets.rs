@@ -9,13 +9,14 @@ use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
-    /// No log call in the service's own source (TypeScript, JavaScript, Python, Go, Java; not
-    /// tests, not vendored code) writes a value named like a secret, a credential, personal
-    /// data or a payment card. The loggers read are Python `logging` (`logging.info`, any
-    /// `logger`/`log` from `logging.getLogger`) and structlog (`bind` included), `console`,
-    /// pino, winston and bunyan loggers (`child` included) in scripts, Go's `log`, `log/slog`,
-    /// zap (sugared too) and logrus (`WithField`/`WithFields` included), and SLF4J/Log4j
-    /// loggers named `log`/`logger`/`LOG`/`LOGGER` in Java. A logger is known by its
+    /// No log call in the service's code writes a value named like a secret, a credential,
+    /// personal data or a payment card. The code is the service's own source (TypeScript,
+    /// JavaScript, Python, Go, Java; not tests, not vendored code), and the loggers read are
+    /// Python `logging` (`logging.info`, any `logger`/`log` from `logging.getLogger`) and
+    /// structlog (`bind` included), `console`, pino, winston and bunyan loggers (`child`
+    /// included) in scripts, Go's `log`, `log/slog`, zap (sugared too) and logrus
+    /// (`WithField`/`WithFields` included), and SLF4J/Log4j loggers named
+    /// `log`/`logger`/`LOG`/`LOGGER` in Java. A logger is known by its
     /// construction in the file or by a conventional name.
     ///
     /// A call is judged by the *names* of what it writes, never by values: identifiers

@@ -86,10 +86,10 @@ declare_check! {
     /// Handle SIGTERM in the service: stop accepting, finish in-flight requests, close
     /// connections, exit (Go: `ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM)`, then
     /// `srv.Shutdown(ctx)`; Node: `process.on('SIGTERM', () => server.close(...))`; Python:
-    /// `loop.add_signal_handler(signal.SIGTERM, ...)` or a server that drains by itself). Add a `preStop` hook that waits for endpoint removal
-    /// (`lifecycle: {preStop: {sleep: {seconds: 5}}}`, or `exec` `sleep 5` on older clusters),
-    /// and set `terminationGracePeriodSeconds` longer than that sleep plus the longest
-    /// request.
+    /// `loop.add_signal_handler(signal.SIGTERM, ...)` or a server that drains by itself). Add
+    /// a `preStop` hook that waits for endpoint removal (`lifecycle: {preStop: {sleep:
+    /// {seconds: 5}}}`, or `exec` `sleep 5` on older clusters), and set
+    /// `terminationGracePeriodSeconds` longer than that sleep plus the longest request.
     ///
     /// ## Example
     /// ```yaml fails path=deploy/app.yaml
