@@ -175,9 +175,21 @@ impl Language {
         }
     }
 
-    /// Whether the prefilter selects source text of this language for parsing.
+    /// Whether the prefilter selects source text of this language for parsing. A word that
+    /// starts with a letter must start a word in the text too: `log.` in `catalog.items` or
+    /// `got(` in `forgot(` does not select a file.
     pub fn selects(self, text: &str) -> bool {
-        self.prefilter().is_none_or(|k| k.is_match(text))
+        let bytes = text.as_bytes();
+        self.prefilter().is_none_or(|k| {
+            k.find_overlapping_iter(text).any(|m| {
+                let glued = m.start() > 0
+                    && bytes[m.start()].is_ascii_alphanumeric()
+                    && bytes
+                        .get(m.start() - 1)
+                        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+                !glued
+            })
+        })
     }
 }
 
