@@ -13,6 +13,9 @@ use crate::{Fact, FactKind, Log};
 
 const MAX_NAMES: usize = 32;
 
+// A logger is followed through at most the first four bindings of a name, four deep: a file
+// that rebinds a name thousands of times costs no more than one that binds it once.
+
 fn compact(s: &str) -> String {
     s.split_whitespace().collect()
 }
@@ -206,7 +209,12 @@ fn py_logger<'t>(
             _ => None,
         };
     }
-    if let Some(lib) = b.find(&text, |v| py_logger(f, b, v, depth + 1)) {
+    if let Some(lib) = b
+        .values(&text)
+        .iter()
+        .take(4)
+        .find_map(|v| py_logger(f, b, *v, depth + 1))
+    {
         return Some(lib);
     }
     conventional(&text).then_some("logging")
@@ -391,7 +399,12 @@ fn js_logger<'t>(
             _ => None,
         };
     }
-    if let Some(lib) = b.find(&text, |v| js_logger(f, b, v, depth + 1)) {
+    if let Some(lib) = b
+        .values(&text)
+        .iter()
+        .take(4)
+        .find_map(|v| js_logger(f, b, *v, depth + 1))
+    {
         return Some(lib);
     }
     conventional(&text).then_some("logger")
@@ -610,7 +623,12 @@ fn go_logger<'t>(
             _ => None,
         };
     }
-    if let Some(lib) = b.find(&text, |v| go_logger(f, b, v, depth + 1)) {
+    if let Some(lib) = b
+        .values(&text)
+        .iter()
+        .take(4)
+        .find_map(|v| go_logger(f, b, *v, depth + 1))
+    {
         return Some(lib);
     }
     match text.as_str() {

@@ -446,3 +446,13 @@ fn java_hooks_and_logs() {
         ]
     );
 }
+
+#[test]
+fn a_logger_rebound_thousands_of_times_is_followed_a_few_bindings_deep() {
+    let text = format!("{}log.info(password)\n", "log = log\n".repeat(5000));
+    let facts = analyze_as(Language::Python, &text).facts;
+    assert_eq!(facts.len(), 1);
+    assert!(
+        matches!(&facts[0].kind, FactKind::Log(l) if l.library == "logging" && l.names == ["password"])
+    );
+}
