@@ -115,6 +115,105 @@ impl Gather {
     }
 }
 
+/// The labels a message gives the values it interpolates: the one or two words right before
+/// each placeholder (`%s`, `%v`, `{}`, `{name}`, `${...}`, `%(name)s`) or hole (`\0`, where a
+/// concatenation puts a value), joined with `_`: `"api key: %s"` gives `api_key`, `"user %s
+/// logged in with token %s"` gives `user` and `with_token`; a `%(name)s` gives `name`.
+fn message_labels(raw: &str, g: &mut Gather) {
+    let chars: Vec<char> = raw.chars().collect();
+    let mut piece = String::new();
+    let mut i = 0;
+    let mut label = |piece: &str, g: &mut Gather| {
+        let trimmed = piece.trim_end_matches(|c: char| {
+            c.is_whitespace() || matches!(c, ':' | '=' | '"' | '\'' | '$' | '(' | '[' | '<' | '-')
+        });
+        let words: Vec<&str> = trimmed
+            .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .take_while(|w| !w.is_empty())
+            .take(2)
+            .collect();
+        if let Some(last) = words.first()
+            && !trimmed.ends_with(|c: char| c.is_whitespace())
+        {
+            let joined = match words.get(1) {
+                Some(before) => format!("{before}_{last}"),
+                None => (*last).to_string(),
+            };
+            g.name(&joined);
+        }
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\0' {
+            label(&piece, g);
+            piece.clear();
+            i += 1;
+            continue;
+        }
+        if c == '%' {
+            if chars.get(i + 1) == Some(&'(') {
+                let end = chars[i..].iter().position(|x| *x == ')').map(|p| p + i);
+                if let Some(end) = end {
+                    let name: String = chars[i + 2..end].iter().collect();
+                    g.name(&name);
+                    label(&piece, g);
+                    piece.clear();
+                    i = end + 2;
+                    continue;
+                }
+            }
+            let mut j = i + 1;
+            while chars
+                .get(j)
+                .is_some_and(|x| matches!(x, '-' | '+' | ' ' | '#' | '0'..='9' | '.'))
+            {
+                j += 1;
+            }
+            if chars.get(j).is_some_and(|x| "sdrvqxXfgeoijT".contains(*x)) {
+                label(&piece, g);
+                piece.clear();
+                i = j + 1;
+                continue;
+            }
+        }
+        if c == '{' {
+            if let Some(end) = chars[i..].iter().position(|x| *x == '}').map(|p| p + i) {
+                label(&piece, g);
+                piece.clear();
+                i = end + 1;
+                continue;
+            }
+        }
+        piece.push(c);
+        i += 1;
+    }
+}
+
+/// The text of a message with `\0` where a concatenation puts a value that is not a literal.
+fn message_text<'t>(f: &File<'t>, n: Node<'t>, depth: u8) -> String {
+    let literal = matches!(
+        n.kind(),
+        "string"
+            | "template_string"
+            | "interpreted_string_literal"
+            | "raw_string_literal"
+            | "string_literal"
+    );
+    if literal {
+        return f.text(n).to_string();
+    }
+    let plus = matches!(n.kind(), "binary_operator" | "binary_expression")
+        && n.child_by_field_name("operator")
+            .is_some_and(|o| f.text(o) == "+");
+    if plus && depth < 16 {
+        return children(n)
+            .into_iter()
+            .map(|c| message_text(f, c, depth + 1))
+            .collect();
+    }
+    "\0".to_string()
+}
+
 /// Formatting calls whose arguments are written as they are.
 fn formats(callee_last: &str) -> bool {
     matches!(
@@ -349,6 +448,22 @@ pub(crate) fn python<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
         let at = usize::from(f.text(method) == "log" && library == "logging");
         let msg = all.get(at).filter(|m| m.kind() != "keyword_argument");
         let built = msg.and_then(|m| py_built(f, *m));
+        if let Some(m) = msg.filter(|_| all.len() > at + 1 || built.is_some()) {
+            let m = match m.kind() {
+                // `"password: {}".format(pw)`, `"password: %s" % pw`: the format is the message.
+                "call" => m
+                    .child_by_field_name("function")
+                    .and_then(|x| x.child_by_field_name("object"))
+                    .unwrap_or(*m),
+                "binary_operator"
+                    if m.child_by_field_name("operator").map(|o| f.text(o)) == Some("%") =>
+                {
+                    m.child_by_field_name("left").unwrap_or(*m)
+                }
+                _ => *m,
+            };
+            message_labels(&message_text(f, m, 0), &mut g);
+        }
         for (i, c) in all.iter().enumerate() {
             if i == at && c.kind() == "string" && built.is_none() {
                 continue;
@@ -537,6 +652,14 @@ pub(crate) fn script<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
             .map(children)
             .unwrap_or_default();
         let built = all.iter().find_map(|a| js_built(*a));
+        if all.len() > 1 || built.is_some() {
+            for m in all
+                .iter()
+                .filter(|a| matches!(a.kind(), "string" | "template_string" | "binary_expression"))
+            {
+                message_labels(&message_text(f, *m, 0), &mut g);
+            }
+        }
         for c in &all {
             if matches!(c.kind(), "string") {
                 continue;
@@ -762,6 +885,17 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
         let at = usize::from(method.ends_with("Context"));
         let built = all.get(at).and_then(|m| go_built(f, *m));
         let printf = method.ends_with('f');
+        if let Some(m) = all.get(at) {
+            let format = if m.kind() == "call_expression" {
+                m.child_by_field_name("arguments")
+                    .and_then(|a| children(a).first().copied())
+            } else {
+                Some(*m)
+            };
+            if let Some(format) = format.filter(|_| printf || built.is_some()) {
+                message_labels(&message_text(f, format, 0), &mut g);
+            }
+        }
         for (i, c) in all.iter().enumerate() {
             if i < at {
                 continue;
@@ -881,6 +1015,9 @@ pub(crate) fn java<'t>(f: &File<'t>, nodes: &[Node<'t>], out: &mut Vec<Fact>) {
             .then_some("by concatenation")
         });
         let mut g = Gather::default();
+        if let Some(m) = all.first().filter(|_| all.len() > 1 || built.is_some()) {
+            message_labels(&message_text(f, *m, 0), &mut g);
+        }
         for (i, c) in all.iter().enumerate() {
             if i == 0 && c.kind() == "string_literal" {
                 continue;

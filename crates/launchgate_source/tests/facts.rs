@@ -315,13 +315,13 @@ func main() {
             "27:2 shutdown grpc grpcServer.GracefulStop(...) drain [] sigterm:yes [main]",
             "28:2 log zap logger.Info(...) structured [card_number,Number,cents] [main]",
             "29:2 log zap sugar.Infow(...) structured [user,Email,attempt,n] [main]",
-            "30:2 log zap sugar.Infof(...) structured [name,token] [main]",
+            "30:2 log zap sugar.Infof(...) structured [login,name,token] [main]",
             "31:2 log log/slog slog.Info(...) structured [password,pw] [main]",
             "32:2 log log/slog slog.InfoContext(...) structured [apiKey,key] [main]",
             "33:2 log logrus logrus.WithField(...).Warn(...) structured [authorization,Authorization] [main]",
             "34:2 log log log.Printf(...) [token] [main]",
-            "35:2 log log log.Println(...) [email] built:by concatenation [main]",
-            "36:2 log zap logger.Info(...) structured [] built:with fmt.Sprintf [main]",
+            "35:2 log log log.Println(...) [user,email] built:by concatenation [main]",
+            "36:2 log zap logger.Info(...) structured [user] built:with fmt.Sprintf [main]",
             "37:2 log log/slog slog.Info(...) structured [] spread [main]",
         ]
     );
@@ -366,16 +366,16 @@ def login(user, password, **extra):
             "14:9 shutdown asyncio loop.add_signal_handler(...) handler [signal.SIGTERM,signal.SIGINT] sigterm:yes [main]",
             "15:5 shutdown asyncio loop.add_signal_handler(...) handler [which] sigterm:? [main]",
             "16:5 shutdown uvicorn uvicorn.run(...) framework [] sigterm:yes [main]",
-            "19:5 log logging logger.info(...) [email] [login]",
-            "20:5 log logging logger.info(...) [password] built:in an f-string [login]",
-            "21:5 log logging logger.warning(...) [api_token] built:by concatenation [login]",
+            "19:5 log logging logger.info(...) [login_for,email] [login]",
+            "20:5 log logging logger.info(...) [password_was,password] built:in an f-string [login]",
+            "21:5 log logging logger.warning(...) [token,api_token] built:by concatenation [login]",
             "22:5 log logging logger.info(...) [extra,passwordPolicyVersion,v,tokenizer,t] [login]",
             "23:5 log structlog log.info(...) structured [card_number,card,amount] [login]",
             "24:5 log structlog log.bind(...).info(...) structured [ssn] [login]",
             "25:5 log logging logger.info(...) [Authorization] [login]",
-            "26:5 log logging logger.info(...) [] [login]",
+            "26:5 log logging logger.info(...) [masked] [login]",
             "27:5 log logging logger.info(...) [] spread [login]",
-            "28:5 log logging self.logger.error(...) [secret] [login]",
+            "28:5 log logging self.logger.error(...) [failed,secret] [login]",
         ]
     );
 }
@@ -413,8 +413,8 @@ function login(req, user) {
             "10:1 shutdown terminus createTerminus(...) framework [] sigterm:yes [-]",
             "12:3 log console console.log(...) [password] [login]",
             "13:3 log pino log.info(...) structured [email,userId,id] [login]",
-            "14:3 log pino child.info(...) structured [authorization] built:in a template literal [login]",
-            "15:3 log pino log.warn(...) structured [name] built:by concatenation [login]",
+            "14:3 log pino child.info(...) structured [token,authorization] built:in a template literal [login]",
+            "15:3 log pino log.warn(...) structured [user,name] built:by concatenation [login]",
             "16:3 log logger logger.error(...) [] spread [login]",
             "17:3 log logger this.logger.info(...) [cardNumber,apiKey,key,nextPageToken] [login]",
             "18:3 log console console.info(...) [getPassword,Authorization] [login]",
@@ -439,10 +439,10 @@ fn java_hooks_and_logs() {
         summary(Language::Java, text),
         [
             "4:5 shutdown java.lang.Runtime Runtime.getRuntime().addShutdownHook(...) hook [] sigterm:yes [start]",
-            "5:5 log slf4j log.info(...) [getEmail,password] [start]",
+            "5:5 log slf4j log.info(...) [user,in_with,getEmail,password] [start]",
             "6:5 log slf4j LOGGER.warn(...) [token] built:by concatenation [start]",
             "7:5 log slf4j log.info(...) [cardNumber,card,amount] [start]",
-            "8:5 log slf4j log.debug(...) [tokenCount] [start]",
+            "8:5 log slf4j log.debug(...) [count,tokenCount] [start]",
         ]
     );
 }

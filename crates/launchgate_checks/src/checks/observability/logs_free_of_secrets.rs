@@ -26,7 +26,10 @@ declare_check! {
     /// slog's `"token", t`), and string subscripts (`headers["Authorization"]`,
     /// `r.Header.Get("Authorization")`), inside f-strings, template literals, concatenations
     /// and formatting calls too. A value passed through another function (`mask(token)`,
-    /// `len(token)`) is not the value.
+    /// `len(token)`) is not the value. A message also names what it interpolates: the one or
+    /// two words right before a placeholder or a concatenated value are a name
+    /// (`"api key: %s"`, `"token=" + t`, `"password {}"`, `f"secret: {s}"`), and so is
+    /// `%(name)s`.
     ///
     /// A name is split into its words (`apiKey`, `api_key`, `API-KEY` are `api key`) and is
     /// sensitive when it *ends* in one of these, optionally followed by `value`, `raw`,
@@ -353,6 +356,7 @@ mod tests {
                 "app/login.py:11 `logger.debug(...)` in `login` writes `password` (a credential) to the log: log the event or an ID, not the value",
                 "app/login.py:13 `log.info(...)` in `login` writes `api_key` (a credential) to the log: log the event or an ID, not the value",
                 "app/login.py:14 `logger.warning(...)` in `login` writes `Authorization` (a credential) to the log: log the event or an ID, not the value",
+                "app/login.py:17 `logger.info(...)` in `login` writes `api_key` (a credential) to the log: log the event or an ID, not the value",
             ]
         );
         assert_eq!(
