@@ -365,6 +365,7 @@ mod tests {
                 "main.go:14 `logger.Info(...)` in `login` writes `email` (personal data) to the log: log the event or an ID, not the value",
                 "main.go:15 `slog.Info(...)` in `login` writes `token` (a credential) to the log: log the event or an ID, not the value",
                 "main.go:16 `logrus.WithField(...).Warn(...)` in `login` writes `Authorization` (a credential) to the log: log the event or an ID, not the value",
+                "main.go:19 `log.Printf(...)` in `login` writes `session_token` (a credential) to the log: log the event or an ID, not the value",
             ]
         );
     }
