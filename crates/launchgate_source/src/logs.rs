@@ -79,7 +79,7 @@ fn getter_key<'t>(f: &File<'t>, last: &str, args: &[Node<'t>]) -> Option<&'t str
     }
 }
 
-fn children<'t>(n: Node<'t>) -> Vec<Node<'t>> {
+fn children(n: Node<'_>) -> Vec<Node<'_>> {
     let mut cursor = n.walk();
     n.named_children(&mut cursor)
         .filter(|x| x.kind() != "comment")
@@ -123,7 +123,7 @@ fn message_labels(raw: &str, g: &mut Gather) {
     let chars: Vec<char> = raw.chars().collect();
     let mut piece = String::new();
     let mut i = 0;
-    let mut label = |piece: &str, g: &mut Gather| {
+    let label = |piece: &str, g: &mut Gather| {
         let trimmed = piece.trim_end_matches(|c: char| {
             c.is_whitespace() || matches!(c, ':' | '=' | '"' | '\'' | '$' | '(' | '[' | '<' | '-')
         });
@@ -176,13 +176,13 @@ fn message_labels(raw: &str, g: &mut Gather) {
                 continue;
             }
         }
-        if c == '{' {
-            if let Some(end) = chars[i..].iter().position(|x| *x == '}').map(|p| p + i) {
-                label(&piece, g);
-                piece.clear();
-                i = end + 1;
-                continue;
-            }
+        if c == '{'
+            && let Some(end) = chars[i..].iter().position(|x| *x == '}').map(|p| p + i)
+        {
+            label(&piece, g);
+            piece.clear();
+            i = end + 1;
+            continue;
         }
         piece.push(c);
         i += 1;
@@ -302,7 +302,7 @@ fn py_logger<'t>(
                 Some("structlog")
             }
             "logging.getLogger" | "getLogger" => Some("logging"),
-            _ if func.kind() == "attribute" && name.ends_with(".bind") => func
+            _ if func.kind() == "attribute" && name.rsplit('.').next() == Some("bind") => func
                 .child_by_field_name("object")
                 .and_then(|o| py_logger(f, b, o, depth + 1)),
             _ => None,
@@ -360,10 +360,10 @@ fn py_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
         "dictionary_splat" | "list_splat" => g.spread = true,
         "call" => {
             let func = n.child_by_field_name("function");
-            let last = func
-                .map(|x| f.text(x))
-                .map(|t| t.rsplit('.').next().unwrap_or(t))
-                .unwrap_or("");
+            let last = func.map_or("", |x| {
+                let t = f.text(x);
+                t.rsplit('.').next().unwrap_or(t)
+            });
             let args = n
                 .child_by_field_name("arguments")
                 .map(children)
@@ -508,9 +508,10 @@ fn js_logger<'t>(
             "pino" | "pino.default" | "require('pino')" | "require(\"pino\")" => Some("pino"),
             "winston.createLogger" | "createLogger" => Some("winston"),
             "bunyan.createLogger" => Some("bunyan"),
-            _ if func.kind() == "member_expression" && name.ends_with(".child") => func
-                .child_by_field_name("object")
-                .and_then(|o| js_logger(f, b, o, depth + 1)),
+            _ if func.kind() == "member_expression" && name.rsplit('.').next() == Some("child") => {
+                func.child_by_field_name("object")
+                    .and_then(|o| js_logger(f, b, o, depth + 1))
+            }
             _ => None,
         };
     }
@@ -768,24 +769,18 @@ fn go_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
         return;
     }
     match n.kind() {
-        "identifier" => g.name(f.text(n)),
+        // A string among the fields is a key (`slog.Info(msg, "token", t)`).
+        "identifier" | "interpreted_string_literal" | "raw_string_literal" => g.name(f.text(n)),
         "selector_expression" => {
             if let Some(p) = n.child_by_field_name("field") {
                 g.name(f.text(p));
             }
         }
-        // A string among the fields is a key (`slog.Info(msg, "token", t)`).
-        "interpreted_string_literal" | "raw_string_literal" => g.name(f.text(n)),
         "index_expression" => {
             if let Some(i) = n.child_by_field_name("index")
                 && i.kind() == "interpreted_string_literal"
             {
                 g.name(f.text(i));
-            }
-        }
-        "keyed_element" => {
-            for c in children(n) {
-                go_names(f, c, g, depth + 1);
             }
         }
         "variadic_argument" => g.spread = true,

@@ -18,7 +18,7 @@ fn callee(f: &File<'_>, call: Node<'_>) -> String {
     crate::short(&crate::logs::shape(f, call))
 }
 
-fn args<'t>(call: Node<'t>) -> Vec<Node<'t>> {
+fn args(call: Node<'_>) -> Vec<Node<'_>> {
     let Some(a) = call.child_by_field_name("arguments") else {
         return Vec::new();
     };

@@ -109,12 +109,11 @@ impl Evaluate for HttpClientTimeouts {
                     &c.timeout,
                     String::new(),
                 ),
-                FactKind::Client(_) => continue,
+                FactKind::Client(_) | FactKind::Shutdown(_) | FactKind::Log(_) => continue,
                 FactKind::Server(s) => {
                     server(&mut t, s, &inside, at);
                     continue;
                 }
-                FactKind::Shutdown(_) | FactKind::Log(_) => continue,
             };
             let (list, message) = match timeout {
                 Timeout::Set { value } => (
