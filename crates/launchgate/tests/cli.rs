@@ -55,7 +55,7 @@ fn payment_service_is_conditional_go_with_its_repository_as_evidence() {
     assert_eq!(v["pass_rate"], "88%");
     assert_eq!(v["schema_version"], 1);
     assert_eq!(v["evaluated_on"], "2026-11-22");
-    assert_eq!(v["counts"]["evaluated"], 74);
+    assert_eq!(v["counts"]["evaluated"], 75);
     let with_status = |status: &str| -> Vec<String> {
         v["checks"]
             .as_array()
@@ -80,7 +80,7 @@ fn payment_service_is_conditional_go_with_its_repository_as_evidence() {
         .filter(|c| c["basis"] == "proven")
         .map(|c| c["id"].as_str().unwrap())
         .collect();
-    assert_eq!(proven.len(), 64, "{proven:?}");
+    assert_eq!(proven.len(), 65, "{proven:?}");
     for id in [
         "CAP-003", "CAP-006", "CAP-009", "DAT-002", "DAT-003", "DAT-010", "INC-001", "INC-005",
         "OBS-009", "OBS-011", "OPS-001", "OPS-003", "OPS-004", "OPS-006", "OPS-008", "OPS-010",
@@ -187,7 +187,7 @@ fn markdown_report_has_every_section_of_the_seed_format() {
         "**Overall status:** CONDITIONALLY READY",
         "**Estimated time to production-ready:**",
         "## Category Scores",
-        "| Observability | 9.6/10 | 0 | 1 | 13 |",
+        "| Observability | 9.6/10 | 0 | 1 | 14 |",
         "## Detailed Findings",
         "### P0: Must fix before production (blockers)",
         "## Production Launch Plan",

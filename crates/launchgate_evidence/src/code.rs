@@ -8,7 +8,8 @@ pub use launchgate_source::migrations::{
     Down, Located, Lock, Migration, MigrationFile, Migrations, Tool, Unjudged,
 };
 pub use launchgate_source::{
-    Call, Client, Fact, FactKind, FileFacts, Language, Server, Timeout, is_service_source,
+    Call, Client, Fact, FactKind, FileFacts, Language, Log, Server, Shutdown, Stop, Timeout,
+    is_service_source,
 };
 
 use crate::source::Source;

@@ -124,6 +124,8 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
         }
         out.push(f.fact(*n, function(f, *n), FactKind::Call(call)));
     }
+    crate::shutdown::go(f, &nodes, &b, &mut out);
+    crate::logs::go(f, &nodes, &b, &mut out);
     out
 }
 
@@ -323,7 +325,7 @@ fn compact(s: &str) -> String {
     s.split_whitespace().collect()
 }
 
-fn function(f: &File<'_>, n: Node<'_>) -> Option<String> {
+pub(crate) fn function(f: &File<'_>, n: Node<'_>) -> Option<String> {
     f.enclosing(n, |f, p| match p.kind() {
         "function_declaration" | "method_declaration" => {
             p.child_by_field_name("name").map(|x| f.text(x).to_string())

@@ -14,7 +14,8 @@ const OKHTTP_DEFAULT: &str = "10 s connect, read and write (OkHttp default)";
 
 pub fn facts(f: &File<'_>) -> Vec<Fact> {
     let mut out = Vec::new();
-    for n in f.nodes() {
+    let nodes = f.nodes();
+    for n in nodes.iter().copied() {
         let fact = match n.kind() {
             "object_creation_expression" => creation(f, n),
             "method_invocation" => invocation(f, n),
@@ -24,6 +25,8 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
             out.push(f.fact(n, function(f, n), kind));
         }
     }
+    crate::shutdown::java(f, &nodes, &mut out);
+    crate::logs::java(f, &nodes, &mut out);
     out
 }
 
@@ -145,7 +148,7 @@ fn invocation(f: &File<'_>, n: Node<'_>) -> Option<FactKind> {
     None
 }
 
-fn function(f: &File<'_>, n: Node<'_>) -> Option<String> {
+pub(crate) fn function(f: &File<'_>, n: Node<'_>) -> Option<String> {
     f.enclosing(n, |f, p| match p.kind() {
         "method_declaration" | "constructor_declaration" => {
             p.child_by_field_name("name").map(|x| f.text(x).to_string())

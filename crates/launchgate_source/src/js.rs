@@ -136,6 +136,8 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
         }
         out.push(f.fact(*n, function(f, *n), FactKind::Call(call)));
     }
+    crate::shutdown::script(f, &nodes, &b, &mut out);
+    crate::logs::script(f, &nodes, &b, &mut out);
     out
 }
 
@@ -527,7 +529,7 @@ fn callee(f: &File<'_>, call: Node<'_>) -> String {
     crate::short(&format!("{}(...)", compact(name)))
 }
 
-fn function(f: &File<'_>, n: Node<'_>) -> Option<String> {
+pub(crate) fn function(f: &File<'_>, n: Node<'_>) -> Option<String> {
     f.enclosing(n, |f, p| {
         let name = |field: &str| p.child_by_field_name(field).map(|x| f.text(x).to_string());
         match p.kind() {

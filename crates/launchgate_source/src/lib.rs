@@ -10,9 +10,11 @@
 mod golang;
 mod java;
 mod js;
+mod logs;
 pub mod migrations;
 mod python;
 mod ranges;
+mod shutdown;
 mod tree;
 
 use std::cell::RefCell;
@@ -78,13 +80,50 @@ impl Language {
     /// goes through is built in the same file, so a file without one of these words has none.
     /// They are as narrow as that allows: `requests.`, not `requests` (a word prose and
     /// docstrings use), `fetch(`, not `fetch` (`fetchOrders`), `http.Get`, not `net/http` (a
-    /// handler-only file).
+    /// handler-only file). Signal handlers, shutdown hooks and log calls add theirs: the signal
+    /// names, the shutdown calls, and the logger names as a receiver (`log.`, `logger.`).
     fn keywords(self) -> &'static [&'static str] {
         match self {
             Language::TypeScript | Language::Tsx | Language::JavaScript => &[
-                "axios", "fetch(", "got(", "got.", "http.", "https.", "http2.", "express(",
+                "axios",
+                "fetch(",
+                "got(",
+                "got.",
+                "http.",
+                "https.",
+                "http2.",
+                "express(",
+                // Signals and logs.
+                "SIGTERM",
+                "SIGINT",
+                "createTerminus",
+                "console.",
+                "log.",
+                "logger.",
+                "Logger.",
+                "pino",
+                "winston",
+                "bunyan",
             ],
-            Language::Python => &["requests.", "httpx.", "ClientSession", "urlopen"],
+            Language::Python => &[
+                "requests.",
+                "httpx.",
+                "ClientSession",
+                "urlopen",
+                // Signals, servers that stop by themselves, logs.
+                "SIGTERM",
+                "SIGINT",
+                "signal.signal",
+                "add_signal_handler",
+                "uvicorn",
+                "run_app",
+                "logging",
+                "logger.",
+                "log.",
+                "LOG.",
+                "LOGGER.",
+                "structlog",
+            ],
             Language::Go => &[
                 "http.Get",
                 "http.Head",
@@ -95,8 +134,29 @@ impl Language {
                 "http.ListenAndServe",
                 "gin.Default",
                 "gin.New",
+                // Signals, graceful shutdown, logs.
+                "signal.Notify",
+                ".Shutdown(",
+                ".GracefulStop(",
+                "log.",
+                "slog.",
+                "zap.",
+                "logrus.",
+                "logger.",
+                "Logger.",
             ],
-            Language::Java => &["HttpClient", "HttpRequest", "RestTemplate"],
+            Language::Java => &[
+                "HttpClient",
+                "HttpRequest",
+                "RestTemplate",
+                // Shutdown hooks, signal handlers, logs.
+                "addShutdownHook",
+                "Signal.handle",
+                "log.",
+                "LOG.",
+                "logger.",
+                "LOGGER.",
+            ],
         }
     }
 
@@ -118,9 +178,21 @@ impl Language {
         }
     }
 
-    /// Whether the prefilter selects source text of this language for parsing.
+    /// Whether the prefilter selects source text of this language for parsing. A word that
+    /// starts with a letter must start a word in the text too: `log.` in `catalog.items` or
+    /// `got(` in `forgot(` does not select a file.
     pub fn selects(self, text: &str) -> bool {
-        self.prefilter().is_none_or(|k| k.is_match(text))
+        let bytes = text.as_bytes();
+        self.prefilter().is_none_or(|k| {
+            k.find_overlapping_iter(text).any(|m| {
+                let glued = m.start() > 0
+                    && bytes[m.start()].is_ascii_alphanumeric()
+                    && bytes
+                        .get(m.start() - 1)
+                        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+                !glued
+            })
+        })
     }
 }
 
@@ -201,6 +273,74 @@ pub enum FactKind {
     Client(Client),
     /// An HTTP server the service runs.
     Server(Server),
+    /// A signal handler, shutdown hook or graceful server shutdown.
+    Shutdown(Shutdown),
+    /// A log call and the names of the values it writes.
+    Log(Log),
+}
+
+/// How the code stops: a signal handler, a shutdown hook, a graceful server shutdown, or a
+/// server that handles SIGTERM itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Shutdown {
+    /// `os/signal`, `signal`, `asyncio`, `process`, `java.lang.Runtime`, `net/http`, `uvicorn`,
+    /// ...
+    pub library: &'static str,
+    /// The callee as written, without its arguments: `signal.Notify(...)`.
+    pub text: String,
+    pub stop: Stop,
+    /// The signals a handler names, as written (shortened); empty for the other kinds, and for
+    /// Go's `signal.Notify(ch)`, which relays every signal.
+    pub signals: Vec<String>,
+    /// Whether it runs when the process gets SIGTERM; `None` when the signals it names cannot
+    /// be read (a variable, a spread list). Always `Some(true)` for the kinds other than
+    /// [`Stop::Handler`].
+    pub sigterm: Option<bool>,
+}
+
+/// What a [`Shutdown`] fact is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stop {
+    /// A handler for signals: `signal.Notify`, `signal.NotifyContext`, `signal.signal`,
+    /// `loop.add_signal_handler`, `process.on('SIGTERM', ...)`, `Signal.handle(...)`.
+    Handler,
+    /// A JVM shutdown hook (`Runtime.getRuntime().addShutdownHook`), which the JVM runs on
+    /// SIGTERM.
+    Hook,
+    /// A server closed gracefully: Go `srv.Shutdown(ctx)`, gRPC `GracefulStop()`, Node
+    /// `server.close(...)` of a server started in the file.
+    Drain,
+    /// A server that handles SIGTERM and drains by itself: `uvicorn.run(...)`,
+    /// `aiohttp.web.run_app(...)`, terminus's `createTerminus(server, ...)`.
+    Framework,
+}
+
+/// A log call: the logger, the names of the values it writes, and how its message is built.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Log {
+    /// `logging`, `structlog`, `console`, `pino`, `winston`, `bunyan`, `log`, `log/slog`,
+    /// `zap`, `logrus`, `slf4j`, or `logger` when the logger is not built in the file.
+    pub library: &'static str,
+    /// The callee as written, without its arguments: `logger.info(...)`.
+    pub text: String,
+    /// Whether the logger writes structured records (structlog, pino, winston, bunyan, slog,
+    /// zap, logrus).
+    pub structured: bool,
+    /// The names of the values the call writes, in order, each once (at most 32): identifiers,
+    /// the last part of a member access (`user.email` gives `email`), getters
+    /// (`user.getPassword()`), keyword-argument names, dictionary, object and field keys
+    /// (`{"token": t}`, `zap.String("token", t)`, slog's `"token", t`), string subscripts
+    /// (`headers["Authorization"]`). Never a value, and nothing inside a call other than
+    /// formatting (`str`, `format`, `fmt.Sprintf`, `JSON.stringify`): a value passed through
+    /// `mask(token)` is not the token.
+    pub names: Vec<String>,
+    /// How the message is built when it is not a literal: `by concatenation`, `in an f-string`,
+    /// `in a template literal`, `with % formatting`, `with str.format`, `with fmt.Sprintf`.
+    pub built: Option<&'static str>,
+    /// Whether the call spreads fields whose names cannot be read (`**fields`, `...fields`,
+    /// `args...`).
+    pub spread: bool,
 }
 
 /// An outbound HTTP call and the timeout it runs with (its own, or its client's).

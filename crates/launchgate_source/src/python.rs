@@ -71,10 +71,12 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
         };
         out.push(f.fact(*n, function(f, *n), FactKind::Call(call)));
     }
+    crate::shutdown::python(f, &nodes, &b, &mut out);
+    crate::logs::python(f, &nodes, &b, &mut out);
     out
 }
 
-fn function(f: &File<'_>, n: Node<'_>) -> Option<String> {
+pub(crate) fn function(f: &File<'_>, n: Node<'_>) -> Option<String> {
     f.enclosing(n, |f, p| {
         (p.kind() == "function_definition")
             .then(|| p.child_by_field_name("name").map(|x| f.text(x).to_string()))

@@ -1,6 +1,6 @@
 //! The facts of small source files, each shape a peer's rule handles, with exact lines.
 
-use launchgate_source::{FactKind, Language, Timeout, analyze, analyze_as};
+use launchgate_source::{FactKind, Language, Stop, Timeout, analyze, analyze_as};
 
 /// One line per fact: `line:col kind library text timeout [fn]`.
 fn summary(lang: Language, text: &str) -> Vec<String> {
@@ -38,6 +38,28 @@ fn summary(lang: Language, text: &str) -> Vec<String> {
                     s.text,
                     state(&s.read_header),
                     state(&s.read)
+                ),
+                FactKind::Shutdown(s) => format!(
+                    "shutdown {} {} {} [{}] sigterm:{}",
+                    s.library,
+                    s.text,
+                    match s.stop {
+                        Stop::Handler => "handler",
+                        Stop::Hook => "hook",
+                        Stop::Drain => "drain",
+                        Stop::Framework => "framework",
+                    },
+                    s.signals.join(","),
+                    s.sigterm.map_or("?", |t| if t { "yes" } else { "no" })
+                ),
+                FactKind::Log(l) => format!(
+                    "log {} {}{} [{}]{}{}",
+                    l.library,
+                    l.text,
+                    if l.structured { " structured" } else { "" },
+                    l.names.join(","),
+                    l.built.map(|b| format!(" built:{b}")).unwrap_or_default(),
+                    if l.spread { " spread" } else { "" }
                 ),
             };
             format!(
@@ -257,4 +279,200 @@ fn only_service_source_is_read_and_the_prefilter_skips_parsing() {
     assert_eq!(plain.map(|f| (f.parsed, f.facts.len())), Some((false, 0)));
     let read = analyze("src/api.py", "import requests\nrequests.get(u)\n");
     assert_eq!(read.map(|f| (f.parsed, f.facts.len())), Some((true, 1)));
+}
+
+#[test]
+fn go_signals_shutdown_and_logs() {
+    let text = r#"package main
+
+import (
+	"context"
+	"log"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/sirupsen/logrus"
+	"go.uber.org/zap"
+)
+
+func main() {
+	logger, _ := zap.NewProduction()
+	sugar := logger.Sugar()
+	srv := &http.Server{Addr: ":8080"}
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGTERM, os.Interrupt)
+	signal.Notify(stop, os.Interrupt)
+	signal.Notify(stop)
+	signal.Notify(stop, sigs...)
+	ctx, cancel := signal.NotifyContext(context.Background(), syscall.SIGINT)
+	_ = srv.Shutdown(ctx)
+	grpcServer.GracefulStop()
+	logger.Info("charged", zap.String("card_number", card.Number), zap.Int("cents", cents))
+	sugar.Infow("login", "user", user.Email, "attempt", n)
+	sugar.Infof("login %s %s", name, token)
+	slog.Info("reset", "password", pw)
+	slog.InfoContext(ctx, "ok", slog.String("apiKey", key))
+	logrus.WithField("authorization", r.Header.Get("Authorization")).Warn("denied")
+	log.Printf("token %s", token)
+	log.Println("user " + email)
+	logger.Info(fmt.Sprintf("user %s", mask(secret)))
+	slog.Info("fields", args...)
+}
+"#;
+    assert_eq!(
+        summary(Language::Go, text),
+        [
+            "19:10 server net/http http.Server{...} header:missing read:missing [main]",
+            "21:2 shutdown os/signal signal.Notify(...) handler [syscall.SIGTERM,os.Interrupt] sigterm:yes [main]",
+            "22:2 shutdown os/signal signal.Notify(...) handler [os.Interrupt] sigterm:no [main]",
+            "23:2 shutdown os/signal signal.Notify(...) handler [] sigterm:yes [main]",
+            "24:2 shutdown os/signal signal.Notify(...) handler [sigs...] sigterm:? [main]",
+            "25:17 shutdown os/signal signal.NotifyContext(...) handler [syscall.SIGINT] sigterm:no [main]",
+            "26:6 shutdown net/http srv.Shutdown(...) drain [] sigterm:yes [main]",
+            "27:2 shutdown grpc grpcServer.GracefulStop(...) drain [] sigterm:yes [main]",
+            "28:2 log zap logger.Info(...) structured [card_number,Number,cents] [main]",
+            "29:2 log zap sugar.Infow(...) structured [user,Email,attempt,n] [main]",
+            "30:2 log zap sugar.Infof(...) structured [login,name,token] [main]",
+            "31:2 log log/slog slog.Info(...) structured [password,pw] [main]",
+            "32:2 log log/slog slog.InfoContext(...) structured [apiKey,key] [main]",
+            "33:2 log logrus logrus.WithField(...).Warn(...) structured [authorization,Authorization] [main]",
+            "34:2 log log log.Printf(...) [token] [main]",
+            "35:2 log log log.Println(...) [user,email] built:by concatenation [main]",
+            "36:2 log zap logger.Info(...) structured [user] built:with fmt.Sprintf [main]",
+            "37:2 log log/slog slog.Info(...) structured [] spread [main]",
+        ]
+    );
+}
+
+#[test]
+fn python_signals_servers_and_logs() {
+    let text = r#"import asyncio, logging, signal
+import structlog
+import uvicorn
+
+logger = logging.getLogger(__name__)
+log = structlog.get_logger()
+
+def main():
+    signal.signal(signal.SIGTERM, drain)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, stop)
+    loop = asyncio.get_event_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop)
+    loop.add_signal_handler(which, stop)
+    uvicorn.run(app, host="0.0.0.0")
+
+def login(user, password, **extra):
+    logger.info("login for %s", user.email)
+    logger.info(f"password was {password}")
+    logger.warning("token: " + user.api_token)
+    logger.info("reset", extra={"passwordPolicyVersion": v, "tokenizer": t})
+    log.info("charged", card_number=card, amount=amount)
+    log.bind(ssn=ssn).info("verified")
+    logger.info("headers", request.headers["Authorization"])
+    logger.info("masked %s", mask(password))
+    logger.info("extra", **extra)
+    self.logger.error("failed %s", "{}".format(secret))
+"#;
+    assert_eq!(
+        summary(Language::Python, text),
+        [
+            "9:5 shutdown signal signal.signal(...) handler [signal.SIGTERM] sigterm:yes [main]",
+            "11:5 shutdown signal signal.signal(...) handler [signal.SIGINT] sigterm:no [main]",
+            "14:9 shutdown asyncio loop.add_signal_handler(...) handler [signal.SIGTERM,signal.SIGINT] sigterm:yes [main]",
+            "15:5 shutdown asyncio loop.add_signal_handler(...) handler [which] sigterm:? [main]",
+            "16:5 shutdown uvicorn uvicorn.run(...) framework [] sigterm:yes [main]",
+            "19:5 log logging logger.info(...) [login_for,email] [login]",
+            "20:5 log logging logger.info(...) [password_was,password] built:in an f-string [login]",
+            "21:5 log logging logger.warning(...) [token,api_token] built:by concatenation [login]",
+            "22:5 log logging logger.info(...) [extra,passwordPolicyVersion,v,tokenizer,t] [login]",
+            "23:5 log structlog log.info(...) structured [card_number,card,amount] [login]",
+            "24:5 log structlog log.bind(...).info(...) structured [ssn] [login]",
+            "25:5 log logging logger.info(...) [Authorization] [login]",
+            "26:5 log logging logger.info(...) [masked] [login]",
+            "27:5 log logging logger.info(...) [] spread [login]",
+            "28:5 log logging self.logger.error(...) [failed,secret] [login]",
+        ]
+    );
+}
+
+#[test]
+fn script_signals_and_logs() {
+    let text = r#"const http = require('http');
+const pino = require('pino');
+const log = pino();
+const child = log.child({ requestId });
+const server = http.createServer(handler);
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
+process.once("SIGINT", stop);
+process.on('exit', done);
+for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, stop);
+createTerminus(server, { onSignal });
+function login(req, user) {
+  console.log('login', user.password);
+  log.info({ email: user.email, userId: user.id }, 'login');
+  child.info(`token ${req.headers.authorization}`);
+  log.warn('user ' + user.name);
+  logger.error({ ...ctx }, 'failed');
+  this.logger.info({ cardNumber, apiKey: key, nextPageToken });
+  console.info(user.getPassword(), req.get('Authorization'));
+}
+"#;
+    assert_eq!(
+        summary(Language::JavaScript, text),
+        [
+            "5:16 server node:http http.createServer(...) header:default read:default [-]",
+            "6:1 shutdown process process.on(...) handler ['SIGTERM'] sigterm:yes [-]",
+            "6:29 shutdown node:http server.close(...) drain [] sigterm:yes [-]",
+            "7:1 shutdown process process.once(...) handler [\"SIGINT\"] sigterm:no [-]",
+            "9:42 shutdown process process.on(...) handler ['SIGTERM','SIGINT'] sigterm:yes [-]",
+            "10:1 shutdown terminus createTerminus(...) framework [] sigterm:yes [-]",
+            "12:3 log console console.log(...) [password] [login]",
+            "13:3 log pino log.info(...) structured [email,userId,id] [login]",
+            "14:3 log pino child.info(...) structured [token,authorization] built:in a template literal [login]",
+            "15:3 log pino log.warn(...) structured [user,name] built:by concatenation [login]",
+            "16:3 log logger logger.error(...) [] spread [login]",
+            "17:3 log logger this.logger.info(...) [cardNumber,apiKey,key,nextPageToken] [login]",
+            "18:3 log console console.info(...) [getPassword,Authorization] [login]",
+        ]
+    );
+}
+
+#[test]
+fn java_hooks_and_logs() {
+    let text = r#"class App {
+  private static final Logger log = LoggerFactory.getLogger(App.class);
+  void start() {
+    Runtime.getRuntime().addShutdownHook(new Thread(this::drain));
+    log.info("user {} logged in with {}", user.getEmail(), password);
+    LOGGER.warn("token=" + token);
+    log.info("charged", kv("cardNumber", card), kv("amount", amount));
+    log.debug("count {}", tokenCount);
+  }
+}
+"#;
+    assert_eq!(
+        summary(Language::Java, text),
+        [
+            "4:5 shutdown java.lang.Runtime Runtime.getRuntime().addShutdownHook(...) hook [] sigterm:yes [start]",
+            "5:5 log slf4j log.info(...) [user,in_with,getEmail,password] [start]",
+            "6:5 log slf4j LOGGER.warn(...) [token] built:by concatenation [start]",
+            "7:5 log slf4j log.info(...) [cardNumber,card,amount] [start]",
+            "8:5 log slf4j log.debug(...) [count,tokenCount] [start]",
+        ]
+    );
+}
+
+#[test]
+fn a_logger_rebound_thousands_of_times_is_followed_a_few_bindings_deep() {
+    let text = format!("{}log.info(password)\n", "log = log\n".repeat(5000));
+    let facts = analyze_as(Language::Python, &text).facts;
+    assert_eq!(facts.len(), 1);
+    assert!(
+        matches!(&facts[0].kind, FactKind::Log(l) if l.library == "logging" && l.names == ["password"])
+    );
 }

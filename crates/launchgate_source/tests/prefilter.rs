@@ -134,6 +134,14 @@ fn words_that_only_look_like_a_client_are_not_selected() {
             Language::Java,
             "import org.springframework.http.HttpStatus;\nclass A { HttpStatus ok() { return HttpStatus.OK; } }\n",
         ),
+        (
+            Language::JavaScript,
+            "export const items = catalog.items.filter((i) => dialog.open(i));\n",
+        ),
+        (
+            Language::Go,
+            "package blog\n\nfunc Titles(b *Blog) []string { return b.catalog.Titles() }\n",
+        ),
     ];
     for (lang, text) in cases {
         assert!(!lang.selects(text), "{lang:?} selected: {text}");
@@ -143,6 +151,9 @@ fn words_that_only_look_like_a_client_are_not_selected() {
     assert!(Language::TypeScript.selects("await fetch(url)"));
     assert!(Language::Go.selects("srv := &http.Server{Addr: \":8080\"}"));
     assert!(Language::Java.selects("HttpClient.newHttpClient()"));
+    assert!(Language::JavaScript.selects("log.info({ port }, 'listening')"));
+    assert!(Language::Python.selects("self.logger.info('x')"));
+    assert!(Language::Go.selects("signal.Notify(stop, syscall.SIGTERM)"));
 }
 
 /// On the corpora's real repositories, parsing only some declarations gives every file the

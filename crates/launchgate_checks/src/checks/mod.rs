@@ -52,6 +52,7 @@ pub(crate) static CHECKS: &[&dyn Check] = &[
     &observability::slo_burn_rate_alerts::SloBurnRateAlerts, // OBS-011
     &observability::slo_recording_rules::SloRecordingRules, // OBS-012
     &observability::dashboards_present::DashboardsPresent, // OBS-013
+    &observability::logs_free_of_secrets::LogsFreeOfSecrets, // OBS-014
     &operations::ci_pipeline::CiPipeline,       // OPS-001
     &operations::progressive_delivery::ProgressiveDelivery, // OPS-002
     &operations::tests_passing::TestsPassing,   // OPS-003

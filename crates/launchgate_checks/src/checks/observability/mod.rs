@@ -7,6 +7,7 @@ pub(crate) mod alert_severity_tiers;
 pub(crate) mod dashboards_present;
 pub(crate) mod distributed_tracing;
 pub(crate) mod golden_signal_alerts;
+pub(crate) mod logs_free_of_secrets;
 pub(crate) mod metrics_exposed;
 pub(crate) mod request_correlation;
 pub(crate) mod slo_burn_rate_alerts;

@@ -1,6 +1,7 @@
 //! SAF-006 graceful-shutdown: Pods that serve traffic shut down gracefully.
 
-use launchgate_core::{Finding, Outcome};
+use launchgate_core::{Finding, Location, Outcome};
+use launchgate_evidence::code::{Fact, FactKind, Shutdown, Stop};
 use launchgate_evidence::k8s::{Action, Container, PodSpec, Workload};
 use launchgate_evidence::terraform::EcsContainer;
 
@@ -41,8 +42,33 @@ declare_check! {
     /// before SIGKILL (the default of 30 seconds is not a decision anyone made; at most 120
     /// on Fargate).
     ///
-    /// Not verified yet: the SIGTERM handler in the service's code (source-code evidence comes
-    /// later). A pass is proven from the manifests alone.
+    /// The service's code (TypeScript, JavaScript, Python, Go, Java; see
+    /// [the source layer](../scanning.md#the-services-source-code)) proves or contradicts the
+    /// drain. What counts as handling SIGTERM: a signal handler that catches it (Go
+    /// `signal.Notify` / `signal.NotifyContext` with `syscall.SIGTERM` or with no signal
+    /// named, Python `signal.signal(signal.SIGTERM, ...)` and `loop.add_signal_handler`, Node
+    /// `process.on('SIGTERM', ...)`, Java `Signal.handle(new Signal("TERM"), ...)`), a JVM
+    /// shutdown hook (`Runtime.getRuntime().addShutdownHook`, which the JVM runs on SIGTERM),
+    /// a graceful server shutdown (Go `srv.Shutdown(ctx)`, gRPC `GracefulStop()`, Node
+    /// `server.close(...)` of a server started in the file), or a server that drains on SIGTERM
+    /// by itself (`uvicorn.run`, aiohttp's `web.run_app`, terminus's `createTerminus`). Each one
+    /// found is evidence, with its location. When the code starts an HTTP server (Go
+    /// `http.Server`, `http.ListenAndServe`, gin's `Run`; Node `http.createServer`, Express
+    /// `app.listen`) and nothing anywhere in it handles SIGTERM, each server fails: Go and Node
+    /// exit at once on SIGTERM and drop the requests in flight, whatever the `preStop` hook
+    /// does. A handler that catches only other signals (`os.Interrupt`, `SIGINT`) fails when
+    /// nothing else handles SIGTERM: containers are stopped with SIGTERM. A handler whose
+    /// signals are a variable the file does not bind makes the check inconclusive when nothing
+    /// else decides it.
+    ///
+    /// Not read from code: Gunicorn and Uvicorn started from a command line (a Dockerfile
+    /// `CMD`), which handle SIGTERM themselves and show nothing in the code, Flask's
+    /// development server, Spring's `server.shutdown=graceful` (configuration, not code), and
+    /// worker loops: a service without a server in its code is judged by the handlers it has
+    /// (evidence) and by its manifests. Code evidence and Kubernetes or ECS evidence are both
+    /// required to hold: a handler in code does not excuse a missing `preStop` hook, and a
+    /// `preStop` hook does not excuse a server that exits on SIGTERM. With no workload to
+    /// judge, a handler in code proves the check alone.
     ///
     /// Not applicable with `scope: database` or `scope: infrastructure` when the repository
     /// deploys no workload (no Kubernetes manifest, Compose file, Dockerfile or ECS task definition): see
@@ -58,10 +84,12 @@ declare_check! {
     ///
     /// ## How to fix
     /// Handle SIGTERM in the service: stop accepting, finish in-flight requests, close
-    /// connections, exit. Add a `preStop` hook that waits for endpoint removal
-    /// (`lifecycle: {preStop: {sleep: {seconds: 5}}}`, or `exec` `sleep 5` on older clusters),
-    /// and set `terminationGracePeriodSeconds` longer than that sleep plus the longest
-    /// request.
+    /// connections, exit (Go: `ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM)`, then
+    /// `srv.Shutdown(ctx)`; Node: `process.on('SIGTERM', () => server.close(...))`; Python:
+    /// `loop.add_signal_handler(signal.SIGTERM, ...)` or a server that drains by itself). Add
+    /// a `preStop` hook that waits for endpoint removal (`lifecycle: {preStop: {sleep:
+    /// {seconds: 5}}}`, or `exec` `sleep 5` on older clusters), and set
+    /// `terminationGracePeriodSeconds` longer than that sleep plus the longest request.
     ///
     /// ## Example
     /// ```yaml fails path=deploy/app.yaml
@@ -108,6 +136,37 @@ declare_check! {
     ///             preStop:
     ///               exec: {command: ["sleep", "15"]}
     /// ```
+    /// ```go fails path=main.go
+    /// package main
+    ///
+    /// import "net/http"
+    ///
+    /// func main() {
+    ///     http.ListenAndServe(":8080", nil) // exits at once on SIGTERM
+    /// }
+    /// ```
+    /// ```go passes path=main.go
+    /// package main
+    ///
+    /// import (
+    ///     "context"
+    ///     "net/http"
+    ///     "os/signal"
+    ///     "syscall"
+    ///     "time"
+    /// )
+    ///
+    /// func main() {
+    ///     srv := &http.Server{Addr: ":8080", ReadHeaderTimeout: 5 * time.Second}
+    ///     ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+    ///     defer stop()
+    ///     go srv.ListenAndServe()
+    ///     <-ctx.Done()
+    ///     drain, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+    ///     defer cancel()
+    ///     _ = srv.Shutdown(drain)
+    /// }
+    /// ```
     ///
     /// ## References
     /// Seed 002, "Safety: graceful shutdown"; the Kubernetes documentation on pod termination
@@ -122,7 +181,7 @@ declare_check! {
 /// The API default of `terminationGracePeriodSeconds`.
 const DEFAULT_GRACE: i64 = 30;
 
-const NOTHING_FOUND: &str = "no Kubernetes workloads or ECS task definitions found; point launchgate at the repository that deploys the service (the SIGTERM handler in code is not verified yet)";
+const NOTHING_FOUND: &str = "no Kubernetes workloads or ECS task definitions found, and the service's code neither handles SIGTERM nor starts an HTTP server that launchgate recognises; point launchgate at the repository that deploys the service";
 
 impl Evaluate for GracefulShutdown {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
@@ -150,6 +209,7 @@ impl Evaluate for GracefulShutdown {
             }
         }
         let mut unknowns = unread_task_definitions(cx);
+        let code = judge_code(cx, &mut failures, &mut unknowns, &mut evidence);
         for c in cx
             .evidence
             .terraform
@@ -160,6 +220,7 @@ impl Evaluate for GracefulShutdown {
             judge_ecs(c, &mut failures, &mut unknowns, &mut evidence);
         }
         if serving == 0
+            && !code
             && unknowns.is_empty()
             && !k.workloads.is_empty()
             && cx.evidence.scanned
@@ -170,6 +231,111 @@ impl Evaluate for GracefulShutdown {
             );
         }
         Tally::judged(failures, unknowns, evidence).conclude(cx, "K T", NOTHING_FOUND)
+    }
+}
+
+/// Judges the service's code: every way it handles SIGTERM is evidence; without one, each HTTP
+/// server it starts fails, and so does each handler that catches only other signals. Whether
+/// the code showed anything to judge.
+fn judge_code(
+    cx: &CheckContext<'_>,
+    failures: &mut Vec<Finding>,
+    unknowns: &mut Vec<Finding>,
+    evidence: &mut Vec<Finding>,
+) -> bool {
+    let at =
+        |path: &str, fact: &Fact| Some(Location::new(path.to_string(), fact.line, fact.column));
+    let inside = |fact: &Fact| {
+        fact.function
+            .as_deref()
+            .map(|f| format!(" in `{f}`"))
+            .unwrap_or_default()
+    };
+    let mut handled = Vec::new();
+    let mut other_signals = Vec::new();
+    let mut unread = Vec::new();
+    let mut servers = Vec::new();
+    for (path, fact) in cx.evidence.source.facts() {
+        match &fact.kind {
+            FactKind::Shutdown(s) => {
+                let what = format!("`{}`{}", s.text, inside(fact));
+                let at = at(path, fact);
+                match (s.stop, s.sigterm) {
+                    (Stop::Handler, Some(false)) => other_signals.push(
+                        Finding::new(format!(
+                            "{what} catches {} but not SIGTERM: containers are stopped with SIGTERM, and the process dies without draining the work in flight",
+                            signals(s)
+                        ))
+                        .at(at),
+                    ),
+                    (Stop::Handler, None) => unread.push(
+                        Finding::new(format!(
+                            "{what}: whether it handles SIGTERM is unknown: its signals come from `{}`, which the file does not bind",
+                            s.signals.join(", ")
+                        ))
+                        .at(at),
+                    ),
+                    (stop, _) => handled.push(Finding::new(handles(&what, s, stop)).at(at)),
+                }
+            }
+            FactKind::Server(s) => servers.push(
+                Finding::new(format!(
+                    "the {} server `{}`{} runs, but nothing in the service's code handles SIGTERM or shuts a server down gracefully: on SIGTERM the process exits at once and drops the requests in flight; {}",
+                    s.library,
+                    s.text,
+                    inside(fact),
+                    if s.library == "net/http" || s.library == "gin" {
+                        "catch SIGTERM with `signal.NotifyContext` and call `srv.Shutdown(ctx)`"
+                    } else {
+                        "call `server.close(...)` in `process.on('SIGTERM', ...)`"
+                    }
+                ))
+                .at(at(path, fact)),
+            ),
+            _ => {}
+        }
+    }
+    let any = !(handled.is_empty()
+        && other_signals.is_empty()
+        && unread.is_empty()
+        && servers.is_empty());
+    if !handled.is_empty() {
+        evidence.append(&mut handled);
+    } else if !unread.is_empty() {
+        unknowns.append(&mut unread);
+    } else {
+        failures.append(&mut servers);
+        failures.append(&mut other_signals);
+    }
+    any
+}
+
+fn signals(s: &Shutdown) -> String {
+    match s.signals.as_slice() {
+        [] => "no signal".to_string(),
+        [one] => format!("`{one}`"),
+        many => format!("`{}`", many.join("`, `")),
+    }
+}
+
+fn handles(what: &str, s: &Shutdown, stop: Stop) -> String {
+    match stop {
+        Stop::Handler if s.signals.is_empty() => {
+            format!(
+                "{what} relays every signal, SIGTERM included ({})",
+                s.library
+            )
+        }
+        Stop::Handler => format!("{what} handles SIGTERM ({})", s.library),
+        Stop::Hook => format!("{what} registers a JVM shutdown hook, which runs on SIGTERM"),
+        Stop::Drain => format!(
+            "{what} shuts the {} server down gracefully, finishing the requests in flight",
+            s.library
+        ),
+        Stop::Framework => format!(
+            "{what} runs a server that drains on SIGTERM by itself ({})",
+            s.library
+        ),
     }
 }
 
@@ -341,6 +507,85 @@ fn parse_duration(word: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixture::run;
+
+    fn messages(o: &Outcome) -> Vec<String> {
+        let list = match o {
+            Outcome::Pass { evidence, .. } => evidence,
+            Outcome::Fail { findings } | Outcome::Inconclusive { findings, .. } => findings,
+            Outcome::NotApplicable { .. } => return Vec::new(),
+        };
+        list.iter()
+            .map(|f| {
+                let at = f
+                    .location
+                    .as_ref()
+                    .map(|l| format!("{}:{} ", l.path, l.line))
+                    .unwrap_or_default();
+                format!("{at}{}", f.message)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn code_evidence_names_the_handler_or_the_server() {
+        assert_eq!(
+            messages(&run("SAF-006", "pass_go_notify_context_and_shutdown")),
+            [
+                "cmd/api/main.go:13 `signal.NotifyContext(...)` in `main` handles SIGTERM (os/signal)",
+                "cmd/api/main.go:19 `srv.Shutdown(...)` in `main` shuts the net/http server down gracefully, finishing the requests in flight",
+            ]
+        );
+        assert_eq!(
+            messages(&run("SAF-006", "fail_go_interrupt_only")),
+            [
+                "main.go:11 the net/http server `http.Server{...}` in `main` runs, but nothing in the service's code handles SIGTERM or shuts a server down gracefully: on SIGTERM the process exits at once and drops the requests in flight; catch SIGTERM with `signal.NotifyContext` and call `srv.Shutdown(ctx)`",
+                "main.go:14 `signal.Notify(...)` in `main` catches `os.Interrupt` but not SIGTERM: containers are stopped with SIGTERM, and the process dies without draining the work in flight",
+            ]
+        );
+        assert_eq!(
+            messages(&run("SAF-006", "pass_python_uvicorn")),
+            [
+                "app/main.py:13 `uvicorn.run(...)` runs a server that drains on SIGTERM by itself (uvicorn)"
+            ]
+        );
+        assert_eq!(
+            messages(&run("SAF-006", "pass_java_shutdown_hook")),
+            [
+                "src/main/java/shop/App.java:6 `Runtime.getRuntime().addShutdownHook(...)` in `main` registers a JVM shutdown hook, which runs on SIGTERM"
+            ]
+        );
+        assert_eq!(
+            messages(&run("SAF-006", "inconclusive_go_signals_from_elsewhere")),
+            [
+                "main.go:14 `signal.Notify(...)` in `main`: whether it handles SIGTERM is unknown: its signals come from `config.StopSignals...`, which the file does not bind"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_prestop_hook_does_not_excuse_a_server_that_exits_on_sigterm() {
+        let Outcome::Fail { findings } = run("SAF-006", "fail_prestop_but_server_exits") else {
+            panic!("expected a failure");
+        };
+        assert_eq!(findings.len(), 1);
+        assert!(
+            findings[0]
+                .message
+                .starts_with("the net/http server `http.Server{...}` in `main` runs, but nothing")
+        );
+        let pass = messages(&run("SAF-006", "pass_prestop_and_handler"));
+        assert!(
+            pass.iter().any(|m| m.starts_with("deploy/app.yaml:")),
+            "{pass:?}"
+        );
+        assert!(
+            pass.contains(
+                &"src/server.js:7 `process.on(...)` handles SIGTERM (process)".to_string()
+            ),
+            "{pass:?}"
+        );
+    }
 
     fn exec(args: &[&str]) -> Action {
         Action::Exec {

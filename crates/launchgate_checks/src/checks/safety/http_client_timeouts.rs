@@ -109,7 +109,7 @@ impl Evaluate for HttpClientTimeouts {
                     &c.timeout,
                     String::new(),
                 ),
-                FactKind::Client(_) => continue,
+                FactKind::Client(_) | FactKind::Shutdown(_) | FactKind::Log(_) => continue,
                 FactKind::Server(s) => {
                     server(&mut t, s, &inside, at);
                     continue;

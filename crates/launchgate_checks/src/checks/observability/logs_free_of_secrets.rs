@@ -1,0 +1,442 @@
+//! OBS-014 logs-free-of-secrets: No log call in the service's code writes a secret, a credential
+//! or personal data.
+
+use launchgate_core::{Finding, Location, Outcome};
+use launchgate_evidence::code::FactKind;
+
+use crate::kit::finish::{NOT_SCANNED, Tally};
+use crate::{CheckContext, Evaluate, declare_check};
+
+declare_check! {
+    /// ## What it checks
+    /// No log call in the service's code writes a value named like a secret, a credential,
+    /// personal data or a payment card. The code is the service's own source (TypeScript,
+    /// JavaScript, Python, Go, Java; not tests, not vendored code), and the loggers read are
+    /// Python `logging` (`logging.info`, any `logger`/`log` from `logging.getLogger`) and
+    /// structlog (`bind` included), `console`, pino, winston and bunyan loggers (`child`
+    /// included) in scripts, Go's `log`, `log/slog`, zap (sugared too) and logrus
+    /// (`WithField`/`WithFields` included), and SLF4J/Log4j loggers named
+    /// `log`/`logger`/`LOG`/`LOGGER` in Java. A logger is known by its
+    /// construction in the file or by a conventional name.
+    ///
+    /// A call is judged by the *names* of what it writes, never by values: identifiers
+    /// (`password`), the last part of a member access (`user.email` is `email`), getters
+    /// (`user.getPassword()`), keyword arguments (`log.info("login", token=t)`), dictionary,
+    /// object and field keys (`extra={"password": p}`, `{ apiKey }`, `zap.String("token", t)`,
+    /// slog's `"token", t`), and string subscripts (`headers["Authorization"]`,
+    /// `r.Header.Get("Authorization")`), inside f-strings, template literals, concatenations
+    /// and formatting calls too. A value passed through another function (`mask(token)`,
+    /// `len(token)`) is not the value. A message also names what it interpolates: the one or
+    /// two words right before a placeholder or a concatenated value are a name
+    /// (`"api key: %s"`, `"token=" + t`, `"password {}"`, `f"secret: {s}"`), and so is
+    /// `%(name)s`.
+    ///
+    /// A name is split into its words (`apiKey`, `api_key`, `API-KEY` are `api key`) and is
+    /// sensitive when it *ends* in one of these, optionally followed by `value`, `raw`,
+    /// `plain`, `str`, `string`, `text`, `header` or `input`:
+    ///
+    /// - credentials: `password`, `passwords`, `passwd`, `pwd`, `passphrase`, `secret`,
+    ///   `secrets`, `token` (not after `page`, `next`, `continuation`, `cancellation`,
+    ///   `sync` or `resume`: those are cursors), `api key`, `apikey`, `private key`,
+    ///   `secret key`, `access key`, `signing key`, `encryption key`, `credential`,
+    ///   `credentials`, `creds`, `authorization`, `bearer`;
+    /// - personal data: `email`, `emails`, `email address`, `ssn`, `social security number`;
+    /// - payment cards: `card number`, `cardnumber`, `card no`, `credit card`, `cc number`,
+    ///   `pan`, `cvv`, `cvc`, `cvv2`.
+    ///
+    /// Whole words only, and the last ones: `tokenizer`, `passwordPolicyVersion`,
+    /// `tokenCount`, `emailVerified`, `secretName` and `apiKeyId` describe a secret or a
+    /// person without being one and are left alone; so are flags starting with `is`, `has`,
+    /// `should`, `can`, `needs`, `requires`, `show`, `hide`, `enable`, `enabled`, `allow`,
+    /// `use` or `no` (`hasToken`).
+    ///
+    /// A call that spreads fields built elsewhere (`**fields`, `{...ctx}`, `args...`) cannot
+    /// be read: it makes the check inconclusive when nothing else fails it. Where a structured
+    /// logger (structlog, pino, winston, bunyan, slog, zap, logrus) gets a message built by
+    /// concatenation, an f-string, a template literal or `fmt.Sprintf`, the pass says so in a
+    /// note (OBS-001's concern: the values belong in fields); it is never a failure. Not
+    /// applicable when the repository has no source in these languages.
+    ///
+    /// ## Why it matters
+    /// Logs are copied to more systems, kept longer and read by more people than any
+    /// database: a token in a log line is a token anyone with log access can use, and a
+    /// password or card number there puts the log pipeline in scope of every audit (PCI DSS
+    /// forbids storing the card verification code at all). Redacting after the fact means
+    /// finding every copy.
+    ///
+    /// ## How to fix
+    /// Log what identifies the event, not the secret: the user ID instead of the email, the
+    /// last four digits instead of the card number, the fact that a token was present instead
+    /// of the token. Where a value must appear, pass it through a redaction function. Use the
+    /// logger's redaction support (pino's `redact` paths, a structlog processor, a logback
+    /// masking pattern) as a second line of defence.
+    ///
+    /// ## Example
+    /// ```python fails path=app/login.py
+    /// import logging
+    ///
+    /// logger = logging.getLogger(__name__)
+    ///
+    /// def login(user, password):
+    ///     logger.info("login for %s with %s", user.id, password)
+    /// ```
+    /// ```python passes path=app/login.py
+    /// import logging
+    ///
+    /// logger = logging.getLogger(__name__)
+    ///
+    /// def login(user, password):
+    ///     logger.info("login for %s", user.id)
+    /// ```
+    ///
+    /// ## References
+    /// Seed 003, "Secrets in logs"; OWASP Logging Cheat Sheet, "Data to exclude"; CWE-532
+    /// (insertion of sensitive information into log file); PCI DSS requirement 3.3.
+    pub struct LogsFreeOfSecrets {
+        id: "OBS-014", slug: "logs-free-of-secrets", category: Observability, severity: Major,
+        tiers: [Required, Required, Recommended], evidence: "S", effort: 2,
+    }
+}
+
+impl Evaluate for LogsFreeOfSecrets {
+    fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
+        if !cx.evidence.scanned {
+            return Outcome::inconclusive(NOT_SCANNED);
+        }
+        let code = &cx.evidence.source;
+        if code.files.is_empty() {
+            return Outcome::not_applicable(
+                "the repository has no TypeScript, JavaScript, Python, Go or Java source of the service",
+            );
+        }
+        let mut t = Tally::default();
+        let mut notes = Vec::new();
+        let mut calls = 0usize;
+        let mut files = std::collections::BTreeSet::new();
+        for (path, fact) in code.facts() {
+            let FactKind::Log(log) = &fact.kind else {
+                continue;
+            };
+            calls += 1;
+            files.insert(path);
+            let at = Some(Location::new(path.to_string(), fact.line, fact.column));
+            let what = format!(
+                "`{}`{}",
+                log.text,
+                fact.function
+                    .as_deref()
+                    .map(|f| format!(" in `{f}`"))
+                    .unwrap_or_default()
+            );
+            let hits: Vec<String> = log
+                .names
+                .iter()
+                .filter_map(|n| sensitive(n).map(|k| format!("`{n}` ({})", k.label())))
+                .collect();
+            if !hits.is_empty() {
+                t.failures.push(
+                    Finding::new(format!(
+                        "{what} writes {} to the log: log the event or an ID, not the value",
+                        join(&hits)
+                    ))
+                    .at(at),
+                );
+                continue;
+            }
+            if log.spread {
+                t.unknowns.push(
+                    Finding::new(format!(
+                        "{what} spreads fields built elsewhere: whether one is a secret or personal data is unknown"
+                    ))
+                    .at(at.clone()),
+                );
+            }
+            if let Some(built) = log.built.filter(|_| log.structured) {
+                notes.push(
+                    Finding::new(format!(
+                        "note: {what} gives the structured {} logger a message built {built}: put the values in fields (OBS-001)",
+                        log.library
+                    ))
+                    .at(at),
+                );
+            }
+        }
+        if t.failures.is_empty() && t.unknowns.is_empty() {
+            let n = code.files.len();
+            t.evidence.push(Finding::new(if calls == 0 {
+                format!(
+                    "{n} source file{} no log call that launchgate recognises",
+                    if n == 1 { " makes" } else { "s make" }
+                )
+            } else {
+                format!(
+                    "{calls} log call{} in {} source file{} write{} no value named like a secret, a credential, personal data or a card number",
+                    if calls == 1 { "" } else { "s" },
+                    files.len(),
+                    if files.len() == 1 { "" } else { "s" },
+                    if calls == 1 { "s" } else { "" }
+                )
+            }));
+            t.evidence.append(&mut notes);
+        }
+        match t.conclude(cx, "S", "") {
+            // The count first, the notes after it.
+            Outcome::Pass {
+                basis,
+                mut evidence,
+            } => {
+                if let Some(i) = evidence.iter().position(|f| f.location.is_none()) {
+                    let count = evidence.remove(i);
+                    evidence.insert(0, count);
+                }
+                Outcome::Pass { basis, evidence }
+            }
+            other => other,
+        }
+    }
+}
+
+fn join(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// What a sensitive name holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Credential,
+    Personal,
+    Card,
+}
+
+impl Kind {
+    fn label(self) -> &'static str {
+        match self {
+            Kind::Credential => "a credential",
+            Kind::Personal => "personal data",
+            Kind::Card => "payment card data",
+        }
+    }
+}
+
+/// The words of an identifier or key, lower-case: `apiKey`, `api_key`, `API-KEY`, `APIKey`
+/// all give `["api", "key"]`.
+fn words(name: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let chars: Vec<char> = name.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        if !c.is_ascii_alphanumeric() {
+            if !word.is_empty() {
+                out.push(std::mem::take(&mut word));
+            }
+            continue;
+        }
+        let prev = i.checked_sub(1).and_then(|p| chars.get(p));
+        let next = chars.get(i + 1);
+        let boundary = c.is_ascii_uppercase()
+            && prev.is_some_and(|p| {
+                p.is_ascii_lowercase()
+                    || p.is_ascii_digit()
+                    || (p.is_ascii_uppercase() && next.is_some_and(char::is_ascii_lowercase))
+            });
+        if boundary && !word.is_empty() {
+            out.push(std::mem::take(&mut word));
+        }
+        word.push(c.to_ascii_lowercase());
+    }
+    if !word.is_empty() {
+        out.push(word);
+    }
+    out
+}
+
+/// Whether a name is a secret, a credential, personal data or card data: it ends in one of the
+/// documented words (see the check's documentation).
+fn sensitive(name: &str) -> Option<Kind> {
+    let mut w = words(name);
+    let first = w.first()?.as_str();
+    if matches!(
+        first,
+        "is" | "has"
+            | "should"
+            | "can"
+            | "needs"
+            | "requires"
+            | "show"
+            | "hide"
+            | "enable"
+            | "enabled"
+            | "allow"
+            | "use"
+            | "no"
+    ) && w.len() > 1
+    {
+        return None;
+    }
+    while w.len() > 1
+        && matches!(
+            w.last().map(String::as_str),
+            Some(
+                "value" | "val" | "raw" | "plain" | "str" | "string" | "text" | "header" | "input"
+            )
+        )
+    {
+        w.pop();
+    }
+    let last = w.last()?.as_str();
+    let prev = w
+        .len()
+        .checked_sub(2)
+        .and_then(|i| w.get(i))
+        .map(String::as_str);
+    let pair = match (prev, last) {
+        (Some("api" | "private" | "secret" | "access" | "signing" | "encryption"), "key") => {
+            Some(Kind::Credential)
+        }
+        (Some("card" | "cc"), "number" | "no" | "num") | (Some("credit"), "card") => {
+            Some(Kind::Card)
+        }
+        (Some("email"), "address") | (Some("security"), "number") => Some(Kind::Personal),
+        _ => None,
+    };
+    if pair.is_some() {
+        return pair;
+    }
+    match last {
+        "token"
+            if matches!(
+                prev,
+                Some("page" | "next" | "continuation" | "cancellation" | "sync" | "resume")
+            ) =>
+        {
+            None
+        }
+        "password" | "passwords" | "passwd" | "pwd" | "passphrase" | "secret" | "secrets"
+        | "token" | "apikey" | "privatekey" | "credential" | "credentials" | "creds"
+        | "authorization" | "bearer" => Some(Kind::Credential),
+        "email" | "emails" | "ssn" => Some(Kind::Personal),
+        "cardnumber" | "creditcard" | "pan" | "cvv" | "cvc" | "cvv2" => Some(Kind::Card),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture::run;
+
+    fn messages(o: &Outcome) -> Vec<String> {
+        let list = match o {
+            Outcome::Pass { evidence, .. } => evidence,
+            Outcome::Fail { findings } | Outcome::Inconclusive { findings, .. } => findings,
+            Outcome::NotApplicable { .. } => return Vec::new(),
+        };
+        list.iter()
+            .map(|f| {
+                let at = f
+                    .location
+                    .as_ref()
+                    .map(|l| format!("{}:{} ", l.path, l.line))
+                    .unwrap_or_default();
+                format!("{at}{}", f.message)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn findings_name_the_call_and_the_names_never_a_value() {
+        assert_eq!(
+            messages(&run("OBS-014", "fail_python_logging_and_structlog")),
+            [
+                "app/login.py:10 `logger.info(...)` in `login` writes `email` (personal data) to the log: log the event or an ID, not the value",
+                "app/login.py:11 `logger.debug(...)` in `login` writes `password` (a credential) to the log: log the event or an ID, not the value",
+                "app/login.py:13 `log.info(...)` in `login` writes `api_key` (a credential) to the log: log the event or an ID, not the value",
+                "app/login.py:14 `logger.warning(...)` in `login` writes `Authorization` (a credential) to the log: log the event or an ID, not the value",
+                "app/login.py:17 `logger.info(...)` in `login` writes `api_key` (a credential) to the log: log the event or an ID, not the value",
+            ]
+        );
+        assert_eq!(
+            messages(&run("OBS-014", "fail_go_zap_slog_logrus")),
+            [
+                "main.go:14 `logger.Info(...)` in `login` writes `email` (personal data) to the log: log the event or an ID, not the value",
+                "main.go:15 `slog.Info(...)` in `login` writes `token` (a credential) to the log: log the event or an ID, not the value",
+                "main.go:16 `logrus.WithField(...).Warn(...)` in `login` writes `Authorization` (a credential) to the log: log the event or an ID, not the value",
+                "main.go:19 `log.Printf(...)` in `login` writes `session_token` (a credential) to the log: log the event or an ID, not the value",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_built_message_for_a_structured_logger_is_a_note_after_the_count() {
+        assert_eq!(
+            messages(&run("OBS-014", "pass_javascript_pino_fields")),
+            [
+                "2 log calls in 1 source file write no value named like a secret, a credential, personal data or a card number",
+                "src/server.js:7 note: `log.warn(...)` in `charge` gives the structured pino logger a message built by concatenation: put the values in fields (OBS-001)",
+            ]
+        );
+        assert_eq!(
+            messages(&run("OBS-014", "inconclusive_go_slog_args")),
+            [
+                "main.go:6 `slog.Info(...)` in `audit` spreads fields built elsewhere: whether one is a secret or personal data is unknown"
+            ]
+        );
+    }
+
+    #[test]
+    fn names_split_into_words() {
+        assert_eq!(words("apiKey"), ["api", "key"]);
+        assert_eq!(words("API_KEY"), ["api", "key"]);
+        assert_eq!(words("APIKey"), ["api", "key"]);
+        assert_eq!(words("x-api-key"), ["x", "api", "key"]);
+        assert_eq!(words("card_number_last4"), ["card", "number", "last4"]);
+        assert_eq!(words("getPassword"), ["get", "password"]);
+    }
+
+    #[test]
+    fn sensitive_names_end_in_a_sensitive_word() {
+        for (name, kind) in [
+            ("password", Kind::Credential),
+            ("user_password", Kind::Credential),
+            ("getPassword", Kind::Credential),
+            ("apiKey", Kind::Credential),
+            ("X-API-Key", Kind::Credential),
+            ("api_token", Kind::Credential),
+            ("Authorization", Kind::Credential),
+            ("client_secret", Kind::Credential),
+            ("passwordPlain", Kind::Credential),
+            ("email", Kind::Personal),
+            ("userEmail", Kind::Personal),
+            ("email_address", Kind::Personal),
+            ("ssn", Kind::Personal),
+            ("cardNumber", Kind::Card),
+            ("card_no", Kind::Card),
+            ("pan", Kind::Card),
+            ("cvv", Kind::Card),
+        ] {
+            assert_eq!(sensitive(name), Some(kind), "{name}");
+        }
+        for name in [
+            "tokenizer",
+            "passwordPolicyVersion",
+            "tokenCount",
+            "nextPageToken",
+            "emailVerified",
+            "secretName",
+            "apiKeyId",
+            "hasToken",
+            "is_password_set",
+            "card_number_last4",
+            "company",
+            "spanId",
+            "keyboard",
+            "Number",
+        ] {
+            assert_eq!(sensitive(name), None, "{name}");
+        }
+    }
+}
