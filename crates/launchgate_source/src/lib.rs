@@ -8,6 +8,7 @@
 //! stay [`Timeout::Unknown`]; nothing is guessed.
 
 mod golang;
+mod hits;
 mod java;
 mod js;
 mod logs;
@@ -18,9 +19,7 @@ mod shutdown;
 mod tree;
 
 use std::cell::RefCell;
-use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
 use serde::Serialize;
 
 /// A language the source layer reads.
@@ -93,17 +92,12 @@ impl Language {
                 "https.",
                 "http2.",
                 "express(",
-                // Signals and logs.
+                // Signals.
                 "SIGTERM",
                 "SIGINT",
+                "process.on(",
+                "process.once(",
                 "createTerminus",
-                "console.",
-                "log.",
-                "logger.",
-                "Logger.",
-                "pino",
-                "winston",
-                "bunyan",
             ],
             Language::Python => &[
                 "requests.",
@@ -117,12 +111,6 @@ impl Language {
                 "add_signal_handler",
                 "uvicorn",
                 "run_app",
-                "logging",
-                "logger.",
-                "log.",
-                "LOG.",
-                "LOGGER.",
-                "structlog",
             ],
             Language::Go => &[
                 "http.Get",
@@ -138,12 +126,6 @@ impl Language {
                 "signal.Notify",
                 ".Shutdown(",
                 ".GracefulStop(",
-                "log.",
-                "slog.",
-                "zap.",
-                "logrus.",
-                "logger.",
-                "Logger.",
             ],
             Language::Java => &[
                 "HttpClient",
@@ -152,47 +134,29 @@ impl Language {
                 // Shutdown hooks, signal handlers, logs.
                 "addShutdownHook",
                 "Signal.handle",
-                "log.",
-                "LOG.",
-                "logger.",
-                "LOGGER.",
             ],
         }
     }
 
-    /// The prefilter's automaton for this language, built once.
-    fn prefilter(self) -> Option<&'static AhoCorasick> {
-        static SCRIPT: LazyLock<Option<AhoCorasick>> =
-            LazyLock::new(|| AhoCorasick::new(Language::JavaScript.keywords()).ok());
-        static PYTHON: LazyLock<Option<AhoCorasick>> =
-            LazyLock::new(|| AhoCorasick::new(Language::Python.keywords()).ok());
-        static GO: LazyLock<Option<AhoCorasick>> =
-            LazyLock::new(|| AhoCorasick::new(Language::Go.keywords()).ok());
-        static JAVA: LazyLock<Option<AhoCorasick>> =
-            LazyLock::new(|| AhoCorasick::new(Language::Java.keywords()).ok());
+    /// Words a log call or a logger's construction starts with. A log call is parsed only when
+    /// it can write a secret (see `hits`): every service logs, few log a secret.
+    fn log_words(self) -> &'static [&'static str] {
         match self {
-            Language::TypeScript | Language::Tsx | Language::JavaScript => SCRIPT.as_ref(),
-            Language::Python => PYTHON.as_ref(),
-            Language::Go => GO.as_ref(),
-            Language::Java => JAVA.as_ref(),
+            Language::TypeScript | Language::Tsx | Language::JavaScript => &[
+                "console.", "log.", "logger.", "Logger.", "pino", "winston", "bunyan",
+            ],
+            Language::Python => &["logging", "logger.", "log.", "LOG.", "LOGGER.", "structlog"],
+            Language::Go => &["log.", "slog.", "zap.", "logrus.", "logger.", "Logger."],
+            Language::Java => &["log.", "LOG.", "logger.", "LOGGER."],
         }
     }
 
-    /// Whether the prefilter selects source text of this language for parsing. A word that
-    /// starts with a letter must start a word in the text too: `log.` in `catalog.items` or
-    /// `got(` in `forgot(` does not select a file.
+    /// Whether the prefilter selects source text of this language for parsing: it holds a
+    /// keyword, or a log call that can write a secret (see `hits`). A word that starts with a
+    /// letter must start a word in the text too: `log.` in `catalog.items` or `got(` in
+    /// `forgot(` does not select a file.
     pub fn selects(self, text: &str) -> bool {
-        let bytes = text.as_bytes();
-        self.prefilter().is_none_or(|k| {
-            k.find_overlapping_iter(text).any(|m| {
-                let glued = m.start() > 0
-                    && bytes[m.start()].is_ascii_alphanumeric()
-                    && bytes
-                        .get(m.start() - 1)
-                        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
-                !glued
-            })
-        })
+        hits::hits(self, text).is_none_or(|h| !h.is_empty())
     }
 }
 
@@ -487,8 +451,8 @@ pub fn analyze_unfiltered(language: Language, text: &str) -> FileFacts {
 /// for tests that hold the cut to the facts of the whole file.
 #[doc(hidden)]
 pub fn cut_ranges(language: Language, text: &str) -> Option<Vec<(usize, usize)>> {
-    let words = language.prefilter()?;
-    ranges::ranges(language, text, words)
+    let hits = hits::hits(language, text)?;
+    ranges::ranges(language, text, &hits)
         .map(|r| r.iter().map(|r| (r.start_byte, r.end_byte)).collect())
 }
 
@@ -500,9 +464,9 @@ fn parse_into(language: Language, text: &str, out: &mut FileFacts, cut: bool) {
         let mut parser = p.borrow_mut();
         parser.set_language(&language.grammar()).ok()?;
         let chosen = cut
-            .then(|| language.prefilter())
+            .then(|| hits::hits(language, text))
             .flatten()
-            .and_then(|words| ranges::ranges(language, text, words));
+            .and_then(|hits| ranges::ranges(language, text, &hits));
         if let Some(chosen) = chosen
             && parser.set_included_ranges(&chosen).is_ok()
         {

@@ -3,7 +3,7 @@
 //! A file the prefilter selects usually has one client and a few calls among many functions
 //! that make none. Parsing costs in proportion to the bytes parsed, so the file is cut into its
 //! top-level declarations (a line that starts at column 0 starts one) and only these are
-//! parsed: the declarations holding a prefilter word, the imports, and, repeatedly, the
+//! parsed: the declarations holding a prefilter hit (`hits`), the imports, and, repeatedly, the
 //! declarations that use a name bound in a parsed line that holds a word or uses such a name
 //! (`session = requests.Session()` at the top, `session.get(...)` in a function further down).
 //! tree-sitter parses the chosen ranges as one document and keeps the file's own positions.
@@ -12,10 +12,10 @@
 //! the tree of the ranges has a syntax error, the caller parses the whole file instead. When
 //! the ranges cover most of the file, the whole file is parsed too.
 
-use aho_corasick::AhoCorasick;
 use tree_sitter::{Point, Range};
 
 use crate::Language;
+use crate::hits::Hits;
 
 /// One top-level declaration: a byte range of whole lines.
 #[derive(Debug, Clone, Copy)]
@@ -30,7 +30,7 @@ struct Chunk {
 const MOST: usize = 3; // out of 4
 
 /// The ranges of `text` worth parsing, or `None` to parse it whole.
-pub(crate) fn ranges(language: Language, text: &str, words: &AhoCorasick) -> Option<Vec<Range>> {
+pub(crate) fn ranges(language: Language, text: &str, hits: &Hits) -> Option<Vec<Range>> {
     // A Java file is one class: its top level is the whole file.
     if language == Language::Java {
         return None;
@@ -41,15 +41,19 @@ pub(crate) fn ranges(language: Language, text: &str, words: &AhoCorasick) -> Opt
     }
     let mut chosen = vec![false; chunks.len()];
     let mut hit_lines: Vec<(usize, usize)> = Vec::new();
-    for m in words.find_iter(text) {
-        let start = text[..m.start()].rfind('\n').map_or(0, |i| i + 1);
-        let end = text[m.end()..]
-            .find('\n')
-            .map_or(text.len(), |i| m.end() + i);
+    for &at in &hits.primary {
+        let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
         if hit_lines.last() != Some(&(start, end)) {
             hit_lines.push((start, end));
         }
-        if let Some(i) = chunk_of(&chunks, m.start()) {
+        if let Some(i) = chunk_of(&chunks, at) {
+            chosen[i] = true;
+        }
+    }
+    // Log calls that can write a secret: their declarations, without following names.
+    for &at in &hits.logs {
+        if let Some(i) = chunk_of(&chunks, at) {
             chosen[i] = true;
         }
     }

@@ -1,0 +1,306 @@
+//! The prefilter's hits: where in a file a fact can start.
+//!
+//! Calls, clients, servers and shutdown handling start at a word the layer names in full
+//! ([`Language::keywords`]); every such word is a hit. Log calls are everywhere in a service, and
+//! OBS-014 needs only those that can write a secret: a log call (a word of
+//! [`Language::log_words`], or a name bound to a logger in the file) is a hit only when the text
+//! of the call, up to its closing parenthesis and through chained calls, holds a word that a
+//! sensitive name contains (`password`, `token`, `apiKey`, `email`, `card`, ...) or spreads
+//! fields whose names cannot be read (`**fields`, `...rest`, `args...`). The line that
+//! binds a logger (`log = logging.getLogger(...)`) is a hit too, so that the parsed text says
+//! what the name is. The words are a superset of the names OBS-014 flags: a hit only decides
+//! what is parsed, the check decides what is a secret.
+
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+
+use crate::Language;
+
+/// Where facts can start, as byte offsets into the text, sorted.
+#[derive(Debug, Default)]
+pub(crate) struct Hits {
+    /// Calls, clients, servers, shutdown handling: names bound on their lines are followed.
+    pub primary: Vec<usize>,
+    /// Log calls that can write a secret, and the lines that bind a logger.
+    pub logs: Vec<usize>,
+}
+
+impl Hits {
+    pub fn is_empty(&self) -> bool {
+        self.primary.is_empty() && self.logs.is_empty()
+    }
+}
+
+/// Words a sensitive name or message label contains, matched without regard to case. `pan`,
+/// `ssn`, `pwd`, `cvv` and `cvc` must stand as a word (or a camel-case part) of their own.
+const SENSITIVE: [&str; 22] = [
+    "pass",
+    "pwd",
+    "secret",
+    "token",
+    "apikey",
+    "api_key",
+    "api key",
+    "api-key",
+    "privatekey",
+    "private_key",
+    "private key",
+    "access_key",
+    "accesskey",
+    "credential",
+    "creds",
+    "authorization",
+    "bearer",
+    "email",
+    "ssn",
+    "security",
+    "card",
+    "cvv",
+];
+
+/// Sensitive words too short to be matched inside other words.
+const SHORT: [&str; 3] = ["pwd", "ssn", "cvv"];
+
+fn sensitive() -> Option<&'static AhoCorasick> {
+    static AC: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+        let mut words: Vec<&str> = SENSITIVE.to_vec();
+        words.extend(["pan", "cvc", "signing_key", "signingkey", "encryption_key"]);
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(words)
+            .ok()
+    });
+    AC.as_ref()
+}
+
+/// Whether `text` holds a sensitive word.
+fn has_sensitive(text: &str) -> bool {
+    let Some(ac) = sensitive() else {
+        return true;
+    };
+    let bytes = text.as_bytes();
+    ac.find_overlapping_iter(text).any(|m| {
+        let word = &text[m.start()..m.end()];
+        let short = SHORT.iter().any(|s| s.eq_ignore_ascii_case(word))
+            || ["pan", "cvc"].iter().any(|s| s.eq_ignore_ascii_case(word));
+        if !short {
+            return true;
+        }
+        // A word of its own: not glued to letters before (unless a camel-case part starts
+        // here) or after (unless a camel-case part follows).
+        let first = bytes[m.start()];
+        let before = m.start().checked_sub(1).map(|i| bytes[i]);
+        let after = bytes.get(m.end()).copied();
+        let starts = before.is_none_or(|b| {
+            !b.is_ascii_alphanumeric() || (b.is_ascii_lowercase() && first.is_ascii_uppercase())
+        });
+        let ends = after.is_none_or(|b| !b.is_ascii_lowercase());
+        starts && ends
+    })
+}
+
+/// Whether a log call's text can matter to OBS-014: it holds a sensitive word, or it spreads
+/// fields whose names cannot be read (`**fields`, `...fields`, `args...`), which makes the check
+/// inconclusive.
+fn worth_reading(call: &str) -> bool {
+    call.contains("**") || call.contains("...") || has_sensitive(call)
+}
+
+/// The automaton of a language's keywords followed by its log words.
+fn automaton(language: Language) -> Option<&'static AhoCorasick> {
+    fn build(l: Language) -> Option<AhoCorasick> {
+        AhoCorasick::new(l.keywords().iter().chain(l.log_words())).ok()
+    }
+    static SCRIPT: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| build(Language::JavaScript));
+    static PYTHON: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| build(Language::Python));
+    static GO: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| build(Language::Go));
+    static JAVA: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| build(Language::Java));
+    match language {
+        Language::TypeScript | Language::Tsx | Language::JavaScript => SCRIPT.as_ref(),
+        Language::Python => PYTHON.as_ref(),
+        Language::Go => GO.as_ref(),
+        Language::Java => JAVA.as_ref(),
+    }
+}
+
+/// Names a logger conventionally has: a call through them is a log call wherever the logger
+/// was built.
+const CONVENTIONAL: [&str; 6] = ["log", "logger", "LOG", "LOGGER", "console", "logging"];
+
+/// The hits of `text` (see the module documentation). `None` when the automaton could not be
+/// built: the caller then parses the whole file.
+pub(crate) fn hits(language: Language, text: &str) -> Option<Hits> {
+    let ac = automaton(language)?;
+    let primary_count = language.keywords().len();
+    let bytes = text.as_bytes();
+    let mut out = Hits::default();
+    let mut loggers: Vec<&str> = Vec::new();
+    for m in ac.find_overlapping_iter(text) {
+        // A word starting with a letter must start a word in the text: `log.` in
+        // `catalog.items` or `got(` in `forgot(` is no hit.
+        let glued = m.start() > 0
+            && bytes[m.start()].is_ascii_alphanumeric()
+            && bytes
+                .get(m.start() - 1)
+                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+        if glued {
+            continue;
+        }
+        if m.pattern().as_usize() < primary_count {
+            out.primary.push(m.start());
+            continue;
+        }
+        if let Some(name) = binds_logger(text, m.start()) {
+            out.logs.push(m.start());
+            if !CONVENTIONAL.contains(&name) && !loggers.contains(&name) {
+                loggers.push(name);
+            }
+        } else if worth_reading(call_text(text, m.start())) {
+            out.logs.push(m.start());
+        }
+    }
+    // Calls through a logger bound to another name (`audit = structlog.get_logger()`).
+    for name in loggers {
+        for (at, _) in text.match_indices(name) {
+            let before = at.checked_sub(1).map(|i| bytes[i]);
+            let after = bytes.get(at + name.len()).copied();
+            if before.is_none_or(|b| !(b.is_ascii_alphanumeric() || b == b'_'))
+                && after == Some(b'.')
+                && worth_reading(call_text(text, at))
+            {
+                out.logs.push(at);
+            }
+        }
+    }
+    out.primary.sort_unstable();
+    out.primary.dedup();
+    out.logs.sort_unstable();
+    out.logs.dedup();
+    Some(out)
+}
+
+/// The name a line binds to a logger when the log word at `at` stands right of its `=`
+/// (`log = logging.getLogger(__name__)`, `const logger = pino()`, `log, _ := zap.NewProduction()`).
+fn binds_logger(text: &str, at: usize) -> Option<&str> {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..at];
+    let eq = before.rfind('=')?;
+    if before[eq + 1..].trim_start().starts_with('=')
+        || eq > 0 && "=!<>".contains(&before[eq - 1..eq])
+    {
+        return None;
+    }
+    let left = before[..eq].trim_end_matches(':').trim_end();
+    let left = left.split(',').next().unwrap_or(left);
+    let left = left.split(':').next().unwrap_or(left);
+    let name = left.split_whitespace().last()?;
+    let name = name.trim_start_matches("self.").trim_start_matches("this.");
+    (!name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        .then_some(name)
+}
+
+/// The text of the call starting at `at`: through its argument list and the argument lists of
+/// calls chained on it (`logrus.WithField("k", v).Info("msg")`), at most 4 KiB.
+fn call_text(text: &str, at: usize) -> &str {
+    const MAX: usize = 4096;
+    let bytes = text.as_bytes();
+    let limit = (at + MAX).min(bytes.len());
+    let mut i = at;
+    let mut end = at;
+    loop {
+        // The next argument list, on the callee chain (no newline before it).
+        while i < limit && bytes[i] != b'(' && bytes[i] != b'\n' {
+            i += 1;
+        }
+        if i >= limit || bytes[i] != b'(' {
+            break;
+        }
+        let mut depth = 0usize;
+        let mut quote: Option<u8> = None;
+        while i < limit {
+            let b = bytes[i];
+            match quote {
+                Some(q) => {
+                    if b == b'\\' {
+                        i += 1;
+                    } else if b == q {
+                        quote = None;
+                    }
+                }
+                None => match b {
+                    b'"' | b'\'' | b'`' => quote = Some(b),
+                    b'(' | b'[' | b'{' => depth += 1,
+                    b')' | b']' | b'}' => {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 {
+                            i += 1;
+                            break;
+                        }
+                    }
+                    _ => {}
+                },
+            }
+            i += 1;
+        }
+        end = i.min(limit);
+        // A chained call continues: `.Info(` after `)`, possibly on the next line.
+        let rest = &text[end..limit];
+        let next = rest.trim_start();
+        if !next.starts_with('.') {
+            break;
+        }
+        i = end + (rest.len() - next.len()) + 1;
+        while i < limit && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+    }
+    let line_end = text[at..].find('\n').map_or(text.len(), |n| at + n);
+    &text[at..end.max(line_end).min(text.len())]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_log_call_is_a_hit_only_when_it_can_write_a_secret() {
+        let text = "log.info(\"user %s signed in\", user.id)\nlog.info(\"reset for %s\",\n    user.email)\nlogger.debug(f\"n={n}\")\nlogrus.WithField(\"k\", v).\n\tInfo(\"token\")\n";
+        let h = hits(Language::Python, text).unwrap_or_default();
+        let lines: Vec<usize> = h
+            .logs
+            .iter()
+            .map(|at| text[..*at].matches('\n').count() + 1)
+            .collect();
+        assert_eq!(lines, [2]);
+        let go = hits(
+            Language::Go,
+            "\tlogrus.WithField(\"k\", v).\n\t\tInfo(\"token\")\n",
+        )
+        .unwrap_or_default();
+        assert_eq!(go.logs.len(), 1);
+    }
+
+    #[test]
+    fn a_bound_logger_is_followed_by_its_name() {
+        let text = "import structlog\naudit = structlog.get_logger()\n\ndef f(pw):\n    audit.info(\"login\", password=pw)\n    audit.info(\"ok\")\n";
+        let h = hits(Language::Python, text).unwrap_or_default();
+        let lines: Vec<usize> = h
+            .logs
+            .iter()
+            .map(|at| text[..*at].matches('\n').count() + 1)
+            .collect();
+        assert_eq!(lines, [2, 5]);
+    }
+
+    #[test]
+    fn short_sensitive_words_stand_alone() {
+        assert!(has_sensitive("card_pan"));
+        assert!(has_sensitive("cardPan"));
+        assert!(has_sensitive("user.ssn"));
+        assert!(!has_sensitive("company span expand panic"));
+        assert!(!has_sensitive("lessn cvcx"));
+        assert!(has_sensitive("apiKey"));
+        assert!(has_sensitive("X-Api-Key"));
+    }
+}
