@@ -168,7 +168,7 @@ fn rules_are_the_whole_catalog_with_docs_and_levels() {
     let rules = driver["rules"].as_array().unwrap();
     let catalog = launchgate_checks::builtin();
     assert_eq!(rules.len(), catalog.len());
-    assert_eq!(rules.len(), 74);
+    assert_eq!(rules.len(), 76);
     for (rule, check) in rules.iter().zip(catalog) {
         let m = check.meta();
         assert_eq!(rule["id"], m.id);
