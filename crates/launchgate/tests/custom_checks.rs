@@ -120,7 +120,7 @@ fn a_hard_blocker_custom_check_turns_the_payment_service_no_go() {
     assert_eq!(result(&v, "ORG-001")["status"], "pass");
     assert_eq!(result(&v, "ORG-002")["status"], "pass");
     assert_eq!(v["counts"]["fail"], 4);
-    assert_eq!(v["counts"]["pass"], 66);
+    assert_eq!(v["counts"]["pass"], 68);
 }
 
 #[test]

@@ -392,6 +392,7 @@ process.once("SIGINT", stop);
 process.on('exit', done);
 for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, stop);
 createTerminus(server, { onSignal });
+['SIGINT', 'SIGTERM'].forEach((sig) => process.once(sig, stop));
 function login(req, user) {
   console.log('login', user.password);
   log.info({ email: user.email, userId: user.id }, 'login');
@@ -411,13 +412,14 @@ function login(req, user) {
             "7:1 shutdown process process.once(...) handler [\"SIGINT\"] sigterm:no [-]",
             "9:42 shutdown process process.on(...) handler ['SIGTERM','SIGINT'] sigterm:yes [-]",
             "10:1 shutdown terminus createTerminus(...) framework [] sigterm:yes [-]",
-            "12:3 log console console.log(...) [password] [login]",
-            "13:3 log pino log.info(...) structured [email,userId,id] [login]",
-            "14:3 log pino child.info(...) structured [token,authorization] built:in a template literal [login]",
-            "15:3 log pino log.warn(...) structured [user,name] built:by concatenation [login]",
-            "16:3 log logger logger.error(...) [] spread [login]",
-            "17:3 log logger this.logger.info(...) [cardNumber,apiKey,key,nextPageToken] [login]",
-            "18:3 log console console.info(...) [getPassword,Authorization] [login]",
+            "11:40 shutdown process process.once(...) handler ['SIGINT','SIGTERM'] sigterm:yes [-]",
+            "13:3 log console console.log(...) [password] [login]",
+            "14:3 log pino log.info(...) structured [email,userId,id] [login]",
+            "15:3 log pino child.info(...) structured [token,authorization] built:in a template literal [login]",
+            "16:3 log pino log.warn(...) structured [user,name] built:by concatenation [login]",
+            "17:3 log logger logger.error(...) [] spread [login]",
+            "18:3 log logger this.logger.info(...) [cardNumber,apiKey,key,nextPageToken] [login]",
+            "19:3 log console console.info(...) [getPassword,Authorization] [login]",
         ]
     );
 }
