@@ -458,3 +458,38 @@ fn a_logger_rebound_thousands_of_times_is_followed_a_few_bindings_deep() {
         matches!(&facts[0].kind, FactKind::Log(l) if l.library == "logging" && l.names == ["password"])
     );
 }
+
+#[test]
+fn only_spread_fields_are_unknown_not_spread_positional_values() {
+    let spread = |lang: Language, text: &str| -> Vec<bool> {
+        analyze_as(lang, text)
+            .facts
+            .iter()
+            .filter_map(|f| match &f.kind {
+                FactKind::Log(l) => Some(l.spread),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(
+        spread(
+            Language::Go,
+            "package x\nfunc (l *L) Printf(format string, v ...any) {\n\tlog.Printf(format, v...)\n\tl.logger.Info(fmt.Sprintf(format, v...))\n\tslog.Info(\"m\", v...)\n}\n"
+        ),
+        [false, false, true]
+    );
+    assert_eq!(
+        spread(
+            Language::Python,
+            "import logging\nlogger = logging.getLogger()\nlogger.info(msg, *args)\nlogger.info(msg, **fields)\n"
+        ),
+        [false, true]
+    );
+    assert_eq!(
+        spread(
+            Language::JavaScript,
+            "console.log(...args);\nlogger.info({ ...ctx }, 'm');\n"
+        ),
+        [false, true]
+    );
+}
