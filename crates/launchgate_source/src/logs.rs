@@ -357,9 +357,8 @@ fn py_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
                 py_names(f, v, g, depth + 1);
             }
         }
-        // `**fields` spreads named fields; `*args` only positional values.
+        // `**fields` spreads named fields; `*args` only positional values (below).
         "dictionary_splat" => g.spread = true,
-        "list_splat" => {}
         "call" => {
             let func = n.child_by_field_name("function");
             let last = func.map_or("", |x| {
@@ -383,7 +382,8 @@ fn py_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
                 }
             }
         }
-        "lambda" | "string_content" | "integer" | "float" | "true" | "false" | "none" => {}
+        "lambda" | "list_splat" | "string_content" | "integer" | "float" | "true" | "false"
+        | "none" => {}
         _ => {
             for c in children(n) {
                 py_names(f, c, g, depth + 1);
