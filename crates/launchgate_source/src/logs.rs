@@ -357,7 +357,8 @@ fn py_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
                 py_names(f, v, g, depth + 1);
             }
         }
-        "dictionary_splat" | "list_splat" => g.spread = true,
+        // `**fields` spreads named fields; `*args` only positional values (below).
+        "dictionary_splat" => g.spread = true,
         "call" => {
             let func = n.child_by_field_name("function");
             let last = func.map_or("", |x| {
@@ -381,7 +382,8 @@ fn py_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
                 }
             }
         }
-        "lambda" | "string_content" | "integer" | "float" | "true" | "false" | "none" => {}
+        "lambda" | "list_splat" | "string_content" | "integer" | "float" | "true" | "false"
+        | "none" => {}
         _ => {
             for c in children(n) {
                 py_names(f, c, g, depth + 1);
@@ -556,7 +558,12 @@ fn js_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
                 js_names(f, v, g, depth + 1);
             }
         }
-        "spread_element" => g.spread = true,
+        // `{ ...ctx }` spreads named fields; `console.log(...args)` only positional values.
+        "spread_element" => {
+            if n.parent().is_some_and(|p| p.kind() == "object") {
+                g.spread = true;
+            }
+        }
         "call_expression" => {
             let func = n.child_by_field_name("function");
             let name = func.map(|x| compact(f.text(x))).unwrap_or_default();
@@ -783,7 +790,20 @@ fn go_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
                 g.name(f.text(i));
             }
         }
-        "variadic_argument" => g.spread = true,
+        // `fmt.Sprintf(format, v...)`: positional values, not fields.
+        "variadic_argument" => {
+            let formatting = n
+                .parent()
+                .and_then(|a| a.parent())
+                .and_then(|c| c.child_by_field_name("function"))
+                .is_some_and(|x| {
+                    let t = f.text(x);
+                    formats(t.rsplit('.').next().unwrap_or(t))
+                });
+            if !formatting {
+                g.spread = true;
+            }
+        }
         "call_expression" => {
             let func = n.child_by_field_name("function");
             let name = func.map(|x| compact(f.text(x))).unwrap_or_default();
@@ -860,6 +880,10 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
             continue;
         }
         let mut g = Gather::default();
+        // `args...` spreads key-value fields only where the call takes them (slog, zap's
+        // `w` methods, logrus); to the standard `log`, a printf-style method or `fmt.Sprintf`
+        // they are positional values.
+        let fields = library != "log" && !method.ends_with('f') && !method.ends_with("ln");
         // Fields added on the way: `logrus.WithField("token", t).Info(...)`.
         let mut chain = Some(receiver);
         while let Some(c) = chain.filter(|c| c.kind() == "call_expression") {
@@ -923,6 +947,7 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
             }
             go_names(f, *c, &mut g, 0);
         }
+        g.spread &= fields;
         out.push(log_fact(
             f,
             *n,

@@ -74,6 +74,29 @@ fn signal_texts<'t>(f: &File<'t>, b: &Bindings<'t>, arg: Node<'t>) -> Vec<&'t st
             }
             return vec![f.text(r)];
         }
+        // `['SIGTERM', 'SIGINT'].forEach((sig) => process.on(sig, stop))`.
+        if matches!(n.kind(), "arrow_function" | "function_expression")
+            && n.child_by_field_name("parameters")
+                .or_else(|| n.child_by_field_name("parameter"))
+                .is_some_and(|p| {
+                    f.text(p)
+                        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+                        .any(|w| w == name)
+                })
+            && let Some(call) = n.parent().and_then(|a| a.parent())
+            && call.kind() == "call_expression"
+            && let Some(func) = call.child_by_field_name("function")
+            && func.kind() == "member_expression"
+            && func.child_by_field_name("property").map(|x| f.text(x)) == Some("forEach")
+            && let Some(list) = func.child_by_field_name("object")
+            && list.kind() == "array"
+        {
+            let mut cursor = list.walk();
+            return list
+                .named_children(&mut cursor)
+                .map(|x| f.text(x))
+                .collect();
+        }
         at = n.parent();
     }
     vec![name]

@@ -412,6 +412,7 @@ process.once("SIGINT", stop);
 process.on('exit', done);
 for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, stop);
 createTerminus(server, { onSignal });
+['SIGINT', 'SIGTERM'].forEach((sig) => process.once(sig, stop));
 function login(req, user) {
   console.log('login', user.password);
   log.info({ email: user.email, userId: user.id }, 'login');
@@ -431,13 +432,14 @@ function login(req, user) {
             "7:1 shutdown process process.once(...) handler [\"SIGINT\"] sigterm:no [-]",
             "9:42 shutdown process process.on(...) handler ['SIGTERM','SIGINT'] sigterm:yes [-]",
             "10:1 shutdown terminus createTerminus(...) framework [] sigterm:yes [-]",
-            "12:3 log console console.log(...) [password] [login]",
-            "13:3 log pino log.info(...) structured [email,userId,id] [login]",
-            "14:3 log pino child.info(...) structured [token,authorization] built:in a template literal [login]",
-            "15:3 log pino log.warn(...) structured [user,name] built:by concatenation [login]",
-            "16:3 log logger logger.error(...) [] spread [login]",
-            "17:3 log logger this.logger.info(...) [cardNumber,apiKey,key,nextPageToken] [login]",
-            "18:3 log console console.info(...) [getPassword,Authorization] [login]",
+            "11:40 shutdown process process.once(...) handler ['SIGINT','SIGTERM'] sigterm:yes [-]",
+            "13:3 log console console.log(...) [password] [login]",
+            "14:3 log pino log.info(...) structured [email,userId,id] [login]",
+            "15:3 log pino child.info(...) structured [token,authorization] built:in a template literal [login]",
+            "16:3 log pino log.warn(...) structured [user,name] built:by concatenation [login]",
+            "17:3 log logger logger.error(...) [] spread [login]",
+            "18:3 log logger this.logger.info(...) [cardNumber,apiKey,key,nextPageToken] [login]",
+            "19:3 log console console.info(...) [getPassword,Authorization] [login]",
         ]
     );
 }
@@ -474,5 +476,40 @@ fn a_logger_rebound_thousands_of_times_is_followed_a_few_bindings_deep() {
     assert_eq!(facts.len(), 1);
     assert!(
         matches!(&facts[0].kind, FactKind::Log(l) if l.library == "logging" && l.names == ["password"])
+    );
+}
+
+#[test]
+fn only_spread_fields_are_unknown_not_spread_positional_values() {
+    let spread = |lang: Language, text: &str| -> Vec<bool> {
+        analyze_as(lang, text)
+            .facts
+            .iter()
+            .filter_map(|f| match &f.kind {
+                FactKind::Log(l) => Some(l.spread),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(
+        spread(
+            Language::Go,
+            "package x\nfunc (l *L) Printf(format string, v ...any) {\n\tlog.Printf(format, v...)\n\tl.logger.Info(fmt.Sprintf(format, v...))\n\tslog.Info(\"m\", v...)\n}\n"
+        ),
+        [false, false, true]
+    );
+    assert_eq!(
+        spread(
+            Language::Python,
+            "import logging\nlogger = logging.getLogger()\nlogger.info(msg, *args)\nlogger.info(msg, **fields)\n"
+        ),
+        [false, true]
+    );
+    assert_eq!(
+        spread(
+            Language::JavaScript,
+            "console.log(...args);\nlogger.info({ ...ctx }, 'm');\n"
+        ),
+        [false, true]
     );
 }
