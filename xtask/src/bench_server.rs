@@ -4,7 +4,7 @@
 //! CLIENTS concurrent clients on loopback; then the dashboard's pages are timed on that fleet.
 //! Prints sustained uploads per second, upload latency p50/p99 and each page's server time (the
 //! `Server-Timing` header) as Markdown for docs/performance.md. Not a test: the figures depend on
-//! the machine.
+//! the machine. `LAUNCHGATE_BENCH_BIN=PATH` benchmarks that binary instead of building one.
 
 use std::io::{BufRead as _, BufReader};
 use std::process::{Child, Command, ExitCode, Stdio};
@@ -102,16 +102,24 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
 
 pub fn bench_server(services: usize, reviews: usize, clients: usize) -> ExitCode {
     let root = root();
-    println!("building the release binary...");
-    let ok = Command::new(env!("CARGO"))
-        .args(["build", "--release", "--quiet", "-p", "launchgate"])
-        .current_dir(&root)
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        return fail("release build failed");
-    }
-    let bin = root.join("target/release/launchgate");
+    // LAUNCHGATE_BENCH_BIN: benchmark that binary (e.g. a copy of an earlier build, to compare
+    // side by side) instead of building this tree's.
+    let bin = match std::env::var_os("LAUNCHGATE_BENCH_BIN") {
+        Some(bin) => std::path::PathBuf::from(bin),
+        None => {
+            println!("building the release binary...");
+            let ok = Command::new(env!("CARGO"))
+                .args(["build", "--release", "--quiet", "-p", "launchgate"])
+                .current_dir(&root)
+                .status()
+                .is_ok_and(|s| s.success());
+            if !ok {
+                return fail("release build failed");
+            }
+            root.join("target/release/launchgate")
+        }
+    };
+    println!("benchmarking {}", bin.display());
 
     let port = match std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()) {
         Ok(addr) => addr.port(),
