@@ -83,7 +83,7 @@ impl Template {
     }
 
     /// The JSON with each placeholder replaced by `values[field]` (JSON text).
-    fn fill(&self, values: [String; 5]) -> Vec<u8> {
+    fn fill(&self, values: &[String; 5]) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.parts.iter().map(String::len).sum::<usize>() + 128);
         for (i, part) in self.parts.iter().enumerate() {
             out.extend_from_slice(part.as_bytes());
@@ -239,7 +239,7 @@ pub fn bench_server(services: usize, reviews: usize, clients: usize) -> ExitCode
                 // Review r of every service before review r + 1 of any: a fleet reviewed over time.
                 for i in (c..total).step_by(clients) {
                     let (round, service) = (i / services, i % services);
-                    let bytes = template.fill([
+                    let bytes = template.fill(&[
                         format!("\"svc-{service:04}\""),
                         format!("\"team-{:02}\"", service % 40),
                         format!("{}", service % 3),
