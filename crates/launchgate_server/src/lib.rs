@@ -538,10 +538,19 @@ async fn publish_event(State(state): State<Shared>, headers: HeaderMap, body: By
         Ok(event) => event,
         Err(e) => return error(StatusCode::BAD_REQUEST, format!("not a ledger event: {e}")),
     };
-    if event.kind == EventKind::Review || event.signature.is_none() {
+    if event.kind == EventKind::Review {
         return error(
             StatusCode::UNPROCESSABLE_ENTITY,
             "only signed overrides and sign-offs are published here; reviews go to /api/v1/reviews",
+        );
+    }
+    if event.signature.is_none() {
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "the {} is not signed: overrides and sign-offs are published signed with the approver's key (launchgate override|signoff --publish)",
+                event.kind
+            ),
         );
     }
     if let Err(reason) = event.check() {
