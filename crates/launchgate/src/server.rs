@@ -202,8 +202,15 @@ fn explain(e: &PublishError) -> Failure {
         PublishError::Refused { status: 401, .. } => {
             "; LAUNCHGATE_TOKEN is not a valid token of this server (mistyped, revoked, or made for another database): create one with `launchgate token create --team TEAM --role publish`"
         }
+        PublishError::Refused {
+            status: 403,
+            what: "event",
+            ..
+        } => {
+            "; publish with a token (role publish) of the team that owns the service, and sign as an approver listed in the server's --policy with the key it lists"
+        }
         PublishError::Refused { status: 403, .. } => {
-            "; publish with a token of the team that owns the service (role publish), signed by an approver listed in the server's --policy"
+            "; publish with a token (role publish) of the team that owns the service"
         }
         PublishError::GaveUp { .. } => {
             "; check the --server URL and that the server is up (network errors and 5xx answers were retried with backoff)"

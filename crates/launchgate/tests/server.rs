@@ -1,8 +1,9 @@
 //! The fleet server, run as the real binary (`launchgate serve`) on SQLite and on a real
 //! PostgreSQL on loopback (scripts/test-postgres): publishing with idempotency keys, the read
 //! API, the auth cases (no token, wrong team, revoked, read-only publishing), size limits,
-//! metrics, the dashboard's escaping, `publish` and `check --publish` with retries, and
-//! `audit verify` on the server's ledger. Without PostgreSQL the PostgreSQL half skips, or fails
+//! metrics, the dashboard's escaping, `publish` and `check --publish` with retries, signed
+//! overrides and sign-offs published from the CLI (`override|signoff --publish`, `publish
+//! --event`), and `audit verify` on the server's ledger. Without PostgreSQL the PostgreSQL half skips, or fails
 //! under CI=true.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
@@ -1043,7 +1044,7 @@ fn cli_events(database: &str, dir: &Path) {
     assert_eq!(
         err,
         format!(
-            "error: {url}/api/v1/events refused the event (403): the event is not signed by an approver of the server's policy with their key; publish with a token of the team that owns the service (role publish), signed by an approver listed in the server's --policy\nthe override is recorded in the local ledger as event 3, but not on the server: once the cause is fixed, publish it with `launchgate publish --event 3 --server {url}`\n"
+            "error: {url}/api/v1/events refused the event (403): the event is not signed by an approver of the server's policy with their key; publish with a token (role publish) of the team that owns the service, and sign as an approver listed in the server's --policy with the key it lists\nthe override is recorded in the local ledger as event 3, but not on the server: once the cause is fixed, publish it with `launchgate publish --event 3 --server {url}`\n"
         )
     );
 
@@ -1094,6 +1095,43 @@ fn cli_events(database: &str, dir: &Path) {
     );
     // Nothing refused was stored.
     assert_eq!(listed("overrides").as_array().unwrap().len(), 1);
+    drop(server);
+    // The sign-off published again while the server is down: network errors are retried until
+    // it is back (on another address), and the retry is stored once.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let later = format!("http://127.0.0.1:{port}");
+    let client = Command::new(bin())
+        .args(["publish", "--event", "2", "--server", &later])
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .env("LAUNCHGATE_STORE", &local)
+        .env("LAUNCHGATE_TOKEN", &publish)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(600));
+    let server = Server::start(
+        database,
+        &[
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--policy",
+            server_policy.to_str().unwrap(),
+        ],
+    );
+    let out = client.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "published the sign-off to {later}: ledger #3 (already stored, after "
+        )),
+        "{err}"
+    );
     drop(server);
     let (out, code, err) = lg_local(&["audit", "verify", "--store", database], &publish, &local);
     assert_eq!(code, 0, "{out}{err}");
