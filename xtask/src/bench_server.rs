@@ -4,7 +4,7 @@
 //! CLIENTS concurrent clients on loopback; then the dashboard's pages are timed on that fleet.
 //! Prints sustained uploads per second, upload latency p50/p99 and each page's server time (the
 //! `Server-Timing` header) as Markdown for docs/performance.md. Not a test: the figures depend on
-//! the machine.
+//! the machine. `LAUNCHGATE_BENCH_BIN=PATH` benchmarks that binary instead of building one.
 
 use std::io::{BufRead as _, BufReader};
 use std::process::{Child, Command, ExitCode, Stdio};
@@ -47,6 +47,54 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[i.min(sorted.len() - 1)]
 }
 
+/// The fields each upload sets, with the placeholder string the template holds for each.
+const PLACEHOLDERS: [(&str, &str); 5] = [
+    ("service", "@@service@@"),
+    ("owner", "@@owner@@"),
+    ("tier", "@@tier@@"),
+    ("score", "@@score@@"),
+    ("evaluated_on", "@@evaluated_on@@"),
+];
+
+/// The review's JSON cut at its placeholders: `parts[i]` is followed by the value of field
+/// `fields[i]` (an index into [`PLACEHOLDERS`]), and the last part by nothing.
+struct Template {
+    parts: Vec<String>,
+    fields: Vec<usize>,
+}
+
+impl Template {
+    fn new(json: &str) -> Template {
+        let (mut parts, mut fields) = (Vec::new(), Vec::new());
+        let mut rest = json;
+        loop {
+            let next = PLACEHOLDERS
+                .iter()
+                .enumerate()
+                .filter_map(|(i, (_, p))| rest.find(&format!("\"{p}\"")).map(|at| (at, i)))
+                .min();
+            let Some((at, i)) = next else { break };
+            parts.push(rest[..at].to_owned());
+            fields.push(i);
+            rest = &rest[at + PLACEHOLDERS[i].1.len() + 2..];
+        }
+        parts.push(rest.to_owned());
+        Template { parts, fields }
+    }
+
+    /// The JSON with each placeholder replaced by `values[field]` (JSON text).
+    fn fill(&self, values: &[String; 5]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.parts.iter().map(String::len).sum::<usize>() + 128);
+        for (i, part) in self.parts.iter().enumerate() {
+            out.extend_from_slice(part.as_bytes());
+            if let Some(&field) = self.fields.get(i) {
+                out.extend_from_slice(values[field].as_bytes());
+            }
+        }
+        out
+    }
+}
+
 fn fail(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("bench-server: {message}");
     ExitCode::from(2)
@@ -54,16 +102,24 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
 
 pub fn bench_server(services: usize, reviews: usize, clients: usize) -> ExitCode {
     let root = root();
-    println!("building the release binary...");
-    let ok = Command::new(env!("CARGO"))
-        .args(["build", "--release", "--quiet", "-p", "launchgate"])
-        .current_dir(&root)
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        return fail("release build failed");
-    }
-    let bin = root.join("target/release/launchgate");
+    // LAUNCHGATE_BENCH_BIN: benchmark that binary (e.g. a copy of an earlier build, to compare
+    // side by side) instead of building this tree's.
+    let bin = match std::env::var_os("LAUNCHGATE_BENCH_BIN") {
+        Some(bin) => std::path::PathBuf::from(bin),
+        None => {
+            println!("building the release binary...");
+            let ok = Command::new(env!("CARGO"))
+                .args(["build", "--release", "--quiet", "-p", "launchgate"])
+                .current_dir(&root)
+                .status()
+                .is_ok_and(|s| s.success());
+            if !ok {
+                return fail("release build failed");
+            }
+            root.join("target/release/launchgate")
+        }
+    };
+    println!("benchmarking {}", bin.display());
 
     let port = match std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()) {
         Ok(addr) => addr.port(),
@@ -160,32 +216,36 @@ pub fn bench_server(services: usize, reviews: usize, clients: usize) -> ExitCode
     println!(
         "uploading {total} reviews ({services} services x {reviews}, {size} bytes each) from {clients} clients to 2 servers..."
     );
+    // Every upload is the review with its own service, owner, tier, score and date: the JSON is
+    // written once with placeholders, and each upload only fills them in (the clients share the
+    // 2 cores with the servers and PostgreSQL, so they should cost as little as possible).
+    let mut template = review.clone();
+    for (field, placeholder) in PLACEHOLDERS {
+        template[field] = serde_json::json!(placeholder);
+    }
+    let Ok(template) = serde_json::to_string(&template) else {
+        return fail("cannot write the review");
+    };
+    let template = Arc::new(Template::new(&template));
     let latencies = Arc::new(Mutex::new(Vec::with_capacity(total)));
     let errors = Arc::new(Mutex::new(0usize));
     let started = Instant::now();
     let threads: Vec<_> = (0..clients)
         .map(|c| {
-            let (urls, review, token) = (urls.clone(), review.clone(), token.clone());
+            let (urls, template, token) = (urls.clone(), template.clone(), token.clone());
             let (latencies, errors) = (latencies.clone(), errors.clone());
             std::thread::spawn(move || {
                 let agent = agent();
                 // Review r of every service before review r + 1 of any: a fleet reviewed over time.
                 for i in (c..total).step_by(clients) {
                     let (round, service) = (i / services, i % services);
-                    let mut body = review.clone();
-                    body["service"] = serde_json::json!(format!("svc-{service:04}"));
-                    body["owner"] = serde_json::json!(format!("team-{:02}", service % 40));
-                    body["tier"] = serde_json::json!(service % 3);
-                    body["score"] =
-                        serde_json::json!(60.0 + ((service * 7 + round * 3) % 40) as f64);
-                    body["evaluated_on"] = serde_json::json!(format!(
-                        "2026-{:02}-{:02}",
-                        1 + round % 12,
-                        1 + service % 28
-                    ));
-                    let Ok(bytes) = serde_json::to_vec(&body) else {
-                        continue;
-                    };
+                    let bytes = template.fill(&[
+                        format!("\"svc-{service:04}\""),
+                        format!("\"team-{:02}\"", service % 40),
+                        format!("{}", service % 3),
+                        format!("{:.1}", 60.0 + ((service * 7 + round * 3) % 40) as f64),
+                        format!("\"2026-{:02}-{:02}\"", 1 + round % 12, 1 + service % 28),
+                    ]);
                     let t = Instant::now();
                     let sent = agent
                         .post(&format!("{}/api/v1/reviews", urls[i % 2]))

@@ -524,6 +524,12 @@ pub struct SignerArgs {
     /// when that is set).
     #[arg(long, value_name = "DATE")]
     today: Option<String>,
+    /// After recording it, publish the signed event to this fleet server, e.g.
+    /// https://launchgate.internal (token from LAUNCHGATE_TOKEN; network errors and 5xx answers
+    /// are retried with backoff, and a retried upload is stored once). The server verifies the
+    /// signature and, under `serve --policy`, that the signer is one of its approvers.
+    #[arg(long, value_name = "URL")]
+    publish: Option<String>,
     #[command(flatten)]
     store: StoreArg,
 }
@@ -669,7 +675,7 @@ pub(crate) fn override_(args: &OverrideArgs) -> Result<ExitCode, Failure> {
         &key,
     );
     let stored = open(&args.signer.store)?
-        .append(event, clock::now()?)
+        .append(event.clone(), clock::now()?)
         .map_err(fail)?;
     write_stdout(&format!(
         "recorded override of {} to {} by {} until {expires} (event {} {})\n",
@@ -678,8 +684,56 @@ pub(crate) fn override_(args: &OverrideArgs) -> Result<ExitCode, Failure> {
         args.signer.approver,
         stored.seq,
         stored.hash
-    ))
-    .map(|()| ExitCode::SUCCESS)
+    ))?;
+    publish_signed(&args.signer, &event, stored.seq)
+}
+
+/// Event `seq` of the local ledger as it was signed (for `publish --event`).
+pub(crate) fn recorded_event(arg: &StoreArg, seq: u64) -> Result<NewEvent, Failure> {
+    let Some(store) = open_existing(arg)? else {
+        return Err(Failure::Message(format!(
+            "no ledger at {}: nothing has been recorded yet",
+            arg.location()?
+        )));
+    };
+    let Some(e) = store.event_at(seq).map_err(fail)? else {
+        return Err(Failure::Message(format!(
+            "the ledger at {} has no event {seq} (`launchgate audit log` lists them)",
+            store.location()
+        )));
+    };
+    Ok(NewEvent {
+        service: e.service,
+        kind: e.kind,
+        body: e.body,
+        signer: e.signer,
+        public_key: e.public_key,
+        signature: e.signature,
+    })
+}
+
+/// `--publish URL`: uploads the event just recorded locally (as event `seq`) to the fleet server.
+fn publish_signed(args: &SignerArgs, event: &NewEvent, seq: u64) -> Result<ExitCode, Failure> {
+    let Some(server) = &args.publish else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    match crate::server::publish_event(server, event, 8) {
+        Ok(line) => write_stdout(&format!("{line}\n")).map(|()| ExitCode::SUCCESS),
+        Err(Failure::Message(m)) => Err(Failure::Message(format!(
+            "{m}\nthe {} is recorded in the local ledger as event {seq}, but not on the server: once the cause is fixed, publish it with `launchgate publish --event {seq} --server {server}`{}",
+            if event.kind == EventKind::Signoff {
+                "sign-off"
+            } else {
+                "override"
+            },
+            if args.store.store.is_some() {
+                " and the same --store"
+            } else {
+                ""
+            }
+        ))),
+        Err(other) => Err(other),
+    }
 }
 
 pub(crate) fn signoff(args: &SignoffArgs) -> Result<ExitCode, Failure> {
@@ -734,7 +788,7 @@ pub(crate) fn signoff(args: &SignoffArgs) -> Result<ExitCode, Failure> {
         &key,
     );
     let stored = open(&args.signer.store)?
-        .append(event, clock::now()?)
+        .append(event.clone(), clock::now()?)
         .map_err(fail)?;
     write_stdout(&format!(
         "recorded {role} sign-off of {} by {} on results {} (event {} {})\n",
@@ -743,8 +797,8 @@ pub(crate) fn signoff(args: &SignoffArgs) -> Result<ExitCode, Failure> {
         short(&content_hash),
         stored.seq,
         stored.hash
-    ))
-    .map(|()| ExitCode::SUCCESS)
+    ))?;
+    publish_signed(&args.signer, &event, stored.seq)
 }
 
 fn short(hash: &str) -> &str {

@@ -152,11 +152,12 @@ enum Command {
     /// The approver must be listed in the policy's `approvers` with the key's public half. The
     /// override is applied when reviewing if it is unexpired and the approver holds a role in
     /// `override_roles` (a failure in a hard-blocker category also needs a security signer).
+    /// `--publish URL` also uploads the signed event to the fleet server.
     Override(governance::OverrideArgs),
     /// Record a signed sign-off of the current review for one role (engineering, sre, security).
     ///
     /// The sign-off binds to the review's content hash: when the results change it is shown as
-    /// stale.
+    /// stale. `--publish URL` also uploads the signed event to the fleet server.
     Signoff(governance::SignoffArgs),
     /// Read, verify, export or import the audit ledger.
     #[command(subcommand)]
@@ -179,8 +180,9 @@ enum Command {
     /// Create, revoke or list the fleet server's API tokens.
     #[command(subcommand)]
     Token(server::TokenCommand),
-    /// Upload a saved JSON review to the fleet server (token from LAUNCHGATE_TOKEN); network
-    /// errors and 5xx answers are retried with backoff under one idempotency key.
+    /// Upload a saved JSON review, or a signed override or sign-off of the local ledger
+    /// (`--event SEQ`), to the fleet server (token from LAUNCHGATE_TOKEN); network errors and 5xx
+    /// answers are retried with backoff under one idempotency key.
     Publish(server::PublishArgs),
     /// Print a shell completion script.
     #[command(after_long_help = shell::COMPLETIONS_HELP)]

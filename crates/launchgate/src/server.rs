@@ -6,7 +6,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use launchgate_server::client::{Retry, idempotency_key, publish as upload};
+use launchgate_server::client::{
+    PublishError, Published, Retry, idempotency_key, publish as upload,
+    publish_event as upload_event,
+};
 use launchgate_server::tokens::{self, Role};
 
 use crate::Failure;
@@ -158,7 +161,13 @@ pub(crate) fn token(cmd: &TokenCommand) -> Result<ExitCode, Failure> {
 #[derive(Debug, clap::Args)]
 pub(crate) struct PublishArgs {
     /// The review: what `launchgate check --format json` writes.
-    review: PathBuf,
+    #[arg(required_unless_present = "event")]
+    review: Option<PathBuf>,
+    /// Publish event SEQ of the local ledger instead: a signed override or sign-off (`launchgate
+    /// audit log` lists them), e.g. one that `override --publish` could not upload. The server
+    /// verifies its signature and stores it once however often it is published.
+    #[arg(long, value_name = "SEQ", conflicts_with_all = ["review", "idempotency_key"])]
+    event: Option<u64>,
     /// The fleet server's base URL, e.g. https://launchgate.internal.
     #[arg(long, value_name = "URL")]
     server: String,
@@ -168,35 +177,52 @@ pub(crate) struct PublishArgs {
     /// Attempts before giving up (network errors and 5xx answers are retried with backoff).
     #[arg(long, value_name = "N", default_value_t = 8)]
     attempts: u32,
+    /// The local ledger `--event` reads.
+    #[command(flatten)]
+    store: crate::governance::StoreArg,
 }
 
-/// Uploads review JSON text; the token comes from `LAUNCHGATE_TOKEN`.
-pub(crate) fn publish_text(
-    server: &str,
-    review: &[u8],
-    key: Option<&str>,
-    attempts: u32,
-) -> Result<(), Failure> {
-    let token = std::env::var("LAUNCHGATE_TOKEN")
+/// The publishing token, from `LAUNCHGATE_TOKEN`.
+fn token_from_env() -> Result<String, Failure> {
+    std::env::var("LAUNCHGATE_TOKEN")
         .ok()
-        .filter(|t| !t.trim().is_empty())
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
         .ok_or_else(|| {
             Failure::Message(
                 "publishing needs a token in LAUNCHGATE_TOKEN (launchgate token create --role publish)"
                     .to_owned(),
             )
-        })?;
-    let key = match key {
-        Some(key) => key.to_owned(),
-        None => idempotency_key().map_err(fail)?,
+        })
+}
+
+/// A failed upload as an error that names the fix.
+fn explain(e: &PublishError) -> Failure {
+    let hint = match e {
+        PublishError::Refused { status: 401, .. } => {
+            "; LAUNCHGATE_TOKEN is not a valid token of this server (mistyped, revoked, or made for another database): create one with `launchgate token create --team TEAM --role publish`"
+        }
+        PublishError::Refused {
+            status: 403,
+            what: "event",
+            ..
+        } => {
+            "; publish with a token (role publish) of the team that owns the service, and sign as an approver listed in the server's --policy with the key it lists"
+        }
+        PublishError::Refused { status: 403, .. } => {
+            "; publish with a token (role publish) of the team that owns the service"
+        }
+        PublishError::GaveUp { .. } => {
+            "; check the --server URL and that the server is up (network errors and 5xx answers were retried with backoff)"
+        }
+        _ => "",
     };
-    let retry = Retry {
-        attempts,
-        ..Retry::default()
-    };
-    let published = upload(server, token.trim(), review, &key, None, retry).map_err(fail)?;
-    crate::note(&format!(
-        "published to {server}: ledger #{} ({}{})",
+    Failure::Message(format!("{e}{hint}"))
+}
+
+fn published_note(server: &str, what: &str, published: &Published) -> String {
+    format!(
+        "published {what}to {server}: ledger #{} ({}{})",
         published.seq,
         if published.duplicate {
             "already stored"
@@ -208,14 +234,71 @@ pub(crate) fn publish_text(
         } else {
             String::new()
         }
-    ));
+    )
+}
+
+/// Uploads review JSON text; the token comes from `LAUNCHGATE_TOKEN`.
+pub(crate) fn publish_text(
+    server: &str,
+    review: &[u8],
+    key: Option<&str>,
+    attempts: u32,
+) -> Result<(), Failure> {
+    let token = token_from_env()?;
+    let key = match key {
+        Some(key) => key.to_owned(),
+        None => idempotency_key().map_err(fail)?,
+    };
+    let retry = Retry {
+        attempts,
+        ..Retry::default()
+    };
+    let published = upload(server, &token, review, &key, None, retry).map_err(|e| explain(&e))?;
+    crate::note(&published_note(server, "", &published));
     Ok(())
+}
+
+/// Uploads a signed override or sign-off (`override`/`signoff --publish`) with the token from
+/// `LAUNCHGATE_TOKEN`; its body's nonce is the idempotency key, so a retried upload is stored
+/// once. Returns the line to show.
+pub(crate) fn publish_event(
+    server: &str,
+    event: &launchgate_store::NewEvent,
+    attempts: u32,
+) -> Result<String, Failure> {
+    let token = token_from_env()?;
+    let key = match launchgate_store::unique_nonce(event) {
+        Some(nonce) => nonce.to_owned(),
+        None => idempotency_key().map_err(fail)?,
+    };
+    let body = serde_json::to_vec(event).map_err(fail)?;
+    let retry = Retry {
+        attempts,
+        ..Retry::default()
+    };
+    let published = upload_event(server, &token, &body, &key, retry).map_err(|e| explain(&e))?;
+    let what = match event.kind {
+        launchgate_store::EventKind::Signoff => "the sign-off ",
+        _ => "the override ",
+    };
+    Ok(published_note(server, what, &published))
 }
 
 /// `launchgate publish`.
 pub(crate) fn publish(args: &PublishArgs) -> Result<ExitCode, Failure> {
-    let review = std::fs::read(&args.review)
-        .map_err(|e| Failure::Message(format!("{}: {e}", args.review.display())))?;
+    if let Some(seq) = args.event {
+        let event = crate::governance::recorded_event(&args.store, seq)?;
+        let line = publish_event(&args.server, &event, args.attempts)?;
+        crate::note(&line);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(file) = &args.review else {
+        return Err(Failure::Message(
+            "name the review file to publish, or --event SEQ".to_owned(),
+        ));
+    };
+    let review =
+        std::fs::read(file).map_err(|e| Failure::Message(format!("{}: {e}", file.display())))?;
     publish_text(
         &args.server,
         &review,

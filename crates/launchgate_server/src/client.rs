@@ -1,13 +1,14 @@
-//! The publishing client (`launchgate publish`, `check --publish`): uploads a review with an
-//! idempotency key, retrying with exponential backoff on network errors and 5xx answers, so a
-//! review is stored once however often the upload is retried.
+//! The publishing client (`launchgate publish`, `check --publish`, `override`/`signoff
+//! --publish`): uploads a review with an idempotency key, or a signed override or sign-off,
+//! retrying with exponential backoff on network errors and 5xx answers, so either is stored once
+//! however often the upload is retried (a signed event is keyed on its body's nonce).
 
 use std::time::Duration;
 
-/// What the server answered for a stored review.
+/// What the server answered for a stored review or event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Published {
-    /// The review's ledger sequence number.
+    /// The ledger sequence number.
     pub seq: u64,
     /// The ledger event's hash.
     pub hash: String,
@@ -21,11 +22,13 @@ pub struct Published {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum PublishError {
-    /// The server refused the review (4xx): retrying will not help.
-    #[error("{url} refused the review ({status}): {message}")]
+    /// The server refused the upload (4xx): retrying will not help.
+    #[error("{url} refused the {what} ({status}): {message}")]
     Refused {
         /// The endpoint.
         url: String,
+        /// What was uploaded: `review` or `event`.
+        what: &'static str,
         /// HTTP status.
         status: u16,
         /// The server's error message.
@@ -95,7 +98,51 @@ pub fn publish(
     commit: Option<&str>,
     retry: Retry,
 ) -> Result<Published, PublishError> {
-    let url = format!("{}/api/v1/reviews", server.trim_end_matches('/'));
+    let upload = Upload {
+        path: "/api/v1/reviews",
+        what: "review",
+        key,
+        commit,
+    };
+    post(server, token, review, &upload, retry)
+}
+
+/// Uploads a signed override or sign-off (`event`: a `NewEvent` as JSON, signed where the key
+/// is) to `server`'s `POST /api/v1/events`, with the same retries as [`publish`]. The server
+/// stores it once, keyed on the nonce its signed body carries, which is also sent as the
+/// idempotency key (`key`).
+pub fn publish_event(
+    server: &str,
+    token: &str,
+    event: &[u8],
+    key: &str,
+    retry: Retry,
+) -> Result<Published, PublishError> {
+    let upload = Upload {
+        path: "/api/v1/events",
+        what: "event",
+        key,
+        commit: None,
+    };
+    post(server, token, event, &upload, retry)
+}
+
+/// Where and what one upload sends.
+struct Upload<'a> {
+    path: &'static str,
+    what: &'static str,
+    key: &'a str,
+    commit: Option<&'a str>,
+}
+
+fn post(
+    server: &str,
+    token: &str,
+    body: &[u8],
+    upload: &Upload<'_>,
+    retry: Retry,
+) -> Result<Published, PublishError> {
+    let url = format!("{}{}", server.trim_end_matches('/'), upload.path);
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_mins(1)))
@@ -112,12 +159,12 @@ pub fn publish(
         let mut request = agent
             .post(&url)
             .header("Authorization", &format!("Bearer {token}"))
-            .header("Idempotency-Key", key)
+            .header("Idempotency-Key", upload.key)
             .header("Content-Type", "application/json");
-        if let Some(commit) = commit {
+        if let Some(commit) = upload.commit {
             request = request.header("X-Launchgate-Commit", commit);
         }
-        let mut response = match request.send(review) {
+        let mut response = match request.send(body) {
             Ok(response) => response,
             Err(e) => {
                 last = e.to_string();
@@ -155,6 +202,7 @@ pub fn publish(
             .to_owned();
         return Err(PublishError::Refused {
             url,
+            what: upload.what,
             status,
             message,
         });

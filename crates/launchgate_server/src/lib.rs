@@ -269,7 +269,8 @@ async fn authenticate(
 }
 
 /// Reads the events appended since the index was last brought up to date (by this or another
-/// replica), then returns the index for reading.
+/// replica), reviews as their summaries ([`launchgate_store::review_summary`]), then returns the
+/// index for reading.
 async fn fresh_index(
     state: &AppState,
 ) -> Result<tokio::sync::RwLockReadGuard<'_, Index>, Response> {
@@ -278,7 +279,7 @@ async fn fresh_index(
         let head = index.head;
         let batch = state
             .stores
-            .run(move |store| store.events_after(head, 500))
+            .run(move |store| store.summaries_after(head, 500))
             .await
             .map_err(internal)?
             .map_err(internal)?;
@@ -494,7 +495,7 @@ async fn publish_review(State(state): State<Shared>, headers: HeaderMap, body: B
         nonce: Some(key),
         signed_at: None,
     };
-    let event = NewEvent::unsigned(service, EventKind::Review, body.to_value());
+    let event = NewEvent::unsigned(service, EventKind::Review, body.into_value());
     let result = state.appender.append_unique(event).await;
     match result {
         Ok(Ok((stored, added))) => {
@@ -537,10 +538,19 @@ async fn publish_event(State(state): State<Shared>, headers: HeaderMap, body: By
         Ok(event) => event,
         Err(e) => return error(StatusCode::BAD_REQUEST, format!("not a ledger event: {e}")),
     };
-    if event.kind == EventKind::Review || event.signature.is_none() {
+    if event.kind == EventKind::Review {
         return error(
             StatusCode::UNPROCESSABLE_ENTITY,
             "only signed overrides and sign-offs are published here; reviews go to /api/v1/reviews",
+        );
+    }
+    if event.signature.is_none() {
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "the {} is not signed: overrides and sign-offs are published signed with the approver's key (launchgate override|signoff --publish)",
+                event.kind
+            ),
         );
     }
     if let Err(reason) = event.check() {

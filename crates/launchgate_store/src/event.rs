@@ -195,6 +195,7 @@ impl NewEvent {
 pub(crate) struct PreparedEvent {
     event: NewEvent,
     body_json: String,
+    summary_json: Option<String>,
     prefix: sha2::Sha256,
 }
 
@@ -202,12 +203,14 @@ impl PreparedEvent {
     pub(crate) fn new(event: NewEvent) -> PreparedEvent {
         use sha2::Digest as _;
         let body_json = canonical_json(&event.body);
+        let summary_json = stored_summary(event.kind, &event.body);
         let mut prefix = sha2::Sha256::new();
         prefix.update(b"{\"body\":");
         prefix.update(body_json.as_bytes());
         PreparedEvent {
             event,
             body_json,
+            summary_json,
             prefix,
         }
     }
@@ -216,13 +219,14 @@ impl PreparedEvent {
         &self.event
     }
 
-    /// [`NewEvent::into_event`], with the body's canonical JSON.
+    /// [`NewEvent::into_event`], with the body's canonical JSON and, for a review, its
+    /// summary's ([`stored_summary`]).
     pub(crate) fn into_event(
         self,
         seq: u64,
         recorded_at: String,
         prev_hash: String,
-    ) -> (Event, String) {
+    ) -> (Event, String, Option<String>) {
         use sha2::Digest as _;
         let event = self.event;
         let mut stored = Event {
@@ -243,8 +247,14 @@ impl PreparedEvent {
         hasher.update(b",");
         hasher.update(rest.as_bytes().get(1..).unwrap_or_default());
         stored.hash = crate::canonical::hex_digest(hasher.finalize());
-        (stored, self.body_json)
+        (stored, self.body_json, self.summary_json)
     }
+}
+
+/// The JSON a store keeps beside an event of `kind` with `body` for readers of summaries: the
+/// canonical JSON of [`crate::review_summary`] for a review, nothing for the other (small) kinds.
+pub(crate) fn stored_summary(kind: EventKind, body: &Value) -> Option<String> {
+    (kind == EventKind::Review).then(|| canonical_json(&crate::review_summary(body)))
 }
 
 impl Event {
@@ -506,6 +516,19 @@ to_value!(OverrideBody);
 to_value!(SignoffBody);
 to_value!(ReviewBody);
 
+impl ReviewBody {
+    /// This body as a JSON value, like [`ReviewBody::to_value`], moving the review into it
+    /// instead of copying it (a review is large: its checks and their evidence).
+    pub fn into_value(mut self) -> Value {
+        let review = self.review.take();
+        let mut value = self.to_value();
+        if let Some(map) = value.as_object_mut() {
+            map.insert("review".to_owned(), review);
+        }
+        value
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -531,7 +554,7 @@ mod tests {
                 "2026-11-22T09:00:00Z".to_owned(),
                 GENESIS_HASH.to_owned(),
             );
-            let (prepared, body_json) = PreparedEvent::new(event).into_event(
+            let (prepared, body_json, _) = PreparedEvent::new(event).into_event(
                 7,
                 "2026-11-22T09:00:00Z".to_owned(),
                 GENESIS_HASH.to_owned(),

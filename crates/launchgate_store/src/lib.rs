@@ -21,6 +21,7 @@ mod postgres;
 mod row;
 mod sqlite;
 mod store;
+mod summary;
 mod verify;
 
 pub use canonical::canonical_json;
@@ -36,6 +37,7 @@ pub use store::{
     ImportSummary, Store, StoreError, StoreLocation, default_store_path, open_store,
     parse_location, plan_import, unique_nonce,
 };
+pub use summary::{review_summary, summarise};
 pub use verify::{
     Problem, VerifyError, VerifySummary, verify, verify_against_head, verify_against_pin,
     verify_segment,

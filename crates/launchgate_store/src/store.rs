@@ -66,6 +66,19 @@ pub trait Store: fmt::Debug + Send + Sync {
             .collect())
     }
 
+    /// Like [`Store::events_after`], with each review's body replaced by its
+    /// [`crate::review_summary`] (see [`crate::summarise`]): what a reader that builds fleet
+    /// views needs, without the bulk of each review. A store may keep the summaries beside the
+    /// events so that it reads only them; the events' hashes still cover the whole bodies, so
+    /// these events are for display, not for [`crate::verify`].
+    fn summaries_after(&self, after: u64, limit: usize) -> Result<Vec<Event>, StoreError> {
+        Ok(self
+            .events_after(after, limit)?
+            .into_iter()
+            .map(crate::summarise)
+            .collect())
+    }
+
     /// The event with `seq`, if stored.
     fn event_at(&self, seq: u64) -> Result<Option<Event>, StoreError> {
         Ok(self

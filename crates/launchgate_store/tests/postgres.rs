@@ -11,7 +11,7 @@ use common::postgres::{TestPostgres, postgres};
 use launchgate_store::contract::{CASES, append_all, at, sample_events};
 use launchgate_store::{
     EventKind, KeyPair, NewEvent, PG_SCHEMA_VERSION, PostgresStore, Store, StoreError, export,
-    open_store, parse_jsonl, verify,
+    open_store, parse_jsonl, review_summary, summarise, verify,
 };
 use serde_json::json;
 use std::fmt::Write as _;
@@ -380,6 +380,159 @@ fn a_version_2_ledger_keeps_its_idempotency_keys_after_migration_3() {
         .unwrap();
     assert_eq!((stored.seq, added), (4, true));
     assert_eq!(verify(&store.all().unwrap()).unwrap().count, 4);
+}
+
+/// A review as the server stores it: bulk (evidence, findings) the fleet views do not read.
+fn big_review(service: &str, nonce: &str) -> NewEvent {
+    let checks: Vec<serde_json::Value> = (0..20)
+        .map(|i| {
+            json!({
+                "id": format!("CAP-{i:03}"), "title": format!("Check {i}"), "status": "fail",
+                "message": "no <budget>", "severity": "major",
+                "evidence": [{"path": "deploy/app.yaml", "line": i, "excerpt": "x".repeat(500)}],
+            })
+        })
+        .collect();
+    NewEvent::unsigned(
+        service,
+        EventKind::Review,
+        json!({
+            "decision": "go", "computed_decision": "go", "score": 90.0, "nonce": nonce,
+            "evaluated_on": "2026-11-22", "content_hash": "ab", "thresholds": {"go": 90},
+            "commit": null,
+            "review": {
+                "service": service, "owner": "team-a", "tier": 1, "counts": {"fail": 20},
+                "waivers": [{"check": "CAP-001", "expires": "2026-12-01"}],
+                "action_items": [{"check": "CAP-002"}], "checks": checks,
+                "categories": [{"id": "capacity", "score": 3.5}], "scan": {"files": 12},
+            },
+        }),
+    )
+}
+
+#[test]
+fn summaries_after_reads_reviews_as_their_summaries_on_both_backends() {
+    let dir = common::TempDir::new("summaries");
+    let sqlite: Box<dyn Store> = open_store(dir.path().join("l.db")).unwrap();
+    let mut stores = vec![sqlite];
+    let pg = postgres();
+    if let Some(pg) = pg {
+        stores.push(Box::new(
+            PostgresStore::open(&pg.database("summaries")).unwrap(),
+        ));
+    }
+    let (alice, bob) = (KeyPair::generate().unwrap(), KeyPair::generate().unwrap());
+    for store in &stores {
+        store.append(big_review("svc-a", "k1"), at(0)).unwrap();
+        store
+            .append_unique_many(
+                vec![big_review("svc-b", "k2"), big_review("svc-a", "k3")],
+                at(1),
+            )
+            .into_iter()
+            .for_each(|r| assert!(r.unwrap().1));
+        append_all(store.as_ref(), sample_events(&alice, &bob));
+        let whole = store.events_after(0, 1000).unwrap();
+        let summaries = store.summaries_after(0, 1000).unwrap();
+        assert_eq!(
+            summaries,
+            whole.iter().cloned().map(summarise).collect::<Vec<_>>(),
+            "{}",
+            store.location()
+        );
+        assert_eq!(
+            summaries[0].body["review"]["checks"][3],
+            json!({"id": "CAP-003", "title": "Check 3", "status": "fail", "message": "no <budget>"})
+        );
+        assert_eq!(summaries[0].body["review"].get("categories"), None);
+        assert_eq!(summaries[0].body["nonce"], "k1");
+        assert_eq!(
+            store.summaries_after(2, 1).unwrap(),
+            vec![summarise(whole[2].clone())]
+        );
+        // The events themselves are whole and verify.
+        assert_eq!(
+            verify(&store.all().unwrap()).unwrap().count,
+            whole.len() as u64
+        );
+    }
+    // PostgreSQL keeps the summary beside each review (and only reviews) and reads it alone.
+    if let Some(pg) = pg {
+        let url = pg.database("summaries");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let rows: Vec<(i64, String, Option<String>)> = runtime.block_on(async {
+            use sqlx::Connection as _;
+            let mut conn = sqlx::postgres::PgConnection::connect(&url).await.unwrap();
+            sqlx::query_as("SELECT seq, kind, summary FROM events ORDER BY seq")
+                .fetch_all(&mut conn)
+                .await
+                .unwrap()
+        });
+        for (seq, kind, summary) in rows {
+            let event = &stores[1].event_at(seq as u64).unwrap().unwrap();
+            match summary {
+                Some(summary) => {
+                    assert_eq!(kind, "review");
+                    assert_eq!(
+                        summary,
+                        launchgate_store::canonical_json(&review_summary(&event.body))
+                    );
+                }
+                None => assert_ne!(kind, "review", "seq {seq}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn a_version_3_ledger_is_read_as_summaries_after_migration_4() {
+    let Some(pg) = postgres() else { return };
+    let url = pg.database("upgrade_v3");
+    let mut sql = String::from(
+        "CREATE TABLE launchgate_migrations (version BIGINT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now());",
+    );
+    for (version, statements) in launchgate_store::MIGRATIONS.iter().filter(|(v, _)| *v <= 3) {
+        for statement in *statements {
+            sql.push_str(statement);
+            sql.push(';');
+        }
+        write!(
+            sql,
+            "INSERT INTO launchgate_migrations (version) VALUES ({version});"
+        )
+        .unwrap();
+    }
+    let old = big_review("svc-a", "k1").into_event(
+        1,
+        "2026-11-22T09:00:00Z".to_owned(),
+        launchgate_store::GENESIS_HASH.to_owned(),
+    );
+    write!(
+        sql,
+        "INSERT INTO events (seq, recorded_at, service, kind, body, prev_hash, hash, nonce) VALUES (1, '{}', 'svc-a', 'review', '{}', '{}', '{}', 'k1');",
+        old.recorded_at,
+        launchgate_store::canonical_json(&old.body).replace('\'', "''"),
+        old.prev_hash,
+        old.hash
+    )
+    .unwrap();
+    pg.raw_sql(&url, &sql);
+
+    let store = PostgresStore::open(&url).unwrap();
+    let (_, added) = store
+        .append_unique(big_review("svc-a", "k1"), at(1))
+        .unwrap();
+    assert!(!added, "the idempotency key survives migration 4");
+    store.append(big_review("svc-b", "k2"), at(2)).unwrap();
+    let whole = store.all().unwrap();
+    assert_eq!(verify(&whole).unwrap().count, 2);
+    assert_eq!(
+        store.summaries_after(0, 10).unwrap(),
+        whole.into_iter().map(summarise).collect::<Vec<_>>()
+    );
 }
 
 #[test]
