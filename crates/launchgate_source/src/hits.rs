@@ -65,7 +65,18 @@ const SHORT: [&str; 3] = ["pwd", "ssn", "cvv"];
 fn sensitive() -> Option<&'static AhoCorasick> {
     static AC: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
         let mut words: Vec<&str> = SENSITIVE.to_vec();
-        words.extend(["pan", "cvc", "signing_key", "signingkey", "encryption_key"]);
+        words.extend([
+            "pan",
+            "cvc",
+            "signing_key",
+            "signingkey",
+            "encryption_key",
+            "encryptionkey",
+            "ccnum",
+            "cc_num",
+            "cc num",
+            "cc-num",
+        ]);
         AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .build(words)

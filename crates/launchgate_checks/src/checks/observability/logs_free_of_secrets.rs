@@ -57,6 +57,12 @@ declare_check! {
     /// note (OBS-001's concern: the values belong in fields); it is never a failure. Not
     /// applicable when the repository has no source in these languages.
     ///
+    /// Every service logs, and parsing every file with a log call would parse nearly all of
+    /// its source: the source layer reads a log call only when its text (through its closing
+    /// parenthesis and chained calls) holds a word one of the names above contains, or spreads
+    /// fields. The calls that could fail are all read; the concatenation notes cover only
+    /// those calls.
+    ///
     /// ## Why it matters
     /// Logs are copied to more systems, kept longer and read by more people than any
     /// database: a token in a log line is a token anyone with log access can use, and a
@@ -162,21 +168,23 @@ impl Evaluate for LogsFreeOfSecrets {
             }
         }
         if t.failures.is_empty() && t.unknowns.is_empty() {
+            // The source layer reads a log call when its text holds a word a sensitive name
+            // contains or spreads fields, so the calls read are the ones that could fail.
             let n = code.files.len();
-            t.evidence.push(Finding::new(if calls == 0 {
-                format!(
-                    "{n} source file{} no log call that launchgate recognises",
-                    if n == 1 { " makes" } else { "s make" }
-                )
+            let read = if calls == 0 {
+                String::new()
             } else {
                 format!(
-                    "{calls} log call{} in {} source file{} write{} no value named like a secret, a credential, personal data or a card number",
+                    " ({calls} call{} in {} file{} named a word of the list or spread fields, and were read)",
                     if calls == 1 { "" } else { "s" },
                     files.len(),
                     if files.len() == 1 { "" } else { "s" },
-                    if calls == 1 { "s" } else { "" }
                 )
-            }));
+            };
+            t.evidence.push(Finding::new(format!(
+                "no log call in {n} source file{} writes a value named like a secret, a credential, personal data or a card number{read}",
+                if n == 1 { "" } else { "s" }
+            )));
             t.evidence.append(&mut notes);
         }
         match t.conclude(cx, "S", "") {
@@ -375,7 +383,7 @@ mod tests {
         assert_eq!(
             messages(&run("OBS-014", "pass_javascript_pino_fields")),
             [
-                "2 log calls in 1 source file write no value named like a secret, a credential, personal data or a card number",
+                "no log call in 1 source file writes a value named like a secret, a credential, personal data or a card number (2 calls in 1 file named a word of the list or spread fields, and were read)",
                 "src/server.js:7 note: `log.warn(...)` in `charge` gives the structured pino logger a message built by concatenation: put the values in fields (OBS-001)",
             ]
         );

@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS charges_status_idx;
