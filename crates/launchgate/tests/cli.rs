@@ -55,7 +55,7 @@ fn payment_service_is_conditional_go_with_its_repository_as_evidence() {
     assert_eq!(v["pass_rate"], "88%");
     assert_eq!(v["schema_version"], 1);
     assert_eq!(v["evaluated_on"], "2026-11-22");
-    assert_eq!(v["counts"]["evaluated"], 75);
+    assert_eq!(v["counts"]["evaluated"], 77);
     let with_status = |status: &str| -> Vec<String> {
         v["checks"]
             .as_array()
@@ -65,13 +65,14 @@ fn payment_service_is_conditional_go_with_its_repository_as_evidence() {
             .map(|c| c["id"].as_str().unwrap().to_string())
             .collect()
     };
-    assert_eq!(with_status("fail"), ["CAP-007", "INC-006", "SAF-009"]);
+    assert_eq!(
+        with_status("fail"),
+        ["CAP-007", "INC-006", "SAF-002", "SAF-009"]
+    );
     // The claims no file in the repository can show yet stay attested: WARN for tier 0.
     assert_eq!(
         with_status("warn"),
-        [
-            "CAP-008", "DAT-007", "OBS-010", "SAF-001", "SAF-007", "SEC-012"
-        ]
+        ["CAP-008", "DAT-007", "SAF-001", "SAF-007", "SEC-012"]
     );
     let proven: Vec<&str> = v["checks"]
         .as_array()
@@ -80,15 +81,16 @@ fn payment_service_is_conditional_go_with_its_repository_as_evidence() {
         .filter(|c| c["basis"] == "proven")
         .map(|c| c["id"].as_str().unwrap())
         .collect();
-    assert_eq!(proven.len(), 65, "{proven:?}");
+    assert_eq!(proven.len(), 67, "{proven:?}");
     for id in [
         "CAP-003", "CAP-006", "CAP-009", "DAT-002", "DAT-003", "DAT-010", "INC-001", "INC-005",
         "OBS-009", "OBS-011", "OPS-001", "OPS-003", "OPS-004", "OPS-006", "OPS-008", "OPS-010",
-        "RUN-001", "RUN-004", "SAF-008", "SEC-001", "SEC-007", "SEC-010",
+        "RUN-001", "RUN-004", "SAF-008", "SEC-001", "SEC-007", "SEC-010", "OBS-010", "DAT-008",
+        "DAT-009", "SAF-006",
     ] {
         assert!(proven.contains(&id), "{id} not proven: {proven:?}");
     }
-    assert_eq!(v["scan"]["files"], 30);
+    assert_eq!(v["scan"]["files"], 41);
     assert_eq!(v["scan"]["errors"], Value::Array(vec![]));
     assert_eq!(v["blockers"].as_array().unwrap().len(), 0);
     assert_eq!(v["action_items"].as_array().unwrap().len(), 9);
@@ -187,7 +189,7 @@ fn markdown_report_has_every_section_of_the_seed_format() {
         "**Overall status:** CONDITIONALLY READY",
         "**Estimated time to production-ready:**",
         "## Category Scores",
-        "| Observability | 9.6/10 | 0 | 1 | 14 |",
+        "| Observability | 10/10 | 0 | 0 | 14 |",
         "## Detailed Findings",
         "### P0: Must fix before production (blockers)",
         "## Production Launch Plan",
@@ -572,7 +574,7 @@ fn the_payment_service_example_gives_the_seed_result_on_any_date() {
         .filter(|c| c["status"] == "fail")
         .map(|c| c["id"].as_str().unwrap())
         .collect();
-    assert_eq!(failing, ["CAP-007", "INC-006", "SAF-009"]);
+    assert_eq!(failing, ["CAP-007", "INC-006", "SAF-002", "SAF-009"]);
     // The same review two years on: the decision and every status stay.
     let later = lg()
         .args(["check", "examples/payment-service", "--format", "json"])

@@ -119,8 +119,8 @@ fn a_hard_blocker_custom_check_turns_the_payment_service_no_go() {
     );
     assert_eq!(result(&v, "ORG-001")["status"], "pass");
     assert_eq!(result(&v, "ORG-002")["status"], "pass");
-    assert_eq!(v["counts"]["fail"], 4);
-    assert_eq!(v["counts"]["pass"], 67);
+    assert_eq!(v["counts"]["fail"], 5);
+    assert_eq!(v["counts"]["pass"], 70);
 }
 
 #[test]
@@ -380,19 +380,42 @@ fn evidence_prints_the_rego_input() {
     );
     assert_eq!(v["manifest_lines"]["/tier"], 6);
     // Facts of the service's own code, with their place and enclosing function.
+    let facts = v["source"].as_array().unwrap();
+    let places: Vec<String> = facts
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{} {}",
+                f["path"].as_str().unwrap(),
+                f["line"],
+                f["fact"]["fact"].as_str().unwrap()
+            )
+        })
+        .collect();
     assert_eq!(
-        v["source"],
-        serde_json::json!([{
-            "path": "src/server.js", "line": 11, "column": 16, "language": "javascript",
-            "function": null,
+        places,
+        [
+            "src/server.js:11 server",
+            "src/server.js:11 log",
+            "src/server.js:12 shutdown",
+            "src/server.js:13 log",
+            "src/server.js:14 shutdown",
+            "src/services/fraud.ts:6 call",
+            "src/services/stripe.ts:20 client",
+            "src/services/stripe.ts:26 call",
+        ]
+    );
+    assert_eq!(
+        facts[5],
+        serde_json::json!({
+            "path": "src/services/fraud.ts", "line": 6, "column": 26, "language": "typescript",
+            "function": "scoreCharge",
             "fact": {
-                "fact": "server", "library": "express", "text": "app.listen(...)",
-                "read_header": {"state": "default", "value": "60 s (Node.js 18+ headersTimeout default)"},
-                "read": {"state": "default", "value": "300 s (Node.js 18+ requestTimeout default)"},
-                "write": {"state": "missing", "why": "none (Node.js has no response write timeout)"},
-                "idle": {"state": "default", "value": "5 s (Node.js keepAliveTimeout default)"}
+                "fact": "call", "library": "axios", "text": "axios.post(...)",
+                "timeout": {"state": "missing", "why": "axios waits for ever without a timeout (its default is 0)"},
+                "client_line": null
             }
-        }])
+        })
     );
     // The review date is part of the input (a check compares dates with it, not the clock).
     let dated = lg()

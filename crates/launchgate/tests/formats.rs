@@ -209,7 +209,7 @@ fn ci_formats_render_stably() {
     ]);
     let mut log: Value = serde_json::from_str(&out).unwrap();
     let rules = log["runs"][0]["tool"]["driver"]["rules"].take();
-    assert_eq!(rules.as_array().unwrap().len(), 76);
+    assert_eq!(rules.as_array().unwrap().len(), 77);
     let text = redact(&serde_json::to_string_pretty(&log).unwrap());
     insta::assert_snapshot!("payment-service-sarif", text);
 }
@@ -228,7 +228,7 @@ fn junit_and_gitlab_of_a_failing_review() {
     assert_eq!(
         out.lines().nth(1),
         Some(
-            r#"<testsuites name="launchgate legacy-billing" tests="76" failures="64" errors="0">"#
+            r#"<testsuites name="launchgate legacy-billing" tests="77" failures="64" errors="0">"#
         )
     );
     assert_eq!(out.matches("<testsuite ").count(), 8);

@@ -193,7 +193,7 @@ fn every_output_shows_applied_expiring_expired_unmatched_and_refused_waivers() {
         "  UNMATCHED  SEC-001  SEC-001 is PASS: nothing to waive; remove the waiver",
         "  REFUSED    DAT-001  runs 191 days to 2027-06-01, longer than the 90 days tier 1 allows (policy default); set `expires` to 2027-02-20 or earlier\n",
         "        launchgate.yaml:19:5  compensating-control: the DBA team snapshots nightly",
-        "· 15 skip · 1 waived",
+        "· 16 skip · 1 waived",
         "  1 waiver is in force (1 check WAIVED): accepted gaps are not a GO",
     ] {
         assert!(text.contains(want), "missing `{want}` in:\n{text}");
@@ -348,7 +348,7 @@ fn a_stored_review_with_ledger_overrides_and_signoffs_renders_the_override_promi
     let review = stored.with_governance(&policy, &overrides, &signoffs, today);
     assert_eq!(review.decision, Verdict::Go);
     assert_eq!(review.computed_decision, Verdict::ConditionalGo);
-    assert_eq!(review.counts.fail, 3, "results are never rewritten");
+    assert_eq!(review.counts.fail, 4, "results are never rewritten");
     let rules: Vec<&str> = review.trace.iter().map(|t| t.rule.as_str()).collect();
     assert_eq!(
         rules,

@@ -200,7 +200,7 @@ fn quiet_check_prints_only_the_decision_line() {
     assert_eq!(code, 0);
     assert_eq!(
         out,
-        "Decision: CONDITIONAL_GO  pass rate 88% · score 91.9% · 65 pass · 6 warn · 3 fail · 2 skip\n"
+        "Decision: CONDITIONAL_GO  pass rate 88% · score 91.6% · 68 pass · 5 warn · 4 fail · 0 skip\n"
     );
     assert_eq!(err, "");
     // After the command name too, and the exit code still follows the decision.
@@ -264,7 +264,7 @@ fn verbose_is_global_and_check_v_still_works() {
     assert!(before.contains("        package.json:19"), "{before}");
     // And says what the scan read, on stderr.
     assert!(
-        stderr.starts_with("scanned examples/payment-service: 30 files read in "),
+        stderr.starts_with("scanned examples/payment-service: 41 files read in "),
         "{stderr}"
     );
     assert!(stderr.ends_with(" ms\n"), "{stderr}");

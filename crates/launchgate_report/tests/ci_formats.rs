@@ -86,7 +86,7 @@ fn junit_suites_count_what_the_review_counts() {
     // The numbers themselves, for one example, so a wrong model cannot hide a wrong count.
     let report = junit(&review("all-false"));
     let skipped: usize = report.test_suites.iter().map(|s| s.skipped).sum();
-    assert_eq!((report.tests, report.failures, skipped), (76, 64, 9));
+    assert_eq!((report.tests, report.failures, skipped), (77, 64, 10));
 }
 
 #[test]
@@ -203,17 +203,17 @@ fn github_annotations_for_payment_service() {
         lines[0],
         "::error file=examples/payment-service/launchgate.yaml,line=116,col=5,title=CAP-007 load-tested::the last load test was 2026-06-02, 173 days before 2026-11-22; the policy allows at most 90 days"
     );
-    // `%` in the message is escaped.
+    // A warning names its place and its check (`%` escaping is tested below).
     assert_eq!(
         lines[4],
-        "::warning file=examples/payment-service/launchgate.yaml,line=53,col=5,title=OBS-010 slo-defined::attested only: availability SLO `payment-availability`: 99.95%25 over 28d (+1 more); tier 0 requires repository evidence (policy default)"
+        "::warning file=examples/payment-service/launchgate.yaml,line=14,col=1,title=SAF-001 dependency-timeouts::attested only: request timeout 3000 ms fits the caller's 5000 ms (+5 more); tier 0 requires repository evidence (policy default)"
     );
     let errors = lines.iter().filter(|l| l.starts_with("::error ")).count();
     let warnings = lines.iter().filter(|l| l.starts_with("::warning ")).count();
-    assert_eq!((errors, warnings), (3, 6));
+    assert_eq!((errors, warnings), (4, 5));
     assert_eq!(
         lines[9],
-        "launchgate: payment-service is CONDITIONAL_GO (score 91.9%, pass rate 88%): 3 FAIL, 6 WARN, 0 WAIVED, 2 SKIP of 76 checks"
+        "launchgate: payment-service is CONDITIONAL_GO (score 91.6%, pass rate 88%): 4 FAIL, 5 WARN, 0 WAIVED, 0 SKIP of 77 checks"
     );
 }
 
@@ -252,7 +252,7 @@ fn github_waivers_are_notices_and_everything_is_escaped() {
         lines
             .last()
             .unwrap()
-            .ends_with("2 FAIL, 5 WARN, 2 WAIVED, 2 SKIP of 76 checks")
+            .ends_with("3 FAIL, 4 WARN, 2 WAIVED, 0 SKIP of 77 checks")
     );
     assert_eq!(escape_data("a\r\nb%"), "a%0D%0Ab%25");
     assert_eq!(escape_property("x: y, z"), "x%3A y%2C z");
@@ -263,7 +263,7 @@ fn github_passing_review_is_one_summary_line() {
     let out = render_github(&review("internal-dashboard"), &CiOptions::default());
     assert_eq!(
         out,
-        "launchgate: analytics-dashboard is GO (score 100%, pass rate 100%): 0 FAIL, 0 WARN, 0 WAIVED, 49 SKIP of 76 checks\n"
+        "launchgate: analytics-dashboard is GO (score 100%, pass rate 100%): 0 FAIL, 0 WARN, 0 WAIVED, 49 SKIP of 77 checks\n"
     );
 }
 
@@ -300,8 +300,8 @@ fn gitlab_code_quality_issues() {
             ("CAP-008", "minor"),
             ("DAT-007", "minor"),
             ("INC-006", "info"),
-            ("OBS-010", "minor"),
             ("SAF-001", "info"),
+            ("SAF-002", "critical"),
             ("SAF-007", "minor"),
             ("SAF-009", "major"),
             ("SEC-012", "minor"),

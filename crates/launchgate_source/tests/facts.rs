@@ -1,6 +1,8 @@
 //! The facts of small source files, each shape a peer's rule handles, with exact lines.
 
-use launchgate_source::{FactKind, Language, Stop, Timeout, analyze, analyze_as};
+use launchgate_source::{
+    FactKind, Language, Stop, Timeout, analyze, analyze_as, analyze_unfiltered,
+};
 
 /// One line per fact: `line:col kind library text timeout [fn]`.
 fn summary(lang: Language, text: &str) -> Vec<String> {
@@ -482,7 +484,7 @@ fn a_logger_rebound_thousands_of_times_is_followed_a_few_bindings_deep() {
 #[test]
 fn only_spread_fields_are_unknown_not_spread_positional_values() {
     let spread = |lang: Language, text: &str| -> Vec<bool> {
-        analyze_as(lang, text)
+        analyze_unfiltered(lang, text)
             .facts
             .iter()
             .filter_map(|f| match &f.kind {

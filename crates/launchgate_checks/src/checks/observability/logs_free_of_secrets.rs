@@ -175,7 +175,7 @@ impl Evaluate for LogsFreeOfSecrets {
                 String::new()
             } else {
                 format!(
-                    " ({calls} call{} in {} file{} named a word of the list or spread fields, and were read)",
+                    " ({calls} call{} naming such a word or spreading fields read in {} file{})",
                     if calls == 1 { "" } else { "s" },
                     files.len(),
                     if files.len() == 1 { "" } else { "s" },
@@ -383,7 +383,7 @@ mod tests {
         assert_eq!(
             messages(&run("OBS-014", "pass_javascript_pino_fields")),
             [
-                "no log call in 1 source file writes a value named like a secret, a credential, personal data or a card number (2 calls in 1 file named a word of the list or spread fields, and were read)",
+                "no log call in 1 source file writes a value named like a secret, a credential, personal data or a card number (2 calls naming such a word or spreading fields read in 1 file)",
                 "src/server.js:7 note: `log.warn(...)` in `charge` gives the structured pino logger a message built by concatenation: put the values in fields (OBS-001)",
             ]
         );
