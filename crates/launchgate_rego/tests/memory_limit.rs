@@ -21,7 +21,7 @@ fn a_policy_that_builds_a_huge_value_is_stopped_by_the_memory_limit() {
         "big := {i | some i in numbers.range(1, 300000)}\n\tcount(big) < 0",
     );
     let limits = Limits {
-        timeout: Duration::from_secs(60),
+        timeout: Duration::from_secs(30),
         max_memory_bytes: 4 * 1024 * 1024,
         ..Limits::default()
     };
@@ -33,7 +33,7 @@ fn a_policy_that_builds_a_huge_value_is_stopped_by_the_memory_limit() {
     );
     // The same check with room to spare evaluates.
     let roomy = Limits {
-        timeout: Duration::from_secs(60),
+        timeout: Duration::from_secs(30),
         max_memory_bytes: 1024 * 1024 * 1024,
         ..Limits::default()
     };
