@@ -267,7 +267,7 @@ const WORDS: [&str; 24] = [
 /// (12%) hold what the source layer reads, as about 10% of the source files of the corpora's
 /// microservices-demo and opentelemetry-demo do. The others use words a loose prefilter would
 /// take for a client (`requests` in a docstring, `repo.fetchOrders(...)`, a wiki URL). Every
-/// function logs, as service code does, with a step name and a counter (generator 4; generator 3
+/// function logs, as service code does, a step and a counter (generator 4; generator 3
 /// logged a value named after the function's parameter, `password` or `token` in a quarter of
 /// them, which no real service does and which made most files OBS-014 failures); the words
 /// `password`, `token` and `secret` stay in parameter, function and variable names.
@@ -342,7 +342,7 @@ fn source(name: &str, i: usize, rng: &mut Rng) -> (&'static str, String) {
             "go" => {
                 let _ = writeln!(
                     s,
-                    "func {a}{line}(ctx context.Context, {a} string) error {{\n\tv := os.Getenv(\"{au}_{bu}\")\n\tslog.InfoContext(ctx, \"step handled\", \"step\", \"{a}_{b}\", \"n\", {line})"
+                    "func {a}{line}(ctx context.Context, {a} string) error {{\n\tv := os.Getenv(\"{au}_{bu}\")\n\tslog.InfoContext(ctx, \"step handled\", \"step\", \"s{line}\", \"n\", {line})"
                 );
                 if call {
                     let _ = writeln!(
@@ -358,7 +358,7 @@ fn source(name: &str, i: usize, rng: &mut Rng) -> (&'static str, String) {
             "py" => {
                 let _ = writeln!(
                     s,
-                    "def {a}_{b}_{line}({a}):\n    v = os.environ.get(\"{au}_{bu}\")\n    log.info(\"step handled\", extra={{\"step\": \"{a}_{b}\", \"n\": {line}}})"
+                    "def {a}_{b}_{line}({a}):\n    v = os.environ.get(\"{au}_{bu}\")\n    log.info(\"step handled\", extra={{\"step\": \"s{line}\", \"n\": {line}}})"
                 );
                 if call {
                     let _ = writeln!(
@@ -374,7 +374,7 @@ fn source(name: &str, i: usize, rng: &mut Rng) -> (&'static str, String) {
             "ts" => {
                 let _ = writeln!(
                     s,
-                    "export async function {a}{line}({a}: string): Promise<void> {{\n  const v = process.env.{au}_{bu};\n  logger.info({{ step: '{a}_{b}', n: {line} }}, 'step handled');"
+                    "export async function {a}{line}({a}: string): Promise<void> {{\n  const v = process.env.{au}_{bu};\n  logger.info({{ step: 's{line}', n: {line} }}, 'step handled');"
                 );
                 if call {
                     let _ = writeln!(s, "  await api.get(`/{a}/${{v}}`);");
@@ -389,7 +389,7 @@ fn source(name: &str, i: usize, rng: &mut Rng) -> (&'static str, String) {
             _ => {
                 let _ = writeln!(
                     s,
-                    "    public void {a}{line}(String {a}) throws Exception {{\n        String v = System.getenv(\"{au}_{bu}\");\n        log.info(\"step {{}} handled {{}}\", \"{a}_{b}\", {line});"
+                    "    public void {a}{line}(String {a}) throws Exception {{\n        String v = System.getenv(\"{au}_{bu}\");\n        log.info(\"step {{}} handled {{}}\", \"s{line}\", {line});"
                 );
                 if call {
                     let _ = writeln!(

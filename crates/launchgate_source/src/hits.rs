@@ -6,9 +6,9 @@
 //! [`Language::log_words`], or a name bound to a logger in the file) is a hit only when the text
 //! of the call, up to its closing parenthesis and through chained calls, holds a word that a
 //! sensitive name contains (`password`, `token`, `apiKey`, `email`, `card`, ...) or spreads
-//! fields whose names cannot be read (`**fields`, `...rest`, `args...`). The line that
-//! binds a logger (`log = logging.getLogger(...)`) is a hit too, so that the parsed text says
-//! what the name is. The words are a superset of the names OBS-014 flags: a hit only decides
+//! fields whose names cannot be read (`**fields`, `...rest`, `args...`). When one is, the line
+//! that binds a logger (`log = logging.getLogger(...)`) is a hit too, so that the parsed text
+//! says what the name is. The words are a superset of the names OBS-014 flags: a hit only decides
 //! what is parsed, the check decides what is a secret.
 
 use std::sync::LazyLock;
@@ -147,6 +147,7 @@ pub(crate) fn hits(language: Language, text: &str) -> Option<Hits> {
     let bytes = text.as_bytes();
     let mut out = Hits::default();
     let mut loggers: Vec<&str> = Vec::new();
+    let mut bindings: Vec<usize> = Vec::new();
     for m in ac.find_overlapping_iter(text) {
         // A word starting with a letter must start a word in the text: `log.` in
         // `catalog.items` or `got(` in `forgot(` is no hit.
@@ -163,7 +164,7 @@ pub(crate) fn hits(language: Language, text: &str) -> Option<Hits> {
             continue;
         }
         if let Some(name) = binds_logger(text, m.start()) {
-            out.logs.push(m.start());
+            bindings.push(m.start());
             if !CONVENTIONAL.contains(&name) && !loggers.contains(&name) {
                 loggers.push(name);
             }
@@ -183,6 +184,12 @@ pub(crate) fn hits(language: Language, text: &str) -> Option<Hits> {
                 out.logs.push(at);
             }
         }
+    }
+    // A logger's binding says what the log calls that are read write to (those that can write
+    // a secret, and any in a declaration parsed for another fact); a file is not selected for
+    // its logger alone.
+    if !out.logs.is_empty() || !out.primary.is_empty() {
+        out.logs.extend(bindings);
     }
     out.primary.sort_unstable();
     out.primary.dedup();
@@ -302,6 +309,10 @@ mod tests {
             .map(|at| text[..*at].matches('\n').count() + 1)
             .collect();
         assert_eq!(lines, [2, 5]);
+        // A binding alone selects nothing: no call that can write a secret is there.
+        let quiet =
+            "import logging\nlog = logging.getLogger(__name__)\n\ndef f():\n    log.info(\"ok\")\n";
+        assert!(hits(Language::Python, quiet).is_some_and(|h| h.is_empty()));
     }
 
     #[test]
