@@ -204,8 +204,8 @@ fn binds_logger(text: &str, at: usize) -> Option<&str> {
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let before = &text[line_start..at];
     let eq = before.rfind('=')?;
-    if before[eq + 1..].trim_start().starts_with('=')
-        || eq > 0 && "=!<>".contains(&before[eq - 1..eq])
+    let prev = eq.checked_sub(1).map(|i| before.as_bytes()[i]);
+    if before[eq + 1..].trim_start().starts_with('=') || prev.is_some_and(|b| b"=!<>".contains(&b))
     {
         return None;
     }
@@ -223,7 +223,12 @@ fn binds_logger(text: &str, at: usize) -> Option<&str> {
 fn call_text(text: &str, at: usize) -> &str {
     const MAX: usize = 4096;
     let bytes = text.as_bytes();
-    let limit = (at + MAX).min(bytes.len());
+    // The end of the window, on a character boundary (the scan below moves byte by byte and
+    // stops at ASCII punctuation or at this limit).
+    let mut limit = (at + MAX).min(bytes.len());
+    while !text.is_char_boundary(limit) {
+        limit -= 1;
+    }
     let mut i = at;
     let mut end = at;
     loop {
@@ -313,6 +318,16 @@ mod tests {
         let quiet =
             "import logging\nlog = logging.getLogger(__name__)\n\ndef f():\n    log.info(\"ok\")\n";
         assert!(hits(Language::Python, quiet).is_some_and(|h| h.is_empty()));
+    }
+
+    #[test]
+    fn text_beyond_ascii_never_splits_a_character() {
+        // A multi-byte character right before `=` and at the 4 KiB window's end.
+        let mut text = String::from("é= log.info(\"x\", token)\nlog.info(\"");
+        text.push_str(&"é".repeat(3000));
+        text.push_str("\")\n");
+        let h = hits(Language::Python, &text).unwrap_or_default();
+        assert_eq!(h.logs.len(), 1);
     }
 
     #[test]
