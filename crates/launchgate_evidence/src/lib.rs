@@ -97,13 +97,15 @@ pub struct ScopeReport {
     pub choices: Vec<ScopeChoice>,
 }
 
-/// A path the review left out.
+/// A path the review left out. A rule that starts with `source:` leaves out only the code the
+/// path holds, because it runs on users' browsers or devices: its other files are reviewed.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Excluded {
     /// Repository-relative, `/`-separated; a folder ends with `/`.
     pub path: String,
     /// The rule that left it out, as a user can find it again: `default: examples`,
-    /// `scan.exclude: legacy/**`, `deploy: not a deploy source (skaffold.yaml deploys kubernetes-manifests/)`.
+    /// `scan.exclude: legacy/**`, `deploy: not a deploy source (skaffold.yaml deploys kubernetes-manifests/)`,
+    /// `source: browser code (React components)`.
     pub rule: String,
     /// How many files it holds that the review would otherwise have read.
     pub files: usize,

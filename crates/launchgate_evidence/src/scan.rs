@@ -820,6 +820,8 @@ fn assemble(root: &Path, options: &ScanOptions, mut c: Collected) -> Evidence {
     let alertmanager = alertmanager::assemble(c.alertmanager, &kubernetes, &mut c.errors);
     let dashboards = dashboards::assemble(&c.dashboards, &kubernetes, &mut c.errors);
     c.errors.sort();
+    let dependencies = deps::assemble(c.deps);
+    let source = crate::code::assemble(c.code, c.migrations, &dependencies, &mut c.out_of_scope);
     Evidence {
         root: Some(root.to_path_buf()),
         scanned: true,
@@ -832,7 +834,7 @@ fn assemble(root: &Path, options: &ScanOptions, mut c: Collected) -> Evidence {
         dockerfiles: dockerfile::assemble(c.dockerfiles),
         terraform: terraform::assemble(c.terraform),
         ci: ci::assemble(c.ci),
-        dependencies: deps::assemble(c.deps),
+        dependencies,
         ownership: ownership::assemble(c.ownership),
         secrets: secrets::assemble(c.secrets),
         prometheus,
@@ -840,7 +842,7 @@ fn assemble(root: &Path, options: &ScanOptions, mut c: Collected) -> Evidence {
         docs: docs::assemble(&c.docs),
         dashboards,
         reports: reports::assemble(&c.reports),
-        source: crate::code::assemble(c.code, c.migrations),
+        source,
         scope: {
             scope.excluded.extend(scope::group(c.out_of_scope));
             scope.excluded.sort();
@@ -1112,7 +1114,14 @@ fn parse(src: &Source, kind: FileKind, docs: Vec<yaml::Node>, out: &mut Collecte
         FileKind::Kustomization => out.kubernetes.extend(k8s::kustomize::parse(src, &docs)),
         // The service's source and migrations: facts from its syntax tree and its migration
         // facts, in this worker thread.
-        FileKind::Other => crate::code::parse(src, &mut out.code, &mut out.migrations),
+        FileKind::Other => {
+            crate::code::parse(
+                src,
+                &mut out.code,
+                &mut out.migrations,
+                &mut out.out_of_scope,
+            );
+        }
         FileKind::Manifest | FileKind::HelmChart => {}
     }
 }

@@ -202,6 +202,75 @@ pub fn is_service_source(path: &str) -> Option<Language> {
     (!test).then_some(lang)
 }
 
+/// Why a JavaScript or TypeScript file of the service's tree runs in a user's browser rather
+/// than on the service's servers, if it does: its directives open with `'use client'` (React
+/// Server Components' marker for browser code), or it is a JSX/TSX file in a `components/` or
+/// `hooks/` folder (React's folders for UI code) that does not declare `'use server'`. Its
+/// calls and logs are the browser's, not the service's: a browser `fetch` without a timeout
+/// is a page that waits, not a server thread held.
+pub fn browser_code(path: &str, text: &str) -> Option<&'static str> {
+    if !matches!(
+        Language::of(path)?,
+        Language::TypeScript | Language::Tsx | Language::JavaScript
+    ) {
+        return None;
+    }
+    let directives = directives(text);
+    if directives.contains(&"use client") {
+        return Some("'use client'");
+    }
+    let jsx = path
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| ext == "tsx" || ext == "jsx");
+    let mut dirs = path.split('/').rev().skip(1);
+    if jsx && !directives.contains(&"use server") && dirs.any(|d| d == "components" || d == "hooks")
+    {
+        return Some("React components");
+    }
+    None
+}
+
+/// The directive prologue of a JavaScript file: the string-literal statements before any other
+/// (`'use strict'`, `"use client"`), after a byte-order mark, a `#!` line and comments.
+fn directives(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text.trim_start_matches('\u{feff}');
+    if rest.starts_with("#!") {
+        rest = rest.find('\n').map_or("", |i| &rest[i..]);
+    }
+    loop {
+        rest = rest.trim_start();
+        if let Some(r) = rest.strip_prefix("//") {
+            rest = r.find('\n').map_or("", |i| &r[i..]);
+        } else if let Some(r) = rest.strip_prefix("/*") {
+            rest = r.find("*/").map_or("", |i| &r[i + 2..]);
+        } else if let Some(quote) = rest.chars().next().filter(|c| *c == '\'' || *c == '"') {
+            let body = &rest[1..];
+            let Some(end) = body.find(quote) else {
+                return out;
+            };
+            let value = &body[..end];
+            if value.contains('\n') {
+                return out;
+            }
+            let after = body[end + 1..].trim_start_matches([' ', '\t']);
+            // A directive is a whole statement: `'use client';` or the string alone on its
+            // line; `'a' + b` is an expression.
+            if !(after.starts_with(';')
+                || after.starts_with('\n')
+                || after.starts_with('\r')
+                || after.is_empty())
+            {
+                return out;
+            }
+            out.push(value);
+            rest = after.strip_prefix(';').unwrap_or(after);
+        } else {
+            return out;
+        }
+    }
+}
+
 /// The facts of one source file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FileFacts {
@@ -497,4 +566,49 @@ fn parse_into(language: Language, text: &str, out: &mut FileFacts, cut: bool) {
     };
     facts.sort_by_key(|f| (f.line, f.column));
     out.facts = facts;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directives_are_the_leading_string_statements() {
+        assert_eq!(directives("'use client';\nexport {}"), ["use client"]);
+        assert_eq!(
+            directives("\u{feff}#!/usr/bin/env node\n// a\n/* b */ \"use strict\"\n'use client'"),
+            ["use strict", "use client"]
+        );
+        assert!(directives("'use client' + x;").is_empty());
+        assert!(directives("import x from 'y';\n'use client';").is_empty());
+        assert!(directives("'unterminated").is_empty());
+        assert!(directives("/* never closed").is_empty());
+    }
+
+    #[test]
+    fn browser_code_is_react_components_and_use_client_files() {
+        let fetch = "fetch('/x');";
+        assert_eq!(
+            browser_code("web/components/Card.tsx", fetch),
+            Some("React components")
+        );
+        assert_eq!(
+            browser_code("web/hooks/useCart.jsx", fetch),
+            Some("React components")
+        );
+        assert_eq!(
+            browser_code("src/cart.ts", "'use client';\nfetch('/x');"),
+            Some("'use client'")
+        );
+        // A server action, a plain module beside the components, a file named `components`,
+        // webhooks in a `hooks/` folder, and other languages are not browser code.
+        assert_eq!(
+            browser_code("web/components/act.tsx", "'use server';\nfetch('/x');"),
+            None
+        );
+        assert_eq!(browser_code("web/components/index.ts", fetch), None);
+        assert_eq!(browser_code("web/components.tsx", fetch), None);
+        assert_eq!(browser_code("api/hooks/github.ts", fetch), None);
+        assert_eq!(browser_code("web/components/x.py", "'use client'"), None);
+    }
 }
