@@ -46,10 +46,11 @@ impl Code {
 }
 
 /// The facts of one scanned file, if it is the service's source, and its migration facts, if it
-/// is a migration. Source that runs in a user's browser ([`browser_code`]) is left out, with
+/// is a migration (`secrets`: where the secret scanner found values in it). Source that runs in a user's browser ([`browser_code`]) is left out, with
 /// its rule.
 pub(crate) fn parse(
     src: &Source,
+    secrets: &[usize],
     code: &mut Vec<CodeFile>,
     migrations: &mut Vec<(String, MigrationFile)>,
     out_of_scope: &mut Vec<OutOfScope>,
@@ -61,9 +62,11 @@ pub(crate) fn parse(
         });
     } else {
         code.extend(
-            launchgate_source::analyze(&src.path, &src.text).map(|facts| CodeFile {
-                path: src.path.clone(),
-                facts,
+            launchgate_source::analyze_with_secrets(&src.path, &src.text, secrets).map(|facts| {
+                CodeFile {
+                    path: src.path.clone(),
+                    facts,
+                }
             }),
         );
     }

@@ -1115,8 +1115,18 @@ fn parse(src: &Source, kind: FileKind, docs: Vec<yaml::Node>, out: &mut Collecte
         // The service's source and migrations: facts from its syntax tree and its migration
         // facts, in this worker thread.
         FileKind::Other => {
+            // Where the secret scanner found values in this file (its findings were the last
+            // added): a log call that writes one is read whatever its words.
+            let secrets: Vec<usize> = out
+                .secrets
+                .iter()
+                .rev()
+                .take_while(|f| f.loc.path == src.path)
+                .map(|f| f.loc.start)
+                .collect();
             crate::code::parse(
                 src,
+                &secrets,
                 &mut out.code,
                 &mut out.migrations,
                 &mut out.out_of_scope,

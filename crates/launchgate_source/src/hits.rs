@@ -118,6 +118,11 @@ fn worth_reading(call: &str) -> bool {
     call.contains("**") || call.contains("...") || has_sensitive(call)
 }
 
+/// Whether the call text starting at `at` holds one of the `secrets` offsets.
+fn holds_secret(at: usize, call: &str, secrets: &[usize]) -> bool {
+    secrets.iter().any(|s| (at..at + call.len()).contains(s))
+}
+
 /// The automaton of a language's keywords followed by its log words.
 fn automaton(language: Language) -> Option<&'static AhoCorasick> {
     fn build(l: Language) -> Option<AhoCorasick> {
@@ -139,9 +144,10 @@ fn automaton(language: Language) -> Option<&'static AhoCorasick> {
 /// was built.
 const CONVENTIONAL: [&str; 6] = ["log", "logger", "LOG", "LOGGER", "console", "logging"];
 
-/// The hits of `text` (see the module documentation). `None` when the automaton could not be
-/// built: the caller then parses the whole file.
-pub(crate) fn hits(language: Language, text: &str) -> Option<Hits> {
+/// The hits of `text` (see the module documentation). A log call whose text holds one of the
+/// byte offsets in `secrets` (where the secret scanner found a value) is a hit whatever its
+/// words. `None` when the automaton could not be built: the caller then parses the whole file.
+pub(crate) fn hits(language: Language, text: &str, secrets: &[usize]) -> Option<Hits> {
     let ac = automaton(language)?;
     let primary_count = language.keywords().len();
     let bytes = text.as_bytes();
@@ -168,8 +174,11 @@ pub(crate) fn hits(language: Language, text: &str) -> Option<Hits> {
             if !CONVENTIONAL.contains(&name) && !loggers.contains(&name) {
                 loggers.push(name);
             }
-        } else if worth_reading(call_text(text, m.start())) {
-            out.logs.push(m.start());
+        } else {
+            let call = call_text(text, m.start());
+            if worth_reading(call) || holds_secret(m.start(), call, secrets) {
+                out.logs.push(m.start());
+            }
         }
     }
     // Calls through a logger bound to another name (`audit = structlog.get_logger()`).
@@ -179,7 +188,8 @@ pub(crate) fn hits(language: Language, text: &str) -> Option<Hits> {
             let after = bytes.get(at + name.len()).copied();
             if before.is_none_or(|b| !(b.is_ascii_alphanumeric() || b == b'_'))
                 && after == Some(b'.')
-                && worth_reading(call_text(text, at))
+                && (worth_reading(call_text(text, at))
+                    || holds_secret(at, call_text(text, at), secrets))
             {
                 out.logs.push(at);
             }
@@ -289,7 +299,7 @@ mod tests {
     #[test]
     fn a_log_call_is_a_hit_only_when_it_can_write_a_secret() {
         let text = "log.info(\"user %s signed in\", user.id)\nlog.info(\"reset for %s\",\n    user.email)\nlogger.debug(f\"n={n}\")\nlogrus.WithField(\"k\", v).\n\tInfo(\"token\")\n";
-        let h = hits(Language::Python, text).unwrap_or_default();
+        let h = hits(Language::Python, text, &[]).unwrap_or_default();
         let lines: Vec<usize> = h
             .logs
             .iter()
@@ -299,6 +309,7 @@ mod tests {
         let go = hits(
             Language::Go,
             "\tlogrus.WithField(\"k\", v).\n\t\tInfo(\"token\")\n",
+            &[],
         )
         .unwrap_or_default();
         assert_eq!(go.logs.len(), 1);
@@ -307,7 +318,7 @@ mod tests {
     #[test]
     fn a_bound_logger_is_followed_by_its_name() {
         let text = "import structlog\naudit = structlog.get_logger()\n\ndef f(pw):\n    audit.info(\"login\", password=pw)\n    audit.info(\"ok\")\n";
-        let h = hits(Language::Python, text).unwrap_or_default();
+        let h = hits(Language::Python, text, &[]).unwrap_or_default();
         let lines: Vec<usize> = h
             .logs
             .iter()
@@ -317,7 +328,7 @@ mod tests {
         // A binding alone selects nothing: no call that can write a secret is there.
         let quiet =
             "import logging\nlog = logging.getLogger(__name__)\n\ndef f():\n    log.info(\"ok\")\n";
-        assert!(hits(Language::Python, quiet).is_some_and(|h| h.is_empty()));
+        assert!(hits(Language::Python, quiet, &[]).is_some_and(|h| h.is_empty()));
     }
 
     #[test]
@@ -326,7 +337,7 @@ mod tests {
         let mut text = String::from("é= log.info(\"x\", token)\nlog.info(\"");
         text.push_str(&"é".repeat(3000));
         text.push_str("\")\n");
-        let h = hits(Language::Python, &text).unwrap_or_default();
+        let h = hits(Language::Python, &text, &[]).unwrap_or_default();
         assert_eq!(h.logs.len(), 1);
     }
 

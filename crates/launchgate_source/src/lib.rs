@@ -156,7 +156,7 @@ impl Language {
     /// letter must start a word in the text too: `log.` in `catalog.items` or `got(` in
     /// `forgot(` does not select a file.
     pub fn selects(self, text: &str) -> bool {
-        hits::hits(self, text).is_none_or(|h| !h.is_empty())
+        hits::hits(self, text, &[]).is_none_or(|h| !h.is_empty())
     }
 }
 
@@ -374,6 +374,8 @@ pub struct Log {
     /// Whether the call spreads fields whose names cannot be read (`**fields`, `...fields`,
     /// `args...`).
     pub spread: bool,
+    /// The 1-based line the call ends on (the line it starts on is the fact's).
+    pub end_line: u32,
 }
 
 /// An outbound HTTP call and the timeout it runs with (its own, or its client's).
@@ -481,12 +483,23 @@ thread_local! {
 /// The facts of one file of the service's source (see [`is_service_source`]); `None` for a path
 /// that is not.
 pub fn analyze(path: &str, text: &str) -> Option<FileFacts> {
+    analyze_with_secrets(path, text, &[])
+}
+
+/// [`analyze`], told where in the text the secret scanner found values (byte offsets): a log
+/// call whose text holds one is read whatever words it has, so that OBS-014 can say the call
+/// writes a value the scanner recognises.
+pub fn analyze_with_secrets(path: &str, text: &str, secrets: &[usize]) -> Option<FileFacts> {
     let language = is_service_source(path)?;
-    Some(analyze_as(language, text))
+    Some(analyze_inner(language, text, secrets))
 }
 
 /// The facts of source text in `language`.
 pub fn analyze_as(language: Language, text: &str) -> FileFacts {
+    analyze_inner(language, text, &[])
+}
+
+fn analyze_inner(language: Language, text: &str, secrets: &[usize]) -> FileFacts {
     let mut out = FileFacts {
         language,
         parsed: false,
@@ -494,11 +507,13 @@ pub fn analyze_as(language: Language, text: &str) -> FileFacts {
         facts: Vec::new(),
     };
     // The prefilter: most source files make no HTTP call and run no server, and reading them
-    // for a few words costs a fraction of parsing them.
-    if !language.selects(text) {
+    // for a few words costs a fraction of parsing them. The hits are found once, and say both
+    // whether the file is parsed and which of its declarations are.
+    let hits = hits::hits(language, text, secrets);
+    if hits.as_ref().is_some_and(hits::Hits::is_empty) {
         return out;
     }
-    parse_into(language, text, &mut out, true);
+    parse_into(language, text, &mut out, Some(hits));
     out
 }
 
@@ -512,7 +527,7 @@ pub fn analyze_unfiltered(language: Language, text: &str) -> FileFacts {
         syntax_errors: false,
         facts: Vec::new(),
     };
-    parse_into(language, text, &mut out, false);
+    parse_into(language, text, &mut out, None);
     out
 }
 
@@ -520,20 +535,25 @@ pub fn analyze_unfiltered(language: Language, text: &str) -> FileFacts {
 /// for tests that hold the cut to the facts of the whole file.
 #[doc(hidden)]
 pub fn cut_ranges(language: Language, text: &str) -> Option<Vec<(usize, usize)>> {
-    let hits = hits::hits(language, text)?;
+    let hits = hits::hits(language, text, &[])?;
     ranges::ranges(language, text, &hits)
         .map(|r| r.iter().map(|r| (r.start_byte, r.end_byte)).collect())
 }
 
 /// Parses `text` with this thread's parser and reads its facts into `out`; the tree is dropped
-/// before returning. With `cut`, only the declarations that can hold a fact are parsed when
-/// that gives a clean tree (see [`ranges`]); otherwise, and without `cut`, the whole file.
-fn parse_into(language: Language, text: &str, out: &mut FileFacts, cut: bool) {
+/// before returning. With the prefilter's hits (`cut`), only the declarations that can hold a
+/// fact are parsed when that gives a clean tree (see [`ranges`]); otherwise, and without
+/// `cut`, the whole file.
+fn parse_into(
+    language: Language,
+    text: &str,
+    out: &mut FileFacts,
+    cut: Option<Option<hits::Hits>>,
+) {
     let parsed = PARSER.with(|p| {
         let mut parser = p.borrow_mut();
         parser.set_language(&language.grammar()).ok()?;
         let chosen = cut
-            .then(|| hits::hits(language, text))
             .flatten()
             .and_then(|hits| ranges::ranges(language, text, &hits));
         if let Some(chosen) = chosen

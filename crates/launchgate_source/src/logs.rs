@@ -256,6 +256,7 @@ fn log_fact(
             names: g.names,
             built,
             spread: g.spread,
+            end_line: u32::try_from(node.end_position().row + 1).unwrap_or(u32::MAX),
         }),
     )
 }

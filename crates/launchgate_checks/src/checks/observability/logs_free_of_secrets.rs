@@ -19,7 +19,9 @@ declare_check! {
     /// `log`/`logger`/`LOG`/`LOGGER` in Java. A logger is known by its
     /// construction in the file or by a conventional name.
     ///
-    /// A call is judged by the *names* of what it writes, never by values: identifiers
+    /// A call is judged by the *names* of what it writes, and by the values the secret scanner
+    /// (SEC-001) recognises inside it (a literal key in a message, shown redacted); never by
+    /// the values the code computes: identifiers
     /// (`password`), the last part of a member access (`user.email` is `email`), getters
     /// (`user.getPassword()`), keyword arguments (`log.info("login", token=t)`), dictionary,
     /// object and field keys (`extra={"password": p}`, `{ apiKey }`, `zap.String("token", t)`,
@@ -59,9 +61,9 @@ declare_check! {
     ///
     /// Every service logs, and parsing every file with a log call would parse nearly all of
     /// its source: the source layer reads a log call only when its text (through its closing
-    /// parenthesis and chained calls) holds a word one of the names above contains, or spreads
-    /// fields. The calls that could fail are all read; the concatenation notes cover only
-    /// those calls.
+    /// parenthesis and chained calls) holds a word one of the names above contains, spreads
+    /// fields, or holds a value the secret scanner found. The calls that could fail are all
+    /// read; the concatenation notes cover only those calls.
     ///
     /// ## Why it matters
     /// Logs are copied to more systems, kept longer and read by more people than any
@@ -134,11 +136,23 @@ impl Evaluate for LogsFreeOfSecrets {
                     .map(|f| format!(" in `{f}`"))
                     .unwrap_or_default()
             );
-            let hits: Vec<String> = log
+            let mut hits: Vec<String> = log
                 .names
                 .iter()
                 .filter_map(|n| sensitive(n).map(|k| format!("`{n}` ({})", k.label())))
                 .collect();
+            // Values the secret scanner recognises inside the call (a literal key in the
+            // message), shown redacted as the scanner shows them.
+            hits.extend(
+                cx.evidence
+                    .secrets
+                    .findings
+                    .iter()
+                    .filter(|s| {
+                        *s.loc.path == **path && (fact.line..=log.end_line).contains(&s.loc.line)
+                    })
+                    .map(|s| format!("a literal {} (`{}`)", s.description, s.redacted)),
+            );
             if !hits.is_empty() {
                 t.failures.push(
                     Finding::new(format!(
