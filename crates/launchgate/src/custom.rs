@@ -100,10 +100,52 @@ pub(crate) fn catalog(policy: Option<&Path>) -> Result<Registry, Failure> {
 }
 
 /// `launchgate policy test DIR`: runs the custom checks of DIR against its fixtures.
-pub(crate) fn policy_test(dir: &Path, quiet: bool) -> Result<ExitCode, Failure> {
-    let report = launchgate_rego::policy_test::run(dir, launchgate_rego::Limits::default())
-        .map_err(|e| Failure::Message(e.to_string()))?;
+pub(crate) fn policy_test(
+    dir: &Path,
+    policy: Option<PathBuf>,
+    today: Option<&str>,
+    quiet: bool,
+) -> Result<ExitCode, Failure> {
+    use launchgate_rego::policy_test::{Judged, TestError, TestOptions};
+    if let Some(p) = &policy
+        && !p.exists()
+    {
+        return Err(Failure::Message(format!(
+            "policy file {} does not exist",
+            p.display()
+        )));
+    }
+    let options = TestOptions {
+        policy,
+        today: crate::clock::today(today)?,
+        limits: launchgate_rego::Limits::default(),
+    };
+    let judge = |check: &dyn launchgate_checks::Check,
+                 manifest: &launchgate_manifest::ServiceManifest,
+                 evidence: &launchgate_evidence::Evidence,
+                 policy: &launchgate_manifest::Policy,
+                 today: jiff::civil::Date| {
+        let (r, _) = launchgate_policy::evaluate_check(check, manifest, evidence, policy, today);
+        Judged {
+            status: r.status,
+            inconclusive: r.inconclusive,
+            message: r.message,
+            findings: r.findings,
+            waiver_expires: r.waiver.map(|w| w.expires),
+        }
+    };
+    let report = launchgate_rego::policy_test::run(dir, &options, &judge).map_err(|e| match e {
+        TestError::Policy(e) => Failure::Config(e),
+        e => Failure::Message(e.to_string()),
+    })?;
     let mut out = String::new();
+    if !quiet {
+        let _ = writeln!(
+            out,
+            "policy: {}",
+            report.policy.as_deref().unwrap_or("the built-in defaults")
+        );
+    }
     for case in &report.cases {
         if quiet && case.problems.is_empty() {
             continue;

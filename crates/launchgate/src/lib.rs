@@ -229,11 +229,22 @@ enum EvidenceFormat {
 #[derive(Debug, Subcommand)]
 enum PolicyCommand {
     /// Run the custom checks of DIR against the fixture repositories in DIR/fixtures/<ID>/<case>/
-    /// (`pass_*`, `fail_*`, `na_*`, `inconclusive_*`; lines marked `expect: <ID>` are where
-    /// findings must point). Exit 1 when a case does not match.
+    /// (`pass_*`, `fail_*`, `warn_*`, `na_*`, `skip_*`, `waived_*`, `inconclusive_*`; lines
+    /// marked `expect: <ID>` are where findings must point). Each case is judged as a review
+    /// judges the check: under the organisation's policy (tier matrix, severities, waivers), then
+    /// the case's own `fixtures/<ID>/<case>.policy.yaml`, then its manifest's `policy:` section.
+    /// Exit 1 when a case does not match, 2 when a check or the policy does not load.
     Test {
         /// The folder of `.rego` checks and their `fixtures/`.
         dir: PathBuf,
+        /// The organisation policy file the cases are judged under; default: the one YAML file
+        /// at DIR's top level that lists `custom_checks`, else the built-in defaults.
+        #[arg(long, value_name = "FILE")]
+        policy: Option<PathBuf>,
+        /// The review date (YYYY-MM-DD) the cases are judged on (waiver expiry, `input.today`);
+        /// defaults to today (or to `LAUNCHGATE_TODAY` when that is set).
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
     },
 }
 
@@ -438,7 +449,9 @@ pub fn run() -> ExitCode {
         Command::Checks { category, policy } => list_checks(category, policy.as_deref()),
         Command::Explain { check, policy } => explain(&check, policy.as_deref()),
         Command::Evidence(args) => evidence(&args, global.quiet),
-        Command::Policy(PolicyCommand::Test { dir }) => custom::policy_test(&dir, global.quiet),
+        Command::Policy(PolicyCommand::Test { dir, policy, today }) => {
+            custom::policy_test(&dir, policy, today.as_deref(), global.quiet)
+        }
         Command::Schema { kind } => {
             let s = match kind {
                 SchemaKind::Manifest => launchgate_manifest::manifest_schema(),

@@ -15,22 +15,38 @@ const ACME: &str = "examples/policies/acme-policy.yaml";
 #[test]
 fn the_example_checks_pass_their_own_policy_test() {
     let out = lg()
-        .args(["policy", "test", "examples/policies"])
+        .args([
+            "policy",
+            "test",
+            "examples/policies",
+            "--today",
+            "2026-11-22",
+        ])
         .output()
         .unwrap();
+    // Judged under the policy of the folder (acme-policy.yaml lists the checks): ORG-001 is
+    // skipped at tier 2, ORG-003 only recommended there, and ORG-002's waiver runs to January.
     assert_eq!(
         stdout(&out),
         "\
+policy: examples/policies/acme-policy.yaml
 ok     ORG-001 fail_no_alertmanager
 ok     ORG-001 fail_pages_go_to_chat
 ok     ORG-001 pass_page_route_to_pagerduty
+ok     ORG-001 skip_tier_2
 ok     ORG-002 fail_v1_everywhere
 ok     ORG-002 pass_v2_queue
+ok     ORG-002 waived_migration_until_january
 ok     ORG-003 fail_missing_annotation
 ok     ORG-003 inconclusive_unparsable_manifest
 ok     ORG-003 na_no_ingress
 ok     ORG-003 pass_annotated
-9 passed, 0 failed
+ok     ORG-003 warn_tier_2
+ok     ORG-004 fail_public_base_no_user
+ok     ORG-004 fail_user_root
+ok     ORG-004 na_no_dockerfile
+ok     ORG-004 pass_acme_base_non_root
+16 passed, 0 failed
 "
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -66,6 +82,7 @@ fn a_fixture_that_does_not_match_fails_policy_test() {
     assert_eq!(
         stdout(&out),
         "\
+policy: the built-in defaults
 FAILED ORG-003 pass_wrongly_named
        expected pass, got fail (1 findings)
 0 passed, 1 failed
@@ -119,7 +136,17 @@ fn a_hard_blocker_custom_check_turns_the_payment_service_no_go() {
     );
     assert_eq!(result(&v, "ORG-001")["status"], "pass");
     assert_eq!(result(&v, "ORG-002")["status"], "pass");
-    assert_eq!(v["counts"]["fail"], 5);
+    // The final stage runs as a non-root user, but from a public image.
+    let base = result(&v, "ORG-004");
+    assert_eq!(base["status"], "fail");
+    assert_eq!(
+        base["findings"],
+        serde_json::json!([{
+            "message": "Dockerfile: the final stage starts from gcr.io/distroless/nodejs22-debian12:nonroot@sha256:7c9e1a3b5d7f9b1d3f5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d, not from an image of registry.acme.dev/base/",
+            "location": {"path": "Dockerfile", "line": 10, "column": 1}
+        }])
+    );
+    assert_eq!(v["counts"]["fail"], 6);
     assert_eq!(v["counts"]["pass"], 70);
 }
 
@@ -449,7 +476,7 @@ fn a_manifest_waiver_may_name_a_custom_check() {
     std::fs::write(
         &manifest,
         format!(
-            "{text}\nwaivers:\n  - check: ORG-003\n    kind: compensating-control\n    reason: The edge proxy filters requests until the WAF rollout.\n    approved_by: dana@example.com\n    expires: 2026-12-01\n"
+            "{text}\nwaivers:\n  - check: ORG-003\n    kind: compensating-control\n    reason: The edge proxy filters requests until the WAF rollout.\n    approved_by: dana@example.com\n    expires: 2026-12-01\n  - check: ORG-004\n    kind: accepted-risk\n    reason: The distroless image moves to the Acme base with the next release.\n    approved_by: dana@example.com\n    expires: 2026-12-01\n"
         ),
     )
     .unwrap();
@@ -471,6 +498,7 @@ fn a_manifest_waiver_may_name_a_custom_check() {
     let v: Value =
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
     assert_eq!(result(&v, "ORG-003")["status"], "waived");
+    assert_eq!(result(&v, "ORG-004")["status"], "waived");
     assert_eq!(v["decision"], "conditional_go");
     // Without the policy that loads it, the waiver names an unknown check: exit 2.
     let out = lg()
@@ -480,4 +508,309 @@ fn a_manifest_waiver_may_name_a_custom_check() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("ORG-003"), "{}", stderr(&out));
+}
+
+/// The message an unknown function or a wrong number of arguments in the example check gives:
+/// the file, line and column, the line, a caret and what is wrong.
+fn type_error(shown: &str, call: &str, error: &str) -> String {
+    // Control characters of a message are escaped: the line's tab shows as `\t`.
+    format!("{shown}:33:5\n   |\n33 | \\t{call}\n   |     ^\nerror: {error}")
+}
+
+#[test]
+fn an_unknown_function_or_a_wrong_number_of_arguments_exits_2_at_load() {
+    let find = "not o.annotations[\"waf.acme.dev/policy\"]";
+    for (call, error) in [
+        (
+            "lenght(o.annotations) == 0",
+            "unknown function `lenght` (did you mean `count`?)",
+        ),
+        (
+            "startswith(o.name)",
+            "`startswith` takes 2 arguments, got 1",
+        ),
+    ] {
+        // `check` with a policy that loads it: nothing is reviewed.
+        let out = broken(&waf_with(find, call));
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(out.stdout.is_empty(), "{}", stdout(&out));
+        let err = stderr(&out);
+        assert!(
+            // The policy names the file by its full path.
+            err.contains(&type_error("/check.rego", call, error)),
+            "{err}"
+        );
+        // `policy test` of a folder that holds it.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("waf.rego"), waf_with(find, call)).unwrap();
+        let out = lg()
+            .arg("policy")
+            .arg("test")
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(out.stdout.is_empty(), "{}", stdout(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains(&type_error("--> waf.rego", call, error)),
+            "{err}"
+        );
+    }
+}
+
+/// A folder with the WAF check, an organisation policy that requires it at every tier, and
+/// cases: a tier-2 service (FAIL under that policy, WARN under the defaults), a case whose own
+/// policy file disables the check, and a waiver that expires on 2026-12-01.
+fn policy_folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let src = root().join("examples/policies");
+    std::fs::copy(
+        src.join("ingress_waf.rego"),
+        dir.path().join("ingress_waf.rego"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("org.yaml"),
+        "custom_checks: [ingress_waf.rego]\nchecks:\n  ORG-003: {tiers: \"R R R\"}\n",
+    )
+    .unwrap();
+    let ingress = std::fs::read_to_string(
+        src.join("fixtures/ORG-003/fail_missing_annotation/deploy/ingress.yaml"),
+    )
+    .unwrap();
+    let manifest = |tier: u8, extra: &str| {
+        format!(
+            "service: reports\ntier: {tier}\nscope: service\nowner: team-reports\nexposure: internal\ndata: none\n{extra}"
+        )
+    };
+    let cases = dir.path().join("fixtures/ORG-003");
+    for (case, tier, extra) in [
+        ("fail_tier_2_required", 2, ""),
+        ("skip_disabled_for_this_case", 0, ""),
+        (
+            "waived_until_december",
+            0,
+            "waivers:\n  - check: ORG-003\n    kind: compensating-control\n    reason: The edge proxy filters requests until the WAF rollout.\n    approved_by: dana@example.com\n    expires: 2026-12-01\n",
+        ),
+    ] {
+        std::fs::create_dir_all(cases.join(case).join("deploy")).unwrap();
+        std::fs::write(
+            cases.join(case).join("launchgate.yaml"),
+            manifest(tier, extra),
+        )
+        .unwrap();
+        // A case the policy does not run has no finding to mark.
+        let text = if case.starts_with("skip_") {
+            ingress.replace(" # expect: ORG-003", "")
+        } else {
+            ingress.clone()
+        };
+        std::fs::write(cases.join(case).join("deploy/ingress.yaml"), text).unwrap();
+    }
+    std::fs::write(
+        cases.join("skip_disabled_for_this_case.policy.yaml"),
+        "checks:\n  ORG-003: {enabled: false}\n",
+    )
+    .unwrap();
+    dir
+}
+
+fn policy_test(dir: &std::path::Path, extra: &[&str]) -> std::process::Output {
+    lg().arg("policy")
+        .arg("test")
+        .arg(dir)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn policy_test_judges_each_case_under_the_policy_of_the_folder() {
+    let dir = policy_folder();
+    let out = policy_test(dir.path(), &["--today", "2026-11-22"]);
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "\
+policy: {}
+ok     ORG-003 fail_tier_2_required
+ok     ORG-003 skip_disabled_for_this_case
+ok     ORG-003 waived_until_december
+3 passed, 0 failed
+",
+            dir.path().join("org.yaml").display()
+        )
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn policy_test_takes_the_policy_and_the_review_date_it_is_given() {
+    let dir = policy_folder();
+    // Under a policy that keeps ORG-003's own tier matrix, tier 2 only recommends it: WARN.
+    let other = tempfile::tempdir().unwrap();
+    let plain = other.path().join("plain.yaml");
+    std::fs::write(&plain, "custom_checks: []\n").unwrap();
+    let out = policy_test(
+        dir.path(),
+        &["--today", "2026-11-22", "--policy", plain.to_str().unwrap()],
+    );
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "\
+policy: {}
+FAILED ORG-003 fail_tier_2_required
+       expected fail, got warn (1 findings)
+ok     ORG-003 skip_disabled_for_this_case
+ok     ORG-003 waived_until_december
+2 passed, 1 failed
+",
+            plain.display()
+        )
+    );
+    assert_eq!(out.status.code(), Some(1));
+    // After the waiver's last day, the check fails again.
+    let out = policy_test(dir.path(), &["--today", "2026-12-02"]);
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "\
+policy: {}
+ok     ORG-003 fail_tier_2_required
+ok     ORG-003 skip_disabled_for_this_case
+FAILED ORG-003 waived_until_december
+       expected waived, got fail (1 findings)
+2 passed, 1 failed
+",
+            dir.path().join("org.yaml").display()
+        )
+    );
+    assert_eq!(out.status.code(), Some(1));
+    // A case whose policy is not the one named says what it got.
+    let out = policy_test(
+        dir.path(),
+        &[
+            "--today",
+            "2026-11-22",
+            "--policy",
+            plain.to_str().unwrap(),
+            "--quiet",
+        ],
+    );
+    assert_eq!(
+        stdout(&out),
+        "\
+FAILED ORG-003 fail_tier_2_required
+       expected fail, got warn (1 findings)
+2 passed, 1 failed
+"
+    );
+    // A date that is not one, and two policies in the folder, are errors (exit 2).
+    let out = policy_test(dir.path(), &["--today", "2026-13-01"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--today `2026-13-01` is not a date"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(dir.path().join("second.yml"), "custom_checks: []\n").unwrap();
+    let out = policy_test(dir.path(), &["--today", "2026-11-22"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(&format!(
+            "both {} and {} list custom_checks; choose the policy with --policy FILE",
+            dir.path().join("org.yaml").display(),
+            dir.path().join("second.yml").display()
+        )),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn evidence_carries_ci_dockerfiles_and_ownership() {
+    let out = lg()
+        .args(["evidence", "examples/payment-service"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Dockerfiles: stages in order, the last is the image that ships.
+    let docker = &v["dockerfiles"];
+    assert_eq!(docker.as_array().unwrap().len(), 1);
+    assert_eq!(docker[0]["path"], "Dockerfile");
+    let stages = docker[0]["stages"].as_array().unwrap();
+    assert_eq!(stages.len(), 2);
+    assert_eq!(stages[0]["name"], "build");
+    assert_eq!(stages[0]["user"], Value::Null);
+    let last = &stages[1];
+    assert_eq!(last["line"], 10);
+    assert_eq!(last["from"]["registry"], "gcr.io");
+    assert_eq!(last["from"]["repository"], "distroless/nodejs22-debian12");
+    assert_eq!(last["from"]["tag"], "nonroot");
+    assert_eq!(last["from"]["stage"], Value::Null);
+    assert_eq!(last["from"]["scratch"], false);
+    assert_eq!(
+        last["user"],
+        serde_json::json!({"value": "10001:10001", "line": 13})
+    );
+    assert_eq!(
+        last["expose"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["port"].as_u64().unwrap())
+            .collect::<Vec<_>>(),
+        [8080, 9090]
+    );
+    // CI: every workflow, with triggers, jobs and steps.
+    let ci = v["ci"].as_array().unwrap();
+    let paths: Vec<&str> = ci.iter().map(|p| p["path"].as_str().unwrap()).collect();
+    assert_eq!(
+        paths,
+        [
+            ".github/workflows/ci.yml",
+            ".github/workflows/drills.yml",
+            ".github/workflows/security.yml"
+        ]
+    );
+    let scan = ci.iter().find(|p| p["name"] == "security-scan").unwrap();
+    assert_eq!(scan["system"], "github-actions");
+    assert_eq!(scan["line"], 1);
+    assert_eq!(
+        scan["triggers"]["schedule"],
+        serde_json::json!(["17 4 * * 1"])
+    );
+    assert_eq!(scan["triggers"]["manual"], true);
+    assert_eq!(scan["triggers"]["push"], false);
+    let job = &scan["jobs"][0];
+    assert_eq!(job["name"], "scan-image");
+    assert_eq!(job["line"], 9);
+    assert_eq!(job["steps"][1]["uses"], "aquasecurity/trivy-action@0.28.0");
+    assert_eq!(job["steps"][1]["line"], 13);
+    assert_eq!(job["steps"][1]["signals"]["security_scan"]["line"], 13);
+    // Ownership: CODEOWNERS rules and the Backstage entity.
+    let owners = &v["ownership"]["codeowners"][0];
+    assert_eq!(owners["path"], "CODEOWNERS");
+    assert_eq!(owners["effective"], true);
+    assert_eq!(
+        owners["rules"][1],
+        serde_json::json!({
+            "pattern": "/deploy/",
+            "owners": ["@acme/team-payments", "@acme/platform-sre"],
+            "section": null,
+            "line": 3
+        })
+    );
+    let entity = &v["ownership"]["catalog"][0];
+    assert_eq!(entity["path"], "catalog-info.yaml");
+    assert_eq!(entity["kind"], "Component");
+    assert_eq!(entity["name"], "payment-service");
+    assert_eq!(
+        entity["owner"],
+        serde_json::json!({"value": "group:default/team-payments", "line": 12})
+    );
+    assert_eq!(entity["annotations"]["pagerduty.com/service-id"], "PX4K2Q9");
 }

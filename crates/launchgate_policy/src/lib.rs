@@ -250,53 +250,88 @@ pub fn evaluate_full(
         gate: &gate,
     };
     let tier = manifest.tier;
-    let judge = |check: &dyn launchgate_checks::Check| -> CheckResult {
-        let meta = check.meta();
-        let settings = policy.settings(meta.id, meta.severity, meta.tiers);
-        let requirement = settings.tiers.value.for_tier(tier);
-        let mut r = CheckResult {
-            id: meta.id.to_string(),
-            slug: meta.slug.to_string(),
-            title: meta.summary(),
-            category: meta.category,
-            severity: settings.severity.value,
-            requirement,
-            status: Status::Skip,
-            basis: None,
-            inconclusive: false,
-            blocking: false,
-            message: String::new(),
-            findings: Vec::new(),
-            evidence: Vec::new(),
-            effort: meta.effort,
-            waiver: None,
-        };
-        if !settings.enabled.value {
-            r.message = format!("disabled ({})", settings.enabled.source);
-            return r;
-        }
-        if requirement == Requirement::Skipped {
-            let why = if settings.tiers.source == launchgate_manifest::PolicySource::Default {
-                String::new()
-            } else {
-                format!(" ({})", settings.tiers.source)
-            };
-            r.message = format!("not required for tier {tier}{why}");
-            return r;
-        }
-        let provable = repository_can_prove(meta.evidence);
-        let mut outcome = check.evaluate(&cx);
-        evidence.note_copies(&mut outcome);
-        apply_outcome(&mut r, outcome, policy, tier, provable);
-        r
-    };
-    let mut results = judge_all(registry, &judge);
+    let one = |check: &dyn launchgate_checks::Check| judge(check, &cx, policy, tier);
+    let mut results = judge_all(registry, &one);
     measurement::apply(&mut results, measurement_changes);
     let (waivers, waiver_trace) = waivers::apply(&mut results, manifest, policy, tier, today);
     let mut e = decide(results, tier, policy, waiver_trace)?;
     e.waivers = waivers;
     e.measurement_changes = measurement_changes.to_vec();
     Ok(e)
+}
+
+/// One check as a review judges it: the policy's settings (enabled, severity, tier matrix), the
+/// outcome under the tier's requirement and `require_evidence`, then the manifest's waivers.
+/// `launchgate policy test` judges a custom check's fixture case this way. Returns the result
+/// and what became of the manifest's waivers of this check.
+pub fn evaluate_check(
+    check: &dyn launchgate_checks::Check,
+    manifest: &ServiceManifest,
+    evidence: &Evidence,
+    policy: &Policy,
+    today: jiff::civil::Date,
+) -> (CheckResult, Vec<WaiverView>) {
+    let gate = policy.gate(None);
+    let options = policy.options_for(manifest.tier);
+    let cx = CheckContext {
+        manifest,
+        evidence,
+        options: &options,
+        today,
+        gate: &gate,
+    };
+    let mut results = [judge(check, &cx, policy, manifest.tier)];
+    let (views, _) = waivers::apply(&mut results, manifest, policy, manifest.tier, today);
+    let [result] = results;
+    let views = views.into_iter().filter(|v| v.check == result.id).collect();
+    (result, views)
+}
+
+/// One check's result before waivers: disabled, not required for the tier, or its outcome.
+fn judge(
+    check: &dyn launchgate_checks::Check,
+    cx: &CheckContext<'_>,
+    policy: &Policy,
+    tier: Tier,
+) -> CheckResult {
+    let meta = check.meta();
+    let settings = policy.settings(meta.id, meta.severity, meta.tiers);
+    let requirement = settings.tiers.value.for_tier(tier);
+    let mut r = CheckResult {
+        id: meta.id.to_string(),
+        slug: meta.slug.to_string(),
+        title: meta.summary(),
+        category: meta.category,
+        severity: settings.severity.value,
+        requirement,
+        status: Status::Skip,
+        basis: None,
+        inconclusive: false,
+        blocking: false,
+        message: String::new(),
+        findings: Vec::new(),
+        evidence: Vec::new(),
+        effort: meta.effort,
+        waiver: None,
+    };
+    if !settings.enabled.value {
+        r.message = format!("disabled ({})", settings.enabled.source);
+        return r;
+    }
+    if requirement == Requirement::Skipped {
+        let why = if settings.tiers.source == launchgate_manifest::PolicySource::Default {
+            String::new()
+        } else {
+            format!(" ({})", settings.tiers.source)
+        };
+        r.message = format!("not required for tier {tier}{why}");
+        return r;
+    }
+    let provable = repository_can_prove(meta.evidence);
+    let mut outcome = check.evaluate(cx);
+    cx.evidence.note_copies(&mut outcome);
+    apply_outcome(&mut r, outcome, policy, tier, provable);
+    r
 }
 
 /// Runs `judge` on every check of the registry, in registry order. Checks are pure and

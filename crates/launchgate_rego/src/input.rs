@@ -67,6 +67,13 @@ pub struct Input {
     /// Facts read from the syntax trees of the service's own source (TypeScript, JavaScript,
     /// Python, Go, Java; not tests, not vendored code), in path and line order.
     pub source: Vec<SourceFact>,
+    /// CI pipelines (GitHub Actions workflows, GitLab CI, Jenkinsfiles, CircleCI, Azure
+    /// Pipelines, Buildkite), with their triggers, jobs and steps, by path.
+    pub ci: Vec<Pipeline>,
+    /// Dockerfiles with their build stages, by path. The last stage is the image that ships.
+    pub dockerfiles: Vec<Dockerfile>,
+    /// CODEOWNERS files and Backstage catalog entities (`catalog-info.yaml`).
+    pub ownership: Ownership,
 }
 
 /// Where something is written: repository-relative path, 1-based line and column.
@@ -307,6 +314,271 @@ pub struct SourceFact {
     pub fact: Value,
 }
 
+/// A CI pipeline: one workflow or pipeline file.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Pipeline {
+    #[serde(flatten)]
+    pub at: At,
+    /// `github-actions`, `gitlab`, `jenkins`, `circleci`, `azure-pipelines` or `buildkite`.
+    pub system: String,
+    /// The workflow's `name:`, if it has one.
+    pub name: Option<String>,
+    pub triggers: Triggers,
+    pub jobs: Vec<Job>,
+    /// GitLab `stages:` in order.
+    pub stages: Vec<String>,
+    /// GitLab `include:` entries, GitHub reusable workflows called at the top level.
+    pub includes: Vec<Include>,
+    /// Read by keyword matching (Jenkins, Buildkite, ...) rather than parsed: jobs and steps may
+    /// be incomplete.
+    pub heuristic: bool,
+}
+
+/// What starts a pipeline.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Triggers {
+    /// The line of `on:` (or of what stands for it).
+    pub line: u32,
+    /// Runs on pushes.
+    pub push: bool,
+    /// The branch filters of `push` (empty: every branch).
+    pub push_branches: Vec<String>,
+    /// The tag filters of `push`.
+    pub tags: Vec<String>,
+    /// Runs on pull requests (GitHub) or merge requests (GitLab).
+    pub pull_request: bool,
+    pub pull_request_branches: Vec<String>,
+    /// Cron schedules.
+    pub schedule: Vec<String>,
+    /// Can be started by hand (`workflow_dispatch`, `when: manual` pipelines).
+    pub manual: bool,
+    /// Called by other workflows (`workflow_call`).
+    pub workflow_call: bool,
+    /// Other events, as written.
+    pub other: Vec<String>,
+}
+
+/// A job of a pipeline.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Job {
+    /// The job's key (`build`, `deploy-prod`).
+    pub name: String,
+    /// `name:` of a GitHub job, if set.
+    pub display_name: Option<String>,
+    pub line: u32,
+    /// GitLab `stage:`.
+    pub stage: Option<String>,
+    /// The deployment environment (`environment:`).
+    pub environment: Option<String>,
+    /// Jobs it waits for (`needs:`).
+    pub needs: Vec<String>,
+    /// A reusable workflow or template the job calls (`uses:`, `extends:`).
+    pub uses: Option<String>,
+    /// When it runs.
+    pub runs: JobRuns,
+    pub steps: Vec<Step>,
+    /// What launchgate recognised the job doing (the job itself or one of its steps).
+    pub signals: Signals,
+}
+
+/// When a job runs, after its pipeline's triggers and its own conditions.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct JobRuns {
+    pub pull_request: bool,
+    pub default_branch: bool,
+    pub other_branches: bool,
+    pub tags: bool,
+    pub schedule: bool,
+    pub manual: bool,
+    /// The line of an `if:` / `rules:` condition, if any.
+    pub condition_line: Option<u32>,
+}
+
+/// A step of a job.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Step {
+    pub line: u32,
+    pub name: Option<String>,
+    /// The action it uses (`actions/checkout@v4`).
+    pub uses: Option<String>,
+    /// The shell commands it runs, as written.
+    pub run: Option<String>,
+    pub signals: Signals,
+}
+
+/// What a job or step was recognised to do; each `null` when not seen, else what and where.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+pub struct Signals {
+    pub runs_tests: Option<Signal>,
+    pub deploys: Option<Signal>,
+    pub smoke_test: Option<Signal>,
+    pub security_scan: Option<SecurityScan>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Signal {
+    /// What was recognised (`cargo test`, `kubectl apply`).
+    pub what: String,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SecurityScan {
+    /// The scanner (`trivy`, `grype`, `snyk`, ...).
+    pub scanner: String,
+    /// It scans container images.
+    pub images: bool,
+    pub line: u32,
+}
+
+/// A GitLab `include:` or a reusable workflow call.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Include {
+    /// `local`, `remote`, `template`, `project` or `component`.
+    pub kind: String,
+    pub value: String,
+    pub line: u32,
+    /// The security scan the include stands for (GitLab's scanning templates), if any.
+    pub security_scan: Option<SecurityScan>,
+}
+
+/// A Dockerfile.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Dockerfile {
+    #[serde(flatten)]
+    pub at: At,
+    /// The build stages in order; the last is the image that ships.
+    pub stages: Vec<Stage>,
+}
+
+/// A build stage: a `FROM` and the instructions up to the next.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Stage {
+    /// 0-based.
+    pub index: usize,
+    /// `AS name`, if given.
+    pub name: Option<String>,
+    /// The line of `FROM`.
+    pub line: u32,
+    pub from: FromImage,
+    /// The last `USER` of the stage (`null`: none, the base image's user, often root).
+    pub user: Option<Text>,
+    /// The stage's `HEALTHCHECK`.
+    pub healthcheck: Option<Healthcheck>,
+    /// `EXPOSE` ports.
+    pub expose: Vec<Expose>,
+    /// Every instruction of the stage (the `FROM` included), continuation lines joined.
+    pub instructions: Vec<Instruction>,
+}
+
+/// The image a stage starts from.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct FromImage {
+    /// As written (`${BASE}:1.2` too).
+    pub image: String,
+    /// With build arguments' defaults substituted, when they all have one.
+    pub resolved: Option<String>,
+    /// The registry host, when the reference names one (`registry.acme.dev`, `ghcr.io`).
+    pub registry: Option<String>,
+    /// The repository path without registry, tag and digest (`base/python`).
+    pub repository: Option<String>,
+    pub tag: Option<String>,
+    /// `sha256:...`, if pinned.
+    pub digest: Option<String>,
+    /// `FROM scratch`.
+    pub scratch: bool,
+    /// `FROM builder`: the index of the earlier stage it starts from.
+    pub stage: Option<usize>,
+    /// `--platform=...`, if given.
+    pub platform: Option<String>,
+}
+
+/// A value and the line it is written on.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Text {
+    pub value: String,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Healthcheck {
+    /// `HEALTHCHECK NONE`.
+    pub none: bool,
+    pub cmd: Option<String>,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Expose {
+    /// As written (`8080/tcp`, `${PORT}`).
+    pub raw: String,
+    pub port: Option<u16>,
+    pub protocol: Option<String>,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Instruction {
+    /// Upper-case (`RUN`).
+    pub keyword: String,
+    /// The text after the keyword.
+    pub args: String,
+    pub line: u32,
+}
+
+/// Who owns the repository.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Ownership {
+    /// Every CODEOWNERS file, by path.
+    pub codeowners: Vec<CodeOwners>,
+    /// Backstage catalog entities, by path and line.
+    pub catalog: Vec<CatalogEntity>,
+}
+
+/// A CODEOWNERS file.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct CodeOwners {
+    #[serde(flatten)]
+    pub at: At,
+    /// The file GitHub (or GitLab) reads: `.github/CODEOWNERS`, then `CODEOWNERS`, then
+    /// `docs/CODEOWNERS`, then `.gitlab/CODEOWNERS`; only the first found is in effect.
+    pub effective: bool,
+    /// The rules in file order; the last matching rule wins.
+    pub rules: Vec<CodeOwnersRule>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct CodeOwnersRule {
+    /// The path pattern (`*`, `/src/`, `*.tf`).
+    pub pattern: String,
+    /// The owners as written (`@acme/payments`, `dana@example.com`); empty un-assigns.
+    pub owners: Vec<String>,
+    /// The GitLab section it belongs to, if any.
+    pub section: Option<String>,
+    pub line: u32,
+}
+
+/// A Backstage catalog entity.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct CatalogEntity {
+    #[serde(flatten)]
+    pub at: At,
+    /// `Component`, `API`, `System`, ...
+    pub kind: String,
+    pub name: Option<String>,
+    pub namespace: Option<String>,
+    /// `spec.owner` and its line.
+    pub owner: Option<Text>,
+    pub lifecycle: Option<String>,
+    pub system: Option<String>,
+    /// `spec.type`.
+    #[serde(rename = "type")]
+    pub entity_type: Option<String>,
+    /// `metadata.annotations` (PagerDuty service, runbook links, ...).
+    pub annotations: BTreeMap<String, String>,
+    pub tags: Vec<String>,
+}
+
 /// A Debug name as a contract word: `PrometheusRules` -> `prometheus-rules`.
 fn word(debug: &str) -> String {
     let mut out = String::new();
@@ -452,6 +724,220 @@ fn route(r: &launchgate_evidence::alertmanager::Route) -> Route {
         },
         continue_: r.continue_,
         routes: r.routes.iter().map(route).collect(),
+    }
+}
+
+fn ci_system(s: launchgate_evidence::CiSystem) -> &'static str {
+    use launchgate_evidence::CiSystem;
+    match s {
+        CiSystem::GitHubActions => "github-actions",
+        CiSystem::GitLab => "gitlab",
+        CiSystem::Jenkins => "jenkins",
+        CiSystem::CircleCi => "circleci",
+        CiSystem::AzurePipelines => "azure-pipelines",
+        CiSystem::Buildkite => "buildkite",
+    }
+}
+
+fn signal(s: Option<&launchgate_evidence::ci::Signal>) -> Option<Signal> {
+    s.map(|s| Signal {
+        what: s.what.clone(),
+        line: s.loc.line,
+    })
+}
+
+fn scan(s: Option<&launchgate_evidence::ci::SecurityScan>) -> Option<SecurityScan> {
+    s.map(|s| SecurityScan {
+        scanner: s.scanner.to_string(),
+        images: s.images,
+        line: s.loc.line,
+    })
+}
+
+fn text_of<T: Clone>(l: Option<&launchgate_evidence::Located<T>>) -> Option<T> {
+    l.map(|l| l.value.clone())
+}
+
+fn pipeline(p: &launchgate_evidence::ci::Pipeline) -> Pipeline {
+    let t = &p.triggers;
+    Pipeline {
+        at: At::of(&p.loc),
+        system: ci_system(p.system).to_string(),
+        name: p.name.clone(),
+        triggers: Triggers {
+            line: t.loc.line,
+            push: t.push.is_some(),
+            push_branches: t.push_branches.clone(),
+            tags: t.tags.clone(),
+            pull_request: t.pull_request.is_some() || t.merge_request.is_some(),
+            pull_request_branches: t.pull_request_branches.clone(),
+            schedule: t.schedule.iter().map(|s| s.value.clone()).collect(),
+            manual: t.manual.is_some(),
+            workflow_call: t.workflow_call.is_some(),
+            other: t.other.iter().map(|s| s.value.clone()).collect(),
+        },
+        jobs: p
+            .jobs
+            .iter()
+            .map(|j| Job {
+                name: j.name.clone(),
+                display_name: j.display_name.clone(),
+                line: j.loc.line,
+                stage: text_of(j.stage.as_ref()),
+                environment: text_of(j.environment.as_ref()),
+                needs: j.needs.iter().map(|n| n.value.clone()).collect(),
+                uses: text_of(j.uses.as_ref()),
+                runs: JobRuns {
+                    pull_request: j.runs.pull_request,
+                    default_branch: j.runs.default_branch,
+                    other_branches: j.runs.other_branches,
+                    tags: j.runs.tags,
+                    schedule: j.runs.schedule,
+                    manual: j.runs.manual || j.runs.when_manual,
+                    condition_line: j.runs.condition.as_ref().map(|l| l.line),
+                },
+                steps: j
+                    .steps
+                    .iter()
+                    .map(|s| Step {
+                        line: s.loc.line,
+                        name: text_of(s.name.as_ref()),
+                        uses: text_of(s.uses.as_ref()),
+                        run: text_of(s.run.as_ref()),
+                        signals: Signals {
+                            runs_tests: signal(s.runs_tests.as_ref()),
+                            deploys: signal(s.deploys.as_ref()),
+                            smoke_test: signal(s.smoke_test.as_ref()),
+                            security_scan: scan(s.security_scan.as_ref()),
+                        },
+                    })
+                    .collect(),
+                signals: Signals {
+                    runs_tests: signal(j.runs_tests.as_ref()),
+                    deploys: signal(j.deploys.as_ref()),
+                    smoke_test: signal(j.smoke_test.as_ref()),
+                    security_scan: scan(j.security_scan.as_ref()),
+                },
+            })
+            .collect(),
+        stages: p.stages.iter().map(|s| s.value.clone()).collect(),
+        includes: p
+            .includes
+            .iter()
+            .map(|i| Include {
+                kind: word(&format!("{:?}", i.kind)),
+                value: i.value.clone(),
+                line: i.loc.line,
+                security_scan: scan(i.security_scan.as_ref()),
+            })
+            .collect(),
+        heuristic: p.heuristic,
+    }
+}
+
+fn dockerfile(d: &launchgate_evidence::dockerfile::Dockerfile) -> Dockerfile {
+    Dockerfile {
+        at: At::of(&d.loc),
+        stages: d
+            .stages
+            .iter()
+            .map(|s| {
+                let f = &s.from;
+                let r = f.reference.as_ref();
+                Stage {
+                    index: s.index,
+                    name: text_of(s.name.as_ref()),
+                    line: f.loc.line,
+                    from: FromImage {
+                        image: f.image.value.clone(),
+                        resolved: f.resolved.clone(),
+                        registry: r.and_then(|r| r.registry.clone()),
+                        repository: r.map(|r| r.repository.clone()),
+                        tag: r.and_then(|r| r.tag.clone()),
+                        digest: r.and_then(|r| r.digest.clone()),
+                        scratch: f.is_scratch,
+                        stage: f.refers_to_stage,
+                        platform: f.platform.clone(),
+                    },
+                    user: s.user.as_ref().map(|u| Text {
+                        value: u.value.clone(),
+                        line: u.loc.line,
+                    }),
+                    healthcheck: s.healthcheck.as_ref().map(|h| Healthcheck {
+                        none: h.none,
+                        cmd: h.cmd.clone(),
+                        line: h.loc.line,
+                    }),
+                    expose: s
+                        .exposes
+                        .iter()
+                        .map(|e| Expose {
+                            raw: e.raw.clone(),
+                            port: e.port,
+                            protocol: e.protocol.clone(),
+                            line: e.loc.line,
+                        })
+                        .collect(),
+                    instructions: s
+                        .instructions
+                        .iter()
+                        .map(|i| Instruction {
+                            keyword: i.keyword.clone(),
+                            args: i.args.clone(),
+                            line: i.loc.line,
+                        })
+                        .collect(),
+                }
+            })
+            .collect(),
+    }
+}
+
+fn ownership(o: &launchgate_evidence::ownership::Ownership) -> Ownership {
+    let text = |t: Option<&launchgate_evidence::ownership::Text>| t.map(|t| t.value.clone());
+    Ownership {
+        codeowners: o
+            .codeowners
+            .iter()
+            .enumerate()
+            .map(|(i, f)| CodeOwners {
+                at: At::of(&f.loc),
+                effective: o.effective_codeowners == Some(i),
+                rules: f
+                    .rules
+                    .iter()
+                    .map(|r| CodeOwnersRule {
+                        pattern: r.pattern.clone(),
+                        owners: r.owners.iter().map(|o| o.raw.clone()).collect(),
+                        section: r.section.clone(),
+                        line: r.loc.line,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        catalog: o
+            .catalog
+            .iter()
+            .map(|e| CatalogEntity {
+                at: At::of(&e.loc),
+                kind: e.kind.value.clone(),
+                name: text(e.name.as_ref()),
+                namespace: text(e.namespace.as_ref()),
+                owner: e.owner.as_ref().map(|t| Text {
+                    value: t.value.clone(),
+                    line: t.loc.line,
+                }),
+                lifecycle: text(e.lifecycle.as_ref()),
+                system: text(e.system.as_ref()),
+                entity_type: text(e.entity_type.as_ref()),
+                annotations: e
+                    .annotations
+                    .iter()
+                    .map(|a| (a.key.clone(), a.value.clone()))
+                    .collect(),
+                tags: e.tags.iter().map(|t| t.value.clone()).collect(),
+            })
+            .collect(),
     }
 }
 
@@ -667,6 +1153,9 @@ pub fn build(manifest: &ServiceManifest, evidence: &Evidence, today: jiff::civil
                 })
             })
             .collect(),
+        ci: evidence.ci.pipelines.iter().map(pipeline).collect(),
+        dockerfiles: evidence.dockerfiles.files.iter().map(dockerfile).collect(),
+        ownership: ownership(&evidence.ownership),
     }
 }
 

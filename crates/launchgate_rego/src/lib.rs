@@ -27,6 +27,7 @@ use serde_json::Value as Json;
 
 pub mod input;
 pub mod policy_test;
+mod typecheck;
 
 pub use input::{INPUT_VERSION, Input};
 
@@ -58,7 +59,8 @@ impl Default for Limits {
 pub enum LoadError {
     #[error("{path}: cannot read custom checks: {message}")]
     Read { path: String, message: String },
-    /// A syntax or type error: regorus's message names `file:line:col`.
+    /// A syntax or type error (an unknown function, a wrong number of arguments, an undefined
+    /// variable): the message names `file:line:col`, shows the line and a caret.
     #[error("{message}")]
     Rego { path: String, message: String },
     #[error("{path}: {message}")]
@@ -447,6 +449,13 @@ pub fn load_one(
     let package = engine
         .add_policy(shown.to_string(), text.to_string())
         .map_err(|e| rego(&e))?;
+    if let Some(message) = engine
+        .get_modules()
+        .last()
+        .and_then(|m| typecheck::first_error(m))
+    {
+        return Err(rego(&message));
+    }
     let declared = |engine: &Engine, name: &str| {
         engine
             .has_declared_rule_rooted_at(shown, name)

@@ -2,21 +2,60 @@
 //!
 //! DIR holds `.rego` checks (any folder but `fixtures/`) and `fixtures/<ID>/<case>/` mini
 //! repositories, each with a `launchgate.yaml`. The case name says what it shows: `pass_*`,
-//! `fail_*`, `na_*` (not applicable) or `inconclusive_*`. Every line a finding must point at
-//! carries `expect: <ID>` (in any comment syntax); for formats without comments, the case's
-//! `EXPECT` file lists `<ID> <path>:<line>` lines. A case passes when the outcome is the named
-//! one and the findings point at exactly the expected lines.
+//! `fail_*`, `warn_*`, `na_*` (the check is not applicable), `skip_*` (the policy does not run
+//! it: not required at the case's tier, or disabled), `waived_*` or `inconclusive_*`. Every line
+//! a finding must point at carries `expect: <ID>` (in any comment syntax); for formats without
+//! comments, the case's `EXPECT` file lists `<ID> <path>:<line>` lines. A case passes when the
+//! status is the named one and the findings point at exactly the expected lines.
+//!
+//! A case is judged as a review judges the check (the caller's [`JudgeFn`], which the binary
+//! gives `launchgate_policy::evaluate_check`: this crate sits below the policy): under
+//! the organisation's policy (`--policy FILE`, else the one YAML file at DIR's top level that
+//! lists `custom_checks`, else the built-in defaults), then the case's own
+//! `fixtures/<ID>/<case>.policy.yaml` if there is one, then the `policy:` section of its
+//! manifest; its waivers apply on the review date (`--today`).
 
 use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use launchgate_checks::{Check, CheckContext};
-use launchgate_core::Outcome;
-use launchgate_evidence::ScanOptions;
-use launchgate_manifest::{MANIFEST_FILE, Policy, ServiceManifest, SourceFile};
+use launchgate_checks::Check;
+use launchgate_core::{Finding, Status};
+use launchgate_evidence::{Evidence, ScanOptions};
+use launchgate_manifest::{
+    ConfigErrors, LocatedLayer, MANIFEST_FILE, Policy, ServiceManifest, SourceFile,
+};
 
 use crate::{Limits, LoadError, RegoCheck};
+
+/// How `policy test` runs.
+#[derive(Debug, Clone)]
+pub struct TestOptions {
+    /// The organisation policy file (`--policy`); `None`: DIR's own, if it has one.
+    pub policy: Option<PathBuf>,
+    /// The review date the cases are judged on (waiver expiry, `input.today`).
+    pub today: jiff::civil::Date,
+    pub limits: Limits,
+}
+
+/// What a review made of one check in a case.
+#[derive(Debug, Clone)]
+pub struct Judged {
+    pub status: Status,
+    /// Evidence was missing or unparseable (the status is then FAIL or WARN).
+    pub inconclusive: bool,
+    /// Why this status (`not required for tier 2`, `not applicable: ...`, `inconclusive: ...`).
+    pub message: String,
+    /// The findings it reported (FAIL, WARN, and WAIVED, which keeps them).
+    pub findings: Vec<Finding>,
+    /// The last day of the waiver that made it WAIVED.
+    pub waiver_expires: Option<String>,
+}
+
+/// Judges one check as a review does: the policy's settings for it, its outcome under the
+/// tier's requirement, the manifest's waivers on the review date.
+pub type JudgeFn<'a> =
+    &'a dyn Fn(&dyn Check, &ServiceManifest, &Evidence, &Policy, jiff::civil::Date) -> Judged;
 
 /// The result of one fixture case.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,16 +69,55 @@ pub struct CaseResult {
 /// Every case, by check ID then case name.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TestReport {
+    /// The organisation policy the cases were judged under, as named (`None`: the defaults).
+    pub policy: Option<String>,
     pub cases: Vec<CaseResult>,
 }
 
 /// Why the fixtures could not be run at all.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum TestError {
     #[error(transparent)]
     Load(#[from] LoadError),
+    /// The policy file does not parse or names what does not exist.
+    #[error(transparent)]
+    Policy(#[from] ConfigErrors),
     #[error("{0}")]
     Layout(String),
+}
+
+/// The one top-level YAML file of `dir` that lists `custom_checks`: the organisation policy
+/// that loads the checks of `dir`.
+fn policy_of(dir: &Path) -> Result<Option<PathBuf>, TestError> {
+    let mut found = Vec::new();
+    for p in list(dir)? {
+        let is_yaml = p.extension().is_some_and(|x| x == "yaml" || x == "yml");
+        if !is_yaml || !std::fs::symlink_metadata(&p).is_ok_and(|m| m.is_file()) {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&p) else {
+            continue;
+        };
+        if text.lines().any(|l| l.starts_with("custom_checks:")) {
+            found.push(p);
+        }
+    }
+    match found.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(one.clone())),
+        [a, b, ..] => Err(TestError::Layout(format!(
+            "{}: both {} and {} list custom_checks; choose the policy with --policy FILE",
+            dir.display(),
+            a.display(),
+            b.display()
+        ))),
+    }
+}
+
+fn read_layer(path: &Path) -> Result<LocatedLayer, TestError> {
+    let file = SourceFile::read(path, path.to_string_lossy().replace('\\', "/"))
+        .map_err(ConfigErrors::from)?;
+    Ok(LocatedLayer::parse_file(file)?)
 }
 
 fn list(dir: &Path) -> Result<Vec<PathBuf>, TestError> {
@@ -74,8 +152,9 @@ fn check_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), TestError> {
     Ok(())
 }
 
-/// Runs every fixture case of `dir` against the checks of `dir`.
-pub fn run(dir: &Path, limits: Limits) -> Result<TestReport, TestError> {
+/// Runs every fixture case of `dir` against the checks of `dir`, each judged by `judge`.
+pub fn run(dir: &Path, options: &TestOptions, judge: JudgeFn<'_>) -> Result<TestReport, TestError> {
+    let limits = options.limits;
     let mut files = Vec::new();
     check_files(dir, &mut files)?;
     if files.is_empty() {
@@ -97,8 +176,32 @@ pub fn run(dir: &Path, limits: Limits) -> Result<TestReport, TestError> {
         .collect();
     let builtin = launchgate_checks::Registry::builtin();
     let checks = crate::load(&shown, &builtin.ids(), limits)?;
+    let mut ids = builtin.ids();
+    ids.extend(checks.iter().map(|c| c.metadata().id));
+    let policy_file = match &options.policy {
+        Some(p) => Some(p.clone()),
+        None => policy_of(dir)?,
+    };
+    let org = match &policy_file {
+        Some(p) => {
+            let layer = read_layer(p)?;
+            // Resolved alone once, so that an error of the organisation's file is named at once.
+            Policy::resolve(std::slice::from_ref(&layer), &ids)?;
+            vec![layer]
+        }
+        None => Vec::new(),
+    };
     let fixtures = dir.join("fixtures");
-    let mut report = TestReport::default();
+    let mut report = TestReport {
+        policy: policy_file.map(|p| p.to_string_lossy().replace('\\', "/")),
+        cases: Vec::new(),
+    };
+    let judge = Judge {
+        org: &org,
+        ids: &ids,
+        today: options.today,
+        evaluate: judge,
+    };
     for check in &checks {
         let id = check.metadata().id;
         let cases_dir = fixtures.join(id);
@@ -123,7 +226,7 @@ pub fn run(dir: &Path, limits: Limits) -> Result<TestReport, TestError> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let problems = run_case(check, &case, &name);
+            let problems = judge.case(check, &case, &name);
             report.cases.push(CaseResult {
                 check: id.to_string(),
                 name,
@@ -137,113 +240,179 @@ pub fn run(dir: &Path, limits: Limits) -> Result<TestReport, TestError> {
     Ok(report)
 }
 
-/// What a case's name says the outcome is.
+/// What a case's name says the status is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Expected {
     Pass,
     Fail,
+    Warn,
     NotApplicable,
+    Skipped,
+    Waived,
     Inconclusive,
 }
+
+const PREFIXES: [(&str, Expected); 7] = [
+    ("pass_", Expected::Pass),
+    ("fail_", Expected::Fail),
+    ("warn_", Expected::Warn),
+    ("na_", Expected::NotApplicable),
+    ("skip_", Expected::Skipped),
+    ("waived_", Expected::Waived),
+    ("inconclusive_", Expected::Inconclusive),
+];
 
 impl fmt::Display for Expected {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Expected::Pass => "pass",
             Expected::Fail => "fail",
+            Expected::Warn => "warn",
             Expected::NotApplicable => "not applicable",
+            Expected::Skipped => "skip",
+            Expected::Waived => "waived",
             Expected::Inconclusive => "inconclusive",
         })
     }
 }
 
-fn describe(o: &Outcome) -> String {
-    match o {
-        Outcome::Pass { .. } => "pass".to_string(),
-        Outcome::Fail { findings } => format!("fail ({} findings)", findings.len()),
-        Outcome::NotApplicable { reason } => format!("not applicable ({reason})"),
-        Outcome::Inconclusive { reason, .. } => format!("inconclusive ({reason})"),
+/// What the review made of the check.
+fn got(r: &Judged) -> Expected {
+    match r.status {
+        Status::Waived => Expected::Waived,
+        _ if r.inconclusive => Expected::Inconclusive,
+        Status::Pass => Expected::Pass,
+        Status::Fail => Expected::Fail,
+        Status::Warn => Expected::Warn,
+        Status::Skip if r.message.starts_with("not applicable: ") => Expected::NotApplicable,
+        Status::Skip => Expected::Skipped,
     }
 }
 
-fn run_case(check: &RegoCheck, case: &Path, name: &str) -> Vec<String> {
-    let expected = if name.starts_with("pass_") {
-        Expected::Pass
-    } else if name.starts_with("fail_") {
-        Expected::Fail
-    } else if name.starts_with("na_") {
-        Expected::NotApplicable
-    } else if name.starts_with("inconclusive_") {
-        Expected::Inconclusive
-    } else {
-        return vec![
-            "the case name must start with pass_, fail_, na_ or inconclusive_".to_string(),
-        ];
-    };
-    let manifest_path = case.join(MANIFEST_FILE);
-    let manifest = match SourceFile::read(&manifest_path, MANIFEST_FILE.to_string())
-        .map_err(|e| e.to_string())
-        .and_then(|f| ServiceManifest::parse(f).map_err(|e| e.to_string()))
-    {
-        Ok(m) => m,
-        Err(e) => return vec![format!("{MANIFEST_FILE}: {e}")],
-    };
-    let options = ScanOptions::default()
-        .with_report_locations(&manifest.reports)
-        .with_deploy(manifest.deploy.as_ref())
-        .with_scan_section(&manifest.scan)
-        .with_selection(manifest.select.as_ref());
-    let evidence = match launchgate_evidence::scan(case, &options) {
-        Ok(e) => e,
-        Err(e) => return vec![format!("scan failed: {e}")],
-    };
-    let policy = Policy::default();
-    let check_options = policy.options_for(manifest.tier);
-    let gate = policy.gate(None);
-    let cx = CheckContext {
-        manifest: &manifest,
-        evidence: &evidence,
-        options: &check_options,
-        today: jiff::civil::date(2026, 1, 1),
-        gate: &gate,
-    };
-    let outcome = check.evaluate(&cx);
+fn describe(r: &Judged) -> String {
+    let findings = r.findings.len();
+    match got(r) {
+        Expected::Pass => "pass".to_string(),
+        e @ (Expected::Fail | Expected::Warn) => format!("{e} ({findings} findings)"),
+        Expected::NotApplicable => {
+            let reason = r.message.trim_start_matches("not applicable: ");
+            format!("not applicable ({reason})")
+        }
+        Expected::Skipped => format!("skip ({})", r.message),
+        Expected::Waived => match &r.waiver_expires {
+            Some(until) => format!("waived ({findings} findings; waiver until {until})"),
+            None => "waived".to_string(),
+        },
+        Expected::Inconclusive => format!(
+            "inconclusive ({})",
+            r.message.trim_start_matches("inconclusive: ")
+        ),
+    }
+}
+
+/// What every case of a run shares: the organisation's policy layer, the known check IDs and
+/// the review date.
+struct Judge<'a> {
+    org: &'a [LocatedLayer],
+    ids: &'a [&'static str],
+    today: jiff::civil::Date,
+    evaluate: JudgeFn<'a>,
+}
+
+impl Judge<'_> {
+    fn case(&self, check: &RegoCheck, case: &Path, name: &str) -> Vec<String> {
+        let Some(expected) = PREFIXES
+            .iter()
+            .find(|(p, _)| name.starts_with(p))
+            .map(|(_, e)| *e)
+        else {
+            return vec![
+                "the case name must start with pass_, fail_, warn_, na_, skip_, waived_ or inconclusive_"
+                    .to_string(),
+            ];
+        };
+        let manifest_path = case.join(MANIFEST_FILE);
+        let manifest = match SourceFile::read(&manifest_path, MANIFEST_FILE.to_string())
+            .map_err(|e| e.to_string())
+            .and_then(|f| ServiceManifest::parse_checked(f, self.ids).map_err(|e| e.to_string()))
+        {
+            Ok(m) => m,
+            Err(e) => return vec![format!("{MANIFEST_FILE}: {e}")],
+        };
+        let mut layers = self.org.to_vec();
+        let own = case
+            .parent()
+            .unwrap_or(case)
+            .join(format!("{name}.policy.yaml"));
+        if own.is_file() {
+            match read_layer(&own) {
+                Ok(l) => layers.push(l),
+                Err(e) => return vec![format!("{}: {e}", shown_name(&own))],
+            }
+        }
+        layers.extend(manifest.policy_layer());
+        let policy = match Policy::resolve(&layers, self.ids) {
+            Ok(p) => p,
+            Err(e) => return vec![format!("policy: {e}")],
+        };
+        let options = ScanOptions::default()
+            .with_report_locations(&manifest.reports)
+            .with_deploy(manifest.deploy.as_ref())
+            .with_scan_section(&manifest.scan)
+            .with_selection(manifest.select.as_ref());
+        let evidence = match launchgate_evidence::scan(case, &options) {
+            Ok(e) => match &manifest.select {
+                Some(selection) => e.select(selection),
+                None => e,
+            },
+            Err(e) => return vec![format!("scan failed: {e}")],
+        };
+        let result = (self.evaluate)(check, &manifest, &evidence, &policy, self.today);
+        compare(check, case, expected, &result)
+    }
+}
+
+fn shown_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn compare(check: &RegoCheck, case: &Path, expected: Expected, result: &Judged) -> Vec<String> {
     let mut problems = Vec::new();
-    let got = match &outcome {
-        Outcome::Pass { .. } => Expected::Pass,
-        Outcome::Fail { .. } => Expected::Fail,
-        Outcome::NotApplicable { .. } => Expected::NotApplicable,
-        Outcome::Inconclusive { .. } => Expected::Inconclusive,
-    };
+    let got = got(result);
     if got != expected {
-        problems.push(format!("expected {expected}, got {}", describe(&outcome)));
+        problems.push(format!("expected {expected}, got {}", describe(result)));
     }
     let id = check.metadata().id;
     let want = expectations(case, id);
-    let found: BTreeSet<(String, u32)> = match &outcome {
-        Outcome::Fail { findings } => findings
-            .iter()
-            .filter_map(|f| f.location.as_ref().map(|l| (l.path.clone(), l.line)))
-            .collect(),
-        _ => BTreeSet::new(),
+    // The findings the check reported (kept by a waiver); an inconclusive result's are the
+    // parse errors, not the check's.
+    let reported: &[Finding] = if matches!(got, Expected::Fail | Expected::Warn | Expected::Waived)
+    {
+        &result.findings
+    } else {
+        &[]
     };
+    let found: BTreeSet<(String, u32)> = reported
+        .iter()
+        .filter_map(|f| f.location.as_ref().map(|l| (l.path.clone(), l.line)))
+        .collect();
     for (p, l) in want.difference(&found) {
         problems.push(format!("expected a finding at {p}:{l}, none was reported"));
     }
-    if let Outcome::Fail { findings } = &outcome {
-        for f in findings {
-            let at = f.location.as_ref().map(|l| (l.path.clone(), l.line));
-            match at {
-                Some(at) if want.contains(&at) => {}
-                Some((p, l)) => problems.push(format!(
-                    "unexpected finding at {p}:{l}: {} (mark the line with `expect: {id}`)",
-                    f.message
-                )),
-                None => problems.push(format!(
-                    "finding without a location: {} (give it `path` and `line`)",
-                    f.message
-                )),
-            }
+    for f in reported {
+        let at = f.location.as_ref().map(|l| (l.path.clone(), l.line));
+        match at {
+            Some(at) if want.contains(&at) => {}
+            Some((p, l)) => problems.push(format!(
+                "unexpected finding at {p}:{l}: {} (mark the line with `expect: {id}`)",
+                f.message
+            )),
+            None => problems.push(format!(
+                "finding without a location: {} (give it `path` and `line`)",
+                f.message
+            )),
         }
     }
     problems

@@ -215,3 +215,76 @@ fn the_input_schema_names_its_version() {
     assert!(s.contains("\"$id\": \"https://launchgate.dev/schema/rego-input.json\""));
     assert!(s.contains("\"kubernetes\""));
 }
+
+/// The message of the Rego error `text` (the example check edited) gives at load.
+fn load_error(find: &str, replace: &str) -> String {
+    assert!(INGRESS_WAF.contains(find), "{find}");
+    let text = INGRESS_WAF.replace(find, replace);
+    let err = load_texts(&[("policies/waf.rego", &text)], Limits::default()).unwrap_err();
+    let LoadError::Rego { path, message } = &err else {
+        panic!("expected a Rego error, got {err:?}")
+    };
+    assert_eq!(path, "policies/waf.rego");
+    assert_eq!(err.to_string(), *message);
+    message.clone()
+}
+
+#[test]
+fn an_unknown_function_is_refused_at_load_with_file_line_and_column() {
+    // regorus counts a tab as four columns: the caret is under the name in a 4-wide tab view.
+    assert_eq!(
+        load_error("o.kind == \"Ingress\"", "lenght(o.name) > 0"),
+        "--> policies/waf.rego:15:5\n   |\n15 | \tlenght(o.name) > 0\n   |     ^\nerror: unknown function `lenght` (did you mean `count`?)"
+    );
+    assert_eq!(
+        load_error("o.kind == \"Ingress\"", "startwith(o.name, \"web\")"),
+        "--> policies/waf.rego:15:5\n   |\n15 | \tstartwith(o.name, \"web\")\n   |     ^\nerror: unknown function `startwith` (did you mean `startswith`?)"
+    );
+    // No guess when nothing is near.
+    assert_eq!(
+        load_error("o.kind == \"Ingress\"", "frobnicate(o)"),
+        "--> policies/waf.rego:15:5\n   |\n15 | \tfrobnicate(o)\n   |     ^\nerror: unknown function `frobnicate`"
+    );
+    // A built-in launchgate leaves out on purpose says why.
+    assert_eq!(
+        load_error("o.kind == \"Ingress\"", "time.now_ns() > 0"),
+        "--> policies/waf.rego:15:5\n   |\n15 | \ttime.now_ns() > 0\n   |     ^\nerror: unknown function `time.now_ns`: launchgate's Rego has no `time.*` built-ins (a check is a pure function of its input; compare dates with `input.today`)"
+    );
+}
+
+#[test]
+fn a_call_with_the_wrong_number_of_arguments_is_refused_at_load() {
+    assert_eq!(
+        load_error("o.kind == \"Ingress\"", "startswith(o.name)"),
+        "--> policies/waf.rego:15:5\n   |\n15 | \tstartswith(o.name)\n   |     ^\nerror: `startswith` takes 2 arguments, got 1"
+    );
+    // The module's own functions too, found anywhere in the module (here in a rule head).
+    let text = format!(
+        "{INGRESS_WAF}\nis_ingress(o) if o.kind == \"Ingress\"\n\nexample := is_ingress({{}}, 1, 2)\n"
+    );
+    let err = load_texts(&[("waf.rego", &text)], Limits::default()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "--> waf.rego:27:12\n   |\n27 | example := is_ingress({}, 1, 2)\n   |            ^\nerror: `is_ingress` takes 1 argument, got 3"
+    );
+}
+
+#[test]
+fn an_undefined_variable_is_refused_at_load() {
+    assert_eq!(
+        load_error("o.kind == \"Ingress\"", "o.kind == kind"),
+        "--> policies/waf.rego:15:15\n   |\n15 | \to.kind == kind\n   |               ^\nerror: use of undefined variable `kind` is unsafe"
+    );
+}
+
+#[test]
+fn calls_that_exist_load() {
+    // A result bound by one more argument, the module's own function (also through `data.`),
+    // `print`, and a function a `with` modifier replaces.
+    let text = INGRESS_WAF.replace(
+        "o.kind == \"Ingress\"",
+        "count(o.name, n)\n\tn > 0\n\tis_ingress(o)\n\tdata.org.ingress_waf.is_ingress(o)\n\tprint(\"seen\", o.name)\n\tnot mocked(o) with mocked as is_ingress",
+    ) + "\nis_ingress(o) if o.kind == \"Ingress\"\n";
+    let checks = load_texts(&[("waf.rego", &text)], Limits::default()).unwrap();
+    assert_eq!(checks[0].metadata().id, "ORG-003");
+}
