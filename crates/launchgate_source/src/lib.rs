@@ -279,7 +279,8 @@ pub struct FileFacts {
     /// holds none of the words the facts need.
     pub parsed: bool,
     /// Whether the parser had to recover from syntax it did not understand (facts from the rest
-    /// of the file stand).
+    /// of the file stand), or gave up on the file (then `parsed` is false and it has no facts:
+    /// malformed text that would have kept the parser busy for minutes).
     pub syntax_errors: bool,
     /// In source order.
     pub facts: Vec<Fact>,
@@ -540,6 +541,43 @@ pub fn cut_ranges(language: Language, text: &str) -> Option<Vec<(usize, usize)>>
         .map(|r| r.iter().map(|r| (r.start_byte, r.end_byte)).collect())
 }
 
+/// The parse budget, in tree-sitter's progress checks (one per 100 parser operations): a floor,
+/// and one check per [`PARSE_BYTES_PER_STEP`] bytes of text. On every source file of the
+/// corpora, the examples and the benchmark tree (8,633 files) a whole-file parse took at most
+/// 1,118 checks and at most one check per 80 bytes; the budget is twenty times that. Some
+/// malformed text sends tree-sitter's error recovery into a search that does not end in any
+/// time a review can wait (the fuzz test found TypeScript that parsed for minutes).
+const PARSE_STEPS_FLOOR: usize = 1_000;
+const PARSE_BYTES_PER_STEP: usize = 4;
+
+/// Parses `text`, giving up (`None`) past the step budget: a file the parser cannot read in
+/// bounded time is not read, and says so ([`FileFacts::syntax_errors`], not
+/// [`FileFacts::parsed`]). The budget counts operations, not time, so the outcome is the
+/// same on every machine.
+fn bounded_parse(parser: &mut tree_sitter::Parser, text: &str) -> Option<tree_sitter::Tree> {
+    let budget = PARSE_STEPS_FLOOR + text.len() / PARSE_BYTES_PER_STEP;
+    let mut steps = 0usize;
+    let mut progress = |_: &tree_sitter::ParseState| {
+        steps += 1;
+        if steps > budget {
+            std::ops::ControlFlow::Break(())
+        } else {
+            std::ops::ControlFlow::Continue(())
+        }
+    };
+    let bytes = text.as_bytes();
+    let tree = parser.parse_with_options(
+        &mut |at: usize, _| bytes.get(at..).unwrap_or_default(),
+        None,
+        Some(tree_sitter::ParseOptions::new().progress_callback(&mut progress)),
+    );
+    // A parse that was stopped keeps its state for a resumption that will not come.
+    if tree.is_none() {
+        parser.reset();
+    }
+    tree
+}
+
 /// Parses `text` with this thread's parser and reads its facts into `out`; the tree is dropped
 /// before returning. With the prefilter's hits (`cut`), only the declarations that can hold a
 /// fact are parsed when that gives a clean tree (see [`ranges`]); otherwise, and without
@@ -559,7 +597,7 @@ fn parse_into(
         if let Some(chosen) = chosen
             && parser.set_included_ranges(&chosen).is_ok()
         {
-            let tree = parser.parse(text, None);
+            let tree = bounded_parse(&mut parser, text);
             // The ranges stay set on the parser until reset.
             let reset = parser.set_included_ranges(&[]);
             if reset.is_ok()
@@ -569,9 +607,11 @@ fn parse_into(
                 return Some(tree);
             }
         }
-        parser.parse(text, None)
+        bounded_parse(&mut parser, text)
     });
     let Some(tree) = parsed else {
+        // The parser gave up (see `bounded_parse`): nothing of the file was read.
+        out.syntax_errors = true;
         return;
     };
     out.parsed = true;

@@ -69,3 +69,13 @@ proptest! {
         }
     }
 }
+
+/// Token soup the fuzz test found: tree-sitter's TypeScript error recovery parsed it for
+/// minutes. The parse budget gives up on it: no facts, and the file says it was not read.
+#[test]
+fn a_file_the_parser_cannot_read_in_bounded_steps_is_given_up() {
+    let text = include_str!("data/parser-gives-up.ts");
+    let facts = analyze_as(Language::TypeScript, text);
+    assert!(!facts.parsed && facts.syntax_errors, "{facts:?}");
+    assert!(facts.facts.is_empty());
+}
