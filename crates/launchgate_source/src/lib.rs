@@ -514,7 +514,7 @@ fn analyze_inner(language: Language, text: &str, secrets: &[usize]) -> FileFacts
     if hits.as_ref().is_some_and(hits::Hits::is_empty) {
         return out;
     }
-    parse_into(language, text, &mut out, Some(hits));
+    parse_into(language, text, &mut out, hits);
     out
 }
 
@@ -582,18 +582,11 @@ fn bounded_parse(parser: &mut tree_sitter::Parser, text: &str) -> Option<tree_si
 /// before returning. With the prefilter's hits (`cut`), only the declarations that can hold a
 /// fact are parsed when that gives a clean tree (see [`ranges`]); otherwise, and without
 /// `cut`, the whole file.
-fn parse_into(
-    language: Language,
-    text: &str,
-    out: &mut FileFacts,
-    cut: Option<Option<hits::Hits>>,
-) {
+fn parse_into(language: Language, text: &str, out: &mut FileFacts, cut: Option<hits::Hits>) {
     let parsed = PARSER.with(|p| {
         let mut parser = p.borrow_mut();
         parser.set_language(&language.grammar()).ok()?;
-        let chosen = cut
-            .flatten()
-            .and_then(|hits| ranges::ranges(language, text, &hits));
+        let chosen = cut.and_then(|hits| ranges::ranges(language, text, &hits));
         if let Some(chosen) = chosen
             && parser.set_included_ranges(&chosen).is_ok()
         {
