@@ -34,8 +34,7 @@ impl Appender {
                         Err(_) => break,
                     }
                 }
-                let (events, replies): (Vec<PreparedEvent>, Vec<Reply>) =
-                    batch.into_iter().unzip();
+                let (events, replies): (Vec<PreparedEvent>, Vec<Reply>) = batch.into_iter().unzip();
                 let results = stores
                     .run(move |store| store.append_prepared_many(events, jiff::Timestamp::now()))
                     .await;

@@ -342,11 +342,7 @@ async fn healthz() -> &'static str {
 
 async fn readyz(State(state): State<Shared>) -> Response {
     if !state.loaded.load(Ordering::Acquire) {
-        return (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "reading the ledger\n",
-        )
-            .into_response();
+        return (StatusCode::SERVICE_UNAVAILABLE, "reading the ledger\n").into_response();
     }
     let ledger = state.stores.run(|store| store.head().map(drop)).await;
     match ledger {

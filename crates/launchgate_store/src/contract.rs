@@ -673,7 +673,10 @@ pub fn prepared_appends_are_checked_and_stored_once(open: Opener<'_>) {
     assert_eq!((again, *added), (first, false));
     assert_eq!(again.body["score"], json!(80.0));
     let (other, added) = results[3].as_ref().unwrap();
-    assert_eq!((other.seq, other.service.as_str(), *added), (2, "svc-b", true));
+    assert_eq!(
+        (other.seq, other.service.as_str(), *added),
+        (2, "svc-b", true)
+    );
 
     let retried = store.append_prepared_many(
         prepare(vec![

@@ -463,15 +463,14 @@ fn summaries_after_reads_reviews_as_their_summaries_on_both_backends() {
             .enable_all()
             .build()
             .unwrap();
-        let rows: Vec<(i64, String, Option<String>, Option<String>)> =
-            runtime.block_on(async {
-                use sqlx::Connection as _;
-                let mut conn = sqlx::postgres::PgConnection::connect(&url).await.unwrap();
-                sqlx::query_as("SELECT seq, kind, summary, headline FROM events ORDER BY seq")
-                    .fetch_all(&mut conn)
-                    .await
-                    .unwrap()
-            });
+        let rows: Vec<(i64, String, Option<String>, Option<String>)> = runtime.block_on(async {
+            use sqlx::Connection as _;
+            let mut conn = sqlx::postgres::PgConnection::connect(&url).await.unwrap();
+            sqlx::query_as("SELECT seq, kind, summary, headline FROM events ORDER BY seq")
+                .fetch_all(&mut conn)
+                .await
+                .unwrap()
+        });
         assert_eq!(rows.len(), 9);
         for (seq, kind, summary, headline) in rows {
             let event = &stores[1].event_at(seq as u64).unwrap().unwrap();
