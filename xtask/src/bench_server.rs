@@ -3,7 +3,8 @@
 //! take SERVICES × REVIEWS uploads of the payment-service review (about 120 KB of JSON) from
 //! CLIENTS concurrent clients on loopback; then the dashboard's pages are timed on that fleet.
 //! Prints sustained uploads per second, upload latency p50/p99 and each page's server time (the
-//! `Server-Timing` header) as Markdown for docs/performance.md. Not a test: the figures depend on
+//! `Server-Timing` header) as Markdown for docs/performance.md, then starts a third replica on
+//! the whole ledger and times its cold start (until `/readyz` answers 200 and its first page). Not a test: the figures depend on
 //! the machine. `LAUNCHGATE_BENCH_BIN=PATH` benchmarks that binary instead of building one.
 
 use std::io::{BufRead as _, BufReader};
@@ -178,9 +179,7 @@ pub fn bench_server(services: usize, reviews: usize, clients: usize) -> ExitCode
         return fail("the review is not JSON");
     };
 
-    let mut servers = Vec::new();
-    let mut urls = Vec::new();
-    for _ in 0..2 {
+    let start_server = || -> Result<(Killed, String), String> {
         let child = Command::new(&bin)
             .args([
                 "serve",
@@ -194,20 +193,31 @@ pub fn bench_server(services: usize, reviews: usize, clients: usize) -> ExitCode
             .stderr(Stdio::piped())
             .spawn();
         let Ok(mut child) = child else {
-            return fail("cannot start the server");
+            return Err("cannot start the server".to_owned());
         };
         let mut line = String::new();
         if let Some(err) = child.stderr.take() {
             let _ = BufReader::new(err).read_line(&mut line);
         }
-        servers.push(Killed(child));
+        let child = Killed(child);
         match line
             .split("listening on ")
             .nth(1)
             .and_then(|r| r.split(' ').next())
         {
-            Some(url) => urls.push(url.to_owned()),
-            None => return fail(format!("the server did not start: {line}")),
+            Some(url) => Ok((child, url.to_owned())),
+            None => Err(format!("the server did not start: {line}")),
+        }
+    };
+    let mut servers = Vec::new();
+    let mut urls = Vec::new();
+    for _ in 0..2 {
+        match start_server() {
+            Ok((child, url)) => {
+                servers.push(child);
+                urls.push(url);
+            }
+            Err(e) => return fail(e),
         }
     }
 
@@ -332,6 +342,43 @@ pub fn bench_server(services: usize, reviews: usize, clients: usize) -> ExitCode
             percentile(&wall, 0.5)
         );
     }
+
+    // A replica starting cold on the whole ledger: how long until /readyz answers 200 (a build
+    // that reads the ledger at start says not ready until then) and its first page is answered.
+    let started = Instant::now();
+    let (cold_server, url) = match start_server() {
+        Ok(started) => started,
+        Err(e) => return fail(e),
+    };
+    let listening = started.elapsed().as_secs_f64() * 1000.0;
+    let ready = loop {
+        let ok = agent
+            .get(&format!("{url}/readyz"))
+            .call()
+            .is_ok_and(|r| r.status().as_u16() == 200);
+        if ok {
+            break started.elapsed().as_secs_f64() * 1000.0;
+        }
+        if started.elapsed() > Duration::from_mins(10) {
+            return fail("the cold replica was not ready within 10 minutes");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let first = agent
+        .get(&format!("{url}/"))
+        .call()
+        .ok()
+        .and_then(|r| {
+            let timing = r.headers().get("server-timing")?.to_str().ok()?;
+            timing.split("dur=").nth(1)?.parse::<f64>().ok()
+        })
+        .unwrap_or(0.0);
+    let answered = started.elapsed().as_secs_f64() * 1000.0;
+    println!();
+    println!(
+        "a replica started on the {total}-review ledger: listening after {listening:.0} ms, /readyz 200 after {ready:.0} ms, first `/` page (server time {first:.1} ms) answered after {answered:.0} ms"
+    );
+    drop(cold_server);
     drop(servers);
     ExitCode::SUCCESS
 }

@@ -192,6 +192,25 @@ fn variant(review: &[u8], service: &str, owner: &str, message: Option<&str>) -> 
     serde_json::to_vec(&value).unwrap()
 }
 
+/// Waits until `/readyz` answers 200 (a replica reads the ledger when it starts, and answers 503
+/// "reading the ledger" until it has).
+fn wait_ready(url: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_mins(1);
+    loop {
+        let (status, body) = call("GET", &format!("{url}/readyz"), None, None);
+        if status == 200 {
+            assert_eq!(body, "ready\n");
+            return;
+        }
+        assert_eq!((status, body.as_str()), (503, "reading the ledger\n"));
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{url} not ready after a minute"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 fn exercise(database: &str) {
     let review = payment_review();
     let publish = token(database, "team-payments", "publish");
@@ -205,10 +224,7 @@ fn exercise(database: &str) {
         call("GET", &url("/healthz"), None, None),
         (200, "ok\n".to_owned())
     );
-    assert_eq!(
-        call("GET", &url("/readyz"), None, None),
-        (200, "ready\n".to_owned())
-    );
+    wait_ready(&server.url);
 
     // Publishing: 201 with the ledger seq, then the retried upload is stored once.
     let (status, body) = call(
@@ -537,6 +553,128 @@ fn the_server_on_postgres_publishes_once_reads_and_refuses_what_it_must() {
         return;
     };
     exercise(&pg.database("server_exercise"));
+}
+
+/// A replica starting on a ledger reads it before it says it is ready (each service's history,
+/// and the checks of only its last two reviews), and then shows exactly what a replica that read
+/// the reviews one by one as they came shows: latest checks, what changed, history, waivers.
+#[test]
+fn a_replica_starting_on_a_ledger_is_ready_once_it_has_read_it_and_shows_the_same() {
+    use sqlx::Connection as _;
+    let Some(pg) = postgres::postgres() else {
+        return;
+    };
+    let database = pg.database("server_cold_start");
+    let publish = token(&database, "team-payments", "publish");
+    let review = payment_review();
+    let warm = Server::start(&database, &["--anonymous-read"]);
+    wait_ready(&warm.url);
+    // The last review of svc-a passes a check the ones before it failed.
+    let mut fixed: Value =
+        serde_json::from_slice(&variant(&review, "svc-a", "team-payments", None)).unwrap();
+    let check = fixed["checks"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|c| c["status"] == "fail")
+        .unwrap();
+    check["status"] = json!("pass");
+    let fixed_id = check["id"].as_str().unwrap().to_owned();
+    let uploads = [
+        variant(&review, "svc-a", "team-payments", None),
+        variant(&review, "svc-b", "team-payments", None),
+        variant(&review, "svc-a", "team-payments", Some("second <review>")),
+        serde_json::to_vec(&fixed).unwrap(),
+    ];
+    let check_page = format!("/checks/{fixed_id}");
+    let pages = [
+        "/",
+        "/services/svc-a",
+        "/services/svc-b",
+        check_page.as_str(),
+        "/owners/team-payments",
+        "/api/v1/services",
+        "/api/v1/services/svc-a/reviews",
+        "/api/v1/checks/failing",
+        "/api/v1/waivers",
+    ];
+    let read = |base: &str| -> Vec<(u16, String)> {
+        pages
+            .iter()
+            .map(|page| call("GET", &format!("{base}{page}"), None, None))
+            .collect()
+    };
+    for (i, upload) in uploads.iter().enumerate() {
+        let (status, body) = call(
+            "POST",
+            &format!("{}/api/v1/reviews", warm.url),
+            Some(&publish),
+            Some((upload, &format!("cold-start-{i}"))),
+        );
+        assert_eq!(status, 201, "{body}");
+        // The warm replica reads the ledger as it goes, one review at a time (svc-b's pages are
+        // 404 before its review).
+        read(&warm.url);
+    }
+    let shown = read(&warm.url);
+    for (page, (status, body)) in pages.iter().zip(&shown) {
+        assert_eq!(*status, 200, "{page}: {body}");
+    }
+    assert!(
+        shown[1].1.contains(&format!(
+            "<tr><td><a href=\"/checks/{fixed_id}\">{fixed_id}</a></td><td>FAIL</td><td>PASS</td></tr>"
+        )),
+        "{}",
+        shown[1].1
+    );
+    assert!(shown[2].1.contains("This is the service's first review."));
+    assert_eq!(json_of(&shown[6].1)["reviews"].as_array().unwrap().len(), 3);
+    let failing = json_of(&shown[7].1);
+    let failing_in = |id: &str| -> Vec<&str> {
+        failing["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["id"] == id)
+            .flat_map(|c| c["services"].as_array().unwrap())
+            .map(|s| s["service"].as_str().unwrap())
+            .collect()
+    };
+    assert_eq!(failing_in(&fixed_id), ["svc-b"], "{failing}");
+
+    // A transaction holds the ledger's table locked: a replica started now cannot read it, so it
+    // answers /healthz but not /readyz.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut conn = runtime
+        .block_on(sqlx::postgres::PgConnection::connect(&database))
+        .unwrap();
+    for sql in ["BEGIN", "LOCK TABLE events IN ACCESS EXCLUSIVE MODE"] {
+        runtime
+            .block_on(sqlx::query(sql).execute(&mut conn))
+            .unwrap();
+    }
+    let cold = Server::start(&database, &["--anonymous-read"]);
+    assert_eq!(
+        call("GET", &format!("{}/healthz", cold.url), None, None),
+        (200, "ok\n".to_owned())
+    );
+    for _ in 0..3 {
+        assert_eq!(
+            call("GET", &format!("{}/readyz", cold.url), None, None),
+            (503, "reading the ledger\n".to_owned())
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    runtime
+        .block_on(sqlx::query("ROLLBACK").execute(&mut conn))
+        .unwrap();
+    wait_ready(&cold.url);
+    for ((page, cold), warm) in pages.iter().zip(read(&cold.url)).zip(&shown) {
+        assert_eq!(&cold, warm, "{page}");
+    }
 }
 
 #[test]

@@ -1,5 +1,11 @@
 //! The read model: what the API and the dashboard show, built from the ledger in `seq` order and
 //! kept up to date by reading the events after the last one seen (other replicas append too).
+//!
+//! It is built in two steps, so that a replica starting on a large ledger reads little: every
+//! event after the last one seen, reviews as their headlines ([`Index::apply_headlines`]: a
+//! service's history), then the details (checks, waivers, action items) of only the reviews the
+//! views show them for, each service's latest review and the one before it
+//! ([`Index::missing_details`], [`Index::apply_details`]).
 
 use std::collections::BTreeMap;
 
@@ -71,12 +77,23 @@ pub struct ServiceEntry {
     pub waivers: Vec<Value>,
     /// The latest review's action items.
     pub action_items: Vec<Value>,
+    /// The review whose details `checks`, `waivers` and `action_items` are (`None`: not read).
+    #[serde(skip)]
+    details_seq: Option<u64>,
+    /// The review whose checks `previous_checks` are (`None`: not read).
+    #[serde(skip)]
+    previous_seq: Option<u64>,
 }
 
 impl ServiceEntry {
     /// The latest review.
     pub fn latest(&self) -> Option<&ReviewRow> {
         self.reviews.last()
+    }
+
+    /// The review before the latest.
+    fn previous(&self) -> Option<&ReviewRow> {
+        self.reviews.len().checked_sub(2).map(|i| &self.reviews[i])
     }
 }
 
@@ -126,8 +143,11 @@ pub fn checks_of(review: &Value) -> Vec<CheckRow> {
 }
 
 impl Index {
-    /// Applies events in `seq` order (events at or below the head are ignored).
-    pub fn apply(&mut self, events: Vec<Event>) {
+    /// Applies events in `seq` order, reviews read whole or as their summaries or headlines
+    /// ([`launchgate_store::Store::headlines_after`]); events at or below the head are ignored.
+    /// A review becomes its service's latest: its row is added to the history, and its details
+    /// are taken from it when it has them (a headline has none: see [`Index::missing_details`]).
+    pub fn apply_headlines(&mut self, events: Vec<Event>) {
         for event in events {
             if event.seq <= self.head {
                 continue;
@@ -157,12 +177,6 @@ impl Index {
         let mut body = event.body;
         // Taken out of the body, not copied: a review is large (its checks and evidence).
         let mut review = body.get_mut("review").map_or(Value::Null, Value::take);
-        let mut list = |key: &str| match review.get_mut(key).map(Value::take) {
-            Some(Value::Array(items)) => items,
-            _ => Vec::new(),
-        };
-        let waivers = list("waivers");
-        let action_items = list("action_items");
         let row = ReviewRow {
             seq: event.seq,
             recorded_at: event.recorded_at,
@@ -177,11 +191,63 @@ impl Index {
                 .and_then(Value::as_str)
                 .map(str::to_owned),
         };
+        let seq = row.seq;
         let entry = self.services.entry(event.service).or_default();
-        entry.previous_checks = std::mem::replace(&mut entry.checks, checks_of(&review));
-        entry.waivers = waivers;
-        entry.action_items = action_items;
+        // The latest review's details become the previous review's checks.
+        if entry.details_seq.is_some() && entry.details_seq == entry.latest().map(|r| r.seq) {
+            entry.previous_checks = std::mem::take(&mut entry.checks);
+            entry.previous_seq = entry.details_seq;
+        }
+        entry.details_seq = None;
+        entry.checks.clear();
+        entry.waivers.clear();
+        entry.action_items.clear();
         entry.reviews.push(row);
+        if review.get("checks").is_some() {
+            set_details(entry, seq, &mut review);
+        }
+    }
+
+    /// The reviews whose details the index lacks, in `seq` order: of each service, its latest
+    /// review and the one before it (for "what changed"), unless already read.
+    pub fn missing_details(&self) -> Vec<u64> {
+        let mut missing = Vec::new();
+        for entry in self.services.values() {
+            if let Some(latest) = entry.latest()
+                && entry.details_seq != Some(latest.seq)
+            {
+                missing.push(latest.seq);
+            }
+            if let Some(previous) = entry.previous()
+                && entry.previous_seq != Some(previous.seq)
+            {
+                missing.push(previous.seq);
+            }
+        }
+        missing.sort_unstable();
+        missing
+    }
+
+    /// Applies the details of reviews read as their summaries (or whole): each is kept if it is
+    /// its service's latest review or the one before it, and ignored otherwise.
+    pub fn apply_details(&mut self, events: Vec<Event>) {
+        for event in events {
+            if event.kind != EventKind::Review {
+                continue;
+            }
+            let Some(entry) = self.services.get_mut(&event.service) else {
+                continue;
+            };
+            let mut body = event.body;
+            let mut review = body.get_mut("review").map_or(Value::Null, Value::take);
+            if entry.previous().is_some_and(|r| r.seq == event.seq) {
+                entry.previous_checks = checks_of(&review);
+                entry.previous_seq = Some(event.seq);
+            }
+            if entry.latest().is_some_and(|r| r.seq == event.seq) {
+                set_details(entry, event.seq, &mut review);
+            }
+        }
     }
 
     /// Failing checks across the fleet's latest reviews: `(id, title, services with message)`,
@@ -203,6 +269,19 @@ impl Index {
         list.sort_by(|a, b| b.2.len().cmp(&a.2.len()).then_with(|| a.0.cmp(&b.0)));
         list
     }
+}
+
+/// Makes `review` (the review of the event `seq`, the latest of `entry`) the source of the
+/// latest review's details.
+fn set_details(entry: &mut ServiceEntry, seq: u64, review: &mut Value) {
+    let mut list = |key: &str| match review.get_mut(key).map(Value::take) {
+        Some(Value::Array(items)) => items,
+        _ => Vec::new(),
+    };
+    entry.waivers = list("waivers");
+    entry.action_items = list("action_items");
+    entry.checks = checks_of(review);
+    entry.details_seq = Some(seq);
 }
 
 /// What changed between two reviews' checks: `(id, before, after)` for every check whose status

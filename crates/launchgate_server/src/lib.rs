@@ -17,7 +17,7 @@ pub mod tokens;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
 
 use axum::Router;
@@ -27,7 +27,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use launchgate_store::{EventKind, NewEvent, ReviewBody};
+use launchgate_store::{EventKind, NewEvent, PreparedEvent, ReviewBody};
 use serde_json::{Value, json};
 use sha2::Digest as _;
 use tokio::sync::RwLock;
@@ -100,6 +100,10 @@ struct AppState {
     appender: Appender,
     tokens: Tokens,
     index: RwLock<Index>,
+    /// The last `seq` the index has read (for `/metrics`, which must not wait for the index).
+    indexed: AtomicU64,
+    /// Whether the index has read the ledger once since the server started (`/readyz`).
+    loaded: AtomicBool,
     metrics: Metrics,
     anonymous_read: bool,
     approvers: Option<Vec<(String, String)>>,
@@ -124,10 +128,14 @@ pub fn serve(config: Config, ready: impl FnOnce(SocketAddr)) -> Result<(), Serve
             appender,
             tokens,
             index: RwLock::new(Index::default()),
+            indexed: AtomicU64::new(0),
+            loaded: AtomicBool::new(false),
             metrics: Metrics::default(),
             anonymous_read: config.anonymous_read,
             approvers: config.approvers,
         });
+        // Read the ledger now, not on the first request: /readyz says not ready until it is read.
+        tokio::spawn(load_index(state.clone()));
         let app = router(state, config.body_limit);
         let listener = tokio::net::TcpListener::bind(config.listen).await?;
         ready(listener.local_addr()?);
@@ -268,28 +276,64 @@ async fn authenticate(
     Ok(Some(token))
 }
 
+/// Events read per query when following the ledger (headlines: a few hundred bytes each).
+const HEADLINE_BATCH: usize = 2000;
+
+/// Reviews whose details (summaries: the checks, tens of KB each) are read per query.
+const DETAILS_BATCH: usize = 200;
+
 /// Reads the events appended since the index was last brought up to date (by this or another
-/// replica), reviews as their summaries ([`launchgate_store::review_summary`]), then returns the
-/// index for reading.
+/// replica), reviews as their headlines, then the details of the reviews the views show them
+/// for ([`Index::missing_details`]), and returns the index for reading.
 async fn fresh_index(
     state: &AppState,
 ) -> Result<tokio::sync::RwLockReadGuard<'_, Index>, Response> {
     let mut index = state.index.write().await;
+    refresh(state, &mut index).await.map_err(internal)?;
+    Ok(index.downgrade())
+}
+
+async fn refresh(state: &AppState, index: &mut Index) -> Result<(), ServerError> {
     loop {
         let head = index.head;
         let batch = state
             .stores
-            .run(move |store| store.summaries_after(head, 500))
-            .await
-            .map_err(internal)?
-            .map_err(internal)?;
-        let full = batch.len() == 500;
-        index.apply(batch);
+            .run(move |store| store.headlines_after(head, HEADLINE_BATCH))
+            .await??;
+        let full = batch.len() == HEADLINE_BATCH;
+        index.apply_headlines(batch);
         if !full {
             break;
         }
     }
-    Ok(index.downgrade())
+    for chunk in index.missing_details().chunks(DETAILS_BATCH) {
+        let seqs = chunk.to_vec();
+        let details = state
+            .stores
+            .run(move |store| store.summaries_at(&seqs))
+            .await??;
+        index.apply_details(details);
+    }
+    state.indexed.store(index.head, Ordering::Relaxed);
+    Ok(())
+}
+
+/// Reads the ledger into the index when the server starts (retrying while the database does
+/// not answer), then marks the server ready.
+async fn load_index(state: Shared) {
+    loop {
+        let loaded = {
+            let mut index = state.index.write().await;
+            refresh(&state, &mut index).await
+        };
+        match loaded {
+            Ok(()) => {
+                state.loaded.store(true, Ordering::Release);
+                return;
+            }
+            Err(_) => tokio::time::sleep(std::time::Duration::from_secs(1)).await,
+        }
+    }
 }
 
 async fn healthz() -> &'static str {
@@ -297,6 +341,9 @@ async fn healthz() -> &'static str {
 }
 
 async fn readyz(State(state): State<Shared>) -> Response {
+    if !state.loaded.load(Ordering::Acquire) {
+        return (StatusCode::SERVICE_UNAVAILABLE, "reading the ledger\n").into_response();
+    }
     let ledger = state.stores.run(|store| store.head().map(drop)).await;
     match ledger {
         Ok(Ok(())) if state.tokens.ping().await => (StatusCode::OK, "ready\n").into_response(),
@@ -348,7 +395,7 @@ async fn metrics(State(state): State<Shared>) -> Response {
         "# HELP launchgate_reviews_duplicate_total Retried uploads answered with the review already stored.\n# TYPE launchgate_reviews_duplicate_total counter\nlaunchgate_reviews_duplicate_total {}",
         state.metrics.duplicates.load(Ordering::Relaxed)
     );
-    let head = state.index.read().await.head;
+    let head = state.indexed.load(Ordering::Relaxed);
     let _ = writeln!(
         out,
         "# HELP launchgate_ledger_indexed_seq The last ledger event this process has read.\n# TYPE launchgate_ledger_indexed_seq gauge\nlaunchgate_ledger_indexed_seq {head}"
@@ -415,9 +462,13 @@ async fn publish_review(State(state): State<Shared>, headers: HeaderMap, body: B
             })
         }
     };
-    let mut review: Value = match serde_json::from_slice(&body) {
-        Ok(review @ Value::Object(_)) => review,
-        Ok(_) | Err(_) => {
+    // Parsed on a blocking thread, like the preparation below: a review is ~100 KB of JSON, and
+    // the async workers stay free to accept, read and answer requests meanwhile.
+    let parsed = tokio::task::spawn_blocking(move || serde_json::from_slice::<Value>(&body)).await;
+    let mut review: Value = match parsed {
+        Ok(Ok(review @ Value::Object(_))) => review,
+        Err(e) => return internal(format!("parsing the upload failed: {e}")),
+        Ok(Ok(_) | Err(_)) => {
             return error(
                 StatusCode::BAD_REQUEST,
                 "the body is not a JSON review object",
@@ -496,7 +547,10 @@ async fn publish_review(State(state): State<Shared>, headers: HeaderMap, body: B
         signed_at: None,
     };
     let event = NewEvent::unsigned(service, EventKind::Review, body.into_value());
-    let result = state.appender.append_unique(event).await;
+    let result = match prepare(event).await {
+        Ok(prepared) => state.appender.append_unique(prepared).await,
+        Err(e) => Err(e),
+    };
     match result {
         Ok(Ok((stored, added))) => {
             let counter = if added {
@@ -524,6 +578,15 @@ async fn publish_review(State(state): State<Shared>, headers: HeaderMap, body: B
         Ok(Err(e)) => error(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
         Err(e) => internal(e),
     }
+}
+
+/// Prepares `event` for the ledger ([`PreparedEvent::new`]: its canonical JSON, summary, headline
+/// and hash prefix) on a blocking thread, in parallel with other uploads and off the async
+/// workers, so the appender's batches only do the chain's work.
+async fn prepare(event: NewEvent) -> Result<PreparedEvent, ServerError> {
+    tokio::task::spawn_blocking(move || PreparedEvent::new(event))
+        .await
+        .map_err(|e| ServerError::Config(format!("preparing an upload failed: {e}")))
 }
 
 /// A signed override or sign-off made with the CLI (`NewEvent` JSON): stored only when its
@@ -583,7 +646,10 @@ async fn publish_event(State(state): State<Shared>, headers: HeaderMap, body: By
             );
         }
     }
-    let result = state.appender.append_unique(event).await;
+    let result = match prepare(event).await {
+        Ok(prepared) => state.appender.append_unique(prepared).await,
+        Err(e) => Err(e),
+    };
     match result {
         Ok(Ok((stored, added))) => (
             if added {

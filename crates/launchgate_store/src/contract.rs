@@ -12,10 +12,13 @@
 
 use serde_json::json;
 
-use crate::event::{Event, EventKind, GENESIS_HASH, NewEvent, OverrideBody, SignoffBody};
+use crate::event::{
+    Event, EventKind, GENESIS_HASH, NewEvent, OverrideBody, PreparedEvent, SignoffBody,
+};
 use crate::jsonl::{export, parse_jsonl};
 use crate::keys::KeyPair;
 use crate::store::{Store, StoreError};
+use crate::summary::{headline, summarise};
 use crate::verify::verify;
 
 /// Opens (or reopens) the store with the given name.
@@ -53,6 +56,14 @@ pub const CASES: &[(&str, Case)] = &[
         "invalid_import_writes_nothing",
         invalid_import_writes_nothing,
     ),
+    (
+        "headlines_and_summaries_at_read_reviews_reduced",
+        headlines_and_summaries_at_read_reviews_reduced,
+    ),
+    (
+        "prepared_appends_are_checked_and_stored_once",
+        prepared_appends_are_checked_and_stored_once,
+    ),
 ];
 
 /// Runs every case against `open`.
@@ -76,7 +87,9 @@ macro_rules! store_contract_tests {
             import_into_empty_store_preserves_hashes,
             import_overlapping_export_skips_and_extends,
             conflicting_import_writes_nothing,
-            invalid_import_writes_nothing
+            invalid_import_writes_nothing,
+            headlines_and_summaries_at_read_reviews_reduced,
+            prepared_appends_are_checked_and_stored_once
         );
     };
     (@cases $open:expr; $($case:ident),*) => {
@@ -532,4 +545,159 @@ pub fn invalid_import_writes_nothing(open: Opener<'_>) {
         "{error}"
     );
     assert_intact(target.as_ref(), 2);
+}
+
+/// A review with the parts fleet views read (waivers, action items, checks) and bulk they do not.
+fn detailed_review(service: &str, nonce: &str, score: f64) -> NewEvent {
+    NewEvent::unsigned(
+        service,
+        EventKind::Review,
+        json!({
+            "decision": "go", "computed_decision": "conditional_go", "score": score,
+            "nonce": nonce, "evaluated_on": "2026-11-22", "content_hash": "sha256:ab",
+            "thresholds": {"go": 90}, "commit": null,
+            "review": {
+                "service": service, "owner": "team-a", "tier": 1, "score": score,
+                "decision": "go", "counts": {"fail": 1, "pass": 1},
+                "waivers": [{"check": "SEC-001", "expires": "2026-12-01"}],
+                "action_items": [{"check": "CAP-007"}],
+                "checks": [
+                    {"id": "CAP-007", "title": "PDB", "status": "fail", "message": "no <pdb>",
+                     "findings": [{"path": "deploy/app.yaml", "line": 3}]},
+                    {"id": "SEC-001", "title": "Secrets", "status": "pass", "message": "ok"},
+                ],
+                "categories": [{"id": "capacity"}], "scan": {"files": 12},
+            },
+        }),
+    )
+}
+
+/// `headlines_after` reads every review as its headline (other kinds whole) in `seq` order, in
+/// batches; `summaries_at` reads the chosen events, reviews as their summaries; the events
+/// themselves stay whole and verify.
+pub fn headlines_and_summaries_at_read_reviews_reduced(open: Opener<'_>) {
+    let (alice, bob) = keys();
+    let store = open("headlines_and_summaries_at_read_reviews_reduced");
+    append_all(store.as_ref(), sample_events(&alice, &bob));
+    store
+        .append(detailed_review("svc-a", "k1", 88.5), at(10))
+        .unwrap();
+    let results = store.append_prepared_many(
+        vec![PreparedEvent::new(detailed_review("svc-a", "k2", 91.0))],
+        at(11),
+    );
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0].as_ref().unwrap().0.seq, 8);
+    let whole = assert_intact(store.as_ref(), 8);
+
+    let headlines = store.headlines_after(0, 100).unwrap();
+    assert_eq!(
+        headlines,
+        whole.iter().cloned().map(headline).collect::<Vec<_>>(),
+        "{}",
+        store.location()
+    );
+    assert_eq!(
+        headlines[6].body,
+        json!({
+            "decision": "go", "computed_decision": "conditional_go", "score": 88.5,
+            "nonce": "k1", "evaluated_on": "2026-11-22", "content_hash": "sha256:ab",
+            "thresholds": {"go": 90}, "commit": null,
+            "review": {
+                "service": "svc-a", "owner": "team-a", "tier": 1, "score": 88.5,
+                "decision": "go", "counts": {"fail": 1, "pass": 1},
+            },
+        })
+    );
+    // Signed events are read whole: their signatures still verify.
+    assert_eq!(headlines[1], whole[1]);
+    assert_eq!(headlines[1].check_signature(), Ok(()));
+    assert_eq!(
+        store.headlines_after(5, 2).unwrap(),
+        vec![headline(whole[5].clone()), headline(whole[6].clone())]
+    );
+    assert_eq!(store.headlines_after(8, 10).unwrap(), Vec::<Event>::new());
+
+    let summaries = store.summaries_at(&[8, 2, 7, 8, 99]).unwrap();
+    assert_eq!(
+        summaries,
+        vec![
+            summarise(whole[1].clone()),
+            summarise(whole[6].clone()),
+            summarise(whole[7].clone()),
+        ],
+        "{}",
+        store.location()
+    );
+    assert_eq!(
+        summaries[2].body["review"]["checks"][0],
+        json!({"id": "CAP-007", "title": "PDB", "status": "fail", "message": "no <pdb>"})
+    );
+    assert_eq!(
+        summaries[2].body["review"]["waivers"],
+        json!([{"check": "SEC-001", "expires": "2026-12-01"}])
+    );
+    assert_eq!(summaries[2].body["review"].get("categories"), None);
+    assert_eq!(store.summaries_at(&[]).unwrap(), Vec::<Event>::new());
+    // Reading reduced events changes nothing stored.
+    assert_eq!(assert_intact(store.as_ref(), 8), whole);
+}
+
+/// `append_prepared_many` gives what `append_unique_many` gives: one result per event in order,
+/// an event whose signature does not verify refused alone, one stored event per idempotency key
+/// (within the batch and against the ledger), a gap-free chain.
+pub fn prepared_appends_are_checked_and_stored_once(open: Opener<'_>) {
+    let (alice, bob) = keys();
+    let store = open("prepared_appends_are_checked_and_stored_once");
+    let mut forged = sample_events(&alice, &bob).swap_remove(3);
+    forged.body["reason"] = json!("changed after signing");
+    let prepare = |events: Vec<NewEvent>| events.into_iter().map(PreparedEvent::new).collect();
+    let results = store.append_prepared_many(
+        prepare(vec![
+            detailed_review("svc-a", "k1", 80.0),
+            forged,
+            detailed_review("svc-a", "k1", 81.0),
+            detailed_review("svc-b", "k1", 82.0),
+        ]),
+        at(1),
+    );
+    assert_eq!(results.len(), 4);
+    let (first, added) = results[0].as_ref().unwrap();
+    assert_eq!((first.seq, *added), (1, true));
+    assert!(
+        matches!(&results[1], Err(StoreError::Rejected { reason, .. }) if reason.contains("signature does not verify")),
+        "{:?}",
+        results[1]
+    );
+    let (again, added) = results[2].as_ref().unwrap();
+    assert_eq!((again, *added), (first, false));
+    assert_eq!(again.body["score"], json!(80.0));
+    let (other, added) = results[3].as_ref().unwrap();
+    assert_eq!(
+        (other.seq, other.service.as_str(), *added),
+        (2, "svc-b", true)
+    );
+
+    let retried = store.append_prepared_many(
+        prepare(vec![
+            detailed_review("svc-b", "k1", 99.0),
+            detailed_review("svc-b", "k2", 83.0),
+        ]),
+        at(2),
+    );
+    let outcome: Vec<(u64, bool)> = retried
+        .into_iter()
+        .map(|r| r.map(|(e, added)| (e.seq, added)).unwrap())
+        .collect();
+    assert_eq!(outcome, vec![(2, false), (3, true)]);
+    let all = assert_intact(store.as_ref(), 3);
+    assert_eq!(all[2].recorded_at, "2026-11-22T09:02:00Z");
+    assert_eq!(
+        all[1],
+        detailed_review("svc-b", "k1", 82.0).into_event(
+            2,
+            "2026-11-22T09:01:00Z".to_owned(),
+            all[0].hash.clone()
+        )
+    );
 }

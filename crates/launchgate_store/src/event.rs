@@ -188,45 +188,86 @@ impl NewEvent {
     }
 }
 
-/// A [`NewEvent`] with the work that does not depend on its place in the chain done ahead:
-/// its body's canonical JSON, and the SHA-256 state after the hash payload's first field
-/// (`{"body":…`, which sorts first). Appending it under the ledger lock then only hashes the
-/// few small fields left.
-pub(crate) struct PreparedEvent {
+/// A [`NewEvent`] with the work that does not depend on its place in the chain done ahead: the
+/// check of its fields and signature ([`NewEvent::check`]), its body's canonical JSON, a
+/// review's summary and headline ([`crate::review_summary`], [`crate::review_headline`]), and
+/// the SHA-256 state after the hash payload's first field (`{"body":…`, which sorts first).
+///
+/// A server prepares each upload on the thread that received it (in parallel with the others)
+/// and appends them with [`crate::Store::append_prepared_many`]: the store then only hashes the
+/// few small fields left and writes, so a batch of uploads does not prepare them one after
+/// another while the ledger is locked or the next batch waits.
+pub struct PreparedEvent {
     event: NewEvent,
+    checked: Result<(), String>,
     body_json: String,
     summary_json: Option<String>,
+    headline_json: Option<String>,
     prefix: sha2::Sha256,
 }
 
+impl fmt::Debug for PreparedEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PreparedEvent")
+            .field("service", &self.event.service)
+            .field("kind", &self.event.kind)
+            .field("checked", &self.checked)
+            .field("body_bytes", &self.body_json.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a [`PreparedEvent`] becomes at its place in the chain: the stored event and the JSON
+/// text of its body, summary and headline columns.
+pub(crate) struct Placed {
+    pub(crate) event: Event,
+    pub(crate) body_json: String,
+    pub(crate) summary_json: Option<String>,
+    pub(crate) headline_json: Option<String>,
+}
+
 impl PreparedEvent {
-    pub(crate) fn new(event: NewEvent) -> PreparedEvent {
+    /// Prepares `event` for appending (CPU work only: no I/O, no lock).
+    pub fn new(event: NewEvent) -> PreparedEvent {
         use sha2::Digest as _;
+        let checked = event.check();
         let body_json = canonical_json(&event.body);
         let summary_json = stored_summary(event.kind, &event.body);
+        let headline_json = stored_headline(event.kind, &event.body);
         let mut prefix = sha2::Sha256::new();
         prefix.update(b"{\"body\":");
         prefix.update(body_json.as_bytes());
         PreparedEvent {
             event,
+            checked,
             body_json,
             summary_json,
+            headline_json,
             prefix,
         }
     }
 
-    pub(crate) fn event(&self) -> &NewEvent {
+    /// The event.
+    pub fn event(&self) -> &NewEvent {
         &self.event
     }
 
-    /// [`NewEvent::into_event`], with the body's canonical JSON and, for a review, its
-    /// summary's ([`stored_summary`]).
-    pub(crate) fn into_event(
-        self,
-        seq: u64,
-        recorded_at: String,
-        prev_hash: String,
-    ) -> (Event, String, Option<String>) {
+    /// [`NewEvent::check`]'s verdict on the event: a store refuses it when this is an error.
+    pub fn checked(&self) -> Result<(), &str> {
+        match &self.checked {
+            Ok(()) => Ok(()),
+            Err(reason) => Err(reason),
+        }
+    }
+
+    /// The event, without what was prepared.
+    pub fn into_new_event(self) -> NewEvent {
+        self.event
+    }
+
+    /// [`NewEvent::into_event`], with the JSON of the body and, for a review, of its summary
+    /// ([`stored_summary`]) and headline ([`stored_headline`]).
+    pub(crate) fn into_event(self, seq: u64, recorded_at: String, prev_hash: String) -> Placed {
         use sha2::Digest as _;
         let event = self.event;
         let mut stored = Event {
@@ -247,7 +288,12 @@ impl PreparedEvent {
         hasher.update(b",");
         hasher.update(rest.as_bytes().get(1..).unwrap_or_default());
         stored.hash = crate::canonical::hex_digest(hasher.finalize());
-        (stored, self.body_json, self.summary_json)
+        Placed {
+            event: stored,
+            body_json: self.body_json,
+            summary_json: self.summary_json,
+            headline_json: self.headline_json,
+        }
     }
 }
 
@@ -255,6 +301,12 @@ impl PreparedEvent {
 /// canonical JSON of [`crate::review_summary`] for a review, nothing for the other (small) kinds.
 pub(crate) fn stored_summary(kind: EventKind, body: &Value) -> Option<String> {
     (kind == EventKind::Review).then(|| canonical_json(&crate::review_summary(body)))
+}
+
+/// The JSON a store keeps beside an event of `kind` with `body` for readers of headlines: the
+/// canonical JSON of [`crate::review_headline`] for a review, nothing for the other kinds.
+pub(crate) fn stored_headline(kind: EventKind, body: &Value) -> Option<String> {
+    (kind == EventKind::Review).then(|| canonical_json(&crate::review_headline(body)))
 }
 
 impl Event {
@@ -554,14 +606,29 @@ mod tests {
                 "2026-11-22T09:00:00Z".to_owned(),
                 GENESIS_HASH.to_owned(),
             );
-            let (prepared, body_json, _) = PreparedEvent::new(event).into_event(
+            let expected = event.check();
+            let prepared = PreparedEvent::new(event);
+            assert_eq!(prepared.checked().map_err(str::to_owned), expected);
+            let placed = prepared.into_event(
                 7,
                 "2026-11-22T09:00:00Z".to_owned(),
                 GENESIS_HASH.to_owned(),
             );
-            assert_eq!(prepared, plain);
-            assert_eq!(prepared.hash, sha256_hex(plain.hash_payload().as_bytes()));
-            assert_eq!(body_json, canonical_json(&plain.body));
+            assert_eq!(placed.event, plain);
+            assert_eq!(
+                placed.event.hash,
+                sha256_hex(plain.hash_payload().as_bytes())
+            );
+            assert_eq!(placed.body_json, canonical_json(&plain.body));
+            let review = plain.kind == EventKind::Review;
+            assert_eq!(
+                placed.summary_json,
+                review.then(|| canonical_json(&crate::review_summary(&plain.body)))
+            );
+            assert_eq!(
+                placed.headline_json,
+                review.then(|| canonical_json(&crate::review_headline(&plain.body)))
+            );
         }
     }
 }

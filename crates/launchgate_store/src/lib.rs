@@ -26,8 +26,8 @@ mod verify;
 
 pub use canonical::canonical_json;
 pub use event::{
-    Event, EventKind, GENESIS_HASH, NewEvent, OverrideBody, ReviewBody, SignoffBody, UnknownKind,
-    format_timestamp,
+    Event, EventKind, GENESIS_HASH, NewEvent, OverrideBody, PreparedEvent, ReviewBody, SignoffBody,
+    UnknownKind, format_timestamp,
 };
 pub use jsonl::{JsonlError, ParseError, export, parse_jsonl, verify_jsonl};
 pub use keys::{KeyError, KeyFiles, KeyPair, PublicKey, SecretKey};
@@ -37,7 +37,7 @@ pub use store::{
     ImportSummary, Store, StoreError, StoreLocation, default_store_path, open_store,
     parse_location, plan_import, unique_nonce,
 };
-pub use summary::{review_summary, summarise};
+pub use summary::{headline, review_headline, review_summary, summarise};
 pub use verify::{
     Problem, VerifyError, VerifySummary, verify, verify_against_head, verify_against_pin,
     verify_segment,

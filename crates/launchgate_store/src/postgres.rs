@@ -64,16 +64,29 @@ pub const MIGRATIONS: &[(i64, &[&str])] = &[
             "DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)) THEN ALTER TABLE events ALTER COLUMN body SET COMPRESSION lz4; ALTER TABLE events ALTER COLUMN summary SET COMPRESSION lz4; END IF; END $$",
         ],
     ),
+    (
+        // Each review's headline (`review_headline`: its row in the service's history, a few
+        // hundred bytes) beside it, written in the same statement: a replica starting on a large
+        // ledger reads every review's headline and the summaries (checks) only of each
+        // service's last two reviews. Events stored before have none: their summaries (or, before
+        // migration 4, bodies) are read and reduced in the server.
+        5,
+        &["ALTER TABLE events ADD COLUMN headline TEXT"],
+    ),
 ];
 
 /// The newest schema version this build reads.
-pub const PG_SCHEMA_VERSION: i64 = 4;
+pub const PG_SCHEMA_VERSION: i64 = 5;
 
-const INSERT: &str = "INSERT INTO events (seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash, nonce, summary) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
-const INSERT_MANY: &str = "INSERT INTO events (seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash, nonce, summary) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])";
+const INSERT: &str = "INSERT INTO events (seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash, nonce, summary, headline) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+const INSERT_MANY: &str = "INSERT INTO events (seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash, nonce, summary, headline) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])";
 /// The stored events with any of a batch's `(service, kind, nonce)` keys, oldest first.
 const SELECT_BY_NONCES: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash, nonce FROM events WHERE nonce IS NOT NULL AND (service, kind, nonce) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[])) ORDER BY seq";
 const SELECT_SUMMARIES_AFTER: &str = "SELECT seq, recorded_at, service, kind, COALESCE(summary, body) AS body, summary IS NOT NULL AS summarised, signer, public_key, signature, prev_hash, hash FROM events WHERE seq > $1 ORDER BY seq LIMIT $2";
+/// Headlines after a seq: a review's `headline`, else (stored before migration 5) its summary or
+/// body, reduced in the server; other kinds whole.
+const SELECT_HEADLINES_AFTER: &str = "SELECT seq, recorded_at, service, kind, COALESCE(headline, summary, body) AS body, headline IS NOT NULL OR kind <> 'review' AS reduced, signer, public_key, signature, prev_hash, hash FROM events WHERE seq > $1 ORDER BY seq LIMIT $2";
+const SELECT_SUMMARIES_AT: &str = "SELECT seq, recorded_at, service, kind, COALESCE(summary, body) AS body, summary IS NOT NULL AS summarised, signer, public_key, signature, prev_hash, hash FROM events WHERE seq = ANY($1::bigint[]) ORDER BY seq";
 const SELECT_BY_NONCE: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events WHERE service = $1 AND kind = $2 AND nonce = $3 ORDER BY seq LIMIT 1";
 const SELECT_FILTERED: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events WHERE ($1::text IS NULL OR service = $1) AND ($2::text IS NULL OR kind = $2) ORDER BY seq";
 const SELECT_AFTER: &str = "SELECT seq, recorded_at, service, kind, body, signer, public_key, signature, prev_hash, hash FROM events WHERE seq > $1 ORDER BY seq LIMIT $2";
@@ -326,6 +339,7 @@ async fn insert(
         .bind(&event.hash)
         .bind(stored_nonce(event))
         .bind(crate::event::stored_summary(event.kind, &event.body))
+        .bind(crate::event::stored_headline(event.kind, &event.body))
         .execute(conn)
         .await
         .map_err(|e| database_error(db, e))?;
@@ -341,15 +355,27 @@ fn stored_nonce(event: &Event) -> Option<&str> {
         .filter(|n| !n.is_empty())
 }
 
-/// Inserts the added events of `done` (whose bodies and summaries are `bodies` and
-/// `summaries`, in order) in one statement.
+/// The JSON text of the added events' `body`, `summary` and `headline` columns, in order.
+#[derive(Default)]
+struct Columns {
+    bodies: Vec<String>,
+    summaries: Vec<Option<String>>,
+    headlines: Vec<Option<String>>,
+}
+
+/// Inserts the added events of `done` (whose JSON columns are `columns`, in order) in one
+/// statement.
 async fn insert_many(
     conn: &mut PgConnection,
     done: &[(usize, Event, bool)],
-    bodies: Vec<String>,
-    summaries: Vec<Option<String>>,
+    columns: Columns,
     db: &str,
 ) -> Result<(), StoreError> {
+    let Columns {
+        bodies,
+        summaries,
+        headlines,
+    } = columns;
     let added: Vec<&Event> = done
         .iter()
         .filter(|(_, _, added)| *added)
@@ -382,6 +408,7 @@ async fn insert_many(
                 .collect::<Vec<Option<&str>>>(),
         )
         .bind(summaries)
+        .bind(headlines)
         .execute(conn)
         .await
         .map_err(|e| database_error(db, e))?;
@@ -524,9 +551,7 @@ impl PostgresStore {
             let mut done: Vec<(usize, Event, bool)> = Vec::with_capacity(waiting.len());
             // (service, kind, nonce) -> index in `done` of the event stored in this batch.
             let mut in_batch: HashMap<NonceKey, usize> = HashMap::new();
-            // The canonical JSON of the events to insert and of their summaries, in order.
-            let mut bodies: Vec<String> = Vec::new();
-            let mut summaries: Vec<Option<String>> = Vec::new();
+            let mut columns = Columns::default();
             for (i, prepared, nonce) in waiting {
                 let event = prepared.event();
                 if let Some(nonce) = &nonce {
@@ -543,19 +568,19 @@ impl PostgresStore {
                     in_batch.insert(key, done.len());
                 }
                 let prev_hash = std::mem::take(&mut head_hash);
-                let (stored, body_json, summary_json) =
-                    prepared.into_event(head_seq + 1, recorded_at.to_owned(), prev_hash);
-                head_seq = stored.seq;
-                head_hash.clone_from(&stored.hash);
-                bodies.push(body_json);
-                summaries.push(summary_json);
-                done.push((i, stored, true));
+                let placed = prepared.into_event(head_seq + 1, recorded_at.to_owned(), prev_hash);
+                head_seq = placed.event.seq;
+                head_hash.clone_from(&placed.event.hash);
+                columns.bodies.push(placed.body_json);
+                columns.summaries.push(placed.summary_json);
+                columns.headlines.push(placed.headline_json);
+                done.push((i, placed.event, true));
             }
             stored_by_key.clear();
-            if bodies.is_empty() {
+            if columns.bodies.is_empty() {
                 tx.rollback().await.map_err(err)?;
             } else {
-                insert_many(&mut tx, &done, bodies, summaries, db).await?;
+                insert_many(&mut tx, &done, columns, db).await?;
                 tx.commit().await.map_err(err)?;
             }
             Ok(done)
@@ -585,20 +610,31 @@ impl Store for PostgresStore {
         events: Vec<NewEvent>,
         recorded_at: jiff::Timestamp,
     ) -> Vec<Result<(Event, bool), StoreError>> {
+        self.append_prepared_many(
+            events.into_iter().map(PreparedEvent::new).collect(),
+            recorded_at,
+        )
+    }
+
+    fn append_prepared_many(
+        &self,
+        events: Vec<PreparedEvent>,
+        recorded_at: jiff::Timestamp,
+    ) -> Vec<Result<(Event, bool), StoreError>> {
         let recorded_at = format_timestamp(recorded_at);
         let mut results: Vec<Option<Result<(Event, bool), StoreError>>> =
             Vec::with_capacity(events.len());
         let mut waiting: Vec<Waiting> = Vec::with_capacity(events.len());
-        for (i, event) in events.into_iter().enumerate() {
-            match event.check() {
+        for (i, prepared) in events.into_iter().enumerate() {
+            match prepared.checked() {
                 Ok(()) => {
-                    let nonce = crate::store::unique_nonce(&event).map(str::to_owned);
-                    waiting.push((i, PreparedEvent::new(event), nonce));
+                    let nonce = crate::store::unique_nonce(prepared.event()).map(str::to_owned);
+                    waiting.push((i, prepared, nonce));
                     results.push(None);
                 }
                 Err(reason) => results.push(Some(Err(StoreError::Rejected {
                     db: self.db.clone(),
-                    reason,
+                    reason: reason.to_owned(),
                 }))),
             }
         }
@@ -681,6 +717,58 @@ impl Store for PostgresStore {
                         sqlx::Row::try_get(row, "summarised").map_err(|e| database_error(db, e))?;
                     let event = row_to_event(row, db)?;
                     // Events stored before migration 4 have no summary: their bodies are read.
+                    Ok(if summarised {
+                        event
+                    } else {
+                        crate::summarise(event)
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn headlines_after(&self, after: u64, limit: usize) -> Result<Vec<Event>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.with_conn(async |conn, db| {
+            let rows = sqlx::query(SELECT_HEADLINES_AFTER)
+                .bind(to_i64(after, db)?)
+                .bind(limit)
+                .fetch_all(conn)
+                .await
+                .map_err(|e| database_error(db, e))?;
+            rows.iter()
+                .map(|row| {
+                    let reduced: bool =
+                        sqlx::Row::try_get(row, "reduced").map_err(|e| database_error(db, e))?;
+                    let event = row_to_event(row, db)?;
+                    // Reviews stored before migration 5 have no headline: their summaries (or
+                    // bodies) are read and reduced here.
+                    Ok(if reduced {
+                        event
+                    } else {
+                        crate::headline(event)
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn summaries_at(&self, seqs: &[u64]) -> Result<Vec<Event>, StoreError> {
+        let seqs = seqs
+            .iter()
+            .map(|&seq| to_i64(seq, &self.db))
+            .collect::<Result<Vec<i64>, _>>()?;
+        self.with_conn(async |conn, db| {
+            let rows = sqlx::query(SELECT_SUMMARIES_AT)
+                .bind(seqs)
+                .fetch_all(conn)
+                .await
+                .map_err(|e| database_error(db, e))?;
+            rows.iter()
+                .map(|row| {
+                    let summarised: bool =
+                        sqlx::Row::try_get(row, "summarised").map_err(|e| database_error(db, e))?;
+                    let event = row_to_event(row, db)?;
                     Ok(if summarised {
                         event
                     } else {

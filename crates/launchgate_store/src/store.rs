@@ -4,7 +4,7 @@ use std::ffi::{OsStr, OsString};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::event::{Event, EventKind, GENESIS_HASH, NewEvent};
+use crate::event::{Event, EventKind, GENESIS_HASH, NewEvent, PreparedEvent};
 use crate::postgres::{PostgresStore, redact_url};
 use crate::sqlite::SqliteStore;
 use crate::verify::{VerifyError, verify_segment};
@@ -55,6 +55,24 @@ pub trait Store: fmt::Debug + Send + Sync {
             .collect()
     }
 
+    /// [`Store::append_unique_many`] for events prepared ahead ([`PreparedEvent::new`], e.g. on
+    /// the threads that received them, in parallel): the same results, with only the chain's
+    /// work (`seq`, `prev_hash`, the rest of the hash, the write) left to the store. An event
+    /// whose [`PreparedEvent::checked`] is an error is refused ([`StoreError::Rejected`]) alone.
+    fn append_prepared_many(
+        &self,
+        events: Vec<PreparedEvent>,
+        recorded_at: jiff::Timestamp,
+    ) -> Vec<Result<(Event, bool), StoreError>> {
+        self.append_unique_many(
+            events
+                .into_iter()
+                .map(PreparedEvent::into_new_event)
+                .collect(),
+            recorded_at,
+        )
+    }
+
     /// At most `limit` events after `seq` `after`, in `seq` order (from the first for 0): how a
     /// reader follows the ledger in batches.
     fn events_after(&self, after: u64, limit: usize) -> Result<Vec<Event>, StoreError> {
@@ -77,6 +95,34 @@ pub trait Store: fmt::Debug + Send + Sync {
             .into_iter()
             .map(crate::summarise)
             .collect())
+    }
+
+    /// Like [`Store::events_after`], with each review's body replaced by its
+    /// [`crate::review_headline`] (see [`crate::headline`]): a review's row in its service's
+    /// history, a few hundred bytes, without its checks. How a reader that builds fleet views
+    /// reads a large ledger: every review's headline, then the checks only of the reviews it
+    /// shows them for ([`Store::summaries_at`]). For display, not for [`crate::verify`].
+    fn headlines_after(&self, after: u64, limit: usize) -> Result<Vec<Event>, StoreError> {
+        Ok(self
+            .events_after(after, limit)?
+            .into_iter()
+            .map(crate::headline)
+            .collect())
+    }
+
+    /// The stored events among `seqs`, in `seq` order (each once; seqs not stored are left
+    /// out), reviews as their [`crate::review_summary`] (see [`Store::summaries_after`]).
+    fn summaries_at(&self, seqs: &[u64]) -> Result<Vec<Event>, StoreError> {
+        let mut wanted = seqs.to_vec();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut found = Vec::with_capacity(wanted.len());
+        for seq in wanted {
+            if let Some(event) = self.event_at(seq)? {
+                found.push(crate::summarise(event));
+            }
+        }
+        Ok(found)
     }
 
     /// The event with `seq`, if stored.

@@ -1,8 +1,10 @@
-//! Summaries of review events: what a reader following the ledger for fleet views needs of a
-//! stored review (its decision, score, counts, waivers, action items and each check's id, title,
-//! status and message) without the bulk of the review (evidence, findings, categories, scan
-//! details). PostgreSQL keeps each review's summary in a column written in the same statement as
-//! the event, so such a reader does not read the whole review back.
+//! Summaries and headlines of review events: what a reader following the ledger for fleet views
+//! needs of a stored review without the bulk of the review (evidence, findings, categories, scan
+//! details). A summary keeps its decision, score, counts, waivers, action items and each check's
+//! id, title, status and message; a headline keeps only the review's row in a service's history
+//! (decision, score, date, owner, tier, counts), a few hundred bytes. PostgreSQL keeps both
+//! beside each review, written in the same statement as the event, so such a reader does not
+//! read the whole review back, and reads the checks only of the reviews it shows them for.
 
 use serde_json::{Map, Value};
 
@@ -22,6 +24,19 @@ const REVIEW_FIELDS: &[&str] = &[
     "action_items",
 ];
 
+/// The fields of the review kept in a headline (a subset of [`REVIEW_FIELDS`], so the headline of
+/// a summary is the headline of the whole body).
+const HEADLINE_FIELDS: &[&str] = &[
+    "service",
+    "owner",
+    "tier",
+    "decision",
+    "computed_decision",
+    "score",
+    "evaluated_on",
+    "counts",
+];
+
 /// The fields of each check kept in a summary.
 const CHECK_FIELDS: &[&str] = &["id", "title", "status", "message"];
 
@@ -37,6 +52,19 @@ fn pick(from: &Map<String, Value>, fields: &[&str]) -> Map<String, Value> {
 /// counts, waivers, action items and, of each check, `id`, `title`, `status` and `message`.
 /// Summarising a summary changes nothing. A body that is not an object is returned as it is.
 pub fn review_summary(body: &Value) -> Value {
+    reduce(body, REVIEW_FIELDS, true)
+}
+
+/// The headline of a `review` event's body: every field of the body except `review`, which keeps
+/// only its service, owner, tier, decisions, score, date and counts (no checks, waivers or action
+/// items). The headline of a [`review_summary`] is the headline of the body; a headline's
+/// headline is itself. A body that is not an object is returned as it is.
+pub fn review_headline(body: &Value) -> Value {
+    reduce(body, HEADLINE_FIELDS, false)
+}
+
+/// `body` with its `review` reduced to `fields` (and, with `checks`, its checks' [`CHECK_FIELDS`]).
+fn reduce(body: &Value, fields_kept: &[&str], checks: bool) -> Value {
     let Some(fields) = body.as_object() else {
         return body.clone();
     };
@@ -50,8 +78,12 @@ pub fn review_summary(body: &Value) -> Value {
             summary.insert(key.clone(), value.clone());
             continue;
         };
-        let mut kept = pick(review, REVIEW_FIELDS);
-        if let Some(checks) = review.get("checks").and_then(Value::as_array) {
+        let mut kept = pick(review, fields_kept);
+        if let Some(checks) = review
+            .get("checks")
+            .and_then(Value::as_array)
+            .filter(|_| checks)
+        {
             let checks = checks
                 .iter()
                 .map(|c| match c.as_object() {
@@ -72,6 +104,15 @@ pub fn review_summary(body: &Value) -> Value {
 pub fn summarise(mut event: Event) -> Event {
     if event.kind == EventKind::Review {
         event.body = review_summary(&event.body);
+    }
+    event
+}
+
+/// `event` with its body replaced by its [`review_headline`] when it is a review (other kinds are
+/// small and kept whole). Like [`summarise`], for display, not for verification.
+pub fn headline(mut event: Event) -> Event {
+    if event.kind == EventKind::Review {
+        event.body = review_headline(&event.body);
     }
     event
 }
@@ -107,5 +148,15 @@ mod tests {
         );
         assert_eq!(review_summary(&summary), summary);
         assert_eq!(review_summary(&json!("x")), json!("x"));
+        let headline = review_headline(&body);
+        assert_eq!(
+            headline,
+            json!({
+                "decision": "go", "score": 91.5, "nonce": "k1", "commit": null,
+                "review": {"service": "payments", "owner": "team-a", "tier": 1, "counts": {"pass": 1}},
+            })
+        );
+        assert_eq!(review_headline(&summary), headline);
+        assert_eq!(review_headline(&headline), headline);
     }
 }

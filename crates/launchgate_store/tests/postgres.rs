@@ -11,7 +11,7 @@ use common::postgres::{TestPostgres, postgres};
 use launchgate_store::contract::{CASES, append_all, at, sample_events};
 use launchgate_store::{
     EventKind, KeyPair, NewEvent, PG_SCHEMA_VERSION, PostgresStore, Store, StoreError, export,
-    open_store, parse_jsonl, review_summary, summarise, verify,
+    headline, open_store, parse_jsonl, review_headline, review_summary, summarise, verify,
 };
 use serde_json::json;
 use std::fmt::Write as _;
@@ -463,25 +463,31 @@ fn summaries_after_reads_reviews_as_their_summaries_on_both_backends() {
             .enable_all()
             .build()
             .unwrap();
-        let rows: Vec<(i64, String, Option<String>)> = runtime.block_on(async {
+        let rows: Vec<(i64, String, Option<String>, Option<String>)> = runtime.block_on(async {
             use sqlx::Connection as _;
             let mut conn = sqlx::postgres::PgConnection::connect(&url).await.unwrap();
-            sqlx::query_as("SELECT seq, kind, summary FROM events ORDER BY seq")
+            sqlx::query_as("SELECT seq, kind, summary, headline FROM events ORDER BY seq")
                 .fetch_all(&mut conn)
                 .await
                 .unwrap()
         });
-        for (seq, kind, summary) in rows {
+        assert_eq!(rows.len(), 9);
+        for (seq, kind, summary, headline) in rows {
             let event = &stores[1].event_at(seq as u64).unwrap().unwrap();
-            match summary {
-                Some(summary) => {
+            match (summary, headline) {
+                (Some(summary), Some(headline)) => {
                     assert_eq!(kind, "review");
                     assert_eq!(
                         summary,
                         launchgate_store::canonical_json(&review_summary(&event.body))
                     );
+                    assert_eq!(
+                        headline,
+                        launchgate_store::canonical_json(&review_headline(&event.body))
+                    );
                 }
-                None => assert_ne!(kind, "review", "seq {seq}"),
+                (None, None) => assert_ne!(kind, "review", "seq {seq}"),
+                other => panic!("seq {seq}: {other:?}"),
             }
         }
     }
@@ -531,6 +537,79 @@ fn a_version_3_ledger_is_read_as_summaries_after_migration_4() {
     assert_eq!(verify(&whole).unwrap().count, 2);
     assert_eq!(
         store.summaries_after(0, 10).unwrap(),
+        whole.into_iter().map(summarise).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_version_4_ledger_is_read_as_headlines_after_migration_5() {
+    let Some(pg) = postgres() else { return };
+    let url = pg.database("upgrade_v4");
+    let mut sql = String::from(
+        "CREATE TABLE launchgate_migrations (version BIGINT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now());",
+    );
+    for (version, statements) in launchgate_store::MIGRATIONS.iter().filter(|(v, _)| *v <= 4) {
+        for statement in *statements {
+            sql.push_str(statement);
+            sql.push(';');
+        }
+        write!(
+            sql,
+            "INSERT INTO launchgate_migrations (version) VALUES ({version});"
+        )
+        .unwrap();
+    }
+    // Two reviews as version 4 stored them: one with its summary, one (from before migration 4)
+    // without.
+    let first = big_review("svc-a", "k1").into_event(
+        1,
+        "2026-11-22T09:00:00Z".to_owned(),
+        launchgate_store::GENESIS_HASH.to_owned(),
+    );
+    let second = big_review("svc-b", "k2").into_event(
+        2,
+        "2026-11-22T09:01:00Z".to_owned(),
+        first.hash.clone(),
+    );
+    let quote = |v: &serde_json::Value| launchgate_store::canonical_json(v).replace('\'', "''");
+    write!(
+        sql,
+        "INSERT INTO events (seq, recorded_at, service, kind, body, prev_hash, hash, nonce, summary) VALUES (1, '{}', 'svc-a', 'review', '{}', '{}', '{}', 'k1', '{}');",
+        first.recorded_at,
+        quote(&first.body),
+        first.prev_hash,
+        first.hash,
+        quote(&review_summary(&first.body)),
+    )
+    .unwrap();
+    write!(
+        sql,
+        "INSERT INTO events (seq, recorded_at, service, kind, body, prev_hash, hash, nonce) VALUES (2, '{}', 'svc-b', 'review', '{}', '{}', '{}', 'k2');",
+        second.recorded_at,
+        quote(&second.body),
+        second.prev_hash,
+        second.hash,
+    )
+    .unwrap();
+    pg.raw_sql(&url, &sql);
+
+    let store = PostgresStore::open(&url).unwrap();
+    let (_, added) = store
+        .append_unique(big_review("svc-a", "k1"), at(2))
+        .unwrap();
+    assert!(!added, "the idempotency key survives migration 5");
+    store.append(big_review("svc-c", "k3"), at(3)).unwrap();
+    let whole = store.all().unwrap();
+    assert_eq!(verify(&whole).unwrap().count, 3);
+    let headlines = store.headlines_after(0, 10).unwrap();
+    assert_eq!(
+        headlines,
+        whole.iter().cloned().map(headline).collect::<Vec<_>>()
+    );
+    assert_eq!(headlines[0].body["review"].get("checks"), None);
+    assert_eq!(headlines[0].body["review"]["owner"], "team-a");
+    assert_eq!(
+        store.summaries_at(&[3, 1, 2]).unwrap(),
         whole.into_iter().map(summarise).collect::<Vec<_>>()
     );
 }
