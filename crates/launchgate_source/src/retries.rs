@@ -908,7 +908,14 @@ fn hand_loop(language: Language, f: &File<'_>, n: Node<'_>, calls: &[(u32, u32)]
         return None;
     }
     let body = f.text(n);
-    let header = crate::short(body);
+    // The loop's first line without its comment: `while True:`, `for {`.
+    let first = body.lines().next().unwrap_or("");
+    let first = match language {
+        Language::Python => first.split(" #").next(),
+        _ => first.split(" //").next(),
+    }
+    .unwrap_or(first);
+    let header = crate::short(first);
     let header = header.trim_end_matches(['{', ' ']).to_string();
     let limit = bound(language, f, n, body);
     let (delay, jitter) = match arg {
