@@ -161,6 +161,7 @@ impl Language {
                 "hystrix.",
                 // Connection pools.
                 "sql.Open(",
+                "otelsql.Open(",
                 "sqlx.Open(",
                 "sqlx.Connect(",
                 "pgxpool.",

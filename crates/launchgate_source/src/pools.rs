@@ -3,7 +3,8 @@
 //!
 //! node-postgres `new Pool({max})`, knex `knex({pool: {max}})`; SQLAlchemy
 //! `create_engine(url, pool_size=, max_overflow=)`, psycopg_pool `ConnectionPool(max_size=)`,
-//! asyncpg `create_pool(max_size=)`; Go `sql.Open` with `db.SetMaxOpenConns(n)` (none: no limit),
+//! asyncpg `create_pool(max_size=)`; Go `sql.Open` (or otelsql's, sqlx's) with
+//! `db.SetMaxOpenConns(n)` (none: no limit),
 //! pgxpool with `MaxConns`; HikariCP's `setMaximumPoolSize(n)`.
 
 use tree_sitter::Node;
@@ -16,7 +17,7 @@ fn worth_walking(language: Language, text: &str) -> bool {
     let words: &[&str] = match language {
         Language::TypeScript | Language::Tsx | Language::JavaScript => &["Pool(", "knex("],
         Language::Python => &["create_engine", "ConnectionPool", "create_pool"],
-        Language::Go => &["sql.Open", "pgxpool."],
+        Language::Go => &["sql.Open", "sqlx.", "pgxpool."],
         Language::Java => &["Hikari"],
     };
     words.iter().any(|w| text.contains(w))
@@ -169,7 +170,8 @@ fn go(f: &File<'_>, n: Node<'_>) -> Option<Pool> {
     let name = callee(f, n)?;
     let text = f.text;
     match name.as_str() {
-        "sql.Open" | "sqlx.Open" | "sqlx.Connect" => {
+        // `otelsql.Open` wraps `sql.Open` with tracing: the same pool.
+        "sql.Open" | "otelsql.Open" | "sqlx.Open" | "sqlx.Connect" => {
             let max = method_arg(text, ".SetMaxOpenConns(").map_or(
                 Limit::Unbounded {
                     why: "database/sql opens connections without limit unless SetMaxOpenConns is called",
