@@ -138,12 +138,11 @@ fn bound_to<'t>(f: &File<'t>, n: Node<'t>) -> Option<&'t str> {
         p = p.parent()?;
     }
     let name = match p.kind() {
-        "variable_declarator" => p.child_by_field_name("name")?,
+        "variable_declarator" | "var_spec" => p.child_by_field_name("name")?,
         "assignment_expression"
         | "assignment"
         | "short_var_declaration"
         | "assignment_statement" => p.child_by_field_name("left")?,
-        "var_spec" => p.child_by_field_name("name")?,
         _ => return None,
     };
     Some(f.text(name).trim())

@@ -109,7 +109,7 @@ pub(crate) fn callee(f: &File<'_>, n: Node<'_>) -> Option<String> {
 }
 
 /// The arguments of a call node, comments left out.
-pub(crate) fn args<'t>(n: Node<'t>) -> Vec<Node<'t>> {
+pub(crate) fn args(n: Node<'_>) -> Vec<Node<'_>> {
     let Some(a) = n.child_by_field_name("arguments") else {
         return Vec::new();
     };
@@ -156,9 +156,8 @@ pub(crate) fn setting(text: &str, key: &str) -> Option<String> {
                 None => match b {
                     b'"' | b'\'' | b'`' => quote = Some(b),
                     b'(' | b'[' | b'{' => depth += 1,
-                    b')' | b']' | b'}' if depth == 0 => break,
+                    b')' | b']' | b'}' | b',' | b'\n' | b';' if depth == 0 => break,
                     b')' | b']' | b'}' => depth -= 1,
-                    b',' | b'\n' | b';' if depth == 0 => break,
                     _ => {}
                 },
             }
@@ -192,7 +191,7 @@ fn chained(text: &str, name: &str) -> Option<String> {
         }
         i += 1;
     }
-    text.get(at..i).map(|s| compact(s))
+    text.get(at..i).map(compact)
 }
 
 /// Whether a value as written is a number above 1 (`2`, `1.5`, `2.0`).
@@ -820,6 +819,8 @@ fn is_function(n: Node<'_>) -> bool {
 }
 
 /// The delay argument of a sleep call, or `None` when the node is no sleep.
+/// `None`: not a sleep; `Some(None)`: a sleep whose delay is not written.
+#[allow(clippy::option_option)]
 fn sleep_arg<'t>(language: Language, f: &File<'t>, n: Node<'t>) -> Option<Option<Node<'t>>> {
     let name = callee(f, n)?;
     let a = args(n);
@@ -841,7 +842,7 @@ fn sleep_arg<'t>(language: Language, f: &File<'t>, n: Node<'t>) -> Option<Option
     is_sleep.then(|| a.first().copied())
 }
 
-fn nearest_loop<'t>(language: Language, n: Node<'t>) -> Option<Node<'t>> {
+fn nearest_loop(language: Language, n: Node<'_>) -> Option<Node<'_>> {
     let mut at = n.parent();
     while let Some(p) = at {
         // `new Promise((r) => setTimeout(r, ms))` sleeps in the loop around it.
@@ -1031,7 +1032,6 @@ fn bound(language: Language, f: &File<'_>, n: Node<'_>, body: &str) -> Limit {
             let children: Vec<Node<'_>> = n.named_children(&mut cursor).collect();
             children.iter().find_map(|c| match c.kind() {
                 "for_clause" => c.child_by_field_name("condition").map(|x| f.text(x)),
-                "range_clause" => Some(f.text(*c)),
                 "block" | "comment" => None,
                 _ => Some(f.text(*c)),
             })

@@ -626,7 +626,7 @@ def f(u):
 
 #[test]
 fn script_retries_breakers_and_pools() {
-    let text = r#"import axios from 'axios';
+    let text = r"import axios from 'axios';
 import axiosRetry from 'axios-retry';
 import retry from 'async-retry';
 import CircuitBreaker from 'opossum';
@@ -652,7 +652,7 @@ export async function poll(u: string) {
 
 const breaker = new CircuitBreaker(load, { timeout: 3000 });
 breaker.fallback(() => null);
-"#;
+";
     assert_eq!(
         resilience(Language::TypeScript, text),
         [
