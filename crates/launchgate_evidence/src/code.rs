@@ -8,8 +8,8 @@ pub use launchgate_source::migrations::{
     Down, Located, Lock, Migration, MigrationFile, Migrations, Tool, Unjudged,
 };
 pub use launchgate_source::{
-    Call, Client, Fact, FactKind, FileFacts, Language, Log, Server, Shutdown, Stop, Timeout,
-    browser_code, is_service_source,
+    Breaker, Call, Client, Delay, Fact, FactKind, FileFacts, Language, Limit, Log, Pool, Retry,
+    Server, Shutdown, Stop, Timeout, browser_code, is_service_source,
 };
 
 use crate::deps::{DepManifest, Dependencies, Ecosystem};

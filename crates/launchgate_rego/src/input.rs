@@ -308,9 +308,17 @@ pub struct SourceFact {
     /// The fact as the source layer reads it: `fact` names its kind (`call`: an outbound HTTP
     /// call with `library`, `text`, `timeout` and `client_line`; `client`: an HTTP client built
     /// in the file with its `timeout` and `uses`; `server`: an HTTP server with its
-    /// `read_header`, `read`, `write` and `idle` timeouts). A timeout is an object whose `state`
-    /// is `set` (with `value`), `default` (`value`), `missing` (`why`), `disabled` (`value`)
-    /// or `unknown` (`why`). Kinds may be added within this version.
+    /// `read_header`, `read`, `write` and `idle` timeouts; `retry`: a retry library's call or a
+    /// hand-written retry loop with its `library` (`loop` for a loop), `text`, `limit` (`state`
+    /// `set`/`default` with `value`, `unbounded`/`unknown` with `why`), `delay` (`shape`
+    /// `exponential`/`fixed` with `value`, `immediate`/`unknown` with `why`) and `jitter` (true,
+    /// false or null); `breaker`: a circuit breaker with its `library`, `text`, `wraps`,
+    /// `fallback` (true, false or null) and the lines of the outbound `calls` it wraps; `pool`:
+    /// a database connection pool with its `library`, `text` and `max`, a limit as for a
+    /// retry). A
+    /// timeout is an object whose `state` is `set` (with `value`), `default` (`value`),
+    /// `missing` (`why`), `disabled` (`value`) or `unknown` (`why`). Kinds may be added within
+    /// this version.
     pub fact: Value,
 }
 

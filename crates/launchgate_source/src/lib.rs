@@ -7,14 +7,17 @@
 //! One file in, facts out: no I/O, no tree or text kept. Values the code computes at run time
 //! stay [`Timeout::Unknown`]; nothing is guessed.
 
+mod breakers;
 mod golang;
 mod hits;
 mod java;
 mod js;
 mod logs;
 pub mod migrations;
+mod pools;
 mod python;
 mod ranges;
+mod retries;
 mod shutdown;
 mod tree;
 
@@ -80,7 +83,10 @@ impl Language {
     /// They are as narrow as that allows: `requests.`, not `requests` (a word prose and
     /// docstrings use), `fetch(`, not `fetch` (`fetchOrders`), `http.Get`, not `net/http` (a
     /// handler-only file). Signal handlers, shutdown hooks and log calls add theirs: the signal
-    /// names, the shutdown calls, and the logger names as a receiver (`log.`, `logger.`).
+    /// names, the shutdown calls, and the logger names as a receiver (`log.`, `logger.`). Retry
+    /// libraries and circuit breakers add the calls they are used through (`pRetry(`, `@retry`,
+    /// `backoff.New`, `CircuitBreaker(`); hand-written retry loops add none: a loop is a retry
+    /// loop only around an outbound call, so it is read only in a file selected for the call.
     fn keywords(self) -> &'static [&'static str] {
         match self {
             Language::TypeScript | Language::Tsx | Language::JavaScript => &[
@@ -98,6 +104,15 @@ impl Language {
                 "process.on(",
                 "process.once(",
                 "createTerminus",
+                // Retry libraries and circuit breakers.
+                "pRetry(",
+                "retry(",
+                "axiosRetry(",
+                "CircuitBreaker(",
+                "circuitBreaker(",
+                // Connection pools.
+                "new Pool(",
+                "knex(",
             ],
             Language::Python => &[
                 "requests.",
@@ -111,6 +126,19 @@ impl Language {
                 "add_signal_handler",
                 "uvicorn",
                 "run_app",
+                // Retry libraries and circuit breakers.
+                "retry(",
+                "@retry",
+                "Retrying(",
+                "backoff.on_",
+                "Retry(",
+                "CircuitBreaker(",
+                "@circuit",
+                // Connection pools.
+                "create_engine(",
+                "create_async_engine(",
+                "ConnectionPool(",
+                "create_pool(",
             ],
             Language::Go => &[
                 "http.Get",
@@ -126,6 +154,17 @@ impl Language {
                 "signal.Notify",
                 ".Shutdown(",
                 ".GracefulStop(",
+                // Retry libraries and circuit breakers.
+                "backoff.New",
+                "retryablehttp.NewClient",
+                "gobreaker.New",
+                "hystrix.",
+                // Connection pools.
+                "sql.Open(",
+                "otelsql.Open(",
+                "sqlx.Open(",
+                "sqlx.Connect(",
+                "pgxpool.",
             ],
             Language::Java => &[
                 "HttpClient",
@@ -134,6 +173,15 @@ impl Language {
                 // Shutdown hooks, signal handlers, logs.
                 "addShutdownHook",
                 "Signal.handle",
+                // Retry libraries and circuit breakers.
+                "RetryConfig",
+                "Retryable",
+                "Retry.ofDefaults",
+                "CircuitBreaker",
+                "HystrixCommand",
+                // Connection pools.
+                "HikariConfig",
+                "HikariDataSource",
             ],
         }
     }
@@ -311,6 +359,90 @@ pub enum FactKind {
     Shutdown(Shutdown),
     /// A log call and the names of the values it writes.
     Log(Log),
+    /// A retry: a retry library's call, decorator or configuration, or a hand-written retry
+    /// loop, with its limit, delay and jitter as written.
+    Retry(Retry),
+    /// A circuit breaker: a breaker library's wrapper around a function or call, and whether
+    /// it has a fallback.
+    Breaker(Breaker),
+    /// A database connection pool built in the file, with its maximum size.
+    Pool(Pool),
+}
+
+/// A database connection pool and its maximum size (see `pools`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Pool {
+    /// `pg`, `knex`, `sqlalchemy`, `psycopg_pool`, `asyncpg`, `database/sql`, `pgxpool`,
+    /// `hikaricp`.
+    pub library: &'static str,
+    /// The construction as written, without its arguments.
+    pub text: String,
+    /// The most connections it opens: as written, the library's default, unbounded
+    /// (`database/sql` without `SetMaxOpenConns`), or unknown.
+    pub max: Limit,
+}
+
+/// A retry and how it backs off (see `retries`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Retry {
+    /// `p-retry`, `async-retry`, `axios-retry`, `tenacity`, `backoff`, `urllib3`,
+    /// `cenkalti/backoff`, `go-retryablehttp`, `resilience4j`, `spring-retry`, or `loop` for a
+    /// hand-written retry loop.
+    pub library: &'static str,
+    /// The call or decorator as written, without its arguments (`@retry(...)`), or a loop's
+    /// header (`while True:`).
+    pub text: String,
+    /// How many times it tries.
+    pub limit: Limit,
+    /// How long it waits between attempts.
+    pub delay: Delay,
+    /// Whether the delays are randomised; `None` when that cannot be read.
+    pub jitter: Option<bool>,
+}
+
+/// How many times a retry tries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+pub enum Limit {
+    /// Bounded, as written (`5`, `range(5)`, `attempt < max_attempts`, `a counter`).
+    Set { value: String },
+    /// Not written, and the library's default bounds it.
+    Default { value: &'static str },
+    /// Nothing bounds it: it retries until the call succeeds.
+    Unbounded { why: &'static str },
+    /// Set by something the layer cannot read.
+    Unknown { why: String },
+}
+
+/// How long a retry waits between attempts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "shape", rename_all = "kebab-case")]
+pub enum Delay {
+    /// The delay grows (a factor above 1, `2 ** attempt`, `delay *= 2`), as written.
+    Exponential { value: String },
+    /// The same delay every time, as written.
+    Fixed { value: String },
+    /// No delay at all.
+    Immediate { why: &'static str },
+    /// Computed in a way the layer cannot read.
+    Unknown { why: String },
+}
+
+/// A circuit breaker (see `breakers`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Breaker {
+    /// `opossum`, `cockatiel`, `pybreaker`, `aiobreaker`, `purgatory`, `gobreaker`,
+    /// `hystrix-go`, `resilience4j`, `spring-cloud-hystrix`.
+    pub library: &'static str,
+    /// The construction, call or annotation as written, without its arguments.
+    pub text: String,
+    /// What it wraps: the function or call as written, when readable.
+    pub wraps: Option<String>,
+    /// Whether a fallback is set; `None` when that cannot be read.
+    pub fallback: Option<bool>,
+    /// The lines of the outbound HTTP calls of the file it wraps (inside its call, or in the
+    /// function it wraps).
+    pub calls: Vec<u32>,
 }
 
 /// How the code stops: a signal handler, a shutdown hook, a graceful server shutdown, or a
@@ -617,6 +749,9 @@ fn parse_into(language: Language, text: &str, out: &mut FileFacts, cut: Option<h
         Language::Go => golang::facts(&file),
         Language::Java => java::facts(&file),
     };
+    retries::facts(language, &file, &mut facts);
+    breakers::facts(language, &file, &mut facts);
+    pools::facts(language, &file, &mut facts);
     facts.sort_by_key(|f| (f.line, f.column));
     out.facts = facts;
 }

@@ -1,7 +1,7 @@
 //! The facts of small source files, each shape a peer's rule handles, with exact lines.
 
 use launchgate_source::{
-    FactKind, Language, Stop, Timeout, analyze, analyze_as, analyze_unfiltered,
+    Delay, FactKind, Language, Limit, Stop, Timeout, analyze, analyze_as, analyze_unfiltered,
 };
 
 /// One line per fact: `line:col kind library text timeout [fn]`.
@@ -63,6 +63,28 @@ fn summary(lang: Language, text: &str) -> Vec<String> {
                     l.built.map(|b| format!(" built:{b}")).unwrap_or_default(),
                     if l.spread { " spread" } else { "" }
                 ),
+                FactKind::Retry(r) => format!(
+                    "retry {} {} limit:{} delay:{} jitter:{}",
+                    r.library,
+                    r.text,
+                    limit(&r.limit),
+                    match &r.delay {
+                        Delay::Exponential { value } => format!("exp({value})"),
+                        Delay::Fixed { value } => format!("fixed({value})"),
+                        Delay::Immediate { .. } => "immediate".to_string(),
+                        Delay::Unknown { .. } => "unknown".to_string(),
+                    },
+                    r.jitter.map_or("?", |j| if j { "yes" } else { "no" })
+                ),
+                FactKind::Breaker(b) => format!(
+                    "breaker {} {} wraps:{} fallback:{} calls:{:?}",
+                    b.library,
+                    b.text,
+                    b.wraps.as_deref().unwrap_or("-"),
+                    b.fallback.map_or("?", |j| if j { "yes" } else { "no" }),
+                    b.calls
+                ),
+                FactKind::Pool(p) => format!("pool {} {} max:{}", p.library, p.text, limit(&p.max)),
             };
             format!(
                 "{}:{} {what} [{}]",
@@ -70,6 +92,27 @@ fn summary(lang: Language, text: &str) -> Vec<String> {
                 f.column,
                 f.function.as_deref().unwrap_or("-")
             )
+        })
+        .collect()
+}
+
+fn limit(l: &Limit) -> String {
+    match l {
+        Limit::Set { value } => format!("set({value})"),
+        Limit::Default { .. } => "default".to_string(),
+        Limit::Unbounded { .. } => "unbounded".to_string(),
+        Limit::Unknown { .. } => "unknown".to_string(),
+    }
+}
+
+/// The summary lines of the retry, breaker and pool facts only.
+fn resilience(lang: Language, text: &str) -> Vec<String> {
+    summary(lang, text)
+        .into_iter()
+        .filter(|l| {
+            [" retry ", " breaker ", " pool "]
+                .iter()
+                .any(|k| l.contains(k))
         })
         .collect()
 }
@@ -513,5 +556,191 @@ fn only_spread_fields_are_unknown_not_spread_positional_values() {
             "console.log(...args);\nlogger.info({ ...ctx }, 'm');\n"
         ),
         [false, true]
+    );
+}
+
+#[test]
+fn python_retries_breakers_and_pools() {
+    let text = r#"import time, random
+import backoff, pybreaker, requests
+from requests.adapters import HTTPAdapter
+from sqlalchemy import create_engine
+from tenacity import retry, stop_after_attempt, wait_exponential, wait_fixed
+from urllib3.util import Retry
+
+engine = create_engine(URL, pool_size=10, max_overflow=5)
+session = requests.Session()
+session.mount("https://", HTTPAdapter(max_retries=Retry(total=3, backoff_factor=0.5)))
+breaker = pybreaker.CircuitBreaker(fail_max=5)
+
+@retry(stop=stop_after_attempt(3), wait=wait_exponential(multiplier=1))
+def a(u):
+    return requests.get(u, timeout=2)
+
+@retry(wait=wait_fixed(2))
+def b(u):
+    return requests.get(u, timeout=2)
+
+@backoff.on_exception(backoff.constant, Exception, interval=3, jitter=None)
+def c(u):
+    return requests.get(u, timeout=2)
+
+def d(u):
+    delay = 0.5
+    while True:
+        try:
+            return requests.get(u, timeout=2)
+        except requests.RequestException:
+            time.sleep(delay + random.uniform(0, delay))
+            delay *= 2
+
+def e(u):
+    attempt = 0
+    while True:
+        resp = requests.get(u, timeout=2)
+        if resp.ok:
+            break
+        attempt += 1
+        if attempt >= 4:
+            raise RuntimeError(u)
+        time.sleep(2 ** attempt)
+
+@breaker
+def f(u):
+    return session.get(u, timeout=2)
+"#;
+    assert_eq!(
+        resilience(Language::Python, text),
+        [
+            "8:10 pool sqlalchemy create_engine(...) max:set(pool_size=10, max_overflow=5) [-]",
+            "10:51 retry urllib3 Retry(...) limit:set(3) delay:exp(backoff_factor=0.5) jitter:no [-]",
+            "11:11 breaker pybreaker pybreaker.CircuitBreaker(...) wraps:f fallback:no calls:[47] [-]",
+            "13:2 retry tenacity @retry(...) limit:set(3) delay:exp(wait_exponential(multiplier=1)) jitter:no [-]",
+            "17:2 retry tenacity @retry(...) limit:unbounded delay:fixed(wait_fixed(2)) jitter:no [-]",
+            "21:2 retry backoff @backoff.on_exception(...) limit:unbounded delay:fixed(3) jitter:no [-]",
+            "27:5 retry loop while True: limit:unbounded delay:exp(delay+random.uniform(0,delay)) jitter:yes [d]",
+            "36:5 retry loop while True: limit:set(a counter (`attempt`)) delay:exp(2**attempt) jitter:no [e]",
+        ]
+    );
+}
+
+#[test]
+fn script_retries_breakers_and_pools() {
+    let text = r"import axios from 'axios';
+import axiosRetry from 'axios-retry';
+import retry from 'async-retry';
+import CircuitBreaker from 'opossum';
+import { Pool } from 'pg';
+
+const api = axios.create({ timeout: 1000 });
+axiosRetry(api, { retries: 2, retryDelay: axiosRetry.exponentialDelay });
+export const pool = new Pool();
+
+export async function load(u: string) {
+  return retry(async () => api.get(u), { retries: 3 });
+}
+
+export async function poll(u: string) {
+  for (let i = 0; i < 5; i++) {
+    try {
+      return await api.get(u);
+    } catch (e) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+const breaker = new CircuitBreaker(load, { timeout: 3000 });
+breaker.fallback(() => null);
+";
+    assert_eq!(
+        resilience(Language::TypeScript, text),
+        [
+            "8:1 retry axios-retry axiosRetry(...) limit:set(2) delay:exp(axiosRetry.exponentialDelay) jitter:yes [-]",
+            "9:21 pool pg new Pool(...) max:default [-]",
+            "12:10 retry async-retry retry(...) limit:set(3) delay:exp(factor 2 (default)) jitter:yes [load]",
+            "16:3 retry loop for (let i = 0; i < 5; i++) limit:set(i < 5) delay:fixed(200) jitter:no [poll]",
+            "25:17 breaker opossum new CircuitBreaker(...) wraps:load fallback:yes calls:[12] [-]",
+        ]
+    );
+}
+
+#[test]
+fn go_retries_breakers_and_pools() {
+    let text = "package x
+
+import (
+\t\"database/sql\"
+\t\"net/http\"
+\t\"time\"
+
+\t\"github.com/afex/hystrix-go/hystrix\"
+\t\"github.com/cenkalti/backoff/v4\"
+)
+
+func open(dsn string) *sql.DB {
+\tdb, _ := sql.Open(\"pgx\", dsn)
+\treturn db
+}
+
+func get(u string) error {
+\tb := backoff.NewConstantBackOff(time.Second)
+\treturn backoff.Retry(func() error { _, err := http.Get(u); return err }, b)
+}
+
+func run(u string) {
+\thystrix.Go(\"x\", func() error { _, err := http.Get(u); return err }, func(err error) error { return nil })
+}
+
+func loop(u string) error {
+\tfor i := 0; i < 3; i++ {
+\t\tif _, err := http.Get(u); err == nil {
+\t\t\treturn nil
+\t\t}
+\t\ttime.Sleep(time.Duration(math.Pow(2, float64(i))) * time.Second)
+\t}
+\treturn nil
+}
+";
+    assert_eq!(
+        resilience(Language::Go, text),
+        [
+            "13:11 pool database/sql sql.Open(...) max:unbounded [open]",
+            "18:7 retry cenkalti/backoff backoff.NewConstantBackOff(...) limit:unbounded delay:fixed(time.Second) jitter:no [get]",
+            "23:2 breaker hystrix-go hystrix.Go(...) wraps:a function literal fallback:yes calls:[23] [run]",
+            "27:2 retry loop for i := 0; i < 3; i++ limit:set(i < 3) delay:exp(time.Duration(math.Pow(2,float64(i)))*time.Second) jitter:no [loop]",
+        ]
+    );
+}
+
+#[test]
+fn java_retries_breakers_and_pools() {
+    let text = r#"import com.zaxxer.hikari.HikariConfig;
+class A {
+    @Retryable
+    String a() { return ""; }
+
+    @HystrixCommand(fallbackMethod = "b")
+    String c() { return ""; }
+
+    HikariConfig pool() {
+        HikariConfig h = new HikariConfig();
+        h.setMaximumPoolSize(12);
+        return h;
+    }
+
+    RetryConfig d() {
+        return RetryConfig.custom().maxAttempts(5).waitDuration(Duration.ofMillis(200)).build();
+    }
+}
+"#;
+    assert_eq!(
+        resilience(Language::Java, text),
+        [
+            "3:5 retry spring-retry @Retryable(...) limit:default delay:fixed(1000 ms (Spring Retry default)) jitter:no [a]",
+            "6:5 breaker spring-cloud-hystrix @HystrixCommand(...) wraps:c fallback:yes calls:[] [c]",
+            "10:26 pool hikaricp new HikariConfig() max:set(12) [pool]",
+            "16:16 retry resilience4j RetryConfig.custom()... limit:set(5) delay:fixed(Duration.ofMillis(200)) jitter:no [d]",
+        ]
     );
 }

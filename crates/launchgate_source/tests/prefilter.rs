@@ -195,6 +195,48 @@ fn only_the_declarations_that_can_hold_a_fact_are_parsed() {
     }
 }
 
+/// Retry loops, retry libraries, breakers and pools in a module of many functions: the cut
+/// parses the declarations that hold them (a loop only where it surrounds an outbound call) and
+/// keeps the facts of the whole file; a file whose only loop-and-sleep has no outbound call is
+/// not selected.
+#[test]
+fn retries_breakers_and_pools_survive_the_cut() {
+    let mut py = String::from(
+        "import time\nimport requests\nfrom tenacity import retry, stop_after_attempt, wait_random_exponential\n\nsession = requests.Session()\n\n",
+    );
+    for i in 0..12 {
+        let _ = write!(
+            py,
+            "def f{i}(x):\n    total = 0\n    for y in x:\n        total += y\n    return total\n\n\n"
+        );
+    }
+    py.push_str("def fetch(u):\n    for attempt in range(3):\n        try:\n            return session.get(u, timeout=2)\n        except requests.RequestException:\n            time.sleep(1)\n    return None\n\n\n");
+    py.push_str("@retry(stop=stop_after_attempt(3), wait=wait_random_exponential(max=2))\ndef fetch2(u):\n    return requests.get(u, timeout=2)\n");
+    let ranges = cut_ranges(Language::Python, &py).unwrap_or_default();
+    let parsed: usize = ranges.iter().map(|(s, e)| e - s).sum();
+    assert!(
+        parsed > 0 && parsed * 2 < py.len(),
+        "{parsed} of {} bytes parsed",
+        py.len()
+    );
+    let facts = analyze_as(Language::Python, &py).facts;
+    let retries: Vec<u32> = facts
+        .iter()
+        .filter(|f| matches!(f.kind, FactKind::Retry(_)))
+        .map(|f| f.line)
+        .collect();
+    assert_eq!(retries, [92, 100], "{facts:?}");
+    assert_keeps(Language::Python, &py, Path::new("generated"));
+    // A worker loop that sleeps but calls nothing outbound: nothing to read.
+    let worker = "import time\n\ndef run(queue):\n    while True:\n        job = queue.pop()\n        if job is None:\n            break\n        time.sleep(1)\n";
+    assert!(!Language::Python.selects(worker));
+    assert!(
+        analyze_unfiltered(Language::Python, worker)
+            .facts
+            .is_empty()
+    );
+}
+
 #[test]
 fn words_that_only_look_like_a_client_are_not_selected() {
     let cases = [

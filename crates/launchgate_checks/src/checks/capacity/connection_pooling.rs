@@ -1,7 +1,9 @@
 //! CAP-008 connection-pooling: Connections to databases and caches are pooled with a bounded size.
 
-use launchgate_core::{Finding, Outcome};
+use launchgate_core::{Finding, Location, Outcome};
+use launchgate_evidence::code::{FactKind, Limit};
 
+use crate::kit::finish::{Tally, conclude_with_claim, in_report_order};
 use crate::kit::manifest::at;
 use crate::{CheckContext, Evaluate, declare_check};
 
@@ -9,6 +11,16 @@ declare_check! {
     /// ## What it checks
     /// Connections to databases and caches are pooled with a bounded size: every datastore
     /// dependency declares `pool_size`, or `claims.connection_pooling: true` covers them.
+    ///
+    /// The service's own source (see SAF-002) shows the pools it builds, with their maximum as
+    /// written: node-postgres `new Pool({max})`, knex `pool: {max}`, SQLAlchemy
+    /// `create_engine(url, pool_size=, max_overflow=)`, psycopg_pool and asyncpg `max_size=`, Go
+    /// `db.SetMaxOpenConns(n)` after `sql.Open` and pgxpool's `MaxConns`, HikariCP's
+    /// `setMaximumPoolSize(n)`. A pool built without a maximum fails, named by file, line and
+    /// function: Go's `database/sql` then opens connections without limit, and the others run
+    /// with a default sized for nobody's database. A maximum that matches none of the declared
+    /// `pool_size`s fails too; the others prove the declarations. With no datastore declared,
+    /// pools in the code are judged on their own.
     ///
     /// ## Why it matters
     /// Opening a connection per request adds a TCP and TLS handshake (and, for PostgreSQL, a new
@@ -36,6 +48,15 @@ declare_check! {
     ///     timeout_ms: 300
     ///     pool_size: 20
     /// ```
+    /// ```go fails path=store.go
+    /// package store
+    ///
+    /// import "database/sql"
+    ///
+    /// func Open(dsn string) (*sql.DB, error) {
+    ///     return sql.Open("pgx", dsn) // no SetMaxOpenConns: no limit
+    /// }
+    /// ```
     ///
     /// ## References
     /// Seed 003, "Capacity: connection pooling"; PostgreSQL documentation on `max_connections`;
@@ -55,6 +76,14 @@ impl Evaluate for ConnectionPooling {
             .enumerate()
             .filter(|(_, d)| d.is_datastore())
             .collect();
+        let declared: Vec<u32> = stores.iter().filter_map(|(_, d)| d.pool_size).collect();
+        let code = code_pools(cx, &declared);
+        let code_found =
+            !(code.failures.is_empty() && code.unknowns.is_empty() && code.evidence.is_empty());
+        if stores.is_empty() && code_found {
+            // No datastore declared, but the code builds pools: judged on their own.
+            return code.conclude(cx, "S", "");
+        }
         if stores.is_empty() {
             return Outcome::not_applicable(
                 "no dependency is a datastore (`dependencies[].kind: database` or `cache`)",
@@ -111,10 +140,73 @@ impl Evaluate for ConnectionPooling {
                 ),
             }
         }
+        findings.extend(code.failures);
         if findings.is_empty() {
-            Outcome::attested(evidence)
+            // The pools the code builds with a maximum prove the declarations.
+            conclude_with_claim(cx, "S", code.evidence, evidence, true)
         } else {
-            Outcome::fail(findings)
+            Outcome::fail(in_report_order(findings))
         }
     }
+}
+
+/// The connection pools of the service's code, judged: a pool without a maximum (no limit, or
+/// the library's default) fails, and so does a maximum that matches none of the declared
+/// `pool_size`s; a maximum as written is evidence; what cannot be read is unknown.
+fn code_pools(cx: &CheckContext<'_>, declared: &[u32]) -> Tally {
+    let mut t = Tally::default();
+    for (path, fact) in cx.evidence.source.facts() {
+        let FactKind::Pool(p) = &fact.kind else {
+            continue;
+        };
+        let at = Some(Location::new(path.to_string(), fact.line, fact.column));
+        let inside = fact
+            .function
+            .as_deref()
+            .map(|f| format!(" in `{f}`"))
+            .unwrap_or_default();
+        let what = format!("the {} pool `{}`{inside}", p.library, p.text);
+        match &p.max {
+            Limit::Set { value } => {
+                // `pool_size=20, max_overflow=5` or `20`: the size, when it is a number.
+                let head = value.split(',').next().unwrap_or(value);
+                let n = head
+                    .rsplit('=')
+                    .next()
+                    .unwrap_or(head)
+                    .trim()
+                    .parse::<u32>()
+                    .ok();
+                match n {
+                    Some(n) if !declared.is_empty() && !declared.contains(&n) => t.failures.push(
+                        Finding::new(format!(
+                            "{what} opens at most `{value}` connections, but the manifest declares `pool_size` {}: one of them is wrong",
+                            declared
+                                .iter()
+                                .map(u32::to_string)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ))
+                        .at(at),
+                    ),
+                    _ => t
+                        .evidence
+                        .push(Finding::new(format!("{what} opens at most `{value}` connections")).at(at)),
+                }
+            }
+            Limit::Default { value } => t.failures.push(
+                Finding::new(format!(
+                    "{what} sets no maximum and runs with the library's default, {value}: size it so that replicas x pool stays under the database's connection limit"
+                ))
+                .at(at),
+            ),
+            Limit::Unbounded { why } => t.failures.push(
+                Finding::new(format!("{what} has no maximum: {why}")).at(at),
+            ),
+            Limit::Unknown { why } => t.unknowns.push(
+                Finding::new(format!("{what}: its maximum cannot be read, {why}")).at(at),
+            ),
+        }
+    }
+    t
 }

@@ -1,12 +1,15 @@
 //! SAF-004 circuit-breakers: Every external dependency is called through a circuit breaker and has a
 //! declared `fallback`.
 
+use std::collections::BTreeMap;
+
 use launchgate_core::{Finding, Location, Outcome};
+use launchgate_evidence::code::FactKind;
 use launchgate_evidence::deps::Capability;
 use launchgate_evidence::k8s::DestinationRule;
 use launchgate_manifest::Dependency;
 
-use crate::kit::finish::{conclude_with_claim, in_report_order};
+use crate::kit::finish::{Tally, conclude_with_claim, in_report_order};
 use crate::kit::libraries::{library_findings, library_list, shipped_libraries};
 use crate::kit::manifest::at;
 use crate::{CheckContext, Evaluate, declare_check};
@@ -27,7 +30,18 @@ declare_check! {
     ///
     /// `circuit_breaker: false` fails even when a library or rule is present: it says this
     /// dependency's calls do not go through it, and the finding names what the repository has.
-    /// The fallback (what users get while the dependency is down) can only be declared.
+    /// The fallback (what users get while the dependency is down) is declared.
+    ///
+    /// The service's own source (see SAF-002) shows the breakers themselves: opossum
+    /// (`new CircuitBreaker(fn, opts)` and its `.fallback(...)`), cockatiel, pybreaker and
+    /// aiobreaker (the fallback is the code that catches `CircuitBreakerError`), circuitbreaker's
+    /// `@circuit(fallback_function=...)`, gobreaker (a fallback when the code handles
+    /// `ErrOpenState`), hystrix-go (`hystrix.Go(name, run, fallback)`), resilience4j and Spring
+    /// Cloud (`@CircuitBreaker(fallbackMethod=...)`, `@HystrixCommand(fallbackMethod=...)`). A
+    /// breaker with a fallback proves the check, naming what it wraps; a breaker without one
+    /// fails, named by file, line and function. The message of a breaker names the outbound
+    /// calls of its file that go through no breaker. With no external dependency declared,
+    /// breakers in the code are judged on their own.
     ///
     /// ## Why it matters
     /// When a remote dependency is down, each call still costs a full timeout. Without a
@@ -90,7 +104,7 @@ declare_check! {
     /// "Release It!" (Circuit Breaker pattern); Google SRE book, "Addressing Cascading Failures".
     pub struct CircuitBreakers {
         id: "SAF-004", slug: "circuit-breakers", category: Safety, severity: Major,
-        tiers: [Required, Recommended, Skipped], evidence: "L K D", effort: 8,
+        tiers: [Required, Recommended, Skipped], evidence: "L K D S", effort: 8,
     }
 }
 
@@ -133,6 +147,12 @@ fn rule_ref(r: &DestinationRule) -> String {
 impl Evaluate for CircuitBreakers {
     fn evaluate(&self, cx: &CheckContext<'_>) -> Outcome {
         let deps = &cx.manifest.dependencies;
+        let code = code_breakers(cx);
+        if !deps.iter().any(Dependency::is_external) && code.found {
+            // Nothing external is declared, but the code has breakers: judged on their own.
+            return Tally::judged(code.failures, Vec::new(), code.evidence)
+                .conclude(cx, "L K S", "");
+        }
         if deps.is_empty() {
             return Outcome::not_applicable(
                 "the manifest declares no dependencies (`dependencies`)",
@@ -165,6 +185,11 @@ impl Evaluate for CircuitBreakers {
                 shown.push(library_list(&libs));
             }
             shown.extend(drs.iter().map(|r| rule_ref(r)));
+            if shown.is_empty()
+                && let Some(first) = &code.first
+            {
+                shown.push(first.clone());
+            }
             let related = libs
                 .first()
                 .map(|u| u.loc.location())
@@ -240,10 +265,115 @@ impl Evaluate for CircuitBreakers {
                 (Some(_), None) => {}
             }
         }
+        findings.extend(code.failures);
         if !findings.is_empty() {
             return Outcome::fail(in_report_order(findings));
         }
+        repo.extend(code.evidence);
         // The claims suffice on their own only when every breaker is declared.
-        conclude_with_claim(cx, "L K", in_report_order(repo), evidence, declared_only)
+        conclude_with_claim(cx, "L K S", in_report_order(repo), evidence, declared_only)
     }
+}
+
+/// The circuit breakers of the service's code, judged.
+struct CodeBreakers {
+    /// Whether the code has any.
+    found: bool,
+    /// How messages name the first one: `the opossum breaker at src/stripe.ts:32`.
+    first: Option<String>,
+    /// Breakers without a fallback.
+    failures: Vec<Finding>,
+    /// Breakers with one.
+    evidence: Vec<Finding>,
+}
+
+fn code_breakers(cx: &CheckContext<'_>) -> CodeBreakers {
+    let mut out = CodeBreakers {
+        found: false,
+        first: None,
+        failures: Vec::new(),
+        evidence: Vec::new(),
+    };
+    for file in &cx.evidence.source.files {
+        let facts = &file.facts.facts;
+        let breakers: Vec<_> = facts
+            .iter()
+            .filter_map(|f| match &f.kind {
+                FactKind::Breaker(b) => Some((f, b)),
+                _ => None,
+            })
+            .collect();
+        if breakers.is_empty() {
+            continue;
+        }
+        out.found = true;
+        // The outbound calls of the file, by line, and those no breaker wraps.
+        let calls: BTreeMap<u32, &str> = facts
+            .iter()
+            .filter_map(|f| match &f.kind {
+                FactKind::Call(c) => Some((f.line, c.text.as_str())),
+                _ => None,
+            })
+            .collect();
+        let around: Vec<String> = calls
+            .iter()
+            .filter(|(line, _)| !breakers.iter().any(|(_, b)| b.calls.contains(*line)))
+            .map(|(line, text)| format!("`{text}` on line {line}"))
+            .collect();
+        let note = match around.len() {
+            0 => String::new(),
+            n => format!(
+                "; {n} outbound call{} of this file go{} through no breaker: {}",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "es" } else { "" },
+                around.join(", ")
+            ),
+        };
+        for (i, (fact, b)) in breakers.iter().enumerate() {
+            let at = Some(Location::new(file.path.to_string(), fact.line, fact.column));
+            if out.first.is_none() {
+                out.first = Some(format!(
+                    "the {} breaker at {}:{}",
+                    b.library, file.path, fact.line
+                ));
+            }
+            let inside = fact
+                .function
+                .as_deref()
+                .map(|f| format!(" in `{f}`"))
+                .unwrap_or_default();
+            let wraps = b
+                .wraps
+                .as_deref()
+                .map(|w| format!(" around `{w}`"))
+                .unwrap_or_default();
+            let guards = match b.calls.as_slice() {
+                [] => String::new(),
+                lines => format!(
+                    ", guarding {}",
+                    lines
+                        .iter()
+                        .filter_map(|l| calls.get(l).map(|t| format!("`{t}` on line {l}")))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            let what = format!("the {} breaker `{}`{wraps}{inside}", b.library, b.text);
+            // The hint about unguarded calls goes with the first breaker of the file.
+            let note = if i == 0 { note.as_str() } else { "" };
+            match b.fallback {
+                Some(false) => out.failures.push(
+                    Finding::new(format!(
+                        "{what} has no fallback: while it is open, every caller gets its error; give it one (a cached value, a queued retry, a clear degraded answer){note}"
+                    ))
+                    .at(at),
+                ),
+                Some(true) => out
+                    .evidence
+                    .push(Finding::new(format!("{what} has a fallback{guards}{note}")).at(at)),
+                None => {}
+            }
+        }
+    }
+    out
 }

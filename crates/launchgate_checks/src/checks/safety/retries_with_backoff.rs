@@ -1,10 +1,11 @@
 //! SAF-003 retries-with-backoff: Every retried dependency (`retries` above 0) backs off
 //! exponentially with jitter and retries a bounded number of times.
 
-use launchgate_core::{Finding, Outcome};
+use launchgate_core::{Finding, Location, Outcome};
+use launchgate_evidence::code::{Delay, FactKind, Limit, Retry};
 use launchgate_evidence::deps::Capability;
 
-use crate::kit::finish::{conclude, conclude_with_claim};
+use crate::kit::finish::{Tally, conclude, conclude_with_claim};
 use crate::kit::libraries::{library_findings, shipped_libraries};
 use crate::kit::manifest::at;
 use crate::{CheckContext, Evaluate, declare_check};
@@ -21,6 +22,18 @@ declare_check! {
     /// proven, and passes on its own when the manifest declares no retried dependency. It does
     /// not replace the declared policy: a declared dependency whose retries are unbounded or
     /// lack jitter still fails, whatever library runs them.
+    ///
+    /// The service's own source (see SAF-002) proves or contradicts the declared policy: each
+    /// retry-library call, decorator or configuration with its settings as written (p-retry,
+    /// async-retry and axios-retry; tenacity's `@retry(stop=..., wait=...)`, backoff's
+    /// `@backoff.on_exception`, urllib3's `Retry(total=, backoff_factor=)`; cenkalti/backoff and
+    /// go-retryablehttp; resilience4j's `RetryConfig` and Spring's `@Retryable`), a setting left
+    /// out counting as the library's default, and each hand-written retry loop: a `for`/`while`
+    /// loop around an outbound HTTP call that sleeps between attempts and leaves on success. A
+    /// retry that waits a fixed delay, retries at once, backs off without jitter, or retries
+    /// without a bound (`while True` with no counter, tenacity without `stop=`) fails, named by
+    /// file, line and function; a library that backs off exponentially with jitter and a bound
+    /// is evidence. Delays the code computes in ways launchgate cannot read prove nothing.
     ///
     /// ## Why it matters
     /// Retries turn a brief blip into a success, and a real outage into a flood. Immediate or
@@ -53,6 +66,26 @@ declare_check! {
     ///     retries: 3
     ///     backoff: {initial_ms: 100, multiplier: 2, max_ms: 1000, jitter: true}
     /// ```
+    /// ```python fails path=app/quotes.py
+    /// import time
+    ///
+    /// import requests
+    ///
+    /// def quote(order):
+    ///     for attempt in range(5):
+    ///         try:
+    ///             return requests.post("https://carrier.example/quote", json=order, timeout=3)
+    ///         except requests.RequestException:
+    ///             time.sleep(2)   # the same 2 s for every client, every time
+    /// ```
+    /// ```python passes path=app/quotes.py
+    /// import requests
+    /// from tenacity import retry, stop_after_attempt, wait_random_exponential
+    ///
+    /// @retry(stop=stop_after_attempt(4), wait=wait_random_exponential(multiplier=0.2, max=5))
+    /// def quote(order):
+    ///     return requests.post("https://carrier.example/quote", json=order, timeout=3)
+    /// ```
     /// ```toml passes path=pyproject.toml
     /// [project]
     /// name = "shipping-quotes"
@@ -67,7 +100,7 @@ declare_check! {
     /// "Exponential Backoff And Jitter"; Google SRE book, "Addressing Cascading Failures".
     pub struct RetriesWithBackoff {
         id: "SAF-003", slug: "retries-with-backoff", category: Safety, severity: Major,
-        tiers: [Required, Recommended, Skipped], evidence: "L D", effort: 3,
+        tiers: [Required, Recommended, Skipped], evidence: "L D S", effort: 3,
     }
 }
 
@@ -84,6 +117,15 @@ impl Evaluate for RetriesWithBackoff {
         let deps = &cx.manifest.dependencies;
         let libs = shipped_libraries(cx, Capability::Retries);
         let lib_evidence = library_findings(&libs, "a retry library is in use");
+        let code = code_retries(cx);
+        let code_found =
+            !(code.failures.is_empty() && code.unknowns.is_empty() && code.evidence.is_empty());
+        if deps.iter().all(|d| d.retries == 0) && code_found {
+            // Nothing declared is retried, but the code retries: it is judged on its own.
+            let mut t = code;
+            t.evidence.extend(lib_evidence);
+            return t.conclude(cx, "L S", "");
+        }
         if deps.is_empty() {
             if !lib_evidence.is_empty() {
                 // The service retries something: the library shows how, nothing declares what.
@@ -175,11 +217,101 @@ impl Evaluate for RetriesWithBackoff {
                 );
             }
         }
+        // The code contradicts the declared policy where it retries otherwise.
+        let declared = at(cx, "/dependencies");
+        findings.extend(
+            code.failures
+                .into_iter()
+                .map(|f| f.related(declared.clone())),
+        );
         if findings.is_empty() {
-            // The declared policies pass on their own; a library in use makes them proven.
-            conclude_with_claim(cx, "L", lib_evidence, evidence, true)
+            // The declared policies pass on their own; a library in use, or retries in the code
+            // that back off with jitter, make them proven. Code whose backoff cannot be read
+            // proves nothing.
+            let mut repo = lib_evidence;
+            repo.extend(code.evidence);
+            conclude_with_claim(cx, "L S", repo, evidence, true)
         } else {
             Outcome::fail(findings)
         }
+    }
+}
+
+/// The retries of the service's code, judged: fixed delays, immediate retries, backoff without
+/// jitter and unbounded retries fail; exponential backoff with jitter and a bound is evidence;
+/// what cannot be read is unknown.
+fn code_retries(cx: &CheckContext<'_>) -> Tally {
+    let mut t = Tally::default();
+    for (path, fact) in cx.evidence.source.facts() {
+        let FactKind::Retry(r) = &fact.kind else {
+            continue;
+        };
+        let at = Some(Location::new(path.to_string(), fact.line, fact.column));
+        let inside = fact
+            .function
+            .as_deref()
+            .map(|f| format!(" in `{f}`"))
+            .unwrap_or_default();
+        let what = if r.library == "loop" {
+            format!("the retry loop `{}`{inside}", r.text)
+        } else {
+            format!("the {} retry `{}`{inside}", r.library, r.text)
+        };
+        judge(&mut t, r, &what, at, cx.options.max_retries);
+    }
+    t
+}
+
+fn judge(t: &mut Tally, r: &Retry, what: &str, at: Option<Location>, max: u32) {
+    let mut problems: Vec<String> = Vec::new();
+    let mut unknown: Vec<String> = Vec::new();
+    match &r.delay {
+        Delay::Fixed { value } => problems.push(format!(
+            "waits a fixed delay (`{value}`) between attempts: clients that fail together retry in step; back off exponentially with jitter"
+        )),
+        Delay::Immediate { why } => problems.push(format!("retries at once ({why})")),
+        Delay::Exponential { value } => match r.jitter {
+            Some(false) => problems.push(format!(
+                "backs off exponentially (`{value}`) without jitter: clients that fail together retry together"
+            )),
+            None => unknown.push("whether it adds jitter cannot be read".to_string()),
+            Some(true) => {}
+        },
+        Delay::Unknown { why } => unknown.push(format!("how it backs off cannot be read: {why}")),
+    }
+    let limit = match &r.limit {
+        Limit::Set { value } => {
+            if let Ok(n) = value.trim().parse::<u32>()
+                && n > max
+            {
+                problems.push(format!(
+                    "retries up to {n} times; the policy allows at most {max} (`max_retries`)"
+                ));
+            }
+            format!("bounded by `{value}`")
+        }
+        Limit::Default { value } => format!("bounded by the default, {value}"),
+        Limit::Unbounded { why } => {
+            problems.push(format!("retries without a bound ({why})"));
+            String::new()
+        }
+        Limit::Unknown { why } => {
+            unknown.push(format!("its bound cannot be read: {why}"));
+            String::new()
+        }
+    };
+    if !problems.is_empty() {
+        t.failures
+            .push(Finding::new(format!("{what} {}", problems.join("; "))).at(at));
+    } else if !unknown.is_empty() {
+        t.unknowns
+            .push(Finding::new(format!("{what}: {}", unknown.join("; "))).at(at));
+    } else if let Delay::Exponential { value } = &r.delay {
+        t.evidence.push(
+            Finding::new(format!(
+                "{what} backs off exponentially (`{value}`) with jitter, {limit}"
+            ))
+            .at(at),
+        );
     }
 }
