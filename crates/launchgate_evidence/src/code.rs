@@ -4,12 +4,13 @@
 
 use std::sync::Arc;
 
+pub use launchgate_source::audit::AuditTable;
 pub use launchgate_source::migrations::{
     Down, Located, Lock, Migration, MigrationFile, Migrations, Tool, Unjudged,
 };
 pub use launchgate_source::{
-    Call, Client, Fact, FactKind, FileFacts, Language, Log, Server, Shutdown, Stop, Timeout,
-    is_service_source,
+    Audit, Call, Client, Fact, FactKind, FileFacts, Guard, Language, Log, Middleware, Role, Route,
+    Scope, Server, Shutdown, Stop, Timeout, is_service_source,
 };
 
 use crate::source::Source;
@@ -22,6 +23,8 @@ pub struct Code {
     pub files: Vec<CodeFile>,
     /// The database migrations of the service, their down steps and their locking statements.
     pub migrations: Migrations,
+    /// The audit tables the migrations create, in path and line order.
+    pub audit_tables: Vec<Located<AuditTable>>,
 }
 
 /// One source file.
@@ -46,6 +49,7 @@ pub(crate) fn parse(
     src: &Source,
     code: &mut Vec<CodeFile>,
     migrations: &mut Vec<(String, MigrationFile)>,
+    audit_tables: &mut Vec<Located<AuditTable>>,
 ) {
     code.extend(
         launchgate_source::analyze(&src.path, &src.text).map(|facts| CodeFile {
@@ -53,16 +57,29 @@ pub(crate) fn parse(
             facts,
         }),
     );
-    migrations.extend(
-        launchgate_source::migrations::read(&src.path, &src.text)
-            .map(|m| (src.path.to_string(), m)),
-    );
+    if let Some(m) = launchgate_source::migrations::read(&src.path, &src.text) {
+        audit_tables.extend(
+            launchgate_source::audit::tables(&src.text)
+                .into_iter()
+                .map(|fact| Located {
+                    path: src.path.to_string(),
+                    fact,
+                }),
+        );
+        migrations.push((src.path.to_string(), m));
+    }
 }
 
-pub(crate) fn assemble(mut files: Vec<CodeFile>, migrations: Vec<(String, MigrationFile)>) -> Code {
+pub(crate) fn assemble(
+    mut files: Vec<CodeFile>,
+    migrations: Vec<(String, MigrationFile)>,
+    mut audit_tables: Vec<Located<AuditTable>>,
+) -> Code {
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    audit_tables.sort_by(|a, b| (&a.path, a.fact.line).cmp(&(&b.path, b.fact.line)));
     Code {
         files,
         migrations: launchgate_source::migrations::assemble(migrations),
+        audit_tables,
     }
 }

@@ -366,6 +366,7 @@ struct Collected {
     out_of_scope: Vec<OutOfScope>,
     code: Vec<crate::code::CodeFile>,
     migrations: Vec<(String, crate::code::MigrationFile)>,
+    audit_tables: Vec<crate::code::Located<crate::code::AuditTable>>,
 }
 
 impl Collected {
@@ -392,6 +393,7 @@ impl Collected {
         self.out_of_scope.append(&mut other.out_of_scope);
         self.code.append(&mut other.code);
         self.migrations.append(&mut other.migrations);
+        self.audit_tables.append(&mut other.audit_tables);
     }
 }
 
@@ -840,7 +842,7 @@ fn assemble(root: &Path, options: &ScanOptions, mut c: Collected) -> Evidence {
         docs: docs::assemble(&c.docs),
         dashboards,
         reports: reports::assemble(&c.reports),
-        source: crate::code::assemble(c.code, c.migrations),
+        source: crate::code::assemble(c.code, c.migrations, c.audit_tables),
         scope: {
             scope.excluded.extend(scope::group(c.out_of_scope));
             scope.excluded.sort();
@@ -1112,7 +1114,12 @@ fn parse(src: &Source, kind: FileKind, docs: Vec<yaml::Node>, out: &mut Collecte
         FileKind::Kustomization => out.kubernetes.extend(k8s::kustomize::parse(src, &docs)),
         // The service's source and migrations: facts from its syntax tree and its migration
         // facts, in this worker thread.
-        FileKind::Other => crate::code::parse(src, &mut out.code, &mut out.migrations),
+        FileKind::Other => crate::code::parse(
+            src,
+            &mut out.code,
+            &mut out.migrations,
+            &mut out.audit_tables,
+        ),
         FileKind::Manifest | FileKind::HelmChart => {}
     }
 }

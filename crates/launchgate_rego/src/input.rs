@@ -301,7 +301,13 @@ pub struct SourceFact {
     /// The fact as the source layer reads it: `fact` names its kind (`call`: an outbound HTTP
     /// call with `library`, `text`, `timeout` and `client_line`; `client`: an HTTP client built
     /// in the file with its `timeout` and `uses`; `server`: an HTTP server with its
-    /// `read_header`, `read`, `write` and `idle` timeouts). A timeout is an object whose `state`
+    /// `read_header`, `read`, `write` and `idle` timeouts; `route`: an HTTP route with its
+    /// `framework`, `method`, `path` (null when computed), `text`, `guards` (each with `name`,
+    /// `role`: `auth`, `rate-limit`, `public` or `other`, `scope`: `route`, `group` or `app`,
+    /// and `line`) and `elsewhere` (why middleware of another file may apply, or null);
+    /// `middleware`: authentication, rate-limiting or public-declaring middleware registered
+    /// for more than one route, with `framework`, `text` and `guard`; `audit`: a write to an
+    /// audit log with its `text`). A timeout is an object whose `state`
     /// is `set` (with `value`), `default` (`value`), `missing` (`why`), `disabled` (`value`)
     /// or `unknown` (`why`). Kinds may be added within this version.
     pub fact: Value,

@@ -109,7 +109,12 @@ impl Evaluate for HttpClientTimeouts {
                     &c.timeout,
                     String::new(),
                 ),
-                FactKind::Client(_) | FactKind::Shutdown(_) | FactKind::Log(_) => continue,
+                FactKind::Client(_)
+                | FactKind::Shutdown(_)
+                | FactKind::Log(_)
+                | FactKind::Route(_)
+                | FactKind::Middleware(_)
+                | FactKind::Audit(_) => continue,
                 FactKind::Server(s) => {
                     server(&mut t, s, &inside, at);
                     continue;
