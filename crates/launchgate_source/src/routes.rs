@@ -151,6 +151,41 @@ fn literal(f: &File<'_>, n: Node<'_>) -> Option<String> {
     Some(crate::short(t))
 }
 
+/// A route's path as written: a literal, or a concatenation of literals and names, with each
+/// name shown as `<name>` (`baseUrl + "/cart"` is `<baseUrl>/cart`); `None` when no part of it
+/// is a literal or a part is something else.
+fn path_of(f: &File<'_>, n: Node<'_>) -> Option<String> {
+    fn parts(f: &File<'_>, n: Node<'_>, out: &mut String, literals: &mut bool) -> bool {
+        if let Some(l) = literal(f, n) {
+            out.push_str(&l);
+            *literals = true;
+            return true;
+        }
+        match n.kind() {
+            "binary_expression" => {
+                let op = n.child_by_field_name("operator").map(|o| f.text(o));
+                let (Some(l), Some(r)) = (
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                ) else {
+                    return false;
+                };
+                op == Some("+") && parts(f, l, out, literals) && parts(f, r, out, literals)
+            }
+            "identifier" | "selector_expression" | "member_expression" | "attribute" => {
+                out.push('<');
+                out.push_str(&compact(f.text(n)));
+                out.push('>');
+                true
+            }
+            _ => false,
+        }
+    }
+    let mut out = String::new();
+    let mut literals = false;
+    (parts(f, n, &mut out, &mut literals) && literals).then(|| crate::short(&out))
+}
+
 fn named_children<'t>(n: Node<'t>) -> Vec<Node<'t>> {
     let mut cursor = n.walk();
     n.named_children(&mut cursor)
@@ -492,7 +527,7 @@ pub(crate) fn js(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                 ));
             }
             m if JS_VERBS.contains(&m) && a.len() >= 2 => {
-                let path = literal(f, a[0]);
+                let path = path_of(f, a[0]);
                 if path.is_none() && !matches!(a[0].kind(), "identifier" | "member_expression") {
                     continue;
                 }
@@ -1296,14 +1331,14 @@ pub(crate) fn go(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
             // gin's `Handle("GET", path, h)` names the method first.
             "HandleFunc" | "Handle"
                 if a.len() >= 2
-                    && literal(f, a[0]).is_some_and(|p| {
-                        !(a.len() >= 3 && p.chars().all(|c| c.is_ascii_uppercase()))
+                    && !literal(f, a[0]).is_some_and(|p| {
+                        a.len() >= 3 && p.chars().all(|c| c.is_ascii_uppercase())
                     }) =>
             {
-                let pattern = literal(f, a[0]).unwrap_or_default();
-                let (mut verb, path) = match pattern.split_once(' ') {
-                    Some((m, p)) if m.chars().all(|c| c.is_ascii_uppercase()) => {
-                        (m.to_string(), p.trim().to_string())
+                let pattern = path_of(f, a[0]);
+                let (mut verb, path) = match pattern.as_deref().map(|p| p.split_once(' ')) {
+                    Some(Some((m, p))) if m.chars().all(|c| c.is_ascii_uppercase()) => {
+                        (m.to_string(), Some(p.trim().to_string()))
                     }
                     _ => ("ANY".to_string(), pattern.clone()),
                 };
@@ -1314,8 +1349,16 @@ pub(crate) fn go(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                         .is_some_and(|x| f.text(x) == "Methods")
                     && let Some(mcall) = sel.parent()
                 {
-                    let ms: Vec<String> =
-                        args(mcall).iter().filter_map(|x| literal(f, *x)).collect();
+                    let ms: Vec<String> = args(mcall)
+                        .iter()
+                        .filter_map(|x| {
+                            literal(f, *x).or_else(|| {
+                                f.text(*x)
+                                    .strip_prefix("http.Method")
+                                    .map(str::to_ascii_uppercase)
+                            })
+                        })
+                        .collect();
                     if !ms.is_empty() {
                         verb = ms.join(",");
                     }
@@ -1341,7 +1384,7 @@ pub(crate) fn go(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                     Route {
                         framework: "net/http",
                         method: verb,
-                        path: Some(crate::short(&path)),
+                        path: path.map(|p| crate::short(&p)),
                         text: format!("{callee}(...)"),
                         guards,
                         elsewhere: None,
@@ -1352,7 +1395,7 @@ pub(crate) fn go(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                 let Some(fw) = framework else {
                     continue;
                 };
-                let path = literal(f, a[0]);
+                let path = path_of(f, a[0]);
                 let mids: &[Node<'_>] = if fw == "echo" {
                     &a[2..]
                 } else {

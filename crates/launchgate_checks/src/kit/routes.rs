@@ -48,7 +48,7 @@ const PUBLIC_SEGMENTS: &[&str] = &[
 /// of those words.
 pub fn public_path(path: &str) -> bool {
     path.split(['/', '?'])
-        .map(|s| s.trim().to_ascii_lowercase())
+        .map(|s| s.trim().trim_start_matches('_').to_ascii_lowercase())
         .any(|s| PUBLIC_SEGMENTS.contains(&s.as_str()))
 }
 
@@ -163,6 +163,7 @@ mod tests {
         assert!(public_path("/api/v1/health"));
         assert!(public_path("/metrics"));
         assert!(public_path("/auth/login"));
+        assert!(public_path("<baseUrl>/_healthz"));
         assert!(!public_path("/v1/charges"));
         assert!(!public_path("/healthy-snacks"));
         assert!(!public_path("/"));

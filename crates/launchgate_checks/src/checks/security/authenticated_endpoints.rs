@@ -1,7 +1,7 @@
 //! SEC-012 authenticated-endpoints: Every endpoint requires authentication, authorization is
 //! checked per resource, and authentication failures are logged.
 
-use launchgate_core::Outcome;
+use launchgate_core::{Basis, Outcome};
 use launchgate_evidence::code::{Role, Scope};
 
 use crate::kit::claims::{FlagClaim, contradicts, settle};
@@ -85,7 +85,10 @@ impl Evaluate for AuthenticatedEndpoints {
                 "logging of authentication failures",
             ),
         ];
-        let mut weighed = Vec::new();
+        let mut findings = Vec::new();
+        let mut evidence = Vec::new();
+        let mut open: Option<(String, Vec<_>)> = None;
+        let mut attested = false;
         for (i, (pointer, value, holds, lacking)) in parts.into_iter().enumerate() {
             let claim = FlagClaim {
                 value,
@@ -93,15 +96,41 @@ impl Evaluate for AuthenticatedEndpoints {
                 holds,
                 lacking,
             };
-            let side = claim.side(cx);
-            let shown = if i == 0 {
-                code(cx, value == Some(true), pointer)
+            let outcome = if i == 0 {
+                settle(
+                    cx,
+                    "S",
+                    vec![(code(cx, value == Some(true), pointer), claim.side(cx))],
+                )
             } else {
-                Tally::default()
+                claim.outcome(cx)
             };
-            weighed.push((shown, side));
+            match outcome {
+                Outcome::Pass { evidence: e, basis } => {
+                    attested |= basis == Basis::Attested;
+                    evidence.extend(e);
+                }
+                Outcome::Fail { findings: f } => findings.extend(f),
+                Outcome::Inconclusive {
+                    reason,
+                    findings: f,
+                } => {
+                    open.get_or_insert((reason, Vec::new())).1.extend(f);
+                }
+                Outcome::NotApplicable { .. } => {}
+            }
         }
-        settle(cx, "S", weighed)
+        if !findings.is_empty() {
+            return Outcome::fail(findings);
+        }
+        if let Some((reason, findings)) = open {
+            return Outcome::Inconclusive { reason, findings };
+        }
+        if attested {
+            Outcome::attested(evidence)
+        } else {
+            Outcome::proven(evidence)
+        }
     }
 }
 
