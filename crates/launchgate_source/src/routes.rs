@@ -59,7 +59,7 @@ const GO_ROUTER: &str =
 pub(crate) fn role(name: &str) -> Role {
     let t: String = name
         .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
+        .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_lowercase())
         .collect();
     let any = |words: &[&str]| words.iter().any(|w| t.contains(w));
@@ -186,14 +186,14 @@ fn path_of(f: &File<'_>, n: Node<'_>) -> Option<String> {
     (parts(f, n, &mut out, &mut literals) && literals).then(|| crate::short(&out))
 }
 
-fn named_children<'t>(n: Node<'t>) -> Vec<Node<'t>> {
+fn named_children(n: Node<'_>) -> Vec<Node<'_>> {
     let mut cursor = n.walk();
     n.named_children(&mut cursor)
         .filter(|c| c.kind() != "comment")
         .collect()
 }
 
-fn args<'t>(call: Node<'t>) -> Vec<Node<'t>> {
+fn args(call: Node<'_>) -> Vec<Node<'_>> {
     call.child_by_field_name("arguments")
         .map(named_children)
         .unwrap_or_default()
@@ -252,7 +252,7 @@ fn middleware_fact(
     n: Node<'_>,
     function: Option<String>,
     framework: &'static str,
-    text: String,
+    text: &str,
     guard: &Guard,
 ) -> Option<Fact> {
     matches!(guard.role, Role::Auth | Role::RateLimit | Role::Public).then(|| {
@@ -261,7 +261,7 @@ fn middleware_fact(
             function,
             FactKind::Middleware(Middleware {
                 framework,
-                text: crate::short(&text),
+                text: crate::short(text),
                 guard: guard.clone(),
             }),
         )
@@ -373,7 +373,7 @@ pub(crate) fn js(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                     n,
                     function(n),
                     "nestjs",
-                    format!("{callee}(...)"),
+                    &format!("{callee}(...)"),
                     &g,
                 ));
             }
@@ -435,7 +435,7 @@ pub(crate) fn js(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                             n,
                             function(n),
                             framework,
-                            format!("{callee}(...)"),
+                            &format!("{callee}(...)"),
                             &g,
                         ));
                         before.push(g.clone());
@@ -459,7 +459,7 @@ pub(crate) fn js(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                         n,
                         function(n),
                         framework,
-                        format!("{callee}('{hook}', ...)"),
+                        &format!("{callee}('{hook}', ...)"),
                         &g,
                     ));
                     wide.entry(receiver.to_string()).or_default().push(Wide {
@@ -478,7 +478,7 @@ pub(crate) fn js(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                             n,
                             function(n),
                             framework,
-                            format!("{callee}(...)"),
+                            &format!("{callee}(...)"),
                             &g,
                         ));
                         wide.entry(receiver.to_string()).or_default().push(Wide {
@@ -706,7 +706,7 @@ fn nest(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                 decs.push(members[j - 1]);
                 j -= 1;
             }
-            decs.sort_by_key(|d| d.start_byte());
+            decs.sort_by_key(Node::start_byte);
             let Some(verb) = decs.iter().find(|d| {
                 matches!(
                     decorator_name(f, **d).as_str(),
@@ -778,7 +778,7 @@ fn nest(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                 *obj,
                 crate::js::function(f, *obj),
                 "nestjs",
-                "APP_GUARD".to_string(),
+                "APP_GUARD",
                 &g,
             ));
         }
@@ -834,6 +834,9 @@ const PY_ROUTE_METHODS: &[&str] = &[
 
 /// The names an app or router usually has in a decorator (`@app.get`), matched without its
 /// construction in the file.
+/// A route decorator of a function: its call, callee, method, path and dependencies.
+type Found<'t> = (Node<'t>, String, String, Option<String>, Vec<Guard>);
+
 const PY_RECEIVERS: &[&str] = &["app", "router", "bp", "api", "blueprint"];
 
 pub(crate) fn python(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
@@ -906,7 +909,7 @@ pub(crate) fn python(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                             *n,
                             function(*n),
                             "flask",
-                            format!("{callee}(...)"),
+                            &format!("{callee}(...)"),
                             &g,
                         ));
                     }
@@ -918,7 +921,7 @@ pub(crate) fn python(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                                 *n,
                                 function(*n),
                                 if fastapi { "fastapi" } else { "flask" },
-                                format!("{callee}(...)"),
+                                &format!("{callee}(...)"),
                                 &g,
                             ));
                             wide.entry(receiver.to_string()).or_default().push(Wide {
@@ -935,7 +938,7 @@ pub(crate) fn python(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                                 *n,
                                 function(*n),
                                 "fastapi",
-                                format!("{callee}(...)"),
+                                &format!("{callee}(...)"),
                                 &g,
                             ));
                             if let Some(r) = a.first() {
@@ -960,7 +963,7 @@ pub(crate) fn python(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                                 *n,
                                 function(*n),
                                 "flask",
-                                format!("{callee}(...)"),
+                                &format!("{callee}(...)"),
                                 &g,
                             ));
                             wide.entry(receiver.to_string()).or_default().push(Wide {
@@ -985,8 +988,7 @@ pub(crate) fn python(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                     .child_by_field_name("name")
                     .map(|x| f.text(x).to_string());
                 let mut own: Vec<Guard> = Vec::new();
-                let mut found: Vec<(Node<'_>, String, String, Option<String>, Vec<Guard>)> =
-                    Vec::new();
+                let mut found: Vec<Found<'_>> = Vec::new();
                 for d in &decs {
                     let expr = named_children(*d).into_iter().next();
                     let call = expr.filter(|e| e.kind() == "call");
@@ -1009,7 +1011,7 @@ pub(crate) fn python(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                             *d,
                             None,
                             "flask",
-                            format!("@{callee}"),
+                            &format!("@{callee}"),
                             &g,
                         ));
                         wide.entry(receiver.to_string()).or_default().push(Wide {
@@ -1096,9 +1098,8 @@ pub(crate) fn python(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                     let kind = kinds.get(&receiver).copied();
                     let framework = match kind {
                         Some(PyKind::FastApi | PyKind::ApiRouter) => "fastapi",
-                        Some(PyKind::FlaskApp | PyKind::Blueprint) => "flask",
                         None if fastapi => "fastapi",
-                        None => "flask",
+                        Some(PyKind::FlaskApp | PyKind::Blueprint) | None => "flask",
                     };
                     let mut guards = deps;
                     guards.extend(own.iter().cloned());
@@ -1288,7 +1289,7 @@ pub(crate) fn go(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
             "http.ListenAndServe" | "http.ListenAndServeTLS" | "http.Serve"
         ) {
             if let Some(h) = a.last() {
-                wrapped_mux(f, *h, &mut routers, out, function(*n));
+                wrapped_mux(f, *h, &mut routers, out, function(*n).as_deref());
             }
             continue;
         }
@@ -1310,7 +1311,7 @@ pub(crate) fn go(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                         *n,
                         function(*n),
                         framework.unwrap_or("net/http"),
-                        format!("{callee}(...)"),
+                        &format!("{callee}(...)"),
                         &g,
                     ));
                     routers
@@ -1434,7 +1435,7 @@ pub(crate) fn go(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
             })
             .collect();
         if parts.len() == 2 && f.text(parts[0]) == "Handler" {
-            wrapped_mux(f, parts[1], &mut routers, out, function(*n));
+            wrapped_mux(f, parts[1], &mut routers, out, function(*n).as_deref());
         }
     }
     for (n, receiver, mut route) in routes {
@@ -1475,7 +1476,7 @@ fn wrapped_mux(
     h: Node<'_>,
     routers: &mut BTreeMap<String, GoRouter>,
     out: &mut Vec<Fact>,
-    function: Option<String>,
+    function: Option<&str>,
 ) {
     let (wrappers, inner) = go_wrapper_names(f, h);
     let Some(inner) = inner else {
@@ -1493,9 +1494,9 @@ fn wrapped_mux(
         out.extend(middleware_fact(
             f,
             w,
-            function.clone(),
+            function.map(str::to_string),
             "net/http",
-            format!("{name}({inner})"),
+            &format!("{name}({inner})"),
             &g,
         ));
         router.guards.push(Wide {
@@ -1556,7 +1557,7 @@ pub(crate) fn java(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
     }
 }
 
-fn annotations<'t>(n: Node<'t>) -> Vec<Node<'t>> {
+fn annotations(n: Node<'_>) -> Vec<Node<'_>> {
     children_of_kind(n, "modifiers")
         .into_iter()
         .flat_map(named_children)
@@ -1570,9 +1571,12 @@ fn annotation_name(f: &File<'_>, a: Node<'_>) -> String {
         .unwrap_or_default()
 }
 
-/// A mapping annotation's path: its first value or its `value` / `path` element.
-fn mapping_path(f: &File<'_>, a: Node<'_>) -> Option<Option<String>> {
-    let list = a.child_by_field_name("arguments")?;
+/// A mapping annotation's path: its first value or its `value` / `path` element; empty when
+/// it names none, `None` when it is computed.
+fn mapping_path(f: &File<'_>, a: Node<'_>) -> Option<String> {
+    let Some(list) = a.child_by_field_name("arguments") else {
+        return Some(String::new());
+    };
     for e in named_children(list) {
         match e.kind() {
             "element_value_pair" => {
@@ -1580,13 +1584,13 @@ fn mapping_path(f: &File<'_>, a: Node<'_>) -> Option<Option<String>> {
                 if matches!(key, Some("value" | "path"))
                     && let Some(v) = e.child_by_field_name("value")
                 {
-                    return Some(java_path(f, v));
+                    return java_path(f, v);
                 }
             }
-            _ => return Some(java_path(f, e)),
+            _ => return java_path(f, e),
         }
     }
-    None
+    Some(String::new())
 }
 
 fn java_path(f: &File<'_>, v: Node<'_>) -> Option<String> {
@@ -1634,8 +1638,7 @@ fn spring_class(f: &File<'_>, class: Node<'_>, out: &mut Vec<Fact>) {
     let prefix = anns
         .iter()
         .find(|a| annotation_name(f, **a) == "RequestMapping")
-        .and_then(|a| mapping_path(f, *a))
-        .unwrap_or(Some(String::new()));
+        .map_or(Some(String::new()), |a| mapping_path(f, *a));
     let class_guards: Vec<Guard> = anns
         .iter()
         .map(|a| {
@@ -1677,7 +1680,7 @@ fn spring_class(f: &File<'_>, class: Node<'_>, out: &mut Vec<Fact>) {
         } else {
             verb.to_string()
         };
-        let sub = mapping_path(f, mapping).unwrap_or(Some(String::new()));
+        let sub = mapping_path(f, mapping);
         let path = match (&prefix, sub) {
             (Some(p), Some(s)) => {
                 let joined: Vec<&str> = [p.trim_matches('/'), s.trim_matches('/')]
@@ -1758,7 +1761,7 @@ fn spring_security(f: &File<'_>, at: Node<'_>, body: Node<'_>, what: &str, out: 
         at,
         crate::java::function(f, at).or(Some(name)),
         "spring",
-        what.to_string(),
+        what,
         &g,
     ));
 }

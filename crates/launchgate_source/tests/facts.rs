@@ -540,7 +540,7 @@ fn only_spread_fields_are_unknown_not_spread_positional_values() {
 
 #[test]
 fn express_and_fastify_routes() {
-    let text = r#"import express from 'express';
+    let text = r"import express from 'express';
 import rateLimit from 'express-rate-limit';
 
 const app = express();
@@ -554,7 +554,7 @@ admin.delete('/users/:id', purge);
 app.use('/admin', requireAdmin, admin);
 app.get(route, handler);
 app.get('env');
-"#;
+";
     assert_eq!(
         summary(Language::TypeScript, text),
         [
@@ -567,13 +567,13 @@ app.get('env');
             "13:1 route express GET ? app.get(...) [express.json():Other:App] [-]",
         ]
     );
-    let fastify = r#"const fastify = require('fastify')();
+    let fastify = r"const fastify = require('fastify')();
 
 fastify.register(require('@fastify/rate-limit'), { max: 100 });
 fastify.addHook('onRequest', async (request) => { await request.jwtVerify(); });
 fastify.get('/items', { preHandler: [fastify.authenticate] }, list);
 fastify.route({ method: 'POST', url: '/items', config: { rateLimit: { max: 5 } }, handler: create });
-"#;
+";
     assert_eq!(
         summary(Language::JavaScript, fastify),
         [
@@ -587,7 +587,7 @@ fastify.route({ method: 'POST', url: '/items', config: { rateLimit: { max: 5 } }
 
 #[test]
 fn nestjs_routes() {
-    let text = r#"import { Controller, Get, Post, UseGuards } from '@nestjs/common';
+    let text = r"import { Controller, Get, Post, UseGuards } from '@nestjs/common';
 
 @Controller('items')
 @UseGuards(AuthGuard('jwt'))
@@ -603,7 +603,7 @@ export class ItemsController {
 
 @Module({ providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }] })
 export class AppModule {}
-"#;
+";
     assert_eq!(
         summary(Language::TypeScript, text),
         [

@@ -60,12 +60,8 @@ pub struct RouteAt<'a> {
 }
 
 impl RouteAt<'_> {
-    pub fn location(&self) -> Option<Location> {
-        Some(Location::new(
-            self.path.to_string(),
-            self.fact.line,
-            self.fact.column,
-        ))
+    pub fn location(&self) -> Location {
+        Location::new(self.path.to_string(), self.fact.line, self.fact.column)
     }
 
     /// `` `GET /v1/charges` (`charges.post(...)` in `create`) ``.
@@ -92,7 +88,7 @@ impl RouteAt<'_> {
 
     /// Finding at the route.
     pub fn finding(&self, message: String) -> Finding {
-        Finding::new(message).at(self.location())
+        Finding::new(message).at(Some(self.location()))
     }
 }
 
@@ -120,12 +116,8 @@ pub struct MiddlewareAt<'a> {
 }
 
 impl MiddlewareAt<'_> {
-    pub fn location(&self) -> Option<Location> {
-        Some(Location::new(
-            self.path.to_string(),
-            self.fact.line,
-            self.fact.column,
-        ))
+    pub fn location(&self) -> Location {
+        Location::new(self.path.to_string(), self.fact.line, self.fact.column)
     }
 
     /// `` `app.use(...)` (`auth`) at src/app.ts:12 ``.

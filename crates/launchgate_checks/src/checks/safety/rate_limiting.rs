@@ -142,7 +142,7 @@ impl Evaluate for RateLimiting {
                     "{} limits the rate of requests to the routes after it",
                     m.label()
                 ))
-                .at(m.location()),
+                .at(Some(m.location())),
             );
         }
         let limited: Vec<_> = routes(cx)

@@ -163,7 +163,7 @@ fn code(cx: &CheckContext<'_>, claimed: bool, pointer: &str) -> Tally {
                     "{label} has no authentication of its own; {} reads as authentication for every route",
                     m.label()
                 ))
-                .related(m.location()),
+                .related(Some(m.location())),
             );
             continue;
         }
