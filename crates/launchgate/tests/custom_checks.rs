@@ -422,6 +422,10 @@ fn evidence_prints_the_rego_input() {
     assert_eq!(
         places,
         [
+            "src/routes/charges.ts:10 route",
+            "src/routes/charges.ts:37 log",
+            "src/server.js:8 route",
+            "src/server.js:9 route",
             "src/server.js:11 server",
             "src/server.js:11 log",
             "src/server.js:12 shutdown",
@@ -433,7 +437,19 @@ fn evidence_prints_the_rego_input() {
         ]
     );
     assert_eq!(
-        facts[5],
+        facts[0],
+        serde_json::json!({
+            "path": "src/routes/charges.ts", "line": 10, "column": 1, "language": "typescript",
+            "function": null,
+            "fact": {
+                "fact": "route", "framework": "express", "method": "POST", "path": "/v1/charges",
+                "text": "charges.post(...)", "guards": [],
+                "elsewhere": "an Express router: middleware where it is mounted (`app.use(path, ..., router)`) in another file applies"
+            }
+        })
+    );
+    assert_eq!(
+        facts[9],
         serde_json::json!({
             "path": "src/services/fraud.ts", "line": 6, "column": 26, "language": "typescript",
             "function": "scoreCharge",

@@ -4,12 +4,14 @@
 
 use std::sync::Arc;
 
+pub use launchgate_source::audit::AuditTable;
 pub use launchgate_source::migrations::{
     Down, Located, Lock, Migration, MigrationFile, Migrations, Tool, Unjudged,
 };
 pub use launchgate_source::{
-    Breaker, Call, Client, Delay, Fact, FactKind, FileFacts, Language, Limit, Log, Pool, Retry,
-    Server, Shutdown, Stop, Timeout, browser_code, is_service_source,
+    Audit, Breaker, Call, Client, Delay, Fact, FactKind, FileFacts, Guard, Language, Limit, Log,
+    Middleware, Pool, Retry, Role, Route, Scope, Server, Shutdown, Stop, Timeout, browser_code,
+    is_service_source,
 };
 
 use crate::deps::{DepManifest, Dependencies, Ecosystem};
@@ -27,6 +29,8 @@ pub struct Code {
     pub files: Vec<CodeFile>,
     /// The database migrations of the service, their down steps and their locking statements.
     pub migrations: Migrations,
+    /// The audit tables the migrations create, in path and line order.
+    pub audit_tables: Vec<Located<AuditTable>>,
 }
 
 /// One source file.
@@ -54,6 +58,7 @@ pub(crate) fn parse(
     code: &mut Vec<CodeFile>,
     migrations: &mut Vec<(String, MigrationFile)>,
     out_of_scope: &mut Vec<OutOfScope>,
+    audit_tables: &mut Vec<Located<AuditTable>>,
 ) {
     if let Some(why) = browser_code(&src.path, &src.text) {
         out_of_scope.push(OutOfScope {
@@ -70,10 +75,17 @@ pub(crate) fn parse(
             }),
         );
     }
-    migrations.extend(
-        launchgate_source::migrations::read(&src.path, &src.text)
-            .map(|m| (src.path.to_string(), m)),
-    );
+    if let Some(m) = launchgate_source::migrations::read(&src.path, &src.text) {
+        audit_tables.extend(
+            launchgate_source::audit::tables(&src.text)
+                .into_iter()
+                .map(|fact| Located {
+                    path: src.path.to_string(),
+                    fact,
+                }),
+        );
+        migrations.push((src.path.to_string(), m));
+    }
 }
 
 /// Where browser code is listed: React components at their top-most `components/` or
@@ -185,6 +197,7 @@ fn client_app(m: &DepManifest) -> Option<String> {
 pub(crate) fn assemble(
     mut files: Vec<CodeFile>,
     migrations: Vec<(String, MigrationFile)>,
+    mut audit_tables: Vec<Located<AuditTable>>,
     deps: &Dependencies,
     out_of_scope: &mut Vec<OutOfScope>,
 ) -> Code {
@@ -230,8 +243,10 @@ pub(crate) fn assemble(
         out_of_scope.extend(left);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    audit_tables.sort_by(|a, b| (&a.path, a.fact.line).cmp(&(&b.path, b.fact.line)));
     Code {
         files,
         migrations: launchgate_source::migrations::assemble(migrations),
+        audit_tables,
     }
 }

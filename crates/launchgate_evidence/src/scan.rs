@@ -366,6 +366,7 @@ struct Collected {
     out_of_scope: Vec<OutOfScope>,
     code: Vec<crate::code::CodeFile>,
     migrations: Vec<(String, crate::code::MigrationFile)>,
+    audit_tables: Vec<crate::code::Located<crate::code::AuditTable>>,
 }
 
 impl Collected {
@@ -392,6 +393,7 @@ impl Collected {
         self.out_of_scope.append(&mut other.out_of_scope);
         self.code.append(&mut other.code);
         self.migrations.append(&mut other.migrations);
+        self.audit_tables.append(&mut other.audit_tables);
     }
 }
 
@@ -821,7 +823,13 @@ fn assemble(root: &Path, options: &ScanOptions, mut c: Collected) -> Evidence {
     let dashboards = dashboards::assemble(&c.dashboards, &kubernetes, &mut c.errors);
     c.errors.sort();
     let dependencies = deps::assemble(c.deps);
-    let source = crate::code::assemble(c.code, c.migrations, &dependencies, &mut c.out_of_scope);
+    let source = crate::code::assemble(
+        c.code,
+        c.migrations,
+        c.audit_tables,
+        &dependencies,
+        &mut c.out_of_scope,
+    );
     Evidence {
         root: Some(root.to_path_buf()),
         scanned: true,
@@ -1130,6 +1138,7 @@ fn parse(src: &Source, kind: FileKind, docs: Vec<yaml::Node>, out: &mut Collecte
                 &mut out.code,
                 &mut out.migrations,
                 &mut out.out_of_scope,
+                &mut out.audit_tables,
             );
         }
         FileKind::Manifest | FileKind::HelmChart => {}

@@ -126,6 +126,7 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
     }
     crate::shutdown::go(f, &nodes, &b, &mut out);
     crate::logs::go(f, &nodes, &b, &mut out);
+    crate::routes::go(f, &nodes, &mut out);
     out
 }
 

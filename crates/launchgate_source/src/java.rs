@@ -27,6 +27,7 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
     }
     crate::shutdown::java(f, &nodes, &mut out);
     crate::logs::java(f, &nodes, &mut out);
+    crate::routes::java(f, &nodes, &mut out);
     out
 }
 

@@ -138,6 +138,7 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
     }
     crate::shutdown::script(f, &nodes, &b, &mut out);
     crate::logs::script(f, &nodes, &b, &mut out);
+    crate::routes::js(f, &nodes, &mut out);
     out
 }
 

@@ -8,6 +8,7 @@
 //! stay [`Timeout::Unknown`]; nothing is guessed.
 
 mod breakers;
+pub mod audit;
 mod golang;
 mod hits;
 mod java;
@@ -18,6 +19,7 @@ mod pools;
 mod python;
 mod ranges;
 mod retries;
+mod routes;
 mod shutdown;
 mod tree;
 
@@ -113,6 +115,22 @@ impl Language {
                 // Connection pools.
                 "new Pool(",
                 "knex(",
+                // Routes (see `routes`): the app or router constructions, whose names are
+                // followed to the registrations, NestJS decorators, app-wide guards, audits.
+                "Router(",
+                "fastify",
+                "Fastify(",
+                "@Controller(",
+                "@Get(",
+                "@Post(",
+                "@Put(",
+                "@Patch(",
+                "@Delete(",
+                "@UseGuards(",
+                "useGlobalGuards(",
+                "APP_GUARD",
+                "audit",
+                "Audit",
             ],
             Language::Python => &[
                 "requests.",
@@ -139,6 +157,24 @@ impl Language {
                 "create_async_engine(",
                 "ConnectionPool(",
                 "create_pool(",
+                // Routes (see `routes`): Flask and FastAPI decorators on the usual app and
+                // router names, the constructions whose names are followed, audits.
+                ".route(",
+                "@app.",
+                "@router.",
+                "@bp.",
+                "@api.",
+                "@blueprint.",
+                "Flask(",
+                "FastAPI(",
+                "APIRouter(",
+                "Blueprint(",
+                "Limiter(",
+                "add_middleware(",
+                "include_router(",
+                "before_request",
+                "audit",
+                "Audit",
             ],
             Language::Go => &[
                 "http.Get",
@@ -165,6 +201,27 @@ impl Language {
                 "sqlx.Open(",
                 "sqlx.Connect(",
                 "pgxpool.",
+                // Routes (see `routes`): net/http, gin and echo registrations, groups and
+                // middleware, audits.
+                "HandleFunc(",
+                ".Handle(",
+                ".GET(",
+                ".POST(",
+                ".PUT(",
+                ".PATCH(",
+                ".DELETE(",
+                ".HEAD(",
+                ".OPTIONS(",
+                ".Any(",
+                ".Group(",
+                ".Use(",
+                "echo.New",
+                "http.NewServeMux",
+                "mux.NewRouter",
+                "chi.NewRouter",
+                "chi.NewMux",
+                "audit",
+                "Audit",
             ],
             Language::Java => &[
                 "HttpClient",
@@ -182,6 +239,17 @@ impl Language {
                 // Connection pools.
                 "HikariConfig",
                 "HikariDataSource",
+                // Routes (see `routes`): Spring mappings and security configuration, audits.
+                "@GetMapping",
+                "@PostMapping",
+                "@PutMapping",
+                "@PatchMapping",
+                "@DeleteMapping",
+                "@RequestMapping",
+                "SecurityFilterChain",
+                "WebSecurityConfigurerAdapter",
+                "audit",
+                "Audit",
             ],
         }
     }
@@ -367,6 +435,13 @@ pub enum FactKind {
     Breaker(Breaker),
     /// A database connection pool built in the file, with its maximum size.
     Pool(Pool),
+    /// An HTTP route the service registers, with the middleware that applies to it.
+    Route(Route),
+    /// Authentication or rate-limiting middleware registered for a whole app, router or group
+    /// (`app.use(auth)`, `r.Use(limiter)`, a Spring `SecurityFilterChain`).
+    Middleware(Middleware),
+    /// A write to an audit log (`audit.log(...)`, `auditLogger.info(...)`, `new AuditEvent(...)`).
+    Audit(Audit),
 }
 
 /// A database connection pool and its maximum size (see `pools`).
@@ -443,6 +518,87 @@ pub struct Breaker {
     /// The lines of the outbound HTTP calls of the file it wraps (inside its call, or in the
     /// function it wraps).
     pub calls: Vec<u32>,
+}
+
+/// An HTTP route registration (see `routes`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Route {
+    /// `express`, `fastify`, `nestjs`, `flask`, `fastapi`, `net/http`, `gin`, `echo`, `spring`.
+    pub framework: &'static str,
+    /// `GET`, `POST`, ... in capitals, or `ANY` when the registration takes every method.
+    pub method: String,
+    /// The path as written (shortened); `None` when the code computes it.
+    pub path: Option<String>,
+    /// The registration as written, without its arguments: `app.get(...)`, `@GetMapping(...)`.
+    pub text: String,
+    /// The middleware, guards and decorators that apply, in order: those registered app-,
+    /// router- or group-wide earlier in the file first, then the route's own (at most 16).
+    pub guards: Vec<Guard>,
+    /// Why middleware registered in another file may apply too, when the code shows such
+    /// wiring (a router or plugin mounted elsewhere): the route's authentication is then
+    /// unknown unless a guard here says it.
+    pub elsewhere: Option<&'static str>,
+}
+
+impl Route {
+    /// The first guard of `role`.
+    pub fn guard(&self, role: Role) -> Option<&Guard> {
+        self.guards.iter().find(|g| g.role == role)
+    }
+}
+
+/// A middleware, guard or decorator that applies to a route.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Guard {
+    /// As written (shortened): `auth`, `passport.authenticate(...)`, `Depends(get_current_user)`.
+    pub name: String,
+    pub role: Role,
+    pub scope: Scope,
+    /// The 1-based line it is registered on.
+    pub line: u32,
+}
+
+/// What a guard reads as, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// Authentication or authorization: `auth`, `jwt`, `passport`, `login_required`,
+    /// `get_current_user`, `AuthGuard`, `@PreAuthorize`, ...
+    Auth,
+    /// Rate limiting: `rateLimit`, `limiter`, `throttle`, `tollbooth`, `@RateLimiter`, ...
+    RateLimit,
+    /// Declares the route public: `@Public()`, `AllowAny`, `@PermitAll`, `skipAuth`.
+    Public,
+    /// A name that says neither.
+    Other,
+}
+
+/// Where a guard is registered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    /// On the route itself.
+    Route,
+    /// On a router, group, blueprint or controller class the route belongs to.
+    Group,
+    /// On the whole app or server.
+    App,
+}
+
+/// Middleware registered for more than one route.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Middleware {
+    pub framework: &'static str,
+    /// The registration as written, without its arguments: `app.use(...)`.
+    pub text: String,
+    pub guard: Guard,
+}
+
+/// A write to an audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Audit {
+    /// The call or construction as written, without its arguments: `audit.log(...)`.
+    pub text: String,
 }
 
 /// How the code stops: a signal handler, a shutdown hook, a graceful server shutdown, or a

@@ -73,6 +73,7 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
     }
     crate::shutdown::python(f, &nodes, &b, &mut out);
     crate::logs::python(f, &nodes, &b, &mut out);
+    crate::routes::python(f, &nodes, &mut out);
     out
 }
 

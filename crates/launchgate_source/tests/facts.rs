@@ -85,6 +85,28 @@ fn summary(lang: Language, text: &str) -> Vec<String> {
                     b.calls
                 ),
                 FactKind::Pool(p) => format!("pool {} {} max:{}", p.library, p.text, limit(&p.max)),
+                FactKind::Route(r) => format!(
+                    "route {} {} {} {} [{}]{}",
+                    r.framework,
+                    r.method,
+                    r.path.as_deref().unwrap_or("?"),
+                    r.text,
+                    r.guards
+                        .iter()
+                        .map(|g| format!("{}:{:?}:{:?}", g.name, g.role, g.scope))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if r.elsewhere.is_some() {
+                        " elsewhere"
+                    } else {
+                        ""
+                    }
+                ),
+                FactKind::Middleware(m) => format!(
+                    "middleware {} {} {}:{:?}:{:?}",
+                    m.framework, m.text, m.guard.name, m.guard.role, m.guard.scope
+                ),
+                FactKind::Audit(a) => format!("audit {}", a.text),
             };
             format!(
                 "{}:{} {what} [{}]",
@@ -743,4 +765,187 @@ class A {
             "16:16 retry resilience4j RetryConfig.custom()... limit:set(5) delay:fixed(Duration.ofMillis(200)) jitter:no [d]",
         ]
     );
+}
+
+#[test]
+fn express_and_fastify_routes() {
+    let text = r"import express from 'express';
+import rateLimit from 'express-rate-limit';
+
+const app = express();
+const admin = express.Router();
+app.use(express.json());
+app.get('/healthz', (req, res) => res.send('ok'));
+app.use('/v1', passport.authenticate('jwt', { session: false }));
+app.get('/v1/accounts/:id', [validate, loadAccount], getAccount);
+app.post(`/signup`, rateLimit({ limit: 5 }), signup);
+admin.delete('/users/:id', purge);
+app.use('/admin', requireAdmin, admin);
+app.get(route, handler);
+app.get('env');
+";
+    assert_eq!(
+        summary(Language::TypeScript, text),
+        [
+            "7:1 route express GET /healthz app.get(...) [express.json():Other:App] [-]",
+            "8:1 middleware express app.use(...) passport.authenticate('jwt',{session:false}):Auth:Group [-]",
+            "9:1 route express GET /v1/accounts/:id app.get(...) [express.json():Other:App, passport.authenticate('jwt',{session:false}):Auth:Group, validate:Other:Route, loadAccount:Other:Route] [-]",
+            "10:1 route express POST /signup app.post(...) [express.json():Other:App, rateLimit({limit:5}):RateLimit:Route] [-]",
+            "11:1 route express DELETE /users/:id admin.delete(...) [express.json():Other:App, requireAdmin:Auth:Group] [-]",
+            "12:1 middleware express app.use(...) requireAdmin:Auth:Group [-]",
+            "13:1 route express GET ? app.get(...) [express.json():Other:App] [-]",
+        ]
+    );
+    let fastify = r"const fastify = require('fastify')();
+
+fastify.register(require('@fastify/rate-limit'), { max: 100 });
+fastify.addHook('onRequest', async (request) => { await request.jwtVerify(); });
+fastify.get('/items', { preHandler: [fastify.authenticate] }, list);
+fastify.route({ method: 'POST', url: '/items', config: { rateLimit: { max: 5 } }, handler: create });
+";
+    assert_eq!(
+        summary(Language::JavaScript, fastify),
+        [
+            "3:1 middleware fastify fastify.register(...) require('@fastify/rate-limit'):RateLimit:App [-]",
+            "4:1 middleware fastify fastify.addHook('onRequest', ...) (inline function):Auth:App [-]",
+            "5:1 route fastify GET /items fastify.get(...) [require('@fastify/rate-limit'):RateLimit:App, (inline function):Auth:App, fastify.authenticate:Auth:Route] [-]",
+            "6:1 route fastify POST /items fastify.route(...) [require('@fastify/rate-limit'):RateLimit:App, (inline function):Auth:App, config.rateLimit:RateLimit:Route] [-]",
+        ]
+    );
+}
+
+#[test]
+fn nestjs_routes() {
+    let text = r"import { Controller, Get, Post, UseGuards } from '@nestjs/common';
+
+@Controller('items')
+@UseGuards(AuthGuard('jwt'))
+export class ItemsController {
+  @Get(':id')
+  @Throttle({ default: { limit: 3, ttl: 60000 } })
+  find() {}
+
+  @Post()
+  @Public()
+  create() {}
+}
+
+#[test]
+fn flask_and_fastapi_routes() {
+    let text = r#"from fastapi import APIRouter, Depends, FastAPI, Security
+
+app = FastAPI(dependencies=[Depends(verify_api_key)])
+router = APIRouter(prefix="/v1", dependencies=[Depends(get_db)])
+app.add_middleware(SlowAPIMiddleware)
+
+
+@app.get("/healthz")
+def health():
+    return "ok"
+
+
+@router.post("/orders", dependencies=[Depends(require_admin)])
+async def create(order: Order, user: User = Security(get_current_user, scopes=["orders"])):
+    return order
+
+
+@app.api_route("/items", methods=["GET", "POST"])
+@limiter.limit("5/minute")
+def items():
+    return []
+
+app.include_router(router, dependencies=[Depends(get_current_user)])
+"#;
+    assert_eq!(
+        summary(Language::Python, text),
+        [
+            "5:1 middleware fastapi app.add_middleware(...) SlowAPIMiddleware:RateLimit:App [-]",
+            "8:2 route fastapi GET /healthz @app.get(...) [Depends(verify_api_key):Auth:App, SlowAPIMiddleware:RateLimit:App] [health]",
+            "13:2 route fastapi POST /orders @router.post(...) [Depends(get_db):Other:Group, Depends(get_current_user):Auth:Group, Depends(require_admin):Auth:Route, Security(get_current_user,scopes=[\"orders\"]):Auth:Route] elsewhere [create]",
+            "18:2 route fastapi GET,POST /items @app.api_route(...) [Depends(verify_api_key):Auth:App, SlowAPIMiddleware:RateLimit:App, limiter.limit(\"5/minute\"):RateLimit:Route] [items]",
+            "23:1 middleware fastapi app.include_router(...) Depends(get_current_user):Auth:Group [-]",
+        ]
+    );
+    let flask = r#"from flask import Blueprint, Flask
+from flask_limiter import Limiter
+
+app = Flask(__name__)
+bp = Blueprint("admin", __name__)
+limiter = Limiter(get_remote_address, app=app, default_limits=["200 per day"])
+
+
+@bp.before_request
+def require_login():
+    pass
+
+
+@bp.route("/users/<int:id>", methods=["DELETE"])
+def delete_user(id):
+    pass
+
+
+@app.route("/report")
+@cache.cached(timeout=60)
+def report():
+    audit_log.write("report viewed")
+"#;
+    assert_eq!(
+        summary(Language::Python, flask),
+        [
+            "6:11 middleware flask Limiter(...) Limiter(default_limits=...):RateLimit:App [-]",
+            "9:1 middleware flask @bp.before_request require_login:Auth:Group [-]",
+            "14:2 route flask DELETE /users/<int:id> @bp.route(...) [require_login:Auth:Group] elsewhere [delete_user]",
+            "19:2 route flask GET /report @app.route(...) [cache.cached(timeout=60):Other:Route] [report]",
+            "22:5 audit audit_log.write(...) [report]",
+        ]
+    );
+}
+
+#[test]
+fn go_routes() {
+    let text = r#"package main
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+func main() {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /orders/{id}", requireAuth(getOrder))
+	mux.Handle("/metrics", promhttp.Handler())
+	http.HandleFunc("/legacy", legacy)
+	go http.ListenAndServe(":9090", tollbooth.LimitHandler(lmt, mux))
+
+	r := gin.Default()
+	r.Use(gin.Recovery())
+	r.GET("/healthz", health)
+	v1 := r.Group("/v1", AuthMiddleware())
+	v1.POST("/orders", RateLimit(), createOrder)
+	r.Use(JWT())
+	r.DELETE("/orders/:id", deleteOrder)
+	audit.Record(ctx, "started")
+}
+
+#[test]
+fn spring_routes() {
+    let text = r#"package com.example;
+
+@RestController
+@RequestMapping("/v1/invoices")
+@PreAuthorize("isAuthenticated()")
+public class InvoiceController {
+    @GetMapping("/{id}")
+    public Invoice get(@PathVariable String id) { return null; }
+
+    @RequestMapping(value = "/export", method = RequestMethod.POST)
+    @RateLimiter(name = "exports")
+    public void export() {
+        auditService.record(new AuditEvent("export"));
+    }
+
+    @DeleteMapping(PATH)
+    @Secured("ROLE_ADMIN")
+    public void delete() {}
 }

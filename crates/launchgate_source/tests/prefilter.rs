@@ -250,7 +250,16 @@ fn words_that_only_look_like_a_client_are_not_selected() {
         ),
         (
             Language::Go,
-            "package api\n\nimport \"net/http\"\n\nfunc routes(mux *http.ServeMux) {\n\tmux.HandleFunc(\"/healthz\", health)\n}\n",
+            "package api\n\nimport \"net/http\"\n\nfunc ok(w http.ResponseWriter) {\n\tw.WriteHeader(http.StatusOK)\n}\n",
+        ),
+        // Route words in prose or on other objects.
+        (
+            Language::Python,
+            "\"\"\"The router decides the route.\"\"\"\ndef pick(routes, app):\n    return routes.get(app.name)\n",
+        ),
+        (
+            Language::TypeScript,
+            "// the router and the app\nexport const x = cache.get('/v1/items');\n",
         ),
         (
             Language::Java,
@@ -280,6 +289,59 @@ fn words_that_only_look_like_a_client_are_not_selected() {
     assert!(Language::Python.selects("self.logger.info('login %s', user.email)"));
     assert!(Language::Python.selects("self.logger.info('x', **fields)"));
     assert!(Language::Go.selects("signal.Notify(stop, syscall.SIGTERM)"));
+    // Routes: the registrations and the constructions whose names are followed.
+    assert!(Language::Go.selects("mux.HandleFunc(\"/orders\", orders)"));
+    assert!(Language::Python.selects("@app.get(\"/orders\")\ndef orders():\n    pass\n"));
+    assert!(Language::Python.selects("orders = APIRouter()\n"));
+    assert!(Language::TypeScript.selects("export const orders = Router();"));
+    assert!(Language::Java.selects("@GetMapping(\"/orders\")"));
+}
+
+/// A module of many functions with a router built at the top and two routes: only the imports,
+/// the router and the routes are parsed, with the route facts of the whole file.
+#[test]
+fn only_the_routes_of_a_module_are_parsed() {
+    let mut py = String::from(
+        "from fastapi import APIRouter, Depends\n\nrouter = APIRouter(prefix=\"/v1\")\n\n",
+    );
+    let mut ts =
+        String::from("import { Router } from 'express';\n\nexport const orders = Router();\n\n");
+    for i in 0..12 {
+        let _ = write!(
+            py,
+            "def helper{i}(x):\n    y = x + {i}\n    return y * 2\n\n\n"
+        );
+        let _ = write!(
+            ts,
+            "export function helper{i}(x: number): number {{\n  const y = x + {i};\n  return y * 2;\n}}\n\n"
+        );
+        if i % 6 == 0 {
+            let _ = write!(
+                py,
+                "@router.get(\"/orders/{i}\")\ndef order{i}(user=Depends(get_current_user)):\n    return None\n\n\n"
+            );
+            let _ = write!(
+                ts,
+                "orders.get('/orders/{i}', requireUser, (req, res) => res.json([]));\n\n"
+            );
+        }
+    }
+    for (lang, text) in [(Language::Python, &py), (Language::TypeScript, &ts)] {
+        let ranges = cut_ranges(lang, text).unwrap_or_default();
+        let parsed: usize = ranges.iter().map(|(s, e)| e - s).sum();
+        assert!(
+            parsed > 0 && parsed * 2 < text.len(),
+            "{lang:?}: {parsed} of {} bytes parsed",
+            text.len()
+        );
+        let routes = analyze_as(lang, text)
+            .facts
+            .iter()
+            .filter(|f| matches!(f.kind, FactKind::Route(_)))
+            .count();
+        assert_eq!(routes, 2, "{lang:?}");
+        assert_keeps(lang, text, Path::new("generated"));
+    }
 }
 
 /// On the corpora's real repositories, the prefilter and the cut keep every fact a check needs

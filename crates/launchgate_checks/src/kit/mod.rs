@@ -9,6 +9,7 @@ pub(crate) mod libraries;
 pub(crate) mod manifest;
 pub(crate) mod pipelines;
 pub(crate) mod reports;
+pub(crate) mod routes;
 pub(crate) mod runbooks;
 pub mod scope;
 pub(crate) mod slo;

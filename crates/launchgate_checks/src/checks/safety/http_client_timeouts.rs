@@ -114,7 +114,10 @@ impl Evaluate for HttpClientTimeouts {
                 | FactKind::Log(_)
                 | FactKind::Retry(_)
                 | FactKind::Breaker(_)
-                | FactKind::Pool(_) => continue,
+                | FactKind::Pool(_)
+                | FactKind::Route(_)
+                | FactKind::Middleware(_)
+                | FactKind::Audit(_) => continue,
                 FactKind::Server(s) => {
                     server(&mut t, s, &inside, at);
                     continue;

@@ -1,11 +1,13 @@
 //! SAF-005 rate-limiting: A public service rate-limits its endpoints.
 
 use launchgate_core::{Finding, Outcome};
+use launchgate_evidence::code::Role;
 use launchgate_evidence::deps::Capability;
 use launchgate_manifest::Exposure;
 
 use crate::kit::claims::{FlagClaim, RepoShows};
 use crate::kit::libraries::{library_findings, library_list, shipped_libraries};
+use crate::kit::routes::{middleware, routes};
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -20,6 +22,17 @@ declare_check! {
     /// repository passes as attested. `claims.rate_limiting: false` fails even when the
     /// repository shows a limiter (it says the public endpoints are not covered), and the
     /// finding names it. Services with `exposure: internal` are not checked.
+    ///
+    /// The service's code (see [the source layer](../scanning.md#the-services-source-code))
+    /// proves it too: rate-limiting middleware registered for the whole app, a router or a
+    /// group (`app.use(rateLimit(...))`, Fastify's `register(rateLimit)`, gin or echo
+    /// `r.Use(limiter)`, a `tollbooth` wrapper around the mux, slowapi's `SlowAPIMiddleware`,
+    /// a Flask-Limiter `Limiter(..., default_limits=...)`), and routes with a limiter of their
+    /// own (`@limiter.limit("5/minute")`, `@Throttle()`, `config: {rateLimit: ...}`,
+    /// resilience4j's `@RateLimiter`), each with its location. A guard counts as a limiter by
+    /// its name (`rateLimit`, `limiter`, `throttle`, `tollbooth`, `slowapi`, `bucket4j`).
+    /// Routes without a limiter do not contradict a claim: a gateway, CDN or ingress may
+    /// limit them.
     ///
     /// ## Why it matters
     /// Anything reachable from the internet will eventually receive more traffic than it can
@@ -65,12 +78,21 @@ declare_check! {
     ///               service: {name: signup-api, port: {name: http}}
     /// ```
     ///
+    /// ```ts passes path=src/app.ts
+    /// import express from 'express';
+    /// import rateLimit from 'express-rate-limit';
+    ///
+    /// const app = express();
+    /// app.use(rateLimit({ windowMs: 60_000, limit: 100 }));
+    /// app.post('/v1/signups', createSignup);
+    /// ```
+    ///
     /// ## References
     /// Seed 003, "Rate limiting on public endpoints"; OWASP API Security Top 10,
     /// "API4: Unrestricted Resource Consumption"; RFC 6585, section 4 (429 Too Many Requests).
     pub struct RateLimiting {
         id: "SAF-005", slug: "rate-limiting", category: Safety, severity: Major,
-        tiers: [Required, Required, Skipped], evidence: "L K D", effort: 6,
+        tiers: [Required, Required, Skipped], evidence: "L K D S", effort: 6,
     }
 }
 
@@ -110,6 +132,32 @@ impl Evaluate for RateLimiting {
                 );
             }
         }
+        let wide = middleware(cx, Role::RateLimit);
+        if let Some(first) = wide.first() {
+            shown.push(first.label());
+        }
+        for m in &wide {
+            repo.push(
+                Finding::new(format!(
+                    "{} limits the rate of requests to the routes after it",
+                    m.label()
+                ))
+                .at(Some(m.location())),
+            );
+        }
+        let limited: Vec<_> = routes(cx)
+            .into_iter()
+            .filter_map(|r| {
+                let g = r.route.guard(Role::RateLimit)?;
+                (g.scope == launchgate_evidence::code::Scope::Route).then_some((r, g))
+            })
+            .collect();
+        if let Some((r, _)) = limited.first() {
+            shown.push(format!("a limiter on {}", r.label()));
+        }
+        for (r, g) in limited {
+            repo.push(r.finding(format!("{} is rate limited: `{}`", r.label(), g.name)));
+        }
         FlagClaim {
             value: cx.manifest.claims.rate_limiting,
             pointer: "/claims/rate_limiting",
@@ -119,11 +167,58 @@ impl Evaluate for RateLimiting {
         .meets(
             cx,
             RepoShows {
-                letters: "L K",
+                letters: "L K S",
                 findings: repo,
                 summary: shown.join(", "),
                 false_hint: "if it covers every public endpoint, set the claim to true; otherwise extend it to them",
             },
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use launchgate_core::{Basis, Outcome};
+
+    use crate::fixture::{basis, run};
+
+    fn evidence(o: &Outcome) -> Vec<String> {
+        let Outcome::Pass { evidence, .. } = o else {
+            return Vec::new();
+        };
+        evidence
+            .iter()
+            .map(|f| {
+                let at = f
+                    .location
+                    .as_ref()
+                    .map(|l| format!("{}:{} ", l.path, l.line))
+                    .unwrap_or_default();
+                format!("{at}{}", f.message)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn limiters_in_code_prove_it() {
+        assert_eq!(
+            evidence(&run("SAF-005", "pass_express_app_wide_limiter")),
+            [
+                "src/server.ts:5 `app.use(...)` (`rateLimit({windowMs:60_000,limit:100})`) at src/server.ts:5 limits the rate of requests to the routes after it"
+            ]
+        );
+        assert_eq!(
+            evidence(&run("SAF-005", "pass_slowapi_route_limits")),
+            [
+                "app/main.py:9 `POST /v1/signups` (`@app.post(...)` in `signup`, fastapi) is rate limited: `limiter.limit(\"5/minute\")`"
+            ]
+        );
+        for case in [
+            "pass_express_app_wide_limiter",
+            "pass_slowapi_route_limits",
+            "pass_gin_limiter_middleware",
+        ] {
+            assert_eq!(basis("SAF-005", case), Some(Basis::Proven), "{case}");
+        }
     }
 }

@@ -1,9 +1,12 @@
 //! SEC-012 authenticated-endpoints: Every endpoint requires authentication, authorization is
 //! checked per resource, and authentication failures are logged.
 
-use launchgate_core::Outcome;
+use launchgate_core::{Basis, Outcome};
+use launchgate_evidence::code::{Role, Scope};
 
-use crate::kit::claims::FlagClaim;
+use crate::kit::claims::{FlagClaim, contradicts, settle};
+use crate::kit::finish::Tally;
+use crate::kit::routes::{middleware, routes};
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -40,6 +43,15 @@ declare_check! {
     ///     authorization: true
     ///     failures_logged: true
     /// ```
+    /// ```ts fails path=src/app.ts
+    /// import express from 'express';
+    /// import { requireUser } from './auth';
+    ///
+    /// const app = express();
+    /// app.get('/healthz', (req, res) => res.send('ok'));
+    /// app.get('/v1/accounts/:id', requireUser, getAccount);
+    /// app.delete('/v1/accounts/:id', deleteAccount); // no authentication
+    /// ```
     ///
     /// ## References
     /// Seed 003, "Security: authentication and authorization on all endpoints"; OWASP API Security
@@ -75,23 +87,190 @@ impl Evaluate for AuthenticatedEndpoints {
         ];
         let mut findings = Vec::new();
         let mut evidence = Vec::new();
-        for (pointer, value, holds, lacking) in parts {
+        let mut open: Option<(String, Vec<_>)> = None;
+        let mut attested = false;
+        for (i, (pointer, value, holds, lacking)) in parts.into_iter().enumerate() {
             let claim = FlagClaim {
                 value,
                 pointer,
                 holds,
                 lacking,
             };
-            match claim.outcome(cx) {
-                Outcome::Pass { evidence: e, .. } => evidence.extend(e),
+            let outcome = if i == 0 {
+                settle(
+                    cx,
+                    "S",
+                    vec![(code(cx, value == Some(true), pointer), claim.side(cx))],
+                )
+            } else {
+                claim.outcome(cx)
+            };
+            match outcome {
+                Outcome::Pass { evidence: e, basis } => {
+                    attested |= basis == Basis::Attested;
+                    evidence.extend(e);
+                }
                 Outcome::Fail { findings: f } => findings.extend(f),
-                Outcome::NotApplicable { .. } | Outcome::Inconclusive { .. } => {}
+                Outcome::Inconclusive {
+                    reason,
+                    findings: f,
+                } => {
+                    open.get_or_insert((reason, Vec::new())).1.extend(f);
+                }
+                Outcome::NotApplicable { .. } => {}
             }
         }
-        if findings.is_empty() {
+        if !findings.is_empty() {
+            return Outcome::fail(findings);
+        }
+        if let Some((reason, findings)) = open {
+            return Outcome::Inconclusive { reason, findings };
+        }
+        if attested {
             Outcome::attested(evidence)
         } else {
-            Outcome::fail(findings)
+            Outcome::proven(evidence)
         }
+    }
+}
+
+/// The routes of the code: authenticated ones are evidence, those on a router mounted
+/// elsewhere unknowns, the others failures (contradicting `required: true` when it claims
+/// authentication everywhere).
+fn code(cx: &CheckContext<'_>, claimed: bool, pointer: &str) -> Tally {
+    let app_wide = middleware(cx, Role::Auth);
+    let mut shown = Tally::default();
+    for r in routes(cx) {
+        if r.public() {
+            continue;
+        }
+        let label = r.label();
+        if let Some(g) = r.route.guard(Role::Auth) {
+            let where_ = match g.scope {
+                Scope::Route => "",
+                Scope::Group => " (router- or group-wide)",
+                Scope::App => " (app-wide)",
+            };
+            shown.evidence.push(r.finding(format!(
+                "{label} requires authentication: `{}`{where_}",
+                g.name
+            )));
+            continue;
+        }
+        if let Some(m) = app_wide.iter().find(|m| m.path != r.path) {
+            shown.evidence.push(
+                r.finding(format!(
+                    "{label} has no authentication of its own; {} reads as authentication for every route",
+                    m.label()
+                ))
+                .related(Some(m.location())),
+            );
+            continue;
+        }
+        if let Some(why) = r.route.elsewhere {
+            shown.unknowns.push(r.finding(format!(
+                "{label}: no guard here reads as authentication, and whether one applies is unknown: {why}"
+            )));
+            continue;
+        }
+        let others: Vec<&str> = r.route.guards.iter().map(|g| g.name.as_str()).collect();
+        let has = if others.is_empty() {
+            "it has no middleware".to_string()
+        } else {
+            format!("it has `{}`", others.join("`, `"))
+        };
+        let f = r.finding(format!(
+            "{label} has no authentication middleware: no guard on the route or registered before it reads as authentication ({has}); put it behind the service's authentication, or mark it public on purpose"
+        ));
+        shown.failures.push(if claimed {
+            contradicts(cx, f, pointer, "every endpoint requires authentication")
+        } else {
+            f
+        });
+    }
+    shown
+}
+
+#[cfg(test)]
+mod tests {
+    use launchgate_core::{Basis, Outcome};
+
+    use crate::fixture::{basis, contradicts, run};
+
+    /// The messages of the findings about code, with their locations.
+    fn code(o: &Outcome) -> Vec<String> {
+        let list = match o {
+            Outcome::Pass { evidence, .. } => evidence,
+            Outcome::Fail { findings } | Outcome::Inconclusive { findings, .. } => findings,
+            Outcome::NotApplicable { .. } => return Vec::new(),
+        };
+        list.iter()
+            .filter_map(|f| {
+                let l = f
+                    .location
+                    .as_ref()
+                    .filter(|l| l.path != "launchgate.yaml")?;
+                Some(format!("{}:{} {}", l.path, l.line, f.message))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_route_without_authentication_contradicts_the_claim() {
+        assert!(contradicts(
+            "SEC-012",
+            "fail_express_route_contradicts_claim",
+            "claims.authentication.required"
+        ));
+        assert_eq!(
+            code(&run("SEC-012", "fail_gin_route_outside_auth_group")),
+            [
+                "main.go:10 `POST /imports` (`r.POST(...)` in `main`, gin) has no authentication middleware: no guard on the route or registered before it reads as authentication (it has no middleware); put it behind the service's authentication, or mark it public on purpose; `claims.authentication.required` says every endpoint requires authentication"
+            ]
+        );
+    }
+
+    #[test]
+    fn authenticated_routes_prove_the_first_part() {
+        assert_eq!(
+            code(&run("SEC-012", "pass_spring_security_filter_chain")),
+            [
+                "src/main/java/com/acme/billing/InvoiceController.java:9 `GET /v1/invoices/{id}` (`@GetMapping(...)` in `get`, spring) has no authentication of its own; `SecurityFilterChain` (`SecurityFilterChain filterChain`) at src/main/java/com/acme/billing/SecurityConfig.java:8 reads as authentication for every route"
+            ]
+        );
+        assert_eq!(
+            code(&run("SEC-012", "pass_flask_login_required")),
+            [
+                "app/views.py:12 `GET,POST /orders` (`@app.route(...)` in `orders`, flask) requires authentication: `login_required`"
+            ]
+        );
+        assert_eq!(
+            basis("SEC-012", "pass_flask_login_required"),
+            Some(Basis::Attested)
+        );
+        assert_eq!(
+            code(&run("SEC-012", "pass_go_mux_wrapped_in_auth")).len(),
+            2
+        );
+        assert_eq!(
+            code(&run("SEC-012", "pass_nestjs_guards")),
+            [
+                "src/items.controller.ts:7 `GET /items/:id` (`@Get(...)` in `find`, nestjs) requires authentication: `UseGuards(AuthGuard('jwt'))` (router- or group-wide)",
+                "src/items.controller.ts:12 `POST /items` (`@Post(...)` in `create`, nestjs) requires authentication: `UseGuards(AuthGuard('jwt'))` (router- or group-wide)",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_router_mounted_elsewhere_is_unknown() {
+        assert_eq!(
+            code(&run(
+                "SEC-012",
+                "inconclusive_express_router_mounted_elsewhere"
+            )),
+            [
+                "src/routes/accounts.ts:5 `GET /v1/accounts/:id` (`accounts.get(...)`, express): no guard here reads as authentication, and whether one applies is unknown: an Express router: middleware where it is mounted (`app.use(path, ..., router)`) in another file applies"
+            ]
+        );
     }
 }

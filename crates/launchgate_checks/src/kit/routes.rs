@@ -1,0 +1,163 @@
+//! HTTP routes of the service's code and the middleware that applies to them (source facts,
+//! see `launchgate_source::routes`): which routes are public by nature, how a route is named in
+//! a message, and the app-wide middleware of the service.
+
+use launchgate_core::{Finding, Location};
+use launchgate_evidence::code::{Fact, FactKind, Middleware, Role, Route};
+
+use crate::CheckContext;
+
+/// Path segments of routes that are public by nature: health, readiness and liveness probes,
+/// metrics, version and status pages, the sign-in flow, API documentation, well-known files.
+const PUBLIC_SEGMENTS: &[&str] = &[
+    "health",
+    "healthz",
+    "healthcheck",
+    "health-check",
+    "livez",
+    "live",
+    "liveness",
+    "readyz",
+    "ready",
+    "readiness",
+    "startupz",
+    "ping",
+    "metrics",
+    "prometheus",
+    "status",
+    "version",
+    "favicon.ico",
+    "robots.txt",
+    ".well-known",
+    "login",
+    "logout",
+    "signin",
+    "sign-in",
+    "signup",
+    "sign-up",
+    "register",
+    "oauth",
+    "callback",
+    "docs",
+    "swagger",
+    "openapi.json",
+    "api-docs",
+];
+
+/// Whether a route's path is public by nature (see [`PUBLIC_SEGMENTS`]): a segment of it is one
+/// of those words.
+pub fn public_path(path: &str) -> bool {
+    path.split(['/', '?'])
+        .map(|s| s.trim().trim_start_matches('_').to_ascii_lowercase())
+        .any(|s| PUBLIC_SEGMENTS.contains(&s.as_str()))
+}
+
+/// A route fact with its file.
+pub struct RouteAt<'a> {
+    pub path: &'a str,
+    pub fact: &'a Fact,
+    pub route: &'a Route,
+}
+
+impl RouteAt<'_> {
+    pub fn location(&self) -> Location {
+        Location::new(self.path.to_string(), self.fact.line, self.fact.column)
+    }
+
+    /// `` `GET /v1/charges` (`charges.post(...)` in `create`) ``.
+    pub fn label(&self) -> String {
+        let r = self.route;
+        let path = r.path.as_deref().unwrap_or("(computed path)");
+        let inside = self
+            .fact
+            .function
+            .as_deref()
+            .map(|f| format!(" in `{f}`"))
+            .unwrap_or_default();
+        format!(
+            "`{} {path}` (`{}`{inside}, {})",
+            r.method, r.text, r.framework
+        )
+    }
+
+    /// Whether it is public by nature or declared public.
+    pub fn public(&self) -> bool {
+        self.route.path.as_deref().is_some_and(public_path)
+            || self.route.guard(Role::Public).is_some()
+    }
+
+    /// Finding at the route.
+    pub fn finding(&self, message: String) -> Finding {
+        Finding::new(message).at(Some(self.location()))
+    }
+}
+
+/// Every route of the service's code, in path and line order.
+pub fn routes<'a>(cx: &'a CheckContext<'_>) -> Vec<RouteAt<'a>> {
+    cx.evidence
+        .source
+        .facts()
+        .filter_map(|(path, fact)| match &fact.kind {
+            FactKind::Route(route) => Some(RouteAt {
+                path: path.as_ref(),
+                fact,
+                route,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Middleware registered for more than one route, with its file.
+pub struct MiddlewareAt<'a> {
+    pub path: &'a str,
+    pub fact: &'a Fact,
+    pub middleware: &'a Middleware,
+}
+
+impl MiddlewareAt<'_> {
+    pub fn location(&self) -> Location {
+        Location::new(self.path.to_string(), self.fact.line, self.fact.column)
+    }
+
+    /// `` `app.use(...)` (`auth`) at src/app.ts:12 ``.
+    pub fn label(&self) -> String {
+        format!(
+            "`{}` (`{}`) at {}:{}",
+            self.middleware.text, self.middleware.guard.name, self.path, self.fact.line
+        )
+    }
+}
+
+/// The middleware facts of `role`, in path and line order.
+pub fn middleware<'a>(cx: &'a CheckContext<'_>, role: Role) -> Vec<MiddlewareAt<'a>> {
+    cx.evidence
+        .source
+        .facts()
+        .filter_map(|(path, fact)| match &fact.kind {
+            FactKind::Middleware(m) if m.guard.role == role => Some(MiddlewareAt {
+                path: path.as_ref(),
+                fact,
+                middleware: m,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn health_and_sign_in_paths_are_public() {
+        assert!(public_path("/healthz"));
+        assert!(public_path("/api/v1/health"));
+        assert!(public_path("/metrics"));
+        assert!(public_path("/auth/login"));
+        assert!(public_path("<baseUrl>/_healthz"));
+        assert!(!public_path("/v1/charges"));
+        assert!(!public_path("/healthy-snacks"));
+        assert!(!public_path("/"));
+    }
+}
