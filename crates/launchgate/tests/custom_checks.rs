@@ -434,6 +434,10 @@ fn evidence_prints_the_rego_input() {
             "src/services/fraud.ts:6 call",
             "src/services/stripe.ts:20 client",
             "src/services/stripe.ts:26 call",
+            "src/services/stripe.ts:32 breaker",
+            "src/services/stripe.ts:42 log",
+            "src/services/stripe.ts:43 log",
+            "src/services/stripe.ts:44 log",
         ]
     );
     assert_eq!(

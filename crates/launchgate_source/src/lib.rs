@@ -7,8 +7,8 @@
 //! One file in, facts out: no I/O, no tree or text kept. Values the code computes at run time
 //! stay [`Timeout::Unknown`]; nothing is guessed.
 
-mod breakers;
 pub mod audit;
+mod breakers;
 mod golang;
 mod hits;
 mod java;

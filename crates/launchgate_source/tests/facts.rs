@@ -830,6 +830,19 @@ export class ItemsController {
   create() {}
 }
 
+@Module({ providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }] })
+export class AppModule {}
+";
+    assert_eq!(
+        summary(Language::TypeScript, text),
+        [
+            "6:3 route nestjs GET /items/:id @Get(...) [UseGuards(AuthGuard('jwt')):Auth:Group, Throttle({default:{limit:3,ttl:60000}}):RateLimit:Route] [find]",
+            "10:3 route nestjs POST /items @Post(...) [UseGuards(AuthGuard('jwt')):Auth:Group, Public():Public:Route] [create]",
+            "15:23 middleware nestjs APP_GUARD ThrottlerGuard:RateLimit:App [-]",
+        ]
+    );
+}
+
 #[test]
 fn flask_and_fastapi_routes() {
     let text = r#"from fastapi import APIRouter, Depends, FastAPI, Security
@@ -928,6 +941,45 @@ func main() {
 	audit.Record(ctx, "started")
 }
 
+func Register(g *gin.RouterGroup) {
+	g.GET("/items", listItems)
+}
+"#;
+    assert_eq!(
+        summary(Language::Go, text),
+        [
+            "11:2 route net/http GET /orders/{id} mux.HandleFunc(...) [tollbooth.LimitHandler:RateLimit:App, requireAuth:Auth:Route] [main]",
+            "12:2 route net/http ANY /metrics mux.Handle(...) [tollbooth.LimitHandler:RateLimit:App, promhttp.Handler:Other:Route] [main]",
+            "13:2 route net/http ANY /legacy http.HandleFunc(...) [] [main]",
+            "14:5 server net/http http.ListenAndServe(...) header:missing read:missing [main]",
+            "14:34 middleware net/http tollbooth.LimitHandler(mux) tollbooth.LimitHandler:RateLimit:App [main]",
+            "18:2 route gin GET /healthz r.GET(...) [gin.Recovery():Other:App] [main]",
+            "20:2 route gin POST /orders v1.POST(...) [gin.Recovery():Other:App, AuthMiddleware():Auth:Group, RateLimit():RateLimit:Route] [main]",
+            "21:2 middleware gin r.Use(...) JWT():Auth:App [main]",
+            "22:2 route gin DELETE /orders/:id r.DELETE(...) [gin.Recovery():Other:App, JWT():Auth:App] [main]",
+            "23:2 audit audit.Record(...) [main]",
+            "27:2 route gin GET /items g.GET(...) [] elsewhere [Register]",
+        ]
+    );
+    let echo = r#"package main
+
+import "github.com/labstack/echo/v4"
+
+func main() {
+	e := echo.New()
+	e.Use(middleware.RateLimiter(store))
+	e.GET("/items", list, middleware.JWT(key))
+}
+"#;
+    assert_eq!(
+        summary(Language::Go, echo),
+        [
+            "7:2 middleware echo e.Use(...) middleware.RateLimiter(store):RateLimit:App [main]",
+            "8:2 route echo GET /items e.GET(...) [middleware.RateLimiter(store):RateLimit:App, middleware.JWT(key):Auth:Route] [main]",
+        ]
+    );
+}
+
 #[test]
 fn spring_routes() {
     let text = r#"package com.example;
@@ -948,4 +1000,24 @@ public class InvoiceController {
     @DeleteMapping(PATH)
     @Secured("ROLE_ADMIN")
     public void delete() {}
+}
+
+class Security {
+    @Bean
+    SecurityFilterChain chain(HttpSecurity http) throws Exception {
+        return http.authorizeHttpRequests(a -> a.anyRequest().authenticated()).build();
+    }
+}
+"#;
+    assert_eq!(
+        summary(Language::Java, text),
+        [
+            "7:5 route spring GET /v1/invoices/{id} @GetMapping(...) [PreAuthorize(\"isAuthenticated()\"):Auth:Group] [get]",
+            "10:5 route spring POST /v1/invoices/export @RequestMapping(...) [PreAuthorize(\"isAuthenticated()\"):Auth:Group, RateLimiter(name=\"exports\"):RateLimit:Route] [export]",
+            "13:9 audit auditService.record(...) [export]",
+            "13:29 audit new AuditEvent(...) [export]",
+            "16:5 route spring DELETE ? @DeleteMapping(...) [PreAuthorize(\"isAuthenticated()\"):Auth:Group, Secured(\"ROLE_ADMIN\"):Auth:Route] [delete]",
+            "22:5 middleware spring SecurityFilterChain SecurityFilterChain chain:Auth:App [chain]",
+        ]
+    );
 }
