@@ -50,8 +50,8 @@ impl Code {
 }
 
 /// The facts of one scanned file, if it is the service's source, and its migration facts, if it
-/// is a migration (`secrets`: where the secret scanner found values in it). Source that runs in a user's browser ([`browser_code`]) is left out, with
-/// its rule.
+/// is a migration (`secrets`: where the secret scanner found values in it). Source that runs in
+/// a user's browser ([`browser_code`]) is left out, with its rule.
 pub(crate) fn parse(
     src: &Source,
     secrets: &[usize],
