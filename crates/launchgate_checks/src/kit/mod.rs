@@ -4,6 +4,7 @@
 pub(crate) mod alerts;
 pub(crate) mod aws;
 pub(crate) mod claims;
+pub(crate) mod code;
 pub(crate) mod finish;
 pub(crate) mod libraries;
 pub(crate) mod manifest;

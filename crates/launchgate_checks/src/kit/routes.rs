@@ -6,6 +6,7 @@ use launchgate_core::{Finding, Location};
 use launchgate_evidence::code::{Fact, FactKind, Middleware, Role, Route};
 
 use crate::CheckContext;
+use crate::kit::code;
 
 /// Path segments of routes that are public by nature: health, readiness and liveness probes,
 /// metrics, version and status pages, the sign-in flow, API documentation, well-known files.
@@ -68,12 +69,7 @@ impl RouteAt<'_> {
     pub fn label(&self) -> String {
         let r = self.route;
         let path = r.path.as_deref().unwrap_or("(computed path)");
-        let inside = self
-            .fact
-            .function
-            .as_deref()
-            .map(|f| format!(" in `{f}`"))
-            .unwrap_or_default();
+        let inside = code::inside(self.fact);
         format!(
             "`{} {path}` (`{}`{inside}, {})",
             r.method, r.text, r.framework

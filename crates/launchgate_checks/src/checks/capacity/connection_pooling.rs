@@ -1,8 +1,9 @@
 //! CAP-008 connection-pooling: Connections to databases and caches are pooled with a bounded size.
 
-use launchgate_core::{Finding, Location, Outcome};
+use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::code::{FactKind, Limit};
 
+use crate::kit::code;
 use crate::kit::finish::{Tally, conclude_with_claim, in_report_order};
 use crate::kit::manifest::at;
 use crate::{CheckContext, Evaluate, declare_check};
@@ -159,12 +160,8 @@ fn code_pools(cx: &CheckContext<'_>, declared: &[u32]) -> Tally {
         let FactKind::Pool(p) = &fact.kind else {
             continue;
         };
-        let at = Some(Location::new(path.to_string(), fact.line, fact.column));
-        let inside = fact
-            .function
-            .as_deref()
-            .map(|f| format!(" in `{f}`"))
-            .unwrap_or_default();
+        let at = Some(code::at(path, fact));
+        let inside = code::inside(fact);
         let what = format!("the {} pool `{}`{inside}", p.library, p.text);
         match &p.max {
             Limit::Set { value } => {

@@ -4,6 +4,7 @@ use launchgate_core::{Finding, Location, Outcome};
 use launchgate_evidence::code::FactKind;
 
 use crate::kit::claims::{FlagClaim, RepoShows};
+use crate::kit::code;
 use crate::kit::manifest::no_durable_data;
 use crate::{CheckContext, Evaluate, declare_check};
 
@@ -83,11 +84,7 @@ impl Evaluate for AuditLog {
             let FactKind::Audit(a) = &fact.kind else {
                 continue;
             };
-            let inside = fact
-                .function
-                .as_deref()
-                .map(|f| format!(" in `{f}`"))
-                .unwrap_or_default();
+            let inside = code::inside(fact);
             if summary.is_empty() {
                 summary = format!("`{}` at {path}:{}", a.text, fact.line);
             }

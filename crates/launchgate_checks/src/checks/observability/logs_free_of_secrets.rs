@@ -1,9 +1,10 @@
 //! OBS-014 logs-free-of-secrets: No log call in the service's code writes a secret, a credential
 //! or personal data.
 
-use launchgate_core::{Finding, Location, Outcome};
+use launchgate_core::{Finding, Outcome};
 use launchgate_evidence::code::FactKind;
 
+use crate::kit::code;
 use crate::kit::finish::{NOT_SCANNED, Tally};
 use crate::{CheckContext, Evaluate, declare_check};
 
@@ -127,15 +128,8 @@ impl Evaluate for LogsFreeOfSecrets {
             };
             calls += 1;
             files.insert(path);
-            let at = Some(Location::new(path.to_string(), fact.line, fact.column));
-            let what = format!(
-                "`{}`{}",
-                log.text,
-                fact.function
-                    .as_deref()
-                    .map(|f| format!(" in `{f}`"))
-                    .unwrap_or_default()
-            );
+            let at = Some(code::at(path, fact));
+            let what = format!("`{}`{}", log.text, code::inside(fact));
             let mut hits: Vec<String> = log
                 .names
                 .iter()

@@ -9,6 +9,7 @@ use launchgate_evidence::deps::Capability;
 use launchgate_evidence::k8s::DestinationRule;
 use launchgate_manifest::Dependency;
 
+use crate::kit::code;
 use crate::kit::finish::{Tally, conclude_with_claim, in_report_order};
 use crate::kit::libraries::{library_findings, library_list, shipped_libraries};
 use crate::kit::manifest::at;
@@ -337,11 +338,7 @@ fn code_breakers(cx: &CheckContext<'_>) -> CodeBreakers {
                     b.library, file.path, fact.line
                 ));
             }
-            let inside = fact
-                .function
-                .as_deref()
-                .map(|f| format!(" in `{f}`"))
-                .unwrap_or_default();
+            let inside = code::inside(fact);
             let wraps = b
                 .wraps
                 .as_deref()

@@ -1,11 +1,12 @@
 //! SAF-006 graceful-shutdown: Pods that serve traffic shut down gracefully.
 
-use launchgate_core::{Finding, Location, Outcome};
-use launchgate_evidence::code::{Fact, FactKind, Shutdown, Stop};
+use launchgate_core::{Finding, Outcome};
+use launchgate_evidence::code::{FactKind, Shutdown, Stop};
 use launchgate_evidence::k8s::{Action, Container, PodSpec, Workload};
 use launchgate_evidence::terraform::EcsContainer;
 
 use crate::kit::aws::unread_task_definitions;
+use crate::kit::code;
 use crate::kit::finish::Tally;
 use crate::kit::terraform::unresolved_reason;
 use crate::kit::workloads::is_rollout_template;
@@ -243,14 +244,6 @@ fn judge_code(
     unknowns: &mut Vec<Finding>,
     evidence: &mut Vec<Finding>,
 ) -> bool {
-    let at =
-        |path: &str, fact: &Fact| Some(Location::new(path.to_string(), fact.line, fact.column));
-    let inside = |fact: &Fact| {
-        fact.function
-            .as_deref()
-            .map(|f| format!(" in `{f}`"))
-            .unwrap_or_default()
-    };
     let mut handled = Vec::new();
     let mut other_signals = Vec::new();
     let mut unread = Vec::new();
@@ -258,8 +251,8 @@ fn judge_code(
     for (path, fact) in cx.evidence.source.facts() {
         match &fact.kind {
             FactKind::Shutdown(s) => {
-                let what = format!("`{}`{}", s.text, inside(fact));
-                let at = at(path, fact);
+                let what = format!("`{}`{}", s.text, code::inside(fact));
+                let at = Some(code::at(path, fact));
                 match (s.stop, s.sigterm) {
                     (Stop::Handler, Some(false)) => other_signals.push(
                         Finding::new(format!(
@@ -283,14 +276,14 @@ fn judge_code(
                     "the {} server `{}`{} runs, but nothing in the service's code handles SIGTERM or shuts a server down gracefully: on SIGTERM the process exits at once and drops the requests in flight; {}",
                     s.library,
                     s.text,
-                    inside(fact),
+                    code::inside(fact),
                     if s.library == "net/http" || s.library == "gin" {
                         "catch SIGTERM with `signal.NotifyContext` and call `srv.Shutdown(ctx)`"
                     } else {
                         "call `server.close(...)` in `process.on('SIGTERM', ...)`"
                     }
                 ))
-                .at(at(path, fact)),
+                .at(Some(code::at(path, fact))),
             ),
             _ => {}
         }

@@ -4,6 +4,7 @@
 use launchgate_core::{Finding, Location, Outcome};
 use launchgate_evidence::code::{FactKind, Server, Timeout};
 
+use crate::kit::code;
 use crate::kit::finish::{NOT_SCANNED, Tally};
 use crate::{CheckContext, Evaluate, declare_check};
 
@@ -90,12 +91,8 @@ impl Evaluate for HttpClientTimeouts {
         }
         let mut t = Tally::default();
         for (path, fact) in code.facts() {
-            let at = Some(Location::new(path.to_string(), fact.line, fact.column));
-            let inside = fact
-                .function
-                .as_deref()
-                .map(|f| format!(" in `{f}`"))
-                .unwrap_or_default();
+            let at = Some(code::at(path, fact));
+            let inside = code::inside(fact);
             let (what, timeout, via) = match &fact.kind {
                 FactKind::Call(c) => (
                     format!("`{}`{inside}", c.text),

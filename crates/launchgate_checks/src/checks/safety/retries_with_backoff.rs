@@ -5,6 +5,7 @@ use launchgate_core::{Finding, Location, Outcome};
 use launchgate_evidence::code::{Delay, FactKind, Limit, Retry};
 use launchgate_evidence::deps::Capability;
 
+use crate::kit::code;
 use crate::kit::finish::{Tally, conclude, conclude_with_claim};
 use crate::kit::libraries::{library_findings, shipped_libraries};
 use crate::kit::manifest::at;
@@ -246,12 +247,8 @@ fn code_retries(cx: &CheckContext<'_>) -> Tally {
         let FactKind::Retry(r) = &fact.kind else {
             continue;
         };
-        let at = Some(Location::new(path.to_string(), fact.line, fact.column));
-        let inside = fact
-            .function
-            .as_deref()
-            .map(|f| format!(" in `{f}`"))
-            .unwrap_or_default();
+        let at = Some(code::at(path, fact));
+        let inside = code::inside(fact);
         let what = if r.library == "loop" {
             format!("the retry loop `{}`{inside}", r.text)
         } else {
