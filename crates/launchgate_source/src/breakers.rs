@@ -16,6 +16,7 @@ use tree_sitter::Node;
 use crate::retries::{args, callee, compact, function, setting};
 use crate::tree::File;
 use crate::{Breaker, Fact, FactKind, Language};
+use crate::syntax::Syntax;
 
 fn worth_walking(language: Language, text: &str) -> bool {
     let words: &[&str] = match language {
@@ -76,7 +77,7 @@ pub(crate) fn facts(language: Language, f: &File<'_>, facts: &mut Vec<Fact>) {
         let mut spans = vec![rows(b.node)];
         if let Some(name) = b.bound {
             for n in &nodes {
-                if matches!(n.kind(), "call_expression" | "call" | "method_invocation")
+                if matches!(n.ty(), "call_expression" | "call" | "method_invocation")
                     && let Some(c) = callee(f, *n)
                     && let Some((object, method)) = c.rsplit_once('.')
                     && object == name
@@ -128,7 +129,7 @@ fn breaker(
 fn bound_to<'t>(f: &File<'t>, n: Node<'t>) -> Option<&'t str> {
     let mut p = n.parent()?;
     while matches!(
-        p.kind(),
+        p.ty(),
         "await_expression"
             | "parenthesized_expression"
             | "as_expression"
@@ -137,12 +138,12 @@ fn bound_to<'t>(f: &File<'t>, n: Node<'t>) -> Option<&'t str> {
     ) {
         p = p.parent()?;
     }
-    let name = match p.kind() {
-        "variable_declarator" | "var_spec" => p.child_by_field_name("name")?,
+    let name = match p.ty() {
+        "variable_declarator" | "var_spec" => p.field("name")?,
         "assignment_expression"
         | "assignment"
         | "short_var_declaration"
-        | "assignment_statement" => p.child_by_field_name("left")?,
+        | "assignment_statement" => p.field("left")?,
         _ => return None,
     };
     Some(f.text(name).trim())
@@ -156,14 +157,14 @@ fn calls_on(text: &str, name: &str, method: &str) -> bool {
 fn script<'t>(f: &File<'t>, n: Node<'t>) -> Option<Found<'t>> {
     let name = callee(f, n)?;
     let text = f.text;
-    match (n.kind(), name.as_str()) {
+    match (n.ty(), name.as_str()) {
         ("new_expression", "new CircuitBreaker" | "new opossum") if text.contains("opossum") => {
             let a = args(n);
             let wraps = a.first().map(|x| compact(f.text(*x)));
             let bound = bound_to(f, n);
             let chained = n.parent().is_some_and(|p| {
-                p.kind() == "member_expression"
-                    && p.child_by_field_name("property")
+                p.ty() == "member_expression"
+                    && p.field("property")
                         .is_some_and(|x| f.text(x) == "fallback")
             });
             let fallback = if chained {
@@ -202,7 +203,7 @@ fn script<'t>(f: &File<'t>, n: Node<'t>) -> Option<Found<'t>> {
 }
 
 fn python<'t>(f: &File<'t>, n: Node<'t>) -> Option<Found<'t>> {
-    if n.kind() != "call" {
+    if n.ty() != "call" {
         return None;
     }
     let name = callee(f, n)?;
@@ -213,7 +214,7 @@ fn python<'t>(f: &File<'t>, n: Node<'t>) -> Option<Found<'t>> {
         "CircuitBreaker" if text.contains("pybreaker") => "pybreaker",
         "CircuitBreaker" if text.contains("aiobreaker") => "aiobreaker",
         "circuit" | "circuitbreaker.circuit" if text.contains("circuitbreaker") => {
-            let all = n.child_by_field_name("arguments").map_or("", |x| f.text(x));
+            let all = n.field("arguments").map_or("", |x| f.text(x));
             let decorated = decorated_function(f, n);
             return Some(Found {
                 node: n,
@@ -262,15 +263,15 @@ fn python<'t>(f: &File<'t>, n: Node<'t>) -> Option<Found<'t>> {
 
 /// The function a decorator call stands before.
 fn decorated_function(f: &File<'_>, n: Node<'_>) -> Option<String> {
-    let d = n.parent().filter(|p| p.kind() == "decorator")?;
-    let def = d.parent().filter(|p| p.kind() == "decorated_definition")?;
-    let func = def.child_by_field_name("definition")?;
-    func.child_by_field_name("name")
+    let d = n.parent().filter(|p| p.ty() == "decorator")?;
+    let def = d.parent().filter(|p| p.ty() == "decorated_definition")?;
+    let func = def.field("definition")?;
+    func.field("name")
         .map(|x| f.text(x).to_string())
 }
 
 fn go<'t>(f: &File<'t>, n: Node<'t>) -> Option<Found<'t>> {
-    if n.kind() != "call_expression" {
+    if n.ty() != "call_expression" {
         return None;
     }
     let name = callee(f, n)?;
@@ -322,21 +323,21 @@ fn go<'t>(f: &File<'t>, n: Node<'t>) -> Option<Found<'t>> {
 }
 
 fn java<'t>(f: &File<'t>, n: Node<'t>) -> Option<Found<'t>> {
-    match n.kind() {
+    match n.ty() {
         "annotation" | "marker_annotation" => {
-            let name = f.text(n.child_by_field_name("name")?);
+            let name = f.text(n.field("name")?);
             let library = match name {
                 "CircuitBreaker" => "resilience4j",
                 "HystrixCommand" => "spring-cloud-hystrix",
                 _ => return None,
             };
-            let all = n.child_by_field_name("arguments").map_or("", |x| f.text(x));
+            let all = n.field("arguments").map_or("", |x| f.text(x));
             let method = n
                 .parent()
-                .filter(|p| p.kind() == "modifiers")
+                .filter(|p| p.ty() == "modifiers")
                 .and_then(|m| m.parent())
-                .filter(|p| p.kind() == "method_declaration")
-                .and_then(|m| m.child_by_field_name("name"))
+                .filter(|p| p.ty() == "method_declaration")
+                .and_then(|m| m.field("name"))
                 .map(|x| f.text(x).to_string());
             Some(Found {
                 node: n,

@@ -8,6 +8,7 @@ use tree_sitter::Node;
 
 use crate::tree::{Bindings, File};
 use crate::{Call, Client, Fact, FactKind, Server, Timeout};
+use crate::syntax::Syntax;
 
 const DEFAULT_CLIENT: &str = "http.DefaultClient has no timeout";
 const CLIENT_NONE: &str = "an http.Client without Timeout waits for ever";
@@ -19,11 +20,11 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
     let mut b = Bindings::default();
     let mut props: BTreeMap<(String, String), Node<'_>> = BTreeMap::new();
     for n in &nodes {
-        match n.kind() {
+        match n.ty() {
             "short_var_declaration" | "assignment_statement" => {
                 let (Some(l), Some(r)) = (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
+                    n.field("left"),
+                    n.field("right"),
                 ) else {
                     continue;
                 };
@@ -31,10 +32,10 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
                 if ls.len() == rs.len() {
                     for (l, r) in ls.iter().zip(&rs) {
                         b.bind(f.text(*l), strip(*r));
-                        if l.kind() == "selector_expression"
+                        if l.ty() == "selector_expression"
                             && let (Some(o), Some(p)) = (
-                                l.child_by_field_name("operand"),
-                                l.child_by_field_name("field"),
+                                l.field("operand"),
+                                l.field("field"),
                             )
                         {
                             props.insert((compact(f.text(o)), f.text(p).to_string()), strip(*r));
@@ -49,8 +50,8 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
             }
             "var_spec" => {
                 if let (Some(l), Some(r)) = (
-                    n.child_by_field_name("name"),
-                    n.child_by_field_name("value"),
+                    n.field("name"),
+                    n.field("value"),
                 ) && let Some(r) = list(r).first()
                 {
                     b.bind(f.text(l), strip(*r));
@@ -67,8 +68,8 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
     let mut out = Vec::new();
     let mut clients: BTreeMap<usize, usize> = BTreeMap::new();
     for n in &nodes {
-        match n.kind() {
-            "composite_literal" => match n.child_by_field_name("type").map(|t| f.text(t)) {
+        match n.ty() {
+            "composite_literal" => match n.field("type").map(|t| f.text(t)) {
                 Some("http.Client") => {
                     clients.insert(n.start_byte(), out.len());
                     out.push(f.fact(
@@ -110,7 +111,7 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
             _ => {}
         }
     }
-    for n in nodes.iter().filter(|n| n.kind() == "call_expression") {
+    for n in nodes.iter().filter(|n| n.ty() == "call_expression") {
         let Some((mut call, client)) = cx.call(*n) else {
             continue;
         };
@@ -138,20 +139,20 @@ struct Cx<'a, 't> {
 
 impl<'t> Cx<'_, 't> {
     fn name(&self, call: Node<'t>) -> String {
-        call.child_by_field_name("function")
+        call.field("function")
             .map(|x| compact(self.f.text(x)))
             .unwrap_or_default()
     }
 
     /// A field of a composite literal, or `name.Field = value` on the name it is bound to.
     fn field(&self, lit: Node<'t>, key: &str) -> Option<Timeout> {
-        if let Some(body) = lit.child_by_field_name("body") {
+        if let Some(body) = lit.field("body") {
             let mut cursor = body.walk();
             for e in body.named_children(&mut cursor) {
-                if e.kind() == "keyed_element"
-                    && e.child_by_field_name("key").map(|k| self.f.text(k)) == Some(key)
+                if e.ty() == "keyed_element"
+                    && e.field("key").map(|k| self.f.text(k)) == Some(key)
                 {
-                    return e.child_by_field_name("value").map(|v| self.value(v));
+                    return e.field("value").map(|v| self.value(v));
                 }
             }
         }
@@ -182,7 +183,7 @@ impl<'t> Cx<'_, 't> {
             _ => {
                 let (object, method) = name.rsplit_once('.')?;
                 let gin = self.b.find(object, |v| {
-                    (v.kind() == "call_expression"
+                    (v.ty() == "call_expression"
                         && matches!(self.name(v).as_str(), "gin.Default" | "gin.New"))
                     .then_some(())
                 });
@@ -228,8 +229,8 @@ impl<'t> Cx<'_, 't> {
             )
         } else {
             let lit = self.b.find(object, |v| {
-                (v.kind() == "composite_literal"
-                    && v.child_by_field_name("type").map(|t| self.f.text(t)) == Some("http.Client"))
+                (v.ty() == "composite_literal"
+                    && v.field("type").map(|t| self.f.text(t)) == Some("http.Client"))
                 .then_some(v)
             })?;
             (self.client_timeout(lit), Some(lit))
@@ -252,19 +253,19 @@ impl<'t> Cx<'_, 't> {
 
     /// A request built with a context: its deadline bounds the call.
     fn request_deadline(&self, call: Node<'t>) -> Option<Timeout> {
-        let args = call.child_by_field_name("arguments")?;
+        let args = call.field("arguments")?;
         let req = args.named_child(0)?;
         let built = self.b.find(self.f.text(req), |v| {
-            (v.kind() == "call_expression"
+            (v.ty() == "call_expression"
                 && matches!(
                     self.name(v).as_str(),
                     "http.NewRequestWithContext" | "req.WithContext"
                 ))
             .then_some(v)
         })?;
-        let ctx = built.child_by_field_name("arguments")?.named_child(0)?;
+        let ctx = built.field("arguments")?.named_child(0)?;
         let deadline = self.b.find(self.f.text(ctx), |v| {
-            (v.kind() == "call_expression"
+            (v.ty() == "call_expression"
                 && matches!(
                     self.name(v).as_str(),
                     "context.WithTimeout" | "context.WithDeadline"
@@ -285,7 +286,7 @@ impl<'t> Cx<'_, 't> {
 
 /// The names of an expression list, or the one expression.
 fn list(n: Node<'_>) -> Vec<Node<'_>> {
-    if n.kind() == "expression_list" {
+    if n.ty() == "expression_list" {
         let mut cursor = n.walk();
         n.named_children(&mut cursor).collect()
     } else {
@@ -295,9 +296,9 @@ fn list(n: Node<'_>) -> Vec<Node<'_>> {
 
 /// Looks through `&` and parentheses.
 fn strip(mut n: Node<'_>) -> Node<'_> {
-    while matches!(n.kind(), "unary_expression" | "parenthesized_expression") {
+    while matches!(n.ty(), "unary_expression" | "parenthesized_expression") {
         match n
-            .child_by_field_name("operand")
+            .field("operand")
             .or_else(|| n.named_child(0))
         {
             Some(c) => n = c,
@@ -310,12 +311,12 @@ fn strip(mut n: Node<'_>) -> Node<'_> {
 /// The name a literal is bound to (`srv := &http.Server{...}` gives `srv`).
 fn bound_name(f: &File<'_>, lit: Node<'_>) -> Option<String> {
     let mut p = lit.parent()?;
-    while matches!(p.kind(), "unary_expression" | "expression_list") {
+    while matches!(p.ty(), "unary_expression" | "expression_list") {
         p = p.parent()?;
     }
-    let left = match p.kind() {
-        "short_var_declaration" | "assignment_statement" => p.child_by_field_name("left")?,
-        "var_spec" => p.child_by_field_name("name")?,
+    let left = match p.ty() {
+        "short_var_declaration" | "assignment_statement" => p.field("left")?,
+        "var_spec" => p.field("name")?,
         _ => return None,
     };
     let names = list(left);
@@ -327,9 +328,9 @@ fn compact(s: &str) -> String {
 }
 
 pub(crate) fn function(f: &File<'_>, n: Node<'_>) -> Option<String> {
-    f.enclosing(n, |f, p| match p.kind() {
+    f.enclosing(n, |f, p| match p.ty() {
         "function_declaration" | "method_declaration" => {
-            p.child_by_field_name("name").map(|x| f.text(x).to_string())
+            p.field("name").map(|x| f.text(x).to_string())
         }
         _ => None,
     })

@@ -5,6 +5,7 @@ use tree_sitter::Node;
 
 use crate::tree::File;
 use crate::{Call, Client, Fact, FactKind, Timeout};
+use crate::syntax::Syntax;
 
 const REQUEST_NONE: &str = "an HttpRequest without timeout(...) waits for ever for the response";
 const CLIENT_NONE: &str =
@@ -16,7 +17,7 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
     let mut out = Vec::new();
     let nodes = f.nodes();
     for n in nodes.iter().copied() {
-        let fact = match n.kind() {
+        let fact = match n.ty() {
             "object_creation_expression" => creation(f, n),
             "method_invocation" => invocation(f, n),
             _ => None,
@@ -41,9 +42,9 @@ fn client(library: &'static str, text: &str, timeout: Timeout) -> FactKind {
 }
 
 fn creation(f: &File<'_>, n: Node<'_>) -> Option<FactKind> {
-    let ty = f.text(n.child_by_field_name("type")?);
+    let ty = f.text(n.field("type")?);
     let args = n
-        .child_by_field_name("arguments")
+        .field("arguments")
         .map_or(0, |a| a.named_child_count());
     match ty {
         "RestTemplate" if args == 0 => Some(client(
@@ -70,9 +71,9 @@ fn creation(f: &File<'_>, n: Node<'_>) -> Option<FactKind> {
 }
 
 fn invocation(f: &File<'_>, n: Node<'_>) -> Option<FactKind> {
-    let name = f.text(n.child_by_field_name("name")?);
+    let name = f.text(n.field("name")?);
     if name == "newHttpClient"
-        && n.child_by_field_name("object").map(|o| f.text(o)) == Some("HttpClient")
+        && n.field("object").map(|o| f.text(o)) == Some("HttpClient")
     {
         return Some(client(
             "java.net.http",
@@ -85,19 +86,19 @@ fn invocation(f: &File<'_>, n: Node<'_>) -> Option<FactKind> {
     }
     // The builder chain, outermost call first, and what it starts from.
     let mut steps: Vec<(&str, Option<Node<'_>>)> = Vec::new();
-    let mut at = n.child_by_field_name("object");
+    let mut at = n.field("object");
     let mut root = "";
     while let Some(x) = at {
-        if x.kind() == "method_invocation" {
+        if x.ty() == "method_invocation" {
             steps.push((
-                x.child_by_field_name("name").map_or("", |m| f.text(m)),
-                x.child_by_field_name("arguments"),
+                x.field("name").map_or("", |m| f.text(m)),
+                x.field("arguments"),
             ));
-            at = x.child_by_field_name("object");
+            at = x.field("object");
         } else {
             root = f.text(x);
-            if x.kind() == "object_creation_expression" {
-                root = x.child_by_field_name("type").map_or("", |t| f.text(t));
+            if x.ty() == "object_creation_expression" {
+                root = x.field("type").map_or("", |t| f.text(t));
             }
             break;
         }
@@ -150,9 +151,9 @@ fn invocation(f: &File<'_>, n: Node<'_>) -> Option<FactKind> {
 }
 
 pub(crate) fn function(f: &File<'_>, n: Node<'_>) -> Option<String> {
-    f.enclosing(n, |f, p| match p.kind() {
+    f.enclosing(n, |f, p| match p.ty() {
         "method_declaration" | "constructor_declaration" => {
-            p.child_by_field_name("name").map(|x| f.text(x).to_string())
+            p.field("name").map(|x| f.text(x).to_string())
         }
         _ => None,
     })

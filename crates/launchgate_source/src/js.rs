@@ -8,6 +8,7 @@ use tree_sitter::Node;
 
 use crate::tree::{Bindings, File};
 use crate::{Call, Client, Fact, FactKind, Server, Timeout};
+use crate::syntax::Syntax;
 
 const AXIOS_NONE: &str = "axios waits for ever without a timeout (its default is 0)";
 const FETCH_NONE: &str =
@@ -43,12 +44,12 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
     // Local names of imported modules: `import http from 'k6/http'` is not Node's http.
     let mut imports: BTreeMap<&str, &str> = BTreeMap::new();
     for n in &nodes {
-        match n.kind() {
+        match n.ty() {
             "import_statement" => imported(f, *n, &mut imports),
             "variable_declarator" => {
                 if let (Some(l), Some(r)) = (
-                    n.child_by_field_name("name"),
-                    n.child_by_field_name("value"),
+                    n.field("name"),
+                    n.field("value"),
                 ) {
                     if let Some(module) = required(f, r) {
                         imports.insert(f.text(l), module);
@@ -58,14 +59,14 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
             }
             "assignment_expression" => {
                 if let (Some(l), Some(r)) = (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
+                    n.field("left"),
+                    n.field("right"),
                 ) {
                     b.bind(f.text(l), strip(r));
-                    if l.kind() == "member_expression"
+                    if l.ty() == "member_expression"
                         && let (Some(o), Some(p)) = (
-                            l.child_by_field_name("object"),
-                            l.child_by_field_name("property"),
+                            l.field("object"),
+                            l.field("property"),
                         )
                     {
                         props.insert((compact(f.text(o)), f.text(p)), strip(r));
@@ -74,21 +75,21 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
             }
             "public_field_definition" | "field_definition" => {
                 let name = n
-                    .child_by_field_name("name")
-                    .or_else(|| n.child_by_field_name("property"));
-                if let (Some(l), Some(r)) = (name, n.child_by_field_name("value")) {
+                    .field("name")
+                    .or_else(|| n.field("property"));
+                if let (Some(l), Some(r)) = (name, n.field("value")) {
                     // A class field is read as `this.name`.
                     let key: &str = f.text(l);
                     b.bind_owned(format!("this.{key}"), strip(r));
                 }
             }
             "call_expression" => {
-                if let Some(func) = n.child_by_field_name("function")
-                    && func.kind() == "member_expression"
+                if let Some(func) = n.field("function")
+                    && func.ty() == "member_expression"
                     && func
-                        .child_by_field_name("property")
+                        .field("property")
                         .is_some_and(|p| f.text(p) == "setTimeout")
-                    && let Some(o) = func.child_by_field_name("object")
+                    && let Some(o) = func.field("object")
                 {
                     set_timeout.insert(f.text(o));
                 }
@@ -105,7 +106,7 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
     };
     let mut out = Vec::new();
     let mut clients: BTreeMap<usize, usize> = BTreeMap::new();
-    for n in nodes.iter().filter(|n| n.kind() == "call_expression") {
+    for n in nodes.iter().filter(|n| n.ty() == "call_expression") {
         if let Some((lib, timeout)) = cx.client(*n) {
             clients.insert(n.start_byte(), out.len());
             out.push(f.fact(
@@ -122,7 +123,7 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
             out.push(f.fact(*n, function(f, *n), FactKind::Server(server)));
         }
     }
-    for n in nodes.iter().filter(|n| n.kind() == "call_expression") {
+    for n in nodes.iter().filter(|n| n.ty() == "call_expression") {
         let Some((mut call, client)) = cx.call(*n) else {
             continue;
         };
@@ -155,7 +156,7 @@ impl<'t> Cx<'_, 't> {
     /// from a module other than the library of that name (`import http from 'k6/http'`).
     fn name(&self, call: Node<'t>) -> String {
         let name = call
-            .child_by_field_name("function")
+            .field("function")
             .map(|x| compact(self.f.text(x)))
             .unwrap_or_default();
         let object = name.split(['.', '(']).next().unwrap_or("");
@@ -175,12 +176,12 @@ impl<'t> Cx<'_, 't> {
     }
 
     fn args(call: Node<'t>) -> Vec<Node<'t>> {
-        let Some(args) = call.child_by_field_name("arguments") else {
+        let Some(args) = call.field("arguments") else {
             return Vec::new();
         };
         let mut cursor = args.walk();
         args.named_children(&mut cursor)
-            .filter(|a| a.kind() != "comment")
+            .filter(|a| a.ty() != "comment")
             .collect()
     }
 
@@ -188,14 +189,14 @@ impl<'t> Cx<'_, 't> {
     fn bound_name(&self, call: Node<'t>) -> Option<&'t str> {
         let mut p = call.parent()?;
         while matches!(
-            p.kind(),
+            p.ty(),
             "await_expression" | "parenthesized_expression" | "as_expression"
         ) {
             p = p.parent()?;
         }
-        match p.kind() {
-            "variable_declarator" => p.child_by_field_name("name").map(|x| self.f.text(x)),
-            "assignment_expression" => p.child_by_field_name("left").map(|x| self.f.text(x)),
+        match p.ty() {
+            "variable_declarator" => p.field("name").map(|x| self.f.text(x)),
+            "assignment_expression" => p.field("left").map(|x| self.f.text(x)),
             _ => None,
         }
     }
@@ -241,7 +242,7 @@ impl<'t> Cx<'_, 't> {
                 // `app.listen(...)` of an Express app built in this file.
                 let (object, method) = name.rsplit_once('.')?;
                 let built = self.b.find(object, |v| {
-                    (v.kind() == "call_expression" && self.name(v) == "express").then_some(())
+                    (v.ty() == "call_expression" && self.name(v) == "express").then_some(())
                 });
                 if method != "listen" || built.is_none() {
                     return None;
@@ -333,17 +334,17 @@ impl<'t> Cx<'_, 't> {
             ),
             "got" => (Lib::Got, Timeout::Missing { why: GOT_NONE }, None),
             _ => {
-                let func = call.child_by_field_name("function")?;
-                let target = if func.kind() == "member_expression" {
-                    func.child_by_field_name("object").map(strip)
+                let func = call.field("function")?;
+                let target = if func.ty() == "member_expression" {
+                    func.field("object").map(strip)
                 } else {
                     Some(func)
                 }?;
-                let built = if target.kind() == "call_expression" {
+                let built = if target.ty() == "call_expression" {
                     Some(target)
                 } else {
                     self.b.find(object, |v| {
-                        (v.kind() == "call_expression")
+                        (v.ty() == "call_expression")
                             .then_some(v)
                             .filter(|v| self.client(*v).is_some())
                     })
@@ -381,16 +382,16 @@ impl<'t> Cx<'_, 't> {
     /// has no such key, `Unknown` when the options cannot be read.
     fn option(&self, node: Node<'t>, key: &str, depth: u8) -> Option<Timeout> {
         let node = strip(node);
-        match node.kind() {
+        match node.ty() {
             "object" => {
                 let mut spread = false;
                 let mut cursor = node.walk();
                 for p in node.named_children(&mut cursor) {
-                    match p.kind() {
+                    match p.ty() {
                         "pair" => {
-                            let k = p.child_by_field_name("key").map(|k| self.f.text(k));
+                            let k = p.field("key").map(|k| self.f.text(k));
                             if k.is_some_and(|k| k.trim_matches(['"', '\'', '`']) == key) {
-                                return p.child_by_field_name("value").map(|v| self.value(v));
+                                return p.field("value").map(|v| self.value(v));
                             }
                         }
                         "shorthand_property_identifier" if self.f.text(p) == key => {
@@ -434,7 +435,7 @@ impl<'t> Cx<'_, 't> {
     fn value(&self, v: Node<'t>) -> Timeout {
         let v = strip(v);
         let text = self.f.text(v);
-        match v.kind() {
+        match v.ty() {
             "number" if text.trim_start_matches(['0', '.', '_']).is_empty() => {
                 Timeout::disabled(text)
             }
@@ -446,25 +447,25 @@ impl<'t> Cx<'_, 't> {
 
 /// Records the local names an `import` statement binds, with the module they come from.
 fn imported<'t>(f: &File<'t>, import: Node<'t>, out: &mut BTreeMap<&'t str, &'t str>) {
-    let Some(source) = import.child_by_field_name("source") else {
+    let Some(source) = import.field("source") else {
         return;
     };
     let module = f.text(source).trim_matches(['"', '\'', '`']);
     let mut cursor = import.walk();
     for clause in import.named_children(&mut cursor) {
-        if clause.kind() != "import_clause" {
+        if clause.ty() != "import_clause" {
             continue;
         }
         let mut c = clause.walk();
         for part in clause.named_children(&mut c) {
-            match part.kind() {
+            match part.ty() {
                 "identifier" => {
                     out.insert(f.text(part), module);
                 }
                 "namespace_import" => {
                     let mut i = part.walk();
                     for id in part.named_children(&mut i) {
-                        if id.kind() == "identifier" {
+                        if id.ty() == "identifier" {
                             out.insert(f.text(id), module);
                         }
                     }
@@ -478,22 +479,22 @@ fn imported<'t>(f: &File<'t>, import: Node<'t>, out: &mut BTreeMap<&'t str, &'t 
 /// The module of a `require('m')` call.
 fn required<'t>(f: &File<'t>, value: Node<'t>) -> Option<&'t str> {
     let value = strip(value);
-    if value.kind() != "call_expression"
+    if value.ty() != "call_expression"
         || value
-            .child_by_field_name("function")
+            .field("function")
             .is_none_or(|x| f.text(x) != "require")
     {
         return None;
     }
-    let args = value.child_by_field_name("arguments")?;
+    let args = value.field("arguments")?;
     let first = args.named_child(0)?;
-    (first.kind() == "string").then(|| f.text(first).trim_matches(['"', '\'', '`']))
+    (first.ty() == "string").then(|| f.text(first).trim_matches(['"', '\'', '`']))
 }
 
 /// Looks through `await`, parentheses and type assertions.
 fn strip(mut n: Node<'_>) -> Node<'_> {
     while matches!(
-        n.kind(),
+        n.ty(),
         "await_expression"
             | "parenthesized_expression"
             | "as_expression"
@@ -509,12 +510,12 @@ fn strip(mut n: Node<'_>) -> Node<'_> {
 }
 
 fn is_string(n: Node<'_>) -> bool {
-    matches!(n.kind(), "string" | "template_string" | "binary_expression")
+    matches!(n.ty(), "string" | "template_string" | "binary_expression")
 }
 
 fn is_callback(n: Node<'_>) -> bool {
     matches!(
-        n.kind(),
+        n.ty(),
         "arrow_function" | "function_expression" | "function"
     )
 }
@@ -525,30 +526,30 @@ fn compact(s: &str) -> String {
 
 fn callee(f: &File<'_>, call: Node<'_>) -> String {
     let name = call
-        .child_by_field_name("function")
+        .field("function")
         .map_or("", |x| f.text(x));
     crate::short(&format!("{}(...)", compact(name)))
 }
 
 pub(crate) fn function(f: &File<'_>, n: Node<'_>) -> Option<String> {
     f.enclosing(n, |f, p| {
-        let name = |field: &str| p.child_by_field_name(field).map(|x| f.text(x).to_string());
-        match p.kind() {
+        let name = |field: &'static str| p.field(field).map(|x| f.text(x).to_string());
+        match p.ty() {
             "function_declaration" | "generator_function_declaration" | "method_definition" => {
                 name("name")
             }
             "arrow_function" | "function_expression" | "function" => {
                 let parent = p.parent()?;
-                match parent.kind() {
+                match parent.ty() {
                     "variable_declarator" => parent
-                        .child_by_field_name("name")
+                        .field("name")
                         .map(|x| f.text(x).to_string()),
                     "pair" => parent
-                        .child_by_field_name("key")
+                        .field("key")
                         .map(|x| f.text(x).to_string()),
                     "public_field_definition" | "field_definition" => parent
-                        .child_by_field_name("name")
-                        .or_else(|| parent.child_by_field_name("property"))
+                        .field("name")
+                        .or_else(|| parent.field("property"))
                         .map(|x| f.text(x).to_string()),
                     _ => None,
                 }

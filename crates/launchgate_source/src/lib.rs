@@ -21,6 +21,7 @@ mod ranges;
 mod retries;
 mod routes;
 mod shutdown;
+mod syntax;
 mod tree;
 
 use std::cell::RefCell;

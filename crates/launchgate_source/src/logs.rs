@@ -10,6 +10,7 @@ use tree_sitter::Node;
 
 use crate::tree::{Bindings, File};
 use crate::{Fact, FactKind, Log};
+use crate::syntax::Syntax;
 
 const MAX_NAMES: usize = 32;
 
@@ -23,8 +24,8 @@ fn compact(s: &str) -> String {
 /// A callee chain with every argument list shown as `(...)`: `logrus.WithField(...).Warn`, never
 /// the arguments (they may hold a secret).
 pub(crate) fn shape(f: &File<'_>, n: Node<'_>) -> String {
-    let field = |name: &str| n.child_by_field_name(name);
-    match n.kind() {
+    let field = |name: &'static str| n.field(name);
+    match n.ty() {
         "identifier"
         | "property_identifier"
         | "field_identifier"
@@ -69,7 +70,7 @@ fn getter_key<'t>(f: &File<'t>, last: &str, args: &[Node<'t>]) -> Option<&'t str
     match (last, args) {
         ("get" | "Get" | "getHeader" | "header", [one])
             if matches!(
-                one.kind(),
+                one.ty(),
                 "string" | "interpreted_string_literal" | "string_literal"
             ) =>
         {
@@ -82,7 +83,7 @@ fn getter_key<'t>(f: &File<'t>, last: &str, args: &[Node<'t>]) -> Option<&'t str
 fn children(n: Node<'_>) -> Vec<Node<'_>> {
     let mut cursor = n.walk();
     n.named_children(&mut cursor)
-        .filter(|x| x.kind() != "comment")
+        .filter(|x| x.ty() != "comment")
         .collect()
 }
 
@@ -192,7 +193,7 @@ fn message_labels(raw: &str, g: &mut Gather) {
 /// The text of a message with `\0` where a concatenation puts a value that is not a literal.
 fn message_text<'t>(f: &File<'t>, n: Node<'t>, depth: u8) -> String {
     let literal = matches!(
-        n.kind(),
+        n.ty(),
         "string"
             | "template_string"
             | "interpreted_string_literal"
@@ -202,8 +203,8 @@ fn message_text<'t>(f: &File<'t>, n: Node<'t>, depth: u8) -> String {
     if literal {
         return f.text(n).to_string();
     }
-    let plus = matches!(n.kind(), "binary_operator" | "binary_expression")
-        && n.child_by_field_name("operator")
+    let plus = matches!(n.ty(), "binary_operator" | "binary_expression")
+        && n.field("operator")
             .is_some_and(|o| f.text(o) == "+");
     if plus && depth < 16 {
         return children(n)
@@ -294,8 +295,8 @@ fn py_logger<'t>(
         return None;
     }
     // `structlog.get_logger().bind(...)`, `log.bind(user=...)`.
-    if receiver.kind() == "call"
-        && let Some(func) = receiver.child_by_field_name("function")
+    if receiver.ty() == "call"
+        && let Some(func) = receiver.field("function")
     {
         let name = compact(f.text(func));
         return match name.as_str() {
@@ -303,8 +304,8 @@ fn py_logger<'t>(
                 Some("structlog")
             }
             "logging.getLogger" | "getLogger" => Some("logging"),
-            _ if func.kind() == "attribute" && name.rsplit('.').next() == Some("bind") => func
-                .child_by_field_name("object")
+            _ if func.ty() == "attribute" && name.rsplit('.').next() == Some("bind") => func
+                .field("object")
                 .and_then(|o| py_logger(f, b, o, depth + 1)),
             _ => None,
         };
@@ -324,59 +325,59 @@ fn py_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
     if depth > 8 {
         return;
     }
-    match n.kind() {
+    match n.ty() {
         "identifier" => g.name(f.text(n)),
         "attribute" => {
-            if let Some(a) = n.child_by_field_name("attribute") {
+            if let Some(a) = n.field("attribute") {
                 g.name(f.text(a));
             }
         }
         "subscript" => {
-            if let Some(s) = n.child_by_field_name("subscript")
-                && s.kind() == "string"
+            if let Some(s) = n.field("subscript")
+                && s.ty() == "string"
             {
                 g.name(f.text(s));
             }
         }
         "keyword_argument" => {
-            if let Some(k) = n.child_by_field_name("name") {
+            if let Some(k) = n.field("name") {
                 g.name(f.text(k));
             }
-            if let Some(v) = n.child_by_field_name("value") {
+            if let Some(v) = n.field("value") {
                 py_names(f, v, g, depth + 1);
             }
         }
         "pair" => {
-            if let Some(k) = n.child_by_field_name("key") {
-                if k.kind() == "string" {
+            if let Some(k) = n.field("key") {
+                if k.ty() == "string" {
                     g.name(f.text(k));
                 } else {
                     py_names(f, k, g, depth + 1);
                 }
             }
-            if let Some(v) = n.child_by_field_name("value") {
+            if let Some(v) = n.field("value") {
                 py_names(f, v, g, depth + 1);
             }
         }
         // `**fields` spreads named fields; `*args` only positional values (below).
         "dictionary_splat" => g.spread = true,
         "call" => {
-            let func = n.child_by_field_name("function");
+            let func = n.field("function");
             let last = func.map_or("", |x| {
                 let t = f.text(x);
                 t.rsplit('.').next().unwrap_or(t)
             });
             let args = n
-                .child_by_field_name("arguments")
+                .field("arguments")
                 .map(children)
                 .unwrap_or_default();
             if let Some(key) = getter_key(f, last, &args) {
                 g.name(key);
             } else if formats(last) {
-                if let Some(x) = func.and_then(|x| x.child_by_field_name("object")) {
+                if let Some(x) = func.and_then(|x| x.field("object")) {
                     py_names(f, x, g, depth + 1);
                 }
-                if let Some(a) = n.child_by_field_name("arguments") {
+                if let Some(a) = n.field("arguments") {
                     for c in children(a) {
                         py_names(f, c, g, depth + 1);
                     }
@@ -394,11 +395,11 @@ fn py_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
 }
 
 fn py_built(f: &File<'_>, msg: Node<'_>) -> Option<&'static str> {
-    match msg.kind() {
-        "string" if children(msg).iter().any(|c| c.kind() == "interpolation") => {
+    match msg.ty() {
+        "string" if children(msg).iter().any(|c| c.ty() == "interpolation") => {
             Some("in an f-string")
         }
-        "binary_operator" => match msg.child_by_field_name("operator").map(|o| f.text(o)) {
+        "binary_operator" => match msg.field("operator").map(|o| f.text(o)) {
             Some("+") => Some("by concatenation"),
             Some("%") => Some("with % formatting"),
             _ => None,
@@ -407,7 +408,7 @@ fn py_built(f: &File<'_>, msg: Node<'_>) -> Option<&'static str> {
             Some("in an f-string")
         }
         "call" => msg
-            .child_by_field_name("function")
+            .field("function")
             .filter(|x| f.text(*x).ends_with(".format"))
             .map(|_| "with str.format"),
         _ => None,
@@ -415,16 +416,16 @@ fn py_built(f: &File<'_>, msg: Node<'_>) -> Option<&'static str> {
 }
 
 pub(crate) fn python<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &mut Vec<Fact>) {
-    for n in nodes.iter().filter(|n| n.kind() == "call") {
+    for n in nodes.iter().filter(|n| n.ty() == "call") {
         let Some(func) = n
-            .child_by_field_name("function")
-            .filter(|x| x.kind() == "attribute")
+            .field("function")
+            .filter(|x| x.ty() == "attribute")
         else {
             continue;
         };
         let (Some(receiver), Some(method)) = (
-            func.child_by_field_name("object"),
-            func.child_by_field_name("attribute"),
+            func.field("object"),
+            func.field("attribute"),
         ) else {
             continue;
         };
@@ -434,13 +435,13 @@ pub(crate) fn python<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
         let Some(library) = py_logger(f, b, receiver, 0) else {
             continue;
         };
-        let Some(args) = n.child_by_field_name("arguments") else {
+        let Some(args) = n.field("arguments") else {
             continue;
         };
         let mut g = Gather::default();
         // Fields bound to the logger on the way (`log.bind(token=...)`).
-        if receiver.kind() == "call"
-            && let Some(a) = receiver.child_by_field_name("arguments")
+        if receiver.ty() == "call"
+            && let Some(a) = receiver.field("arguments")
         {
             for c in children(a) {
                 py_names(f, c, &mut g, 0);
@@ -449,26 +450,26 @@ pub(crate) fn python<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
         let all = children(args);
         // `logger.log(level, msg, ...)` puts the message second.
         let at = usize::from(f.text(method) == "log" && library == "logging");
-        let msg = all.get(at).filter(|m| m.kind() != "keyword_argument");
+        let msg = all.get(at).filter(|m| m.ty() != "keyword_argument");
         let built = msg.and_then(|m| py_built(f, *m));
         if let Some(m) = msg.filter(|_| all.len() > at + 1 || built.is_some()) {
-            let m = match m.kind() {
+            let m = match m.ty() {
                 // `"password: {}".format(pw)`, `"password: %s" % pw`: the format is the message.
                 "call" => m
-                    .child_by_field_name("function")
-                    .and_then(|x| x.child_by_field_name("object"))
+                    .field("function")
+                    .and_then(|x| x.field("object"))
                     .unwrap_or(*m),
                 "binary_operator"
-                    if m.child_by_field_name("operator").map(|o| f.text(o)) == Some("%") =>
+                    if m.field("operator").map(|o| f.text(o)) == Some("%") =>
                 {
-                    m.child_by_field_name("left").unwrap_or(*m)
+                    m.field("left").unwrap_or(*m)
                 }
                 _ => *m,
             };
             message_labels(&message_text(f, m, 0), &mut g);
         }
         for (i, c) in all.iter().enumerate() {
-            if i == at && c.kind() == "string" && built.is_none() {
+            if i == at && c.ty() == "string" && built.is_none() {
                 continue;
             }
             py_names(f, *c, &mut g, 0);
@@ -503,16 +504,16 @@ fn js_logger<'t>(
     if depth > 3 {
         return None;
     }
-    if receiver.kind() == "call_expression"
-        && let Some(func) = receiver.child_by_field_name("function")
+    if receiver.ty() == "call_expression"
+        && let Some(func) = receiver.field("function")
     {
         let name = compact(f.text(func));
         return match name.as_str() {
             "pino" | "pino.default" | "require('pino')" | "require(\"pino\")" => Some("pino"),
             "winston.createLogger" | "createLogger" => Some("winston"),
             "bunyan.createLogger" => Some("bunyan"),
-            _ if func.kind() == "member_expression" && name.rsplit('.').next() == Some("child") => {
-                func.child_by_field_name("object")
+            _ if func.ty() == "member_expression" && name.rsplit('.').next() == Some("child") => {
+                func.field("object")
                     .and_then(|o| js_logger(f, b, o, depth + 1))
             }
             _ => None,
@@ -533,50 +534,50 @@ fn js_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
     if depth > 8 {
         return;
     }
-    match n.kind() {
+    match n.ty() {
         "identifier" | "shorthand_property_identifier" => g.name(f.text(n)),
         "member_expression" => {
-            if let Some(p) = n.child_by_field_name("property") {
+            if let Some(p) = n.field("property") {
                 g.name(f.text(p));
             }
         }
         "subscript_expression" => {
-            if let Some(i) = n.child_by_field_name("index")
-                && i.kind() == "string"
+            if let Some(i) = n.field("index")
+                && i.ty() == "string"
             {
                 g.name(f.text(i));
             }
         }
         "pair" => {
-            if let Some(k) = n.child_by_field_name("key") {
-                if k.kind() == "computed_property_name" {
+            if let Some(k) = n.field("key") {
+                if k.ty() == "computed_property_name" {
                     js_names(f, k, g, depth + 1);
                 } else {
                     g.name(f.text(k));
                 }
             }
-            if let Some(v) = n.child_by_field_name("value") {
+            if let Some(v) = n.field("value") {
                 js_names(f, v, g, depth + 1);
             }
         }
         // `{ ...ctx }` spreads named fields; `console.log(...args)` only positional values.
         "spread_element" => {
-            if n.parent().is_some_and(|p| p.kind() == "object") {
+            if n.parent().is_some_and(|p| p.ty() == "object") {
                 g.spread = true;
             }
         }
         "call_expression" => {
-            let func = n.child_by_field_name("function");
+            let func = n.field("function");
             let name = func.map(|x| compact(f.text(x))).unwrap_or_default();
             let last = name.rsplit('.').next().unwrap_or(&name);
             let args = n
-                .child_by_field_name("arguments")
+                .field("arguments")
                 .map(children)
                 .unwrap_or_default();
             if let Some(key) = getter_key(f, last, &args) {
                 g.name(key);
             } else if formats(last) {
-                if let Some(o) = func.and_then(|x| x.child_by_field_name("object"))
+                if let Some(o) = func.and_then(|x| x.field("object"))
                     && last != "stringify"
                 {
                     js_names(f, o, g, depth + 1);
@@ -606,21 +607,21 @@ fn js_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
 }
 
 fn js_built(msg: Node<'_>) -> Option<&'static str> {
-    match msg.kind() {
+    match msg.ty() {
         "template_string"
             if children(msg)
                 .iter()
-                .any(|c| c.kind() == "template_substitution") =>
+                .any(|c| c.ty() == "template_substitution") =>
         {
             Some("in a template literal")
         }
         "binary_expression" => {
             let plus = msg
-                .child_by_field_name("operator")
-                .is_some_and(|o| o.kind() == "+");
+                .field("operator")
+                .is_some_and(|o| o.ty() == "+");
             let stringy = children(msg)
                 .iter()
-                .any(|c| matches!(c.kind(), "string" | "template_string" | "binary_expression"));
+                .any(|c| matches!(c.ty(), "string" | "template_string" | "binary_expression"));
             (plus && stringy).then_some("by concatenation")
         }
         _ => None,
@@ -628,16 +629,16 @@ fn js_built(msg: Node<'_>) -> Option<&'static str> {
 }
 
 pub(crate) fn script<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &mut Vec<Fact>) {
-    for n in nodes.iter().filter(|n| n.kind() == "call_expression") {
+    for n in nodes.iter().filter(|n| n.ty() == "call_expression") {
         let Some(func) = n
-            .child_by_field_name("function")
-            .filter(|x| x.kind() == "member_expression")
+            .field("function")
+            .filter(|x| x.ty() == "member_expression")
         else {
             continue;
         };
         let (Some(receiver), Some(method)) = (
-            func.child_by_field_name("object"),
-            func.child_by_field_name("property"),
+            func.field("object"),
+            func.field("property"),
         ) else {
             continue;
         };
@@ -649,28 +650,28 @@ pub(crate) fn script<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
         };
         let mut g = Gather::default();
         // `logger.child({ token }).info(...)`.
-        if receiver.kind() == "call_expression"
-            && let Some(a) = receiver.child_by_field_name("arguments")
+        if receiver.ty() == "call_expression"
+            && let Some(a) = receiver.field("arguments")
         {
             for c in children(a) {
                 js_names(f, c, &mut g, 0);
             }
         }
         let all = n
-            .child_by_field_name("arguments")
+            .field("arguments")
             .map(children)
             .unwrap_or_default();
         let built = all.iter().find_map(|a| js_built(*a));
         if all.len() > 1 || built.is_some() {
             for m in all
                 .iter()
-                .filter(|a| matches!(a.kind(), "string" | "template_string" | "binary_expression"))
+                .filter(|a| matches!(a.ty(), "string" | "template_string" | "binary_expression"))
             {
                 message_labels(&message_text(f, *m, 0), &mut g);
             }
         }
         for c in &all {
-            if matches!(c.kind(), "string") {
+            if matches!(c.ty(), "string") {
                 continue;
             }
             js_names(f, *c, &mut g, 0);
@@ -724,8 +725,8 @@ fn go_logger<'t>(
     if depth > 3 {
         return None;
     }
-    if receiver.kind() == "call_expression"
-        && let Some(func) = receiver.child_by_field_name("function")
+    if receiver.ty() == "call_expression"
+        && let Some(func) = receiver.field("function")
     {
         let name = compact(f.text(func));
         let (object, method) = name.rsplit_once('.').unwrap_or(("", name.as_str()));
@@ -734,7 +735,7 @@ fn go_logger<'t>(
             "slog" => Some("log/slog"),
             "logrus" => Some("logrus"),
             "log" if !b.values("log").is_empty() => func
-                .child_by_field_name("operand")
+                .field("operand")
                 .and_then(|o| go_logger(f, b, o, depth + 1)),
             "log" => None,
             _ if matches!(
@@ -749,7 +750,7 @@ fn go_logger<'t>(
                     | "WithGroup"
             ) =>
             {
-                func.child_by_field_name("operand")
+                func.field("operand")
                     .and_then(|o| go_logger(f, b, o, depth + 1))
             }
             _ => None,
@@ -776,17 +777,17 @@ fn go_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
     if depth > 8 {
         return;
     }
-    match n.kind() {
+    match n.ty() {
         // A string among the fields is a key (`slog.Info(msg, "token", t)`).
         "identifier" | "interpreted_string_literal" | "raw_string_literal" => g.name(f.text(n)),
         "selector_expression" => {
-            if let Some(p) = n.child_by_field_name("field") {
+            if let Some(p) = n.field("field") {
                 g.name(f.text(p));
             }
         }
         "index_expression" => {
-            if let Some(i) = n.child_by_field_name("index")
-                && i.kind() == "interpreted_string_literal"
+            if let Some(i) = n.field("index")
+                && i.ty() == "interpreted_string_literal"
             {
                 g.name(f.text(i));
             }
@@ -796,7 +797,7 @@ fn go_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
             let formatting = n
                 .parent()
                 .and_then(|a| a.parent())
-                .and_then(|c| c.child_by_field_name("function"))
+                .and_then(|c| c.field("function"))
                 .is_some_and(|x| {
                     let t = f.text(x);
                     formats(t.rsplit('.').next().unwrap_or(t))
@@ -806,11 +807,11 @@ fn go_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
             }
         }
         "call_expression" => {
-            let func = n.child_by_field_name("function");
+            let func = n.field("function");
             let name = func.map(|x| compact(f.text(x))).unwrap_or_default();
             let (object, last) = name.rsplit_once('.').unwrap_or(("", name.as_str()));
             let args = n
-                .child_by_field_name("arguments")
+                .field("arguments")
                 .map(children)
                 .unwrap_or_default();
             // zap.String("token", t), slog.String("token", t), fmt.Sprintf(...).
@@ -834,15 +835,15 @@ fn go_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
 }
 
 fn go_built(f: &File<'_>, msg: Node<'_>) -> Option<&'static str> {
-    match msg.kind() {
+    match msg.ty() {
         "binary_expression"
-            if msg.child_by_field_name("operator").map(|o| f.text(o)) == Some("+") =>
+            if msg.field("operator").map(|o| f.text(o)) == Some("+") =>
         {
             Some("by concatenation")
         }
         "call_expression"
             if msg
-                .child_by_field_name("function")
+                .field("function")
                 .is_some_and(|x| compact(f.text(x)) == "fmt.Sprintf") =>
         {
             Some("with fmt.Sprintf")
@@ -852,16 +853,16 @@ fn go_built(f: &File<'_>, msg: Node<'_>) -> Option<&'static str> {
 }
 
 pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &mut Vec<Fact>) {
-    for n in nodes.iter().filter(|n| n.kind() == "call_expression") {
+    for n in nodes.iter().filter(|n| n.ty() == "call_expression") {
         let Some(func) = n
-            .child_by_field_name("function")
-            .filter(|x| x.kind() == "selector_expression")
+            .field("function")
+            .filter(|x| x.ty() == "selector_expression")
         else {
             continue;
         };
         let (Some(receiver), Some(method)) = (
-            func.child_by_field_name("operand"),
-            func.child_by_field_name("field"),
+            func.field("operand"),
+            func.field("field"),
         ) else {
             continue;
         };
@@ -887,18 +888,18 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
         let fields = library != "log" && !method.ends_with('f') && !method.ends_with("ln");
         // Fields added on the way: `logrus.WithField("token", t).Info(...)`.
         let mut chain = Some(receiver);
-        while let Some(c) = chain.filter(|c| c.kind() == "call_expression") {
-            if let Some(a) = c.child_by_field_name("arguments") {
+        while let Some(c) = chain.filter(|c| c.ty() == "call_expression") {
+            if let Some(a) = c.field("arguments") {
                 for x in children(a) {
                     go_names(f, x, &mut g, 0);
                 }
             }
             chain = c
-                .child_by_field_name("function")
-                .and_then(|x| x.child_by_field_name("operand"));
+                .field("function")
+                .and_then(|x| x.field("operand"));
         }
         let all = n
-            .child_by_field_name("arguments")
+            .field("arguments")
             .map(children)
             .unwrap_or_default();
         // The message: first, after a context for the `Context` variants.
@@ -906,8 +907,8 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
         let built = all.get(at).and_then(|m| go_built(f, *m));
         let printf = method.ends_with('f');
         if let Some(m) = all.get(at) {
-            let format = if m.kind() == "call_expression" {
-                m.child_by_field_name("arguments")
+            let format = if m.ty() == "call_expression" {
+                m.field("arguments")
                     .and_then(|a| children(a).first().copied())
             } else {
                 Some(*m)
@@ -922,15 +923,15 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
             }
             if i == at
                 && matches!(
-                    c.kind(),
+                    c.ty(),
                     "interpreted_string_literal" | "raw_string_literal"
                 )
             {
                 continue;
             }
-            if i == at && c.kind() == "call_expression" && built.is_some() {
+            if i == at && c.ty() == "call_expression" && built.is_some() {
                 // fmt.Sprintf's own format is a message, its other arguments are values.
-                if let Some(a) = c.child_by_field_name("arguments") {
+                if let Some(a) = c.field("arguments") {
                     for x in children(a).into_iter().skip(1) {
                         go_names(f, x, &mut g, 0);
                     }
@@ -940,7 +941,7 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
             // Printf-style arguments after the format are values, not keys.
             if printf
                 && matches!(
-                    c.kind(),
+                    c.ty(),
                     "interpreted_string_literal" | "raw_string_literal"
                 )
             {
@@ -970,17 +971,17 @@ fn java_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
     if depth > 8 {
         return;
     }
-    match n.kind() {
+    match n.ty() {
         "identifier" => g.name(f.text(n)),
         "field_access" => {
-            if let Some(p) = n.child_by_field_name("field") {
+            if let Some(p) = n.field("field") {
                 g.name(f.text(p));
             }
         }
         "method_invocation" => {
-            let name = n.child_by_field_name("name").map_or("", |x| f.text(x));
+            let name = n.field("name").map_or("", |x| f.text(x));
             let args = n
-                .child_by_field_name("arguments")
+                .field("arguments")
                 .map(children)
                 .unwrap_or_default();
             if let Some(key) = getter_key(f, name, &args) {
@@ -995,7 +996,7 @@ fn java_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
             }
         }
         // A string among the arguments is a message or a `kv("token", t)` key.
-        "string_literal" if n.parent().is_some_and(|p| p.kind() == "argument_list") => {
+        "string_literal" if n.parent().is_some_and(|p| p.ty() == "argument_list") => {
             let text = f.text(n);
             if !text.contains(' ') && !text.contains("{}") {
                 g.name(text);
@@ -1016,10 +1017,10 @@ fn java_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
 }
 
 pub(crate) fn java<'t>(f: &File<'t>, nodes: &[Node<'t>], out: &mut Vec<Fact>) {
-    for n in nodes.iter().filter(|n| n.kind() == "method_invocation") {
+    for n in nodes.iter().filter(|n| n.ty() == "method_invocation") {
         let (Some(receiver), Some(method)) = (
-            n.child_by_field_name("object"),
-            n.child_by_field_name("name"),
+            n.field("object"),
+            n.field("name"),
         ) else {
             continue;
         };
@@ -1027,12 +1028,12 @@ pub(crate) fn java<'t>(f: &File<'t>, nodes: &[Node<'t>], out: &mut Vec<Fact>) {
             continue;
         }
         let all = n
-            .child_by_field_name("arguments")
+            .field("arguments")
             .map(children)
             .unwrap_or_default();
         let built = all.first().and_then(|m| {
-            (m.kind() == "binary_expression"
-                && m.child_by_field_name("operator").map(|o| f.text(o)) == Some("+"))
+            (m.ty() == "binary_expression"
+                && m.field("operator").map(|o| f.text(o)) == Some("+"))
             .then_some("by concatenation")
         });
         let mut g = Gather::default();
@@ -1040,7 +1041,7 @@ pub(crate) fn java<'t>(f: &File<'t>, nodes: &[Node<'t>], out: &mut Vec<Fact>) {
             message_labels(&message_text(f, *m, 0), &mut g);
         }
         for (i, c) in all.iter().enumerate() {
-            if i == 0 && c.kind() == "string_literal" {
+            if i == 0 && c.ty() == "string_literal" {
                 continue;
             }
             java_names(f, *c, &mut g, 0);

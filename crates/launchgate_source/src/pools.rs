@@ -12,6 +12,7 @@ use tree_sitter::Node;
 use crate::retries::{args, callee, compact, function, setting};
 use crate::tree::File;
 use crate::{Fact, FactKind, Language, Limit, Pool};
+use crate::syntax::Syntax;
 
 fn worth_walking(language: Language, text: &str) -> bool {
     let words: &[&str] = match language {
@@ -61,7 +62,7 @@ fn unknown(why: &str) -> Limit {
 fn object<'t>(f: &File<'t>, n: Node<'t>, index: usize) -> Result<&'t str, ()> {
     match args(n).get(index) {
         None => Ok(""),
-        Some(o) if o.kind() == "object" && !f.text(*o).contains("...") => Ok(f.text(*o)),
+        Some(o) if o.ty() == "object" && !f.text(*o).contains("...") => Ok(f.text(*o)),
         Some(_) => Err(()),
     }
 }
@@ -69,7 +70,7 @@ fn object<'t>(f: &File<'t>, n: Node<'t>, index: usize) -> Result<&'t str, ()> {
 fn script(f: &File<'_>, n: Node<'_>) -> Option<Pool> {
     let name = callee(f, n)?;
     let text = f.text;
-    match (n.kind(), name.as_str()) {
+    match (n.ty(), name.as_str()) {
         ("new_expression", "new Pool" | "new pg.Pool")
             if text.contains("'pg'") || text.contains("\"pg\"") =>
         {
@@ -107,11 +108,11 @@ fn script(f: &File<'_>, n: Node<'_>) -> Option<Pool> {
 }
 
 fn python(f: &File<'_>, n: Node<'_>) -> Option<Pool> {
-    if n.kind() != "call" {
+    if n.ty() != "call" {
         return None;
     }
     let name = callee(f, n)?;
-    let all = n.child_by_field_name("arguments").map_or("", |x| f.text(x));
+    let all = n.field("arguments").map_or("", |x| f.text(x));
     let spread = all.contains("**");
     let last = name.rsplit('.').next().unwrap_or(&name);
     let (library, key, default): (&'static str, &str, &'static str) = match last {
@@ -164,7 +165,7 @@ fn method_arg(text: &str, method: &str) -> Option<String> {
 }
 
 fn go(f: &File<'_>, n: Node<'_>) -> Option<Pool> {
-    if n.kind() != "call_expression" {
+    if n.ty() != "call_expression" {
         return None;
     }
     let name = callee(f, n)?;
@@ -205,7 +206,7 @@ fn go(f: &File<'_>, n: Node<'_>) -> Option<Pool> {
 }
 
 fn java(f: &File<'_>, n: Node<'_>) -> Option<Pool> {
-    if n.kind() != "object_creation_expression" {
+    if n.ty() != "object_creation_expression" {
         return None;
     }
     let name = callee(f, n)?;

@@ -7,6 +7,7 @@ use tree_sitter::Node;
 
 use crate::tree::{Bindings, File};
 use crate::{Call, Client, Fact, FactKind, Timeout};
+use crate::syntax::Syntax;
 
 const VERBS: &[&str] = &[
     "get", "post", "put", "patch", "delete", "head", "options", "request",
@@ -24,17 +25,17 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
     let nodes = f.nodes();
     let mut b = Bindings::default();
     for n in &nodes {
-        match n.kind() {
+        match n.ty() {
             "assignment" => {
                 if let (Some(l), Some(r)) = (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
+                    n.field("left"),
+                    n.field("right"),
                 ) {
                     b.bind(f.text(l), r);
                 }
             }
             "as_pattern" => {
-                if let (Some(v), Some(alias)) = (n.named_child(0), n.child_by_field_name("alias")) {
+                if let (Some(v), Some(alias)) = (n.named_child(0), n.field("alias")) {
                     b.bind(f.text(alias), v);
                 }
             }
@@ -44,7 +45,7 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
     let mut out = Vec::new();
     // Client constructions by start byte: index of their fact.
     let mut clients: BTreeMap<usize, usize> = BTreeMap::new();
-    for n in nodes.iter().filter(|n| n.kind() == "call") {
+    for n in nodes.iter().filter(|n| n.ty() == "call") {
         if let Some((library, timeout)) = client_of(f, &b, *n) {
             clients.insert(n.start_byte(), out.len());
             out.push(f.fact(
@@ -59,7 +60,7 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
             ));
         }
     }
-    for n in nodes.iter().filter(|n| n.kind() == "call") {
+    for n in nodes.iter().filter(|n| n.ty() == "call") {
         let Some(call) = call_of(f, &b, *n, &mut |client: Node<'_>| {
             let i = clients.get(&client.start_byte()).copied()?;
             if let Some(FactKind::Client(c)) = out.get_mut(i).map(|x| &mut x.kind) {
@@ -79,8 +80,8 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
 
 pub(crate) fn function(f: &File<'_>, n: Node<'_>) -> Option<String> {
     f.enclosing(n, |f, p| {
-        (p.kind() == "function_definition")
-            .then(|| p.child_by_field_name("name").map(|x| f.text(x).to_string()))
+        (p.ty() == "function_definition")
+            .then(|| p.field("name").map(|x| f.text(x).to_string()))
             .flatten()
     })
 }
@@ -88,7 +89,7 @@ pub(crate) fn function(f: &File<'_>, n: Node<'_>) -> Option<String> {
 /// `requests.get(...)`: the callee and an ellipsis, never the arguments (they may hold a token).
 fn callee(f: &File<'_>, call: Node<'_>) -> String {
     let name = call
-        .child_by_field_name("function")
+        .field("function")
         .map_or("", |x| f.text(x));
     crate::short(&format!("{}(...)", compact(name)))
 }
@@ -103,11 +104,11 @@ fn client_of<'t>(
     b: &Bindings<'t>,
     call: Node<'t>,
 ) -> Option<(&'static str, Timeout)> {
-    if call.kind() != "call" {
+    if call.ty() != "call" {
         return None;
     }
-    let name = compact(f.text(call.child_by_field_name("function")?));
-    let args = call.child_by_field_name("arguments");
+    let name = compact(f.text(call.field("function")?));
+    let args = call.field("arguments");
     let given = || args.and_then(|a| keyword_timeout(f, b, a, None));
     Some(match name.as_str() {
         "requests.Session" | "requests.session" | "requests.sessions.Session" => {
@@ -136,8 +137,8 @@ fn call_of<'t>(
     call: Node<'t>,
     via: &mut dyn FnMut(Node<'t>) -> Option<u32>,
 ) -> Option<Call> {
-    let func = call.child_by_field_name("function")?;
-    let args = call.child_by_field_name("arguments")?;
+    let func = call.field("function")?;
+    let args = call.field("arguments")?;
     let text = callee(f, call);
     let name = compact(f.text(func));
     if matches!(
@@ -153,11 +154,11 @@ fn call_of<'t>(
             client_line: None,
         });
     }
-    if func.kind() != "attribute" {
+    if func.ty() != "attribute" {
         return None;
     }
-    let object = func.child_by_field_name("object")?;
-    let method = f.text(func.child_by_field_name("attribute")?);
+    let object = func.field("object")?;
+    let method = f.text(func.field("attribute")?);
     let verb = VERBS.contains(&method);
     let own = keyword_timeout(f, b, args, None);
     match compact(f.text(object)).as_str() {
@@ -185,7 +186,7 @@ fn call_of<'t>(
         return None;
     }
     // Through a client: built right there (`requests.Session().get`) or bound to the name.
-    let client = if object.kind() == "call" {
+    let client = if object.ty() == "call" {
         client_of(f, b, object).map(|c| (object, c))
     } else {
         b.find(f.text(object), |v| client_of(f, b, v).map(|c| (v, c)))
@@ -212,11 +213,11 @@ fn keyword_timeout<'t>(
     let mut cursor = args.walk();
     let children: Vec<Node<'t>> = args.named_children(&mut cursor).collect();
     for a in &children {
-        match a.kind() {
+        match a.ty() {
             "keyword_argument" => {
-                let name = a.child_by_field_name("name").map(|x| f.text(x));
+                let name = a.field("name").map(|x| f.text(x));
                 if name == Some("timeout") {
-                    return a.child_by_field_name("value").map(|v| value(f, v));
+                    return a.field("value").map(|v| value(f, v));
                 }
             }
             "dictionary_splat" => spread = a.named_child(0),
@@ -244,7 +245,7 @@ fn keyword_timeout<'t>(
 
 fn is_positional(n: &Node<'_>) -> bool {
     !matches!(
-        n.kind(),
+        n.ty(),
         "keyword_argument" | "dictionary_splat" | "list_splat" | "comment"
     )
 }
@@ -255,25 +256,25 @@ fn from_dict<'t>(f: &File<'t>, b: &Bindings<'t>, node: Node<'t>, depth: u8) -> O
     if depth > 3 {
         return None;
     }
-    match node.kind() {
+    match node.ty() {
         "dictionary" => {
             let mut cursor = node.walk();
             for pair in node.named_children(&mut cursor) {
-                if pair.kind() == "dictionary_splat" {
+                if pair.ty() == "dictionary_splat" {
                     return None;
                 }
-                if pair.kind() != "pair" {
+                if pair.ty() != "pair" {
                     continue;
                 }
-                let key = pair.child_by_field_name("key").map(|k| f.text(k));
+                let key = pair.field("key").map(|k| f.text(k));
                 if key.is_some_and(|k| k.trim_matches(['"', '\'']) == "timeout") {
-                    return pair.child_by_field_name("value").map(|v| value(f, v));
+                    return pair.field("value").map(|v| value(f, v));
                 }
             }
             Some(Timeout::Missing { why: "" })
         }
-        "call" if node.child_by_field_name("function").map(|x| f.text(x)) == Some("dict") => {
-            let args = node.child_by_field_name("arguments")?;
+        "call" if node.field("function").map(|x| f.text(x)) == Some("dict") => {
+            let args = node.field("arguments")?;
             Some(keyword_timeout(f, b, args, None).unwrap_or(Timeout::Missing { why: "" }))
         }
         "identifier" | "attribute" => {
@@ -292,19 +293,19 @@ fn from_dict<'t>(f: &File<'t>, b: &Bindings<'t>, node: Node<'t>, depth: u8) -> O
 /// disables it.
 fn value(f: &File<'_>, v: Node<'_>) -> Timeout {
     let text = f.text(v);
-    if v.kind() == "none" {
+    if v.ty() == "none" {
         return Timeout::disabled(text);
     }
-    if v.kind() == "call"
-        && v.child_by_field_name("function")
+    if v.ty() == "call"
+        && v.field("function")
             .is_some_and(|x| f.text(x).ends_with("ClientTimeout"))
-        && let Some(args) = v.child_by_field_name("arguments")
+        && let Some(args) = v.field("arguments")
     {
         let mut cursor = args.walk();
         let all_none = args.named_children(&mut cursor).all(|a| {
-            a.kind() == "keyword_argument"
-                && a.child_by_field_name("value")
-                    .is_some_and(|x| x.kind() == "none")
+            a.ty() == "keyword_argument"
+                && a.field("value")
+                    .is_some_and(|x| x.ty() == "none")
         });
         if all_none {
             return Timeout::disabled(text);

@@ -21,6 +21,7 @@ use tree_sitter::Node;
 
 use crate::tree::File;
 use crate::{Delay, Fact, FactKind, Language, Limit, Retry};
+use crate::syntax::Syntax;
 
 /// Words without which a parsed file holds no retry-library fact, and words without which it
 /// holds no retry loop: they gate the extra walk of the tree.
@@ -87,19 +88,19 @@ pub(crate) fn compact(s: &str) -> String {
 /// `RetryConfig.custom().maxAttempts(3).build` for Java, `new CircuitBreaker` for a
 /// construction.
 pub(crate) fn callee(f: &File<'_>, n: Node<'_>) -> Option<String> {
-    match n.kind() {
+    match n.ty() {
         "call_expression" | "call" => n
-            .child_by_field_name("function")
+            .field("function")
             .map(|x| compact(f.text(x))),
         "new_expression" => n
-            .child_by_field_name("constructor")
+            .field("constructor")
             .map(|x| format!("new {}", compact(f.text(x)))),
         "object_creation_expression" => n
-            .child_by_field_name("type")
+            .field("type")
             .map(|x| format!("new {}", compact(f.text(x)))),
         "method_invocation" => {
-            let name = f.text(n.child_by_field_name("name")?);
-            Some(match n.child_by_field_name("object") {
+            let name = f.text(n.field("name")?);
+            Some(match n.field("object") {
                 Some(o) => format!("{}.{name}", compact(f.text(o))),
                 None => name.to_string(),
             })
@@ -110,12 +111,12 @@ pub(crate) fn callee(f: &File<'_>, n: Node<'_>) -> Option<String> {
 
 /// The arguments of a call node, comments left out.
 pub(crate) fn args(n: Node<'_>) -> Vec<Node<'_>> {
-    let Some(a) = n.child_by_field_name("arguments") else {
+    let Some(a) = n.field("arguments") else {
         return Vec::new();
     };
     let mut cursor = a.walk();
     a.named_children(&mut cursor)
-        .filter(|x| x.kind() != "comment")
+        .filter(|x| x.ty() != "comment")
         .collect()
 }
 
@@ -253,7 +254,7 @@ fn retry(
 fn options<'t>(f: &File<'t>, a: &[Node<'t>], index: usize) -> Result<Option<&'t str>, ()> {
     match a.get(index) {
         None => Ok(None),
-        Some(o) if o.kind() == "object" => {
+        Some(o) if o.ty() == "object" => {
             let text = f.text(*o);
             if text.contains("...") {
                 Err(())
@@ -266,7 +267,7 @@ fn options<'t>(f: &File<'t>, a: &[Node<'t>], index: usize) -> Result<Option<&'t 
 }
 
 fn script(f: &File<'_>, n: Node<'_>) -> Option<Retry> {
-    if n.kind() != "call_expression" {
+    if n.ty() != "call_expression" {
         return None;
     }
     let name = callee(f, n)?;
@@ -356,12 +357,12 @@ fn script(f: &File<'_>, n: Node<'_>) -> Option<Retry> {
 
 fn python(f: &File<'_>, n: Node<'_>) -> Option<Retry> {
     let text = f.text;
-    match n.kind() {
+    match n.ty() {
         // `@retry` without arguments: tenacity's defaults.
         "decorator" => {
             let e = n.named_child(0)?;
             let name = compact(f.text(e));
-            if matches!(e.kind(), "identifier" | "attribute")
+            if matches!(e.ty(), "identifier" | "attribute")
                 && (name == "retry" || name == "tenacity.retry")
                 && text.contains("tenacity")
             {
@@ -372,8 +373,8 @@ fn python(f: &File<'_>, n: Node<'_>) -> Option<Retry> {
         "call" => {
             let name = callee(f, n)?;
             let a = args(n);
-            let all = n.child_by_field_name("arguments").map_or("", |x| f.text(x));
-            let decorated = n.parent().is_some_and(|p| p.kind() == "decorator");
+            let all = n.field("arguments").map_or("", |x| f.text(x));
+            let decorated = n.parent().is_some_and(|p| p.ty() == "decorator");
             let shown = if decorated {
                 format!("@{name}(...)")
             } else {
@@ -388,7 +389,7 @@ fn python(f: &File<'_>, n: Node<'_>) -> Option<Retry> {
                 | "tenacity.AsyncRetrying"
                     if text.contains("tenacity") =>
                 {
-                    if a.iter().any(|x| x.kind() == "dictionary_splat") {
+                    if a.iter().any(|x| x.ty() == "dictionary_splat") {
                         let why = "its settings are built elsewhere";
                         return Some(retry(
                             "tenacity",
@@ -442,7 +443,7 @@ fn python(f: &File<'_>, n: Node<'_>) -> Option<Retry> {
                 {
                     let positional = a
                         .first()
-                        .filter(|x| x.kind() != "keyword_argument")
+                        .filter(|x| x.ty() != "keyword_argument")
                         .map(|x| f.text(*x).to_string());
                     let limit = match setting(all, "total").or(positional) {
                         Some(v) if v == "None" || v == "False" => Limit::Unbounded {
@@ -534,7 +535,7 @@ fn tenacity(shown: &str, all: &str) -> Retry {
 }
 
 fn go(f: &File<'_>, n: Node<'_>) -> Option<Retry> {
-    if n.kind() != "call_expression" {
+    if n.ty() != "call_expression" {
         return None;
     }
     let name = callee(f, n)?;
@@ -542,7 +543,7 @@ fn go(f: &File<'_>, n: Node<'_>) -> Option<Retry> {
     // `backoff.WithMaxRetries(b, n)` around the construction bounds it.
     let max_retries = || {
         let parent = n.parent()?.parent()?;
-        (parent.kind() == "call_expression"
+        (parent.ty() == "call_expression"
             && callee(f, parent).as_deref() == Some("backoff.WithMaxRetries"))
         .then(|| args(parent).get(1).map(|x| f.text(*x).to_string()))
         .flatten()
@@ -630,10 +631,10 @@ fn assigned(text: &str, field: &str) -> Option<String> {
 }
 
 fn java(f: &File<'_>, n: Node<'_>) -> Option<Retry> {
-    match n.kind() {
+    match n.ty() {
         "method_invocation" => {
-            let name = f.text(n.child_by_field_name("name")?);
-            let object = n.child_by_field_name("object").map(|o| compact(f.text(o)));
+            let name = f.text(n.field("name")?);
+            let object = n.field("object").map(|o| compact(f.text(o)));
             match (object.as_deref(), name) {
                 (Some("RetryConfig" | "Retry"), "ofDefaults") => Some(retry(
                     "resilience4j",
@@ -648,8 +649,8 @@ fn java(f: &File<'_>, n: Node<'_>) -> Option<Retry> {
                     // The whole builder chain: the invocations this one is the object of.
                     let mut top = n;
                     while let Some(p) = top.parent() {
-                        if p.kind() == "method_invocation"
-                            && p.child_by_field_name("object")
+                        if p.ty() == "method_invocation"
+                            && p.field("object")
                                 .is_some_and(|o| o.id() == top.id())
                         {
                             top = p;
@@ -698,11 +699,11 @@ fn java(f: &File<'_>, n: Node<'_>) -> Option<Retry> {
             }
         }
         "annotation" | "marker_annotation" => {
-            let name = f.text(n.child_by_field_name("name")?);
+            let name = f.text(n.field("name")?);
             if name != "Retryable" && name != "org.springframework.retry.annotation.Retryable" {
                 return None;
             }
-            let all = n.child_by_field_name("arguments").map_or("", |x| f.text(x));
+            let all = n.field("arguments").map_or("", |x| f.text(x));
             let limit = setting(all, "maxAttempts").map_or(
                 Limit::Default {
                     value: "3 attempts (Spring Retry default)",
@@ -754,12 +755,12 @@ fn java(f: &File<'_>, n: Node<'_>) -> Option<Retry> {
 
 /// Loop kinds, and whether one iterates a collection (never a retry loop).
 fn loop_kind(language: Language, f: &File<'_>, n: Node<'_>) -> Option<()> {
-    match (language, n.kind()) {
+    match (language, n.ty()) {
         (Language::Python, "for_statement") => {
-            let right = n.child_by_field_name("right")?;
-            (right.kind() == "call"
+            let right = n.field("right")?;
+            (right.ty() == "call"
                 && right
-                    .child_by_field_name("function")
+                    .field("function")
                     .is_some_and(|x| f.text(x) == "range"))
             .then_some(())
         }
@@ -771,12 +772,12 @@ fn loop_kind(language: Language, f: &File<'_>, n: Node<'_>) -> Option<()> {
             let mut cursor = n.walk();
             let range = n
                 .named_children(&mut cursor)
-                .find(|c| c.kind() == "range_clause");
+                .find(|c| c.ty() == "range_clause");
             match range {
                 // `for i := range 5`: a count; `for _, x := range items`: a collection.
                 Some(r) => r
-                    .child_by_field_name("right")
-                    .is_some_and(|x| x.kind() == "int_literal")
+                    .field("right")
+                    .is_some_and(|x| x.ty() == "int_literal")
                     .then_some(()),
                 None => Some(()),
             }
@@ -790,10 +791,10 @@ fn loop_kind(language: Language, f: &File<'_>, n: Node<'_>) -> Option<()> {
 
 fn is_loop(language: Language, n: Node<'_>) -> bool {
     match language {
-        Language::Python => matches!(n.kind(), "for_statement" | "while_statement"),
-        Language::Go => n.kind() == "for_statement",
+        Language::Python => matches!(n.ty(), "for_statement" | "while_statement"),
+        Language::Go => n.ty() == "for_statement",
         _ => matches!(
-            n.kind(),
+            n.ty(),
             "for_statement"
                 | "while_statement"
                 | "do_statement"
@@ -805,7 +806,7 @@ fn is_loop(language: Language, n: Node<'_>) -> bool {
 
 fn is_function(n: Node<'_>) -> bool {
     matches!(
-        n.kind(),
+        n.ty(),
         "function_definition"
             | "function_declaration"
             | "function_expression"
@@ -846,7 +847,7 @@ fn nearest_loop(language: Language, n: Node<'_>) -> Option<Node<'_>> {
     let mut at = n.parent();
     while let Some(p) = at {
         // `new Promise((r) => setTimeout(r, ms))` sleeps in the loop around it.
-        if is_function(p) && p.kind() != "arrow_function" {
+        if is_function(p) && p.ty() != "arrow_function" {
             return None;
         }
         if is_loop(language, p) {
@@ -861,7 +862,7 @@ fn nearest_loop(language: Language, n: Node<'_>) -> Option<Node<'_>> {
 fn holds(n: Node<'_>, kinds: &[&str]) -> bool {
     let mut cursor = n.walk();
     for c in n.named_children(&mut cursor) {
-        if kinds.contains(&c.kind()) {
+        if kinds.contains(&c.ty()) {
             return true;
         }
         if !is_function(c) && holds(c, kinds) {
@@ -879,7 +880,7 @@ fn sleeps<'t>(
 ) {
     let mut cursor = n.walk();
     for c in n.named_children(&mut cursor) {
-        if is_function(c) && !(language != Language::Python && c.kind() == "arrow_function") {
+        if is_function(c) && !(language != Language::Python && c.ty() == "arrow_function") {
             continue;
         }
         if let Some(arg) = sleep_arg(language, f, c) {
@@ -1020,9 +1021,9 @@ fn delay_of(arg: &str, body: &str) -> (Delay, Option<bool>) {
 
 /// How a retry loop is bounded.
 fn bound(language: Language, f: &File<'_>, n: Node<'_>, body: &str) -> Limit {
-    let cond = match (language, n.kind()) {
+    let cond = match (language, n.ty()) {
         (Language::Python, "for_statement") => {
-            return n.child_by_field_name("right").map_or_else(
+            return n.field("right").map_or_else(
                 || unknown_limit("the loop's range cannot be read"),
                 |r| set(f.text(r)),
             );
@@ -1030,13 +1031,13 @@ fn bound(language: Language, f: &File<'_>, n: Node<'_>, body: &str) -> Limit {
         (Language::Go, _) => {
             let mut cursor = n.walk();
             let children: Vec<Node<'_>> = n.named_children(&mut cursor).collect();
-            children.iter().find_map(|c| match c.kind() {
-                "for_clause" => c.child_by_field_name("condition").map(|x| f.text(x)),
+            children.iter().find_map(|c| match c.ty() {
+                "for_clause" => c.field("condition").map(|x| f.text(x)),
                 "block" | "comment" => None,
                 _ => Some(f.text(*c)),
             })
         }
-        _ => n.child_by_field_name("condition").map(|x| f.text(x)),
+        _ => n.field("condition").map(|x| f.text(x)),
     };
     // A script's `for` condition keeps its `;`.
     let cond = cond.map(|c| c.trim().trim_end_matches(';').trim_end());

@@ -41,6 +41,7 @@ use tree_sitter::Node;
 
 use crate::tree::File;
 use crate::{Audit, Fact, FactKind, Guard, Middleware, Role, Route, Scope};
+use crate::syntax::Syntax;
 
 /// At most this many guards are kept per route.
 const MAX_GUARDS: usize = 16;
@@ -138,7 +139,7 @@ fn compact(s: &str) -> String {
 /// The value of a string literal without quotes, if `n` is one without substitutions.
 fn literal(f: &File<'_>, n: Node<'_>) -> Option<String> {
     let text = f.text(n);
-    match n.kind() {
+    match n.ty() {
         "string" | "string_literal" | "interpreted_string_literal" | "raw_string_literal" => {}
         "template_string" if !text.contains("${") => {}
         _ => return None,
@@ -161,12 +162,12 @@ fn path_of(f: &File<'_>, n: Node<'_>) -> Option<String> {
             *literals = true;
             return true;
         }
-        match n.kind() {
+        match n.ty() {
             "binary_expression" => {
-                let op = n.child_by_field_name("operator").map(|o| f.text(o));
+                let op = n.field("operator").map(|o| f.text(o));
                 let (Some(l), Some(r)) = (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
+                    n.field("left"),
+                    n.field("right"),
                 ) else {
                     return false;
                 };
@@ -189,12 +190,12 @@ fn path_of(f: &File<'_>, n: Node<'_>) -> Option<String> {
 fn named_children(n: Node<'_>) -> Vec<Node<'_>> {
     let mut cursor = n.walk();
     n.named_children(&mut cursor)
-        .filter(|c| c.kind() != "comment")
+        .filter(|c| c.ty() != "comment")
         .collect()
 }
 
 fn args(call: Node<'_>) -> Vec<Node<'_>> {
-    call.child_by_field_name("arguments")
+    call.field("arguments")
         .map(named_children)
         .unwrap_or_default()
 }
@@ -202,7 +203,7 @@ fn args(call: Node<'_>) -> Vec<Node<'_>> {
 /// The call's text before its argument list, compacted: `app.get`, `auditLogger.info`.
 fn head(f: &File<'_>, call: Node<'_>) -> String {
     let end = call
-        .child_by_field_name("arguments")
+        .field("arguments")
         .map_or(call.end_byte(), |a| a.start_byte());
     compact(f.text.get(call.start_byte()..end).unwrap_or(""))
 }
@@ -307,29 +308,29 @@ pub(crate) fn js(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
     // The apps and routers built in the file, by name.
     let mut kinds: BTreeMap<String, JsKind> = BTreeMap::new();
     for n in nodes {
-        let (name, value) = match n.kind() {
+        let (name, value) = match n.ty() {
             "variable_declarator" => (
-                n.child_by_field_name("name"),
-                n.child_by_field_name("value"),
+                n.field("name"),
+                n.field("value"),
             ),
             "assignment_expression" => (
-                n.child_by_field_name("left"),
-                n.child_by_field_name("right"),
+                n.field("left"),
+                n.field("right"),
             ),
             _ => continue,
         };
         let (Some(name), Some(mut value)) = (name, value) else {
             continue;
         };
-        while matches!(value.kind(), "await_expression" | "new_expression") {
+        while matches!(value.ty(), "await_expression" | "new_expression") {
             match value.named_child(0) {
-                Some(v) if value.kind() == "await_expression" => value = v,
+                Some(v) if value.ty() == "await_expression" => value = v,
                 _ => break,
             }
         }
-        let callee = match value.kind() {
-            "call_expression" => value.child_by_field_name("function"),
-            "new_expression" => value.child_by_field_name("constructor"),
+        let callee = match value.ty() {
+            "call_expression" => value.field("function"),
+            "new_expression" => value.field("constructor"),
             _ => None,
         };
         if let Some(kind) = callee.and_then(|c| js_construction(&compact(f.text(c)))) {
@@ -348,18 +349,18 @@ pub(crate) fn js(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
     let calls: Vec<Node<'_>> = nodes
         .iter()
         .copied()
-        .filter(|n| matches!(n.kind(), "call_expression" | "new_expression"))
+        .filter(|n| matches!(n.ty(), "call_expression" | "new_expression"))
         .collect();
     let mut routes: Vec<(Node<'_>, String, Route)> = Vec::new();
     for &n in &calls {
         let callee_node = n
-            .child_by_field_name("function")
-            .or_else(|| n.child_by_field_name("constructor"));
+            .field("function")
+            .or_else(|| n.field("constructor"));
         let callee = callee_node.map(|c| compact(f.text(c))).unwrap_or_default();
         if audits(&callee) {
             out.push(audit_fact(f, n, &callee, function(n)));
         }
-        if n.kind() != "call_expression" {
+        if n.ty() != "call_expression" {
             continue;
         }
         let Some((receiver, method)) = callee.rsplit_once('.') else {
@@ -490,7 +491,7 @@ pub(crate) fn js(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                 }
             }
             "route" if framework == "fastify" => {
-                let Some(obj) = a.first().filter(|o| o.kind() == "object") else {
+                let Some(obj) = a.first().filter(|o| o.ty() == "object") else {
                     continue;
                 };
                 let pairs = object_pairs(f, *obj);
@@ -528,12 +529,12 @@ pub(crate) fn js(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
             }
             m if JS_VERBS.contains(&m) && a.len() >= 2 => {
                 let path = path_of(f, a[0]);
-                if path.is_none() && !matches!(a[0].kind(), "identifier" | "member_expression") {
+                if path.is_none() && !matches!(a[0].ty(), "identifier" | "member_expression") {
                     continue;
                 }
                 let mut guards = Vec::new();
                 if framework == "fastify" {
-                    if a.len() >= 3 && a[1].kind() == "object" {
+                    if a.len() >= 3 && a[1].ty() == "object" {
                         guards = fastify_options(f, &object_pairs(f, a[1]));
                     }
                 } else {
@@ -583,7 +584,7 @@ pub(crate) fn js(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
 
 /// The items of an array argument, or the argument itself.
 fn flatten(n: Node<'_>) -> Vec<Node<'_>> {
-    if matches!(n.kind(), "array" | "list") {
+    if matches!(n.ty(), "array" | "list") {
         named_children(n)
     } else {
         vec![n]
@@ -593,17 +594,17 @@ fn flatten(n: Node<'_>) -> Vec<Node<'_>> {
 fn object_pairs<'t>(f: &File<'t>, obj: Node<'t>) -> Vec<(String, Node<'t>)> {
     let mut out = Vec::new();
     for p in named_children(obj) {
-        match p.kind() {
+        match p.ty() {
             "pair" => {
                 if let (Some(k), Some(v)) =
-                    (p.child_by_field_name("key"), p.child_by_field_name("value"))
+                    (p.field("key"), p.field("value"))
                 {
                     out.push((f.text(k).trim_matches(['"', '\'']).to_string(), v));
                 }
             }
             "shorthand_property_identifier" => out.push((f.text(p).to_string(), p)),
             "method_definition" => {
-                if let Some(k) = p.child_by_field_name("name") {
+                if let Some(k) = p.field("name") {
                     out.push((f.text(k).to_string(), p));
                 }
             }
@@ -621,7 +622,7 @@ fn fastify_options(f: &File<'_>, pairs: &[(String, Node<'_>)]) -> Vec<Guard> {
             for item in flatten(*v) {
                 out.push(hook_guard(f, item, Scope::Route));
             }
-        } else if k == "config" && v.kind() == "object" {
+        } else if k == "config" && v.ty() == "object" {
             for (ck, cv) in object_pairs(f, *v) {
                 if ck == "rateLimit" && f.text(cv) != "false" {
                     out.push(Guard {
@@ -641,7 +642,7 @@ fn fastify_options(f: &File<'_>, pairs: &[(String, Node<'_>)]) -> Vec<Guard> {
 /// (`request.jwtVerify()` reads as authentication).
 fn hook_guard(f: &File<'_>, h: Node<'_>, scope: Scope) -> Guard {
     if matches!(
-        h.kind(),
+        h.ty(),
         "arrow_function" | "function_expression" | "function"
     ) {
         let body = f.text(h);
@@ -665,9 +666,9 @@ fn hook_guard(f: &File<'_>, h: Node<'_>, scope: Scope) -> Guard {
 
 /// NestJS controllers: `@Get()` methods of `@Controller()` classes with their guards.
 fn nest(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
-    for class in nodes.iter().filter(|n| n.kind() == "class_declaration") {
+    for class in nodes.iter().filter(|n| n.ty() == "class_declaration") {
         let mut decorators = children_of_kind(*class, "decorator");
-        if let Some(p) = class.parent().filter(|p| p.kind() == "export_statement") {
+        if let Some(p) = class.parent().filter(|p| p.ty() == "export_statement") {
             decorators.extend(children_of_kind(p, "decorator"));
         }
         let Some(controller) = decorators
@@ -692,17 +693,17 @@ fn nest(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
             })
             .filter(|g| g.role != Role::Other)
             .collect();
-        let Some(body) = class.child_by_field_name("body") else {
+        let Some(body) = class.field("body") else {
             continue;
         };
         let members = named_children(body);
         for (i, m) in members.iter().enumerate() {
-            if m.kind() != "method_definition" {
+            if m.ty() != "method_definition" {
                 continue;
             }
             let mut decs = children_of_kind(*m, "decorator");
             let mut j = i;
-            while j > 0 && members[j - 1].kind() == "decorator" {
+            while j > 0 && members[j - 1].ty() == "decorator" {
                 decs.push(members[j - 1]);
                 j -= 1;
             }
@@ -743,7 +744,7 @@ fn nest(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                     })
                     .filter(|g| g.role != Role::Other),
             );
-            let function = m.child_by_field_name("name").map(|x| f.text(x).to_string());
+            let function = m.field("name").map(|x| f.text(x).to_string());
             out.push(route_fact(
                 f,
                 *verb,
@@ -760,7 +761,7 @@ fn nest(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
         }
     }
     // `{ provide: APP_GUARD, useClass: AuthGuard }`
-    for obj in nodes.iter().filter(|n| n.kind() == "object") {
+    for obj in nodes.iter().filter(|n| n.ty() == "object") {
         let pairs = object_pairs(f, *obj);
         let provides = pairs
             .iter()
@@ -788,7 +789,7 @@ fn nest(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
 fn children_of_kind<'t>(n: Node<'t>, kind: &str) -> Vec<Node<'t>> {
     let mut cursor = n.walk();
     n.children(&mut cursor)
-        .filter(|c| c.kind() == kind)
+        .filter(|c| c.ty() == kind)
         .collect()
 }
 
@@ -804,7 +805,7 @@ fn decorator_name(f: &File<'_>, d: Node<'_>) -> String {
 fn decorator_args(d: Node<'_>) -> Vec<Node<'_>> {
     named_children(d)
         .into_iter()
-        .find(|c| c.kind() == "call_expression")
+        .find(|c| c.ty() == "call_expression")
         .map(args)
         .unwrap_or_default()
 }
@@ -844,18 +845,18 @@ pub(crate) fn python(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
     let fastapi = f.text.contains("fastapi");
     let mut kinds: BTreeMap<String, PyKind> = BTreeMap::new();
     let mut wide: BTreeMap<String, Vec<Wide>> = BTreeMap::new();
-    for n in nodes.iter().filter(|n| n.kind() == "assignment") {
+    for n in nodes.iter().filter(|n| n.ty() == "assignment") {
         let (Some(l), Some(r)) = (
-            n.child_by_field_name("left"),
-            n.child_by_field_name("right"),
+            n.field("left"),
+            n.field("right"),
         ) else {
             continue;
         };
-        if r.kind() != "call" {
+        if r.ty() != "call" {
             continue;
         }
         let callee = r
-            .child_by_field_name("function")
+            .field("function")
             .map(|c| compact(f.text(c)))
             .unwrap_or_default();
         let last = callee.rsplit('.').next().unwrap_or("");
@@ -883,10 +884,10 @@ pub(crate) fn python(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
     }
     let mut routes: Vec<(Node<'_>, String, Route, Option<String>)> = Vec::new();
     for n in nodes {
-        match n.kind() {
+        match n.ty() {
             "call" => {
                 let callee = n
-                    .child_by_field_name("function")
+                    .field("function")
                     .map(|c| compact(f.text(c)))
                     .unwrap_or_default();
                 if audits(&callee) {
@@ -950,7 +951,7 @@ pub(crate) fn python(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                             }
                         }
                     }
-                    "before_request" if n.parent().is_some_and(|p| p.kind() != "decorator") => {
+                    "before_request" if n.parent().is_some_and(|p| p.ty() != "decorator") => {
                         if let Some(h) = a.first() {
                             let scope = if kinds.get(receiver) == Some(&PyKind::Blueprint) {
                                 Scope::Group
@@ -979,21 +980,21 @@ pub(crate) fn python(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
             "decorated_definition" => {
                 let decs = children_of_kind(*n, "decorator");
                 let Some(def) = n
-                    .child_by_field_name("definition")
-                    .filter(|d| d.kind() == "function_definition")
+                    .field("definition")
+                    .filter(|d| d.ty() == "function_definition")
                 else {
                     continue;
                 };
                 let fname = def
-                    .child_by_field_name("name")
+                    .field("name")
                     .map(|x| f.text(x).to_string());
                 let mut own: Vec<Guard> = Vec::new();
                 let mut found: Vec<Found<'_>> = Vec::new();
                 for d in &decs {
                     let expr = named_children(*d).into_iter().next();
-                    let call = expr.filter(|e| e.kind() == "call");
+                    let call = expr.filter(|e| e.ty() == "call");
                     let callee = call
-                        .and_then(|c| c.child_by_field_name("function"))
+                        .and_then(|c| c.field("function"))
                         .or(expr)
                         .map(|c| compact(f.text(c)))
                         .unwrap_or_default();
@@ -1038,7 +1039,7 @@ pub(crate) fn python(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                         continue;
                     };
                     let a = args(c);
-                    let path = match a.iter().find(|x| x.kind() != "keyword_argument") {
+                    let path = match a.iter().find(|x| x.ty() != "keyword_argument") {
                         Some(x) => literal(f, *x),
                         None => keyword(f, c, "path").and_then(|p| literal(f, p)),
                     };
@@ -1075,13 +1076,13 @@ pub(crate) fn python(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                 }
                 // `Depends(...)` and `Security(...)` parameters.
                 let mut params = Vec::new();
-                if let Some(ps) = def.child_by_field_name("parameters") {
+                if let Some(ps) = def.field("parameters") {
                     let mut cursor = ps.walk();
                     let mut stack = vec![ps];
                     while let Some(x) = stack.pop() {
-                        if x.kind() == "call" {
+                        if x.ty() == "call" {
                             let c = x
-                                .child_by_field_name("function")
+                                .field("function")
                                 .map(|c| compact(f.text(c)))
                                 .unwrap_or_default();
                             if matches!(c.rsplit('.').next(), Some("Depends" | "Security")) {
@@ -1144,10 +1145,10 @@ pub(crate) fn python(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
 
 fn keyword<'t>(f: &File<'t>, call: Node<'t>, name: &str) -> Option<Node<'t>> {
     args(call).into_iter().find_map(|a| {
-        (a.kind() == "keyword_argument"
-            && a.child_by_field_name("name")
+        (a.ty() == "keyword_argument"
+            && a.field("name")
                 .is_some_and(|k| f.text(k) == name))
-        .then(|| a.child_by_field_name("value"))
+        .then(|| a.field("value"))
         .flatten()
     })
 }
@@ -1213,20 +1214,20 @@ pub(crate) fn go(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
     // Constructions and groups: `r := gin.Default()`, `g := r.Group("/x", mw)`.
     for n in nodes {
         if !matches!(
-            n.kind(),
+            n.ty(),
             "short_var_declaration" | "assignment_statement" | "var_spec"
         ) {
             continue;
         }
-        let (left, right) = if n.kind() == "var_spec" {
+        let (left, right) = if n.ty() == "var_spec" {
             (
-                n.child_by_field_name("name"),
-                n.child_by_field_name("value"),
+                n.field("name"),
+                n.field("value"),
             )
         } else {
             (
-                n.child_by_field_name("left"),
-                n.child_by_field_name("right"),
+                n.field("left"),
+                n.field("right"),
             )
         };
         let (Some(l), Some(r)) = (left, right) else {
@@ -1234,12 +1235,12 @@ pub(crate) fn go(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
         };
         let name = f.text(l.named_child(0).unwrap_or(l)).to_string();
         let Some(call) =
-            Some(r.named_child(0).unwrap_or(r)).filter(|c| c.kind() == "call_expression")
+            Some(r.named_child(0).unwrap_or(r)).filter(|c| c.ty() == "call_expression")
         else {
             continue;
         };
         let callee = call
-            .child_by_field_name("function")
+            .field("function")
             .map(|c| compact(f.text(c)))
             .unwrap_or_default();
         if GO_CONSTRUCTIONS.contains(&callee.as_str()) {
@@ -1274,9 +1275,9 @@ pub(crate) fn go(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
         }
     }
     let mut routes: Vec<(Node<'_>, String, Route)> = Vec::new();
-    for n in nodes.iter().filter(|n| n.kind() == "call_expression") {
+    for n in nodes.iter().filter(|n| n.ty() == "call_expression") {
         let callee = n
-            .child_by_field_name("function")
+            .field("function")
             .map(|c| compact(f.text(c)))
             .unwrap_or_default();
         if audits(&callee) {
@@ -1344,9 +1345,9 @@ pub(crate) fn go(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                     _ => ("ANY".to_string(), pattern.clone()),
                 };
                 // gorilla: `.Methods("GET")` chained on the registration.
-                if let Some(sel) = n.parent().filter(|p| p.kind() == "selector_expression")
+                if let Some(sel) = n.parent().filter(|p| p.ty() == "selector_expression")
                     && sel
-                        .child_by_field_name("field")
+                        .field("field")
                         .is_some_and(|x| f.text(x) == "Methods")
                     && let Some(mcall) = sel.parent()
                 {
@@ -1366,9 +1367,9 @@ pub(crate) fn go(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                 }
                 let mut guards = Vec::new();
                 let mut h = a[a.len() - 1];
-                while h.kind() == "call_expression" {
+                while h.ty() == "call_expression" {
                     let wrapper = h
-                        .child_by_field_name("function")
+                        .field("function")
                         .map(|c| compact(f.text(c)))
                         .unwrap_or_default();
                     if !matches!(wrapper.as_str(), "http.HandlerFunc" | "http.Handler") {
@@ -1423,11 +1424,11 @@ pub(crate) fn go(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
         }
     }
     // `Handler: auth(mux)` in a server literal.
-    for n in nodes.iter().filter(|n| n.kind() == "keyed_element") {
+    for n in nodes.iter().filter(|n| n.ty() == "keyed_element") {
         let parts: Vec<Node<'_>> = named_children(*n)
             .into_iter()
             .map(|p| {
-                if p.kind() == "literal_element" {
+                if p.ty() == "literal_element" {
                     p.named_child(0).unwrap_or(p)
                 } else {
                     p
@@ -1454,14 +1455,14 @@ fn handler_arg<'t>(f: &File<'t>, call: Node<'t>) -> Option<Node<'t>> {
     args(call)
         .into_iter()
         .rev()
-        .find(|a| literal(f, *a).is_none() && !a.kind().ends_with("literal"))
+        .find(|a| literal(f, *a).is_none() && !a.ty().ends_with("literal"))
 }
 
 /// Guards around a served mux: each wrapper that takes a router of the file applies to all of
 /// its routes.
 fn go_wrapper_names<'t>(f: &File<'t>, mut h: Node<'t>) -> (Vec<Node<'t>>, Option<String>) {
     let mut wrappers = Vec::new();
-    while h.kind() == "call_expression" {
+    while h.ty() == "call_expression" {
         wrappers.push(h);
         match handler_arg(f, h) {
             Some(x) => h = x,
@@ -1487,7 +1488,7 @@ fn wrapped_mux(
     };
     for w in wrappers {
         let name = w
-            .child_by_field_name("function")
+            .field("function")
             .map(|c| compact(f.text(c)))
             .unwrap_or_default();
         let g = guard(&name, Scope::App, File::line(w));
@@ -1538,12 +1539,12 @@ const SPRING_MAPPINGS: &[(&str, &str)] = &[
 
 pub(crate) fn java(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
     for n in nodes {
-        match n.kind() {
+        match n.ty() {
             "method_invocation" | "object_creation_expression" => {
-                let callee = if n.kind() == "method_invocation" {
+                let callee = if n.ty() == "method_invocation" {
                     head(f, *n)
                 } else {
-                    n.child_by_field_name("type")
+                    n.field("type")
                         .map(|t| format!("new {}", f.text(t)))
                         .unwrap_or_default()
                 };
@@ -1561,12 +1562,12 @@ fn annotations(n: Node<'_>) -> Vec<Node<'_>> {
     children_of_kind(n, "modifiers")
         .into_iter()
         .flat_map(named_children)
-        .filter(|a| matches!(a.kind(), "annotation" | "marker_annotation"))
+        .filter(|a| matches!(a.ty(), "annotation" | "marker_annotation"))
         .collect()
 }
 
 fn annotation_name(f: &File<'_>, a: Node<'_>) -> String {
-    a.child_by_field_name("name")
+    a.field("name")
         .map(|x| f.text(x).rsplit('.').next().unwrap_or("").to_string())
         .unwrap_or_default()
 }
@@ -1574,15 +1575,15 @@ fn annotation_name(f: &File<'_>, a: Node<'_>) -> String {
 /// A mapping annotation's path: its first value or its `value` / `path` element; empty when
 /// it names none, `None` when it is computed.
 fn mapping_path(f: &File<'_>, a: Node<'_>) -> Option<String> {
-    let Some(list) = a.child_by_field_name("arguments") else {
+    let Some(list) = a.field("arguments") else {
         return Some(String::new());
     };
     for e in named_children(list) {
-        match e.kind() {
+        match e.ty() {
             "element_value_pair" => {
-                let key = e.child_by_field_name("key").map(|k| f.text(k));
+                let key = e.field("key").map(|k| f.text(k));
                 if matches!(key, Some("value" | "path"))
-                    && let Some(v) = e.child_by_field_name("value")
+                    && let Some(v) = e.field("value")
                 {
                     return java_path(f, v);
                 }
@@ -1594,20 +1595,20 @@ fn mapping_path(f: &File<'_>, a: Node<'_>) -> Option<String> {
 }
 
 fn java_path(f: &File<'_>, v: Node<'_>) -> Option<String> {
-    if v.kind() == "element_value_array_initializer" {
+    if v.ty() == "element_value_array_initializer" {
         return named_children(v).first().and_then(|x| literal(f, *x));
     }
     literal(f, v)
 }
 
 fn mapping_method(f: &File<'_>, a: Node<'_>) -> Option<String> {
-    let list = a.child_by_field_name("arguments")?;
+    let list = a.field("arguments")?;
     named_children(list).into_iter().find_map(|e| {
-        (e.kind() == "element_value_pair"
-            && e.child_by_field_name("key")
+        (e.ty() == "element_value_pair"
+            && e.field("key")
                 .is_some_and(|k| f.text(k) == "method"))
         .then(|| {
-            let v = e.child_by_field_name("value").map_or("", |v| f.text(v));
+            let v = e.field("value").map_or("", |v| f.text(v));
             v.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
                 .filter(|w| w.chars().all(|c| c.is_ascii_uppercase()) && !w.is_empty())
                 .collect::<Vec<_>>()
@@ -1619,9 +1620,9 @@ fn mapping_method(f: &File<'_>, a: Node<'_>) -> Option<String> {
 fn spring_class(f: &File<'_>, class: Node<'_>, out: &mut Vec<Fact>) {
     let anns = annotations(class);
     let names: Vec<String> = anns.iter().map(|a| annotation_name(f, *a)).collect();
-    let body = class.child_by_field_name("body");
+    let body = class.field("body");
     let extends_adapter = class
-        .child_by_field_name("superclass")
+        .field("superclass")
         .is_some_and(|s| f.text(s).contains("WebSecurityConfigurerAdapter"));
     if extends_adapter && let Some(b) = body {
         spring_security(f, class, b, "WebSecurityConfigurerAdapter", out);
@@ -1651,10 +1652,10 @@ fn spring_class(f: &File<'_>, class: Node<'_>, out: &mut Vec<Fact>) {
         .filter(|g| g.role != Role::Other)
         .collect();
     for m in named_children(body) {
-        if m.kind() != "method_declaration" {
+        if m.ty() != "method_declaration" {
             continue;
         }
-        let returns = m.child_by_field_name("type").map(|t| f.text(t));
+        let returns = m.field("type").map(|t| f.text(t));
         if returns == Some("SecurityFilterChain") {
             spring_security(f, m, m, "SecurityFilterChain", out);
             continue;
@@ -1705,7 +1706,7 @@ fn spring_class(f: &File<'_>, class: Node<'_>, out: &mut Vec<Fact>) {
                 })
                 .filter(|g| g.role != Role::Other),
         );
-        let function = m.child_by_field_name("name").map(|x| f.text(x).to_string());
+        let function = m.field("name").map(|x| f.text(x).to_string());
         out.push(route_fact(
             f,
             mapping,
@@ -1747,7 +1748,7 @@ fn spring_security(f: &File<'_>, at: Node<'_>, body: Node<'_>, what: &str, out: 
         return;
     };
     let name = at
-        .child_by_field_name("name")
+        .field("name")
         .map_or(what, |x| f.text(x))
         .to_string();
     let g = Guard {

@@ -9,6 +9,7 @@ use tree_sitter::Node;
 
 use crate::tree::{Bindings, File};
 use crate::{Fact, FactKind, Shutdown, Stop};
+use crate::syntax::Syntax;
 
 fn compact(s: &str) -> String {
     s.split_whitespace().collect()
@@ -19,12 +20,12 @@ fn callee(f: &File<'_>, call: Node<'_>) -> String {
 }
 
 fn args(call: Node<'_>) -> Vec<Node<'_>> {
-    let Some(a) = call.child_by_field_name("arguments") else {
+    let Some(a) = call.field("arguments") else {
         return Vec::new();
     };
     let mut cursor = a.walk();
     a.named_children(&mut cursor)
-        .filter(|x| x.kind() != "comment")
+        .filter(|x| x.ty() != "comment")
         .collect()
 }
 
@@ -52,7 +53,7 @@ fn sigterm(texts: &[&str]) -> Option<bool> {
 /// The texts a signal argument stands for: itself, or what a name is bound to, or the
 /// collection the enclosing `for` loop over that name iterates.
 fn signal_texts<'t>(f: &File<'t>, b: &Bindings<'t>, arg: Node<'t>) -> Vec<&'t str> {
-    if arg.kind() != "identifier" {
+    if arg.ty() != "identifier" {
         return vec![f.text(arg)];
     }
     let name = f.text(arg);
@@ -61,35 +62,35 @@ fn signal_texts<'t>(f: &File<'t>, b: &Bindings<'t>, arg: Node<'t>) -> Vec<&'t st
     }
     let mut at = arg.parent();
     while let Some(n) = at {
-        if matches!(n.kind(), "for_statement" | "for_in_statement")
-            && n.child_by_field_name("left")
+        if matches!(n.ty(), "for_statement" | "for_in_statement")
+            && n.field("left")
                 .is_some_and(|l| f.text(l).split_whitespace().last() == Some(name))
-            && let Some(r) = n.child_by_field_name("right")
+            && let Some(r) = n.field("right")
         {
             // The elements of the collection: `(signal.SIGTERM, signal.SIGINT)`.
             let mut cursor = r.walk();
             let items: Vec<&str> = r.named_children(&mut cursor).map(|x| f.text(x)).collect();
-            if !items.is_empty() && matches!(r.kind(), "tuple" | "list" | "array" | "set") {
+            if !items.is_empty() && matches!(r.ty(), "tuple" | "list" | "array" | "set") {
                 return items;
             }
             return vec![f.text(r)];
         }
         // `['SIGTERM', 'SIGINT'].forEach((sig) => process.on(sig, stop))`.
-        if matches!(n.kind(), "arrow_function" | "function_expression")
-            && n.child_by_field_name("parameters")
-                .or_else(|| n.child_by_field_name("parameter"))
+        if matches!(n.ty(), "arrow_function" | "function_expression")
+            && n.field("parameters")
+                .or_else(|| n.field("parameter"))
                 .is_some_and(|p| {
                     f.text(p)
                         .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
                         .any(|w| w == name)
                 })
             && let Some(call) = n.parent().and_then(|a| a.parent())
-            && call.kind() == "call_expression"
-            && let Some(func) = call.child_by_field_name("function")
-            && func.kind() == "member_expression"
-            && func.child_by_field_name("property").map(|x| f.text(x)) == Some("forEach")
-            && let Some(list) = func.child_by_field_name("object")
-            && list.kind() == "array"
+            && call.ty() == "call_expression"
+            && let Some(func) = call.field("function")
+            && func.ty() == "member_expression"
+            && func.field("property").map(|x| f.text(x)) == Some("forEach")
+            && let Some(list) = func.field("object")
+            && list.ty() == "array"
         {
             let mut cursor = list.walk();
             return list
@@ -146,8 +147,8 @@ fn other(
 }
 
 pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &mut Vec<Fact>) {
-    for n in nodes.iter().filter(|n| n.kind() == "call_expression") {
-        let Some(func) = n.child_by_field_name("function") else {
+    for n in nodes.iter().filter(|n| n.ty() == "call_expression") {
+        let Some(func) = n.field("function") else {
             continue;
         };
         let name = compact(f.text(func));
@@ -155,7 +156,7 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
         match name.as_str() {
             "signal.Notify" | "signal.NotifyContext" => {
                 let rest = a.get(1..).unwrap_or(&[]);
-                let variadic = rest.iter().any(|x| x.kind() == "variadic_argument");
+                let variadic = rest.iter().any(|x| x.ty() == "variadic_argument");
                 let texts: Vec<&str> = rest.iter().map(|x| f.text(*x)).collect();
                 let term = if variadic {
                     None
@@ -180,8 +181,8 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
                     continue;
                 };
                 let http = b.values(object).iter().any(|v| {
-                    v.kind() == "composite_literal"
-                        && v.child_by_field_name("type").map(|t| f.text(t)) == Some("http.Server")
+                    v.ty() == "composite_literal"
+                        && v.field("type").map(|t| f.text(t)) == Some("http.Server")
                 });
                 let library = match (method, a.len()) {
                     ("Shutdown", 1) if http => "net/http",
@@ -203,14 +204,14 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
 }
 
 pub(crate) fn python<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &mut Vec<Fact>) {
-    for n in nodes.iter().filter(|n| n.kind() == "call") {
-        let Some(func) = n.child_by_field_name("function") else {
+    for n in nodes.iter().filter(|n| n.ty() == "call") {
+        let Some(func) = n.field("function") else {
             continue;
         };
         let name = compact(f.text(func));
         let a: Vec<Node<'t>> = args(*n)
             .into_iter()
-            .filter(|x| x.kind() != "keyword_argument")
+            .filter(|x| x.ty() != "keyword_argument")
             .collect();
         let method = name.rsplit('.').next().unwrap_or(&name);
         let function = crate::python::function(f, *n);
@@ -264,8 +265,8 @@ pub(crate) fn python<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
 }
 
 pub(crate) fn script<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &mut Vec<Fact>) {
-    for n in nodes.iter().filter(|n| n.kind() == "call_expression") {
-        let Some(func) = n.child_by_field_name("function") else {
+    for n in nodes.iter().filter(|n| n.ty() == "call_expression") {
+        let Some(func) = n.field("function") else {
             continue;
         };
         let name = compact(f.text(func));
@@ -292,7 +293,7 @@ pub(crate) fn script<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
                 continue;
             };
             let texts = signal_texts(f, b, *sig);
-            let is_string = matches!(sig.kind(), "string" | "template_string");
+            let is_string = matches!(sig.ty(), "string" | "template_string");
             let term = sigterm(&texts);
             // `process.on('exit', ...)` and other events are not signals.
             if is_string && term.is_none() {
@@ -309,8 +310,8 @@ pub(crate) fn script<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
             ));
         } else if method == "close" {
             let server = b.values(object).iter().any(|v| {
-                v.kind() == "call_expression"
-                    && v.child_by_field_name("function").is_some_and(|x| {
+                v.ty() == "call_expression"
+                    && v.field("function").is_some_and(|x| {
                         let t = compact(f.text(x));
                         t.ends_with("createServer")
                             || t.ends_with("createSecureServer")
@@ -332,9 +333,9 @@ pub(crate) fn script<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
 }
 
 pub(crate) fn java<'t>(f: &File<'t>, nodes: &[Node<'t>], out: &mut Vec<Fact>) {
-    for n in nodes.iter().filter(|n| n.kind() == "method_invocation") {
-        let name = n.child_by_field_name("name").map(|x| f.text(x));
-        let object = n.child_by_field_name("object").map(|x| compact(f.text(x)));
+    for n in nodes.iter().filter(|n| n.ty() == "method_invocation") {
+        let name = n.field("name").map(|x| f.text(x));
+        let object = n.field("object").map(|x| compact(f.text(x)));
         // `Signal.handle(new Signal("TERM"), handler)` (sun.misc / jdk.internal.misc).
         if name == Some("handle")
             && object
@@ -344,11 +345,11 @@ pub(crate) fn java<'t>(f: &File<'t>, nodes: &[Node<'t>], out: &mut Vec<Fact>) {
             let Some(first) = args(*n).first().copied() else {
                 continue;
             };
-            let named = (first.kind() == "object_creation_expression")
-                .then(|| first.child_by_field_name("arguments"))
+            let named = (first.ty() == "object_creation_expression")
+                .then(|| first.field("arguments"))
                 .flatten()
                 .and_then(|a| a.named_child(0))
-                .filter(|a| a.kind() == "string_literal")
+                .filter(|a| a.ty() == "string_literal")
                 .map(|a| format!("SIG{}", f.text(a).trim_matches('"')));
             let term = named.as_deref().and_then(|s| sigterm(&[s]));
             let shown = named.unwrap_or_else(|| f.text(first).to_string());

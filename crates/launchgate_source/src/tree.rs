@@ -75,14 +75,31 @@ impl<'t> File<'t> {
         node: Node<'t>,
         name_of: impl Fn(&File<'t>, Node<'t>) -> Option<String>,
     ) -> Option<String> {
-        let mut at = node.parent();
-        while let Some(n) = at {
-            if let Some(name) = name_of(self, n) {
-                return Some(name);
+        // The ancestors, found in one walk down from the root: `Node::parent` walks down from
+        // the root on every call, which made the walk up quadratic in the depth.
+        let mut ancestors = Vec::new();
+        let mut at = self.root;
+        while at != node {
+            ancestors.push(at);
+            match at.child_with_descendant(node) {
+                Some(child) if child != at => at = child,
+                _ => break,
             }
-            at = n.parent();
         }
-        None
+        if at != node {
+            // Not in this tree: walk up as tree-sitter links it.
+            ancestors.clear();
+            let mut up = node.parent();
+            while let Some(n) = up {
+                ancestors.push(n);
+                up = n.parent();
+            }
+            ancestors.reverse();
+        }
+        ancestors
+            .into_iter()
+            .rev()
+            .find_map(|n| name_of(self, n))
     }
 }
 
