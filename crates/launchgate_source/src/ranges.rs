@@ -2,8 +2,9 @@
 //!
 //! A file the prefilter selects usually has one client and a few calls among many functions
 //! that make none. Parsing costs in proportion to the bytes parsed, so the file is cut into its
-//! top-level declarations (a line that starts at column 0 starts one) and only these are
-//! parsed: the declarations holding a prefilter hit (`hits`), the imports, and, repeatedly, the
+//! top-level declarations (a line that starts at column 0 starts one; a Java file, which is one
+//! type, into that type's members, with its header and closing brace always kept) and only these
+//! are parsed: the declarations holding a prefilter hit (`hits`), the imports, and, repeatedly, the
 //! declarations that use a name bound in a parsed line that holds a word or uses such a name
 //! (`session = requests.Session()` at the top, `session.get(...)` in a function further down).
 //! tree-sitter parses the chosen ranges as one document and keeps the file's own positions.
@@ -31,15 +32,24 @@ const MOST: usize = 3; // out of 4
 
 /// The ranges of `text` worth parsing, or `None` to parse it whole.
 pub(crate) fn ranges(language: Language, text: &str, hits: &Hits) -> Option<Vec<Range>> {
-    // A Java file is one class: its top level is the whole file.
-    if language == Language::Java {
-        return None;
-    }
-    let chunks = chunks(language, text);
+    // A Java file is one class: its members are its declarations, between the header (package,
+    // imports, the class line) and the closing brace, which are always parsed.
+    let (chunks, forced) = if language == Language::Java {
+        let chunks = java_chunks(text)?;
+        let last = chunks.len() - 1;
+        (chunks, vec![0, last])
+    } else {
+        (chunks(language, text), Vec::new())
+    };
     if chunks.len() < 3 {
         return None;
     }
     let mut chosen = vec![false; chunks.len()];
+    for i in forced {
+        if let Some(c) = chosen.get_mut(i) {
+            *c = true;
+        }
+    }
     let mut hit_lines: Vec<(usize, usize)> = Vec::new();
     for &at in &hits.primary {
         let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
@@ -194,6 +204,73 @@ fn chunks(language: Language, text: &str) -> Vec<Chunk> {
     out
 }
 
+/// A Java file cut into its one top-level type's members: the first chunk runs from the start
+/// through the line that opens the type's body, then each member (a line at the members'
+/// indentation starts one, unless it continues the one before or follows an annotation line),
+/// and the last chunk is the closing brace and what follows. `None` when the file is not one
+/// type whose body closes on the last line at column 0.
+fn java_chunks(text: &str) -> Option<Vec<Chunk>> {
+    let mut lines: Vec<(usize, usize)> = Vec::new();
+    let mut pos = 0;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
+        lines.push((pos, end));
+        pos = end;
+    }
+    let line = |i: usize| lines.get(i).map_or("", |&(s, e)| &text[s..e]);
+    // The type's line: the first at column 0 that opens a block and is no import or package.
+    let open = (0..lines.len()).find(|&i| {
+        let l = line(i);
+        l.starts_with(|c: char| c.is_ascii_alphabetic())
+            && !header(l)
+            && l.trim_end().ends_with('{')
+    })?;
+    // Its body closes at the last line starting with `}` at column 0; none may come before.
+    let close = (0..lines.len()).rev().find(|&i| line(i).starts_with('}'))?;
+    if close <= open || (open + 1..close).any(|i| line(i).starts_with('}')) {
+        return None;
+    }
+    let indent = (open + 1..close)
+        .map(line)
+        .find(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())?;
+    if indent == 0 {
+        return None;
+    }
+    let mut out = vec![Chunk {
+        start: 0,
+        end: lines[open].1,
+        row: 0,
+    }];
+    let mut after_annotation = false;
+    for i in open + 1..close {
+        let l = line(i);
+        let rest = l.get(indent..).unwrap_or("");
+        let at_indent = l.len() - l.trim_start().len() == indent && !rest.trim().is_empty();
+        let starts = at_indent
+            && rest
+                .bytes()
+                .next()
+                .is_some_and(|b| !b"})].*\"'`,;+-|&?:=/".contains(&b))
+            && !after_annotation;
+        let (start, end) = lines[i];
+        if starts || out.len() == 1 {
+            out.push(Chunk { start, end, row: i });
+        } else if let Some(last) = out.last_mut() {
+            last.end = end;
+        }
+        if at_indent {
+            after_annotation = rest.starts_with('@') && !rest.trim_end().ends_with(';');
+        }
+    }
+    out.push(Chunk {
+        start: lines[close].0,
+        end: text.len(),
+        row: close,
+    });
+    Some(out)
+}
+
 fn is_ident(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
 }
@@ -289,5 +366,54 @@ mod tests {
             .collect();
         assert_eq!(firsts, ["import os", "@app.get('/')", "if x:", "class B:"]);
         assert_eq!(c[1].row, 2);
+    }
+
+    const JAVA: &str = "package a;\n\nimport java.net.http.HttpClient;\n\n@Service\npublic class A {\n    private final HttpClient client = HttpClient.newHttpClient();\n\n    /** Not a fact. */\n    @Override\n    public String toString() {\n        return \"a\";\n    }\n\n    int size(\n        int x) {\n        return x;\n    }\n\n    void call() {\n        client.send(req, h);\n    }\n}\n";
+
+    #[test]
+    fn a_java_type_is_cut_into_its_members() {
+        let c = java_chunks(JAVA);
+        let firsts: Vec<&str> = c
+            .iter()
+            .flatten()
+            .map(|c| JAVA[c.start..c.end].lines().next().unwrap_or(""))
+            .collect();
+        assert_eq!(
+            firsts,
+            [
+                "package a;",
+                "    private final HttpClient client = HttpClient.newHttpClient();",
+                "    @Override",
+                "    int size(",
+                "    void call() {",
+                "}",
+            ]
+        );
+        // Two types, or a body that does not close at column 0: parsed whole.
+        assert!(java_chunks("class A {\n    int a;\n}\nclass B {\n    int b;\n}\n").is_none());
+        assert!(java_chunks("class A {\n    int a;\n  }").is_none());
+    }
+
+    #[test]
+    fn a_java_file_parses_its_header_the_members_with_hits_and_the_closing_brace() {
+        let at = JAVA.find("HttpClient client").unwrap_or(0);
+        let hits = Hits {
+            primary: vec![at],
+            logs: Vec::new(),
+        };
+        let r = ranges(Language::Java, JAVA, &hits);
+        let parsed: Vec<&str> = r
+            .iter()
+            .flatten()
+            .map(|r| &JAVA[r.start_byte..r.end_byte])
+            .collect();
+        let call_start = JAVA.find("    void call").unwrap_or(0);
+        assert_eq!(
+            parsed,
+            [&JAVA[..JAVA.find("    @Override").unwrap_or(0)], &JAVA[call_start..]],
+            "the header with the field (it binds `client`; a comment goes with the member before \
+             it), then `call` (it uses `client`) with the closing brace"
+        );
+        assert!(call_start > 0);
     }
 }
