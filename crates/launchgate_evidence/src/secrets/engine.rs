@@ -2,11 +2,14 @@
 //! once on each such line, PEM blocks extend to their END marker, allow markers are read, and
 //! overlapping candidates resolve to the highest-priority rule.
 //!
-//! Linear by construction: one automaton pass over the text; each line is examined at most
-//! once per rule, whatever the number of keyword hits on it; PEM END markers are indexed once
-//! per file and looked up by binary search.
+//! Linear by construction: one automaton pass over the text finds the lines holding a keyword,
+//! a second over each such line finds all its keywords; each line is examined at most once per
+//! rule, whatever the number of keyword hits on it; PEM END markers are indexed once per file
+//! and looked up by binary search.
 
 use std::collections::BTreeMap;
+
+use aho_corasick::Input;
 
 use super::rules::{COMPILED, Check, Compiled, MARKER, RULES};
 use super::values::{
@@ -75,44 +78,34 @@ pub(super) fn scan_text(
         cands,
         markers,
     };
-    let mut line: Option<(usize, usize)> = None;
-    let mut mask = 0u64;
-    let mut marker = false;
-    // Overlapping: a keyword inside or across another must still mark its rules.
-    for m in c.automaton.find_overlapping_iter(text) {
+    // The leftmost keyword from a line's start finds the next line worth a look; every
+    // keyword on that line, overlapping ones included (a keyword inside or across another must
+    // still mark its rules), is then found on the line alone. Keywords hold no line break.
+    let mut at = 0;
+    while at < text.len() {
+        let Some(m) = c.first.find(Input::new(text).span(at..text.len())) else {
+            break;
+        };
         let q = m.start();
-        let same = line.is_some_and(|(s, e)| q >= s && q < e);
-        if !same {
-            let from = match line {
-                Some((s, e)) => {
-                    if q < s {
-                        continue;
-                    }
-                    scanner.line(s, e, mask, marker);
-                    e
-                }
-                None => 0,
-            };
-            let s = text
-                .get(from..q)
-                .and_then(|t| t.rfind('\n'))
-                .map_or(from, |i| from + i + 1);
-            let e = text
-                .get(q..)
-                .and_then(|t| t.find('\n'))
-                .map_or(text.len(), |i| q + i);
-            line = Some((s, e));
-            mask = 0;
-            marker = false;
+        let s = text
+            .get(at..q)
+            .and_then(|t| t.rfind('\n'))
+            .map_or(at, |i| at + i + 1);
+        let e = text
+            .get(q..)
+            .and_then(|t| t.find('\n'))
+            .map_or(text.len(), |i| q + i);
+        let mut mask = 0u64;
+        let mut marker = false;
+        for k in c.automaton.find_overlapping_iter(text.get(s..e).unwrap_or("")) {
+            match c.pattern_rules.get(k.pattern().as_usize()) {
+                Some(0) => marker = true,
+                Some(&bits) => mask |= bits,
+                None => {}
+            }
         }
-        match c.pattern_rules.get(m.pattern().as_usize()) {
-            Some(0) => marker = true,
-            Some(&bits) => mask |= bits,
-            None => {}
-        }
-    }
-    if let Some((s, e)) = line {
         scanner.line(s, e, mask, marker);
+        at = e + 1;
     }
 }
 
