@@ -13,7 +13,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 
 use crate::Language;
 
@@ -123,15 +123,57 @@ fn holds_secret(at: usize, call: &str, secrets: &[usize]) -> bool {
     secrets.iter().any(|s| (at..at + call.len()).contains(s))
 }
 
-/// The automaton of a language's keywords followed by its log words.
-fn automaton(language: Language) -> Option<&'static AhoCorasick> {
-    fn build(l: Language) -> Option<AhoCorasick> {
-        AhoCorasick::new(l.keywords().iter().chain(l.log_words())).ok()
+/// The automata of a language's keywords followed by its log words: one finds every match,
+/// overlapping ones included; the other, leftmost-first and cheaper per byte, finds the next
+/// line holding one.
+struct Automata {
+    all: AhoCorasick,
+    first: AhoCorasick,
+}
+
+impl Automata {
+    /// Every match of `text` as (start, pattern), in the order of their ends: the overlapping
+    /// search runs only on the lines the leftmost-first search finds (no word holds a line
+    /// break).
+    fn each(&self, text: &str, mut f: impl FnMut(usize, usize)) {
+        let mut at = 0;
+        while at < text.len() {
+            let Some(m) = self.first.find(Input::new(text).span(at..text.len())) else {
+                break;
+            };
+            let q = m.start();
+            let s = text
+                .get(at..q)
+                .and_then(|t| t.rfind('\n'))
+                .map_or(at, |i| at + i + 1);
+            let e = text
+                .get(q..)
+                .and_then(|t| t.find('\n'))
+                .map_or(text.len(), |i| q + i);
+            for k in self.all.find_overlapping_iter(text.get(s..e).unwrap_or("")) {
+                f(s + k.start(), k.pattern().as_usize());
+            }
+            at = e + 1;
+        }
     }
-    static SCRIPT: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| build(Language::JavaScript));
-    static PYTHON: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| build(Language::Python));
-    static GO: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| build(Language::Go));
-    static JAVA: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| build(Language::Java));
+}
+
+fn automaton(language: Language) -> Option<&'static Automata> {
+    fn build(l: Language) -> Option<Automata> {
+        let words = || l.keywords().iter().chain(l.log_words());
+        Some(Automata {
+            all: AhoCorasick::new(words()).ok()?,
+            first: AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostFirst)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(words())
+                .ok()?,
+        })
+    }
+    static SCRIPT: LazyLock<Option<Automata>> = LazyLock::new(|| build(Language::JavaScript));
+    static PYTHON: LazyLock<Option<Automata>> = LazyLock::new(|| build(Language::Python));
+    static GO: LazyLock<Option<Automata>> = LazyLock::new(|| build(Language::Go));
+    static JAVA: LazyLock<Option<Automata>> = LazyLock::new(|| build(Language::Java));
     match language {
         Language::TypeScript | Language::Tsx | Language::JavaScript => SCRIPT.as_ref(),
         Language::Python => PYTHON.as_ref(),
@@ -154,33 +196,33 @@ pub(crate) fn hits(language: Language, text: &str, secrets: &[usize]) -> Option<
     let mut out = Hits::default();
     let mut loggers: Vec<&str> = Vec::new();
     let mut bindings: Vec<usize> = Vec::new();
-    for m in ac.find_overlapping_iter(text) {
+    ac.each(text, |start, pattern| {
         // A word starting with a letter must start a word in the text: `log.` in
         // `catalog.items` or `got(` in `forgot(` is no hit.
-        let glued = m.start() > 0
-            && bytes[m.start()].is_ascii_alphanumeric()
+        let glued = start > 0
+            && bytes[start].is_ascii_alphanumeric()
             && bytes
-                .get(m.start() - 1)
+                .get(start - 1)
                 .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
         if glued {
-            continue;
+            return;
         }
-        if m.pattern().as_usize() < primary_count {
-            out.primary.push(m.start());
-            continue;
+        if pattern < primary_count {
+            out.primary.push(start);
+            return;
         }
-        if let Some(name) = binds_logger(text, m.start()) {
-            bindings.push(m.start());
+        if let Some(name) = binds_logger(text, start) {
+            bindings.push(start);
             if !CONVENTIONAL.contains(&name) && !loggers.contains(&name) {
                 loggers.push(name);
             }
         } else {
-            let call = call_text(text, m.start());
-            if worth_reading(call) || holds_secret(m.start(), call, secrets) {
-                out.logs.push(m.start());
+            let call = call_text(text, start);
+            if worth_reading(call) || holds_secret(start, call, secrets) {
+                out.logs.push(start);
             }
         }
-    }
+    });
     // Calls through a logger bound to another name (`audit = structlog.get_logger()`).
     for name in loggers {
         for (at, _) in text.match_indices(name) {
@@ -339,6 +381,29 @@ mod tests {
         text.push_str("\")\n");
         let h = hits(Language::Python, &text, &[]).unwrap_or_default();
         assert_eq!(h.logs.len(), 1);
+    }
+
+    #[test]
+    fn words_hold_no_line_break_and_every_match_is_found() {
+        // `Automata::each` searches line by line.
+        for l in [
+            Language::TypeScript,
+            Language::Tsx,
+            Language::JavaScript,
+            Language::Python,
+            Language::Go,
+            Language::Java,
+        ] {
+            assert!(l.keywords().iter().chain(l.log_words()).all(|w| !w.contains('\n')));
+        }
+        // Overlapping and repeated words on one line, and words on later lines, all found.
+        let text = "x\nlogger.info(log.info(1)) logger.\n\nlog.\n";
+        let mut found = Vec::new();
+        if let Some(a) = automaton(Language::Python) {
+            a.each(text, |start, _| found.push(start));
+        }
+        found.sort_unstable();
+        assert_eq!(found, [2, 14, 27, 36]);
     }
 
     #[test]
