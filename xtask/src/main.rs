@@ -150,17 +150,24 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 fn bench() -> ExitCode {
     let root = root();
-    println!("building the release binary...");
-    let ok = Command::new(env!("CARGO"))
-        .args(["build", "--release", "--quiet", "-p", "launchgate"])
-        .current_dir(&root)
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        eprintln!("release build failed");
-        return ExitCode::from(2);
-    }
-    let bin = root.join("target/release/launchgate");
+    // LAUNCHGATE_BENCH_BIN: benchmark that binary (a copy of an earlier build, to compare two
+    // builds side by side in one run of the machine) instead of building one.
+    let bin = if let Some(bin) = std::env::var_os("LAUNCHGATE_BENCH_BIN") {
+        PathBuf::from(bin)
+    } else {
+        println!("building the release binary...");
+        let ok = Command::new(env!("CARGO"))
+            .args(["build", "--release", "--quiet", "-p", "launchgate"])
+            .current_dir(&root)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            eprintln!("release build failed");
+            return ExitCode::from(2);
+        }
+        root.join("target/release/launchgate")
+    };
+    println!("benchmarking {}", bin.display());
     let example = root.join("examples/payment-service");
     let runs = 200;
     for format in ["terminal", "json", "markdown"] {
@@ -295,21 +302,29 @@ fn bench_custom_checks(dir: &std::path::Path, count: usize) -> std::io::Result<s
 }
 
 /// `cargo xtask bench-scan [--custom-checks N] [SCALE...]`: the Evidence I benchmark on the
-/// synthetic monorepo; with `--custom-checks N`, each review is also timed with N custom Rego
+/// synthetic monorepo (`LAUNCHGATE_BENCH_BIN=PATH` times that binary instead of a fresh build);
+/// with `--custom-checks N`, each review is also timed with N custom Rego
 /// checks loaded (the `custom (s)` and `+%` columns).
 fn bench_scan(scales: &[usize], custom: Option<usize>) -> ExitCode {
     let root = root();
-    println!("building the release binary...");
-    let ok = Command::new(env!("CARGO"))
-        .args(["build", "--release", "--quiet", "-p", "launchgate"])
-        .current_dir(&root)
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        eprintln!("release build failed");
-        return ExitCode::from(2);
-    }
-    let bin = root.join("target/release/launchgate");
+    // LAUNCHGATE_BENCH_BIN: benchmark that binary (a copy of an earlier build, to compare two
+    // builds side by side in one run of the machine) instead of building one.
+    let bin = if let Some(bin) = std::env::var_os("LAUNCHGATE_BENCH_BIN") {
+        PathBuf::from(bin)
+    } else {
+        println!("building the release binary...");
+        let ok = Command::new(env!("CARGO"))
+            .args(["build", "--release", "--quiet", "-p", "launchgate"])
+            .current_dir(&root)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            eprintln!("release build failed");
+            return ExitCode::from(2);
+        }
+        root.join("target/release/launchgate")
+    };
+    println!("benchmarking {}", bin.display());
     let custom_policy = match custom {
         Some(n) => match bench_custom_checks(&root.join("target/bench/custom-checks"), n) {
             Ok(p) => Some(p),
