@@ -21,12 +21,12 @@ fn root() -> PathBuf {
         .unwrap()
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("launchgate-release-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh directory, removed when the test ends (each holds a packaged release: 230 MB).
+fn temp_dir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("launchgate-release-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 fn step_script(name: &str) -> String {
@@ -234,7 +234,8 @@ fn release(dist: &Path, tag: &str, archive: &str) {
 
 #[test]
 fn action_installs_the_release_binary_and_verifies_its_checksum() {
-    let dir = temp_dir("download");
+    let tmp = temp_dir("download");
+    let dir = tmp.path().to_path_buf();
     let dist = dir.join("dist");
     let base = serve(dist.clone());
     let mut runner = Runner::new(&dir);
@@ -328,7 +329,8 @@ fn fake_cargo(dir: &Path) -> PathBuf {
 
 #[test]
 fn action_builds_unreleased_refs_with_a_cached_cargo_install() {
-    let dir = temp_dir("build");
+    let tmp = temp_dir("build");
+    let dir = tmp.path().to_path_buf();
     let fake = fake_cargo(&dir);
     let mut runner = Runner::new(&dir);
     runner.set("LAUNCHGATE_ACTION_REF", "main");
