@@ -178,26 +178,9 @@ impl Evaluate for RateLimiting {
 
 #[cfg(test)]
 mod tests {
-    use launchgate_core::{Basis, Outcome};
+    use launchgate_core::Basis;
 
-    use crate::fixture::{basis, run};
-
-    fn evidence(o: &Outcome) -> Vec<String> {
-        let Outcome::Pass { evidence, .. } = o else {
-            return Vec::new();
-        };
-        evidence
-            .iter()
-            .map(|f| {
-                let at = f
-                    .location
-                    .as_ref()
-                    .map(|l| format!("{}:{} ", l.path, l.line))
-                    .unwrap_or_default();
-                format!("{at}{}", f.message)
-            })
-            .collect()
-    }
+    use crate::fixture::{basis, evidence, run};
 
     #[test]
     fn limiters_in_code_prove_it() {

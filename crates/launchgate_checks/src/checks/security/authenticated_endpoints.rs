@@ -195,23 +195,18 @@ fn code(cx: &CheckContext<'_>, claimed: bool, pointer: &str) -> Tally {
 mod tests {
     use launchgate_core::{Basis, Outcome};
 
-    use crate::fixture::{basis, contradicts, run};
+    use crate::fixture::{basis, contradicts, described, findings, run};
 
     /// The messages of the findings about code, with their locations.
     fn code(o: &Outcome) -> Vec<String> {
-        let list = match o {
-            Outcome::Pass { evidence, .. } => evidence,
-            Outcome::Fail { findings } | Outcome::Inconclusive { findings, .. } => findings,
-            Outcome::NotApplicable { .. } => return Vec::new(),
-        };
-        list.iter()
-            .filter_map(|f| {
-                let l = f
-                    .location
+        findings(o)
+            .iter()
+            .filter(|f| {
+                f.location
                     .as_ref()
-                    .filter(|l| l.path != "launchgate.yaml")?;
-                Some(format!("{}:{} {}", l.path, l.line, f.message))
+                    .is_some_and(|l| l.path != "launchgate.yaml")
             })
+            .map(described)
             .collect()
     }
 
