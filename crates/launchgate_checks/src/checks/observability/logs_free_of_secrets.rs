@@ -2,7 +2,7 @@
 //! or personal data.
 
 use launchgate_core::{Finding, Outcome};
-use launchgate_evidence::code::FactKind;
+use launchgate_evidence::code::{FactKind, Topic};
 
 use crate::kit::code;
 use crate::kit::finish::{NOT_SCANNED, Tally};
@@ -54,7 +54,9 @@ declare_check! {
     /// `use` or `no` (`hasToken`).
     ///
     /// A call that spreads fields built elsewhere (`**fields`, `{...ctx}`, `args...`) cannot
-    /// be read: it makes the check inconclusive when nothing else fails it. Where a structured
+    /// be read: it makes the check inconclusive when nothing else fails it, and so does a source
+    /// file whose log calls could not be read (the parser gave up on it, or syntax errors cover
+    /// a log call that can write a secret), named with the reason. Where a structured
     /// logger (structlog, pino, winston, bunyan, slog, zap, logrus) gets a message built by
     /// concatenation, an f-string, a template literal or `fmt.Sprintf`, the pass says so in a
     /// note (OBS-001's concern: the values belong in fields); it is never a failure. Not
@@ -195,7 +197,7 @@ impl Evaluate for LogsFreeOfSecrets {
             )));
             t.evidence.append(&mut notes);
         }
-        match t.conclude(cx, "S", "") {
+        match code::conclude(t, cx, "S", &[Topic::Logs], "") {
             // The count first, the notes after it.
             Outcome::Pass {
                 basis,

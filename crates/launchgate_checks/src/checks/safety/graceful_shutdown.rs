@@ -1,7 +1,7 @@
 //! SAF-006 graceful-shutdown: Pods that serve traffic shut down gracefully.
 
 use launchgate_core::{Finding, Outcome};
-use launchgate_evidence::code::{FactKind, Shutdown, Stop};
+use launchgate_evidence::code::{FactKind, Shutdown, Stop, Topic};
 use launchgate_evidence::k8s::{Action, Container, PodSpec, Workload};
 use launchgate_evidence::terraform::EcsContainer;
 
@@ -60,7 +60,9 @@ declare_check! {
     /// does. A handler that catches only other signals (`os.Interrupt`, `SIGINT`) fails when
     /// nothing else handles SIGTERM: containers are stopped with SIGTERM. A handler whose
     /// signals are a variable the file does not bind makes the check inconclusive when nothing
-    /// else decides it.
+    /// else decides it, and so does, when no SIGTERM handling is found, a source file whose
+    /// signal handling could not be read (the parser gave up on it, or syntax errors cover it):
+    /// the handler may be there. Handling found elsewhere proves the check all the same.
     ///
     /// Not read from code: Gunicorn and Uvicorn started from a command line (a Dockerfile
     /// `CMD`), which handle SIGTERM themselves and show nothing in the code, Flask's
@@ -288,6 +290,9 @@ fn judge_code(
             _ => {}
         }
     }
+    // A handler found proves it whatever files went unread; without one, a file whose signal
+    // handling could not be read may hold it.
+    unread.extend(code::unread(cx, &[Topic::Shutdown]));
     let any = !(handled.is_empty()
         && other_signals.is_empty()
         && unread.is_empty()
