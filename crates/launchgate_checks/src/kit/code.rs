@@ -5,7 +5,7 @@ use launchgate_core::{Finding, Location, Outcome};
 use launchgate_evidence::code::{Fact, Gap, Topic};
 
 use crate::CheckContext;
-use crate::kit::finish::{Tally, conclude_tally};
+use crate::kit::finish::{self, Tally, conclude_tally};
 
 /// Where a fact of the file at `path` is: its line and column.
 pub fn at(path: &str, fact: &Fact) -> Location {
@@ -83,6 +83,39 @@ pub fn conclude(
     nothing_found: &str,
 ) -> Outcome {
     conclude_tally(cx, gaps(cx, letters, topics), t, nothing_found)
+}
+
+/// [`conclude_with_claim`](crate::kit::finish::conclude_with_claim) for a check whose
+/// repository evidence (`repo`) includes source facts of `topics`: when such a file could not
+/// be read ([`unread`]), the code does not prove the claim: the claim stands alone (attested,
+/// listing the files) when it suffices, and the check is inconclusive otherwise.
+pub fn conclude_with_claim(
+    cx: &CheckContext<'_>,
+    letters: &str,
+    topics: &[Topic],
+    repo: Vec<Finding>,
+    claim: Vec<Finding>,
+    claim_suffices: bool,
+) -> Outcome {
+    let unread = unread(cx, topics);
+    if unread.is_empty() || repo.is_empty() {
+        return finish::conclude_with_claim(cx, letters, repo, claim, claim_suffices);
+    }
+    if claim_suffices && !claim.is_empty() {
+        let mut evidence = claim;
+        evidence.extend(unread);
+        return Outcome::attested(evidence);
+    }
+    let mut findings = cx.evidence.gaps(letters);
+    findings.extend(unread);
+    let n = findings.len();
+    Outcome::Inconclusive {
+        reason: format!(
+            "{n} file{} this check needs could not be evaluated",
+            if n == 1 { "" } else { "s" }
+        ),
+        findings,
+    }
 }
 
 /// For a check that a fact proves (a limiter, an audit write): when the repository shows none
@@ -197,6 +230,27 @@ mod tests {
         );
         // Every route read is authenticated, but the routes of an unread file are not known:
         // the claim stands in for them, and the evidence says which file it covers.
+        // Pools read that match the declared sizes prove them; beside a file whose pools
+        // could not be read, the declarations stand alone.
+        assert_eq!(
+            basis("CAP-008", "pass_typescript_pg_pool_max"),
+            Some(Basis::Proven)
+        );
+        let o = run("CAP-008", "pass_attested_pool_in_unread_file");
+        assert_eq!(
+            evidence(&o),
+            [
+                "launchgate.yaml:10 database `orders-db` pools at most 20 connections",
+                "src/reports.ts:1 the parser gave up after 1022 steps: connection pools in this file were not read"
+            ]
+        );
+        assert!(matches!(
+            o,
+            Outcome::Pass {
+                basis: Basis::Attested,
+                ..
+            }
+        ));
         let case = "pass_attested_routes_in_unread_file";
         assert_eq!(basis("SEC-012", case), Some(Basis::Attested));
         assert!(

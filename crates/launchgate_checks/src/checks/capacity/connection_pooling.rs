@@ -5,7 +5,7 @@ use launchgate_evidence::code::{FactKind, Limit, Topic};
 
 use crate::kit;
 use crate::kit::code;
-use crate::kit::finish::{Tally, conclude_with_claim, in_report_order};
+use crate::kit::finish::{Tally, in_report_order};
 use crate::kit::manifest::at;
 use crate::{CheckContext, Evaluate, declare_check};
 
@@ -23,7 +23,9 @@ declare_check! {
     /// with a default sized for nobody's database. A maximum that matches none of the declared
     /// `pool_size`s fails too; the others prove the declarations. With no datastore declared,
     /// pools in the code are judged on their own, and a source file whose pools could not be
-    /// read (the parser gave up on it, or syntax errors cover them) makes a pass inconclusive.
+    /// read (the parser gave up on it, or syntax errors cover them) makes a pass inconclusive;
+    /// beside declared `pool_size`s, it leaves the pass attested on the declarations rather
+    /// than proven by the code.
     ///
     /// ## Why it matters
     /// Opening a connection per request adds a TCP and TLS handshake (and, for PostgreSQL, a new
@@ -146,7 +148,7 @@ impl Evaluate for ConnectionPooling {
         findings.extend(code.failures);
         if findings.is_empty() {
             // The pools the code builds with a maximum prove the declarations.
-            conclude_with_claim(cx, "S", code.evidence, evidence, true)
+            kit::code::conclude_with_claim(cx, "S", &[Topic::Pool], code.evidence, evidence, true)
         } else {
             Outcome::fail(in_report_order(findings))
         }

@@ -11,7 +11,7 @@ use launchgate_manifest::Dependency;
 
 use crate::kit;
 use crate::kit::code;
-use crate::kit::finish::{Tally, conclude_with_claim, in_report_order};
+use crate::kit::finish::{Tally, in_report_order};
 use crate::kit::libraries::{library_findings, library_list, shipped_libraries};
 use crate::kit::manifest::at;
 use crate::{CheckContext, Evaluate, declare_check};
@@ -45,7 +45,8 @@ declare_check! {
     /// calls of its file that go through no breaker. With no external dependency declared,
     /// breakers in the code are judged on their own, and a source file whose breakers could not
     /// be read (the parser gave up on it, or syntax errors cover them) makes a pass
-    /// inconclusive, naming the file.
+    /// inconclusive, naming the file; beside declared breakers, it leaves the pass attested on
+    /// the declarations rather than proven by the code.
     ///
     /// ## Why it matters
     /// When a remote dependency is down, each call still costs a full timeout. Without a
@@ -275,7 +276,15 @@ impl Evaluate for CircuitBreakers {
         }
         repo.extend(code.evidence);
         // The claims suffice on their own only when every breaker is declared.
-        conclude_with_claim(cx, "L K S", in_report_order(repo), evidence, declared_only)
+        let repo = in_report_order(repo);
+        kit::code::conclude_with_claim(
+            cx,
+            "L K S",
+            &[Topic::Breaker],
+            repo,
+            evidence,
+            declared_only,
+        )
     }
 }
 

@@ -6,7 +6,7 @@ use launchgate_evidence::code::{Delay, FactKind, Limit, Retry, Topic};
 use launchgate_evidence::deps::Capability;
 
 use crate::kit::code;
-use crate::kit::finish::{Tally, conclude, conclude_with_claim};
+use crate::kit::finish::{Tally, conclude};
 use crate::kit::libraries::{library_findings, shipped_libraries};
 use crate::kit::manifest::at;
 use crate::{CheckContext, Evaluate, declare_check};
@@ -37,7 +37,8 @@ declare_check! {
     /// is evidence. Delays the code computes in ways launchgate cannot read prove nothing. When
     /// the code's retries are judged on their own (no retried dependency declared), a source
     /// file whose retries or HTTP calls could not be read (the parser gave up on it, or syntax
-    /// errors cover them) makes a pass inconclusive, naming the file.
+    /// errors cover them) makes a pass inconclusive, naming the file; beside declared policies,
+    /// such a file leaves the pass attested on the declarations rather than proven.
     ///
     /// ## Why it matters
     /// Retries turn a brief blip into a success, and a real outage into a flood. Immediate or
@@ -234,7 +235,8 @@ impl Evaluate for RetriesWithBackoff {
             // proves nothing.
             let mut repo = lib_evidence;
             repo.extend(code.evidence);
-            conclude_with_claim(cx, "L S", repo, evidence, true)
+            let topics = [Topic::Retry, Topic::Http];
+            code::conclude_with_claim(cx, "L S", &topics, repo, evidence, true)
         } else {
             Outcome::fail(findings)
         }
