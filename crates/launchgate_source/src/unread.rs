@@ -320,8 +320,8 @@ pub(crate) fn gave_up(language: Language, text: &str, hits: Option<&Hits>, steps
 }
 
 /// A tree with errors: the whole lines its error and missing nodes span, and the topics of the
-/// hits on them that no fact was read from (`read`: the lines of the facts read); `None` when
-/// there are none (the facts the checks need were read).
+/// hits on them that no fact was read from (`read`: the lines of the facts read, sorted);
+/// `None` when there are none (the facts the checks need were read).
 pub(crate) fn recovered(
     language: Language,
     text: &str,
@@ -330,13 +330,17 @@ pub(crate) fn recovered(
     read: &[u32],
 ) -> Option<Unread> {
     let lines = error_lines(root);
+    if lines.is_empty() {
+        return None;
+    }
+    // Line numbers of byte offsets, by binary search over the newlines (found once).
+    let newlines: Vec<usize> = text.match_indices('\n').map(|(i, _)| i).collect();
     let line_of = |at: usize| -> u32 {
-        let n = text.get(..at).unwrap_or(text).matches('\n').count();
-        u32::try_from(n + 1).unwrap_or(u32::MAX)
+        u32::try_from(newlines.partition_point(|&n| n < at) + 1).unwrap_or(u32::MAX)
     };
     let in_error = |at: usize| {
         let l = line_of(at);
-        lines.iter().any(|(a, b)| *a <= l && l <= *b) && !read.contains(&l)
+        lines.iter().any(|(a, b)| *a <= l && l <= *b) && read.binary_search(&l).is_err()
     };
     let topics = topics_of(language, text, hits, in_error);
     if topics.is_empty() {
