@@ -73,8 +73,8 @@ fn join(items: &[&str]) -> String {
 }
 
 /// [`Tally::conclude`] for a check that reads source facts of `topics`: [`unread`] files are
-/// gaps too, so a check that a file it could not read might fail is never passed on the
-/// absence of bad facts (failures still fail; see [`conclude_tally`]).
+/// gaps too, so the check never passes on the absence of bad facts from a file it could not
+/// read (failures seen elsewhere still fail; see [`conclude_tally`]).
 pub fn conclude(
     t: Tally,
     cx: &CheckContext<'_>,
@@ -108,14 +108,7 @@ pub fn conclude_with_claim(
     }
     let mut findings = cx.evidence.gaps(letters);
     findings.extend(unread);
-    let n = findings.len();
-    Outcome::Inconclusive {
-        reason: format!(
-            "{n} file{} this check needs could not be evaluated",
-            if n == 1 { "" } else { "s" }
-        ),
-        findings,
-    }
+    not_evaluated(findings)
 }
 
 /// For a check that a fact proves (a limiter, an audit write): when the repository shows none
@@ -126,14 +119,20 @@ pub fn unseen(cx: &CheckContext<'_>, topics: &[Topic], shown: &[Finding]) -> Opt
         return None;
     }
     let findings = unread(cx, topics);
+    (!findings.is_empty()).then(|| not_evaluated(findings))
+}
+
+/// Inconclusive on files that could not be evaluated, in the words of
+/// [`unread_files`](crate::kit::finish::unread_files).
+fn not_evaluated(findings: Vec<Finding>) -> Outcome {
     let n = findings.len();
-    (n > 0).then(|| Outcome::Inconclusive {
+    Outcome::Inconclusive {
         reason: format!(
             "{n} file{} this check needs could not be evaluated",
             if n == 1 { "" } else { "s" }
         ),
         findings,
-    })
+    }
 }
 
 #[cfg(test)]
