@@ -163,6 +163,18 @@ mod tests {
     }
 
     #[test]
+    fn syntax_errors_over_a_call_name_their_first_line() {
+        // Go: the client built below is read and bounded, the call the error swallowed is not.
+        assert_eq!(
+            evidence(&run(
+                "SAF-002",
+                "inconclusive_go_call_swallowed_by_syntax_error"
+            )),
+            ["rates.go:9 syntax errors from line 9: HTTP calls and servers there were not read"]
+        );
+    }
+
+    #[test]
     fn syntax_errors_over_a_log_call_name_their_first_line() {
         assert_eq!(
             evidence(&run("OBS-014", "inconclusive_python_log_call_syntax_error")),
