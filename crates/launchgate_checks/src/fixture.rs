@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use launchgate_checks::{Basis, Check, CheckContext, Outcome, builtin};
+use launchgate_checks::{Basis, Check, CheckContext, Finding, Outcome, builtin};
 use launchgate_evidence::{Evidence, ScanOptions, scan};
 use launchgate_manifest::{Policy, ServiceManifest, SourceFile};
 
@@ -141,4 +141,28 @@ pub fn run_files(id: &str, files: &[(&str, &str)]) -> Outcome {
     let out = run_repo(id, &dir);
     let _ = std::fs::remove_dir_all(&dir);
     out
+}
+
+/// The findings of an outcome: a pass's evidence, a failure's or an inconclusive outcome's
+/// findings; none when the check does not apply.
+pub fn findings(o: &Outcome) -> &[Finding] {
+    match o {
+        Outcome::Pass { evidence, .. } => evidence,
+        Outcome::Fail { findings } | Outcome::Inconclusive { findings, .. } => findings,
+        Outcome::NotApplicable { .. } => &[],
+    }
+}
+
+/// A finding as `path:line message`, or its message alone when it has no place.
+pub fn described(f: &Finding) -> String {
+    match &f.location {
+        Some(l) => format!("{}:{} {}", l.path, l.line, f.message),
+        None => f.message.clone(),
+    }
+}
+
+/// The findings of an outcome ([`findings`]), [`described`]: what unit tests compare a
+/// check's exact findings with.
+pub fn evidence(o: &Outcome) -> Vec<String> {
+    findings(o).iter().map(described).collect()
 }

@@ -9,9 +9,9 @@ pub use launchgate_source::migrations::{
     Down, Located, Lock, Migration, MigrationFile, Migrations, Tool, Unjudged,
 };
 pub use launchgate_source::{
-    Audit, Breaker, Call, Client, Delay, Fact, FactKind, FileFacts, Guard, Language, Limit, Log,
-    Middleware, Pool, Retry, Role, Route, Scope, Server, Shutdown, Stop, Timeout, browser_code,
-    is_service_source,
+    Audit, Breaker, Call, Client, Delay, Fact, FactKind, FileFacts, Gap, Guard, Language, Limit,
+    Log, Middleware, Pool, Retry, Role, Route, Scope, Server, Shutdown, Stop, Timeout, Topic,
+    Unread, browser_code, is_service_source,
 };
 
 use crate::deps::{DepManifest, Dependencies, Ecosystem};

@@ -465,27 +465,140 @@ impl Located {
 }
 
 /// Deserializes `value` into `T`; a serde error becomes a located diagnostic that names the
-/// offending key or value and suggests the nearest allowed word.
-pub fn deserialize<T: DeserializeOwned>(value: Value, at: &Located) -> Result<T, ConfigError> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let mut pointer = String::new();
-        for seg in e.path() {
-            match seg {
-                serde_path_to_error::Segment::Seq { index } => {
-                    pointer.push('/');
-                    pointer.push_str(&index.to_string());
-                }
-                serde_path_to_error::Segment::Map { key } => {
-                    pointer.push('/');
-                    pointer.push_str(&crate::yaml::escape_segment(key));
-                }
-                serde_path_to_error::Segment::Enum { .. }
-                | serde_path_to_error::Segment::Unknown => {}
+/// offending key or value and suggests the nearest allowed word. Required keys missing from a
+/// mapping are reported all at once, one diagnostic each, rather than one per run.
+pub fn deserialize<T: DeserializeOwned>(value: Value, at: &Located) -> Result<T, ConfigErrors> {
+    let e = match serde_path_to_error::deserialize::<_, T>(&value) {
+        Ok(t) => return Ok(t),
+        Err(e) => e,
+    };
+    let pointer = pointer_of(e.path());
+    let raw = e.inner().to_string();
+    if raw.starts_with("missing field") {
+        let keys = missing_keys::<T>(value, &pointer, first_tick(&raw));
+        return Err(ConfigErrors {
+            errors: keys
+                .iter()
+                .map(|(k, words)| missing(k, words.as_deref(), &pointer, at))
+                .collect(),
+        });
+    }
+    Err(explain(&raw, &pointer, at).into())
+}
+
+/// The JSON pointer of a serde path.
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    let mut pointer = String::new();
+    for seg in path {
+        match seg {
+            serde_path_to_error::Segment::Seq { index } => {
+                pointer.push('/');
+                pointer.push_str(&index.to_string());
             }
+            serde_path_to_error::Segment::Map { key } => {
+                pointer.push('/');
+                pointer.push_str(&crate::yaml::escape_segment(key));
+            }
+            serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => {}
         }
-        let raw = e.inner().to_string();
-        explain(&raw, &pointer, at)
-    })
+    }
+    pointer
+}
+
+/// The first `quoted` word of a serde message.
+fn first_tick(raw: &str) -> String {
+    raw.split('`').nth(1).unwrap_or_default().to_string()
+}
+
+/// Every required key missing from the mapping at `pointer`, `first` first: serde names one per
+/// run, so each missing key is filled with a stand-in value of a type it accepts and the rest
+/// is deserialized again, until serde stops at something other than another missing key of
+/// the same mapping. In the order serde reports them (the declaration order), each with the
+/// words it takes when serde names them (`` `public`, `internal` ``).
+fn missing_keys<T: DeserializeOwned>(
+    mut value: Value,
+    pointer: &str,
+    first: String,
+) -> Vec<(String, Option<String>)> {
+    let mut keys: Vec<(String, Option<String>)> = vec![(first, None)];
+    // A mapping has a bounded number of keys; the bound only guards against a loop.
+    'keys: for _ in 0..64 {
+        let Some(key) = keys.last().map(|(k, _)| k.clone()) else {
+            break;
+        };
+        let own = format!("{pointer}/{}", crate::yaml::escape_segment(&key));
+        // The types keys take; a date for dated keys (`expires`), and, for a key that takes
+        // one of some words, the first word serde names.
+        let mut stand_ins = std::collections::VecDeque::from([
+            Value::Null,
+            Value::String(String::new()),
+            Value::from(0),
+            Value::Bool(false),
+            Value::Object(serde_json::Map::new()),
+            Value::Array(Vec::new()),
+            Value::String("2000-01-01".to_string()),
+        ]);
+        let mut named = false;
+        while let Some(stand_in) = stand_ins.pop_front() {
+            let Some(map) = value.pointer_mut(pointer).and_then(Value::as_object_mut) else {
+                break 'keys;
+            };
+            map.insert(key.clone(), stand_in);
+            let Err(e) = serde_path_to_error::deserialize::<_, T>(&value) else {
+                break 'keys;
+            };
+            let at = pointer_of(e.path());
+            let raw = e.inner().to_string();
+            if at == own || at.starts_with(&format!("{own}/")) {
+                // The stand-in is not of the key's type: try the next.
+                if !named
+                    && at == own
+                    && raw.starts_with("unknown variant")
+                    && let Some(word) = raw.split('`').nth(3)
+                {
+                    named = true;
+                    stand_ins.push_front(Value::String(word.to_string()));
+                    let list: Vec<String> = raw
+                        .split('`')
+                        .skip(3)
+                        .step_by(2)
+                        .map(|w| format!("`{w}`"))
+                        .collect();
+                    if let Some(last) = keys.last_mut() {
+                        last.1 = Some(list.join(", "));
+                    }
+                }
+                continue;
+            }
+            let next = first_tick(&raw);
+            if raw.starts_with("missing field")
+                && at == pointer
+                && !keys.iter().any(|(k, _)| *k == next)
+            {
+                keys.push((next, None));
+                continue 'keys;
+            }
+            break 'keys;
+        }
+        break;
+    }
+    keys
+}
+
+/// A required key missing from the mapping at `pointer`; `words`: the values it takes, when
+/// it takes one of some words.
+fn missing(key: &str, words: Option<&str>, pointer: &str, at: &Located) -> ConfigError {
+    let place = if pointer.is_empty() {
+        "the top level".to_string()
+    } else {
+        format!("`{}`", pointer.trim_start_matches('/').replace('/', "."))
+    };
+    let help = match words {
+        Some(words) => format!("add `{key}:` here, with one of {words}"),
+        None => format!("add `{key}:` here"),
+    };
+    at.error_at(pointer, format!("missing required key `{key}` in {place}"))
+        .help(help)
 }
 
 /// Turns serde's message into ours: location, plain words, allowed values and a suggestion.
@@ -525,18 +638,12 @@ fn explain(raw: &str, pointer: &str, at: &Located) -> ConfigError {
         };
     }
     if raw.starts_with("missing field") {
-        let missing = ticks.first().copied().unwrap_or_default();
-        let place = if pointer.is_empty() {
-            "the top level".to_string()
-        } else {
-            format!("`{}`", pointer.trim_start_matches('/').replace('/', "."))
-        };
-        return at
-            .error_at(
-                pointer,
-                format!("missing required key `{missing}` in {place}"),
-            )
-            .help(format!("add `{missing}:` here"));
+        return missing(
+            ticks.first().copied().unwrap_or_default(),
+            None,
+            pointer,
+            at,
+        );
     }
     if let Some(rest) = raw.strip_prefix("invalid type: ") {
         let (found, expected) = rest
@@ -661,6 +768,66 @@ mod tests {
         assert!(
             out.contains("status_pgae") && out.contains("launchgate.yaml:2:"),
             "{out}"
+        );
+    }
+
+    fn messages(text: &str) -> Vec<(String, Option<String>)> {
+        let e = crate::ServiceManifest::parse(SourceFile::new("launchgate.yaml", text))
+            .err()
+            .map(|e| e.errors)
+            .unwrap_or_default();
+        e.into_iter().map(|e| (e.message, e.help)).collect()
+    }
+
+    #[test]
+    fn every_missing_required_key_is_reported_at_once() {
+        let got = messages(
+            "service: api
+owner: team-api
+",
+        );
+        let want: Vec<(String, Option<String>)> = [
+            ("tier", "add `tier:` here"),
+            ("exposure", "add `exposure:` here, with one of `public`, `internal`"),
+            (
+                "data",
+                "add `data:` here, with one of `none`, `ephemeral`, `persistent`, `personal`, `financial`",
+            ),
+        ]
+        .iter()
+        .map(|(k, help)| {
+            (
+                format!("launchgate.yaml:1:1: missing required key `{k}` in the top level"),
+                Some((*help).to_string()),
+            )
+        })
+        .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn missing_keys_of_a_nested_mapping_are_reported_together_and_stop_at_other_errors() {
+        let head = "service: api\ntier: 1\nexposure: internal\ndata: persistent\nwaivers:\n";
+        let got = messages(&format!("{head}  - check: OPS-006\n"));
+        let keys: Vec<&str> = got
+            .iter()
+            .map(|(m, _)| m.split('`').nth(1).unwrap_or_default())
+            .collect();
+        assert_eq!(keys, ["reason", "kind", "expires"], "{got:?}");
+        assert!(
+            got.iter().all(
+                |(m, _)| m.starts_with("launchgate.yaml:6:5: missing required key `")
+                    && m.ends_with("` in `waivers.0`")
+            ),
+            "{got:?}"
+        );
+        // One key missing is one diagnostic, as before.
+        assert_eq!(
+            messages("tier: 1\nexposure: public\ndata: persistent\n"),
+            [(
+                "launchgate.yaml:1:1: missing required key `service` in the top level".to_string(),
+                Some("add `service:` here".to_string())
+            )]
         );
     }
 }

@@ -252,7 +252,7 @@ pub(crate) fn hits(language: Language, text: &str, secrets: &[usize]) -> Option<
 
 /// The name a line binds to a logger when the log word at `at` stands right of its `=`
 /// (`log = logging.getLogger(__name__)`, `const logger = pino()`, `log, _ := zap.NewProduction()`).
-fn binds_logger(text: &str, at: usize) -> Option<&str> {
+pub(crate) fn binds_logger(text: &str, at: usize) -> Option<&str> {
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let before = &text[line_start..at];
     let eq = before.rfind('=')?;

@@ -23,10 +23,13 @@ mod routes;
 mod shutdown;
 mod syntax;
 mod tree;
+mod unread;
 
 use std::cell::RefCell;
 
 use serde::Serialize;
+
+pub use unread::{Gap, Topic, Unread};
 
 /// A language the source layer reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -399,6 +402,11 @@ pub struct FileFacts {
     /// of the file stand), or gave up on the file (then `parsed` is false and it has no facts:
     /// malformed text that would have kept the parser busy for minutes).
     pub syntax_errors: bool,
+    /// What of the file could not be read where the prefilter's words are, and the kinds of
+    /// facts those words announce: the parser gave up on the file, or its syntax errors cover
+    /// lines with such words. `None` when every line that can hold a fact was read (syntax
+    /// errors elsewhere in the file do not count).
+    pub unread: Option<Unread>,
     /// In source order.
     pub facts: Vec<Fact>,
 }
@@ -794,6 +802,7 @@ fn analyze_inner(language: Language, text: &str, secrets: &[usize]) -> FileFacts
         language,
         parsed: false,
         syntax_errors: false,
+        unread: None,
         facts: Vec::new(),
     };
     // The prefilter: most source files make no HTTP call and run no server, and reading them
@@ -803,7 +812,7 @@ fn analyze_inner(language: Language, text: &str, secrets: &[usize]) -> FileFacts
     if hits.as_ref().is_some_and(hits::Hits::is_empty) {
         return out;
     }
-    parse_into(language, text, &mut out, hits);
+    parse_into(language, text, &mut out, hits.as_ref());
     out
 }
 
@@ -815,6 +824,7 @@ pub fn analyze_unfiltered(language: Language, text: &str) -> FileFacts {
         language,
         parsed: false,
         syntax_errors: false,
+        unread: None,
         facts: Vec::new(),
     };
     parse_into(language, text, &mut out, None);
@@ -839,12 +849,17 @@ pub fn cut_ranges(language: Language, text: &str) -> Option<Vec<(usize, usize)>>
 const PARSE_STEPS_FLOOR: usize = 1_000;
 const PARSE_BYTES_PER_STEP: usize = 4;
 
+/// The step budget of a parse of `text` (see [`PARSE_STEPS_FLOOR`]).
+fn parse_budget(text: &str) -> usize {
+    PARSE_STEPS_FLOOR + text.len() / PARSE_BYTES_PER_STEP
+}
+
 /// Parses `text`, giving up (`None`) past the step budget: a file the parser cannot read in
 /// bounded time is not read, and says so ([`FileFacts::syntax_errors`], not
 /// [`FileFacts::parsed`]). The budget counts operations, not time, so the outcome is the
 /// same on every machine.
 fn bounded_parse(parser: &mut tree_sitter::Parser, text: &str) -> Option<tree_sitter::Tree> {
-    let budget = PARSE_STEPS_FLOOR + text.len() / PARSE_BYTES_PER_STEP;
+    let budget = parse_budget(text);
     let mut steps = 0usize;
     let mut progress = |_: &tree_sitter::ParseState| {
         steps += 1;
@@ -871,11 +886,11 @@ fn bounded_parse(parser: &mut tree_sitter::Parser, text: &str) -> Option<tree_si
 /// before returning. With the prefilter's hits (`cut`), only the declarations that can hold a
 /// fact are parsed when that gives a clean tree (see [`ranges`]); otherwise, and without
 /// `cut`, the whole file.
-fn parse_into(language: Language, text: &str, out: &mut FileFacts, cut: Option<hits::Hits>) {
+fn parse_into(language: Language, text: &str, out: &mut FileFacts, cut: Option<&hits::Hits>) {
     let parsed = PARSER.with(|p| {
         let mut parser = p.borrow_mut();
         parser.set_language(&language.grammar()).ok()?;
-        let chosen = cut.and_then(|hits| ranges::ranges(language, text, &hits));
+        let chosen = cut.and_then(|hits| ranges::ranges(language, text, hits));
         if let Some(chosen) = chosen
             && parser.set_included_ranges(&chosen).is_ok()
         {
@@ -894,6 +909,7 @@ fn parse_into(language: Language, text: &str, out: &mut FileFacts, cut: Option<h
     let Some(tree) = parsed else {
         // The parser gave up (see `bounded_parse`): nothing of the file was read.
         out.syntax_errors = true;
+        out.unread = Some(unread::gave_up(language, text, cut, parse_budget(text)));
         return;
     };
     out.parsed = true;
@@ -910,6 +926,10 @@ fn parse_into(language: Language, text: &str, out: &mut FileFacts, cut: Option<h
     breakers::facts(language, &file, &mut facts);
     pools::facts(language, &file, &mut facts);
     facts.sort_by_key(|f| (f.line, f.column));
+    if out.syntax_errors {
+        let read: Vec<u32> = facts.iter().map(|f| f.line).collect();
+        out.unread = unread::recovered(language, text, cut, root, &read);
+    }
     out.facts = facts;
 }
 

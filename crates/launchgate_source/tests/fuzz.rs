@@ -1,6 +1,6 @@
 //! Untrusted source never panics the layer, and every fact points inside the file.
 
-use launchgate_source::{Language, analyze_as};
+use launchgate_source::{Gap, Language, Topic, Unread, analyze_as};
 use proptest::prelude::*;
 
 const TOKENS: &[&str] = &[
@@ -78,4 +78,12 @@ fn a_file_the_parser_cannot_read_in_bounded_steps_is_given_up() {
     let facts = analyze_as(Language::TypeScript, text);
     assert!(!facts.parsed && facts.syntax_errors, "{facts:?}");
     assert!(facts.facts.is_empty());
+    // It says so, with the budget and what its words announce (`http.`, `axios.create(`).
+    assert_eq!(
+        facts.unread,
+        Some(Unread {
+            why: Gap::GaveUp { steps: 1119 },
+            topics: vec![Topic::Http],
+        })
+    );
 }

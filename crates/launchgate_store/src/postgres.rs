@@ -204,6 +204,27 @@ impl PostgresStore {
         })
     }
 
+    /// One page of rows after the sequence `after`, at most `limit`, each read with `read`:
+    /// `sql` binds `$1` to the sequence and `$2` to the limit.
+    fn page_after(
+        &self,
+        sql: &'static str,
+        after: u64,
+        limit: usize,
+        read: impl Fn(&PgRow, &str) -> Result<Event, StoreError>,
+    ) -> Result<Vec<Event>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.with_conn(async |conn, db| {
+            let rows = sqlx::query(sql)
+                .bind(to_i64(after, db)?)
+                .bind(limit)
+                .fetch_all(conn)
+                .await
+                .map_err(|e| database_error(db, e))?;
+            rows.iter().map(|row| read(row, db)).collect()
+        })
+    }
+
     fn with_conn<T>(
         &self,
         f: impl AsyncFnOnce(&mut PgConnection, &str) -> Result<T, StoreError>,
@@ -311,6 +332,20 @@ async fn migrate_locked(conn: &mut PgConnection, db: &str) -> Result<(), StoreEr
 
 fn row_to_event(row: &PgRow, db: &str) -> Result<Event, StoreError> {
     crate::row::row_to_event(row, db, |e| database_error(db, e))
+}
+
+/// The event of a row whose `flag` column (`summarised`, `reduced`) says whether the stored
+/// body is already reduced: as stored when it is, otherwise (stored before the migration that
+/// added the column) reduced here by `reduce`.
+fn row_reduced(
+    row: &PgRow,
+    db: &str,
+    flag: &str,
+    reduce: fn(Event) -> Event,
+) -> Result<Event, StoreError> {
+    let done: bool = sqlx::Row::try_get(row, flag).map_err(|e| database_error(db, e))?;
+    let event = row_to_event(row, db)?;
+    Ok(if done { event } else { reduce(event) })
 }
 
 fn to_i64(seq: u64, db: &str) -> Result<i64, StoreError> {
@@ -690,66 +725,21 @@ impl Store for PostgresStore {
     }
 
     fn events_after(&self, after: u64, limit: usize) -> Result<Vec<Event>, StoreError> {
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        self.with_conn(async |conn, db| {
-            let rows = sqlx::query(SELECT_AFTER)
-                .bind(to_i64(after, db)?)
-                .bind(limit)
-                .fetch_all(conn)
-                .await
-                .map_err(|e| database_error(db, e))?;
-            rows.iter().map(|row| row_to_event(row, db)).collect()
-        })
+        self.page_after(SELECT_AFTER, after, limit, row_to_event)
     }
 
     fn summaries_after(&self, after: u64, limit: usize) -> Result<Vec<Event>, StoreError> {
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        self.with_conn(async |conn, db| {
-            let rows = sqlx::query(SELECT_SUMMARIES_AFTER)
-                .bind(to_i64(after, db)?)
-                .bind(limit)
-                .fetch_all(conn)
-                .await
-                .map_err(|e| database_error(db, e))?;
-            rows.iter()
-                .map(|row| {
-                    let summarised: bool =
-                        sqlx::Row::try_get(row, "summarised").map_err(|e| database_error(db, e))?;
-                    let event = row_to_event(row, db)?;
-                    // Events stored before migration 4 have no summary: their bodies are read.
-                    Ok(if summarised {
-                        event
-                    } else {
-                        crate::summarise(event)
-                    })
-                })
-                .collect()
+        // Events stored before migration 4 have no summary: their bodies are read.
+        self.page_after(SELECT_SUMMARIES_AFTER, after, limit, |row, db| {
+            row_reduced(row, db, "summarised", crate::summarise)
         })
     }
 
     fn headlines_after(&self, after: u64, limit: usize) -> Result<Vec<Event>, StoreError> {
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        self.with_conn(async |conn, db| {
-            let rows = sqlx::query(SELECT_HEADLINES_AFTER)
-                .bind(to_i64(after, db)?)
-                .bind(limit)
-                .fetch_all(conn)
-                .await
-                .map_err(|e| database_error(db, e))?;
-            rows.iter()
-                .map(|row| {
-                    let reduced: bool =
-                        sqlx::Row::try_get(row, "reduced").map_err(|e| database_error(db, e))?;
-                    let event = row_to_event(row, db)?;
-                    // Reviews stored before migration 5 have no headline: their summaries (or
-                    // bodies) are read and reduced here.
-                    Ok(if reduced {
-                        event
-                    } else {
-                        crate::headline(event)
-                    })
-                })
-                .collect()
+        // Reviews stored before migration 5 have no headline: their summaries (or bodies) are
+        // read and reduced here.
+        self.page_after(SELECT_HEADLINES_AFTER, after, limit, |row, db| {
+            row_reduced(row, db, "reduced", crate::headline)
         })
     }
 
@@ -765,16 +755,7 @@ impl Store for PostgresStore {
                 .await
                 .map_err(|e| database_error(db, e))?;
             rows.iter()
-                .map(|row| {
-                    let summarised: bool =
-                        sqlx::Row::try_get(row, "summarised").map_err(|e| database_error(db, e))?;
-                    let event = row_to_event(row, db)?;
-                    Ok(if summarised {
-                        event
-                    } else {
-                        crate::summarise(event)
-                    })
-                })
+                .map(|row| row_reduced(row, db, "summarised", crate::summarise))
                 .collect()
         })
     }

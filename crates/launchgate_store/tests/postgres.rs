@@ -320,24 +320,39 @@ fn export_from_sqlite_imports_into_postgres_with_the_same_hashes() {
     assert_eq!(export(&target.all().unwrap()), text);
 }
 
-#[test]
-fn a_version_2_ledger_keeps_its_idempotency_keys_after_migration_3() {
-    let Some(pg) = postgres() else { return };
-    let url = pg.database("upgrade_v2");
+/// SQL that builds the schema as launchgate version `version` of the migrations left it (the
+/// migrations table included), for tests of what a newer launchgate does with an older ledger.
+fn schema_at(version: i64) -> String {
     let mut sql = String::from(
         "CREATE TABLE launchgate_migrations (version BIGINT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now());",
     );
-    for (version, statements) in launchgate_store::MIGRATIONS.iter().filter(|(v, _)| *v <= 2) {
+    for (v, statements) in launchgate_store::MIGRATIONS
+        .iter()
+        .filter(|(v, _)| *v <= version)
+    {
         for statement in *statements {
             sql.push_str(statement);
             sql.push(';');
         }
         write!(
             sql,
-            "INSERT INTO launchgate_migrations (version) VALUES ({version});"
+            "INSERT INTO launchgate_migrations (version) VALUES ({v});"
         )
         .unwrap();
     }
+    sql
+}
+
+/// A JSON value as a single-quoted SQL string literal's contents: canonical, quotes doubled.
+fn quoted(v: &serde_json::Value) -> String {
+    launchgate_store::canonical_json(v).replace('\'', "''")
+}
+
+#[test]
+fn a_version_2_ledger_keeps_its_idempotency_keys_after_migration_3() {
+    let Some(pg) = postgres() else { return };
+    let url = pg.database("upgrade_v2");
+    let mut sql = schema_at(2);
     let mut prev = launchgate_store::GENESIS_HASH.to_owned();
     for (seq, body) in [
         json!({"nonce": "k1", "i": 1}),
@@ -357,7 +372,7 @@ fn a_version_2_ledger_keeps_its_idempotency_keys_after_migration_3() {
             "INSERT INTO events (seq, recorded_at, service, kind, body, prev_hash, hash) VALUES ({}, '{}', 'svc', 'review', '{}', '{}', '{}');",
             event.seq,
             event.recorded_at,
-            launchgate_store::canonical_json(&event.body).replace('\'', "''"),
+            quoted(&event.body),
             event.prev_hash,
             event.hash
         )
@@ -497,20 +512,7 @@ fn summaries_after_reads_reviews_as_their_summaries_on_both_backends() {
 fn a_version_3_ledger_is_read_as_summaries_after_migration_4() {
     let Some(pg) = postgres() else { return };
     let url = pg.database("upgrade_v3");
-    let mut sql = String::from(
-        "CREATE TABLE launchgate_migrations (version BIGINT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now());",
-    );
-    for (version, statements) in launchgate_store::MIGRATIONS.iter().filter(|(v, _)| *v <= 3) {
-        for statement in *statements {
-            sql.push_str(statement);
-            sql.push(';');
-        }
-        write!(
-            sql,
-            "INSERT INTO launchgate_migrations (version) VALUES ({version});"
-        )
-        .unwrap();
-    }
+    let mut sql = schema_at(3);
     let old = big_review("svc-a", "k1").into_event(
         1,
         "2026-11-22T09:00:00Z".to_owned(),
@@ -520,7 +522,7 @@ fn a_version_3_ledger_is_read_as_summaries_after_migration_4() {
         sql,
         "INSERT INTO events (seq, recorded_at, service, kind, body, prev_hash, hash, nonce) VALUES (1, '{}', 'svc-a', 'review', '{}', '{}', '{}', 'k1');",
         old.recorded_at,
-        launchgate_store::canonical_json(&old.body).replace('\'', "''"),
+        quoted(&old.body),
         old.prev_hash,
         old.hash
     )
@@ -545,20 +547,7 @@ fn a_version_3_ledger_is_read_as_summaries_after_migration_4() {
 fn a_version_4_ledger_is_read_as_headlines_after_migration_5() {
     let Some(pg) = postgres() else { return };
     let url = pg.database("upgrade_v4");
-    let mut sql = String::from(
-        "CREATE TABLE launchgate_migrations (version BIGINT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now());",
-    );
-    for (version, statements) in launchgate_store::MIGRATIONS.iter().filter(|(v, _)| *v <= 4) {
-        for statement in *statements {
-            sql.push_str(statement);
-            sql.push(';');
-        }
-        write!(
-            sql,
-            "INSERT INTO launchgate_migrations (version) VALUES ({version});"
-        )
-        .unwrap();
-    }
+    let mut sql = schema_at(4);
     // Two reviews as version 4 stored them: one with its summary, one (from before migration 4)
     // without.
     let first = big_review("svc-a", "k1").into_event(
@@ -571,22 +560,21 @@ fn a_version_4_ledger_is_read_as_headlines_after_migration_5() {
         "2026-11-22T09:01:00Z".to_owned(),
         first.hash.clone(),
     );
-    let quote = |v: &serde_json::Value| launchgate_store::canonical_json(v).replace('\'', "''");
     write!(
         sql,
         "INSERT INTO events (seq, recorded_at, service, kind, body, prev_hash, hash, nonce, summary) VALUES (1, '{}', 'svc-a', 'review', '{}', '{}', '{}', 'k1', '{}');",
         first.recorded_at,
-        quote(&first.body),
+        quoted(&first.body),
         first.prev_hash,
         first.hash,
-        quote(&review_summary(&first.body)),
+        quoted(&review_summary(&first.body)),
     )
     .unwrap();
     write!(
         sql,
         "INSERT INTO events (seq, recorded_at, service, kind, body, prev_hash, hash, nonce) VALUES (2, '{}', 'svc-b', 'review', '{}', '{}', '{}', 'k2');",
         second.recorded_at,
-        quote(&second.body),
+        quoted(&second.body),
         second.prev_hash,
         second.hash,
     )

@@ -1,7 +1,11 @@
-//! Shared wording and places of findings about the service's code (source-layer facts).
+//! Shared wording and places of findings about the service's code (source-layer facts), and
+//! the source files a check could not read.
 
-use launchgate_core::Location;
-use launchgate_evidence::code::Fact;
+use launchgate_core::{Finding, Location, Outcome};
+use launchgate_evidence::code::{Fact, Gap, Topic};
+
+use crate::CheckContext;
+use crate::kit::finish::{self, Tally, conclude_tally};
 
 /// Where a fact of the file at `path` is: its line and column.
 pub fn at(path: &str, fact: &Fact) -> Location {
@@ -14,4 +18,257 @@ pub fn inside(fact: &Fact) -> String {
         .as_deref()
         .map(|f| format!(" in `{f}`"))
         .unwrap_or_default()
+}
+
+/// Source files of the service that the prefilter selected for facts of one of `topics` but
+/// that the source layer could not read there (the parser gave up on the file, or syntax
+/// errors cover the lines with the prefilter's words), one finding per file at its first such
+/// line: what a check that relies on the absence of those facts has not seen. In path order.
+pub fn unread(cx: &CheckContext<'_>, topics: &[Topic]) -> Vec<Finding> {
+    cx.evidence
+        .source
+        .files
+        .iter()
+        .filter_map(|f| {
+            let u = f.facts.unread.as_ref()?;
+            let kinds: Vec<&str> = u
+                .topics
+                .iter()
+                .filter(|t| topics.contains(t))
+                .map(|t| t.facts())
+                .collect();
+            if kinds.is_empty() {
+                return None;
+            }
+            let (line, place) = match &u.why {
+                Gap::GaveUp { .. } => (1, "in this file"),
+                Gap::SyntaxErrors { line } => (*line, "there"),
+            };
+            Some(
+                Finding::new(format!(
+                    "{}: {} {place} were not read",
+                    u.why.describe(),
+                    join(&kinds)
+                ))
+                .at(Some(Location::new(f.path.to_string(), line, 1))),
+            )
+        })
+        .collect()
+}
+
+/// The gaps of a check that reads evidence of the catalog `letters` and source facts of
+/// `topics`: files it needed that could not be evaluated, then [`unread`] source files.
+pub fn gaps(cx: &CheckContext<'_>, letters: &str, topics: &[Topic]) -> Vec<Finding> {
+    let mut out = cx.evidence.gaps(letters);
+    out.extend(unread(cx, topics));
+    out
+}
+
+fn join(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// [`Tally::conclude`] for a check that reads source facts of `topics`: [`unread`] files are
+/// gaps too, so the check never passes on the absence of bad facts from a file it could not
+/// read (failures seen elsewhere still fail; see [`conclude_tally`]).
+pub fn conclude(
+    t: Tally,
+    cx: &CheckContext<'_>,
+    letters: &str,
+    topics: &[Topic],
+    nothing_found: &str,
+) -> Outcome {
+    conclude_tally(cx, gaps(cx, letters, topics), t, nothing_found)
+}
+
+/// [`conclude_with_claim`](crate::kit::finish::conclude_with_claim) for a check whose
+/// repository evidence (`repo`) includes source facts of `topics`: when such a file could not
+/// be read ([`unread`]), the code does not prove the claim: the claim stands alone (attested,
+/// listing the files) when it suffices, and the check is inconclusive otherwise.
+pub fn conclude_with_claim(
+    cx: &CheckContext<'_>,
+    letters: &str,
+    topics: &[Topic],
+    repo: Vec<Finding>,
+    claim: Vec<Finding>,
+    claim_suffices: bool,
+) -> Outcome {
+    let unread = unread(cx, topics);
+    if unread.is_empty() || repo.is_empty() {
+        return finish::conclude_with_claim(cx, letters, repo, claim, claim_suffices);
+    }
+    if claim_suffices && !claim.is_empty() {
+        let mut evidence = claim;
+        evidence.extend(unread);
+        return Outcome::attested(evidence);
+    }
+    let mut findings = cx.evidence.gaps(letters);
+    findings.extend(unread);
+    not_evaluated(findings)
+}
+
+/// For a check that a fact proves (a limiter, an audit write): when the repository shows none
+/// (`shown` is empty) and source files that may hold one could not be read ([`unread`]), the
+/// check cannot say it is missing: inconclusive, naming the files. `None` otherwise.
+pub fn unseen(cx: &CheckContext<'_>, topics: &[Topic], shown: &[Finding]) -> Option<Outcome> {
+    if !shown.is_empty() || !cx.evidence.scanned {
+        return None;
+    }
+    let findings = unread(cx, topics);
+    (!findings.is_empty()).then(|| not_evaluated(findings))
+}
+
+/// Inconclusive on files that could not be evaluated, in the words of
+/// [`unread_files`](crate::kit::finish::unread_files).
+fn not_evaluated(findings: Vec<Finding>) -> Outcome {
+    let n = findings.len();
+    Outcome::Inconclusive {
+        reason: format!(
+            "{n} file{} this check needs could not be evaluated",
+            if n == 1 { "" } else { "s" }
+        ),
+        findings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use launchgate_core::{Basis, Outcome};
+
+    use crate::fixture::{basis, evidence, run, run_files};
+
+    /// Text the TypeScript parser gives up on within its step budget (token soup of the kind
+    /// the fuzz test found), after a line that names `what`.
+    fn unreadable(what: &str) -> String {
+        format!("{what}\ne(n(&t=t.t{{new e(t=t=ef f():\n")
+    }
+
+    #[test]
+    fn a_file_the_parser_gave_up_on_keeps_an_http_check_from_passing() {
+        let o = run("SAF-002", "inconclusive_typescript_parser_gave_up");
+        let Outcome::Inconclusive { reason, .. } = &o else {
+            panic!("{o:?}");
+        };
+        assert_eq!(reason, "1 file this check needs could not be evaluated");
+        assert_eq!(
+            evidence(&o),
+            [
+                "src/generated/rates.ts:1 the parser gave up after 1045 steps: HTTP calls and servers in this file were not read"
+            ]
+        );
+    }
+
+    #[test]
+    fn syntax_errors_over_a_call_name_their_first_line() {
+        // Go: the client built below is read and bounded, the call the error swallowed is not.
+        assert_eq!(
+            evidence(&run(
+                "SAF-002",
+                "inconclusive_go_call_swallowed_by_syntax_error"
+            )),
+            ["rates.go:9 syntax errors from line 9: HTTP calls and servers there were not read"]
+        );
+    }
+
+    #[test]
+    fn syntax_errors_over_a_log_call_name_their_first_line() {
+        assert_eq!(
+            evidence(&run("OBS-014", "inconclusive_python_log_call_syntax_error")),
+            ["app/login.py:7 syntax errors from line 7: log calls there were not read"]
+        );
+    }
+
+    #[test]
+    fn only_the_facts_a_check_reads_count() {
+        // The unread file holds a log call, not an HTTP call.
+        assert!(matches!(
+            run("SAF-002", "pass_typescript_unread_log_call_only"),
+            Outcome::Pass { .. }
+        ));
+        // Syntax errors away from every prefilter word do not count.
+        let o = run_files(
+            "SAF-002",
+            &[
+                (
+                    "launchgate.yaml",
+                    "service: a\ntier: 2\nowner: t\nexposure: internal\ndata: none\n",
+                ),
+                (
+                    "src/a.py",
+                    "import requests\n\ndef get():\n    return requests.get('/x', timeout=5)\n\ndef broken(:\n    pass\n",
+                ),
+            ],
+        );
+        assert!(matches!(o, Outcome::Pass { .. }), "{o:?}");
+    }
+
+    #[test]
+    fn a_defect_seen_fails_whatever_went_unread() {
+        let o = run_files(
+            "SAF-002",
+            &[
+                (
+                    "launchgate.yaml",
+                    "service: a\ntier: 2\nowner: t\nexposure: internal\ndata: none\n",
+                ),
+                (
+                    "src/a.ts",
+                    "import axios from 'axios';\nexport const f = () => axios.get('/x');\n",
+                ),
+                (
+                    "src/b.ts",
+                    &unreadable("export const g = () => axios.get('/y');"),
+                ),
+            ],
+        );
+        assert_eq!(
+            evidence(&o),
+            [
+                "src/a.ts:2 `axios.get(...)` in `f` has no timeout: axios waits for ever without a timeout (its default is 0)"
+            ]
+        );
+    }
+
+    #[test]
+    fn what_a_fact_proves_stands_beside_an_unread_file() {
+        assert_eq!(
+            basis("SAF-006", "pass_node_handler_beside_unread_file"),
+            Some(Basis::Proven)
+        );
+        // Every route read is authenticated, but the routes of an unread file are not known:
+        // the claim stands in for them, and the evidence says which file it covers.
+        // Pools read that match the declared sizes prove them; beside a file whose pools
+        // could not be read, the declarations stand alone.
+        assert_eq!(
+            basis("CAP-008", "pass_typescript_pg_pool_max"),
+            Some(Basis::Proven)
+        );
+        let o = run("CAP-008", "pass_attested_pool_in_unread_file");
+        assert_eq!(
+            evidence(&o),
+            [
+                "launchgate.yaml:10 database `orders-db` pools at most 20 connections",
+                "src/reports.ts:1 the parser gave up after 1022 steps: connection pools in this file were not read"
+            ]
+        );
+        assert!(matches!(
+            o,
+            Outcome::Pass {
+                basis: Basis::Attested,
+                ..
+            }
+        ));
+        let case = "pass_attested_routes_in_unread_file";
+        assert_eq!(basis("SEC-012", case), Some(Basis::Attested));
+        assert!(
+            evidence(&run("SEC-012", case)).contains(
+                &"src/admin.ts:1 the parser gave up after 1022 steps: routes and middleware in this file were not read"
+                    .to_string()
+            )
+        );
+    }
 }

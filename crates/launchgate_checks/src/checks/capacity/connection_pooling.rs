@@ -1,10 +1,11 @@
 //! CAP-008 connection-pooling: Connections to databases and caches are pooled with a bounded size.
 
 use launchgate_core::{Finding, Outcome};
-use launchgate_evidence::code::{FactKind, Limit};
+use launchgate_evidence::code::{FactKind, Limit, Topic};
 
+use crate::kit;
 use crate::kit::code;
-use crate::kit::finish::{Tally, conclude_with_claim, in_report_order};
+use crate::kit::finish::{Tally, in_report_order};
 use crate::kit::manifest::at;
 use crate::{CheckContext, Evaluate, declare_check};
 
@@ -21,7 +22,10 @@ declare_check! {
     /// function: Go's `database/sql` then opens connections without limit, and the others run
     /// with a default sized for nobody's database. A maximum that matches none of the declared
     /// `pool_size`s fails too; the others prove the declarations. With no datastore declared,
-    /// pools in the code are judged on their own.
+    /// pools in the code are judged on their own, and a source file whose pools could not be
+    /// read (the parser gave up on it, or syntax errors cover them) makes a pass inconclusive;
+    /// beside declared `pool_size`s, it leaves the pass attested on the declarations rather
+    /// than proven by the code.
     ///
     /// ## Why it matters
     /// Opening a connection per request adds a TCP and TLS handshake (and, for PostgreSQL, a new
@@ -83,7 +87,7 @@ impl Evaluate for ConnectionPooling {
             !(code.failures.is_empty() && code.unknowns.is_empty() && code.evidence.is_empty());
         if stores.is_empty() && code_found {
             // No datastore declared, but the code builds pools: judged on their own.
-            return code.conclude(cx, "S", "");
+            return kit::code::conclude(code, cx, "S", &[Topic::Pool], "");
         }
         if stores.is_empty() {
             return Outcome::not_applicable(
@@ -144,7 +148,7 @@ impl Evaluate for ConnectionPooling {
         findings.extend(code.failures);
         if findings.is_empty() {
             // The pools the code builds with a maximum prove the declarations.
-            conclude_with_claim(cx, "S", code.evidence, evidence, true)
+            kit::code::conclude_with_claim(cx, "S", &[Topic::Pool], code.evidence, evidence, true)
         } else {
             Outcome::fail(in_report_order(findings))
         }

@@ -1,7 +1,7 @@
 //! DAT-007 audit-log: Data mutations are written to an append-only audit log.
 
 use launchgate_core::{Finding, Location, Outcome};
-use launchgate_evidence::code::FactKind;
+use launchgate_evidence::code::{FactKind, Topic};
 
 use crate::kit::claims::{FlagClaim, RepoShows};
 use crate::kit::code;
@@ -19,7 +19,9 @@ declare_check! {
     /// whose callee names an audit log (`audit.log(...)`, `auditLogger.info(...)`, `this.auditService.record(...)`, `new AuditEvent(...)`,
     /// `AuditEvent.create(...)`) is evidence with its location, with or without the claim.
     /// `claims.audit_log: false` fails even then (the claim says mutations are not covered),
-    /// and the finding names the table or the call.
+    /// and the finding names the table or the call. With neither evidence nor a claim, a source
+    /// file whose audit writes could not be read (the parser gave up on it, or syntax errors
+    /// cover them) makes the check inconclusive instead of failing.
     ///
     /// ## Why it matters
     /// "Who changed this balance, and when?" comes up in every incident review, every support
@@ -93,6 +95,11 @@ impl Evaluate for AuditLog {
                     Location::new(path.to_string(), fact.line, fact.column),
                 )),
             );
+        }
+        if m.claims.audit_log.is_none()
+            && let Some(unseen) = code::unseen(cx, &[Topic::Audit], &findings)
+        {
+            return unseen;
         }
         FlagClaim {
             value: m.claims.audit_log,

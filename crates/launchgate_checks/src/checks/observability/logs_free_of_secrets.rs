@@ -2,7 +2,7 @@
 //! or personal data.
 
 use launchgate_core::{Finding, Outcome};
-use launchgate_evidence::code::FactKind;
+use launchgate_evidence::code::{FactKind, Topic};
 
 use crate::kit::code;
 use crate::kit::finish::{NOT_SCANNED, Tally};
@@ -54,7 +54,9 @@ declare_check! {
     /// `use` or `no` (`hasToken`).
     ///
     /// A call that spreads fields built elsewhere (`**fields`, `{...ctx}`, `args...`) cannot
-    /// be read: it makes the check inconclusive when nothing else fails it. Where a structured
+    /// be read: it makes the check inconclusive when nothing else fails it, and so does a source
+    /// file whose log calls could not be read (the parser gave up on it, or syntax errors cover
+    /// a log call that can write a secret), named with the reason. Where a structured
     /// logger (structlog, pino, winston, bunyan, slog, zap, logrus) gets a message built by
     /// concatenation, an f-string, a template literal or `fmt.Sprintf`, the pass says so in a
     /// note (OBS-001's concern: the values belong in fields); it is never a failure. Not
@@ -195,7 +197,7 @@ impl Evaluate for LogsFreeOfSecrets {
             )));
             t.evidence.append(&mut notes);
         }
-        match t.conclude(cx, "S", "") {
+        match code::conclude(t, cx, "S", &[Topic::Logs], "") {
             // The count first, the notes after it.
             Outcome::Pass {
                 basis,
@@ -343,30 +345,12 @@ fn sensitive(name: &str) -> Option<Kind> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixture::run;
-
-    fn messages(o: &Outcome) -> Vec<String> {
-        let list = match o {
-            Outcome::Pass { evidence, .. } => evidence,
-            Outcome::Fail { findings } | Outcome::Inconclusive { findings, .. } => findings,
-            Outcome::NotApplicable { .. } => return Vec::new(),
-        };
-        list.iter()
-            .map(|f| {
-                let at = f
-                    .location
-                    .as_ref()
-                    .map(|l| format!("{}:{} ", l.path, l.line))
-                    .unwrap_or_default();
-                format!("{at}{}", f.message)
-            })
-            .collect()
-    }
+    use crate::fixture::{evidence, run};
 
     #[test]
     fn findings_name_the_call_and_the_names_never_a_value() {
         assert_eq!(
-            messages(&run("OBS-014", "fail_python_logging_and_structlog")),
+            evidence(&run("OBS-014", "fail_python_logging_and_structlog")),
             [
                 "app/login.py:10 `logger.info(...)` in `login` writes `email` (personal data) to the log: log the event or an ID, not the value",
                 "app/login.py:11 `logger.debug(...)` in `login` writes `password` (a credential) to the log: log the event or an ID, not the value",
@@ -376,7 +360,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            messages(&run("OBS-014", "fail_go_zap_slog_logrus")),
+            evidence(&run("OBS-014", "fail_go_zap_slog_logrus")),
             [
                 "main.go:14 `logger.Info(...)` in `login` writes `email` (personal data) to the log: log the event or an ID, not the value",
                 "main.go:15 `slog.Info(...)` in `login` writes `token` (a credential) to the log: log the event or an ID, not the value",
@@ -389,14 +373,14 @@ mod tests {
     #[test]
     fn a_built_message_for_a_structured_logger_is_a_note_after_the_count() {
         assert_eq!(
-            messages(&run("OBS-014", "pass_javascript_pino_fields")),
+            evidence(&run("OBS-014", "pass_javascript_pino_fields")),
             [
                 "no log call in 1 source file writes a value named like a secret, a credential, personal data or a card number (2 calls naming such a word or spreading fields read in 1 file)",
                 "src/server.js:7 note: `log.warn(...)` in `charge` gives the structured pino logger a message built by concatenation: put the values in fields (OBS-001)",
             ]
         );
         assert_eq!(
-            messages(&run("OBS-014", "inconclusive_go_slog_args")),
+            evidence(&run("OBS-014", "inconclusive_go_slog_args")),
             [
                 "main.go:6 `slog.Info(...)` in `audit` spreads fields built elsewhere: whether one is a secret or personal data is unknown"
             ]

@@ -4,13 +4,14 @@
 use std::collections::BTreeMap;
 
 use launchgate_core::{Finding, Location, Outcome};
-use launchgate_evidence::code::FactKind;
+use launchgate_evidence::code::{FactKind, Topic};
 use launchgate_evidence::deps::Capability;
 use launchgate_evidence::k8s::DestinationRule;
 use launchgate_manifest::Dependency;
 
+use crate::kit;
 use crate::kit::code;
-use crate::kit::finish::{Tally, conclude_with_claim, in_report_order};
+use crate::kit::finish::{Tally, in_report_order};
 use crate::kit::libraries::{library_findings, library_list, shipped_libraries};
 use crate::kit::manifest::at;
 use crate::{CheckContext, Evaluate, declare_check};
@@ -42,7 +43,10 @@ declare_check! {
     /// breaker with a fallback proves the check, naming what it wraps; a breaker without one
     /// fails, named by file, line and function. The message of a breaker names the outbound
     /// calls of its file that go through no breaker. With no external dependency declared,
-    /// breakers in the code are judged on their own.
+    /// breakers in the code are judged on their own, and a source file whose breakers could not
+    /// be read (the parser gave up on it, or syntax errors cover them) makes a pass
+    /// inconclusive, naming the file; beside declared breakers, it leaves the pass attested on
+    /// the declarations rather than proven by the code.
     ///
     /// ## Why it matters
     /// When a remote dependency is down, each call still costs a full timeout. Without a
@@ -151,8 +155,8 @@ impl Evaluate for CircuitBreakers {
         let code = code_breakers(cx);
         if !deps.iter().any(Dependency::is_external) && code.found {
             // Nothing external is declared, but the code has breakers: judged on their own.
-            return Tally::judged(code.failures, Vec::new(), code.evidence)
-                .conclude(cx, "L K S", "");
+            let t = Tally::judged(code.failures, Vec::new(), code.evidence);
+            return kit::code::conclude(t, cx, "L K S", &[Topic::Breaker], "");
         }
         if deps.is_empty() {
             return Outcome::not_applicable(
@@ -272,7 +276,15 @@ impl Evaluate for CircuitBreakers {
         }
         repo.extend(code.evidence);
         // The claims suffice on their own only when every breaker is declared.
-        conclude_with_claim(cx, "L K S", in_report_order(repo), evidence, declared_only)
+        let repo = in_report_order(repo);
+        kit::code::conclude_with_claim(
+            cx,
+            "L K S",
+            &[Topic::Breaker],
+            repo,
+            evidence,
+            declared_only,
+        )
     }
 }
 

@@ -1,7 +1,7 @@
 //! SAF-006 graceful-shutdown: Pods that serve traffic shut down gracefully.
 
 use launchgate_core::{Finding, Outcome};
-use launchgate_evidence::code::{FactKind, Shutdown, Stop};
+use launchgate_evidence::code::{FactKind, Shutdown, Stop, Topic};
 use launchgate_evidence::k8s::{Action, Container, PodSpec, Workload};
 use launchgate_evidence::terraform::EcsContainer;
 
@@ -60,7 +60,9 @@ declare_check! {
     /// does. A handler that catches only other signals (`os.Interrupt`, `SIGINT`) fails when
     /// nothing else handles SIGTERM: containers are stopped with SIGTERM. A handler whose
     /// signals are a variable the file does not bind makes the check inconclusive when nothing
-    /// else decides it.
+    /// else decides it, and so does, when no SIGTERM handling is found, a source file whose
+    /// signal handling could not be read (the parser gave up on it, or syntax errors cover it):
+    /// the handler may be there. Handling found elsewhere proves the check all the same.
     ///
     /// Not read from code: Gunicorn and Uvicorn started from a command line (a Dockerfile
     /// `CMD`), which handle SIGTERM themselves and show nothing in the code, Flask's
@@ -288,6 +290,9 @@ fn judge_code(
             _ => {}
         }
     }
+    // A handler found proves it whatever files went unread; without one, a file whose signal
+    // handling could not be read may hold it.
+    unread.extend(code::unread(cx, &[Topic::Shutdown]));
     let any = !(handled.is_empty()
         && other_signals.is_empty()
         && unread.is_empty()
@@ -500,56 +505,38 @@ fn parse_duration(word: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixture::run;
-
-    fn messages(o: &Outcome) -> Vec<String> {
-        let list = match o {
-            Outcome::Pass { evidence, .. } => evidence,
-            Outcome::Fail { findings } | Outcome::Inconclusive { findings, .. } => findings,
-            Outcome::NotApplicable { .. } => return Vec::new(),
-        };
-        list.iter()
-            .map(|f| {
-                let at = f
-                    .location
-                    .as_ref()
-                    .map(|l| format!("{}:{} ", l.path, l.line))
-                    .unwrap_or_default();
-                format!("{at}{}", f.message)
-            })
-            .collect()
-    }
+    use crate::fixture::{evidence, run};
 
     #[test]
     fn code_evidence_names_the_handler_or_the_server() {
         assert_eq!(
-            messages(&run("SAF-006", "pass_go_notify_context_and_shutdown")),
+            evidence(&run("SAF-006", "pass_go_notify_context_and_shutdown")),
             [
                 "cmd/api/main.go:13 `signal.NotifyContext(...)` in `main` handles SIGTERM (os/signal)",
                 "cmd/api/main.go:19 `srv.Shutdown(...)` in `main` shuts the net/http server down gracefully, finishing the requests in flight",
             ]
         );
         assert_eq!(
-            messages(&run("SAF-006", "fail_go_interrupt_only")),
+            evidence(&run("SAF-006", "fail_go_interrupt_only")),
             [
                 "main.go:11 the net/http server `http.Server{...}` in `main` runs, but nothing in the service's code handles SIGTERM or shuts a server down gracefully: on SIGTERM the process exits at once and drops the requests in flight; catch SIGTERM with `signal.NotifyContext` and call `srv.Shutdown(ctx)`",
                 "main.go:14 `signal.Notify(...)` in `main` catches `os.Interrupt` but not SIGTERM: containers are stopped with SIGTERM, and the process dies without draining the work in flight",
             ]
         );
         assert_eq!(
-            messages(&run("SAF-006", "pass_python_uvicorn")),
+            evidence(&run("SAF-006", "pass_python_uvicorn")),
             [
                 "app/main.py:13 `uvicorn.run(...)` runs a server that drains on SIGTERM by itself (uvicorn)"
             ]
         );
         assert_eq!(
-            messages(&run("SAF-006", "pass_java_shutdown_hook")),
+            evidence(&run("SAF-006", "pass_java_shutdown_hook")),
             [
                 "src/main/java/shop/App.java:6 `Runtime.getRuntime().addShutdownHook(...)` in `main` registers a JVM shutdown hook, which runs on SIGTERM"
             ]
         );
         assert_eq!(
-            messages(&run("SAF-006", "inconclusive_go_signals_from_elsewhere")),
+            evidence(&run("SAF-006", "inconclusive_go_signals_from_elsewhere")),
             [
                 "main.go:14 `signal.Notify(...)` in `main`: whether it handles SIGTERM is unknown: its signals come from `config.StopSignals...`, which the file does not bind"
             ]
@@ -567,7 +554,7 @@ mod tests {
                 .message
                 .starts_with("the net/http server `http.Server{...}` in `main` runs, but nothing")
         );
-        let pass = messages(&run("SAF-006", "pass_prestop_and_handler"));
+        let pass = evidence(&run("SAF-006", "pass_prestop_and_handler"));
         assert!(
             pass.iter().any(|m| m.starts_with("deploy/app.yaml:")),
             "{pass:?}"

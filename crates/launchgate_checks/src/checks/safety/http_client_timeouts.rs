@@ -2,7 +2,7 @@
 //! the service's own HTTP server bounds how long a client may take to send its request.
 
 use launchgate_core::{Finding, Location, Outcome};
-use launchgate_evidence::code::{FactKind, Server, Timeout};
+use launchgate_evidence::code::{FactKind, Server, Timeout, Topic};
 
 use crate::kit::code;
 use crate::kit::finish::{NOT_SCANNED, Tally};
@@ -28,8 +28,10 @@ declare_check! {
     /// write timeout is named in the message, not a finding.
     ///
     /// Options the code builds elsewhere (`**kwargs`, an options object passed in) cannot be
-    /// read: such calls make the check inconclusive when nothing else fails it. Not applicable
-    /// when the repository has no source in these languages.
+    /// read: such calls make the check inconclusive when nothing else fails it. So does a source
+    /// file whose HTTP calls could not be read (the parser gave up on it, or syntax errors cover
+    /// a line with a call), named with the reason: the check never passes without it. Not
+    /// applicable when the repository has no source in these languages.
     ///
     /// ## Why it matters
     /// A call without a timeout waits as long as the dependency does. When a payment provider
@@ -152,7 +154,7 @@ impl Evaluate for HttpClientTimeouts {
                 if n == 1 { "s" } else { "" }
             )));
         }
-        t.conclude(cx, "S", "")
+        code::conclude(t, cx, "S", &[Topic::Http], "")
     }
 }
 

@@ -1,11 +1,12 @@
 //! SAF-005 rate-limiting: A public service rate-limits its endpoints.
 
 use launchgate_core::{Finding, Outcome};
-use launchgate_evidence::code::Role;
+use launchgate_evidence::code::{Role, Topic};
 use launchgate_evidence::deps::Capability;
 use launchgate_manifest::Exposure;
 
 use crate::kit::claims::{FlagClaim, RepoShows};
+use crate::kit::code;
 use crate::kit::libraries::{library_findings, library_list, shipped_libraries};
 use crate::kit::routes::{middleware, routes};
 use crate::{CheckContext, Evaluate, declare_check};
@@ -22,6 +23,10 @@ declare_check! {
     /// repository passes as attested. `claims.rate_limiting: false` fails even when the
     /// repository shows a limiter (it says the public endpoints are not covered), and the
     /// finding names it. Services with `exposure: internal` are not checked.
+    ///
+    /// When nothing shows a limiter and no claim is declared, a source file whose routes and
+    /// middleware could not be read (the parser gave up on it, or syntax errors cover them)
+    /// makes the check inconclusive instead of failing: the limiter may be there.
     ///
     /// The service's code (see [the source layer](../scanning.md#the-services-source-code))
     /// proves it too: rate-limiting middleware registered for the whole app, a router or a
@@ -158,6 +163,11 @@ impl Evaluate for RateLimiting {
         for (r, g) in limited {
             repo.push(r.finding(format!("{} is rate limited: `{}`", r.label(), g.name)));
         }
+        if cx.manifest.claims.rate_limiting.is_none()
+            && let Some(unseen) = code::unseen(cx, &[Topic::Route], &repo)
+        {
+            return unseen;
+        }
         FlagClaim {
             value: cx.manifest.claims.rate_limiting,
             pointer: "/claims/rate_limiting",
@@ -178,26 +188,9 @@ impl Evaluate for RateLimiting {
 
 #[cfg(test)]
 mod tests {
-    use launchgate_core::{Basis, Outcome};
+    use launchgate_core::Basis;
 
-    use crate::fixture::{basis, run};
-
-    fn evidence(o: &Outcome) -> Vec<String> {
-        let Outcome::Pass { evidence, .. } = o else {
-            return Vec::new();
-        };
-        evidence
-            .iter()
-            .map(|f| {
-                let at = f
-                    .location
-                    .as_ref()
-                    .map(|l| format!("{}:{} ", l.path, l.line))
-                    .unwrap_or_default();
-                format!("{at}{}", f.message)
-            })
-            .collect()
-    }
+    use crate::fixture::{basis, evidence, run};
 
     #[test]
     fn limiters_in_code_prove_it() {

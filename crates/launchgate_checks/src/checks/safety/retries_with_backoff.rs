@@ -2,11 +2,11 @@
 //! exponentially with jitter and retries a bounded number of times.
 
 use launchgate_core::{Finding, Location, Outcome};
-use launchgate_evidence::code::{Delay, FactKind, Limit, Retry};
+use launchgate_evidence::code::{Delay, FactKind, Limit, Retry, Topic};
 use launchgate_evidence::deps::Capability;
 
 use crate::kit::code;
-use crate::kit::finish::{Tally, conclude, conclude_with_claim};
+use crate::kit::finish::{Tally, conclude};
 use crate::kit::libraries::{library_findings, shipped_libraries};
 use crate::kit::manifest::at;
 use crate::{CheckContext, Evaluate, declare_check};
@@ -34,7 +34,11 @@ declare_check! {
     /// retry that waits a fixed delay, retries at once, backs off without jitter, or retries
     /// without a bound (`while True` with no counter, tenacity without `stop=`) fails, named by
     /// file, line and function; a library that backs off exponentially with jitter and a bound
-    /// is evidence. Delays the code computes in ways launchgate cannot read prove nothing.
+    /// is evidence. Delays the code computes in ways launchgate cannot read prove nothing. When
+    /// the code's retries are judged on their own (no retried dependency declared), a source
+    /// file whose retries or HTTP calls could not be read (the parser gave up on it, or syntax
+    /// errors cover them) makes a pass inconclusive, naming the file; beside declared policies,
+    /// such a file leaves the pass attested on the declarations rather than proven.
     ///
     /// ## Why it matters
     /// Retries turn a brief blip into a success, and a real outage into a flood. Immediate or
@@ -125,7 +129,7 @@ impl Evaluate for RetriesWithBackoff {
             // Nothing declared is retried, but the code retries: it is judged on its own.
             let mut t = code;
             t.evidence.extend(lib_evidence);
-            return t.conclude(cx, "L S", "");
+            return code::conclude(t, cx, "L S", &[Topic::Retry, Topic::Http], "");
         }
         if deps.is_empty() {
             if !lib_evidence.is_empty() {
@@ -231,7 +235,8 @@ impl Evaluate for RetriesWithBackoff {
             // proves nothing.
             let mut repo = lib_evidence;
             repo.extend(code.evidence);
-            conclude_with_claim(cx, "L S", repo, evidence, true)
+            let topics = [Topic::Retry, Topic::Http];
+            code::conclude_with_claim(cx, "L S", &topics, repo, evidence, true)
         } else {
             Outcome::fail(findings)
         }

@@ -2,8 +2,9 @@
 //! checked per resource, and authentication failures are logged.
 
 use launchgate_core::{Basis, Outcome};
-use launchgate_evidence::code::{Role, Scope};
+use launchgate_evidence::code::{Role, Scope, Topic};
 
+use crate::kit;
 use crate::kit::claims::{FlagClaim, contradicts, settle};
 use crate::kit::finish::Tally;
 use crate::kit::routes::{middleware, routes};
@@ -14,6 +15,12 @@ declare_check! {
     /// Every endpoint requires authentication, authorization is checked per resource, and
     /// authentication failures are logged: `claims.authentication.required`, `.authorization` and
     /// `.failures_logged` are all `true`.
+    ///
+    /// The routes the service's code registers (see
+    /// [the source layer](../scanning.md#the-services-source-code)) prove or contradict
+    /// `required`. A source file whose routes could not be read (the parser gave up on it, or
+    /// syntax errors cover them) leaves their authentication unknown and is named: with
+    /// `required: true` the part passes as attested, without it the check is inconclusive.
     ///
     /// ## Why it matters
     /// One forgotten route without authentication is enough to leak a database. Authentication
@@ -188,6 +195,10 @@ fn code(cx: &CheckContext<'_>, claimed: bool, pointer: &str) -> Tally {
             f
         });
     }
+    // A route in a file that could not be read may have no authentication.
+    shown
+        .unknowns
+        .extend(kit::code::unread(cx, &[Topic::Route]));
     shown
 }
 
@@ -195,23 +206,18 @@ fn code(cx: &CheckContext<'_>, claimed: bool, pointer: &str) -> Tally {
 mod tests {
     use launchgate_core::{Basis, Outcome};
 
-    use crate::fixture::{basis, contradicts, run};
+    use crate::fixture::{basis, contradicts, described, findings, run};
 
     /// The messages of the findings about code, with their locations.
     fn code(o: &Outcome) -> Vec<String> {
-        let list = match o {
-            Outcome::Pass { evidence, .. } => evidence,
-            Outcome::Fail { findings } | Outcome::Inconclusive { findings, .. } => findings,
-            Outcome::NotApplicable { .. } => return Vec::new(),
-        };
-        list.iter()
-            .filter_map(|f| {
-                let l = f
-                    .location
+        findings(o)
+            .iter()
+            .filter(|f| {
+                f.location
                     .as_ref()
-                    .filter(|l| l.path != "launchgate.yaml")?;
-                Some(format!("{}:{} {}", l.path, l.line, f.message))
+                    .is_some_and(|l| l.path != "launchgate.yaml")
             })
+            .map(described)
             .collect()
     }
 
