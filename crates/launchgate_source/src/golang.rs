@@ -12,12 +12,12 @@ use crate::{Call, Client, Fact, FactKind, Server, Timeout};
 const DEFAULT_CLIENT: &str = "http.DefaultClient has no timeout";
 const CLIENT_NONE: &str = "an http.Client without Timeout waits for ever";
 const SERVER_NONE: &str = "not set: no limit";
-const LISTEN_NONE: &str = "http.ListenAndServe runs a server with no timeouts";
+const LISTEN_NONE: &str = "http.ListenAndServe and http.Serve run a server with no timeouts";
 
 pub fn facts(f: &File<'_>) -> Vec<Fact> {
     let nodes = f.nodes();
     let mut b = Bindings::default();
-    let mut props: BTreeMap<(String, String), Node<'_>> = BTreeMap::new();
+    let mut props: BTreeMap<(String, String), Vec<Node<'_>>> = BTreeMap::new();
     for n in &nodes {
         match n.kind() {
             "short_var_declaration" | "assignment_statement" => {
@@ -37,7 +37,10 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
                                 l.child_by_field_name("field"),
                             )
                         {
-                            props.insert((compact(f.text(o)), f.text(p).to_string()), strip(*r));
+                            props
+                                .entry((compact(f.text(o)), f.text(p).to_string()))
+                                .or_default()
+                                .push(strip(*r));
                         }
                     }
                 } else if let Some(r) = rs.first() {
@@ -133,7 +136,7 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
 struct Cx<'a, 't> {
     f: &'a File<'t>,
     b: &'a Bindings<'t>,
-    props: &'a BTreeMap<(String, String), Node<'t>>,
+    props: &'a BTreeMap<(String, String), Vec<Node<'t>>>,
 }
 
 impl<'t> Cx<'_, 't> {
@@ -143,7 +146,8 @@ impl<'t> Cx<'_, 't> {
             .unwrap_or_default()
     }
 
-    /// A field of a composite literal, or `name.Field = value` on the name it is bound to.
+    /// A field of a composite literal, or `name.Field = value` on the name it is bound to, in
+    /// the literal's function (`srv` of one function is not `srv` of the next).
     fn field(&self, lit: Node<'t>, key: &str) -> Option<Timeout> {
         if let Some(body) = lit.child_by_field_name("body") {
             let mut cursor = body.walk();
@@ -157,7 +161,9 @@ impl<'t> Cx<'_, 't> {
         }
         let bound = bound_name(self.f, lit)?;
         self.props
-            .get(&(bound, key.to_string()))
+            .get(&(bound, key.to_string()))?
+            .iter()
+            .find(|v| crate::tree::in_scope(lit, **v))
             .map(|v| self.value(*v))
     }
 
@@ -178,10 +184,12 @@ impl<'t> Cx<'_, 't> {
     fn listen(&self, call: Node<'t>) -> Option<Server> {
         let name = self.name(call);
         let library = match name.as_str() {
-            "http.ListenAndServe" | "http.ListenAndServeTLS" => "net/http",
+            "http.ListenAndServe" | "http.ListenAndServeTLS" | "http.Serve" | "http.ServeTLS" => {
+                "net/http"
+            }
             _ => {
                 let (object, method) = name.rsplit_once('.')?;
-                let gin = self.b.find(object, |v| {
+                let gin = self.b.find(object, call, |v| {
                     (v.kind() == "call_expression"
                         && matches!(self.name(v).as_str(), "gin.Default" | "gin.New"))
                     .then_some(())
@@ -227,7 +235,7 @@ impl<'t> Cx<'_, 't> {
                 None,
             )
         } else {
-            let lit = self.b.find(object, |v| {
+            let lit = self.b.find(object, call, |v| {
                 (v.kind() == "composite_literal"
                     && v.child_by_field_name("type").map(|t| self.f.text(t)) == Some("http.Client"))
                 .then_some(v)
@@ -254,7 +262,7 @@ impl<'t> Cx<'_, 't> {
     fn request_deadline(&self, call: Node<'t>) -> Option<Timeout> {
         let args = call.child_by_field_name("arguments")?;
         let req = args.named_child(0)?;
-        let built = self.b.find(self.f.text(req), |v| {
+        let built = self.b.find(self.f.text(req), call, |v| {
             (v.kind() == "call_expression"
                 && matches!(
                     self.name(v).as_str(),
@@ -263,7 +271,7 @@ impl<'t> Cx<'_, 't> {
             .then_some(v)
         })?;
         let ctx = built.child_by_field_name("arguments")?.named_child(0)?;
-        let deadline = self.b.find(self.f.text(ctx), |v| {
+        let deadline = self.b.find(self.f.text(ctx), call, |v| {
             (v.kind() == "call_expression"
                 && matches!(
                     self.name(v).as_str(),

@@ -240,7 +240,7 @@ impl<'t> Cx<'_, 't> {
             _ => {
                 // `app.listen(...)` of an Express app built in this file.
                 let (object, method) = name.rsplit_once('.')?;
-                let built = self.b.find(object, |v| {
+                let built = self.b.find(object, call, |v| {
                     (v.kind() == "call_expression" && self.name(v) == "express").then_some(())
                 });
                 if method != "listen" || built.is_none() {
@@ -306,7 +306,7 @@ impl<'t> Cx<'_, 't> {
                 let options = args
                     .iter()
                     .take(2)
-                    .filter(|a| !is_callback(**a) && !is_string(**a))
+                    .filter(|a| !is_callback(**a) && !self.is_url(**a) && !self.names_callback(**a))
                     .find_map(|o| self.option(*o, "timeout", 0));
                 let later = self
                     .bound_name(call)
@@ -342,7 +342,7 @@ impl<'t> Cx<'_, 't> {
                 let built = if target.kind() == "call_expression" {
                     Some(target)
                 } else {
-                    self.b.find(object, |v| {
+                    self.b.find(object, call, |v| {
                         (v.kind() == "call_expression")
                             .then_some(v)
                             .filter(|v| self.client(*v).is_some())
@@ -353,19 +353,25 @@ impl<'t> Cx<'_, 't> {
             }
         };
         let config = match (lib, method) {
-            (Lib::Axios, "" | "request") => args.last().copied().filter(|a| !is_string(*a)),
+            (Lib::Axios, "" | "request") => args.last().copied().filter(|a| !self.is_url(*a)),
             (Lib::Axios, "get" | "delete" | "head" | "options") => at(1),
             (Lib::Axios, "post" | "put" | "patch" | "postForm" | "putForm" | "patchForm") => at(2),
             (Lib::Got, "" | "get" | "post" | "put" | "patch" | "delete" | "head" | "stream") => {
                 args.iter()
                     .rev()
-                    .find(|a| !is_string(**a) && !is_callback(**a))
+                    .find(|a| !self.is_url(**a) && !is_callback(**a))
                     .copied()
-                    .filter(|_| args.len() > 1 || !is_string(args[0]))
             }
             _ => return None,
         };
-        let own = config.and_then(|c| self.option(c, "timeout", 0));
+        // An abort signal bounds an axios call as it bounds `fetch`.
+        let own = config.and_then(|c| {
+            self.option(c, "timeout", 0).or_else(|| {
+                (lib == Lib::Axios)
+                    .then(|| self.option(c, "signal", 0))
+                    .flatten()
+            })
+        });
         Some((
             Call {
                 library: lib.name(),
@@ -428,6 +434,46 @@ impl<'t> Cx<'_, 't> {
                     crate::short(self.f.text(node))
                 ),
             }),
+        }
+    }
+
+    /// Whether an argument is a URL rather than options: a string, a `new URL(...)`, or a name
+    /// that says so (`url`, `targetUrl`, `this.baseURI`, `endpoint`, `href`). A name that says
+    /// neither is read as options (`axios(config)`).
+    fn is_url(&self, n: Node<'t>) -> bool {
+        let n = strip(n);
+        match n.kind() {
+            "identifier" | "member_expression" => {
+                let text = self.f.text(n);
+                let last = text.rsplit('.').next().unwrap_or(text).to_ascii_lowercase();
+                ["url", "uri", "href", "endpoint"]
+                    .iter()
+                    .any(|w| last.contains(w))
+            }
+            "new_expression" => n
+                .child_by_field_name("constructor")
+                .is_some_and(|c| self.f.text(c) == "URL"),
+            _ => is_string(n),
+        }
+    }
+
+    /// Whether a name passed to Node's `http.get(url, x)` is its response callback rather than
+    /// options: bound in this file to a function, or not bound here and not named like options
+    /// (`cb`, `onResponse`, `handle`; `options`, `opts`, `config` are options).
+    fn names_callback(&self, n: Node<'t>) -> bool {
+        let n = strip(n);
+        if n.kind() != "identifier" {
+            return false;
+        }
+        let text = self.f.text(n);
+        match self.b.values(text) {
+            [] => {
+                let lower = text.to_ascii_lowercase();
+                !["opt", "conf", "setting", "param", "init"]
+                    .iter()
+                    .any(|w| lower.contains(w))
+            }
+            values => values.iter().all(|v| is_callback(strip(*v))),
         }
     }
 

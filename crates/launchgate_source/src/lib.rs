@@ -184,6 +184,8 @@ impl Language {
                 "http.DefaultClient",
                 "http.Server",
                 "http.ListenAndServe",
+                "http.Serve(",
+                "http.ServeTLS(",
                 "gin.Default",
                 "gin.New",
                 // Signals, graceful shutdown, logs.

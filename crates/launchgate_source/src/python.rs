@@ -41,6 +41,7 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
             _ => {}
         }
     }
+    let mounts = mounts(f, &nodes);
     let mut out = Vec::new();
     // Client constructions by start byte: index of their fact.
     let mut clients: BTreeMap<usize, usize> = BTreeMap::new();
@@ -60,7 +61,7 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
         }
     }
     for n in nodes.iter().filter(|n| n.kind() == "call") {
-        let Some(call) = call_of(f, &b, *n, &mut |client: Node<'_>| {
+        let Some(call) = call_of(f, &b, &mounts, *n, &mut |client: Node<'_>| {
             let i = clients.get(&client.start_byte()).copied()?;
             if let Some(FactKind::Client(c)) = out.get_mut(i).map(|x| &mut x.kind) {
                 c.uses += 1;
@@ -133,6 +134,7 @@ fn client_of<'t>(
 fn call_of<'t>(
     f: &File<'t>,
     b: &Bindings<'t>,
+    mounts: &[Mount<'t>],
     call: Node<'t>,
     via: &mut dyn FnMut(Node<'t>) -> Option<u32>,
 ) -> Option<Call> {
@@ -188,10 +190,14 @@ fn call_of<'t>(
     let client = if object.kind() == "call" {
         client_of(f, b, object).map(|c| (object, c))
     } else {
-        b.find(f.text(object), |v| client_of(f, b, v).map(|c| (v, c)))
+        b.find(f.text(object), call, |v| client_of(f, b, v).map(|c| (v, c)))
     }?;
     let (node, (library, inherited)) = client;
     let client_line = via(node);
+    let inherited = match (library, &own) {
+        ("requests", None) => mounted(f, mounts, f.text(object), call).unwrap_or(inherited),
+        _ => inherited,
+    };
     Some(Call {
         library,
         text,
@@ -288,27 +294,102 @@ fn from_dict<'t>(f: &File<'t>, b: &Bindings<'t>, node: Node<'t>, depth: u8) -> O
     }
 }
 
-/// A timeout value as written: `None` (or an aiohttp `ClientTimeout` of nothing but `None`)
-/// disables it.
+/// A timeout value as written: `None` (or an aiohttp `ClientTimeout` or httpx `Timeout` of
+/// nothing but `None`) disables it.
 fn value(f: &File<'_>, v: Node<'_>) -> Timeout {
     let text = f.text(v);
     if v.kind() == "none" {
         return Timeout::disabled(text);
     }
     if v.kind() == "call"
-        && v.child_by_field_name("function")
-            .is_some_and(|x| f.text(x).ends_with("ClientTimeout"))
+        && v.child_by_field_name("function").is_some_and(|x| {
+            matches!(
+                f.text(x),
+                "ClientTimeout" | "aiohttp.ClientTimeout" | "Timeout" | "httpx.Timeout"
+            )
+        })
         && let Some(args) = v.child_by_field_name("arguments")
     {
         let mut cursor = args.walk();
         let all_none = args.named_children(&mut cursor).all(|a| {
-            a.kind() == "keyword_argument"
-                && a.child_by_field_name("value")
-                    .is_some_and(|x| x.kind() == "none")
+            a.kind() == "none"
+                || a.kind() == "keyword_argument"
+                    && a.child_by_field_name("value")
+                        .is_some_and(|x| x.kind() == "none")
         });
         if all_none {
             return Timeout::disabled(text);
         }
     }
     Timeout::set(text)
+}
+
+/// `session.mount(prefix, adapter)`: the session's name, the adapter and the call.
+struct Mount<'t> {
+    session: String,
+    adapter: Node<'t>,
+    call: Node<'t>,
+}
+
+fn mounts<'t>(f: &File<'t>, nodes: &[Node<'t>]) -> Vec<Mount<'t>> {
+    let mut out = Vec::new();
+    for n in nodes.iter().filter(|n| n.kind() == "call") {
+        let Some(func) = n.child_by_field_name("function") else {
+            continue;
+        };
+        if func.kind() != "attribute"
+            || func.child_by_field_name("attribute").map(|a| f.text(a)) != Some("mount")
+        {
+            continue;
+        }
+        let (Some(object), Some(adapter)) = (
+            func.child_by_field_name("object"),
+            n.child_by_field_name("arguments")
+                .and_then(|a| a.named_child(1)),
+        ) else {
+            continue;
+        };
+        out.push(Mount {
+            session: compact(f.text(object)),
+            adapter,
+            call: *n,
+        });
+    }
+    out
+}
+
+/// The timeout a transport adapter mounted on a requests session gives its calls: a stock
+/// `HTTPAdapter` gives none (its `max_retries` is not a timeout); an adapter class of this file
+/// whose body sets `timeout` gives one; any other adapter may, which is unknown.
+fn mounted<'t>(f: &File<'t>, mounts: &[Mount<'t>], session: &str, at: Node<'t>) -> Option<Timeout> {
+    let session = compact(session);
+    let m = mounts
+        .iter()
+        .find(|m| m.session == session && crate::tree::in_scope(m.call, at))?;
+    let class = match m.adapter.kind() {
+        "call" => m
+            .adapter
+            .child_by_field_name("function")
+            .map(|x| f.text(x))?,
+        _ => f.text(m.adapter),
+    };
+    let class = class.rsplit('.').next().unwrap_or(class);
+    if class == "HTTPAdapter" {
+        return None;
+    }
+    let own = f.nodes().into_iter().find(|n| {
+        n.kind() == "class_definition"
+            && n.child_by_field_name("name").map(|x| f.text(x)) == Some(class)
+    });
+    Some(match own {
+        Some(c) if f.text(c).contains("timeout") => {
+            Timeout::set(&format!("set by the mounted adapter {class}"))
+        }
+        _ => Timeout::Unknown {
+            why: format!(
+                "the adapter `{}` mounted on the session may set one",
+                crate::short(f.text(m.adapter))
+            ),
+        },
+    })
 }
