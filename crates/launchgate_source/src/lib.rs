@@ -263,9 +263,32 @@ impl Language {
             Language::TypeScript | Language::Tsx | Language::JavaScript => &[
                 "console.", "log.", "logger.", "Logger.", "pino", "winston", "bunyan",
             ],
-            Language::Python => &["logging", "logger.", "log.", "LOG.", "LOGGER.", "structlog"],
-            Language::Go => &["log.", "slog.", "zap.", "logrus.", "logger.", "Logger."],
-            Language::Java => &["log.", "LOG.", "logger.", "LOGGER."],
+            Language::Python => &[
+                "logging",
+                "logger.",
+                "log.",
+                "LOG.",
+                "LOGGER.",
+                "structlog",
+                "print(",
+            ],
+            Language::Go => &[
+                "log.",
+                "slog.",
+                "zap.",
+                "logrus.",
+                "logger.",
+                "Logger.",
+                "fmt.Print",
+            ],
+            Language::Java => &[
+                "log.",
+                "LOG.",
+                "logger.",
+                "LOGGER.",
+                "System.out.",
+                "System.err.",
+            ],
         }
     }
 

@@ -119,10 +119,16 @@ impl Gather {
 /// each placeholder (`%s`, `%v`, `{}`, `{name}`, `${...}`, `%(name)s`) or hole (`\0`, where a
 /// concatenation puts a value), joined with `_`: `"api key: %s"` gives `api_key`, `"user %s
 /// logged in with token %s"` gives `user` and `with_token`; a `%(name)s` gives `name`.
-fn message_labels(raw: &str, g: &mut Gather) {
+///
+/// A placeholder filled by a value passed through a function (`"token %s", mask(token)`,
+/// `f"password {len(pw)}"`, `"hash: " + sha256(t)`) gives no label: the message names the value
+/// the function was given, not the one written. `skip` says, for each positional placeholder in
+/// order, whether its argument is such a value; a concatenation marks such a hole `\u{1}`.
+fn message_labels(raw: &str, skip: &[bool], g: &mut Gather) {
     let chars: Vec<char> = raw.chars().collect();
     let mut piece = String::new();
     let mut i = 0;
+    let mut k = 0;
     let label = |piece: &str, g: &mut Gather| {
         let trimmed = piece.trim_end_matches(|c: char| {
             c.is_whitespace() || matches!(c, ':' | '=' | '"' | '\'' | '$' | '(' | '[' | '<' | '-')
@@ -144,8 +150,10 @@ fn message_labels(raw: &str, g: &mut Gather) {
     };
     while i < chars.len() {
         let c = chars[i];
-        if c == '\0' {
-            label(&piece, g);
+        if c == '\0' || c == '\u{1}' {
+            if c == '\0' {
+                label(&piece, g);
+            }
             piece.clear();
             i += 1;
             continue;
@@ -170,7 +178,10 @@ fn message_labels(raw: &str, g: &mut Gather) {
                 j += 1;
             }
             if chars.get(j).is_some_and(|x| "sdrvqxXfgeoijT".contains(*x)) {
-                label(&piece, g);
+                if !skip.get(k).copied().unwrap_or(false) {
+                    label(&piece, g);
+                }
+                k += 1;
                 piece.clear();
                 i = j + 1;
                 continue;
@@ -179,7 +190,16 @@ fn message_labels(raw: &str, g: &mut Gather) {
         if c == '{'
             && let Some(end) = chars[i..].iter().position(|x| *x == '}').map(|p| p + i)
         {
-            label(&piece, g);
+            let inside: String = chars[i + 1..end].iter().collect();
+            let passed = if inside.trim().is_empty() {
+                k += 1;
+                skip.get(k - 1).copied().unwrap_or(false)
+            } else {
+                transformed_text(&inside)
+            };
+            if !passed {
+                label(&piece, g);
+            }
             piece.clear();
             i = end + 1;
             continue;
@@ -189,7 +209,68 @@ fn message_labels(raw: &str, g: &mut Gather) {
     }
 }
 
-/// The text of a message with `\0` where a concatenation puts a value that is not a literal.
+/// Whether a call's callee (its last name) makes something else of the value it is given
+/// (`mask(token)`, `len(password)`, `sha256(t).hexdigest()`, `redact(h)`), rather than giving
+/// it, read or formatted (`user.getPassword()`, `r.FormValue("t")`, `str(token)`): named for
+/// masking, hashing, encrypting or measuring.
+fn derives(last: &str) -> bool {
+    let lower = last.to_ascii_lowercase();
+    matches!(lower.as_str(), "len" | "bool" | "type" | "id" | "hash")
+        || [
+            "mask",
+            "redact",
+            "hash",
+            "sha1",
+            "sha2",
+            "sha256",
+            "sha512",
+            "md5",
+            "digest",
+            "length",
+            "count",
+            "size",
+            "truncat",
+            "obfuscat",
+            "anonymi",
+            "encrypt",
+            "hmac",
+            "censor",
+            "scrub",
+            "sanitiz",
+            "fingerprint",
+            "last4",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
+/// Whether an argument is a value passed through a function that [`derives`] something else.
+fn transformed(f: &File<'_>, n: Node<'_>) -> bool {
+    let callee = match n.kind() {
+        "call" | "call_expression" => n.child_by_field_name("function").map(|x| f.text(x)),
+        "method_invocation" => n.child_by_field_name("name").map(|x| f.text(x)),
+        _ => return false,
+    };
+    callee.is_some_and(|c| derives(c.rsplit('.').next().unwrap_or(c).trim()))
+}
+
+/// [`transformed`] for the text of an interpolation (`{mask(token)}`).
+fn transformed_text(inside: &str) -> bool {
+    let inside = inside.trim().trim_start_matches('$');
+    let Some((callee, _)) = inside.split_once('(') else {
+        return false;
+    };
+    let last = callee.rsplit('.').next().unwrap_or(callee).trim();
+    !last.is_empty() && last.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && derives(last)
+}
+
+/// For each argument after a message, whether it is [`transformed`].
+fn skips(f: &File<'_>, after: &[Node<'_>]) -> Vec<bool> {
+    after.iter().map(|a| transformed(f, *a)).collect()
+}
+
+/// The text of a message with `\0` where a concatenation puts a value that is not a literal
+/// (`\u{1}` where that value is passed through a function, see [`message_labels`]).
 fn message_text<'t>(f: &File<'t>, n: Node<'t>, depth: u8) -> String {
     let literal = matches!(
         n.kind(),
@@ -210,6 +291,9 @@ fn message_text<'t>(f: &File<'t>, n: Node<'t>, depth: u8) -> String {
             .into_iter()
             .map(|c| message_text(f, c, depth + 1))
             .collect();
+    }
+    if transformed(f, n) {
+        return "\u{1}".to_string();
     }
     "\0".to_string()
 }
@@ -416,30 +500,38 @@ fn py_built(f: &File<'_>, msg: Node<'_>) -> Option<&'static str> {
 
 pub(crate) fn python<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &mut Vec<Fact>) {
     for n in nodes.iter().filter(|n| n.kind() == "call") {
-        let Some(func) = n
-            .child_by_field_name("function")
-            .filter(|x| x.kind() == "attribute")
-        else {
+        let Some(func) = n.child_by_field_name("function") else {
             continue;
         };
-        let (Some(receiver), Some(method)) = (
-            func.child_by_field_name("object"),
-            func.child_by_field_name("attribute"),
-        ) else {
-            continue;
-        };
-        if !PY_LEVELS.contains(&f.text(method)) {
-            continue;
-        }
-        let Some(library) = py_logger(f, b, receiver, 0) else {
-            continue;
+        // `print(...)` writes to standard output, which a container's runtime logs.
+        let print =
+            func.kind() == "identifier" && f.text(func) == "print" && b.values("print").is_empty();
+        let (receiver, method, library) = if print {
+            (None, "print", "print")
+        } else {
+            if func.kind() != "attribute" {
+                continue;
+            }
+            let (Some(receiver), Some(method)) = (
+                func.child_by_field_name("object"),
+                func.child_by_field_name("attribute"),
+            ) else {
+                continue;
+            };
+            if !PY_LEVELS.contains(&f.text(method)) {
+                continue;
+            }
+            let Some(library) = py_logger(f, b, receiver, 0) else {
+                continue;
+            };
+            (Some(receiver), f.text(method), library)
         };
         let Some(args) = n.child_by_field_name("arguments") else {
             continue;
         };
         let mut g = Gather::default();
         // Fields bound to the logger on the way (`log.bind(token=...)`).
-        if receiver.kind() == "call"
+        if let Some(receiver) = receiver.filter(|r| r.kind() == "call")
             && let Some(a) = receiver.child_by_field_name("arguments")
         {
             for c in children(a) {
@@ -448,7 +540,7 @@ pub(crate) fn python<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
         }
         let all = children(args);
         // `logger.log(level, msg, ...)` puts the message second.
-        let at = usize::from(f.text(method) == "log" && library == "logging");
+        let at = usize::from(method == "log" && library == "logging");
         let msg = all.get(at).filter(|m| m.kind() != "keyword_argument");
         let built = msg.and_then(|m| py_built(f, *m));
         if let Some(m) = msg.filter(|_| all.len() > at + 1 || built.is_some()) {
@@ -465,7 +557,32 @@ pub(crate) fn python<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
                 }
                 _ => *m,
             };
-            message_labels(&message_text(f, m, 0), &mut g);
+            let after: Vec<Node<'_>> = all
+                .iter()
+                .skip(at + 1)
+                .filter(|a| a.kind() != "keyword_argument")
+                .copied()
+                .collect();
+            let after = match m.parent().filter(|_| after.is_empty()) {
+                // `"...".format(a, b)`, `"..." % (a, b)`: the values are the format's.
+                Some(p) if p.kind() == "attribute" => p
+                    .parent()
+                    .and_then(|c| c.child_by_field_name("arguments"))
+                    .map(children)
+                    .unwrap_or_default(),
+                Some(p) if p.kind() == "binary_operator" => p
+                    .child_by_field_name("right")
+                    .map(|r| {
+                        if r.kind() == "tuple" {
+                            children(r)
+                        } else {
+                            vec![r]
+                        }
+                    })
+                    .unwrap_or_default(),
+                _ => after,
+            };
+            message_labels(&message_text(f, m, 0), &skips(f, &after), &mut g);
         }
         for (i, c) in all.iter().enumerate() {
             if i == at && c.kind() == "string" && built.is_none() {
@@ -666,7 +783,13 @@ pub(crate) fn script<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
                 .iter()
                 .filter(|a| matches!(a.kind(), "string" | "template_string" | "binary_expression"))
             {
-                message_labels(&message_text(f, *m, 0), &mut g);
+                let after: Vec<Node<'_>> = all
+                    .iter()
+                    .skip_while(|a| a.id() != m.id())
+                    .skip(1)
+                    .copied()
+                    .collect();
+                message_labels(&message_text(f, *m, 0), &skips(f, &after), &mut g);
             }
         }
         for c in &all {
@@ -768,8 +891,42 @@ fn go_logger<'t>(
         "log" => Some("log"),
         "slog" => Some("log/slog"),
         "logrus" => Some("logrus"),
-        _ => conventional(&text).then_some("logger"),
+        // `fmt.Println` writes to standard output, which a container's runtime logs.
+        "fmt" if b.values("fmt").is_empty() => Some("fmt"),
+        _ if conventional(&text) => Some("logger"),
+        _ => go_typed_logger(f, receiver),
     }
+}
+
+/// A receiver declared with a logger's type as a parameter of its function (`z *zap.Logger`,
+/// `l *slog.Logger`, `entry *logrus.Entry`, `lg *log.Logger`).
+fn go_typed_logger(f: &File<'_>, receiver: Node<'_>) -> Option<&'static str> {
+    if receiver.kind() != "identifier" {
+        return None;
+    }
+    let name = f.text(receiver);
+    let func = crate::tree::function_of(receiver)?;
+    let params = func.child_by_field_name("parameters")?;
+    for p in children(params) {
+        let ty = p.child_by_field_name("type").map(|t| compact(f.text(t)));
+        let named = children(p)
+            .iter()
+            .any(|c| c.kind() == "identifier" && f.text(*c) == name);
+        let Some(ty) = ty.filter(|_| named) else {
+            continue;
+        };
+        let ty = ty.trim_start_matches('*');
+        return match ty {
+            "zap.Logger" | "zap.SugaredLogger" => Some("zap"),
+            "slog.Logger" => Some("log/slog"),
+            "logrus.Logger" | "logrus.Entry" | "logrus.FieldLogger" | "logrus.Ext1FieldLogger" => {
+                Some("logrus")
+            }
+            "log.Logger" => Some("log"),
+            _ => None,
+        };
+    }
+    None
 }
 
 fn go_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
@@ -872,11 +1029,12 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
         let Some(library) = go_logger(f, b, receiver, 0) else {
             continue;
         };
-        // The standard `log` has Print, Fatal and Panic only.
+        // The standard `log` has Print, Fatal and Panic only; `fmt` prints.
         if library == "log"
             && !(method.starts_with("Print")
                 || method.starts_with("Fatal")
                 || method.starts_with("Panic"))
+            || library == "fmt" && !matches!(method, "Print" | "Printf" | "Println")
         {
             continue;
         }
@@ -884,7 +1042,8 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
         // `args...` spreads key-value fields only where the call takes them (slog, zap's
         // `w` methods, logrus); to the standard `log`, a printf-style method or `fmt.Sprintf`
         // they are positional values.
-        let fields = library != "log" && !method.ends_with('f') && !method.ends_with("ln");
+        let fields =
+            !matches!(library, "log" | "fmt") && !method.ends_with('f') && !method.ends_with("ln");
         // Fields added on the way: `logrus.WithField("token", t).Info(...)`.
         let mut chain = Some(receiver);
         while let Some(c) = chain.filter(|c| c.kind() == "call_expression") {
@@ -913,7 +1072,14 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
                 Some(*m)
             };
             if let Some(format) = format.filter(|_| printf || built.is_some()) {
-                message_labels(&message_text(f, format, 0), &mut g);
+                let after: Vec<Node<'_>> = if m.kind() == "call_expression" {
+                    m.child_by_field_name("arguments")
+                        .map(|a| children(a).into_iter().skip(1).collect())
+                        .unwrap_or_default()
+                } else {
+                    all.iter().skip(at + 1).copied().collect()
+                };
+                message_labels(&message_text(f, format, 0), &skips(f, &after), &mut g);
             }
         }
         for (i, c) in all.iter().enumerate() {
@@ -1023,7 +1189,11 @@ pub(crate) fn java<'t>(f: &File<'t>, nodes: &[Node<'t>], out: &mut Vec<Fact>) {
         ) else {
             continue;
         };
-        if !JAVA_LEVELS.contains(&f.text(method)) || !conventional(&compact(f.text(receiver))) {
+        let receiver_text = compact(f.text(receiver));
+        // `System.out.println`: standard output, which a container's runtime logs.
+        let stdout = matches!(receiver_text.as_str(), "System.out" | "System.err")
+            && matches!(f.text(method), "println" | "print" | "printf" | "format");
+        if !stdout && (!JAVA_LEVELS.contains(&f.text(method)) || !conventional(&receiver_text)) {
             continue;
         }
         let all = n
@@ -1037,7 +1207,7 @@ pub(crate) fn java<'t>(f: &File<'t>, nodes: &[Node<'t>], out: &mut Vec<Fact>) {
         });
         let mut g = Gather::default();
         if let Some(m) = all.first().filter(|_| all.len() > 1 || built.is_some()) {
-            message_labels(&message_text(f, *m, 0), &mut g);
+            message_labels(&message_text(f, *m, 0), &skips(f, &all[1..]), &mut g);
         }
         for (i, c) in all.iter().enumerate() {
             if i == 0 && c.kind() == "string_literal" {
@@ -1050,7 +1220,7 @@ pub(crate) fn java<'t>(f: &File<'t>, nodes: &[Node<'t>], out: &mut Vec<Fact>) {
             f,
             *n,
             crate::java::function(f, *n),
-            "slf4j",
+            if stdout { "stdout" } else { "slf4j" },
             method,
             g,
             built,

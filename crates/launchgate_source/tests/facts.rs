@@ -408,7 +408,7 @@ func main() {
             "33:2 log logrus logrus.WithField(...).Warn(...) structured [authorization,Authorization] [main]",
             "34:2 log log log.Printf(...) [token] [main]",
             "35:2 log log log.Println(...) [user,email] built:by concatenation [main]",
-            "36:2 log zap logger.Info(...) structured [user] built:with fmt.Sprintf [main]",
+            "36:2 log zap logger.Info(...) structured [] built:with fmt.Sprintf [main]",
             "37:2 log log/slog slog.Info(...) structured [] spread [main]",
         ]
     );
@@ -460,7 +460,7 @@ def login(user, password, **extra):
             "23:5 log structlog log.info(...) structured [card_number,card,amount] [login]",
             "24:5 log structlog log.bind(...).info(...) structured [ssn] [login]",
             "25:5 log logging logger.info(...) [Authorization] [login]",
-            "26:5 log logging logger.info(...) [masked] [login]",
+            "26:5 log logging logger.info(...) [] [login]",
             "27:5 log logging logger.info(...) [] spread [login]",
             "28:5 log logging self.logger.error(...) [failed,secret] [login]",
         ]
