@@ -154,8 +154,7 @@ impl<'t> Cx<'_, 't> {
     /// The callee as written (`http.get`), or empty when the object it starts with is imported
     /// from a module other than the library of that name (`import http from 'k6/http'`).
     fn name(&self, call: Node<'t>) -> String {
-        let name = call
-            .child_by_field_name("function")
+        let name = callee_node(call)
             .map(|x| compact(self.f.text(x)))
             .unwrap_or_default();
         let object = name.split(['.', '(']).next().unwrap_or("");
@@ -333,7 +332,7 @@ impl<'t> Cx<'_, 't> {
             ),
             "got" => (Lib::Got, Timeout::Missing { why: GOT_NONE }, None),
             _ => {
-                let func = call.child_by_field_name("function")?;
+                let func = callee_node(call)?;
                 let target = if func.kind() == "member_expression" {
                     func.child_by_field_name("object").map(strip)
                 } else {
@@ -569,10 +568,18 @@ fn compact(s: &str) -> String {
     s.split_whitespace().collect()
 }
 
+/// The callee of a call. tree-sitter-typescript reads `await axios.get<T>(url)` as a call of
+/// `await axios.get` with type arguments: the callee is the awaited expression.
+fn callee_node(call: Node<'_>) -> Option<Node<'_>> {
+    let func = call.child_by_field_name("function")?;
+    if func.kind() == "await_expression" && call.child_by_field_name("type_arguments").is_some() {
+        return func.named_child(0);
+    }
+    Some(func)
+}
+
 fn callee(f: &File<'_>, call: Node<'_>) -> String {
-    let name = call
-        .child_by_field_name("function")
-        .map_or("", |x| f.text(x));
+    let name = callee_node(call).map_or("", |x| f.text(x));
     crate::short(&format!("{}(...)", compact(name)))
 }
 

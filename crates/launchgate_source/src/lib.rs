@@ -135,6 +135,12 @@ impl Language {
             Language::Python => &[
                 "requests.",
                 "httpx.",
+                // Imported under another name (`import requests as rq`, `from requests import
+                // get`): the import line is a hit and the names it binds are followed.
+                "import requests",
+                "from requests import",
+                "import httpx",
+                "from httpx import",
                 "ClientSession",
                 "urlopen",
                 // Signals, servers that stop by themselves, logs.
@@ -286,6 +292,9 @@ impl Language {
                 "LOG.",
                 "logger.",
                 "LOGGER.",
+                "Logger.",
+                "LogManager.",
+                "LoggerFactory.",
                 "System.out.",
                 "System.err.",
             ],

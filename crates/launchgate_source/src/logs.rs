@@ -264,9 +264,78 @@ fn transformed_text(inside: &str) -> bool {
     !last.is_empty() && last.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && derives(last)
 }
 
-/// For each argument after a message, whether it is [`transformed`].
+/// For each argument after a message, whether the message's label for it is not its name: the
+/// value is [`transformed`], or its own name says what it is and that is not the secret
+/// (`"token %s revoked", token_id`; `user.rotated_at`).
 fn skips(f: &File<'_>, after: &[Node<'_>]) -> Vec<bool> {
-    after.iter().map(|a| transformed(f, *a)).collect()
+    after
+        .iter()
+        .map(|a| transformed(f, *a) || names_other(f, *a))
+        .collect()
+}
+
+/// Words a name ends with that make it a fact about a secret or a person, not the value:
+/// `token_id`, `passwordHash`, `secret_rotated_at`, `tokenCount`, `token_expiry`.
+const QUALIFIERS: &[&str] = &[
+    "id",
+    "ids",
+    "count",
+    "hash",
+    "hashed",
+    "digest",
+    "expiry",
+    "expires",
+    "expiration",
+    "at",
+    "length",
+    "len",
+    "type",
+    "kind",
+    "status",
+    "version",
+    "name",
+    "names",
+    "ttl",
+    "age",
+];
+
+/// Whether an argument is a name (`token_id`, `user.rotated_at`, `user.getTokenId()`) whose
+/// last word is one of [`QUALIFIERS`].
+fn names_other(f: &File<'_>, n: Node<'_>) -> bool {
+    let text = match n.kind() {
+        "identifier"
+        | "attribute"
+        | "member_expression"
+        | "selector_expression"
+        | "field_access" => f.text(n),
+        "method_invocation"
+            if n.child_by_field_name("arguments")
+                .is_none_or(|a| a.named_child_count() == 0) =>
+        {
+            n.child_by_field_name("name").map_or("", |x| f.text(x))
+        }
+        _ => return false,
+    };
+    let last = text.rsplit('.').next().unwrap_or(text);
+    let last = last.strip_prefix("get").unwrap_or(last);
+    // The last word: after the last `_` or `-`, or the last capitalised part of camel case.
+    let word = last
+        .rsplit(['_', '-'])
+        .next()
+        .map(|w| {
+            let cut = w
+                .char_indices()
+                .rev()
+                .find(|(i, c)| {
+                    *i > 0
+                        && c.is_ascii_uppercase()
+                        && !w[..*i].ends_with(|p: char| p.is_ascii_uppercase())
+                })
+                .map_or(0, |(i, _)| i);
+            w[cut..].to_ascii_lowercase()
+        })
+        .unwrap_or_default();
+    word != last.to_ascii_lowercase() && QUALIFIERS.contains(&word.as_str())
 }
 
 /// The text of a message with `\0` where a concatenation puts a value that is not a literal
@@ -1130,7 +1199,45 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
 // ---------------------------------------------------------------------------------------------
 // Java
 
-const JAVA_LEVELS: &[&str] = &["trace", "debug", "info", "warn", "error", "fatal"];
+const JAVA_LEVELS: &[&str] = &[
+    "trace", "debug", "info", "warn", "error", "fatal", // SLF4J, Log4j
+    "warning", "severe", "fine", "finer", "finest", // java.util.logging
+];
+
+/// Names the file declares with a logger type (`Logger AUDIT = ...`, `org.slf4j.Logger audit`,
+/// `ExtendedLogger l`): fields, locals and parameters.
+fn java_loggers<'t>(f: &File<'t>, nodes: &[Node<'t>]) -> Vec<&'t str> {
+    let mut out = Vec::new();
+    for n in nodes {
+        if !matches!(
+            n.kind(),
+            "field_declaration" | "local_variable_declaration" | "formal_parameter"
+        ) {
+            continue;
+        }
+        let is_logger = n
+            .child_by_field_name("type")
+            .is_some_and(|t| f.text(t).ends_with("Logger"));
+        if !is_logger {
+            continue;
+        }
+        if n.kind() == "formal_parameter" {
+            if let Some(name) = n.child_by_field_name("name") {
+                out.push(f.text(name));
+            }
+            continue;
+        }
+        for d in children(*n)
+            .into_iter()
+            .filter(|d| d.kind() == "variable_declarator")
+        {
+            if let Some(name) = d.child_by_field_name("name") {
+                out.push(f.text(name));
+            }
+        }
+    }
+    out
+}
 
 fn java_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
     if depth > 8 {
@@ -1182,6 +1289,7 @@ fn java_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
 }
 
 pub(crate) fn java<'t>(f: &File<'t>, nodes: &[Node<'t>], out: &mut Vec<Fact>) {
+    let declared = java_loggers(f, nodes);
     for n in nodes.iter().filter(|n| n.kind() == "method_invocation") {
         let (Some(receiver), Some(method)) = (
             n.child_by_field_name("object"),
@@ -1193,7 +1301,8 @@ pub(crate) fn java<'t>(f: &File<'t>, nodes: &[Node<'t>], out: &mut Vec<Fact>) {
         // `System.out.println`: standard output, which a container's runtime logs.
         let stdout = matches!(receiver_text.as_str(), "System.out" | "System.err")
             && matches!(f.text(method), "println" | "print" | "printf" | "format");
-        if !stdout && (!JAVA_LEVELS.contains(&f.text(method)) || !conventional(&receiver_text)) {
+        let logger = conventional(&receiver_text) || declared.contains(&receiver_text.as_str());
+        if !stdout && (!JAVA_LEVELS.contains(&f.text(method)) || !logger) {
             continue;
         }
         let all = n

@@ -691,10 +691,52 @@ fn alembic(text: &str) -> MigrationFile {
             "op.alter_column(",
             "op.add_column(",
             "op.execute(",
+            "op.create_foreign_key(",
+            "op.create_check_constraint(",
+            "op.create_unique_constraint(",
+            "op.create_primary_key(",
         ],
     ) {
         let a = Args::parse(&args);
         match call {
+            "op.create_foreign_key("
+            | "op.create_check_constraint("
+            | "op.create_unique_constraint("
+            | "op.create_primary_key(" => {
+                let table = a
+                    .keyword(if call == "op.create_foreign_key(" {
+                        "source_table"
+                    } else {
+                        "table_name"
+                    })
+                    .or(a.positional(1))
+                    .map(unquote);
+                let new_table = table.is_some_and(|t| created.contains(&t.to_ascii_lowercase()));
+                let not_valid = a
+                    .keyword("postgresql_not_valid")
+                    .is_some_and(|v| v == "True");
+                if new_table || not_valid {
+                    continue;
+                }
+                let (rule, message, help) = match call {
+                    "op.create_foreign_key(" => (
+                        "alembic-create-foreign-key",
+                        "`op.create_foreign_key` adds the constraint without `NOT VALID`: it validates every row while it blocks writes to both tables",
+                        "Pass `postgresql_not_valid=True` (or `op.execute` an `ADD CONSTRAINT ... NOT VALID`), then `VALIDATE CONSTRAINT` in a later migration.",
+                    ),
+                    "op.create_check_constraint(" => (
+                        "alembic-create-check-constraint",
+                        "`op.create_check_constraint` adds the constraint without `NOT VALID`: it scans every row under an ACCESS EXCLUSIVE lock",
+                        "Pass `postgresql_not_valid=True` (or `op.execute` an `ADD CONSTRAINT ... NOT VALID`), then `VALIDATE CONSTRAINT` in a later migration.",
+                    ),
+                    _ => (
+                        "alembic-create-unique-constraint",
+                        "adding a unique or primary key constraint builds its index under an ACCESS EXCLUSIVE lock",
+                        "Build the index with `CREATE UNIQUE INDEX CONCURRENTLY`, then add the constraint `USING INDEX`.",
+                    ),
+                };
+                locks.push(lock_at(&lines, i, call, rule, message, help));
+            }
             "op.execute(" => {
                 if let Some(sql) = a.positional(0).and_then(python_literal) {
                     embedded(&sql, &lines, i, "op.execute", &mut locks, &mut unjudged);
@@ -941,6 +983,7 @@ fn django(text: &str) -> MigrationFile {
         "migrations.RunSQL(",
         "migrations.AddIndex(",
         "migrations.RemoveIndex(",
+        "migrations.AddConstraint(",
     ];
     let mut unjudged = None;
     for (i, call, args) in calls(&lines, &all, &names) {
@@ -978,6 +1021,14 @@ fn django(text: &str) -> MigrationFile {
                     locks.push(lock_at(&lines, i, call, "django-add-index",
                         "`AddIndex` builds the index with `CREATE INDEX`, which blocks writes to the table until it is built",
                         "Use `django.contrib.postgres.operations.AddIndexConcurrently` in a migration with `atomic = False`."));
+                }
+            }
+            "migrations.AddConstraint(" => {
+                let model = a.keyword("model_name").or(a.positional(0)).map(unquote);
+                if !model.is_some_and(|m| created.contains(&m.to_ascii_lowercase())) {
+                    locks.push(lock_at(&lines, i, call, "django-add-constraint",
+                        "`AddConstraint` adds the constraint validated (a check scans every row, a unique constraint builds its index) while the table is locked",
+                        "For a check, use `django.contrib.postgres.operations.AddConstraintNotValid` and `ValidateConstraint` in a later migration; for a unique constraint, build the index concurrently first."));
                 }
             }
             "migrations.RemoveIndex(" => {

@@ -33,6 +33,20 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
                     b.bind(f.text(l), r);
                 }
             }
+            // `import requests as rq`, `from requests import get`: the name and what it is.
+            "aliased_import" => {
+                if let Some(alias) = n.child_by_field_name("alias") {
+                    b.bind(f.text(alias), *n);
+                }
+            }
+            "import_from_statement" => {
+                let mut cursor = n.walk();
+                for name in n.children_by_field_name("name", &mut cursor) {
+                    if name.kind() == "dotted_name" {
+                        b.bind(f.text(name), *n);
+                    }
+                }
+            }
             "as_pattern" => {
                 if let (Some(v), Some(alias)) = (n.named_child(0), n.child_by_field_name("alias")) {
                     b.bind(f.text(alias), v);
@@ -107,7 +121,11 @@ fn client_of<'t>(
     if call.kind() != "call" {
         return None;
     }
-    let name = compact(f.text(call.child_by_field_name("function")?));
+    let name = canonical(
+        f,
+        b,
+        &compact(f.text(call.child_by_field_name("function")?)),
+    );
     let args = call.child_by_field_name("arguments");
     let given = || args.and_then(|a| keyword_timeout(f, b, a, None));
     Some(match name.as_str() {
@@ -141,7 +159,7 @@ fn call_of<'t>(
     let func = call.child_by_field_name("function")?;
     let args = call.child_by_field_name("arguments")?;
     let text = callee(f, call);
-    let name = compact(f.text(func));
+    let name = canonical(f, b, &compact(f.text(func)));
     if matches!(
         name.as_str(),
         "urlopen" | "urllib.request.urlopen" | "request.urlopen"
@@ -155,6 +173,29 @@ fn call_of<'t>(
             client_line: None,
         });
     }
+    // `get(url)` imported from requests or httpx.
+    if func.kind() == "identifier"
+        && let Some((module, method)) = name.rsplit_once('.')
+        && VERBS.contains(&method)
+    {
+        let own = keyword_timeout(f, b, args, None);
+        let (library, default) = match module {
+            "requests" | "requests.api" => ("requests", Timeout::Missing { why: REQUESTS_NONE }),
+            "httpx" => (
+                "httpx",
+                Timeout::Default {
+                    value: HTTPX_DEFAULT,
+                },
+            ),
+            _ => return None,
+        };
+        return Some(Call {
+            library,
+            text,
+            timeout: own.unwrap_or(default),
+            client_line: None,
+        });
+    }
     if func.kind() != "attribute" {
         return None;
     }
@@ -162,7 +203,7 @@ fn call_of<'t>(
     let method = f.text(func.child_by_field_name("attribute")?);
     let verb = VERBS.contains(&method);
     let own = keyword_timeout(f, b, args, None);
-    match compact(f.text(object)).as_str() {
+    match canonical(f, b, &compact(f.text(object))).as_str() {
         "requests" if verb => {
             return Some(Call {
                 library: "requests",
@@ -392,4 +433,37 @@ fn mounted<'t>(f: &File<'t>, mounts: &[Mount<'t>], session: &str, at: Node<'t>) 
             ),
         },
     })
+}
+
+/// A callee with an imported name spelt out: `rq.get` for `import requests as rq` is
+/// `requests.get`, `get` for `from requests import get` is `requests.get`. Only the HTTP
+/// libraries the layer reads are spelt out; other names stay as written.
+fn canonical(f: &File<'_>, b: &Bindings<'_>, name: &str) -> String {
+    let (first, rest) = match name.split_once('.') {
+        Some((a, r)) => (a, Some(r)),
+        None => (name, None),
+    };
+    let full = b.values(first).iter().find_map(|v| match v.kind() {
+        "aliased_import" => v
+            .child_by_field_name("name")
+            .filter(|_| v.parent().is_some_and(|p| p.kind() == "import_statement"))
+            .map(|x| f.text(x).to_string()),
+        "import_from_statement" => v
+            .child_by_field_name("module_name")
+            .map(|m| format!("{}.{first}", f.text(m))),
+        _ => None,
+    });
+    match full {
+        Some(full)
+            if ["requests", "httpx", "aiohttp", "urllib.request"]
+                .iter()
+                .any(|lib| full == *lib || full.starts_with(&format!("{lib}."))) =>
+        {
+            match rest {
+                Some(r) => format!("{full}.{r}"),
+                None => full,
+            }
+        }
+        _ => name.to_string(),
+    }
 }

@@ -531,7 +531,7 @@ fn java_hooks_and_logs() {
             "5:5 log slf4j log.info(...) [user,in_with,getEmail,password] [start]",
             "6:5 log slf4j LOGGER.warn(...) [token] built:by concatenation [start]",
             "7:5 log slf4j log.info(...) [cardNumber,card,amount] [start]",
-            "8:5 log slf4j log.debug(...) [count,tokenCount] [start]",
+            "8:5 log slf4j log.debug(...) [tokenCount] [start]",
         ]
     );
 }

@@ -43,9 +43,12 @@ declare_check! {
     ///
     /// ORM migrations get the frameworks' equivalents: Alembic `op.create_index` without
     /// `postgresql_concurrently=True`, `op.alter_column(..., type_=...)`, `op.alter_column(...,
-    /// nullable=False)` (`SET NOT NULL`) and `op.add_column` of a `nullable=False` column
-    /// without `server_default`; Django `AddIndex` and
-    /// `RemoveIndex` (instead of `AddIndexConcurrently` / `RemoveIndexConcurrently`); Rails
+    /// nullable=False)` (`SET NOT NULL`), `op.add_column` of a `nullable=False` column
+    /// without `server_default`, and `op.create_foreign_key` / `op.create_check_constraint`
+    /// without `postgresql_not_valid=True` and `op.create_unique_constraint` /
+    /// `op.create_primary_key` on a table the migration does not create; Django `AddIndex`,
+    /// `RemoveIndex` (instead of `AddIndexConcurrently` / `RemoveIndexConcurrently`) and
+    /// `AddConstraint` (instead of `AddConstraintNotValid`); Rails
     /// `add_index` without `algorithm: :concurrently`, `change_column`, `add_column ... null:
     /// false` without a default, `add_reference` without `index: false` or a concurrent index,
     /// `add_foreign_key` and `add_check_constraint` without `validate: false`, and

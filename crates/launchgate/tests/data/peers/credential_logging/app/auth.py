@@ -38,3 +38,19 @@ def safe(user, password, token):
 
 def mask(value):
     return value[:2] + "***"
+
+
+def more(user, pwd, creds, api_token, token_id, password):
+    logging.info("Password: " + password)  # expect: OBS-014
+    logger.debug("%s", password)  # expect: OBS-014
+    logger.info("Login: user=%s pass=%s", user.name, pwd)  # expect: OBS-014
+    logger.info(f"{password=}")  # expect: OBS-014
+    logging.info("credentials: {}".format(creds))  # expect: OBS-014
+    logger.exception("refresh failed for %s", api_token)  # expect: OBS-014
+    print(f"Password: {password}")  # expect: OBS-014
+
+    logger.info("User %s changed their password", user.name)  # ok: OBS-014
+    logger.info("secret rotated at %s", user.rotated_at)  # ok: OBS-014
+    logger.info("token %s revoked", token_id)  # ok: OBS-014
+    logger.info("api key id %s", user.api_key_id)  # ok: OBS-014
+    print("Enter your password:")  # ok: OBS-014
