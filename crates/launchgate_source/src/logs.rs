@@ -94,6 +94,27 @@ fn conventional(receiver: &str) -> bool {
     matches!(last.as_str(), "log" | "logger")
 }
 
+/// The value a name logged as it is was read from, one step back in the same function
+/// (`pw = request.form["password"]` then `log.info(pw)`; `token := r.Header.Get("Authorization")`
+/// then `log.Println(token)`): a member, subscript or call of one of `kinds`, whose names are
+/// then the call's too. A value passed through a masking or hashing function stays unnamed, as
+/// in the call itself.
+fn read_into<'t>(
+    f: &File<'t>,
+    b: &Bindings<'t>,
+    arg: Node<'t>,
+    call: Node<'t>,
+    kinds: &[&str],
+) -> Option<Node<'t>> {
+    if arg.kind() != "identifier" {
+        return None;
+    }
+    b.find(f.text(arg), call, |v| {
+        kinds.contains(&v.kind()).then_some(v)
+    })
+    .filter(|v| crate::tree::function_of(*v).is_some())
+}
+
 /// What the walk of a log call's arguments gathers.
 #[derive(Default)]
 struct Gather {
@@ -658,6 +679,9 @@ pub(crate) fn python<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
                 continue;
             }
             py_names(f, *c, &mut g, 0);
+            if let Some(v) = read_into(f, b, *c, *n, &["attribute", "subscript", "call"]) {
+                py_names(f, v, &mut g, 1);
+            }
         }
         out.push(log_fact(
             f,
@@ -866,6 +890,19 @@ pub(crate) fn script<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
                 continue;
             }
             js_names(f, *c, &mut g, 0);
+            if let Some(v) = read_into(
+                f,
+                b,
+                *c,
+                *n,
+                &[
+                    "member_expression",
+                    "subscript_expression",
+                    "call_expression",
+                ],
+            ) {
+                js_names(f, v, &mut g, 1);
+            }
         }
         out.push(log_fact(
             f,
@@ -1182,6 +1219,15 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
                 continue;
             }
             go_names(f, *c, &mut g, 0);
+            if let Some(v) = read_into(
+                f,
+                b,
+                *c,
+                *n,
+                &["selector_expression", "index_expression", "call_expression"],
+            ) {
+                go_names(f, v, &mut g, 1);
+            }
         }
         g.spread &= fields;
         out.push(log_fact(
