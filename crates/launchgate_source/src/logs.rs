@@ -149,7 +149,7 @@ fn message_labels(raw: &str, skip: &[bool], g: &mut Gather) {
     let chars: Vec<char> = raw.chars().collect();
     let mut piece = String::new();
     let mut i = 0;
-    let mut k = 0;
+    let mut slot = 0;
     let label = |piece: &str, g: &mut Gather| {
         let trimmed = piece.trim_end_matches(|c: char| {
             c.is_whitespace() || matches!(c, ':' | '=' | '"' | '\'' | '$' | '(' | '[' | '<' | '-')
@@ -199,10 +199,10 @@ fn message_labels(raw: &str, skip: &[bool], g: &mut Gather) {
                 j += 1;
             }
             if chars.get(j).is_some_and(|x| "sdrvqxXfgeoijT".contains(*x)) {
-                if !skip.get(k).copied().unwrap_or(false) {
+                if !skip.get(slot).copied().unwrap_or(false) {
                     label(&piece, g);
                 }
-                k += 1;
+                slot += 1;
                 piece.clear();
                 i = j + 1;
                 continue;
@@ -213,8 +213,8 @@ fn message_labels(raw: &str, skip: &[bool], g: &mut Gather) {
         {
             let inside: String = chars[i + 1..end].iter().collect();
             let passed = if inside.trim().is_empty() {
-                k += 1;
-                skip.get(k - 1).copied().unwrap_or(false)
+                slot += 1;
+                skip.get(slot - 1).copied().unwrap_or(false)
             } else {
                 transformed_text(&inside)
             };
@@ -655,12 +655,12 @@ pub(crate) fn python<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
                 .collect();
             let after = match m.parent().filter(|_| after.is_empty()) {
                 // `"...".format(a, b)`, `"..." % (a, b)`: the values are the format's.
-                Some(p) if p.kind() == "attribute" => p
+                Some(parent) if parent.kind() == "attribute" => parent
                     .parent()
                     .and_then(|c| c.child_by_field_name("arguments"))
                     .map(children)
                     .unwrap_or_default(),
-                Some(p) if p.kind() == "binary_operator" => p
+                Some(parent) if parent.kind() == "binary_operator" => parent
                     .child_by_field_name("right")
                     .map(|r| {
                         if r.kind() == "tuple" {
