@@ -277,6 +277,8 @@ impl Language {
                 "LOGGER.",
                 "structlog",
                 "print(",
+                "sys.stdout.",
+                "sys.stderr.",
             ],
             Language::Go => &[
                 "log.",
@@ -286,6 +288,8 @@ impl Language {
                 "logger.",
                 "Logger.",
                 "fmt.Print",
+                "glog.",
+                "klog.",
             ],
             Language::Java => &[
                 "log.",

@@ -151,9 +151,19 @@ fn message_labels(raw: &str, skip: &[bool], g: &mut Gather) {
     let mut i = 0;
     let mut slot = 0;
     let label = |piece: &str, g: &mut Gather| {
-        let trimmed = piece.trim_end_matches(|c: char| {
+        let punctuation = |c: char| {
             c.is_whitespace() || matches!(c, ':' | '=' | '"' | '\'' | '$' | '(' | '[' | '<' | '-')
-        });
+        };
+        let mut trimmed = piece.trim_end_matches(punctuation);
+        // A verb between the name and the value says nothing: `"the password is %s"` names
+        // `password`.
+        while let Some((head, verb)) = trimmed.rsplit_once(' ')
+            && ["is", "was", "are", "were", "equals"]
+                .iter()
+                .any(|w| verb.eq_ignore_ascii_case(w))
+        {
+            trimmed = head.trim_end_matches(punctuation);
+        }
         let words: Vec<&str> = trimmed
             .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .take_while(|w| !w.is_empty())
@@ -320,8 +330,8 @@ const QUALIFIERS: &[&str] = &[
     "age",
 ];
 
-/// Whether an argument is a name (`token_id`, `user.rotated_at`, `user.getTokenId()`) whose
-/// last word is one of [`QUALIFIERS`].
+/// Whether an argument is a name (`token_id`, `user.rotated_at`, `user.getTokenId()`, `name`)
+/// whose last word is one of [`QUALIFIERS`].
 fn names_other(f: &File<'_>, n: Node<'_>) -> bool {
     let text = match n.kind() {
         "identifier"
@@ -356,7 +366,7 @@ fn names_other(f: &File<'_>, n: Node<'_>) -> bool {
             w[cut..].to_ascii_lowercase()
         })
         .unwrap_or_default();
-    word != last.to_ascii_lowercase() && QUALIFIERS.contains(&word.as_str())
+    QUALIFIERS.contains(&word.as_str())
 }
 
 /// The text of a message with `\0` where a concatenation puts a value that is not a literal
@@ -608,13 +618,23 @@ pub(crate) fn python<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
             ) else {
                 continue;
             };
-            if !PY_LEVELS.contains(&f.text(method)) {
-                continue;
+            // `sys.stdout.write(...)`: standard output, as `print`.
+            if f.text(method) == "write"
+                && matches!(
+                    compact(f.text(receiver)).as_str(),
+                    "sys.stdout" | "sys.stderr"
+                )
+            {
+                (None, "write", "print")
+            } else {
+                if !PY_LEVELS.contains(&f.text(method)) {
+                    continue;
+                }
+                let Some(library) = py_logger(f, b, receiver, 0) else {
+                    continue;
+                };
+                (Some(receiver), f.text(method), library)
             }
-            let Some(library) = py_logger(f, b, receiver, 0) else {
-                continue;
-            };
-            (Some(receiver), f.text(method), library)
         };
         let Some(args) = n.child_by_field_name("arguments") else {
             continue;
@@ -997,6 +1017,7 @@ fn go_logger<'t>(
         "log" => Some("log"),
         "slog" => Some("log/slog"),
         "logrus" => Some("logrus"),
+        "glog" | "klog" if b.values(&text).is_empty() => Some("glog"),
         // `fmt.Println` writes to standard output, which a container's runtime logs.
         "fmt" if b.values("fmt").is_empty() => Some("fmt"),
         _ if conventional(&text) => Some("logger"),
@@ -1148,8 +1169,9 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
         // `args...` spreads key-value fields only where the call takes them (slog, zap's
         // `w` methods, logrus); to the standard `log`, a printf-style method or `fmt.Sprintf`
         // they are positional values.
-        let fields =
-            !matches!(library, "log" | "fmt") && !method.ends_with('f') && !method.ends_with("ln");
+        let fields = !matches!(library, "log" | "fmt" | "glog")
+            && !method.ends_with('f')
+            && !method.ends_with("ln");
         // Fields added on the way: `logrus.WithField("token", t).Info(...)`.
         let mut chain = Some(receiver);
         while let Some(c) = chain.filter(|c| c.kind() == "call_expression") {
@@ -1347,7 +1369,13 @@ pub(crate) fn java<'t>(f: &File<'t>, nodes: &[Node<'t>], out: &mut Vec<Fact>) {
         // `System.out.println`: standard output, which a container's runtime logs.
         let stdout = matches!(receiver_text.as_str(), "System.out" | "System.err")
             && matches!(f.text(method), "println" | "print" | "printf" | "format");
-        let logger = conventional(&receiver_text) || declared.contains(&receiver_text.as_str());
+        // `LogManager.getLogger(X.class).info(...)`, `LoggerFactory.getLogger(...).warn(...)`.
+        let fetched = receiver.kind() == "method_invocation"
+            && receiver
+                .child_by_field_name("name")
+                .is_some_and(|x| f.text(x) == "getLogger");
+        let logger =
+            conventional(&receiver_text) || declared.contains(&receiver_text.as_str()) || fetched;
         if !stdout && (!JAVA_LEVELS.contains(&f.text(method)) || !logger) {
             continue;
         }
