@@ -15,13 +15,15 @@ declare_check! {
     /// JavaScript, Python, Go, Java; not tests, not vendored code), and the loggers read are
     /// Python `logging` (`logging.info`, any `logger`/`log` from `logging.getLogger`) and
     /// structlog (`bind` included), `console`, pino, winston and bunyan loggers (`child`
-    /// included) in scripts, Go's `log`, `log/slog`, zap (sugared too) and logrus
-    /// (`WithField`/`WithFields` included), and SLF4J/Log4j/java.util.logging loggers in
+    /// included) in scripts, Go's `log`, `log/slog`, zap (sugared too), logrus
+    /// (`WithField`/`WithFields` included) and glog/klog, and SLF4J/Log4j/java.util.logging
+    /// loggers (`LogManager.getLogger(...).info(...)` included) in
     /// Java. A logger is known by its construction in the file, by a conventional name
     /// (`log`, `logger`, `LOG`, `LOGGER`), or by its declared type (a Java field, local or
     /// parameter of a `...Logger` type; a Go parameter `*zap.Logger`, `*slog.Logger`,
     /// `*logrus.Entry`, `*log.Logger`). Standard output is the log of a service in a container,
-    /// so Python `print`, Go `fmt.Print`/`Printf`/`Println` and Java `System.out`/`System.err`
+    /// so Python `print` and `sys.stdout.write`, Go `fmt.Print`/`Printf`/`Println` and Java
+    /// `System.out`/`System.err`
     /// are log calls too (as CodeQL's clear-text logging queries count them).
     ///
     /// A call is judged by the *names* of what it writes, and by the values the secret scanner
@@ -35,7 +37,8 @@ declare_check! {
     /// and formatting calls too. A value passed through another function (`mask(token)`,
     /// `len(token)`) is not the value. A message also names what it interpolates: the one or
     /// two words right before a placeholder or a concatenated value are a name
-    /// (`"api key: %s"`, `"token=" + t`, `"password {}"`, `f"secret: {s}"`), and so is
+    /// (`"api key: %s"`, `"token=" + t`, `"password {}"`, `f"secret: {s}"`, `"the password is
+    /// %s"`: a verb between them does not count), and so is
     /// `%(name)s`, unless the value filling that placeholder is passed through a function
     /// that masks, hashes, encrypts or measures it (`"token %s", mask(token)`,
     /// `"password length %d", len(pw)`) or has a name of its own that says what it is

@@ -24,8 +24,9 @@ declare_check! {
     /// it is built and at each call through it.
     ///
     /// The service's own HTTP server must bound how long a client may take to send its request:
-    /// Go's `http.Server` needs `ReadHeaderTimeout` or `ReadTimeout` (a bare
-    /// `http.ListenAndServe` or gin's `Run` has neither); Node's servers are bounded by default
+    /// Go's `http.Server` needs `ReadHeaderTimeout` or `ReadTimeout`, in its literal or set on
+    /// it later in the same function (a bare `http.ListenAndServe`, `http.ListenAndServeTLS`,
+    /// `http.Serve`, `http.ServeTLS` or gin's `Run` has neither); Node's servers are bounded by default
     /// since Node 18 unless `headersTimeout`/`requestTimeout` are set to 0. A missing idle or
     /// write timeout is named in the message, not a finding.
     ///
