@@ -301,8 +301,32 @@ fn transformed_text(inside: &str) -> bool {
 fn skips(f: &File<'_>, after: &[Node<'_>]) -> Vec<bool> {
     after
         .iter()
-        .map(|a| transformed(f, *a) || names_other(f, *a))
+        .map(|a| transformed(f, *a) || names_other(f, *a) || literal(*a))
         .collect()
+}
+
+/// A literal written in the call (`"Password=%s", "*****"`): the code's text, not a value.
+fn literal(n: Node<'_>) -> bool {
+    matches!(
+        n.kind(),
+        "string"
+            | "integer"
+            | "float"
+            | "true"
+            | "false"
+            | "none"
+            | "number"
+            | "null"
+            | "undefined"
+            | "interpreted_string_literal"
+            | "raw_string_literal"
+            | "int_literal"
+            | "float_literal"
+            | "nil"
+            | "string_literal"
+            | "decimal_integer_literal"
+            | "character_literal"
+    )
 }
 
 /// Words a name ends with that make it a fact about a secret or a person, not the value:
