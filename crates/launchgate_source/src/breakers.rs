@@ -14,9 +14,9 @@
 use tree_sitter::Node;
 
 use crate::retries::{args, callee, compact, function, setting};
+use crate::syntax::Syntax;
 use crate::tree::File;
 use crate::{Breaker, Fact, FactKind, Language};
-use crate::syntax::Syntax;
 
 fn worth_walking(language: Language, text: &str) -> bool {
     let words: &[&str] = match language {
@@ -164,8 +164,7 @@ fn script<'t>(f: &File<'t>, n: Node<'t>) -> Option<Found<'t>> {
             let bound = bound_to(f, n);
             let chained = n.parent().is_some_and(|p| {
                 p.ty() == "member_expression"
-                    && p.field("property")
-                        .is_some_and(|x| f.text(x) == "fallback")
+                    && p.field("property").is_some_and(|x| f.text(x) == "fallback")
             });
             let fallback = if chained {
                 Some(true)
@@ -266,8 +265,7 @@ fn decorated_function(f: &File<'_>, n: Node<'_>) -> Option<String> {
     let d = n.parent().filter(|p| p.ty() == "decorator")?;
     let def = d.parent().filter(|p| p.ty() == "decorated_definition")?;
     let func = def.field("definition")?;
-    func.field("name")
-        .map(|x| f.text(x).to_string())
+    func.field("name").map(|x| f.text(x).to_string())
 }
 
 fn go<'t>(f: &File<'t>, n: Node<'t>) -> Option<Found<'t>> {

@@ -2,30 +2,27 @@
 //! have none), request contexts with a deadline, and servers (`http.Server{ReadHeaderTimeout:
 //! ...}` against a bare `http.ListenAndServe`, gin's `Run`).
 
+use crate::syntax::Syntax;
 use std::collections::BTreeMap;
 
 use tree_sitter::Node;
 
 use crate::tree::{Bindings, File};
 use crate::{Call, Client, Fact, FactKind, Server, Timeout};
-use crate::syntax::Syntax;
 
 const DEFAULT_CLIENT: &str = "http.DefaultClient has no timeout";
 const CLIENT_NONE: &str = "an http.Client without Timeout waits for ever";
 const SERVER_NONE: &str = "not set: no limit";
-const LISTEN_NONE: &str = "http.ListenAndServe runs a server with no timeouts";
+const LISTEN_NONE: &str = "http.ListenAndServe and http.Serve run a server with no timeouts";
 
 pub fn facts(f: &File<'_>) -> Vec<Fact> {
     let nodes = f.nodes();
     let mut b = Bindings::default();
-    let mut props: BTreeMap<(String, String), Node<'_>> = BTreeMap::new();
+    let mut props: BTreeMap<(String, String), Vec<Node<'_>>> = BTreeMap::new();
     for n in &nodes {
         match n.ty() {
             "short_var_declaration" | "assignment_statement" => {
-                let (Some(l), Some(r)) = (
-                    n.field("left"),
-                    n.field("right"),
-                ) else {
+                let (Some(l), Some(r)) = (n.field("left"), n.field("right")) else {
                     continue;
                 };
                 let (ls, rs) = (list(l), list(r));
@@ -33,12 +30,12 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
                     for (l, r) in ls.iter().zip(&rs) {
                         b.bind(f.text(*l), strip(*r));
                         if l.ty() == "selector_expression"
-                            && let (Some(o), Some(p)) = (
-                                l.field("operand"),
-                                l.field("field"),
-                            )
+                            && let (Some(o), Some(p)) = (l.field("operand"), l.field("field"))
                         {
-                            props.insert((compact(f.text(o)), f.text(p).to_string()), strip(*r));
+                            props
+                                .entry((compact(f.text(o)), f.text(p).to_string()))
+                                .or_default()
+                                .push(strip(*r));
                         }
                     }
                 } else if let Some(r) = rs.first() {
@@ -49,10 +46,8 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
                 }
             }
             "var_spec" => {
-                if let (Some(l), Some(r)) = (
-                    n.field("name"),
-                    n.field("value"),
-                ) && let Some(r) = list(r).first()
+                if let (Some(l), Some(r)) = (n.field("name"), n.field("value"))
+                    && let Some(r) = list(r).first()
                 {
                     b.bind(f.text(l), strip(*r));
                 }
@@ -134,7 +129,7 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
 struct Cx<'a, 't> {
     f: &'a File<'t>,
     b: &'a Bindings<'t>,
-    props: &'a BTreeMap<(String, String), Node<'t>>,
+    props: &'a BTreeMap<(String, String), Vec<Node<'t>>>,
 }
 
 impl<'t> Cx<'_, 't> {
@@ -144,13 +139,13 @@ impl<'t> Cx<'_, 't> {
             .unwrap_or_default()
     }
 
-    /// A field of a composite literal, or `name.Field = value` on the name it is bound to.
+    /// A field of a composite literal, or `name.Field = value` on the name it is bound to, in
+    /// the literal's function (`srv` of one function is not `srv` of the next).
     fn field(&self, lit: Node<'t>, key: &str) -> Option<Timeout> {
         if let Some(body) = lit.field("body") {
             let mut cursor = body.walk();
             for e in body.named_children(&mut cursor) {
-                if e.ty() == "keyed_element"
-                    && e.field("key").map(|k| self.f.text(k)) == Some(key)
+                if e.ty() == "keyed_element" && e.field("key").map(|k| self.f.text(k)) == Some(key)
                 {
                     return e.field("value").map(|v| self.value(v));
                 }
@@ -158,7 +153,9 @@ impl<'t> Cx<'_, 't> {
         }
         let bound = bound_name(self.f, lit)?;
         self.props
-            .get(&(bound, key.to_string()))
+            .get(&(bound, key.to_string()))?
+            .iter()
+            .find(|v| crate::tree::in_scope(lit, **v))
             .map(|v| self.value(*v))
     }
 
@@ -179,10 +176,12 @@ impl<'t> Cx<'_, 't> {
     fn listen(&self, call: Node<'t>) -> Option<Server> {
         let name = self.name(call);
         let library = match name.as_str() {
-            "http.ListenAndServe" | "http.ListenAndServeTLS" => "net/http",
+            "http.ListenAndServe" | "http.ListenAndServeTLS" | "http.Serve" | "http.ServeTLS" => {
+                "net/http"
+            }
             _ => {
                 let (object, method) = name.rsplit_once('.')?;
-                let gin = self.b.find(object, |v| {
+                let gin = self.b.find(object, call, |v| {
                     (v.ty() == "call_expression"
                         && matches!(self.name(v).as_str(), "gin.Default" | "gin.New"))
                     .then_some(())
@@ -228,7 +227,7 @@ impl<'t> Cx<'_, 't> {
                 None,
             )
         } else {
-            let lit = self.b.find(object, |v| {
+            let lit = self.b.find(object, call, |v| {
                 (v.ty() == "composite_literal"
                     && v.field("type").map(|t| self.f.text(t)) == Some("http.Client"))
                 .then_some(v)
@@ -255,7 +254,7 @@ impl<'t> Cx<'_, 't> {
     fn request_deadline(&self, call: Node<'t>) -> Option<Timeout> {
         let args = call.field("arguments")?;
         let req = args.named_child(0)?;
-        let built = self.b.find(self.f.text(req), |v| {
+        let built = self.b.find(self.f.text(req), call, |v| {
             (v.ty() == "call_expression"
                 && matches!(
                     self.name(v).as_str(),
@@ -264,7 +263,7 @@ impl<'t> Cx<'_, 't> {
             .then_some(v)
         })?;
         let ctx = built.field("arguments")?.named_child(0)?;
-        let deadline = self.b.find(self.f.text(ctx), |v| {
+        let deadline = self.b.find(self.f.text(ctx), call, |v| {
             (v.ty() == "call_expression"
                 && matches!(
                     self.name(v).as_str(),
@@ -297,10 +296,7 @@ fn list(n: Node<'_>) -> Vec<Node<'_>> {
 /// Looks through `&` and parentheses.
 fn strip(mut n: Node<'_>) -> Node<'_> {
     while matches!(n.ty(), "unary_expression" | "parenthesized_expression") {
-        match n
-            .field("operand")
-            .or_else(|| n.named_child(0))
-        {
+        match n.field("operand").or_else(|| n.named_child(0)) {
             Some(c) => n = c,
             None => break,
         }

@@ -394,7 +394,12 @@ mod tests {
             Language::Go,
             Language::Java,
         ] {
-            assert!(l.keywords().iter().chain(l.log_words()).all(|w| !w.contains('\n')));
+            assert!(
+                l.keywords()
+                    .iter()
+                    .chain(l.log_words())
+                    .all(|w| !w.contains('\n'))
+            );
         }
         // Overlapping and repeated words on one line, and words on later lines, all found.
         let text = "x\nlogger.info(log.info(1)) logger.\n\nlog.\n";

@@ -3,9 +3,9 @@
 
 use tree_sitter::Node;
 
+use crate::syntax::Syntax;
 use crate::tree::File;
 use crate::{Call, Client, Fact, FactKind, Timeout};
-use crate::syntax::Syntax;
 
 const REQUEST_NONE: &str = "an HttpRequest without timeout(...) waits for ever for the response";
 const CLIENT_NONE: &str =
@@ -43,9 +43,7 @@ fn client(library: &'static str, text: &str, timeout: Timeout) -> FactKind {
 
 fn creation(f: &File<'_>, n: Node<'_>) -> Option<FactKind> {
     let ty = f.text(n.field("type")?);
-    let args = n
-        .field("arguments")
-        .map_or(0, |a| a.named_child_count());
+    let args = n.field("arguments").map_or(0, |a| a.named_child_count());
     match ty {
         "RestTemplate" if args == 0 => Some(client(
             "spring",
@@ -72,9 +70,7 @@ fn creation(f: &File<'_>, n: Node<'_>) -> Option<FactKind> {
 
 fn invocation(f: &File<'_>, n: Node<'_>) -> Option<FactKind> {
     let name = f.text(n.field("name")?);
-    if name == "newHttpClient"
-        && n.field("object").map(|o| f.text(o)) == Some("HttpClient")
-    {
+    if name == "newHttpClient" && n.field("object").map(|o| f.text(o)) == Some("HttpClient") {
         return Some(client(
             "java.net.http",
             "HttpClient.newHttpClient()",

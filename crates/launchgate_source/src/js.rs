@@ -2,13 +2,13 @@
 //! their timeout options, directly or through an instance built in the same file
 //! (`axios.create`, `got.extend`), and the Node HTTP servers the service starts.
 
+use crate::syntax::Syntax;
 use std::collections::{BTreeMap, BTreeSet};
 
 use tree_sitter::Node;
 
 use crate::tree::{Bindings, File};
 use crate::{Call, Client, Fact, FactKind, Server, Timeout};
-use crate::syntax::Syntax;
 
 const AXIOS_NONE: &str = "axios waits for ever without a timeout (its default is 0)";
 const FETCH_NONE: &str =
@@ -47,10 +47,7 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
         match n.ty() {
             "import_statement" => imported(f, *n, &mut imports),
             "variable_declarator" => {
-                if let (Some(l), Some(r)) = (
-                    n.field("name"),
-                    n.field("value"),
-                ) {
+                if let (Some(l), Some(r)) = (n.field("name"), n.field("value")) {
                     if let Some(module) = required(f, r) {
                         imports.insert(f.text(l), module);
                     }
@@ -58,25 +55,17 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
                 }
             }
             "assignment_expression" => {
-                if let (Some(l), Some(r)) = (
-                    n.field("left"),
-                    n.field("right"),
-                ) {
+                if let (Some(l), Some(r)) = (n.field("left"), n.field("right")) {
                     b.bind(f.text(l), strip(r));
                     if l.ty() == "member_expression"
-                        && let (Some(o), Some(p)) = (
-                            l.field("object"),
-                            l.field("property"),
-                        )
+                        && let (Some(o), Some(p)) = (l.field("object"), l.field("property"))
                     {
                         props.insert((compact(f.text(o)), f.text(p)), strip(r));
                     }
                 }
             }
             "public_field_definition" | "field_definition" => {
-                let name = n
-                    .field("name")
-                    .or_else(|| n.field("property"));
+                let name = n.field("name").or_else(|| n.field("property"));
                 if let (Some(l), Some(r)) = (name, n.field("value")) {
                     // A class field is read as `this.name`.
                     let key: &str = f.text(l);
@@ -155,8 +144,7 @@ impl<'t> Cx<'_, 't> {
     /// The callee as written (`http.get`), or empty when the object it starts with is imported
     /// from a module other than the library of that name (`import http from 'k6/http'`).
     fn name(&self, call: Node<'t>) -> String {
-        let name = call
-            .field("function")
+        let name = callee_node(call)
             .map(|x| compact(self.f.text(x)))
             .unwrap_or_default();
         let object = name.split(['.', '(']).next().unwrap_or("");
@@ -241,7 +229,7 @@ impl<'t> Cx<'_, 't> {
             _ => {
                 // `app.listen(...)` of an Express app built in this file.
                 let (object, method) = name.rsplit_once('.')?;
-                let built = self.b.find(object, |v| {
+                let built = self.b.find(object, call, |v| {
                     (v.ty() == "call_expression" && self.name(v) == "express").then_some(())
                 });
                 if method != "listen" || built.is_none() {
@@ -307,7 +295,7 @@ impl<'t> Cx<'_, 't> {
                 let options = args
                     .iter()
                     .take(2)
-                    .filter(|a| !is_callback(**a) && !is_string(**a))
+                    .filter(|a| !is_callback(**a) && !self.is_url(**a) && !self.names_callback(**a))
                     .find_map(|o| self.option(*o, "timeout", 0));
                 let later = self
                     .bound_name(call)
@@ -334,7 +322,7 @@ impl<'t> Cx<'_, 't> {
             ),
             "got" => (Lib::Got, Timeout::Missing { why: GOT_NONE }, None),
             _ => {
-                let func = call.field("function")?;
+                let func = callee_node(call)?;
                 let target = if func.ty() == "member_expression" {
                     func.field("object").map(strip)
                 } else {
@@ -343,7 +331,7 @@ impl<'t> Cx<'_, 't> {
                 let built = if target.ty() == "call_expression" {
                     Some(target)
                 } else {
-                    self.b.find(object, |v| {
+                    self.b.find(object, call, |v| {
                         (v.ty() == "call_expression")
                             .then_some(v)
                             .filter(|v| self.client(*v).is_some())
@@ -354,19 +342,25 @@ impl<'t> Cx<'_, 't> {
             }
         };
         let config = match (lib, method) {
-            (Lib::Axios, "" | "request") => args.last().copied().filter(|a| !is_string(*a)),
+            (Lib::Axios, "" | "request") => args.last().copied().filter(|a| !self.is_url(*a)),
             (Lib::Axios, "get" | "delete" | "head" | "options") => at(1),
             (Lib::Axios, "post" | "put" | "patch" | "postForm" | "putForm" | "patchForm") => at(2),
             (Lib::Got, "" | "get" | "post" | "put" | "patch" | "delete" | "head" | "stream") => {
                 args.iter()
                     .rev()
-                    .find(|a| !is_string(**a) && !is_callback(**a))
+                    .find(|a| !self.is_url(**a) && !is_callback(**a))
                     .copied()
-                    .filter(|_| args.len() > 1 || !is_string(args[0]))
             }
             _ => return None,
         };
-        let own = config.and_then(|c| self.option(c, "timeout", 0));
+        // An abort signal bounds an axios call as it bounds `fetch`.
+        let own = config.and_then(|c| {
+            self.option(c, "timeout", 0).or_else(|| {
+                (lib == Lib::Axios)
+                    .then(|| self.option(c, "signal", 0))
+                    .flatten()
+            })
+        });
         Some((
             Call {
                 library: lib.name(),
@@ -429,6 +423,46 @@ impl<'t> Cx<'_, 't> {
                     crate::short(self.f.text(node))
                 ),
             }),
+        }
+    }
+
+    /// Whether an argument is a URL rather than options: a string, a `new URL(...)`, or a name
+    /// that says so (`url`, `targetUrl`, `this.baseURI`, `endpoint`, `href`). A name that says
+    /// neither is read as options (`axios(config)`).
+    fn is_url(&self, n: Node<'t>) -> bool {
+        let n = strip(n);
+        match n.ty() {
+            "identifier" | "member_expression" => {
+                let text = self.f.text(n);
+                let last = text.rsplit('.').next().unwrap_or(text).to_ascii_lowercase();
+                ["url", "uri", "href", "endpoint"]
+                    .iter()
+                    .any(|w| last.contains(w))
+            }
+            "new_expression" => n
+                .field("constructor")
+                .is_some_and(|c| self.f.text(c) == "URL"),
+            _ => is_string(n),
+        }
+    }
+
+    /// Whether a name passed to Node's `http.get(url, x)` is its response callback rather than
+    /// options: bound in this file to a function, or not bound here and not named like options
+    /// (`cb`, `onResponse`, `handle`; `options`, `opts`, `config` are options).
+    fn names_callback(&self, n: Node<'t>) -> bool {
+        let n = strip(n);
+        if n.ty() != "identifier" {
+            return false;
+        }
+        let text = self.f.text(n);
+        match self.b.values(text) {
+            [] => {
+                let lower = text.to_ascii_lowercase();
+                !["opt", "conf", "setting", "param", "init"]
+                    .iter()
+                    .any(|w| lower.contains(w))
+            }
+            values => values.iter().all(|v| is_callback(strip(*v))),
         }
     }
 
@@ -524,10 +558,18 @@ fn compact(s: &str) -> String {
     s.split_whitespace().collect()
 }
 
+/// The callee of a call. tree-sitter-typescript reads `await axios.get<T>(url)` as a call of
+/// `await axios.get` with type arguments: the callee is the awaited expression.
+fn callee_node(call: Node<'_>) -> Option<Node<'_>> {
+    let func = call.field("function")?;
+    if func.ty() == "await_expression" && call.field("type_arguments").is_some() {
+        return func.named_child(0);
+    }
+    Some(func)
+}
+
 fn callee(f: &File<'_>, call: Node<'_>) -> String {
-    let name = call
-        .field("function")
-        .map_or("", |x| f.text(x));
+    let name = callee_node(call).map_or("", |x| f.text(x));
     crate::short(&format!("{}(...)", compact(name)))
 }
 
@@ -541,12 +583,8 @@ pub(crate) fn function(f: &File<'_>, n: Node<'_>) -> Option<String> {
             "arrow_function" | "function_expression" | "function" => {
                 let parent = p.parent()?;
                 match parent.ty() {
-                    "variable_declarator" => parent
-                        .field("name")
-                        .map(|x| f.text(x).to_string()),
-                    "pair" => parent
-                        .field("key")
-                        .map(|x| f.text(x).to_string()),
+                    "variable_declarator" => parent.field("name").map(|x| f.text(x).to_string()),
+                    "pair" => parent.field("key").map(|x| f.text(x).to_string()),
                     "public_field_definition" | "field_definition" => parent
                         .field("name")
                         .or_else(|| parent.field("property"))

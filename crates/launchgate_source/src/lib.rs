@@ -139,6 +139,12 @@ impl Language {
             Language::Python => &[
                 "requests.",
                 "httpx.",
+                // Imported under another name (`import requests as rq`, `from requests import
+                // get`): the import line is a hit and the names it binds are followed.
+                "import requests",
+                "from requests import",
+                "import httpx",
+                "from httpx import",
                 "ClientSession",
                 "urlopen",
                 // Signals, servers that stop by themselves, logs.
@@ -188,6 +194,8 @@ impl Language {
                 "http.DefaultClient",
                 "http.Server",
                 "http.ListenAndServe",
+                "http.Serve(",
+                "http.ServeTLS(",
                 "gin.Default",
                 "gin.New",
                 // Signals, graceful shutdown, logs.
@@ -265,9 +273,39 @@ impl Language {
             Language::TypeScript | Language::Tsx | Language::JavaScript => &[
                 "console.", "log.", "logger.", "Logger.", "pino", "winston", "bunyan",
             ],
-            Language::Python => &["logging", "logger.", "log.", "LOG.", "LOGGER.", "structlog"],
-            Language::Go => &["log.", "slog.", "zap.", "logrus.", "logger.", "Logger."],
-            Language::Java => &["log.", "LOG.", "logger.", "LOGGER."],
+            Language::Python => &[
+                "logging",
+                "logger.",
+                "log.",
+                "LOG.",
+                "LOGGER.",
+                "structlog",
+                "print(",
+                "sys.stdout.",
+                "sys.stderr.",
+            ],
+            Language::Go => &[
+                "log.",
+                "slog.",
+                "zap.",
+                "logrus.",
+                "logger.",
+                "Logger.",
+                "fmt.Print",
+                "glog.",
+                "klog.",
+            ],
+            Language::Java => &[
+                "log.",
+                "LOG.",
+                "logger.",
+                "LOGGER.",
+                "Logger.",
+                "LogManager.",
+                "LoggerFactory.",
+                "System.out.",
+                "System.err.",
+            ],
         }
     }
 

@@ -6,11 +6,11 @@
 //! values; a value passed through a function other than formatting (`mask(token)`) is not
 //! followed.
 
+use crate::syntax::Syntax;
 use tree_sitter::Node;
 
 use crate::tree::{Bindings, File};
 use crate::{Fact, FactKind, Log};
-use crate::syntax::Syntax;
 
 const MAX_NAMES: usize = 32;
 
@@ -95,6 +95,25 @@ fn conventional(receiver: &str) -> bool {
     matches!(last.as_str(), "log" | "logger")
 }
 
+/// The value a name logged as it is was read from, one step back in the same function
+/// (`pw = request.form["password"]` then `log.info(pw)`; `token := r.Header.Get("Authorization")`
+/// then `log.Println(token)`): a member, subscript or call of one of `kinds`, whose names are
+/// then the call's too. A value passed through a masking or hashing function stays unnamed, as
+/// in the call itself.
+fn read_into<'t>(
+    f: &File<'t>,
+    b: &Bindings<'t>,
+    arg: Node<'t>,
+    call: Node<'t>,
+    kinds: &[&str],
+) -> Option<Node<'t>> {
+    if arg.ty() != "identifier" {
+        return None;
+    }
+    b.find(f.text(arg), call, |v| kinds.contains(&v.ty()).then_some(v))
+        .filter(|v| crate::tree::function_of(*v).is_some())
+}
+
 /// What the walk of a log call's arguments gathers.
 #[derive(Default)]
 struct Gather {
@@ -120,14 +139,30 @@ impl Gather {
 /// each placeholder (`%s`, `%v`, `{}`, `{name}`, `${...}`, `%(name)s`) or hole (`\0`, where a
 /// concatenation puts a value), joined with `_`: `"api key: %s"` gives `api_key`, `"user %s
 /// logged in with token %s"` gives `user` and `with_token`; a `%(name)s` gives `name`.
-fn message_labels(raw: &str, g: &mut Gather) {
+///
+/// A placeholder filled by a value passed through a function (`"token %s", mask(token)`,
+/// `f"password {len(pw)}"`, `"hash: " + sha256(t)`) gives no label: the message names the value
+/// the function was given, not the one written. `skip` says, for each positional placeholder in
+/// order, whether its argument is such a value; a concatenation marks such a hole `\u{1}`.
+fn message_labels(raw: &str, skip: &[bool], g: &mut Gather) {
     let chars: Vec<char> = raw.chars().collect();
     let mut piece = String::new();
     let mut i = 0;
+    let mut slot = 0;
     let label = |piece: &str, g: &mut Gather| {
-        let trimmed = piece.trim_end_matches(|c: char| {
+        let punctuation = |c: char| {
             c.is_whitespace() || matches!(c, ':' | '=' | '"' | '\'' | '$' | '(' | '[' | '<' | '-')
-        });
+        };
+        let mut trimmed = piece.trim_end_matches(punctuation);
+        // A verb between the name and the value says nothing: `"the password is %s"` names
+        // `password`.
+        while let Some((head, verb)) = trimmed.rsplit_once(' ')
+            && ["is", "was", "are", "were", "equals"]
+                .iter()
+                .any(|w| verb.eq_ignore_ascii_case(w))
+        {
+            trimmed = head.trim_end_matches(punctuation);
+        }
         let words: Vec<&str> = trimmed
             .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .take_while(|w| !w.is_empty())
@@ -145,8 +180,10 @@ fn message_labels(raw: &str, g: &mut Gather) {
     };
     while i < chars.len() {
         let c = chars[i];
-        if c == '\0' {
-            label(&piece, g);
+        if c == '\0' || c == '\u{1}' {
+            if c == '\0' {
+                label(&piece, g);
+            }
             piece.clear();
             i += 1;
             continue;
@@ -171,7 +208,10 @@ fn message_labels(raw: &str, g: &mut Gather) {
                 j += 1;
             }
             if chars.get(j).is_some_and(|x| "sdrvqxXfgeoijT".contains(*x)) {
-                label(&piece, g);
+                if !skip.get(slot).copied().unwrap_or(false) {
+                    label(&piece, g);
+                }
+                slot += 1;
                 piece.clear();
                 i = j + 1;
                 continue;
@@ -180,7 +220,16 @@ fn message_labels(raw: &str, g: &mut Gather) {
         if c == '{'
             && let Some(end) = chars[i..].iter().position(|x| *x == '}').map(|p| p + i)
         {
-            label(&piece, g);
+            let inside: String = chars[i + 1..end].iter().collect();
+            let passed = if inside.trim().is_empty() {
+                slot += 1;
+                skip.get(slot - 1).copied().unwrap_or(false)
+            } else {
+                transformed_text(&inside)
+            };
+            if !passed {
+                label(&piece, g);
+            }
             piece.clear();
             i = end + 1;
             continue;
@@ -190,7 +239,161 @@ fn message_labels(raw: &str, g: &mut Gather) {
     }
 }
 
-/// The text of a message with `\0` where a concatenation puts a value that is not a literal.
+/// Whether a call's callee (its last name) makes something else of the value it is given
+/// (`mask(token)`, `len(password)`, `sha256(t).hexdigest()`, `redact(h)`), rather than giving
+/// it, read or formatted (`user.getPassword()`, `r.FormValue("t")`, `str(token)`): named for
+/// masking, hashing, encrypting or measuring.
+fn derives(last: &str) -> bool {
+    let lower = last.to_ascii_lowercase();
+    matches!(lower.as_str(), "len" | "bool" | "type" | "id" | "hash")
+        || [
+            "mask",
+            "redact",
+            "hash",
+            "sha1",
+            "sha2",
+            "sha256",
+            "sha512",
+            "md5",
+            "digest",
+            "length",
+            "count",
+            "size",
+            "truncat",
+            "obfuscat",
+            "anonymi",
+            "encrypt",
+            "hmac",
+            "censor",
+            "scrub",
+            "sanitiz",
+            "fingerprint",
+            "last4",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
+/// Whether an argument is a value passed through a function that [`derives`] something else.
+fn transformed(f: &File<'_>, n: Node<'_>) -> bool {
+    let callee = match n.ty() {
+        "call" | "call_expression" => n.field("function").map(|x| f.text(x)),
+        "method_invocation" => n.field("name").map(|x| f.text(x)),
+        _ => return false,
+    };
+    callee.is_some_and(|c| derives(c.rsplit('.').next().unwrap_or(c).trim()))
+}
+
+/// [`transformed`] for the text of an interpolation (`{mask(token)}`).
+fn transformed_text(inside: &str) -> bool {
+    let inside = inside.trim().trim_start_matches('$');
+    let Some((callee, _)) = inside.split_once('(') else {
+        return false;
+    };
+    let last = callee.rsplit('.').next().unwrap_or(callee).trim();
+    !last.is_empty() && last.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && derives(last)
+}
+
+/// For each argument after a message, whether the message's label for it is not its name: the
+/// value is [`transformed`], or its own name says what it is and that is not the secret
+/// (`"token %s revoked", token_id`; `user.rotated_at`).
+fn skips(f: &File<'_>, after: &[Node<'_>]) -> Vec<bool> {
+    after
+        .iter()
+        .map(|a| transformed(f, *a) || names_other(f, *a) || literal(*a))
+        .collect()
+}
+
+/// A literal written in the call (`"Password=%s", "*****"`): the code's text, not a value.
+fn literal(n: Node<'_>) -> bool {
+    matches!(
+        n.ty(),
+        "string"
+            | "integer"
+            | "float"
+            | "true"
+            | "false"
+            | "none"
+            | "number"
+            | "null"
+            | "undefined"
+            | "interpreted_string_literal"
+            | "raw_string_literal"
+            | "int_literal"
+            | "float_literal"
+            | "nil"
+            | "string_literal"
+            | "decimal_integer_literal"
+            | "character_literal"
+    )
+}
+
+/// Words a name ends with that make it a fact about a secret or a person, not the value:
+/// `token_id`, `passwordHash`, `secret_rotated_at`, `tokenCount`, `token_expiry`.
+const QUALIFIERS: &[&str] = &[
+    "id",
+    "ids",
+    "count",
+    "hash",
+    "hashed",
+    "digest",
+    "expiry",
+    "expires",
+    "expiration",
+    "at",
+    "length",
+    "len",
+    "type",
+    "kind",
+    "status",
+    "version",
+    "name",
+    "names",
+    "ttl",
+    "age",
+];
+
+/// Whether an argument is a name (`token_id`, `user.rotated_at`, `user.getTokenId()`, `name`)
+/// whose last word is one of [`QUALIFIERS`].
+fn names_other(f: &File<'_>, n: Node<'_>) -> bool {
+    let text = match n.ty() {
+        "identifier"
+        | "attribute"
+        | "member_expression"
+        | "selector_expression"
+        | "field_access" => f.text(n),
+        "method_invocation"
+            if n.field("arguments")
+                .is_none_or(|a| a.named_child_count() == 0) =>
+        {
+            n.field("name").map_or("", |x| f.text(x))
+        }
+        _ => return false,
+    };
+    let last = text.rsplit('.').next().unwrap_or(text);
+    let last = last.strip_prefix("get").unwrap_or(last);
+    // The last word: after the last `_` or `-`, or the last capitalised part of camel case.
+    let word = last
+        .rsplit(['_', '-'])
+        .next()
+        .map(|w| {
+            let cut = w
+                .char_indices()
+                .rev()
+                .find(|(i, c)| {
+                    *i > 0
+                        && c.is_ascii_uppercase()
+                        && !w[..*i].ends_with(|p: char| p.is_ascii_uppercase())
+                })
+                .map_or(0, |(i, _)| i);
+            w[cut..].to_ascii_lowercase()
+        })
+        .unwrap_or_default();
+    QUALIFIERS.contains(&word.as_str())
+}
+
+/// The text of a message with `\0` where a concatenation puts a value that is not a literal
+/// (`\u{1}` where that value is passed through a function, see [`message_labels`]).
 fn message_text<'t>(f: &File<'t>, n: Node<'t>, depth: u8) -> String {
     let literal = matches!(
         n.ty(),
@@ -204,13 +407,15 @@ fn message_text<'t>(f: &File<'t>, n: Node<'t>, depth: u8) -> String {
         return f.text(n).to_string();
     }
     let plus = matches!(n.ty(), "binary_operator" | "binary_expression")
-        && n.field("operator")
-            .is_some_and(|o| f.text(o) == "+");
+        && n.field("operator").is_some_and(|o| f.text(o) == "+");
     if plus && depth < 16 {
         return children(n)
             .into_iter()
             .map(|c| message_text(f, c, depth + 1))
             .collect();
+    }
+    if transformed(f, n) {
+        return "\u{1}".to_string();
     }
     "\0".to_string()
 }
@@ -367,10 +572,7 @@ fn py_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
                 let t = f.text(x);
                 t.rsplit('.').next().unwrap_or(t)
             });
-            let args = n
-                .field("arguments")
-                .map(children)
-                .unwrap_or_default();
+            let args = n.field("arguments").map(children).unwrap_or_default();
             if let Some(key) = getter_key(f, last, &args) {
                 g.name(key);
             } else if formats(last) {
@@ -417,30 +619,46 @@ fn py_built(f: &File<'_>, msg: Node<'_>) -> Option<&'static str> {
 
 pub(crate) fn python<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &mut Vec<Fact>) {
     for n in nodes.iter().filter(|n| n.ty() == "call") {
-        let Some(func) = n
-            .field("function")
-            .filter(|x| x.ty() == "attribute")
-        else {
+        let Some(func) = n.field("function") else {
             continue;
         };
-        let (Some(receiver), Some(method)) = (
-            func.field("object"),
-            func.field("attribute"),
-        ) else {
-            continue;
-        };
-        if !PY_LEVELS.contains(&f.text(method)) {
-            continue;
-        }
-        let Some(library) = py_logger(f, b, receiver, 0) else {
-            continue;
+        // `print(...)` writes to standard output, which a container's runtime logs.
+        let print =
+            func.ty() == "identifier" && f.text(func) == "print" && b.values("print").is_empty();
+        let (receiver, method, library) = if print {
+            (None, "print", "print")
+        } else {
+            if func.ty() != "attribute" {
+                continue;
+            }
+            let (Some(receiver), Some(method)) = (func.field("object"), func.field("attribute"))
+            else {
+                continue;
+            };
+            // `sys.stdout.write(...)`: standard output, as `print`.
+            if f.text(method) == "write"
+                && matches!(
+                    compact(f.text(receiver)).as_str(),
+                    "sys.stdout" | "sys.stderr"
+                )
+            {
+                (None, "write", "print")
+            } else {
+                if !PY_LEVELS.contains(&f.text(method)) {
+                    continue;
+                }
+                let Some(library) = py_logger(f, b, receiver, 0) else {
+                    continue;
+                };
+                (Some(receiver), f.text(method), library)
+            }
         };
         let Some(args) = n.field("arguments") else {
             continue;
         };
         let mut g = Gather::default();
         // Fields bound to the logger on the way (`log.bind(token=...)`).
-        if receiver.ty() == "call"
+        if let Some(receiver) = receiver.filter(|r| r.ty() == "call")
             && let Some(a) = receiver.field("arguments")
         {
             for c in children(a) {
@@ -449,7 +667,7 @@ pub(crate) fn python<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
         }
         let all = children(args);
         // `logger.log(level, msg, ...)` puts the message second.
-        let at = usize::from(f.text(method) == "log" && library == "logging");
+        let at = usize::from(method == "log" && library == "logging");
         let msg = all.get(at).filter(|m| m.ty() != "keyword_argument");
         let built = msg.and_then(|m| py_built(f, *m));
         if let Some(m) = msg.filter(|_| all.len() > at + 1 || built.is_some()) {
@@ -459,20 +677,46 @@ pub(crate) fn python<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
                     .field("function")
                     .and_then(|x| x.field("object"))
                     .unwrap_or(*m),
-                "binary_operator"
-                    if m.field("operator").map(|o| f.text(o)) == Some("%") =>
-                {
+                "binary_operator" if m.field("operator").map(|o| f.text(o)) == Some("%") => {
                     m.field("left").unwrap_or(*m)
                 }
                 _ => *m,
             };
-            message_labels(&message_text(f, m, 0), &mut g);
+            let after: Vec<Node<'_>> = all
+                .iter()
+                .skip(at + 1)
+                .filter(|a| a.ty() != "keyword_argument")
+                .copied()
+                .collect();
+            let after = match m.parent().filter(|_| after.is_empty()) {
+                // `"...".format(a, b)`, `"..." % (a, b)`: the values are the format's.
+                Some(parent) if parent.ty() == "attribute" => parent
+                    .parent()
+                    .and_then(|c| c.field("arguments"))
+                    .map(children)
+                    .unwrap_or_default(),
+                Some(parent) if parent.ty() == "binary_operator" => parent
+                    .field("right")
+                    .map(|r| {
+                        if r.ty() == "tuple" {
+                            children(r)
+                        } else {
+                            vec![r]
+                        }
+                    })
+                    .unwrap_or_default(),
+                _ => after,
+            };
+            message_labels(&message_text(f, m, 0), &skips(f, &after), &mut g);
         }
         for (i, c) in all.iter().enumerate() {
             if i == at && c.ty() == "string" && built.is_none() {
                 continue;
             }
             py_names(f, *c, &mut g, 0);
+            if let Some(v) = read_into(f, b, *c, *n, &["attribute", "subscript", "call"]) {
+                py_names(f, v, &mut g, 1);
+            }
         }
         out.push(log_fact(
             f,
@@ -570,10 +814,7 @@ fn js_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
             let func = n.field("function");
             let name = func.map(|x| compact(f.text(x))).unwrap_or_default();
             let last = name.rsplit('.').next().unwrap_or(&name);
-            let args = n
-                .field("arguments")
-                .map(children)
-                .unwrap_or_default();
+            let args = n.field("arguments").map(children).unwrap_or_default();
             if let Some(key) = getter_key(f, last, &args) {
                 g.name(key);
             } else if formats(last) {
@@ -616,9 +857,7 @@ fn js_built(msg: Node<'_>) -> Option<&'static str> {
             Some("in a template literal")
         }
         "binary_expression" => {
-            let plus = msg
-                .field("operator")
-                .is_some_and(|o| o.ty() == "+");
+            let plus = msg.field("operator").is_some_and(|o| o.ty() == "+");
             let stringy = children(msg)
                 .iter()
                 .any(|c| matches!(c.ty(), "string" | "template_string" | "binary_expression"));
@@ -636,10 +875,7 @@ pub(crate) fn script<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
         else {
             continue;
         };
-        let (Some(receiver), Some(method)) = (
-            func.field("object"),
-            func.field("property"),
-        ) else {
+        let (Some(receiver), Some(method)) = (func.field("object"), func.field("property")) else {
             continue;
         };
         if !JS_LEVELS.contains(&f.text(method)) {
@@ -657,17 +893,20 @@ pub(crate) fn script<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
                 js_names(f, c, &mut g, 0);
             }
         }
-        let all = n
-            .field("arguments")
-            .map(children)
-            .unwrap_or_default();
+        let all = n.field("arguments").map(children).unwrap_or_default();
         let built = all.iter().find_map(|a| js_built(*a));
         if all.len() > 1 || built.is_some() {
             for m in all
                 .iter()
                 .filter(|a| matches!(a.ty(), "string" | "template_string" | "binary_expression"))
             {
-                message_labels(&message_text(f, *m, 0), &mut g);
+                let after: Vec<Node<'_>> = all
+                    .iter()
+                    .skip_while(|a| a.id() != m.id())
+                    .skip(1)
+                    .copied()
+                    .collect();
+                message_labels(&message_text(f, *m, 0), &skips(f, &after), &mut g);
             }
         }
         for c in &all {
@@ -675,6 +914,19 @@ pub(crate) fn script<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
                 continue;
             }
             js_names(f, *c, &mut g, 0);
+            if let Some(v) = read_into(
+                f,
+                b,
+                *c,
+                *n,
+                &[
+                    "member_expression",
+                    "subscript_expression",
+                    "call_expression",
+                ],
+            ) {
+                js_names(f, v, &mut g, 1);
+            }
         }
         out.push(log_fact(
             f,
@@ -769,8 +1021,43 @@ fn go_logger<'t>(
         "log" => Some("log"),
         "slog" => Some("log/slog"),
         "logrus" => Some("logrus"),
-        _ => conventional(&text).then_some("logger"),
+        "glog" | "klog" if b.values(&text).is_empty() => Some("glog"),
+        // `fmt.Println` writes to standard output, which a container's runtime logs.
+        "fmt" if b.values("fmt").is_empty() => Some("fmt"),
+        _ if conventional(&text) => Some("logger"),
+        _ => go_typed_logger(f, receiver),
     }
+}
+
+/// A receiver declared with a logger's type as a parameter of its function (`z *zap.Logger`,
+/// `l *slog.Logger`, `entry *logrus.Entry`, `lg *log.Logger`).
+fn go_typed_logger(f: &File<'_>, receiver: Node<'_>) -> Option<&'static str> {
+    if receiver.ty() != "identifier" {
+        return None;
+    }
+    let name = f.text(receiver);
+    let func = crate::tree::function_of(receiver)?;
+    let params = func.field("parameters")?;
+    for p in children(params) {
+        let ty = p.field("type").map(|t| compact(f.text(t)));
+        let named = children(p)
+            .iter()
+            .any(|c| c.ty() == "identifier" && f.text(*c) == name);
+        let Some(ty) = ty.filter(|_| named) else {
+            continue;
+        };
+        let ty = ty.trim_start_matches('*');
+        return match ty {
+            "zap.Logger" | "zap.SugaredLogger" => Some("zap"),
+            "slog.Logger" => Some("log/slog"),
+            "logrus.Logger" | "logrus.Entry" | "logrus.FieldLogger" | "logrus.Ext1FieldLogger" => {
+                Some("logrus")
+            }
+            "log.Logger" => Some("log"),
+            _ => None,
+        };
+    }
+    None
 }
 
 fn go_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
@@ -810,10 +1097,7 @@ fn go_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
             let func = n.field("function");
             let name = func.map(|x| compact(f.text(x))).unwrap_or_default();
             let (object, last) = name.rsplit_once('.').unwrap_or(("", name.as_str()));
-            let args = n
-                .field("arguments")
-                .map(children)
-                .unwrap_or_default();
+            let args = n.field("arguments").map(children).unwrap_or_default();
             // zap.String("token", t), slog.String("token", t), fmt.Sprintf(...).
             if let Some(key) = getter_key(f, last, &args) {
                 g.name(key);
@@ -836,9 +1120,7 @@ fn go_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
 
 fn go_built(f: &File<'_>, msg: Node<'_>) -> Option<&'static str> {
     match msg.ty() {
-        "binary_expression"
-            if msg.field("operator").map(|o| f.text(o)) == Some("+") =>
-        {
+        "binary_expression" if msg.field("operator").map(|o| f.text(o)) == Some("+") => {
             Some("by concatenation")
         }
         "call_expression"
@@ -860,10 +1142,7 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
         else {
             continue;
         };
-        let (Some(receiver), Some(method)) = (
-            func.field("operand"),
-            func.field("field"),
-        ) else {
+        let (Some(receiver), Some(method)) = (func.field("operand"), func.field("field")) else {
             continue;
         };
         let method = f.text(method);
@@ -873,11 +1152,12 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
         let Some(library) = go_logger(f, b, receiver, 0) else {
             continue;
         };
-        // The standard `log` has Print, Fatal and Panic only.
+        // The standard `log` has Print, Fatal and Panic only; `fmt` prints.
         if library == "log"
             && !(method.starts_with("Print")
                 || method.starts_with("Fatal")
                 || method.starts_with("Panic"))
+            || library == "fmt" && !matches!(method, "Print" | "Printf" | "Println")
         {
             continue;
         }
@@ -885,7 +1165,9 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
         // `args...` spreads key-value fields only where the call takes them (slog, zap's
         // `w` methods, logrus); to the standard `log`, a printf-style method or `fmt.Sprintf`
         // they are positional values.
-        let fields = library != "log" && !method.ends_with('f') && !method.ends_with("ln");
+        let fields = !matches!(library, "log" | "fmt" | "glog")
+            && !method.ends_with('f')
+            && !method.ends_with("ln");
         // Fields added on the way: `logrus.WithField("token", t).Info(...)`.
         let mut chain = Some(receiver);
         while let Some(c) = chain.filter(|c| c.ty() == "call_expression") {
@@ -894,14 +1176,9 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
                     go_names(f, x, &mut g, 0);
                 }
             }
-            chain = c
-                .field("function")
-                .and_then(|x| x.field("operand"));
+            chain = c.field("function").and_then(|x| x.field("operand"));
         }
-        let all = n
-            .field("arguments")
-            .map(children)
-            .unwrap_or_default();
+        let all = n.field("arguments").map(children).unwrap_or_default();
         // The message: first, after a context for the `Context` variants.
         let at = usize::from(method.ends_with("Context"));
         let built = all.get(at).and_then(|m| go_built(f, *m));
@@ -914,19 +1191,21 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
                 Some(*m)
             };
             if let Some(format) = format.filter(|_| printf || built.is_some()) {
-                message_labels(&message_text(f, format, 0), &mut g);
+                let after: Vec<Node<'_>> = if m.ty() == "call_expression" {
+                    m.field("arguments")
+                        .map(|a| children(a).into_iter().skip(1).collect())
+                        .unwrap_or_default()
+                } else {
+                    all.iter().skip(at + 1).copied().collect()
+                };
+                message_labels(&message_text(f, format, 0), &skips(f, &after), &mut g);
             }
         }
         for (i, c) in all.iter().enumerate() {
             if i < at {
                 continue;
             }
-            if i == at
-                && matches!(
-                    c.ty(),
-                    "interpreted_string_literal" | "raw_string_literal"
-                )
-            {
+            if i == at && matches!(c.ty(), "interpreted_string_literal" | "raw_string_literal") {
                 continue;
             }
             if i == at && c.ty() == "call_expression" && built.is_some() {
@@ -939,15 +1218,19 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
                 continue;
             }
             // Printf-style arguments after the format are values, not keys.
-            if printf
-                && matches!(
-                    c.ty(),
-                    "interpreted_string_literal" | "raw_string_literal"
-                )
-            {
+            if printf && matches!(c.ty(), "interpreted_string_literal" | "raw_string_literal") {
                 continue;
             }
             go_names(f, *c, &mut g, 0);
+            if let Some(v) = read_into(
+                f,
+                b,
+                *c,
+                *n,
+                &["selector_expression", "index_expression", "call_expression"],
+            ) {
+                go_names(f, v, &mut g, 1);
+            }
         }
         g.spread &= fields;
         out.push(log_fact(
@@ -965,7 +1248,45 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
 // ---------------------------------------------------------------------------------------------
 // Java
 
-const JAVA_LEVELS: &[&str] = &["trace", "debug", "info", "warn", "error", "fatal"];
+const JAVA_LEVELS: &[&str] = &[
+    "trace", "debug", "info", "warn", "error", "fatal", // SLF4J, Log4j
+    "warning", "severe", "fine", "finer", "finest", // java.util.logging
+];
+
+/// Names the file declares with a logger type (`Logger AUDIT = ...`, `org.slf4j.Logger audit`,
+/// `ExtendedLogger l`): fields, locals and parameters.
+fn java_loggers<'t>(f: &File<'t>, nodes: &[Node<'t>]) -> Vec<&'t str> {
+    let mut out = Vec::new();
+    for n in nodes {
+        if !matches!(
+            n.ty(),
+            "field_declaration" | "local_variable_declaration" | "formal_parameter"
+        ) {
+            continue;
+        }
+        let is_logger = n
+            .field("type")
+            .is_some_and(|t| f.text(t).ends_with("Logger"));
+        if !is_logger {
+            continue;
+        }
+        if n.ty() == "formal_parameter" {
+            if let Some(name) = n.field("name") {
+                out.push(f.text(name));
+            }
+            continue;
+        }
+        for d in children(*n)
+            .into_iter()
+            .filter(|d| d.ty() == "variable_declarator")
+        {
+            if let Some(name) = d.field("name") {
+                out.push(f.text(name));
+            }
+        }
+    }
+    out
+}
 
 fn java_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
     if depth > 8 {
@@ -980,10 +1301,7 @@ fn java_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
         }
         "method_invocation" => {
             let name = n.field("name").map_or("", |x| f.text(x));
-            let args = n
-                .field("arguments")
-                .map(children)
-                .unwrap_or_default();
+            let args = n.field("arguments").map(children).unwrap_or_default();
             if let Some(key) = getter_key(f, name, &args) {
                 g.name(key);
             } else if formats(name) || matches!(name, "kv" | "keyValue" | "entries" | "v" | "value")
@@ -1017,28 +1335,33 @@ fn java_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
 }
 
 pub(crate) fn java<'t>(f: &File<'t>, nodes: &[Node<'t>], out: &mut Vec<Fact>) {
+    let declared = java_loggers(f, nodes);
     for n in nodes.iter().filter(|n| n.ty() == "method_invocation") {
-        let (Some(receiver), Some(method)) = (
-            n.field("object"),
-            n.field("name"),
-        ) else {
+        let (Some(receiver), Some(method)) = (n.field("object"), n.field("name")) else {
             continue;
         };
-        if !JAVA_LEVELS.contains(&f.text(method)) || !conventional(&compact(f.text(receiver))) {
+        let receiver_text = compact(f.text(receiver));
+        // `System.out.println`: standard output, which a container's runtime logs.
+        let stdout = matches!(receiver_text.as_str(), "System.out" | "System.err")
+            && matches!(f.text(method), "println" | "print" | "printf" | "format");
+        // `LogManager.getLogger(X.class).info(...)`, `LoggerFactory.getLogger(...).warn(...)`.
+        let fetched = receiver.ty() == "method_invocation"
+            && receiver
+                .field("name")
+                .is_some_and(|x| f.text(x) == "getLogger");
+        let logger =
+            conventional(&receiver_text) || declared.contains(&receiver_text.as_str()) || fetched;
+        if !stdout && (!JAVA_LEVELS.contains(&f.text(method)) || !logger) {
             continue;
         }
-        let all = n
-            .field("arguments")
-            .map(children)
-            .unwrap_or_default();
+        let all = n.field("arguments").map(children).unwrap_or_default();
         let built = all.first().and_then(|m| {
-            (m.ty() == "binary_expression"
-                && m.field("operator").map(|o| f.text(o)) == Some("+"))
-            .then_some("by concatenation")
+            (m.ty() == "binary_expression" && m.field("operator").map(|o| f.text(o)) == Some("+"))
+                .then_some("by concatenation")
         });
         let mut g = Gather::default();
         if let Some(m) = all.first().filter(|_| all.len() > 1 || built.is_some()) {
-            message_labels(&message_text(f, *m, 0), &mut g);
+            message_labels(&message_text(f, *m, 0), &skips(f, &all[1..]), &mut g);
         }
         for (i, c) in all.iter().enumerate() {
             if i == 0 && c.ty() == "string_literal" {
@@ -1051,7 +1374,7 @@ pub(crate) fn java<'t>(f: &File<'t>, nodes: &[Node<'t>], out: &mut Vec<Fact>) {
             f,
             *n,
             crate::java::function(f, *n),
-            "slf4j",
+            if stdout { "stdout" } else { "slf4j" },
             method,
             g,
             built,

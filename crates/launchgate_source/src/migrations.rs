@@ -55,7 +55,7 @@ impl Tool {
     /// Whether the layer reads this tool's schema changes for locks (SQL with squawk, Alembic,
     /// Django and Rails with their framework equivalents).
     pub fn locks_judged(self) -> bool {
-        !matches!(self, Tool::Knex)
+        true
     }
 }
 
@@ -476,7 +476,17 @@ fn lint_sql(text: &str) -> (Vec<Lock>, Option<Unjudged>) {
                 help: v.help,
             }
         })
-        .collect();
+        .collect::<Vec<Lock>>();
+    let mut locks = locks;
+    for extra in table_locks(&parse, &index) {
+        if !locks
+            .iter()
+            .any(|l| l.line == extra.line && l.rule == extra.rule)
+        {
+            locks.push(extra);
+        }
+    }
+    locks.sort_by_key(|l| (l.line, l.column));
     let unjudged = parse.errors().first().map(|e| {
         let (line, _) = index.at(u32::from(e.range().start()) as usize);
         Unjudged {
@@ -488,6 +498,63 @@ fn lint_sql(text: &str) -> (Vec<Lock>, Option<Unjudged>) {
         }
     });
     (locks, unjudged)
+}
+
+/// Statements that lock a whole table for their duration and that squawk's rules leave to other
+/// settings: `CLUSTER` and `VACUUM FULL` rewrite the table under an ACCESS EXCLUSIVE lock (squawk's
+/// `prefer-repack` reports them only from PostgreSQL 19, where `REPACK` is the way out; the lock
+/// is the same before it), and `LOCK TABLE` in a mode that blocks writes (SHARE and stronger; the
+/// default is ACCESS EXCLUSIVE).
+fn table_locks(
+    parse: &squawk_syntax::Parse<squawk_syntax::SourceFile>,
+    index: &LineIndex<'_>,
+) -> Vec<Lock> {
+    use squawk_syntax::ast::{self, AstNode, LockMode};
+    let mut out = Vec::new();
+    for stmt in parse.tree().stmts() {
+        let (message, help) = match &stmt {
+            ast::Stmt::Cluster(_) => (
+                "`CLUSTER` rewrites the table under an `ACCESS EXCLUSIVE` lock, which blocks reads and writes until it is done",
+                "Use `pg_repack` (or `REPACK CONCURRENTLY` on PostgreSQL 19) outside the deploy's migrations.",
+            ),
+            ast::Stmt::Vacuum(v) if v.is_full() => (
+                "`VACUUM FULL` rewrites the table under an `ACCESS EXCLUSIVE` lock, which blocks reads and writes until it is done",
+                "Use `pg_repack` (or `REPACK CONCURRENTLY` on PostgreSQL 19) outside the deploy's migrations.",
+            ),
+            ast::Stmt::Lock(l) => {
+                let mode = l.lock_mode_clause().and_then(|c| c.lock_mode());
+                if matches!(
+                    mode,
+                    Some(
+                        LockMode::AccessShare(_)
+                            | LockMode::RowShare(_)
+                            | LockMode::RowExclusive(_)
+                            | LockMode::ShareUpdateExclusive(_)
+                    )
+                ) {
+                    continue;
+                }
+                (
+                    "`LOCK TABLE` in a mode that blocks writes (SHARE or stronger; ACCESS EXCLUSIVE when no mode is given) holds every writer of the table until the migration's transaction ends",
+                    "Let each statement take the lock it needs, with a short `lock_timeout`, instead of locking the table for the whole migration.",
+                )
+            }
+            _ => continue,
+        };
+        let rule = match &stmt {
+            ast::Stmt::Lock(_) => "lock-table",
+            _ => "prefer-repack",
+        };
+        let (line, column) = index.at(u32::from(stmt.syntax().text_range().start()) as usize);
+        out.push(Lock {
+            line,
+            column,
+            rule: rule.to_string(),
+            message: message.to_string(),
+            help: Some(help.to_string()),
+        });
+    }
+    out
 }
 
 /// Byte offsets to 1-based lines and character columns.
@@ -624,10 +691,52 @@ fn alembic(text: &str) -> MigrationFile {
             "op.alter_column(",
             "op.add_column(",
             "op.execute(",
+            "op.create_foreign_key(",
+            "op.create_check_constraint(",
+            "op.create_unique_constraint(",
+            "op.create_primary_key(",
         ],
     ) {
         let a = Args::parse(&args);
         match call {
+            "op.create_foreign_key("
+            | "op.create_check_constraint("
+            | "op.create_unique_constraint("
+            | "op.create_primary_key(" => {
+                let table = a
+                    .keyword(if call == "op.create_foreign_key(" {
+                        "source_table"
+                    } else {
+                        "table_name"
+                    })
+                    .or(a.positional(1))
+                    .map(unquote);
+                let new_table = table.is_some_and(|t| created.contains(&t.to_ascii_lowercase()));
+                let not_valid = a
+                    .keyword("postgresql_not_valid")
+                    .is_some_and(|v| v == "True");
+                if new_table || not_valid {
+                    continue;
+                }
+                let (rule, message, help) = match call {
+                    "op.create_foreign_key(" => (
+                        "alembic-create-foreign-key",
+                        "`op.create_foreign_key` adds the constraint without `NOT VALID`: it validates every row while it blocks writes to both tables",
+                        "Pass `postgresql_not_valid=True` (or `op.execute` an `ADD CONSTRAINT ... NOT VALID`), then `VALIDATE CONSTRAINT` in a later migration.",
+                    ),
+                    "op.create_check_constraint(" => (
+                        "alembic-create-check-constraint",
+                        "`op.create_check_constraint` adds the constraint without `NOT VALID`: it scans every row under an ACCESS EXCLUSIVE lock",
+                        "Pass `postgresql_not_valid=True` (or `op.execute` an `ADD CONSTRAINT ... NOT VALID`), then `VALIDATE CONSTRAINT` in a later migration.",
+                    ),
+                    _ => (
+                        "alembic-create-unique-constraint",
+                        "adding a unique or primary key constraint builds its index under an ACCESS EXCLUSIVE lock",
+                        "Build the index with `CREATE UNIQUE INDEX CONCURRENTLY`, then add the constraint `USING INDEX`.",
+                    ),
+                };
+                locks.push(lock_at(&lines, i, call, rule, message, help));
+            }
             "op.execute(" => {
                 if let Some(sql) = a.positional(0).and_then(python_literal) {
                     embedded(&sql, &lines, i, "op.execute", &mut locks, &mut unjudged);
@@ -646,6 +755,15 @@ fn alembic(text: &str) -> MigrationFile {
                 }
             }
             "op.alter_column(" => {
+                let new_table = a
+                    .positional(0)
+                    .map(unquote)
+                    .is_some_and(|t| created.contains(&t.to_ascii_lowercase()));
+                if a.keyword("nullable") == Some("False") && !new_table {
+                    locks.push(lock_at(&lines, i, call, "alembic-set-not-null",
+                        "`op.alter_column` with `nullable=False` runs `SET NOT NULL`, which scans the whole table under an ACCESS EXCLUSIVE lock",
+                        "Add a `CHECK (column IS NOT NULL) NOT VALID` constraint, validate it in a later migration, then set NOT NULL (PostgreSQL 12+ skips the scan)."));
+                }
                 if a.keyword("type_").is_some() {
                     locks.push(lock_at(&lines, i, call, "alembic-alter-column-type",
                         "`op.alter_column` with `type_=` changes the column's type, which rewrites the table under an ACCESS EXCLUSIVE lock unless the types are binary compatible",
@@ -865,6 +983,7 @@ fn django(text: &str) -> MigrationFile {
         "migrations.RunSQL(",
         "migrations.AddIndex(",
         "migrations.RemoveIndex(",
+        "migrations.AddConstraint(",
     ];
     let mut unjudged = None;
     for (i, call, args) in calls(&lines, &all, &names) {
@@ -902,6 +1021,14 @@ fn django(text: &str) -> MigrationFile {
                     locks.push(lock_at(&lines, i, call, "django-add-index",
                         "`AddIndex` builds the index with `CREATE INDEX`, which blocks writes to the table until it is built",
                         "Use `django.contrib.postgres.operations.AddIndexConcurrently` in a migration with `atomic = False`."));
+                }
+            }
+            "migrations.AddConstraint(" => {
+                let model = a.keyword("model_name").or(a.positional(0)).map(unquote);
+                if !model.is_some_and(|m| created.contains(&m.to_ascii_lowercase())) {
+                    locks.push(lock_at(&lines, i, call, "django-add-constraint",
+                        "`AddConstraint` adds the constraint validated (a check scans every row, a unique constraint builds its index) while the table is locked",
+                        "For a check, use `django.contrib.postgres.operations.AddConstraintNotValid` and `ValidateConstraint` in a later migration; for a unique constraint, build the index concurrently first."));
                 }
             }
             "migrations.RemoveIndex(" => {
@@ -1157,7 +1284,99 @@ fn knex(text: &str) -> MigrationFile {
             why: "it exports `up` and no `down`".to_string(),
         },
     };
-    own(Tool::Knex, vec![Step { line: up, down }], Vec::new())
+    let end = match &down {
+        Down::Present { line, .. } if *line > up => *line,
+        _ => u32::MAX,
+    };
+    let (locks, unjudged) = knex_locks(text, up, end);
+    MigrationFile {
+        unjudged,
+        ..own(Tool::Knex, vec![Step { line: up, down }], locks)
+    }
+}
+
+static KNEX_TABLE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    re(
+        r#"\.(createTable|createTableIfNotExists|createTableLike|alterTable|table)\s*\(\s*['"`]([\w.]+)"#,
+    )
+});
+
+/// The schema changes of a Knex `up` (lines `up..end`, 1-based) that lock: an index, a unique
+/// or primary key, or a foreign key added in `alterTable`/`table` to a table the migration does
+/// not create (Knex builds them with `CREATE INDEX` and `ADD CONSTRAINT` without `NOT VALID`;
+/// there is no concurrent form), and squawk's findings in the SQL `knex.raw` runs.
+fn knex_locks(text: &str, up: u32, end: u32) -> (Vec<Lock>, Option<Unjudged>) {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut locks = Vec::new();
+    let mut unjudged = None;
+    let mut created: BTreeSet<String> = BTreeSet::new();
+    // The table the builder callback being read belongs to, and whether it is an existing one.
+    let mut existing = false;
+    for (i, l) in lines.iter().enumerate() {
+        let n = line_no(i);
+        if n < up || n >= end {
+            continue;
+        }
+        if let Some(c) = KNEX_TABLE.as_ref().and_then(|r| r.captures(l)) {
+            let table = c.get(2).map_or("", |m| m.as_str()).to_ascii_lowercase();
+            let kind = c.get(1).map_or("", |m| m.as_str());
+            if kind.starts_with("createTable") {
+                created.insert(table);
+                existing = false;
+            } else {
+                existing = !created.contains(&table);
+            }
+        }
+        if let Some(at) = l.find(".raw(") {
+            let rest = l[at + 5..].trim_start();
+            if let Some(q) = rest
+                .chars()
+                .next()
+                .filter(|c| matches!(c, '\'' | '"' | '`'))
+                && let Some(close) = rest[1..].find(q)
+            {
+                embedded(
+                    &rest[1..=close],
+                    &lines,
+                    i,
+                    ".raw",
+                    &mut locks,
+                    &mut unjudged,
+                );
+            }
+        }
+        if !existing {
+            continue;
+        }
+        for (call, rule, message) in [
+            (
+                ".index(",
+                "knex-index",
+                "`index` on an existing table builds it with `CREATE INDEX`, which blocks writes to the table until it is built",
+            ),
+            (
+                ".unique(",
+                "knex-unique",
+                "`unique` on an existing table builds a unique index with `CREATE UNIQUE INDEX`, which blocks writes to the table until it is built",
+            ),
+            (
+                ".primary(",
+                "knex-primary",
+                "`primary` on an existing table builds the key's index under an ACCESS EXCLUSIVE lock",
+            ),
+            (
+                ".foreign(",
+                "knex-foreign",
+                "`foreign` on an existing table adds the constraint without `NOT VALID`: it validates every row while it blocks writes to both tables",
+            ),
+        ] {
+            if l.contains(call) {
+                locks.push(lock_at(&lines, i, call, rule, message,
+                    "Use `knex.raw` with `CREATE INDEX CONCURRENTLY` (or `ADD CONSTRAINT ... NOT VALID` and a later `VALIDATE CONSTRAINT`) in a migration with `config = { transaction: false }`."));
+            }
+        }
+    }
+    (locks, unjudged)
 }
 
 /// The migrations of a repository: every file's facts, down files paired with their up files.

@@ -10,9 +10,9 @@
 use tree_sitter::Node;
 
 use crate::retries::{args, callee, compact, function, setting};
+use crate::syntax::Syntax;
 use crate::tree::File;
 use crate::{Fact, FactKind, Language, Limit, Pool};
-use crate::syntax::Syntax;
 
 fn worth_walking(language: Language, text: &str) -> bool {
     let words: &[&str] = match language {

@@ -1,13 +1,13 @@
 //! Python: outbound calls of requests, httpx, aiohttp and urllib with their `timeout=`, directly
 //! or through a `Session` / `Client` / `ClientSession` built in the same file.
 
+use crate::syntax::Syntax;
 use std::collections::BTreeMap;
 
 use tree_sitter::Node;
 
 use crate::tree::{Bindings, File};
 use crate::{Call, Client, Fact, FactKind, Timeout};
-use crate::syntax::Syntax;
 
 const VERBS: &[&str] = &[
     "get", "post", "put", "patch", "delete", "head", "options", "request",
@@ -27,11 +27,22 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
     for n in &nodes {
         match n.ty() {
             "assignment" => {
-                if let (Some(l), Some(r)) = (
-                    n.field("left"),
-                    n.field("right"),
-                ) {
+                if let (Some(l), Some(r)) = (n.field("left"), n.field("right")) {
                     b.bind(f.text(l), r);
+                }
+            }
+            // `import requests as rq`, `from requests import get`: the name and what it is.
+            "aliased_import" => {
+                if let Some(alias) = n.field("alias") {
+                    b.bind(f.text(alias), *n);
+                }
+            }
+            "import_from_statement" => {
+                let mut cursor = n.walk();
+                for name in n.children_by_field_name("name", &mut cursor) {
+                    if name.ty() == "dotted_name" {
+                        b.bind(f.text(name), *n);
+                    }
                 }
             }
             "as_pattern" => {
@@ -42,6 +53,7 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
             _ => {}
         }
     }
+    let mounts = mounts(f, &nodes);
     let mut out = Vec::new();
     // Client constructions by start byte: index of their fact.
     let mut clients: BTreeMap<usize, usize> = BTreeMap::new();
@@ -61,7 +73,7 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
         }
     }
     for n in nodes.iter().filter(|n| n.ty() == "call") {
-        let Some(call) = call_of(f, &b, *n, &mut |client: Node<'_>| {
+        let Some(call) = call_of(f, &b, &mounts, *n, &mut |client: Node<'_>| {
             let i = clients.get(&client.start_byte()).copied()?;
             if let Some(FactKind::Client(c)) = out.get_mut(i).map(|x| &mut x.kind) {
                 c.uses += 1;
@@ -88,9 +100,7 @@ pub(crate) fn function(f: &File<'_>, n: Node<'_>) -> Option<String> {
 
 /// `requests.get(...)`: the callee and an ellipsis, never the arguments (they may hold a token).
 fn callee(f: &File<'_>, call: Node<'_>) -> String {
-    let name = call
-        .field("function")
-        .map_or("", |x| f.text(x));
+    let name = call.field("function").map_or("", |x| f.text(x));
     crate::short(&format!("{}(...)", compact(name)))
 }
 
@@ -107,7 +117,7 @@ fn client_of<'t>(
     if call.ty() != "call" {
         return None;
     }
-    let name = compact(f.text(call.field("function")?));
+    let name = canonical(f, b, &compact(f.text(call.field("function")?)));
     let args = call.field("arguments");
     let given = || args.and_then(|a| keyword_timeout(f, b, a, None));
     Some(match name.as_str() {
@@ -134,13 +144,14 @@ fn client_of<'t>(
 fn call_of<'t>(
     f: &File<'t>,
     b: &Bindings<'t>,
+    mounts: &[Mount<'t>],
     call: Node<'t>,
     via: &mut dyn FnMut(Node<'t>) -> Option<u32>,
 ) -> Option<Call> {
     let func = call.field("function")?;
     let args = call.field("arguments")?;
     let text = callee(f, call);
-    let name = compact(f.text(func));
+    let name = canonical(f, b, &compact(f.text(func)));
     if matches!(
         name.as_str(),
         "urlopen" | "urllib.request.urlopen" | "request.urlopen"
@@ -154,6 +165,29 @@ fn call_of<'t>(
             client_line: None,
         });
     }
+    // `get(url)` imported from requests or httpx.
+    if func.ty() == "identifier"
+        && let Some((module, method)) = name.rsplit_once('.')
+        && VERBS.contains(&method)
+    {
+        let own = keyword_timeout(f, b, args, None);
+        let (library, default) = match module {
+            "requests" | "requests.api" => ("requests", Timeout::Missing { why: REQUESTS_NONE }),
+            "httpx" => (
+                "httpx",
+                Timeout::Default {
+                    value: HTTPX_DEFAULT,
+                },
+            ),
+            _ => return None,
+        };
+        return Some(Call {
+            library,
+            text,
+            timeout: own.unwrap_or(default),
+            client_line: None,
+        });
+    }
     if func.ty() != "attribute" {
         return None;
     }
@@ -161,7 +195,7 @@ fn call_of<'t>(
     let method = f.text(func.field("attribute")?);
     let verb = VERBS.contains(&method);
     let own = keyword_timeout(f, b, args, None);
-    match compact(f.text(object)).as_str() {
+    match canonical(f, b, &compact(f.text(object))).as_str() {
         "requests" if verb => {
             return Some(Call {
                 library: "requests",
@@ -189,10 +223,14 @@ fn call_of<'t>(
     let client = if object.ty() == "call" {
         client_of(f, b, object).map(|c| (object, c))
     } else {
-        b.find(f.text(object), |v| client_of(f, b, v).map(|c| (v, c)))
+        b.find(f.text(object), call, |v| client_of(f, b, v).map(|c| (v, c)))
     }?;
     let (node, (library, inherited)) = client;
     let client_line = via(node);
+    let inherited = match (library, &own) {
+        ("requests", None) => mounted(f, mounts, f.text(object), call).unwrap_or(inherited),
+        _ => inherited,
+    };
     Some(Call {
         library,
         text,
@@ -289,27 +327,127 @@ fn from_dict<'t>(f: &File<'t>, b: &Bindings<'t>, node: Node<'t>, depth: u8) -> O
     }
 }
 
-/// A timeout value as written: `None` (or an aiohttp `ClientTimeout` of nothing but `None`)
-/// disables it.
+/// A timeout value as written: `None` (or an aiohttp `ClientTimeout` or httpx `Timeout` of
+/// nothing but `None`) disables it.
 fn value(f: &File<'_>, v: Node<'_>) -> Timeout {
     let text = f.text(v);
     if v.ty() == "none" {
         return Timeout::disabled(text);
     }
     if v.ty() == "call"
-        && v.field("function")
-            .is_some_and(|x| f.text(x).ends_with("ClientTimeout"))
+        && v.field("function").is_some_and(|x| {
+            matches!(
+                f.text(x),
+                "ClientTimeout" | "aiohttp.ClientTimeout" | "Timeout" | "httpx.Timeout"
+            )
+        })
         && let Some(args) = v.field("arguments")
     {
         let mut cursor = args.walk();
         let all_none = args.named_children(&mut cursor).all(|a| {
-            a.ty() == "keyword_argument"
-                && a.field("value")
-                    .is_some_and(|x| x.ty() == "none")
+            a.ty() == "none"
+                || a.ty() == "keyword_argument"
+                    && a.field("value").is_some_and(|x| x.ty() == "none")
         });
         if all_none {
             return Timeout::disabled(text);
         }
     }
     Timeout::set(text)
+}
+
+/// `session.mount(prefix, adapter)`: the session's name, the adapter and the call.
+struct Mount<'t> {
+    session: String,
+    adapter: Node<'t>,
+    call: Node<'t>,
+}
+
+fn mounts<'t>(f: &File<'t>, nodes: &[Node<'t>]) -> Vec<Mount<'t>> {
+    let mut out = Vec::new();
+    for n in nodes.iter().filter(|n| n.ty() == "call") {
+        let Some(func) = n.field("function") else {
+            continue;
+        };
+        if func.ty() != "attribute" || func.field("attribute").map(|a| f.text(a)) != Some("mount") {
+            continue;
+        }
+        let (Some(object), Some(adapter)) = (
+            func.field("object"),
+            n.field("arguments").and_then(|a| a.named_child(1)),
+        ) else {
+            continue;
+        };
+        out.push(Mount {
+            session: compact(f.text(object)),
+            adapter,
+            call: *n,
+        });
+    }
+    out
+}
+
+/// The timeout a transport adapter mounted on a requests session gives its calls: a stock
+/// `HTTPAdapter` gives none (its `max_retries` is not a timeout); an adapter class of this file
+/// whose body sets `timeout` gives one; any other adapter may, which is unknown.
+fn mounted<'t>(f: &File<'t>, mounts: &[Mount<'t>], session: &str, at: Node<'t>) -> Option<Timeout> {
+    let session = compact(session);
+    let m = mounts
+        .iter()
+        .find(|m| m.session == session && crate::tree::in_scope(m.call, at))?;
+    let class = match m.adapter.ty() {
+        "call" => m.adapter.field("function").map(|x| f.text(x))?,
+        _ => f.text(m.adapter),
+    };
+    let class = class.rsplit('.').next().unwrap_or(class);
+    if class == "HTTPAdapter" {
+        return None;
+    }
+    let own = f.nodes().into_iter().find(|n| {
+        n.ty() == "class_definition" && n.field("name").map(|x| f.text(x)) == Some(class)
+    });
+    Some(match own {
+        Some(c) if f.text(c).contains("timeout") => {
+            Timeout::set(&format!("set by the mounted adapter {class}"))
+        }
+        _ => Timeout::Unknown {
+            why: format!(
+                "the adapter `{}` mounted on the session may set one",
+                crate::short(f.text(m.adapter))
+            ),
+        },
+    })
+}
+
+/// A callee with an imported name spelt out: `rq.get` for `import requests as rq` is
+/// `requests.get`, `get` for `from requests import get` is `requests.get`. Only the HTTP
+/// libraries the layer reads are spelt out; other names stay as written.
+fn canonical(f: &File<'_>, b: &Bindings<'_>, name: &str) -> String {
+    let (first, rest) = match name.split_once('.') {
+        Some((a, r)) => (a, Some(r)),
+        None => (name, None),
+    };
+    let full = b.values(first).iter().find_map(|v| match v.ty() {
+        "aliased_import" => v
+            .field("name")
+            .filter(|_| v.parent().is_some_and(|p| p.ty() == "import_statement"))
+            .map(|x| f.text(x).to_string()),
+        "import_from_statement" => v
+            .field("module_name")
+            .map(|m| format!("{}.{first}", f.text(m))),
+        _ => None,
+    });
+    match full {
+        Some(full)
+            if ["requests", "httpx", "aiohttp", "urllib.request"]
+                .iter()
+                .any(|lib| full == *lib || full.starts_with(&format!("{lib}."))) =>
+        {
+            match rest {
+                Some(r) => format!("{full}.{r}"),
+                None => full,
+            }
+        }
+        _ => name.to_string(),
+    }
 }

@@ -275,13 +275,14 @@ fn is_ident(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
 }
 
-/// Whether `text` uses `name` as an object: `name.` or `name[` after a character that cannot
+/// Whether `text` uses `name` as an object or a function: `name.`, `name[` or `name(` (a
+/// function imported by name, `from requests import get`) after a character that cannot
 /// be part of a name (so `self.session.get` uses `session`, `sessions.get` does not).
 fn uses(text: &str, name: &str) -> bool {
     text.match_indices(name).any(|(i, _)| {
         let before = i.checked_sub(1).map(|j| text.as_bytes()[j]);
         let after = text.as_bytes().get(i + name.len()).copied();
-        before.is_none_or(|b| !is_ident(b)) && matches!(after, Some(b'.' | b'['))
+        before.is_none_or(|b| !is_ident(b)) && matches!(after, Some(b'.' | b'[' | b'('))
     })
 }
 
@@ -323,6 +324,15 @@ fn bound_names<'t>(line: &'t str, out: &mut Vec<&'t str>) {
     }
     if let Some(i) = line.rfind(" as ") {
         push(line[i + 4..].trim_end_matches([':', ' ', '\r', '\n']));
+    }
+    // `from requests import get, post`.
+    if trimmed.starts_with("from ")
+        && let Some((_, names)) = trimmed.split_once(" import ")
+        && !names.contains(" as ")
+    {
+        for name in names.split(',') {
+            push(name.trim());
+        }
     }
 }
 
@@ -410,7 +420,10 @@ mod tests {
         let call_start = JAVA.find("    void call").unwrap_or(0);
         assert_eq!(
             parsed,
-            [&JAVA[..JAVA.find("    @Override").unwrap_or(0)], &JAVA[call_start..]],
+            [
+                &JAVA[..JAVA.find("    @Override").unwrap_or(0)],
+                &JAVA[call_start..]
+            ],
             "the header with the field (it binds `client`; a comment goes with the member before \
              it), then `call` (it uses `client`) with the closing brace"
         );

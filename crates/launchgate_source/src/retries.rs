@@ -19,9 +19,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 use tree_sitter::Node;
 
+use crate::syntax::Syntax;
 use crate::tree::File;
 use crate::{Delay, Fact, FactKind, Language, Limit, Retry};
-use crate::syntax::Syntax;
 
 /// Words without which a parsed file holds no retry-library fact, and words without which it
 /// holds no retry loop: they gate the extra walk of the tree.
@@ -89,9 +89,7 @@ pub(crate) fn compact(s: &str) -> String {
 /// construction.
 pub(crate) fn callee(f: &File<'_>, n: Node<'_>) -> Option<String> {
     match n.ty() {
-        "call_expression" | "call" => n
-            .field("function")
-            .map(|x| compact(f.text(x))),
+        "call_expression" | "call" => n.field("function").map(|x| compact(f.text(x))),
         "new_expression" => n
             .field("constructor")
             .map(|x| format!("new {}", compact(f.text(x)))),
@@ -650,8 +648,7 @@ fn java(f: &File<'_>, n: Node<'_>) -> Option<Retry> {
                     let mut top = n;
                     while let Some(p) = top.parent() {
                         if p.ty() == "method_invocation"
-                            && p.field("object")
-                                .is_some_and(|o| o.id() == top.id())
+                            && p.field("object").is_some_and(|o| o.id() == top.id())
                         {
                             top = p;
                         } else {

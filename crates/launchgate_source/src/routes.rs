@@ -39,9 +39,9 @@ use std::collections::BTreeMap;
 
 use tree_sitter::Node;
 
+use crate::syntax::Syntax;
 use crate::tree::File;
 use crate::{Audit, Fact, FactKind, Guard, Middleware, Role, Route, Scope};
-use crate::syntax::Syntax;
 
 /// At most this many guards are kept per route.
 const MAX_GUARDS: usize = 16;
@@ -165,10 +165,7 @@ fn path_of(f: &File<'_>, n: Node<'_>) -> Option<String> {
         match n.ty() {
             "binary_expression" => {
                 let op = n.field("operator").map(|o| f.text(o));
-                let (Some(l), Some(r)) = (
-                    n.field("left"),
-                    n.field("right"),
-                ) else {
+                let (Some(l), Some(r)) = (n.field("left"), n.field("right")) else {
                     return false;
                 };
                 op == Some("+") && parts(f, l, out, literals) && parts(f, r, out, literals)
@@ -309,14 +306,8 @@ pub(crate) fn js(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
     let mut kinds: BTreeMap<String, JsKind> = BTreeMap::new();
     for n in nodes {
         let (name, value) = match n.ty() {
-            "variable_declarator" => (
-                n.field("name"),
-                n.field("value"),
-            ),
-            "assignment_expression" => (
-                n.field("left"),
-                n.field("right"),
-            ),
+            "variable_declarator" => (n.field("name"), n.field("value")),
+            "assignment_expression" => (n.field("left"), n.field("right")),
             _ => continue,
         };
         let (Some(name), Some(mut value)) = (name, value) else {
@@ -353,9 +344,7 @@ pub(crate) fn js(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
         .collect();
     let mut routes: Vec<(Node<'_>, String, Route)> = Vec::new();
     for &n in &calls {
-        let callee_node = n
-            .field("function")
-            .or_else(|| n.field("constructor"));
+        let callee_node = n.field("function").or_else(|| n.field("constructor"));
         let callee = callee_node.map(|c| compact(f.text(c))).unwrap_or_default();
         if audits(&callee) {
             out.push(audit_fact(f, n, &callee, function(n)));
@@ -596,9 +585,7 @@ fn object_pairs<'t>(f: &File<'t>, obj: Node<'t>) -> Vec<(String, Node<'t>)> {
     for p in named_children(obj) {
         match p.ty() {
             "pair" => {
-                if let (Some(k), Some(v)) =
-                    (p.field("key"), p.field("value"))
-                {
+                if let (Some(k), Some(v)) = (p.field("key"), p.field("value")) {
                     out.push((f.text(k).trim_matches(['"', '\'']).to_string(), v));
                 }
             }
@@ -788,9 +775,7 @@ fn nest(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
 
 fn children_of_kind<'t>(n: Node<'t>, kind: &str) -> Vec<Node<'t>> {
     let mut cursor = n.walk();
-    n.children(&mut cursor)
-        .filter(|c| c.ty() == kind)
-        .collect()
+    n.children(&mut cursor).filter(|c| c.ty() == kind).collect()
 }
 
 /// `Get` for `@Get(':id')`, `Controller` for `@Controller()`.
@@ -846,10 +831,7 @@ pub(crate) fn python(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
     let mut kinds: BTreeMap<String, PyKind> = BTreeMap::new();
     let mut wide: BTreeMap<String, Vec<Wide>> = BTreeMap::new();
     for n in nodes.iter().filter(|n| n.ty() == "assignment") {
-        let (Some(l), Some(r)) = (
-            n.field("left"),
-            n.field("right"),
-        ) else {
+        let (Some(l), Some(r)) = (n.field("left"), n.field("right")) else {
             continue;
         };
         if r.ty() != "call" {
@@ -985,9 +967,7 @@ pub(crate) fn python(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                 else {
                     continue;
                 };
-                let fname = def
-                    .field("name")
-                    .map(|x| f.text(x).to_string());
+                let fname = def.field("name").map(|x| f.text(x).to_string());
                 let mut own: Vec<Guard> = Vec::new();
                 let mut found: Vec<Found<'_>> = Vec::new();
                 for d in &decs {
@@ -1145,11 +1125,9 @@ pub(crate) fn python(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
 
 fn keyword<'t>(f: &File<'t>, call: Node<'t>, name: &str) -> Option<Node<'t>> {
     args(call).into_iter().find_map(|a| {
-        (a.ty() == "keyword_argument"
-            && a.field("name")
-                .is_some_and(|k| f.text(k) == name))
-        .then(|| a.field("value"))
-        .flatten()
+        (a.ty() == "keyword_argument" && a.field("name").is_some_and(|k| f.text(k) == name))
+            .then(|| a.field("value"))
+            .flatten()
     })
 }
 
@@ -1220,15 +1198,9 @@ pub(crate) fn go(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
             continue;
         }
         let (left, right) = if n.ty() == "var_spec" {
-            (
-                n.field("name"),
-                n.field("value"),
-            )
+            (n.field("name"), n.field("value"))
         } else {
-            (
-                n.field("left"),
-                n.field("right"),
-            )
+            (n.field("left"), n.field("right"))
         };
         let (Some(l), Some(r)) = (left, right) else {
             continue;
@@ -1346,9 +1318,7 @@ pub(crate) fn go(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                 };
                 // gorilla: `.Methods("GET")` chained on the registration.
                 if let Some(sel) = n.parent().filter(|p| p.ty() == "selector_expression")
-                    && sel
-                        .field("field")
-                        .is_some_and(|x| f.text(x) == "Methods")
+                    && sel.field("field").is_some_and(|x| f.text(x) == "Methods")
                     && let Some(mcall) = sel.parent()
                 {
                     let ms: Vec<String> = args(mcall)
@@ -1604,16 +1574,14 @@ fn java_path(f: &File<'_>, v: Node<'_>) -> Option<String> {
 fn mapping_method(f: &File<'_>, a: Node<'_>) -> Option<String> {
     let list = a.field("arguments")?;
     named_children(list).into_iter().find_map(|e| {
-        (e.ty() == "element_value_pair"
-            && e.field("key")
-                .is_some_and(|k| f.text(k) == "method"))
-        .then(|| {
-            let v = e.field("value").map_or("", |v| f.text(v));
-            v.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
-                .filter(|w| w.chars().all(|c| c.is_ascii_uppercase()) && !w.is_empty())
-                .collect::<Vec<_>>()
-                .join(",")
-        })
+        (e.ty() == "element_value_pair" && e.field("key").is_some_and(|k| f.text(k) == "method"))
+            .then(|| {
+                let v = e.field("value").map_or("", |v| f.text(v));
+                v.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                    .filter(|w| w.chars().all(|c| c.is_ascii_uppercase()) && !w.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
     })
 }
 
@@ -1747,10 +1715,7 @@ fn spring_security(f: &File<'_>, at: Node<'_>, body: Node<'_>, what: &str, out: 
     } else {
         return;
     };
-    let name = at
-        .field("name")
-        .map_or(what, |x| f.text(x))
-        .to_string();
+    let name = at.field("name").map_or(what, |x| f.text(x)).to_string();
     let g = Guard {
         name: crate::short(&format!("{what} {name}")),
         role,

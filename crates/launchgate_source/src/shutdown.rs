@@ -7,9 +7,9 @@
 
 use tree_sitter::Node;
 
+use crate::syntax::Syntax;
 use crate::tree::{Bindings, File};
 use crate::{Fact, FactKind, Shutdown, Stop};
-use crate::syntax::Syntax;
 
 fn compact(s: &str) -> String {
     s.split_whitespace().collect()

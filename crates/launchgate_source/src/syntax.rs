@@ -115,16 +115,47 @@ mod tests {
     #[test]
     fn kinds_and_fields_agree_with_tree_sitter() {
         let cases = [
-            (Language::TypeScript, "const a = axios.get(url, { timeout: 5 }) as any;\n"),
-            (Language::Tsx, "export const A = () => <div onClick={() => f(1)} />;\n"),
-            (Language::JavaScript, "app.get('/x', auth, (req, res) => res.send(1));\n"),
-            (Language::Python, "def f(x):\n    return requests.get(x, timeout=None)\n"),
-            (Language::Go, "package m\nfunc f() { c := &http.Client{Timeout: 1}; c.Get(u) }\n"),
-            (Language::Java, "class A { void f() { client.send(req, h); } }\n"),
+            (
+                Language::TypeScript,
+                "const a = axios.get(url, { timeout: 5 }) as any;\n",
+            ),
+            (
+                Language::Tsx,
+                "export const A = () => <div onClick={() => f(1)} />;\n",
+            ),
+            (
+                Language::JavaScript,
+                "app.get('/x', auth, (req, res) => res.send(1));\n",
+            ),
+            (
+                Language::Python,
+                "def f(x):\n    return requests.get(x, timeout=None)\n",
+            ),
+            (
+                Language::Go,
+                "package m\nfunc f() { c := &http.Client{Timeout: 1}; c.Get(u) }\n",
+            ),
+            (
+                Language::Java,
+                "class A { void f() { client.send(req, h); } }\n",
+            ),
         ];
         let fields = [
-            "function", "arguments", "name", "body", "value", "left", "right", "object",
-            "property", "type", "operand", "field", "key", "declarator", "no_such_field",
+            "function",
+            "arguments",
+            "name",
+            "body",
+            "value",
+            "left",
+            "right",
+            "object",
+            "property",
+            "type",
+            "operand",
+            "field",
+            "key",
+            "declarator",
+            "no_such_field",
         ];
         for (language, text) in cases {
             let mut parser = Parser::new();
@@ -138,7 +169,11 @@ mod tests {
             for node in nodes {
                 assert_eq!(node.ty(), node.kind(), "{language:?}");
                 for f in fields {
-                    assert_eq!(node.field(f), node.child_by_field_name(f), "{language:?} {f}");
+                    assert_eq!(
+                        node.field(f),
+                        node.child_by_field_name(f),
+                        "{language:?} {f}"
+                    );
                 }
             }
         }

@@ -1,6 +1,7 @@
 //! What every language reader needs from a syntax tree: node text, locations, a pre-order walk,
 //! the names bound to values in the file, and the enclosing function of a node.
 
+use crate::syntax::Syntax;
 use std::collections::BTreeMap;
 
 use tree_sitter::Node;
@@ -96,10 +97,7 @@ impl<'t> File<'t> {
             }
             ancestors.reverse();
         }
-        ancestors
-            .into_iter()
-            .rev()
-            .find_map(|n| name_of(self, n))
+        ancestors.into_iter().rev().find_map(|n| name_of(self, n))
     }
 }
 
@@ -127,8 +125,84 @@ impl<'t> Bindings<'t> {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// The one value bound to `name` for which `pick` gives something, the first of them.
-    pub fn find<T>(&self, name: &str, mut pick: impl FnMut(Node<'t>) -> Option<T>) -> Option<T> {
-        self.values(name).iter().find_map(|v| pick(*v))
+    /// The value bound to `name` that a use of the name at `at` sees, for which `pick` gives
+    /// something: a binding inside another function is not seen (`client` in one function is not
+    /// `client` in the next); of the bindings seen, the innermost function's first, and in one
+    /// function the last one written before the use first. A member name (`self.session`,
+    /// `this.http`) is bound in one method and used in another: every binding of it is seen.
+    pub fn find<T>(
+        &self,
+        name: &str,
+        at: Node<'t>,
+        mut pick: impl FnMut(Node<'t>) -> Option<T>,
+    ) -> Option<T> {
+        let values = self.values(name);
+        if name.contains('.') || values.len() <= 1 && values.iter().all(|v| in_scope(*v, at)) {
+            return values.iter().find_map(|v| pick(*v));
+        }
+        let mut seen: Vec<(usize, bool, usize, Node<'t>)> = values
+            .iter()
+            .filter(|v| in_scope(**v, at))
+            .map(|v| {
+                let depth = function_of(*v).map_or(0, |f| depth(f));
+                let before = v.start_byte() <= at.start_byte();
+                (depth, before, v.start_byte(), *v)
+            })
+            .collect();
+        // Innermost scope first; bindings before the use, the nearest first; then after.
+        seen.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then(b.1.cmp(&a.1))
+                .then(if a.1 { b.2.cmp(&a.2) } else { a.2.cmp(&b.2) })
+        });
+        seen.into_iter().find_map(|(_, _, _, v)| pick(v))
     }
+}
+
+/// Whether a node is a function, method or lambda of one of the languages read.
+fn is_function(n: Node<'_>) -> bool {
+    matches!(
+        n.ty(),
+        "function_definition"
+            | "lambda"
+            | "function_declaration"
+            | "method_declaration"
+            | "func_literal"
+            | "function_expression"
+            | "function"
+            | "arrow_function"
+            | "method_definition"
+            | "generator_function_declaration"
+            | "generator_function"
+            | "constructor_declaration"
+            | "lambda_expression"
+    )
+}
+
+/// The innermost function, method or lambda around a node.
+pub fn function_of(n: Node<'_>) -> Option<Node<'_>> {
+    let mut at = n.parent();
+    while let Some(p) = at {
+        if is_function(p) {
+            return Some(p);
+        }
+        at = p.parent();
+    }
+    None
+}
+
+/// Whether something written at `binding` (a value bound to a name, an assignment to a field)
+/// is seen at `at`: it is at the top level of the file, or `at` is inside its function.
+pub fn in_scope(binding: Node<'_>, at: Node<'_>) -> bool {
+    function_of(binding)
+        .is_none_or(|f| f.start_byte() <= at.start_byte() && at.end_byte() <= f.end_byte())
+}
+
+fn depth(mut n: Node<'_>) -> usize {
+    let mut d = 0;
+    while let Some(p) = n.parent() {
+        d += 1;
+        n = p;
+    }
+    d
 }

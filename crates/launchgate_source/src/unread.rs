@@ -134,7 +134,16 @@ fn topics(language: Language) -> &'static [(Topic, &'static [&'static str])] {
         Language::Python => &[
             (
                 Topic::Http,
-                &["requests.", "httpx.", "ClientSession", "urlopen"],
+                &[
+                    "requests.",
+                    "httpx.",
+                    "ClientSession",
+                    "urlopen",
+                    "import requests",
+                    "from requests import",
+                    "import httpx",
+                    "from httpx import",
+                ],
             ),
             (
                 Topic::Shutdown,
@@ -193,6 +202,8 @@ fn topics(language: Language) -> &'static [(Topic, &'static [&'static str])] {
                     "http.DefaultClient",
                     "http.Server",
                     "http.ListenAndServe",
+                    "http.Serve(",
+                    "http.ServeTLS(",
                     "gin.Default",
                     "gin.New",
                 ],

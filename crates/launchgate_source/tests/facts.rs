@@ -402,13 +402,13 @@ func main() {
             "27:2 shutdown grpc grpcServer.GracefulStop(...) drain [] sigterm:yes [main]",
             "28:2 log zap logger.Info(...) structured [card_number,Number,cents] [main]",
             "29:2 log zap sugar.Infow(...) structured [user,Email,attempt,n] [main]",
-            "30:2 log zap sugar.Infof(...) structured [login,name,token] [main]",
+            "30:2 log zap sugar.Infof(...) structured [name,token] [main]",
             "31:2 log log/slog slog.Info(...) structured [password,pw] [main]",
             "32:2 log log/slog slog.InfoContext(...) structured [apiKey,key] [main]",
             "33:2 log logrus logrus.WithField(...).Warn(...) structured [authorization,Authorization] [main]",
             "34:2 log log log.Printf(...) [token] [main]",
             "35:2 log log log.Println(...) [user,email] built:by concatenation [main]",
-            "36:2 log zap logger.Info(...) structured [user] built:with fmt.Sprintf [main]",
+            "36:2 log zap logger.Info(...) structured [] built:with fmt.Sprintf [main]",
             "37:2 log log/slog slog.Info(...) structured [] spread [main]",
         ]
     );
@@ -454,13 +454,13 @@ def login(user, password, **extra):
             "15:5 shutdown asyncio loop.add_signal_handler(...) handler [which] sigterm:? [main]",
             "16:5 shutdown uvicorn uvicorn.run(...) framework [] sigterm:yes [main]",
             "19:5 log logging logger.info(...) [login_for,email] [login]",
-            "20:5 log logging logger.info(...) [password_was,password] built:in an f-string [login]",
+            "20:5 log logging logger.info(...) [f_password,password] built:in an f-string [login]",
             "21:5 log logging logger.warning(...) [token,api_token] built:by concatenation [login]",
             "22:5 log logging logger.info(...) [extra,passwordPolicyVersion,v,tokenizer,t] [login]",
             "23:5 log structlog log.info(...) structured [card_number,card,amount] [login]",
             "24:5 log structlog log.bind(...).info(...) structured [ssn] [login]",
             "25:5 log logging logger.info(...) [Authorization] [login]",
-            "26:5 log logging logger.info(...) [masked] [login]",
+            "26:5 log logging logger.info(...) [] [login]",
             "27:5 log logging logger.info(...) [] spread [login]",
             "28:5 log logging self.logger.error(...) [failed,secret] [login]",
         ]
@@ -531,7 +531,7 @@ fn java_hooks_and_logs() {
             "5:5 log slf4j log.info(...) [user,in_with,getEmail,password] [start]",
             "6:5 log slf4j LOGGER.warn(...) [token] built:by concatenation [start]",
             "7:5 log slf4j log.info(...) [cardNumber,card,amount] [start]",
-            "8:5 log slf4j log.debug(...) [count,tokenCount] [start]",
+            "8:5 log slf4j log.debug(...) [tokenCount] [start]",
         ]
     );
 }

@@ -97,7 +97,10 @@ pub(super) fn scan_text(
             .map_or(text.len(), |i| q + i);
         let mut mask = 0u64;
         let mut marker = false;
-        for k in c.automaton.find_overlapping_iter(text.get(s..e).unwrap_or("")) {
+        for k in c
+            .automaton
+            .find_overlapping_iter(text.get(s..e).unwrap_or(""))
+        {
             match c.pattern_rules.get(k.pattern().as_usize()) {
                 Some(0) => marker = true,
                 Some(&bits) => mask |= bits,

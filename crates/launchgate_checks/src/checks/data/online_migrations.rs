@@ -25,7 +25,10 @@ declare_check! {
     /// - `adding-not-nullable-field` (`SET NOT NULL` scans under an ACCESS EXCLUSIVE lock),
     ///   `adding-required-field` (`ADD COLUMN ... NOT NULL` without a default),
     ///   `adding-field-with-default` (a volatile default rewrites the table),
-    ///   `changing-column-type` (rewrites the table), `prefer-repack` (`VACUUM FULL`, `CLUSTER`).
+    ///   `changing-column-type` (rewrites the table), `prefer-repack` (`VACUUM FULL`, `CLUSTER`:
+    ///   squawk reports them only from PostgreSQL 19; launchgate on every version, the lock is
+    ///   the same), and `lock-table` (launchgate's: `LOCK TABLE` in SHARE mode or stronger, the
+    ///   default being ACCESS EXCLUSIVE).
     ///
     /// squawk's other rules are left out on purpose: its type preferences (`prefer-text-field`,
     /// `prefer-bigint-over-int`, ...) and robustness rules (`prefer-robust-stmts`) are style,
@@ -39,18 +42,23 @@ declare_check! {
     /// `NOT VALID` is. Down scripts are not judged.
     ///
     /// ORM migrations get the frameworks' equivalents: Alembic `op.create_index` without
-    /// `postgresql_concurrently=True`, `op.alter_column(..., type_=...)` and `op.add_column`
-    /// of a `nullable=False` column without `server_default`; Django `AddIndex` and
-    /// `RemoveIndex` (instead of `AddIndexConcurrently` / `RemoveIndexConcurrently`); Rails
+    /// `postgresql_concurrently=True`, `op.alter_column(..., type_=...)`, `op.alter_column(...,
+    /// nullable=False)` (`SET NOT NULL`), `op.add_column` of a `nullable=False` column
+    /// without `server_default`, and `op.create_foreign_key` / `op.create_check_constraint`
+    /// without `postgresql_not_valid=True` and `op.create_unique_constraint` /
+    /// `op.create_primary_key` on a table the migration does not create; Django `AddIndex`,
+    /// `RemoveIndex` (instead of `AddIndexConcurrently` / `RemoveIndexConcurrently`) and
+    /// `AddConstraint` (instead of `AddConstraintNotValid`); Rails
     /// `add_index` without `algorithm: :concurrently`, `change_column`, `add_column ... null:
     /// false` without a default, `add_reference` without `index: false` or a concurrent index,
     /// `add_foreign_key` and `add_check_constraint` without `validate: false`, and
-    /// `change_column_null ..., false`. SQL these
+    /// `change_column_null ..., false`; Knex `index`, `unique`, `primary` and `foreign` in an
+    /// `alterTable`/`table` builder of a table the migration does not create (Knex has no
+    /// concurrent form: use `knex.raw`). SQL these
     /// migrations run as a string literal (Alembic `op.execute`, Django `RunSQL`, Rails
-    /// `execute` with a string or heredoc) is read by squawk too, and its findings point at
-    /// the call; SQL built at run time (f-strings, names) is not read. Other framework
-    /// operations (Django `AlterField`) and Knex migrations are not judged; a repository whose
-    /// only migrations are Knex is inconclusive.
+    /// `execute` with a string or heredoc, Knex `knex.raw`) is read by squawk too, and its
+    /// findings point at the call; SQL built at run time (f-strings, names) is not read. Other
+    /// framework operations (Django `AlterField`, Knex `.alter()`) are not judged.
     /// SQL squawk cannot read as PostgreSQL (another dialect, templating) makes the check
     /// inconclusive unless something else fails it. Findings name the file, line and squawk
     /// rule. Not applicable when the repository has no migrations launchgate recognises.

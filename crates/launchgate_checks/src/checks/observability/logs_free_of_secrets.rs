@@ -15,10 +15,16 @@ declare_check! {
     /// JavaScript, Python, Go, Java; not tests, not vendored code), and the loggers read are
     /// Python `logging` (`logging.info`, any `logger`/`log` from `logging.getLogger`) and
     /// structlog (`bind` included), `console`, pino, winston and bunyan loggers (`child`
-    /// included) in scripts, Go's `log`, `log/slog`, zap (sugared too) and logrus
-    /// (`WithField`/`WithFields` included), and SLF4J/Log4j loggers named
-    /// `log`/`logger`/`LOG`/`LOGGER` in Java. A logger is known by its
-    /// construction in the file or by a conventional name.
+    /// included) in scripts, Go's `log`, `log/slog`, zap (sugared too), logrus
+    /// (`WithField`/`WithFields` included) and glog/klog, and SLF4J/Log4j/java.util.logging
+    /// loggers (`LogManager.getLogger(...).info(...)` included) in
+    /// Java. A logger is known by its construction in the file, by a conventional name
+    /// (`log`, `logger`, `LOG`, `LOGGER`), or by its declared type (a Java field, local or
+    /// parameter of a `...Logger` type; a Go parameter `*zap.Logger`, `*slog.Logger`,
+    /// `*logrus.Entry`, `*log.Logger`). Standard output is the log of a service in a container,
+    /// so Python `print` and `sys.stdout.write`, Go `fmt.Print`/`Printf`/`Println` and Java
+    /// `System.out`/`System.err`
+    /// are log calls too (as CodeQL's clear-text logging queries count them).
     ///
     /// A call is judged by the *names* of what it writes, and by the values the secret scanner
     /// (SEC-001) recognises inside it (a literal key in a message, shown redacted); never by
@@ -31,8 +37,13 @@ declare_check! {
     /// and formatting calls too. A value passed through another function (`mask(token)`,
     /// `len(token)`) is not the value. A message also names what it interpolates: the one or
     /// two words right before a placeholder or a concatenated value are a name
-    /// (`"api key: %s"`, `"token=" + t`, `"password {}"`, `f"secret: {s}"`), and so is
-    /// `%(name)s`.
+    /// (`"api key: %s"`, `"token=" + t`, `"password {}"`, `f"secret: {s}"`, `"the password is
+    /// %s"`: a verb between them does not count), and so is
+    /// `%(name)s`, unless the value filling that placeholder is passed through a function
+    /// that masks, hashes, encrypts or measures it (`"token %s", mask(token)`,
+    /// `"password length %d", len(pw)`) or has a name of its own that says what it is
+    /// (`"token %s revoked", token_id`: a name ending in `id`, `count`, `hash`, `expiry`, `at`,
+    /// `length`, `type`, `status`, `version`, `name`, ...).
     ///
     /// A name is split into its words (`apiKey`, `api_key`, `API-KEY` are `api key`) and is
     /// sensitive when it *ends* in one of these, optionally followed by `value`, `raw`,
@@ -51,7 +62,10 @@ declare_check! {
     /// `tokenCount`, `emailVerified`, `secretName` and `apiKeyId` describe a secret or a
     /// person without being one and are left alone; so are flags starting with `is`, `has`,
     /// `should`, `can`, `needs`, `requires`, `show`, `hide`, `enable`, `enabled`, `allow`,
-    /// `use` or `no` (`hasToken`).
+    /// `use` or `no` (`hasToken`), and names of a value made from the secret so that it is
+    /// not one any more (`hashed_password`, `maskedToken`, `encrypted_secret`, a word starting
+    /// with `hash`, `mask`, `redact`, `obfuscat`, `encrypt`, `censor` or `scrub`, or `sha256`,
+    /// `md5`, `digest`).
     ///
     /// A call that spreads fields built elsewhere (`**fields`, `{...ctx}`, `args...`) cannot
     /// be read: it makes the check inconclusive when nothing else fails it, and so does a source
@@ -295,6 +309,24 @@ fn sensitive(name: &str) -> Option<Kind> {
     {
         return None;
     }
+    // A value made from the secret so that it is not one any more: `hashed_password`,
+    // `masked_token`, `encrypted_secret`, `redactedApiKey`.
+    if w.len() > 1
+        && w.iter().any(|x| {
+            x.starts_with("hash")
+                || x.starts_with("mask")
+                || x.starts_with("redact")
+                || x.starts_with("obfuscat")
+                || x.starts_with("encrypt")
+                || x.starts_with("censor")
+                || x.starts_with("scrub")
+                || x == "sha256"
+                || x == "md5"
+                || x == "digest"
+        })
+    {
+        return None;
+    }
     while w.len() > 1
         && matches!(
             w.last().map(String::as_str),
@@ -422,6 +454,10 @@ mod tests {
         }
         for name in [
             "tokenizer",
+            "hashed_password",
+            "maskedToken",
+            "obfuscated_password",
+            "encrypted_secret",
             "passwordPolicyVersion",
             "tokenCount",
             "nextPageToken",

@@ -19,11 +19,14 @@ declare_check! {
     /// `timeout: 0` is no timeout. A Python `requests.Session` has no timeout of its own, so each
     /// call through it needs one; Go's `http.Get` and `http.DefaultClient` have none, unless the
     /// request carries a context with a deadline. Clients built in the file and never called
-    /// there (exported for other modules) are judged by their own timeout.
+    /// there (exported for other modules) are judged by their own timeout, and so is a client
+    /// built with its timeout turned off (`httpx.Client(timeout=None)`): it is a finding where
+    /// it is built and at each call through it.
     ///
     /// The service's own HTTP server must bound how long a client may take to send its request:
-    /// Go's `http.Server` needs `ReadHeaderTimeout` or `ReadTimeout` (a bare
-    /// `http.ListenAndServe` or gin's `Run` has neither); Node's servers are bounded by default
+    /// Go's `http.Server` needs `ReadHeaderTimeout` or `ReadTimeout`, in its literal or set on
+    /// it later in the same function (a bare `http.ListenAndServe`, `http.ListenAndServeTLS`,
+    /// `http.Serve`, `http.ServeTLS` or gin's `Run` has neither); Node's servers are bounded by default
     /// since Node 18 unless `headersTimeout`/`requestTimeout` are set to 0. A missing idle or
     /// write timeout is named in the message, not a finding.
     ///
@@ -103,11 +106,17 @@ impl Evaluate for HttpClientTimeouts {
                         .map(|l| format!(" (through the client built on line {l})"))
                         .unwrap_or_default(),
                 ),
-                FactKind::Client(c) if c.uses == 0 => (
-                    format!("the {} client `{}`{inside}", c.library, c.text),
-                    &c.timeout,
-                    String::new(),
-                ),
+                // A client built with its timeout turned off is a finding where it is built
+                // (as Bandit reports `httpx.Client(timeout=None)`), and at each call through it.
+                FactKind::Client(c)
+                    if c.uses == 0 || matches!(c.timeout, Timeout::Disabled { .. }) =>
+                {
+                    (
+                        format!("the {} client `{}`{inside}", c.library, c.text),
+                        &c.timeout,
+                        String::new(),
+                    )
+                }
                 FactKind::Client(_)
                 | FactKind::Shutdown(_)
                 | FactKind::Log(_)

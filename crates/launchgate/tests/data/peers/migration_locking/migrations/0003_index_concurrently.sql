@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY orders_total_idx ON orders (total); -- ok: DAT-009

@@ -1,0 +1,1 @@
+ALTER TABLE orders ALTER COLUMN status SET NOT NULL; -- expect: DAT-009

@@ -1,0 +1,1 @@
+ALTER TABLE orders ALTER COLUMN total TYPE bigint; -- expect: DAT-009

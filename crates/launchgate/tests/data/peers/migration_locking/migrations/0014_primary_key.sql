@@ -1,0 +1,1 @@
+ALTER TABLE payments ADD PRIMARY KEY (id); -- expect: DAT-009

@@ -1,0 +1,1 @@
+ALTER TABLE orders ADD CONSTRAINT orders_ref_unique UNIQUE (customer_id, id); -- expect: DAT-009

@@ -1,0 +1,1 @@
+VACUUM FULL orders; -- expect: DAT-009

@@ -1,0 +1,1 @@
+LOCK TABLE orders IN ACCESS EXCLUSIVE MODE; -- expect: DAT-009

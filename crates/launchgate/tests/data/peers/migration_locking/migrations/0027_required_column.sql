@@ -1,0 +1,1 @@
+ALTER TABLE orders ADD COLUMN priority int NOT NULL; -- expect: DAT-009
