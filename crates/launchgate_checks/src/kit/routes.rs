@@ -53,6 +53,49 @@ pub fn public_path(path: &str) -> bool {
         .any(|s| PUBLIC_SEGMENTS.contains(&s.as_str()))
 }
 
+/// The pattern of `claims.authentication.public_paths` (see
+/// `launchgate_manifest::AuthClaim::public_paths`) that a route's path matches: `*` matches any
+/// run of characters, a trailing `/` and leading base-path variables of the route (`<baseUrl>`)
+/// are ignored. A computed path matches none. With the pattern's index.
+pub fn declared_public<'p>(patterns: &'p [String], path: &str) -> Option<(usize, &'p str)> {
+    let mut route = path.split('?').next().unwrap_or("").trim();
+    while let Some(rest) = route.strip_prefix('<')
+        && let Some((_, after)) = rest.split_once('>')
+    {
+        route = after;
+    }
+    let route = route.trim_end_matches('/');
+    patterns
+        .iter()
+        .map(|p| p.trim())
+        .enumerate()
+        .find(|(_, p)| glob(p.trim_end_matches('/').as_bytes(), route.as_bytes()))
+}
+
+/// Whether `text` matches `pattern`, where `*` matches any run of bytes.
+fn glob(pattern: &[u8], text: &[u8]) -> bool {
+    // The classic two-pointer match with backtracking to the last `*`: linear in practice,
+    // quadratic at worst on these short strings.
+    let (mut p, mut t) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        if p < pattern.len() && pattern[p] == b'*' {
+            star = Some((p, t));
+            p += 1;
+        } else if p < pattern.len() && pattern[p] == text[t] {
+            p += 1;
+            t += 1;
+        } else if let Some((sp, st)) = star {
+            p = sp + 1;
+            t = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    pattern[p..].iter().all(|&c| c == b'*')
+}
+
 /// A route fact with its file.
 pub struct RouteAt<'a> {
     pub path: &'a str,
@@ -155,5 +198,24 @@ mod tests {
         assert!(!public_path("/v1/charges"));
         assert!(!public_path("/healthy-snacks"));
         assert!(!public_path("/"));
+    }
+
+    #[test]
+    fn declared_public_paths_match_as_written_or_by_wildcard() {
+        let declared: Vec<String> = ["/", "/product/*", "/cart/", "/static*"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(declared_public(&declared, "<baseUrl>/"), Some((0, "/")));
+        assert_eq!(declared_public(&declared, ""), Some((0, "/")));
+        assert_eq!(
+            declared_public(&declared, "<baseUrl>/product/{id}"),
+            Some((1, "/product/*"))
+        );
+        assert_eq!(declared_public(&declared, "/cart"), Some((2, "/cart/")));
+        assert_eq!(declared_public(&declared, "/static/a/b.css"), Some((3, "/static*")));
+        assert_eq!(declared_public(&declared, "/cart/checkout"), None);
+        assert_eq!(declared_public(&declared, "/product"), None);
+        assert_eq!(declared_public(&declared, "/v1/<tenant>/cart"), None);
+        assert_eq!(declared_public(&[], "/"), None);
     }
 }

@@ -6,7 +6,8 @@ use launchgate_evidence::code::{Role, Scope};
 
 use crate::kit::claims::{FlagClaim, contradicts, settle};
 use crate::kit::finish::Tally;
-use crate::kit::routes::{middleware, routes};
+use crate::kit::manifest;
+use crate::kit::routes::{declared_public, middleware, routes};
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -27,6 +28,9 @@ declare_check! {
     /// resource in each handler or policy layer, and log every rejected credential with the source
     /// and reason. Then declare
     /// `claims: {authentication: {required: true, authorization: true, failures_logged: true}}`.
+    /// Routes open to anyone on purpose (a shop's catalogue, a sign-up form) are listed in
+    /// `claims.authentication.public_paths` (`["/", "/product/*"]`): the routes of the code
+    /// they match count as public by design, as health and sign-in paths do without a listing.
     ///
     /// ## Example
     /// ```yaml fails
@@ -88,7 +92,10 @@ impl Evaluate for AuthenticatedEndpoints {
         let mut findings = Vec::new();
         let mut evidence = Vec::new();
         let mut open: Option<(String, Vec<_>)> = None;
-        let mut attested = false;
+        let (shown, declared) = code(cx, parts[0].1 == Some(true), parts[0].0);
+        let mut shown = Some(shown);
+        // Routes public by the manifest's word, not by what the code shows.
+        let mut attested = declared;
         for (i, (pointer, value, holds, lacking)) in parts.into_iter().enumerate() {
             let claim = FlagClaim {
                 value,
@@ -100,7 +107,7 @@ impl Evaluate for AuthenticatedEndpoints {
                 settle(
                     cx,
                     "S",
-                    vec![(code(cx, value == Some(true), pointer), claim.side(cx))],
+                    vec![(shown.take().unwrap_or_default(), claim.side(cx))],
                 )
             } else {
                 claim.outcome(cx)
@@ -136,15 +143,40 @@ impl Evaluate for AuthenticatedEndpoints {
 
 /// The routes of the code: authenticated ones are evidence, those on a router mounted
 /// elsewhere unknowns, the others failures (contradicting `required: true` when it claims
-/// authentication everywhere).
-fn code(cx: &CheckContext<'_>, claimed: bool, pointer: &str) -> Tally {
+/// authentication everywhere). Routes the manifest declares public
+/// (`claims.authentication.public_paths`) are evidence too, and say so (the second value).
+fn code(cx: &CheckContext<'_>, claimed: bool, pointer: &str) -> (Tally, bool) {
     let app_wide = middleware(cx, Role::Auth);
+    let declared: &[String] = cx
+        .manifest
+        .claims
+        .authentication
+        .as_ref()
+        .map_or(&[], |a| a.public_paths.as_slice());
     let mut shown = Tally::default();
+    let mut by_declaration = false;
     for r in routes(cx) {
         if r.public() {
             continue;
         }
         let label = r.label();
+        if r.route.guard(Role::Auth).is_none()
+            && let Some((i, p)) = r
+                .route
+                .path
+                .as_deref()
+                .and_then(|path| declared_public(declared, path))
+        {
+            by_declaration = true;
+            let at = manifest::at(cx, &format!("/claims/authentication/public_paths/{i}"));
+            shown.evidence.push(
+                r.finding(format!(
+                    "{label} is public by design: `claims.authentication.public_paths` lists `{p}`"
+                ))
+                .related(at),
+            );
+            continue;
+        }
         if let Some(g) = r.route.guard(Role::Auth) {
             let where_ = match g.scope {
                 Scope::Route => "",
@@ -180,7 +212,7 @@ fn code(cx: &CheckContext<'_>, claimed: bool, pointer: &str) -> Tally {
             format!("it has `{}`", others.join("`, `"))
         };
         let f = r.finding(format!(
-            "{label} has no authentication middleware: no guard on the route or registered before it reads as authentication ({has}); put it behind the service's authentication, or mark it public on purpose"
+            "{label} has no authentication middleware: no guard on the route or registered before it reads as authentication ({has}); put it behind the service's authentication, or, if it is open to anyone on purpose, list its path in `claims.authentication.public_paths`"
         ));
         shown.failures.push(if claimed {
             contradicts(cx, f, pointer, "every endpoint requires authentication")
@@ -188,7 +220,7 @@ fn code(cx: &CheckContext<'_>, claimed: bool, pointer: &str) -> Tally {
             f
         });
     }
-    shown
+    (shown, by_declaration)
 }
 
 #[cfg(test)]
@@ -225,7 +257,7 @@ mod tests {
         assert_eq!(
             code(&run("SEC-012", "fail_gin_route_outside_auth_group")),
             [
-                "main.go:10 `POST /imports` (`r.POST(...)` in `main`, gin) has no authentication middleware: no guard on the route or registered before it reads as authentication (it has no middleware); put it behind the service's authentication, or mark it public on purpose; `claims.authentication.required` says every endpoint requires authentication"
+                "main.go:10 `POST /imports` (`r.POST(...)` in `main`, gin) has no authentication middleware: no guard on the route or registered before it reads as authentication (it has no middleware); put it behind the service's authentication, or, if it is open to anyone on purpose, list its path in `claims.authentication.public_paths`; `claims.authentication.required` says every endpoint requires authentication"
             ]
         );
     }
@@ -257,6 +289,28 @@ mod tests {
             [
                 "src/items.controller.ts:7 `GET /items/:id` (`@Get(...)` in `find`, nestjs) requires authentication: `UseGuards(AuthGuard('jwt'))` (router- or group-wide)",
                 "src/items.controller.ts:12 `POST /items` (`@Post(...)` in `create`, nestjs) requires authentication: `UseGuards(AuthGuard('jwt'))` (router- or group-wide)",
+            ]
+        );
+    }
+
+    #[test]
+    fn routes_declared_public_pass_by_the_manifests_word() {
+        assert_eq!(
+            code(&run("SEC-012", "pass_declared_public_paths")),
+            [
+                "main.go:12 `GET <baseURL>/` (`r.HandleFunc(...)` in `main`, net/http) is public by design: `claims.authentication.public_paths` lists `/`",
+                "main.go:13 `GET <baseURL>/product/{id}` (`r.HandleFunc(...)` in `main`, net/http) is public by design: `claims.authentication.public_paths` lists `/product/*`",
+                "main.go:14 `POST <baseURL>/cart` (`r.HandleFunc(...)` in `main`, net/http) is public by design: `claims.authentication.public_paths` lists `/cart`",
+            ]
+        );
+        assert_eq!(
+            basis("SEC-012", "pass_declared_public_paths"),
+            Some(Basis::Attested)
+        );
+        assert_eq!(
+            code(&run("SEC-012", "fail_route_outside_declared_public_paths")),
+            [
+                "main.go:13 `GET <baseURL>/product/{id}` (`r.HandleFunc(...)` in `main`, net/http) has no authentication middleware: no guard on the route or registered before it reads as authentication (it has no middleware); put it behind the service's authentication, or, if it is open to anyone on purpose, list its path in `claims.authentication.public_paths`"
             ]
         );
     }
