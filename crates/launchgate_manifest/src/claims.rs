@@ -410,16 +410,14 @@ mod tests {
 
     #[test]
     fn public_paths_are_read_and_must_be_paths() {
-        let text = format!(
-            "{HEAD}claims:\n  authentication:\n    public_paths: ['/', '/product/*']\n"
-        );
+        let text =
+            format!("{HEAD}claims:\n  authentication:\n    public_paths: ['/', '/product/*']\n");
         let m = ServiceManifest::parse(SourceFile::new("launchgate.yaml", text)).unwrap();
         let a = m.claims.authentication.unwrap();
         assert_eq!(a.public_paths, ["/", "/product/*"]);
         assert_eq!(a.required, None);
-        let text = format!(
-            "{HEAD}claims:\n  authentication:\n    public_paths: ['/cart', 'product']\n"
-        );
+        let text =
+            format!("{HEAD}claims:\n  authentication:\n    public_paths: ['/cart', 'product']\n");
         let e = ServiceManifest::parse(SourceFile::new("launchgate.yaml", text)).unwrap_err();
         let got: Vec<&str> = e.errors.iter().map(|e| e.message.as_str()).collect();
         assert_eq!(got, ["launchgate.yaml:7:29: `product` is not a path"]);

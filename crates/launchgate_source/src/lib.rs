@@ -9,6 +9,7 @@
 
 pub mod audit;
 mod breakers;
+pub mod django;
 mod golang;
 mod hits;
 mod java;
@@ -173,6 +174,49 @@ impl Language {
                 "add_middleware(",
                 "include_router(",
                 "before_request",
+                // Django (see `django`): URL configurations, DRF routers, views (a function
+                // whose first parameter is `request`, a class with one of Django's or DRF's
+                // view or guard-mixin bases: words start at a word, so each is named), their
+                // guards, and the settings that guard every view.
+                "urlpatterns",
+                "DefaultRouter(",
+                "SimpleRouter(",
+                "(request)",
+                "(request,",
+                "(request:",
+                "View)",
+                "View,",
+                "TemplateView",
+                "RedirectView",
+                "ListView",
+                "DetailView",
+                "FormView",
+                "CreateView",
+                "UpdateView",
+                "DeleteView",
+                "LoginRequiredMixin",
+                "PermissionRequiredMixin",
+                "UserPassesTestMixin",
+                "APIView",
+                "GenericAPIView",
+                "ListAPIView",
+                "CreateAPIView",
+                "RetrieveAPIView",
+                "UpdateAPIView",
+                "DestroyAPIView",
+                "ListCreateAPIView",
+                "RetrieveUpdateAPIView",
+                "RetrieveDestroyAPIView",
+                "RetrieveUpdateDestroyAPIView",
+                "ViewSet",
+                "GenericViewSet",
+                "ModelViewSet",
+                "ReadOnlyModelViewSet",
+                "permission_classes",
+                "DEFAULT_PERMISSION_CLASSES",
+                "DEFAULT_THROTTLE_CLASSES",
+                "LoginRequiredMiddleware",
+                "@ratelimit",
                 "audit",
                 "Audit",
             ],
@@ -442,6 +486,22 @@ pub enum FactKind {
     Middleware(Middleware),
     /// A write to an audit log (`audit.log(...)`, `auditLogger.info(...)`, `new AuditEvent(...)`).
     Audit(Audit),
+    /// A view a route of another file can name (a Django view function or class), with its
+    /// guards: the review joins routes to their views (see [`django::link`]).
+    View(View),
+}
+
+/// A view function or class that routes of another file name (see [`django`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct View {
+    /// `django`, or `django-rest-framework` for a DRF view (`@api_view`, `APIView`, viewsets).
+    pub framework: &'static str,
+    /// The function's or class's name.
+    pub name: String,
+    /// `def name` or `class name`.
+    pub text: String,
+    /// Its decorators, guard mixins and `permission_classes` / `throttle_classes`, in order.
+    pub guards: Vec<Guard>,
 }
 
 /// A database connection pool and its maximum size (see `pools`).
@@ -523,7 +583,8 @@ pub struct Breaker {
 /// An HTTP route registration (see `routes`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Route {
-    /// `express`, `fastify`, `nestjs`, `flask`, `fastapi`, `net/http`, `gin`, `echo`, `spring`.
+    /// `express`, `fastify`, `nestjs`, `flask`, `fastapi`, `django`, `net/http`, `gin`, `echo`,
+    /// `chi`, `spring`.
     pub framework: &'static str,
     /// `GET`, `POST`, ... in capitals, or `ANY` when the registration takes every method.
     pub method: String,
@@ -538,6 +599,9 @@ pub struct Route {
     /// wiring (a router or plugin mounted elsewhere): the route's authentication is then
     /// unknown unless a guard here says it.
     pub elsewhere: Option<&'static str>,
+    /// The view a Django route names when it is not read here: `views.order_list` (module and
+    /// name), or a name of the same file; joined to its [`View`] by [`django::link`].
+    pub view: Option<String>,
 }
 
 impl Route {

@@ -95,6 +95,7 @@ pub(crate) fn role(name: &str) -> Role {
         "jwt",
         "passport",
         "loginrequired",
+        "passestest",
         "requireuser",
         "requirelogin",
         "loggedin",
@@ -523,6 +524,7 @@ pub(crate) fn js(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                         text: format!("{callee}(...)"),
                         guards,
                         elsewhere: None,
+                        view: None,
                     },
                 ));
             }
@@ -553,6 +555,7 @@ pub(crate) fn js(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                         text: format!("{callee}(...)"),
                         guards,
                         elsewhere: None,
+                        view: None,
                     },
                 ));
             }
@@ -755,6 +758,7 @@ fn nest(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                     text: format!("@{name}(...)"),
                     guards,
                     elsewhere: None,
+                    view: None,
                 },
             ));
         }
@@ -1118,6 +1122,7 @@ pub(crate) fn python(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                                 Some(_) => Some(PY_ROUTER),
                                 None => Some(PY_IMPORTED),
                             },
+                            view: None,
                         },
                         fname.clone(),
                     ));
@@ -1140,6 +1145,7 @@ pub(crate) fn python(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
         route.guards = guards;
         out.push(route_fact(f, n, fname, route));
     }
+    crate::django::python(f, nodes, out);
 }
 
 fn keyword<'t>(f: &File<'t>, call: Node<'t>, name: &str) -> Option<Node<'t>> {
@@ -1389,6 +1395,7 @@ pub(crate) fn go(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                         text: format!("{callee}(...)"),
                         guards,
                         elsewhere: None,
+                        view: None,
                     },
                 ));
             }
@@ -1416,6 +1423,7 @@ pub(crate) fn go(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                         text: format!("{callee}(...)"),
                         guards,
                         elsewhere: None,
+                        view: None,
                     },
                 ));
             }
@@ -1717,6 +1725,7 @@ fn spring_class(f: &File<'_>, class: Node<'_>, out: &mut Vec<Fact>) {
                 text: format!("@{name}(...)"),
                 guards,
                 elsewhere: None,
+                view: None,
             },
         ));
     }

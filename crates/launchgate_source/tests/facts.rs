@@ -96,10 +96,10 @@ fn summary(lang: Language, text: &str) -> Vec<String> {
                         .map(|g| format!("{}:{:?}:{:?}", g.name, g.role, g.scope))
                         .collect::<Vec<_>>()
                         .join(", "),
-                    if r.elsewhere.is_some() {
-                        " elsewhere"
-                    } else {
-                        ""
+                    match (r.elsewhere.is_some(), &r.view) {
+                        (_, Some(v)) => format!(" view:{v}"),
+                        (true, None) => " elsewhere".to_string(),
+                        (false, None) => String::new(),
                     }
                 ),
                 FactKind::Middleware(m) => format!(
@@ -107,6 +107,16 @@ fn summary(lang: Language, text: &str) -> Vec<String> {
                     m.framework, m.text, m.guard.name, m.guard.role, m.guard.scope
                 ),
                 FactKind::Audit(a) => format!("audit {}", a.text),
+                FactKind::View(v) => format!(
+                    "view {} {} [{}]",
+                    v.framework,
+                    v.text,
+                    v.guards
+                        .iter()
+                        .map(|g| format!("{}:{:?}:{:?}", g.name, g.role, g.scope))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             };
             format!(
                 "{}:{} {what} [{}]",
@@ -1018,6 +1028,112 @@ class Security {
             "13:29 audit new AuditEvent(...) [export]",
             "16:5 route spring DELETE ? @DeleteMapping(...) [PreAuthorize(\"isAuthenticated()\"):Auth:Group, Secured(\"ROLE_ADMIN\"):Auth:Route] [delete]",
             "22:5 middleware spring SecurityFilterChain SecurityFilterChain chain:Auth:App [chain]",
+        ]
+    );
+}
+
+#[test]
+fn django_urls_views_and_settings() {
+    let urls = r#"from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path, re_path
+from rest_framework.routers import DefaultRouter
+
+from . import views
+from .views import OrderViewSet, export as export_csv
+
+router = DefaultRouter()
+router.register(r"orders", OrderViewSet)
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", views.index),
+    path("reports/<int:pk>/", login_required(views.report), name="report"),
+    re_path(r"^export/$", export_csv),
+    path("items/", views.ItemList.as_view(permission_classes=[])),
+    path("api/", include(router.urls)),
+]
+"#;
+    assert_eq!(
+        summary(Language::Python, urls),
+        [
+            "10:1 route django ANY /orders router.register(...) [] view:views.OrderViewSet [-]",
+            "13:5 route django ANY /admin/ path(...) [admin.site.urls:Auth:Route] elsewhere [-]",
+            "14:5 route django ANY / path(...) [] view:views.index [-]",
+            "15:5 route django ANY /reports/<int:pk>/ path(...) [login_required:Auth:Route] view:views.report [-]",
+            "16:5 route django ANY /export/ re_path(...) [] view:views.export [-]",
+            "17:5 route django ANY /items/ path(...) [permission_classes=[]:Public:Route] view:views.ItemList [-]",
+        ]
+    );
+    let views = r#"from django.contrib.auth.decorators import permission_required, user_passes_test
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views.generic import ListView
+from django_ratelimit.decorators import ratelimit
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import viewsets
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import IsAuthenticated
+
+
+def index(request):
+    return render(request, "index.html")
+
+
+@csrf_exempt
+@ratelimit(key="ip", rate="5/m")
+def export(request, fmt="csv"):
+    pass
+
+
+@user_passes_test(lambda u: u.is_staff)
+def report(request, pk):
+    pass
+
+
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def me(request):
+    pass
+
+
+class ItemList(LoginRequiredMixin, ListView):
+    model = Item
+
+
+class OrderViewSet(viewsets.ModelViewSet):
+    queryset = Order.objects.all()
+
+
+def helper(items):
+    return items
+"#;
+    assert_eq!(
+        summary(Language::Python, views),
+        [
+            "11:1 view django def index [] [-]",
+            "15:1 view django def export [csrf_exempt:Other:Route, ratelimit(key=\"ip\",rate=\"5/m\"):RateLimit:Route] [-]",
+            "21:1 view django def report [user_passes_test(lambdau:u.is_staff):Auth:Route] [-]",
+            "26:1 view django-rest-framework def me [api_view([\"GET\"]):Other:Route, permission_classes([IsAuthenticated]):Auth:Route] [-]",
+            "32:1 view django class ItemList [LoginRequiredMixin:Auth:Route] [-]",
+            "36:1 view django-rest-framework class OrderViewSet [] [-]",
+        ]
+    );
+    let settings = r#"MIDDLEWARE = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+]
+
+REST_FRAMEWORK = {
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+}
+"#;
+    assert_eq!(
+        summary(Language::Python, settings),
+        [
+            "3:5 middleware django MIDDLEWARE LoginRequiredMiddleware:Auth:App [-]",
+            "7:5 middleware django-rest-framework REST_FRAMEWORK DEFAULT_PERMISSION_CLASSES:[IsAuthenticated]:Auth:App [-]",
+            "8:5 middleware django-rest-framework REST_FRAMEWORK DEFAULT_THROTTLE_CLASSES:[AnonRateThrottle]:RateLimit:App [-]",
         ]
     );
 }

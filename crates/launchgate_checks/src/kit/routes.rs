@@ -212,7 +212,10 @@ mod tests {
             Some((1, "/product/*"))
         );
         assert_eq!(declared_public(&declared, "/cart"), Some((2, "/cart/")));
-        assert_eq!(declared_public(&declared, "/static/a/b.css"), Some((3, "/static*")));
+        assert_eq!(
+            declared_public(&declared, "/static/a/b.css"),
+            Some((3, "/static*"))
+        );
         assert_eq!(declared_public(&declared, "/cart/checkout"), None);
         assert_eq!(declared_public(&declared, "/product"), None);
         assert_eq!(declared_public(&declared, "/v1/<tenant>/cart"), None);

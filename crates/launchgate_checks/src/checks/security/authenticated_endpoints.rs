@@ -2,7 +2,7 @@
 //! checked per resource, and authentication failures are logged.
 
 use launchgate_core::{Basis, Outcome};
-use launchgate_evidence::code::{Role, Scope};
+use launchgate_evidence::code::{DRF, Role, Scope};
 
 use crate::kit::claims::{FlagClaim, contradicts, settle};
 use crate::kit::finish::Tally;
@@ -146,7 +146,9 @@ impl Evaluate for AuthenticatedEndpoints {
 /// authentication everywhere). Routes the manifest declares public
 /// (`claims.authentication.public_paths`) are evidence too, and say so (the second value).
 fn code(cx: &CheckContext<'_>, claimed: bool, pointer: &str) -> (Tally, bool) {
-    let app_wide = middleware(cx, Role::Auth);
+    // DRF's default permission classes guard DRF views only: the evidence joins them to those.
+    let mut app_wide = middleware(cx, Role::Auth);
+    app_wide.retain(|m| m.middleware.framework != DRF);
     let declared: &[String] = cx
         .manifest
         .claims
@@ -311,6 +313,34 @@ mod tests {
             code(&run("SEC-012", "fail_route_outside_declared_public_paths")),
             [
                 "main.go:13 `GET <baseURL>/product/{id}` (`r.HandleFunc(...)` in `main`, net/http) has no authentication middleware: no guard on the route or registered before it reads as authentication (it has no middleware); put it behind the service's authentication, or, if it is open to anyone on purpose, list its path in `claims.authentication.public_paths`"
+            ]
+        );
+    }
+
+    #[test]
+    fn django_routes_get_the_guards_of_their_views() {
+        assert_eq!(
+            code(&run("SEC-012", "pass_django_views_guarded")),
+            [
+                "shop/urls.py:7 `ANY /orders` (`router.register(...)`, django) requires authentication: `DEFAULT_PERMISSION_CLASSES:[IsAuthenticated]` (app-wide)",
+                "shop/urls.py:11 `ANY /` (`path(...)`, django) requires authentication: `login_required`",
+                "shop/urls.py:12 `ANY /items/` (`path(...)`, django) requires authentication: `LoginRequiredMixin`",
+            ]
+        );
+        assert_eq!(
+            code(&run("SEC-012", "fail_django_view_without_login")),
+            [
+                "shop/urls.py:6 `ANY /invoices/<int:pk>/` (`path(...)`, django) has no authentication middleware: no guard on the route or registered before it reads as authentication (it has `csrf_exempt`); put it behind the service's authentication, or, if it is open to anyone on purpose, list its path in `claims.authentication.public_paths`",
+                "shop/urls.py:7 `ANY /me/` (`path(...)`, django) has no authentication middleware: no guard on the route or registered before it reads as authentication (it has `api_view([\"GET\"])`); put it behind the service's authentication, or, if it is open to anyone on purpose, list its path in `claims.authentication.public_paths`",
+            ]
+        );
+        assert_eq!(
+            code(&run(
+                "SEC-012",
+                "inconclusive_django_view_module_not_scanned"
+            )),
+            [
+                "shop/urls.py:6 `ANY /invoices/` (`path(...)`, django): no guard here reads as authentication, and whether one applies is unknown: the view's module is not in the scan (or does not define it), so its decorators and permission classes cannot be read"
             ]
         );
     }
