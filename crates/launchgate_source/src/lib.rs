@@ -264,6 +264,10 @@ impl Language {
                 "mux.NewRouter",
                 "chi.NewRouter",
                 "chi.NewMux",
+                // chi: functions that take a router, middleware chains.
+                "chi.Router",
+                "chi.Mux",
+                ".With(",
                 "audit",
                 "Audit",
             ],

@@ -1137,3 +1137,56 @@ REST_FRAMEWORK = {
         ]
     );
 }
+
+#[test]
+fn chi_routes_groups_and_subroutes() {
+    let text = r#"package main
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/go-chi/httprate"
+	"github.com/go-chi/jwtauth/v5"
+)
+
+func main() {
+	r := chi.NewRouter()
+	r.Use(middleware.Logger)
+	r.Use(httprate.LimitByIP(100, time.Minute))
+	r.Get("/healthz", health)
+	r.With(jwtauth.Verifier(tokenAuth)).Post("/orders", createOrder)
+	r.Group(func(r chi.Router) {
+		r.Use(jwtauth.Authenticator(tokenAuth))
+		r.Get("/me", me)
+	})
+	r.Route("/admin", func(r chi.Router) {
+		r.Method(http.MethodDelete, "/users/{id}", deleteUser)
+	})
+	r.Get("/catalog", catalog)
+	r.Mount("/api", apiRouter())
+	http.ListenAndServe(":8080", r)
+}
+
+func apiRouter() http.Handler {
+	r := chi.NewRouter()
+	r.Get("/items", items)
+	return r
+}
+"#;
+    assert_eq!(
+        summary(Language::Go, text),
+        [
+            "15:2 middleware chi r.Use(...) httprate.LimitByIP(100,time.Minute):RateLimit:App [main]",
+            "16:2 route chi GET /healthz r.Get(...) [middleware.Logger:Other:App, httprate.LimitByIP(100,time.Minute):RateLimit:App] [main]",
+            "17:2 route chi POST /orders r.With(...).Post(...) [middleware.Logger:Other:App, httprate.LimitByIP(100,time.Minute):RateLimit:App, jwtauth.Verifier(tokenAuth):Auth:Route] [main]",
+            "19:3 middleware chi r.Use(...) jwtauth.Authenticator(tokenAuth):Auth:Group [main]",
+            "20:3 route chi GET /me r.Get(...) [middleware.Logger:Other:App, httprate.LimitByIP(100,time.Minute):RateLimit:App, jwtauth.Authenticator(tokenAuth):Auth:Group] [main]",
+            "23:3 route chi DELETE /admin/users/{id} r.Method(...) [middleware.Logger:Other:App, httprate.LimitByIP(100,time.Minute):RateLimit:App] [main]",
+            "25:2 route chi GET /catalog r.Get(...) [middleware.Logger:Other:App, httprate.LimitByIP(100,time.Minute):RateLimit:App] [main]",
+            "27:2 server net/http http.ListenAndServe(...) header:missing read:missing [main]",
+            "32:2 route chi GET /items r.Get(...) [] elsewhere [apiRouter]",
+        ]
+    );
+}

@@ -217,6 +217,7 @@ mod tests {
             "pass_express_app_wide_limiter",
             "pass_slowapi_route_limits",
             "pass_gin_limiter_middleware",
+            "pass_chi_httprate",
         ] {
             assert_eq!(basis("SAF-005", case), Some(Basis::Proven), "{case}");
         }

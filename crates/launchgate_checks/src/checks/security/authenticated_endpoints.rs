@@ -346,6 +346,23 @@ mod tests {
     }
 
     #[test]
+    fn chi_groups_and_with_chains_guard_their_routes() {
+        assert_eq!(
+            code(&run("SEC-012", "fail_chi_route_outside_auth_group")),
+            [
+                "main.go:18 `POST /transfers` (`r.Post(...)` in `main`, chi) has no authentication middleware: no guard on the route or registered before it reads as authentication (it has no middleware); put it behind the service's authentication, or, if it is open to anyone on purpose, list its path in `claims.authentication.public_paths`; `claims.authentication.required` says every endpoint requires authentication"
+            ]
+        );
+        assert_eq!(
+            code(&run("SEC-012", "pass_chi_jwtauth_group")),
+            [
+                "main.go:16 `GET /accounts/{id}` (`r.Get(...)` in `main`, chi) requires authentication: `jwtauth.Verifier(tokenAuth)` (router- or group-wide)",
+                "main.go:18 `POST /transfers` (`r.With(...).Post(...)` in `main`, chi) requires authentication: `jwtauth.Verifier(tokenAuth)`",
+            ]
+        );
+    }
+
+    #[test]
     fn a_router_mounted_elsewhere_is_unknown() {
         assert_eq!(
             code(&run(
