@@ -116,6 +116,7 @@ impl Language {
                 // Connection pools.
                 "new Pool(",
                 "knex(",
+                "PrismaClient(",
                 // Routes (see `routes`): the app or router constructions, whose names are
                 // followed to the registrations, NestJS decorators, app-wide guards, audits.
                 "Router(",
@@ -245,6 +246,7 @@ impl Language {
                 "sqlx.Open(",
                 "sqlx.Connect(",
                 "pgxpool.",
+                "http.Transport{",
                 // Routes (see `routes`): net/http, gin and echo registrations, groups and
                 // middleware, audits.
                 "HandleFunc(",
@@ -511,8 +513,9 @@ pub struct View {
 /// A database connection pool and its maximum size (see `pools`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Pool {
-    /// `pg`, `knex`, `sqlalchemy`, `psycopg_pool`, `asyncpg`, `database/sql`, `pgxpool`,
-    /// `hikaricp`.
+    /// `pg`, `knex`, `prisma`, `sqlalchemy`, `psycopg_pool`, `asyncpg`, `database/sql`,
+    /// `pgxpool`, `hikaricp`, or `net/http` for a Go `http.Transport` (outbound HTTP
+    /// connections per host).
     pub library: &'static str,
     /// The construction as written, without its arguments.
     pub text: String,

@@ -1190,3 +1190,43 @@ func apiRouter() http.Handler {
         ]
     );
 }
+
+#[test]
+fn prisma_clients_and_go_http_transports() {
+    let ts = r#"import { PrismaClient } from '@prisma/client';
+
+export const a = new PrismaClient();
+export const b = new PrismaClient({ datasourceUrl: 'postgresql://db:5432/app?schema=public&connection_limit=5' });
+export const c = new PrismaClient({ datasources: { db: { url: "postgresql://db:5432/app" } } });
+export const d = new PrismaClient({ datasourceUrl: process.env.DATABASE_URL });
+"#;
+    assert_eq!(
+        resilience(Language::TypeScript, ts),
+        [
+            "3:18 pool prisma new PrismaClient(...) max:unknown [-]",
+            "4:18 pool prisma new PrismaClient(...) max:set(5) [-]",
+            "5:18 pool prisma new PrismaClient(...) max:default [-]",
+            "6:18 pool prisma new PrismaClient(...) max:unknown [-]",
+        ]
+    );
+    let go = r#"package client
+
+import "net/http"
+
+var plain = &http.Transport{}
+
+var sized = http.Transport{MaxConnsPerHost: 20, MaxIdleConnsPerHost: 20}
+
+func idle() *http.Transport {
+	return &http.Transport{MaxIdleConnsPerHost: 100}
+}
+"#;
+    assert_eq!(
+        resilience(Language::Go, go),
+        [
+            "5:14 pool net/http http.Transport{...} max:unbounded [-]",
+            "7:13 pool net/http http.Transport{...} max:set(MaxConnsPerHost: 20) [-]",
+            "10:10 pool net/http http.Transport{...} max:unbounded [idle]",
+        ]
+    );
+}
