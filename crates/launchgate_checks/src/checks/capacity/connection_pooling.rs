@@ -195,7 +195,7 @@ fn code_pools(cx: &CheckContext<'_>, declared: &[u32]) -> Tally {
                                 .join(", ")
                         ))
                         .at(at),
-                        )
+                        );
                     }
                     _ => t
                         .evidence
