@@ -131,6 +131,8 @@ impl Language {
                 "@UseGuards(",
                 "useGlobalGuards(",
                 "APP_GUARD",
+                // express-rate-limit's construction, whose `skip` exempts paths.
+                "rateLimit(",
                 "audit",
                 "Audit",
             ],
@@ -638,6 +640,9 @@ pub enum Role {
     Auth,
     /// Rate limiting: `rateLimit`, `limiter`, `throttle`, `tollbooth`, `@RateLimiter`, ...
     RateLimit,
+    /// Exempts the route from an app-wide rate limit: `@limiter.exempt` (Flask-Limiter,
+    /// slowapi), `@SkipThrottle()` (NestJS), a path an express-rate-limit `skip` returns true for.
+    RateLimitExempt,
     /// Declares the route public: `@Public()`, `AllowAny`, `@PermitAll`, `skipAuth`.
     Public,
     /// A name that says neither.

@@ -68,6 +68,10 @@ pub(crate) fn role(name: &str) -> Role {
         .map(|c| c.to_ascii_lowercase())
         .collect();
     let any = |words: &[&str]| words.iter().any(|w| t.contains(w));
+    // `@limiter.exempt`, `@SkipThrottle()`; `@SkipThrottle({default: false})` throttles again.
+    if any(&["exempt", "skipthrottle"]) && !t.contains("csrf") && !t.contains("false") {
+        return Role::RateLimitExempt;
+    }
     if any(&[
         "ratelimit",
         "limiter",
@@ -445,6 +449,20 @@ pub(crate) fn js(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                             &format!("{callee}(...)"),
                             &g,
                         ));
+                        if g.role == Role::RateLimit {
+                            for p in skipped_paths(f, nodes, item) {
+                                wide.entry(receiver.to_string()).or_default().push(Wide {
+                                    guard: Guard {
+                                        name: crate::short(&format!("skip: '{p}'")),
+                                        role: Role::RateLimitExempt,
+                                        scope,
+                                        line: File::line(item),
+                                    },
+                                    from: n.start_byte(),
+                                    prefix: Some(p),
+                                });
+                            }
+                        }
                         before.push(g.clone());
                         wide.entry(receiver.to_string()).or_default().push(Wide {
                             guard: g,
@@ -588,6 +606,44 @@ pub(crate) fn js(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
         out.push(route_fact(f, n, crate::js::function(f, n), route));
     }
     nest(f, nodes, out);
+}
+
+/// The paths an express-rate-limit `skip` function lets through: the literals starting with
+/// `/` in the `skip` option of the limiter's construction (in the `use(...)` or bound to the
+/// name it passes earlier in the file): `skip: (req) => req.path === '/webhooks'`.
+fn skipped_paths(f: &File<'_>, nodes: &[Node<'_>], item: Node<'_>) -> Vec<String> {
+    let construction = if item.kind() == "call_expression" {
+        Some(item)
+    } else if item.kind() == "identifier" {
+        let name = f.text(item);
+        nodes
+            .iter()
+            .filter(|d| d.kind() == "variable_declarator")
+            .find(|d| {
+                d.child_by_field_name("name")
+                    .is_some_and(|x| f.text(x) == name)
+            })
+            .and_then(|d| d.child_by_field_name("value"))
+            .filter(|v| v.kind() == "call_expression")
+    } else {
+        None
+    };
+    let Some(skip) = construction
+        .and_then(|c| args(c).into_iter().find(|a| a.kind() == "object"))
+        .and_then(|o| crate::retries::setting(f.text(o), "skip"))
+    else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = Vec::new();
+    for q in ['\'', '"', '`'] {
+        let parts: Vec<&str> = skip.split(q).collect();
+        for lit in parts.iter().skip(1).step_by(2) {
+            if lit.starts_with('/') && !lit.contains("${") && !out.iter().any(|o| o == lit) {
+                out.push((*lit).to_string());
+            }
+        }
+    }
+    out
 }
 
 /// The items of an array argument, or the argument itself.

@@ -1230,3 +1230,40 @@ func idle() *http.Transport {
         ]
     );
 }
+
+#[test]
+fn routes_exempted_from_a_rate_limit() {
+    let flask = r#"from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.route("/upload", methods=["POST"])
+@limiter.exempt
+@csrf.exempt
+def upload():
+    pass
+"#;
+    assert_eq!(
+        summary(Language::Python, flask),
+        [
+            "6:2 route flask POST /upload @app.route(...) [limiter.exempt:RateLimitExempt:Route, csrf.exempt:Other:Route] [upload]"
+        ]
+    );
+    let nest = r"import { Controller, Get } from '@nestjs/common';
+
+@Controller('feed')
+@SkipThrottle({ default: false })
+export class FeedController {
+  @SkipThrottle()
+  @Get()
+  list() {}
+}
+";
+    assert_eq!(
+        summary(Language::TypeScript, nest),
+        [
+            "7:3 route nestjs GET /feed @Get(...) [SkipThrottle({default:false}):RateLimit:Group, SkipThrottle():RateLimitExempt:Route] [list]"
+        ]
+    );
+}

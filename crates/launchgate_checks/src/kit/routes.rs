@@ -8,8 +8,32 @@ use launchgate_evidence::code::{Fact, FactKind, Middleware, Role, Route};
 use crate::CheckContext;
 use crate::kit::code;
 
-/// Path segments of routes that are public by nature: health, readiness and liveness probes,
-/// metrics, version and status pages, the sign-in flow, API documentation, well-known files.
+/// Path segments of routes that machines poll: health, readiness and liveness probes, metrics,
+/// version and status pages, well-known files.
+const PROBE_SEGMENTS: &[&str] = &[
+    "health",
+    "healthz",
+    "healthcheck",
+    "health-check",
+    "livez",
+    "live",
+    "liveness",
+    "readyz",
+    "ready",
+    "readiness",
+    "startupz",
+    "ping",
+    "metrics",
+    "prometheus",
+    "status",
+    "version",
+    "favicon.ico",
+    "robots.txt",
+    ".well-known",
+];
+
+/// Path segments of routes that are public by nature: the probes above, the sign-in flow, API
+/// documentation.
 const PUBLIC_SEGMENTS: &[&str] = &[
     "health",
     "healthz",
@@ -48,9 +72,19 @@ const PUBLIC_SEGMENTS: &[&str] = &[
 /// Whether a route's path is public by nature (see [`PUBLIC_SEGMENTS`]): a segment of it is one
 /// of those words.
 pub fn public_path(path: &str) -> bool {
+    has_segment(path, PUBLIC_SEGMENTS)
+}
+
+/// Whether a route's path is one machines poll (see [`PROBE_SEGMENTS`]): health checks and
+/// metrics may be left out of a rate limit, a sign-in form may not.
+pub fn probe_path(path: &str) -> bool {
+    has_segment(path, PROBE_SEGMENTS)
+}
+
+fn has_segment(path: &str, words: &[&str]) -> bool {
     path.split(['/', '?'])
         .map(|s| s.trim().trim_start_matches('_').to_ascii_lowercase())
-        .any(|s| PUBLIC_SEGMENTS.contains(&s.as_str()))
+        .any(|s| words.contains(&s.as_str()))
 }
 
 /// The pattern of `claims.authentication.public_paths` (see
@@ -198,6 +232,9 @@ mod tests {
         assert!(!public_path("/v1/charges"));
         assert!(!public_path("/healthy-snacks"));
         assert!(!public_path("/"));
+        assert!(probe_path("/healthz"));
+        assert!(probe_path("/metrics"));
+        assert!(!probe_path("/auth/login"));
     }
 
     #[test]
