@@ -16,6 +16,13 @@ declare_check! {
     /// authentication failures are logged: `claims.authentication.required`, `.authorization` and
     /// `.failures_logged` are all `true`.
     ///
+    /// The service's routes in code (see [the source layer](../scanning.md#the-services-source-code))
+    /// prove or contradict the first part: each needs authentication middleware, a guard or a
+    /// decorator, unless it is public by nature (health, metrics, sign-in, API docs) or open to
+    /// anyone on purpose and listed in `claims.authentication.public_paths`
+    /// (`["/", "/product/*"]`: a shop's catalogue, a sign-up form), which passes as the manifest's
+    /// word. A route whose middleware may be registered in another file is unknown.
+    ///
     /// ## Why it matters
     /// One forgotten route without authentication is enough to leak a database. Authentication
     /// without per-resource authorization lets any logged-in user read anyone's data by changing
@@ -28,9 +35,6 @@ declare_check! {
     /// resource in each handler or policy layer, and log every rejected credential with the source
     /// and reason. Then declare
     /// `claims: {authentication: {required: true, authorization: true, failures_logged: true}}`.
-    /// Routes open to anyone on purpose (a shop's catalogue, a sign-up form) are listed in
-    /// `claims.authentication.public_paths` (`["/", "/product/*"]`): the routes of the code
-    /// they match count as public by design, as health and sign-in paths do without a listing.
     ///
     /// ## Example
     /// ```yaml fails
