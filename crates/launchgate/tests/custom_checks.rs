@@ -448,7 +448,8 @@ fn evidence_prints_the_rego_input() {
             "fact": {
                 "fact": "route", "framework": "express", "method": "POST", "path": "/v1/charges",
                 "text": "charges.post(...)", "guards": [],
-                "elsewhere": "an Express router: middleware where it is mounted (`app.use(path, ..., router)`) in another file applies"
+                "elsewhere": "an Express router: middleware where it is mounted (`app.use(path, ..., router)`) in another file applies",
+                "view": null
             }
         })
     );

@@ -5,13 +5,15 @@
 use std::sync::Arc;
 
 pub use launchgate_source::audit::AuditTable;
+/// The framework name of DRF's settings middleware, which applies to DRF views only.
+pub use launchgate_source::django::DRF;
 pub use launchgate_source::migrations::{
     Down, Located, Lock, Migration, MigrationFile, Migrations, Tool, Unjudged,
 };
 pub use launchgate_source::{
     Audit, Breaker, Call, Client, Delay, Fact, FactKind, FileFacts, Gap, Guard, Language, Limit,
     Log, Middleware, Pool, Retry, Role, Route, Scope, Server, Shutdown, Stop, Timeout, Topic,
-    Unread, browser_code, is_service_source,
+    Unread, View, browser_code, is_service_source,
 };
 
 use crate::deps::{DepManifest, Dependencies, Ecosystem};
@@ -243,6 +245,12 @@ pub(crate) fn assemble(
         out_of_scope.extend(left);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    // Routes of one file that name views of another (Django) get the views' guards.
+    let mut linked: Vec<(&str, &mut FileFacts)> = files
+        .iter_mut()
+        .map(|CodeFile { path, facts }| (&**path, facts))
+        .collect();
+    launchgate_source::django::link(&mut linked);
     audit_tables.sort_by(|a, b| (&a.path, a.fact.line).cmp(&(&b.path, b.fact.line)));
     Code {
         files,

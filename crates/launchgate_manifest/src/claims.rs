@@ -255,6 +255,16 @@ pub struct AuthClaim {
     /// Authentication failures are logged.
     #[serde(default)]
     pub failures_logged: Option<bool>,
+    /// Paths open to anyone on purpose (a shop's catalogue and cart, a sign-up form, a public
+    /// webhook that checks its own signature). SEC-012 reads a route of the code whose path
+    /// matches one as public by design, not as a route missing its authentication, and
+    /// `required: true` then means every other endpoint requires it. A pattern is a path as
+    /// the route writes it (`/cart`, `/product/{id}`); `*` matches any run of characters, `/`
+    /// included (`/product/*`, `/static/*`); a trailing `/` and a leading base-path variable
+    /// of the route (`baseUrl + "/cart"`) are ignored. Health, metrics and sign-in paths are
+    /// public without being listed.
+    #[serde(default)]
+    pub public_paths: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -368,6 +378,20 @@ pub(crate) fn validate(c: &Claims, at: &Located) -> Vec<ConfigError> {
             );
         }
     }
+    if let Some(a) = &c.authentication {
+        for (i, p) in a.public_paths.iter().enumerate() {
+            let p = p.trim();
+            if !(p.starts_with('/') || p.starts_with('*')) {
+                errors.push(
+                    at.error_at_value(
+                        &format!("/claims/authentication/public_paths/{i}"),
+                        format!("`{p}` is not a path"),
+                    )
+                    .help("write the path as the route writes it, starting with `/` (`/cart`, `/product/*`)"),
+                );
+            }
+        }
+    }
     if c.status_page.as_ref().is_some_and(|s| s.trim().is_empty()) {
         errors.push(
             at.error_at_value("/claims/status_page", "empty status page URL")
@@ -375,4 +399,27 @@ pub(crate) fn validate(c: &Claims, at: &Located) -> Vec<ConfigError> {
         );
     }
     errors
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use crate::{ServiceManifest, SourceFile};
+
+    const HEAD: &str = "service: shop\ntier: 1\nexposure: public\ndata: persistent\n";
+
+    #[test]
+    fn public_paths_are_read_and_must_be_paths() {
+        let text =
+            format!("{HEAD}claims:\n  authentication:\n    public_paths: ['/', '/product/*']\n");
+        let m = ServiceManifest::parse(SourceFile::new("launchgate.yaml", text)).unwrap();
+        let a = m.claims.authentication.unwrap();
+        assert_eq!(a.public_paths, ["/", "/product/*"]);
+        assert_eq!(a.required, None);
+        let text =
+            format!("{HEAD}claims:\n  authentication:\n    public_paths: ['/cart', 'product']\n");
+        let e = ServiceManifest::parse(SourceFile::new("launchgate.yaml", text)).unwrap_err();
+        let got: Vec<&str> = e.errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(got, ["launchgate.yaml:7:29: `product` is not a path"]);
+    }
 }

@@ -316,11 +316,14 @@ pub struct SourceFact {
     /// `fallback` (true, false or null) and the lines of the outbound `calls` it wraps; `pool`:
     /// a database connection pool with its `library`, `text` and `max`, a limit as for a
     /// retry; `route`: an HTTP route with its `framework`, `method`, `path` (null when
-    /// computed), `text`, `guards` (each with `name`, `role`: `auth`, `rate-limit`, `public`
-    /// or `other`, `scope`: `route`, `group` or `app`, and `line`) and `elsewhere` (why
-    /// middleware of another file may apply, or null); `middleware`: authentication,
-    /// rate-limiting or public-declaring middleware registered for more than one route, with
-    /// `framework`, `text` and `guard`; `audit`: a write to an audit log with its `text`). A
+    /// computed), `text`, `guards` (each with `name`, `role`: `auth`, `rate-limit`,
+    /// `rate-limit-exempt`, `public` or `other`, `scope`: `route`, `group` or `app`, and `line`), `elsewhere` (why
+    /// middleware of another file may apply, or null) and `view` (the view a Django route
+    /// names, `views.order_list`, or null; its guards are already joined to the route's);
+    /// `middleware`: authentication, rate-limiting or public-declaring middleware registered
+    /// for more than one route, with `framework`, `text` and `guard`; `audit`: a write to an
+    /// audit log with its `text`; `view`: a Django view function or class with its
+    /// `framework` (`django` or `django-rest-framework`), `name`, `text` and `guards`). A
     /// timeout is an object whose `state` is `set` (with `value`), `default` (`value`),
     /// `missing` (`why`), `disabled` (`value`) or `unknown` (`why`). Kinds may be added within
     /// this version.

@@ -9,6 +9,7 @@
 
 pub mod audit;
 mod breakers;
+pub mod django;
 mod golang;
 mod hits;
 mod java;
@@ -119,6 +120,7 @@ impl Language {
                 // Connection pools.
                 "new Pool(",
                 "knex(",
+                "PrismaClient(",
                 // Routes (see `routes`): the app or router constructions, whose names are
                 // followed to the registrations, NestJS decorators, app-wide guards, audits.
                 "Router(",
@@ -133,6 +135,8 @@ impl Language {
                 "@UseGuards(",
                 "useGlobalGuards(",
                 "APP_GUARD",
+                // express-rate-limit's construction, whose `skip` exempts paths.
+                "rateLimit(",
                 "audit",
                 "Audit",
             ],
@@ -183,6 +187,49 @@ impl Language {
                 "add_middleware(",
                 "include_router(",
                 "before_request",
+                // Django (see `django`): URL configurations, DRF routers, views (a function
+                // whose first parameter is `request`, a class with one of Django's or DRF's
+                // view or guard-mixin bases: words start at a word, so each is named), their
+                // guards, and the settings that guard every view.
+                "urlpatterns",
+                "DefaultRouter(",
+                "SimpleRouter(",
+                "(request)",
+                "(request,",
+                "(request:",
+                "View)",
+                "View,",
+                "TemplateView",
+                "RedirectView",
+                "ListView",
+                "DetailView",
+                "FormView",
+                "CreateView",
+                "UpdateView",
+                "DeleteView",
+                "LoginRequiredMixin",
+                "PermissionRequiredMixin",
+                "UserPassesTestMixin",
+                "APIView",
+                "GenericAPIView",
+                "ListAPIView",
+                "CreateAPIView",
+                "RetrieveAPIView",
+                "UpdateAPIView",
+                "DestroyAPIView",
+                "ListCreateAPIView",
+                "RetrieveUpdateAPIView",
+                "RetrieveDestroyAPIView",
+                "RetrieveUpdateDestroyAPIView",
+                "ViewSet",
+                "GenericViewSet",
+                "ModelViewSet",
+                "ReadOnlyModelViewSet",
+                "permission_classes",
+                "DEFAULT_PERMISSION_CLASSES",
+                "DEFAULT_THROTTLE_CLASSES",
+                "LoginRequiredMiddleware",
+                "@ratelimit",
                 "audit",
                 "Audit",
             ],
@@ -213,6 +260,7 @@ impl Language {
                 "sqlx.Open(",
                 "sqlx.Connect(",
                 "pgxpool.",
+                "http.Transport{",
                 // Routes (see `routes`): net/http, gin and echo registrations, groups and
                 // middleware, audits.
                 "HandleFunc(",
@@ -232,6 +280,10 @@ impl Language {
                 "mux.NewRouter",
                 "chi.NewRouter",
                 "chi.NewMux",
+                // chi: functions that take a router, middleware chains.
+                "chi.Router",
+                "chi.Mux",
+                ".With(",
                 "audit",
                 "Audit",
             ],
@@ -489,13 +541,30 @@ pub enum FactKind {
     Middleware(Middleware),
     /// A write to an audit log (`audit.log(...)`, `auditLogger.info(...)`, `new AuditEvent(...)`).
     Audit(Audit),
+    /// A view a route of another file can name (a Django view function or class), with its
+    /// guards: the review joins routes to their views (see [`django::link`]).
+    View(View),
+}
+
+/// A view function or class that routes of another file name (see [`django`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct View {
+    /// `django`, or `django-rest-framework` for a DRF view (`@api_view`, `APIView`, viewsets).
+    pub framework: &'static str,
+    /// The function's or class's name.
+    pub name: String,
+    /// `def name` or `class name`.
+    pub text: String,
+    /// Its decorators, guard mixins and `permission_classes` / `throttle_classes`, in order.
+    pub guards: Vec<Guard>,
 }
 
 /// A database connection pool and its maximum size (see `pools`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Pool {
-    /// `pg`, `knex`, `sqlalchemy`, `psycopg_pool`, `asyncpg`, `database/sql`, `pgxpool`,
-    /// `hikaricp`.
+    /// `pg`, `knex`, `prisma`, `sqlalchemy`, `psycopg_pool`, `asyncpg`, `database/sql`,
+    /// `pgxpool`, `hikaricp`, or `net/http` for a Go `http.Transport` (outbound HTTP
+    /// connections per host).
     pub library: &'static str,
     /// The construction as written, without its arguments.
     pub text: String,
@@ -570,7 +639,8 @@ pub struct Breaker {
 /// An HTTP route registration (see `routes`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Route {
-    /// `express`, `fastify`, `nestjs`, `flask`, `fastapi`, `net/http`, `gin`, `echo`, `spring`.
+    /// `express`, `fastify`, `nestjs`, `flask`, `fastapi`, `django`, `net/http`, `gin`, `echo`,
+    /// `chi`, `spring`.
     pub framework: &'static str,
     /// `GET`, `POST`, ... in capitals, or `ANY` when the registration takes every method.
     pub method: String,
@@ -585,6 +655,9 @@ pub struct Route {
     /// wiring (a router or plugin mounted elsewhere): the route's authentication is then
     /// unknown unless a guard here says it.
     pub elsewhere: Option<&'static str>,
+    /// The view a Django route names when it is not read here: `views.order_list` (module and
+    /// name), or a name of the same file; joined to its [`View`] by [`django::link`].
+    pub view: Option<String>,
 }
 
 impl Route {
@@ -614,6 +687,9 @@ pub enum Role {
     Auth,
     /// Rate limiting: `rateLimit`, `limiter`, `throttle`, `tollbooth`, `@RateLimiter`, ...
     RateLimit,
+    /// Exempts the route from an app-wide rate limit: `@limiter.exempt` (Flask-Limiter,
+    /// slowapi), `@SkipThrottle()` (NestJS), a path an express-rate-limit `skip` returns true for.
+    RateLimitExempt,
     /// Declares the route public: `@Public()`, `AllowAny`, `@PermitAll`, `skipAuth`.
     Public,
     /// A name that says neither.

@@ -5,7 +5,11 @@
 //! `create_engine(url, pool_size=, max_overflow=)`, psycopg_pool `ConnectionPool(max_size=)`,
 //! asyncpg `create_pool(max_size=)`; Go `sql.Open` (or otelsql's, sqlx's) with
 //! `db.SetMaxOpenConns(n)` (none: no limit),
-//! pgxpool with `MaxConns`; HikariCP's `setMaximumPoolSize(n)`.
+//! pgxpool with `MaxConns`; HikariCP's `setMaximumPoolSize(n)`; Prisma's `new PrismaClient(...)`
+//! with `connection_limit` in a literal URL (`datasources.db.url`, `datasourceUrl`; a URL from
+//! the environment or `schema.prisma` is unknown); Go's `http.Transport{...}`, the pool of
+//! outbound HTTP connections, with `MaxConnsPerHost` (none: no limit) and
+//! `MaxIdleConnsPerHost`.
 
 use tree_sitter::Node;
 
@@ -16,9 +20,11 @@ use crate::{Fact, FactKind, Language, Limit, Pool};
 
 fn worth_walking(language: Language, text: &str) -> bool {
     let words: &[&str] = match language {
-        Language::TypeScript | Language::Tsx | Language::JavaScript => &["Pool(", "knex("],
+        Language::TypeScript | Language::Tsx | Language::JavaScript => {
+            &["Pool(", "knex(", "PrismaClient("]
+        }
         Language::Python => &["create_engine", "ConnectionPool", "create_pool"],
-        Language::Go => &["sql.Open", "sqlx.", "pgxpool."],
+        Language::Go => &["sql.Open", "sqlx.", "pgxpool.", "http.Transport{"],
         Language::Java => &["Hikari"],
     };
     words.iter().any(|w| text.contains(w))
@@ -32,7 +38,7 @@ pub(crate) fn facts(language: Language, f: &File<'_>, facts: &mut Vec<Fact>) {
         let found = match language {
             Language::TypeScript | Language::Tsx | Language::JavaScript => script(f, n),
             Language::Python => python(f, n),
-            Language::Go => go(f, n),
+            Language::Go => go(f, n).or_else(|| go_transport(f, n)),
             Language::Java => java(f, n),
         };
         if let Some(p) = found {
@@ -103,8 +109,46 @@ fn script(f: &File<'_>, n: Node<'_>) -> Option<Pool> {
             };
             Some(pool("knex", "knex(...)".to_string(), max))
         }
+        ("new_expression", "new PrismaClient") => Some(pool(
+            "prisma",
+            "new PrismaClient(...)".to_string(),
+            prisma(f, n),
+        )),
         _ => None,
     }
+}
+
+const PRISMA_DEFAULT: &str = "the number of CPUs x 2 + 1 connections (Prisma default)";
+
+/// A Prisma client's `connection_limit`, read from a literal URL among its options.
+fn prisma(f: &File<'_>, n: Node<'_>) -> Limit {
+    let o = match object(f, n, 0) {
+        Err(()) => return unknown("its options are built elsewhere"),
+        Ok(o) => o,
+    };
+    let url = setting(o, "datasourceUrl").or_else(|| {
+        setting(o, "datasources")
+            .and_then(|d| setting(&d, "db"))
+            .and_then(|db| setting(&db, "url"))
+    });
+    let Some(url) = url else {
+        return unknown("its URL comes from schema.prisma or the environment");
+    };
+    let url = url.trim();
+    if !(url.starts_with(['"', '\'']) || url.starts_with('`') && !url.contains("${")) {
+        return unknown(&format!("the connection URL is `{url}`"));
+    }
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    query
+        .trim_end_matches(['"', '\'', '`'])
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("connection_limit="))
+        .map_or(
+            Limit::Default {
+                value: PRISMA_DEFAULT,
+            },
+            set,
+        )
 }
 
 fn python(f: &File<'_>, n: Node<'_>) -> Option<Pool> {
@@ -203,6 +247,39 @@ fn go(f: &File<'_>, n: Node<'_>) -> Option<Pool> {
         }
         _ => None,
     }
+}
+
+/// Go's `http.Transport{...}` (or `&http.Transport{...}`): its `MaxConnsPerHost`, set in the
+/// literal or on the transport later in the file.
+fn go_transport(f: &File<'_>, n: Node<'_>) -> Option<Pool> {
+    if n.ty() != "composite_literal"
+        || n.field("type").map(|t| compact(f.text(t))) != Some("http.Transport".into())
+    {
+        return None;
+    }
+    let body = n.field("body").map_or("", |b| f.text(b));
+    let field = |key: &str| {
+        setting(body, key).or_else(|| {
+            // `t.MaxConnsPerHost = 50` further on.
+            let at = f.text.find(&format!(".{key}"))? + key.len() + 1;
+            let v = f.text[at..].trim_start().strip_prefix('=')?;
+            Some(v.lines().next().unwrap_or("").trim().to_string())
+        })
+    };
+    let max = match (field("MaxConnsPerHost"), field("MaxIdleConnsPerHost")) {
+        (Some(v), _) if v.trim() != "0" => set(&format!("MaxConnsPerHost: {}", v.trim())),
+        (_, Some(idle)) => Limit::Unbounded {
+            why: if idle.trim() == "0" {
+                "MaxConnsPerHost is not set, so it opens connections to a host without limit (MaxIdleConnsPerHost 0 keeps Go's default of 2 idle)"
+            } else {
+                "MaxConnsPerHost is not set, so it opens connections to a host without limit (MaxIdleConnsPerHost only bounds the idle ones it keeps)"
+            },
+        },
+        _ => Limit::Unbounded {
+            why: "MaxConnsPerHost is not set, so it opens connections to a host without limit, and keeps only Go's default of 2 idle per host (MaxIdleConnsPerHost): under load it opens and closes connections all the time",
+        },
+    };
+    Some(pool("net/http", "http.Transport{...}".to_string(), max))
 }
 
 fn java(f: &File<'_>, n: Node<'_>) -> Option<Pool> {

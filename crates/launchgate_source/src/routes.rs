@@ -27,6 +27,11 @@
 //!   (`r.GET(path, mw..., h)`) and echo (`e.GET(path, h, mw...)`) with `Use(...)` earlier in
 //!   the file and groups (`g := r.Group(path, mw...)`). A router the file does not build may get
 //!   middleware where it is built.
+//! - chi: `r.Get(path, h)`, ..., `r.Method(m, path, h)`, `r.With(mw...).Post(...)`, inside
+//!   `r.Group(func(r chi.Router) {...})` and `r.Route(prefix, ...)` closures, with the `Use(...)`
+//!   before the route in its function or closure and in the closures around it. Routes of a
+//!   router returned (to be mounted) or passed in may get middleware where it is mounted.
+//! - Django: see `django`.
 //! - Spring: `@GetMapping`, `@PostMapping`, ..., `@RequestMapping` in a controller, with
 //!   `@PreAuthorize`, `@Secured`, `@RolesAllowed`, `@PermitAll` and `@RateLimiter` on the method
 //!   or the class; a `SecurityFilterChain` (or `WebSecurityConfigurerAdapter`) that requires
@@ -64,11 +69,16 @@ pub(crate) fn role(name: &str) -> Role {
         .map(|c| c.to_ascii_lowercase())
         .collect();
     let any = |words: &[&str]| words.iter().any(|w| t.contains(w));
+    // `@limiter.exempt`, `@SkipThrottle()`; `@SkipThrottle({default: false})` throttles again.
+    if any(&["exempt", "skipthrottle"]) && !t.contains("csrf") && !t.contains("false") {
+        return Role::RateLimitExempt;
+    }
     if any(&[
         "ratelimit",
         "limiter",
         "throttl",
         "tollbooth",
+        "httprate",
         "slowdown",
         "slowapi",
         "bucket4j",
@@ -96,6 +106,7 @@ pub(crate) fn role(name: &str) -> Role {
         "jwt",
         "passport",
         "loginrequired",
+        "passestest",
         "requireuser",
         "requirelogin",
         "loggedin",
@@ -428,6 +439,20 @@ pub(crate) fn js(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                             &format!("{callee}(...)"),
                             &g,
                         ));
+                        if g.role == Role::RateLimit {
+                            for p in skipped_paths(f, nodes, item) {
+                                wide.entry(receiver.to_string()).or_default().push(Wide {
+                                    guard: Guard {
+                                        name: crate::short(&format!("skip: '{p}'")),
+                                        role: Role::RateLimitExempt,
+                                        scope,
+                                        line: File::line(item),
+                                    },
+                                    from: n.start_byte(),
+                                    prefix: Some(p),
+                                });
+                            }
+                        }
                         before.push(g.clone());
                         wide.entry(receiver.to_string()).or_default().push(Wide {
                             guard: g,
@@ -513,6 +538,7 @@ pub(crate) fn js(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                         text: format!("{callee}(...)"),
                         guards,
                         elsewhere: None,
+                        view: None,
                     },
                 ));
             }
@@ -543,6 +569,7 @@ pub(crate) fn js(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                         text: format!("{callee}(...)"),
                         guards,
                         elsewhere: None,
+                        view: None,
                     },
                 ));
             }
@@ -569,6 +596,41 @@ pub(crate) fn js(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
         out.push(route_fact(f, n, crate::js::function(f, n), route));
     }
     nest(f, nodes, out);
+}
+
+/// The paths an express-rate-limit `skip` function lets through: the literals starting with
+/// `/` in the `skip` option of the limiter's construction (in the `use(...)` or bound to the
+/// name it passes earlier in the file): `skip: (req) => req.path === '/webhooks'`.
+fn skipped_paths(f: &File<'_>, nodes: &[Node<'_>], item: Node<'_>) -> Vec<String> {
+    let construction = if item.ty() == "call_expression" {
+        Some(item)
+    } else if item.ty() == "identifier" {
+        let name = f.text(item);
+        nodes
+            .iter()
+            .filter(|d| d.ty() == "variable_declarator")
+            .find(|d| d.field("name").is_some_and(|x| f.text(x) == name))
+            .and_then(|d| d.field("value"))
+            .filter(|v| v.ty() == "call_expression")
+    } else {
+        None
+    };
+    let Some(skip) = construction
+        .and_then(|c| args(c).into_iter().find(|a| a.ty() == "object"))
+        .and_then(|o| crate::retries::setting(f.text(o), "skip"))
+    else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = Vec::new();
+    for q in ['\'', '"', '`'] {
+        let parts: Vec<&str> = skip.split(q).collect();
+        for lit in parts.iter().skip(1).step_by(2) {
+            if lit.starts_with('/') && !lit.contains("${") && !out.iter().any(|o| o == lit) {
+                out.push((*lit).to_string());
+            }
+        }
+    }
+    out
 }
 
 /// The items of an array argument, or the argument itself.
@@ -743,6 +805,7 @@ fn nest(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                     text: format!("@{name}(...)"),
                     guards,
                     elsewhere: None,
+                    view: None,
                 },
             ));
         }
@@ -1099,6 +1162,7 @@ pub(crate) fn python(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                                 Some(_) => Some(PY_ROUTER),
                                 None => Some(PY_IMPORTED),
                             },
+                            view: None,
                         },
                         fname.clone(),
                     ));
@@ -1121,6 +1185,7 @@ pub(crate) fn python(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
         route.guards = guards;
         out.push(route_fact(f, n, fname, route));
     }
+    crate::django::python(f, nodes, out);
 }
 
 fn keyword<'t>(f: &File<'t>, call: Node<'t>, name: &str) -> Option<Node<'t>> {
@@ -1177,9 +1242,14 @@ pub(crate) fn go(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
         Some("echo")
     } else if f.text.contains("gin-gonic/gin") {
         Some("gin")
+    } else if f.text.contains("go-chi/chi") {
+        Some("chi")
     } else {
         None
     };
+    let chi = framework == Some("chi");
+    let mut chi_uses: Vec<ChiUse> = Vec::new();
+    let mut chi_routes: Vec<Node<'_>> = Vec::new();
     let mut routers: BTreeMap<String, GoRouter> = BTreeMap::new();
     routers.insert(
         "http".to_string(),
@@ -1269,6 +1339,41 @@ pub(crate) fn go(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
         let Some((receiver, method)) = callee.rsplit_once('.') else {
             continue;
         };
+        if chi {
+            match method {
+                "Use" => {
+                    let scope = go_scope(*n);
+                    let grouped = scope.and_then(|s| chi_block(f, s)).is_some();
+                    let built = routers.get(receiver).is_some_and(|r| r.built);
+                    for m in &a {
+                        let mut g = guard(f.text(*m), Scope::Group, File::line(*m));
+                        if built && !grouped {
+                            g.scope = Scope::App;
+                        }
+                        out.extend(middleware_fact(
+                            f,
+                            *n,
+                            function(*n),
+                            "chi",
+                            &format!("{callee}(...)"),
+                            &g,
+                        ));
+                        chi_uses.push(ChiUse {
+                            scope: scope.map(|s| s.id()),
+                            receiver: receiver.to_string(),
+                            at: n.start_byte(),
+                            guard: g,
+                        });
+                    }
+                    continue;
+                }
+                m if CHI_VERBS.contains(&m) && a.len() >= 2 => {
+                    chi_routes.push(*n);
+                    continue;
+                }
+                _ => {}
+            }
+        }
         match method {
             "Use" => {
                 for m in &a {
@@ -1360,6 +1465,7 @@ pub(crate) fn go(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                         text: format!("{callee}(...)"),
                         guards,
                         elsewhere: None,
+                        view: None,
                     },
                 ));
             }
@@ -1387,6 +1493,7 @@ pub(crate) fn go(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
                         text: format!("{callee}(...)"),
                         guards,
                         elsewhere: None,
+                        view: None,
                     },
                 ));
             }
@@ -1409,6 +1516,9 @@ pub(crate) fn go(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
             wrapped_mux(f, parts[1], &mut routers, out, function(*n).as_deref());
         }
     }
+    for n in chi_routes {
+        out.push(chi_route(f, n, &chi_uses, &routers));
+    }
     for (n, receiver, mut route) in routes {
         let mut guards = go_guards(&routers, &receiver, n.start_byte(), 0);
         guards.append(&mut route.guards);
@@ -1417,6 +1527,197 @@ pub(crate) fn go(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
         route.elsewhere = (!built).then_some(GO_ROUTER);
         out.push(route_fact(f, n, crate::golang::function(f, n), route));
     }
+}
+
+const CHI_VERBS: &[&str] = &[
+    "Get",
+    "Post",
+    "Put",
+    "Patch",
+    "Delete",
+    "Head",
+    "Options",
+    "Connect",
+    "Trace",
+    "Handle",
+    "HandleFunc",
+    "Method",
+    "MethodFunc",
+];
+const CHI_MOUNTED: &str = "a chi router returned to be mounted elsewhere (`r.Mount(path, router)`): middleware where it is mounted applies";
+
+/// A chi `Use(...)`: the function or closure it is in, its receiver, where it is, its guard.
+struct ChiUse {
+    scope: Option<usize>,
+    receiver: String,
+    at: usize,
+    guard: Guard,
+}
+
+/// The innermost function declaration, method or function literal around a node.
+fn go_scope(n: Node<'_>) -> Option<Node<'_>> {
+    let mut at = n.parent();
+    while let Some(p) = at {
+        if matches!(
+            p.ty(),
+            "func_literal" | "function_declaration" | "method_declaration"
+        ) {
+            return Some(p);
+        }
+        at = p.parent();
+    }
+    None
+}
+
+/// The chi `Group(...)` or `Route(path, ...)` call a function literal is the body of, with
+/// its selector (`r.With(auth).Group`).
+fn chi_block<'t>(f: &File<'t>, lit: Node<'t>) -> Option<(Node<'t>, Node<'t>, &'t str)> {
+    if lit.ty() != "func_literal" {
+        return None;
+    }
+    let call = lit
+        .parent()
+        .filter(|p| p.ty() == "argument_list")?
+        .parent()
+        .filter(|p| p.ty() == "call_expression")?;
+    let sel = call
+        .field("function")
+        .filter(|x| x.ty() == "selector_expression")?;
+    let field = f.text(sel.field("field")?);
+    matches!(field, "Group" | "Route").then_some((call, sel, field))
+}
+
+/// A chain `r.With(a, b).Get`: the router it starts at and the `With(...)` middleware.
+fn chi_chain(f: &File<'_>, sel: Node<'_>) -> (String, Vec<Guard>) {
+    let mut guards = Vec::new();
+    let mut op = sel.field("operand");
+    while let Some(o) = op.filter(|o| o.ty() == "call_expression") {
+        let Some(inner) = o
+            .field("function")
+            .filter(|x| x.ty() == "selector_expression")
+            .filter(|x| x.field("field").is_some_and(|fl| f.text(fl) == "With"))
+        else {
+            break;
+        };
+        let mut with: Vec<Guard> = args(o)
+            .iter()
+            .map(|m| guard(f.text(*m), Scope::Route, File::line(*m)))
+            .collect();
+        with.append(&mut guards);
+        guards = with;
+        op = inner.field("operand");
+    }
+    (op.map(|o| compact(f.text(o))).unwrap_or_default(), guards)
+}
+
+/// What a chi registration at `node` on `receiver` inherits: the `Use(...)` before it in its
+/// function or closure, and for a closure of `Group` / `Route`, what that call inherits, its
+/// `With(...)` middleware and `Route`'s path prefix; with the outermost function and router.
+fn chi_context<'t>(
+    f: &File<'t>,
+    uses: &[ChiUse],
+    node: Node<'t>,
+    receiver: &str,
+    depth: u8,
+) -> (Vec<Guard>, String, Option<Node<'t>>, String) {
+    let scope = go_scope(node);
+    let own: Vec<Guard> = uses
+        .iter()
+        .filter(|u| {
+            u.scope == scope.map(|s| s.id()) && u.receiver == receiver && u.at < node.start_byte()
+        })
+        .map(|u| u.guard.clone())
+        .collect();
+    if let Some((call, sel, field)) = scope.and_then(|s| chi_block(f, s))
+        && depth < 8
+    {
+        let (base, with) = chi_chain(f, sel);
+        let (mut guards, mut prefix, top, top_receiver) =
+            chi_context(f, uses, call, &base, depth + 1);
+        guards.extend(with);
+        if field == "Route" {
+            match args(call).first().and_then(|p| path_of(f, *p)) {
+                Some(p) => prefix.push_str(p.trim_end_matches('/')),
+                None => prefix.push_str("<?>"),
+            }
+        }
+        guards.extend(own);
+        return (guards, prefix, top, top_receiver);
+    }
+    (own, String::new(), scope, receiver.to_string())
+}
+
+/// A chi route: `r.Get(path, h)`, `r.With(mw).Post(...)`, `r.Method("GET", path, h)`, inside
+/// `Group` and `Route` closures.
+fn chi_route(
+    f: &File<'_>,
+    n: Node<'_>,
+    uses: &[ChiUse],
+    routers: &BTreeMap<String, GoRouter>,
+) -> Fact {
+    let a = args(n);
+    let sel = n
+        .field("function")
+        .filter(|x| x.ty() == "selector_expression");
+    let verb = sel.and_then(|s| s.field("field")).map_or("", |x| f.text(x));
+    let (base, with) = sel.map(|s| chi_chain(f, s)).unwrap_or_default();
+    let (mut guards, prefix, top, top_receiver) = chi_context(f, uses, n, &base, 0);
+    guards.extend(with);
+    let (method, path_arg) = match verb {
+        "Method" | "MethodFunc" => (
+            a.first()
+                .and_then(|m| {
+                    literal(f, *m)
+                        .or_else(|| f.text(*m).strip_prefix("http.Method").map(str::to_string))
+                })
+                .map_or_else(|| "ANY".to_string(), |m| m.to_ascii_uppercase()),
+            a.get(1),
+        ),
+        "Handle" | "HandleFunc" => ("ANY".to_string(), a.first()),
+        v => (v.to_ascii_uppercase(), a.first()),
+    };
+    let path = path_arg
+        .and_then(|p| path_of(f, *p))
+        .map(|p| crate::short(&format!("{prefix}{p}")));
+    let mut all = go_guards(routers, &top_receiver, 0, 0);
+    all.extend(guards);
+    let built = routers.get(&top_receiver).is_some_and(|r| r.built);
+    // A router built in a function that returns it is mounted by its caller.
+    let returned = top.is_some_and(|t| {
+        let body = f.text(t);
+        body.contains(&format!("return {top_receiver}\n"))
+            || body.contains(&format!("return {top_receiver}\r"))
+            || body.contains(&format!("return {top_receiver};"))
+    });
+    let elsewhere = if !built {
+        Some(GO_ROUTER)
+    } else if returned {
+        Some(CHI_MOUNTED)
+    } else {
+        None
+    };
+    // `r.With(...).Post(...)`: the chain without its arguments.
+    let chained = if sel.and_then(|s| s.field("operand")).map(|o| o.ty()) == Some("call_expression")
+    {
+        ".With(...)"
+    } else {
+        ""
+    };
+    let callee = format!("{base}{chained}.{verb}");
+    route_fact(
+        f,
+        n,
+        crate::golang::function(f, n),
+        Route {
+            framework: "chi",
+            method,
+            path,
+            text: crate::short(&format!("{callee}(...)")),
+            guards: all,
+            elsewhere,
+            view: None,
+        },
+    )
 }
 
 /// The argument of a wrapper call that is the handler it wraps: its last argument that is not
@@ -1686,6 +1987,7 @@ fn spring_class(f: &File<'_>, class: Node<'_>, out: &mut Vec<Fact>) {
                 text: format!("@{name}(...)"),
                 guards,
                 elsewhere: None,
+                view: None,
             },
         ));
     }

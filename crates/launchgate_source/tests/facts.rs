@@ -96,10 +96,10 @@ fn summary(lang: Language, text: &str) -> Vec<String> {
                         .map(|g| format!("{}:{:?}:{:?}", g.name, g.role, g.scope))
                         .collect::<Vec<_>>()
                         .join(", "),
-                    if r.elsewhere.is_some() {
-                        " elsewhere"
-                    } else {
-                        ""
+                    match (r.elsewhere.is_some(), &r.view) {
+                        (_, Some(v)) => format!(" view:{v}"),
+                        (true, None) => " elsewhere".to_string(),
+                        (false, None) => String::new(),
                     }
                 ),
                 FactKind::Middleware(m) => format!(
@@ -107,6 +107,16 @@ fn summary(lang: Language, text: &str) -> Vec<String> {
                     m.framework, m.text, m.guard.name, m.guard.role, m.guard.scope
                 ),
                 FactKind::Audit(a) => format!("audit {}", a.text),
+                FactKind::View(v) => format!(
+                    "view {} {} [{}]",
+                    v.framework,
+                    v.text,
+                    v.guards
+                        .iter()
+                        .map(|g| format!("{}:{:?}:{:?}", g.name, g.role, g.scope))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             };
             format!(
                 "{}:{} {what} [{}]",
@@ -1018,6 +1028,242 @@ class Security {
             "13:29 audit new AuditEvent(...) [export]",
             "16:5 route spring DELETE ? @DeleteMapping(...) [PreAuthorize(\"isAuthenticated()\"):Auth:Group, Secured(\"ROLE_ADMIN\"):Auth:Route] [delete]",
             "22:5 middleware spring SecurityFilterChain SecurityFilterChain chain:Auth:App [chain]",
+        ]
+    );
+}
+
+#[test]
+fn django_urls_views_and_settings() {
+    let urls = r#"from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path, re_path
+from rest_framework.routers import DefaultRouter
+
+from . import views
+from .views import OrderViewSet, export as export_csv
+
+router = DefaultRouter()
+router.register(r"orders", OrderViewSet)
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", views.index),
+    path("reports/<int:pk>/", login_required(views.report), name="report"),
+    re_path(r"^export/$", export_csv),
+    path("items/", views.ItemList.as_view(permission_classes=[])),
+    path("api/", include(router.urls)),
+]
+"#;
+    assert_eq!(
+        summary(Language::Python, urls),
+        [
+            "10:1 route django ANY /orders router.register(...) [] view:views.OrderViewSet [-]",
+            "13:5 route django ANY /admin/ path(...) [admin.site.urls:Auth:Route] elsewhere [-]",
+            "14:5 route django ANY / path(...) [] view:views.index [-]",
+            "15:5 route django ANY /reports/<int:pk>/ path(...) [login_required:Auth:Route] view:views.report [-]",
+            "16:5 route django ANY /export/ re_path(...) [] view:views.export [-]",
+            "17:5 route django ANY /items/ path(...) [permission_classes=[]:Public:Route] view:views.ItemList [-]",
+        ]
+    );
+    let views = r#"from django.contrib.auth.decorators import permission_required, user_passes_test
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views.generic import ListView
+from django_ratelimit.decorators import ratelimit
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import viewsets
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import IsAuthenticated
+
+
+def index(request):
+    return render(request, "index.html")
+
+
+@csrf_exempt
+@ratelimit(key="ip", rate="5/m")
+def export(request, fmt="csv"):
+    pass
+
+
+@user_passes_test(lambda u: u.is_staff)
+def report(request, pk):
+    pass
+
+
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def me(request):
+    pass
+
+
+class ItemList(LoginRequiredMixin, ListView):
+    model = Item
+
+
+class OrderViewSet(viewsets.ModelViewSet):
+    queryset = Order.objects.all()
+
+
+def helper(items):
+    return items
+"#;
+    assert_eq!(
+        summary(Language::Python, views),
+        [
+            "11:1 view django def index [] [-]",
+            "15:1 view django def export [csrf_exempt:Other:Route, ratelimit(key=\"ip\",rate=\"5/m\"):RateLimit:Route] [-]",
+            "21:1 view django def report [user_passes_test(lambdau:u.is_staff):Auth:Route] [-]",
+            "26:1 view django-rest-framework def me [api_view([\"GET\"]):Other:Route, permission_classes([IsAuthenticated]):Auth:Route] [-]",
+            "32:1 view django class ItemList [LoginRequiredMixin:Auth:Route] [-]",
+            "36:1 view django-rest-framework class OrderViewSet [] [-]",
+        ]
+    );
+    let settings = r#"MIDDLEWARE = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+]
+
+REST_FRAMEWORK = {
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+}
+"#;
+    assert_eq!(
+        summary(Language::Python, settings),
+        [
+            "3:5 middleware django MIDDLEWARE LoginRequiredMiddleware:Auth:App [-]",
+            "7:5 middleware django-rest-framework REST_FRAMEWORK DEFAULT_PERMISSION_CLASSES:[IsAuthenticated]:Auth:App [-]",
+            "8:5 middleware django-rest-framework REST_FRAMEWORK DEFAULT_THROTTLE_CLASSES:[AnonRateThrottle]:RateLimit:App [-]",
+        ]
+    );
+}
+
+#[test]
+fn chi_routes_groups_and_subroutes() {
+    let text = r#"package main
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/go-chi/httprate"
+	"github.com/go-chi/jwtauth/v5"
+)
+
+func main() {
+	r := chi.NewRouter()
+	r.Use(middleware.Logger)
+	r.Use(httprate.LimitByIP(100, time.Minute))
+	r.Get("/healthz", health)
+	r.With(jwtauth.Verifier(tokenAuth)).Post("/orders", createOrder)
+	r.Group(func(r chi.Router) {
+		r.Use(jwtauth.Authenticator(tokenAuth))
+		r.Get("/me", me)
+	})
+	r.Route("/admin", func(r chi.Router) {
+		r.Method(http.MethodDelete, "/users/{id}", deleteUser)
+	})
+	r.Get("/catalog", catalog)
+	r.Mount("/api", apiRouter())
+	http.ListenAndServe(":8080", r)
+}
+
+func apiRouter() http.Handler {
+	r := chi.NewRouter()
+	r.Get("/items", items)
+	return r
+}
+"#;
+    assert_eq!(
+        summary(Language::Go, text),
+        [
+            "15:2 middleware chi r.Use(...) httprate.LimitByIP(100,time.Minute):RateLimit:App [main]",
+            "16:2 route chi GET /healthz r.Get(...) [middleware.Logger:Other:App, httprate.LimitByIP(100,time.Minute):RateLimit:App] [main]",
+            "17:2 route chi POST /orders r.With(...).Post(...) [middleware.Logger:Other:App, httprate.LimitByIP(100,time.Minute):RateLimit:App, jwtauth.Verifier(tokenAuth):Auth:Route] [main]",
+            "19:3 middleware chi r.Use(...) jwtauth.Authenticator(tokenAuth):Auth:Group [main]",
+            "20:3 route chi GET /me r.Get(...) [middleware.Logger:Other:App, httprate.LimitByIP(100,time.Minute):RateLimit:App, jwtauth.Authenticator(tokenAuth):Auth:Group] [main]",
+            "23:3 route chi DELETE /admin/users/{id} r.Method(...) [middleware.Logger:Other:App, httprate.LimitByIP(100,time.Minute):RateLimit:App] [main]",
+            "25:2 route chi GET /catalog r.Get(...) [middleware.Logger:Other:App, httprate.LimitByIP(100,time.Minute):RateLimit:App] [main]",
+            "27:2 server net/http http.ListenAndServe(...) header:missing read:missing [main]",
+            "32:2 route chi GET /items r.Get(...) [] elsewhere [apiRouter]",
+        ]
+    );
+}
+
+#[test]
+fn prisma_clients_and_go_http_transports() {
+    let ts = r#"import { PrismaClient } from '@prisma/client';
+
+export const a = new PrismaClient();
+export const b = new PrismaClient({ datasourceUrl: 'postgresql://db:5432/app?schema=public&connection_limit=5' });
+export const c = new PrismaClient({ datasources: { db: { url: "postgresql://db:5432/app" } } });
+export const d = new PrismaClient({ datasourceUrl: process.env.DATABASE_URL });
+"#;
+    assert_eq!(
+        resilience(Language::TypeScript, ts),
+        [
+            "3:18 pool prisma new PrismaClient(...) max:unknown [-]",
+            "4:18 pool prisma new PrismaClient(...) max:set(5) [-]",
+            "5:18 pool prisma new PrismaClient(...) max:default [-]",
+            "6:18 pool prisma new PrismaClient(...) max:unknown [-]",
+        ]
+    );
+    let go = r#"package client
+
+import "net/http"
+
+var plain = &http.Transport{}
+
+var sized = http.Transport{MaxConnsPerHost: 20, MaxIdleConnsPerHost: 20}
+
+func idle() *http.Transport {
+	return &http.Transport{MaxIdleConnsPerHost: 100}
+}
+"#;
+    assert_eq!(
+        resilience(Language::Go, go),
+        [
+            "5:14 pool net/http http.Transport{...} max:unbounded [-]",
+            "7:13 pool net/http http.Transport{...} max:set(MaxConnsPerHost: 20) [-]",
+            "10:10 pool net/http http.Transport{...} max:unbounded [idle]",
+        ]
+    );
+}
+
+#[test]
+fn routes_exempted_from_a_rate_limit() {
+    let flask = r#"from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.route("/upload", methods=["POST"])
+@limiter.exempt
+@csrf.exempt
+def upload():
+    pass
+"#;
+    assert_eq!(
+        summary(Language::Python, flask),
+        [
+            "6:2 route flask POST /upload @app.route(...) [limiter.exempt:RateLimitExempt:Route, csrf.exempt:Other:Route] [upload]"
+        ]
+    );
+    let nest = r"import { Controller, Get } from '@nestjs/common';
+
+@Controller('feed')
+@SkipThrottle({ default: false })
+export class FeedController {
+  @SkipThrottle()
+  @Get()
+  list() {}
+}
+";
+    assert_eq!(
+        summary(Language::TypeScript, nest),
+        [
+            "7:3 route nestjs GET /feed @Get(...) [SkipThrottle({default:false}):RateLimit:Group, SkipThrottle():RateLimitExempt:Route] [list]"
         ]
     );
 }

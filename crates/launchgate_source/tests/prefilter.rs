@@ -295,6 +295,14 @@ fn words_that_only_look_like_a_client_are_not_selected() {
     assert!(Language::Python.selects("orders = APIRouter()\n"));
     assert!(Language::TypeScript.selects("export const orders = Router();"));
     assert!(Language::Java.selects("@GetMapping(\"/orders\")"));
+    // Django: URL configurations, views, their guards and settings; not a `requests` parameter.
+    assert!(Language::Python.selects("urlpatterns = [path('x/', views.x)]\n"));
+    assert!(Language::Python.selects("def index(request):\n    pass\n"));
+    assert!(Language::Python.selects("class Orders(generic.ListView):\n    pass\n"));
+    assert!(Language::Python.selects("class Orders(viewsets.ModelViewSet):\n    pass\n"));
+    assert!(Language::Python.selects("REST_FRAMEWORK = {'DEFAULT_PERMISSION_CLASSES': []}\n"));
+    assert!(!Language::Python.selects("def run(requests):\n    return requests\n"));
+    assert!(!Language::Python.selects("class Preview(Base):\n    pass\n"));
 }
 
 /// A module of many functions with a router built at the top and two routes: only the imports,

@@ -8,8 +8,32 @@ use launchgate_evidence::code::{Fact, FactKind, Middleware, Role, Route};
 use crate::CheckContext;
 use crate::kit::code;
 
-/// Path segments of routes that are public by nature: health, readiness and liveness probes,
-/// metrics, version and status pages, the sign-in flow, API documentation, well-known files.
+/// Path segments of routes that machines poll: health, readiness and liveness probes, metrics,
+/// version and status pages, well-known files.
+const PROBE_SEGMENTS: &[&str] = &[
+    "health",
+    "healthz",
+    "healthcheck",
+    "health-check",
+    "livez",
+    "live",
+    "liveness",
+    "readyz",
+    "ready",
+    "readiness",
+    "startupz",
+    "ping",
+    "metrics",
+    "prometheus",
+    "status",
+    "version",
+    "favicon.ico",
+    "robots.txt",
+    ".well-known",
+];
+
+/// Path segments of routes that are public by nature: the probes above, the sign-in flow, API
+/// documentation.
 const PUBLIC_SEGMENTS: &[&str] = &[
     "health",
     "healthz",
@@ -48,9 +72,62 @@ const PUBLIC_SEGMENTS: &[&str] = &[
 /// Whether a route's path is public by nature (see [`PUBLIC_SEGMENTS`]): a segment of it is one
 /// of those words.
 pub fn public_path(path: &str) -> bool {
+    has_segment(path, PUBLIC_SEGMENTS)
+}
+
+/// Whether a route's path is one machines poll (see [`PROBE_SEGMENTS`]): health checks and
+/// metrics may be left out of a rate limit, a sign-in form may not.
+pub fn probe_path(path: &str) -> bool {
+    has_segment(path, PROBE_SEGMENTS)
+}
+
+fn has_segment(path: &str, words: &[&str]) -> bool {
     path.split(['/', '?'])
         .map(|s| s.trim().trim_start_matches('_').to_ascii_lowercase())
-        .any(|s| PUBLIC_SEGMENTS.contains(&s.as_str()))
+        .any(|s| words.contains(&s.as_str()))
+}
+
+/// The pattern of `claims.authentication.public_paths` (see
+/// `launchgate_manifest::AuthClaim::public_paths`) that a route's path matches: `*` matches any
+/// run of characters, a trailing `/` and leading base-path variables of the route (`<baseUrl>`)
+/// are ignored. A computed path matches none. With the pattern's index.
+pub fn declared_public<'p>(patterns: &'p [String], path: &str) -> Option<(usize, &'p str)> {
+    let mut route = path.split('?').next().unwrap_or("").trim();
+    while let Some(rest) = route.strip_prefix('<')
+        && let Some((_, after)) = rest.split_once('>')
+    {
+        route = after;
+    }
+    let route = route.trim_end_matches('/');
+    patterns
+        .iter()
+        .map(|p| p.trim())
+        .enumerate()
+        .find(|(_, p)| glob(p.trim_end_matches('/').as_bytes(), route.as_bytes()))
+}
+
+/// Whether `text` matches `pattern`, where `*` matches any run of bytes.
+fn glob(pattern: &[u8], text: &[u8]) -> bool {
+    // The classic two-pointer match with backtracking to the last `*`: linear in practice,
+    // quadratic at worst on these short strings.
+    let (mut p, mut t) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        if p < pattern.len() && pattern[p] == b'*' {
+            star = Some((p, t));
+            p += 1;
+        } else if p < pattern.len() && pattern[p] == text[t] {
+            p += 1;
+            t += 1;
+        } else if let Some((sp, st)) = star {
+            p = sp + 1;
+            t = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    pattern[p..].iter().all(|&c| c == b'*')
 }
 
 /// A route fact with its file.
@@ -155,5 +232,30 @@ mod tests {
         assert!(!public_path("/v1/charges"));
         assert!(!public_path("/healthy-snacks"));
         assert!(!public_path("/"));
+        assert!(probe_path("/healthz"));
+        assert!(probe_path("/metrics"));
+        assert!(!probe_path("/auth/login"));
+    }
+
+    #[test]
+    fn declared_public_paths_match_as_written_or_by_wildcard() {
+        let declared: Vec<String> = ["/", "/product/*", "/cart/", "/static*"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(declared_public(&declared, "<baseUrl>/"), Some((0, "/")));
+        assert_eq!(declared_public(&declared, ""), Some((0, "/")));
+        assert_eq!(
+            declared_public(&declared, "<baseUrl>/product/{id}"),
+            Some((1, "/product/*"))
+        );
+        assert_eq!(declared_public(&declared, "/cart"), Some((2, "/cart/")));
+        assert_eq!(
+            declared_public(&declared, "/static/a/b.css"),
+            Some((3, "/static*"))
+        );
+        assert_eq!(declared_public(&declared, "/cart/checkout"), None);
+        assert_eq!(declared_public(&declared, "/product"), None);
+        assert_eq!(declared_public(&declared, "/v1/<tenant>/cart"), None);
+        assert_eq!(declared_public(&[], "/"), None);
     }
 }

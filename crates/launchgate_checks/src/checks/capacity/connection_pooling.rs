@@ -18,14 +18,17 @@ declare_check! {
     /// written: node-postgres `new Pool({max})`, knex `pool: {max}`, SQLAlchemy
     /// `create_engine(url, pool_size=, max_overflow=)`, psycopg_pool and asyncpg `max_size=`, Go
     /// `db.SetMaxOpenConns(n)` after `sql.Open` and pgxpool's `MaxConns`, HikariCP's
-    /// `setMaximumPoolSize(n)`. A pool built without a maximum fails, named by file, line and
+    /// `setMaximumPoolSize(n)`, Prisma's `connection_limit` in a literal URL (a URL from the
+    /// environment is unknown). A pool built without a maximum fails, named by file, line and
     /// function: Go's `database/sql` then opens connections without limit, and the others run
     /// with a default sized for nobody's database. A maximum that matches none of the declared
     /// `pool_size`s fails too; the others prove the declarations. With no datastore declared,
     /// pools in the code are judged on their own, and a source file whose pools could not be
     /// read (the parser gave up on it, or syntax errors cover them) makes a pass inconclusive;
     /// beside declared `pool_size`s, it leaves the pass attested on the declarations rather
-    /// than proven by the code.
+    /// than proven by the code. Go's `http.Transport{...}` is the pool of outbound HTTP
+    /// connections: without `MaxConnsPerHost` it opens connections to a host without limit and
+    /// keeps only 2 idle (Go's default), and fails; its size is not compared with `pool_size`.
     ///
     /// ## Why it matters
     /// Opening a connection per request adds a TCP and TLS handshake (and, for PostgreSQL, a new
@@ -179,7 +182,13 @@ fn code_pools(cx: &CheckContext<'_>, declared: &[u32]) -> Tally {
                     .parse::<u32>()
                     .ok();
                 match n {
-                    Some(n) if !declared.is_empty() && !declared.contains(&n) => t.failures.push(
+                    // An HTTP transport's connections per host are not a datastore's pool.
+                    Some(n)
+                        if p.library != "net/http"
+                            && !declared.is_empty()
+                            && !declared.contains(&n) =>
+                    {
+                        t.failures.push(
                         Finding::new(format!(
                             "{what} opens at most `{value}` connections, but the manifest declares `pool_size` {}: one of them is wrong",
                             declared
@@ -189,7 +198,8 @@ fn code_pools(cx: &CheckContext<'_>, declared: &[u32]) -> Tally {
                                 .join(", ")
                         ))
                         .at(at),
-                    ),
+                        );
+                    }
                     _ => t
                         .evidence
                         .push(Finding::new(format!("{what} opens at most `{value}` connections")).at(at)),
@@ -210,4 +220,56 @@ fn code_pools(cx: &CheckContext<'_>, declared: &[u32]) -> Tally {
         }
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use launchgate_core::Outcome;
+
+    use crate::fixture::run;
+
+    /// The messages of the findings about code, with their locations.
+    fn code(o: &Outcome) -> Vec<String> {
+        let list = match o {
+            Outcome::Pass { evidence, .. } => evidence,
+            Outcome::Fail { findings } | Outcome::Inconclusive { findings, .. } => findings,
+            Outcome::NotApplicable { .. } => return Vec::new(),
+        };
+        list.iter()
+            .filter_map(|f| {
+                let l = f
+                    .location
+                    .as_ref()
+                    .filter(|l| l.path != "launchgate.yaml")?;
+                Some(format!("{}:{} {}", l.path, l.line, f.message))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn go_http_transports_and_prisma_clients_are_pools() {
+        assert_eq!(
+            code(&run("CAP-008", "fail_go_http_transport_unbounded")),
+            [
+                "client.go:9 the net/http pool `http.Transport{...}` in `NewClient` has no maximum: MaxConnsPerHost is not set, so it opens connections to a host without limit, and keeps only Go's default of 2 idle per host (MaxIdleConnsPerHost): under load it opens and closes connections all the time"
+            ]
+        );
+        // Connections per host are not compared with a datastore's `pool_size`.
+        let o = run("CAP-008", "pass_go_http_transport_sized");
+        assert!(matches!(o, Outcome::Pass { .. }), "{o:?}");
+        assert_eq!(
+            code(&o),
+            [
+                "client.go:9 the net/http pool `http.Transport{...}` in `NewClient` opens at most `MaxConnsPerHost: 50` connections"
+            ]
+        );
+        let o = run("CAP-008", "inconclusive_prisma_url_from_env");
+        assert!(matches!(o, Outcome::Inconclusive { .. }), "{o:?}");
+        assert_eq!(
+            code(&o),
+            [
+                "src/db.ts:3 the prisma pool `new PrismaClient(...)`: its maximum cannot be read, its URL comes from schema.prisma or the environment"
+            ]
+        );
+    }
 }

@@ -125,7 +125,8 @@ impl Evaluate for HttpClientTimeouts {
                 | FactKind::Pool(_)
                 | FactKind::Route(_)
                 | FactKind::Middleware(_)
-                | FactKind::Audit(_) => continue,
+                | FactKind::Audit(_)
+                | FactKind::View(_) => continue,
                 FactKind::Server(s) => {
                     server(&mut t, s, &inside, at);
                     continue;

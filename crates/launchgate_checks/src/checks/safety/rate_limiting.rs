@@ -5,10 +5,10 @@ use launchgate_evidence::code::{Role, Topic};
 use launchgate_evidence::deps::Capability;
 use launchgate_manifest::Exposure;
 
-use crate::kit::claims::{FlagClaim, RepoShows};
+use crate::kit::claims::{FlagClaim, RepoShows, contradicts};
 use crate::kit::code;
 use crate::kit::libraries::{library_findings, library_list, shipped_libraries};
-use crate::kit::routes::{middleware, routes};
+use crate::kit::routes::{middleware, probe_path, routes};
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -35,9 +35,12 @@ declare_check! {
     /// a Flask-Limiter `Limiter(..., default_limits=...)`), and routes with a limiter of their
     /// own (`@limiter.limit("5/minute")`, `@Throttle()`, `config: {rateLimit: ...}`,
     /// resilience4j's `@RateLimiter`), each with its location. A guard counts as a limiter by
-    /// its name (`rateLimit`, `limiter`, `throttle`, `tollbooth`, `slowapi`, `bucket4j`).
-    /// Routes without a limiter do not contradict a claim: a gateway, CDN or ingress may
-    /// limit them.
+    /// its name (`rateLimit`, `limiter`, `throttle`, `tollbooth`, `httprate`, `slowapi`,
+    /// `bucket4j`). Routes without a limiter do not contradict a claim: a gateway, CDN or
+    /// ingress may limit them. A route exempted from the limit on purpose does
+    /// (`@limiter.exempt` of Flask-Limiter or slowapi, NestJS `@SkipThrottle()`, a path an
+    /// express-rate-limit `skip` function lets through): the check fails naming it, unless it
+    /// is a health, readiness or metrics route that machines poll.
     ///
     /// ## Why it matters
     /// Anything reachable from the internet will eventually receive more traffic than it can
@@ -163,6 +166,33 @@ impl Evaluate for RateLimiting {
         for (r, g) in limited {
             repo.push(r.finding(format!("{} is rate limited: `{}`", r.label(), g.name)));
         }
+        // Routes left out of an app-wide limit on purpose: the limit is not everywhere.
+        let claimed = cx.manifest.claims.rate_limiting;
+        let exempt: Vec<Finding> = routes(cx)
+            .into_iter()
+            .filter(|r| !r.route.path.as_deref().is_some_and(probe_path))
+            .filter_map(|r| {
+                let g = r.route.guard(Role::RateLimitExempt)?;
+                let f = r.finding(format!(
+                    "{} is exempted from the rate limit (`{}`): a public route without a limit is open to floods and credential stuffing; limit it (a higher limit if it must take bursts), or keep it off the internet",
+                    r.label(),
+                    g.name
+                ));
+                Some(if claimed == Some(true) {
+                    contradicts(
+                        cx,
+                        f,
+                        "/claims/rate_limiting",
+                        "public endpoints are rate limited",
+                    )
+                } else {
+                    f
+                })
+            })
+            .collect();
+        if !exempt.is_empty() && claimed != Some(false) {
+            return Outcome::fail(exempt);
+        }
         if cx.manifest.claims.rate_limiting.is_none()
             && let Some(unseen) = code::unseen(cx, &[Topic::Route], &repo)
         {
@@ -193,6 +223,33 @@ mod tests {
     use crate::fixture::{basis, evidence, run};
 
     #[test]
+    fn a_public_route_exempted_from_the_limit_fails() {
+        assert_eq!(
+            evidence(&run("SAF-005", "fail_flask_limiter_exempt_route")),
+            [
+                "app/main.py:15 `POST /v1/password-reset` (`@app.route(...)` in `password_reset`, flask) is exempted from the rate limit (`limiter.exempt`): a public route without a limit is open to floods and credential stuffing; limit it (a higher limit if it must take bursts), or keep it off the internet; `claims.rate_limiting` says public endpoints are rate limited"
+            ]
+        );
+        assert_eq!(
+            evidence(&run("SAF-005", "fail_nestjs_skip_throttle")),
+            [
+                "src/auth.controller.ts:7 `POST /auth/otp` (`@Post(...)` in `verifyOtp`, nestjs) is exempted from the rate limit (`SkipThrottle()`): a public route without a limit is open to floods and credential stuffing; limit it (a higher limit if it must take bursts), or keep it off the internet"
+            ]
+        );
+        assert_eq!(
+            evidence(&run("SAF-005", "fail_express_rate_limit_skips_path")),
+            [
+                "src/server.ts:13 `POST /v1/imports` (`app.post(...)`, express) is exempted from the rate limit (`skip: '/v1/imports'`): a public route without a limit is open to floods and credential stuffing; limit it (a higher limit if it must take bursts), or keep it off the internet"
+            ]
+        );
+        // A health check left out of the limit is fine.
+        assert_eq!(
+            basis("SAF-005", "pass_flask_limiter_exempts_only_health"),
+            Some(Basis::Proven)
+        );
+    }
+
+    #[test]
     fn limiters_in_code_prove_it() {
         assert_eq!(
             evidence(&run("SAF-005", "pass_express_app_wide_limiter")),
@@ -210,6 +267,7 @@ mod tests {
             "pass_express_app_wide_limiter",
             "pass_slowapi_route_limits",
             "pass_gin_limiter_middleware",
+            "pass_chi_httprate",
         ] {
             assert_eq!(basis("SAF-005", case), Some(Basis::Proven), "{case}");
         }

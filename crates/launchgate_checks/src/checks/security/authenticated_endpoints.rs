@@ -2,12 +2,13 @@
 //! checked per resource, and authentication failures are logged.
 
 use launchgate_core::{Basis, Outcome};
-use launchgate_evidence::code::{Role, Scope, Topic};
+use launchgate_evidence::code::{DRF, Role, Scope, Topic};
 
 use crate::kit;
 use crate::kit::claims::{FlagClaim, contradicts, settle};
 use crate::kit::finish::Tally;
-use crate::kit::routes::{middleware, routes};
+use crate::kit::manifest;
+use crate::kit::routes::{declared_public, middleware, routes};
 use crate::{CheckContext, Evaluate, declare_check};
 
 declare_check! {
@@ -16,11 +17,15 @@ declare_check! {
     /// authentication failures are logged: `claims.authentication.required`, `.authorization` and
     /// `.failures_logged` are all `true`.
     ///
-    /// The routes the service's code registers (see
-    /// [the source layer](../scanning.md#the-services-source-code)) prove or contradict
-    /// `required`. A source file whose routes could not be read (the parser gave up on it, or
-    /// syntax errors cover them) leaves their authentication unknown and is named: with
-    /// `required: true` the part passes as attested, without it the check is inconclusive.
+    /// The service's routes in code (see [the source layer](../scanning.md#the-services-source-code))
+    /// prove or contradict the first part: each needs authentication middleware, a guard or a
+    /// decorator, unless it is public by nature (health, metrics, sign-in, API docs) or open to
+    /// anyone on purpose and listed in `claims.authentication.public_paths`
+    /// (`["/", "/product/*"]`: a shop's catalogue, a sign-up form), which passes as the manifest's
+    /// word. A route whose middleware may be registered in another file is unknown. A source file
+    /// whose routes could not be read (the parser gave up on it, or syntax errors cover them)
+    /// leaves their authentication unknown and is named: with `required: true` the part passes
+    /// as attested, without it the check is inconclusive.
     ///
     /// ## Why it matters
     /// One forgotten route without authentication is enough to leak a database. Authentication
@@ -95,7 +100,10 @@ impl Evaluate for AuthenticatedEndpoints {
         let mut findings = Vec::new();
         let mut evidence = Vec::new();
         let mut open: Option<(String, Vec<_>)> = None;
-        let mut attested = false;
+        let (shown, declared) = code(cx, parts[0].1 == Some(true), parts[0].0);
+        let mut shown = Some(shown);
+        // Routes public by the manifest's word, not by what the code shows.
+        let mut attested = declared;
         for (i, (pointer, value, holds, lacking)) in parts.into_iter().enumerate() {
             let claim = FlagClaim {
                 value,
@@ -107,7 +115,7 @@ impl Evaluate for AuthenticatedEndpoints {
                 settle(
                     cx,
                     "S",
-                    vec![(code(cx, value == Some(true), pointer), claim.side(cx))],
+                    vec![(shown.take().unwrap_or_default(), claim.side(cx))],
                 )
             } else {
                 claim.outcome(cx)
@@ -143,15 +151,42 @@ impl Evaluate for AuthenticatedEndpoints {
 
 /// The routes of the code: authenticated ones are evidence, those on a router mounted
 /// elsewhere unknowns, the others failures (contradicting `required: true` when it claims
-/// authentication everywhere).
-fn code(cx: &CheckContext<'_>, claimed: bool, pointer: &str) -> Tally {
-    let app_wide = middleware(cx, Role::Auth);
+/// authentication everywhere). Routes the manifest declares public
+/// (`claims.authentication.public_paths`) are evidence too, and say so (the second value).
+fn code(cx: &CheckContext<'_>, claimed: bool, pointer: &str) -> (Tally, bool) {
+    // DRF's default permission classes guard DRF views only: the evidence joins them to those.
+    let mut app_wide = middleware(cx, Role::Auth);
+    app_wide.retain(|m| m.middleware.framework != DRF);
+    let declared: &[String] = cx
+        .manifest
+        .claims
+        .authentication
+        .as_ref()
+        .map_or(&[], |a| a.public_paths.as_slice());
     let mut shown = Tally::default();
+    let mut by_declaration = false;
     for r in routes(cx) {
         if r.public() {
             continue;
         }
         let label = r.label();
+        if r.route.guard(Role::Auth).is_none()
+            && let Some((i, p)) = r
+                .route
+                .path
+                .as_deref()
+                .and_then(|path| declared_public(declared, path))
+        {
+            by_declaration = true;
+            let at = manifest::at(cx, &format!("/claims/authentication/public_paths/{i}"));
+            shown.evidence.push(
+                r.finding(format!(
+                    "{label} is public by design: `claims.authentication.public_paths` lists `{p}`"
+                ))
+                .related(at),
+            );
+            continue;
+        }
         if let Some(g) = r.route.guard(Role::Auth) {
             let where_ = match g.scope {
                 Scope::Route => "",
@@ -187,7 +222,7 @@ fn code(cx: &CheckContext<'_>, claimed: bool, pointer: &str) -> Tally {
             format!("it has `{}`", others.join("`, `"))
         };
         let f = r.finding(format!(
-            "{label} has no authentication middleware: no guard on the route or registered before it reads as authentication ({has}); put it behind the service's authentication, or mark it public on purpose"
+            "{label} has no authentication middleware: no guard on the route or registered before it reads as authentication ({has}); put it behind the service's authentication, or, if it is open to anyone on purpose, list its path in `claims.authentication.public_paths`"
         ));
         shown.failures.push(if claimed {
             contradicts(cx, f, pointer, "every endpoint requires authentication")
@@ -199,7 +234,7 @@ fn code(cx: &CheckContext<'_>, claimed: bool, pointer: &str) -> Tally {
     shown
         .unknowns
         .extend(kit::code::unread(cx, &[Topic::Route]));
-    shown
+    (shown, by_declaration)
 }
 
 #[cfg(test)]
@@ -231,7 +266,7 @@ mod tests {
         assert_eq!(
             code(&run("SEC-012", "fail_gin_route_outside_auth_group")),
             [
-                "main.go:10 `POST /imports` (`r.POST(...)` in `main`, gin) has no authentication middleware: no guard on the route or registered before it reads as authentication (it has no middleware); put it behind the service's authentication, or mark it public on purpose; `claims.authentication.required` says every endpoint requires authentication"
+                "main.go:10 `POST /imports` (`r.POST(...)` in `main`, gin) has no authentication middleware: no guard on the route or registered before it reads as authentication (it has no middleware); put it behind the service's authentication, or, if it is open to anyone on purpose, list its path in `claims.authentication.public_paths`; `claims.authentication.required` says every endpoint requires authentication"
             ]
         );
     }
@@ -263,6 +298,73 @@ mod tests {
             [
                 "src/items.controller.ts:7 `GET /items/:id` (`@Get(...)` in `find`, nestjs) requires authentication: `UseGuards(AuthGuard('jwt'))` (router- or group-wide)",
                 "src/items.controller.ts:12 `POST /items` (`@Post(...)` in `create`, nestjs) requires authentication: `UseGuards(AuthGuard('jwt'))` (router- or group-wide)",
+            ]
+        );
+    }
+
+    #[test]
+    fn routes_declared_public_pass_by_the_manifests_word() {
+        assert_eq!(
+            code(&run("SEC-012", "pass_declared_public_paths")),
+            [
+                "main.go:12 `GET <baseURL>/` (`r.HandleFunc(...)` in `main`, net/http) is public by design: `claims.authentication.public_paths` lists `/`",
+                "main.go:13 `GET <baseURL>/product/{id}` (`r.HandleFunc(...)` in `main`, net/http) is public by design: `claims.authentication.public_paths` lists `/product/*`",
+                "main.go:14 `POST <baseURL>/cart` (`r.HandleFunc(...)` in `main`, net/http) is public by design: `claims.authentication.public_paths` lists `/cart`",
+            ]
+        );
+        assert_eq!(
+            basis("SEC-012", "pass_declared_public_paths"),
+            Some(Basis::Attested)
+        );
+        assert_eq!(
+            code(&run("SEC-012", "fail_route_outside_declared_public_paths")),
+            [
+                "main.go:13 `GET <baseURL>/product/{id}` (`r.HandleFunc(...)` in `main`, net/http) has no authentication middleware: no guard on the route or registered before it reads as authentication (it has no middleware); put it behind the service's authentication, or, if it is open to anyone on purpose, list its path in `claims.authentication.public_paths`"
+            ]
+        );
+    }
+
+    #[test]
+    fn django_routes_get_the_guards_of_their_views() {
+        assert_eq!(
+            code(&run("SEC-012", "pass_django_views_guarded")),
+            [
+                "shop/urls.py:7 `ANY /orders` (`router.register(...)`, django) requires authentication: `DEFAULT_PERMISSION_CLASSES:[IsAuthenticated]` (app-wide)",
+                "shop/urls.py:11 `ANY /` (`path(...)`, django) requires authentication: `login_required`",
+                "shop/urls.py:12 `ANY /items/` (`path(...)`, django) requires authentication: `LoginRequiredMixin`",
+            ]
+        );
+        assert_eq!(
+            code(&run("SEC-012", "fail_django_view_without_login")),
+            [
+                "shop/urls.py:6 `ANY /invoices/<int:pk>/` (`path(...)`, django) has no authentication middleware: no guard on the route or registered before it reads as authentication (it has `csrf_exempt`); put it behind the service's authentication, or, if it is open to anyone on purpose, list its path in `claims.authentication.public_paths`",
+                "shop/urls.py:7 `ANY /me/` (`path(...)`, django) has no authentication middleware: no guard on the route or registered before it reads as authentication (it has `api_view([\"GET\"])`); put it behind the service's authentication, or, if it is open to anyone on purpose, list its path in `claims.authentication.public_paths`",
+            ]
+        );
+        assert_eq!(
+            code(&run(
+                "SEC-012",
+                "inconclusive_django_view_module_not_scanned"
+            )),
+            [
+                "shop/urls.py:6 `ANY /invoices/` (`path(...)`, django): no guard here reads as authentication, and whether one applies is unknown: the view's module is not in the scan (or does not define it), so its decorators and permission classes cannot be read"
+            ]
+        );
+    }
+
+    #[test]
+    fn chi_groups_and_with_chains_guard_their_routes() {
+        assert_eq!(
+            code(&run("SEC-012", "fail_chi_route_outside_auth_group")),
+            [
+                "main.go:18 `POST /transfers` (`r.Post(...)` in `main`, chi) has no authentication middleware: no guard on the route or registered before it reads as authentication (it has no middleware); put it behind the service's authentication, or, if it is open to anyone on purpose, list its path in `claims.authentication.public_paths`; `claims.authentication.required` says every endpoint requires authentication"
+            ]
+        );
+        assert_eq!(
+            code(&run("SEC-012", "pass_chi_jwtauth_group")),
+            [
+                "main.go:16 `GET /accounts/{id}` (`r.Get(...)` in `main`, chi) requires authentication: `jwtauth.Verifier(tokenAuth)` (router- or group-wide)",
+                "main.go:18 `POST /transfers` (`r.With(...).Post(...)` in `main`, chi) requires authentication: `jwtauth.Verifier(tokenAuth)`",
             ]
         );
     }
