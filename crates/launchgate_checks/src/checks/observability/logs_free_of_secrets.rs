@@ -53,8 +53,9 @@ declare_check! {
     /// `should`, `can`, `needs`, `requires`, `show`, `hide`, `enable`, `enabled`, `allow`,
     /// `use` or `no` (`hasToken`).
     ///
-    /// A call that spreads fields built elsewhere (`**fields`, `{...ctx}`, `args...`) cannot
-    /// be read: it makes the check inconclusive when nothing else fails it. Where a structured
+    /// A call that spreads fields built elsewhere (`**fields`, `{...ctx}`, `args...`, logstash's
+    /// `entries(map)`) cannot be read: it makes the check inconclusive when nothing else fails
+    /// it. Where a structured
     /// logger (structlog, pino, winston, bunyan, slog, zap, logrus) gets a message built by
     /// concatenation, an f-string, a template literal or `fmt.Sprintf`, the pass says so in a
     /// note (OBS-001's concern: the values belong in fields); it is never a failure. Not

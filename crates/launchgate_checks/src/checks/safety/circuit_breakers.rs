@@ -42,7 +42,11 @@ declare_check! {
     /// breaker with a fallback proves the check, naming what it wraps; a breaker without one
     /// fails, named by file, line and function. The message of a breaker names the outbound
     /// calls of its file that go through no breaker. With no external dependency declared,
-    /// breakers in the code are judged on their own.
+    /// breakers in the code are judged on their own, and a breaker whose fallback its file does
+    /// not show (an opossum breaker handed on without a name, a resilience4j
+    /// `CircuitBreaker.of(...)` its file never decorates with `withFallback` or `recover`) makes
+    /// the check inconclusive; pybreaker, aiobreaker, gobreaker and hystrix-go breakers always
+    /// show in their file whether the open state is handled, so they never do.
     ///
     /// ## Why it matters
     /// When a remote dependency is down, each call still costs a full timeout. Without a
@@ -151,7 +155,7 @@ impl Evaluate for CircuitBreakers {
         let code = code_breakers(cx);
         if !deps.iter().any(Dependency::is_external) && code.found {
             // Nothing external is declared, but the code has breakers: judged on their own.
-            return Tally::judged(code.failures, Vec::new(), code.evidence)
+            return Tally::judged(code.failures, code.unknowns, code.evidence)
                 .conclude(cx, "L K S", "");
         }
         if deps.is_empty() {
@@ -286,6 +290,8 @@ struct CodeBreakers {
     failures: Vec<Finding>,
     /// Breakers with one.
     evidence: Vec<Finding>,
+    /// Breakers whose fallback cannot be read from their file.
+    unknowns: Vec<Finding>,
 }
 
 fn code_breakers(cx: &CheckContext<'_>) -> CodeBreakers {
@@ -294,6 +300,7 @@ fn code_breakers(cx: &CheckContext<'_>) -> CodeBreakers {
         first: None,
         failures: Vec::new(),
         evidence: Vec::new(),
+        unknowns: Vec::new(),
     };
     for file in &cx.evidence.source.files {
         let facts = &file.facts.facts;
@@ -368,7 +375,12 @@ fn code_breakers(cx: &CheckContext<'_>) -> CodeBreakers {
                 Some(true) => out
                     .evidence
                     .push(Finding::new(format!("{what} has a fallback{guards}{note}")).at(at)),
-                None => {}
+                None => out.unknowns.push(
+                    Finding::new(format!(
+                        "{what}: whether it has a fallback cannot be read from its file"
+                    ))
+                    .at(at),
+                ),
             }
         }
     }
