@@ -268,9 +268,14 @@ fn other_part(rel: &str, selected: &[String]) -> String {
     }
 }
 
-/// The top-most folder of `rel` a default rule matches.
+/// The top-most folder of `rel` a default rule matches. Below a JVM source root
+/// (`src/main/java/`, `src/main/kotlin/`, `src/main/scala/`, `src/main/groovy/`) folders are
+/// packages: `com/example/wallet/` is the `com.example.wallet` package of the service, not an
+/// examples folder.
 fn default_hit(rel: &str) -> Option<OutOfScope> {
     let mut end = 0;
+    let mut packages = false;
+    let mut previous = "";
     let mut parts = rel.split('/').peekable();
     while let Some(seg) = parts.next() {
         // The last part is the file itself: the rules are about folders, but for Compose
@@ -282,6 +287,14 @@ fn default_hit(rel: &str) -> Option<OutOfScope> {
             });
         }
         end += seg.len() + 1;
+        if packages {
+            continue;
+        }
+        if previous == "main" && matches!(seg, "java" | "kotlin" | "scala" | "groovy") {
+            packages = true;
+            continue;
+        }
+        previous = seg;
         if let Some(rule) = default_rule_for(seg) {
             return Some(OutOfScope {
                 path: rel[..end].to_string(),
@@ -406,6 +419,14 @@ mod tests {
             out("vendor/", "default: vendored")
         );
         assert_eq!(
+            judged(&s, "src/test/java/com/example/AccountsTest.java"),
+            out("src/test/", "default: tests")
+        );
+        assert_eq!(
+            judged(&s, "examples/src/main/java/com/example/Demo.java"),
+            out("examples/", "default: examples")
+        );
+        assert_eq!(
             judged(&s, "docs/_site/index.md"),
             out("docs/_site/", "default: generated docs")
         );
@@ -418,6 +439,8 @@ mod tests {
             "src/testing/x.go",
             "manifests/prometheus-prometheus.yaml",
             "contest/app.yaml",
+            "src/main/java/com/example/wallet/Accounts.java",
+            "service/src/main/kotlin/org/sample/test/Api.kt",
         ] {
             assert_eq!(judged(&s, kept), None, "{kept}");
         }

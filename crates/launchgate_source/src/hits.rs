@@ -6,9 +6,9 @@
 //! [`Language::log_words`], or a name bound to a logger in the file) is a hit only when the text
 //! of the call, up to its closing parenthesis and through chained calls, holds a word that a
 //! sensitive name contains (`password`, `token`, `apiKey`, `email`, `card`, ...) or spreads
-//! fields whose names cannot be read (`**fields`, `...rest`, `args...`). When one is, the line
-//! that binds a logger (`log = logging.getLogger(...)`) is a hit too, so that the parsed text
-//! says what the name is. The words are a superset of the names OBS-014 flags: a hit only decides
+//! fields whose names cannot be read (`**fields`, `...rest`, `args...`, `entries(map)`). When
+//! one is, the line that binds a logger (`log = logging.getLogger(...)`) is a hit too, so that
+//! the parsed text says what the name is. The words are a superset of the names OBS-014 flags: a hit only decides
 //! what is parsed, the check decides what is a secret.
 
 use std::sync::LazyLock;
@@ -112,10 +112,10 @@ fn has_sensitive(text: &str) -> bool {
 }
 
 /// Whether a log call's text can matter to OBS-014: it holds a sensitive word, or it spreads
-/// fields whose names cannot be read (`**fields`, `...fields`, `args...`), which makes the check
-/// inconclusive.
+/// fields whose names cannot be read (`**fields`, `...fields`, `args...`, logstash's
+/// `entries(map)`), which makes the check inconclusive.
 fn worth_reading(call: &str) -> bool {
-    call.contains("**") || call.contains("...") || has_sensitive(call)
+    call.contains("**") || call.contains("...") || call.contains("entries(") || has_sensitive(call)
 }
 
 /// Whether the call text starting at `at` holds one of the `secrets` offsets.

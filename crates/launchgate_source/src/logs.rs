@@ -1304,8 +1304,11 @@ fn java_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
             let args = n.field("arguments").map(children).unwrap_or_default();
             if let Some(key) = getter_key(f, name, &args) {
                 g.name(key);
-            } else if formats(name) || matches!(name, "kv" | "keyValue" | "entries" | "v" | "value")
-            {
+            } else if matches!(name, "entries" | "e") && !args.is_empty() {
+                // logstash's `entries(map)`: the map's keys become fields, and they are not
+                // written here.
+                g.spread = true;
+            } else if formats(name) || matches!(name, "kv" | "keyValue" | "v" | "value") {
                 for c in args {
                     java_names(f, c, g, depth + 1);
                 }

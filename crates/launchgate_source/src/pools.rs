@@ -290,9 +290,16 @@ fn java(f: &File<'_>, n: Node<'_>) -> Option<Pool> {
     if name != "new HikariConfig" && !(name == "new HikariDataSource" && args(n).is_empty()) {
         return None;
     }
+    // `new HikariConfig("/db.properties")` or `new HikariConfig(props)`: the settings are read
+    // from the properties, which the code does not show.
+    let from_properties = name == "new HikariConfig" && !args(n).is_empty();
     let max = method_arg(f.text, ".setMaximumPoolSize(").map_or(
-        Limit::Default {
-            value: "10 connections (HikariCP default)",
+        if from_properties {
+            unknown("its settings are read from properties")
+        } else {
+            Limit::Default {
+                value: "10 connections (HikariCP default)",
+            }
         },
         |v| set(&v),
     );

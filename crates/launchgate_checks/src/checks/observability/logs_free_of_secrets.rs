@@ -67,10 +67,11 @@ declare_check! {
     /// with `hash`, `mask`, `redact`, `obfuscat`, `encrypt`, `censor` or `scrub`, or `sha256`,
     /// `md5`, `digest`).
     ///
-    /// A call that spreads fields built elsewhere (`**fields`, `{...ctx}`, `args...`) cannot
-    /// be read: it makes the check inconclusive when nothing else fails it, and so does a source
-    /// file whose log calls could not be read (the parser gave up on it, or syntax errors cover
-    /// a log call that can write a secret), named with the reason. Where a structured
+    /// A call that spreads fields built elsewhere (`**fields`, `{...ctx}`, `args...`, logstash's
+    /// `entries(map)`) cannot be read: it makes the check inconclusive when nothing else fails
+    /// it, and so does a source file whose log calls could not be read (the parser gave up on
+    /// it, or syntax errors cover a log call that can write a secret), named with the reason.
+    /// Where a structured
     /// logger (structlog, pino, winston, bunyan, slog, zap, logrus) gets a message built by
     /// concatenation, an f-string, a template literal or `fmt.Sprintf`, the pass says so in a
     /// note (OBS-001's concern: the values belong in fields); it is never a failure. Not

@@ -46,7 +46,11 @@ declare_check! {
     /// breakers in the code are judged on their own, and a source file whose breakers could not
     /// be read (the parser gave up on it, or syntax errors cover them) makes a pass
     /// inconclusive, naming the file; beside declared breakers, it leaves the pass attested on
-    /// the declarations rather than proven by the code.
+    /// the declarations rather than proven by the code. A breaker whose fallback its file does
+    /// not show (an opossum breaker handed on without a name, a resilience4j
+    /// `CircuitBreaker.of(...)` its file never decorates with `withFallback` or `recover`) makes
+    /// the check inconclusive too; pybreaker, aiobreaker, gobreaker and hystrix-go breakers
+    /// always show in their file whether the open state is handled, so they never do.
     ///
     /// ## Why it matters
     /// When a remote dependency is down, each call still costs a full timeout. Without a
@@ -155,7 +159,7 @@ impl Evaluate for CircuitBreakers {
         let code = code_breakers(cx);
         if !deps.iter().any(Dependency::is_external) && code.found {
             // Nothing external is declared, but the code has breakers: judged on their own.
-            let t = Tally::judged(code.failures, Vec::new(), code.evidence);
+            let t = Tally::judged(code.failures, code.unknowns, code.evidence);
             return kit::code::conclude(t, cx, "L K S", &[Topic::Breaker], "");
         }
         if deps.is_empty() {
@@ -298,6 +302,8 @@ struct CodeBreakers {
     failures: Vec<Finding>,
     /// Breakers with one.
     evidence: Vec<Finding>,
+    /// Breakers whose fallback cannot be read from their file.
+    unknowns: Vec<Finding>,
 }
 
 fn code_breakers(cx: &CheckContext<'_>) -> CodeBreakers {
@@ -306,6 +312,7 @@ fn code_breakers(cx: &CheckContext<'_>) -> CodeBreakers {
         first: None,
         failures: Vec::new(),
         evidence: Vec::new(),
+        unknowns: Vec::new(),
     };
     for file in &cx.evidence.source.files {
         let facts = &file.facts.facts;
@@ -380,7 +387,12 @@ fn code_breakers(cx: &CheckContext<'_>) -> CodeBreakers {
                 Some(true) => out
                     .evidence
                     .push(Finding::new(format!("{what} has a fallback{guards}{note}")).at(at)),
-                None => {}
+                None => out.unknowns.push(
+                    Finding::new(format!(
+                        "{what}: whether it has a fallback cannot be read from its file"
+                    ))
+                    .at(at),
+                ),
             }
         }
     }
