@@ -114,7 +114,7 @@ fn has_sensitive(text: &str) -> bool {
 /// Whether a log call's text can matter to OBS-014: it holds a sensitive word, or it spreads
 /// fields whose names cannot be read (`**fields`, `...fields`, `args...`, logstash's
 /// `entries(map)`), which makes the check inconclusive.
-fn worth_reading(call: &str) -> bool {
+pub(crate) fn worth_reading(call: &str) -> bool {
     call.contains("**") || call.contains("...") || call.contains("entries(") || has_sensitive(call)
 }
 

@@ -788,6 +788,12 @@ pub struct Log {
     pub spread: bool,
     /// The 1-based line the call ends on (the line it starts on is the fact's).
     pub end_line: u32,
+    /// Whether the call's text holds a word a sensitive name contains (`password`, `token`,
+    /// `email`, ...) or spreads fields: the log calls the prefilter always keeps, so a count of
+    /// these does not depend on how much of a file was parsed. Not part of the evidence's
+    /// contract.
+    #[serde(skip)]
+    pub may_be_sensitive: bool,
 }
 
 /// An outbound HTTP call and the timeout it runs with (its own, or its client's).

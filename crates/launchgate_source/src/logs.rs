@@ -463,6 +463,7 @@ fn log_fact(
             built,
             spread: g.spread,
             end_line: u32::try_from(node.end_position().row + 1).unwrap_or(u32::MAX),
+            may_be_sensitive: crate::hits::worth_reading(f.text(node)),
         }),
     )
 }
