@@ -182,6 +182,35 @@ fn automaton(language: Language) -> Option<&'static Automata> {
     }
 }
 
+/// The first of Python's Django words ([`Language::keywords`] from it to [`DJANGO_LAST`]):
+/// views (`def index(request)`, `class Orders(View)`), URL configurations and settings. They
+/// are hits only in a file that names Django or DRF (`django`, `rest_framework`,
+/// `REST_FRAMEWORK`): a view module imports from Django (`django.http`, `django.views`,
+/// `rest_framework`), and elsewhere a function taking `request` is a Flask or FastAPI handler
+/// whose routes other words find.
+pub(crate) const DJANGO_FIRST: &str = "urlpatterns";
+/// The last of Python's Django words.
+pub(crate) const DJANGO_LAST: &str = "@ratelimit";
+
+/// The pattern numbers of `language`'s words that are hits only in a file naming Django.
+fn django_words(language: Language) -> std::ops::Range<usize> {
+    if language != Language::Python {
+        return 0..0;
+    }
+    let words = language.keywords();
+    let first = words.iter().position(|w| *w == DJANGO_FIRST);
+    let last = words.iter().position(|w| *w == DJANGO_LAST);
+    match (first, last) {
+        (Some(a), Some(b)) if a <= b => a..b + 1,
+        _ => 0..0,
+    }
+}
+
+/// Whether a file names Django or DRF.
+fn names_django(text: &str) -> bool {
+    text.contains("django") || text.contains("rest_framework") || text.contains("REST_FRAMEWORK")
+}
+
 /// Names a logger conventionally has: a call through them is a log call wherever the logger
 /// was built.
 const CONVENTIONAL: [&str; 6] = ["log", "logger", "LOG", "LOGGER", "console", "logging"];
@@ -192,6 +221,9 @@ const CONVENTIONAL: [&str; 6] = ["log", "logger", "LOG", "LOGGER", "console", "l
 pub(crate) fn hits(language: Language, text: &str, secrets: &[usize]) -> Option<Hits> {
     let ac = automaton(language)?;
     let primary_count = language.keywords().len();
+    let django = django_words(language);
+    // Asked once, at the first Django word.
+    let mut django_file: Option<bool> = None;
     let bytes = text.as_bytes();
     let mut out = Hits::default();
     let mut loggers: Vec<&str> = Vec::new();
@@ -208,6 +240,10 @@ pub(crate) fn hits(language: Language, text: &str, secrets: &[usize]) -> Option<
             return;
         }
         if pattern < primary_count {
+            if django.contains(&pattern) && !*django_file.get_or_insert_with(|| names_django(text))
+            {
+                return;
+            }
             out.primary.push(start);
             return;
         }
@@ -409,6 +445,44 @@ mod tests {
         }
         found.sort_unstable();
         assert_eq!(found, [2, 14, 27, 36]);
+    }
+
+    #[test]
+    fn django_words_are_hits_only_in_a_file_naming_django() {
+        let view = "def orders(request):\n    return render(request, 'orders.html')\n";
+        let h = hits(Language::Python, view, &[]).unwrap_or_default();
+        assert!(h.primary.is_empty(), "{:?}", h.primary);
+        let django = format!("from django.shortcuts import render\n\n{view}");
+        let h = hits(Language::Python, &django, &[]).unwrap_or_default();
+        assert_eq!(
+            h.primary,
+            [
+                django.find("(request)").unwrap_or(0),
+                django.find("(request,").unwrap_or(0)
+            ]
+        );
+        let drf = "class Orders(ModelViewSet):\n    pass\n";
+        assert!(
+            hits(Language::Python, drf, &[])
+                .unwrap_or_default()
+                .primary
+                .is_empty()
+        );
+        let drf = format!("from rest_framework.viewsets import ModelViewSet\n{drf}");
+        assert_eq!(
+            hits(Language::Python, &drf, &[])
+                .unwrap_or_default()
+                .primary
+                .len(),
+            2
+        );
+        // The range covers the Django words only.
+        let words = Language::Python.keywords();
+        let range = django_words(Language::Python);
+        assert_eq!(words.get(range.start), Some(&DJANGO_FIRST));
+        assert_eq!(words.get(range.end - 1), Some(&DJANGO_LAST));
+        assert!(!words[range].contains(&"requests."));
+        assert_eq!(django_words(Language::Go), 0..0);
     }
 
     #[test]

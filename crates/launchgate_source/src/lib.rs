@@ -190,7 +190,9 @@ impl Language {
                 // Django (see `django`): URL configurations, DRF routers, views (a function
                 // whose first parameter is `request`, a class with one of Django's or DRF's
                 // view or guard-mixin bases: words start at a word, so each is named), their
-                // guards, and the settings that guard every view.
+                // guards, and the settings that guard every view. From here to `@ratelimit`
+                // the words are hits only in a file that names Django or DRF
+                // (`hits::DJANGO_FIRST`): elsewhere `def handle(request)` is everyday Python.
                 "urlpatterns",
                 "DefaultRouter(",
                 "SimpleRouter(",

@@ -296,12 +296,18 @@ fn words_that_only_look_like_a_client_are_not_selected() {
     assert!(Language::Python.selects("orders = APIRouter()\n"));
     assert!(Language::TypeScript.selects("export const orders = Router();"));
     assert!(Language::Java.selects("@GetMapping(\"/orders\")"));
-    // Django: URL configurations, views, their guards and settings; not a `requests` parameter.
-    assert!(Language::Python.selects("urlpatterns = [path('x/', views.x)]\n"));
-    assert!(Language::Python.selects("def index(request):\n    pass\n"));
-    assert!(Language::Python.selects("class Orders(generic.ListView):\n    pass\n"));
-    assert!(Language::Python.selects("class Orders(viewsets.ModelViewSet):\n    pass\n"));
+    // Django: URL configurations, views, their guards and settings, in a file naming Django or
+    // DRF; not a `requests` parameter, and not a Flask handler taking `request`.
+    let dj = "from django.urls import path\n";
+    assert!(Language::Python.selects(&format!("{dj}urlpatterns = [path('x/', views.x)]\n")));
+    assert!(Language::Python.selects(&format!("{dj}def index(request):\n    pass\n")));
+    assert!(Language::Python.selects(&format!("{dj}class Orders(generic.ListView):\n    pass\n")));
+    assert!(Language::Python.selects(
+        "from rest_framework import viewsets\nclass Orders(viewsets.ModelViewSet):\n    pass\n"
+    ));
     assert!(Language::Python.selects("REST_FRAMEWORK = {'DEFAULT_PERMISSION_CLASSES': []}\n"));
+    assert!(!Language::Python.selects("def index(request):\n    pass\n"));
+    assert!(!Language::Python.selects("class Orders(ListView):\n    pass\n"));
     assert!(!Language::Python.selects("def run(requests):\n    return requests\n"));
     assert!(!Language::Python.selects("class Preview(Base):\n    pass\n"));
 }
