@@ -135,25 +135,28 @@ impl Automata {
     /// Every match of `text` as (start, pattern), in the order of their ends: the overlapping
     /// search runs only on the lines the leftmost-first search finds (no word holds a line
     /// break).
-    fn each(&self, text: &str, mut f: impl FnMut(usize, usize)) {
+    fn each(&self, text: &str, mut found: impl FnMut(usize, usize)) {
         let mut at = 0;
         while at < text.len() {
-            let Some(m) = self.first.find(Input::new(text).span(at..text.len())) else {
+            let Some(first) = self.first.find(Input::new(text).span(at..text.len())) else {
                 break;
             };
-            let q = m.start();
-            let s = text
-                .get(at..q)
+            let word = first.start();
+            let start = text
+                .get(at..word)
                 .and_then(|t| t.rfind('\n'))
                 .map_or(at, |i| at + i + 1);
-            let e = text
-                .get(q..)
+            let end = text
+                .get(word..)
                 .and_then(|t| t.find('\n'))
-                .map_or(text.len(), |i| q + i);
-            for k in self.all.find_overlapping_iter(text.get(s..e).unwrap_or("")) {
-                f(s + k.start(), k.pattern().as_usize());
+                .map_or(text.len(), |i| word + i);
+            for m in self
+                .all
+                .find_overlapping_iter(text.get(start..end).unwrap_or(""))
+            {
+                found(start + m.start(), m.pattern().as_usize());
             }
-            at = e + 1;
+            at = end + 1;
         }
     }
 }

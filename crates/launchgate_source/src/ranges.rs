@@ -243,8 +243,8 @@ fn java_chunks(text: &str) -> Option<Vec<Chunk>> {
         row: 0,
     }];
     let mut after_annotation = false;
-    for i in open + 1..close {
-        let l = line(i);
+    for (i, &(start, end)) in lines.iter().enumerate().take(close).skip(open + 1) {
+        let l = text.get(start..end).unwrap_or("");
         let rest = l.get(indent..).unwrap_or("");
         let at_indent = l.len() - l.trim_start().len() == indent && !rest.trim().is_empty();
         let starts = at_indent
@@ -253,7 +253,6 @@ fn java_chunks(text: &str) -> Option<Vec<Chunk>> {
                 .next()
                 .is_some_and(|b| !b"})].*\"'`,;+-|&?:=/".contains(&b))
             && !after_annotation;
-        let (start, end) = lines[i];
         if starts || out.len() == 1 {
             out.push(Chunk { start, end, row: i });
         } else if let Some(last) = out.last_mut() {

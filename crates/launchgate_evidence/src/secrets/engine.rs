@@ -83,32 +83,32 @@ pub(super) fn scan_text(
     // still mark its rules), is then found on the line alone. Keywords hold no line break.
     let mut at = 0;
     while at < text.len() {
-        let Some(m) = c.first.find(Input::new(text).span(at..text.len())) else {
+        let Some(first) = c.first.find(Input::new(text).span(at..text.len())) else {
             break;
         };
-        let q = m.start();
-        let s = text
-            .get(at..q)
+        let word = first.start();
+        let start = text
+            .get(at..word)
             .and_then(|t| t.rfind('\n'))
             .map_or(at, |i| at + i + 1);
-        let e = text
-            .get(q..)
+        let end = text
+            .get(word..)
             .and_then(|t| t.find('\n'))
-            .map_or(text.len(), |i| q + i);
+            .map_or(text.len(), |i| word + i);
         let mut mask = 0u64;
         let mut marker = false;
-        for k in c
+        for hit in c
             .automaton
-            .find_overlapping_iter(text.get(s..e).unwrap_or(""))
+            .find_overlapping_iter(text.get(start..end).unwrap_or(""))
         {
-            match c.pattern_rules.get(k.pattern().as_usize()) {
+            match c.pattern_rules.get(hit.pattern().as_usize()) {
                 Some(0) => marker = true,
                 Some(&bits) => mask |= bits,
                 None => {}
             }
         }
-        scanner.line(s, e, mask, marker);
-        at = e + 1;
+        scanner.line(start, end, mask, marker);
+        at = end + 1;
     }
 }
 
