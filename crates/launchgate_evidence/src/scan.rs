@@ -860,6 +860,12 @@ fn assemble(root: &Path, options: &ScanOptions, mut c: Collected) -> Evidence {
 }
 
 fn relative(root: &Path, path: &Path) -> String {
+    // The walker joins names to the root, so the relative path is nearly always the text after
+    // the root and a `/`: taken as it is when that text is clean (what the component-wise form
+    // below gives too), at a fraction of the cost of splitting both paths into components.
+    if let Some(rest) = clean_rest(root, path) {
+        return rest.to_string();
+    }
     let rel = path.strip_prefix(root).unwrap_or(path);
     let mut out = String::new();
     for (i, part) in rel.components().enumerate() {
@@ -869,6 +875,24 @@ fn relative(root: &Path, path: &Path) -> String {
         out.push_str(&part.as_os_str().to_string_lossy());
     }
     out
+}
+
+/// The text of `path` after `root` and a `/`, when it is valid UTF-8 and holds no empty or `.`
+/// component (so that it equals its component-wise form); `None` otherwise.
+fn clean_rest<'p>(root: &Path, path: &'p Path) -> Option<&'p str> {
+    if std::path::MAIN_SEPARATOR != '/' {
+        return None;
+    }
+    let root = root.as_os_str().as_encoded_bytes();
+    let rest = path.as_os_str().as_encoded_bytes().strip_prefix(root)?;
+    let rest = match rest.strip_prefix(b"/") {
+        Some(r) => r,
+        None if root.ends_with(b"/") || rest.is_empty() => rest,
+        None => return None,
+    };
+    let text = std::str::from_utf8(rest).ok()?;
+    let clean = text.is_empty() || text.split('/').all(|part| !part.is_empty() && part != ".");
+    clean.then_some(text)
 }
 
 fn walk_error(root: &Path, err: &ignore::Error) -> Skipped {
@@ -1169,6 +1193,50 @@ fn read_limited(mut f: fs::File, len: u64, limit: u64) -> io::Result<ReadOutcome
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_paths_take_the_fast_way_only_when_it_gives_the_same_text() {
+        // The component-wise form, as `relative` computes it without the fast path.
+        let slow = |root: &str, path: &str| {
+            let rel = Path::new(path)
+                .strip_prefix(root)
+                .unwrap_or(Path::new(path));
+            rel.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/")
+        };
+        for (root, path) in [
+            ("repo", "repo/src/main.go"),
+            ("repo/", "repo/src/main.go"),
+            ("/abs/repo", "/abs/repo/deploy/app.yaml"),
+            (".", "./a/b"),
+            ("./repo", "./repo/x"),
+            ("repo", "repo"),
+            ("repo", "repo//a"),
+            ("repo", "repo/./a"),
+            ("repo", "repo/a/"),
+            ("repo", "repository/a"),
+            ("repo", "other/a"),
+            ("repo", "repo/../x"),
+            ("repo", "repo/caf\u{e9}/\u{1f600}.yaml"),
+        ] {
+            assert_eq!(
+                relative(Path::new(root), Path::new(path)),
+                slow(root, path),
+                "{root} {path}"
+            );
+        }
+        assert_eq!(
+            clean_rest(Path::new("repo"), Path::new("repo/a/b")),
+            Some("a/b")
+        );
+        assert_eq!(
+            clean_rest(Path::new("repo"), Path::new("repository/a")),
+            None
+        );
+        assert_eq!(clean_rest(Path::new("repo"), Path::new("repo//a")), None);
+    }
 
     #[test]
     fn the_progress_counter_counts_every_file_looked_at() {
