@@ -15,6 +15,10 @@ use std::time::Duration;
 use assert_cmd::Command;
 use serde_json::Value;
 
+#[path = "support/scratch.rs"]
+mod scratch;
+use scratch::Scratch;
+
 fn lg() -> Command {
     let mut c = Command::cargo_bin("launchgate").unwrap();
     // Never the developer's own ledger: a path that does not exist, so nothing is read.
@@ -29,10 +33,8 @@ fn lg() -> Command {
 }
 
 /// A fresh folder for one test: `root/repo` is the repository, `root/outside` is not.
-fn sandbox(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("launchgate-boundary-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+fn sandbox(name: &str) -> Scratch {
+    let dir = Scratch::new("boundary", name);
     std::fs::create_dir_all(dir.join("repo")).unwrap();
     std::fs::create_dir_all(dir.join("outside")).unwrap();
     dir

@@ -3,13 +3,14 @@
 // Test helpers outside #[test] functions may unwrap: a panic is the failure report.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::PathBuf;
-
 use serde_json::Value;
 
 #[path = "support/binary.rs"]
 mod binary;
+#[path = "support/scratch.rs"]
+mod scratch;
 use binary::{lg, root};
+use scratch::Scratch;
 
 fn json(example: &str) -> (Value, i32) {
     let out = lg()
@@ -28,10 +29,8 @@ fn json(example: &str) -> (Value, i32) {
 }
 
 /// A temporary directory holding a `launchgate.yaml` (and optionally a policy file).
-fn repo(name: &str, manifest: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("launchgate-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+fn repo(name: &str, manifest: &str) -> Scratch {
+    let dir = Scratch::new("cli", name);
     std::fs::write(dir.join("launchgate.yaml"), manifest).unwrap();
     dir
 }

@@ -8,7 +8,10 @@ use serde_json::Value;
 
 #[path = "support/binary.rs"]
 mod binary;
+#[path = "support/scratch.rs"]
+mod scratch;
 use binary::{lg, root, stderr, stdout};
+use scratch::Scratch;
 
 const ACME: &str = "examples/policies/acme-policy.yaml";
 
@@ -230,8 +233,7 @@ fn the_fleet_view_counts_custom_checks_like_built_in_ones() {
         ])
         .output()
         .unwrap();
-    let dir = std::env::temp_dir().join(format!("lg-fleet-custom-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = Scratch::new("custom", "fleet");
     let review = dir.join("payment.json");
     std::fs::write(&review, &out.stdout).unwrap();
     let out = lg().arg("fleet").arg(&review).output().unwrap();

@@ -11,6 +11,10 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::{Value, json};
 
+#[path = "support/scratch.rs"]
+mod scratch;
+use scratch::Scratch;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../..")
@@ -42,12 +46,8 @@ fn run(args: &[&str]) -> (String, String, i32) {
     )
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("launchgate-formats-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn temp_dir(name: &str) -> Scratch {
+    Scratch::new("formats", name)
 }
 
 /// Whether this test runs inside a Git checkout (the paths then start at its root).
@@ -233,7 +233,8 @@ fn junit_and_gitlab_of_a_failing_review() {
     );
     assert_eq!(out.matches("<testsuite ").count(), 8);
     assert_eq!(out.matches("<failure ").count(), 64);
-    let file = temp_dir("gl").join("gl-code-quality.json");
+    let gl = temp_dir("gl");
+    let file = gl.join("gl-code-quality.json");
     let (out, _, code) = run(&[
         "examples/all-false",
         "--today",

@@ -5,7 +5,7 @@
 // Test helpers outside #[test] functions may unwrap: a panic is the failure report.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use launchgate_manifest::{LocatedLayer, Policy, PublicKey, SourceFile};
 use launchgate_policy::{LedgerOverride, LedgerSignoff, Verdict};
@@ -14,13 +14,14 @@ use serde_json::Value;
 
 #[path = "support/binary.rs"]
 mod binary;
+#[path = "support/scratch.rs"]
+mod scratch;
 use binary::lg;
+use scratch::Scratch;
 
 /// A temporary repository holding `launchgate.yaml` and, when given, `org.yaml`.
-fn repo(name: &str, manifest: &str, org: Option<&str>) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("launchgate-gov-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+fn repo(name: &str, manifest: &str, org: Option<&str>) -> Scratch {
+    let dir = Scratch::new("gov", name);
     std::fs::write(dir.join("launchgate.yaml"), manifest).unwrap();
     if let Some(org) = org {
         std::fs::write(dir.join("org.yaml"), org).unwrap();

@@ -17,6 +17,10 @@ use launchgate_core::Tier;
 use launchgate_manifest::{DataClass, Exposure, Scope, ServiceManifest, SourceFile, Stage};
 use serde_json::Value;
 
+#[path = "support/scratch.rs"]
+mod scratch;
+use scratch::Scratch;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -49,15 +53,12 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// An empty temporary directory for one test.
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("launchgate-init-{}-{name}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
+fn temp(name: &str) -> Scratch {
+    Scratch::new("init", name)
 }
 
 /// A copy of an example without its manifest.
-fn example(example: &str, name: &str) -> PathBuf {
+fn example(example: &str, name: &str) -> Scratch {
     let dir = temp(name);
     copy_dir(&root().join("examples").join(example), &dir);
     fs::remove_file(dir.join("launchgate.yaml")).unwrap();
@@ -65,7 +66,7 @@ fn example(example: &str, name: &str) -> PathBuf {
 }
 
 /// A repository made of `files`.
-fn repo(name: &str, files: &[(&str, &str)]) -> PathBuf {
+fn repo(name: &str, files: &[(&str, &str)]) -> Scratch {
     let dir = temp(name);
     for (path, text) in files {
         let p = dir.join(path);
@@ -765,7 +766,7 @@ fn no_scan_names_the_service_after_its_directory() {
 }
 
 /// Two services, each with its source folder, Dockerfile and Deployment, and an example.
-fn two_services(name: &str) -> PathBuf {
+fn two_services(name: &str) -> Scratch {
     let deployment = |app: &str| {
         format!(
             "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {app}\nspec:\n  selector:\n    matchLabels: {{app: {app}}}\n  template:\n    metadata:\n      labels: {{app: {app}}}\n    spec:\n      containers:\n        - name: server\n          image: ghcr.io/acme/{app}:1.0.0\n"

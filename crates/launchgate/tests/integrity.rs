@@ -9,9 +9,13 @@
 // Test helpers outside #[test] functions may unwrap: a panic is the failure report.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
+
+#[path = "support/scratch.rs"]
+mod scratch;
+use scratch::Scratch;
 
 const TODAY: &str = "2026-11-22";
 
@@ -31,12 +35,8 @@ fn lg() -> Command {
     c
 }
 
-fn repo(name: &str, files: &[(&str, &str)]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "launchgate-integrity-{}-{name}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
+fn repo(name: &str, files: &[(&str, &str)]) -> Scratch {
+    let dir = Scratch::unmade("integrity", name);
     for (path, text) in files {
         let p = dir.join(path);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();

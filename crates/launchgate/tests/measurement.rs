@@ -12,6 +12,10 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
+#[path = "support/scratch.rs"]
+mod scratch;
+use scratch::Scratch;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -78,7 +82,7 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// A git repository of the payment service with 90% coverage, its first review recorded.
 struct Repo {
-    dir: PathBuf,
+    dir: Scratch,
     tree: PathBuf,
     store: PathBuf,
     first: String,
@@ -86,9 +90,7 @@ struct Repo {
 
 impl Repo {
     fn new(name: &str) -> Repo {
-        let dir =
-            std::env::temp_dir().join(format!("launchgate-measure-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir = Scratch::unmade("measure", name);
         let repo = dir.join("repo");
         copy_dir(&root().join("examples/payment-service"), &repo);
         std::fs::write(repo.join("reports/lcov.info"), lcov(90)).unwrap();

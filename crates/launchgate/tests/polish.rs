@@ -12,6 +12,10 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+#[path = "support/scratch.rs"]
+mod scratch;
+use scratch::Scratch;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -384,8 +388,7 @@ fn colour_follows_the_terminal_no_color_and_clicolor_force() {
 /// absolute local paths they were read from.
 #[test]
 fn fleet_page_shows_short_paths_not_absolute_local_ones() {
-    let dir = std::env::temp_dir().join(format!("launchgate-polish-fleet-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = Scratch::new("polish", "fleet");
     std::fs::create_dir_all(dir.join("reviews")).unwrap();
     let mut files = Vec::new();
     for example in ["payment-service", "task-queue"] {

@@ -4,10 +4,14 @@
 // Test helpers outside #[test] functions may unwrap: a panic is the failure report.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 use serde_json::Value;
+
+#[path = "support/scratch.rs"]
+mod scratch;
+use scratch::Scratch;
 
 fn lg() -> Command {
     let mut c = Command::cargo_bin("launchgate").unwrap();
@@ -20,9 +24,8 @@ fn lg() -> Command {
     c
 }
 
-fn repo(name: &str, files: &[(&str, &str)]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("launchgate-scan-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+fn repo(name: &str, files: &[(&str, &str)]) -> Scratch {
+    let dir = Scratch::unmade("scan", name);
     for (path, text) in files {
         let p = dir.join(path);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();

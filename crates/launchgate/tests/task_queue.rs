@@ -6,10 +6,14 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 use serde_json::Value;
+
+#[path = "support/scratch.rs"]
+mod scratch;
+use scratch::Scratch;
 
 const EXAMPLE: &str = "../../examples/task-queue";
 
@@ -27,12 +31,8 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// A fresh copy of the example.
-fn example(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "launchgate-task-queue-{}-{name}",
-        std::process::id()
-    ));
-    let _ = fs::remove_dir_all(&dir);
+fn example(name: &str) -> Scratch {
+    let dir = Scratch::unmade("task-queue", name);
     copy_dir(Path::new(EXAMPLE), &dir);
     dir
 }
