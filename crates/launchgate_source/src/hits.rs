@@ -8,8 +8,9 @@
 //! sensitive name contains (`password`, `token`, `apiKey`, `email`, `card`, ...) or spreads
 //! fields whose names cannot be read (`**fields`, `...rest`, `args...`, `entries(map)`). When
 //! one is, the line that binds a logger (`log = logging.getLogger(...)`) is a hit too, so that
-//! the parsed text says what the name is. The words are a superset of the names OBS-014 flags: a hit only decides
-//! what is parsed, the check decides what is a secret.
+//! the parsed text says what the name is. The words are a superset of the names OBS-014 flags:
+//! a hit only decides what is parsed, the check decides what is a secret. Python's Django words
+//! are hits only in a file that names Django (see [`DJANGO_FIRST`]).
 
 use std::sync::LazyLock;
 

@@ -27,6 +27,7 @@ mod tree;
 mod unread;
 
 use std::cell::RefCell;
+use std::sync::LazyLock;
 
 use serde::Serialize;
 
@@ -94,229 +95,26 @@ impl Language {
     /// libraries and circuit breakers add the calls they are used through (`pRetry(`, `@retry`,
     /// `backoff.New`, `CircuitBreaker(`); hand-written retry loops add none: a loop is a retry
     /// loop only around an outbound call, so it is read only in a file selected for the call.
+    ///
+    /// The words are listed once, grouped by the kind of fact they announce, in
+    /// `unread::words` (the unread text of a file names those kinds); this is that list,
+    /// flattened.
     fn keywords(self) -> &'static [&'static str] {
+        fn flat(l: Language) -> Vec<&'static str> {
+            unread::words(l)
+                .iter()
+                .flat_map(|(_, words)| words.iter().copied())
+                .collect()
+        }
+        static SCRIPT: LazyLock<Vec<&'static str>> = LazyLock::new(|| flat(Language::JavaScript));
+        static PYTHON: LazyLock<Vec<&'static str>> = LazyLock::new(|| flat(Language::Python));
+        static GO: LazyLock<Vec<&'static str>> = LazyLock::new(|| flat(Language::Go));
+        static JAVA: LazyLock<Vec<&'static str>> = LazyLock::new(|| flat(Language::Java));
         match self {
-            Language::TypeScript | Language::Tsx | Language::JavaScript => &[
-                "axios",
-                "fetch(",
-                "got(",
-                "got.",
-                "http.",
-                "https.",
-                "http2.",
-                "express(",
-                // Signals.
-                "SIGTERM",
-                "SIGINT",
-                "process.on(",
-                "process.once(",
-                "createTerminus",
-                // Retry libraries and circuit breakers.
-                "pRetry(",
-                "retry(",
-                "axiosRetry(",
-                "CircuitBreaker(",
-                "circuitBreaker(",
-                // Connection pools.
-                "new Pool(",
-                "knex(",
-                "PrismaClient(",
-                // Routes (see `routes`): the app or router constructions, whose names are
-                // followed to the registrations, NestJS decorators, app-wide guards, audits.
-                "Router(",
-                "fastify",
-                "Fastify(",
-                "@Controller(",
-                "@Get(",
-                "@Post(",
-                "@Put(",
-                "@Patch(",
-                "@Delete(",
-                "@UseGuards(",
-                "useGlobalGuards(",
-                "APP_GUARD",
-                // express-rate-limit's construction, whose `skip` exempts paths.
-                "rateLimit(",
-                "audit",
-                "Audit",
-            ],
-            Language::Python => &[
-                "requests.",
-                "httpx.",
-                // Imported under another name (`import requests as rq`, `from requests import
-                // get`): the import line is a hit and the names it binds are followed.
-                "import requests",
-                "from requests import",
-                "import httpx",
-                "from httpx import",
-                "ClientSession",
-                "urlopen",
-                // Signals, servers that stop by themselves, logs.
-                "SIGTERM",
-                "SIGINT",
-                "signal.signal",
-                "add_signal_handler",
-                "uvicorn",
-                "run_app",
-                // Retry libraries and circuit breakers.
-                "retry(",
-                "@retry",
-                "Retrying(",
-                "backoff.on_",
-                "Retry(",
-                "CircuitBreaker(",
-                "@circuit",
-                // Connection pools.
-                "create_engine(",
-                "create_async_engine(",
-                "ConnectionPool(",
-                "create_pool(",
-                // Routes (see `routes`): Flask and FastAPI decorators on the usual app and
-                // router names, the constructions whose names are followed, audits.
-                ".route(",
-                "@app.",
-                "@router.",
-                "@bp.",
-                "@api.",
-                "@blueprint.",
-                "Flask(",
-                "FastAPI(",
-                "APIRouter(",
-                "Blueprint(",
-                "Limiter(",
-                "add_middleware(",
-                "include_router(",
-                "before_request",
-                // Django (see `django`): URL configurations, DRF routers, views (a function
-                // whose first parameter is `request`, a class with one of Django's or DRF's
-                // view or guard-mixin bases: words start at a word, so each is named), their
-                // guards, and the settings that guard every view. From here to `@ratelimit`
-                // the words are hits only in a file that names Django or DRF
-                // (`hits::DJANGO_FIRST`): elsewhere `def handle(request)` is everyday Python.
-                "urlpatterns",
-                "DefaultRouter(",
-                "SimpleRouter(",
-                "(request)",
-                "(request,",
-                "(request:",
-                "View)",
-                "View,",
-                "TemplateView",
-                "RedirectView",
-                "ListView",
-                "DetailView",
-                "FormView",
-                "CreateView",
-                "UpdateView",
-                "DeleteView",
-                "LoginRequiredMixin",
-                "PermissionRequiredMixin",
-                "UserPassesTestMixin",
-                "APIView",
-                "GenericAPIView",
-                "ListAPIView",
-                "CreateAPIView",
-                "RetrieveAPIView",
-                "UpdateAPIView",
-                "DestroyAPIView",
-                "ListCreateAPIView",
-                "RetrieveUpdateAPIView",
-                "RetrieveDestroyAPIView",
-                "RetrieveUpdateDestroyAPIView",
-                "ViewSet",
-                "GenericViewSet",
-                "ModelViewSet",
-                "ReadOnlyModelViewSet",
-                "permission_classes",
-                "DEFAULT_PERMISSION_CLASSES",
-                "DEFAULT_THROTTLE_CLASSES",
-                "LoginRequiredMiddleware",
-                "@ratelimit",
-                "audit",
-                "Audit",
-            ],
-            Language::Go => &[
-                "http.Get",
-                "http.Head",
-                "http.Post",
-                "http.Client",
-                "http.DefaultClient",
-                "http.Server",
-                "http.ListenAndServe",
-                "http.Serve(",
-                "http.ServeTLS(",
-                "gin.Default",
-                "gin.New",
-                // Signals, graceful shutdown, logs.
-                "signal.Notify",
-                ".Shutdown(",
-                ".GracefulStop(",
-                // Retry libraries and circuit breakers.
-                "backoff.New",
-                "retryablehttp.NewClient",
-                "gobreaker.New",
-                "hystrix.",
-                // Connection pools.
-                "sql.Open(",
-                "otelsql.Open(",
-                "sqlx.Open(",
-                "sqlx.Connect(",
-                "pgxpool.",
-                "http.Transport{",
-                // Routes (see `routes`): net/http, gin and echo registrations, groups and
-                // middleware, audits.
-                "HandleFunc(",
-                ".Handle(",
-                ".GET(",
-                ".POST(",
-                ".PUT(",
-                ".PATCH(",
-                ".DELETE(",
-                ".HEAD(",
-                ".OPTIONS(",
-                ".Any(",
-                ".Group(",
-                ".Use(",
-                "echo.New",
-                "http.NewServeMux",
-                "mux.NewRouter",
-                "chi.NewRouter",
-                "chi.NewMux",
-                // chi: functions that take a router, middleware chains.
-                "chi.Router",
-                "chi.Mux",
-                ".With(",
-                "audit",
-                "Audit",
-            ],
-            Language::Java => &[
-                "HttpClient",
-                "HttpRequest",
-                "RestTemplate",
-                // Shutdown hooks, signal handlers, logs.
-                "addShutdownHook",
-                "Signal.handle",
-                // Retry libraries and circuit breakers.
-                "RetryConfig",
-                "Retryable",
-                "Retry.ofDefaults",
-                "CircuitBreaker",
-                "HystrixCommand",
-                // Connection pools.
-                "HikariConfig",
-                "HikariDataSource",
-                // Routes (see `routes`): Spring mappings and security configuration, audits.
-                "@GetMapping",
-                "@PostMapping",
-                "@PutMapping",
-                "@PatchMapping",
-                "@DeleteMapping",
-                "@RequestMapping",
-                "SecurityFilterChain",
-                "WebSecurityConfigurerAdapter",
-                "audit",
-                "Audit",
-            ],
+            Language::TypeScript | Language::Tsx | Language::JavaScript => &SCRIPT,
+            Language::Python => &PYTHON,
+            Language::Go => &GO,
+            Language::Java => &JAVA,
         }
     }
 
