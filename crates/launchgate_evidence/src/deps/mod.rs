@@ -20,7 +20,7 @@ mod updates;
 #[cfg(test)]
 mod proptests;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 pub use capabilities::{Capability, LibraryRule, library_rules};
@@ -453,15 +453,78 @@ impl Dependencies {
     /// `pnpm-lock.yaml`, whose `pnpm-workspace.yaml` the scan does not read). Go modules
     /// need `go.sum` beside `go.mod`. Maven has no lockfile: always `None`.
     pub fn lockfile_for(&self, manifest: &DepManifest) -> Option<&Lockfile> {
+        LockIndex::new(self).lockfile_for(manifest)
+    }
+
+    /// The lockfile of each manifest, in the order of `manifests`: [`Dependencies::lockfile_for`]
+    /// of every manifest, with the lockfiles and workspace roots indexed by directory once, so
+    /// that a monorepo of thousands of manifests costs as many lookups, not their square.
+    pub fn lockfiles_of_manifests(&self) -> Vec<Option<&Lockfile>> {
+        let index = LockIndex::new(self);
+        self.manifests
+            .iter()
+            .map(|m| index.lockfile_for(m))
+            .collect()
+    }
+
+    /// Manifests that declare dependencies but have no lockfile (see
+    /// [`Dependencies::lockfile_for`]). Left out: manifests without dependencies (a `go.mod`
+    /// without requires needs no `go.sum`), Maven `pom.xml` (Maven has no lockfile), and
+    /// requirements files that pin every dependency with `==` (they are the lock).
+    pub fn manifests_without_lockfile(&self) -> impl Iterator<Item = &DepManifest> {
+        self.manifests
+            .iter()
+            .zip(self.lockfiles_of_manifests())
+            .filter(|(m, lock)| {
+                m.lockable()
+                    && !m.dependencies.is_empty()
+                    && !m.pins_exact_versions()
+                    && lock.is_none()
+            })
+            .map(|(m, _)| m)
+    }
+
+    /// Whether an enabled Dependabot or Renovate configuration exists.
+    pub fn has_update_tooling(&self) -> bool {
+        self.update_tooling.iter().any(|t| t.enabled)
+    }
+}
+
+/// The lockfiles by directory and the workspace roots by directory and format.
+struct LockIndex<'d> {
+    lockfiles: HashMap<&'d str, Vec<&'d Lockfile>>,
+    roots: HashSet<(&'d str, DepFormat)>,
+}
+
+impl<'d> LockIndex<'d> {
+    fn new(d: &'d Dependencies) -> LockIndex<'d> {
+        let mut lockfiles: HashMap<&str, Vec<&Lockfile>> = HashMap::new();
+        for l in &d.lockfiles {
+            lockfiles.entry(l.dir()).or_default().push(l);
+        }
+        let roots = d
+            .manifests
+            .iter()
+            .filter(|m| m.workspace_root)
+            .map(|m| (m.dir(), m.format))
+            .collect();
+        LockIndex { lockfiles, roots }
+    }
+
+    /// The first lockfile of `dir` (in the scan's order) that `keep` accepts.
+    fn find(&self, dir: &str, keep: impl Fn(&Lockfile) -> bool) -> Option<&'d Lockfile> {
+        self.lockfiles
+            .get(dir)
+            .and_then(|ls| ls.iter().copied().find(|l| keep(l)))
+    }
+
+    /// See [`Dependencies::lockfile_for`].
+    fn lockfile_for(&self, manifest: &DepManifest) -> Option<&'d Lockfile> {
         if !manifest.lockable() {
             return None;
         }
         let here = manifest.dir();
-        if let Some(l) = self
-            .lockfiles
-            .iter()
-            .find(|l| l.dir() == here && locks(manifest.format, l))
-        {
+        if let Some(l) = self.find(here, |l| locks(manifest.format, l)) {
             return Some(l);
         }
         if manifest.format == DepFormat::GoMod {
@@ -470,38 +533,15 @@ impl Dependencies {
         let mut dir = here;
         while !dir.is_empty() {
             dir = parent_dir(dir);
-            let root_manifest = self
-                .manifests
-                .iter()
-                .any(|m| m.dir() == dir && m.format == manifest.format && m.workspace_root);
-            let found = self.lockfiles.iter().find(|l| {
-                l.dir() == dir
-                    && locks(manifest.format, l)
-                    && (root_manifest || l.file_name() == "pnpm-lock.yaml")
+            let root_manifest = self.roots.contains(&(dir, manifest.format));
+            let found = self.find(dir, |l| {
+                locks(manifest.format, l) && (root_manifest || l.file_name() == "pnpm-lock.yaml")
             });
             if found.is_some() {
                 return found;
             }
         }
         None
-    }
-
-    /// Manifests that declare dependencies but have no lockfile (see
-    /// [`Dependencies::lockfile_for`]). Left out: manifests without dependencies (a `go.mod`
-    /// without requires needs no `go.sum`), Maven `pom.xml` (Maven has no lockfile), and
-    /// requirements files that pin every dependency with `==` (they are the lock).
-    pub fn manifests_without_lockfile(&self) -> impl Iterator<Item = &DepManifest> {
-        self.manifests.iter().filter(|m| {
-            m.lockable()
-                && !m.dependencies.is_empty()
-                && !m.pins_exact_versions()
-                && self.lockfile_for(m).is_none()
-        })
-    }
-
-    /// Whether an enabled Dependabot or Renovate configuration exists.
-    pub fn has_update_tooling(&self) -> bool {
-        self.update_tooling.iter().any(|t| t.enabled)
     }
 }
 

@@ -162,8 +162,8 @@ impl Evaluate for LockedDependencies {
 
         let mut failures = Vec::new();
         let mut evidence = Vec::new();
-        for m in &d.manifests {
-            if let Some(l) = d.lockfile_for(m) {
+        for (m, lock) in d.manifests.iter().zip(d.lockfiles_of_manifests()) {
+            if let Some(l) = lock {
                 evidence.push(
                     Finding::new(format!("{} is locked by {}", m.path, l.path))
                         .at(Some(l.loc.location())),
