@@ -15,6 +15,7 @@
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
+use memchr::memmem;
 
 use crate::Language;
 
@@ -116,7 +117,15 @@ fn has_sensitive(text: &str) -> bool {
 /// fields whose names cannot be read (`**fields`, `...fields`, `args...`, logstash's
 /// `entries(map)`), which makes the check inconclusive.
 pub(crate) fn worth_reading(call: &str) -> bool {
-    call.contains("**") || call.contains("...") || call.contains("entries(") || has_sensitive(call)
+    // Searchers built once: `str::contains` builds one per call, for every log call of a file.
+    static SPREADS: LazyLock<[memmem::Finder<'static>; 3]> = LazyLock::new(|| {
+        [
+            memmem::Finder::new("**"),
+            memmem::Finder::new("..."),
+            memmem::Finder::new("entries("),
+        ]
+    });
+    SPREADS.iter().any(|f| f.find(call.as_bytes()).is_some()) || has_sensitive(call)
 }
 
 /// Whether the call text starting at `at` holds one of the `secrets` offsets.
