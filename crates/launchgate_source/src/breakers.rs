@@ -13,9 +13,10 @@
 
 use tree_sitter::Node;
 
-use crate::retries::{args, callee, compact, function, setting};
+use crate::retries::{callee, function, setting};
 use crate::syntax::Syntax;
 use crate::tree::File;
+use crate::tree::{args, compact};
 use crate::{Breaker, Fact, FactKind, Language};
 
 fn worth_walking(language: Language, text: &str) -> bool {

@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 
 use tree_sitter::Node;
 
-use crate::tree::File;
+use crate::tree::{File, args, compact, named_children};
 use crate::{Fact, FactKind, FileFacts, Guard, Middleware, Role, Route, Scope, View};
 
 /// The framework name of DRF's settings middleware: it applies to DRF views only, and
@@ -38,23 +38,6 @@ pub const DRF: &str = "django-rest-framework";
 const VIEW_ELSEWHERE: &str =
     "the route names a view whose decorators and permission classes apply where it is defined";
 const VIEW_UNREAD: &str = "the view's module is not in the scan (or does not define it), so its decorators and permission classes cannot be read";
-
-fn compact(s: &str) -> String {
-    s.split_whitespace().collect()
-}
-
-fn named_children(n: Node<'_>) -> Vec<Node<'_>> {
-    let mut cursor = n.walk();
-    n.named_children(&mut cursor)
-        .filter(|c| c.ty() != "comment")
-        .collect()
-}
-
-fn args(call: Node<'_>) -> Vec<Node<'_>> {
-    call.field("arguments")
-        .map(named_children)
-        .unwrap_or_default()
-}
 
 fn callee(f: &File<'_>, call: Node<'_>) -> String {
     call.field("function")

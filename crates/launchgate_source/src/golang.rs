@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use tree_sitter::Node;
 
-use crate::tree::{Bindings, File};
+use crate::tree::{Bindings, File, compact};
 use crate::{Call, Client, Fact, FactKind, Server, Timeout};
 
 const DEFAULT_CLIENT: &str = "http.DefaultClient has no timeout";
@@ -317,10 +317,6 @@ fn bound_name(f: &File<'_>, lit: Node<'_>) -> Option<String> {
     };
     let names = list(left);
     (names.len() == 1).then(|| compact(f.text(names[0])))
-}
-
-fn compact(s: &str) -> String {
-    s.split_whitespace().collect()
 }
 
 pub(crate) fn function(f: &File<'_>, n: Node<'_>) -> Option<String> {

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use tree_sitter::Node;
 
-use crate::tree::{Bindings, File};
+use crate::tree::{Bindings, File, compact};
 use crate::{Call, Client, Fact, FactKind, Server, Timeout};
 
 const AXIOS_NONE: &str = "axios waits for ever without a timeout (its default is 0)";
@@ -552,10 +552,6 @@ fn is_callback(n: Node<'_>) -> bool {
         n.ty(),
         "arrow_function" | "function_expression" | "function"
     )
-}
-
-fn compact(s: &str) -> String {
-    s.split_whitespace().collect()
 }
 
 /// The callee of a call. tree-sitter-typescript reads `await axios.get<T>(url)` as a call of

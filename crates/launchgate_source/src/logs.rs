@@ -9,17 +9,13 @@
 use crate::syntax::Syntax;
 use tree_sitter::Node;
 
-use crate::tree::{Bindings, File};
+use crate::tree::{Bindings, File, compact, named_children};
 use crate::{Fact, FactKind, Log};
 
 const MAX_NAMES: usize = 32;
 
 // A logger is followed through at most the first four bindings of a name, four deep: a file
 // that rebinds a name thousands of times costs no more than one that binds it once.
-
-fn compact(s: &str) -> String {
-    s.split_whitespace().collect()
-}
 
 /// A callee chain with every argument list shown as `(...)`: `logrus.WithField(...).Warn`, never
 /// the arguments (they may hold a secret).
@@ -78,13 +74,6 @@ fn getter_key<'t>(f: &File<'t>, last: &str, args: &[Node<'t>]) -> Option<&'t str
         }
         _ => None,
     }
-}
-
-fn children(n: Node<'_>) -> Vec<Node<'_>> {
-    let mut cursor = n.walk();
-    n.named_children(&mut cursor)
-        .filter(|x| x.ty() != "comment")
-        .collect()
 }
 
 /// Whether a receiver is conventionally a logger: `log`, `logger`, `_logger`, `LOG`,
@@ -409,7 +398,7 @@ fn message_text<'t>(f: &File<'t>, n: Node<'t>, depth: u8) -> String {
     let plus = matches!(n.ty(), "binary_operator" | "binary_expression")
         && n.field("operator").is_some_and(|o| f.text(o) == "+");
     if plus && depth < 16 {
-        return children(n)
+        return named_children(n)
             .into_iter()
             .map(|c| message_text(f, c, depth + 1))
             .collect();
@@ -573,7 +562,7 @@ fn py_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
                 let t = f.text(x);
                 t.rsplit('.').next().unwrap_or(t)
             });
-            let args = n.field("arguments").map(children).unwrap_or_default();
+            let args = n.field("arguments").map(named_children).unwrap_or_default();
             if let Some(key) = getter_key(f, last, &args) {
                 g.name(key);
             } else if formats(last) {
@@ -581,7 +570,7 @@ fn py_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
                     py_names(f, x, g, depth + 1);
                 }
                 if let Some(a) = n.field("arguments") {
-                    for c in children(a) {
+                    for c in named_children(a) {
                         py_names(f, c, g, depth + 1);
                     }
                 }
@@ -590,7 +579,7 @@ fn py_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
         "lambda" | "list_splat" | "string_content" | "integer" | "float" | "true" | "false"
         | "none" => {}
         _ => {
-            for c in children(n) {
+            for c in named_children(n) {
                 py_names(f, c, g, depth + 1);
             }
         }
@@ -599,7 +588,11 @@ fn py_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
 
 fn py_built(f: &File<'_>, msg: Node<'_>) -> Option<&'static str> {
     match msg.ty() {
-        "string" if children(msg).iter().any(|c| c.ty() == "interpolation") => {
+        "string"
+            if named_children(msg)
+                .iter()
+                .any(|c| c.ty() == "interpolation") =>
+        {
             Some("in an f-string")
         }
         "binary_operator" => match msg.field("operator").map(|o| f.text(o)) {
@@ -607,7 +600,11 @@ fn py_built(f: &File<'_>, msg: Node<'_>) -> Option<&'static str> {
             Some("%") => Some("with % formatting"),
             _ => None,
         },
-        "concatenated_string" if children(msg).iter().any(|s| py_built(f, *s).is_some()) => {
+        "concatenated_string"
+            if named_children(msg)
+                .iter()
+                .any(|s| py_built(f, *s).is_some()) =>
+        {
             Some("in an f-string")
         }
         "call" => msg
@@ -662,11 +659,11 @@ pub(crate) fn python<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
         if let Some(receiver) = receiver.filter(|r| r.ty() == "call")
             && let Some(a) = receiver.field("arguments")
         {
-            for c in children(a) {
+            for c in named_children(a) {
                 py_names(f, c, &mut g, 0);
             }
         }
-        let all = children(args);
+        let all = named_children(args);
         // `logger.log(level, msg, ...)` puts the message second.
         let at = usize::from(method == "log" && library == "logging");
         let msg = all.get(at).filter(|m| m.ty() != "keyword_argument");
@@ -694,13 +691,13 @@ pub(crate) fn python<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
                 Some(parent) if parent.ty() == "attribute" => parent
                     .parent()
                     .and_then(|c| c.field("arguments"))
-                    .map(children)
+                    .map(named_children)
                     .unwrap_or_default(),
                 Some(parent) if parent.ty() == "binary_operator" => parent
                     .field("right")
                     .map(|r| {
                         if r.ty() == "tuple" {
-                            children(r)
+                            named_children(r)
                         } else {
                             vec![r]
                         }
@@ -815,7 +812,7 @@ fn js_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
             let func = n.field("function");
             let name = func.map(|x| compact(f.text(x))).unwrap_or_default();
             let last = name.rsplit('.').next().unwrap_or(&name);
-            let args = n.field("arguments").map(children).unwrap_or_default();
+            let args = n.field("arguments").map(named_children).unwrap_or_default();
             if let Some(key) = getter_key(f, last, &args) {
                 g.name(key);
             } else if formats(last) {
@@ -841,7 +838,7 @@ fn js_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
         | "undefined"
         | "regex" => {}
         _ => {
-            for c in children(n) {
+            for c in named_children(n) {
                 js_names(f, c, g, depth + 1);
             }
         }
@@ -851,7 +848,7 @@ fn js_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
 fn js_built(msg: Node<'_>) -> Option<&'static str> {
     match msg.ty() {
         "template_string"
-            if children(msg)
+            if named_children(msg)
                 .iter()
                 .any(|c| c.ty() == "template_substitution") =>
         {
@@ -859,7 +856,7 @@ fn js_built(msg: Node<'_>) -> Option<&'static str> {
         }
         "binary_expression" => {
             let plus = msg.field("operator").is_some_and(|o| o.ty() == "+");
-            let stringy = children(msg)
+            let stringy = named_children(msg)
                 .iter()
                 .any(|c| matches!(c.ty(), "string" | "template_string" | "binary_expression"));
             (plus && stringy).then_some("by concatenation")
@@ -890,11 +887,11 @@ pub(crate) fn script<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
         if receiver.ty() == "call_expression"
             && let Some(a) = receiver.field("arguments")
         {
-            for c in children(a) {
+            for c in named_children(a) {
                 js_names(f, c, &mut g, 0);
             }
         }
-        let all = n.field("arguments").map(children).unwrap_or_default();
+        let all = n.field("arguments").map(named_children).unwrap_or_default();
         let built = all.iter().find_map(|a| js_built(*a));
         if all.len() > 1 || built.is_some() {
             for m in all
@@ -1039,9 +1036,9 @@ fn go_typed_logger(f: &File<'_>, receiver: Node<'_>) -> Option<&'static str> {
     let name = f.text(receiver);
     let func = crate::tree::function_of(receiver)?;
     let params = func.field("parameters")?;
-    for p in children(params) {
+    for p in named_children(params) {
         let ty = p.field("type").map(|t| compact(f.text(t)));
-        let named = children(p)
+        let named = named_children(p)
             .iter()
             .any(|c| c.ty() == "identifier" && f.text(*c) == name);
         let Some(ty) = ty.filter(|_| named) else {
@@ -1098,7 +1095,7 @@ fn go_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
             let func = n.field("function");
             let name = func.map(|x| compact(f.text(x))).unwrap_or_default();
             let (object, last) = name.rsplit_once('.').unwrap_or(("", name.as_str()));
-            let args = n.field("arguments").map(children).unwrap_or_default();
+            let args = n.field("arguments").map(named_children).unwrap_or_default();
             // zap.String("token", t), slog.String("token", t), fmt.Sprintf(...).
             if let Some(key) = getter_key(f, last, &args) {
                 g.name(key);
@@ -1112,7 +1109,7 @@ fn go_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
         }
         "func_literal" | "int_literal" | "float_literal" | "true" | "false" | "nil" => {}
         _ => {
-            for c in children(n) {
+            for c in named_children(n) {
                 go_names(f, c, g, depth + 1);
             }
         }
@@ -1173,13 +1170,13 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
         let mut chain = Some(receiver);
         while let Some(c) = chain.filter(|c| c.ty() == "call_expression") {
             if let Some(a) = c.field("arguments") {
-                for x in children(a) {
+                for x in named_children(a) {
                     go_names(f, x, &mut g, 0);
                 }
             }
             chain = c.field("function").and_then(|x| x.field("operand"));
         }
-        let all = n.field("arguments").map(children).unwrap_or_default();
+        let all = n.field("arguments").map(named_children).unwrap_or_default();
         // The message: first, after a context for the `Context` variants.
         let at = usize::from(method.ends_with("Context"));
         let built = all.get(at).and_then(|m| go_built(f, *m));
@@ -1187,14 +1184,14 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
         if let Some(m) = all.get(at) {
             let format = if m.ty() == "call_expression" {
                 m.field("arguments")
-                    .and_then(|a| children(a).first().copied())
+                    .and_then(|a| named_children(a).first().copied())
             } else {
                 Some(*m)
             };
             if let Some(format) = format.filter(|_| printf || built.is_some()) {
                 let after: Vec<Node<'_>> = if m.ty() == "call_expression" {
                     m.field("arguments")
-                        .map(|a| children(a).into_iter().skip(1).collect())
+                        .map(|a| named_children(a).into_iter().skip(1).collect())
                         .unwrap_or_default()
                 } else {
                     all.iter().skip(at + 1).copied().collect()
@@ -1212,7 +1209,7 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
             if i == at && c.ty() == "call_expression" && built.is_some() {
                 // fmt.Sprintf's own format is a message, its other arguments are values.
                 if let Some(a) = c.field("arguments") {
-                    for x in children(a).into_iter().skip(1) {
+                    for x in named_children(a).into_iter().skip(1) {
                         go_names(f, x, &mut g, 0);
                     }
                 }
@@ -1277,7 +1274,7 @@ fn java_loggers<'t>(f: &File<'t>, nodes: &[Node<'t>]) -> Vec<&'t str> {
             }
             continue;
         }
-        for d in children(*n)
+        for d in named_children(*n)
             .into_iter()
             .filter(|d| d.ty() == "variable_declarator")
         {
@@ -1302,7 +1299,7 @@ fn java_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
         }
         "method_invocation" => {
             let name = n.field("name").map_or("", |x| f.text(x));
-            let args = n.field("arguments").map(children).unwrap_or_default();
+            let args = n.field("arguments").map(named_children).unwrap_or_default();
             if let Some(key) = getter_key(f, name, &args) {
                 g.name(key);
             } else if matches!(name, "entries" | "e") && !args.is_empty() {
@@ -1331,7 +1328,7 @@ fn java_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
         | "false"
         | "null_literal" => {}
         _ => {
-            for c in children(n) {
+            for c in named_children(n) {
                 java_names(f, c, g, depth + 1);
             }
         }
@@ -1358,7 +1355,7 @@ pub(crate) fn java<'t>(f: &File<'t>, nodes: &[Node<'t>], out: &mut Vec<Fact>) {
         if !stdout && (!JAVA_LEVELS.contains(&f.text(method)) || !logger) {
             continue;
         }
-        let all = n.field("arguments").map(children).unwrap_or_default();
+        let all = n.field("arguments").map(named_children).unwrap_or_default();
         let built = all.first().and_then(|m| {
             (m.ty() == "binary_expression" && m.field("operator").map(|o| f.text(o)) == Some("+"))
                 .then_some("by concatenation")

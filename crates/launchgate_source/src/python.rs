@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use tree_sitter::Node;
 
-use crate::tree::{Bindings, File};
+use crate::tree::{Bindings, File, compact};
 use crate::{Call, Client, Fact, FactKind, Timeout};
 
 const VERBS: &[&str] = &[
@@ -102,10 +102,6 @@ pub(crate) fn function(f: &File<'_>, n: Node<'_>) -> Option<String> {
 fn callee(f: &File<'_>, call: Node<'_>) -> String {
     let name = call.field("function").map_or("", |x| f.text(x));
     crate::short(&format!("{}(...)", compact(name)))
-}
-
-fn compact(s: &str) -> String {
-    s.split_whitespace().collect()
 }
 
 /// A client construction: its library and own timeout.

@@ -20,7 +20,7 @@ use regex::Regex;
 use tree_sitter::Node;
 
 use crate::syntax::Syntax;
-use crate::tree::File;
+use crate::tree::{File, args, compact};
 use crate::{Delay, Fact, FactKind, Language, Limit, Retry};
 
 /// Words without which a parsed file holds no retry-library fact, and words without which it
@@ -80,10 +80,6 @@ pub(crate) fn function(language: Language, f: &File<'_>, n: Node<'_>) -> Option<
     }
 }
 
-pub(crate) fn compact(s: &str) -> String {
-    s.split_whitespace().collect()
-}
-
 /// The callee of a call node as written, compact: `pRetry`, `backoff.on_exception`,
 /// `RetryConfig.custom().maxAttempts(3).build` for Java, `new CircuitBreaker` for a
 /// construction.
@@ -105,17 +101,6 @@ pub(crate) fn callee(f: &File<'_>, n: Node<'_>) -> Option<String> {
         }
         _ => None,
     }
-}
-
-/// The arguments of a call node, comments left out.
-pub(crate) fn args(n: Node<'_>) -> Vec<Node<'_>> {
-    let Some(a) = n.field("arguments") else {
-        return Vec::new();
-    };
-    let mut cursor = a.walk();
-    a.named_children(&mut cursor)
-        .filter(|x| x.ty() != "comment")
-        .collect()
 }
 
 /// The value of a setting `key` in argument or object text as written: `key: v`, `key=v`,

@@ -45,7 +45,7 @@ use std::collections::BTreeMap;
 use tree_sitter::Node;
 
 use crate::syntax::Syntax;
-use crate::tree::File;
+use crate::tree::{File, args, compact, named_children};
 use crate::{Audit, Fact, FactKind, Guard, Middleware, Role, Route, Scope};
 
 /// At most this many guards are kept per route.
@@ -143,10 +143,6 @@ fn guard(name: &str, scope: Scope, line: u32) -> Guard {
     }
 }
 
-fn compact(s: &str) -> String {
-    s.split_whitespace().collect()
-}
-
 /// The value of a string literal without quotes, if `n` is one without substitutions.
 fn literal(f: &File<'_>, n: Node<'_>) -> Option<String> {
     let text = f.text(n);
@@ -193,19 +189,6 @@ fn path_of(f: &File<'_>, n: Node<'_>) -> Option<String> {
     let mut out = String::new();
     let mut literals = false;
     (parts(f, n, &mut out, &mut literals) && literals).then(|| crate::short(&out))
-}
-
-fn named_children(n: Node<'_>) -> Vec<Node<'_>> {
-    let mut cursor = n.walk();
-    n.named_children(&mut cursor)
-        .filter(|c| c.ty() != "comment")
-        .collect()
-}
-
-fn args(call: Node<'_>) -> Vec<Node<'_>> {
-    call.field("arguments")
-        .map(named_children)
-        .unwrap_or_default()
 }
 
 /// The call's text before its argument list, compacted: `app.get`, `auditLogger.info`.

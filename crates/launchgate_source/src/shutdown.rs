@@ -8,25 +8,11 @@
 use tree_sitter::Node;
 
 use crate::syntax::Syntax;
-use crate::tree::{Bindings, File};
+use crate::tree::{Bindings, File, args, compact};
 use crate::{Fact, FactKind, Shutdown, Stop};
-
-fn compact(s: &str) -> String {
-    s.split_whitespace().collect()
-}
 
 fn callee(f: &File<'_>, call: Node<'_>) -> String {
     crate::short(&crate::logs::shape(f, call))
-}
-
-fn args(call: Node<'_>) -> Vec<Node<'_>> {
-    let Some(a) = call.field("arguments") else {
-        return Vec::new();
-    };
-    let mut cursor = a.walk();
-    a.named_children(&mut cursor)
-        .filter(|x| x.ty() != "comment")
-        .collect()
 }
 
 /// Whether signal names as written include SIGTERM: `Some(false)` when every one is another

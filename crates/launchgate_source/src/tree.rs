@@ -206,3 +206,24 @@ fn depth(mut n: Node<'_>) -> usize {
     }
     d
 }
+
+/// Text without whitespace, to compare callees written over several lines: `app.get`,
+/// `requests.Session().get`.
+pub(crate) fn compact(s: &str) -> String {
+    s.split_whitespace().collect()
+}
+
+/// A node's named children, comments left out.
+pub(crate) fn named_children(n: Node<'_>) -> Vec<Node<'_>> {
+    let mut cursor = n.walk();
+    n.named_children(&mut cursor)
+        .filter(|c| c.ty() != "comment")
+        .collect()
+}
+
+/// The arguments of a call, comments left out.
+pub(crate) fn args(call: Node<'_>) -> Vec<Node<'_>> {
+    call.field("arguments")
+        .map(named_children)
+        .unwrap_or_default()
+}
