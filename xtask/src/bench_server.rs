@@ -103,24 +103,9 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
 
 pub fn bench_server(services: usize, reviews: usize, clients: usize) -> ExitCode {
     let root = root();
-    // LAUNCHGATE_BENCH_BIN: benchmark that binary (e.g. a copy of an earlier build, to compare
-    // side by side) instead of building this tree's.
-    let bin = match std::env::var_os("LAUNCHGATE_BENCH_BIN") {
-        Some(bin) => std::path::PathBuf::from(bin),
-        None => {
-            println!("building the release binary...");
-            let ok = Command::new(env!("CARGO"))
-                .args(["build", "--release", "--quiet", "-p", "launchgate"])
-                .current_dir(&root)
-                .status()
-                .is_ok_and(|s| s.success());
-            if !ok {
-                return fail("release build failed");
-            }
-            root.join("target/release/launchgate")
-        }
+    let Some(bin) = crate::bench_binary(&root) else {
+        return fail("release build failed");
     };
-    println!("benchmarking {}", bin.display());
 
     let port = match std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()) {
         Ok(addr) => addr.port(),

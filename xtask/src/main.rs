@@ -143,6 +143,28 @@ fn generate(check: bool) -> ExitCode {
     }
 }
 
+/// The binary a benchmark times: `LAUNCHGATE_BENCH_BIN` when set (a copy of an earlier build,
+/// to compare two builds side by side in one run of the machine), else this tree's release
+/// build, built first. `None` when that build fails.
+pub(crate) fn bench_binary(root: &Path) -> Option<PathBuf> {
+    let bin = if let Some(bin) = std::env::var_os("LAUNCHGATE_BENCH_BIN") {
+        PathBuf::from(bin)
+    } else {
+        println!("building the release binary...");
+        let ok = Command::new(env!("CARGO"))
+            .args(["build", "--release", "--quiet", "-p", "launchgate"])
+            .current_dir(root)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            return None;
+        }
+        root.join("target/release/launchgate")
+    };
+    println!("benchmarking {}", bin.display());
+    Some(bin)
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)]
@@ -150,24 +172,10 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 fn bench() -> ExitCode {
     let root = root();
-    // LAUNCHGATE_BENCH_BIN: benchmark that binary (a copy of an earlier build, to compare two
-    // builds side by side in one run of the machine) instead of building one.
-    let bin = if let Some(bin) = std::env::var_os("LAUNCHGATE_BENCH_BIN") {
-        PathBuf::from(bin)
-    } else {
-        println!("building the release binary...");
-        let ok = Command::new(env!("CARGO"))
-            .args(["build", "--release", "--quiet", "-p", "launchgate"])
-            .current_dir(&root)
-            .status()
-            .is_ok_and(|s| s.success());
-        if !ok {
-            eprintln!("release build failed");
-            return ExitCode::from(2);
-        }
-        root.join("target/release/launchgate")
+    let Some(bin) = bench_binary(&root) else {
+        eprintln!("release build failed");
+        return ExitCode::from(2);
     };
-    println!("benchmarking {}", bin.display());
     let example = root.join("examples/payment-service");
     let runs = 200;
     for format in ["terminal", "json", "markdown"] {
@@ -307,24 +315,10 @@ fn bench_custom_checks(dir: &std::path::Path, count: usize) -> std::io::Result<s
 /// checks loaded (the `custom (s)` and `+%` columns).
 fn bench_scan(scales: &[usize], custom: Option<usize>) -> ExitCode {
     let root = root();
-    // LAUNCHGATE_BENCH_BIN: benchmark that binary (a copy of an earlier build, to compare two
-    // builds side by side in one run of the machine) instead of building one.
-    let bin = if let Some(bin) = std::env::var_os("LAUNCHGATE_BENCH_BIN") {
-        PathBuf::from(bin)
-    } else {
-        println!("building the release binary...");
-        let ok = Command::new(env!("CARGO"))
-            .args(["build", "--release", "--quiet", "-p", "launchgate"])
-            .current_dir(&root)
-            .status()
-            .is_ok_and(|s| s.success());
-        if !ok {
-            eprintln!("release build failed");
-            return ExitCode::from(2);
-        }
-        root.join("target/release/launchgate")
+    let Some(bin) = bench_binary(&root) else {
+        eprintln!("release build failed");
+        return ExitCode::from(2);
     };
-    println!("benchmarking {}", bin.display());
     let custom_policy = match custom {
         Some(n) => match bench_custom_checks(&root.join("target/bench/custom-checks"), n) {
             Ok(p) => Some(p),

@@ -22,6 +22,9 @@
 
 #[path = "support/binary.rs"]
 mod binary;
+#[path = "support/scratch.rs"]
+mod scratch;
+use scratch::copy_dir;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -57,19 +60,6 @@ fn labeled(dir: &Path, rel: &str, marker: &str, id: &str, out: &mut BTreeSet<(St
             if line.contains(&tag) {
                 out.insert((path.clone(), u32::try_from(i + 1).unwrap()));
             }
-        }
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            fs::copy(e.path(), &target).unwrap();
         }
     }
 }

@@ -1,6 +1,7 @@
 //! A directory for one test under the system's temporary directory, removed with everything
 //! in it when the test is done with it (also when it fails), so that test runs leave nothing
-//! behind. Named `launchgate-{kind}-{process}-{name}`: two test processes never share one.
+//! behind. Named `launchgate-{kind}-{process}-{name}`: two test processes never share one. And
+//! [`copy_dir`], to put a copy of an example there.
 
 // Shared by several test binaries; each uses a part.
 #![allow(dead_code, clippy::unwrap_used)]
@@ -56,5 +57,19 @@ impl AsRef<Path> for Scratch {
 impl AsRef<OsStr> for Scratch {
     fn as_ref(&self) -> &OsStr {
         self.0.as_os_str()
+    }
+}
+
+/// Copies the tree `from` to `to`, creating `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
     }
 }

@@ -32,28 +32,9 @@ const PROBE_SEGMENTS: &[&str] = &[
     ".well-known",
 ];
 
-/// Path segments of routes that are public by nature: the probes above, the sign-in flow, API
-/// documentation.
-const PUBLIC_SEGMENTS: &[&str] = &[
-    "health",
-    "healthz",
-    "healthcheck",
-    "health-check",
-    "livez",
-    "live",
-    "liveness",
-    "readyz",
-    "ready",
-    "readiness",
-    "startupz",
-    "ping",
-    "metrics",
-    "prometheus",
-    "status",
-    "version",
-    "favicon.ico",
-    "robots.txt",
-    ".well-known",
+/// Path segments of routes that are public by nature besides the probes above: the sign-in
+/// flow, API documentation.
+const SIGN_IN_AND_DOCS: &[&str] = &[
     "login",
     "logout",
     "signin",
@@ -69,10 +50,10 @@ const PUBLIC_SEGMENTS: &[&str] = &[
     "api-docs",
 ];
 
-/// Whether a route's path is public by nature (see [`PUBLIC_SEGMENTS`]): a segment of it is one
-/// of those words.
+/// Whether a route's path is public by nature: a segment of it is a probe's
+/// ([`PROBE_SEGMENTS`]) or one of the sign-in flow or the API docs ([`SIGN_IN_AND_DOCS`]).
 pub fn public_path(path: &str) -> bool {
-    has_segment(path, PUBLIC_SEGMENTS)
+    probe_path(path) || has_segment(path, SIGN_IN_AND_DOCS)
 }
 
 /// Whether a route's path is one machines poll (see [`PROBE_SEGMENTS`]): health checks and
