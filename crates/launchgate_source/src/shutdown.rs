@@ -132,6 +132,11 @@ fn other(
     )
 }
 
+/// Words in the construction of a Go value whose `Shutdown(ctx)` flushes or closes something
+/// other than a server: OpenTelemetry's tracer, meter and logger providers, exporters and SDK,
+/// and clients.
+const NOT_SERVERS: &[&str] = &["Provider", "Exporter", "SDK", "Client"];
+
 pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &mut Vec<Fact>) {
     for n in nodes.iter().filter(|n| n.ty() == "call_expression") {
         let Some(func) = n.field("function") else {
@@ -170,7 +175,17 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
                     v.ty() == "composite_literal"
                         && v.field("type").map(|t| f.text(t)) == Some("http.Server")
                 });
+                // `Shutdown(ctx)` is also how OpenTelemetry providers and SDKs flush, and how
+                // clients close (`tp := sdktrace.NewTracerProvider(...)`, `sdk, err :=
+                // otelconf.NewSDK(...)`): a receiver built by a construction named like one of
+                // those drains no requests.
+                let telemetry = !http
+                    && b.values(object).iter().any(|v| {
+                        let built = f.text(*v);
+                        NOT_SERVERS.iter().any(|w| built.contains(w))
+                    });
                 let library = match (method, a.len()) {
+                    ("Shutdown", 1) if telemetry => continue,
                     ("Shutdown", 1) if http => "net/http",
                     ("Shutdown", 1) => "server",
                     ("GracefulStop", 0) => "grpc",

@@ -386,6 +386,11 @@ func main() {
 	signal.Notify(stop, sigs...)
 	ctx, cancel := signal.NotifyContext(context.Background(), syscall.SIGINT)
 	_ = srv.Shutdown(ctx)
+	tp := sdktrace.NewTracerProvider()
+	otel, _ := otelconf.NewSDK()
+	_ = tp.Shutdown(ctx)
+	_ = otel.Shutdown(ctx)
+	_ = api.Shutdown(ctx)
 	grpcServer.GracefulStop()
 	logger.Info("charged", zap.String("card_number", card.Number), zap.Int("cents", cents))
 	sugar.Infow("login", "user", user.Email, "attempt", n)
@@ -409,17 +414,18 @@ func main() {
             "24:2 shutdown os/signal signal.Notify(...) handler [sigs...] sigterm:? [main]",
             "25:17 shutdown os/signal signal.NotifyContext(...) handler [syscall.SIGINT] sigterm:no [main]",
             "26:6 shutdown net/http srv.Shutdown(...) drain [] sigterm:yes [main]",
-            "27:2 shutdown grpc grpcServer.GracefulStop(...) drain [] sigterm:yes [main]",
-            "28:2 log zap logger.Info(...) structured [card_number,Number,cents] [main]",
-            "29:2 log zap sugar.Infow(...) structured [user,Email,attempt,n] [main]",
-            "30:2 log zap sugar.Infof(...) structured [name,token] [main]",
-            "31:2 log log/slog slog.Info(...) structured [password,pw] [main]",
-            "32:2 log log/slog slog.InfoContext(...) structured [apiKey,key] [main]",
-            "33:2 log logrus logrus.WithField(...).Warn(...) structured [authorization,Authorization] [main]",
-            "34:2 log log log.Printf(...) [token] [main]",
-            "35:2 log log log.Println(...) [user,email] built:by concatenation [main]",
-            "36:2 log zap logger.Info(...) structured [] built:with fmt.Sprintf [main]",
-            "37:2 log log/slog slog.Info(...) structured [] spread [main]",
+            "31:6 shutdown server api.Shutdown(...) drain [] sigterm:yes [main]",
+            "32:2 shutdown grpc grpcServer.GracefulStop(...) drain [] sigterm:yes [main]",
+            "33:2 log zap logger.Info(...) structured [card_number,Number,cents] [main]",
+            "34:2 log zap sugar.Infow(...) structured [user,Email,attempt,n] [main]",
+            "35:2 log zap sugar.Infof(...) structured [name,token] [main]",
+            "36:2 log log/slog slog.Info(...) structured [password,pw] [main]",
+            "37:2 log log/slog slog.InfoContext(...) structured [apiKey,key] [main]",
+            "38:2 log logrus logrus.WithField(...).Warn(...) structured [authorization,Authorization] [main]",
+            "39:2 log log log.Printf(...) [token] [main]",
+            "40:2 log log log.Println(...) [user,email] built:by concatenation [main]",
+            "41:2 log zap logger.Info(...) structured [] built:with fmt.Sprintf [main]",
+            "42:2 log log/slog slog.Info(...) structured [] spread [main]",
         ]
     );
 }

@@ -50,7 +50,8 @@ declare_check! {
     /// named, Python `signal.signal(signal.SIGTERM, ...)` and `loop.add_signal_handler`, Node
     /// `process.on('SIGTERM', ...)`, Java `Signal.handle(new Signal("TERM"), ...)`), a JVM
     /// shutdown hook (`Runtime.getRuntime().addShutdownHook`, which the JVM runs on SIGTERM),
-    /// a graceful server shutdown (Go `srv.Shutdown(ctx)`, gRPC `GracefulStop()`, Node
+    /// a graceful server shutdown (Go `srv.Shutdown(ctx)`, not an OpenTelemetry provider's or
+    /// SDK's `tp.Shutdown(ctx)`, which only flushes telemetry; gRPC `GracefulStop()`, Node
     /// `server.close(...)` of a server started in the file), or a server that drains on SIGTERM
     /// by itself (`uvicorn.run`, aiohttp's `web.run_app`, terminus's `createTerminus`). Each one
     /// found is evidence, with its location. When the code starts an HTTP server (Go
@@ -326,6 +327,10 @@ fn handles(what: &str, s: &Shutdown, stop: Stop) -> String {
         }
         Stop::Handler => format!("{what} handles SIGTERM ({})", s.library),
         Stop::Hook => format!("{what} registers a JVM shutdown hook, which runs on SIGTERM"),
+        // A server of a library the file does not say is "the server", not "the server server".
+        Stop::Drain if s.library == "server" => {
+            format!("{what} shuts the server down gracefully, finishing the requests in flight")
+        }
         Stop::Drain => format!(
             "{what} shuts the {} server down gracefully, finishing the requests in flight",
             s.library
