@@ -14,10 +14,11 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use memchr::memmem;
 
 use crate::Language;
+use crate::lines::WordLines;
 
 /// Where facts can start, as byte offsets into the text, sorted.
 #[derive(Debug, Default)]
@@ -133,60 +134,16 @@ fn holds_secret(at: usize, call: &str, secrets: &[usize]) -> bool {
     secrets.iter().any(|s| (at..at + call.len()).contains(s))
 }
 
-/// The automata of a language's keywords followed by its log words: one finds every match,
-/// overlapping ones included; the other, leftmost-first and cheaper per byte, finds the next
-/// line holding one.
-struct Automata {
-    all: AhoCorasick,
-    first: AhoCorasick,
-}
-
-impl Automata {
-    /// Every match of `text` as (start, pattern), in the order of their ends: the overlapping
-    /// search runs only on the lines the leftmost-first search finds (no word holds a line
-    /// break).
-    fn each(&self, text: &str, mut found: impl FnMut(usize, usize)) {
-        let mut at = 0;
-        while at < text.len() {
-            let Some(first) = self.first.find(Input::new(text).span(at..text.len())) else {
-                break;
-            };
-            let word = first.start();
-            let start = text
-                .get(at..word)
-                .and_then(|t| t.rfind('\n'))
-                .map_or(at, |i| at + i + 1);
-            let end = text
-                .get(word..)
-                .and_then(|t| t.find('\n'))
-                .map_or(text.len(), |i| word + i);
-            for m in self
-                .all
-                .find_overlapping_iter(text.get(start..end).unwrap_or(""))
-            {
-                found(start + m.start(), m.pattern().as_usize());
-            }
-            at = end + 1;
-        }
+/// A language's keywords followed by its log words, compiled for the line walk.
+fn automaton(language: Language) -> Option<&'static WordLines> {
+    fn build(l: Language) -> Option<WordLines> {
+        let words: Vec<&str> = l.keywords().iter().chain(l.log_words()).copied().collect();
+        WordLines::new(&words)
     }
-}
-
-fn automaton(language: Language) -> Option<&'static Automata> {
-    fn build(l: Language) -> Option<Automata> {
-        let words = || l.keywords().iter().chain(l.log_words());
-        Some(Automata {
-            all: AhoCorasick::new(words()).ok()?,
-            first: AhoCorasickBuilder::new()
-                .match_kind(MatchKind::LeftmostFirst)
-                .kind(Some(AhoCorasickKind::DFA))
-                .build(words())
-                .ok()?,
-        })
-    }
-    static SCRIPT: LazyLock<Option<Automata>> = LazyLock::new(|| build(Language::JavaScript));
-    static PYTHON: LazyLock<Option<Automata>> = LazyLock::new(|| build(Language::Python));
-    static GO: LazyLock<Option<Automata>> = LazyLock::new(|| build(Language::Go));
-    static JAVA: LazyLock<Option<Automata>> = LazyLock::new(|| build(Language::Java));
+    static SCRIPT: LazyLock<Option<WordLines>> = LazyLock::new(|| build(Language::JavaScript));
+    static PYTHON: LazyLock<Option<WordLines>> = LazyLock::new(|| build(Language::Python));
+    static GO: LazyLock<Option<WordLines>> = LazyLock::new(|| build(Language::Go));
+    static JAVA: LazyLock<Option<WordLines>> = LazyLock::new(|| build(Language::Java));
     match language {
         Language::TypeScript | Language::Tsx | Language::JavaScript => SCRIPT.as_ref(),
         Language::Python => PYTHON.as_ref(),
@@ -241,7 +198,11 @@ pub(crate) fn hits(language: Language, text: &str, secrets: &[usize]) -> Option<
     let mut out = Hits::default();
     let mut loggers: Vec<&str> = Vec::new();
     let mut bindings: Vec<usize> = Vec::new();
-    ac.each(text, |start, pattern| {
+    let each = ac.lines(bytes).flat_map(|(line, end)| {
+        ac.words(&bytes[line..end])
+            .map(move |(at, pattern)| (line + at, pattern))
+    });
+    for (start, pattern) in each {
         // A word starting with a letter must start a word in the text: `log.` in
         // `catalog.items` or `got(` in `forgot(` is no hit.
         let glued = start > 0
@@ -250,15 +211,15 @@ pub(crate) fn hits(language: Language, text: &str, secrets: &[usize]) -> Option<
                 .get(start - 1)
                 .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
         if glued {
-            return;
+            continue;
         }
         if pattern < primary_count {
             if django.contains(&pattern) && !*django_file.get_or_insert_with(|| names_django(text))
             {
-                return;
+                continue;
             }
             out.primary.push(start);
-            return;
+            continue;
         }
         if let Some(name) = binds_logger(text, start) {
             bindings.push(start);
@@ -271,7 +232,7 @@ pub(crate) fn hits(language: Language, text: &str, secrets: &[usize]) -> Option<
                 out.logs.push(start);
             }
         }
-    });
+    }
     // Calls through a logger bound to another name (`audit = structlog.get_logger()`).
     for name in loggers {
         for (at, _) in text.match_indices(name) {
@@ -454,7 +415,12 @@ mod tests {
         let text = "x\nlogger.info(log.info(1)) logger.\n\nlog.\n";
         let mut found = Vec::new();
         if let Some(a) = automaton(Language::Python) {
-            a.each(text, |start, _| found.push(start));
+            for (line, end) in a.lines(text.as_bytes()) {
+                found.extend(
+                    a.words(&text.as_bytes()[line..end])
+                        .map(|(at, _)| line + at),
+                );
+            }
         }
         found.sort_unstable();
         assert_eq!(found, [2, 14, 27, 36]);

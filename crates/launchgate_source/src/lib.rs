@@ -14,6 +14,7 @@ mod golang;
 mod hits;
 mod java;
 mod js;
+pub mod lines;
 mod logs;
 pub mod migrations;
 mod pools;

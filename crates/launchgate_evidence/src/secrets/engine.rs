@@ -2,14 +2,12 @@
 //! once on each such line, PEM blocks extend to their END marker, allow markers are read, and
 //! overlapping candidates resolve to the highest-priority rule.
 //!
-//! Linear by construction: one automaton pass over the text finds the lines holding a keyword,
-//! a second over each such line finds all its keywords; each line is examined at most once per
+//! Linear by construction: one pass over the text finds the lines holding a keyword (see
+//! `launchgate_source::lines`), a second over each such line finds all its keywords; each line is examined at most once per
 //! rule, whatever the number of keyword hits on it; PEM END markers are indexed once per file
 //! and looked up by binary search.
 
 use std::collections::BTreeMap;
-
-use aho_corasick::Input;
 
 use super::rules::{COMPILED, Check, Compiled, MARKER, RULES};
 use super::values::{
@@ -78,37 +76,21 @@ pub(super) fn scan_text(
         cands,
         markers,
     };
-    // The leftmost keyword from a line's start finds the next line worth a look; every
-    // keyword on that line, overlapping ones included (a keyword inside or across another must
-    // still mark its rules), is then found on the line alone. Keywords hold no line break.
-    let mut at = 0;
-    while at < text.len() {
-        let Some(first) = c.first.find(Input::new(text).span(at..text.len())) else {
-            break;
-        };
-        let word = first.start();
-        let start = text
-            .get(at..word)
-            .and_then(|t| t.rfind('\n'))
-            .map_or(at, |i| at + i + 1);
-        let end = text
-            .get(word..)
-            .and_then(|t| t.find('\n'))
-            .map_or(text.len(), |i| word + i);
+    // Each line holding a keyword, then every keyword on it, overlapping ones included (a
+    // keyword inside or across another must still mark its rules). The keywords are lowercase
+    // and the walk searches an ASCII-lowercased copy, whose offsets are the text's.
+    let lower = text.as_bytes().to_ascii_lowercase();
+    for (start, end) in c.keywords.lines(&lower) {
         let mut mask = 0u64;
         let mut marker = false;
-        for hit in c
-            .automaton
-            .find_overlapping_iter(text.get(start..end).unwrap_or(""))
-        {
-            match c.pattern_rules.get(hit.pattern().as_usize()) {
+        for (_, pattern) in c.keywords.words(lower.get(start..end).unwrap_or(&[])) {
+            match c.pattern_rules.get(pattern) {
                 Some(0) => marker = true,
                 Some(&bits) => mask |= bits,
                 None => {}
             }
         }
         scanner.line(start, end, mask, marker);
-        at = end + 1;
     }
 }
 

@@ -8,7 +8,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use launchgate_source::lines::WordLines;
 use regex::Regex;
 
 /// How a rule's regex match becomes a finding (what is checked beyond the regex).
@@ -375,10 +375,9 @@ pub(super) fn index_of(check: Check) -> usize {
 
 /// The compiled rule set: one keyword automaton, and each rule's regexes.
 pub(super) struct Compiled {
-    /// Finds every keyword, overlapping ones included; run on the lines `first` finds.
-    pub automaton: AhoCorasick,
-    /// Finds the leftmost keyword from a position: the next line worth a look.
-    pub first: AhoCorasick,
+    /// The keywords (lowercase, matched on an ASCII-lowercased copy of the text), then the
+    /// allow marker.
+    pub keywords: WordLines,
     /// For each automaton pattern: the bit mask of rules it triggers; 0 for the allow marker.
     pub pattern_rules: Vec<u64>,
     /// Regexes per rule, parallel to [`RULES`].
@@ -408,25 +407,14 @@ fn compile() -> Option<Compiled> {
     }
     keywords.push(MARKER);
     pattern_rules.push(0);
-    let automaton = AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::Standard)
-        .build(&keywords)
-        .ok()?;
-    let first = AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostFirst)
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(&keywords)
-        .ok()?;
+    let keywords = WordLines::new(&keywords)?;
     let regexes = RULES
         .iter()
         .map(|r| r.patterns.iter().map(|p| Regex::new(p).ok()).collect())
         .collect::<Option<Vec<Vec<Regex>>>>()?;
     let pem_end = Regex::new(r"-----END ([A-Z ]{1,40})-----").ok()?;
     Some(Compiled {
-        automaton,
-        first,
+        keywords,
         pattern_rules,
         regexes,
         pem_end,
