@@ -2,7 +2,7 @@
 //! repository-relative path, the 1-based line and column, and the byte span.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use launchgate_core::Location;
 
@@ -69,23 +69,31 @@ impl Located<String> {
 }
 
 /// One file's text with a line index, so that byte offsets become line and column cheaply.
+/// The index is built on the first question that needs it: most files of a repository are read
+/// (for secrets, for the prefilter's words) and yield no fact with a location.
 #[derive(Debug, Clone)]
 pub struct Source {
     pub path: Arc<str>,
     pub text: String,
-    line_starts: Vec<usize>,
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 impl Source {
     pub fn new(path: impl Into<Arc<str>>, text: impl Into<String>) -> Source {
-        let text = text.into();
-        let mut line_starts = vec![0];
-        line_starts.extend(memchr_newlines(&text));
         Source {
             path: path.into(),
-            text,
-            line_starts,
+            text: text.into(),
+            line_starts: OnceLock::new(),
         }
+    }
+
+    /// The byte offset of each line's start.
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(memchr_newlines(&self.text));
+            starts
+        })
     }
 
     /// The location of the byte range `start..end` (clamped to the text, and to character
@@ -93,8 +101,9 @@ impl Source {
     pub fn loc(&self, start: usize, end: usize) -> Loc {
         let start = floor_char_boundary(&self.text, start.min(self.text.len()));
         let end = floor_char_boundary(&self.text, end.clamp(start, self.text.len()));
-        let line_idx = self.line_starts.partition_point(|&s| s <= start) - 1;
-        let line_start = self.line_starts[line_idx];
+        let line_starts = self.line_starts();
+        let line_idx = line_starts.partition_point(|&s| s <= start) - 1;
+        let line_start = line_starts[line_idx];
         // Columns count characters; the ASCII fast path keeps long single-line files (minified
         // JSON) from costing a character walk per fact.
         let seg = &self.text[line_start..start];
@@ -120,7 +129,7 @@ impl Source {
 
     /// Byte offset of a 1-based line and 0-based character column.
     pub fn byte_of(&self, line: usize, col: usize) -> usize {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+        let Some(&start) = self.line_starts().get(line.saturating_sub(1)) else {
             return self.text.len();
         };
         self.text[start..]
@@ -132,7 +141,7 @@ impl Source {
     /// The start of 1-based line `line`, as a location.
     pub fn line_loc(&self, line: usize) -> Loc {
         let b = self
-            .line_starts
+            .line_starts()
             .get(line.saturating_sub(1))
             .copied()
             .unwrap_or(self.text.len());
@@ -142,7 +151,7 @@ impl Source {
 
     /// Iterates over lines with their 1-based number and byte offset.
     pub fn lines(&self) -> impl Iterator<Item = (usize, usize, &str)> {
-        self.line_starts.iter().enumerate().map(|(i, &s)| {
+        self.line_starts().iter().enumerate().map(|(i, &s)| {
             let end = self.text[s..].find('\n').map_or(self.text.len(), |e| s + e);
             (i + 1, s, self.text[s..end].trim_end_matches('\r'))
         })
