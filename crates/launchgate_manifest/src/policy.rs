@@ -198,24 +198,39 @@ impl RunbookSection {
     /// Whether a heading's text names this section: the name or a synonym appears in it as a
     /// word (case-insensitive).
     pub fn matches(&self, heading: &str) -> bool {
-        let lower = heading.to_lowercase();
-        let split = |t: &'_ str| -> Vec<String> {
-            t.split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .map(str::to_lowercase)
-                .collect()
-        };
-        let mut words: Option<Vec<String>> = None;
-        std::iter::once(&self.name).chain(&self.synonyms).any(|s| {
-            let want = split(s);
+        Self::names_in(&self.wanted(), &heading.to_lowercase(), &mut None)
+    }
+
+    /// The name and each synonym as lowercase words, for [`RunbookSection::names_in`]: split
+    /// once to match many headings.
+    pub fn wanted(&self) -> Vec<Vec<String>> {
+        std::iter::once(&self.name)
+            .chain(&self.synonyms)
+            .map(|s| words(s))
+            .filter(|w| !w.is_empty())
+            .collect()
+    }
+
+    /// Whether a lowercased heading holds one of the `wanted` word sequences; `words` caches
+    /// the heading's words across calls (`None` until a first word occurs in it).
+    pub fn names_in(wanted: &[Vec<String>], lower: &str, words: &mut Option<Vec<String>>) -> bool {
+        wanted.iter().any(|want| {
             // Most headings do not contain the first word at all: skip the word split.
-            if want.is_empty() || !lower.contains(want[0].as_str()) {
+            if !want.first().is_some_and(|w| lower.contains(w.as_str())) {
                 return false;
             }
-            let words = words.get_or_insert_with(|| split(&lower));
+            let words = words.get_or_insert_with(|| self::words(lower));
             words.windows(want.len()).any(|w| w == want.as_slice())
         })
     }
+}
+
+/// The lowercase words of a text (runs of alphanumeric characters).
+fn words(t: &str) -> Vec<String> {
+    t.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
 }
 
 fn strings(v: &[&str]) -> Vec<String> {

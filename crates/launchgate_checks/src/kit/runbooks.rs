@@ -64,12 +64,13 @@ pub fn runbooks<'a>(cx: &CheckContext<'a>) -> Vec<&'a Document> {
             out.push(doc);
         }
     }
+    let sections = classify::SectionNames::new(&cx.options.runbook_sections);
     out.extend(
         cx.evidence
             .docs
             .documents
             .iter()
-            .filter(|d| classify::is_runbook(d, &cx.options.runbook_sections)),
+            .filter(|d| classify::is_runbook(d, &sections)),
     );
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out.dedup_by(|a, b| a.path == b.path);

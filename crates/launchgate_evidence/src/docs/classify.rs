@@ -53,7 +53,7 @@ const RUNBOOK_DIRS: [&str; 4] = ["runbook", "runbooks", "playbook", "playbooks"]
 /// Whether a document is a runbook: it lives in a `runbook(s)/` or `playbook(s)/` folder (or its
 /// file name says runbook or playbook), except a folder's `README.md` / `index.md` (an index);
 /// or, wherever it is, its headings name at least three of the required runbook `sections`.
-pub fn is_runbook(doc: &Document, sections: &[RunbookSection]) -> bool {
+pub fn is_runbook(doc: &Document, sections: &SectionNames<'_>) -> bool {
     let lower = doc.path.to_lowercase();
     let parts: Vec<&str> = lower.split('/').collect();
     let (dirs, file) = parts.split_at(parts.len().saturating_sub(1));
@@ -65,24 +65,42 @@ pub fn is_runbook(doc: &Document, sections: &[RunbookSection]) -> bool {
     if (in_dir || named) && !is_index {
         return true;
     }
-    sections_found(doc, sections).len() >= 3
+    sections.found(doc).len() >= 3
 }
 
-/// The required sections a document's headings name, each with the first heading that counts
-/// as it (by [`RunbookSection::matches`]).
-pub fn sections_found<'a, 'd>(
-    doc: &'d Document,
+/// The required runbook sections, their names and synonyms split into lowercase words once to
+/// match the headings of many documents.
+#[derive(Debug)]
+pub struct SectionNames<'a> {
     sections: &'a [RunbookSection],
-) -> Vec<(&'a RunbookSection, &'d Heading)> {
-    sections
-        .iter()
-        .filter_map(|s| {
-            doc.headings
-                .iter()
-                .find(|h| s.matches(&h.text))
-                .map(|h| (s, h))
-        })
-        .collect()
+    wanted: Vec<Vec<Vec<String>>>,
+}
+
+impl<'a> SectionNames<'a> {
+    pub fn new(sections: &'a [RunbookSection]) -> SectionNames<'a> {
+        SectionNames {
+            sections,
+            wanted: sections.iter().map(RunbookSection::wanted).collect(),
+        }
+    }
+
+    /// The sections a document's headings name, each with the first heading that counts as it
+    /// (by [`RunbookSection::matches`]).
+    pub fn found<'d>(&self, doc: &'d Document) -> Vec<(&'a RunbookSection, &'d Heading)> {
+        // Each heading lowercased, and split when a first word occurs in it, once.
+        let lower: Vec<String> = doc.headings.iter().map(|h| h.text.to_lowercase()).collect();
+        let mut words: Vec<Option<Vec<String>>> = vec![None; lower.len()];
+        let mut found = Vec::new();
+        for (s, wanted) in self.sections.iter().zip(&self.wanted) {
+            for (h, (l, w)) in doc.headings.iter().zip(lower.iter().zip(words.iter_mut())) {
+                if RunbookSection::names_in(wanted, l, w) {
+                    found.push((s, h));
+                    break;
+                }
+            }
+        }
+        found
+    }
 }
 
 /// A written rollback procedure: where it is and its commands.
@@ -453,7 +471,8 @@ mod tests {
 
     #[test]
     fn runbooks_by_folder_name_or_sections() {
-        let s = default_runbook_sections();
+        let sections = default_runbook_sections();
+        let s = SectionNames::new(&sections);
         assert!(is_runbook(
             &doc("docs/runbooks/high-error-rate.md", "# x\n"),
             &s
@@ -470,7 +489,8 @@ mod tests {
         ));
         let structured = "# Queue backlog\n## Impact\n## Triage\n## Mitigation\n";
         assert!(is_runbook(&doc("docs/queue.md", structured), &s));
-        let found: Vec<(&str, u32)> = sections_found(&doc("docs/queue.md", structured), &s)
+        let found: Vec<(&str, u32)> = s
+            .found(&doc("docs/queue.md", structured))
             .iter()
             .map(|(s, h)| (s.name.as_str(), h.loc.line))
             .collect();

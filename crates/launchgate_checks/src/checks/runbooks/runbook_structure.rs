@@ -118,10 +118,11 @@ impl Evaluate for RunbookStructure {
             ]);
         }
         let sections = &cx.options.runbook_sections;
+        let names = classify::SectionNames::new(sections);
         let mut failures = Vec::new();
         let mut evidence = Vec::new();
         for doc in docs {
-            let found = classify::sections_found(doc, sections);
+            let found = names.found(doc);
             let missing: Vec<&str> = sections
                 .iter()
                 .filter(|s| !found.iter().any(|(f, _)| f.name == s.name))
