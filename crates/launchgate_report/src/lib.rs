@@ -576,9 +576,7 @@ impl Review {
     /// The review as pretty JSON (the documented, versioned schema), with a trailing newline.
     /// Every string passes the redaction layer on the way out (see `safe`).
     pub fn to_json(&self) -> String {
-        safe::json_escape_c1(
-            serde_json::to_string_pretty(&*safe::redacted(self)).unwrap_or_default(),
-        ) + "\n"
+        safe::json_escape_c1(safe::redacted_json(self)) + "\n"
     }
 
     pub fn score_text(&self) -> String {

@@ -13,6 +13,7 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+use rustc_hash::FxHashMap;
 use serde_json::Value;
 
 use crate::Review;
@@ -20,6 +21,138 @@ use crate::Review;
 /// The review with every secret in any of its strings redacted.
 pub(crate) fn redacted(review: &Review) -> Cow<'_, Review> {
     rewrite(review, &|s| launchgate_evidence::secrets::redact_text(s))
+}
+
+/// The review as pretty JSON with every secret in any of its string values redacted: the same
+/// text as serialising [`redacted`]'s review, written in one pass. Each string value is
+/// collected as serde writes it, redacted (each distinct string once) and written escaped;
+/// object keys, the schema's own names, pass through as [`walk`] leaves them.
+pub(crate) fn redacted_json(review: &Review) -> String {
+    let mut out = Vec::with_capacity(1 << 16);
+    let formatter = Redacting {
+        pretty: serde_json::ser::PrettyFormatter::new(),
+        in_key: false,
+        string: None,
+        seen: FxHashMap::default(),
+    };
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
+    if serde::Serialize::serialize(review, &mut serializer).is_err() {
+        return String::new();
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// A pretty formatter that redacts string values (see [`redacted_json`]).
+struct Redacting {
+    pretty: serde_json::ser::PrettyFormatter<'static>,
+    in_key: bool,
+    /// The string value being written, unescaped, between `begin_string` and `end_string`.
+    string: Option<String>,
+    /// Each distinct string's redaction, `None` when it has nothing to redact.
+    seen: FxHashMap<String, Option<String>>,
+}
+
+impl serde_json::ser::Formatter for Redacting {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.pretty.begin_array(w)
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.pretty.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.pretty.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.pretty.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.pretty.begin_object(w)
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.pretty.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.in_key = true;
+        self.pretty.begin_object_key(w, first)
+    }
+    fn end_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.in_key = false;
+        self.pretty.end_object_key(w)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.pretty.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.pretty.end_object_value(w)
+    }
+    fn begin_string<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        if self.in_key {
+            return self.pretty.begin_string(w);
+        }
+        self.string = Some(String::new());
+        Ok(())
+    }
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        match &mut self.string {
+            Some(s) => {
+                s.push_str(fragment);
+                Ok(())
+            }
+            None => self.pretty.write_string_fragment(w, fragment),
+        }
+    }
+    fn write_char_escape<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        escape: serde_json::ser::CharEscape,
+    ) -> std::io::Result<()> {
+        use serde_json::ser::CharEscape;
+        let Some(s) = &mut self.string else {
+            return self.pretty.write_char_escape(w, escape);
+        };
+        s.push(match escape {
+            CharEscape::Quote => '"',
+            CharEscape::ReverseSolidus => '\\',
+            CharEscape::Solidus => '/',
+            CharEscape::Backspace => '\u{8}',
+            CharEscape::FormFeed => '\u{c}',
+            CharEscape::LineFeed => '\n',
+            CharEscape::CarriageReturn => '\r',
+            CharEscape::Tab => '\t',
+            CharEscape::AsciiControl(b) => char::from(b),
+        });
+        Ok(())
+    }
+    fn end_string<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        let Some(raw) = self.string.take() else {
+            return self.pretty.end_string(w);
+        };
+        let redacted = match self.seen.get(&raw) {
+            Some(known) => known.clone(),
+            None => {
+                let out = match launchgate_evidence::secrets::redact_text(&raw) {
+                    Cow::Borrowed(_) => None,
+                    Cow::Owned(o) => Some(o),
+                };
+                self.seen.insert(raw.clone(), out.clone());
+                out
+            }
+        };
+        serde_json::to_writer(&mut *w, redacted.as_deref().unwrap_or(&raw))
+            .map_err(std::io::Error::other)
+    }
 }
 
 /// The longest string a human format shows, in characters: a parse error quoting a 10 MB line
@@ -138,6 +271,43 @@ fn placeholder(review: &Review) -> Review {
 #[cfg(test)]
 mod tests {
     use super::json_escape_c1;
+    use launchgate_core::{Finding, Location, Status};
+
+    /// The one-pass JSON is the pretty JSON of the review redacted through its JSON value, byte
+    /// for byte, for strings that need escaping, repeat, and hold a secret in a value, a path
+    /// and an optional field.
+    #[test]
+    fn redacted_json_is_the_redacted_review_serialised() {
+        use crate::html::sample::{check, review};
+        use launchgate_policy::Verdict;
+        // Built at run time: no secret-looking literal in the source.
+        let secret = format!("{}_{}", "ghp", "Zq8Kx3Lm0Np7Rt2Vw5Yb9Cd4Fg6Hj1Sk0Qe7u");
+        let mut bad = check("SEC-001", Status::Fail, &format!("token {secret} found"));
+        bad.findings = vec![
+            Finding::new(format!("quote \" back \\ tab \t nl \n bell \u{7} {secret}")).at(Some(
+                Location::new(format!("deploy/{secret}/a\u{1b}.yaml"), 3, 1),
+            )),
+            Finding::new("repeated \u{e9}\u{2028} text"),
+            Finding::new("repeated \u{e9}\u{2028} text"),
+        ];
+        let r = review(
+            "payments",
+            1,
+            Some(&format!("team {secret}")),
+            Verdict::NoGo,
+            0.5,
+            "2026-12-07",
+            vec![bad, check("OBS-001", Status::Pass, "ok")],
+        );
+        let expected = serde_json::to_string_pretty(&*super::redacted(&r)).unwrap_or_default();
+        let got = super::redacted_json(&r);
+        assert!(!got.contains(&secret[4..]), "{got}");
+        assert!(
+            expected.contains("tab \\t nl \\n bell \\u0007"),
+            "{expected}"
+        );
+        assert_eq!(got, expected);
+    }
 
     #[test]
     fn only_del_c1_controls_and_separators_are_escaped() {
