@@ -277,7 +277,11 @@ fn escalation_steps<'a>(doc: &'a Document, s: &'a Section) -> Vec<EscalationStep
         return tiered;
     }
     if let Some(re) = ARROW.as_ref() {
-        for b in &blocks {
+        // Every arrow holds `>` or starts with byte 0xE2 (`→`, `⟶`): most blocks hold neither.
+        for b in blocks
+            .iter()
+            .filter(|b| memchr::memchr2(b'>', 0xE2, b.text.as_bytes()).is_some())
+        {
             let parts: Vec<&str> = re.split(&b.text).map(str::trim).collect();
             if parts.len() >= 2 && parts.iter().all(|p| !p.is_empty()) {
                 return parts.iter().map(|p| step(p, b)).collect();
