@@ -151,8 +151,10 @@ impl Source {
 
     /// Iterates over lines with their 1-based number and byte offset.
     pub fn lines(&self) -> impl Iterator<Item = (usize, usize, &str)> {
-        self.line_starts().iter().enumerate().map(|(i, &s)| {
-            let end = self.text[s..].find('\n').map_or(self.text.len(), |e| s + e);
+        let starts = self.line_starts();
+        starts.iter().enumerate().map(move |(i, &s)| {
+            // A line ends at the break before the next line's start.
+            let end = starts.get(i + 1).map_or(self.text.len(), |&next| next - 1);
             (i + 1, s, self.text[s..end].trim_end_matches('\r'))
         })
     }
