@@ -7,7 +7,7 @@
 //! tables: a node's kind is its numeric id looked up in the grammar's list of names (built once),
 //! and a field's id is looked up once per call site and thread.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::sync::LazyLock;
 
 use rustc_hash::FxHashMap;
@@ -44,6 +44,9 @@ struct Fields {
 
 thread_local! {
     static FIELDS: RefCell<Vec<Fields>> = const { RefCell::new(Vec::new()) };
+    /// The position in [`KINDS`] of the grammar asked about last: a file's nodes, asked about
+    /// millions of times, share one grammar.
+    static LAST_GRAMMAR: Cell<usize> = const { Cell::new(0) };
 }
 
 /// The id of field `name` in `node`'s grammar.
@@ -82,10 +85,19 @@ pub(crate) trait Syntax<'t>: Sized {
 impl<'t> Syntax<'t> for Node<'t> {
     fn ty(&self) -> &'static str {
         let language = self.language();
-        let kind = KINDS
-            .iter()
-            .find(|(l, _)| *l == *language)
-            .and_then(|(_, kinds)| kinds.get(usize::from(self.kind_id())).copied());
+        let grammars = &*KINDS;
+        let last = LAST_GRAMMAR.with(Cell::get);
+        let grammar = match grammars.get(last) {
+            Some(g) if g.0 == *language => Some(g),
+            _ => grammars
+                .iter()
+                .position(|(l, _)| *l == *language)
+                .and_then(|i| {
+                    LAST_GRAMMAR.with(|c| c.set(i));
+                    grammars.get(i)
+                }),
+        };
+        let kind = grammar.and_then(|(_, kinds)| kinds.get(usize::from(self.kind_id())).copied());
         match kind {
             Some(k) if !k.is_empty() => k,
             _ => self.kind(),
