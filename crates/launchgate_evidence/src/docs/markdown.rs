@@ -316,7 +316,18 @@ fn line_end(text: &str, start: usize) -> usize {
 
 /// Collapses runs of whitespace into one space and trims.
 fn squash(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let t = s.trim();
+    // Most paragraphs already are: ASCII words between single spaces, copied as they are.
+    let ws = |b: u8| matches!(b, b'\t'..=b'\r' | b' ');
+    let bytes = t.as_bytes();
+    let squashed = t.is_ascii()
+        && !bytes
+            .windows(2)
+            .any(|w| ws(w[0]) && (w[0] != b' ' || ws(w[1])));
+    if squashed {
+        return t.to_string();
+    }
+    t.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// `<a name="x">` and `id="x"` in HTML: anchors that links may point at.
