@@ -35,7 +35,10 @@ pub(super) fn parse_lcov(src: &Source, err: &mut dyn FnMut(Loc, String)) -> Opti
     let mut failed = false;
     for (n, start, line) in src.lines() {
         let line = line.trim();
-        let Some((key, value)) = line.split_once(':') else {
+        // Byte searches: a coverage file of a large project has millions of lines.
+        let Some((key, value)) =
+            memchr::memchr(b':', line.as_bytes()).map(|i| (&line[..i], &line[i + 1..]))
+        else {
             if line == "end_of_record"
                 && let Some(r) = rec.take()
             {
@@ -77,8 +80,8 @@ pub(super) fn parse_lcov(src: &Source, err: &mut dyn FnMut(Loc, String)) -> Opti
                 rec = Some(Record::default());
             }
             "DA" => {
-                let mut parts = value.splitn(3, ',');
-                let (Some(_line_no), Some(hits)) = (parts.next(), parts.next()) else {
+                // `DA:<line>,<hits>[,<checksum>]`.
+                let Some(comma) = memchr::memchr(b',', value.as_bytes()) else {
                     err(
                         at(0),
                         format!("lcov `DA` line `{line}` needs `DA:<line>,<hits>`"),
@@ -86,7 +89,9 @@ pub(super) fn parse_lcov(src: &Source, err: &mut dyn FnMut(Loc, String)) -> Opti
                     failed = true;
                     continue;
                 };
-                let col = 3 + value.find(',').map_or(0, |i| i + 1);
+                let rest = &value[comma + 1..];
+                let hits = memchr::memchr(b',', rest.as_bytes()).map_or(rest, |i| &rest[..i]);
+                let col = 3 + comma + 1;
                 if let Some(h) = number(hits, "hit count", col)
                     && let Some(r) = rec.as_mut()
                 {
