@@ -473,58 +473,50 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Evidence, ScanError> {
     if honour {
         builder.add_custom_ignore_filename(IGNORE_FILE);
     }
-    // The walk of ignored folders for reports only lists folders: it runs beside the main walk
-    // (it used to follow it, alone on one core), and the files it finds are read afterwards,
-    // those the main walk read left out.
-    let listed = std::thread::scope(|threads| {
-        let listing =
-            (honour && !reports.is_empty()).then(|| threads.spawn(|| list_reports(root, &reports)));
-        builder.build_parallel().run(|| {
-            let total = &total;
-            let reports = &reports;
-            let scope = &scope;
-            let mut local = Local {
-                out: Collected::default(),
-                total,
-            };
-            Box::new(move |entry| {
-                match entry {
-                    Ok(entry) => match entry.file_type() {
-                        Some(t) if t.is_file() => {
-                            let rel = relative(root, entry.path());
-                            visit(
-                                &rel,
-                                entry.path(),
-                                options,
-                                reports,
-                                Visit::Repo(scope),
-                                &mut local.out,
-                            );
-                        }
-                        Some(t) if t.is_symlink() => {
-                            let rel = relative(root, entry.path());
-                            link(
-                                root,
-                                &rel,
-                                entry.path(),
-                                options,
-                                reports,
-                                scope,
-                                &mut local.out,
-                            );
-                        }
-                        Some(t) if !t.is_dir() => {
-                            let rel = relative(root, entry.path());
-                            special(&rel, read::special_kind(t), options, &mut local.out);
-                        }
-                        _ => {}
-                    },
-                    Err(err) => local.out.skipped.push(walk_error(root, &err)),
-                }
-                WalkState::Continue
-            })
-        });
-        listing.map(|h| h.join().unwrap_or_default())
+    builder.build_parallel().run(|| {
+        let total = &total;
+        let reports = &reports;
+        let scope = &scope;
+        let mut local = Local {
+            out: Collected::default(),
+            total,
+        };
+        Box::new(move |entry| {
+            match entry {
+                Ok(entry) => match entry.file_type() {
+                    Some(t) if t.is_file() => {
+                        let rel = relative(root, entry.path());
+                        visit(
+                            &rel,
+                            entry.path(),
+                            options,
+                            reports,
+                            Visit::Repo(scope),
+                            &mut local.out,
+                        );
+                    }
+                    Some(t) if t.is_symlink() => {
+                        let rel = relative(root, entry.path());
+                        link(
+                            root,
+                            &rel,
+                            entry.path(),
+                            options,
+                            reports,
+                            scope,
+                            &mut local.out,
+                        );
+                    }
+                    Some(t) if !t.is_dir() => {
+                        let rel = relative(root, entry.path());
+                        special(&rel, read::special_kind(t), options, &mut local.out);
+                    }
+                    _ => {}
+                },
+                Err(err) => local.out.skipped.push(walk_error(root, &err)),
+            }
+            WalkState::Continue
+        })
     });
     let mut collected = total
         .into_inner()
@@ -534,8 +526,8 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<Evidence, ScanError> {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner),
     );
-    if let Some(found) = listed {
-        read_reports(found, options, &reports, &mut collected);
+    if !reports.is_empty() {
+        walk_reports(root, options, &reports, &mut collected);
     }
     Ok(assemble(root_path, options, collected))
 }
@@ -669,9 +661,15 @@ fn count(options: &ScanOptions) {
 
 /// The second, cheap walk for reports in folders the ignore files exclude (`target/`,
 /// `coverage/`, `build/`): without ignore rules, skipping `.git`, dependency folders and
-/// folders no report glob reaches; it lists the files a report glob matches, as (relative,
-/// absolute) paths, sorted. It only lists: [`read_reports`] reads what the first walk did not.
-fn list_reports(root: &Path, reports: &ReportMatcher) -> Vec<(String, PathBuf)> {
+/// folders no report glob reaches; files the first walk read are not read again, and only
+/// files a report glob matches are read at all.
+fn walk_reports(root: &Path, options: &ScanOptions, reports: &ReportMatcher, out: &mut Collected) {
+    let seen: std::collections::HashSet<String> = out
+        .files
+        .iter()
+        .map(|f| f.path.to_string())
+        .chain(out.skipped.iter().map(|s| s.path.clone()))
+        .collect();
     let mut found = Vec::new();
     let mut dirs = vec![root.to_path_buf()];
     while let Some(dir) = dirs.pop() {
@@ -692,32 +690,14 @@ fn list_reports(root: &Path, reports: &ReportMatcher) -> Vec<(String, PathBuf)> 
                 if !REPORT_WALK_PRUNE.contains(&name.as_ref()) && reports.reaches(&segs) {
                     dirs.push(path);
                 }
-            } else if t.is_file() && reports.any.is_match(&rel) {
+            } else if t.is_file() && !seen.contains(&rel) && reports.any.is_match(&rel) {
                 found.push((rel, path));
             }
         }
     }
     found.sort();
-    found
-}
-
-/// Reads the reports [`list_reports`] found that the first walk did not read or skip.
-fn read_reports(
-    found: Vec<(String, PathBuf)>,
-    options: &ScanOptions,
-    reports: &ReportMatcher,
-    out: &mut Collected,
-) {
-    let seen: std::collections::HashSet<String> = out
-        .files
-        .iter()
-        .map(|f| f.path.to_string())
-        .chain(out.skipped.iter().map(|s| s.path.clone()))
-        .collect();
     for (rel, abs) in found {
-        if !seen.contains(&rel) {
-            visit(&rel, &abs, options, reports, Visit::Extra, out);
-        }
+        visit(&rel, &abs, options, reports, Visit::Extra, out);
     }
 }
 
