@@ -3,9 +3,9 @@
 //! overlapping candidates resolve to the highest-priority rule.
 //!
 //! Linear by construction: one pass over the text finds the lines holding a keyword (see
-//! `launchgate_source::lines`), a second over each such line finds all its keywords; each line is examined at most once per
-//! rule, whatever the number of keyword hits on it; PEM END markers are indexed once per file
-//! and looked up by binary search.
+//! `launchgate_source::lines`), a second over each such line finds all its keywords; each line
+//! is examined at most once per rule, whatever the number of keyword hits on it; PEM END
+//! markers are indexed once per file and looked up by binary search.
 
 use std::collections::BTreeMap;
 
