@@ -1,5 +1,6 @@
-//! Java: `java.net.http` requests and clients built with their timeouts, OkHttp clients, and
-//! `RestTemplate`s built without a request factory.
+//! Java: `java.net.http` requests and clients built with their timeouts, OkHttp clients,
+//! `RestTemplate`s built without a request factory, and `HttpURLConnection`s with the timeouts
+//! set on them.
 
 use tree_sitter::Node;
 
@@ -12,6 +13,8 @@ const CLIENT_NONE: &str =
     "an HttpClient without connectTimeout(...) waits for the OS to give up connecting";
 const REST_NONE: &str = "new RestTemplate() uses a request factory with no connect or read timeout";
 const OKHTTP_DEFAULT: &str = "10 s connect, read and write (OkHttp default)";
+const URL_CONNECTION_NONE: &str = "an HttpURLConnection without setReadTimeout(...) and setConnectTimeout(...) waits for ever (both default to 0, no limit)";
+const URL_CONNECTION_CONNECT_ONLY: &str = "setConnectTimeout(...) bounds connecting only: without setReadTimeout(...) the response is awaited for ever";
 
 pub fn facts(f: &File<'_>) -> Vec<Fact> {
     let mut out = Vec::new();
@@ -19,7 +22,7 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
     for n in nodes.iter().copied() {
         let fact = match n.ty() {
             "object_creation_expression" => creation(f, n),
-            "method_invocation" => invocation(f, n),
+            "method_invocation" => invocation(f, n).or_else(|| url_connection(f, &nodes, n)),
             _ => None,
         };
         if let Some(kind) = fact {
@@ -144,6 +147,95 @@ fn invocation(f: &File<'_>, n: Node<'_>) -> Option<FactKind> {
         ));
     }
     None
+}
+
+/// Whether a type is an HTTP connection of `java.net`.
+fn http_connection(ty: &str) -> bool {
+    matches!(
+        ty,
+        "HttpURLConnection"
+            | "HttpsURLConnection"
+            | "java.net.HttpURLConnection"
+            | "javax.net.ssl.HttpsURLConnection"
+    )
+}
+
+/// `(HttpURLConnection) url.openConnection()`, cast to or declared as an HTTP connection (a
+/// `URLConnection` alone may be a file or a jar entry): a request whose read timeout is what
+/// `setReadTimeout(...)` sets on the connection's variable in the same method. A connection
+/// handed to another method (`configure(conn)`) may get its timeouts there: unknown.
+fn url_connection<'t>(f: &File<'t>, nodes: &[Node<'t>], n: Node<'t>) -> Option<FactKind> {
+    if n.field("name").map(|m| f.text(m)) != Some("openConnection") {
+        return None;
+    }
+    let outer = |mut x: Node<'t>| {
+        while let Some(p) = x.parent().filter(|p| p.ty() == "parenthesized_expression") {
+            x = p;
+        }
+        x
+    };
+    let mut holder = outer(n).parent()?;
+    let mut http = false;
+    if holder.ty() == "cast_expression" {
+        http = holder
+            .field("type")
+            .is_some_and(|t| http_connection(f.text(t)));
+        holder = outer(holder).parent()?;
+    }
+    let var = match holder.ty() {
+        "variable_declarator" => {
+            let declared = holder.parent().and_then(|d| d.field("type"));
+            http |= declared.is_some_and(|t| http_connection(f.text(t)));
+            holder.field("name").map(|v| f.text(v))
+        }
+        "assignment_expression" => holder.field("left").map(|v| f.text(v)),
+        _ => None,
+    };
+    if !http {
+        return None;
+    }
+    let scope = f
+        .ancestors(n)
+        .into_iter()
+        .rev()
+        .find(|a| matches!(a.ty(), "method_declaration" | "constructor_declaration"))
+        .unwrap_or(f.root);
+    let (mut read, mut connect, mut handed) = (None, false, None);
+    for m in nodes.iter().filter(|m| {
+        m.ty() == "method_invocation"
+            && scope.start_byte() <= m.start_byte()
+            && m.end_byte() <= scope.end_byte()
+    }) {
+        let Some(var) = var else { break };
+        let name = m.field("name").map_or("", |x| f.text(x));
+        let on_var = m.field("object").is_some_and(|o| f.text(o) == var);
+        let arg = crate::tree::args(*m);
+        match name {
+            "setReadTimeout" if on_var => read = arg.first().map(|a| f.text(*a)),
+            "setConnectTimeout" if on_var => connect = true,
+            _ if arg.iter().any(|a| f.text(*a) == var) => handed = Some(name),
+            _ => {}
+        }
+    }
+    let timeout = match (read, handed) {
+        (Some("0"), _) => Timeout::disabled("setReadTimeout(0)"),
+        (Some(v), _) => Timeout::set(v),
+        (None, Some(helper)) => Timeout::Unknown {
+            why: format!("the connection is passed to `{helper}(...)`, which may set its timeouts"),
+        },
+        (None, None) if connect => Timeout::Missing {
+            why: URL_CONNECTION_CONNECT_ONLY,
+        },
+        (None, None) => Timeout::Missing {
+            why: URL_CONNECTION_NONE,
+        },
+    };
+    Some(FactKind::Call(Call {
+        library: "java.net",
+        text: crate::short(f.text(n)),
+        timeout,
+        client_line: None,
+    }))
 }
 
 pub(crate) fn function(f: &File<'_>, n: Node<'_>) -> Option<String> {

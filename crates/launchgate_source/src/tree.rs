@@ -76,8 +76,16 @@ impl<'t> File<'t> {
         node: Node<'t>,
         name_of: impl Fn(&File<'t>, Node<'t>) -> Option<String>,
     ) -> Option<String> {
-        // The ancestors, found in one walk down from the root: `Node::parent` walks down from
-        // the root on every call, which made the walk up quadratic in the depth.
+        self.ancestors(node)
+            .into_iter()
+            .rev()
+            .find_map(|n| name_of(self, n))
+    }
+
+    /// The ancestors of a node, the root first.
+    pub fn ancestors(&self, node: Node<'t>) -> Vec<Node<'t>> {
+        // Found in one walk down from the root: `Node::parent` walks down from the root on
+        // every call, which made the walk up quadratic in the depth.
         let mut ancestors = Vec::new();
         let mut at = self.root;
         while at != node {
@@ -97,7 +105,7 @@ impl<'t> File<'t> {
             }
             ancestors.reverse();
         }
-        ancestors.into_iter().rev().find_map(|n| name_of(self, n))
+        ancestors
     }
 }
 

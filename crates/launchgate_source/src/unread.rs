@@ -305,7 +305,16 @@ pub(crate) fn words(language: Language) -> &'static [(Topic, &'static [&'static 
             (Topic::Audit, &["audit", "Audit"]),
         ],
         Language::Java => &[
-            (Topic::Http, &["HttpClient", "HttpRequest", "RestTemplate"]),
+            (
+                Topic::Http,
+                &[
+                    "HttpClient",
+                    "HttpRequest",
+                    "RestTemplate",
+                    "HttpURLConnection",
+                    "HttpsURLConnection",
+                ],
+            ),
             (Topic::Shutdown, &["addShutdownHook", "Signal.handle"]),
             (
                 Topic::Retry,

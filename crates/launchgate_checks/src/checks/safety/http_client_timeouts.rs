@@ -15,8 +15,10 @@ declare_check! {
     /// a `timeout` option for axios and got, an abort signal for `fetch`,
     /// `HttpRequest.newBuilder().timeout(..)` in Java), or its client's (`axios.create({timeout})`,
     /// `axios.defaults.timeout`, `httpx.Client(timeout=..)`, `http.Client{Timeout: ..}` in Go), or
-    /// a library default that bounds it (httpx, aiohttp, OkHttp). An explicit `timeout=None` or
-    /// `timeout: 0` is no timeout. A Python `requests.Session` has no timeout of its own, so each
+    /// a library default that bounds it (httpx, aiohttp, OkHttp). A Java `HttpURLConnection`
+    /// needs `setReadTimeout(..)` on it (a connect timeout alone still awaits the response for
+    /// ever); one handed to another method may get it there and is unknown. An explicit
+    /// `timeout=None`, `timeout: 0` or `setReadTimeout(0)` is no timeout. A Python `requests.Session` has no timeout of its own, so each
     /// call through it needs one; Go's `http.Get` and `http.DefaultClient` have none, unless the
     /// request carries a context with a deadline. Clients built in the file and never called
     /// there (exported for other modules) are judged by their own timeout, and so is a client

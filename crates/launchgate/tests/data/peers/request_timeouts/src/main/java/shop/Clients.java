@@ -1,6 +1,8 @@
 package shop;
 
+import java.net.HttpURLConnection;
 import java.net.URI;
+import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -32,5 +34,27 @@ public class Clients {
 
     public OkHttpClient ok() {
         return new OkHttpClient(); // ok: SAF-002
+    }
+
+    public int legacy(URL url) throws Exception {
+        HttpURLConnection conn = (HttpURLConnection) url.openConnection(); // expect: SAF-002
+        return conn.getResponseCode();
+    }
+
+    public int legacyConnectOnly(URL url) throws Exception {
+        HttpURLConnection conn = (HttpURLConnection) url.openConnection(); // expect: SAF-002
+        conn.setConnectTimeout(1000);
+        return conn.getResponseCode();
+    }
+
+    public int legacyBounded(URL url) throws Exception {
+        HttpURLConnection conn = (HttpURLConnection) url.openConnection(); // ok: SAF-002
+        conn.setConnectTimeout(1000);
+        conn.setReadTimeout(5000);
+        return conn.getResponseCode();
+    }
+
+    public String resource() throws Exception {
+        return getClass().getResource("/x.txt").openConnection().getContentType(); // ok: SAF-002
     }
 }
