@@ -201,19 +201,20 @@ fn url_connection<'t>(f: &File<'t>, nodes: &[Node<'t>], n: Node<'t>) -> Option<F
         .find(|a| matches!(a.ty(), "method_declaration" | "constructor_declaration"))
         .unwrap_or(f.root);
     let (mut read, mut connect, mut handed) = (None, false, None);
-    for m in nodes.iter().filter(|m| {
+    let calls = nodes.iter().filter(|m| {
         m.ty() == "method_invocation"
             && scope.start_byte() <= m.start_byte()
             && m.end_byte() <= scope.end_byte()
-    }) {
-        let Some(var) = var else { break };
+    });
+    // Without a variable, nothing can set a timeout on the connection.
+    for m in calls.filter(|_| var.is_some()) {
         let name = m.field("name").map_or("", |x| f.text(x));
-        let on_var = m.field("object").is_some_and(|o| f.text(o) == var);
+        let on_var = m.field("object").is_some_and(|o| Some(f.text(o)) == var);
         let arg = crate::tree::args(*m);
         match name {
             "setReadTimeout" if on_var => read = arg.first().map(|a| f.text(*a)),
             "setConnectTimeout" if on_var => connect = true,
-            _ if arg.iter().any(|a| f.text(*a) == var) => handed = Some(name),
+            _ if arg.iter().any(|a| Some(f.text(*a)) == var) => handed = Some(name),
             _ => {}
         }
     }
