@@ -134,6 +134,110 @@ fn holds_secret(at: usize, call: &str, secrets: &[usize]) -> bool {
     secrets.iter().any(|s| (at..at + call.len()).contains(s))
 }
 
+/// Whether the log call at `at` (its text `call`) is worth parsing: its text names something
+/// sensitive or spreads fields ([`worth_reading`]), holds a value the secret scanner found, or
+/// writes a bare name that the file bound, before the call, on a line naming something
+/// sensitive (`const pw = req.body.password` then `console.log('attempt', pw)`). `bound`
+/// keeps each name's bindings in the file, found once per name.
+fn log_call_worth_reading<'t>(
+    text: &'t str,
+    at: usize,
+    call: &'t str,
+    secrets: &[usize],
+    bound: &mut Vec<(&'t str, Vec<(usize, bool)>)>,
+) -> bool {
+    if worth_reading(call) || holds_secret(at, call, secrets) {
+        return true;
+    }
+    names_in_call(call).any(|name| {
+        let i = match bound.iter().position(|(n, _)| *n == name) {
+            Some(i) => i,
+            None => {
+                bound.push((name, bindings(text, name)));
+                bound.len() - 1
+            }
+        };
+        // The nearest binding before the call decides.
+        bound[i]
+            .1
+            .iter()
+            .take_while(|(b, _)| *b < at)
+            .last()
+            .is_some_and(|(_, sensitive)| *sensitive)
+    })
+}
+
+/// The bare names a call's arguments write: identifiers outside string literals that are not
+/// a member (`.name`), a callee (`name(`), a member's object (`name.`), a key or keyword
+/// (`name:`, `name=`).
+fn names_in_call(call: &str) -> impl Iterator<Item = &str> {
+    let bytes = call.as_bytes();
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let b = bytes[i];
+            if matches!(b, b'"' | b'\'' | b'`') {
+                // To the closing quote, past escaped characters.
+                i += 1;
+                loop {
+                    match bytes.get(i..).and_then(|t| memchr::memchr2(b, b'\\', t)) {
+                        Some(k) if bytes[i + k] == b'\\' => i += k + 2,
+                        Some(k) => {
+                            i += k + 1;
+                            break;
+                        }
+                        None => {
+                            i = bytes.len();
+                            break;
+                        }
+                    }
+                }
+                continue;
+            }
+            if !ident(b) || b.is_ascii_digit() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && ident(bytes[i]) {
+                i += 1;
+            }
+            let member = start > 0 && bytes[start - 1] == b'.';
+            let next = bytes[i..].iter().find(|b| **b != b' ' && **b != b'\t');
+            let named = matches!(next, Some(b'(' | b'.' | b':' | b'='));
+            if !member && !named {
+                return call.get(start..i);
+            }
+        }
+        None
+    })
+}
+
+/// Where `text` binds `name` (`name = ...`, `name := ...`, `const name =`), in order, each
+/// with whether the binding's line names something sensitive.
+fn bindings(text: &str, name: &str) -> Vec<(usize, bool)> {
+    let bytes = text.as_bytes();
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+    let mut out = Vec::new();
+    for at in memmem::find_iter(bytes, name.as_bytes()) {
+        let end = at + name.len();
+        if at > 0 && (ident(bytes[at - 1]) || bytes[at - 1] == b'.') {
+            continue;
+        }
+        if bytes.get(end).is_none_or(|b| ident(*b)) {
+            continue;
+        }
+        let rest = text[end..].trim_start_matches([' ', '\t']);
+        if rest.starts_with(":=") || (rest.starts_with('=') && !rest.starts_with("==")) {
+            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+            out.push((at, has_sensitive(&text[line_start..line_end])));
+        }
+    }
+    out
+}
+
 /// A language's keywords followed by its log words, compiled for the line walk.
 fn automaton(language: Language) -> Option<&'static WordLines> {
     fn build(l: Language) -> Option<WordLines> {
@@ -198,6 +302,7 @@ pub(crate) fn hits(language: Language, text: &str, secrets: &[usize]) -> Option<
     let mut out = Hits::default();
     let mut loggers: Vec<&str> = Vec::new();
     let mut bindings: Vec<usize> = Vec::new();
+    let mut bound: Vec<(&str, Vec<(usize, bool)>)> = Vec::new();
     let each = ac.lines(bytes).flat_map(|(line, end)| {
         ac.words(&bytes[line..end])
             .map(move |(at, pattern)| (line + at, pattern))
@@ -228,7 +333,7 @@ pub(crate) fn hits(language: Language, text: &str, secrets: &[usize]) -> Option<
             }
         } else {
             let call = call_text(text, start);
-            if worth_reading(call) || holds_secret(start, call, secrets) {
+            if log_call_worth_reading(text, start, call, secrets, &mut bound) {
                 out.logs.push(start);
             }
         }
@@ -240,8 +345,7 @@ pub(crate) fn hits(language: Language, text: &str, secrets: &[usize]) -> Option<
             let after = bytes.get(at + name.len()).copied();
             if before.is_none_or(|b| !(b.is_ascii_alphanumeric() || b == b'_'))
                 && after == Some(b'.')
-                && (worth_reading(call_text(text, at))
-                    || holds_secret(at, call_text(text, at), secrets))
+                && log_call_worth_reading(text, at, call_text(text, at), secrets, &mut bound)
             {
                 out.logs.push(at);
             }
@@ -424,6 +528,39 @@ mod tests {
         }
         found.sort_unstable();
         assert_eq!(found, [2, 14, 27, 36]);
+    }
+
+    #[test]
+    fn the_names_a_call_writes_are_its_bare_identifiers_outside_strings() {
+        fn names(call: &str) -> Vec<&str> {
+            names_in_call(call).collect()
+        }
+        assert_eq!(
+            names("log.info('a \\'pw\\' b', pw, user.token, fmt(x), {k: v}, n=m, $x)"),
+            ["pw", "x", "v", "m", "$x"]
+        );
+        assert_eq!(names("console.log(`${pw}`, \"q\\\\\", who)"), ["who"]);
+        assert_eq!(names("log.info(\"never closed, pw)"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn a_log_call_writing_a_name_bound_to_something_sensitive_is_a_hit() {
+        let logged = |language: Language, text: &str| -> Vec<u32> {
+            let h = hits(language, text, &[]).unwrap_or_default();
+            h.logs
+                .iter()
+                .map(|&at| u32::try_from(text[..at].lines().count().max(1)).unwrap_or(0))
+                .collect()
+        };
+        let js = "function signIn(req) {\n  const pw = req.body.password;\n  console.log('attempt', pw);\n  const who = req.body.username;\n  console.log('attempt by', who);\n  console.log('pw', pwx, req.pw, pw.length);\n}\n";
+        // Line 3 writes `pw`, bound on line 2 to a password; line 5's `who` is a user name;
+        // line 6 writes no bare `pw` (a string, another name, a member, a member's object).
+        assert_eq!(logged(Language::JavaScript, js), [3]);
+        let go = "func h(r *http.Request) {\n\tctx := r.Context()\n\tkey := r.Header.Get(\"Authorization\")\n\tlog.Println(ctx, key)\n}\n";
+        assert_eq!(logged(Language::Go, go), [4]);
+        // Bound after the call, or compared rather than bound: not a hit.
+        let later = "def f(request):\n    log.info(\"x %s\", pw)\n    pw = request.form[\"password\"]\n    if pw == secret_value:\n        log.info(\"y %s\", who)\n";
+        assert_eq!(logged(Language::Python, later), Vec::<u32>::new());
     }
 
     #[test]
