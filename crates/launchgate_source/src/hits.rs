@@ -149,7 +149,7 @@ fn log_call_worth_reading<'t>(
     if worth_reading(call) || holds_secret(at, call, secrets) {
         return true;
     }
-    names_in_call(call).any(|name| {
+    names_in_call(call).into_iter().any(|name| {
         let i = match bound.iter().position(|(n, _)| *n == name) {
             Some(i) => i,
             None => {
@@ -169,49 +169,80 @@ fn log_call_worth_reading<'t>(
 
 /// The bare names a call's arguments write: identifiers outside string literals that are not
 /// a member (`.name`), a callee (`name(`), a member's object (`name.`), a key or keyword
-/// (`name:`, `name=`).
-fn names_in_call(call: &str) -> impl Iterator<Item = &str> {
-    let bytes = call.as_bytes();
+/// (`name:`, `name=`), and those of the expressions interpolated into JavaScript template
+/// literals (`${pw}`) and Python f-strings (`f"{pw}"`).
+fn names_in_call(call: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    names_into(call, &mut out);
+    out
+}
+
+fn names_into<'c>(code: &'c str, out: &mut Vec<&'c str>) {
+    let bytes = code.as_bytes();
     let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+    let quote = |b: u8| matches!(b, b'"' | b'\'' | b'`');
     let mut i = 0;
-    std::iter::from_fn(move || {
-        while i < bytes.len() {
-            let b = bytes[i];
-            if matches!(b, b'"' | b'\'' | b'`') {
-                // To the closing quote, past escaped characters.
-                i += 1;
-                loop {
-                    match bytes.get(i..).and_then(|t| memchr::memchr2(b, b'\\', t)) {
-                        Some(k) if bytes[i + k] == b'\\' => i += k + 2,
-                        Some(k) => {
-                            i += k + 1;
-                            break;
-                        }
-                        None => {
-                            i = bytes.len();
-                            break;
-                        }
+    while i < bytes.len() {
+        let b = bytes[i];
+        if quote(b) {
+            let open = i;
+            // To the closing quote, past escaped characters.
+            i += 1;
+            loop {
+                match bytes.get(i..).and_then(|t| memchr::memchr2(b, b'\\', t)) {
+                    Some(k) if bytes[i + k] == b'\\' => i += k + 2,
+                    Some(k) => {
+                        i += k + 1;
+                        break;
+                    }
+                    None => {
+                        i = bytes.len();
+                        break;
                     }
                 }
-                continue;
             }
-            if !ident(b) || b.is_ascii_digit() {
-                i += 1;
-                continue;
+            // A template literal or an f-string (`f"`, `rf"`, `F'`): its `{...}` are code.
+            let prefix = code[..open]
+                .bytes()
+                .rev()
+                .take_while(|c| ident(*c))
+                .collect::<Vec<u8>>();
+            let interpolated = b == b'`'
+                || (prefix.len() <= 2
+                    && prefix.iter().any(|c| matches!(c, b'f' | b'F'))
+                    && prefix
+                        .iter()
+                        .all(|c| matches!(c, b'f' | b'F' | b'r' | b'R')));
+            if interpolated && let Some(mut body) = code.get(open + 1..i.min(code.len())) {
+                while let Some(s) = body.find('{') {
+                    let after = &body[s + 1..];
+                    let Some(e) = after.find('}') else { break };
+                    names_into(&after[..e], out);
+                    body = &after[e + 1..];
+                }
             }
-            let start = i;
-            while i < bytes.len() && ident(bytes[i]) {
-                i += 1;
-            }
-            let member = start > 0 && bytes[start - 1] == b'.';
-            let next = bytes[i..].iter().find(|b| **b != b' ' && **b != b'\t');
-            let named = matches!(next, Some(b'(' | b'.' | b':' | b'='));
-            if !member && !named {
-                return call.get(start..i);
-            }
+            continue;
         }
-        None
-    })
+        if !ident(b) || b.is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && ident(bytes[i]) {
+            i += 1;
+        }
+        let member = start > 0 && bytes[start - 1] == b'.';
+        let next = bytes[i..].iter().find(|b| **b != b' ' && **b != b'\t');
+        // A string's prefix (`f"`, `rb'`) is no name either.
+        let named = matches!(next, Some(b'(' | b'.' | b':' | b'='))
+            || bytes.get(i).is_some_and(|c| quote(*c));
+        if !member
+            && !named
+            && let Some(name) = code.get(start..i)
+        {
+            out.push(name);
+        }
+    }
 }
 
 /// Where `text` binds `name` (`name = ...`, `name := ...`, `const name =`), in order, each
@@ -533,14 +564,27 @@ mod tests {
     #[test]
     fn the_names_a_call_writes_are_its_bare_identifiers_outside_strings() {
         fn names(call: &str) -> Vec<&str> {
-            names_in_call(call).collect()
+            names_in_call(call)
         }
         assert_eq!(
             names("log.info('a \\'pw\\' b', pw, user.token, fmt(x), {k: v}, n=m, $x)"),
             ["pw", "x", "v", "m", "$x"]
         );
-        assert_eq!(names("console.log(`${pw}`, \"q\\\\\", who)"), ["who"]);
+        assert_eq!(names("console.log(`${pw}`, \"q\\\\\", who)"), ["pw", "who"]);
         assert_eq!(names("log.info(\"never closed, pw)"), Vec::<&str>::new());
+        // Interpolated expressions are code; a plain string's braces are text.
+        assert_eq!(
+            names("console.log(`attempt ${pw} by ${user.name}`)"),
+            ["pw"]
+        );
+        assert_eq!(
+            names("log.info(f\"attempt {pw}\", rf'{key}')"),
+            ["pw", "key"]
+        );
+        assert_eq!(
+            names("log.info(\"attempt {pw}\", b'{x}')"),
+            Vec::<&str>::new()
+        );
     }
 
     #[test]

@@ -103,6 +103,17 @@ fn read_into<'t>(
         .filter(|v| crate::tree::function_of(*v).is_some())
 }
 
+/// The names interpolated whole into a template literal (`${pw}`) or an f-string (`{pw}`):
+/// bound elsewhere like a bare argument, they are read through [`read_into`] the same way.
+fn interpolated(arg: Node<'_>) -> Vec<Node<'_>> {
+    named_children(arg)
+        .into_iter()
+        .filter(|c| matches!(c.ty(), "template_substitution" | "interpolation"))
+        .filter_map(|c| named_children(c).into_iter().next())
+        .filter(|e| e.ty() == "identifier")
+        .collect()
+}
+
 /// What the walk of a log call's arguments gathers.
 #[derive(Default)]
 struct Gather {
@@ -712,8 +723,10 @@ pub(crate) fn python<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
                 continue;
             }
             py_names(f, *c, &mut g, 0);
-            if let Some(v) = read_into(f, b, *c, *n, &["attribute", "subscript", "call"]) {
-                py_names(f, v, &mut g, 1);
+            for x in std::iter::once(*c).chain(interpolated(*c)) {
+                if let Some(v) = read_into(f, b, x, *n, &["attribute", "subscript", "call"]) {
+                    py_names(f, v, &mut g, 1);
+                }
             }
         }
         out.push(log_fact(
@@ -912,18 +925,20 @@ pub(crate) fn script<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
                 continue;
             }
             js_names(f, *c, &mut g, 0);
-            if let Some(v) = read_into(
-                f,
-                b,
-                *c,
-                *n,
-                &[
-                    "member_expression",
-                    "subscript_expression",
-                    "call_expression",
-                ],
-            ) {
-                js_names(f, v, &mut g, 1);
+            for x in std::iter::once(*c).chain(interpolated(*c)) {
+                if let Some(v) = read_into(
+                    f,
+                    b,
+                    x,
+                    *n,
+                    &[
+                        "member_expression",
+                        "subscript_expression",
+                        "call_expression",
+                    ],
+                ) {
+                    js_names(f, v, &mut g, 1);
+                }
             }
         }
         out.push(log_fact(

@@ -34,8 +34,11 @@ declare_check! {
     /// object and field keys (`extra={"password": p}`, `{ apiKey }`, `zap.String("token", t)`,
     /// slog's `"token", t`), and string subscripts (`headers["Authorization"]`,
     /// `r.Header.Get("Authorization")`), inside f-strings, template literals, concatenations
-    /// and formatting calls too. A value passed through another function (`mask(token)`,
-    /// `len(token)`) is not the value. A message also names what it interpolates: the one or
+    /// and formatting calls too. A name the call writes bare (also as `${pw}` in a template
+    /// literal or `{pw}` in an f-string) that its function bound to a member access, a
+    /// subscript or a call is read through that value: `pw = request.form["password"]` then
+    /// `log.info(f"attempt {pw}")` writes `password`. A value passed through another function
+    /// (`mask(token)`, `len(token)`) is not the value. A message also names what it interpolates: the one or
     /// two words right before a placeholder or a concatenated value are a name
     /// (`"api key: %s"`, `"token=" + t`, `"password {}"`, `f"secret: {s}"`, `"the password is
     /// %s"`: a verb between them does not count), and so is
