@@ -23,6 +23,28 @@ pub(crate) fn redacted(review: &Review) -> Cow<'_, Review> {
     rewrite(review, &|s| launchgate_evidence::secrets::redact_text(s))
 }
 
+/// Each distinct string's rewrite, made once: a review repeats many strings (paths, check IDs,
+/// statuses). `None` for a string the rewrite leaves as it is.
+#[derive(Default)]
+struct Memo(FxHashMap<String, Option<String>>);
+
+impl Memo {
+    fn apply<'s>(&mut self, s: &'s str, f: &dyn Fn(&str) -> Cow<'_, str>) -> Cow<'s, str> {
+        let known = match self.0.get(s) {
+            Some(known) => known.clone(),
+            None => {
+                let out = match f(s) {
+                    Cow::Borrowed(_) => None,
+                    Cow::Owned(o) => Some(o),
+                };
+                self.0.insert(s.to_string(), out.clone());
+                out
+            }
+        };
+        known.map_or(Cow::Borrowed(s), Cow::Owned)
+    }
+}
+
 /// The review as pretty JSON with every secret in any of its string values redacted: the same
 /// text as serialising [`redacted`]'s review, written in one pass. Each string value is
 /// collected as serde writes it, redacted (each distinct string once) and written escaped;
@@ -33,7 +55,7 @@ pub(crate) fn redacted_json(review: &Review) -> String {
         pretty: serde_json::ser::PrettyFormatter::new(),
         in_key: false,
         string: None,
-        seen: FxHashMap::default(),
+        seen: Memo::default(),
     };
     let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
     if serde::Serialize::serialize(review, &mut serializer).is_err() {
@@ -48,8 +70,8 @@ struct Redacting {
     in_key: bool,
     /// The string value being written, unescaped, between `begin_string` and `end_string`.
     string: Option<String>,
-    /// Each distinct string's redaction, `None` when it has nothing to redact.
-    seen: FxHashMap<String, Option<String>>,
+    /// Each distinct string's redaction.
+    seen: Memo,
 }
 
 impl serde_json::ser::Formatter for Redacting {
@@ -139,19 +161,10 @@ impl serde_json::ser::Formatter for Redacting {
         let Some(raw) = self.string.take() else {
             return self.pretty.end_string(w);
         };
-        let redacted = match self.seen.get(&raw) {
-            Some(known) => known.clone(),
-            None => {
-                let out = match launchgate_evidence::secrets::redact_text(&raw) {
-                    Cow::Borrowed(_) => None,
-                    Cow::Owned(o) => Some(o),
-                };
-                self.seen.insert(raw.clone(), out.clone());
-                out
-            }
-        };
-        serde_json::to_writer(&mut *w, redacted.as_deref().unwrap_or(&raw))
-            .map_err(std::io::Error::other)
+        let redacted = self
+            .seen
+            .apply(&raw, &|s| launchgate_evidence::secrets::redact_text(s));
+        serde_json::to_writer(&mut *w, &*redacted).map_err(std::io::Error::other)
     }
 }
 
@@ -202,22 +215,8 @@ fn rewrite<'r>(review: &'r Review, f: &dyn Fn(&str) -> Cow<'_, str>) -> Cow<'r, 
     let Ok(mut value) = serde_json::to_value(review) else {
         return Cow::Owned(placeholder(review));
     };
-    // A review repeats many strings (paths, check IDs, statuses): each distinct one is
-    // rewritten once.
-    let seen: std::cell::RefCell<std::collections::HashMap<String, Option<String>>> =
-        std::cell::RefCell::default();
-    let memo: &dyn Fn(&str) -> Cow<'_, str> = &|s| {
-        if let Some(known) = seen.borrow().get(s) {
-            return known.clone().map_or(Cow::Borrowed(s), Cow::Owned);
-        }
-        let out = f(s);
-        let stored = match &out {
-            Cow::Borrowed(_) => None,
-            Cow::Owned(o) => Some(o.clone()),
-        };
-        seen.borrow_mut().insert(s.to_string(), stored);
-        out
-    };
+    let seen = std::cell::RefCell::new(Memo::default());
+    let memo: &dyn Fn(&str) -> Cow<'_, str> = &|s| seen.borrow_mut().apply(s, f);
     if !walk(&mut value, memo) {
         return Cow::Borrowed(review);
     }

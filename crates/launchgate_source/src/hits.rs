@@ -202,17 +202,7 @@ fn names_into<'c>(code: &'c str, out: &mut Vec<&'c str>) {
                 }
             }
             // A template literal or an f-string (`f"`, `rf"`, `F'`): its `{...}` are code.
-            let prefix = code[..open]
-                .bytes()
-                .rev()
-                .take_while(|c| ident(*c))
-                .collect::<Vec<u8>>();
-            let interpolated = b == b'`'
-                || (prefix.len() <= 2
-                    && prefix.iter().any(|c| matches!(c, b'f' | b'F'))
-                    && prefix
-                        .iter()
-                        .all(|c| matches!(c, b'f' | b'F' | b'r' | b'R')));
+            let interpolated = b == b'`' || f_string(&bytes[..open]);
             if interpolated && let Some(mut body) = code.get(open + 1..i.min(code.len())) {
                 while let Some(s) = body.find('{') {
                     let after = &body[s + 1..];
@@ -243,6 +233,18 @@ fn names_into<'c>(code: &'c str, out: &mut Vec<&'c str>) {
             out.push(name);
         }
     }
+}
+
+/// Whether the text before a quote ends in an f-string prefix (`f`, `F`, `rf`, `fR`, ...).
+fn f_string(before: &[u8]) -> bool {
+    let ident = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'$';
+    let start = before.iter().rposition(|b| !ident(b)).map_or(0, |i| i + 1);
+    let prefix = &before[start..];
+    prefix.len() <= 2
+        && prefix.iter().any(|b| matches!(b, b'f' | b'F'))
+        && prefix
+            .iter()
+            .all(|b| matches!(b, b'f' | b'F' | b'r' | b'R'))
 }
 
 /// Where `text` binds `name` (`name = ...`, `name := ...`, `const name =`), in order, each
