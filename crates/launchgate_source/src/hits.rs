@@ -114,19 +114,33 @@ fn has_sensitive(text: &str) -> bool {
     })
 }
 
-/// Whether a log call's text can matter to OBS-014: it holds a sensitive word, or it spreads
-/// fields whose names cannot be read (`**fields`, `...fields`, `args...`, logstash's
-/// `entries(map)`), which makes the check inconclusive.
+/// Whether a log call's text can matter to OBS-014: it holds a sensitive word, writes the
+/// whole environment, or spreads fields whose names cannot be read (`**fields`, `...fields`,
+/// `args...`, logstash's `entries(map)`), which makes the check inconclusive.
 pub(crate) fn worth_reading(call: &str) -> bool {
     // Searchers built once: `str::contains` builds one per call, for every log call of a file.
-    static SPREADS: LazyLock<[memmem::Finder<'static>; 3]> = LazyLock::new(|| {
+    // The spreads, then the whole environment (`process.env`, `os.environ`, `os.Environ()`,
+    // `System.getenv()`).
+    static SPREADS: LazyLock<[memmem::Finder<'static>; 7]> = LazyLock::new(|| {
         [
             memmem::Finder::new("**"),
             memmem::Finder::new("..."),
             memmem::Finder::new("entries("),
+            memmem::Finder::new("process.env"),
+            memmem::Finder::new("os.environ"),
+            memmem::Finder::new("os.Environ()"),
+            memmem::Finder::new("getenv()"),
         ]
     });
-    SPREADS.iter().any(|f| f.find(call.as_bytes()).is_some()) || has_sensitive(call)
+    static NV: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("nv"));
+    let bytes = call.as_bytes();
+    // Each environment word holds `nv`: one search rules them all out in most calls.
+    let spreads = if NV.find(bytes).is_some() {
+        &SPREADS[..]
+    } else {
+        &SPREADS[..3]
+    };
+    spreads.iter().any(|f| f.find(bytes).is_some()) || has_sensitive(call)
 }
 
 /// Whether the call text starting at `at` holds one of the `secrets` offsets.
@@ -144,12 +158,12 @@ fn log_call_worth_reading<'t>(
     at: usize,
     call: &'t str,
     secrets: &[usize],
-    bound: &mut Vec<(&'t str, Vec<(usize, bool)>)>,
+    bound: &mut Vec<(&'t str, Vec<Binding>)>,
 ) -> bool {
     if worth_reading(call) || holds_secret(at, call, secrets) {
         return true;
     }
-    names_in_call(call).into_iter().any(|name| {
+    names_in_call(call).into_iter().any(|(name, member_of)| {
         let i = match bound.iter().position(|(n, _)| *n == name) {
             Some(i) => i,
             None => {
@@ -157,27 +171,38 @@ fn log_call_worth_reading<'t>(
                 bound.len() - 1
             }
         };
-        // The nearest binding before the call decides.
+        // The nearest binding before the call decides; a member (`cfg.x`) is read through a
+        // literal object or struct only.
         bound[i]
             .1
             .iter()
-            .take_while(|(b, _)| *b < at)
+            .take_while(|b| b.at < at)
             .last()
-            .is_some_and(|(_, sensitive)| *sensitive)
+            .is_some_and(|b| b.sensitive && (!member_of || b.literal))
     })
 }
 
+/// One place a file binds a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Binding {
+    at: usize,
+    /// The statement names something sensitive.
+    sensitive: bool,
+    /// The value is a literal object or struct (`{`, `Config{`, `&Config{`).
+    literal: bool,
+}
+
 /// The bare names a call's arguments write: identifiers outside string literals that are not
-/// a member (`.name`), a callee (`name(`), a member's object (`name.`), a key or keyword
-/// (`name:`, `name=`), and those of the expressions interpolated into JavaScript template
-/// literals (`${pw}`) and Python f-strings (`f"{pw}"`).
-fn names_in_call(call: &str) -> Vec<&str> {
+/// a member (`.name`), a callee (`name(`), a key or keyword (`name:`, `name=`), and those of
+/// the expressions interpolated into JavaScript template literals (`${pw}`) and Python
+/// f-strings (`f"{pw}"`); each with whether it is a member's object (`cfg` in `cfg.x`).
+fn names_in_call(call: &str) -> Vec<(&str, bool)> {
     let mut out = Vec::new();
     names_into(call, &mut out);
     out
 }
 
-fn names_into<'c>(code: &'c str, out: &mut Vec<&'c str>) {
+fn names_into<'c>(code: &'c str, out: &mut Vec<(&'c str, bool)>) {
     let bytes = code.as_bytes();
     let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
     let quote = |b: u8| matches!(b, b'"' | b'\'' | b'`');
@@ -224,13 +249,21 @@ fn names_into<'c>(code: &'c str, out: &mut Vec<&'c str>) {
         let member = start > 0 && bytes[start - 1] == b'.';
         let next = bytes[i..].iter().find(|b| **b != b' ' && **b != b'\t');
         // A string's prefix (`f"`, `rb'`) is no name either.
-        let named = matches!(next, Some(b'(' | b'.' | b':' | b'='))
-            || bytes.get(i).is_some_and(|c| quote(*c));
+        let named =
+            matches!(next, Some(b'(' | b':' | b'=')) || bytes.get(i).is_some_and(|c| quote(*c));
+        // `cfg.x`, not `cfg.x.y` or `cfg.x(`.
+        let object = next == Some(&b'.') && {
+            let rest = &bytes[i..];
+            let dot = rest.iter().position(|b| *b == b'.').map_or(0, |d| d + 1);
+            let field = rest[dot..].iter().take_while(|b| ident(**b)).count();
+            field > 0 && !matches!(rest.get(dot + field), Some(b'.' | b'('))
+        };
         if !member
             && !named
+            && (next != Some(&b'.') || object)
             && let Some(name) = code.get(start..i)
         {
-            out.push(name);
+            out.push((name, object));
         }
     }
 }
@@ -247,9 +280,10 @@ fn f_string(before: &[u8]) -> bool {
             .all(|b| matches!(b, b'f' | b'F' | b'r' | b'R'))
 }
 
-/// Where `text` binds `name` (`name = ...`, `name := ...`, `const name =`), in order, each
-/// with whether the binding's line names something sensitive.
-fn bindings(text: &str, name: &str) -> Vec<(usize, bool)> {
+/// Where `text` binds `name` (`name = ...`, `name := ...`, `const name =`), in order: see
+/// [`Binding`]. The statement is the binding's line and, when brackets opened on it are still
+/// open at its end, the lines up to where they close (`cfg := Config{` ... `}`).
+fn bindings(text: &str, name: &str) -> Vec<Binding> {
     let bytes = text.as_bytes();
     let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
     let mut out = Vec::new();
@@ -264,11 +298,47 @@ fn bindings(text: &str, name: &str) -> Vec<(usize, bool)> {
         let rest = text[end..].trim_start_matches([' ', '\t']);
         if rest.starts_with(":=") || (rest.starts_with('=') && !rest.starts_with("==")) {
             let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-            let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-            out.push((at, has_sensitive(&text[line_start..line_end])));
+            let value = rest.trim_start_matches([':', '=']).trim_start();
+            let value = value.trim_start_matches('&');
+            let head = value
+                .bytes()
+                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'))
+                .count();
+            let literal = value[head..].starts_with('{');
+            let statement = &text[line_start..statement_end(text, at)];
+            out.push(Binding {
+                at,
+                sensitive: has_sensitive(statement),
+                literal,
+            });
         }
     }
     out
+}
+
+/// The end of the statement whose line holds `at`: the line's end, or, when brackets opened
+/// on it are still open there, where they close (at most 4 KiB on; strings are not told apart,
+/// which can only make the statement longer).
+fn statement_end(text: &str, at: usize) -> usize {
+    const MAX: usize = 4096;
+    let bytes = text.as_bytes();
+    let limit = (at + MAX).min(bytes.len());
+    let mut depth = 0i32;
+    let mut i = at;
+    while i < limit {
+        match bytes[i] {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth -= 1,
+            b'\n' if depth <= 0 => return i,
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut end = limit;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    end
 }
 
 /// A language's keywords followed by its log words, compiled for the line walk.
@@ -335,16 +405,18 @@ pub(crate) fn hits(language: Language, text: &str, secrets: &[usize]) -> Option<
     let mut out = Hits::default();
     let mut loggers: Vec<&str> = Vec::new();
     let mut bindings: Vec<usize> = Vec::new();
-    let mut bound: Vec<(&str, Vec<(usize, bool)>)> = Vec::new();
+    let mut bound: Vec<(&str, Vec<Binding>)> = Vec::new();
     let each = ac.lines(bytes).flat_map(|(line, end)| {
         ac.words(&bytes[line..end])
             .map(move |(at, pattern)| (line + at, pattern))
     });
     for (start, pattern) in each {
         // A word starting with a letter must start a word in the text: `log.` in
-        // `catalog.items` or `got(` in `forgot(` is no hit.
+        // `catalog.items` or `got(` in `forgot(` is no hit. A logger returned by a call ends
+        // the name of a function of any name (`get_logger().`, `current_logger().`).
         let glued = start > 0
             && bytes[start].is_ascii_alphanumeric()
+            && !(pattern >= primary_count && bytes[start..].starts_with(b"logger()."))
             && bytes
                 .get(start - 1)
                 .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
@@ -565,19 +637,31 @@ mod tests {
 
     #[test]
     fn the_names_a_call_writes_are_its_bare_identifiers_outside_strings() {
-        fn names(call: &str) -> Vec<&str> {
+        // A member's object is shown with its dot.
+        fn names(call: &str) -> Vec<String> {
             names_in_call(call)
+                .into_iter()
+                .map(|(n, object)| {
+                    if object {
+                        format!("{n}.")
+                    } else {
+                        n.to_string()
+                    }
+                })
+                .collect()
         }
         assert_eq!(
-            names("log.info('a \\'pw\\' b', pw, user.token, fmt(x), {k: v}, n=m, $x)"),
-            ["pw", "x", "v", "m", "$x"]
+            names(
+                "log.info('a \\'pw\\' b', pw, user.token, fmt(x), {k: v}, n=m, $x, a.b.c, o.f())"
+            ),
+            ["pw", "user.", "x", "v", "m", "$x"]
         );
         assert_eq!(names("console.log(`${pw}`, \"q\\\\\", who)"), ["pw", "who"]);
-        assert_eq!(names("log.info(\"never closed, pw)"), Vec::<&str>::new());
+        assert_eq!(names("log.info(\"never closed, pw)"), Vec::<String>::new());
         // Interpolated expressions are code; a plain string's braces are text.
         assert_eq!(
             names("console.log(`attempt ${pw} by ${user.name}`)"),
-            ["pw"]
+            ["pw", "user."]
         );
         assert_eq!(
             names("log.info(f\"attempt {pw}\", rf'{key}')"),
@@ -585,7 +669,7 @@ mod tests {
         );
         assert_eq!(
             names("log.info(\"attempt {pw}\", b'{x}')"),
-            Vec::<&str>::new()
+            Vec::<String>::new()
         );
     }
 
@@ -607,6 +691,16 @@ mod tests {
         // Bound after the call, or compared rather than bound: not a hit.
         let later = "def f(request):\n    log.info(\"x %s\", pw)\n    pw = request.form[\"password\"]\n    if pw == secret_value:\n        log.info(\"y %s\", who)\n";
         assert_eq!(logged(Language::Python, later), Vec::<u32>::new());
+        // A literal object or struct over several lines: its name, and a member of it
+        // (`cfg.x`), are read; a member of another value (`req.pw` above) is not.
+        let go = "func h() {\n\tcfg := Settings{\n\t\tHost: \"h\",\n\t\tX:    password,\n\t}\n\tlog.Println(cfg.X)\n\tlog.Println(cfg)\n\tlog.Println(cfg.Host.Name)\n}\n";
+        assert_eq!(logged(Language::Go, go), [6, 7]);
+        let js = "function h(req) {\n  const a1 = {\n    password: x,\n  };\n  console.log(a1);\n  const a2 = { v: 1 };\n  console.log(a2);\n}\n";
+        assert_eq!(logged(Language::JavaScript, js), [5]);
+        // The whole environment.
+        let js =
+            "function h() {\n  console.log(process.env);\n  console.log(process.env.PORT);\n}\n";
+        assert_eq!(logged(Language::JavaScript, js), [2, 3]);
     }
 
     #[test]

@@ -124,11 +124,12 @@ impl Language {
     fn log_words(self) -> &'static [&'static str] {
         match self {
             Language::TypeScript | Language::Tsx | Language::JavaScript => &[
-                "console.", "log.", "logger.", "Logger.", "pino", "winston", "bunyan",
+                "console.", "log.", "logger.", "Logger.", "pino", "winston", "bunyan", "debug(",
             ],
             Language::Python => &[
                 "logging",
                 "logger.",
+                "logger().",
                 "log.",
                 "LOG.",
                 "LOGGER.",

@@ -84,27 +84,191 @@ fn conventional(receiver: &str) -> bool {
     matches!(last.as_str(), "log" | "logger")
 }
 
-/// The value a name logged as it is was read from, one step back in the same function
-/// (`pw = request.form["password"]` then `log.info(pw)`; `token := r.Header.Get("Authorization")`
-/// then `log.Println(token)`): a member, subscript or call of one of `kinds`, whose names are
-/// then the call's too. A value passed through a masking or hashing function stays unnamed, as
-/// in the call itself.
-fn read_into<'t>(
+/// What a bare name a log call writes was last bound to in its function, as the call sees it.
+enum Bound<'t> {
+    /// Not bound in the function, or to nothing read further: the name alone says it.
+    Name,
+    /// A value whose names the call writes too: `pw = request.form["password"]`,
+    /// `alias = password`, `cfg = {"password": p}`, `typed = getpass.getpass()`.
+    Read(Node<'t>),
+    /// A value made from the secret so that it is not one any more (`safe_password =
+    /// crypt(pw)`): the name does not say what is written. A literal is still what its name
+    /// says (`password := "hunter2"` then `log.Println(password)` writes a password).
+    Other,
+}
+
+/// Node kinds a bound value is read through: member accesses, subscripts, calls, other names
+/// and literal objects, dictionaries and structs.
+const READ: &[&str] = &[
+    "attribute",
+    "subscript",
+    "call",
+    "member_expression",
+    "subscript_expression",
+    "call_expression",
+    "selector_expression",
+    "index_expression",
+    "identifier",
+    "object",
+    "dictionary",
+    "composite_literal",
+];
+
+/// [`Bound`] for an argument of `call`; `None` when it is no bare name.
+fn bound<'t>(f: &File<'t>, b: &Bindings<'t>, arg: Node<'t>, call: Node<'t>) -> Option<Bound<'t>> {
+    if arg.ty() != "identifier" {
+        return None;
+    }
+    let value = b.find(f.text(arg), call, |v| {
+        crate::tree::function_of(v).is_some().then_some(v)
+    });
+    Some(match value {
+        Some(v) if transformed(f, v) => Bound::Other,
+        Some(v) if READ.contains(&v.ty()) && v.id() != arg.id() => Bound::Read(v),
+        _ => Bound::Name,
+    })
+}
+
+/// The value a literal object, dictionary or struct gives the key `key`
+/// (`{password: x, y: p}` and `y` give `p`).
+fn literal_field<'t>(f: &File<'t>, literal: Node<'t>, key: &str) -> Option<Node<'t>> {
+    let body = match literal.ty() {
+        "object" | "dictionary" => literal,
+        "composite_literal" => literal.field("body")?,
+        _ => return None,
+    };
+    named_children(body).into_iter().find_map(|e| {
+        let (k, v) = match e.ty() {
+            "pair" | "keyed_element" => (e.field("key")?, e.field("value")?),
+            "shorthand_property_identifier" => (e, e),
+            _ => return None,
+        };
+        let inner = |n: Node<'t>| {
+            if n.ty() == "literal_element" {
+                named_children(n).into_iter().next().unwrap_or(n)
+            } else {
+                n
+            }
+        };
+        (f.text(inner(k)).trim_matches(['"', '\'', '`']) == key).then(|| inner(v))
+    })
+}
+
+/// A member access on a name bound in the function to a literal object or struct, and the
+/// value the literal gives that member (`cfg.x` after `cfg = {x: password}` gives `password`).
+fn member_of_literal<'t>(
     f: &File<'t>,
     b: &Bindings<'t>,
     arg: Node<'t>,
     call: Node<'t>,
-    kinds: &[&str],
 ) -> Option<Node<'t>> {
-    if arg.ty() != "identifier" {
+    let (object, member) = match arg.ty() {
+        "member_expression" => (arg.field("object")?, arg.field("property")?),
+        "selector_expression" => (arg.field("operand")?, arg.field("field")?),
+        _ => return None,
+    };
+    let Some(Bound::Read(v)) = bound(f, b, object, call) else {
         return None;
+    };
+    literal_field(f, v, f.text(member))
+}
+
+/// The names a log call's argument `arg` writes, through what its bare names were bound to:
+/// `names` gathers an expression's names (the language's walk).
+fn argument_names<'t>(
+    f: &File<'t>,
+    b: &Bindings<'t>,
+    call: Node<'t>,
+    arg: Node<'t>,
+    g: &mut Gather,
+    names: fn(&File<'t>, Node<'t>, &mut Gather, u8),
+) {
+    names(f, arg, g, 0);
+    if let Some(v) = member_of_literal(f, b, arg, call) {
+        names(f, v, g, 1);
     }
-    b.find(f.text(arg), call, |v| kinds.contains(&v.ty()).then_some(v))
-        .filter(|v| crate::tree::function_of(*v).is_some())
+    for x in std::iter::once(arg).chain(interpolated(arg)) {
+        match bound(f, b, x, call) {
+            Some(Bound::Read(v)) => names(f, v, g, 1),
+            // The name is not what the call writes: `safe_password = crypt(pw)`.
+            Some(Bound::Other) => {
+                let name = f.text(x);
+                g.names.retain(|n| n != name);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether a call without arguments gives a value by its name: `getPassword()`,
+/// `fetch_token()`, `getpass.getpass()`, `password()`; its name is then a name the call writes.
+fn getter(last: &str) -> bool {
+    let lower = last.to_ascii_lowercase();
+    let single = last
+        .chars()
+        .skip(1)
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    single
+        || [
+            "get", "fetch", "load", "read", "lookup", "find", "retrieve", "current", "generate",
+            "new", "random", "decrypt", "decode", "reveal", "raw", "plain",
+        ]
+        .iter()
+        .any(|verb| {
+            lower.starts_with(verb)
+                && last[verb.len()..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c == '_' || c.is_ascii_uppercase())
+        })
+}
+
+/// What a method called on a value gives of it (`pw.trim()`, `token.substring(0, 12)`,
+/// `pw.replace(/foo/g, "")` give the value; `token.substring(0, 4)`, `token.slice(-4)` and
+/// `pw.replace(/./g, "*")` a few characters of it or a masked copy): `Some(true)` when the
+/// receiver is written, `Some(false)` when it is not, `None` for other methods.
+fn keeps_value(f: &File<'_>, last: &str, args: &[Node<'_>]) -> Option<bool> {
+    match last {
+        "trim" | "trimStart" | "trimEnd" | "strip" | "lstrip" | "rstrip" | "toUpperCase"
+        | "toLowerCase" | "upper" | "lower" | "intern" | "concat" => Some(true),
+        "substring" | "substr" | "slice" | "subSequence" => {
+            let ints: Vec<i64> = args
+                .iter()
+                .filter_map(|a| f.text(*a).trim().parse::<i64>().ok())
+                .collect();
+            if ints.len() != args.len() || ints.is_empty() {
+                return Some(true);
+            }
+            // At most the first four characters (`(0, 4)`) or the last four (`slice(-4)`);
+            // `substring(4)` writes all but the first four.
+            let few = match ints.as_slice() {
+                [k] => (-4..0).contains(k),
+                [a, e] => 0 <= *a && a <= e && *e <= 4,
+                _ => false,
+            };
+            Some(!few)
+        }
+        "replace" | "replaceAll" => {
+            // A regular expression matching every character, replacing all: JavaScript's
+            // `/./g`, Java's `replaceAll(".", "*")` (Java's `replace` and a JavaScript string
+            // pattern replace literal text).
+            let every = |p: &str| matches!(p, "." | "\\S" | "\\w" | "\\d" | "[\\s\\S]" | "[^]");
+            let masks = args.first().is_some_and(|p| match p.ty() {
+                "regex" => {
+                    p.field("pattern").is_some_and(|x| every(f.text(x)))
+                        && p.field("flags").is_some_and(|x| f.text(x).contains('g'))
+                }
+                "string_literal" => last == "replaceAll" && every(f.text(*p).trim_matches('"')),
+                _ => false,
+            });
+            Some(!masks)
+        }
+        _ => None,
+    }
 }
 
 /// The names interpolated whole into a template literal (`${pw}`) or an f-string (`{pw}`):
-/// bound elsewhere like a bare argument, they are read through [`read_into`] the same way.
+/// bound elsewhere like a bare argument, they are read through [`bound`] the same way.
 fn interpolated(arg: Node<'_>) -> Vec<Node<'_>> {
     named_children(arg)
         .into_iter()
@@ -272,16 +436,22 @@ fn derives(last: &str) -> bool {
         ]
         .iter()
         .any(|w| lower.contains(w))
+        || (lower.contains("crypt") && !lower.contains("decrypt"))
 }
 
 /// Whether an argument is a value passed through a function that [`derives`] something else.
+/// So is a value of which a method keeps a few characters or a masked copy
+/// ([`keeps_value`]: `token.substring(0, 4)`, `pw.replace(/./g, "*")`).
 fn transformed(f: &File<'_>, n: Node<'_>) -> bool {
     let callee = match n.ty() {
         "call" | "call_expression" => n.field("function").map(|x| f.text(x)),
         "method_invocation" => n.field("name").map(|x| f.text(x)),
         _ => return false,
     };
-    callee.is_some_and(|c| derives(c.rsplit('.').next().unwrap_or(c).trim()))
+    let Some(last) = callee.map(|c| c.rsplit('.').next().unwrap_or(c).trim()) else {
+        return false;
+    };
+    derives(last) || keeps_value(f, last, &crate::tree::args(n)) == Some(false)
 }
 
 /// [`transformed`] for the text of an interpolation (`{mask(token)}`).
@@ -297,10 +467,19 @@ fn transformed_text(inside: &str) -> bool {
 /// For each argument after a message, whether the message's label for it is not its name: the
 /// value is [`transformed`], or its own name says what it is and that is not the secret
 /// (`"token %s revoked", token_id`; `user.rotated_at`).
-fn skips(f: &File<'_>, after: &[Node<'_>]) -> Vec<bool> {
+fn skips<'t>(
+    f: &File<'t>,
+    after: &[Node<'t>],
+    seen: Option<(&Bindings<'t>, Node<'t>)>,
+) -> Vec<bool> {
     after
         .iter()
-        .map(|a| transformed(f, *a) || names_other(f, *a) || literal(*a))
+        .map(|a| {
+            transformed(f, *a)
+                || names_other(f, *a)
+                || literal(*a)
+                || seen.is_some_and(|(b, call)| matches!(bound(f, b, *a, call), Some(Bound::Other)))
+        })
         .collect()
 }
 
@@ -433,6 +612,7 @@ fn formats(callee_last: &str) -> bool {
             | "Sprintln"
             | "Errorf"
             | "String"
+            | "dict"
             | "toString"
             | "stringify"
             | "valueOf"
@@ -491,7 +671,7 @@ fn py_logger<'t>(
     depth: u8,
 ) -> Option<&'static str> {
     let text = compact(f.text(receiver));
-    if text == "logging" {
+    if text == "logging" || text == "logging.root" {
         return Some("logging");
     }
     if text == "structlog" {
@@ -510,6 +690,15 @@ fn py_logger<'t>(
                 Some("structlog")
             }
             "logging.getLogger" | "getLogger" => Some("logging"),
+            // A function of the service's own that gives its logger (`get_logger()`,
+            // `current_logger()`).
+            _ if name
+                .rsplit('.')
+                .next()
+                .is_some_and(|last| last.to_ascii_lowercase().ends_with("logger")) =>
+            {
+                Some("logging")
+            }
             _ if func.ty() == "attribute" && name.rsplit('.').next() == Some("bind") => func
                 .field("object")
                 .and_then(|o| py_logger(f, b, o, depth + 1)),
@@ -533,6 +722,7 @@ fn py_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
     }
     match n.ty() {
         "identifier" => g.name(f.text(n)),
+        "attribute" if compact(f.text(n)) == "os.environ" => g.name("os.environ"),
         "attribute" => {
             if let Some(a) = n.field("attribute") {
                 g.name(f.text(a));
@@ -545,6 +735,8 @@ fn py_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
                 g.name(f.text(s));
             }
         }
+        // A key whose value is masked or hashed (`password=hash(p)`) is not the secret.
+        "keyword_argument" | "pair" if n.field("value").is_some_and(|v| transformed(f, v)) => {}
         "keyword_argument" => {
             if let Some(k) = n.field("name") {
                 g.name(f.text(k));
@@ -585,6 +777,17 @@ fn py_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
                         py_names(f, c, g, depth + 1);
                     }
                 }
+            } else if let Some(object) = func
+                .filter(|x| x.ty() == "attribute")
+                .and_then(|x| x.field("object"))
+                && let Some(keep) = keeps_value(f, last, &args)
+            {
+                if keep {
+                    py_names(f, object, g, depth + 1);
+                }
+            } else if (args.is_empty() && getter(last)) || last == "getpass" {
+                // `getpass.getpass("password: ")` gives what was typed at its prompt.
+                g.name(last);
             }
         }
         "lambda" | "list_splat" | "string_content" | "integer" | "float" | "true" | "false"
@@ -716,18 +919,17 @@ pub(crate) fn python<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
                     .unwrap_or_default(),
                 _ => after,
             };
-            message_labels(&message_text(f, m, 0), &skips(f, &after), &mut g);
+            message_labels(
+                &message_text(f, m, 0),
+                &skips(f, &after, Some((b, *n))),
+                &mut g,
+            );
         }
         for (i, c) in all.iter().enumerate() {
             if i == at && c.ty() == "string" && built.is_none() {
                 continue;
             }
-            py_names(f, *c, &mut g, 0);
-            for x in std::iter::once(*c).chain(interpolated(*c)) {
-                if let Some(v) = read_into(f, b, x, *n, &["attribute", "subscript", "call"]) {
-                    py_names(f, v, &mut g, 1);
-                }
-            }
+            argument_names(f, b, *n, *c, &mut g, py_names);
         }
         out.push(log_fact(
             f,
@@ -785,12 +987,27 @@ fn js_logger<'t>(
     conventional(&text).then_some("logger")
 }
 
+/// Whether a name is a logger of the debug package: bound to `require('debug')(...)` or to a
+/// call of its conventional import name (`createDebug('app')`, `debug('app')`).
+fn debug_logger<'t>(f: &File<'t>, b: &Bindings<'t>, name: Node<'t>) -> bool {
+    b.values(f.text(name)).iter().take(4).any(|v| {
+        v.ty() == "call_expression"
+            && v.field("function").is_some_and(|c| {
+                matches!(
+                    compact(f.text(c)).as_str(),
+                    "require('debug')" | "require(\"debug\")" | "createDebug" | "debug" | "Debug"
+                )
+            })
+    })
+}
+
 fn js_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
     if depth > 8 {
         return;
     }
     match n.ty() {
         "identifier" | "shorthand_property_identifier" => g.name(f.text(n)),
+        "member_expression" if compact(f.text(n)) == "process.env" => g.name("process.env"),
         "member_expression" => {
             if let Some(p) = n.field("property") {
                 g.name(f.text(p));
@@ -803,6 +1020,8 @@ fn js_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
                 g.name(f.text(i));
             }
         }
+        // A key whose value is masked or hashed (`{password: hash(p)}`) is not the secret.
+        "pair" if n.field("value").is_some_and(|v| transformed(f, v)) => {}
         "pair" => {
             if let Some(k) = n.field("key") {
                 if k.ty() == "computed_property_name" {
@@ -837,7 +1056,15 @@ fn js_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
                 for c in args {
                     js_names(f, c, g, depth + 1);
                 }
-            } else if args.is_empty() && (last.starts_with("get") || last.starts_with("Get")) {
+            } else if let Some(object) = func
+                .filter(|x| x.ty() == "member_expression")
+                .and_then(|x| x.field("object"))
+                && let Some(keep) = keeps_value(f, last, &args)
+            {
+                if keep {
+                    js_names(f, object, g, depth + 1);
+                }
+            } else if args.is_empty() && getter(last) {
                 g.name(last);
             }
         }
@@ -880,19 +1107,22 @@ fn js_built(msg: Node<'_>) -> Option<&'static str> {
 
 pub(crate) fn script<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &mut Vec<Fact>) {
     for n in nodes.iter().filter(|n| n.ty() == "call_expression") {
-        let Some(func) = n
-            .field("function")
-            .filter(|x| x.ty() == "member_expression")
-        else {
+        let Some(func) = n.field("function") else {
             continue;
         };
-        let (Some(receiver), Some(method)) = (func.field("object"), func.field("property")) else {
-            continue;
-        };
-        if !JS_LEVELS.contains(&f.text(method)) {
-            continue;
-        }
-        let Some(library) = js_logger(f, b, receiver, 0) else {
+        // `debug('payments:charge')` from the debug package: the logger is the function.
+        let (receiver, library) = if func.ty() == "identifier" {
+            if !debug_logger(f, b, func) {
+                continue;
+            }
+            (func, "debug")
+        } else if func.ty() == "member_expression"
+            && let (Some(receiver), Some(method)) = (func.field("object"), func.field("property"))
+            && JS_LEVELS.contains(&f.text(method))
+            && let Some(library) = js_logger(f, b, receiver, 0)
+        {
+            (receiver, library)
+        } else {
             continue;
         };
         let mut g = Gather::default();
@@ -917,29 +1147,18 @@ pub(crate) fn script<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
                     .skip(1)
                     .copied()
                     .collect();
-                message_labels(&message_text(f, *m, 0), &skips(f, &after), &mut g);
+                message_labels(
+                    &message_text(f, *m, 0),
+                    &skips(f, &after, Some((b, *n))),
+                    &mut g,
+                );
             }
         }
         for c in &all {
             if matches!(c.ty(), "string") {
                 continue;
             }
-            js_names(f, *c, &mut g, 0);
-            for x in std::iter::once(*c).chain(interpolated(*c)) {
-                if let Some(v) = read_into(
-                    f,
-                    b,
-                    x,
-                    *n,
-                    &[
-                        "member_expression",
-                        "subscript_expression",
-                        "call_expression",
-                    ],
-                ) {
-                    js_names(f, v, &mut g, 1);
-                }
-            }
+            argument_names(f, b, *n, *c, &mut g, js_names);
         }
         out.push(log_fact(
             f,
@@ -1114,14 +1333,31 @@ fn go_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
             // zap.String("token", t), slog.String("token", t), fmt.Sprintf(...).
             if let Some(key) = getter_key(f, last, &args) {
                 g.name(key);
-            } else if matches!(object, "zap" | "slog") || formats(last) {
+            } else if name == "os.Environ" {
+                g.name("os.Environ");
+            } else if matches!(object, "zap" | "slog")
+                || formats(last)
+                || object == "strings"
+                    && matches!(
+                        last,
+                        "TrimSpace" | "Trim" | "TrimPrefix" | "TrimSuffix" | "ToLower" | "ToUpper"
+                    )
+            {
                 for c in args {
                     go_names(f, c, g, depth + 1);
                 }
-            } else if args.is_empty() && last.starts_with("Get") {
+            } else if args.is_empty() && getter(last) {
                 g.name(last);
             }
         }
+        // A field whose value is masked or hashed (`{Password: hash(p)}`) is not the secret.
+        "keyed_element"
+            if n.field("value").is_some_and(|v| {
+                named_children(v)
+                    .into_iter()
+                    .next()
+                    .is_some_and(|x| transformed(f, x))
+            }) => {}
         "func_literal" | "int_literal" | "float_literal" | "true" | "false" | "nil" => {}
         _ => {
             for c in named_children(n) {
@@ -1211,7 +1447,11 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
                 } else {
                     all.iter().skip(at + 1).copied().collect()
                 };
-                message_labels(&message_text(f, format, 0), &skips(f, &after), &mut g);
+                message_labels(
+                    &message_text(f, format, 0),
+                    &skips(f, &after, Some((b, *n))),
+                    &mut g,
+                );
             }
         }
         for (i, c) in all.iter().enumerate() {
@@ -1234,16 +1474,7 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
             if printf && matches!(c.ty(), "interpreted_string_literal" | "raw_string_literal") {
                 continue;
             }
-            go_names(f, *c, &mut g, 0);
-            if let Some(v) = read_into(
-                f,
-                b,
-                *c,
-                *n,
-                &["selector_expression", "index_expression", "call_expression"],
-            ) {
-                go_names(f, v, &mut g, 1);
-            }
+            argument_names(f, b, *n, *c, &mut g, go_names);
         }
         g.spread &= fields;
         out.push(log_fact(
@@ -1325,7 +1556,18 @@ fn java_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
                 for c in args {
                     java_names(f, c, g, depth + 1);
                 }
-            } else if args.is_empty() && name.starts_with("get") {
+            } else if name == "getenv"
+                && args.is_empty()
+                && n.field("object").is_some_and(|o| f.text(o) == "System")
+            {
+                g.name("System.getenv");
+            } else if let Some(object) = n.field("object")
+                && let Some(keep) = keeps_value(f, name, &args)
+            {
+                if keep {
+                    java_names(f, object, g, depth + 1);
+                }
+            } else if args.is_empty() && getter(name) {
                 g.name(name);
             }
         }
@@ -1377,7 +1619,7 @@ pub(crate) fn java<'t>(f: &File<'t>, nodes: &[Node<'t>], out: &mut Vec<Fact>) {
         });
         let mut g = Gather::default();
         if let Some(m) = all.first().filter(|_| all.len() > 1 || built.is_some()) {
-            message_labels(&message_text(f, *m, 0), &skips(f, &all[1..]), &mut g);
+            message_labels(&message_text(f, *m, 0), &skips(f, &all[1..], None), &mut g);
         }
         for (i, c) in all.iter().enumerate() {
             if i == 0 && c.ty() == "string_literal" {

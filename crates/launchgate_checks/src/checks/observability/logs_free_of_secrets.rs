@@ -18,8 +18,10 @@ declare_check! {
     /// included) in scripts, Go's `log`, `log/slog`, zap (sugared too), logrus
     /// (`WithField`/`WithFields` included) and glog/klog, and SLF4J/Log4j/java.util.logging
     /// loggers (`LogManager.getLogger(...).info(...)` included) in
-    /// Java. A logger is known by its construction in the file, by a conventional name
-    /// (`log`, `logger`, `LOG`, `LOGGER`), or by its declared type (a Java field, local or
+    /// Java, and the debug package's functions (`const debug = require('debug')('app')`). A
+    /// logger is known by its construction in the file, by a conventional name
+    /// (`log`, `logger`, `LOG`, `LOGGER`, `logging.root`), by a function of the service's own
+    /// named for one (`get_logger().info(...)`), or by its declared type (a Java field, local or
     /// parameter of a `...Logger` type; a Go parameter `*zap.Logger`, `*slog.Logger`,
     /// `*logrus.Entry`, `*log.Logger`). Standard output is the log of a service in a container,
     /// so Python `print` and `sys.stdout.write`, Go `fmt.Print`/`Printf`/`Println` and Java
@@ -29,16 +31,27 @@ declare_check! {
     /// A call is judged by the *names* of what it writes, and by the values the secret scanner
     /// (SEC-001) recognises inside it (a literal key in a message, shown redacted); never by
     /// the values the code computes: identifiers
-    /// (`password`), the last part of a member access (`user.email` is `email`), getters
-    /// (`user.getPassword()`), keyword arguments (`log.info("login", token=t)`), dictionary,
+    /// (`password`), the last part of a member access (`user.email` is `email`), calls without
+    /// arguments named for what they give (`user.getPassword()`, `fetch_token()`,
+    /// `getpass.getpass()`), keyword arguments (`log.info("login", token=t)`), dictionary,
     /// object and field keys (`extra={"password": p}`, `{ apiKey }`, `zap.String("token", t)`,
     /// slog's `"token", t`), and string subscripts (`headers["Authorization"]`,
     /// `r.Header.Get("Authorization")`), inside f-strings, template literals, concatenations
     /// and formatting calls too. A name the call writes bare (also as `${pw}` in a template
     /// literal or `{pw}` in an f-string) that its function bound to a member access, a
-    /// subscript or a call is read through that value: `pw = request.form["password"]` then
-    /// `log.info(f"attempt {pw}")` writes `password`. A value passed through another function
-    /// (`mask(token)`, `len(token)`) is not the value. A message also names what it interpolates: the one or
+    /// subscript, a call, another name or a literal object, dictionary or struct is read
+    /// through that value: `pw = request.form["password"]` then `log.info(f"attempt {pw}")`
+    /// writes `password`, and so does `log.Println(cfg)` or `log.Println(cfg.Upstream)` after
+    /// `cfg := Settings{Upstream: password}`. A name bound to a value passed through a masking
+    /// or hashing function (`stored = crypt(password)`) is not the secret its name says. A
+    /// value passed through another function (`mask(token)`, `len(token)`) is not the value,
+    /// nor is a key whose value is (`{password: hash(p)}`); methods that keep the value
+    /// (`trim`, `toLowerCase`, `substring(0, 12)`, `replace(/a/g, "")`) write it, those that
+    /// keep at most four characters of it (`substring(0, 4)`, `slice(-4)`) or mask every
+    /// character (`replace(/./g, "*")`, Java's `replaceAll(".", "*")`) do not. The whole
+    /// environment written as it is (`process.env`, `os.environ`, `os.Environ()`,
+    /// `System.getenv()`; not one variable of it) is a failure: every secret the service was
+    /// given is in it. A message also names what it interpolates: the one or
     /// two words right before a placeholder or a concatenated value are a name
     /// (`"api key: %s"`, `"token=" + t`, `"password {}"`, `f"secret: {s}"`, `"the password is
     /// %s"`: a verb between them does not count), and so is
@@ -52,9 +65,9 @@ declare_check! {
     /// sensitive when it *ends* in one of these, optionally followed by `value`, `raw`,
     /// `plain`, `str`, `string`, `text`, `header` or `input`:
     ///
-    /// - credentials: `password`, `passwords`, `passwd`, `pwd`, `passphrase`, `secret`,
-    ///   `secrets`, `token` (not after `page`, `next`, `continuation`, `cancellation`,
-    ///   `sync` or `resume`: those are cursors), `api key`, `apikey`, `private key`,
+    /// - credentials: `password`, `passwords`, `passwd`, `pwd`, `passphrase`, `passcode`,
+    ///   `getpass`, `secret`, `secrets`, `token` (not after `page`, `next`, `continuation`,
+    ///   `cancellation`, `sync`, `resume` or `cursor`: those are cursors), `api key`, `apikey`, `private key`,
     ///   `secret key`, `access key`, `signing key`, `encryption key`, `credential`,
     ///   `credentials`, `creds`, `authorization`, `bearer`;
     /// - personal data: `email`, `emails`, `email address`, `ssn`, `social security number`;
@@ -65,10 +78,14 @@ declare_check! {
     /// `tokenCount`, `emailVerified`, `secretName` and `apiKeyId` describe a secret or a
     /// person without being one and are left alone; so are flags starting with `is`, `has`,
     /// `should`, `can`, `needs`, `requires`, `show`, `hide`, `enable`, `enabled`, `allow`,
-    /// `use` or `no` (`hasToken`), and names of a value made from the secret so that it is
-    /// not one any more (`hashed_password`, `maskedToken`, `encrypted_secret`, a word starting
-    /// with `hash`, `mask`, `redact`, `obfuscat`, `encrypt`, `censor` or `scrub`, or `sha256`,
-    /// `md5`, `digest`).
+    /// `use` or `no` (`hasToken`), error values and stand-ins starting with `err`, `null`,
+    /// `empty`, `dummy`, `fake`, `placeholder`, `sample` or `example` (`ErrWrongPassword`,
+    /// `nullToken`), and names of a value made from the secret so that it is
+    /// not one any more (`hashed_password`, `maskedToken`, `encrypted_secret`,
+    /// `encodedPassword`, a word starting with `hash`, `mask`, `redact`, `obfuscat`,
+    /// `encrypt`, `crypt`, `bcrypt`, `encod`, `censor` or `scrub`, or `sha256`, `md5`,
+    /// `digest`; an encoded password is what a password encoder such as Spring's stores, a
+    /// hash).
     ///
     /// A call that spreads fields built elsewhere (`**fields`, `{...ctx}`, `args...`, logstash's
     /// `entries(map)`) cannot be read: it makes the check inconclusive when nothing else fails
@@ -82,9 +99,13 @@ declare_check! {
     ///
     /// Every service logs, and parsing every file with a log call would parse nearly all of
     /// its source: the source layer reads a log call only when its text (through its closing
-    /// parenthesis and chained calls) holds a word one of the names above contains, spreads
-    /// fields, or holds a value the secret scanner found. The calls that could fail are all
-    /// read; the concatenation notes cover only those calls.
+    /// parenthesis and chained calls) holds a word one of the names above contains, writes the
+    /// whole environment, spreads fields, holds a value the secret scanner found, or writes a
+    /// name the file bound before the call in a statement holding such a word (for a member,
+    /// `cfg.x`, a literal object or struct). A value reaching a log call through two names
+    /// neither of which says what it is (`a = user.api_key`, `b = a`, then `log(b)` alone in
+    /// its function) is read only when something else in the function is; the concatenation
+    /// notes cover only the calls read.
     ///
     /// ## Why it matters
     /// Logs are copied to more systems, kept longer and read by more people than any
@@ -249,7 +270,13 @@ enum Kind {
     Credential,
     Personal,
     Card,
+    Environment,
 }
+
+/// How the source layer names the whole environment of the process, written as it is
+/// (`console.log(process.env)`, `print(os.environ)`, `log.Println(os.Environ())`,
+/// `log.info(System.getenv())`).
+const ENVIRONMENT: [&str; 4] = ["process.env", "os.environ", "os.Environ", "System.getenv"];
 
 impl Kind {
     fn label(self) -> &'static str {
@@ -257,6 +284,7 @@ impl Kind {
             Kind::Credential => "a credential",
             Kind::Personal => "personal data",
             Kind::Card => "payment card data",
+            Kind::Environment => "the whole environment, with every secret the service was given",
         }
     }
 }
@@ -296,6 +324,10 @@ fn words(name: &str) -> Vec<String> {
 /// Whether a name is a secret, a credential, personal data or card data: it ends in one of the
 /// documented words (see the check's documentation).
 fn sensitive(name: &str) -> Option<Kind> {
+    // The whole environment, written as it is: every secret the service was given is in it.
+    if ENVIRONMENT.contains(&name) {
+        return Some(Kind::Environment);
+    }
     let mut w = words(name);
     let first = w.first()?.as_str();
     if matches!(
@@ -312,6 +344,15 @@ fn sensitive(name: &str) -> Option<Kind> {
             | "allow"
             | "use"
             | "no"
+            // An error value (`ErrWrongPassword`) or a stand-in (`dummyToken`, `nullToken`).
+            | "err"
+            | "null"
+            | "empty"
+            | "dummy"
+            | "fake"
+            | "placeholder"
+            | "sample"
+            | "example"
     ) && w.len() > 1
     {
         return None;
@@ -325,6 +366,9 @@ fn sensitive(name: &str) -> Option<Kind> {
                 || x.starts_with("redact")
                 || x.starts_with("obfuscat")
                 || x.starts_with("encrypt")
+                || x.starts_with("crypt")
+                || x.starts_with("bcrypt")
+                || x.starts_with("encod")
                 || x.starts_with("censor")
                 || x.starts_with("scrub")
                 || x == "sha256"
@@ -367,14 +411,22 @@ fn sensitive(name: &str) -> Option<Kind> {
         "token"
             if matches!(
                 prev,
-                Some("page" | "next" | "continuation" | "cancellation" | "sync" | "resume")
+                Some(
+                    "page"
+                        | "next"
+                        | "continuation"
+                        | "cancellation"
+                        | "sync"
+                        | "resume"
+                        | "cursor"
+                )
             ) =>
         {
             None
         }
-        "password" | "passwords" | "passwd" | "pwd" | "passphrase" | "secret" | "secrets"
-        | "token" | "apikey" | "privatekey" | "credential" | "credentials" | "creds"
-        | "authorization" | "bearer" => Some(Kind::Credential),
+        "password" | "passwords" | "passwd" | "pwd" | "passphrase" | "passcode" | "getpass"
+        | "secret" | "secrets" | "token" | "apikey" | "privatekey" | "credential"
+        | "credentials" | "creds" | "authorization" | "bearer" => Some(Kind::Credential),
         "email" | "emails" | "ssn" => Some(Kind::Personal),
         "cardnumber" | "creditcard" | "pan" | "cvv" | "cvc" | "cvv2" => Some(Kind::Card),
         _ => None,
@@ -456,6 +508,11 @@ mod tests {
             ("card_no", Kind::Card),
             ("pan", Kind::Card),
             ("cvv", Kind::Card),
+            ("myPasscode", Kind::Credential),
+            ("getpass", Kind::Credential),
+            ("fetchPassword", Kind::Credential),
+            ("process.env", Kind::Environment),
+            ("os.Environ", Kind::Environment),
         ] {
             assert_eq!(sensitive(name), Some(kind), "{name}");
         }
@@ -478,6 +535,15 @@ mod tests {
             "spanId",
             "keyboard",
             "Number",
+            "ErrWrongPassword",
+            "WrongPasswordError",
+            "nullToken",
+            "dummy_password",
+            "encodedPassword",
+            "cryptedPassword",
+            "cursorToken",
+            "env",
+            "environ",
         ] {
             assert_eq!(sensitive(name), None, "{name}");
         }

@@ -1,0 +1,39 @@
+package auth
+
+import (
+	"errors"
+	"log"
+	"os"
+)
+
+var ErrBadPassword = errors.New("bad password")
+
+type Upstream struct {
+	Host     string
+	Password string
+	Secret   string
+}
+
+func Connect(user string) {
+	password := loadPassword()
+	log.Println(password)       // expect: OBS-014
+	log.Println(ReadAPIToken()) // expect: OBS-014
+	copyOf := password
+	log.Printf("connecting with %s", copyOf) // expect: OBS-014
+	up := Upstream{
+		Host:   "db",
+		Secret: password,
+	}
+	log.Println(up)        // expect: OBS-014
+	log.Println(up.Secret) // expect: OBS-014
+	log.Println(up.Host)   // ok: OBS-014
+	log.Println(os.Environ()) // expect: OBS-014
+
+	log.Println(ErrBadPassword)                  // ok: OBS-014
+	stored := bcryptHash(password)
+	log.Println(stored)                          // ok: OBS-014
+	log.Println(Upstream{Password: hashOf(password)}) // ok: OBS-014
+	log.Println(os.Getenv("HOME"))               // ok: OBS-014
+	placeholderToken := "-"
+	log.Println(placeholderToken)                // ok: OBS-014
+}
