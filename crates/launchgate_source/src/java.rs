@@ -160,6 +160,18 @@ fn http_connection(ty: &str) -> bool {
     )
 }
 
+/// Whether a call only writes what it is given, to a log or standard output
+/// (`log.info("{}", conn)`, `System.out.println(conn)`): it sets nothing on a connection.
+fn writes_only(f: &File<'_>, call: Node<'_>) -> bool {
+    let Some(object) = call.field("object") else {
+        return false;
+    };
+    let object = f.text(object);
+    let last = object.rsplit('.').next().unwrap_or(object);
+    let last = last.trim_start_matches('_').to_ascii_lowercase();
+    matches!(object, "System.out" | "System.err") || matches!(last.as_str(), "log" | "logger")
+}
+
 /// `(HttpURLConnection) url.openConnection()`, cast to or declared as an HTTP connection (a
 /// `URLConnection` alone may be a file or a jar entry): a request whose read timeout is what
 /// `setReadTimeout(...)` sets on the connection's variable in the same method. A connection
@@ -214,6 +226,7 @@ fn url_connection<'t>(f: &File<'t>, nodes: &[Node<'t>], n: Node<'t>) -> Option<F
         match name {
             "setReadTimeout" if on_var => read = arg.first().map(|a| f.text(*a)),
             "setConnectTimeout" if on_var => connect = true,
+            _ if writes_only(f, *m) => {}
             _ if arg.iter().any(|a| Some(f.text(*a)) == var) => handed = Some(name),
             _ => {}
         }
