@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+pub use launchgate_source::accepted::Accepted;
 pub use launchgate_source::audit::AuditTable;
 /// The framework name of DRF's settings middleware, which applies to DRF views only.
 pub use launchgate_source::django::DRF;

@@ -7,6 +7,7 @@
 //! One file in, facts out: no I/O, no tree or text kept. Values the code computes at run time
 //! stay [`Timeout::Unknown`]; nothing is guessed.
 
+pub mod accepted;
 pub mod audit;
 mod breakers;
 pub mod django;
@@ -313,6 +314,9 @@ pub struct Fact {
     /// The name of the enclosing function or method, if any.
     pub function: Option<String>,
     pub kind: FactKind,
+    /// A comment accepting findings here (`// #nosec G112`, `# launchgate:ignore SAF-002`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accepted: Option<accepted::Accepted>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -62,6 +62,7 @@ impl<'t> File<'t> {
             column: u32::try_from(column + 1).unwrap_or(u32::MAX),
             function,
             kind,
+            accepted: crate::accepted::at(self.text, node.start_byte()),
         }
     }
 

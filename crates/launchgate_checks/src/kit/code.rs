@@ -2,7 +2,7 @@
 //! the source files a check could not read.
 
 use launchgate_core::{Finding, Location, Outcome};
-use launchgate_evidence::code::{Fact, Gap, Topic};
+use launchgate_evidence::code::{Accepted, Fact, Gap, Topic};
 
 use crate::CheckContext;
 use crate::kit::finish::{self, Tally, conclude_tally};
@@ -72,17 +72,86 @@ fn join(items: &[&str]) -> String {
     }
 }
 
-/// [`Tally::conclude`] for a check that reads source facts of `topics`: [`unread`] files are
-/// gaps too, so the check never passes on the absence of bad facts from a file it could not
-/// read (failures seen elsewhere still fail; see [`conclude_tally`]).
+/// [`Tally::conclude`] for the check `id` that reads source facts of `topics`: [`unread`]
+/// files are gaps too, so the check never passes on the absence of bad facts from a file it
+/// could not read (failures seen elsewhere still fail; see [`conclude_tally`]). Failures the
+/// code accepts first become evidence ([`accept`]).
 pub fn conclude(
-    t: Tally,
+    id: &str,
+    mut t: Tally,
     cx: &CheckContext<'_>,
     letters: &str,
     topics: &[Topic],
     nothing_found: &str,
 ) -> Outcome {
+    accept(id, &mut t, cx);
     conclude_tally(cx, gaps(cx, letters, topics), t, nothing_found)
+}
+
+/// Rules of other tools that judge what a launchgate check judges: their markers in the code
+/// (`// #nosec G112`, `# nosemgrep: use-timeout`) accept that check's findings. A marker
+/// naming no rule accepts what its tool's rules would report, so only for these checks.
+const PEER_RULES: &[(&str, &str, &[&str])] = &[
+    // gosec G112 (Slowloris: no ReadHeaderTimeout), G114 (net/http serve functions without
+    // timeouts); Bandit B113 (request without timeout); Semgrep's requests rule.
+    ("SAF-002", "nosec", &["G112", "G114", "B113"]),
+    ("SAF-002", "nosemgrep", &["use-timeout"]),
+    // Semgrep's logger credential rule.
+    (
+        "OBS-014",
+        "nosemgrep",
+        &["python-logger-credential-disclosure"],
+    ),
+];
+
+/// Whether the marker at a fact accepts the findings of check `id` there: launchgate's own
+/// naming `id` (or no check), or a peer's naming one of its rules for `id` (or none). A rule
+/// written in full (`python.requests.best-practice.use-timeout`) is matched by its last part.
+fn accepts(id: &str, a: &Accepted) -> bool {
+    if a.marker == "launchgate" {
+        return a.rules.is_empty() || a.rules.iter().any(|r| r == id);
+    }
+    PEER_RULES
+        .iter()
+        .filter(|(check, marker, _)| *check == id && *marker == a.marker)
+        .any(|(_, _, rules)| {
+            a.rules.is_empty()
+                || a.rules.iter().any(|r| {
+                    let last = r.rsplit('.').next().unwrap_or(r);
+                    rules
+                        .iter()
+                        .any(|x| x.eq_ignore_ascii_case(r) || x.eq_ignore_ascii_case(last))
+                })
+        })
+}
+
+/// Moves the failures of check `id` that a marker in the code accepts (at the fact the finding
+/// points at) to the evidence, saying so and quoting the marker: accepted, never unseen.
+pub fn accept(id: &str, t: &mut Tally, cx: &CheckContext<'_>) {
+    let code = &cx.evidence.source;
+    if !code.facts().any(|(_, f)| f.accepted.is_some()) {
+        return;
+    }
+    let accepted = |f: &Finding| -> Option<String> {
+        let loc = f.location.as_ref()?;
+        code.files
+            .iter()
+            .filter(|file| *file.path == *loc.path)
+            .flat_map(|file| &file.facts.facts)
+            .filter(|fact| fact.line == loc.line && fact.column == loc.column)
+            .find_map(|fact| fact.accepted.as_ref().filter(|a| accepts(id, a)))
+            .map(|a| a.text.clone())
+    };
+    let (kept, moved): (Vec<Finding>, Vec<Finding>) = std::mem::take(&mut t.failures)
+        .into_iter()
+        .partition(|f| accepted(f).is_none());
+    t.failures = kept;
+    for mut f in moved {
+        if let Some(text) = accepted(&f) {
+            f.message = format!("accepted in the code (`{text}`): {}", f.message);
+        }
+        t.evidence.push(f);
+    }
 }
 
 /// [`conclude_with_claim`](crate::kit::finish::conclude_with_claim) for a check whose
@@ -140,6 +209,7 @@ mod tests {
     use launchgate_core::{Basis, Outcome};
 
     use crate::fixture::{basis, evidence, run, run_files};
+    use launchgate_evidence::code::Accepted;
 
     /// Text the TypeScript parser gives up on within its step budget (token soup of the kind
     /// the fuzz test found), after a line that names `what`.
@@ -270,5 +340,51 @@ mod tests {
                     .to_string()
             )
         );
+    }
+
+    #[test]
+    fn findings_the_code_accepts_are_evidence_quoting_the_marker() {
+        let o = run("SAF-002", "pass_go_server_accepted_in_code");
+        assert_eq!(
+            basis("SAF-002", "pass_go_server_accepted_in_code"),
+            Some(Basis::Proven)
+        );
+        assert_eq!(
+            evidence(&o),
+            [
+                "main.go:10 accepted in the code (`nosec G112 -- loopback only, never exposed`): the net/http server `http.Server{...}` in `metrics` does not bound how long a client may take to send its request (read-header timeout not set, read timeout not set): a few slow clients can hold every connection (slowloris) (no idle or write timeout either)",
+                "main.go:18 accepted in the code (`launchgate:ignore SAF-002 -- the debug listener is compiled out of release builds`): the net/http server `http.ListenAndServe(...)` in `debugServer` does not bound how long a client may take to send its request (read-header timeout not set, read timeout not set): a few slow clients can hold every connection (slowloris) (no idle or write timeout either)",
+                "main.go:22 the net/http server `http.Server{...}` in `api` bounds how long a client may take to send its request (read-header timeout `5 * time.Second`, read timeout not set) (no idle or write timeout either)",
+            ]
+        );
+        assert_eq!(
+            evidence(&run("OBS-014", "pass_python_accepted_in_code")),
+            [
+                "no log call in 1 source file writes a value named like a secret, a credential, personal data or a card number apart from the one accepted in the code (1 call naming such a word or spreading fields read in 1 file)",
+                "app.py:9 accepted in the code (`launchgate:ignore OBS-014 -- the token here is the public CSRF token, not a credential`): `logger.debug(...)` in `login` writes `csrf_token` (a credential) and `session_token` (a credential) to the log: log the event or an ID, not the value",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_peer_marker_accepts_only_for_the_checks_its_rules_judge() {
+        let marker = |marker: &'static str, rules: &[&str]| Accepted {
+            marker,
+            rules: rules.iter().map(ToString::to_string).collect(),
+            text: String::new(),
+        };
+        assert!(super::accepts("SAF-002", &marker("nosec", &["G112"])));
+        assert!(super::accepts("SAF-002", &marker("nosec", &[])));
+        assert!(super::accepts(
+            "SAF-002",
+            &marker("nosemgrep", &["python.requests.best-practice.use-timeout"])
+        ));
+        assert!(!super::accepts("SAF-002", &marker("nosec", &["G104"])));
+        assert!(!super::accepts("SAF-003", &marker("nosec", &[])));
+        assert!(super::accepts("SAF-003", &marker("launchgate", &[])));
+        assert!(!super::accepts(
+            "SAF-003",
+            &marker("launchgate", &["SAF-002"])
+        ));
     }
 }

@@ -7,7 +7,7 @@ use crate::kit;
 use crate::kit::code;
 use crate::kit::finish::{Tally, in_report_order};
 use crate::kit::manifest::at;
-use crate::{CheckContext, Evaluate, declare_check};
+use crate::{Check, CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -90,7 +90,7 @@ impl Evaluate for ConnectionPooling {
             !(code.failures.is_empty() && code.unknowns.is_empty() && code.evidence.is_empty());
         if stores.is_empty() && code_found {
             // No datastore declared, but the code builds pools: judged on their own.
-            return kit::code::conclude(code, cx, "S", &[Topic::Pool], "");
+            return kit::code::conclude(self.meta().id, code, cx, "S", &[Topic::Pool], "");
         }
         if stores.is_empty() {
             return Outcome::not_applicable(

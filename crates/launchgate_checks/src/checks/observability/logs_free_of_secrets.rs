@@ -6,7 +6,7 @@ use launchgate_evidence::code::{FactKind, Topic};
 
 use crate::kit::code;
 use crate::kit::finish::{NOT_SCANNED, Tally};
-use crate::{CheckContext, Evaluate, declare_check};
+use crate::{Check, CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -96,6 +96,9 @@ declare_check! {
     /// concatenation, an f-string, a template literal or `fmt.Sprintf`, the pass says so in a
     /// note (OBS-001's concern: the values belong in fields); it is never a failure. Not
     /// applicable when the repository has no source in these languages.
+    /// A finding the code accepts with a comment on its line (`# launchgate:ignore OBS-014 --
+    /// why`, `# nosemgrep: python-logger-credential-disclosure`) is listed as evidence, quoting
+    /// the comment, not as a failure.
     ///
     /// Every service logs, and parsing every file with a log call would parse nearly all of
     /// its source: the source layer reads a log call only when its text (through its closing
@@ -218,6 +221,9 @@ impl Evaluate for LogsFreeOfSecrets {
                 );
             }
         }
+        // Findings the code accepts are evidence before the count is given.
+        code::accept(self.meta().id, &mut t, cx);
+        let accepted = t.evidence.len();
         if t.failures.is_empty() && t.unknowns.is_empty() {
             // Counted: the calls whose text holds a word a sensitive name contains, or that
             // spread fields (the ones that could fail); other log calls a parse happened to
@@ -233,13 +239,18 @@ impl Evaluate for LogsFreeOfSecrets {
                     if files.len() == 1 { "" } else { "s" },
                 )
             };
+            let apart = match accepted {
+                0 => String::new(),
+                1 => " apart from the one accepted in the code".to_string(),
+                k => format!(" apart from the {k} accepted in the code"),
+            };
             t.evidence.push(Finding::new(format!(
-                "no log call in {n} source file{} writes a value named like a secret, a credential, personal data or a card number{read}",
+                "no log call in {n} source file{} writes a value named like a secret, a credential, personal data or a card number{apart}{read}",
                 if n == 1 { "" } else { "s" }
             )));
             t.evidence.append(&mut notes);
         }
-        match code::conclude(t, cx, "S", &[Topic::Logs], "") {
+        match code::conclude(self.meta().id, t, cx, "S", &[Topic::Logs], "") {
             // The count first, the notes after it.
             Outcome::Pass {
                 basis,

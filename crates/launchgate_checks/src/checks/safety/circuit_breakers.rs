@@ -14,7 +14,7 @@ use crate::kit::code;
 use crate::kit::finish::{Tally, in_report_order};
 use crate::kit::libraries::{library_findings, library_list, shipped_libraries};
 use crate::kit::manifest::at;
-use crate::{CheckContext, Evaluate, declare_check};
+use crate::{Check, CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -160,7 +160,7 @@ impl Evaluate for CircuitBreakers {
         if !deps.iter().any(Dependency::is_external) && code.found {
             // Nothing external is declared, but the code has breakers: judged on their own.
             let t = Tally::judged(code.failures, code.unknowns, code.evidence);
-            return kit::code::conclude(t, cx, "L K S", &[Topic::Breaker], "");
+            return kit::code::conclude(self.meta().id, t, cx, "L K S", &[Topic::Breaker], "");
         }
         if deps.is_empty() {
             return Outcome::not_applicable(

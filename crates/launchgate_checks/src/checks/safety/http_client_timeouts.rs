@@ -6,7 +6,7 @@ use launchgate_evidence::code::{FactKind, Server, Timeout, Topic};
 
 use crate::kit::code;
 use crate::kit::finish::{NOT_SCANNED, Tally};
-use crate::{CheckContext, Evaluate, declare_check};
+use crate::{Check, CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -38,6 +38,9 @@ declare_check! {
     /// file whose HTTP calls could not be read (the parser gave up on it, or syntax errors cover
     /// a line with a call), named with the reason: the check never passes without it. Not
     /// applicable when the repository has no source in these languages.
+    /// A finding the code accepts with a comment on its line (`// launchgate:ignore SAF-002 --
+    /// why`, gosec's `#nosec G112`/`G114`, Bandit's `# nosec B113`, `# nosemgrep: use-timeout`)
+    /// is listed as evidence, quoting the comment, not as a failure.
     ///
     /// ## Why it matters
     /// A call without a timeout waits as long as the dependency does. When a payment provider
@@ -167,7 +170,7 @@ impl Evaluate for HttpClientTimeouts {
                 if n == 1 { "s" } else { "" }
             )));
         }
-        code::conclude(t, cx, "S", &[Topic::Http], "")
+        code::conclude(self.meta().id, t, cx, "S", &[Topic::Http], "")
     }
 }
 

@@ -9,7 +9,7 @@ use crate::kit::code;
 use crate::kit::finish::{Tally, conclude};
 use crate::kit::libraries::{library_findings, shipped_libraries};
 use crate::kit::manifest::at;
-use crate::{CheckContext, Evaluate, declare_check};
+use crate::{Check, CheckContext, Evaluate, declare_check};
 
 declare_check! {
     /// ## What it checks
@@ -129,7 +129,14 @@ impl Evaluate for RetriesWithBackoff {
             // Nothing declared is retried, but the code retries: it is judged on its own.
             let mut t = code;
             t.evidence.extend(lib_evidence);
-            return code::conclude(t, cx, "L S", &[Topic::Retry, Topic::Http], "");
+            return code::conclude(
+                self.meta().id,
+                t,
+                cx,
+                "L S",
+                &[Topic::Retry, Topic::Http],
+                "",
+            );
         }
         if deps.is_empty() {
             if !lib_evidence.is_empty() {
