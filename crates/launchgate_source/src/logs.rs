@@ -1196,6 +1196,7 @@ fn go_level(method: &str) -> bool {
             | "DPanic"
             | "Trace"
             | "Log"
+            | "Output"
     )
 }
 
@@ -1221,6 +1222,8 @@ fn go_logger<'t>(
             "log" if !b.values("log").is_empty() => func
                 .field("operand")
                 .and_then(|o| go_logger(f, b, o, depth + 1)),
+            // `l := log.Default()`, `log.New(os.Stderr, "", 0)`.
+            "log" if matches!(method, "Default" | "New") => Some("log"),
             "log" => None,
             _ if matches!(
                 method,
@@ -1367,6 +1370,26 @@ fn go_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
     }
 }
 
+/// The verbs of a printf format, in order (`"%s took %5.2fs, %%"` gives `s`, `f`).
+fn printf_verbs(format: &str) -> Vec<char> {
+    let mut out = Vec::new();
+    let mut chars = format.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            continue;
+        }
+        for v in chars.by_ref() {
+            if !matches!(v, '-' | '+' | ' ' | '#' | '0'..='9' | '.' | '*' | '[' | ']') {
+                if v != '%' {
+                    out.push(v);
+                }
+                break;
+            }
+        }
+    }
+    out
+}
+
 fn go_built(f: &File<'_>, msg: Node<'_>) -> Option<&'static str> {
     match msg.ty() {
         "binary_expression" if msg.field("operator").map(|o| f.text(o)) == Some("+") => {
@@ -1405,7 +1428,8 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
         if library == "log"
             && !(method.starts_with("Print")
                 || method.starts_with("Fatal")
-                || method.starts_with("Panic"))
+                || method.starts_with("Panic")
+                || method == "Output")
             || library == "fmt" && !matches!(method, "Print" | "Printf" | "Println")
         {
             continue;
@@ -1428,8 +1452,9 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
             chain = c.field("function").and_then(|x| x.field("operand"));
         }
         let all = n.field("arguments").map(named_children).unwrap_or_default();
-        // The message: first, after a context for the `Context` variants.
-        let at = usize::from(method.ends_with("Context"));
+        // The message: first, after a context for the `Context` variants and after the call
+        // depth for `Output(calldepth, s)`.
+        let at = usize::from(method.ends_with("Context") || method == "Output");
         let built = all.get(at).and_then(|m| go_built(f, *m));
         let printf = method.ends_with('f');
         if let Some(m) = all.get(at) {
@@ -1454,8 +1479,19 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
                 );
             }
         }
+        // `%T` writes a value's type, not the value.
+        let types = all
+            .get(at)
+            .filter(|m| printf && m.ty() == "interpreted_string_literal")
+            .map(|m| {
+                printf_verbs(f.text(*m))
+                    .into_iter()
+                    .map(|v| v == 'T')
+                    .collect::<Vec<bool>>()
+            })
+            .unwrap_or_default();
         for (i, c) in all.iter().enumerate() {
-            if i < at {
+            if i < at || i > at && types.get(i - at - 1).copied().unwrap_or(false) {
                 continue;
             }
             if i == at && matches!(c.ty(), "interpreted_string_literal" | "raw_string_literal") {

@@ -15,7 +15,9 @@ declare_check! {
     /// JavaScript, Python, Go, Java; not tests, not vendored code), and the loggers read are
     /// Python `logging` (`logging.info`, any `logger`/`log` from `logging.getLogger`) and
     /// structlog (`bind` included), `console`, pino, winston and bunyan loggers (`child`
-    /// included) in scripts, Go's `log`, `log/slog`, zap (sugared too), logrus
+    /// included) in scripts, Go's `log` (`log.Default()` and `log.New(...)` loggers and
+    /// `Output` included; a value a format prints with `%T` is its type, not the value),
+    /// `log/slog`, zap (sugared too), logrus
     /// (`WithField`/`WithFields` included) and glog/klog, and SLF4J/Log4j/java.util.logging
     /// loggers (`LogManager.getLogger(...).info(...)` included) in
     /// Java, and the debug package's functions (`const debug = require('debug')('app')`). A

@@ -36,4 +36,10 @@ func Connect(user string) {
 	log.Println(os.Getenv("HOME"))               // ok: OBS-014
 	placeholderToken := "-"
 	log.Println(placeholderToken)                // ok: OBS-014
+
+	std := log.Default()
+	std.Printf("using %s", password) // expect: OBS-014
+	log.Output(2, password)          // expect: OBS-014
+	log.Printf("password is a %T", password) // ok: OBS-014
+	std.Printf("%T %d", password, len(password)) // ok: OBS-014
 }
