@@ -616,6 +616,15 @@ fn formats(callee_last: &str) -> bool {
             | "toString"
             | "stringify"
             | "valueOf"
+            // Copies and views of a collection, Node's `util.inspect`: the values themselves.
+            | "list"
+            | "tuple"
+            | "sorted"
+            | "copy"
+            | "items"
+            | "values"
+            | "entries"
+            | "inspect"
     )
 }
 

@@ -52,8 +52,9 @@ declare_check! {
     /// keep at most four characters of it (`substring(0, 4)`, `slice(-4)`) or mask every
     /// character (`replace(/./g, "*")`, Java's `replaceAll(".", "*")`) do not. The whole
     /// environment written as it is (`process.env`, `os.environ`, `os.Environ()`,
-    /// `System.getenv()`; not one variable of it) is a failure: every secret the service was
-    /// given is in it. A message also names what it interpolates: the one or
+    /// `System.getenv()`, also copied, listed or inspected: `os.environ.copy()`,
+    /// `Object.entries(process.env)`, `util.inspect(process.env)`; not one variable of it, nor
+    /// its names) is a failure: every secret the service was given is in it. A message also names what it interpolates: the one or
     /// two words right before a placeholder or a concatenated value are a name
     /// (`"api key: %s"`, `"token=" + t`, `"password {}"`, `f"secret: {s}"`, `"the password is
     /// %s"`: a verb between them does not count), and so is

@@ -15,6 +15,9 @@ def rotate(vault):
     logging.root.warning("rotating %s", vault.read_secret())  # expect: OBS-014
     own_logger().info("secret %s", vault.secret)  # expect: OBS-014
     log.debug("environment %s", os.environ)  # expect: OBS-014
+    print(os.environ.copy())  # expect: OBS-014
+    print(list(os.environ.items()))  # expect: OBS-014
+    print(list(os.environ.keys()))  # ok: OBS-014
 
     fingerprint = hash_secret(vault.secret)
     log.info("rotated %s", fingerprint)  # ok: OBS-014

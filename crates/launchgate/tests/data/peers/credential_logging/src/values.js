@@ -13,6 +13,9 @@ function remember(req, vault) {
   console.log(conn); // expect: OBS-014
   console.log(vault.password.toLowerCase()); // expect: OBS-014
   console.log(process.env); // expect: OBS-014
+  console.log(util.inspect(process.env)); // expect: OBS-014
+  console.log(Object.entries(process.env)); // expect: OBS-014
+  console.log(Object.keys(process.env)); // ok: OBS-014
 
   console.log(conn.host); // ok: OBS-014
   console.log(vault.password.replace(/./g, '#')); // ok: OBS-014
