@@ -105,6 +105,12 @@ pub struct PolicyLayer {
     /// SEC-007.
     #[serde(default)]
     pub image_digest_tiers: Option<Vec<Tier>>,
+    /// Whether a comment on a code finding's line accepts it (default true): launchgate's
+    /// `launchgate:ignore SAF-002 -- why`, or a peer's marker for the same rule (gosec's
+    /// `#nosec G112`). Accepted findings are listed as evidence. `false` makes every code
+    /// finding count whatever its comment says; the finding then quotes the comment.
+    #[serde(default)]
+    pub accept_in_code: Option<bool>,
     /// Longest a manifest waiver may run, in days from the review date, by tier, e.g.
     /// `{0: 30, 1: 90, 2: 90}` (the default). Longer waivers are refused and reported.
     #[serde(default)]
@@ -491,6 +497,9 @@ pub struct CheckOptions {
     /// Whether the service's tier requires images pinned by digest (`image_digest_tiers`).
     /// SEC-007.
     pub require_image_digest: bool,
+    /// Whether a comment in the code accepts a code finding (`accept_in_code`). SAF-002,
+    /// SAF-003, SAF-004, CAP-008, OBS-014.
+    pub accept_in_code: bool,
 }
 
 impl CheckOptions {
@@ -522,6 +531,7 @@ impl Default for CheckOptions {
             require_mtls: false,
             mtls_tiers: vec![Tier::T0],
             require_image_digest: false,
+            accept_in_code: true,
         }
     }
 }
@@ -843,6 +853,9 @@ impl Policy {
                 }
             }
             let o = &mut p.options;
+            if let Some(a) = layer.accept_in_code {
+                o.accept_in_code = a;
+            }
             let opts: [(&str, Option<u32>, &mut u32); 8] = [
                 (
                     "restore_test_max_age_days",

@@ -126,7 +126,8 @@ fn accepts(id: &str, a: &Accepted) -> bool {
 }
 
 /// Moves the failures of check `id` that a marker in the code accepts (at the fact the finding
-/// points at) to the evidence, saying so and quoting the marker: accepted, never unseen.
+/// points at) to the evidence, saying so and quoting the marker: accepted, never unseen. With
+/// the policy's `accept_in_code: false` they stay failures and quote the marker.
 pub fn accept(id: &str, t: &mut Tally, cx: &CheckContext<'_>) {
     let code = &cx.evidence.source;
     if !code.facts().any(|(_, f)| f.accepted.is_some()) {
@@ -142,6 +143,18 @@ pub fn accept(id: &str, t: &mut Tally, cx: &CheckContext<'_>) {
             .find_map(|fact| fact.accepted.as_ref().filter(|a| accepts(id, a)))
             .map(|a| a.text.clone())
     };
+    if !cx.options.accept_in_code {
+        // The policy does not let the code accept findings: they fail, quoting the comment.
+        for f in &mut t.failures {
+            if let Some(text) = accepted(f) {
+                f.message = format!(
+                    "{} (the comment `{text}` does not accept it: the policy sets `accept_in_code: false`)",
+                    f.message
+                );
+            }
+        }
+        return;
+    }
     let (kept, moved): (Vec<Finding>, Vec<Finding>) = std::mem::take(&mut t.failures)
         .into_iter()
         .partition(|f| accepted(f).is_none());
@@ -362,6 +375,16 @@ mod tests {
             [
                 "no log call in 1 source file writes a value named like a secret, a credential, personal data or a card number apart from the one accepted in the code (1 call naming such a word or spreading fields read in 1 file)",
                 "app.py:9 accepted in the code (`launchgate:ignore OBS-014 -- the token here is the public CSRF token, not a credential`): `logger.debug(...)` in `login` writes `csrf_token` (a credential) and `session_token` (a credential) to the log: log the event or an ID, not the value",
+            ]
+        );
+    }
+
+    #[test]
+    fn with_acceptance_off_in_the_policy_an_accepted_finding_fails_quoting_the_comment() {
+        assert_eq!(
+            evidence(&run("SAF-002", "fail_go_acceptance_off_in_policy")),
+            [
+                "main.go:7 the net/http server `http.Server{...}` in `metrics` does not bound how long a client may take to send its request (read-header timeout not set, read timeout not set): a few slow clients can hold every connection (slowloris) (no idle or write timeout either) (the comment `nosec G112 -- loopback only // expect: SAF-002` does not accept it: the policy sets `accept_in_code: false`)"
             ]
         );
     }
