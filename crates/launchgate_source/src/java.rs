@@ -160,6 +160,18 @@ fn http_connection(ty: &str) -> bool {
     )
 }
 
+/// Whether `scope` declares `name` itself: a local variable or a parameter of the method.
+fn declares(f: &File<'_>, nodes: &[Node<'_>], scope: Node<'_>, name: &str) -> bool {
+    nodes.iter().any(|d| {
+        matches!(
+            d.ty(),
+            "variable_declarator" | "formal_parameter" | "catch_formal_parameter"
+        ) && scope.start_byte() <= d.start_byte()
+            && d.end_byte() <= scope.end_byte()
+            && d.field("name").is_some_and(|x| f.text(x) == name)
+    })
+}
+
 /// Whether a call only writes what it is given, to a log or standard output
 /// (`log.info("{}", conn)`, `System.out.println(conn)`): it sets nothing on a connection.
 fn writes_only(f: &File<'_>, call: Node<'_>) -> bool {
@@ -174,8 +186,9 @@ fn writes_only(f: &File<'_>, call: Node<'_>) -> bool {
 
 /// `(HttpURLConnection) url.openConnection()`, cast to or declared as an HTTP connection (a
 /// `URLConnection` alone may be a file or a jar entry): a request whose read timeout is what
-/// `setReadTimeout(...)` sets on the connection's variable in the same method. A connection
-/// handed to another method (`configure(conn)`) may get its timeouts there: unknown.
+/// `setReadTimeout(...)` sets on the connection's variable in the same method, or in any
+/// method of the class for a connection kept in a field. A connection handed to another method
+/// (`configure(conn)`) may get its timeouts there: unknown.
 fn url_connection<'t>(f: &File<'t>, nodes: &[Node<'t>], n: Node<'t>) -> Option<FactKind> {
     if n.field("name").map(|m| f.text(m)) != Some("openConnection") {
         return None;
@@ -206,12 +219,30 @@ fn url_connection<'t>(f: &File<'t>, nodes: &[Node<'t>], n: Node<'t>) -> Option<F
     if !http {
         return None;
     }
-    let scope = f
-        .ancestors(n)
-        .into_iter()
+    let ancestors = f.ancestors(n);
+    let method = ancestors
+        .iter()
         .rev()
         .find(|a| matches!(a.ty(), "method_declaration" | "constructor_declaration"))
-        .unwrap_or(f.root);
+        .copied();
+    let mut scope = method.unwrap_or(f.root);
+    // A connection kept in a field (`this.conn = ...`, or a name the method does not declare)
+    // may be configured in another method of the class: the class is where to look.
+    let field = var.and_then(|v| match v.strip_prefix("this.") {
+        Some(name) => Some(name),
+        None => (!declares(f, nodes, scope, v)).then_some(v),
+    });
+    if field.is_some()
+        && let Some(class) = ancestors
+            .iter()
+            .rev()
+            .find(|a| matches!(a.ty(), "class_declaration" | "enum_declaration"))
+    {
+        scope = *class;
+    }
+    let is_var = |text: &str| {
+        Some(text) == var || field.is_some_and(|name| text.strip_prefix("this.") == Some(name))
+    };
     let (mut read, mut connect, mut handed) = (None, false, None);
     let calls = nodes.iter().filter(|m| {
         m.ty() == "method_invocation"
@@ -221,13 +252,13 @@ fn url_connection<'t>(f: &File<'t>, nodes: &[Node<'t>], n: Node<'t>) -> Option<F
     // Without a variable, nothing can set a timeout on the connection.
     for m in calls.filter(|_| var.is_some()) {
         let name = m.field("name").map_or("", |x| f.text(x));
-        let on_var = m.field("object").is_some_and(|o| Some(f.text(o)) == var);
+        let on_var = m.field("object").is_some_and(|o| is_var(f.text(o)));
         let arg = crate::tree::args(*m);
         match name {
             "setReadTimeout" if on_var => read = arg.first().map(|a| f.text(*a)),
             "setConnectTimeout" if on_var => connect = true,
             _ if writes_only(f, *m) => {}
-            _ if arg.iter().any(|a| Some(f.text(*a)) == var) => handed = Some(name),
+            _ if arg.iter().any(|a| is_var(f.text(*a))) => handed = Some(name),
             _ => {}
         }
     }

@@ -17,8 +17,9 @@ declare_check! {
     /// `axios.defaults.timeout`, `httpx.Client(timeout=..)`, `http.Client{Timeout: ..}` in Go), or
     /// a library default that bounds it (httpx, aiohttp, OkHttp). A Java `HttpURLConnection`
     /// needs `setReadTimeout(..)` on it (a connect timeout alone still awaits the response for
-    /// ever); one handed to another method may get it there and is unknown (written to a log
-    /// or standard output, it gets nothing there). An explicit
+    /// ever), in the method that opens it or, for a connection kept in a field, in any method
+    /// of its class; one handed to another method may get it there and is unknown (written to
+    /// a log or standard output, it gets nothing there). An explicit
     /// `timeout=None`, `timeout: 0` or `setReadTimeout(0)` is no timeout. A Python `requests.Session` has no timeout of its own, so each
     /// call through it needs one; Go's `http.Get` and `http.DefaultClient` have none, unless the
     /// request carries a context with a deadline. Clients built in the file and never called
