@@ -317,8 +317,9 @@ fn bindings(text: &str, name: &str) -> Vec<Binding> {
 }
 
 /// The end of the statement whose line holds `at`: the line's end, or, when brackets opened
-/// on it are still open there, where they close (at most 4 KiB on; strings are not told apart,
-/// which can only make the statement longer).
+/// on it are still open there, where they close (at most 4 KiB on). Strings are not told
+/// apart: a bracket inside one can move the end, which only changes what the prefilter
+/// selects for parsing, never what a parse reads.
 fn statement_end(text: &str, at: usize) -> usize {
     const MAX: usize = 4096;
     let bytes = text.as_bytes();
