@@ -405,6 +405,7 @@ pub(crate) fn hits(language: Language, text: &str, secrets: &[usize]) -> Option<
     let bytes = text.as_bytes();
     let mut out = Hits::default();
     let mut loggers: Vec<&str> = Vec::new();
+    let mut carrying: Vec<(&str, usize)> = Vec::new();
     let mut bindings: Vec<usize> = Vec::new();
     let mut bound: Vec<(&str, Vec<Binding>)> = Vec::new();
     let each = ac.lines(bytes).flat_map(|(line, end)| {
@@ -434,6 +435,12 @@ pub(crate) fn hits(language: Language, text: &str, secrets: &[usize]) -> Option<
         }
         if let Some(name) = binds_logger(text, start) {
             bindings.push(start);
+            // A logger bound with fields naming something sensitive
+            // (`entry := logrus.WithField("token", t)`): every call through it writes them.
+            let line = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            if has_sensitive(&text[start..statement_end(text, start)]) {
+                carrying.push((name, line));
+            }
             if !CONVENTIONAL.contains(&name) && !loggers.contains(&name) {
                 loggers.push(name);
             }
@@ -441,6 +448,21 @@ pub(crate) fn hits(language: Language, text: &str, secrets: &[usize]) -> Option<
             let call = call_text(text, start);
             if log_call_worth_reading(text, start, call, secrets, &mut bound) {
                 out.logs.push(start);
+            }
+        }
+    }
+    // Calls through a logger carrying sensitive fields, after its binding.
+    for (name, from) in carrying {
+        for (at, _) in text[from..].match_indices(name) {
+            let at = from + at;
+            let before = at.checked_sub(1).map(|i| bytes[i]);
+            let after = bytes.get(at + name.len()).copied();
+            let line = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            if line > from
+                && before.is_none_or(|b| !(b.is_ascii_alphanumeric() || b == b'_'))
+                && after == Some(b'.')
+            {
+                out.logs.push(at);
             }
         }
     }
@@ -702,6 +724,9 @@ mod tests {
         let js =
             "function h() {\n  console.log(process.env);\n  console.log(process.env.PORT);\n}\n";
         assert_eq!(logged(Language::JavaScript, js), [2, 3]);
+        // A logger bound with a sensitive field: every later call through it (and its binding).
+        let go = "func h(t string) {\n\tentry.Info(\"early\")\n\tentry := logrus.WithField(\"token\", t)\n\tentry.Info(\"a\")\n\tother.Info(\"b\")\n\tentry.Warn(\"c\")\n}\n";
+        assert_eq!(logged(Language::Go, go), [3, 4, 6]);
     }
 
     #[test]

@@ -200,6 +200,60 @@ fn argument_names<'t>(
     }
 }
 
+/// Methods that return a logger carrying fields every later call writes: Go's logrus, zap and
+/// slog `With`/`WithField`/`WithFields`, structlog's `bind`/`new`, pino's, winston's and
+/// bunyan's `child`.
+const WITH_FIELDS: &[&str] = &["With", "WithField", "WithFields", "bind", "new", "child"];
+
+/// The fields of a logger bound earlier in the file and written by every call through it
+/// (`entry := logrus.WithField("token", t)` then `entry.Info("x")`; `log = log.bind(email=e)`
+/// then `log.info("x")`; `const child = logger.child({ token })` then `child.info('x')`): the
+/// arguments of the [`WITH_FIELDS`] calls the name was bound to, through up to four bindings.
+/// Other calls a logger was built with (`NewLogger(cfg)`) write nothing.
+fn bound_fields<'t>(
+    f: &File<'t>,
+    b: &Bindings<'t>,
+    receiver: Node<'t>,
+    call: Node<'t>,
+    g: &mut Gather,
+    names: fn(&File<'t>, Node<'t>, &mut Gather, u8),
+) {
+    let mut seen_at = call;
+    let mut name = receiver;
+    for _ in 0..4 {
+        if name.ty() != "identifier" {
+            return;
+        }
+        // A binding written before the use (never after it, never the one being followed).
+        let Some(mut value) = b.find(f.text(name), seen_at, |v| {
+            (v.start_byte() < seen_at.start_byte()).then_some(v)
+        }) else {
+            return;
+        };
+        seen_at = value;
+        // Down the value's chain of calls: `zap.L().With(...)`, `log.bind(a=1).bind(b=2)`.
+        while matches!(value.ty(), "call" | "call_expression") {
+            let Some(callee) = value.field("function") else {
+                return;
+            };
+            let (object, method) = match callee.ty() {
+                "selector_expression" => (callee.field("operand"), callee.field("field")),
+                "attribute" => (callee.field("object"), callee.field("attribute")),
+                "member_expression" => (callee.field("object"), callee.field("property")),
+                _ => return,
+            };
+            if method.is_some_and(|m| WITH_FIELDS.contains(&f.text(m))) {
+                for arg in crate::tree::args(value) {
+                    names(f, arg, g, 0);
+                }
+            }
+            let Some(object) = object else { return };
+            value = object;
+        }
+        name = value;
+    }
+}
+
 /// Whether a call without arguments gives a value by its name: `getPassword()`,
 /// `fetch_token()`, `getpass.getpass()`, `password()`; its name is then a name the call writes.
 fn getter(last: &str) -> bool {
@@ -878,13 +932,17 @@ pub(crate) fn python<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
             continue;
         };
         let mut g = Gather::default();
-        // Fields bound to the logger on the way (`log.bind(token=...)`).
+        // Fields bound to the logger on the way (`log.bind(token=...)`), or earlier in the
+        // file (`log = log.bind(token=...)`).
         if let Some(receiver) = receiver.filter(|r| r.ty() == "call")
             && let Some(a) = receiver.field("arguments")
         {
             for c in named_children(a) {
                 py_names(f, c, &mut g, 0);
             }
+        }
+        if let Some(receiver) = receiver {
+            bound_fields(f, b, receiver, *n, &mut g, py_names);
         }
         let all = named_children(args);
         // `logger.log(level, msg, ...)` puts the message second.
@@ -1135,7 +1193,7 @@ pub(crate) fn script<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
             continue;
         };
         let mut g = Gather::default();
-        // `logger.child({ token }).info(...)`.
+        // `logger.child({ token }).info(...)`, or a child bound earlier.
         if receiver.ty() == "call_expression"
             && let Some(a) = receiver.field("arguments")
         {
@@ -1143,6 +1201,7 @@ pub(crate) fn script<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
                 js_names(f, c, &mut g, 0);
             }
         }
+        bound_fields(f, b, receiver, *n, &mut g, js_names);
         let all = n.field("arguments").map(named_children).unwrap_or_default();
         let built = all.iter().find_map(|a| js_built(*a));
         if all.len() > 1 || built.is_some() {
@@ -1460,6 +1519,8 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
             }
             chain = c.field("function").and_then(|x| x.field("operand"));
         }
+        // Or earlier in the file: `entry := logrus.WithField("token", t)` then `entry.Info(...)`.
+        bound_fields(f, b, receiver, *n, &mut g, go_names);
         let all = n.field("arguments").map(named_children).unwrap_or_default();
         // The message: first, after a context for the `Context` variants and after the call
         // depth for `Output(calldepth, s)`.

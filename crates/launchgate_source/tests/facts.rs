@@ -518,7 +518,7 @@ function login(req, user) {
             "11:40 shutdown process process.once(...) handler ['SIGINT','SIGTERM'] sigterm:yes [-]",
             "13:3 log console console.log(...) [password] [login]",
             "14:3 log pino log.info(...) structured [email,userId,id] [login]",
-            "15:3 log pino child.info(...) structured [token,authorization] built:in a template literal [login]",
+            "15:3 log pino child.info(...) structured [requestId,token,authorization] built:in a template literal [login]",
             "16:3 log pino log.warn(...) structured [user,name] built:by concatenation [login]",
             "17:3 log logger logger.error(...) [] spread [login]",
             "18:3 log logger this.logger.info(...) [cardNumber,apiKey,key,nextPageToken] [login]",

@@ -35,7 +35,9 @@ declare_check! {
     /// the values the code computes: identifiers
     /// (`password`), the last part of a member access (`user.email` is `email`), calls without
     /// arguments named for what they give (`user.getPassword()`, `fetch_token()`,
-    /// `getpass.getpass()`), keyword arguments (`log.info("login", token=t)`), dictionary,
+    /// `getpass.getpass()`), the fields of a logger bound earlier and written by every call
+    /// through it (`entry := logrus.WithField("token", t)`, `log = log.bind(email=e)`, `child
+    /// = logger.child({ token })`), keyword arguments (`log.info("login", token=t)`), dictionary,
     /// object and field keys (`extra={"password": p}`, `{ apiKey }`, `zap.String("token", t)`,
     /// slog's `"token", t`), and string subscripts (`headers["Authorization"]`,
     /// `r.Header.Get("Authorization")`), inside f-strings, template literals, concatenations

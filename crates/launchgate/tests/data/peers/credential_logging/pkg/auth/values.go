@@ -4,6 +4,8 @@ import (
 	"errors"
 	"log"
 	"os"
+
+	"github.com/sirupsen/logrus"
 )
 
 var ErrBadPassword = errors.New("bad password")
@@ -42,4 +44,9 @@ func Connect(user string) {
 	log.Output(2, password)          // expect: OBS-014
 	log.Printf("password is a %T", password) // ok: OBS-014
 	std.Printf("%T %d", password, len(password)) // ok: OBS-014
+
+	entry := logrus.WithField("password", password)
+	entry.Warn("connecting") // expect: OBS-014
+	byUser := logrus.WithField("user", user)
+	byUser.Warn("connecting") // ok: OBS-014
 }
