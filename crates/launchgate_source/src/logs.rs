@@ -187,7 +187,11 @@ fn argument_names<'t>(
     if let Some(v) = member_of_literal(f, b, arg, call) {
         names(f, v, g, 1);
     }
-    for x in std::iter::once(arg).chain(interpolated(arg)) {
+    // `extra=ctx`: the keyword's value is read as an argument of its own.
+    let keyword = (arg.ty() == "keyword_argument")
+        .then(|| arg.field("value"))
+        .flatten();
+    for x in std::iter::once(arg).chain(keyword).chain(interpolated(arg)) {
         match bound(f, b, x, call) {
             Some(Bound::Read(v)) => names(f, v, g, 1),
             // The name is not what the call writes: `safe_password = crypt(pw)`.
@@ -244,7 +248,7 @@ fn bound_fields<'t>(
             };
             if method.is_some_and(|m| WITH_FIELDS.contains(&f.text(m))) {
                 for arg in crate::tree::args(value) {
-                    names(f, arg, g, 0);
+                    argument_names(f, b, value, arg, g, names);
                 }
             }
             let Some(object) = object else { return };
@@ -1514,7 +1518,8 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
         while let Some(c) = chain.filter(|c| c.ty() == "call_expression") {
             if let Some(a) = c.field("arguments") {
                 for x in named_children(a) {
-                    go_names(f, x, &mut g, 0);
+                    // `logrus.WithFields(fields)` after `fields := logrus.Fields{...}`.
+                    argument_names(f, b, *n, x, &mut g, go_names);
                 }
             }
             chain = c.field("function").and_then(|x| x.field("operand"));

@@ -43,7 +43,8 @@ declare_check! {
     /// `r.Header.Get("Authorization")`), inside f-strings, template literals, concatenations
     /// and formatting calls too. A name the call writes bare (also as `${pw}` in a template
     /// literal or `{pw}` in an f-string) that its function bound to a member access, a
-    /// subscript, a call, another name or a literal object, dictionary or struct is read
+    /// subscript, a call, another name or a literal object, dictionary or struct (also as a
+    /// keyword's value, `extra=ctx`, or a logger's fields, `logrus.WithFields(fields)`) is read
     /// through that value: `pw = request.form["password"]` then `log.info(f"attempt {pw}")`
     /// writes `password`, and so does `log.Println(cfg)` or `log.Println(cfg.Upstream)` after
     /// `cfg := Settings{Upstream: password}`. A name bound to a value passed through a masking

@@ -19,6 +19,11 @@ def rotate(vault):
     print(list(os.environ.items()))  # expect: OBS-014
     print(list(os.environ.keys()))  # ok: OBS-014
 
+    context = {"secret": vault.secret, "vault": vault.name}
+    log.info("rotated", extra=context)  # expect: OBS-014
+    labels = {"vault": vault.name}
+    log.info("rotated", extra=labels)  # ok: OBS-014
+
     fingerprint = hash_secret(vault.secret)
     log.info("rotated %s", fingerprint)  # ok: OBS-014
     log.info("rotated", extra={"secret": hash_secret(vault.secret)})  # ok: OBS-014

@@ -49,4 +49,9 @@ func Connect(user string) {
 	entry.Warn("connecting") // expect: OBS-014
 	byUser := logrus.WithField("user", user)
 	byUser.Warn("connecting") // ok: OBS-014
+
+	creds := logrus.Fields{"password": password, "user": user}
+	logrus.WithFields(creds).Error("refused") // expect: OBS-014
+	who := logrus.Fields{"user": user}
+	logrus.WithFields(who).Error("refused") // ok: OBS-014
 }
