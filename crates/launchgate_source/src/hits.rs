@@ -295,7 +295,13 @@ fn bindings(text: &str, name: &str) -> Vec<Binding> {
         if bytes.get(end).is_none_or(|b| ident(*b)) {
             continue;
         }
-        let rest = text[end..].trim_start_matches([' ', '\t']);
+        let mut rest = text[end..].trim_start_matches([' ', '\t']);
+        // A member assigned (`payload.password = ...`, `data["token"] = ...`) binds the name
+        // too: writing the name writes the member.
+        let member = member_assigned(rest);
+        if let Some(after) = member {
+            rest = after;
+        }
         if rest.starts_with(":=") || (rest.starts_with('=') && !rest.starts_with("==")) {
             let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
             let value = rest.trim_start_matches([':', '=']).trim_start();
@@ -304,7 +310,7 @@ fn bindings(text: &str, name: &str) -> Vec<Binding> {
                 .bytes()
                 .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'))
                 .count();
-            let literal = value[head..].starts_with('{');
+            let literal = member.is_none() && value[head..].starts_with('{');
             let statement = &text[line_start..statement_end(text, at)];
             out.push(Binding {
                 at,
@@ -314,6 +320,25 @@ fn bindings(text: &str, name: &str) -> Vec<Binding> {
         }
     }
     out
+}
+
+/// After a name, the text past a member it assigns (`.password = ...`, `["token"] = ...` give
+/// `= ...`); `None` when the name is not followed by a member and `=`.
+fn member_assigned(rest: &str) -> Option<&str> {
+    let after = if let Some(field) = rest.strip_prefix('.') {
+        let n = field
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'$')
+            .count();
+        (n > 0).then(|| &field[n..])?
+    } else if let Some(index) = rest.strip_prefix('[') {
+        let close = index.find(']')?;
+        (!index[..close].contains('\n')).then(|| &index[close + 1..])?
+    } else {
+        return None;
+    };
+    let after = after.trim_start_matches([' ', '\t']);
+    (after.starts_with('=') && !after.starts_with("==")).then_some(after)
 }
 
 /// The end of the statement whose line holds `at`: the line's end, or, when brackets opened
@@ -724,6 +749,11 @@ mod tests {
         let js =
             "function h() {\n  console.log(process.env);\n  console.log(process.env.PORT);\n}\n";
         assert_eq!(logged(Language::JavaScript, js), [2, 3]);
+        // A member assigned something sensitive, then the object written whole.
+        let js = "function h(req) {\n  const payload = {};\n  payload.password = req.body.password;\n  console.log(payload);\n  const other = {};\n  other.user = req.body.user;\n  console.log(other);\n}\n";
+        assert_eq!(logged(Language::JavaScript, js), [4]);
+        let py = "def h(pw):\n    data = {}\n    data[\"token\"] = pw\n    print(data)\n";
+        assert_eq!(logged(Language::Python, py), [4]);
         // A logger bound with a sensitive field: every later call through it (and its binding).
         let go = "func h(t string) {\n\tentry.Info(\"early\")\n\tentry := logrus.WithField(\"token\", t)\n\tentry.Info(\"a\")\n\tother.Info(\"b\")\n\tentry.Warn(\"c\")\n}\n";
         assert_eq!(logged(Language::Go, go), [3, 4, 6]);

@@ -192,6 +192,7 @@ fn argument_names<'t>(
         .then(|| arg.field("value"))
         .flatten();
     for x in std::iter::once(arg).chain(keyword).chain(interpolated(arg)) {
+        assigned_members(f, b, x, call, g, names);
         match bound(f, b, x, call) {
             Some(Bound::Read(v)) => names(f, v, g, 1),
             // The name is not what the call writes: `safe_password = crypt(pw)`.
@@ -201,6 +202,40 @@ fn argument_names<'t>(
             }
             _ => {}
         }
+    }
+}
+
+/// The members assigned to a bare name in its function before `call` (`payload.password =
+/// req.body.password` then `console.log(payload)`; `data["token"] = t` then `print(data)`):
+/// each member's key and the names of its value, unless the value is masked or hashed.
+fn assigned_members<'t>(
+    f: &File<'t>,
+    b: &Bindings<'t>,
+    arg: Node<'t>,
+    call: Node<'t>,
+    g: &mut Gather,
+    names: fn(&File<'t>, Node<'t>, &mut Gather, u8),
+) {
+    if arg.ty() != "identifier" {
+        return;
+    }
+    let function = crate::tree::function_of(call);
+    for (key, values) in b.members(f.text(arg)) {
+        let seen = values.iter().find(|v| {
+            v.start_byte() < call.start_byte()
+                && function.is_some()
+                && crate::tree::function_of(**v) == function
+        });
+        let Some(value) = seen else { continue };
+        if transformed(f, *value) {
+            continue;
+        }
+        let key = key
+            .trim_start_matches(['.', '['])
+            .trim_end_matches(']')
+            .trim_matches(['"', '\'', '`']);
+        g.name(key);
+        names(f, *value, g, 1);
     }
 }
 

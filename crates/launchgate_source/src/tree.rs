@@ -134,6 +134,19 @@ impl<'t> Bindings<'t> {
             .map_or(&[], Vec::as_slice)
     }
 
+    /// The members of `name` assigned in the file (`payload.password = ...`,
+    /// `data["token"] = ...`): each member's key as written after the name (`.password`,
+    /// `["token"]`) and its values, in key order.
+    pub fn members<'a>(&'a self, name: &'a str) -> impl Iterator<Item = (&'a str, &'a [Node<'t>])> {
+        self.map
+            .range::<str, _>((std::ops::Bound::Excluded(name), std::ops::Bound::Unbounded))
+            .take_while(move |(k, _)| k.starts_with(name))
+            .filter_map(move |(k, v)| {
+                let rest = &k[name.len()..];
+                (rest.starts_with('.') || rest.starts_with('[')).then_some((rest, v.as_slice()))
+            })
+    }
+
     /// The value bound to `name` that a use of the name at `at` sees, for which `pick` gives
     /// something: a binding inside another function is not seen (`client` in one function is not
     /// `client` in the next); of the bindings seen, the innermost function's first, and in one

@@ -47,7 +47,9 @@ declare_check! {
     /// keyword's value, `extra=ctx`, or a logger's fields, `logrus.WithFields(fields)`) is read
     /// through that value: `pw = request.form["password"]` then `log.info(f"attempt {pw}")`
     /// writes `password`, and so does `log.Println(cfg)` or `log.Println(cfg.Upstream)` after
-    /// `cfg := Settings{Upstream: password}`. A name bound to a value passed through a masking
+    /// `cfg := Settings{Upstream: password}`; so does `console.log(payload)` after `payload.password
+    /// = req.body.password` (a member assigned in the function before the call, or `data["token"]
+    /// = t`). A name bound to a value passed through a masking
     /// or hashing function (`stored = crypt(password)`) is not the secret its name says. A
     /// value passed through another function (`mask(token)`, `len(token)`) is not the value,
     /// nor is a key whose value is (`{password: hash(p)}`); methods that keep the value

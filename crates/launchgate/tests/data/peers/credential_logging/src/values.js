@@ -24,6 +24,12 @@ function remember(req, vault) {
   console.log(sealed); // ok: OBS-014
   console.log({ password: hashOf(vault.password) }); // ok: OBS-014
   console.log(process.env.NODE_ENV); // ok: OBS-014
+  const audit = {};
+  audit.secret = vault.secret;
+  console.log(audit); // expect: OBS-014
+  const note = {};
+  note.vault = vault.name;
+  console.log(note); // ok: OBS-014
 }
 
 module.exports = { remember };

@@ -54,4 +54,7 @@ func Connect(user string) {
 	logrus.WithFields(creds).Error("refused") // expect: OBS-014
 	who := logrus.Fields{"user": user}
 	logrus.WithFields(who).Error("refused") // ok: OBS-014
+	later := make(logrus.Fields)
+	later["secret"] = password
+	logrus.WithFields(later).Error("refused") // expect: OBS-014
 }
