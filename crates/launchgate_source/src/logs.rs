@@ -323,7 +323,7 @@ fn getter(last: &str) -> bool {
 fn keeps_value(f: &File<'_>, last: &str, args: &[Node<'_>]) -> Option<bool> {
     match last {
         "trim" | "trimStart" | "trimEnd" | "strip" | "lstrip" | "rstrip" | "toUpperCase"
-        | "toLowerCase" | "upper" | "lower" | "intern" | "concat" => Some(true),
+        | "toLowerCase" | "upper" | "lower" | "intern" => Some(true),
         "substring" | "substr" | "slice" | "subSequence" => {
             let ints: Vec<i64> = args
                 .iter()
@@ -709,6 +709,7 @@ fn formats(callee_last: &str) -> bool {
             | "toString"
             | "stringify"
             | "valueOf"
+            | "concat"
             // Copies and views of a collection, Node's `util.inspect`: the values themselves.
             | "list"
             | "tuple"
@@ -1453,6 +1454,18 @@ fn go_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
                         "TrimSpace" | "Trim" | "TrimPrefix" | "TrimSuffix" | "ToLower" | "ToUpper"
                     )
             {
+                // `token.String()`: the receiver is the value too; a package
+                // (`fmt.Sprintf`, `zap.String`) is not.
+                let package = matches!(
+                    object,
+                    "zap" | "slog" | "fmt" | "strings" | "strconv" | "errors"
+                );
+                if formats(last)
+                    && !package
+                    && let Some(o) = func.and_then(|x| x.field("operand"))
+                {
+                    go_names(f, o, g, depth + 1);
+                }
                 for c in args {
                     go_names(f, c, g, depth + 1);
                 }
@@ -1699,6 +1712,12 @@ fn java_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
                 // written here.
                 g.spread = true;
             } else if formats(name) || matches!(name, "kv" | "keyValue" | "v" | "value") {
+                // `password.toString()`: the receiver is the value too.
+                if formats(name)
+                    && let Some(o) = n.field("object")
+                {
+                    java_names(f, o, g, depth + 1);
+                }
                 for c in args {
                     java_names(f, c, g, depth + 1);
                 }

@@ -53,7 +53,8 @@ declare_check! {
     /// or hashing function (`stored = crypt(password)`) is not the secret its name says. A
     /// value passed through another function (`mask(token)`, `len(token)`) is not the value,
     /// nor is a key whose value is (`{password: hash(p)}`); methods that keep the value
-    /// (`trim`, `toLowerCase`, `substring(0, 12)`, `replace(/a/g, "")`) write it, those that
+    /// (`trim`, `toLowerCase`, `toString`, `String()`, `concat`, `substring(0, 12)`,
+    /// `replace(/a/g, "")`) write it, those that
     /// keep at most four characters of it (`substring(0, 4)`, `slice(-4)`) or mask every
     /// character (`replace(/./g, "*")`, Java's `replaceAll(".", "*")`) do not. The whole
     /// environment written as it is (`process.env`, `os.environ`, `os.Environ()`,

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"errors"
+	"fmt"
 	"log"
 	"os"
 
@@ -16,7 +17,7 @@ type Upstream struct {
 	Secret   string
 }
 
-func Connect(user string) {
+func Connect(user string, apiToken fmt.Stringer) {
 	password := loadPassword()
 	log.Println(password)       // expect: OBS-014
 	log.Println(ReadAPIToken()) // expect: OBS-014
@@ -42,6 +43,7 @@ func Connect(user string) {
 	std := log.Default()
 	std.Printf("using %s", password) // expect: OBS-014
 	log.Output(2, password)          // expect: OBS-014
+	log.Println("value", apiToken.String()) // expect: OBS-014
 	log.Printf("password is a %T", password) // ok: OBS-014
 	std.Printf("%T %d", password, len(password)) // ok: OBS-014
 

@@ -10,6 +10,8 @@ class Tokens {
         log.info("refreshed {}", vault.fetchSecret()); // expect: OBS-014
         log.info("token " + refreshToken.substring(0, 16)); // expect: OBS-014
         log.info("token " + refreshToken.strip()); // expect: OBS-014
+        log.info("value " + refreshToken.toString()); // expect: OBS-014
+        log.info("value " + "[".concat(refreshToken)); // expect: OBS-014
 
         log.info("token " + refreshToken.substring(0, 4) + "..."); // ok: OBS-014
         log.info("token " + refreshToken.replaceAll(".", "*")); // ok: OBS-014
