@@ -173,70 +173,12 @@ fn member_of_literal<'t>(
     literal_field(f, v, f.text(member))
 }
 
-/// The names a log call's argument `arg` writes, through what its bare names were bound to:
-/// `names` gathers an expression's names (the language's walk).
-fn argument_names<'t>(
-    f: &File<'t>,
-    b: &Bindings<'t>,
-    call: Node<'t>,
-    arg: Node<'t>,
-    g: &mut Gather,
+/// What a log call writes, read through the file's bindings: the file, its bindings and the
+/// language's walk of an expression's names.
+struct Values<'a, 't> {
+    f: &'a File<'t>,
+    b: &'a Bindings<'t>,
     names: fn(&File<'t>, Node<'t>, &mut Gather, u8),
-) {
-    names(f, arg, g, 0);
-    if let Some(v) = member_of_literal(f, b, arg, call) {
-        names(f, v, g, 1);
-    }
-    // `extra=ctx`: the keyword's value is read as an argument of its own.
-    let keyword = (arg.ty() == "keyword_argument")
-        .then(|| arg.field("value"))
-        .flatten();
-    for x in std::iter::once(arg).chain(keyword).chain(interpolated(arg)) {
-        assigned_members(f, b, x, call, g, names);
-        match bound(f, b, x, call) {
-            Some(Bound::Read(v)) => names(f, v, g, 1),
-            // The name is not what the call writes: `safe_password = crypt(pw)`.
-            Some(Bound::Other) => {
-                let name = f.text(x);
-                g.names.retain(|n| n != name);
-            }
-            _ => {}
-        }
-    }
-}
-
-/// The members assigned to a bare name in its function before `call` (`payload.password =
-/// req.body.password` then `console.log(payload)`; `data["token"] = t` then `print(data)`):
-/// each member's key and the names of its value, unless the value is masked or hashed.
-fn assigned_members<'t>(
-    f: &File<'t>,
-    b: &Bindings<'t>,
-    arg: Node<'t>,
-    call: Node<'t>,
-    g: &mut Gather,
-    names: fn(&File<'t>, Node<'t>, &mut Gather, u8),
-) {
-    if arg.ty() != "identifier" {
-        return;
-    }
-    let function = crate::tree::function_of(call);
-    for (key, values) in b.members(f.text(arg)) {
-        let seen = values.iter().find(|v| {
-            v.start_byte() < call.start_byte()
-                && function.is_some()
-                && crate::tree::function_of(**v) == function
-        });
-        let Some(value) = seen else { continue };
-        if transformed(f, *value) {
-            continue;
-        }
-        let key = key
-            .trim_start_matches(['.', '['])
-            .trim_end_matches(']')
-            .trim_matches(['"', '\'', '`']);
-        g.name(key);
-        names(f, *value, g, 1);
-    }
 }
 
 /// Methods that return a logger carrying fields every later call writes: Go's logrus, zap and
@@ -244,52 +186,104 @@ fn assigned_members<'t>(
 /// bunyan's `child`.
 const WITH_FIELDS: &[&str] = &["With", "WithField", "WithFields", "bind", "new", "child"];
 
-/// The fields of a logger bound earlier in the file and written by every call through it
-/// (`entry := logrus.WithField("token", t)` then `entry.Info("x")`; `log = log.bind(email=e)`
-/// then `log.info("x")`; `const child = logger.child({ token })` then `child.info('x')`): the
-/// arguments of the [`WITH_FIELDS`] calls the name was bound to, through up to four bindings.
-/// Other calls a logger was built with (`NewLogger(cfg)`) write nothing.
-fn bound_fields<'t>(
-    f: &File<'t>,
-    b: &Bindings<'t>,
-    receiver: Node<'t>,
-    call: Node<'t>,
-    g: &mut Gather,
-    names: fn(&File<'t>, Node<'t>, &mut Gather, u8),
-) {
-    let mut seen_at = call;
-    let mut name = receiver;
-    for _ in 0..4 {
-        if name.ty() != "identifier" {
+impl<'t> Values<'_, 't> {
+    /// The names the argument `arg` of `call` writes, through what its bare names were bound
+    /// to.
+    fn argument(&self, call: Node<'t>, arg: Node<'t>, g: &mut Gather) {
+        let Values { f, b, names } = *self;
+        names(f, arg, g, 0);
+        if let Some(v) = member_of_literal(f, b, arg, call) {
+            names(f, v, g, 1);
+        }
+        // `extra=ctx`: the keyword's value is read as an argument of its own.
+        let keyword = (arg.ty() == "keyword_argument")
+            .then(|| arg.field("value"))
+            .flatten();
+        for x in std::iter::once(arg).chain(keyword).chain(interpolated(arg)) {
+            self.assigned_members(x, call, g);
+            match bound(f, b, x, call) {
+                Some(Bound::Read(v)) => names(f, v, g, 1),
+                // The name is not what the call writes: `safe_password = crypt(pw)`.
+                Some(Bound::Other) => {
+                    let name = f.text(x);
+                    g.names.retain(|n| n != name);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The members assigned to a bare name in its function before `call` (`payload.password =
+    /// req.body.password` then `console.log(payload)`; `data["token"] = t` then
+    /// `print(data)`): each member's key and the names of its value, unless the value is
+    /// masked or hashed.
+    fn assigned_members(&self, arg: Node<'t>, call: Node<'t>, g: &mut Gather) {
+        let Values { f, b, names } = *self;
+        if arg.ty() != "identifier" {
             return;
         }
-        // A binding written before the use (never after it, never the one being followed).
-        let Some(mut value) = b.find(f.text(name), seen_at, |v| {
-            (v.start_byte() < seen_at.start_byte()).then_some(v)
-        }) else {
+        let Some(function) = crate::tree::function_of(call) else {
             return;
         };
-        seen_at = value;
-        // Down the value's chain of calls: `zap.L().With(...)`, `log.bind(a=1).bind(b=2)`.
-        while matches!(value.ty(), "call" | "call_expression") {
-            let Some(callee) = value.field("function") else {
+        for (key, values) in b.members(f.text(arg)) {
+            let seen = values.iter().find(|v| {
+                v.start_byte() < call.start_byte()
+                    && crate::tree::function_of(**v) == Some(function)
+            });
+            let Some(value) = seen.filter(|v| !transformed(f, **v)) else {
+                continue;
+            };
+            let key = key
+                .trim_start_matches(['.', '['])
+                .trim_end_matches(']')
+                .trim_matches(['"', '\'', '`']);
+            g.name(key);
+            names(f, *value, g, 1);
+        }
+    }
+
+    /// The fields of a logger bound earlier in the file and written by every call through it
+    /// (`entry := logrus.WithField("token", t)` then `entry.Info("x")`; `log =
+    /// log.bind(email=e)` then `log.info("x")`; `const child = logger.child({ token })` then
+    /// `child.info('x')`): the arguments of the [`WITH_FIELDS`] calls the name was bound to,
+    /// through up to four bindings. Other calls a logger was built with (`NewLogger(cfg)`)
+    /// write nothing.
+    fn logger_fields(&self, receiver: Node<'t>, call: Node<'t>, g: &mut Gather) {
+        let Values { f, b, .. } = *self;
+        let mut seen_at = call;
+        let mut name = receiver;
+        for _ in 0..4 {
+            if name.ty() != "identifier" {
+                return;
+            }
+            // A binding written before the use (never after it, never the one being followed).
+            let Some(mut value) = b.find(f.text(name), seen_at, |v| {
+                (v.start_byte() < seen_at.start_byte()).then_some(v)
+            }) else {
                 return;
             };
-            let (object, method) = match callee.ty() {
-                "selector_expression" => (callee.field("operand"), callee.field("field")),
-                "attribute" => (callee.field("object"), callee.field("attribute")),
-                "member_expression" => (callee.field("object"), callee.field("property")),
-                _ => return,
-            };
-            if method.is_some_and(|m| WITH_FIELDS.contains(&f.text(m))) {
-                for arg in crate::tree::args(value) {
-                    argument_names(f, b, value, arg, g, names);
+            seen_at = value;
+            // Down the value's chain of calls: `zap.L().With(...)`, `log.bind(a=1).bind(b=2)`.
+            while matches!(value.ty(), "call" | "call_expression") {
+                let Some(callee) = value.field("function") else {
+                    return;
+                };
+                let (object, method) = match callee.ty() {
+                    "selector_expression" => (callee.field("operand"), callee.field("field")),
+                    "attribute" => (callee.field("object"), callee.field("attribute")),
+                    "member_expression" => (callee.field("object"), callee.field("property")),
+                    _ => return,
+                };
+                if method.is_some_and(|m| WITH_FIELDS.contains(&f.text(m))) {
+                    for arg in crate::tree::args(value) {
+                        self.argument(value, arg, g);
+                    }
                 }
+                let Some(object) = object else { return };
+                value = object;
             }
-            let Some(object) = object else { return };
-            value = object;
+            name = value;
         }
-        name = value;
     }
 }
 
@@ -933,6 +927,11 @@ fn py_built(f: &File<'_>, msg: Node<'_>) -> Option<&'static str> {
 }
 
 pub(crate) fn python<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &mut Vec<Fact>) {
+    let values = Values {
+        f,
+        b,
+        names: py_names,
+    };
     for n in nodes.iter().filter(|n| n.ty() == "call") {
         let Some(func) = n.field("function") else {
             continue;
@@ -982,7 +981,7 @@ pub(crate) fn python<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
             }
         }
         if let Some(receiver) = receiver {
-            bound_fields(f, b, receiver, *n, &mut g, py_names);
+            values.logger_fields(receiver, *n, &mut g);
         }
         let all = named_children(args);
         // `logger.log(level, msg, ...)` puts the message second.
@@ -1036,7 +1035,7 @@ pub(crate) fn python<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
             if i == at && c.ty() == "string" && built.is_none() {
                 continue;
             }
-            argument_names(f, b, *n, *c, &mut g, py_names);
+            values.argument(*n, *c, &mut g);
         }
         out.push(log_fact(
             f,
@@ -1213,6 +1212,11 @@ fn js_built(msg: Node<'_>) -> Option<&'static str> {
 }
 
 pub(crate) fn script<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &mut Vec<Fact>) {
+    let values = Values {
+        f,
+        b,
+        names: js_names,
+    };
     for n in nodes.iter().filter(|n| n.ty() == "call_expression") {
         let Some(func) = n.field("function") else {
             continue;
@@ -1241,7 +1245,7 @@ pub(crate) fn script<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
                 js_names(f, c, &mut g, 0);
             }
         }
-        bound_fields(f, b, receiver, *n, &mut g, js_names);
+        values.logger_fields(receiver, *n, &mut g);
         let all = n.field("arguments").map(named_children).unwrap_or_default();
         let built = all.iter().find_map(|a| js_built(*a));
         if all.len() > 1 || built.is_some() {
@@ -1266,7 +1270,7 @@ pub(crate) fn script<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
             if matches!(c.ty(), "string") {
                 continue;
             }
-            argument_names(f, b, *n, *c, &mut g, js_names);
+            values.argument(*n, *c, &mut g);
         }
         out.push(log_fact(
             f,
@@ -1527,6 +1531,11 @@ fn go_built(f: &File<'_>, msg: Node<'_>) -> Option<&'static str> {
 }
 
 pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &mut Vec<Fact>) {
+    let values = Values {
+        f,
+        b,
+        names: go_names,
+    };
     for n in nodes.iter().filter(|n| n.ty() == "call_expression") {
         let Some(func) = n
             .field("function")
@@ -1567,13 +1576,13 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
             if let Some(a) = c.field("arguments") {
                 for x in named_children(a) {
                     // `logrus.WithFields(fields)` after `fields := logrus.Fields{...}`.
-                    argument_names(f, b, *n, x, &mut g, go_names);
+                    values.argument(*n, x, &mut g);
                 }
             }
             chain = c.field("function").and_then(|x| x.field("operand"));
         }
         // Or earlier in the file: `entry := logrus.WithField("token", t)` then `entry.Info(...)`.
-        bound_fields(f, b, receiver, *n, &mut g, go_names);
+        values.logger_fields(receiver, *n, &mut g);
         let all = n.field("arguments").map(named_children).unwrap_or_default();
         // The message: first, after a context for the `Context` variants and after the call
         // depth for `Output(calldepth, s)`.
@@ -1633,7 +1642,7 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
             if printf && matches!(c.ty(), "interpreted_string_literal" | "raw_string_literal") {
                 continue;
             }
-            argument_names(f, b, *n, *c, &mut g, go_names);
+            values.argument(*n, *c, &mut g);
         }
         g.spread &= fields;
         out.push(log_fact(
