@@ -48,7 +48,7 @@ pub(crate) fn facts(language: Language, f: &File<'_>, facts: &mut Vec<Fact>) {
     }
     let nodes = f.nodes();
     let mut found: Vec<Found<'_>> = Vec::new();
-    for n in &nodes {
+    for n in nodes {
         let b = match language {
             Language::TypeScript | Language::Tsx | Language::JavaScript => script(f, *n),
             Language::Python => python(f, *n),
@@ -77,7 +77,7 @@ pub(crate) fn facts(language: Language, f: &File<'_>, facts: &mut Vec<Fact>) {
         // Ranges it guards: its own node (a run closure), and the calls through its name.
         let mut spans = vec![rows(b.node)];
         if let Some(name) = b.bound {
-            for n in &nodes {
+            for n in nodes {
                 if matches!(n.ty(), "call_expression" | "call" | "method_invocation")
                     && let Some(c) = callee(f, *n)
                     && let Some((object, method)) = c.rsplit_once('.')

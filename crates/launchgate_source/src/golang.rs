@@ -19,7 +19,7 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
     let nodes = f.nodes();
     let mut b = Bindings::default();
     let mut props: BTreeMap<(String, String), Vec<Node<'_>>> = BTreeMap::new();
-    for n in &nodes {
+    for n in nodes {
         match n.ty() {
             "short_var_declaration" | "assignment_statement" => {
                 let (Some(l), Some(r)) = (n.field("left"), n.field("right")) else {
@@ -62,7 +62,7 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
     };
     let mut out = Vec::new();
     let mut clients: BTreeMap<usize, usize> = BTreeMap::new();
-    for n in &nodes {
+    for n in nodes {
         match n.ty() {
             "composite_literal" => match n.field("type").map(|t| f.text(t)) {
                 Some("http.Client") => {
@@ -120,9 +120,9 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
         }
         out.push(f.fact(*n, function(f, *n), FactKind::Call(call)));
     }
-    crate::shutdown::go(f, &nodes, &b, &mut out);
-    crate::logs::go(f, &nodes, &b, &mut out);
-    crate::routes::go(f, &nodes, &mut out);
+    crate::shutdown::go(f, nodes, &b, &mut out);
+    crate::logs::go(f, nodes, &b, &mut out);
+    crate::routes::go(f, nodes, &mut out);
     out
 }
 

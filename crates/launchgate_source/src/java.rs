@@ -22,16 +22,16 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
     for n in nodes.iter().copied() {
         let fact = match n.ty() {
             "object_creation_expression" => creation(f, n),
-            "method_invocation" => invocation(f, n).or_else(|| url_connection(f, &nodes, n)),
+            "method_invocation" => invocation(f, n).or_else(|| url_connection(f, nodes, n)),
             _ => None,
         };
         if let Some(kind) = fact {
             out.push(f.fact(n, function(f, n), kind));
         }
     }
-    crate::shutdown::java(f, &nodes, &mut out);
-    crate::logs::java(f, &nodes, &mut out);
-    crate::routes::java(f, &nodes, &mut out);
+    crate::shutdown::java(f, nodes, &mut out);
+    crate::logs::java(f, nodes, &mut out);
+    crate::routes::java(f, nodes, &mut out);
     out
 }
 

@@ -43,7 +43,7 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
     let mut props: BTreeMap<(String, &str), Node<'_>> = BTreeMap::new();
     // Local names of imported modules: `import http from 'k6/http'` is not Node's http.
     let mut imports: BTreeMap<&str, &str> = BTreeMap::new();
-    for n in &nodes {
+    for n in nodes {
         match n.ty() {
             "import_statement" => imported(f, *n, &mut imports),
             "variable_declarator" => {
@@ -126,9 +126,9 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
         }
         out.push(f.fact(*n, function(f, *n), FactKind::Call(call)));
     }
-    crate::shutdown::script(f, &nodes, &b, &mut out);
-    crate::logs::script(f, &nodes, &b, &mut out);
-    crate::routes::js(f, &nodes, &mut out);
+    crate::shutdown::script(f, nodes, &b, &mut out);
+    crate::logs::script(f, nodes, &b, &mut out);
+    crate::routes::js(f, nodes, &mut out);
     out
 }
 

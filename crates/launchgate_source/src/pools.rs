@@ -35,7 +35,7 @@ pub(crate) fn facts(language: Language, f: &File<'_>, facts: &mut Vec<Fact>) {
     if !worth_walking(language, f.text) {
         return;
     }
-    for n in f.nodes() {
+    for &n in f.nodes() {
         let found = match language {
             Language::TypeScript | Language::Tsx | Language::JavaScript => script(f, n),
             Language::Python => python(f, n),

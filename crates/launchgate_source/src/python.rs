@@ -24,7 +24,7 @@ const AIOHTTP_DEFAULT: &str = "300 s in total (aiohttp default)";
 pub fn facts(f: &File<'_>) -> Vec<Fact> {
     let nodes = f.nodes();
     let mut b = Bindings::default();
-    for n in &nodes {
+    for n in nodes {
         match n.ty() {
             "assignment" => {
                 if let (Some(l), Some(r)) = (n.field("left"), n.field("right")) {
@@ -53,7 +53,7 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
             _ => {}
         }
     }
-    let mounts = mounts(f, &nodes);
+    let mounts = mounts(f, nodes);
     let mut out = Vec::new();
     // Client constructions by start byte: index of their fact.
     let mut clients: BTreeMap<usize, usize> = BTreeMap::new();
@@ -84,9 +84,9 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
         };
         out.push(f.fact(*n, function(f, *n), FactKind::Call(call)));
     }
-    crate::shutdown::python(f, &nodes, &b, &mut out);
-    crate::logs::python(f, &nodes, &b, &mut out);
-    crate::routes::python(f, &nodes, &mut out);
+    crate::shutdown::python(f, nodes, &b, &mut out);
+    crate::logs::python(f, nodes, &b, &mut out);
+    crate::routes::python(f, nodes, &mut out);
     out
 }
 
@@ -399,7 +399,7 @@ fn mounted<'t>(f: &File<'t>, mounts: &[Mount<'t>], session: &str, at: Node<'t>) 
     if class == "HTTPAdapter" {
         return None;
     }
-    let own = f.nodes().into_iter().find(|n| {
+    let own = f.nodes().iter().copied().find(|n| {
         n.ty() == "class_definition" && n.field("name").map(|x| f.text(x)) == Some(class)
     });
     Some(match own {

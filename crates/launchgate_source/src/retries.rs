@@ -55,7 +55,7 @@ pub(crate) fn facts(language: Language, f: &File<'_>, facts: &mut Vec<Fact>) {
     }
     let nodes = f.nodes();
     let mut out = Vec::new();
-    for n in &nodes {
+    for n in nodes {
         let found = match language {
             Language::TypeScript | Language::Tsx | Language::JavaScript => script(f, *n),
             Language::Python => python(f, *n),

@@ -12,11 +12,17 @@ use crate::{Fact, FactKind};
 pub struct File<'t> {
     pub text: &'t str,
     pub root: Node<'t>,
+    /// Every named node, in pre-order: listed once, read by every reader.
+    nodes: Vec<Node<'t>>,
 }
 
 impl<'t> File<'t> {
     pub fn new(text: &'t str, root: Node<'t>) -> File<'t> {
-        File { text, root }
+        File {
+            text,
+            root,
+            nodes: named_nodes(root),
+        }
     }
 
     /// The text of a node.
@@ -27,26 +33,8 @@ impl<'t> File<'t> {
     }
 
     /// Every node of the tree, named ones only, in pre-order.
-    pub fn nodes(&self) -> Vec<Node<'t>> {
-        let mut out = Vec::new();
-        let mut cursor = self.root.walk();
-        loop {
-            let node = cursor.node();
-            if node.is_named() {
-                out.push(node);
-            }
-            if cursor.goto_first_child() {
-                continue;
-            }
-            loop {
-                if cursor.goto_next_sibling() {
-                    break;
-                }
-                if !cursor.goto_parent() {
-                    return out;
-                }
-            }
-        }
+    pub fn nodes(&self) -> &[Node<'t>] {
+        &self.nodes
     }
 
     /// A fact at a node, inside the function `function` names.
@@ -107,6 +95,29 @@ impl<'t> File<'t> {
             ancestors.reverse();
         }
         ancestors
+    }
+}
+
+/// Every named node under `root`, in pre-order.
+fn named_nodes(root: Node<'_>) -> Vec<Node<'_>> {
+    let mut out = Vec::new();
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        if node.is_named() {
+            out.push(node);
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return out;
+            }
+        }
     }
 }
 
