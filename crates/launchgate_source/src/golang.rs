@@ -45,7 +45,7 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
                     }
                 }
             }
-            "var_spec" => {
+            "var_spec" | "const_spec" => {
                 if let (Some(l), Some(r)) = (n.field("name"), n.field("value"))
                     && let Some(r) = list(r).first()
                 {

@@ -345,7 +345,7 @@ fn member_assigned(rest: &str) -> Option<&str> {
 /// on it are still open there, where they close (at most 4 KiB on). Strings are not told
 /// apart: a bracket inside one can move the end, which only changes what the prefilter
 /// selects for parsing, never what a parse reads.
-fn statement_end(text: &str, at: usize) -> usize {
+pub(crate) fn statement_end(text: &str, at: usize) -> usize {
     const MAX: usize = 4096;
     let bytes = text.as_bytes();
     let limit = (at + MAX).min(bytes.len());

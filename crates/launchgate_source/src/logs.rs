@@ -92,8 +92,10 @@ enum Bound<'t> {
     /// `alias = password`, `cfg = {"password": p}`, `typed = getpass.getpass()`.
     Read(Node<'t>),
     /// A value made from the secret so that it is not one any more (`safe_password =
-    /// crypt(pw)`): the name does not say what is written. A literal is still what its name
-    /// says (`password := "hunter2"` then `log.Println(password)` writes a password).
+    /// crypt(pw)`), or a constant written in the code (`password := "hunter2"`, `const
+    /// token = "x"`, `shown = password ? null : "(hidden)"`): the name does not say what is
+    /// written. A constant in the code is for the secret scan (SEC-001) to judge; logging it
+    /// discloses nothing the code does not.
     Other,
 }
 
@@ -123,35 +125,119 @@ fn bound<'t>(f: &File<'t>, b: &Bindings<'t>, arg: Node<'t>, call: Node<'t>) -> O
         crate::tree::function_of(v).is_some().then_some(v)
     });
     Some(match value {
-        Some(v) if transformed(f, v) => Bound::Other,
+        Some(v) if transformed(f, v) || constant_bound(v) => Bound::Other,
         Some(v) if READ.contains(&v.ty()) && v.id() != arg.id() => Bound::Read(v),
-        _ => Bound::Name,
+        Some(_) => Bound::Name,
+        // Not bound in the function: a constant of the file (`const password = "x"`,
+        // `TOKEN = "dev"` at the top of a module) is still the code's text.
+        None => {
+            let top = b.find(f.text(arg), call, |v| {
+                crate::tree::function_of(v).is_none().then_some(v)
+            });
+            if top.is_some_and(constant_bound) {
+                Bound::Other
+            } else {
+                Bound::Name
+            }
+        }
     })
+}
+
+/// A name bound to a [`constant`] is the code's text, not a secret the service handles. Go
+/// tells its constants from its variables, and so does this: a Go variable given a literal
+/// (`password := "hunter2"`) is still named for what it holds, as CodeQL reads Go; a `const`
+/// is not.
+fn constant_bound(v: Node<'_>) -> bool {
+    let mut statement = v.parent();
+    if statement.is_some_and(|p| p.ty() == "expression_list") {
+        statement = statement.and_then(|p| p.parent());
+    }
+    let go_variable = statement.is_some_and(|p| {
+        matches!(
+            p.ty(),
+            "short_var_declaration" | "var_spec" | "assignment_statement"
+        )
+    });
+    !go_variable && constant(v)
+}
+
+/// A value written in the code whatever runs it: a literal without interpolation, or a
+/// conditional choosing between such values (`password ? null : "(hidden)"` writes `null` or
+/// `(hidden)`, never the password).
+fn constant(n: Node<'_>) -> bool {
+    if let Some(branches) = branches(n) {
+        return branches.into_iter().all(constant);
+    }
+    match n.ty() {
+        "parenthesized_expression" => n.named_child(0).is_some_and(constant),
+        "template_string" => named_children(n)
+            .iter()
+            .all(|c| c.ty() != "template_substitution"),
+        "string" => named_children(n).iter().all(|c| c.ty() != "interpolation"),
+        _ => literal(n),
+    }
+}
+
+/// The values a conditional expression chooses between, its condition left out
+/// (`a ? b : c`, `b if a else c`); `None` for any other node.
+fn branches(n: Node<'_>) -> Option<Vec<Node<'_>>> {
+    match n.ty() {
+        "ternary_expression" => Some(
+            [n.field("consequence"), n.field("alternative")]
+                .into_iter()
+                .flatten()
+                .collect(),
+        ),
+        // Python's `b if a else c`: the first and last of its three expressions.
+        "conditional_expression" => {
+            let c = named_children(n);
+            Some(
+                [c.first(), c.get(2)]
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .collect(),
+            )
+        }
+        _ => None,
+    }
+}
+
+/// The keys a literal object, dictionary or struct gives and their values (`{password: x,
+/// y}` gives `password` and `x`, `y` and `y`).
+fn literal_fields<'t>(f: &File<'t>, literal: Node<'t>) -> Vec<(&'t str, Node<'t>)> {
+    let body = match literal.ty() {
+        "object" | "dictionary" => Some(literal),
+        "composite_literal" => literal.field("body"),
+        _ => None,
+    };
+    let inner = |n: Node<'t>| {
+        if n.ty() == "literal_element" {
+            named_children(n).into_iter().next().unwrap_or(n)
+        } else {
+            n
+        }
+    };
+    body.map(named_children)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|e| {
+            let (k, v) = match e.ty() {
+                "pair" | "keyed_element" => (e.field("key")?, e.field("value")?),
+                "shorthand_property_identifier" => (e, e),
+                _ => return None,
+            };
+            Some((f.text(inner(k)).trim_matches(['"', '\'', '`']), inner(v)))
+        })
+        .collect()
 }
 
 /// The value a literal object, dictionary or struct gives the key `key`
 /// (`{password: x, y: p}` and `y` give `p`).
 fn literal_field<'t>(f: &File<'t>, literal: Node<'t>, key: &str) -> Option<Node<'t>> {
-    let body = match literal.ty() {
-        "object" | "dictionary" => literal,
-        "composite_literal" => literal.field("body")?,
-        _ => return None,
-    };
-    named_children(body).into_iter().find_map(|e| {
-        let (k, v) = match e.ty() {
-            "pair" | "keyed_element" => (e.field("key")?, e.field("value")?),
-            "shorthand_property_identifier" => (e, e),
-            _ => return None,
-        };
-        let inner = |n: Node<'t>| {
-            if n.ty() == "literal_element" {
-                named_children(n).into_iter().next().unwrap_or(n)
-            } else {
-                n
-            }
-        };
-        (f.text(inner(k)).trim_matches(['"', '\'', '`']) == key).then(|| inner(v))
-    })
+    literal_fields(f, literal)
+        .into_iter()
+        .find_map(|(k, v)| (k == key).then_some(v))
 }
 
 /// A member access on a name bound in the function to a literal object or struct, and the
@@ -201,14 +287,30 @@ impl<'t> Values<'_, 't> {
             .flatten();
         for x in std::iter::once(arg).chain(keyword).chain(interpolated(arg)) {
             self.assigned_members(x, call, g);
+            self.constant_fields(x, call, g);
             match bound(f, b, x, call) {
-                Some(Bound::Read(v)) => names(f, v, g, 1),
+                Some(Bound::Read(v)) => {
+                    names(f, v, g, 1);
+                    self.constant_fields(v, call, g);
+                }
                 // The name is not what the call writes: `safe_password = crypt(pw)`.
                 Some(Bound::Other) => {
                     let name = f.text(x);
                     g.names.retain(|n| n != name);
                 }
                 _ => {}
+            }
+        }
+    }
+
+    /// The keys of a literal object, dictionary or struct whose values are names bound to
+    /// something other than the secret (`{password: shown}`, `shown` bound to a constant or a
+    /// hash) are not written: they leave `g`.
+    fn constant_fields(&self, literal: Node<'t>, call: Node<'t>, g: &mut Gather) {
+        let Values { f, b, .. } = *self;
+        for (key, value) in literal_fields(f, literal) {
+            if matches!(bound(f, b, value, call), Some(Bound::Other)) {
+                g.names.retain(|n| n != key);
             }
         }
     }
@@ -564,7 +666,7 @@ fn skips<'t>(
         .map(|a| {
             transformed(f, *a)
                 || names_other(f, *a)
-                || literal(*a)
+                || constant(*a)
                 || seen.is_some_and(|(b, call)| matches!(bound(f, b, *a, call), Some(Bound::Other)))
         })
         .collect()
@@ -680,7 +782,7 @@ fn message_text<'t>(f: &File<'t>, n: Node<'t>, depth: u8) -> String {
             .map(|c| message_text(f, c, depth + 1))
             .collect();
     }
-    if transformed(f, n) {
+    if transformed(f, n) || constant(n) {
         return "\u{1}".to_string();
     }
     "\0".to_string()
@@ -832,8 +934,16 @@ fn py_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
                 g.name(f.text(s));
             }
         }
-        // A key whose value is masked or hashed (`password=hash(p)`) is not the secret.
-        "keyword_argument" | "pair" if n.field("value").is_some_and(|v| transformed(f, v)) => {}
+        // A key whose value is masked, hashed or a constant (`password=hash(p)`,
+        // `{"password": "***"}`) is not the secret.
+        "keyword_argument" | "pair"
+            if n.field("value")
+                .is_some_and(|v| transformed(f, v) || constant(v)) => {}
+        "conditional_expression" => {
+            for c in branches(n).unwrap_or_default() {
+                py_names(f, c, g, depth + 1);
+            }
+        }
         "keyword_argument" => {
             if let Some(k) = n.field("name") {
                 g.name(f.text(k));
@@ -1126,8 +1236,16 @@ fn js_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
                 g.name(f.text(i));
             }
         }
-        // A key whose value is masked or hashed (`{password: hash(p)}`) is not the secret.
-        "pair" if n.field("value").is_some_and(|v| transformed(f, v)) => {}
+        // A key whose value is masked, hashed or a constant (`{password: hash(p)}`,
+        // `{password: "***"}`) is not the secret.
+        "pair"
+            if n.field("value")
+                .is_some_and(|v| transformed(f, v) || constant(v)) => {}
+        "ternary_expression" => {
+            for c in branches(n).unwrap_or_default() {
+                js_names(f, c, g, depth + 1);
+            }
+        }
         "pair" => {
             if let Some(k) = n.field("key") {
                 if k.ty() == "computed_property_name" {
@@ -1477,13 +1595,14 @@ fn go_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
                 g.name(last);
             }
         }
-        // A field whose value is masked or hashed (`{Password: hash(p)}`) is not the secret.
+        // A field whose value is masked, hashed or a constant (`{Password: hash(p)}`,
+        // `{Password: "***"}`) is not the secret.
         "keyed_element"
             if n.field("value").is_some_and(|v| {
                 named_children(v)
                     .into_iter()
                     .next()
-                    .is_some_and(|x| transformed(f, x))
+                    .is_some_and(|x| transformed(f, x) || constant(x))
             }) => {}
         "func_literal" | "int_literal" | "float_literal" | "true" | "false" | "nil" => {}
         _ => {
@@ -1750,6 +1869,11 @@ fn java_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
             let text = f.text(n);
             if !text.contains(' ') && !text.contains("{}") {
                 g.name(text);
+            }
+        }
+        "ternary_expression" => {
+            for c in branches(n).unwrap_or_default() {
+                java_names(f, c, g, depth + 1);
             }
         }
         "lambda_expression"

@@ -104,6 +104,32 @@ pub(crate) fn ranges(language: Language, text: &str, hits: &Hits) -> Option<Vec<
             break;
         }
     }
+    // Constants of the file a log call writes (`const token = "anonymous"` at the top,
+    // `log.Println(token)` below): the reader tells a constant from a secret by its
+    // declaration, so the declaration is parsed with the call.
+    if !hits.logs.is_empty() {
+        let calls: Vec<&str> = hits
+            .logs
+            .iter()
+            .map(|&at| &text[at..crate::hits::statement_end(text, at).max(at)])
+            .collect();
+        for (i, c) in chunks.iter().enumerate() {
+            let declaration = &text[c.start..c.end];
+            if chosen[i] || !constant_declaration(declaration) {
+                continue;
+            }
+            let mut bound = Vec::new();
+            for line in declaration.lines() {
+                bound_names(line, &mut bound);
+            }
+            if bound
+                .iter()
+                .any(|n| calls.iter().any(|call| mentions(call, n)))
+            {
+                chosen[i] = true;
+            }
+        }
+    }
     let kept: usize = chunks
         .iter()
         .zip(&chosen)
@@ -283,6 +309,41 @@ fn uses(text: &str, name: &str) -> bool {
         let after = text.as_bytes().get(i + name.len()).copied();
         before.is_none_or(|b| !is_ident(b)) && matches!(after, Some(b'.' | b'[' | b'('))
     })
+}
+
+/// Whether `text` holds `name` as a word of its own.
+fn mentions(text: &str, name: &str) -> bool {
+    text.match_indices(name).any(|(i, _)| {
+        let before = i.checked_sub(1).map(|j| text.as_bytes()[j]);
+        let after = text.as_bytes().get(i + name.len()).copied();
+        before.is_none_or(|b| !is_ident(b) && b != b'.') && after.is_none_or(|b| !is_ident(b))
+    })
+}
+
+/// Whether a top-level declaration binds constants: Go's `const` (one or a block),
+/// `const NAME = ` in scripts, or a name given a string or a number (`TOKEN = "dev"`).
+fn constant_declaration(declaration: &str) -> bool {
+    if declaration.len() > 4096 {
+        return false;
+    }
+    let first = declaration.lines().next().unwrap_or("");
+    if first.starts_with("const (") || first.starts_with("const(") {
+        return true;
+    }
+    let rest = ["const ", "export const ", "var ", "let "]
+        .iter()
+        .find_map(|k| first.strip_prefix(k))
+        .unwrap_or(first);
+    let Some((name, value)) = rest.split_once('=') else {
+        return false;
+    };
+    let name = name.trim_end_matches([' ', ':']);
+    let name = name.split_whitespace().next().unwrap_or("");
+    !name.is_empty()
+        && name.bytes().all(is_ident)
+        && value
+            .trim_start()
+            .starts_with(|c: char| c.is_ascii_digit() || matches!(c, '"' | '\'' | '`'))
 }
 
 /// The names a line binds: what stands left of `=` or `:=` (its last name, `this.http` in

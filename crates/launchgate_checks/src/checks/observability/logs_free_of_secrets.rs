@@ -50,7 +50,12 @@ declare_check! {
     /// `cfg := Settings{Upstream: password}`; so does `console.log(payload)` after `payload.password
     /// = req.body.password` (a member assigned in the function before the call, or `data["token"]
     /// = t`). A name bound to a value passed through a masking
-    /// or hashing function (`stored = crypt(password)`) is not the secret its name says. A
+    /// or hashing function (`stored = crypt(password)`) is not the secret its name says, nor is
+    /// a constant of the code: a name bound to a literal (`const defaultToken = "anonymous"`;
+    /// in Go a `const`, while a variable given a literal, `password := "hunter2"`, is still
+    /// named for what it holds), a key given one (`{password: "***"}`), or a conditional
+    /// choosing between them (`password ? "(set)" : "(unset)"`: its condition is not written).
+    /// A secret written in the code is SEC-001's finding. A
     /// value passed through another function (`mask(token)`, `len(token)`) is not the value,
     /// nor is a key whose value is (`{password: hash(p)}`); methods that keep the value
     /// (`trim`, `toLowerCase`, `toString`, `String()`, `concat`, `substring(0, 12)`,
