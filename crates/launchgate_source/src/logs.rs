@@ -350,42 +350,92 @@ impl<'t> Values<'_, 't> {
     /// `child.info('x')`): the arguments of the [`WITH_FIELDS`] calls the name was bound to,
     /// through up to four bindings. Other calls a logger was built with (`NewLogger(cfg)`)
     /// write nothing.
-    fn logger_fields(&self, receiver: Node<'t>, call: Node<'t>, g: &mut Gather) {
+    ///
+    /// A binding whose text can name a secret is where the secret enters the logger: it is
+    /// returned with its own fields, for a fact of its own at its line (said once, however
+    /// many calls go through the logger, as CodeQL reports it); the fields of the others are
+    /// the call's.
+    fn logger_fields(
+        &self,
+        receiver: Node<'t>,
+        call: Node<'t>,
+        g: &mut Gather,
+    ) -> Vec<(Node<'t>, Gather)> {
         let Values { f, b, .. } = *self;
+        let mut carried = Vec::new();
         let mut seen_at = call;
         let mut name = receiver;
         for _ in 0..4 {
             if name.ty() != "identifier" {
-                return;
+                break;
             }
             // A binding written before the use (never after it, never the one being followed).
             let Some(mut value) = b.find(f.text(name), seen_at, |v| {
                 (v.start_byte() < seen_at.start_byte()).then_some(v)
             }) else {
-                return;
+                break;
             };
             seen_at = value;
             // Down the value's chain of calls: `zap.L().With(...)`, `log.bind(a=1).bind(b=2)`.
             while matches!(value.ty(), "call" | "call_expression") {
                 let Some(callee) = value.field("function") else {
-                    return;
+                    return carried;
                 };
                 let (object, method) = match callee.ty() {
                     "selector_expression" => (callee.field("operand"), callee.field("field")),
                     "attribute" => (callee.field("object"), callee.field("attribute")),
                     "member_expression" => (callee.field("object"), callee.field("property")),
-                    _ => return,
+                    _ => return carried,
                 };
                 if method.is_some_and(|m| WITH_FIELDS.contains(&f.text(m))) {
-                    for arg in crate::tree::args(value) {
-                        self.argument(value, arg, g);
+                    if crate::hits::worth_reading(f.text(value)) {
+                        let mut own = Gather::default();
+                        for arg in crate::tree::args(value) {
+                            self.argument(value, arg, &mut own);
+                        }
+                        carried.push((value, own));
+                    } else {
+                        for arg in crate::tree::args(value) {
+                            self.argument(value, arg, g);
+                        }
                     }
                 }
-                let Some(object) = object else { return };
+                let Some(object) = object else {
+                    return carried;
+                };
                 value = object;
             }
             name = value;
         }
+        carried
+    }
+}
+
+/// The facts of loggers bound with fields that can name a secret ([`Values::logger_fields`]),
+/// at their bindings, each once in a file (`seen` holds the bindings already said).
+fn carried_facts<'t>(
+    f: &File<'t>,
+    carried: Vec<(Node<'t>, Gather)>,
+    library: &'static str,
+    function: fn(&File<'_>, Node<'_>) -> Option<String>,
+    seen: &mut Vec<usize>,
+    out: &mut Vec<Fact>,
+) {
+    for (at, fields) in carried {
+        if seen.contains(&at.id()) {
+            continue;
+        }
+        seen.push(at.id());
+        let callee = at.field("function").unwrap_or(at);
+        out.push(log_fact(
+            f,
+            at,
+            function(f, at),
+            library,
+            callee,
+            fields,
+            None,
+        ));
     }
 }
 
@@ -1042,6 +1092,8 @@ pub(crate) fn python<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
         b,
         names: py_names,
     };
+    // Loggers bound with sensitive fields, said at their bindings once.
+    let mut said: Vec<usize> = Vec::new();
     for n in nodes.iter().filter(|n| n.ty() == "call") {
         let Some(func) = n.field("function") else {
             continue;
@@ -1090,9 +1142,7 @@ pub(crate) fn python<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
                 py_names(f, c, &mut g, 0);
             }
         }
-        if let Some(receiver) = receiver {
-            values.logger_fields(receiver, *n, &mut g);
-        }
+        let carried = receiver.map_or_else(Vec::new, |r| values.logger_fields(r, *n, &mut g));
         let all = named_children(args);
         // `logger.log(level, msg, ...)` puts the message second.
         let at = usize::from(method == "log" && library == "logging");
@@ -1156,6 +1206,7 @@ pub(crate) fn python<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
             g,
             built,
         ));
+        carried_facts(f, carried, library, crate::python::function, &mut said, out);
     }
 }
 
@@ -1335,6 +1386,8 @@ pub(crate) fn script<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
         b,
         names: js_names,
     };
+    // Loggers bound with sensitive fields, said at their bindings once.
+    let mut said: Vec<usize> = Vec::new();
     for n in nodes.iter().filter(|n| n.ty() == "call_expression") {
         let Some(func) = n.field("function") else {
             continue;
@@ -1363,7 +1416,7 @@ pub(crate) fn script<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
                 js_names(f, c, &mut g, 0);
             }
         }
-        values.logger_fields(receiver, *n, &mut g);
+        let carried = values.logger_fields(receiver, *n, &mut g);
         let all = n.field("arguments").map(named_children).unwrap_or_default();
         let built = all.iter().find_map(|a| js_built(*a));
         if all.len() > 1 || built.is_some() {
@@ -1399,6 +1452,7 @@ pub(crate) fn script<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
             g,
             built,
         ));
+        carried_facts(f, carried, library, crate::js::function, &mut said, out);
     }
 }
 
@@ -1655,6 +1709,8 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
         b,
         names: go_names,
     };
+    // Loggers bound with sensitive fields, said at their bindings once.
+    let mut said: Vec<usize> = Vec::new();
     for n in nodes.iter().filter(|n| n.ty() == "call_expression") {
         let Some(func) = n
             .field("function")
@@ -1701,7 +1757,7 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
             chain = c.field("function").and_then(|x| x.field("operand"));
         }
         // Or earlier in the file: `entry := logrus.WithField("token", t)` then `entry.Info(...)`.
-        values.logger_fields(receiver, *n, &mut g);
+        let carried = values.logger_fields(receiver, *n, &mut g);
         let all = n.field("arguments").map(named_children).unwrap_or_default();
         // The message: first, after a context for the `Context` variants and after the call
         // depth for `Output(calldepth, s)`.
@@ -1773,6 +1829,7 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
             g,
             built,
         ));
+        carried_facts(f, carried, library, crate::golang::function, &mut said, out);
     }
 }
 

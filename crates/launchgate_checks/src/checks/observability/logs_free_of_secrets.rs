@@ -37,7 +37,8 @@ declare_check! {
     /// arguments named for what they give (`user.getPassword()`, `fetch_token()`,
     /// `getpass.getpass()`), the fields of a logger bound earlier and written by every call
     /// through it (`entry := logrus.WithField("token", t)`, `log = log.bind(email=e)`, `child
-    /// = logger.child({ token })`), keyword arguments (`log.info("login", token=t)`), dictionary,
+    /// = logger.child({ token })`: reported once, at the binding, where the secret enters the
+    /// logger, however many calls go through it), keyword arguments (`log.info("login", token=t)`), dictionary,
     /// object and field keys (`extra={"password": p}`, `{ apiKey }`, `zap.String("token", t)`,
     /// slog's `"token", t`), and string subscripts (`headers["Authorization"]`,
     /// `r.Header.Get("Authorization")`), inside f-strings, template literals, concatenations

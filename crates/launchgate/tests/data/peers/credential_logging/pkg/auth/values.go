@@ -47,8 +47,9 @@ func Connect(user string, apiToken fmt.Stringer) {
 	log.Printf("password is a %T", password) // ok: OBS-014
 	std.Printf("%T %d", password, len(password)) // ok: OBS-014
 
-	entry := logrus.WithField("password", password)
-	entry.Warn("connecting") // expect: OBS-014
+	entry := logrus.WithField("password", password) // expect: OBS-014
+	entry.Warn("connecting")                        // ok: OBS-014
+	entry.Warn("connected")                         // ok: OBS-014
 	byUser := logrus.WithField("user", user)
 	byUser.Warn("connecting") // ok: OBS-014
 
