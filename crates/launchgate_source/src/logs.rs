@@ -121,25 +121,29 @@ fn bound<'t>(f: &File<'t>, b: &Bindings<'t>, arg: Node<'t>, call: Node<'t>) -> O
     if arg.ty() != "identifier" {
         return None;
     }
-    let value = b.find(f.text(arg), call, |v| {
-        crate::tree::function_of(v).is_some().then_some(v)
+    let name = f.text(arg);
+    // The nearest value the function gives the name; past constants, which a branch may have
+    // put over the value the call writes (`if not auth: auth = "anonymous"`).
+    let value = b.find(name, call, |v| {
+        (crate::tree::function_of(v).is_some() && !constant_bound(v)).then_some(v)
     });
+    // A constant of the code (`const defaultToken = "anonymous"`, `TOKEN = "dev"` at the top of
+    // a module) only when every value the name is given where the call sees it is one: after
+    // `token = request.headers["Authorization"]`, `if not token: token = "anonymous"` may
+    // leave the header in it.
+    let constant = || {
+        let mut seen = b
+            .values(name)
+            .iter()
+            .filter(|v| crate::tree::in_scope(**v, call))
+            .peekable();
+        seen.peek().is_some() && seen.all(|v| constant_bound(*v))
+    };
     Some(match value {
-        Some(v) if transformed(f, v) || constant_bound(v) => Bound::Other,
+        Some(v) if transformed(f, v) => Bound::Other,
+        _ if constant() => Bound::Other,
         Some(v) if READ.contains(&v.ty()) && v.id() != arg.id() => Bound::Read(v),
-        Some(_) => Bound::Name,
-        // Not bound in the function: a constant of the file (`const password = "x"`,
-        // `TOKEN = "dev"` at the top of a module) is still the code's text.
-        None => {
-            let top = b.find(f.text(arg), call, |v| {
-                crate::tree::function_of(v).is_none().then_some(v)
-            });
-            if top.is_some_and(constant_bound) {
-                Bound::Other
-            } else {
-                Bound::Name
-            }
-        }
+        _ => Bound::Name,
     })
 }
 

@@ -15,3 +15,7 @@ def describe(account):
     log.info("password %s", account.password if account.password else "-")  # expect: OBS-014
     secret = f"{account.secret}"
     log.info("secret %s", secret)  # expect: OBS-014
+    auth = account.headers["Authorization"]
+    if not auth:
+        auth = "anonymous"
+    log.info("calling with %s", auth)  # expect: OBS-014
