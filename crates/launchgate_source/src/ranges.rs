@@ -8,6 +8,7 @@
 //! declarations that use a name bound in a parsed line that holds a word or uses such a name
 //! (`session = requests.Session()` at the top, `session.get(...)` in a function further down).
 //! tree-sitter parses the chosen ranges as one document and keeps the file's own positions.
+//! Lines that are only a comment are left out of the ranges: no reader looks at comments.
 //!
 //! The cut is textual, so it can be wrong (a column-0 line inside a multi-line string): when
 //! the tree of the ranges has a syntax error, the caller parses the whole file instead. When
@@ -141,24 +142,95 @@ pub(crate) fn ranges(language: Language, text: &str, hits: &Hits) -> Option<Vec<
     }
     let mut out: Vec<Range> = Vec::new();
     for (c, _) in chunks.iter().zip(&chosen).filter(|(_, k)| **k) {
-        match out.last_mut() {
-            Some(last) if last.end_byte == c.start => {
-                let (end, end_point) = end_of(text, c);
-                last.end_byte = end;
-                last.end_point = end_point;
-            }
-            _ => {
-                let (end, end_point) = end_of(text, c);
-                out.push(Range {
-                    start_byte: c.start,
-                    end_byte: end,
-                    start_point: Point::new(c.row, 0),
-                    end_point,
-                });
+        for piece in without_comment_lines(language, text, *c) {
+            match out.last_mut() {
+                Some(last) if last.end_byte == piece.start => {
+                    let (end, end_point) = end_of(text, &piece);
+                    last.end_byte = end;
+                    last.end_point = end_point;
+                }
+                _ => {
+                    let (end, end_point) = end_of(text, &piece);
+                    out.push(Range {
+                        start_byte: piece.start,
+                        end_byte: end,
+                        start_point: Point::new(piece.row, 0),
+                        end_point,
+                    });
+                }
             }
         }
     }
     Some(out)
+}
+
+/// A chunk without its lines that are only a comment (`// ...`, `# ...`, a `/* ... */` or
+/// Javadoc block on lines of its own): the parser skips them as it skips the chunks not chosen,
+/// and no reader looks at comments (a marker accepting a finding is read from the text).
+/// Lexing a comment costs tree-sitter a step per character. A block comment that ends before
+/// code on its last line is kept whole (the code needs no opening `/*` it cannot see).
+fn without_comment_lines(language: Language, text: &str, c: Chunk) -> Vec<Chunk> {
+    let mut out: Vec<Chunk> = Vec::new();
+    let mut pos = c.start;
+    let mut row = c.row;
+    let mut block = false;
+    let mut keep_from: Option<(usize, usize)> = None;
+    while pos < c.end {
+        let end = text[pos..c.end].find('\n').map_or(c.end, |i| pos + i + 1);
+        let line = text[pos..end].trim();
+        let comment = if block {
+            match line.find("*/") {
+                Some(i) => {
+                    block = false;
+                    if !line[i + 2..].trim().is_empty() {
+                        // Code after the block's end: keep the whole chunk.
+                        return vec![c];
+                    }
+                    true
+                }
+                None => true,
+            }
+        } else if language == Language::Python {
+            line.starts_with('#')
+        } else if line.starts_with("//") {
+            true
+        } else if let Some(rest) = line.strip_prefix("/*") {
+            match rest.find("*/") {
+                Some(i) => rest[i + 2..].trim().is_empty(),
+                None => {
+                    block = true;
+                    true
+                }
+            }
+        } else {
+            false
+        };
+        if comment {
+            if let Some((start, from_row)) = keep_from.take() {
+                out.push(Chunk {
+                    start,
+                    end: pos,
+                    row: from_row,
+                });
+            }
+        } else if keep_from.is_none() {
+            keep_from = Some((pos, row));
+        }
+        pos = end;
+        row += 1;
+    }
+    if block {
+        // A block comment that never closes in the chunk: the cut cannot tell what it hides.
+        return vec![c];
+    }
+    if let Some((start, from_row)) = keep_from {
+        out.push(Chunk {
+            start,
+            end: c.end,
+            row: from_row,
+        });
+    }
+    out
 }
 
 /// The end of a chunk as tree-sitter wants it: the byte and the point of its end.
@@ -426,6 +498,42 @@ mod tests {
         assert!(!uses("log(session)", "session"));
     }
 
+    fn pieces(language: Language, text: &str) -> Vec<&str> {
+        let whole = Chunk {
+            start: 0,
+            end: text.len(),
+            row: 0,
+        };
+        without_comment_lines(language, text, whole)
+            .iter()
+            .map(|c| &text[c.start..c.end])
+            .collect()
+    }
+
+    #[test]
+    fn lines_that_are_only_a_comment_are_not_parsed() {
+        let js = "function a() {\n  // why\n  b();\n  /* one */\n  /**\n   * doc\n   */\n  c(); // kept\n}\n";
+        assert_eq!(
+            pieces(Language::JavaScript, js),
+            ["function a() {\n", "  b();\n", "  c(); // kept\n}\n"]
+        );
+        assert_eq!(
+            pieces(Language::Python, "def a():\n    # why\n    b()  # kept\n"),
+            ["def a():\n", "    b()  # kept\n"]
+        );
+        // Code after a block comment's end, or a block that does not end: the chunk whole.
+        let after = "void a() {\n  /* x\n  */ b();\n}\n";
+        assert_eq!(pieces(Language::Java, after), [after]);
+        let open = "void a() {\n  /* x\n  b();\n";
+        assert_eq!(pieces(Language::Java, open), [open]);
+        // `#` is no comment outside Python, `//` none in it.
+        assert_eq!(pieces(Language::Go, "#x\n"), ["#x\n"]);
+        assert_eq!(
+            pieces(Language::Python, "x = (1\n// 2)\n"),
+            ["x = (1\n// 2)\n"]
+        );
+    }
+
     #[test]
     fn declarations_start_at_column_zero() {
         let text = "import os\n\n@app.get('/')\ndef a():\n    pass\n\nif x:\n    y()\nelse:\n    z()\nclass B:\n    '''doc\n'''\n";
@@ -481,11 +589,11 @@ mod tests {
         assert_eq!(
             parsed,
             [
-                &JAVA[..JAVA.find("    @Override").unwrap_or(0)],
+                &JAVA[..JAVA.find("    /** Not a fact").unwrap_or(0)],
                 &JAVA[call_start..]
             ],
-            "the header with the field (it binds `client`; a comment goes with the member before \
-             it), then `call` (it uses `client`) with the closing brace"
+            "the header with the field (it binds `client`; the comment after it, a line of its \
+             own, is not parsed), then `call` (it uses `client`) with the closing brace"
         );
         assert!(call_start > 0);
     }
