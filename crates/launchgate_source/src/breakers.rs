@@ -77,8 +77,8 @@ pub(crate) fn facts(language: Language, f: &File<'_>, facts: &mut Vec<Fact>) {
         // Ranges it guards: its own node (a run closure), and the calls through its name.
         let mut spans = vec![rows(b.node)];
         if let Some(name) = b.bound {
-            for n in nodes {
-                if matches!(n.ty(), "call_expression" | "call" | "method_invocation")
+            for (n, ty) in f.typed() {
+                if matches!(ty, "call_expression" | "call" | "method_invocation")
                     && let Some(c) = callee(f, *n)
                     && let Some((object, method)) = c.rsplit_once('.')
                     && object == name

@@ -90,14 +90,14 @@ fn django(text: &str) -> bool {
     text.contains("django") || text.contains("rest_framework")
 }
 
-pub(crate) fn python(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
+pub(crate) fn python(f: &File<'_>, out: &mut Vec<Fact>) {
     if !django(f.text) {
         return;
     }
-    let imports = imports(f, nodes);
+    let imports = imports(f);
     let mut routers: Vec<String> = Vec::new();
-    for n in nodes {
-        match n.ty() {
+    for (n, ty) in f.typed() {
+        match ty {
             "assignment" | "augmented_assignment" => {
                 let (Some(l), Some(r)) = (n.field("left"), n.field("right")) else {
                     continue;
@@ -167,9 +167,9 @@ fn slash(p: &str) -> String {
 
 /// Names imported from modules of the same package: `from .views import f as g` binds `g` to
 /// `views.f`; `from . import views` binds `views` to `views`; `from shop import views` too.
-fn imports(f: &File<'_>, nodes: &[Node<'_>]) -> BTreeMap<String, String> {
+fn imports(f: &File<'_>) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
-    for n in nodes.iter().filter(|n| n.ty() == "import_from_statement") {
+    for n in f.of_kind("import_from_statement") {
         let Some(m) = n.field("module_name") else {
             continue;
         };

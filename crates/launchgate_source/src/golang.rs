@@ -16,11 +16,10 @@ const SERVER_NONE: &str = "not set: no limit";
 const LISTEN_NONE: &str = "http.ListenAndServe and http.Serve run a server with no timeouts";
 
 pub fn facts(f: &File<'_>) -> Vec<Fact> {
-    let nodes = f.nodes();
     let mut b = Bindings::default();
     let mut props: BTreeMap<(String, String), Vec<Node<'_>>> = BTreeMap::new();
-    for n in nodes {
-        match n.ty() {
+    for (n, ty) in f.typed() {
+        match ty {
             "short_var_declaration" | "assignment_statement" => {
                 let (Some(l), Some(r)) = (n.field("left"), n.field("right")) else {
                     continue;
@@ -62,8 +61,8 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
     };
     let mut out = Vec::new();
     let mut clients: BTreeMap<usize, usize> = BTreeMap::new();
-    for n in nodes {
-        match n.ty() {
+    for (n, ty) in f.typed() {
+        match ty {
             "composite_literal" => match n.field("type").map(|t| f.text(t)) {
                 Some("http.Client") => {
                     clients.insert(n.start_byte(), out.len());
@@ -106,7 +105,7 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
             _ => {}
         }
     }
-    for n in nodes.iter().filter(|n| n.ty() == "call_expression") {
+    for n in f.of_kind("call_expression") {
         let Some((mut call, client)) = cx.call(*n) else {
             continue;
         };
@@ -120,9 +119,9 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
         }
         out.push(f.fact(*n, function(f, *n), FactKind::Call(call)));
     }
-    crate::shutdown::go(f, nodes, &b, &mut out);
-    crate::logs::go(f, nodes, &b, &mut out);
-    crate::routes::go(f, nodes, &mut out);
+    crate::shutdown::go(f, &b, &mut out);
+    crate::logs::go(f, &b, &mut out);
+    crate::routes::go(f, &mut out);
     out
 }
 

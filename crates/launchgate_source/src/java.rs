@@ -19,8 +19,8 @@ const URL_CONNECTION_CONNECT_ONLY: &str = "setConnectTimeout(...) bounds connect
 pub fn facts(f: &File<'_>) -> Vec<Fact> {
     let mut out = Vec::new();
     let nodes = f.nodes();
-    for n in nodes.iter().copied() {
-        let fact = match n.ty() {
+    for (&n, ty) in f.typed() {
+        let fact = match ty {
             "object_creation_expression" => creation(f, n),
             "method_invocation" => invocation(f, n).or_else(|| url_connection(f, nodes, n)),
             _ => None,
@@ -29,9 +29,9 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
             out.push(f.fact(n, function(f, n), kind));
         }
     }
-    crate::shutdown::java(f, nodes, &mut out);
-    crate::logs::java(f, nodes, &mut out);
-    crate::routes::java(f, nodes, &mut out);
+    crate::shutdown::java(f, &mut out);
+    crate::logs::java(f, &mut out);
+    crate::routes::java(f, &mut out);
     out
 }
 

@@ -43,8 +43,8 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
     let mut props: BTreeMap<(String, &str), Node<'_>> = BTreeMap::new();
     // Local names of imported modules: `import http from 'k6/http'` is not Node's http.
     let mut imports: BTreeMap<&str, &str> = BTreeMap::new();
-    for n in nodes {
-        match n.ty() {
+    for (n, ty) in f.typed() {
+        match ty {
             "import_statement" => imported(f, *n, &mut imports),
             "variable_declarator" => {
                 if let (Some(l), Some(r)) = (n.field("name"), n.field("value")) {
@@ -95,7 +95,7 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
     };
     let mut out = Vec::new();
     let mut clients: BTreeMap<usize, usize> = BTreeMap::new();
-    for n in nodes.iter().filter(|n| n.ty() == "call_expression") {
+    for n in f.of_kind("call_expression") {
         if let Some((lib, timeout)) = cx.client(*n) {
             clients.insert(n.start_byte(), out.len());
             out.push(f.fact(
@@ -112,7 +112,7 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
             out.push(f.fact(*n, function(f, *n), FactKind::Server(server)));
         }
     }
-    for n in nodes.iter().filter(|n| n.ty() == "call_expression") {
+    for n in f.of_kind("call_expression") {
         let Some((mut call, client)) = cx.call(*n) else {
             continue;
         };
@@ -126,8 +126,8 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
         }
         out.push(f.fact(*n, function(f, *n), FactKind::Call(call)));
     }
-    crate::shutdown::script(f, nodes, &b, &mut out);
-    crate::logs::script(f, nodes, &b, &mut out);
+    crate::shutdown::script(f, &b, &mut out);
+    crate::logs::script(f, &b, &mut out);
     crate::routes::js(f, nodes, &mut out);
     out
 }

@@ -1090,7 +1090,7 @@ fn py_built(f: &File<'_>, msg: Node<'_>) -> Option<&'static str> {
     }
 }
 
-pub(crate) fn python<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &mut Vec<Fact>) {
+pub(crate) fn python<'t>(f: &File<'t>, b: &Bindings<'t>, out: &mut Vec<Fact>) {
     let values = Values {
         f,
         b,
@@ -1098,7 +1098,7 @@ pub(crate) fn python<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
     };
     // Loggers bound with sensitive fields, said at their bindings once.
     let mut said: Vec<usize> = Vec::new();
-    for n in nodes.iter().filter(|n| n.ty() == "call") {
+    for n in f.of_kind("call") {
         let Some(func) = n.field("function") else {
             continue;
         };
@@ -1384,7 +1384,7 @@ fn js_built(msg: Node<'_>) -> Option<&'static str> {
     }
 }
 
-pub(crate) fn script<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &mut Vec<Fact>) {
+pub(crate) fn script<'t>(f: &File<'t>, b: &Bindings<'t>, out: &mut Vec<Fact>) {
     let values = Values {
         f,
         b,
@@ -1392,7 +1392,7 @@ pub(crate) fn script<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
     };
     // Loggers bound with sensitive fields, said at their bindings once.
     let mut said: Vec<usize> = Vec::new();
-    for n in nodes.iter().filter(|n| n.ty() == "call_expression") {
+    for n in f.of_kind("call_expression") {
         let Some(func) = n.field("function") else {
             continue;
         };
@@ -1707,7 +1707,7 @@ fn go_built(f: &File<'_>, msg: Node<'_>) -> Option<&'static str> {
     }
 }
 
-pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &mut Vec<Fact>) {
+pub(crate) fn go<'t>(f: &File<'t>, b: &Bindings<'t>, out: &mut Vec<Fact>) {
     let values = Values {
         f,
         b,
@@ -1715,7 +1715,7 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
     };
     // Loggers bound with sensitive fields, said at their bindings once.
     let mut said: Vec<usize> = Vec::new();
-    for n in nodes.iter().filter(|n| n.ty() == "call_expression") {
+    for n in f.of_kind("call_expression") {
         let Some(func) = n
             .field("function")
             .filter(|x| x.ty() == "selector_expression")
@@ -1847,11 +1847,11 @@ const JAVA_LEVELS: &[&str] = &[
 
 /// Names the file declares with a logger type (`Logger AUDIT = ...`, `org.slf4j.Logger audit`,
 /// `ExtendedLogger l`): fields, locals and parameters.
-fn java_loggers<'t>(f: &File<'t>, nodes: &[Node<'t>]) -> Vec<&'t str> {
+fn java_loggers<'t>(f: &File<'t>) -> Vec<&'t str> {
     let mut out = Vec::new();
-    for n in nodes {
+    for (n, ty) in f.typed() {
         if !matches!(
-            n.ty(),
+            ty,
             "field_declaration" | "local_variable_declaration" | "formal_parameter"
         ) {
             continue;
@@ -1951,9 +1951,9 @@ fn java_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
     }
 }
 
-pub(crate) fn java<'t>(f: &File<'t>, nodes: &[Node<'t>], out: &mut Vec<Fact>) {
-    let declared = java_loggers(f, nodes);
-    for n in nodes.iter().filter(|n| n.ty() == "method_invocation") {
+pub(crate) fn java(f: &File<'_>, out: &mut Vec<Fact>) {
+    let declared = java_loggers(f);
+    for n in f.of_kind("method_invocation") {
         let (Some(receiver), Some(method)) = (n.field("object"), n.field("name")) else {
             continue;
         };

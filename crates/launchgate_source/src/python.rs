@@ -22,10 +22,9 @@ const HTTPX_DEFAULT: &str = "5 s (httpx default)";
 const AIOHTTP_DEFAULT: &str = "300 s in total (aiohttp default)";
 
 pub fn facts(f: &File<'_>) -> Vec<Fact> {
-    let nodes = f.nodes();
     let mut b = Bindings::default();
-    for n in nodes {
-        match n.ty() {
+    for (n, ty) in f.typed() {
+        match ty {
             "assignment" => {
                 if let (Some(l), Some(r)) = (n.field("left"), n.field("right")) {
                     b.bind(f.text(l), r);
@@ -53,11 +52,11 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
             _ => {}
         }
     }
-    let mounts = mounts(f, nodes);
+    let mounts = mounts(f);
     let mut out = Vec::new();
     // Client constructions by start byte: index of their fact.
     let mut clients: BTreeMap<usize, usize> = BTreeMap::new();
-    for n in nodes.iter().filter(|n| n.ty() == "call") {
+    for n in f.of_kind("call") {
         if let Some((library, timeout)) = client_of(f, &b, *n) {
             clients.insert(n.start_byte(), out.len());
             out.push(f.fact(
@@ -72,7 +71,7 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
             ));
         }
     }
-    for n in nodes.iter().filter(|n| n.ty() == "call") {
+    for n in f.of_kind("call") {
         let Some(call) = call_of(f, &b, &mounts, *n, &mut |client: Node<'_>| {
             let i = clients.get(&client.start_byte()).copied()?;
             if let Some(FactKind::Client(c)) = out.get_mut(i).map(|x| &mut x.kind) {
@@ -84,9 +83,9 @@ pub fn facts(f: &File<'_>) -> Vec<Fact> {
         };
         out.push(f.fact(*n, function(f, *n), FactKind::Call(call)));
     }
-    crate::shutdown::python(f, nodes, &b, &mut out);
-    crate::logs::python(f, nodes, &b, &mut out);
-    crate::routes::python(f, nodes, &mut out);
+    crate::shutdown::python(f, &b, &mut out);
+    crate::logs::python(f, &b, &mut out);
+    crate::routes::python(f, &mut out);
     out
 }
 
@@ -359,9 +358,9 @@ struct Mount<'t> {
     call: Node<'t>,
 }
 
-fn mounts<'t>(f: &File<'t>, nodes: &[Node<'t>]) -> Vec<Mount<'t>> {
+fn mounts<'t>(f: &File<'t>) -> Vec<Mount<'t>> {
     let mut out = Vec::new();
-    for n in nodes.iter().filter(|n| n.ty() == "call") {
+    for n in f.of_kind("call") {
         let Some(func) = n.field("function") else {
             continue;
         };

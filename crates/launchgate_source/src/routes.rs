@@ -298,8 +298,8 @@ pub(crate) fn js(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
     let function = |n: Node<'_>| crate::js::function(f, n);
     // The apps and routers built in the file, by name.
     let mut kinds: BTreeMap<String, JsKind> = BTreeMap::new();
-    for n in nodes {
-        let (name, value) = match n.ty() {
+    for (n, ty) in f.typed() {
+        let (name, value) = match ty {
             "variable_declarator" => (n.field("name"), n.field("value")),
             "assignment_expression" => (n.field("left"), n.field("right")),
             _ => continue,
@@ -578,7 +578,7 @@ pub(crate) fn js(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
         };
         out.push(route_fact(f, n, crate::js::function(f, n), route));
     }
-    nest(f, nodes, out);
+    nest(f, out);
 }
 
 /// The paths an express-rate-limit `skip` function lets through: the literals starting with
@@ -697,8 +697,8 @@ fn hook_guard(f: &File<'_>, h: Node<'_>, scope: Scope) -> Guard {
 }
 
 /// NestJS controllers: `@Get()` methods of `@Controller()` classes with their guards.
-fn nest(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
-    for class in nodes.iter().filter(|n| n.ty() == "class_declaration") {
+fn nest(f: &File<'_>, out: &mut Vec<Fact>) {
+    for class in f.of_kind("class_declaration") {
         let mut decorators = children_of_kind(*class, "decorator");
         if let Some(p) = class.parent().filter(|p| p.ty() == "export_statement") {
             decorators.extend(children_of_kind(p, "decorator"));
@@ -794,7 +794,7 @@ fn nest(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
         }
     }
     // `{ provide: APP_GUARD, useClass: AuthGuard }`
-    for obj in nodes.iter().filter(|n| n.ty() == "object") {
+    for obj in f.of_kind("object") {
         let pairs = object_pairs(f, *obj);
         let provides = pairs
             .iter()
@@ -871,12 +871,12 @@ type Found<'t> = (Node<'t>, String, String, Option<String>, Vec<Guard>);
 
 const PY_RECEIVERS: &[&str] = &["app", "router", "bp", "api", "blueprint"];
 
-pub(crate) fn python(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
+pub(crate) fn python(f: &File<'_>, out: &mut Vec<Fact>) {
     let function = |n: Node<'_>| crate::python::function(f, n);
     let fastapi = f.text.contains("fastapi");
     let mut kinds: BTreeMap<String, PyKind> = BTreeMap::new();
     let mut wide: BTreeMap<String, Vec<Wide>> = BTreeMap::new();
-    for n in nodes.iter().filter(|n| n.ty() == "assignment") {
+    for n in f.of_kind("assignment") {
         let (Some(l), Some(r)) = (n.field("left"), n.field("right")) else {
             continue;
         };
@@ -911,8 +911,8 @@ pub(crate) fn python(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
         kinds.insert(name, kind);
     }
     let mut routes: Vec<(Node<'_>, String, Route, Option<String>)> = Vec::new();
-    for n in nodes {
-        match n.ty() {
+    for (n, ty) in f.typed() {
+        match ty {
             "call" => {
                 let callee = n
                     .field("function")
@@ -1168,7 +1168,7 @@ pub(crate) fn python(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
         route.guards = guards;
         out.push(route_fact(f, n, fname, route));
     }
-    crate::django::python(f, nodes, out);
+    crate::django::python(f, out);
 }
 
 fn keyword<'t>(f: &File<'t>, call: Node<'t>, name: &str) -> Option<Node<'t>> {
@@ -1219,7 +1219,7 @@ struct GoRouter {
     guards: Vec<Wide>,
 }
 
-pub(crate) fn go(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
+pub(crate) fn go(f: &File<'_>, out: &mut Vec<Fact>) {
     let function = |n: Node<'_>| crate::golang::function(f, n);
     let framework: Option<&'static str> = if f.text.contains("labstack/echo") {
         Some("echo")
@@ -1243,9 +1243,9 @@ pub(crate) fn go(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
         },
     );
     // Constructions and groups: `r := gin.Default()`, `g := r.Group("/x", mw)`.
-    for n in nodes {
+    for (n, ty) in f.typed() {
         if !matches!(
-            n.ty(),
+            ty,
             "short_var_declaration" | "assignment_statement" | "var_spec"
         ) {
             continue;
@@ -1300,7 +1300,7 @@ pub(crate) fn go(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
         }
     }
     let mut routes: Vec<(Node<'_>, String, Route)> = Vec::new();
-    for n in nodes.iter().filter(|n| n.ty() == "call_expression") {
+    for n in f.of_kind("call_expression") {
         let callee = n
             .field("function")
             .map(|c| compact(f.text(c)))
@@ -1484,7 +1484,7 @@ pub(crate) fn go(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
         }
     }
     // `Handler: auth(mux)` in a server literal.
-    for n in nodes.iter().filter(|n| n.ty() == "keyed_element") {
+    for n in f.of_kind("keyed_element") {
         let parts: Vec<Node<'_>> = named_children(*n)
             .into_iter()
             .map(|p| {
@@ -1791,9 +1791,9 @@ const SPRING_MAPPINGS: &[(&str, &str)] = &[
     ("RequestMapping", "ANY"),
 ];
 
-pub(crate) fn java(f: &File<'_>, nodes: &[Node<'_>], out: &mut Vec<Fact>) {
-    for n in nodes {
-        match n.ty() {
+pub(crate) fn java(f: &File<'_>, out: &mut Vec<Fact>) {
+    for (n, ty) in f.typed() {
+        match ty {
             "method_invocation" | "object_creation_expression" => {
                 let callee = if n.ty() == "method_invocation" {
                     head(f, *n)

@@ -137,8 +137,8 @@ fn other(
 /// and clients.
 const NOT_SERVERS: &[&str] = &["Provider", "Exporter", "SDK", "Client"];
 
-pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &mut Vec<Fact>) {
-    for n in nodes.iter().filter(|n| n.ty() == "call_expression") {
+pub(crate) fn go<'t>(f: &File<'t>, b: &Bindings<'t>, out: &mut Vec<Fact>) {
+    for n in f.of_kind("call_expression") {
         let Some(func) = n.field("function") else {
             continue;
         };
@@ -204,8 +204,8 @@ pub(crate) fn go<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &m
     }
 }
 
-pub(crate) fn python<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &mut Vec<Fact>) {
-    for n in nodes.iter().filter(|n| n.ty() == "call") {
+pub(crate) fn python<'t>(f: &File<'t>, b: &Bindings<'t>, out: &mut Vec<Fact>) {
+    for n in f.of_kind("call") {
         let Some(func) = n.field("function") else {
             continue;
         };
@@ -265,8 +265,8 @@ pub(crate) fn python<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
     }
 }
 
-pub(crate) fn script<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out: &mut Vec<Fact>) {
-    for n in nodes.iter().filter(|n| n.ty() == "call_expression") {
+pub(crate) fn script<'t>(f: &File<'t>, b: &Bindings<'t>, out: &mut Vec<Fact>) {
+    for n in f.of_kind("call_expression") {
         let Some(func) = n.field("function") else {
             continue;
         };
@@ -333,8 +333,8 @@ pub(crate) fn script<'t>(f: &File<'t>, nodes: &[Node<'t>], b: &Bindings<'t>, out
     }
 }
 
-pub(crate) fn java<'t>(f: &File<'t>, nodes: &[Node<'t>], out: &mut Vec<Fact>) {
-    for n in nodes.iter().filter(|n| n.ty() == "method_invocation") {
+pub(crate) fn java(f: &File<'_>, out: &mut Vec<Fact>) {
+    for n in f.of_kind("method_invocation") {
         let name = n.field("name").map(|x| f.text(x));
         let object = n.field("object").map(|x| compact(f.text(x)));
         // `Signal.handle(new Signal("TERM"), handler)` (sun.misc / jdk.internal.misc).

@@ -14,15 +14,33 @@ pub struct File<'t> {
     pub root: Node<'t>,
     /// Every named node, in pre-order: listed once, read by every reader.
     nodes: Vec<Node<'t>>,
+    /// The kind of each node of `nodes`, looked up once: the readers filter the list by kind
+    /// dozens of times.
+    kinds: Vec<&'static str>,
 }
 
 impl<'t> File<'t> {
     pub fn new(text: &'t str, root: Node<'t>) -> File<'t> {
+        let nodes = named_nodes(root);
+        let kinds = nodes.iter().map(Syntax::ty).collect();
         File {
             text,
             root,
-            nodes: named_nodes(root),
+            nodes,
+            kinds,
         }
+    }
+
+    /// The nodes of kind `kind`, in pre-order.
+    pub fn of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Node<'t>> + 'a {
+        self.typed()
+            .filter(move |(_, k)| *k == kind)
+            .map(|(n, _)| n)
+    }
+
+    /// Every node with its kind, in pre-order.
+    pub fn typed(&self) -> impl Iterator<Item = (&Node<'t>, &'static str)> {
+        self.nodes.iter().zip(self.kinds.iter().copied())
     }
 
     /// The text of a node.
