@@ -92,8 +92,8 @@ enum Bound<'t> {
     /// `alias = password`, `cfg = {"password": p}`, `typed = getpass.getpass()`.
     Read(Node<'t>),
     /// A value made from the secret so that it is not one any more (`safe_password =
-    /// crypt(pw)`), or a constant written in the code (`password := "hunter2"`, `const
-    /// token = "x"`, `shown = password ? null : "(hidden)"`): the name does not say what is
+    /// crypt(pw)`), or a constant written in the code (`const token = "x"`, `password =
+    /// "hunter2"` in a script, `shown = password ? null : "(hidden)"`): the name does not say what is
     /// written. A constant in the code is for the secret scan (SEC-001) to judge; logging it
     /// discloses nothing the code does not.
     Other,
