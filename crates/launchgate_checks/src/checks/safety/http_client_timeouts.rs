@@ -2,7 +2,7 @@
 //! the service's own HTTP server bounds how long a client may take to send its request.
 
 use launchgate_core::{Finding, Location, Outcome};
-use launchgate_evidence::code::{FactKind, Server, Timeout, Topic};
+use launchgate_evidence::code::{Code, FactKind, Server, Timeout, Topic};
 
 use crate::kit::code;
 use crate::kit::finish::{NOT_SCANNED, Tally};
@@ -25,7 +25,9 @@ declare_check! {
     /// request carries a context with a deadline. Clients built in the file and never called
     /// there (exported for other modules) are judged by their own timeout, and so is a client
     /// built with its timeout turned off (`httpx.Client(timeout=None)`): it is a finding where
-    /// it is built and at each call through it.
+    /// it is built and at each call through it. A call through a client built in the file
+    /// points at the client's construction too (a related location), where a session or
+    /// client without a timeout can be given one once.
     ///
     /// The service's own HTTP server must bound how long a client may take to send its request:
     /// Go's `http.Server` needs `ReadHeaderTimeout` or `ReadTimeout`, in its literal or set on
@@ -105,6 +107,12 @@ impl Evaluate for HttpClientTimeouts {
         for (path, fact) in code.facts() {
             let at = Some(code::at(path, fact));
             let inside = code::inside(fact);
+            // A call through a client points at the client's construction too (where Semgrep
+            // reports a session whose calls have no timeout).
+            let related = match &fact.kind {
+                FactKind::Call(c) => c.client_line.and_then(|l| client_at(code, path, l)),
+                _ => None,
+            };
             let (what, timeout, via) = match &fact.kind {
                 FactKind::Call(c) => (
                     format!("`{}`{inside}", c.text),
@@ -161,7 +169,7 @@ impl Evaluate for HttpClientTimeouts {
                     format!("{what}: whether it has a timeout is unknown, {why}"),
                 ),
             };
-            list.push(Finding::new(message).at(at));
+            list.push(Finding::new(message).at(at).related(related));
         }
         if t.failures.is_empty() && t.unknowns.is_empty() && t.evidence.is_empty() {
             let n = code.files.len();
@@ -173,6 +181,16 @@ impl Evaluate for HttpClientTimeouts {
         }
         code::conclude(self.meta().id, t, cx, "S", &[Topic::Http], "")
     }
+}
+
+/// Where the client built on `line` of `path` is: its construction's fact.
+fn client_at(code: &Code, path: &str, line: u32) -> Option<Location> {
+    code.files
+        .iter()
+        .filter(|file| *file.path == *path)
+        .flat_map(|file| &file.facts.facts)
+        .find(|f| f.line == line && matches!(f.kind, FactKind::Client(_)))
+        .map(|f| code::at(path, f))
 }
 
 /// A server bounds how long a client may take to send its request; idle and write timeouts are
@@ -237,6 +255,27 @@ mod tests {
         assert_eq!(
             findings[0].message,
             "`requests.get(...)` in `lookup` has no timeout: requests waits for ever without timeout="
+        );
+    }
+
+    #[test]
+    fn a_call_through_a_client_points_at_the_client_too() {
+        let Outcome::Fail { findings } = run("SAF-002", "fail_python_requests") else {
+            panic!("expected a failure");
+        };
+        let places: Vec<(u32, Vec<(u32, u32)>)> = findings
+            .iter()
+            .map(|f| {
+                (
+                    f.location.as_ref().map_or(0, |l| l.line),
+                    f.related.iter().map(|r| (r.line, r.column)).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            places,
+            [(7, vec![]), (11, vec![(3, 11)]), (12, vec![(3, 11)])],
+            "the session's calls point at `requests.Session()` on line 3"
         );
     }
 }
