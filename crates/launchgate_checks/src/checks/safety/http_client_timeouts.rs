@@ -2,7 +2,7 @@
 //! the service's own HTTP server bounds how long a client may take to send its request.
 
 use launchgate_core::{Finding, Location, Outcome};
-use launchgate_evidence::code::{Code, FactKind, Server, Timeout, Topic};
+use launchgate_evidence::code::{Fact, FactKind, Server, Timeout, Topic};
 
 use crate::kit::code;
 use crate::kit::finish::{NOT_SCANNED, Tally};
@@ -104,72 +104,74 @@ impl Evaluate for HttpClientTimeouts {
             );
         }
         let mut t = Tally::default();
-        for (path, fact) in code.facts() {
-            let at = Some(code::at(path, fact));
-            let inside = code::inside(fact);
-            // A call through a client points at the client's construction too (where Semgrep
-            // reports a session whose calls have no timeout).
-            let related = match &fact.kind {
-                FactKind::Call(c) => c.client_line.and_then(|l| client_at(code, path, l)),
-                _ => None,
-            };
-            let (what, timeout, via) = match &fact.kind {
-                FactKind::Call(c) => (
-                    format!("`{}`{inside}", c.text),
-                    &c.timeout,
-                    c.client_line
-                        .map(|l| format!(" (through the client built on line {l})"))
-                        .unwrap_or_default(),
-                ),
-                // A client built with its timeout turned off is a finding where it is built
-                // (as Bandit reports `httpx.Client(timeout=None)`), and at each call through it.
-                FactKind::Client(c)
-                    if c.uses == 0 || matches!(c.timeout, Timeout::Disabled { .. }) =>
-                {
-                    (
-                        format!("the {} client `{}`{inside}", c.library, c.text),
+        for (path, facts) in code.files.iter().map(|f| (&f.path, &f.facts.facts)) {
+            for fact in facts {
+                let at = Some(code::at(path, fact));
+                let inside = code::inside(fact);
+                // A call through a client points at the client's construction too (where Semgrep
+                // reports a session whose calls have no timeout).
+                let related = match &fact.kind {
+                    FactKind::Call(c) => c.client_line.and_then(|l| client_at(path, facts, l)),
+                    _ => None,
+                };
+                let (what, timeout, via) = match &fact.kind {
+                    FactKind::Call(c) => (
+                        format!("`{}`{inside}", c.text),
                         &c.timeout,
-                        String::new(),
-                    )
-                }
-                FactKind::Client(_)
-                | FactKind::Shutdown(_)
-                | FactKind::Log(_)
-                | FactKind::Retry(_)
-                | FactKind::Breaker(_)
-                | FactKind::Pool(_)
-                | FactKind::Route(_)
-                | FactKind::Middleware(_)
-                | FactKind::Audit(_)
-                | FactKind::View(_) => continue,
-                FactKind::Server(s) => {
-                    server(&mut t, s, &inside, at);
-                    continue;
-                }
-            };
-            let (list, message) = match timeout {
-                Timeout::Set { value } => (
-                    &mut t.evidence,
-                    format!("{what} times out after `{value}`{via}"),
-                ),
-                Timeout::Default { value } => (
-                    &mut t.evidence,
-                    format!("{what} runs with the library's default timeout, {value}{via}"),
-                ),
-                Timeout::Missing { why } => (
-                    &mut t.failures,
-                    format!("{what} has no timeout{via}: {why}"),
-                ),
-                Timeout::Disabled { value } => (
-                    &mut t.failures,
-                    format!("{what} turns its timeout off (`{value}`){via}: it waits for ever"),
-                ),
-                Timeout::Unknown { why } => (
-                    &mut t.unknowns,
-                    format!("{what}: whether it has a timeout is unknown, {why}"),
-                ),
-            };
-            list.push(Finding::new(message).at(at).related(related));
+                        c.client_line
+                            .map(|l| format!(" (through the client built on line {l})"))
+                            .unwrap_or_default(),
+                    ),
+                    // A client built with its timeout turned off is a finding where it is built
+                    // (as Bandit reports `httpx.Client(timeout=None)`), and at each call through it.
+                    FactKind::Client(c)
+                        if c.uses == 0 || matches!(c.timeout, Timeout::Disabled { .. }) =>
+                    {
+                        (
+                            format!("the {} client `{}`{inside}", c.library, c.text),
+                            &c.timeout,
+                            String::new(),
+                        )
+                    }
+                    FactKind::Client(_)
+                    | FactKind::Shutdown(_)
+                    | FactKind::Log(_)
+                    | FactKind::Retry(_)
+                    | FactKind::Breaker(_)
+                    | FactKind::Pool(_)
+                    | FactKind::Route(_)
+                    | FactKind::Middleware(_)
+                    | FactKind::Audit(_)
+                    | FactKind::View(_) => continue,
+                    FactKind::Server(s) => {
+                        server(&mut t, s, &inside, at);
+                        continue;
+                    }
+                };
+                let (list, message) = match timeout {
+                    Timeout::Set { value } => (
+                        &mut t.evidence,
+                        format!("{what} times out after `{value}`{via}"),
+                    ),
+                    Timeout::Default { value } => (
+                        &mut t.evidence,
+                        format!("{what} runs with the library's default timeout, {value}{via}"),
+                    ),
+                    Timeout::Missing { why } => (
+                        &mut t.failures,
+                        format!("{what} has no timeout{via}: {why}"),
+                    ),
+                    Timeout::Disabled { value } => (
+                        &mut t.failures,
+                        format!("{what} turns its timeout off (`{value}`){via}: it waits for ever"),
+                    ),
+                    Timeout::Unknown { why } => (
+                        &mut t.unknowns,
+                        format!("{what}: whether it has a timeout is unknown, {why}"),
+                    ),
+                };
+                list.push(Finding::new(message).at(at).related(related));
+            }
         }
         if t.failures.is_empty() && t.unknowns.is_empty() && t.evidence.is_empty() {
             let n = code.files.len();
@@ -183,12 +185,10 @@ impl Evaluate for HttpClientTimeouts {
     }
 }
 
-/// Where the client built on `line` of `path` is: its construction's fact.
-fn client_at(code: &Code, path: &str, line: u32) -> Option<Location> {
-    code.files
+/// Where the client built on `line` of the file at `path` is: its construction's fact.
+fn client_at(path: &str, facts: &[Fact], line: u32) -> Option<Location> {
+    facts
         .iter()
-        .filter(|file| *file.path == *path)
-        .flat_map(|file| &file.facts.facts)
         .find(|f| f.line == line && matches!(f.kind, FactKind::Client(_)))
         .map(|f| code::at(path, f))
 }
