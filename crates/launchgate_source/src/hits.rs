@@ -65,25 +65,56 @@ const SENSITIVE: [&str; 22] = [
 /// Sensitive words too short to be matched inside other words.
 const SHORT: [&str; 3] = ["pwd", "ssn", "cvv"];
 
+/// The words [`has_sensitive`] looks for: [`SENSITIVE`] and the short or compound ones only a
+/// name holds.
+fn sensitive_words() -> Vec<&'static str> {
+    let mut words: Vec<&str> = SENSITIVE.to_vec();
+    words.extend([
+        "pan",
+        "cvc",
+        "signing_key",
+        "signingkey",
+        "encryption_key",
+        "encryptionkey",
+        "ccnum",
+        "cc_num",
+        "cc num",
+        "cc-num",
+    ]);
+    words
+}
+
+/// What else makes a log call worth reading ([`worth_reading`]): spreads (`**`, `...`,
+/// logstash's `entries(`) and the whole environment.
+const WHOLE: [&str; 7] = [
+    "**",
+    "...",
+    "entries(",
+    "process.env",
+    "os.environ",
+    "os.Environ()",
+    "getenv()",
+];
+
+fn build(words: Vec<&str>) -> Option<AhoCorasick> {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .build(words)
+        .ok()
+}
+
 fn sensitive() -> Option<&'static AhoCorasick> {
-    static AC: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
-        let mut words: Vec<&str> = SENSITIVE.to_vec();
-        words.extend([
-            "pan",
-            "cvc",
-            "signing_key",
-            "signingkey",
-            "encryption_key",
-            "encryptionkey",
-            "ccnum",
-            "cc_num",
-            "cc num",
-            "cc-num",
-        ]);
-        AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .build(words)
-            .ok()
+    static AC: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| build(sensitive_words()));
+    AC.as_ref()
+}
+
+/// The sensitive words and then [`WHOLE`], searched in one pass over a log call.
+fn readable() -> Option<&'static (AhoCorasick, usize)> {
+    static AC: LazyLock<Option<(AhoCorasick, usize)>> = LazyLock::new(|| {
+        let mut words = sensitive_words();
+        let n = words.len();
+        words.extend(WHOLE);
+        build(words).map(|ac| (ac, n))
     });
     AC.as_ref()
 }
@@ -93,54 +124,41 @@ fn has_sensitive(text: &str) -> bool {
     let Some(ac) = sensitive() else {
         return true;
     };
+    ac.find_overlapping_iter(text)
+        .any(|m| word_of_its_own(text, &m))
+}
+
+/// Whether a sensitive word found at `m` counts: a long word anywhere, a short one (`pwd`,
+/// `ssn`, `pan`, ...) only as a word or a camel-case part of its own.
+fn word_of_its_own(text: &str, m: &aho_corasick::Match) -> bool {
     let bytes = text.as_bytes();
-    ac.find_overlapping_iter(text).any(|m| {
-        let word = &text[m.start()..m.end()];
-        let short = SHORT.iter().any(|s| s.eq_ignore_ascii_case(word))
-            || ["pan", "cvc"].iter().any(|s| s.eq_ignore_ascii_case(word));
-        if !short {
-            return true;
-        }
-        // A word of its own: not glued to letters before (unless a camel-case part starts
-        // here) or after (unless a camel-case part follows).
-        let first = bytes[m.start()];
-        let before = m.start().checked_sub(1).map(|i| bytes[i]);
-        let after = bytes.get(m.end()).copied();
-        let starts = before.is_none_or(|b| {
-            !b.is_ascii_alphanumeric() || (b.is_ascii_lowercase() && first.is_ascii_uppercase())
-        });
-        let ends = after.is_none_or(|b| !b.is_ascii_lowercase());
-        starts && ends
-    })
+    let word = &text[m.start()..m.end()];
+    let short = SHORT.iter().any(|s| s.eq_ignore_ascii_case(word))
+        || ["pan", "cvc"].iter().any(|s| s.eq_ignore_ascii_case(word));
+    if !short {
+        return true;
+    }
+    // A word of its own: not glued to letters before (unless a camel-case part starts
+    // here) or after (unless a camel-case part follows).
+    let first = bytes[m.start()];
+    let before = m.start().checked_sub(1).map(|i| bytes[i]);
+    let after = bytes.get(m.end()).copied();
+    let starts = before.is_none_or(|b| {
+        !b.is_ascii_alphanumeric() || (b.is_ascii_lowercase() && first.is_ascii_uppercase())
+    });
+    let ends = after.is_none_or(|b| !b.is_ascii_lowercase());
+    starts && ends
 }
 
 /// Whether a log call's text can matter to OBS-014: it holds a sensitive word, writes the
 /// whole environment, or spreads fields whose names cannot be read (`**fields`, `...fields`,
 /// `args...`, logstash's `entries(map)`), which makes the check inconclusive.
 pub(crate) fn worth_reading(call: &str) -> bool {
-    // Searchers built once: `str::contains` builds one per call, for every log call of a file.
-    // The spreads, then the whole environment (`process.env`, `os.environ`, `os.Environ()`,
-    // `System.getenv()`).
-    static SPREADS: LazyLock<[memmem::Finder<'static>; 7]> = LazyLock::new(|| {
-        [
-            memmem::Finder::new("**"),
-            memmem::Finder::new("..."),
-            memmem::Finder::new("entries("),
-            memmem::Finder::new("process.env"),
-            memmem::Finder::new("os.environ"),
-            memmem::Finder::new("os.Environ()"),
-            memmem::Finder::new("getenv()"),
-        ]
-    });
-    static NV: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("nv"));
-    let bytes = call.as_bytes();
-    // Each environment word holds `nv`: one search rules them all out in most calls.
-    let spreads = if NV.find(bytes).is_some() {
-        &SPREADS[..]
-    } else {
-        &SPREADS[..3]
+    let Some((ac, words)) = readable() else {
+        return true;
     };
-    spreads.iter().any(|f| f.find(bytes).is_some()) || has_sensitive(call)
+    ac.find_overlapping_iter(call)
+        .any(|m| m.pattern().as_usize() >= *words || word_of_its_own(call, &m))
 }
 
 /// Whether the call text starting at `at` holds one of the `secrets` offsets.
