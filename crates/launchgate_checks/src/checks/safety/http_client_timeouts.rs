@@ -25,9 +25,9 @@ declare_check! {
     /// request carries a context with a deadline. Clients built in the file and never called
     /// there (exported for other modules) are judged by their own timeout, and so is a client
     /// built with its timeout turned off (`httpx.Client(timeout=None)`): it is a finding where
-    /// it is built and at each call through it. A call through a client built in the file
-    /// points at the client's construction too (a related location), where a session or
-    /// client without a timeout can be given one once.
+    /// it is built and at each call through it. A call without a timeout through a client
+    /// built in the file points at the client's construction too (a related location), where
+    /// a session or client can be given one once.
     ///
     /// The service's own HTTP server must bound how long a client may take to send its request:
     /// Go's `http.Server` needs `ReadHeaderTimeout` or `ReadTimeout`, in its literal or set on
@@ -108,8 +108,8 @@ impl Evaluate for HttpClientTimeouts {
             for fact in facts {
                 let at = Some(code::at(path, fact));
                 let inside = code::inside(fact);
-                // A call through a client points at the client's construction too (where Semgrep
-                // reports a session whose calls have no timeout).
+                // A call through a client without a timeout points at the client's construction
+                // too (where Semgrep reports a session whose calls have no timeout).
                 let related = match &fact.kind {
                     FactKind::Call(c) => c.client_line.and_then(|l| client_at(path, facts, l)),
                     _ => None,
@@ -170,6 +170,9 @@ impl Evaluate for HttpClientTimeouts {
                         format!("{what}: whether it has a timeout is unknown, {why}"),
                     ),
                 };
+                // Evidence names the client's line in its message; a defect points at it too.
+                let related = related
+                    .filter(|_| !matches!(timeout, Timeout::Set { .. } | Timeout::Default { .. }));
                 list.push(Finding::new(message).at(at).related(related));
             }
         }
