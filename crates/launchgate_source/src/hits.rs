@@ -96,36 +96,29 @@ const WHOLE: [&str; 6] = [
     "getenv()",
 ];
 
-fn build(words: Vec<&str>) -> Option<AhoCorasick> {
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .build(words)
-        .ok()
-}
-
-fn sensitive() -> Option<&'static AhoCorasick> {
-    static AC: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| build(sensitive_words()));
-    AC.as_ref()
-}
-
-/// The sensitive words and then [`WHOLE`], searched in one pass over a log call.
-fn readable() -> Option<&'static (AhoCorasick, usize)> {
+/// The sensitive words and then [`WHOLE`], with the number of sensitive words: one automaton
+/// for [`has_sensitive`] (which skips the others) and [`worth_reading`].
+fn words() -> Option<&'static (AhoCorasick, usize)> {
     static AC: LazyLock<Option<(AhoCorasick, usize)>> = LazyLock::new(|| {
         let mut words = sensitive_words();
         let n = words.len();
         words.extend(WHOLE);
-        build(words).map(|ac| (ac, n))
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(words)
+            .ok()
+            .map(|ac| (ac, n))
     });
     AC.as_ref()
 }
 
 /// Whether `text` holds a sensitive word.
 fn has_sensitive(text: &str) -> bool {
-    let Some(ac) = sensitive() else {
+    let Some((ac, sensitive)) = words() else {
         return true;
     };
     ac.find_overlapping_iter(text)
-        .any(|m| word_of_its_own(text, &m))
+        .any(|m| m.pattern().as_usize() < *sensitive && word_of_its_own(text, &m))
 }
 
 /// Whether a sensitive word found at `m` counts: a long word anywhere, a short one (`pwd`,
@@ -154,11 +147,11 @@ fn word_of_its_own(text: &str, m: &aho_corasick::Match) -> bool {
 /// whole environment, or spreads fields whose names cannot be read (`**fields`, `...fields`,
 /// `args...`, logstash's `entries(map)`), which makes the check inconclusive.
 pub(crate) fn worth_reading(call: &str) -> bool {
-    let Some((ac, words)) = readable() else {
+    let Some((ac, sensitive)) = words() else {
         return true;
     };
     ac.find_overlapping_iter(call)
-        .any(|m| m.pattern().as_usize() >= *words || word_of_its_own(call, &m))
+        .any(|m| m.pattern().as_usize() >= *sensitive || word_of_its_own(call, &m))
 }
 
 /// Whether the call text starting at `at` holds one of the `secrets` offsets.

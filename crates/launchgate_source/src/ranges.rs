@@ -376,19 +376,36 @@ fn is_ident(b: u8) -> bool {
 /// function imported by name, `from requests import get`) after a character that cannot
 /// be part of a name (so `self.session.get` uses `session`, `sessions.get` does not).
 fn uses(text: &str, name: &str) -> bool {
-    text.match_indices(name).any(|(i, _)| {
-        let before = i.checked_sub(1).map(|j| text.as_bytes()[j]);
-        let after = text.as_bytes().get(i + name.len()).copied();
-        before.is_none_or(|b| !is_ident(b)) && matches!(after, Some(b'.' | b'[' | b'('))
-    })
+    occurs(
+        text,
+        name,
+        |b| !is_ident(b),
+        |a| matches!(a, Some(b'.' | b'[' | b'(')),
+    )
 }
 
 /// Whether `text` holds `name` as a word of its own.
 fn mentions(text: &str, name: &str) -> bool {
+    occurs(
+        text,
+        name,
+        |b| !is_ident(b) && b != b'.',
+        |a| a.is_none_or(|b| !is_ident(b)),
+    )
+}
+
+/// Whether `text` holds `name` where the byte before it (if any) passes `before` and the byte
+/// after it passes `after`.
+fn occurs(
+    text: &str,
+    name: &str,
+    before: impl Fn(u8) -> bool,
+    after: impl Fn(Option<u8>) -> bool,
+) -> bool {
+    let bytes = text.as_bytes();
     text.match_indices(name).any(|(i, _)| {
-        let before = i.checked_sub(1).map(|j| text.as_bytes()[j]);
-        let after = text.as_bytes().get(i + name.len()).copied();
-        before.is_none_or(|b| !is_ident(b) && b != b'.') && after.is_none_or(|b| !is_ident(b))
+        i.checked_sub(1).is_none_or(|j| before(bytes[j]))
+            && after(bytes.get(i + name.len()).copied())
     })
 }
 

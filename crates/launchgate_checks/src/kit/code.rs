@@ -3,6 +3,7 @@
 
 use launchgate_core::{Finding, Location, Outcome};
 use launchgate_evidence::code::{Accepted, Fact, Gap, Topic};
+use std::collections::BTreeMap;
 
 use crate::CheckContext;
 use crate::kit::finish::{self, Tally, conclude_tally};
@@ -129,41 +130,42 @@ fn accepts(id: &str, a: &Accepted) -> bool {
 /// points at) to the evidence, saying so and quoting the marker: accepted, never unseen. With
 /// the policy's `accept_in_code: false` they stay failures and quote the marker.
 pub fn accept(id: &str, t: &mut Tally, cx: &CheckContext<'_>) {
-    let code = &cx.evidence.source;
-    if !code.facts().any(|(_, f)| f.accepted.is_some()) {
+    // The facts whose marker accepts this check's findings, by place: few, found once.
+    let markers: BTreeMap<(&str, u32, u32), &str> = cx
+        .evidence
+        .source
+        .facts()
+        .filter_map(|(path, f)| {
+            let a = f.accepted.as_ref().filter(|a| accepts(id, a))?;
+            Some(((&**path, f.line, f.column), a.text.as_str()))
+        })
+        .collect();
+    if markers.is_empty() {
         return;
     }
-    let accepted = |f: &Finding| -> Option<String> {
+    let accepted = |f: &Finding| -> Option<&str> {
         let loc = f.location.as_ref()?;
-        code.files
-            .iter()
-            .filter(|file| *file.path == *loc.path)
-            .flat_map(|file| &file.facts.facts)
-            .filter(|fact| fact.line == loc.line && fact.column == loc.column)
-            .find_map(|fact| fact.accepted.as_ref().filter(|a| accepts(id, a)))
-            .map(|a| a.text.clone())
+        markers
+            .get(&(loc.path.as_str(), loc.line, loc.column))
+            .copied()
     };
-    if !cx.options.accept_in_code {
-        // The policy does not let the code accept findings: they fail, quoting the comment.
-        for f in &mut t.failures {
-            if let Some(text) = accepted(f) {
+    let failures = std::mem::take(&mut t.failures);
+    for mut f in failures {
+        match accepted(&f) {
+            None => t.failures.push(f),
+            // The policy does not let the code accept findings: they fail, quoting the comment.
+            Some(text) if !cx.options.accept_in_code => {
                 f.message = format!(
                     "{} (the comment `{text}` does not accept it: the policy sets `accept_in_code: false`)",
                     f.message
                 );
+                t.failures.push(f);
+            }
+            Some(text) => {
+                f.message = format!("accepted in the code (`{text}`): {}", f.message);
+                t.evidence.push(f);
             }
         }
-        return;
-    }
-    let (kept, moved): (Vec<Finding>, Vec<Finding>) = std::mem::take(&mut t.failures)
-        .into_iter()
-        .partition(|f| accepted(f).is_none());
-    t.failures = kept;
-    for mut f in moved {
-        if let Some(text) = accepted(&f) {
-            f.message = format!("accepted in the code (`{text}`): {}", f.message);
-        }
-        t.evidence.push(f);
     }
 }
 

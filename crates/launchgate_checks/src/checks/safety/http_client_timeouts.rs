@@ -104,77 +104,79 @@ impl Evaluate for HttpClientTimeouts {
             );
         }
         let mut t = Tally::default();
-        for (path, facts) in code.files.iter().map(|f| (&f.path, &f.facts.facts)) {
-            for fact in facts {
-                let at = Some(code::at(path, fact));
-                let inside = code::inside(fact);
-                // A call through a client without a timeout points at the client's construction
-                // too (where Semgrep reports a session whose calls have no timeout).
-                let related = match &fact.kind {
-                    FactKind::Call(c) => c.client_line.and_then(|l| client_at(path, facts, l)),
-                    _ => None,
-                };
-                let (what, timeout, via) = match &fact.kind {
-                    FactKind::Call(c) => (
-                        format!("`{}`{inside}", c.text),
+        // Each fact with its file's facts: a call through a client is joined to the client's
+        // construction in its own file.
+        let facts = code.files.iter().flat_map(|file| {
+            let all = file.facts.facts.as_slice();
+            all.iter().map(move |fact| (&file.path, all, fact))
+        });
+        for (path, facts, fact) in facts {
+            let at = Some(code::at(path, fact));
+            let inside = code::inside(fact);
+            let (what, timeout, via) = match &fact.kind {
+                FactKind::Call(c) => (
+                    format!("`{}`{inside}", c.text),
+                    &c.timeout,
+                    c.client_line
+                        .map(|l| format!(" (through the client built on line {l})"))
+                        .unwrap_or_default(),
+                ),
+                // A client built with its timeout turned off is a finding where it is built
+                // (as Bandit reports `httpx.Client(timeout=None)`), and at each call through it.
+                FactKind::Client(c)
+                    if c.uses == 0 || matches!(c.timeout, Timeout::Disabled { .. }) =>
+                {
+                    (
+                        format!("the {} client `{}`{inside}", c.library, c.text),
                         &c.timeout,
-                        c.client_line
-                            .map(|l| format!(" (through the client built on line {l})"))
-                            .unwrap_or_default(),
-                    ),
-                    // A client built with its timeout turned off is a finding where it is built
-                    // (as Bandit reports `httpx.Client(timeout=None)`), and at each call through it.
-                    FactKind::Client(c)
-                        if c.uses == 0 || matches!(c.timeout, Timeout::Disabled { .. }) =>
-                    {
-                        (
-                            format!("the {} client `{}`{inside}", c.library, c.text),
-                            &c.timeout,
-                            String::new(),
-                        )
-                    }
-                    FactKind::Client(_)
-                    | FactKind::Shutdown(_)
-                    | FactKind::Log(_)
-                    | FactKind::Retry(_)
-                    | FactKind::Breaker(_)
-                    | FactKind::Pool(_)
-                    | FactKind::Route(_)
-                    | FactKind::Middleware(_)
-                    | FactKind::Audit(_)
-                    | FactKind::View(_) => continue,
-                    FactKind::Server(s) => {
-                        server(&mut t, s, &inside, at);
-                        continue;
-                    }
-                };
-                let (list, message) = match timeout {
-                    Timeout::Set { value } => (
-                        &mut t.evidence,
-                        format!("{what} times out after `{value}`{via}"),
-                    ),
-                    Timeout::Default { value } => (
-                        &mut t.evidence,
-                        format!("{what} runs with the library's default timeout, {value}{via}"),
-                    ),
-                    Timeout::Missing { why } => (
-                        &mut t.failures,
-                        format!("{what} has no timeout{via}: {why}"),
-                    ),
-                    Timeout::Disabled { value } => (
-                        &mut t.failures,
-                        format!("{what} turns its timeout off (`{value}`){via}: it waits for ever"),
-                    ),
-                    Timeout::Unknown { why } => (
-                        &mut t.unknowns,
-                        format!("{what}: whether it has a timeout is unknown, {why}"),
-                    ),
-                };
-                // Evidence names the client's line in its message; a defect points at it too.
-                let related = related
-                    .filter(|_| !matches!(timeout, Timeout::Set { .. } | Timeout::Default { .. }));
-                list.push(Finding::new(message).at(at).related(related));
-            }
+                        String::new(),
+                    )
+                }
+                FactKind::Client(_)
+                | FactKind::Shutdown(_)
+                | FactKind::Log(_)
+                | FactKind::Retry(_)
+                | FactKind::Breaker(_)
+                | FactKind::Pool(_)
+                | FactKind::Route(_)
+                | FactKind::Middleware(_)
+                | FactKind::Audit(_)
+                | FactKind::View(_) => continue,
+                FactKind::Server(s) => {
+                    server(&mut t, s, &inside, at);
+                    continue;
+                }
+            };
+            let (list, message) = match timeout {
+                Timeout::Set { value } => (
+                    &mut t.evidence,
+                    format!("{what} times out after `{value}`{via}"),
+                ),
+                Timeout::Default { value } => (
+                    &mut t.evidence,
+                    format!("{what} runs with the library's default timeout, {value}{via}"),
+                ),
+                Timeout::Missing { why } => (
+                    &mut t.failures,
+                    format!("{what} has no timeout{via}: {why}"),
+                ),
+                Timeout::Disabled { value } => (
+                    &mut t.failures,
+                    format!("{what} turns its timeout off (`{value}`){via}: it waits for ever"),
+                ),
+                Timeout::Unknown { why } => (
+                    &mut t.unknowns,
+                    format!("{what}: whether it has a timeout is unknown, {why}"),
+                ),
+            };
+            // A defect through a client points at the client's construction too (where
+            // Semgrep reports a session whose calls have no timeout); evidence names its line.
+            let related = match (&fact.kind, timeout) {
+                (_, Timeout::Set { .. } | Timeout::Default { .. }) => None,
+                (FactKind::Call(c), _) => c.client_line.and_then(|l| client_at(path, facts, l)),
+                _ => None,
+            };
+            list.push(Finding::new(message).at(at).related(related));
         }
         if t.failures.is_empty() && t.unknowns.is_empty() && t.evidence.is_empty() {
             let n = code.files.len();
