@@ -136,6 +136,7 @@ impl Language {
                 "LOGGER.",
                 "structlog",
                 "print(",
+                "pprint.",
                 "sys.stdout.",
                 "sys.stderr.",
             ],

@@ -61,19 +61,33 @@ pub(crate) fn shape(f: &File<'_>, n: Node<'_>) -> String {
     }
 }
 
-/// `headers.get("Authorization")`, `r.Header.Get("Authorization")`: the key read.
+/// `headers.get("Authorization")`, `r.Header.Get("Authorization")`, `os.getenv("DB_PASSWORD")`,
+/// `env.getProperty("db.password", "")`, `request.getParameter("password")`: the key read, a
+/// string written first (a default may follow).
 fn getter_key<'t>(f: &File<'t>, last: &str, args: &[Node<'t>]) -> Option<&'t str> {
-    match (last, args) {
-        ("get" | "Get" | "getHeader" | "header", [one])
-            if matches!(
-                one.ty(),
-                "string" | "interpreted_string_literal" | "string_literal"
-            ) =>
-        {
-            Some(f.text(*one))
-        }
-        _ => None,
+    if !matches!(
+        last,
+        "get"
+            | "Get"
+            | "getHeader"
+            | "header"
+            | "getenv"
+            | "Getenv"
+            | "getProperty"
+            | "getParameter"
+            | "getItem"
+            | "getString"
+    ) {
+        return None;
     }
+    args.first()
+        .filter(|one| {
+            matches!(
+                one.ty(),
+                "string" | "interpreted_string_literal" | "raw_string_literal" | "string_literal"
+            )
+        })
+        .map(|one| f.text(*one))
 }
 
 /// Whether a receiver is conventionally a logger: `log`, `logger`, `_logger`, `LOG`,
@@ -443,27 +457,57 @@ fn carried_facts<'t>(
     }
 }
 
-/// Whether a call without arguments gives a value by its name: `getPassword()`,
-/// `fetch_token()`, `getpass.getpass()`, `password()`; its name is then a name the call writes.
-fn getter(last: &str) -> bool {
+/// Whether a call gives a value by its name, its name is then a name the call writes. Without
+/// arguments: `getPassword()`, `fetch_token()`, `getpass.getpass()`, `password()`. With them,
+/// only a name that starts with a verb that gives and says nothing of what it is given:
+/// `keyring.get_password("svc", user)`, `vault.GetSecret(ctx, name)`, `generate_token(user)`;
+/// `get_user_by_email(e)` and `find_session_for_token(t)` give what is found by the value.
+fn gives(last: &str, args: usize) -> bool {
+    if args == 0
+        && last
+            .chars()
+            .skip(1)
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    {
+        return true;
+    }
     let lower = last.to_ascii_lowercase();
-    let single = last
-        .chars()
-        .skip(1)
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-    single
-        || [
-            "get", "fetch", "load", "read", "lookup", "find", "retrieve", "current", "generate",
-            "new", "random", "decrypt", "decode", "reveal", "raw", "plain",
-        ]
-        .iter()
-        .any(|verb| {
-            lower.starts_with(verb)
-                && last[verb.len()..]
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c == '_' || c.is_ascii_uppercase())
-        })
+    let verb = [
+        "get", "fetch", "load", "read", "lookup", "find", "retrieve", "current", "generate", "new",
+        "random", "decrypt", "decode", "reveal", "raw", "plain",
+    ]
+    .iter()
+    .any(|verb| {
+        lower.starts_with(verb)
+            && last[verb.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c == '_' || c.is_ascii_uppercase())
+    });
+    verb && (args == 0 || !name_words(last).any(|w| PREPOSITIONS.contains(&w.as_str())))
+}
+
+/// Words that make a name a lookup by its argument (`getUserByEmail`, `session_for_token`).
+const PREPOSITIONS: &[&str] = &["by", "for", "from", "of", "with", "in", "to", "at"];
+
+/// The words of an identifier, lower-case: `getUserByEmail` and `get_user_by_email` give
+/// `get`, `user`, `by`, `email`.
+fn name_words(name: &str) -> impl Iterator<Item = String> + '_ {
+    let mut words: Vec<String> = Vec::new();
+    let mut prev: Option<char> = None;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            prev = None;
+            continue;
+        }
+        let boundary = c.is_ascii_uppercase() && prev.is_some_and(|p| p.is_ascii_lowercase());
+        match words.last_mut() {
+            Some(w) if prev.is_some() && !boundary => w.push(c.to_ascii_lowercase()),
+            _ => words.push(c.to_ascii_lowercase().to_string()),
+        }
+        prev = Some(c);
+    }
+    words.into_iter()
 }
 
 /// What a method called on a value gives of it (`pw.trim()`, `token.substring(0, 12)`,
@@ -1046,7 +1090,7 @@ fn py_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
                 if keep {
                     py_names(f, object, g, depth + 1);
                 }
-            } else if (args.is_empty() && getter(last)) || last == "getpass" {
+            } else if gives(last, args.len()) || last == "getpass" {
                 // `getpass.getpass("password: ")` gives what was typed at its prompt.
                 g.name(last);
             }
@@ -1102,9 +1146,24 @@ pub(crate) fn python<'t>(f: &File<'t>, b: &Bindings<'t>, out: &mut Vec<Fact>) {
         let Some(func) = n.field("function") else {
             continue;
         };
-        // `print(...)` writes to standard output, which a container's runtime logs.
-        let print =
-            func.ty() == "identifier" && f.text(func) == "print" && b.values("print").is_empty();
+        // `print(...)` writes to standard output, which a container's runtime logs; so do
+        // `pprint.pprint(...)` and `pprint(...)` imported from it.
+        let print = match func.ty() {
+            "identifier" => match f.text(func) {
+                "print" => b.values("print").is_empty(),
+                "pprint" => b.values("pprint").iter().all(|v| {
+                    v.ty() == "import_from_statement"
+                        && v.field("module_name")
+                            .is_some_and(|m| f.text(m) == "pprint")
+                }),
+                _ => false,
+            },
+            "attribute" => matches!(
+                compact(f.text(func)).as_str(),
+                "pprint.pprint" | "pprint.pp"
+            ),
+            _ => false,
+        };
         let (receiver, method, library) = if print {
             (None, "print", "print")
         } else {
@@ -1343,7 +1402,7 @@ fn js_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
                 if keep {
                     js_names(f, object, g, depth + 1);
                 }
-            } else if args.is_empty() && getter(last) {
+            } else if gives(last, args.len()) {
                 g.name(last);
             }
         }
@@ -1649,7 +1708,7 @@ fn go_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
                 for c in args {
                     go_names(f, c, g, depth + 1);
                 }
-            } else if args.is_empty() && getter(last) {
+            } else if gives(last, args.len()) {
                 g.name(last);
             }
         }
@@ -1921,7 +1980,7 @@ fn java_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
                 if keep {
                     java_names(f, object, g, depth + 1);
                 }
-            } else if args.is_empty() && getter(name) {
+            } else if gives(name, args.len()) {
                 g.name(name);
             }
         }
@@ -2000,5 +2059,49 @@ pub(crate) fn java(f: &File<'_>, out: &mut Vec<Fact>) {
             l.text = crate::short(&text);
         }
         out.push(fact);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{gives, name_words};
+
+    #[test]
+    fn names_split_into_lower_case_words() {
+        assert_eq!(
+            name_words("getUserByEmail").collect::<Vec<_>>(),
+            ["get", "user", "by", "email"]
+        );
+        assert_eq!(
+            name_words("get_user_by_email").collect::<Vec<_>>(),
+            ["get", "user", "by", "email"]
+        );
+        assert_eq!(
+            name_words("GetSecret").collect::<Vec<_>>(),
+            ["get", "secret"]
+        );
+    }
+
+    #[test]
+    fn a_call_gives_what_it_is_named_for_unless_it_looks_up_by_its_arguments() {
+        for (name, args) in [
+            ("getPassword", 0),
+            ("password", 0),
+            ("get_password", 2),
+            ("GetSecret", 2),
+            ("generate_token", 1),
+            ("read_secret", 1),
+        ] {
+            assert!(gives(name, args), "{name}/{args}");
+        }
+        for (name, args) in [
+            ("password", 1),
+            ("getenv", 1),
+            ("getUserByEmail", 1),
+            ("find_session_for_token", 1),
+            ("verify_password", 2),
+        ] {
+            assert!(!gives(name, args), "{name}/{args}");
+        }
     }
 }

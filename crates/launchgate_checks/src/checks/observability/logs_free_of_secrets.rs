@@ -26,7 +26,7 @@ declare_check! {
     /// named for one (`get_logger().info(...)`), or by its declared type (a Java field, local or
     /// parameter of a `...Logger` type; a Go parameter `*zap.Logger`, `*slog.Logger`,
     /// `*logrus.Entry`, `*log.Logger`). Standard output is the log of a service in a container,
-    /// so Python `print` and `sys.stdout.write`, Go `fmt.Print`/`Printf`/`Println` and Java
+    /// so Python `print`, `pprint` and `sys.stdout.write`, Go `fmt.Print`/`Printf`/`Println` and Java
     /// `System.out`/`System.err`
     /// are log calls too (as CodeQL's clear-text logging queries count them).
     ///
@@ -40,8 +40,12 @@ declare_check! {
     /// = logger.child({ token })`: reported once, at the binding, where the secret enters the
     /// logger, however many calls go through it), keyword arguments (`log.info("login", token=t)`), dictionary,
     /// object and field keys (`extra={"password": p}`, `{ apiKey }`, `zap.String("token", t)`,
-    /// slog's `"token", t`), and string subscripts (`headers["Authorization"]`,
-    /// `r.Header.Get("Authorization")`), inside f-strings, template literals, concatenations
+    /// slog's `"token", t`), string subscripts and keyed reads (`headers["Authorization"]`,
+    /// `r.Header.Get("Authorization")`, `os.getenv("DB_PASSWORD")`,
+    /// `env.getProperty("db.password")`, `request.getParameter("password")`), calls named for
+    /// what they give (`getPassword()`, `keyring.get_password("svc", user)`,
+    /// `vault.GetSecret(ctx, name)`; with arguments, not a lookup by them:
+    /// `getUserByEmail(e)` gives a user), inside f-strings, template literals, concatenations
     /// and formatting calls too. A name the call writes bare (also as `${pw}` in a template
     /// literal or `{pw}` in an f-string) that its function bound to a member access, a
     /// subscript, a call, another name or a literal object, dictionary or struct (also as a
@@ -83,8 +87,10 @@ declare_check! {
     /// - credentials: `password`, `passwords`, `passwd`, `pwd`, `passphrase`, `passcode`,
     ///   `getpass`, `secret`, `secrets`, `token` (not after `page`, `next`, `continuation`,
     ///   `cancellation`, `sync`, `resume` or `cursor`: those are cursors), `api key`, `apikey`, `private key`,
-    ///   `secret key`, `access key`, `signing key`, `encryption key`, `credential`,
-    ///   `credentials`, `creds`, `authorization`, `bearer`;
+    ///   `secret key`, `access key`, `signing key`, `encryption key`, `decryption key`, `credential`,
+    ///   `credentials`, `creds`, `authorization`, `bearer`, `database url`, `db url`
+    ///   (`database uri`, `db uri`) and `connection string` (a database's URL carries its
+    ///   user's password);
     /// - personal data: `email`, `emails`, `email address`, `ssn`, `social security number`;
     /// - payment cards: `card number`, `cardnumber`, `card no`, `credit card`, `cc number`,
     ///   `pan`, `cvv`, `cvc`, `cvv2`.
@@ -391,7 +397,8 @@ fn sensitive(name: &str) -> Option<Kind> {
                 || x.starts_with("mask")
                 || x.starts_with("redact")
                 || x.starts_with("obfuscat")
-                || x.starts_with("encrypt")
+                // `encryption_key` is the key, not a value made with it.
+                || (x.starts_with("encrypt") && x != "encryption")
                 || x.starts_with("crypt")
                 || x.starts_with("bcrypt")
                 || x.starts_with("encod")
@@ -404,6 +411,9 @@ fn sensitive(name: &str) -> Option<Kind> {
     {
         return None;
     }
+    // A connection string is the last word that ends in `string`.
+    let connection =
+        |w: &[String]| w.len() > 1 && matches!(w[w.len() - 2].as_str(), "connection" | "conn");
     while w.len() > 1
         && matches!(
             w.last().map(String::as_str),
@@ -411,6 +421,7 @@ fn sensitive(name: &str) -> Option<Kind> {
                 "value" | "val" | "raw" | "plain" | "str" | "string" | "text" | "header" | "input"
             )
         )
+        && !(connection(&w) && matches!(w.last().map(String::as_str), Some("str" | "string")))
     {
         w.pop();
     }
@@ -421,9 +432,13 @@ fn sensitive(name: &str) -> Option<Kind> {
         .and_then(|i| w.get(i))
         .map(String::as_str);
     let pair = match (prev, last) {
-        (Some("api" | "private" | "secret" | "access" | "signing" | "encryption"), "key") => {
-            Some(Kind::Credential)
-        }
+        // A database's URL carries its user's password (`postgres://app:pw@db/app`).
+        (
+            Some("api" | "private" | "secret" | "access" | "signing" | "encryption" | "decryption"),
+            "key",
+        )
+        | (Some("database" | "db"), "url" | "uri")
+        | (Some("connection" | "conn"), "string" | "str") => Some(Kind::Credential),
         (Some("card" | "cc"), "number" | "no" | "num") | (Some("credit"), "card") => {
             Some(Kind::Card)
         }
@@ -537,6 +552,11 @@ mod tests {
             ("myPasscode", Kind::Credential),
             ("getpass", Kind::Credential),
             ("fetchPassword", Kind::Credential),
+            ("encryption_key", Kind::Credential),
+            ("decryptionKey", Kind::Credential),
+            ("DATABASE_URL", Kind::Credential),
+            ("dbUri", Kind::Credential),
+            ("connectionString", Kind::Credential),
             ("process.env", Kind::Environment),
             ("os.Environ", Kind::Environment),
         ] {
@@ -568,6 +588,9 @@ mod tests {
             "encodedPassword",
             "cryptedPassword",
             "cursorToken",
+            "encrypted_key",
+            "masked_database_url",
+            "database_url_env",
             "env",
             "environ",
         ] {
