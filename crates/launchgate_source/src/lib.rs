@@ -136,7 +136,7 @@ impl Language {
                 "LOGGER.",
                 "structlog",
                 "print(",
-                "pprint.",
+                "pprint(",
                 "sys.stdout.",
                 "sys.stderr.",
             ],

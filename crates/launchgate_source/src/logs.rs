@@ -1158,10 +1158,7 @@ pub(crate) fn python<'t>(f: &File<'t>, b: &Bindings<'t>, out: &mut Vec<Fact>) {
                 }),
                 _ => false,
             },
-            "attribute" => matches!(
-                compact(f.text(func)).as_str(),
-                "pprint.pprint" | "pprint.pp"
-            ),
+            "attribute" => compact(f.text(func)) == "pprint.pprint",
             _ => false,
         };
         let (receiver, method, library) = if print {
