@@ -751,6 +751,65 @@ fn transformed_text(inside: &str) -> bool {
     !last.is_empty() && last.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && derives(last)
 }
 
+/// Whether an expression gives a truth value, not the values it compares: `token is not None`,
+/// `not password`, `!!apiKey`, `token != ""`, `secret == null`, `key instanceof String`.
+fn boolean(f: &File<'_>, n: Node<'_>) -> bool {
+    match n.ty() {
+        "comparison_operator" | "not_operator" | "instanceof_expression" => true,
+        "binary_expression" => n.field("operator").is_some_and(|o| {
+            matches!(
+                f.text(o),
+                "==" | "===" | "!=" | "!==" | "<" | ">" | "<=" | ">=" | "instanceof" | "in"
+            )
+        }),
+        "unary_expression" => n
+            .field("operator")
+            .is_some_and(|o| matches!(f.text(o), "!" | "typeof")),
+        _ => false,
+    }
+}
+
+/// Whether a slice keeps at most four characters of what it slices, as [`keeps_value`] judges
+/// `substring`: Python `token[:4]`, `token[-4:]`, Go `token[:4]`, `token[len(token)-4:]`.
+/// `token[:16]` and `token[4:]` keep the value.
+fn few_chars(f: &File<'_>, n: Node<'_>) -> bool {
+    let (start, end) = match n.ty() {
+        // Python: `value[slice]`, the slice's text `a:b`.
+        "subscript" => {
+            let Some(slice) = n.field("subscript").filter(|s| s.ty() == "slice") else {
+                return false;
+            };
+            let text = f.text(slice);
+            let mut parts = text.splitn(3, ':');
+            (
+                parts.next().unwrap_or("").trim(),
+                parts.next().unwrap_or("").trim(),
+            )
+        }
+        "slice_expression" => (
+            n.field("start").map_or("", |x| f.text(x)).trim(),
+            n.field("end").map_or("", |x| f.text(x)).trim(),
+        ),
+        _ => return false,
+    };
+    // Go's `len(token)-4` counts from the end, as Python's `-4` does.
+    let from_end = |t: &str| -> Option<i64> {
+        let t = t.replace(' ', "");
+        let rest = t.strip_prefix("len(")?;
+        let (_, k) = rest.split_once(")-")?;
+        k.parse::<i64>().ok().map(|k| -k)
+    };
+    let int = |t: &str| t.parse::<i64>().ok().or_else(|| from_end(t));
+    match (start, end) {
+        ("" | "0", e) => int(e).is_some_and(|e| (0..=4).contains(&e)),
+        (s, "") => int(s).is_some_and(|s| (-4..0).contains(&s)),
+        (s, e) => match (int(s), int(e)) {
+            (Some(s), Some(e)) => 0 <= s && s <= e && e - s <= 4,
+            _ => false,
+        },
+    }
+}
+
 /// For each argument after a message, whether the message's label for it is not its name: the
 /// value is [`transformed`], or its own name says what it is and that is not the secret
 /// (`"token %s revoked", token_id`; `user.rotated_at`).
@@ -763,6 +822,8 @@ fn skips<'t>(
         .iter()
         .map(|a| {
             transformed(f, *a)
+                || boolean(f, *a)
+                || few_chars(f, *a)
                 || names_other(f, *a)
                 || constant(*a)
                 || seen.is_some_and(|(b, call)| matches!(bound(f, b, *a, call), Some(Bound::Other)))
@@ -795,7 +856,8 @@ fn literal(n: Node<'_>) -> bool {
 }
 
 /// Words a name ends with that make it a fact about a secret or a person, not the value:
-/// `token_id`, `passwordHash`, `secret_rotated_at`, `tokenCount`, `token_expiry`.
+/// `token_id`, `passwordHash`, `secret_rotated_at`, `tokenCount`, `token_expiry`, `key_tail`,
+/// `secret_path`, `token_url`.
 const QUALIFIERS: &[&str] = &[
     "id",
     "ids",
@@ -817,6 +879,19 @@ const QUALIFIERS: &[&str] = &[
     "names",
     "ttl",
     "age",
+    "tail",
+    "suffix",
+    "prefix",
+    "preview",
+    "last4",
+    "fingerprint",
+    "path",
+    "file",
+    "filename",
+    "dir",
+    "url",
+    "uri",
+    "endpoint",
 ];
 
 /// Whether an argument is a name (`token_id`, `user.rotated_at`, `user.getTokenId()`, `name`)
@@ -1014,7 +1089,7 @@ fn py_logger<'t>(
 }
 
 fn py_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
-    if depth > 8 {
+    if depth > 8 || boolean(f, n) || few_chars(f, n) {
         return;
     }
     match n.ty() {
@@ -1025,13 +1100,16 @@ fn py_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
                 g.name(f.text(a));
             }
         }
-        "subscript" => {
-            if let Some(s) = n.field("subscript")
-                && s.ty() == "string"
-            {
-                g.name(f.text(s));
+        "subscript" => match n.field("subscript") {
+            Some(s) if s.ty() == "string" => g.name(f.text(s)),
+            // `token[:16]`: a slice keeps the value (a few characters of it are left above).
+            Some(s) if s.ty() == "slice" => {
+                if let Some(v) = n.field("value") {
+                    py_names(f, v, g, depth + 1);
+                }
             }
-        }
+            _ => {}
+        },
         // A key whose value is masked, hashed or a constant (`password=hash(p)`,
         // `{"password": "***"}`) is not the secret.
         "keyword_argument" | "pair"
@@ -1329,7 +1407,7 @@ fn debug_logger<'t>(f: &File<'t>, b: &Bindings<'t>, name: Node<'t>) -> bool {
 }
 
 fn js_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
-    if depth > 8 {
+    if depth > 8 || boolean(f, n) || few_chars(f, n) {
         return;
     }
     match n.ty() {
@@ -1640,7 +1718,7 @@ fn go_typed_logger(f: &File<'_>, receiver: Node<'_>) -> Option<&'static str> {
 }
 
 fn go_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
-    if depth > 8 {
+    if depth > 8 || boolean(f, n) || few_chars(f, n) {
         return;
     }
     match n.ty() {
@@ -1937,7 +2015,7 @@ fn java_loggers<'t>(f: &File<'t>) -> Vec<&'t str> {
 }
 
 fn java_names<'t>(f: &File<'t>, n: Node<'t>, g: &mut Gather, depth: u8) {
-    if depth > 8 {
+    if depth > 8 || boolean(f, n) || few_chars(f, n) {
         return;
     }
     match n.ty() {

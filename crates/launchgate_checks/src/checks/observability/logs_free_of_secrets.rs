@@ -65,8 +65,11 @@ declare_check! {
     /// nor is a key whose value is (`{password: hash(p)}`); methods that keep the value
     /// (`trim`, `toLowerCase`, `toString`, `String()`, `concat`, `substring(0, 12)`,
     /// `replace(/a/g, "")`) write it, those that
-    /// keep at most four characters of it (`substring(0, 4)`, `slice(-4)`) or mask every
-    /// character (`replace(/./g, "*")`, Java's `replaceAll(".", "*")`) do not. The whole
+    /// keep at most four characters of it (`substring(0, 4)`, `slice(-4)`, Python's
+    /// `token[-4:]`, Go's `token[len(token)-4:]`) or mask every character (`replace(/./g,
+    /// "*")`, Java's `replaceAll(".", "*")`) do not; a longer slice (`token[:16]`) writes it.
+    /// A truth value is not the value it tests (`token is not None`, `not password`,
+    /// `!!apiKey`, `token != ""`, `secret == null`, `typeof key`). The whole
     /// environment written as it is (`process.env`, `os.environ`, `os.Environ()`,
     /// `System.getenv()`, also copied, listed or inspected: `os.environ.copy()`,
     /// `Object.entries(process.env)`, `util.inspect(process.env)`; not one variable of it, nor
@@ -78,7 +81,9 @@ declare_check! {
     /// that masks, hashes, encrypts or measures it (`"token %s", mask(token)`,
     /// `"password length %d", len(pw)`) or has a name of its own that says what it is
     /// (`"token %s revoked", token_id`: a name ending in `id`, `count`, `hash`, `expiry`, `at`,
-    /// `length`, `type`, `status`, `version`, `name`, ...).
+    /// `length`, `type`, `status`, `version`, `name`, `tail`, `suffix`, `prefix`, `last4`,
+    /// `fingerprint`, `path`, `file`, `dir`, `url`, `endpoint`, ...), or is a truth value or
+    /// a few characters of one (above).
     ///
     /// A name is split into its words (`apiKey`, `api_key`, `API-KEY` are `api key`) and is
     /// sensitive when it *ends* in one of these, optionally followed by `value`, `raw`,
