@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use tree_sitter::Node;
 
-use crate::tree::{Bindings, File, compact};
+use crate::tree::{Bindings, File, compact, named_children};
 use crate::{Call, Client, Fact, FactKind, Timeout};
 
 const VERBS: &[&str] = &[
@@ -322,33 +322,56 @@ fn from_dict<'t>(f: &File<'t>, b: &Bindings<'t>, node: Node<'t>, depth: u8) -> O
     }
 }
 
-/// A timeout value as written: `None` (or an aiohttp `ClientTimeout` or httpx `Timeout` of
-/// nothing but `None`) disables it.
+/// A timeout value as written: `None` disables it, and so does an httpx `Timeout` whose read
+/// timeout is `None` (`httpx.Timeout(None)`, `httpx.Timeout(None, connect=2.0)`,
+/// `httpx.Timeout(10.0, read=None)`: the response is awaited for ever) or an aiohttp
+/// `ClientTimeout` with neither a `total` nor a `sock_read` (`ClientTimeout(total=None)`,
+/// `ClientTimeout(connect=5)`: aiohttp's own default of 300 s is replaced by nothing).
 fn value(f: &File<'_>, v: Node<'_>) -> Timeout {
     let text = f.text(v);
     if v.ty() == "none" {
         return Timeout::disabled(text);
     }
-    if v.ty() == "call"
-        && v.field("function").is_some_and(|x| {
-            matches!(
-                f.text(x),
-                "ClientTimeout" | "aiohttp.ClientTimeout" | "Timeout" | "httpx.Timeout"
-            )
+    let callee = v
+        .field("function")
+        .filter(|_| v.ty() == "call")
+        .map(|x| f.text(x));
+    let Some(args) = v.field("arguments").filter(|_| callee.is_some()) else {
+        return Timeout::set(text);
+    };
+    let all = named_children(args);
+    let positional: Vec<Node<'_>> = all
+        .iter()
+        .filter(|a| a.ty() != "keyword_argument")
+        .copied()
+        .collect();
+    let keyword = |name: &str| {
+        all.iter().find_map(|a| {
+            (a.ty() == "keyword_argument" && a.field("name").is_some_and(|k| f.text(k) == name))
+                .then(|| a.field("value"))
+                .flatten()
         })
-        && let Some(args) = v.field("arguments")
-    {
-        let mut cursor = args.walk();
-        let all_none = args.named_children(&mut cursor).all(|a| {
-            a.ty() == "none"
-                || a.ty() == "keyword_argument"
-                    && a.field("value").is_some_and(|x| x.ty() == "none")
-        });
-        if all_none {
-            return Timeout::disabled(text);
+    };
+    // Present and not `None`: a bound.
+    let bounds = |n: Option<Node<'_>>| n.is_some_and(|n| n.ty() != "none");
+    let off = match callee {
+        Some("Timeout" | "httpx.Timeout") => {
+            match keyword("read").or(positional.first().copied()) {
+                Some(read) => read.ty() == "none",
+                None => false,
+            }
         }
+        Some("ClientTimeout" | "aiohttp.ClientTimeout") => {
+            !bounds(keyword("total").or(positional.first().copied()))
+                && !bounds(keyword("sock_read").or(positional.get(2).copied()))
+        }
+        _ => false,
+    };
+    if off {
+        Timeout::disabled(text)
+    } else {
+        Timeout::set(text)
     }
-    Timeout::set(text)
 }
 
 /// `session.mount(prefix, adapter)`: the session's name, the adapter and the call.

@@ -2,7 +2,7 @@
 //! the service's own HTTP server bounds how long a client may take to send its request.
 
 use launchgate_core::{Finding, Location, Outcome};
-use launchgate_evidence::code::{Fact, FactKind, Server, Timeout, Topic};
+use launchgate_evidence::code::{Call, Fact, FactKind, Server, Timeout, Topic};
 
 use crate::kit::code;
 use crate::kit::finish::{NOT_SCANNED, Tally};
@@ -20,12 +20,15 @@ declare_check! {
     /// ever), in the method that opens it or, for a connection kept in a field, in any method
     /// of its class; one handed to another method may get it there and is unknown (written to
     /// a log or standard output, it gets nothing there). An explicit
-    /// `timeout=None`, `timeout: 0` or `setReadTimeout(0)` is no timeout. A Python `requests.Session` has no timeout of its own, so each
+    /// `timeout=None`, `timeout: 0` or `setReadTimeout(0)` is no timeout, and so is an httpx
+    /// `Timeout` whose read timeout is `None` (`httpx.Timeout(None, connect=2.0)`) or an aiohttp
+    /// `ClientTimeout` with neither `total` nor `sock_read` (`ClientTimeout(connect=5)`). A Python `requests.Session` has no timeout of its own, so each
     /// call through it needs one; Go's `http.Get` and `http.DefaultClient` have none, unless the
     /// request carries a context with a deadline. Clients built in the file and never called
     /// there (exported for other modules) are judged by their own timeout, and so is a client
-    /// built with its timeout turned off (`httpx.Client(timeout=None)`): it is a finding where
-    /// it is built and at each call through it. A call without a timeout through a client
+    /// built with its timeout turned off (`httpx.Client(timeout=None)`): it is one finding, where
+    /// it is built, with the calls through it that set no timeout of their own as its related
+    /// locations (a call that turns its own off is a finding too). A call without a timeout through a client
     /// built in the file points at the client's construction too (a related location), where
     /// a session or client can be given one once.
     ///
@@ -114,6 +117,9 @@ impl Evaluate for HttpClientTimeouts {
             let at = Some(code::at(path, fact));
             let inside = code::inside(fact);
             let (what, timeout, via) = match &fact.kind {
+                // A call that only inherits a client's timeout turned off is that client's
+                // finding, said once where the client is built (below).
+                FactKind::Call(c) if inherits_off(facts, c) => continue,
                 FactKind::Call(c) => (
                     format!("`{}`{inside}", c.text),
                     &c.timeout,
@@ -121,8 +127,9 @@ impl Evaluate for HttpClientTimeouts {
                         .map(|l| format!(" (through the client built on line {l})"))
                         .unwrap_or_default(),
                 ),
-                // A client built with its timeout turned off is a finding where it is built
-                // (as Bandit reports `httpx.Client(timeout=None)`), and at each call through it.
+                // A client built with its timeout turned off is a finding where it is built (as
+                // Bandit and Ruff report `httpx.Client(timeout=None)`); the calls through it that
+                // set none of their own are its related locations.
                 FactKind::Client(c)
                     if c.uses == 0 || matches!(c.timeout, Timeout::Disabled { .. }) =>
                 {
@@ -171,12 +178,43 @@ impl Evaluate for HttpClientTimeouts {
             };
             // A defect through a client points at the client's construction too (where
             // Semgrep reports a session whose calls have no timeout); evidence names its line.
-            let related = match (&fact.kind, timeout) {
-                (_, Timeout::Set { .. } | Timeout::Default { .. }) => None,
-                (FactKind::Call(c), _) => c.client_line.and_then(|l| client_at(path, facts, l)),
-                _ => None,
+            let related: Vec<Location> = match (&fact.kind, timeout) {
+                (_, Timeout::Set { .. } | Timeout::Default { .. }) => Vec::new(),
+                (FactKind::Call(c), _) => c
+                    .client_line
+                    .and_then(|l| client_at(path, facts, l))
+                    .into_iter()
+                    .collect(),
+                (FactKind::Client(_), Timeout::Disabled { .. }) => facts
+                    .iter()
+                    .filter(|f| match &f.kind {
+                        FactKind::Call(c) => {
+                            c.client_line == Some(fact.line) && inherits_off(facts, c)
+                        }
+                        _ => false,
+                    })
+                    .map(|f| code::at(path, f))
+                    .collect(),
+                _ => Vec::new(),
             };
-            list.push(Finding::new(message).at(at).related(related));
+            let message = match (&fact.kind, related.as_slice()) {
+                (FactKind::Client(_), [_, ..]) => {
+                    let lines: Vec<String> = related.iter().map(|l| l.line.to_string()).collect();
+                    let (calls, line) = if lines.len() == 1 {
+                        ("does the call", "line")
+                    } else {
+                        ("do the calls", "lines")
+                    };
+                    format!(
+                        "{message}, and so {calls} through it on {line} {}",
+                        lines.join(", ")
+                    )
+                }
+                _ => message,
+            };
+            let mut finding = Finding::new(message).at(at);
+            finding.related = related;
+            list.push(finding);
         }
         if t.failures.is_empty() && t.unknowns.is_empty() && t.evidence.is_empty() {
             let n = code.files.len();
@@ -188,6 +226,21 @@ impl Evaluate for HttpClientTimeouts {
         }
         code::conclude(self.meta().id, t, cx, "S", &[Topic::Http], "")
     }
+}
+
+/// Whether a call's timeout is off only because the client it goes through, built in its file,
+/// was built with its timeout turned off: its timeout is that client's.
+fn inherits_off(facts: &[Fact], call: &Call) -> bool {
+    let Timeout::Disabled { value } = &call.timeout else {
+        return false;
+    };
+    call.client_line.is_some_and(|line| {
+        facts.iter().any(|f| {
+            f.line == line
+                && matches!(&f.kind, FactKind::Client(c)
+                    if matches!(&c.timeout, Timeout::Disabled { value: v } if v == value))
+        })
+    })
 }
 
 /// Where the client built on `line` of the file at `path` is: its construction's fact.
@@ -281,6 +334,33 @@ mod tests {
             places,
             [(7, vec![]), (11, vec![(3, 11)]), (12, vec![(3, 11)])],
             "the session's calls point at `requests.Session()` on line 3"
+        );
+    }
+
+    #[test]
+    fn a_client_built_with_its_timeout_off_is_one_finding_naming_its_calls() {
+        let Outcome::Fail { findings } = run("SAF-002", "fail_python_client_with_timeout_off")
+        else {
+            panic!("expected a failure");
+        };
+        let places: Vec<(u32, Vec<u32>)> = findings
+            .iter()
+            .map(|f| {
+                (
+                    f.location.as_ref().map_or(0, |l| l.line),
+                    f.related.iter().map(|r| r.line).collect(),
+                )
+            })
+            .collect();
+        assert!(
+            findings[0]
+                .message
+                .ends_with("waits for ever, and so do the calls through it on lines 7, 15")
+        );
+        assert_eq!(
+            places,
+            [(3, vec![7, 15]), (19, vec![3])],
+            "the calls that inherit `timeout=None` are the client's; one that sets its own is not"
         );
     }
 }
