@@ -157,3 +157,52 @@ fn migration_locking_agrees_with_the_labels() {
     let a = agreement("migration_locking", "DAT-009");
     assert_eq!(figures(&a), (34, 34, 29, 29));
 }
+
+/// A finding the code accepts stays in view while its check fails for other findings: in the
+/// JSON evidence and in the terminal, after the failures.
+#[test]
+fn an_accepted_finding_is_listed_while_its_check_fails_for_others() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/peers/server_timeouts");
+    let repo = tempfile::tempdir().unwrap();
+    copy_dir(&corpus, repo.path());
+    fs::write(repo.path().join("launchgate.yaml"), MANIFEST).unwrap();
+    let out = lg()
+        .args(["check", "--format", "json"])
+        .arg(repo.path())
+        .output()
+        .unwrap();
+    let v: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+    let check = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "SAF-002")
+        .unwrap();
+    assert_eq!(check["status"], "fail");
+    let accepted: Vec<String> = check["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{} {}",
+                f["location"]["path"].as_str().unwrap(),
+                f["location"]["line"],
+                f["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        accepted,
+        [
+            "internal/web/accepted.go:12 accepted in the code (`nosec G112 -- reachable from inside the pod only // ok: SAF-002`): the net/http server `http.Server{...}` in `NewAdmin` does not bound how long a client may take to send its request (read-header timeout not set, read timeout not set): a few slow clients can hold every connection (slowloris) (no idle or write timeout either)"
+        ]
+    );
+    let out = lg().arg("check").arg(repo.path()).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    // The failure on line 21 of the same file is listed first: failures, then what was accepted.
+    let failure = text.find("internal/web/accepted.go:21:").unwrap();
+    let shown = text.find("internal/web/accepted.go:12:").unwrap();
+    assert!(failure < shown, "{text}");
+}

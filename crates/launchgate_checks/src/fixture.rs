@@ -100,7 +100,7 @@ pub fn basis(id: &str, case: &str) -> Option<Basis> {
 /// Whether the fixture fails and every finding about the repository names the claim `key`
 /// (`claims.backups.automated`) in its message and as a related location in the manifest.
 pub fn contradicts(id: &str, case: &str, key: &str) -> bool {
-    let Outcome::Fail { findings } = run(id, case) else {
+    let Outcome::Fail { findings, .. } = run(id, case) else {
         return false;
     };
     let repo: Vec<_> = findings
@@ -148,7 +148,7 @@ pub fn run_files(id: &str, files: &[(&str, &str)]) -> Outcome {
 pub fn findings(o: &Outcome) -> &[Finding] {
     match o {
         Outcome::Pass { evidence, .. } => evidence,
-        Outcome::Fail { findings } | Outcome::Inconclusive { findings, .. } => findings,
+        Outcome::Fail { findings, .. } | Outcome::Inconclusive { findings, .. } => findings,
         Outcome::NotApplicable { .. } => &[],
     }
 }

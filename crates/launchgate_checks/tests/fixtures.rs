@@ -83,7 +83,7 @@ fn every_fixture_produces_exactly_its_expectations() {
                         ));
                     }
                 }
-                ("fail", Outcome::Fail { findings })
+                ("fail", Outcome::Fail { findings, .. })
                 | ("inconclusive", Outcome::Inconclusive { findings, .. }) => {
                     let mut got = BTreeSet::new();
                     for f in findings {

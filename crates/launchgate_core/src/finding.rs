@@ -97,8 +97,13 @@ pub enum Outcome {
         basis: Basis,
         evidence: Vec<Finding>,
     },
-    /// The requirement is not met; each finding says where and why.
-    Fail { findings: Vec<Finding> },
+    /// The requirement is not met; each finding says where and why. `accepted` lists what the
+    /// code accepted with a comment (see `accept_in_code`), shown beside the failures so that
+    /// nothing accepted goes unseen while the check fails for other reasons.
+    Fail {
+        findings: Vec<Finding>,
+        accepted: Vec<Finding>,
+    },
     /// The check does not apply to this service (no queues, internal exposure, no data...).
     NotApplicable { reason: String },
     /// Evidence was missing or could not be parsed: never a pass.
@@ -124,7 +129,15 @@ impl Outcome {
     }
 
     pub fn fail(findings: Vec<Finding>) -> Outcome {
-        Outcome::Fail { findings }
+        Outcome::Fail {
+            findings,
+            accepted: Vec::new(),
+        }
+    }
+
+    /// A failure that also lists the findings the code accepted.
+    pub fn fail_accepting(findings: Vec<Finding>, accepted: Vec<Finding>) -> Outcome {
+        Outcome::Fail { findings, accepted }
     }
 
     pub fn not_applicable(reason: impl Into<String>) -> Outcome {

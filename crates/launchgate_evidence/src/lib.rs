@@ -168,7 +168,7 @@ impl Evidence {
             return;
         }
         let findings = match outcome {
-            launchgate_core::Outcome::Fail { findings }
+            launchgate_core::Outcome::Fail { findings, .. }
             | launchgate_core::Outcome::Inconclusive { findings, .. }
             | launchgate_core::Outcome::Pass {
                 evidence: findings, ..

@@ -114,7 +114,7 @@ fn findings_on_a_judged_copy_name_the_other_copies() {
         ))),
     ]);
     ev.note_copies(&mut outcome);
-    let launchgate_core::Outcome::Fail { findings } = outcome else {
+    let launchgate_core::Outcome::Fail { findings, .. } = outcome else {
         panic!()
     };
     assert_eq!(

@@ -91,7 +91,8 @@ pub struct CheckResult {
     pub message: String,
     /// What is wrong, with locations (FAIL, WARN).
     pub findings: Vec<Finding>,
-    /// What was seen, with locations (PASS, and attested WARN).
+    /// What was seen, with locations (PASS, and attested WARN); for a FAIL or WARN, the
+    /// findings the code accepted with a comment, if any.
     pub evidence: Vec<Finding>,
     pub effort: Effort,
     /// The manifest waiver that turned this FAIL or WARN into WAIVED.
@@ -416,10 +417,12 @@ fn apply_outcome(
                 r.message = first_and_more(&r.evidence, "requirement met");
             }
         }
-        Outcome::Fail { findings } => {
+        Outcome::Fail { findings, accepted } => {
             r.status = fail_status;
             r.message = first_and_more(&findings, "requirement not met");
             r.findings = findings;
+            // What the code accepted stays in view while the check fails for other reasons.
+            r.evidence = accepted;
         }
         Outcome::NotApplicable { reason } => {
             r.status = Status::Skip;

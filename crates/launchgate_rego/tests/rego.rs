@@ -38,7 +38,7 @@ fn metadata_is_read_from_the_package() {
 fn findings_point_at_the_object_and_a_fixed_repository_passes() {
     let checks = load_texts(&[("waf.rego", INGRESS_WAF)], Limits::default()).unwrap();
     let out = run(&checks[0], &[("deploy/ingress.yaml", INGRESS)]);
-    let Outcome::Fail { findings } = out else {
+    let Outcome::Fail { findings, .. } = out else {
         panic!("expected a failure, got {out:?}")
     };
     assert_eq!(findings.len(), 1);

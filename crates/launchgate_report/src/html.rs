@@ -563,7 +563,8 @@ fn check_row(o: &mut String, c: &CheckResult) {
         }
         o.push_str("</ul>");
     }
-    if c.findings.is_empty() && !c.evidence.is_empty() {
+    // A failing check's evidence is what the code accepted.
+    if !c.evidence.is_empty() {
         let _ = write!(
             o,
             "<details><summary>Evidence ({})</summary><ul class=\"findings\">",

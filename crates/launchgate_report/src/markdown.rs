@@ -220,7 +220,8 @@ pub fn render_markdown(r: &Review) -> String {
                     let located: Vec<&launchgate_core::Finding> = c
                         .findings
                         .iter()
-                        .chain(c.evidence.iter().filter(|_| c.findings.is_empty()))
+                        // A failing check's evidence is what the code accepted.
+                        .chain(c.evidence.iter())
                         .filter(|f| f.location.is_some())
                         .collect();
                     for group in crate::group::group_alike(&located) {

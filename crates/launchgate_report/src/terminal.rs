@@ -261,8 +261,9 @@ pub fn render_terminal(r: &Review, opts: TerminalOptions) -> String {
                 );
             }
             let show: Vec<_> = match c.status {
+                // Then what the code accepted, if anything: never out of view.
                 Status::Fail | Status::Warn | Status::Waived if !c.findings.is_empty() => {
-                    c.findings.iter().collect()
+                    c.findings.iter().chain(&c.evidence).collect()
                 }
                 Status::Warn => c.evidence.iter().collect(),
                 Status::Pass if opts.verbose => c.evidence.iter().collect(),

@@ -142,7 +142,9 @@ fn weigh(cx: &CheckContext<'_>, shown: Tally, claim: Claim) -> Weighed {
         mut evidence,
         mut unknowns,
         missing,
+        accepted,
     } = shown;
+    evidence.extend(accepted);
     // In a part, what was found nowhere counts against it like a defect.
     failures.extend(missing);
     report_order(&mut evidence);

@@ -163,7 +163,7 @@ pub fn accept(id: &str, t: &mut Tally, cx: &CheckContext<'_>) {
             }
             Some(text) => {
                 f.message = format!("accepted in the code (`{text}`): {}", f.message);
-                t.evidence.push(f);
+                t.accepted.push(f);
             }
         }
     }

@@ -99,6 +99,9 @@ pub struct Tally {
     pub unknowns: Vec<Finding>,
     /// What satisfies the check.
     pub evidence: Vec<Finding>,
+    /// Defects the code accepted with a comment ([`accept`](crate::kit::code::accept)): evidence
+    /// of a check that does not fail, listed beside the failures of one that does.
+    pub accepted: Vec<Finding>,
 }
 
 impl Tally {
@@ -109,6 +112,7 @@ impl Tally {
             missing: Vec::new(),
             unknowns,
             evidence,
+            accepted: Vec::new(),
         }
     }
 
@@ -135,6 +139,7 @@ pub fn conclude_tally(
         &mut t.missing,
         &mut t.unknowns,
         &mut t.evidence,
+        &mut t.accepted,
     ] {
         report_order(list);
     }
@@ -144,7 +149,7 @@ pub fn conclude_tally(
             t.failures.append(&mut t.missing);
             report_order(&mut t.failures);
         }
-        return Outcome::fail(t.failures);
+        return Outcome::fail_accepting(t.failures, t.accepted);
     }
     if !cx.evidence.scanned {
         return Outcome::inconclusive(NOT_SCANNED);
@@ -166,7 +171,12 @@ pub fn conclude_tally(
         return Outcome::Inconclusive { reason, findings };
     }
     if !t.missing.is_empty() {
-        return Outcome::fail(t.missing);
+        return Outcome::fail_accepting(t.missing, t.accepted);
+    }
+    // What the code accepted is evidence of a check that does not fail.
+    if !t.accepted.is_empty() {
+        t.evidence.append(&mut t.accepted);
+        report_order(&mut t.evidence);
     }
     if !t.unknowns.is_empty() {
         let n = t.unknowns.len();

@@ -232,7 +232,7 @@ mod tests {
     fn code(o: &Outcome) -> Vec<String> {
         let list = match o {
             Outcome::Pass { evidence, .. } => evidence,
-            Outcome::Fail { findings } | Outcome::Inconclusive { findings, .. } => findings,
+            Outcome::Fail { findings, .. } | Outcome::Inconclusive { findings, .. } => findings,
             Outcome::NotApplicable { .. } => return Vec::new(),
         };
         list.iter()

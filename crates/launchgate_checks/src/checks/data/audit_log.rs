@@ -137,7 +137,8 @@ mod tests {
             evidence[0].message,
             "a migration creates the audit table `audit_log`"
         );
-        let Outcome::Fail { findings } = run("DAT-007", "fail_declared_false_audit_in_code") else {
+        let Outcome::Fail { findings, .. } = run("DAT-007", "fail_declared_false_audit_in_code")
+        else {
             panic!("fails");
         };
         assert_eq!(

@@ -129,7 +129,7 @@ mod tests {
 
     #[test]
     fn a_false_claim_beside_an_alert_names_both() {
-        let Outcome::Fail { findings } = run("DAT-010", "fail_claim_contradicts_alert") else {
+        let Outcome::Fail { findings, .. } = run("DAT-010", "fail_claim_contradicts_alert") else {
             panic!("expected a failure");
         };
         assert_eq!(findings.len(), 1);

@@ -191,7 +191,7 @@ mod tests {
 
     #[test]
     fn a_blocking_index_build_names_the_squawk_rule_and_its_advice() {
-        let Outcome::Fail { findings } = run("DAT-009", "fail_sql_index_not_null_type_change")
+        let Outcome::Fail { findings, .. } = run("DAT-009", "fail_sql_index_not_null_type_change")
         else {
             panic!("expected a failure");
         };

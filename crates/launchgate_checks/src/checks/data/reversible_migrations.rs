@@ -142,7 +142,8 @@ mod tests {
 
     #[test]
     fn a_missing_down_file_names_the_up_file() {
-        let Outcome::Fail { findings } = run("DAT-008", "fail_golang_migrate_missing_down") else {
+        let Outcome::Fail { findings, .. } = run("DAT-008", "fail_golang_migrate_missing_down")
+        else {
             panic!("expected a failure");
         };
         assert_eq!(

@@ -181,14 +181,15 @@ mod tests {
 
     #[test]
     fn says_which_part_is_missing() {
-        let Outcome::Fail { findings } = fixture::run("INC-005", "fail_template_incomplete") else {
+        let Outcome::Fail { findings, .. } = fixture::run("INC-005", "fail_template_incomplete")
+        else {
             panic!("expected a failure");
         };
         assert_eq!(
             findings[0].message,
             "post-incident review template docs/postmortem-template.md has no root cause, action items section: add `## Root cause` and `## Action items`"
         );
-        let Outcome::Fail { findings } = fixture::run("INC-005", "fail_nothing_written") else {
+        let Outcome::Fail { findings, .. } = fixture::run("INC-005", "fail_nothing_written") else {
             panic!("expected a failure");
         };
         let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();

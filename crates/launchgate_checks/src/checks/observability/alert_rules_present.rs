@@ -165,7 +165,7 @@ mod tests {
 
     #[test]
     fn unmatched_selectors_are_named_with_the_alert_count() {
-        let Outcome::Fail { findings } = run("OBS-005", "fail_selectors_match_nothing") else {
+        let Outcome::Fail { findings, .. } = run("OBS-005", "fail_selectors_match_nothing") else {
             panic!("expected a failure");
         };
         let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();

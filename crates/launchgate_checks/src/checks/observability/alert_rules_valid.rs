@@ -220,7 +220,7 @@ mod tests {
 
     #[test]
     fn one_finding_per_problem() {
-        let Outcome::Fail { findings } = run("OBS-007", "fail_each_problem") else {
+        let Outcome::Fail { findings, .. } = run("OBS-007", "fail_each_problem") else {
             panic!("expected a failure");
         };
         let got: Vec<(u32, &str)> = findings

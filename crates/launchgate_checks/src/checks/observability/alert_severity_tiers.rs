@@ -182,7 +182,7 @@ mod tests {
 
     #[test]
     fn nothing_paging_counts_the_levels_found() {
-        let Outcome::Fail { findings } = run("OBS-008", "fail_nothing_pages") else {
+        let Outcome::Fail { findings, .. } = run("OBS-008", "fail_nothing_pages") else {
             panic!("expected a failure");
         };
         assert_eq!(findings.len(), 1);

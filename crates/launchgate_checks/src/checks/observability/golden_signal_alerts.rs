@@ -246,7 +246,7 @@ mod tests {
 
     fn messages(o: &Outcome) -> Vec<String> {
         match o {
-            Outcome::Fail { findings } => findings.iter().map(|f| f.message.clone()).collect(),
+            Outcome::Fail { findings, .. } => findings.iter().map(|f| f.message.clone()).collect(),
             Outcome::Pass { evidence, .. } => evidence.iter().map(|f| f.message.clone()).collect(),
             other => panic!("{other:?}"),
         }

@@ -249,7 +249,7 @@ impl Evaluate for LogsFreeOfSecrets {
         }
         // Findings the code accepts are evidence before the count is given.
         code::accept(self.meta().id, &mut t, cx);
-        let accepted = t.evidence.len();
+        let accepted = t.accepted.len();
         if t.failures.is_empty() && t.unknowns.is_empty() {
             // Counted: the calls whose text holds a word a sensitive name contains, or that
             // spread fields (the ones that could fail); other log calls a parse happened to

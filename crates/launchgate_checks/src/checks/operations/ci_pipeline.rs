@@ -166,7 +166,7 @@ fn claim_only(cx: &CheckContext<'_>, claim: Option<bool>) -> Outcome {
     }
     .outcome(cx);
     match out {
-        Outcome::Fail { findings } if claim.is_none() => Outcome::fail(
+        Outcome::Fail { findings, .. } if claim.is_none() => Outcome::fail(
             findings
                 .into_iter()
                 .map(|f| Finding {

@@ -244,7 +244,7 @@ mod tests {
     }
 
     fn messages(o: &Outcome) -> Vec<String> {
-        let (Outcome::Fail { findings: f } | Outcome::Pass { evidence: f, .. }) = o else {
+        let (Outcome::Fail { findings: f, .. } | Outcome::Pass { evidence: f, .. }) = o else {
             return vec![format!("{o:?}")];
         };
         f.iter()

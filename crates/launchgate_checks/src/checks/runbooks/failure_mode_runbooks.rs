@@ -253,7 +253,7 @@ mod tests {
 
     #[test]
     fn each_uncovered_failure_mode_is_named() {
-        let Outcome::Fail { findings } = fixture::run("RUN-003", "fail_uncovered_modes") else {
+        let Outcome::Fail { findings, .. } = fixture::run("RUN-003", "fail_uncovered_modes") else {
             panic!("expected a failure");
         };
         let got: Vec<(u32, &str)> = findings

@@ -355,7 +355,7 @@ mod tests {
 
     #[test]
     fn a_missing_file_contradicts_the_claim_and_a_section_without_commands_fails() {
-        let Outcome::Fail { findings } =
+        let Outcome::Fail { findings, .. } =
             fixture::run("RUN-004", "fail_procedure_not_in_repository")
         else {
             panic!("expected a failure");
@@ -368,7 +368,8 @@ mod tests {
             "{}",
             findings[0].message
         );
-        let Outcome::Fail { findings } = fixture::run("RUN-004", "fail_procedure_without_commands")
+        let Outcome::Fail { findings, .. } =
+            fixture::run("RUN-004", "fail_procedure_without_commands")
         else {
             panic!("expected a failure");
         };

@@ -680,7 +680,7 @@ mod tests {
 
     #[test]
     fn unwatched_dead_letter_queues_are_named_where_they_are_defined() {
-        let Outcome::Fail { findings } = run("SAF-008", "fail_dlq_unwatched") else {
+        let Outcome::Fail { findings, .. } = run("SAF-008", "fail_dlq_unwatched") else {
             panic!("expected a failure");
         };
         let got: Vec<(&str, u32, &str)> = findings
@@ -708,7 +708,7 @@ mod tests {
 
     #[test]
     fn a_declared_dead_letter_queue_needs_an_alert_too() {
-        let Outcome::Fail { findings } = run("SAF-008", "fail_declared_dlq_unwatched") else {
+        let Outcome::Fail { findings, .. } = run("SAF-008", "fail_declared_dlq_unwatched") else {
             panic!("expected a failure");
         };
         assert_eq!(findings.len(), 1);

@@ -550,7 +550,7 @@ mod tests {
 
     #[test]
     fn a_prestop_hook_does_not_excuse_a_server_that_exits_on_sigterm() {
-        let Outcome::Fail { findings } = run("SAF-006", "fail_prestop_but_server_exits") else {
+        let Outcome::Fail { findings, .. } = run("SAF-006", "fail_prestop_but_server_exits") else {
             panic!("expected a failure");
         };
         assert_eq!(findings.len(), 1);

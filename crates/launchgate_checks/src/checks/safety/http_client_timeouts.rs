@@ -307,7 +307,7 @@ mod tests {
 
     #[test]
     fn a_call_without_timeout_names_the_call_and_its_function() {
-        let Outcome::Fail { findings } = run("SAF-002", "fail_python_requests") else {
+        let Outcome::Fail { findings, .. } = run("SAF-002", "fail_python_requests") else {
             panic!("expected a failure");
         };
         assert_eq!(
@@ -318,7 +318,7 @@ mod tests {
 
     #[test]
     fn a_call_through_a_client_points_at_the_client_too() {
-        let Outcome::Fail { findings } = run("SAF-002", "fail_python_requests") else {
+        let Outcome::Fail { findings, .. } = run("SAF-002", "fail_python_requests") else {
             panic!("expected a failure");
         };
         let places: Vec<(u32, Vec<(u32, u32)>)> = findings
@@ -338,8 +338,28 @@ mod tests {
     }
 
     #[test]
+    fn what_the_code_accepted_is_listed_beside_the_failures() {
+        let Outcome::Fail { findings, accepted } =
+            run("SAF-002", "fail_python_one_accepted_one_not")
+        else {
+            panic!("expected a failure");
+        };
+        let lines = |v: &[launchgate_core::Finding]| -> Vec<u32> {
+            v.iter()
+                .map(|f| f.location.as_ref().map_or(0, |l| l.line))
+                .collect()
+        };
+        assert_eq!(lines(&findings), [7]);
+        assert_eq!(lines(&accepted), [6]);
+        assert_eq!(
+            accepted[0].message,
+            "accepted in the code (`nosec B113 -- loopback mirror`): `requests.get(...)` in `pull` has no timeout: requests waits for ever without timeout="
+        );
+    }
+
+    #[test]
     fn a_client_built_with_its_timeout_off_is_one_finding_naming_its_calls() {
-        let Outcome::Fail { findings } = run("SAF-002", "fail_python_client_with_timeout_off")
+        let Outcome::Fail { findings, .. } = run("SAF-002", "fail_python_client_with_timeout_off")
         else {
             panic!("expected a failure");
         };

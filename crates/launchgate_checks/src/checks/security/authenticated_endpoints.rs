@@ -125,7 +125,7 @@ impl Evaluate for AuthenticatedEndpoints {
                     attested |= basis == Basis::Attested;
                     evidence.extend(e);
                 }
-                Outcome::Fail { findings: f } => findings.extend(f),
+                Outcome::Fail { findings: f, .. } => findings.extend(f),
                 Outcome::Inconclusive {
                     reason,
                     findings: f,
