@@ -106,10 +106,11 @@ pub enum Outcome {
     },
     /// The check does not apply to this service (no queues, internal exposure, no data...).
     NotApplicable { reason: String },
-    /// Evidence was missing or could not be parsed: never a pass.
+    /// Evidence was missing or could not be parsed: never a pass. `accepted` as for `Fail`.
     Inconclusive {
         reason: String,
         findings: Vec<Finding>,
+        accepted: Vec<Finding>,
     },
 }
 
@@ -147,9 +148,15 @@ impl Outcome {
     }
 
     pub fn inconclusive(reason: impl Into<String>) -> Outcome {
+        Outcome::inconclusive_with(reason, Vec::new())
+    }
+
+    /// Inconclusive, with the findings that say what could not be judged.
+    pub fn inconclusive_with(reason: impl Into<String>, findings: Vec<Finding>) -> Outcome {
         Outcome::Inconclusive {
             reason: reason.into(),
-            findings: Vec::new(),
+            findings,
+            accepted: Vec::new(),
         }
     }
 }

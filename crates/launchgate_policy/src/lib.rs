@@ -428,11 +428,16 @@ fn apply_outcome(
             r.status = Status::Skip;
             r.message = format!("not applicable: {reason}");
         }
-        Outcome::Inconclusive { reason, findings } => {
+        Outcome::Inconclusive {
+            reason,
+            findings,
+            accepted,
+        } => {
             r.status = fail_status;
             r.inconclusive = true;
             r.message = format!("inconclusive: {reason}");
             r.findings = findings;
+            r.evidence = accepted;
         }
     }
 }

@@ -244,14 +244,14 @@ impl RegoCheck {
         if errors.is_empty() {
             return None;
         }
-        Some(Outcome::Inconclusive {
-            reason: format!(
+        Some(Outcome::inconclusive_with(
+            format!(
                 "{} file{} this check reads could not be parsed",
                 errors.len(),
                 if errors.len() == 1 { "" } else { "s" }
             ),
-            findings: errors,
-        })
+            errors,
+        ))
     }
 
     fn run(&self, input: regorus::Value) -> Result<Outcome, String> {

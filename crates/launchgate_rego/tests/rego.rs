@@ -73,7 +73,10 @@ fn a_parse_error_in_evidence_the_check_reads_makes_it_inconclusive() {
             "apiVersion: v1\nkind: Service\nmetadata: [\n",
         )],
     );
-    let Outcome::Inconclusive { reason, findings } = out else {
+    let Outcome::Inconclusive {
+        reason, findings, ..
+    } = out
+    else {
         panic!("expected inconclusive, got {out:?}")
     };
     assert_eq!(reason, "1 file this check reads could not be parsed");
@@ -105,7 +108,10 @@ fn a_runtime_error_makes_the_check_inconclusive_with_the_reason() {
     );
     let checks = load_texts(&[("waf.rego", &text)], Limits::default()).unwrap();
     let out = run(&checks[0], &[("deploy/ingress.yaml", INGRESS)]);
-    let Outcome::Inconclusive { reason, findings } = out else {
+    let Outcome::Inconclusive {
+        reason, findings, ..
+    } = out
+    else {
         panic!("expected inconclusive, got {out:?}")
     };
     assert!(

@@ -240,10 +240,7 @@ pub fn settle(cx: &CheckContext<'_>, letters: &str, parts: Vec<(Tally, Claim)>) 
     }
     report_order(&mut open);
     if !reasons.is_empty() {
-        return Outcome::Inconclusive {
-            reason: reasons.join("; "),
-            findings: open,
-        };
+        return Outcome::inconclusive_with(reasons.join("; "), open);
     }
     if attested {
         Outcome::attested(evidence)

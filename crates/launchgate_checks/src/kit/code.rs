@@ -210,13 +210,13 @@ pub fn unseen(cx: &CheckContext<'_>, topics: &[Topic], shown: &[Finding]) -> Opt
 /// [`unread_files`](crate::kit::finish::unread_files).
 fn not_evaluated(findings: Vec<Finding>) -> Outcome {
     let n = findings.len();
-    Outcome::Inconclusive {
-        reason: format!(
+    Outcome::inconclusive_with(
+        format!(
             "{n} file{} this check needs could not be evaluated",
             if n == 1 { "" } else { "s" }
         ),
         findings,
-    }
+    )
 }
 
 #[cfg(test)]

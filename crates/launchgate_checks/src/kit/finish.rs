@@ -40,12 +40,14 @@ pub fn conclude(
 pub fn unread_files(cx: &CheckContext<'_>, letters: &str) -> Option<Outcome> {
     let gaps = cx.evidence.gaps(letters);
     let n = gaps.len();
-    (n > 0).then(|| Outcome::Inconclusive {
-        reason: format!(
-            "{n} file{} this check needs could not be evaluated",
-            if n == 1 { "" } else { "s" }
-        ),
-        findings: gaps,
+    (n > 0).then(|| {
+        Outcome::inconclusive_with(
+            format!(
+                "{n} file{} this check needs could not be evaluated",
+                if n == 1 { "" } else { "s" }
+            ),
+            gaps,
+        )
     })
 }
 
@@ -168,15 +170,14 @@ pub fn conclude_tally(
         let mut findings = gaps;
         findings.append(&mut t.unknowns);
         report_order(&mut findings);
-        return Outcome::Inconclusive { reason, findings };
+        return Outcome::Inconclusive {
+            reason,
+            findings,
+            accepted: t.accepted,
+        };
     }
     if !t.missing.is_empty() {
         return Outcome::fail_accepting(t.missing, t.accepted);
-    }
-    // What the code accepted is evidence of a check that does not fail.
-    if !t.accepted.is_empty() {
-        t.evidence.append(&mut t.accepted);
-        report_order(&mut t.evidence);
     }
     if !t.unknowns.is_empty() {
         let n = t.unknowns.len();
@@ -187,7 +188,13 @@ pub fn conclude_tally(
         return Outcome::Inconclusive {
             reason,
             findings: t.unknowns,
+            accepted: t.accepted,
         };
+    }
+    // What the code accepted is evidence of a check that does not fail.
+    if !t.accepted.is_empty() {
+        t.evidence.append(&mut t.accepted);
+        report_order(&mut t.evidence);
     }
     if t.evidence.is_empty() {
         return Outcome::inconclusive(nothing_found);

@@ -367,8 +367,5 @@ fn dockerfile_only(cx: &CheckContext<'_>) -> Outcome {
     if !t.missing.is_empty() || healthchecks.is_empty() || !cx.evidence.gaps("K T F").is_empty() {
         return conclude_tally(cx, cx.evidence.gaps("K T F"), t, NOTHING_FOUND);
     }
-    Outcome::Inconclusive {
-        reason: ONLY_HEALTHCHECK.to_string(),
-        findings: healthchecks,
-    }
+    Outcome::inconclusive_with(ONLY_HEALTHCHECK.to_string(), healthchecks)
 }

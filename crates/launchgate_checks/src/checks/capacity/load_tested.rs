@@ -97,11 +97,11 @@ impl Evaluate for LoadTested {
         let lt = cx.manifest.claims.load_test.as_ref();
         if lt.is_none() && reports.is_empty() {
             if !gaps.is_empty() {
-                return Outcome::Inconclusive {
-                    reason: "no load test is declared and the k6 summaries found could not be read"
+                return Outcome::inconclusive_with(
+                    "no load test is declared and the k6 summaries found could not be read"
                         .to_string(),
-                    findings: gaps,
-                };
+                    gaps,
+                );
             }
             return Outcome::fail(vec![
                 Finding::new(
@@ -156,13 +156,13 @@ impl Evaluate for LoadTested {
         }
         if !gaps.is_empty() {
             let n = gaps.len();
-            return Outcome::Inconclusive {
-                reason: format!(
+            return Outcome::inconclusive_with(
+                format!(
                     "{n} k6 summar{} could not be read",
                     if n == 1 { "y" } else { "ies" }
                 ),
-                findings: gaps,
-            };
+                gaps,
+            );
         }
         if reports.is_empty() {
             Outcome::attested(evidence)

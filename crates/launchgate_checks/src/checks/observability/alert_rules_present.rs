@@ -116,13 +116,13 @@ impl Evaluate for AlertRulesPresent {
         let gaps = cx.evidence.gaps("P");
         if !gaps.is_empty() {
             let n = gaps.len();
-            return Outcome::Inconclusive {
-                reason: format!(
+            return Outcome::inconclusive_with(
+                format!(
                     "no alert of the service was found, and {} that may hold alerts could not be evaluated",
                     count(n, "rule file")
                 ),
-                findings: gaps,
-            };
+                gaps,
+            );
         }
         let failures = if selection.selectors.is_empty() {
             let what = if cx.evidence.prometheus.rules.is_empty() {

@@ -105,10 +105,10 @@ impl Evaluate for DashboardsPresent {
             .map(launchgate_evidence::EvidenceError::finding)
             .collect();
         if !unreadable.is_empty() {
-            return Outcome::Inconclusive {
-                reason: "no dashboard could be read, and none is declared".to_string(),
-                findings: unreadable,
-            };
+            return Outcome::inconclusive_with(
+                "no dashboard could be read, and none is declared".to_string(),
+                unreadable,
+            );
         }
         if !cx.evidence.scanned {
             return Outcome::inconclusive(NOT_SCANNED);

@@ -247,13 +247,13 @@ impl Evaluate for SloDefined {
         // window stands whatever the unreadable specs say.
         if !gaps.is_empty() && findings.len() == missing_kinds {
             let n = gaps.len();
-            return Outcome::Inconclusive {
-                reason: format!(
+            return Outcome::inconclusive_with(
+                format!(
                     "{n} SLO spec{} could not be read",
                     if n == 1 { "" } else { "s" }
                 ),
-                findings: in_report_order(gaps),
-            };
+                in_report_order(gaps),
+            );
         }
         if !findings.is_empty() {
             return Outcome::fail(in_report_order(findings));

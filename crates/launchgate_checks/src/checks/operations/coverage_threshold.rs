@@ -168,13 +168,13 @@ impl Evaluate for CoverageThreshold {
         {
             let n = t.unknowns.len();
             report_order(&mut t.unknowns);
-            return Outcome::Inconclusive {
-                reason: format!(
+            return Outcome::inconclusive_with(
+                format!(
                     "{n} coverage report{} too old or future-dated to show the current state (policy window {max_days} days)",
                     if n == 1 { " is" } else { "s are" }
                 ),
-                findings: t.unknowns,
-            };
+                t.unknowns,
+            );
         }
         conclude_tally(cx, gaps, t, "no coverage report found")
     }

@@ -136,10 +136,7 @@ impl Evaluate for ProgressiveDelivery {
             }
             let mut findings = t.unknowns;
             report_order(&mut findings);
-            return Outcome::Inconclusive {
-                reason: "no CI configuration or GitOps controller found, so whether deploys run on merge to main cannot be told".to_string(),
-                findings,
-            };
+            return Outcome::inconclusive_with("no CI configuration or GitOps controller found, so whether deploys run on merge to main cannot be told".to_string(), findings);
         }
         if !has_rollout_evidence && t.unknowns.is_empty() && t.missing.is_empty() {
             // Delivery is shown, but nothing shows how pods are replaced.

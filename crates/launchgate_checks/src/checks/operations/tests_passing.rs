@@ -236,13 +236,13 @@ impl Evaluate for TestsPassing {
             let n = t.unknowns.len();
             if t.missing.is_empty() {
                 report_order(&mut t.unknowns);
-                return Outcome::Inconclusive {
-                    reason: format!(
+                return Outcome::inconclusive_with(
+                    format!(
                         "{n} test report{} too old or future-dated to show the current state (policy window {max_days} days)",
                         if n == 1 { " is" } else { "s are" }
                     ),
-                    findings: t.unknowns,
-                };
+                    t.unknowns,
+                );
             }
         }
         conclude_tally(cx, gaps, t, "no test report found")

@@ -358,6 +358,30 @@ mod tests {
     }
 
     #[test]
+    fn what_the_code_accepted_is_listed_while_the_check_is_inconclusive() {
+        let Outcome::Inconclusive {
+            findings, accepted, ..
+        } = run("SAF-002", "inconclusive_python_one_accepted_one_unknown")
+        else {
+            panic!("expected an inconclusive outcome");
+        };
+        let lines = |v: &[launchgate_core::Finding]| -> Vec<u32> {
+            v.iter()
+                .map(|f| f.location.as_ref().map_or(0, |l| l.line))
+                .collect()
+        };
+        assert_eq!(lines(&findings), [5]);
+        assert_eq!(lines(&accepted), [9]);
+        assert!(
+            accepted[0].message.starts_with(
+                "accepted in the code (`launchgate:ignore SAF-002 -- sidecar on loopback`)"
+            ),
+            "{}",
+            accepted[0].message
+        );
+    }
+
+    #[test]
     fn a_client_built_with_its_timeout_off_is_one_finding_naming_its_calls() {
         let Outcome::Fail { findings, .. } = run("SAF-002", "fail_python_client_with_timeout_off")
         else {

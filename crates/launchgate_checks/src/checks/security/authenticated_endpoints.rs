@@ -99,6 +99,7 @@ impl Evaluate for AuthenticatedEndpoints {
         ];
         let mut findings = Vec::new();
         let mut evidence = Vec::new();
+        let mut accepted = Vec::new();
         let mut open: Option<(String, Vec<_>)> = None;
         let (shown, declared) = code(cx, parts[0].1 == Some(true), parts[0].0);
         let mut shown = Some(shown);
@@ -125,22 +126,35 @@ impl Evaluate for AuthenticatedEndpoints {
                     attested |= basis == Basis::Attested;
                     evidence.extend(e);
                 }
-                Outcome::Fail { findings: f, .. } => findings.extend(f),
+                Outcome::Fail {
+                    findings: f,
+                    accepted: a,
+                } => {
+                    findings.extend(f);
+                    accepted.extend(a);
+                }
                 Outcome::Inconclusive {
                     reason,
                     findings: f,
+                    accepted: a,
                 } => {
                     open.get_or_insert((reason, Vec::new())).1.extend(f);
+                    accepted.extend(a);
                 }
                 Outcome::NotApplicable { .. } => {}
             }
         }
         if !findings.is_empty() {
-            return Outcome::fail(findings);
+            return Outcome::fail_accepting(findings, accepted);
         }
         if let Some((reason, findings)) = open {
-            return Outcome::Inconclusive { reason, findings };
+            return Outcome::Inconclusive {
+                reason,
+                findings,
+                accepted,
+            };
         }
+        evidence.extend(accepted);
         if attested {
             Outcome::attested(evidence)
         } else {

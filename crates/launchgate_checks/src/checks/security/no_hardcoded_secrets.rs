@@ -109,13 +109,13 @@ impl Evaluate for NoHardcodedSecrets {
             .collect();
         if !unseen.is_empty() {
             let n = unseen.len();
-            return Outcome::Inconclusive {
-                reason: format!(
+            return Outcome::inconclusive_with(
+                format!(
                     "no secrets found in the files read, but {n} file{} could not be scanned",
                     if n == 1 { "" } else { "s" }
                 ),
-                findings: unseen,
-            };
+                unseen,
+            );
         }
         let streamed = ev
             .skipped
@@ -206,7 +206,10 @@ mod tests {
                 kind: "FIFO".to_string(),
             },
         };
-        let Outcome::Inconclusive { reason, findings } = evaluate(vec![unreadable, fifo]) else {
+        let Outcome::Inconclusive {
+            reason, findings, ..
+        } = evaluate(vec![unreadable, fifo])
+        else {
             panic!("not inconclusive")
         };
         assert_eq!(
