@@ -71,8 +71,9 @@ struct Agreement {
     left_alone: usize,
 }
 
-/// Reviews the family with the real binary and compares the check's findings with the labels.
-fn agreement(family: &str, id: &str) -> Agreement {
+/// The family's files in a fresh repository with the minimal manifest, and the real binary's
+/// JSON review of it.
+fn review(family: &str) -> (tempfile::TempDir, Value) {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data/peers")
         .join(family);
@@ -86,12 +87,26 @@ fn agreement(family: &str, id: &str) -> Agreement {
         .unwrap();
     let v: Value =
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
-    let check = v["checks"]
+    (repo, v)
+}
+
+/// The check `id` of a JSON review.
+fn check<'v>(v: &'v Value, id: &str) -> &'v Value {
+    v["checks"]
         .as_array()
         .unwrap()
         .iter()
         .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("no {id}"));
+        .unwrap_or_else(|| panic!("no {id}"))
+}
+
+/// Reviews the family with the real binary and compares the check's findings with the labels.
+fn agreement(family: &str, id: &str) -> Agreement {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/peers")
+        .join(family);
+    let (_repo, v) = review(family);
+    let check = check(&v, id);
     let status = check["status"].as_str().unwrap();
     let mut flagged = BTreeSet::new();
     let mut messages = Vec::new();
@@ -162,23 +177,8 @@ fn migration_locking_agrees_with_the_labels() {
 /// JSON evidence and in the terminal, after the failures.
 #[test]
 fn an_accepted_finding_is_listed_while_its_check_fails_for_others() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/peers/server_timeouts");
-    let repo = tempfile::tempdir().unwrap();
-    copy_dir(&corpus, repo.path());
-    fs::write(repo.path().join("launchgate.yaml"), MANIFEST).unwrap();
-    let out = lg()
-        .args(["check", "--format", "json"])
-        .arg(repo.path())
-        .output()
-        .unwrap();
-    let v: Value =
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
-    let check = v["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "SAF-002")
-        .unwrap();
+    let (repo, v) = review("server_timeouts");
+    let check = check(&v, "SAF-002");
     assert_eq!(check["status"], "fail");
     let accepted: Vec<String> = check["evidence"]
         .as_array()

@@ -14,7 +14,7 @@ pub use launchgate_source::migrations::{
 pub use launchgate_source::{
     Audit, Breaker, Call, Client, Delay, Fact, FactKind, FileFacts, Gap, Guard, Language, Limit,
     Log, Middleware, Pool, Retry, Role, Route, Scope, Server, Shutdown, Stop, Timeout, Topic,
-    Unread, View, browser_code, is_service_source,
+    Unread, View, browser_code, is_service_source, name_words,
 };
 
 use crate::deps::{DepManifest, Dependencies, Ecosystem};

@@ -33,6 +33,7 @@ use std::sync::LazyLock;
 
 use serde::Serialize;
 
+pub use logs::name_words;
 pub use unread::{Gap, Topic, Unread};
 
 /// A language the source layer reads.

@@ -484,30 +484,45 @@ fn gives(last: &str, args: usize) -> bool {
                 .next()
                 .is_some_and(|c| c == '_' || c.is_ascii_uppercase())
     });
-    verb && (args == 0 || !name_words(last).any(|w| PREPOSITIONS.contains(&w.as_str())))
+    verb && (args == 0
+        || !name_words(last)
+            .iter()
+            .any(|w| PREPOSITIONS.contains(&w.as_str())))
 }
 
 /// Words that make a name a lookup by its argument (`getUserByEmail`, `session_for_token`).
 const PREPOSITIONS: &[&str] = &["by", "for", "from", "of", "with", "in", "to", "at"];
 
-/// The words of an identifier, lower-case: `getUserByEmail` and `get_user_by_email` give
-/// `get`, `user`, `by`, `email`.
-fn name_words(name: &str) -> impl Iterator<Item = String> + '_ {
-    let mut words: Vec<String> = Vec::new();
-    let mut prev: Option<char> = None;
-    for c in name.chars() {
+/// The words of an identifier or key, lower-case: `apiKey`, `api_key`, `API-KEY`, `APIKey`
+/// all give `["api", "key"]`; `getUserByEmail` gives `get`, `user`, `by`, `email`.
+pub fn name_words(name: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let chars: Vec<char> = name.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
         if !c.is_ascii_alphanumeric() {
-            prev = None;
+            if !word.is_empty() {
+                out.push(std::mem::take(&mut word));
+            }
             continue;
         }
-        let boundary = c.is_ascii_uppercase() && prev.is_some_and(|p| p.is_ascii_lowercase());
-        match words.last_mut() {
-            Some(w) if prev.is_some() && !boundary => w.push(c.to_ascii_lowercase()),
-            _ => words.push(c.to_ascii_lowercase().to_string()),
+        let prev = i.checked_sub(1).and_then(|p| chars.get(p));
+        let next = chars.get(i + 1);
+        let boundary = c.is_ascii_uppercase()
+            && prev.is_some_and(|p| {
+                p.is_ascii_lowercase()
+                    || p.is_ascii_digit()
+                    || (p.is_ascii_uppercase() && next.is_some_and(char::is_ascii_lowercase))
+            });
+        if boundary && !word.is_empty() {
+            out.push(std::mem::take(&mut word));
         }
-        prev = Some(c);
+        word.push(c.to_ascii_lowercase());
     }
-    words.into_iter()
+    if !word.is_empty() {
+        out.push(word);
+    }
+    out
 }
 
 /// What a method called on a value gives of it (`pw.trim()`, `token.substring(0, 12)`,
@@ -2143,18 +2158,12 @@ mod tests {
 
     #[test]
     fn names_split_into_lower_case_words() {
+        assert_eq!(name_words("getUserByEmail"), ["get", "user", "by", "email"]);
         assert_eq!(
-            name_words("getUserByEmail").collect::<Vec<_>>(),
+            name_words("get_user_by_email"),
             ["get", "user", "by", "email"]
         );
-        assert_eq!(
-            name_words("get_user_by_email").collect::<Vec<_>>(),
-            ["get", "user", "by", "email"]
-        );
-        assert_eq!(
-            name_words("GetSecret").collect::<Vec<_>>(),
-            ["get", "secret"]
-        );
+        assert_eq!(name_words("GetSecret"), ["get", "secret"]);
     }
 
     #[test]

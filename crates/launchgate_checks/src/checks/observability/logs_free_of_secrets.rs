@@ -2,7 +2,7 @@
 //! or personal data.
 
 use launchgate_core::{Finding, Outcome};
-use launchgate_evidence::code::{FactKind, Topic};
+use launchgate_evidence::code::{FactKind, Topic, name_words};
 
 use crate::kit::code;
 use crate::kit::finish::{NOT_SCANNED, Tally};
@@ -326,38 +326,6 @@ impl Kind {
     }
 }
 
-/// The words of an identifier or key, lower-case: `apiKey`, `api_key`, `API-KEY`, `APIKey`
-/// all give `["api", "key"]`.
-fn words(name: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut word = String::new();
-    let chars: Vec<char> = name.chars().collect();
-    for (i, c) in chars.iter().enumerate() {
-        if !c.is_ascii_alphanumeric() {
-            if !word.is_empty() {
-                out.push(std::mem::take(&mut word));
-            }
-            continue;
-        }
-        let prev = i.checked_sub(1).and_then(|p| chars.get(p));
-        let next = chars.get(i + 1);
-        let boundary = c.is_ascii_uppercase()
-            && prev.is_some_and(|p| {
-                p.is_ascii_lowercase()
-                    || p.is_ascii_digit()
-                    || (p.is_ascii_uppercase() && next.is_some_and(char::is_ascii_lowercase))
-            });
-        if boundary && !word.is_empty() {
-            out.push(std::mem::take(&mut word));
-        }
-        word.push(c.to_ascii_lowercase());
-    }
-    if !word.is_empty() {
-        out.push(word);
-    }
-    out
-}
-
 /// Whether a name is a secret, a credential, personal data or card data: it ends in one of the
 /// documented words (see the check's documentation).
 fn sensitive(name: &str) -> Option<Kind> {
@@ -365,7 +333,7 @@ fn sensitive(name: &str) -> Option<Kind> {
     if ENVIRONMENT.contains(&name) {
         return Some(Kind::Environment);
     }
-    let mut w = words(name);
+    let mut w = name_words(name);
     let first = w.first()?.as_str();
     if matches!(
         first,
@@ -526,12 +494,12 @@ mod tests {
 
     #[test]
     fn names_split_into_words() {
-        assert_eq!(words("apiKey"), ["api", "key"]);
-        assert_eq!(words("API_KEY"), ["api", "key"]);
-        assert_eq!(words("APIKey"), ["api", "key"]);
-        assert_eq!(words("x-api-key"), ["x", "api", "key"]);
-        assert_eq!(words("card_number_last4"), ["card", "number", "last4"]);
-        assert_eq!(words("getPassword"), ["get", "password"]);
+        assert_eq!(name_words("apiKey"), ["api", "key"]);
+        assert_eq!(name_words("API_KEY"), ["api", "key"]);
+        assert_eq!(name_words("APIKey"), ["api", "key"]);
+        assert_eq!(name_words("x-api-key"), ["x", "api", "key"]);
+        assert_eq!(name_words("card_number_last4"), ["card", "number", "last4"]);
+        assert_eq!(name_words("getPassword"), ["get", "password"]);
     }
 
     #[test]

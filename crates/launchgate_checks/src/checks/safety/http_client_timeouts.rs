@@ -303,7 +303,15 @@ fn server(t: &mut Tally, s: &Server, inside: &str, at: Option<Location>) {
 #[cfg(test)]
 mod tests {
     use crate::fixture::run;
-    use launchgate_core::Outcome;
+    use launchgate_core::{Finding, Outcome};
+
+    /// The lines the findings point at.
+    fn lines(findings: &[Finding]) -> Vec<u32> {
+        findings
+            .iter()
+            .map(|f| f.location.as_ref().map_or(0, |l| l.line))
+            .collect()
+    }
 
     #[test]
     fn a_call_without_timeout_names_the_call_and_its_function() {
@@ -344,11 +352,6 @@ mod tests {
         else {
             panic!("expected a failure");
         };
-        let lines = |v: &[launchgate_core::Finding]| -> Vec<u32> {
-            v.iter()
-                .map(|f| f.location.as_ref().map_or(0, |l| l.line))
-                .collect()
-        };
         assert_eq!(lines(&findings), [7]);
         assert_eq!(lines(&accepted), [6]);
         assert_eq!(
@@ -364,11 +367,6 @@ mod tests {
         } = run("SAF-002", "inconclusive_python_one_accepted_one_unknown")
         else {
             panic!("expected an inconclusive outcome");
-        };
-        let lines = |v: &[launchgate_core::Finding]| -> Vec<u32> {
-            v.iter()
-                .map(|f| f.location.as_ref().map_or(0, |l| l.line))
-                .collect()
         };
         assert_eq!(lines(&findings), [5]);
         assert_eq!(lines(&accepted), [9]);
