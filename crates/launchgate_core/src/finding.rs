@@ -48,6 +48,10 @@ pub struct Finding {
     /// Other places that matter, e.g. the claim that the repository contradicts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Location>,
+    /// The comment in the code that accepts this finding (`nosec B113 -- loopback only`): it
+    /// is evidence, not a failure (see the policy's `accept_in_code`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted: Option<String>,
 }
 
 impl Finding {
@@ -57,6 +61,7 @@ impl Finding {
             location: None,
             resource: None,
             related: Vec::new(),
+            accepted: None,
         }
     }
 

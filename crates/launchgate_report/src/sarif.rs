@@ -370,24 +370,57 @@ fn suppression(c: &CheckResult, opts: &CiOptions, manifest: &str) -> Option<Valu
     Some(Value::Object(s))
 }
 
+/// The findings of a check that the code accepted with a comment, as sites, with the comment.
+fn accepted_sites(check: &CheckResult) -> Vec<(Site<'_>, &str)> {
+    check
+        .evidence
+        .iter()
+        .filter_map(|f| {
+            let comment = f.accepted.as_deref()?;
+            let site = Site {
+                message: &f.message,
+                location: f.location.as_ref(),
+                resource: f.resource.as_deref(),
+                related: f.related.iter().collect(),
+            };
+            Some((site, comment))
+        })
+        .collect()
+}
+
 fn results(review: &Review, opts: &CiOptions, rule_index: &BTreeMap<String, usize>) -> Vec<Value> {
     let mut out = Vec::new();
-    for c in reported(review) {
+    for c in &review.checks {
         let Some(&index) = rule_index.get(&c.id) else {
             continue;
         };
+        let reported = matches!(c.status, Status::Fail | Status::Warn | Status::Waived);
         let effective = match (&c.waiver, c.status) {
             (Some(w), Status::Waived) => w.original_status,
             (None, Status::Waived) => Status::Warn,
             (_, s) => s,
         };
-        let sites = sites(c);
+        // What the code accepted is a result suppressed in the source, whatever the check's
+        // status, so that code scanning shows it as accepted rather than not at all.
+        let accepted = accepted_sites(c);
+        let mut sites = if reported { sites(c) } else { Vec::new() };
+        let failing = sites.len();
+        sites.extend(accepted.iter().map(|(site, _)| site.clone()));
+        // One set of fingerprints over both, so that no two results share one.
         let prints = fingerprints(review, c, &sites);
-        for (site, print) in sites.iter().zip(prints) {
+        for (i, (site, print)) in sites.iter().zip(prints).enumerate() {
+            let comment = i
+                .checked_sub(failing)
+                .and_then(|k| accepted.get(k))
+                .map(|(_, comment)| *comment);
             let mut r = serde_json::Map::new();
             r.insert("ruleId".into(), json!(c.id));
             r.insert("ruleIndex".into(), json!(index));
-            r.insert("level".into(), json!(level(effective)));
+            let level = match comment {
+                Some(_) => default_level(c.severity),
+                None => level(effective),
+            };
+            r.insert("level".into(), json!(level));
             r.insert("message".into(), text(unwaived(c, site.message)));
             r.insert(
                 "locations".into(),
@@ -410,7 +443,12 @@ fn results(review: &Review, opts: &CiOptions, rule_index: &BTreeMap<String, usiz
                 "partialFingerprints".into(),
                 json!({ FINGERPRINT_KEY: print }),
             );
-            if let Some(s) = suppression(c, opts, &review.manifest) {
+            if let Some(comment) = comment {
+                r.insert(
+                    "suppressions".into(),
+                    json!([{ "kind": "inSource", "status": "accepted", "justification": comment }]),
+                );
+            } else if let Some(s) = suppression(c, opts, &review.manifest) {
                 r.insert("suppressions".into(), json!([s]));
             } else if c.status == Status::Waived {
                 r.insert(

@@ -601,3 +601,71 @@ fn sarif_multitool_validates_every_example() {
         assert!(problems.is_empty(), "{name}: the Multitool says:\n{said}");
     }
 }
+
+/// A finding the code accepted with a comment is a result suppressed in the source, whether
+/// its check passes or fails for other findings: code scanning lists it as accepted, with the
+/// comment, instead of not at all. Its fingerprint is its own.
+#[test]
+fn findings_accepted_in_the_code_are_results_suppressed_in_source() {
+    let mut r = review("payment-service");
+    let accepted = |line: u32| {
+        let mut f = launchgate_core::Finding::new(format!(
+            "accepted in the code (`nosec B113 -- loopback mirror`): a call on line {line}"
+        ))
+        .at(Some(launchgate_core::Location::new(
+            "src/mirror.ts",
+            line,
+            3,
+        )));
+        f.accepted = Some("nosec B113 -- loopback mirror".to_string());
+        f
+    };
+    let failing = r
+        .checks
+        .iter()
+        .position(|c| c.status == launchgate_core::Status::Fail)
+        .unwrap();
+    let passing = r
+        .checks
+        .iter()
+        .position(|c| c.status == launchgate_core::Status::Pass)
+        .unwrap();
+    r.checks[failing].evidence.push(accepted(4));
+    r.checks[passing].evidence.push(accepted(9));
+    let ids = (r.checks[failing].id.clone(), r.checks[passing].id.clone());
+    let log: Value = serde_json::from_str(&render_sarif(&r, &CiOptions::default())).unwrap();
+    Validator::new().check(&log).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let suppressed: Vec<(String, u64, Value)> = results
+        .iter()
+        .filter(|x| x["suppressions"][0]["kind"] == "inSource")
+        .map(|x| {
+            (
+                x["ruleId"].as_str().unwrap().to_string(),
+                x["locations"][0]["physicalLocation"]["region"]["startLine"]
+                    .as_u64()
+                    .unwrap(),
+                x["suppressions"][0].clone(),
+            )
+        })
+        .collect();
+    let justification = json!({
+        "kind": "inSource",
+        "status": "accepted",
+        "justification": "nosec B113 -- loopback mirror"
+    });
+    let mut expected = vec![(ids.0, 4, justification.clone()), (ids.1, 9, justification)];
+    expected.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut got = suppressed;
+    got.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(got, expected);
+    let prints: BTreeSet<&str> = results
+        .iter()
+        .map(|x| x["partialFingerprints"][FINGERPRINT_KEY].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        prints.len(),
+        results.len(),
+        "every result has its own fingerprint"
+    );
+}

@@ -163,6 +163,7 @@ pub fn accept(id: &str, t: &mut Tally, cx: &CheckContext<'_>) {
             }
             Some(text) => {
                 f.message = format!("accepted in the code (`{text}`): {}", f.message);
+                f.accepted = Some(text.to_string());
                 t.accepted.push(f);
             }
         }
