@@ -72,7 +72,12 @@ pub(crate) struct Site<'a> {
 /// The sites of a FAIL, WARN or WAIVED check, in the check's order; never empty.
 pub(crate) fn sites(check: &CheckResult) -> Vec<Site<'_>> {
     if check.findings.is_empty() {
-        let mut located = check.evidence.iter().filter_map(|e| e.location.as_ref());
+        // What the code accepted is a result of its own (`accepted_sites`).
+        let mut located = check
+            .evidence
+            .iter()
+            .filter(|e| e.accepted.is_none())
+            .filter_map(|e| e.location.as_ref());
         let location = located.next();
         let mut related: Vec<&Location> = located.collect();
         related.dedup();
