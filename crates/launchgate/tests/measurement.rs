@@ -190,7 +190,7 @@ fn a_pipeline_only_commit_that_drops_coverage_is_flagged() {
     std::fs::write(
         &policy,
         format!(
-            "baseline_notes:\n  - figure: coverage\n    commit: {}\n    note: tests run in 3 shards; coverage is now merged per shard\n",
+            "baseline_notes:\n  - figure: coverage\n    commit: \"{}\"\n    note: tests run in 3 shards; coverage is now merged per shard\n",
             &second[..10]
         ),
     )
