@@ -669,3 +669,49 @@ fn findings_accepted_in_the_code_are_results_suppressed_in_source() {
         "every result has its own fingerprint"
     );
 }
+
+/// An inconclusive check without findings reports its own message at its first piece of
+/// evidence; what the code accepted is not among that site's places, being a result of its own.
+#[test]
+fn an_inconclusive_checks_own_site_leaves_accepted_findings_to_their_results() {
+    let mut r = review("payment-service");
+    let i = r
+        .checks
+        .iter()
+        .position(|c| c.status == launchgate_core::Status::Fail)
+        .unwrap();
+    let mut accepted = launchgate_core::Finding::new("accepted in the code (`why`): a call")
+        .at(Some(launchgate_core::Location::new("src/mirror.ts", 4, 3)));
+    accepted.accepted = Some("why".to_string());
+    let seen = launchgate_core::Finding::new("a file that could not be read")
+        .at(Some(launchgate_core::Location::new("src/broken.ts", 1, 1)));
+    let id = r.checks[i].id.clone();
+    r.checks[i].findings.clear();
+    r.checks[i].inconclusive = true;
+    r.checks[i].evidence = vec![seen, accepted];
+    let log: Value = serde_json::from_str(&render_sarif(&r, &CiOptions::default())).unwrap();
+    Validator::new().check(&log).unwrap();
+    let places: Vec<(String, bool, usize)> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["ruleId"] == id.as_str())
+        .map(|x| {
+            (
+                x["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+                x["suppressions"][0]["kind"] == "inSource",
+                x["relatedLocations"].as_array().map_or(0, Vec::len),
+            )
+        })
+        .collect();
+    assert_eq!(
+        places,
+        [
+            ("src/broken.ts".to_string(), false, 0),
+            ("src/mirror.ts".to_string(), true, 0)
+        ]
+    );
+}
