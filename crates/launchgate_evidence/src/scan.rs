@@ -615,6 +615,17 @@ fn unsafe_ignore_file(dir: &Path, root: &Path) -> Option<(&'static str, String)>
                 "a symbolic link leading outside the repository".to_string(),
             ));
         }
+        // Above the repository the boundary is `/`: a link into a kernel file system
+        // (`/proc/kmsg` blocks its reader, `/dev/zero` never ends) is never opened either.
+        if ["/proc", "/sys", "/dev"]
+            .iter()
+            .any(|p| target.starts_with(p))
+        {
+            return Some((
+                name,
+                "a symbolic link into a kernel file system".to_string(),
+            ));
+        }
         match fs::metadata(&target) {
             Ok(m) if !m.is_file() && !m.is_dir() => {
                 return Some((

@@ -131,9 +131,17 @@ fn build(entries: &[(Vec<&str>, Entry)]) -> PathBuf {
     for (segs, e) in entries {
         let path = root.join(segs.join("/"));
         // A path whose folder is already a file or a link: skipped, as git could not hold it.
-        if path
-            .parent()
-            .is_some_and(|p| std::fs::create_dir_all(p).is_err())
+        // Through a link to `..` or `/` it would be written outside the tree: skipped too.
+        let inside = path
+            .ancestors()
+            .skip(1)
+            .find(|a| a.exists())
+            .and_then(|a| a.canonicalize().ok())
+            .is_some_and(|a| a.starts_with(root.canonicalize().unwrap()));
+        if !inside
+            || path
+                .parent()
+                .is_some_and(|p| std::fs::create_dir_all(p).is_err())
             || std::fs::symlink_metadata(&path).is_ok()
         {
             continue;
