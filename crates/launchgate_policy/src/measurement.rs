@@ -242,7 +242,7 @@ pub(crate) fn apply(results: &mut [CheckResult], changes: &[MeasurementChange]) 
             }
             None => {
                 r.message = format!(
-                    "{}; record a baseline note (`baseline_notes: [{{figure: {}, commit: {}, note: ...}}]` in the policy) if the measurement changed, or fix: {}",
+                    "{}; record a baseline note (`baseline_notes: [{{figure: {}, commit: \"{}\", note: ...}}]` in the policy) if the measurement changed, or fix: {}",
                     c.summary(),
                     c.figure,
                     short(&c.to_commit),
