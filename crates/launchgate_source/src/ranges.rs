@@ -7,14 +7,18 @@
 //! are parsed: the declarations holding a prefilter hit (`hits`), the imports, and, repeatedly, the
 //! declarations that use a name bound in a parsed line that holds a word or uses such a name
 //! (`session = requests.Session()` at the top, `session.get(...)` in a function further down).
-//! tree-sitter parses the chosen ranges as one document and keeps the file's own positions.
-//! Lines that are only a comment are left out of the ranges: no reader looks at comments.
+//! Of each declaration chosen, only the statements that can hold a fact are parsed, with its
+//! signature and closing line (see [`trim`]). tree-sitter parses the chosen ranges as one
+//! document and keeps the file's own positions. Lines that are only a comment are left out of
+//! the ranges: no reader looks at comments.
 //!
 //! The cut is textual, so it can be wrong (a column-0 line inside a multi-line string): when
 //! the tree of the ranges has a syntax error, the caller parses the whole file instead. When
 //! the ranges cover most of the file, the whole file is parsed too.
 
 use tree_sitter::{Point, Range};
+
+mod trim;
 
 use crate::Language;
 use crate::hits::Hits;
@@ -131,17 +135,19 @@ pub(crate) fn ranges(language: Language, text: &str, hits: &Hits) -> Option<Vec<
             }
         }
     }
-    let kept: usize = chunks
-        .iter()
-        .zip(&chosen)
-        .filter(|(_, k)| **k)
-        .map(|(c, _)| c.end - c.start)
-        .sum();
+    // Of each declaration chosen, the statements that can hold a fact (see `trim`).
+    let mut every: Vec<usize> = hits.primary.iter().chain(&hits.logs).copied().collect();
+    every.sort_unstable();
+    let mut pieces: Vec<Chunk> = Vec::new();
+    for (c, _) in chunks.iter().zip(&chosen).filter(|(_, k)| **k) {
+        trim::trim(language, text, *c, &every, &names, &mut pieces);
+    }
+    let kept: usize = pieces.iter().map(|c| c.end - c.start).sum();
     if kept * 4 > text.len() * MOST {
         return None;
     }
     let mut out: Vec<Range> = Vec::new();
-    for (c, _) in chunks.iter().zip(&chosen).filter(|(_, k)| **k) {
+    for c in &pieces {
         for piece in without_comment_lines(language, text, *c) {
             match out.last_mut() {
                 Some(last) if last.end_byte == piece.start => {

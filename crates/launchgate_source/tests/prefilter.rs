@@ -1,5 +1,6 @@
 //! The keyword prefilter never drops a fact a check needs: every source file of the check
-//! fixtures, the examples and the corpora's real repositories is parsed whole regardless, and
+//! fixtures, the examples, the peers' shapes and the corpora's real repositories is parsed
+//! whole regardless, and
 //! what the prefilter and the cut parse must give the same facts. Log calls are the exception
 //! by design: only those that can write a secret (a name with a sensitive word, or spread
 //! fields) must be kept; a log call the cut keeps is always one of the whole file's. Words that
@@ -112,6 +113,8 @@ fn every_fixture_and_example_file_with_facts_is_selected() {
         &mut all,
     );
     files(&root.join("examples"), &mut all);
+    // The shapes of peers' own tests (request and server timeouts, credential logging).
+    files(&root.join("crates/launchgate/tests/data/peers"), &mut all);
     all.sort();
     let mut with_facts = 0;
     let mut cut = 0;
