@@ -109,38 +109,41 @@ pub(crate) fn ranges(language: Language, text: &str, hits: &Hits) -> Option<Vec<
             break;
         }
     }
-    // Constants of the file a log call writes (`const token = "anonymous"` at the top,
-    // `log.Println(token)` below): the reader tells a constant from a secret by its
-    // declaration, so the declaration is parsed with the call.
-    if !hits.logs.is_empty() {
-        let calls: Vec<&str> = hits
-            .logs
-            .iter()
-            .map(|&at| &text[at..crate::hits::statement_end(text, at).max(at)])
-            .collect();
-        for (i, c) in chunks.iter().enumerate() {
-            let declaration = &text[c.start..c.end];
-            if chosen[i] || !constant_declaration(declaration) {
-                continue;
-            }
-            let mut bound = Vec::new();
-            for line in declaration.lines() {
-                bound_names(line, &mut bound);
-            }
-            if bound
-                .iter()
-                .any(|n| calls.iter().any(|call| mentions(call, n)))
-            {
-                chosen[i] = true;
-            }
-        }
-    }
     // Of each declaration chosen, the statements that can hold a fact (see `trim`).
     let mut every: Vec<usize> = hits.primary.iter().chain(&hits.logs).copied().collect();
     every.sort_unstable();
     let mut pieces: Vec<Chunk> = Vec::new();
     for (c, _) in chunks.iter().zip(&chosen).filter(|(_, k)| **k) {
         trim::trim(language, text, *c, &every, &names, &mut pieces);
+    }
+    // Constants of the file the parsed code names (`const token = "anonymous"` at the top,
+    // `log.Println(token)` below): the reader tells a constant from a secret by its
+    // declaration, so the declaration is parsed with the code.
+    let mut parsed: Option<String> = None;
+    let mut constants: Vec<Chunk> = Vec::new();
+    for (i, c) in chunks.iter().enumerate() {
+        let declaration = &text[c.start..c.end];
+        if chosen[i] || !constant_declaration(declaration) {
+            continue;
+        }
+        let mut bound = Vec::new();
+        for line in declaration.lines() {
+            bound_names(line, &mut bound);
+        }
+        let parsed = parsed.get_or_insert_with(|| {
+            pieces
+                .iter()
+                .map(|p| &text[p.start..p.end])
+                .collect::<Vec<_>>()
+                .join("\n")
+        });
+        if bound.iter().any(|n| mentions(parsed, n)) {
+            constants.push(*c);
+        }
+    }
+    if !constants.is_empty() {
+        pieces.extend(constants);
+        pieces.sort_by_key(|c| c.start);
     }
     let kept: usize = pieces.iter().map(|c| c.end - c.start).sum();
     if kept * 4 > text.len() * MOST {
@@ -278,13 +281,17 @@ fn chunks(language: Language, text: &str) -> Vec<Chunk> {
     let mut pos = 0;
     let mut row = 0;
     let mut after_decorator = false;
+    let mut open: Open = None;
     while pos < text.len() {
         let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
         let line = &text[pos..end];
-        let starts = line
-            .bytes()
-            .next()
-            .is_some_and(|b| !b" \t\r\n})].*\"'`,;+-|&?:=".contains(&b))
+        let inside = open.is_some();
+        open = open_after(language, line, open);
+        let starts = !inside
+            && line
+                .bytes()
+                .next()
+                .is_some_and(|b| !b" \t\r\n})].*\"'`,;+-|&?:=".contains(&b))
             && !(language == Language::Python
                 && ["else", "elif", "except", "finally"]
                     .iter()
@@ -347,10 +354,20 @@ fn java_chunks(text: &str) -> Option<Vec<Chunk>> {
         row: 0,
     }];
     let mut after_annotation = false;
+    // Whether each line starts inside a text block or a block comment.
+    let mut state: Open = None;
+    let inside: Vec<bool> = (0..lines.len())
+        .map(|i| {
+            let was = state.is_some();
+            state = open_after(Language::Java, line(i), state);
+            was
+        })
+        .collect();
     for (i, &(start, end)) in lines.iter().enumerate().take(close).skip(open + 1) {
         let l = text.get(start..end).unwrap_or("");
         let rest = l.get(indent..).unwrap_or("");
-        let at_indent = l.len() - l.trim_start().len() == indent && !rest.trim().is_empty();
+        let at_indent =
+            l.len() - l.trim_start().len() == indent && !rest.trim().is_empty() && !inside[i];
         let starts = at_indent
             && rest
                 .bytes()
@@ -372,6 +389,72 @@ fn java_chunks(text: &str) -> Option<Vec<Chunk>> {
         row: close,
     });
     Some(out)
+}
+
+/// What a line leaves open for the next one: a string or a comment spanning lines, by the
+/// delimiter that closes it.
+pub(super) type Open = Option<&'static str>;
+
+/// What is open after `line`, given what was open before it (`open`): a Python triple-quoted
+/// string, a script's template literal, a Go raw string, a Java text block, or a block comment
+/// (outside Python). A line that starts inside one of these starts no declaration and no
+/// statement: its column says nothing about the code's structure. Ordinary strings end on their
+/// line; as far as a line tells, escapes included.
+pub(super) fn open_after(language: Language, line: &str, mut open: Open) -> Open {
+    let bytes = line.as_bytes();
+    let python = language == Language::Python;
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(close) = open {
+            match line.get(i..).and_then(|rest| rest.find(close)) {
+                Some(k) => {
+                    i += k + close.len();
+                    open = None;
+                    continue;
+                }
+                None => return open,
+            }
+        }
+        // To the next byte that can open or end something.
+        match bytes[i..]
+            .iter()
+            .position(|b| matches!(b, b'"' | b'\'' | b'`' | b'#' | b'/'))
+        {
+            Some(k) => i += k,
+            None => return None,
+        }
+        let rest = &bytes[i..];
+        let b = bytes[i];
+        if python && b == b'#' || !python && rest.starts_with(b"//") {
+            return None;
+        }
+        if !python && rest.starts_with(b"/*") {
+            open = Some("*/");
+            i += 2;
+            continue;
+        }
+        if (python || language == Language::Java)
+            && (rest.starts_with(b"\"\"\"") || python && rest.starts_with(b"'''"))
+        {
+            open = Some(if b == b'"' { "\"\"\"" } else { "'''" });
+            i += 3;
+            continue;
+        }
+        if b == b'`' && language != Language::Python && language != Language::Java {
+            open = Some("`");
+            i += 1;
+            continue;
+        }
+        if b == b'"' || b == b'\'' {
+            // An ordinary string: to its closing quote or the line's end.
+            i += 1;
+            while i < bytes.len() && bytes[i] != b {
+                i += if bytes[i] == b'\\' { 2 } else { 1 };
+            }
+        }
+        i += 1;
+    }
+    open
 }
 
 fn is_ident(b: u8) -> bool {
@@ -555,6 +638,48 @@ mod tests {
             pieces(Language::Python, "x = (1\n// 2)\n"),
             ["x = (1\n// 2)\n"]
         );
+    }
+
+    #[test]
+    fn a_line_inside_a_string_or_a_comment_over_several_lines_starts_no_declaration() {
+        let py =
+            "WARNING = \"\"\"A key was exported.\n\nKeep it safe.\n\"\"\"\ndef a():\n    pass\n";
+        let c = chunks(Language::Python, py);
+        let firsts: Vec<&str> = c
+            .iter()
+            .map(|c| py[c.start..c.end].lines().next().unwrap_or(""))
+            .collect();
+        assert_eq!(firsts, ["WARNING = \"\"\"A key was exported.", "def a():"]);
+        let go = "var q = `\nselect 1\n`\n/*\nold code\n*/\nfunc a() {}\n";
+        let c = chunks(Language::Go, go);
+        let firsts: Vec<&str> = c
+            .iter()
+            .map(|c| go[c.start..c.end].lines().next().unwrap_or(""))
+            .collect();
+        assert_eq!(firsts, ["var q = `", "/*", "func a() {}"]);
+        // What each line leaves open.
+        assert_eq!(
+            open_after(Language::Python, "x = '\"\"\"'  # '''", None),
+            None
+        );
+        assert_eq!(open_after(Language::Python, "s = '''a", None), Some("'''"));
+        assert_eq!(
+            open_after(Language::Python, "b''' + f(\"\"\"", Some("'''")),
+            Some("\"\"\"")
+        );
+        assert_eq!(
+            open_after(Language::Java, "String s = \"\"\"", None),
+            Some("\"\"\"")
+        );
+        assert_eq!(
+            open_after(Language::Java, "int a; /* b */ int c; /* d", None),
+            Some("*/")
+        );
+        assert_eq!(
+            open_after(Language::JavaScript, "const a = '`' + \"//\"; // `", None),
+            None
+        );
+        assert_eq!(open_after(Language::Go, "`a` + `b", None), Some("`"));
     }
 
     #[test]

@@ -399,3 +399,49 @@ fn on_real_repositories_the_cut_keeps_every_fact() {
     assert!(selected >= 15, "only {selected} files selected");
     assert!(cut >= 8, "only {cut} of {selected} files parsed in part");
 }
+
+/// Shapes of real modules that misled a textual cut: a module constant whose multi-line string
+/// has blank lines and text at column 0, a docstring whose `Args:` section looks like bindings,
+/// a query at column 0 inside a function, a template literal and a block comment at column 0,
+/// a member assigned before its object is logged, a logger passed as a parameter. The cut must
+/// still cut these files, and read what the whole file reads.
+#[test]
+fn strings_and_comments_over_several_lines_do_not_mislead_the_cut() {
+    let filler = |lang: Language, i: usize| match lang {
+        Language::Python => format!(
+            "def pad{i}(x):\n    a = x + 1\n    b = a * 2\n    c = b - 3\n    return c\n\n\n"
+        ),
+        _ => format!(
+            "export function pad{i}(x: number): number {{\n  const a = x + 1;\n  const b = a * 2;\n  const c = b - 3;\n  return c;\n}}\n\n"
+        ),
+    };
+    let py = "import logging\nimport requests\n\nlog = logging.getLogger(__name__)\n\nKEY_WARNING = \"\"\"A private key was exported to {}.\n\nKeep it where only you can read it.\n\"\"\"\n\n\ndef export_private_key(path, private_key):\n    \"\"\"Export a private key.\n\n    Args:\n      path: where to write it.\n      private_key: the key.\n    \"\"\"\n\n    query = \"\"\"\nselect id\nfrom keys\n\"\"\"\n    try:\n        write(path, private_key)\n        log.warning(KEY_WARNING.format(path), private_key)\n    except OSError:\n        raise\n\n\ndef login(user):\n    payload = {}\n    n = count(user)\n    payload.password = user.password\n    m = n + 1\n    log.info(\"login %s\", payload)\n    return requests.get(URL, timeout=5)\n\n\n";
+    let ts = "import axios from 'axios';\n\nconst api = axios.create({ timeout: 2000 });\n\nexport async function report(id: string): Promise<void> {\n  const sql = `\nselect *\nfrom orders\n`;\n  const n = 1;\n/*\nexport function old() {\n}\n*/\n  await api.get(`/orders/${id}`);\n  done(n);\n}\n\n";
+    for (lang, head) in [(Language::Python, py), (Language::TypeScript, ts)] {
+        let mut text = String::from(head);
+        for i in 0..12 {
+            text.push_str(&filler(lang, i));
+        }
+        let ranges = cut_ranges(lang, &text).unwrap_or_default();
+        let parsed: usize = ranges.iter().map(|(s, e)| e - s).sum();
+        assert!(
+            parsed > 0 && parsed * 2 < text.len(),
+            "{lang:?}: {parsed} of {} bytes parsed",
+            text.len()
+        );
+        assert_keeps(lang, &text, Path::new("generated"));
+        let facts = analyze_as(lang, &text).facts;
+        // Every call and log call is read inside its function (a string cut in two had put
+        // the rest of the file outside it).
+        let inside = facts
+            .iter()
+            .filter(|f| matches!(f.kind, FactKind::Call(_) | FactKind::Log(_)))
+            .map(|f| f.function.as_deref())
+            .collect::<Vec<_>>();
+        let want: &[Option<&str>] = match lang {
+            Language::Python => &[Some("export_private_key"), Some("login"), Some("login")],
+            _ => &[Some("report")],
+        };
+        assert_eq!(inside, want, "{lang:?}: {facts:?}");
+    }
+}

@@ -21,7 +21,7 @@
 //! `except:`) is kept whole; the caller parses the whole file when the tree of the ranges has a
 //! syntax error.
 
-use super::{Chunk, bound_names, mentions, uses};
+use super::{Chunk, Open, bound_names, mentions, open_after, uses};
 use crate::Language;
 
 /// Declarations this many lines long or shorter are kept whole: cutting them saves little.
@@ -148,8 +148,13 @@ fn trim_at(
         .iter()
         .map(|t| {
             let mut b = Vec::new();
+            let mut string: Open = None;
             for line in t.lines() {
-                bound_names(line, &mut b);
+                let inside = string.is_some();
+                string = open_after(language, line, string);
+                if !inside {
+                    bound_names(line, &mut b);
+                }
             }
             if declares(language, t) {
                 b.retain(|n| n.contains('.'));
@@ -171,11 +176,19 @@ fn trim_at(
             }
         }
     }
-    // Backward: the statements that bind a name a kept statement mentions.
+    // Backward: the statements that bind a name a kept statement mentions, or assign a member
+    // of one (`payload.password = pw` before `log(payload)`; not `self.` or `this.`, which
+    // every method mentions).
+    let needs = |text: &str, bound: &str| {
+        mentions(text, bound)
+            || bound.split_once('.').is_some_and(|(root, _)| {
+                !matches!(root, "self" | "this" | "cls") && mentions(text, root)
+            })
+    };
     let mut queue: Vec<usize> = (0..units.len()).filter(|&i| chosen[i]).collect();
     while let Some(i) = queue.pop() {
         for j in 0..units.len() {
-            if !chosen[j] && binds[j].iter().any(|n| mentions(texts[i], n)) {
+            if !chosen[j] && binds[j].iter().any(|n| needs(texts[i], n)) {
                 chosen[j] = true;
                 queue.push(j);
             }
@@ -374,11 +387,15 @@ fn shape(
         .clone()
         .find(|&i| !lines[i].blank)
         .map(|i| lines[i].indent)?;
-    if body_indent <= indent
-        || body
-            .clone()
-            .any(|i| !lines[i].blank && lines[i].indent < body_indent)
-    {
+    // Every line of the body at its indentation or deeper, but for lines inside a string or a
+    // comment over several lines (a query at column 0).
+    let mut string: Open = None;
+    let outdented = body.clone().any(|i| {
+        let inside = string.is_some();
+        string = open_after(language, line(i), string);
+        !inside && !lines[i].blank && lines[i].indent < body_indent
+    });
+    if body_indent <= indent || outdented || string.is_some() {
         return None;
     }
     Some((header_end, body, closing))
@@ -475,7 +492,8 @@ fn brackets(line: &str) -> i32 {
 
 /// The statements of a body: a line at the body's indentation starts one unless it continues
 /// the one before (a closing bracket, a chained call, an operator, Python's `else`, a line after
-/// a decorator or an annotation, or any line while a bracket is open).
+/// a decorator or an annotation, any line while a bracket is open, or a line inside a string
+/// or a comment over several lines, a docstring's `Args:` among them).
 fn units(
     language: Language,
     text: &str,
@@ -489,10 +507,15 @@ fn units(
     let mut out: Vec<Unit> = Vec::new();
     let mut open = 0i32;
     let mut after_decorator = false;
+    let mut string: Open = None;
     for i in body {
         let l = &lines[i];
         let code = text[l.start..l.end].trim();
-        let starts = !l.blank
+        // A line inside a multi-line string or block comment continues what it is in.
+        let inside = string.is_some();
+        string = open_after(language, code, string);
+        let starts = !inside
+            && !l.blank
             && l.indent == body_indent
             && open <= 0
             && !after_decorator
@@ -508,7 +531,7 @@ fn units(
             Some(last) if !starts => last.last = i,
             _ => out.push(Unit { first: i, last: i }),
         }
-        if !l.blank {
+        if !l.blank && !inside {
             open = (open + brackets(code)).max(0);
             if l.indent == body_indent {
                 after_decorator = code.starts_with('@') && !code.ends_with(';');
@@ -551,6 +574,16 @@ mod tests {
                 "func get(ctx context.Context, id string) error {\n\tv := os.Getenv(\"BASE\")\n",
                 "\tresp, err := client.Get(v + id)\n\tif err != nil {\n\t\treturn err\n\t}\n\tdefer resp.Body.Close()\n",
                 "}\n\n",
+            ]
+        );
+        // A member assigned before the object is logged.
+        let js = "function login(req) {\n  const payload = {};\n  audit();\n  payload.password = req.body.password;\n  count();\n  console.log(payload);\n}\n";
+        assert_eq!(
+            kept(Language::JavaScript, js, &["console.log"], &[]),
+            [
+                "function login(req) {\n  const payload = {};\n",
+                "  payload.password = req.body.password;\n",
+                "  console.log(payload);\n}\n",
             ]
         );
         let py = "def get(id):\n    \"\"\"Fetch.\"\"\"\n    log.info(\"step\")\n    opts = {\"timeout\": 5}\n    r = requests.get(URL + id, **opts)\n    r.raise_for_status()\n    return r.json()\n";
@@ -604,6 +637,27 @@ mod tests {
     }
 
     #[test]
+    fn a_line_inside_a_string_over_several_lines_starts_no_statement() {
+        // A docstring's `Args:` binds nothing, and a query at column 0 leaves no body.
+        let py = "def export(path, key):\n    \"\"\"Export a key.\n\n    Args:\n      path: where.\n    \"\"\"\n    q = \"\"\"\nselect 1\n\"\"\"\n    n = 1\n    log.warning(WARNING.format(path))\n";
+        assert_eq!(
+            kept(Language::Python, py, &["log.warning"], &[]),
+            [
+                "def export(path, key):\n",
+                "    log.warning(WARNING.format(path))\n"
+            ]
+        );
+        let ts = "export function f(): string {\n  const q = `\nselect 1\n`;\n  const n = 1;\n  /*\nnot code\n  */\n  return axios.get(u);\n}\n";
+        assert_eq!(
+            kept(Language::TypeScript, ts, &["axios.get"], &[]),
+            [
+                "export function f(): string {\n",
+                "  return axios.get(u);\n}\n"
+            ]
+        );
+    }
+
+    #[test]
     fn what_cannot_be_cut_by_indentation_is_kept_whole() {
         let cases: [(Language, &str, &[&str]); 6] = [
             // A hit in the header: a route's decorator.
@@ -618,11 +672,11 @@ mod tests {
                 "if ready:\n    a = 1\n    r = requests.get(u)\n    c = 3\nelse:\n    d = 4\n",
                 &["requests.get"],
             ),
-            // A line of a multi-line string at column 0.
+            // A line at column 0 that is code (a label).
             (
-                Language::Python,
-                "def x():\n    q = \"\"\"\nselect 1\n\"\"\"\n    r = requests.get(u)\n    return r\n",
-                &["requests.get"],
+                Language::Go,
+                "func x() {\n\ta := 1\nretry:\n\tr, err := client.Get(u)\n\tgoto retry\n}\n",
+                &["client.Get"],
             ),
             // An object literal, not a declaration.
             (
