@@ -285,18 +285,20 @@ fn chunks(language: Language, text: &str) -> Vec<Chunk> {
     while pos < text.len() {
         let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
         let line = &text[pos..end];
+        // A line inside a string or a comment over several lines continues what it is in.
         let inside = open.is_some();
         open = open_after(language, line, open);
-        let starts = !inside
-            && line
+        let continues = inside
+            || after_decorator
+            || line
                 .bytes()
                 .next()
-                .is_some_and(|b| !b" \t\r\n})].*\"'`,;+-|&?:=".contains(&b))
-            && !(language == Language::Python
+                .is_none_or(|b| b" \t\r\n})].*\"'`,;+-|&?:=".contains(&b))
+            || (language == Language::Python
                 && ["else", "elif", "except", "finally"]
                     .iter()
-                    .any(|k| line.starts_with(k)))
-            && !after_decorator;
+                    .any(|k| line.starts_with(k)));
+        let starts = !continues;
         if starts || out.is_empty() {
             out.push(Chunk {
                 start: pos,
