@@ -464,11 +464,20 @@ pub(crate) fn hits(language: Language, text: &str, secrets: &[usize]) -> Option<
         // A word starting with a letter must start a word in the text: `log.` in
         // `catalog.items` or `got(` in `forgot(` is no hit. A logger returned by a call ends
         // the name of a function of any name (`get_logger().`, `current_logger().`).
+        // Leading underscores belong to a logger's name, as the readers take them
+        // (`self._logger.`, `this._log.`; `my_log.` stays glued).
+        let mut from = start;
+        if pattern >= primary_count {
+            while from > 0 && bytes[from - 1] == b'_' {
+                from -= 1;
+            }
+        }
         let glued = start > 0
             && bytes[start].is_ascii_alphanumeric()
             && !(pattern >= primary_count && bytes[start..].starts_with(b"logger()."))
-            && bytes
-                .get(start - 1)
+            && from
+                .checked_sub(1)
+                .and_then(|i| bytes.get(i))
                 .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
         if glued {
             continue;

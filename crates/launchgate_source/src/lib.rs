@@ -169,7 +169,8 @@ impl Language {
     /// Whether the prefilter selects source text of this language for parsing: it holds a
     /// keyword, or a log call that can write a secret (see `hits`). A word that starts with a
     /// letter must start a word in the text too: `log.` in `catalog.items` or `got(` in
-    /// `forgot(` does not select a file.
+    /// `forgot(` does not select a file (a logger's name may start with underscores:
+    /// `self._logger.info(...)`).
     pub fn selects(self, text: &str) -> bool {
         hits::hits(self, text, &[]).is_none_or(|h| !h.is_empty())
     }

@@ -73,8 +73,9 @@ pub(crate) fn ranges(language: Language, text: &str, hits: &Hits) -> Option<Vec<
         }
     }
     for (i, c) in chunks.iter().enumerate() {
-        let first = text[c.start..c.end].lines().next().unwrap_or("");
-        if header(first) || text[c.start..c.end].contains("require(") {
+        let chunk = &text[c.start..c.end];
+        let first = chunk.lines().next().unwrap_or("");
+        if header(first) || chunk.contains("require(") || guarded_import(language, chunk) {
             chosen[i] = true;
         }
     }
@@ -271,6 +272,19 @@ fn header(line: &str) -> bool {
     ]
     .iter()
     .any(|p| line.starts_with(p))
+}
+
+/// Whether a top-level Python block imports what the code uses under a name of its choice
+/// (`try:` / `import urllib2` / `except ImportError:` / `import urllib.request as urllib2`, or
+/// `if sys.version_info ...:`): parsed like the imports, readers resolve library names through
+/// it.
+fn guarded_import(language: Language, chunk: &str) -> bool {
+    language == Language::Python
+        && (chunk.starts_with("try:") || chunk.starts_with("if "))
+        && chunk.lines().skip(1).any(|l| {
+            let l = l.trim_start();
+            l.starts_with("import ") || (l.starts_with("from ") && l.contains(" import "))
+        })
 }
 
 /// Top-level declarations: a line starting at column 0 starts one, unless it continues the

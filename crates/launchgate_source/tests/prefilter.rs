@@ -445,3 +445,50 @@ fn strings_and_comments_over_several_lines_do_not_mislead_the_cut() {
         assert_eq!(inside, want, "{lang:?}: {facts:?}");
     }
 }
+
+/// A logger kept in a private attribute (`self._logger`, `this._log`) is a logger to the readers,
+/// so its calls are log calls to the prefilter too; `my_log` is neither.
+#[test]
+fn loggers_named_with_leading_underscores_are_log_calls() {
+    let py = "class Store:\n    def __init__(self, logger):\n        self._logger = logger\n\n    def save(self, token):\n        self._logger.info(\"saving %s\", token)\n";
+    assert!(Language::Python.selects(py));
+    let facts = analyze_as(Language::Python, py).facts;
+    assert!(
+        facts
+            .iter()
+            .any(|f| matches!(&f.kind, FactKind::Log(l) if l.names.iter().any(|n| n == "token"))),
+        "{facts:?}"
+    );
+    assert!(Language::JavaScript.selects("this._log.info({ apiKey }, 'saved');"));
+    assert!(!Language::Python.selects("my_log.info(password)\n"));
+    assert!(!Language::JavaScript.selects("catalog_log.info({ apiKey });"));
+}
+
+/// An import guarded by `try:` names the library a call goes through (`urllib2` is
+/// `urllib.request`): it is parsed like the imports, and the call is read as the whole file
+/// reads it.
+#[test]
+fn imports_guarded_by_try_are_parsed_with_the_imports() {
+    let mut py = String::from(
+        "import sys\n\ntry:\n    import urllib2\nexcept ImportError:\n    import urllib.request as urllib2\n\n",
+    );
+    for i in 0..12 {
+        let _ = write!(
+            py,
+            "def pad{i}(x):\n    a = x + 1\n    b = a * 2\n    return b\n\n\n"
+        );
+    }
+    py.push_str("def fetch(url):\n    return urllib2.urlopen(url).read()\n");
+    let ranges = cut_ranges(Language::Python, &py).unwrap_or_default();
+    assert!(!ranges.is_empty(), "the module is parsed whole");
+    assert_keeps(Language::Python, &py, Path::new("generated"));
+    let calls: Vec<String> = analyze_as(Language::Python, &py)
+        .facts
+        .iter()
+        .filter_map(|f| match &f.kind {
+            FactKind::Call(c) => Some(format!("{} {}", c.library, c.text)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(calls, ["urllib urllib2.urlopen(...)"]);
+}
