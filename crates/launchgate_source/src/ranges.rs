@@ -84,38 +84,37 @@ pub(crate) fn ranges(language: Language, text: &str, hits: &Hits) -> Option<Vec<
     for (s, e) in &hit_lines {
         bound_names(&text[*s..*e], &mut names);
     }
-    let mut scanned = vec![false; chunks.len()];
-    loop {
-        let mut changed = false;
-        for (i, c) in chunks.iter().enumerate() {
-            if !chosen[i] || scanned[i] {
+    // Each name once, over the whole text: every use of it chooses its declaration, and what
+    // the using line binds is followed in turn.
+    let bytes = text.as_bytes();
+    // Where a followed name is used: a statement there is kept like one holding a hit.
+    let mut used: Vec<usize> = Vec::new();
+    let mut next = 0;
+    while let Some(&name) = names.get(next) {
+        next += 1;
+        if name.is_empty() {
+            continue;
+        }
+        for at in memchr::memmem::find_iter(bytes, name.as_bytes()) {
+            if !used_at(bytes, at, name.len()) {
                 continue;
             }
-            scanned[i] = true;
-            for line in text[c.start..c.end].lines() {
-                if names.iter().any(|n| uses(line, n)) {
-                    let before = names.len();
-                    bound_names(line, &mut names);
-                    changed |= names.len() > before;
-                }
-            }
-        }
-        for (i, c) in chunks.iter().enumerate() {
-            if !chosen[i] && names.iter().any(|n| uses(&text[c.start..c.end], n)) {
+            used.push(at);
+            if let Some(i) = chunk_of(&chunks, at) {
                 chosen[i] = true;
-                changed = true;
             }
-        }
-        if !changed {
-            break;
+            let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+            bound_names(&text[start..end], &mut names);
         }
     }
     // Of each declaration chosen, the statements that can hold a fact (see `trim`).
     let mut every: Vec<usize> = hits.primary.iter().chain(&hits.logs).copied().collect();
     every.sort_unstable();
+    used.sort_unstable();
     let mut pieces: Vec<Chunk> = Vec::new();
     for (c, _) in chunks.iter().zip(&chosen).filter(|(_, k)| **k) {
-        trim::trim(language, text, *c, &every, &names, &mut pieces);
+        trim::trim(language, text, *c, &every, &used, &mut pieces);
     }
     // Constants of the file the parsed code names (`const token = "anonymous"` at the top,
     // `log.Println(token)` below): the reader tells a constant from a secret by its
@@ -477,16 +476,13 @@ fn is_ident(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
 }
 
-/// Whether `text` uses `name` as an object or a function: `name.`, `name[` or `name(` (a
-/// function imported by name, `from requests import get`) after a character that cannot
-/// be part of a name (so `self.session.get` uses `session`, `sessions.get` does not).
-fn uses(text: &str, name: &str) -> bool {
-    occurs(
-        text,
-        name,
-        |b| !is_ident(b),
-        |a| matches!(a, Some(b'.' | b'[' | b'(')),
-    )
+/// Whether the `len` bytes at `at` are a name used as an object or a function: `name.`,
+/// `name[` or `name(` (a function imported by name, `from requests import get`) after a
+/// character that cannot be part of a name (so `self.session.get` uses `session`,
+/// `sessions.get` does not).
+fn used_at(bytes: &[u8], at: usize, len: usize) -> bool {
+    at.checked_sub(1).is_none_or(|j| !is_ident(bytes[j]))
+        && matches!(bytes.get(at + len), Some(b'.' | b'[' | b'('))
 }
 
 /// Whether `text` holds `name` as a word of its own.
@@ -609,6 +605,11 @@ mod tests {
             bound_names(line, &mut v);
         }
         assert_eq!(v, ["session", "resp", "err", "http", "s", "client", "f"]);
+    }
+
+    fn uses(text: &str, name: &str) -> bool {
+        text.match_indices(name)
+            .any(|(i, _)| used_at(text.as_bytes(), i, name.len()))
     }
 
     #[test]

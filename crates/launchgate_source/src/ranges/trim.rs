@@ -21,7 +21,7 @@
 //! `except:`) is kept whole; the caller parses the whole file when the tree of the ranges has a
 //! syntax error.
 
-use super::{Chunk, Open, bound_names, mentions, open_after, uses};
+use super::{Chunk, Open, bound_names, mentions, open_after};
 use crate::Language;
 
 /// Declarations this many lines long or shorter are kept whole: cutting them saves little.
@@ -72,17 +72,17 @@ struct Unit {
 
 /// The pieces of the chosen declaration `c` to parse, pushed onto `out`: `c` whole, or its
 /// header, the statements of its body worth parsing and its closing line (see the module
-/// documentation). `hits` are the prefilter's hits (sorted byte offsets), `names` the names the
-/// file's hit lines bind.
+/// documentation). `hits` are the prefilter's hits and `used` the uses of the names the file's
+/// hit lines bind, sorted byte offsets.
 pub(super) fn trim(
     language: Language,
     text: &str,
     c: Chunk,
     hits: &[usize],
-    names: &[&str],
+    used: &[usize],
     out: &mut Vec<Chunk>,
 ) {
-    trim_at(language, text, c, hits, names, 1, out);
+    trim_at(language, text, c, hits, used, 1, out);
 }
 
 fn trim_at(
@@ -90,7 +90,7 @@ fn trim_at(
     text: &str,
     c: Chunk,
     hits: &[usize],
-    names: &[&str],
+    used: &[usize],
     depth: usize,
     out: &mut Vec<Chunk>,
 ) {
@@ -100,18 +100,16 @@ fn trim_at(
         return;
     };
     let span = |first: usize, last: usize| (lines[first].start, lines[last].end);
-    let holds_hit = |(s, e): (usize, usize)| {
-        let i = hits.partition_point(|&h| h < s);
-        hits.get(i).is_some_and(|&h| h < e)
+    let within = |at: &[usize], (s, e): (usize, usize)| {
+        let i = at.partition_point(|&h| h < s);
+        at.get(i).is_some_and(|&h| h < e)
     };
+    let holds_hit = |span: (usize, usize)| within(hits, span) || within(used, span);
     // A hit or a followed name in the header or the closing line: the declaration is about
     // its signature (a route's decorator, a client as a parameter's default); keep it whole.
     let header = span(0, header_end);
     let tail = closing.map(|i| span(i, lines.len() - 1));
-    let outside = [Some(header), tail]
-        .into_iter()
-        .flatten()
-        .any(|(s, e)| holds_hit((s, e)) || names.iter().any(|n| uses(&text[s..e], n)));
+    let outside = [Some(header), tail].into_iter().flatten().any(holds_hit);
     if outside {
         out.push(c);
         return;
@@ -132,9 +130,7 @@ fn trim_at(
         .iter()
         .zip(&units)
         .map(|(t, u)| {
-            holds_hit(span(u.first, u.last))
-                || names.iter().any(|n| uses(t, n))
-                || (calls_a_level(t) && crate::hits::worth_reading(t))
+            holds_hit(span(u.first, u.last)) || (calls_a_level(t) && crate::hits::worth_reading(t))
         })
         .collect();
     if !chosen.contains(&true) {
@@ -207,7 +203,7 @@ fn trim_at(
         };
         if depth < DEPTH && u.last - u.first >= SHORT {
             let mut inner = Vec::new();
-            trim_at(language, text, unit, hits, names, depth + 1, &mut inner);
+            trim_at(language, text, unit, hits, used, depth + 1, &mut inner);
             for p in inner {
                 push(out, p.start, p.end, p.row);
             }
@@ -559,8 +555,18 @@ mod tests {
             end: text.len(),
             row: 0,
         };
+        // Where the names are used, as the cut finds them.
+        let mut used: Vec<usize> = names
+            .iter()
+            .flat_map(|n| {
+                text.match_indices(n)
+                    .map(|(at, _)| at)
+                    .filter(|&at| super::super::used_at(text.as_bytes(), at, n.len()))
+            })
+            .collect();
+        used.sort_unstable();
         let mut out = Vec::new();
-        trim(language, text, whole, &hits, names, &mut out);
+        trim(language, text, whole, &hits, &used, &mut out);
         out.iter().map(|c| &text[c.start..c.end]).collect()
     }
 
