@@ -19,6 +19,7 @@ use memchr::memmem;
 
 use crate::Language;
 use crate::lines::WordLines;
+use crate::text::code_bytes;
 
 /// Where facts can start, as byte offsets into the text, sorted.
 #[derive(Debug, Default)]
@@ -590,34 +591,24 @@ fn call_text(text: &str, at: usize) -> &str {
         if i >= limit || bytes[i] != b'(' {
             break;
         }
+        // To the bracket that closes it, outside strings.
         let mut depth = 0usize;
-        let mut quote: Option<u8> = None;
-        while i < limit {
-            let b = bytes[i];
-            match quote {
-                Some(q) => {
-                    if b == b'\\' {
-                        i += 1;
-                    } else if b == q {
-                        quote = None;
+        let mut closed = None;
+        for (k, b) in code_bytes(&bytes[..limit], i) {
+            match b {
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        closed = Some(k + 1);
+                        break;
                     }
                 }
-                None => match b {
-                    b'"' | b'\'' | b'`' => quote = Some(b),
-                    b'(' | b'[' | b'{' => depth += 1,
-                    b')' | b']' | b'}' => {
-                        depth = depth.saturating_sub(1);
-                        if depth == 0 {
-                            i += 1;
-                            break;
-                        }
-                    }
-                    _ => {}
-                },
+                _ => {}
             }
-            i += 1;
         }
-        end = i.min(limit);
+        i = closed.unwrap_or(limit);
+        end = i;
         // A chained call continues: `.Info(` after `)`, possibly on the next line.
         let rest = &text[end..limit];
         let next = rest.trim_start();

@@ -25,6 +25,7 @@ mod retries;
 mod routes;
 mod shutdown;
 mod syntax;
+mod text;
 mod tree;
 mod unread;
 

@@ -126,28 +126,19 @@ pub(crate) fn setting(text: &str, key: &str) -> Option<String> {
         i += 1;
         let start = i;
         let mut depth = 0usize;
-        let mut quote: Option<u8> = None;
-        while i < bytes.len() {
-            let b = bytes[i];
-            match quote {
-                Some(q) => {
-                    if b == b'\\' {
-                        i += 1;
-                    } else if b == q {
-                        quote = None;
-                    }
+        let mut end = bytes.len();
+        for (k, b) in crate::text::code_bytes(bytes, start) {
+            match b {
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' | b',' | b'\n' | b';' if depth == 0 => {
+                    end = k;
+                    break;
                 }
-                None => match b {
-                    b'"' | b'\'' | b'`' => quote = Some(b),
-                    b'(' | b'[' | b'{' => depth += 1,
-                    b')' | b']' | b'}' | b',' | b'\n' | b';' if depth == 0 => break,
-                    b')' | b']' | b'}' => depth -= 1,
-                    _ => {}
-                },
+                b')' | b']' | b'}' => depth -= 1,
+                _ => {}
             }
-            i += 1;
         }
-        let value = text.get(start..i.min(bytes.len()))?.trim();
+        let value = text.get(start..end)?.trim();
         if !value.is_empty() {
             return Some(value.to_string());
         }

@@ -460,30 +460,13 @@ fn opens_body(line: &str) -> bool {
 /// The parentheses and square brackets a line opens less those it closes (braces are blocks,
 /// told by indentation), counted outside string literals as far as one line tells.
 fn brackets(line: &str) -> i32 {
-    let mut n = 0;
-    let mut quote: Option<u8> = None;
-    let bytes = line.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match quote {
-            Some(q) => {
-                if b == b'\\' {
-                    i += 1;
-                } else if b == q {
-                    quote = None;
-                }
-            }
-            None => match b {
-                b'"' | b'\'' | b'`' => quote = Some(b),
-                b'(' | b'[' => n += 1,
-                b')' | b']' => n -= 1,
-                _ => {}
-            },
-        }
-        i += 1;
-    }
-    n
+    crate::text::code_bytes(line.as_bytes(), 0)
+        .map(|(_, b)| match b {
+            b'(' | b'[' => 1,
+            b')' | b']' => -1,
+            _ => 0,
+        })
+        .sum()
 }
 
 /// The statements of a body: a line at the body's indentation starts one unless it continues
