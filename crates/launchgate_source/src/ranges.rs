@@ -541,8 +541,12 @@ fn constant_declaration(declaration: &str) -> bool {
 /// `... as name`.
 fn bound_names<'t>(line: &'t str, out: &mut Vec<&'t str>) {
     let mut push = |name: &'t str| {
-        let name = name.trim_matches(|c: char| !(c.is_ascii_alphanumeric() || "_$.".contains(c)));
-        let name = name.trim_matches('.');
+        // Without what cannot be part of a name around it, nor dots at its ends.
+        let b = name.as_bytes();
+        let ok = |c: &u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'$');
+        let start = b.iter().position(ok).unwrap_or(b.len());
+        let end = b.iter().rposition(ok).map_or(start, |i| i + 1);
+        let name = &name[start..end.max(start)];
         if !name.is_empty()
             && !name.starts_with(|c: char| c.is_ascii_digit())
             && !out.contains(&name)
