@@ -12,9 +12,10 @@
 //! document and keeps the file's own positions. Lines that are only a comment are left out of
 //! the ranges: no reader looks at comments.
 //!
-//! The cut is textual, so it can be wrong (a column-0 line inside a multi-line string): when
-//! the tree of the ranges has a syntax error, the caller parses the whole file instead. When
-//! the ranges cover most of the file, the whole file is parsed too.
+//! The cut is textual, so it can be wrong (a string or comment over several lines that the
+//! tracking of such lines, [`open_after`], misreads): when the tree of the ranges has a syntax
+//! error, the caller parses the whole file instead. When the ranges cover most of the file, the
+//! whole file is parsed too.
 
 use tree_sitter::{Point, Range};
 
@@ -408,14 +409,14 @@ fn java_chunks(text: &str) -> Option<Vec<Chunk>> {
 
 /// What a line leaves open for the next one: a string or a comment spanning lines, by the
 /// delimiter that closes it.
-pub(super) type Open = Option<&'static str>;
+type Open = Option<&'static str>;
 
 /// What is open after `line`, given what was open before it (`open`): a Python triple-quoted
 /// string, a script's template literal, a Go raw string, a Java text block, or a block comment
 /// (outside Python). A line that starts inside one of these starts no declaration and no
 /// statement: its column says nothing about the code's structure. Ordinary strings end on their
 /// line; as far as a line tells, escapes included.
-pub(super) fn open_after(language: Language, line: &str, mut open: Open) -> Open {
+fn open_after(language: Language, line: &str, mut open: Open) -> Open {
     let bytes = line.as_bytes();
     let python = language == Language::Python;
     let mut i = 0;
