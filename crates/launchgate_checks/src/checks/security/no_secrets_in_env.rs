@@ -2,6 +2,7 @@
 //! value from a secret reference, never from a literal written in the repository.
 
 use launchgate_core::{Finding, Outcome};
+use launchgate_evidence::code::name_words;
 use launchgate_evidence::k8s::{EnvFromSource, EnvValue, VolumeSource};
 use launchgate_evidence::terraform::TfValue;
 
@@ -622,32 +623,13 @@ const QUALIFIERS: &[&str] = &[
     "STORE",
 ];
 
-/// Splits a name into upper-case words at non-alphanumerics and camelCase boundaries:
-/// `dbPassword` -> `DB PASSWORD`, `APIKey` -> `API KEY`, `db.password` -> `DB PASSWORD`.
+/// A name's words, upper-case (see [`name_words`]): `dbPassword` -> `DB PASSWORD`, `APIKey` ->
+/// `API KEY`, `db.password` -> `DB PASSWORD`.
 fn words(name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for part in name.split(|c: char| !c.is_ascii_alphanumeric()) {
-        let chars: Vec<char> = part.chars().collect();
-        let mut cur = String::new();
-        for (i, &c) in chars.iter().enumerate() {
-            let prev = i.checked_sub(1).and_then(|p| chars.get(p)).copied();
-            let next = chars.get(i + 1).copied();
-            let boundary = c.is_ascii_uppercase()
-                && prev.is_some_and(|p| {
-                    p.is_ascii_lowercase()
-                        || p.is_ascii_digit()
-                        || (p.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase()))
-                });
-            if boundary && !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
-            cur.push(c.to_ascii_uppercase());
-        }
-        if !cur.is_empty() {
-            out.push(cur);
-        }
-    }
-    out
+    name_words(name)
+        .into_iter()
+        .map(|w| w.to_ascii_uppercase())
+        .collect()
 }
 
 /// Whether a variable or key name says it holds a secret (see the check's docs).
@@ -682,6 +664,14 @@ fn looks_secret(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_split_into_upper_case_words() {
+        assert_eq!(words("dbPassword"), ["DB", "PASSWORD"]);
+        assert_eq!(words("APIKey"), ["API", "KEY"]);
+        assert_eq!(words("db.password"), ["DB", "PASSWORD"]);
+        assert_eq!(words("AWS_SECRET_ACCESS_KEY2"), ["AWS", "SECRET", "ACCESS", "KEY2"]);
+    }
 
     #[test]
     fn secret_names() {
