@@ -670,7 +670,10 @@ mod tests {
         assert_eq!(words("dbPassword"), ["DB", "PASSWORD"]);
         assert_eq!(words("APIKey"), ["API", "KEY"]);
         assert_eq!(words("db.password"), ["DB", "PASSWORD"]);
-        assert_eq!(words("AWS_SECRET_ACCESS_KEY2"), ["AWS", "SECRET", "ACCESS", "KEY2"]);
+        assert_eq!(
+            words("AWS_SECRET_ACCESS_KEY2"),
+            ["AWS", "SECRET", "ACCESS", "KEY2"]
+        );
     }
 
     #[test]
